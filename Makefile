@@ -1,0 +1,36 @@
+# The two commands a fresh machine needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench system-deps deps clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install when the dependency list changes.
+$(STAMP): pyproject.toml requirements-ocr.txt | $(PY)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -r requirements-ocr.txt
+	touch $(STAMP)
+
+deps: $(STAMP)
+
+# Debian packages: CJK font for generated fixtures, LibreOffice for .doc/.wps,
+# Chromium for the browser tests, poppler-utils for looking at PDFs.
+system-deps:
+	bash scripts/system-deps.sh
+
+run: deps
+	$(VENV)/bin/intake serve --host 127.0.0.1 --port 8000
+
+test: deps system-deps
+	$(VENV)/bin/pytest -q
+
+bench: deps system-deps
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) var tests/artifacts

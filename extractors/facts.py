@@ -1,0 +1,64 @@
+"""Typed facts read from one document, with provenance (the contract's `intake extract` object)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Field:
+    value: Any
+    page: int | None
+    text: str  # the (normalised) line the value was read from
+    confidence: float = 1.0
+    raw: str | None = None  # the line exactly as read, when it differs
+    ocr: bool = False
+
+    def to_json(self) -> dict:
+        out = {"value": self.value, "page": self.page, "text": self.text,
+               "confidence": round(float(self.confidence), 3)}
+        if self.raw is not None and self.raw != self.text:
+            out["raw"] = self.raw
+        if self.ocr:
+            out["ocr"] = True
+        return out
+
+
+@dataclass
+class DocumentFacts:
+    file: str
+    sha256: str
+    type: str = "other"
+    type_confidence: float = 0.0
+    pages: int = 0
+    ocr: bool = False
+    error: str | None = None
+    fields: dict[str, Field] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def value(self, name: str, default: Any = None) -> Any:
+        f = self.fields.get(name)
+        return f.value if f is not None else default
+
+    def to_json(self) -> dict:
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "type": self.type,
+            "type_confidence": round(float(self.type_confidence), 3),
+            "pages": self.pages,
+            "ocr": self.ocr,
+            "error": self.error,
+            "fields": {k: v.to_json() for k, v in self.fields.items()},
+            "warnings": list(self.warnings),
+        }
+
+    @classmethod
+    def from_json(cls, d: dict) -> "DocumentFacts":
+        fields = {k: Field(value=v.get("value"), page=v.get("page"), text=v.get("text", ""),
+                           confidence=v.get("confidence", 1.0), raw=v.get("raw"), ocr=v.get("ocr", False))
+                  for k, v in (d.get("fields") or {}).items()}
+        return cls(file=d.get("file", ""), sha256=d.get("sha256", ""), type=d.get("type", "other"),
+                   type_confidence=d.get("type_confidence", 0.0), pages=d.get("pages", 0),
+                   ocr=d.get("ocr", False), error=d.get("error"), fields=fields,
+                   warnings=list(d.get("warnings") or []))

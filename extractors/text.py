@@ -1,0 +1,41 @@
+"""Chinese text normalisation: NFKC, no spaces between CJK characters.
+
+The original text is always kept beside a normalised value (see `Line.raw`).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0\u3000]+(?=[{_CJK}])")
+_RUNS_OF_SPACE = re.compile(r"[ \t\u00a0\u3000]+")
+_CJK_CHAR = re.compile(rf"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def normalize(text: str | None) -> str:
+    """NFKC-normalise, drop white space between CJK characters, collapse other runs.
+
+    >>> normalize("名　称：天 津 某 某 公 司  ２０２７年")
+    '名称:天津某某公司 2027年'
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\r", "")
+    # NFKC turns U+3000 into a plain space; CJK punctuation stays full-width where NFKC keeps it.
+    text = _SPACE_BETWEEN_CJK.sub("", text)
+    text = _RUNS_OF_SPACE.sub(" ", text)
+    return text.strip()
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK_CHAR.search(text or ""))
+
+
+def cjk_ratio(text: str) -> float:
+    """Share of CJK ideographs among the non-space characters of `text`."""
+    chars = [c for c in text or "" if not c.isspace()]
+    if not chars:
+        return 0.0
+    return sum(1 for c in chars if _CJK_CHAR.match(c)) / len(chars)

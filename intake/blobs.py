@@ -1,0 +1,82 @@
+"""Content-addressed file store: every uploaded original is kept under
+<data>/files/ab/cdef…  (sha256), whether or not it could be parsed."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+from .config import data_dir
+
+CHUNK = 1024 * 1024
+
+
+class TooLarge(Exception):
+    pass
+
+
+class BlobStore:
+    def __init__(self, data: str | os.PathLike | None = None):
+        self.root = Path(data_dir(data)) / "files"
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256[2:]
+
+    def has(self, sha256: str) -> bool:
+        return self.path(sha256).exists()
+
+    def put_bytes(self, data: bytes) -> str:
+        sha = hashlib.sha256(data).hexdigest()
+        target = self.path(sha)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+        return sha
+
+    def put_stream(self, stream: BinaryIO, max_bytes: int | None = None) -> tuple[str, int]:
+        """Stream to disk in chunks (never whole in memory); returns (sha256, size).
+
+        Raises TooLarge (and keeps nothing) past `max_bytes`.
+        """
+        h = hashlib.sha256()
+        size = 0
+        fd, tmpname = tempfile.mkstemp(dir=self.root, suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while True:
+                    chunk = stream.read(CHUNK)
+                    if not chunk:
+                        break
+                    size += len(chunk)
+                    if max_bytes is not None and size > max_bytes:
+                        raise TooLarge(f"larger than {max_bytes // (1024 * 1024)} MB")
+                    h.update(chunk)
+                    out.write(chunk)
+            sha = h.hexdigest()
+            target = self.path(sha)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                os.unlink(tmpname)
+            else:
+                os.replace(tmpname, target)
+            return sha, size
+        except BaseException:
+            if os.path.exists(tmpname):
+                os.unlink(tmpname)
+            raise
+
+    def put_file(self, path: str | os.PathLike) -> str:
+        with open(path, "rb") as f:
+            return self.put_stream(f)[0]
+
+    def read(self, sha256: str) -> bytes:
+        return self.path(sha256).read_bytes()
+
+    def copy_to(self, sha256: str, dest: str | os.PathLike) -> None:
+        shutil.copyfile(self.path(sha256), dest)

@@ -1,0 +1,52 @@
+"""The `intake` command. Each area registers its subcommands from its own module
+(`intake/cli_*.py`), so the CLI mirrors the Python API one module per job."""
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+# Modules that define `register(group)`; a missing one is skipped so that the
+# command still works while an area is being built.
+COMMAND_MODULES = [
+    "intake.cli_extract",
+    "intake.cli_check",
+    "intake.cli_comments",
+    "intake.cli_form",
+    "intake.cli_chat",
+    "intake.cli_serve",
+    "intake.cli_users",
+]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="intake")
+def cli() -> None:
+    """intake: pre-check applications for quality-brand schemes, collect comments on drafts."""
+
+
+def _register_all() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name == name:
+                continue
+            raise
+        module.register(cli)
+
+
+_register_all()
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        cli.main(args=argv, prog_name="intake", standalone_mode=True)
+    except SystemExit as e:
+        return int(e.code or 0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Settings: everything has an embedded default; environment variables override.
+
+INTAKE_DATA            data directory (SQLite database + stored files), default ./var
+INTAKE_MAX_UPLOAD_MB   largest accepted file, default 50
+INTAKE_MAX_PAGES       pages read per file; the rest are skipped with a warning, default 300
+INTAKE_FILE_SECONDS    time limit for reading one file, default 60
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 50 * 1024 * 1024
+    max_pages: int = 300
+    file_seconds: int = 60
+    max_zip_entries: int = 2000
+    max_unzipped_bytes: int = 200 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls) -> "Limits":
+        return cls(
+            max_bytes=_int("INTAKE_MAX_UPLOAD_MB", 50) * 1024 * 1024,
+            max_pages=_int("INTAKE_MAX_PAGES", 300),
+            file_seconds=_int("INTAKE_FILE_SECONDS", 60),
+        )
+
+
+def data_dir(override: str | os.PathLike | None = None) -> Path:
+    path = Path(override or os.environ.get("INTAKE_DATA", "var"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,116 @@
+"""Fixture documents generated in code, so anyone can see and change what they contain.
+
+    pdf_bytes([["营业执照", "名称：天津某某科技有限公司"], [...page 2...]])
+    pdf_bytes([["检验报告", Grid([["检验项目", "标准要求"], ["抗拉强度", "≥350"]])]])
+    docx_bytes(["征求意见表", Grid([[...], [...]], merges=[(1, 0, 2, 0)])])
+
+A page is a list of blocks: a str is a line of text, a `Grid` a ruled table.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FONT_CANDIDATES = [
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+]
+
+
+def cjk_font_path() -> str:
+    for p in FONT_CANDIDATES:
+        if Path(p).exists():
+            return p
+    raise RuntimeError("no CJK TrueType font: `make test` installs fonts-wqy-zenhei")
+
+
+@dataclass
+class Grid:
+    rows: list[list[str]]
+    # merges as (row0, col0, row1, col1), inclusive; the text of the top-left cell is kept
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    col_widths: list[float] | None = None
+
+
+_font_registered = False
+
+
+def _font() -> str:
+    global _font_registered
+    if not _font_registered:
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        pdfmetrics.registerFont(TTFont("CJK", cjk_font_path(), subfontIndex=0))
+        _font_registered = True
+    return "CJK"
+
+
+def pdf_bytes(pages: list[list], font_size: float = 11) -> bytes:
+    """A text PDF (embedded CJK font, real text layer) with one list of blocks per page."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = _font()
+    style = ParagraphStyle("cjk", fontName=font, fontSize=font_size, leading=font_size * 1.5,
+                           wordWrap="CJK")
+    cell_style = ParagraphStyle("cell", parent=style, fontSize=font_size - 1, leading=(font_size - 1) * 1.3)
+    story = []
+    for i, page in enumerate(pages):
+        if i:
+            story.append(PageBreak())
+        for block in page:
+            if isinstance(block, Grid):
+                data = [[Paragraph(_esc(c), cell_style) if c else "" for c in row] for row in block.rows]
+                t = Table(data, colWidths=block.col_widths)
+                cmds = [("GRID", (0, 0), (-1, -1), 0.8, colors.black),
+                        ("FONTNAME", (0, 0), (-1, -1), font),
+                        ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+                for r0, c0, r1, c1 in block.merges:
+                    cmds.append(("SPAN", (c0, r0), (c1, r1)))
+                t.setStyle(TableStyle(cmds))
+                story.append(t)
+                story.append(Spacer(1, 6))
+            else:
+                story.append(Paragraph(_esc(str(block)), style))
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4, topMargin=50, bottomMargin=50).build(story)
+    return buf.getvalue()
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def docx_bytes(blocks: list, page_breaks: bool = False) -> bytes:
+    """A DOCX with paragraphs (str) and tables (`Grid`, merges applied with python-docx's merge)."""
+    import docx
+
+    d = docx.Document()
+    for block in blocks:
+        if block == "\f":
+            d.add_page_break()
+        elif isinstance(block, Grid):
+            n_cols = max(len(r) for r in block.rows)
+            t = d.add_table(rows=len(block.rows), cols=n_cols)
+            t.style = "Table Grid"
+            covered = set()
+            for r0, c0, r1, c1 in block.merges:
+                for r in range(r0, r1 + 1):
+                    for c in range(c0, c1 + 1):
+                        if (r, c) != (r0, c0):
+                            covered.add((r, c))
+            for r, row in enumerate(block.rows):
+                for c, text in enumerate(row):
+                    if (r, c) not in covered and text:
+                        t.cell(r, c).text = text
+            for r0, c0, r1, c1 in block.merges:
+                t.cell(r0, c0).merge(t.cell(r1, c1))
+        else:
+            d.add_paragraph(str(block))
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
