@@ -1,0 +1,230 @@
+"""Questions about a scheme's rules, answered from the scheme's own text.
+
+The seed text split by clause (`checklists.clauses.load_clauses`) is indexed with
+BM25 over jieba tokens. A clause is quoted verbatim with its number in the seed's
+own numbering. When the best clause covers too little of the question (by IDF
+weight) the answer is "don't know" rather than a guess.
+
+The domain dictionary, synonyms, stop words and the threshold are data files in
+`intake/assistant/data/`.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).parent / "data"
+
+# How a retriever is built; the benchmark compares variants of these.
+DEFAULT_OPTIONS = {
+    "title_weight": 2,      # title tokens counted this many times in the clause's document
+    "parent_context": True,  # add the headings/short texts of enclosing clauses
+    "synonyms": True,       # expand applicant phrasing with the seed's terms
+    "search_mode": True,    # jieba "search" mode: long words also yield their sub-words
+    "user_dict": True,      # domain terms (用码覆盖率 …) kept whole
+}
+
+
+@dataclass
+class Hit:
+    clause: str
+    title: str
+    text: str
+    score: float
+    coverage: float  # share of the question's IDF weight found in this clause
+
+    def quote(self) -> dict:
+        return {"clause": self.clause, "title": self.title, "text": self.text}
+
+
+@dataclass
+class Answer:
+    hits: list[Hit]
+    known: bool  # False: nothing matches well enough to quote
+    tokens: list[str] = field(default_factory=list)
+
+    @property
+    def best(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
+
+
+def _settings() -> dict:
+    return yaml.safe_load((DATA / "retrieval.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _stopwords() -> frozenset[str]:
+    words = (DATA / "stopwords.txt").read_text(encoding="utf-8").split()
+    return frozenset(words)
+
+
+@lru_cache(maxsize=None)
+def _synonyms() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    raw = yaml.safe_load((DATA / "synonyms.yaml").read_text(encoding="utf-8")) or {}
+    # Longest key first so that "ISO 9001" wins over shorter overlapping keys.
+    return tuple(sorted(((_norm(str(k)).lower(), tuple(v)) for k, v in raw.items()),
+                        key=lambda kv: -len(kv[0])))
+
+
+@lru_cache(maxsize=None)
+def _tokenizer(user_dict: bool):
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    if user_dict:
+        tok.load_userdict(str(DATA / "userdict.txt"))
+    return tok
+
+
+_PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "")
+    return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text)
+
+
+def tokenize(text: str, *, search_mode: bool = True, user_dict: bool = True) -> list[str]:
+    tok = _tokenizer(user_dict)
+    text = _norm(text).lower()
+    words = tok.lcut_for_search(text) if search_mode else tok.lcut(text)
+    stop = _stopwords()
+    return [w for w in (w.strip() for w in words) if w and w not in stop and not _PUNCT.match(w)]
+
+
+def _parent(clause: str, ids: list[str]) -> str | None:
+    """The longest other clause id that this one extends (`5.1.1 a)` → `5.1.1`)."""
+    best = None
+    for other in ids:
+        if other == clause or not clause.startswith(other):
+            continue
+        nxt = clause[len(other)]
+        if other[-1].isdigit() and nxt.isdigit():
+            continue  # "1" is not the parent of "12.1"
+        if best is None or len(other) > len(best):
+            best = other
+    return best
+
+
+def _bm25_class():
+    from rank_bm25 import BM25Okapi
+
+    class LuceneBM25(BM25Okapi):
+        """BM25 with Lucene's IDF, log(1 + (N - n + .5) / (n + .5)): always positive, so a word
+        found in most clauses of a short scheme still counts a little instead of going negative."""
+
+        def _calc_idf(self, nd):
+            self.idf = {w: math.log(1 + (self.corpus_size - n + 0.5) / (n + 0.5)) for w, n in nd.items()}
+            self.average_idf = sum(self.idf.values()) / max(len(self.idf), 1)
+
+    return LuceneBM25
+
+
+class ClauseIndex:
+    """BM25 over one scheme's clauses."""
+
+    def __init__(self, clauses: list[dict], options: dict | None = None, settings: dict | None = None):
+        self.options = {**DEFAULT_OPTIONS, **(options or {})}
+        self.settings = settings or _settings()
+        self.clauses = [c for c in clauses if (c.get("text") or c.get("title"))]
+        ids = [c["clause"] for c in self.clauses]
+        by_id = {c["clause"]: c for c in self.clauses}
+        docs = []
+        for c in self.clauses:
+            docs.append(self._document(c, ids, by_id))
+        self._docs = [set(d) for d in docs]
+        self.bm25 = _bm25_class()(docs, k1=self.settings.get("k1", 1.2), b=self.settings.get("b", 0.5))
+        self._max_idf = max(self.bm25.idf.values()) if self.bm25.idf else 1.0
+
+    def _tok(self, text: str) -> list[str]:
+        return tokenize(text, search_mode=self.options["search_mode"], user_dict=self.options["user_dict"])
+
+    def _document(self, c: dict, ids: list[str], by_id: dict) -> list[str]:
+        doc = self._tok(c.get("text") or "")
+        doc += self._tok(c.get("title") or "") * int(self.options["title_weight"])
+        if self.options["parent_context"]:
+            parent = _parent(c["clause"], ids)
+            while parent:
+                p = by_id[parent]
+                doc += self._tok(p.get("title") or "")
+                if len(p.get("text") or "") <= self.settings.get("parent_text_max", 40):
+                    doc += self._tok(p.get("text") or "")
+                parent = _parent(parent, ids)
+        return doc
+
+    def query_tokens(self, question: str) -> tuple[list[str], dict[str, set[str]]]:
+        """The question's own tokens plus synonym expansions, and for each own token
+        the seed terms that stand for it."""
+        tokens = self._tok(question)
+        stands_for: dict[str, set[str]] = {}
+        if self.options["synonyms"]:
+            q = _norm(question).lower()
+            for key, expansions in _synonyms():
+                if key in q:
+                    exp = [t for e in expansions for t in self._tok(e)]
+                    for t in self._tok(key) or [key]:
+                        stands_for.setdefault(t, set()).update(exp)
+                    tokens += exp
+        return tokens, stands_for
+
+    def _idf(self, token: str) -> float:
+        # A word the scheme never uses weighs like the rarest word: it is what makes
+        # "怎么申请护照" off-topic although "申请" matches.
+        return self.bm25.idf.get(token, self._max_idf)
+
+    def search(self, question: str, k: int = 3) -> Answer:
+        tokens, stands_for = self.query_tokens(question)
+        own = set(self._tok(question))
+        if not tokens or not self.clauses:
+            return Answer([], False, tokens)
+        scores = self.bm25.get_scores(tokens)
+        order = sorted(range(len(scores)), key=lambda i: -scores[i])[:k]
+        # Coverage counts the applicant's own words: a word is covered when the clause
+        # has it or one of the seed terms it stands for (synonyms.yaml).
+        weight = sum(self._idf(t) for t in own) or 1.0
+        hits = []
+        for i in order:
+            if scores[i] <= 0:
+                continue
+            c = self.clauses[i]
+            doc = self._docs[i]
+            matched = {t for t in own if t in doc or stands_for.get(t, set()) & doc}
+            cov = sum(self._idf(t) for t in matched) / weight
+            hits.append(Hit(c["clause"], c.get("title") or "", c.get("text") or "", float(scores[i]), cov))
+        return Answer(hits, bool(hits) and self._confident(hits[0]), tokens)
+
+    def _confident(self, hit: Hit) -> bool:
+        """Either most of the question is in the clause, or a clear BM25 match with some coverage."""
+        s = self.settings
+        return (hit.coverage >= s["min_coverage"] and hit.score >= s["min_score"]) or \
+            (hit.coverage >= s["strong_min_coverage"] and hit.score >= s["strong_score"])
+
+    def topics(self, limit: int = 12) -> list[str]:
+        seen: list[str] = []
+        for c in self.clauses:
+            t = re.sub(r"[（(]\s*\d+\s*分[)）]", "", c.get("title") or "").strip()
+            if t and t not in seen and len(t) <= 20:
+                seen.append(t)
+        return seen[:limit]
+
+
+@lru_cache(maxsize=None)
+def index_for(scheme_id: str) -> ClauseIndex:
+    from checklists.clauses import load_clauses
+
+    return ClauseIndex([{"clause": c.clause, "title": c.title, "text": c.text} for c in load_clauses(scheme_id)])
+
+
+def clause_key(clause: str) -> str:
+    """Comparable form of a clause number: `5.1.1 a)` ~ `5.1.1a`, `第五条（四）` ~ `第五条(四)`."""
+    s = unicodedata.normalize("NFKC", clause or "")
+    s = re.sub(r"\s+", "", s)
+    return re.sub(r"(?<=[A-Za-z0-9])\)", "", s)
