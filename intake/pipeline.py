@@ -1,0 +1,140 @@
+"""Files in, facts out, each file read in its own time-limited worker process.
+
+    extract_files(["license.pdf", ("report.docx", data)]) -> [DocumentFacts, ...]
+    read_file_safely("draft.docx") -> Document | ReadError
+
+A file that cannot be read gets `error` (naming the file and the problem); the
+others are still processed, in the order given.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Union
+
+from extractors.facts import DocumentFacts
+from extractors.limits import ReadLimits
+from extractors.model import Document
+from extractors.read import read_document
+
+from .config import Limits
+from .worker import run_each
+
+Item = Union[str, os.PathLike, tuple[str, bytes]]
+
+
+@dataclass
+class ReadError:
+    file: str
+    sha256: str
+    error: str  # "<file>: <problem>"
+
+    def __bool__(self) -> bool:  # so `if doc:` reads naturally
+        return False
+
+
+def read_limits(limits: Limits) -> ReadLimits:
+    return ReadLimits(max_pages=limits.max_pages, max_zip_entries=limits.max_zip_entries,
+                      max_unzipped_bytes=limits.max_unzipped_bytes,
+                      convert_seconds=max(5, limits.file_seconds - 5))
+
+
+def _workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _load(item: Item, limits: Limits) -> tuple[str, bytes | None, str | None]:
+    """(name, bytes, problem): a path is read here, so size and existence are checked before any worker."""
+    if isinstance(item, tuple):
+        name, data = item
+        name = str(name)
+    else:
+        path = Path(item)
+        name = path.name
+        try:
+            size = path.stat().st_size
+            if size > limits.max_bytes:
+                return name, None, _too_large(size, limits)
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return name, None, "找不到文件"
+        except IsADirectoryError:
+            return name, None, "这是一个目录，不是文件"
+        except OSError as e:
+            return name, None, f"无法打开文件（{e.strerror or e}）"
+    if len(data) > limits.max_bytes:
+        return name, None, _too_large(len(data), limits)
+    return name, data, None
+
+
+def _too_large(size: int, limits: Limits) -> str:
+    return f"文件大小 {size / 1048576:.1f} MB，超过上限 {limits.max_bytes // 1048576} MB"
+
+
+def _facts_of(doc: Document) -> DocumentFacts:
+    try:
+        from extractors.extract import extract_facts
+    except ImportError:
+        extract_facts = None
+    if extract_facts is None:
+        facts = DocumentFacts(file=doc.file, sha256=doc.sha256, pages=len(doc.pages), ocr=doc.ocr)
+    else:
+        facts = extract_facts(doc)
+    facts.file, facts.sha256 = doc.file, doc.sha256
+    facts.warnings[:0] = [w for w in doc.warnings if w not in facts.warnings]
+    return facts
+
+
+def _extract_one(data: bytes, name: str, rlimits: ReadLimits) -> DocumentFacts:
+    return _facts_of(read_document(data, name, rlimits))
+
+
+def _read_one(data: bytes, name: str, rlimits: ReadLimits) -> Document:
+    return read_document(data, name, rlimits)
+
+
+def _run(fn, items: Iterable[Item], limits: Limits | None, workers: int | None):
+    """[(name, sha256, Outcome-or-problem)] in input order."""
+    limits = limits or Limits.from_env()
+    rlimits = read_limits(limits)
+    loaded = [_load(item, limits) for item in items]
+    jobs = [(data, name, rlimits) for name, data, problem in loaded if problem is None]
+    outcomes = iter(run_each(fn, jobs, seconds=limits.file_seconds, workers=workers or _workers()))
+    out = []
+    for name, data, problem in loaded:
+        sha = hashlib.sha256(data).hexdigest() if data is not None else ""
+        out.append((name, sha, problem if problem is not None else next(outcomes)))
+    return out
+
+
+def extract_files(items: Iterable[Item], limits: Limits | None = None, workers: int | None = None) -> list[DocumentFacts]:
+    """Read each file (a path, or (name, bytes)) in a worker and extract its facts."""
+    result = []
+    for name, sha, outcome in _run(_extract_one, items, limits, workers):
+        if isinstance(outcome, str):
+            result.append(DocumentFacts(file=name, sha256=sha, error=f"{name}: {outcome}"))
+        elif not outcome.ok:
+            result.append(DocumentFacts(file=name, sha256=sha, error=f"{name}: {outcome.error}"))
+        else:
+            result.append(outcome.value)
+    return result
+
+
+def read_files_safely(items: Iterable[Item], limits: Limits | None = None,
+                      workers: int | None = None) -> list[Document | ReadError]:
+    """The Document of each file, read in a time-limited worker; a ReadError where it cannot be read."""
+    result: list[Document | ReadError] = []
+    for name, sha, outcome in _run(_read_one, items, limits, workers):
+        if isinstance(outcome, str):
+            result.append(ReadError(name, sha, f"{name}: {outcome}"))
+        elif not outcome.ok:
+            result.append(ReadError(name, sha, f"{name}: {outcome.error}"))
+        else:
+            result.append(outcome.value)
+    return result
+
+
+def read_file_safely(item: Item, limits: Limits | None = None) -> Document | ReadError:
+    return read_files_safely([item], limits, workers=1)[0]

@@ -1,0 +1,119 @@
+"""Run a parsing function in a child process per file, with a hard time limit.
+
+A parser stuck in a malformed file cannot be interrupted from Python, and a pool
+cannot kill one hung task, so each file gets its own process: forked (cheap, the
+parent's imports are already loaded) when this process has a single thread, else
+started by a fork server with the readers preloaded. On timeout the child is
+killed; a crash (segfault, out of memory) becomes an error for that file only.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from typing import Any, Callable, Sequence
+
+PRELOAD = ["extractors.read", "extractors.readers.pdf", "extractors.readers.docx", "pypdfium2", "pdfplumber", "docx"]
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    value: Any = None  # fn's result when ok
+    error: str | None = None  # one line for a person when not ok
+
+
+def _context():
+    if threading.active_count() == 1 and "fork" in mp.get_all_start_methods():
+        return mp.get_context("fork")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    return ctx
+
+
+def _on_term(signum, frame) -> None:
+    from extractors.readers.office import kill_conversions
+
+    kill_conversions()  # LibreOffice runs in its own process group: take it down too
+    os._exit(1)
+
+
+def _child(conn, fn: Callable, args: tuple) -> None:
+    from extractors.limits import UnreadableDocument
+
+    signal.signal(signal.SIGTERM, _on_term)
+
+    try:
+        try:
+            result = Outcome(True, fn(*args))
+        except UnreadableDocument as e:
+            result = Outcome(False, error=e.message)
+        except MemoryError:
+            result = Outcome(False, error="内存不足，文件过大或结构异常，无法读取")
+        except Exception as e:  # a reader bug must not take the other files with it
+            last = traceback.extract_tb(e.__traceback__)[-1]
+            result = Outcome(False, error=f"读取出错（{type(e).__name__}: {str(e)[:160]}，{last.filename.rsplit('/', 1)[-1]}:{last.lineno}）")
+        try:
+            conn.send(result)
+        except Exception as e:  # unpicklable result
+            conn.send(Outcome(False, error=f"读取结果无法传回（{type(e).__name__}）"))
+    finally:
+        conn.close()
+
+
+def run_each(fn: Callable, arg_tuples: Sequence[tuple], seconds: float, workers: int = 2) -> list[Outcome]:
+    """`fn(*args)` for each args tuple, each in its own process, at most `workers` at a time.
+
+    Returns one Outcome per tuple, in order. `fn` must be a module-level function.
+    """
+    ctx = _context()
+    results: list[Outcome | None] = [None] * len(arg_tuples)
+    pending = list(range(len(arg_tuples)))
+    running: dict[Any, tuple[int, Any, float]] = {}  # parent conn -> (index, process, deadline)
+    workers = max(1, workers)
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                i = pending.pop(0)
+                parent, child = ctx.Pipe(duplex=False)
+                proc = ctx.Process(target=_child, args=(child, fn, arg_tuples[i]), daemon=True)
+                proc.start()
+                child.close()
+                running[parent] = (i, proc, time.monotonic() + seconds)
+            timeout = max(0.0, min(d for _, _, d in running.values()) - time.monotonic())
+            for conn in wait(list(running), timeout=timeout):
+                i, proc, _ = running.pop(conn)
+                try:
+                    results[i] = conn.recv()
+                except (EOFError, OSError):
+                    proc.join(5)
+                    results[i] = Outcome(False, error=f"读取进程意外退出（exit code {proc.exitcode}），文件可能损坏或过大")
+                conn.close()
+                proc.join(5)
+                if proc.is_alive():
+                    proc.kill()
+            now = time.monotonic()
+            for conn, (i, proc, deadline) in list(running.items()):
+                if now >= deadline:
+                    running.pop(conn)
+                    _stop(proc)
+                    conn.close()
+                    results[i] = Outcome(False, error=f"读取超时（超过 {seconds:g} 秒），已中止")
+    finally:
+        for conn, (_, proc, _) in running.items():
+            _stop(proc)
+            conn.close()
+    return results  # type: ignore[return-value]
+
+
+def _stop(proc) -> None:
+    proc.terminate()
+    proc.join(1)
+    if proc.is_alive():
+        proc.kill()
+        proc.join(1)
