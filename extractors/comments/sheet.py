@@ -1,0 +1,495 @@
+"""A filled-in comment sheet (征求意见表) → CommentSheet.
+
+Pure: works on an `extractors.model.Document` from any reader. The layout is
+found, not assumed: header information is read from table rows or from
+paragraphs (`单位名称：…`), the comment table from whichever header row names
+clause and comment columns (label variants in rules.yaml), continued over
+split tables, repeated header rows and rows with an empty 序号.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from ..model import Document, Table
+from ..text import normalize
+from .clauses import parse_refs, primary
+from .dates import find_date
+from .rules import label_key, load_rules, match_label
+
+
+@dataclass
+class Comment:
+    seq: int  # position in the sheet, 1..n (unique within the sheet)
+    clause: str  # normalised primary reference ("" where none)
+    clause_raw: str  # as written
+    comment: str
+    reason: str = ""
+    clauses: list[str] = field(default_factory=list)  # every reference (several, ranges expanded)
+    seq_raw: str = ""  # the 序号 as written ("3", or "3(2)" for the 2nd comment numbered inside row 3)
+    original: str = ""  # 原文 column where the sheet has one
+    suggestion: str = ""  # 修改建议 / 修改后内容 column where the sheet has one
+    page: int | None = None
+
+    def to_json(self) -> dict:
+        return {"seq": self.seq, "clause": self.clause, "clause_raw": self.clause_raw,
+                "comment": self.comment, "reason": self.reason, "clauses": self.clauses,
+                "seq_raw": self.seq_raw, "original": self.original, "suggestion": self.suggestion,
+                "page": self.page}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Comment":
+        keys = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in d.items() if k in keys})
+
+
+@dataclass
+class CommentSheet:
+    file: str
+    sha256: str
+    error: str | None = None
+    is_comment_sheet: bool = True
+    standard_title: str = ""
+    submitter: str = ""
+    submitter_kind: str = "organisation"  # organisation | expert
+    contact_person: str = ""
+    contact: str = ""
+    signed: bool = False
+    date: str | None = None  # the date written on the sheet (日期 line)
+    comments: list[Comment] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "sha256": self.sha256, "error": self.error,
+                "is_comment_sheet": self.is_comment_sheet,
+                "standard_title": self.standard_title, "submitter": self.submitter,
+                "submitter_kind": self.submitter_kind, "contact_person": self.contact_person,
+                "contact": self.contact, "signed": self.signed, "date": self.date,
+                "comments": [c.to_json() for c in self.comments], "warnings": list(self.warnings)}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "CommentSheet":
+        keys = cls.__dataclass_fields__
+        s = cls(**{k: v for k, v in d.items() if k in keys and k != "comments"})
+        s.comments = [Comment.from_json(c) for c in d.get("comments", [])]
+        return s
+
+
+# ---------------------------------------------------------------------------
+# numbered items inside one cell / in attached text
+
+_ITEM_START = re.compile(
+    r"(?:(?<=^)|(?<=\n)|(?<=[。；;]))\s*(?:[(（]\s*(\d{1,2})\s*[)）]|(\d{1,2})\s*(?:[.、．](?!\d)|[)）])|([①-⑳]))")
+
+
+def split_numbered(text: str) -> list[str]:
+    """`1. … 2. …` (at line starts or after 。；) → the items; [text] when not a 1, 2, 3 … list."""
+    if not text:
+        return [text]
+    hits = []
+    expected = 1
+    for m in _ITEM_START.finditer(text):
+        n = m.group(1) or m.group(2)
+        num = int(n) if n else ord(m.group(3)) - ord("①") + 1
+        if num == expected:
+            hits.append(m)
+            expected += 1
+    if len(hits) < 2:
+        return [text]
+    head = text[:hits[0].start()].strip()
+    items = [text[a.end():(b.start() if b else len(text))].strip(" \n；;")
+             for a, b in zip(hits, hits[1:] + [None])]
+    if head and len(head) > 20:  # real text before "1." – not a list
+        return [text]
+    return [i for i in items if i]
+
+
+# ---------------------------------------------------------------------------
+# header information
+
+
+def _header_roles() -> dict[str, list[str]]:
+    return load_rules()["header"]
+
+
+def _split_label(text: str) -> tuple[str | None, str]:
+    """"单位名称：某公司" → ("submitter", "某公司"); a bare label → (role, "")."""
+    roles = _header_roles()
+    m = re.match(r"^\s*([^:：]{1,16})[:：]\s*(.*)$", text, re.S)
+    if m:
+        role = match_label(m.group(1), roles, exact_only=True)
+        if role:
+            return role, m.group(2).strip()
+    return match_label(text, roles, exact_only=True), ""
+
+
+@dataclass
+class _Header:
+    values: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # role → label text as written
+    signature_seen: bool = False
+    signature_images: bool = False
+
+    def put(self, role: str, label: str, value: str) -> None:
+        value = value.strip()
+        if role == "signature":
+            self.signature_seen = True
+        self.labels.setdefault(role, label)
+        if not value:
+            return
+        if role == "contact" and self.values.get("contact") and value not in self.values["contact"]:
+            self.values["contact"] += " / " + value
+        else:
+            self.values.setdefault(role, value)
+
+
+def _header_from_table(t: Table, rows: range, h: _Header) -> None:
+    for r in rows:
+        cells = t.rows[r]
+        i = 0
+        while i < len(cells):
+            role, inline = _split_label(cells[i].text)
+            if role:
+                value = inline
+                if not value and i + 1 < len(cells) and not _split_label(cells[i + 1].text)[0]:
+                    value = cells[i + 1].text
+                    if role == "signature" and getattr(cells[i + 1], "images", 0):
+                        h.signature_images = True
+                    i += 1
+                h.put(role, cells[i - (1 if value and not inline else 0)].text, value)
+            i += 1
+
+
+def _label_regex() -> re.Pattern:
+    words = sorted({w for ws in _header_roles().values() for w in ws}, key=len, reverse=True)
+    return re.compile(r"(?:^|(?<=\s)|(?<=[，,；;]))(" + "|".join(re.escape(normalize(w)) for w in words) + r")\s*[:：]")
+
+
+def _header_from_line(text: str, h: _Header) -> None:
+    rx = _label_regex()
+    hits = list(rx.finditer(text))
+    for a, b in zip(hits, hits[1:] + [None]):
+        role = match_label(a.group(1), _header_roles(), exact_only=True)
+        if role:
+            value = text[a.end():(b.start() if b else len(text))].strip(" ，,；;")
+            h.put(role, a.group(1), value)
+
+
+# ---------------------------------------------------------------------------
+# comment tables
+
+
+@dataclass
+class _Columns:
+    roles: dict[str, list[int]]  # role → grid columns
+    n_cols: int
+    header_keys: set[str]  # label keys of the header row (to spot repeated headers)
+
+
+def _find_header(t: Table) -> tuple[int, _Columns] | None:
+    cols_rules = load_rules()["columns"]
+    filled = t.grid(fill_merged=True)
+    for r, row in enumerate(filled):
+        roles: dict[str, list[int]] = {}
+        nonempty = [c for c in row if c]
+        labelled = 0
+        for c, text in enumerate(row):
+            role = match_label(text, cols_rules) if text else None
+            if role:
+                labelled += 1
+                if c not in roles.setdefault(role, []):
+                    roles[role].append(c)
+        has_place = "clause" in roles or "original" in roles
+        has_text = "comment" in roles or "suggestion" in roles
+        if has_text and (has_place or "reason" in roles or "seq" in roles) and nonempty \
+                and labelled / len(nonempty) >= 0.6:
+            # a second header row (修改意见 over 原文 | 建议) refines the columns
+            if r + 1 < len(filled):
+                sub = {c: match_label(x, cols_rules) for c, x in enumerate(filled[r + 1]) if x}
+                if sub and all(sub.values()) and len(sub) >= 2:
+                    for c, role in sub.items():
+                        for rl in list(roles):
+                            if c in roles[rl]:
+                                roles[rl].remove(c)
+                        roles.setdefault(role, []).append(c)
+                    r += 1
+            roles = {k: v for k, v in roles.items() if v}
+            keys = {label_key(x) for x in row if x}
+            return r, _Columns(roles, t.n_cols, keys)
+    return None
+
+
+def _is_footer(text: str) -> bool:
+    return any(text.startswith(p) for p in load_rules()["footer_prefixes"])
+
+
+def _see_attachment(text: str) -> bool:
+    key = label_key(text)
+    return bool(key) and len(key) <= 12 and any(label_key(w) in key for w in load_rules()["see_attachment"])
+
+
+@dataclass
+class _Draft:
+    """A comment being assembled from one or more rows."""
+    seq_raw: str
+    clause_raw: str
+    parts: dict[str, list[str]]
+    page: int
+
+    def add(self, role: str, text: str) -> None:
+        if text:
+            self.parts.setdefault(role, []).append(text)
+
+    def text(self, role: str) -> str:
+        return "\n".join(self.parts.get(role, []))
+
+
+def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft]) -> None:
+    origin = t.grid()
+    filled = t.grid(fill_merged=True)
+
+    def get(grid, r, role):
+        return "\n".join(grid[r][c] for c in cols.roles.get(role, []) if c < len(grid[r]) and grid[r][c])
+
+    for r in range(start, len(origin)):
+        row = origin[r]
+        texts = [x for x in row if x]
+        if not texts:
+            continue
+        if {label_key(x) for x in texts} <= cols.header_keys | {""} and len(texts) >= 2:
+            continue  # header row repeated on a new page
+        first = texts[0]
+        if _is_footer(first) and len(texts) == 1:
+            continue
+        if match_label(first, _header_roles(), exact_only=True) or _split_label(first)[0]:
+            continue  # header information inside the comment table (签名/日期 rows at the bottom)
+        seq = get(origin, r, "seq")
+        clause_own = get(origin, r, "clause")
+        body = {role: get(origin, r, role) for role in ("original", "comment", "suggestion", "reason", "remark")}
+        has_body = any(body.values())
+        if not has_body and not clause_own:
+            continue  # a blank template row or one with only a number
+        if not seq and not clause_own and pending:
+            for role, text in body.items():
+                pending[-1].add(role, text)  # the comment goes on in this row
+            continue
+        d = _Draft(seq_raw=seq or get(filled, r, "seq"), clause_raw=clause_own or get(filled, r, "clause"),
+                   parts={}, page=t.page)
+        for role, text in body.items():
+            d.add(role, text)
+        pending.append(d)
+
+
+def _explode(d: _Draft) -> list[tuple[str, str, dict[str, str]]]:
+    """One row → one or more comments (several numbered inside one cell)."""
+    main_role = "comment" if d.parts.get("comment") else "suggestion"
+    items = split_numbered(d.text(main_role))
+    base = {role: d.text(role) for role in ("original", "comment", "suggestion", "reason")}
+    if len(items) < 2:
+        return [(d.seq_raw, d.clause_raw, base)]
+    clause_items = [x for x in re.split(r"[\n；;]+", d.clause_raw) if x.strip()]
+    if len(clause_items) != len(items):
+        clause_items = split_numbered(d.clause_raw)
+    reason_items = split_numbered(base["reason"])
+    out = []
+    for i, item in enumerate(items):
+        parts = dict(base)
+        parts[main_role] = item
+        parts["reason"] = reason_items[i] if len(reason_items) == len(items) else base["reason"]
+        clause = clause_items[i] if len(clause_items) == len(items) else d.clause_raw
+        if not parse_refs(clause):
+            # "1. 第4章：…" – the reference is written at the start of the item
+            clause = _leading_ref(item) or clause
+        out.append((f"{d.seq_raw}({i + 1})" if d.seq_raw else "", clause, parts))
+    return out
+
+
+_LEAD = re.compile(r"^\s*(?:关于|针对|对)?\s*((?:第\s*)?[\dA-Z][\d.]*\s*(?:[章条款节])?\s*(?:[a-z][)）])?|[表图]\s*\d+|附录\s*[A-Z]|前言|全文|范围)")
+
+
+def _leading_ref(text: str) -> str:
+    m = _LEAD.match(text or "")
+    return m.group(1).strip() if m and parse_refs(m.group(1)) else ""
+
+
+# ---------------------------------------------------------------------------
+# comments written as text (attached pages, sheets without a usable table)
+
+_REASON_SPLIT = re.compile(r"(?:理由|依据|原因|说明)\s*[:：]")
+
+
+def _comments_from_lines(lines: list[tuple[int, str]]) -> list[tuple[str, str, dict[str, str], int]]:
+    text = "\n".join(t for _, t in lines)
+    items = split_numbered(text)
+    if len(items) < 2 and not (items and _leading_ref(items[0])):
+        return []
+    out = []
+    page = lines[0][0] if lines else None
+    for i, item in enumerate(items, start=1):
+        clause = ""
+        m = re.match(r"^\s*(?:章条编号|条款号|章节|条款|章条)\s*[:：]\s*([^\n，,；;]+)[\n，,；;]?", item)
+        if m:
+            clause, item = m.group(1), item[m.end():]
+        else:
+            clause = _leading_ref(item)
+            if clause:
+                item = item[len(_LEAD.match(item).group(0)):].lstrip(" :：,，、")
+        parts = _REASON_SPLIT.split(item, maxsplit=1)
+        comment = re.sub(r"^(?:修改意见|意见|修改建议|建议)\s*[:：]", "", parts[0].strip()).strip()
+        reason = parts[1].strip() if len(parts) > 1 else ""
+        out.append((str(i), clause, {"comment": comment, "reason": reason, "original": "", "suggestion": ""}, page))
+    return out
+
+
+# ---------------------------------------------------------------------------
+
+
+def _submitter_kind(h: _Header, name: str) -> str:
+    rules = load_rules()
+    label = label_key(h.labels.get("submitter", ""))
+    if any(label == label_key(w) for w in rules["expert_labels"]):
+        return "expert"
+    if re.match(r"^[\u4e00-\u9fff·]{2,4}\s*[(（]", name) or "专家" in name \
+            or re.search(r"(?:教授|研究员|工程师|博士|院士)$", name):
+        return "expert"  # 张三（天津大学） – a person with an affiliation
+    if any(name.endswith(s) for s in rules["organisation_suffixes"]) \
+            or any(s in name for s in rules["organisation_suffixes"] if len(s) >= 2):
+        return "organisation"
+    if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", name):
+        return "expert"
+    return "organisation"
+
+
+def _signed(h: _Header) -> bool:
+    if h.signature_images:
+        return True
+    value = h.values.get("signature", "")
+    if not value:
+        return False
+    placeholders = {label_key(p) for p in load_rules()["signature_placeholders"]}
+    return label_key(value) not in placeholders
+
+
+def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentSheet:
+    """Read the header and every comment of a comment sheet.
+
+    A document with neither a comment table nor a sheet title is reported as
+    not a comment sheet (no comments invented from its text).
+    """
+    rules = load_rules()
+    sheet = CommentSheet(file=doc.file, sha256=doc.sha256, warnings=list(doc.warnings))
+    h = _Header()
+    pending: list[_Draft] = []
+    cols: _Columns | None = None
+    found_table = False
+    for t in doc.tables():
+        hdr = _find_header(t)
+        if hdr is not None:
+            r, cols = hdr
+            found_table = True
+            _header_from_table(t, range(0, r), h)
+            _rows(t, r + 1, cols, pending)
+            _header_from_table(t, range(r + 1, len(t.rows)), h)  # 签名/日期 rows under the comments
+        elif cols is not None and t.n_cols == cols.n_cols:
+            _rows(t, 0, cols, pending)  # the comment table goes on (split across pages)
+            _header_from_table(t, range(len(t.rows)), h)
+        else:
+            _header_from_table(t, range(len(t.rows)), h)
+    body = [(l.page, l.text) for l in doc.lines(include_cells=False)]
+    for _, text in body:
+        _header_from_line(text, h)
+    titled = any(any(w in text for w in rules["sheet_titles"]) for _, text in body[:15]) or any(
+        any(w in c.text for w in rules["sheet_titles"]) for t in doc.tables() for row in t.rows[:2] for c in row)
+
+    exploded = [(s, c, parts, d.page) for d in pending for s, c, parts in _explode(d)]
+    attachment = _attachment_lines(body)
+    refers = [i for i, (_, _, parts, _) in enumerate(exploded)
+              if _see_attachment(parts["comment"] or parts["suggestion"])]
+    if attachment and (refers or not found_table):
+        extra = _comments_from_lines(attachment)
+        if extra:
+            if refers:
+                at = refers[0]
+                row_clause = exploded[at][1]  # an attached comment without its own reference takes the row's
+                extra = [(sq, c or row_clause, p, pg) for sq, c, p, pg in extra]
+                exploded = [e for i, e in enumerate(exploded) if i not in refers]
+                exploded[at:at] = extra
+            else:
+                exploded.extend(extra)
+    elif not found_table and titled:
+        exploded.extend(_comments_from_lines([(p, t) for p, t in body if not any(w in t for w in rules["sheet_titles"])]))
+    for i in refers:
+        if not attachment:
+            sheet.warnings.append("a comment says 见附页 but no attached page was found in the file")
+            break
+
+    if not found_table and not titled and not exploded:
+        sheet.is_comment_sheet = False
+        sheet.error = "not a comment sheet: no table with 章条/意见 columns and no 征求意见表 title"
+        return sheet
+
+    for i, (seq_raw, clause_raw, parts, page) in enumerate(exploded, start=1):
+        comment = parts["comment"] or parts["suggestion"]
+        refs = parse_refs(clause_raw)
+        sheet.comments.append(Comment(
+            seq=i, clause=primary(refs), clause_raw=normalize(clause_raw), comment=comment,
+            reason=parts["reason"], clauses=refs, seq_raw=seq_raw, original=parts["original"],
+            suggestion=parts["suggestion"] if parts["comment"] else "", page=page))
+
+    v = h.values
+    sheet.standard_title = _strip_title(v.get("standard_title", ""))
+    sheet.submitter = v.get("submitter", "")
+    sheet.submitter_kind = _submitter_kind(h, sheet.submitter)
+    sheet.contact_person = v.get("contact_person", "")
+    sheet.contact = v.get("contact", "")
+    sheet.signed = _signed(h)
+    sheet.date = find_date(v.get("date", "")) or _dated_line(body)
+    if not sheet.comments:
+        sheet.warnings.append("no comment rows: the sheet is blank or says it has no comments")
+    if not sheet.submitter:
+        sheet.warnings.append("no submitter (单位名称或专家姓名) found")
+    if not sheet.signed:
+        sheet.warnings.append("not signed or stamped (单位盖章或专家签名 is empty)")
+    if expected_title:
+        check_title(sheet, expected_title)
+    return sheet
+
+
+def _strip_title(t: str) -> str:
+    t = re.sub(r"[（(]\s*征求意见稿\s*[)）]", "", t or "").strip()
+    m = re.fullmatch(r"《(.+)》", t)
+    return m.group(1) if m else t
+
+
+def title_similarity(a: str, b: str) -> float:
+    strip = lambda s: re.sub(r"[\s《》“”\"'（）()]", "", normalize(s))
+    return fuzz.ratio(strip(a), strip(b)) / 100
+
+
+def check_title(sheet: CommentSheet, expected_title: str) -> None:
+    """Warn when the sheet names another standard than the draft."""
+    if not sheet.standard_title:
+        return
+    score = title_similarity(sheet.standard_title, expected_title)
+    if score < load_rules()["thresholds"]["title_match"]:
+        sheet.warnings.append(
+            f"title mismatch: the sheet is for 《{sheet.standard_title}》, not 《{expected_title}》 (similarity {score:.2f})")
+
+
+def _attachment_lines(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Lines after an 附页 / 续页 heading (the comments that did not fit the table)."""
+    for i, (_, t) in enumerate(body):
+        if re.match(r"^(?:附页|续页|附\s*[:：]|附件\s*\d*\s*[:：]?$|附页\s*\d*\s*[:：]?)", t) and len(t) < 30:
+            return [(p, x) for p, x in body[i + 1:] if x and not _is_footer(x)]
+    return []
+
+
+def _dated_line(body: list[tuple[int, str]]) -> str | None:
+    for _, t in reversed(body):
+        if len(t) <= 30 and re.search(r"(?:日期|年.*月.*日)", t):
+            d = find_date(t)
+            if d:
+                return d
+    return None
