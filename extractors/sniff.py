@@ -33,6 +33,9 @@ EXTENSIONS = {
     ".ods": {"ods"}, ".odp": {"odp"}, ".zip": {"zip", "docx", "xlsx", "pptx", "odt"},
 }
 
+_IMAGE_EXT = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".tif": "tiff", ".tiff": "tiff", ".bmp": "bmp",
+              ".gif": "gif", ".webp": "webp", ".heic": "heic", ".heif": "heic"}
+
 _OPENDOCUMENT = {
     b"application/vnd.oasis.opendocument.text": "odt",
     b"application/vnd.oasis.opendocument.spreadsheet": "ods",
@@ -63,7 +66,7 @@ def _extension_warning(filename: str, kind: str, subtype: str) -> str | None:
     ext = os.path.splitext(filename or "")[1].lower()
     if not ext or ext not in EXTENSIONS or kind in ("empty", "unknown"):
         return None
-    if kind in EXTENSIONS[ext]:
+    if kind in EXTENSIONS[ext] and (kind != "image" or _IMAGE_EXT.get(ext, subtype) == subtype):
         return None
     label = subtype.upper() if kind == "image" and subtype else LABELS[kind]
     return f"扩展名为 {ext}，实际为 {label}"

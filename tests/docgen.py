@@ -47,8 +47,12 @@ def _font() -> str:
     return "CJK"
 
 
-def pdf_bytes(pages: list[list], font_size: float = 11) -> bytes:
-    """A text PDF (embedded CJK font, real text layer) with one list of blocks per page."""
+def pdf_bytes(pages: list[list], font_size: float = 11, password: str | None = None,
+              header: str | None = None, footer: str | None = None) -> bytes:
+    """A text PDF (embedded CJK font, real text layer) with one list of blocks per page.
+
+    `password` encrypts it (user password); `header`/`footer` are drawn on every page
+    ("{page}" becomes the page number)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -76,8 +80,47 @@ def pdf_bytes(pages: list[list], font_size: float = 11) -> bytes:
                 story.append(Spacer(1, 6))
             else:
                 story.append(Paragraph(_esc(str(block)), style))
+    def running(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(font, 9)
+        if header:
+            canvas.drawString(72, A4[1] - 30, header.format(page=doc.page))
+        if footer:
+            canvas.drawString(72, 25, footer.format(page=doc.page))
+        canvas.restoreState()
+
+    kw = {}
+    if password:
+        from reportlab.lib import pdfencrypt
+        kw["encrypt"] = pdfencrypt.StandardEncryption(password, ownerPassword=password + "-owner")
     buf = io.BytesIO()
-    SimpleDocTemplate(buf, pagesize=A4, topMargin=50, bottomMargin=50).build(story)
+    SimpleDocTemplate(buf, pagesize=A4, topMargin=50, bottomMargin=50, **kw).build(
+        story, onFirstPage=running, onLaterPages=running)
+    return buf.getvalue()
+
+
+def many_pages_pdf(n: int, text: str = "第 {page} 页 正文") -> bytes:
+    """An n-page text PDF drawn straight on the canvas (fast enough for thousands of pages)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    font = _font()
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=A4)
+    for i in range(1, n + 1):
+        c.setFont(font, 11)
+        c.drawString(72, A4[1] - 72, text.format(page=i))
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (200, 100)) -> bytes:
+    """A small blank image (for sniffing and the needs-OCR flag, not for OCR itself)."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", size, "white").save(buf, format=fmt)
     return buf.getvalue()
 
 
@@ -85,32 +128,47 @@ def _esc(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def docx_bytes(blocks: list, page_breaks: bool = False) -> bytes:
-    """A DOCX with paragraphs (str) and tables (`Grid`, merges applied with python-docx's merge)."""
+def docx_bytes(blocks: list, page_breaks: bool = False, header: str | None = None,
+               footer: str | None = None) -> bytes:
+    """A DOCX with paragraphs (str), page breaks ("\\f") and tables (`Grid`, merges applied with
+    python-docx's merge; a `Grid` as a cell value is a table nested in that cell)."""
     import docx
 
     d = docx.Document()
+    if header:
+        d.sections[0].header.paragraphs[0].text = header
+    if footer:
+        d.sections[0].footer.paragraphs[0].text = footer
     for block in blocks:
         if block == "\f":
             d.add_page_break()
         elif isinstance(block, Grid):
-            n_cols = max(len(r) for r in block.rows)
-            t = d.add_table(rows=len(block.rows), cols=n_cols)
-            t.style = "Table Grid"
-            covered = set()
-            for r0, c0, r1, c1 in block.merges:
-                for r in range(r0, r1 + 1):
-                    for c in range(c0, c1 + 1):
-                        if (r, c) != (r0, c0):
-                            covered.add((r, c))
-            for r, row in enumerate(block.rows):
-                for c, text in enumerate(row):
-                    if (r, c) not in covered and text:
-                        t.cell(r, c).text = text
-            for r0, c0, r1, c1 in block.merges:
-                t.cell(r0, c0).merge(t.cell(r1, c1))
+            _docx_table(d, block)
         else:
             d.add_paragraph(str(block))
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
+
+
+def _docx_table(container, block: Grid):
+    n_cols = max(len(r) for r in block.rows)
+    t = container.add_table(rows=len(block.rows), cols=n_cols)
+    t.style = "Table Grid"
+    covered = set()
+    for r0, c0, r1, c1 in block.merges:
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0):
+                    covered.add((r, c))
+    for r, row in enumerate(block.rows):
+        for c, value in enumerate(row):
+            if (r, c) in covered or not value:
+                continue
+            if isinstance(value, Grid):
+                _docx_table(t.cell(r, c), value)
+            else:
+                t.cell(r, c).text = value
+    for r0, c0, r1, c1 in block.merges:
+        t.cell(r0, c0).merge(t.cell(r1, c1))
+    return t

@@ -58,7 +58,8 @@ def _pdfium_message(e: Exception, data: bytes) -> str:
     text = str(e)
     if "password" in text.lower() or b"/Encrypt" in data[-8192:] or b"/Encrypt" in data[:8192]:
         return "PDF 已加密（需要密码才能打开），无法读取；请上传未加密的版本"
-    return f"PDF 文件已损坏或不完整，无法读取（{text.split(':')[-1].strip() or 'pdfium'}）"
+    m = re.search(r"PDFium: ([^)]*)", text)
+    return f"PDF 文件已损坏或不完整，无法读取（{m.group(1) if m else text}）"
 
 
 # ---- one page through pypdfium2 -------------------------------------------------
@@ -250,6 +251,8 @@ def mark_headers_footers(pages: list[Page], band: int = 2) -> None:
         for l in last:
             if bottoms[key(l)] >= need and _in_band(l, p, top=False) and l.role == "body":
                 l.role = "footer"
+        # running heads are often drawn first or last whatever their place: put them where they show
+        p.lines.sort(key=lambda l: {"header": 0, "footer": 2}.get(l.role, 1))
 
 
 def _bands(lines: list[Line], band: int) -> tuple[list[Line], list[Line]]:

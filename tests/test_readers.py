@@ -1,0 +1,217 @@
+"""Readers: every format gives the same Document model, read from generated fixtures."""
+from __future__ import annotations
+
+import pytest
+
+from docgen import Grid, docx_bytes, image_bytes, pdf_bytes
+from extractors.read import ReadLimits, read_document
+from extractors.sniff import sniff
+
+
+# ---- PDF ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def report_pdf() -> bytes:
+    indicators = Grid([["检验项目", "标准要求", "实测值", "单项判定"],
+                       ["抗拉强度 MPa", "≥350", "382", "合格"],
+                       ["断后伸长率", "≥20%", "24%", "合格"],
+                       ["备注：样品状态良好", "", "", ""]],
+                      merges=[(3, 0, 3, 3)])
+    return pdf_bytes([["检 验 报 告", "报告编号：ZJ-2024-0031", indicators, "检验结论：所检项目符合标准要求"],
+                      ["委托单位：天津某某金属材料有限公司", "地址：天津市滨海新区某某路 8 号"],
+                      ["签发日期：2024年6月1日"]],
+                     header="天津市产品质量监督检测中心", footer="第 {page} 页 共 3 页")
+
+
+def test_pdf_text_lines_have_page_and_position(report_pdf):
+    doc = read_document(report_pdf, "report.pdf")
+    assert doc.format == "pdf" and len(doc.pages) == 3
+    line = next(l for l in doc.lines() if l.text.startswith("委托单位"))
+    assert line.text == "委托单位:天津某某金属材料有限公司"  # NFKC colon, CJK spaces dropped
+    assert line.raw.startswith("委托单位：")
+    assert line.page == 2
+    x0, top, x1, bottom = line.bbox
+    assert 0 < x0 < x1 < doc.pages[1].width and 0 < top < bottom < doc.pages[1].height / 2
+    assert any(l.text == "检验报告" for l in doc.pages[0].lines)
+
+
+def test_pdf_ruled_table_with_merged_row(report_pdf):
+    doc = read_document(report_pdf, "report.pdf")
+    [table] = doc.pages[0].tables
+    assert table.grid()[0] == ["检验项目", "标准要求", "实测值", "单项判定"]
+    assert table.grid()[1] == ["抗拉强度 MPa", "≥350", "382", "合格"]
+    note = table.rows[3]
+    assert len(note) == 1 and note[0].text == "备注:样品状态良好" and note[0].colspan == 4
+    # the cells are not repeated as body lines of the page
+    assert not any("抗拉强度" in l.text for l in doc.pages[0].lines)
+    assert sum(1 for l in doc.lines() if "抗拉强度" in l.text) == 1
+    assert doc.pages[1].tables == [] and doc.pages[2].tables == []
+
+
+def test_pdf_vertically_merged_cell_is_one_cell():
+    grid = Grid([["序号", "条款", "意见"], ["1", "4.2", "一条意见写在合并的两行里"], ["2", "", ""]],
+                merges=[(1, 2, 2, 2)])
+    doc = read_document(pdf_bytes([["征求意见表", grid]]), "sheet.pdf")
+    [table] = doc.pages[0].tables
+    comments = [c for r in table.rows for c in r if c.text.startswith("一条意见")]
+    assert len(comments) == 1 and comments[0].rowspan == 2 and comments[0].col == 2
+    assert table.grid() == [["序号", "条款", "意见"], ["1", "4.2", "一条意见写在合并的两行里"], ["2", "", ""]]
+
+
+def test_pdf_running_header_and_footer(report_pdf):
+    doc = read_document(report_pdf, "report.pdf")
+    for page in doc.pages:
+        roles = {l.text: l.role for l in page.lines}
+        assert roles["天津市产品质量监督检测中心"] == "header"
+        assert roles[f"第 {page.number} 页共 3 页"] == "footer"
+        assert page.lines[0].role == "header" and page.lines[-1].role == "footer"
+    assert {l.role for l in doc.pages[1].lines if l.text.startswith("委托单位")} == {"body"}
+
+
+def test_pdf_page_cap_says_what_was_skipped():
+    doc = read_document(pdf_bytes([[f"第{i}页"] for i in range(1, 8)]), "long.pdf", ReadLimits(max_pages=5))
+    assert len(doc.pages) == 5
+    assert any("共 7 页" in w and "跳过 2 页" in w for w in doc.warnings)
+
+
+def test_pdf_page_without_text_layer_needs_ocr():
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+    import io
+
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=A4)
+    c.drawImage(ImageReader(io.BytesIO(image_bytes("PNG", (400, 300)))), 50, 400, 400, 300)
+    c.showPage()
+    c.save()
+    doc = read_document(buf.getvalue(), "scan.pdf")
+    assert doc.pages[0].needs_ocr and doc.needs_ocr
+    assert any("OCR" in w for w in doc.warnings) or doc.ocr
+
+
+def test_garbage_text_layer_is_flagged():
+    from extractors.readers.pdf import _garbage
+
+    assert _garbage("(cid:12)(cid:55)(cid:3)(cid:90)(cid:12)")
+    assert _garbage("\ufffd\ufffd\ufffd 1 \ufffd\ufffd\ufffd")
+    assert _garbage("ÕÅÈËÖØÁ¿ÈÏÖ¤ÖÐÐÄ ÓÐÏÞ¹«Ë¾")  # GBK bytes decoded as Latin-1
+    assert not _garbage("质量管理体系认证证书 注册号:00124Q31234R2M")
+    assert not _garbage("")
+
+
+# ---- DOCX --------------------------------------------------------------------------
+
+def test_docx_paragraphs_and_tables_in_document_order():
+    data = docx_bytes(["征求意见表", Grid([["单位", "天津某某检测有限公司"]]), "说明：请于5月31日前反馈",
+                       Grid([["序号", "意见"], ["1", "建议修改"]])])
+    doc = read_document(data, "sheet.docx")
+    assert doc.format == "docx"
+    page = doc.pages[0]
+    assert [l.text for l in page.lines] == ["征求意见表", "说明:请于5月31日前反馈"]
+    assert [t.grid()[0][0] for t in page.tables] == ["单位", "序号"]
+    # reading order across lines and cells
+    order = [l.text for l in doc.lines()]
+    assert order.index("征求意见表") < order.index("单位")
+
+
+def test_docx_merged_cells_walk_the_real_cells():
+    grid = Grid([["序号", "章条", "意见", "理由"],
+                 ["1", "4.2", "这条意见跨两行", "理由甲"],
+                 ["2", "5.1", "", "理由乙"],
+                 ["联系人：张三", "", "", ""]],
+                merges=[(1, 2, 2, 2), (3, 0, 3, 3)])
+    doc = read_document(docx_bytes([grid]), "sheet.docx")
+    [table] = doc.pages[0].tables
+    texts = [c.text for r in table.rows for c in r]
+    assert texts.count("这条意见跨两行") == 1  # a vMerge continuation is not a new cell
+    assert texts.count("联系人:张三") == 1  # gridSpan: one cell, not four
+    merged = next(c for r in table.rows for c in r if c.text == "这条意见跨两行")
+    assert (merged.row, merged.col, merged.rowspan, merged.colspan) == (1, 2, 2, 1)
+    contact = table.rows[3][0]
+    assert contact.colspan == 4 and len(table.rows[3]) == 1
+    assert [c.text for c in table.rows[2]] == ["2", "5.1", "理由乙"]
+    assert table.grid()[2] == ["2", "5.1", "", "理由乙"]
+    assert table.grid(fill_merged=True)[2][2] == "这条意见跨两行"
+
+
+def test_docx_nested_table_stays_in_its_cell():
+    inner = Grid([["年度", "营业收入"], ["2023", "1.35亿元"]])
+    doc = read_document(docx_bytes([Grid([["财务情况", inner], ["备注", "无"]])]), "form.docx")
+    [table] = doc.pages[0].tables
+    holder = table.rows[0][1]
+    assert len(holder.tables) == 1
+    assert holder.tables[0].grid() == [["年度", "营业收入"], ["2023", "1.35亿元"]]
+    assert table.rows[1][1].text == "无"
+
+
+def test_docx_headers_footers_and_page_breaks():
+    data = docx_bytes(["第一页正文", "\f", "第二页正文", "\f", "第三页正文"],
+                      header="某某标准化技术委员会", footer="联系电话：022-12345678")
+    doc = read_document(data, "draft.docx")
+    assert [p.number for p in doc.pages] == [1, 2, 3]
+    assert [l.text for l in doc.pages[1].lines] == ["第二页正文"]
+    header = doc.pages[0].lines[0]
+    assert header.text == "某某标准化技术委员会" and header.role == "header"
+    footer = doc.pages[-1].lines[-1]
+    assert footer.text == "联系电话:022-12345678" and footer.role == "footer"
+
+
+# ---- other formats -------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt,subtype", [("PNG", "png"), ("JPEG", "jpeg"), ("TIFF", "tiff"),
+                                         ("BMP", "bmp"), ("GIF", "gif"), ("WEBP", "webp")])
+def test_images_are_one_page_needing_ocr(fmt, subtype):
+    doc = read_document(image_bytes(fmt), f"scan.{subtype}")
+    assert doc.format == "image" and doc.metadata["image"] == subtype
+    assert len(doc.pages) == 1 and doc.pages[0].needs_ocr
+    assert doc.metadata["width_px"] == 200
+
+
+def test_text_and_markdown_in_utf8_and_gb18030():
+    text = "# 营业执照\n\n名称：天津某某科技有限公司\n\f第二页"
+    for data in (text.encode("utf-8"), text.encode("gb18030"), "\ufeff".encode() + text.encode()):
+        doc = read_document(data, "notes.md")
+        assert doc.format == "text" and len(doc.pages) == 2
+        assert doc.pages[0].lines[0].text == "# 营业执照"
+        assert doc.pages[0].lines[1].text == "名称:天津某某科技有限公司"
+
+
+# ---- sniffing --------------------------------------------------------------------------
+
+def test_sniff_never_trusts_the_extension(report_pdf):
+    docx = docx_bytes(["正文"])
+    assert sniff(docx, "a.pdf").kind == "docx"
+    assert sniff(docx, "a.pdf").warning == "扩展名为 .pdf，实际为 DOCX"
+    assert sniff(report_pdf, "a.docx").kind == "pdf"
+    assert sniff(report_pdf, "a.pdf").warning is None
+    assert sniff(image_bytes("JPEG"), "a.png").warning == "扩展名为 .png，实际为 JPEG"
+    assert sniff(b"{\\rtf1\\ansi hello}", "a.doc").kind == "rtf"
+    assert sniff(b"\x00\x01\x02\x03" * 100, "a.pdf").kind == "unknown"
+
+
+def test_sniff_office_containers():
+    import io
+    import zipfile
+
+    def zipped(files: dict) -> bytes:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            for name, content in files.items():
+                z.writestr(name, content)
+        return buf.getvalue()
+
+    assert sniff(zipped({"[Content_Types].xml": "<x/>", "xl/workbook.xml": "<x/>"}), "a.xlsx").kind == "xlsx"
+    assert sniff(zipped({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"}),
+                 "a.odt").kind == "odt"
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500
+    assert sniff(ole + "WordDocument".encode("utf-16-le"), "a.doc").kind == "doc"
+    assert sniff(ole + "EncryptedPackage".encode("utf-16-le"), "a.docx").kind == "encrypted_office"
+    assert sniff(ole + "Workbook".encode("utf-16-le"), "a.xls").kind == "xls"
+
+
+def test_lying_extension_is_read_by_its_real_type():
+    doc = read_document(docx_bytes(["名称：天津某某科技有限公司"]), "license.pdf")
+    assert doc.format == "docx"
+    assert doc.pages[0].lines[0].text == "名称:天津某某科技有限公司"
+    assert doc.warnings == ["扩展名为 .pdf，实际为 DOCX，已按 DOCX 读取"]
