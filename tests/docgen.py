@@ -172,3 +172,37 @@ def _docx_table(container, block: Grid):
     for r0, c0, r1, c1 in block.merges:
         t.cell(r0, c0).merge(t.cell(r1, c1))
     return t
+
+
+def encrypted_office_bytes(payload_size: int = 4096) -> bytes:
+    """What Word writes for a password-protected DOCX: an OLE2 compound file holding
+    `EncryptionInfo` and `EncryptedPackage` streams (contents random, as if encrypted)."""
+    import os
+    import struct
+
+    free, end, fatsect = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    n = -(-payload_size // 512)  # sectors per stream
+    fat = [fatsect, end]  # sector 0: the FAT, sector 1: the directory
+    starts = []
+    for _ in range(2):
+        first = len(fat)
+        starts.append(first)
+        fat += [first + k + 1 for k in range(n - 1)] + [end]
+    fat += [free] * (128 - len(fat))
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16
+              + struct.pack("<HHHHH6xIIIIIIIII", 0x3E, 3, 0xFFFE, 9, 6, 0, 1, 1, 0, 4096, end, 0, end, 0)
+              + struct.pack("<I", 0) + struct.pack("<I", free) * 108)
+
+    def entry(name: str, kind: int, left: int, right: int, child: int, start: int, size: int) -> bytes:
+        raw = (name + "\x00").encode("utf-16-le")
+        return (raw.ljust(64, b"\x00") + struct.pack("<HBBIII", len(raw), kind, 1, left, right, child)
+                + b"\x00" * 16 + b"\x00" * 4 + b"\x00" * 16 + struct.pack("<IQ", start, size))
+
+    directory = (entry("Root Entry", 5, free, free, 1, end, 0)
+                 + entry("EncryptionInfo", 2, free, 2, free, starts[0], payload_size)
+                 + entry("EncryptedPackage", 2, free, free, free, starts[1], payload_size)
+                 + b"\x00" * 128)
+    body = struct.pack("<128I", *fat) + directory
+    for _ in range(2):
+        body += os.urandom(payload_size).ljust(n * 512, b"\x00")
+    return header + body
