@@ -1,0 +1,271 @@
+"""Document → typed facts with provenance: classify, then run the recognisers the type calls for.
+
+    facts = extract_facts(doc)
+    facts.type, facts.value("valid_until"), facts.fields["org_name"].page
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .classify import classify
+from .facts import DocumentFacts, Field
+from .fields import indicators as _indicators
+from .fields import money as _money
+from .fields import uscc as _uscc
+from .fields.labels import DocIndex, Finder, Hit, LabelIndex, best, load_spec
+from .fields.province import province_of, province_of_uscc
+from .fields.values import CHECKERS
+from .fields.dates import find_dates
+from .model import Document
+
+LABEL_FIELDS = ("org_name", "address", "legal_rep", "established", "cert_number", "standard", "scope",
+                "issuer", "issued", "valid_until", "lab_number", "patent_type")
+# families of management-system standards, so a QMS certificate's standard is its 19001 line
+_FAMILY = {"qms_certificate": r"19001|9001", "ems_certificate": r"24001|14001",
+           "ohsms_certificate": r"45001|28001|18001"}
+
+
+@lru_cache(maxsize=1)
+def _label_index() -> LabelIndex:
+    return LabelIndex(load_spec())
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, list[tuple[re.Pattern, float]]]:
+    out = {}
+    for name, pats in (load_spec().get("patterns") or {}).items():
+        out[name] = [(re.compile(p["re"]), float(p["weight"])) for p in pats]
+    return out
+
+
+def recognisers_for(doctype: str) -> list[str]:
+    spec = load_spec()["recognisers"]
+    return list(spec["common"]) + list(spec["by_type"].get(doctype, []))
+
+
+def _to_field(h: Hit) -> Field:
+    return Field(value=h.value, page=h.page, text=h.text, confidence=round(h.confidence, 3),
+                 raw=h.raw if h.raw != h.text else None, ocr=h.ocr)
+
+
+def _pattern_hits(dix: DocIndex, name: str, checker_name: str | None = None) -> list[Hit]:
+    hits = []
+    checker = CHECKERS[load_spec()["fields"].get(name, {}).get("value", checker_name or "text")] \
+        if name in load_spec()["fields"] else None
+    order = 100_000
+    for rx, w in _patterns().get(name, []):
+        for e in dix.all_entries():
+            m = rx.search(e.line.text)
+            if not m:
+                continue
+            order += 1
+            raw_value = m.group("v") if "v" in rx.groupindex else e.line.text
+            if checker is not None:
+                c = checker(raw_value, field_name=name)
+                if c is None:
+                    continue
+                value, factor = c.value, c.factor
+            else:
+                value, factor = raw_value, 1.0
+            hits.append(Hit(name, value, e.page, e.line.text, e.line.raw, w * factor * e.line.confidence,
+                            e.page in dix.ocr_pages, "", "pattern", order))
+    return hits
+
+
+class _Extraction:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.dix = DocIndex(_label_index(), doc)
+        self.finder = Finder(self.dix)
+        self.doctype, self.type_conf = classify(doc)
+        self.facts = DocumentFacts(file=doc.file, sha256=doc.sha256, type=self.doctype,
+                                   type_confidence=self.type_conf, pages=len(doc.pages), ocr=doc.ocr)
+        self.hits: dict[str, Hit] = {}
+
+    def run(self) -> DocumentFacts:
+        wanted = recognisers_for(self.doctype)
+        for name in LABEL_FIELDS:
+            if name in wanted:
+                self._label_field(name)
+        if "uscc" in wanted:
+            h, warnings = _uscc.find(self.finder, self.doc)
+            self.facts.warnings.extend(warnings)
+            if h:
+                self.hits["uscc"] = h
+        self._dates()
+        self._org_and_issuer()
+        if "province" in wanted:
+            self._province()
+        if "satisfaction_score" in wanted:
+            self._satisfaction()
+        if "revenue" in wanted or "net_profit" in wanted:
+            for name, d in _money.find(self.doc).items():
+                if name in wanted:
+                    self.facts.fields[name] = Field(d["value"], d["page"], d["text"], round(d["confidence"], 3))
+        if "indicators" in wanted:
+            rows, page, header = _indicators.find(self.doc)
+            if rows:
+                self.facts.fields["indicators"] = Field(rows, page, header, 0.9,
+                                                        ocr=page in self.dix.ocr_pages)
+        for name, h in self.hits.items():
+            if h.value is not None:
+                self.facts.fields[name] = _to_field(h)
+        self._warnings()
+        order = {n: i for i, n in enumerate(recognisers_for(self.doctype) + ["validity"])}
+        self.facts.fields = dict(sorted(self.facts.fields.items(), key=lambda kv: order.get(kv[0], 99)))
+        return self.facts
+
+    def _label_field(self, name: str) -> None:
+        hits = self.finder.find(name, self.doctype)
+        if name == "standard":
+            hits += self._standard_fallback()
+        elif name not in ("org_name", "issuer"):
+            hits += _pattern_hits(self.dix, name)
+        h = best([x for x in hits if x.value is not None or x.extra.get("long_term")])
+        if h:
+            self.hits[name] = h
+
+    def _standard_fallback(self) -> list[Hit]:
+        family = _FAMILY.get(self.doctype)
+        hits = _pattern_hits(self.dix, "standard")
+        if family:
+            preferred = [h for h in hits if re.search(family, h.value)]
+            for h in preferred:
+                h.confidence = min(1.0, h.confidence / 0.6 * 0.85)
+            checker = CHECKERS["standard"]
+            for e in self.dix.all_entries():
+                c = checker(e.line.text)
+                if c and re.search(family, c.value) and not any(h.value == c.value for h in preferred):
+                    preferred.append(Hit("standard", c.value, e.page, e.line.text, e.line.raw,
+                                         0.8 * e.line.confidence, e.page in self.dix.ocr_pages, "", "pattern"))
+            # a label naming another family (a QMS certificate that also cites 14001) loses to its own
+            return preferred or hits
+        return hits
+
+    def _dates(self) -> None:
+        vu = self.hits.get("valid_until")
+        if vu is not None and vu.extra.get("long_term"):
+            self.facts.fields["validity"] = Field("长期", vu.page, vu.text, round(vu.confidence, 3),
+                                                  raw=vu.raw if vu.raw != vu.text else None, ocr=vu.ocr)
+        if "issued" not in self.hits and vu is not None and vu.extra.get("range_start") \
+                and vu.label != "营业期限" and "issued" in recognisers_for(self.doctype):
+            self.hits["issued"] = Hit("issued", vu.extra["range_start"], vu.page, vu.text, vu.raw,
+                                      vu.confidence * 0.85, vu.ocr, vu.label, "range start")
+        if "issued" not in self.hits and "issued" in recognisers_for(self.doctype):
+            h = self._bare_date()
+            if h:
+                self.hits["issued"] = h
+
+    def _bare_date(self) -> Hit | None:
+        """A line that is only a date (the date under a certificate's seal) — the last one on page 1."""
+        used = {(h.page, h.text) for h in self.hits.values()}
+        first = self.dix.pages.get(self.doc.pages[0].number, []) if self.doc.pages else []
+        for e in reversed(first):
+            ds = find_dates(e.line.text)
+            if len(ds) == 1 and len(re.sub(r"\s", "", e.line.text)) - (ds[0].end - ds[0].start) <= 4 \
+                    and (e.page, e.line.text) not in used:
+                return Hit("issued", ds[0].value.isoformat(), e.page, e.line.text, e.line.raw,
+                           0.6 * e.line.confidence, e.page in self.dix.ocr_pages, "", "date line")
+        return None
+
+    def _org_and_issuer(self) -> None:
+        wanted = recognisers_for(self.doctype)
+        if "issuer" in wanted and "issuer" not in self.hits:
+            hits = _pattern_hits(self.dix, "issuer")
+            # the issuer signs at the end: prefer the last such line
+            if hits:
+                h = max(hits, key=lambda x: (round(x.confidence, 2), x.page, x.order))
+                self.hits["issuer"] = h
+        issuer = self.hits.get("issuer")
+        org = self.hits.get("org_name")
+        if "org_name" in wanted and (org is None or org.confidence < 0.6):
+            hits = [h for h in _pattern_hits(self.dix, "org_name")
+                    if not (issuer and h.value == issuer.value) and not self._looks_like_issuer(h.value)]
+            h = best(hits + ([org] if org else []))
+            if h:
+                self.hits["org_name"] = h
+
+    def _looks_like_issuer(self, name: str) -> bool:
+        return any(rx.search(name) for rx, _ in _patterns().get("issuer", []))
+
+    def _province(self) -> None:
+        sources: list[tuple[str, float]] = [("address", 0.98), ("org_name", 0.8)]
+        if self.doctype in load_spec().get("issuer_gives_province", []):
+            sources.append(("issuer", 0.8))
+        for name, factor in sources:
+            h = self.hits.get(name)
+            if h and isinstance(h.value, str):
+                p = province_of(h.value)
+                if p:
+                    self.hits["province"] = Hit("province", p, h.page, h.text, h.raw, h.confidence * factor,
+                                                h.ocr, h.label, f"from {name}")
+                    return
+        h = self.hits.get("uscc")
+        if h:
+            p = province_of_uscc(h.value)
+            if p:
+                self.hits["province"] = Hit("province", p, h.page, h.text, h.raw, 0.6 * h.confidence, h.ocr,
+                                            h.label, "from uscc region code")
+
+    def _satisfaction(self) -> None:
+        hits = []
+        for h in _pattern_hits(self.dix, "satisfaction_score"):
+            try:
+                v = float(h.value)
+            except (TypeError, ValueError):
+                continue
+            if 0 < v <= 100:
+                h.value = int(v) if v == int(v) and "." not in str(h.value) else v
+                if re.search(r"综合|总体|整体", h.text):
+                    h.confidence = min(1.0, h.confidence * 1.1)
+                hits.append(h)
+        # a table row: 综合满意度指数 | 86.5
+        for e in self.dix.cells:
+            if re.search(r"满意度(?:指数|得分)?$|CSI", e.line.text) and e.cell is not None:
+                row = e.table.rows[e.cell.row]
+                right = [c for c in row if c.col > e.cell.col and c.text]
+                if right:
+                    m = re.match(r"^(\d{2,3}(?:\.\d+)?)\s*分?$", right[0].text)
+                    if m and 0 < float(m.group(1)) <= 100:
+                        v = float(m.group(1))
+                        w = 0.95 if re.search(r"综合|总体|整体", e.line.text) else 0.85
+                        hits.append(Hit("satisfaction_score", int(v) if v == int(v) else v, e.page,
+                                        f"{e.line.text} {right[0].text}", f"{e.line.raw} {right[0].raw}",
+                                        w * e.line.confidence, e.page in self.dix.ocr_pages, "", "next cell"))
+        h = best(hits)
+        if h:
+            self.hits["satisfaction_score"] = h
+
+    def _warnings(self) -> None:
+        w = self.facts.warnings
+        for x in self.doc.warnings:
+            if x not in w:
+                w.insert(0, x)
+        ocr_pages = [p.number for p in self.doc.pages if p.needs_ocr and not p.ocr]
+        if ocr_pages:
+            w.append(f"{self.doc.file}: page(s) {_ranges(ocr_pages)} have no text layer and need OCR")
+        if not self.doc.pages or not any(p.lines or p.tables for p in self.doc.pages):
+            w.append(f"{self.doc.file}: no text found")
+        if self.doctype == "other" and self.doc.pages:
+            w.append(f"{self.doc.file}: document type not recognised")
+
+
+def _ranges(nums: list[int]) -> str:
+    out, start, prev = [], None, None
+    for n in nums:
+        if start is None:
+            start = prev = n
+        elif n == prev + 1:
+            prev = n
+        else:
+            out.append(f"{start}" if start == prev else f"{start}-{prev}")
+            start = prev = n
+    if start is not None:
+        out.append(f"{start}" if start == prev else f"{start}-{prev}")
+    return ", ".join(out)
+
+
+def extract_facts(doc: Document) -> DocumentFacts:
+    """Classify `doc` and read every field its type calls for, each with page, line and confidence."""
+    return _Extraction(doc).run()

@@ -1,0 +1,98 @@
+"""Dates as written on Chinese certificates, and ranges giving issue and expiry.
+
+    >>> parse_date("二〇二七年五月三十一日")
+    datetime.date(2027, 5, 31)
+    >>> find_range("有效期:2024.06.01-2027.05.31")
+    (datetime.date(2024, 6, 1), datetime.date(2027, 5, 31))
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "О": 0, "O": 0, "o": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3,
+             "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN = "〇零○ОOoＯ一二三四五六七八九"
+
+_NUMERIC = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年|\.|-|/|—)\s*(\d{1,2})\s*(?:月|\.|-|/|—)\s*(\d{1,2})(?!\d)\s*日?")
+_COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
+_CHINESE = re.compile(rf"([{_CN}]{{4}})\s*年\s*([{_CN}十]{{1,3}})\s*月\s*([{_CN}十]{{1,3}})\s*日")
+_RANGE_SEP = re.compile(r"^\s*(?:至|到|起至|~|-|—|–|－|―|~|止)\s*(?:至)?\s*$")
+LONG_TERM = re.compile(r"长期|永久|无固定期限")
+
+
+@dataclass
+class DateMatch:
+    value: date
+    start: int
+    end: int
+
+
+def _cn_small(s: str) -> int | None:
+    """一..三十一 → int."""
+    if "十" in s:
+        head, _, tail = s.partition("十")
+        tens = _CN_DIGIT.get(head, None) if head else 1
+        ones = _CN_DIGIT.get(tail, None) if tail else 0
+        if tens is None or ones is None:
+            return None
+        return tens * 10 + ones
+    if len(s) == 1:
+        return _CN_DIGIT.get(s)
+    if len(s) == 2 and all(c in _CN_DIGIT for c in s):  # 〇五
+        return _CN_DIGIT[s[0]] * 10 + _CN_DIGIT[s[1]]
+    return None
+
+
+def _make(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def find_dates(text: str, compact: bool = False) -> list[DateMatch]:
+    """Every date in `text`, left to right (positions refer to the NFKC form of `text`)."""
+    s = unicodedata.normalize("NFKC", text or "")
+    out: list[DateMatch] = []
+    for m in _NUMERIC.finditer(s):
+        d = _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d:
+            out.append(DateMatch(d, m.start(), m.end()))
+    for m in _CHINESE.finditer(s):
+        y = "".join(str(_CN_DIGIT[c]) for c in m.group(1))
+        mo, da = _cn_small(m.group(2)), _cn_small(m.group(3))
+        if mo and da:
+            d = _make(int(y), mo, da)
+            if d:
+                out.append(DateMatch(d, m.start(), m.end()))
+    if compact:
+        for m in _COMPACT.finditer(s):
+            if not any(o.start <= m.start() < o.end for o in out):
+                d = _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                if d:
+                    out.append(DateMatch(d, m.start(), m.end()))
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+def parse_date(text: str) -> date | None:
+    found = find_dates(text)
+    return found[0].value if found else None
+
+
+def find_range(text: str) -> tuple[date, date | None] | None:
+    """(start, end) where `text` holds `date SEP date` or `date 至长期` (end None)."""
+    s = unicodedata.normalize("NFKC", text or "")
+    found = find_dates(s)
+    for a, b in zip(found, found[1:]):
+        if _RANGE_SEP.match(s[a.end:b.start]) and a.value <= b.value:
+            return a.value, b.value
+    for a in found:
+        rest = s[a.end:a.end + 8]
+        if re.match(r"^\s*(?:至|到|-|~|—)\s*(?:长期|永久|无固定期限)", rest):
+            return a.value, None
+    return None

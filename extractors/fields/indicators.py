@@ -1,0 +1,194 @@
+"""Test-report indicator tables: 检验项目 / 标准要求 / 实测值 / 单项判定, the requirement parsed
+(`≥350`, `≤0.05%`, `不小于`, `不超过`, `350~450`, `10±0.5`) and the margin by which the
+measured value beats it (0.12 = 12 % better; None where it cannot be computed)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Document, Table
+from ..text import normalize
+from .labels import load_spec
+
+_NUM = r"[-+]?\d+(?:\.\d+)?"
+_OPS = [
+    (r"≥|>=|不小于|不低于|不少于|大于或等于|大于等于|至少|最小|min\.?", ">="),
+    (r"≤|<=|不大于|不超过|不高于|不多于|小于或等于|小于等于|至多|最大|max\.?", "<="),
+    (r">|大于|高于|超过", ">"),
+    (r"<|小于|低于", "<"),
+]
+_RANGE = re.compile(rf"^({_NUM})\s*(%|[^\d\s~～\-—–至]*)\s*(?:~|～|-|—|–|至|到)\s*({_NUM})\s*(.*)$")
+_PLUSMINUS = re.compile(rf"^({_NUM})\s*±\s*({_NUM})\s*(.*)$")
+
+
+@dataclass
+class Requirement:
+    op: str  # >= <= > < range
+    low: float | None = None
+    high: float | None = None
+    unit: str = ""
+
+
+def parse_requirement(text: str) -> Requirement | None:
+    s = normalize(text).replace(" ", "")
+    s = s.replace("~", "~").replace("～", "~")
+    for pat, op in _OPS:
+        m = re.match(rf"^(?:{pat})\s*({_NUM})\s*(.*)$", s, re.I)
+        if m:
+            v = float(m.group(1))
+            unit = m.group(2).strip()
+            return Requirement(op, low=v if op in (">=", ">") else None,
+                               high=v if op in ("<=", "<") else None, unit=unit)
+        m = re.match(rf"^({_NUM})\s*(\S*?)\s*(?:及以上|以上)$", s)
+        if m:
+            return Requirement(">=", low=float(m.group(1)), unit=m.group(2))
+        m = re.match(rf"^({_NUM})\s*(\S*?)\s*(?:及以下|以下)$", s)
+        if m:
+            return Requirement("<=", high=float(m.group(1)), unit=m.group(2))
+    m = _PLUSMINUS.match(s)
+    if m:
+        c, d = float(m.group(1)), float(m.group(2))
+        return Requirement("range", low=c - d, high=c + d, unit=m.group(3))
+    m = _RANGE.match(s)
+    if m:
+        a, b = float(m.group(1)), float(m.group(3))
+        unit = m.group(4) or m.group(2)
+        if a <= b:
+            return Requirement("range", low=a, high=b, unit=unit.strip())
+    return None
+
+
+def parse_measured(text: str) -> list[float]:
+    s = normalize(text).replace(",", "")
+    return [float(x) for x in re.findall(_NUM, s)]
+
+
+def margin(req: Requirement | None, measured: list[float]) -> float | None:
+    """How far the worst measured value is better than the requirement, as a fraction of the limit."""
+    if req is None or not measured:
+        return None
+    def one(m: float) -> float | None:
+        if req.op in (">=", ">"):
+            return (m - req.low) / abs(req.low) if req.low else None
+        if req.op in ("<=", "<"):
+            return (req.high - m) / abs(req.high) if req.high else None
+        if req.op == "range":
+            lo = (m - req.low) / abs(req.low) if req.low else None
+            hi = (req.high - m) / abs(req.high) if req.high else None
+            vals = [v for v in (lo, hi) if v is not None]
+            return min(vals) if vals else None
+        return None
+    vals = [one(m) for m in measured]
+    if any(v is None for v in vals):
+        return None
+    return round(min(vals), 4)
+
+
+def _header_match(cell: str, words: list[str]) -> bool:
+    c = normalize(cell).replace(" ", "")
+    c = re.sub(r"[(（][^)）]*[)）]", "", c)
+    return any(c == w or c.startswith(w) for w in words)
+
+
+def _columns(row: list[str], spec: dict) -> dict[str, int] | None:
+    cols: dict[str, int] = {}
+    for j, cell in enumerate(row):
+        if not cell:
+            continue
+        for key in ("measured", "verdict", "requirement", "unit", "name"):
+            if key in cols:
+                continue
+            if key == "name" and _header_match(cell, spec["not_name"]):
+                break
+            if _header_match(cell, spec[key]):
+                cols[key] = j
+                break
+    if "name" in cols and "measured" in cols:
+        return cols
+    return None
+
+
+def _unit_from(*texts: str) -> str:
+    for t in texts:
+        m = re.search(r"[(（]\s*([^()（）]{1,12})\s*[)）]\s*$", t or "")
+        if m:
+            return m.group(1)
+    return ""
+
+
+_VERDICT = {"合格": "合格", "符合": "合格", "通过": "合格", "pass": "合格", "√": "合格",
+            "不合格": "不合格", "不符合": "不合格", "fail": "不合格", "×": "不合格"}
+
+
+def _verdict(text: str) -> str | None:
+    t = normalize(text).replace(" ", "")
+    if not t:
+        return None
+    for k in sorted(_VERDICT, key=len, reverse=True):
+        if t.lower().startswith(k):
+            return _VERDICT[k]
+    return t
+
+
+def _table_rows(t: Table, cols: dict[str, int], start: int) -> list[dict]:
+    g = t.grid(fill_merged=True)
+    out = []
+    header_unit = ""
+    for row in g[start:]:
+        def col(k: str) -> str:
+            j = cols.get(k)
+            return row[j] if j is not None and j < len(row) else ""
+        name = col("name")
+        if not name or _header_match(name, load_spec()["indicators"]["name"]):
+            continue
+        if "以下空白" in name or "以下空白" in "".join(row):
+            break
+        req_text, meas_text = col("requirement"), col("measured")
+        if not meas_text:
+            continue
+        req = parse_requirement(req_text) if req_text else None
+        measured = parse_measured(meas_text)
+        unit = col("unit").strip("/—-– ") or (req.unit if req else "") or _unit_from(name) or header_unit
+        m_value: float | str | None
+        if len(measured) == 1 and re.fullmatch(rf"\s*{_NUM}\s*\S{{0,8}}\s*", normalize(meas_text).replace(",", "")):
+            m_value = measured[0]
+        else:
+            m_value = meas_text
+        out.append({
+            "name": re.sub(r"\s*[(（][^)）]*[)）]\s*$", "", name) or name,
+            "requirement": req_text,
+            "measured": m_value,
+            "unit": unit,
+            "verdict": _verdict(col("verdict")),
+            "margin": margin(req, measured),
+        })
+    return out
+
+
+def find(doc: Document) -> tuple[list[dict], int | None, str]:
+    """(indicators, first page, the header row's text)."""
+    spec = load_spec()["indicators"]
+    found: list[dict] = []
+    page, header_text = None, ""
+    last_cols: dict[str, int] | None = None
+    last_ncols = -1
+    for t in doc.tables():
+        g = t.grid(fill_merged=True)
+        cols, start = None, 0
+        for i, row in enumerate(g[:3]):
+            cols = _columns(row, spec)
+            if cols:
+                start = i + 1
+                break
+        if cols is None and last_cols is not None and t.n_cols == last_ncols:
+            cols, start = last_cols, 0  # a continuation of the table on the next page
+        if cols is None:
+            last_cols = None
+            continue
+        rows = _table_rows(t, cols, start)
+        if rows and page is None:
+            page = t.page
+            header_text = " | ".join(x for x in g[max(start - 1, 0)] if x)
+        found.extend(rows)
+        last_cols, last_ncols = cols, t.n_cols
+    return found, page, header_text

@@ -1,0 +1,318 @@
+"""Find values by their labels, in the three layouts seen on Chinese documents:
+
+- after the label on the same line: `名称：天津某某有限公司`, `名 称 天津某某有限公司`;
+- in the next table cell (or the cell below, for a header row);
+- on its own line under (or beside, by position) the label — and, failing that, above it.
+
+Labels are data (extractors/data/fields.yaml). `LabelIndex` finds every label occurrence in a
+document once; each field then picks its own labels from it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from ..model import Cell, Document, Line, Table
+from ..text import normalize
+from .values import CHECKERS, Checked
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "fields.yaml"
+
+_PUNCT_BEFORE = set(":;,，。；|、)）]】>》\"'“”")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+# an English caption after the Chinese label: `证书编号 Certificate No.:`
+_ENGLISH_CAPTION = re.compile(r"\s*[(/]?\s*[A-Za-z][A-Za-z .'&/-]{1,40}[)]?\s*[:：]")
+_LABEL_SUFFIX = re.compile(r"(?:\s?(?:名称|全称))?\s?(?:[(（][^)）]{1,8}[)）])?")
+
+
+@lru_cache(maxsize=4)
+def load_spec(path: str = str(DATA)) -> dict:
+    with open(path, encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def spaced(raw: str) -> str:
+    """NFKC with white space collapsed but kept: label boundaries survive."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", raw or "")).strip()
+
+
+@dataclass
+class LabelMatch:
+    label: str
+    start: int
+    end: int  # where the value may start (after label, suffix, English caption, separator)
+    sep: str  # "colon" | "space" | "none"
+    strong: bool  # clearly a label (followed by a colon, or starting the line)
+
+
+@dataclass
+class Entry:
+    """A line or a table cell, with the labels found in it."""
+
+    line: Line
+    s: str  # spaced text
+    matches: list[LabelMatch]
+    page: int
+    index: int  # position among the page's lines (-1 for cells)
+    table: Table | None = None
+    cell: Cell | None = None
+
+
+@dataclass
+class Hit:
+    field: str
+    value: Any
+    page: int
+    text: str
+    raw: str
+    confidence: float
+    ocr: bool = False
+    label: str = ""
+    how: str = ""
+    order: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def _label_regex(labels: list[str]) -> re.Pattern:
+    parts = []
+    for lab in sorted(set(labels), key=len, reverse=True):
+        n = normalize(lab)
+        parts.append(r"\s?".join(re.escape(c) for c in n if not c.isspace()))
+    return re.compile("(" + "|".join(parts) + ")")
+
+
+def _canonical(matched: str) -> str:
+    return normalize(matched).replace(" ", "")
+
+
+class LabelIndex:
+    def __init__(self, spec: dict | None = None):
+        self.spec = spec or load_spec()
+        fields = self.spec["fields"]
+        all_labels = set(self.spec.get("stop_labels", []))
+        for f in fields.values():
+            all_labels.update(f.get("labels", {}))
+            for extra in (f.get("types") or {}).values():
+                all_labels.update(extra)
+        self.labels = {_canonical(l) for l in all_labels}
+        self.regex = _label_regex(list(all_labels))
+
+    # -- finding labels in a line -------------------------------------------------------
+    def matches(self, s: str) -> list[LabelMatch]:
+        out = []
+        for m in self.regex.finditer(s):
+            i = m.start()
+            label = _canonical(m.group(1))
+            if not self._boundary_ok(s, i, label):
+                continue
+            end = m.end()
+            suf = _LABEL_SUFFIX.match(s, end)
+            if suf and suf.group(0).strip() and not re.search(r"[:：]", suf.group(0)):
+                end = suf.end()
+            eng = _ENGLISH_CAPTION.match(s, end)
+            if eng:
+                end = eng.end()
+            sep = "none"
+            rest = s[end:]
+            stripped = rest.lstrip()
+            if stripped[:1] in (":", "："):
+                sep = "colon"
+                end = end + (len(rest) - len(stripped)) + 1
+            elif eng:
+                sep = "colon"
+            elif rest[:1] == " " or not rest:
+                sep = "space"
+            while end < len(s) and s[end] == " ":
+                end += 1
+            strong = sep == "colon" or i == 0 or (sep == "space" and len(label) >= 2 and s[i - 1:i] == " ")
+            out.append(LabelMatch(label, i, end, sep, strong))
+        return out
+
+    @staticmethod
+    def _boundary_ok(s: str, i: int, label: str) -> bool:
+        if i == 0:
+            return True
+        prev = s[i - 1]
+        if prev in _PUNCT_BEFORE or prev in "(（":
+            return True
+        if prev == " ":
+            before = s[:i].split()
+            tok = before[-1] if before else ""
+            # `产 品 名 称`: a label's characters spaced out, not a separate word
+            return not (len(tok) == 1 and _CJK_CHAR.match(tok))
+        if prev.isdigit() or prev.isascii():
+            return len(label) >= 2
+        return len(label) >= 4
+
+    # -- the document -----------------------------------------------------------------
+    def entries(self, doc: Document) -> "DocIndex":
+        return DocIndex(self, doc)
+
+
+class DocIndex:
+    """Every line and cell of a document with its label matches (built once per document)."""
+
+    def __init__(self, index: LabelIndex, doc: Document):
+        self.index = index
+        self.doc = doc
+        self.pages: dict[int, list[Entry]] = {}
+        self.cells: list[Entry] = []
+        self.ocr_pages = {p.number for p in doc.pages if p.ocr}
+        for p in doc.pages:
+            entries = []
+            for i, line in enumerate(p.lines):
+                s = spaced(line.raw or line.text)
+                entries.append(Entry(line, s, index.matches(s), p.number, i))
+            self.pages[p.number] = entries
+            for t in p.tables:
+                self._add_table(t, p.number)
+
+    def _add_table(self, t: Table, page: int) -> None:
+        for r in t.rows:
+            for c in r:
+                if c.text:
+                    s = spaced(c.raw or c.text)
+                    line = Line(text=c.text, raw=c.raw, page=page, bbox=c.bbox, confidence=c.confidence,
+                                role="cell")
+                    self.cells.append(Entry(line, s, self.index.matches(s), page, -1, t, c))
+                for nested in c.tables:
+                    self._add_table(nested, page)
+
+    def all_entries(self) -> Iterator[Entry]:
+        for n in sorted(self.pages):
+            yield from self.pages[n]
+        yield from self.cells
+
+    def is_label_only(self, e: Entry) -> bool:
+        return bool(e.matches) and e.matches[0].start == 0 and not e.s[e.matches[0].end:].strip(" :：")
+
+    def starts_with_label(self, e: Entry) -> bool:
+        return bool(e.matches) and e.matches[0].start == 0 and e.matches[0].strong
+
+
+_SEP_FACTOR = {"colon": 1.0, "space": 0.95, "none": 0.85}
+
+
+class Finder:
+    """Runs one field's labels over a DocIndex and checks each candidate value."""
+
+    def __init__(self, dix: DocIndex):
+        self.dix = dix
+        self.spec = dix.index.spec["fields"]
+
+    def labels_for(self, field_name: str, doctype: str | None) -> dict[str, float]:
+        f = self.spec[field_name]
+        labels = {_canonical(k): float(v) for k, v in (f.get("labels") or {}).items()}
+        for k, v in ((f.get("types") or {}).get(doctype or "", {}) or {}).items():
+            labels[_canonical(k)] = float(v)
+        return {k: v for k, v in labels.items() if v > 0}
+
+    def find(self, field_name: str, doctype: str | None = None) -> list[Hit]:
+        f = self.spec[field_name]
+        labels = self.labels_for(field_name, doctype)
+        checker = CHECKERS[f.get("value", "text")]
+        multiline = bool(f.get("multiline"))
+        hits: list[Hit] = []
+        order = 0
+        for e in self.dix.all_entries():
+            for k, m in enumerate(e.matches):
+                w = labels.get(m.label)
+                if not w:
+                    continue
+                order += 1
+                nxt = next((x for x in e.matches[k + 1:] if x.strong and x.start >= m.end), None)
+                value_text = e.s[m.end: nxt.start if nxt else len(e.s)].strip()
+                if value_text.strip(" :：;；,，"):
+                    if multiline and nxt is None and e.table is None:
+                        value_text = self._continue(e, value_text)
+                    c = checker(value_text, field_name=field_name)
+                    if c is not None:
+                        hits.append(self._hit(field_name, c, e, None, w * _SEP_FACTOR[m.sep], m, "same line", order))
+                    continue
+                if k + 1 < len(e.matches) and e.matches[k + 1].start == m.end:
+                    continue  # the label is followed straight by another label
+                for other, factor, how in self._neighbours(e):
+                    text = other.s
+                    if multiline and other.table is None:
+                        text = self._continue(other, text)
+                    c = checker(text, field_name=field_name)
+                    if c is not None:
+                        hits.append(self._hit(field_name, c, e, other, w * factor, m, how, order))
+                        break
+        return hits
+
+    def _neighbours(self, e: Entry) -> Iterator[tuple[Entry, float, str]]:
+        if e.table is not None:
+            yield from self._cell_neighbours(e)
+            return
+        lines = self.dix.pages[e.page]
+        # beside, by position (a PDF may give the value as its own line)
+        if e.line.bbox:
+            x0, top, x1, bottom = e.line.bbox
+            mid = (top + bottom) / 2
+            beside = [o for o in lines if o is not e and o.line.bbox and o.line.bbox[0] >= x1 - 1
+                      and o.line.bbox[1] <= mid <= o.line.bbox[3]]
+            beside.sort(key=lambda o: o.line.bbox[0])
+            if beside and not self.dix.starts_with_label(beside[0]):
+                yield beside[0], 0.95, "beside"
+        if e.index + 1 < len(lines):
+            below = lines[e.index + 1]
+            if not self.dix.starts_with_label(below):
+                yield below, 0.85, "line under"
+        if e.index > 0:
+            above = lines[e.index - 1]
+            if not above.matches:
+                yield above, 0.7, "line above"
+
+    def _cell_neighbours(self, e: Entry) -> Iterator[tuple[Entry, float, str]]:
+        t, c = e.table, e.cell
+        by_cell = {id(x.cell): x for x in self.dix.cells if x.table is t}
+        row = t.rows[c.row] if c.row < len(t.rows) else []
+        right = [x for x in row if x.col >= c.col + c.colspan]
+        right.sort(key=lambda x: x.col)
+        if right and right[0].text:
+            other = by_cell.get(id(right[0]))
+            if other is not None and not self.dix.is_label_only(other):
+                yield other, 0.98, "next cell"
+        below_row = c.row + c.rowspan
+        if below_row < len(t.rows):
+            for x in t.rows[below_row]:
+                if x.col <= c.col < x.col + x.colspan and x.text:
+                    other = by_cell.get(id(x))
+                    if other is not None and not self.dix.is_label_only(other):
+                        yield other, 0.85, "cell below"
+
+    def _continue(self, e: Entry, text: str, max_lines: int = 8) -> str:
+        lines = self.dix.pages.get(e.page, [])
+        parts = [text]
+        for o in lines[e.index + 1: e.index + 1 + max_lines]:
+            if o.matches and any(m.strong for m in o.matches):
+                break
+            if len(o.s) < 4 or re.search(r"(兹证明|特发此证|发证|日期|有效期|\d{4}\s*年)", o.s):
+                break
+            parts.append(o.s)
+        return " ".join(parts)
+
+    def _hit(self, name: str, c: Checked, label_entry: Entry, value_entry: Entry | None, w: float,
+             m: LabelMatch, how: str, order: int) -> Hit:
+        src = [label_entry] if value_entry is None else (
+            [value_entry, label_entry] if how == "line above" else [label_entry, value_entry])
+        text = " ".join(x.line.text for x in src)
+        raw = " ".join(x.line.raw for x in src)
+        line_conf = min(x.line.confidence for x in src)
+        ocr = any(x.page in self.dix.ocr_pages for x in src)
+        return Hit(name, c.value, label_entry.page, text, raw, max(0.0, min(1.0, w * c.factor * line_conf)),
+                   ocr=ocr, label=m.label, how=how, order=order, extra=c.extra)
+
+
+def best(hits: list[Hit]) -> Hit | None:
+    """Highest confidence; the earliest among equals."""
+    if not hits:
+        return None
+    return max(hits, key=lambda h: (round(h.confidence, 3), -h.order))

@@ -1,0 +1,209 @@
+"""营业收入 / 净利润 by year, in yuan: from tables with year columns or year rows, income
+statements (本期金额 / 上期金额), and prose such as `2023年营业收入1.35亿元`."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ..model import Document, Table
+from ..text import normalize
+from .labels import load_spec
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(?:年度|年)?")
+_NUM = re.compile(r"^[(（]?\s*([-−–]?\s*\d[\d,，]*(?:\.\d+)?)\s*[)）]?\s*(亿元|百万元|万元|千元|元|亿|万)?$")
+_UNIT_NOTE = re.compile(r"(?:金额)?单位\s*[:：]?\s*(?:人民币)?\s*(亿元|百万元|万元|千元|元)")
+_HEADER_UNIT = re.compile(r"[(（]\s*(亿元|百万元|万元|千元|元)\s*[)）]")
+
+
+@dataclass
+class Amount:
+    year: str
+    value: float
+    page: int
+    text: str
+    confidence: float
+
+
+def _spec() -> dict:
+    return load_spec()["money"]
+
+
+def _unit_factor(unit: str | None) -> int:
+    units = _spec()["units"]
+    if not unit:
+        return 1
+    unit = {"亿": "亿元", "万": "万元"}.get(unit, unit)
+    return units.get(unit, 1)
+
+
+def parse_amount(cell: str, default_unit: str | None = None) -> float | None:
+    s = normalize(cell).replace(" ", "")
+    if not s or s in {"-", "—", "--", "/"}:
+        return None
+    m = _NUM.match(s)
+    if not m:
+        return None
+    num = m.group(1).replace(",", "").replace("，", "").replace("−", "-").replace("–", "-")
+    try:
+        v = float(num)
+    except ValueError:
+        return None
+    if s.startswith(("(", "（")) and s.endswith((")", "）")):
+        v = -v  # accountants' brackets for a loss
+    return v * _unit_factor(m.group(2) or default_unit)
+
+
+def _yuan(v: float) -> int | float:
+    r = round(v, 2)
+    return int(r) if r == int(r) else r
+
+
+def _which(label_cell: str) -> tuple[str, float] | None:
+    s = normalize(label_cell).replace(" ", "")
+    s = _HEADER_UNIT.sub("", s)
+    s = re.sub(r"^[一二三四五六七八九十]+、|^\d+[.、]", "", s)
+    for field in ("revenue", "net_profit"):
+        for lab, w in _spec()[field]["labels"].items():
+            lab = re.sub(r"^[一二三四五六七八九十]+、", "", normalize(lab))
+            if s == lab or (s.startswith(lab) and len(s) <= len(lab) + 6 and not s.startswith("营业收入增长")):
+                return field, float(w)
+    return None
+
+
+def _page_unit(doc: Document, page: int, t: Table) -> str | None:
+    for c in (c for r in t.rows for c in r):
+        m = _UNIT_NOTE.search(c.text)
+        if m:
+            return m.group(1)
+    for p in doc.pages:
+        if p.number == page:
+            for l in p.lines:
+                m = _UNIT_NOTE.search(l.text)
+                if m:
+                    return m.group(1)
+    return None
+
+
+def _report_year(doc: Document) -> int | None:
+    years = Counter()
+    for l in doc.lines(include_cells=False):
+        for m in re.finditer(r"((?:19|20)\d{2})\s*年(?:度|12月31日)", l.text):
+            years[int(m.group(1))] += 1
+    return years.most_common(1)[0][0] if years else None
+
+
+def _from_table(doc: Document, t: Table, out: dict[str, list[Amount]]) -> None:
+    g = t.grid(fill_merged=True)
+    if not g or len(g[0]) < 2:
+        return
+    unit = _page_unit(doc, t.page, t)
+    # header: the first row (of the first three) naming years or periods
+    spec = _spec()
+    report_year = None
+    for hi, row in enumerate(g[:3]):
+        cols: dict[int, str] = {}
+        for j, cell in enumerate(row):
+            m = _YEAR.search(cell)
+            if m and j > 0:
+                cols[j] = m.group(1)
+            elif j > 0 and any(cell.replace(" ", "").startswith(k) for k in spec["current_period"]):
+                report_year = report_year or _report_year(doc)
+                if report_year:
+                    cols[j] = str(report_year)
+            elif j > 0 and any(cell.replace(" ", "").startswith(k) for k in spec["previous_period"]):
+                report_year = report_year or _report_year(doc)
+                if report_year:
+                    cols[j] = str(report_year - 1)
+        if cols:
+            for row2 in g[hi + 1:]:
+                which = None
+                for cell in row2[:2]:
+                    which = _which(cell)
+                    if which:
+                        col_unit = _HEADER_UNIT.search(cell)
+                        break
+                if not which:
+                    continue
+                field, w = which
+                row_unit = col_unit.group(1) if col_unit else unit
+                for j, year in cols.items():
+                    if j < len(row2):
+                        v = parse_amount(row2[j], row_unit)
+                        if v is not None:
+                            out[field].append(Amount(year, v, t.page, " | ".join(x for x in row2 if x), 0.95 * w))
+            break
+    # years as rows: a header naming 营业收入 / 净利润 columns
+    for hi, row in enumerate(g[:3]):
+        cols2 = {j: _which(c) for j, c in enumerate(row) if j > 0 and _which(c)}
+        if not cols2:
+            continue
+        for row2 in g[hi + 1:]:
+            m = _YEAR.search(row2[0]) if row2 else None
+            if not m:
+                continue
+            for j, (field, w) in cols2.items():
+                hu = _HEADER_UNIT.search(row[j])
+                v = parse_amount(row2[j], hu.group(1) if hu else unit) if j < len(row2) else None
+                if v is not None:
+                    out[field].append(Amount(m.group(1), v, t.page, " | ".join(x for x in row2 if x), 0.95 * w))
+        break
+
+
+_PROSE_ITEM = None
+
+
+def _prose_regex() -> re.Pattern:
+    global _PROSE_ITEM
+    if _PROSE_ITEM is None:
+        labels = sorted({normalize(l) for f in ("revenue", "net_profit") for l in _spec()[f]["labels"]
+                         if not re.match(r"^[一二三四五六七八九十]+、", l) and "(" not in l}, key=len, reverse=True)
+        _PROSE_ITEM = re.compile(
+            r"(?P<year>(?<!\d)(?:19|20)\d{2})\s*(?:年度|年)|"
+            r"(?P<label>" + "|".join(map(re.escape, labels)) + r")\s*(?:总额|合计)?\s*(?:为|达|达到|实现|是|:|：)?\s*(?:人民币)?\s*"
+            r"(?P<num>[-−]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>亿元|百万元|万元|千元|元|亿|万)")
+    return _PROSE_ITEM
+
+
+def _from_prose(doc: Document, out: dict[str, list[Amount]]) -> None:
+    rx = _prose_regex()
+    for p in doc.pages:
+        for l in p.lines:
+            year = None
+            for m in rx.finditer(l.text):
+                if m.group("year"):
+                    year = m.group("year")
+                    continue
+                if not year:
+                    continue
+                which = _which(m.group("label"))
+                if not which:
+                    continue
+                field, w = which
+                v = parse_amount(m.group("num") + m.group("unit"))
+                if v is not None:
+                    out[field].append(Amount(year, v, p.number, l.text, 0.85 * w * l.confidence))
+
+
+def find(doc: Document) -> dict[str, dict]:
+    """{"revenue": {"value": {"2023": 135000000}, "page", "text", "confidence"}, "net_profit": …}"""
+    out: dict[str, list[Amount]] = {"revenue": [], "net_profit": []}
+    for t in doc.tables():
+        _from_table(doc, t, out)
+    _from_prose(doc, out)
+    result = {}
+    for field, amounts in out.items():
+        if not amounts:
+            continue
+        by_year: dict[str, Amount] = {}
+        for a in amounts:  # tables were read first and win over prose; the first table wins
+            if a.year not in by_year or a.confidence > by_year[a.year].confidence + 0.05:
+                by_year[a.year] = a
+        first = max(by_year.values(), key=lambda a: a.confidence)
+        result[field] = {
+            "value": {y: _yuan(by_year[y].value) for y in sorted(by_year)},
+            "page": min(a.page for a in by_year.values()),
+            "text": first.text,
+            "confidence": min(a.confidence for a in by_year.values()),
+        }
+    return result

@@ -1,0 +1,93 @@
+"""统一社会信用代码 (GB 32100): python-stdnum checks the 18th character; the embedded 9-character
+organisation code (characters 9–17) carries its own GB 11714 check digit, which stdnum does not check."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from stdnum.cn import uscc as _uscc
+
+from ..model import Document
+from .labels import Finder, Hit
+
+_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+_TOKEN = re.compile(r"(?<![0-9A-Z])([0-9A-Z]{18})(?![0-9A-Z])")
+_LOOSE = re.compile(r"(?<![0-9A-Z])([0-9][0-9A-Z](?:\s?[0-9A-Z]){16})(?![0-9A-Z])")
+
+
+def org_code_check_digit(body: str) -> str:
+    """GB 11714 check character for the 8-character organisation code body."""
+    total = sum(int(c, 36) * w for c, w in zip(body.upper(), _WEIGHTS))
+    c = 11 - total % 11
+    return {10: "X", 11: "0"}.get(c, str(c))
+
+
+def compact(s: str) -> str:
+    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", s or "")).upper()
+
+
+def problem(code: str) -> str | None:
+    """Why `code` is not a valid USCC, or None when it is."""
+    code = compact(code)
+    if len(code) != 18:
+        return f"length {len(code)}, not 18"
+    try:
+        _uscc.validate(code)
+    except Exception as e:  # stdnum's ValidationError subclasses
+        name = type(e).__name__
+        return {"InvalidChecksum": "check digit (18th character) does not match",
+                "InvalidFormat": "characters not allowed in a 统一社会信用代码"}.get(name, name)
+    org = code[8:17]
+    if org_code_check_digit(org[:8]) != org[8]:
+        return f"embedded organisation code {org[:8]}-{org[8]} fails its GB 11714 check digit"
+    return None
+
+
+def is_valid(code: str) -> bool:
+    return problem(code) is None
+
+
+def make(region: str, org_body: str, prefix: str = "91") -> str:
+    """A valid USCC from a 6-digit region code and an 8-character organisation code body (for fixtures)."""
+    base = prefix + region + org_body + org_code_check_digit(org_body)
+    return base + _uscc.calc_check_digit(base)
+
+
+def candidates_in(text: str) -> list[str]:
+    s = unicodedata.normalize("NFKC", text or "").upper()
+    found = [m.group(1) for m in _TOKEN.finditer(s)]
+    if not found:
+        found = [compact(m.group(1)) for m in _LOOSE.finditer(s)]
+    return found
+
+
+def find(finder: Finder, doc: Document) -> tuple[Hit | None, list[str]]:
+    """The labelled (or, failing that, any) valid USCC in the document; invalid ones as warnings."""
+    warnings: list[str] = []
+    seen_bad: set[str] = set()
+    hits = finder.find("uscc")
+    valid: list[Hit] = []
+    for h in hits:
+        for code in candidates_in(h.value):
+            why = problem(code)
+            if why is None:
+                valid.append(Hit("uscc", code, h.page, h.text, h.raw, h.confidence, h.ocr, h.label, h.how, h.order))
+            elif code not in seen_bad:
+                seen_bad.add(code)
+                warnings.append(f"统一社会信用代码 {code} on page {h.page} is not valid: {why}")
+    if not valid:
+        order = 10_000
+        for line in doc.lines():
+            for code in candidates_in(line.text):
+                if not re.match(r"^[0-9A-HJ-NP-RTUWXY]{2}\d{6}", code) or sum(c.isdigit() for c in code) < 10:
+                    continue
+                why = problem(code)
+                order += 1
+                if why is None:
+                    valid.append(Hit("uscc", code, line.page, line.text, line.raw, 0.8 * line.confidence,
+                                     line.page in {p.number for p in doc.pages if p.ocr}, "", "unlabelled", order))
+                elif code not in seen_bad and not hits:
+                    seen_bad.add(code)
+                    warnings.append(f"统一社会信用代码 {code} on page {line.page} is not valid: {why}")
+    best = max(valid, key=lambda h: (h.confidence, -h.order)) if valid else None
+    return best, warnings

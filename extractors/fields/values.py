@@ -1,0 +1,132 @@
+"""Value checkers: each takes the text found beside a label and returns the cleaned value
+and a factor for the confidence, or None when the text is not such a value."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..text import normalize
+from .dates import LONG_TERM, find_dates, find_range
+
+
+@dataclass
+class Checked:
+    value: Any
+    factor: float = 1.0
+    extra: dict = field(default_factory=dict)
+
+
+ORG_SUFFIX = re.compile(
+    r"(有限责任公司|股份有限公司|有限公司|公司|集团|厂|研究院|研究所|院|所|中心|协会|学会|大学|学院|局|委员会|"
+    r"站|社|合作社|事务所|部|行|店|馆|处|办公室|实验室|商会|联合会|政府)$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_TRAILING_SEAL = re.compile(r"[(（]?\s*(?:盖章|公章|签章|章|印章|签字|签名|单位公章|盖公章)\s*[)）]?$")
+_EDGE_PUNCT = " :：;；,，。.、|/-—_"
+
+STANDARD = re.compile(
+    r"(?:GB/T|GB/Z|GB|ISO/IEC|ISO/TS|ISO|IEC|IATF|OHSAS|CNAS-CL|RB/T|[A-Z]{2,3}/T|[A-Z]{2}|Q/[A-Z0-9]+|T/[A-Z0-9]+)"
+    r"\s?\d{1,6}(?:[.]\d+)*(?:\s?[-—–:]\s?\d{2,4})?"
+    r"(?:\s?(?:/|idt|IDT|eqv|mod)\s?(?:GB/T|GB|ISO/IEC|ISO/TS|ISO|IEC|IATF|OHSAS)\s?\d{1,6}(?:[.]\d+)*(?:\s?[-—–:]\s?\d{2,4})?)*")
+LAB = re.compile(r"CNAS\s*(?:No\.?|NO\.?|编号|注册号)?\s*[:：]?\s*([A-Z]{1,2})\s?(\d{3,5})")
+PATENT_TYPES = ("实用新型", "外观设计", "发明")
+
+
+def clean_text(s: str) -> str:
+    return normalize(s).strip(_EDGE_PUNCT)
+
+
+def check_org(s: str, **_) -> Checked | None:
+    v = clean_text(s)
+    v = _TRAILING_SEAL.sub("", v).strip(_EDGE_PUNCT)
+    v = re.sub(r"^[(（]\s*(?:盖章|公章)\s*[)）]", "", v).strip(_EDGE_PUNCT)
+    if not (2 <= len(v) <= 80) or not _CJK.search(v) or ":" in v:
+        return None
+    if re.fullmatch(r"[\u4e00-\u9fff]{1,4}", v) and not ORG_SUFFIX.search(v):
+        return None  # a word, not a name
+    return Checked(v, 1.0 if ORG_SUFFIX.search(v) else 0.7)
+
+
+def check_person(s: str, **_) -> Checked | None:
+    v = _TRAILING_SEAL.sub("", clean_text(s)).strip(_EDGE_PUNCT)
+    m = re.match(r"^([\u4e00-\u9fff·]{2,6})(?:\s|$)", v)
+    if not m:
+        return None
+    return Checked(m.group(1), 1.0 if len(m.group(1)) <= 4 else 0.8)
+
+
+def check_address(s: str, **_) -> Checked | None:
+    v = clean_text(s)
+    if len(v) < 4 or not _CJK.search(v):
+        return None
+    return Checked(v, 1.0 if re.search(r"[省市区县路街道号镇村园弄巷里]", v) else 0.6)
+
+
+def check_text(s: str, **_) -> Checked | None:
+    v = clean_text(s)
+    return Checked(v) if len(v) >= 2 else None
+
+
+def check_number(s: str, **_) -> Checked | None:
+    v = clean_text(s)
+    m = re.match(r"^(?:第\s*)?([A-Za-z0-9][A-Za-z0-9\-/().:\s]*[A-Za-z0-9)])\s*号?(?:\s|$)", v)
+    if m and re.search(r"\d", m.group(1)):
+        inner = re.sub(r"\s+", " ", m.group(1)).strip()
+        # a trailing CJK word after a space is not part of the number
+        return Checked(inner)
+    if re.search(r"\d", v) and len(v) <= 40 and not find_dates(v):
+        tok = v.split(" ")[0]
+        return Checked(tok, 0.85)
+    return None
+
+
+def check_standard(s: str, **_) -> Checked | None:
+    m = STANDARD.search(normalize(s))
+    if not m or not re.search(r"\d{3,}", m.group(0)):
+        return None
+    return Checked(re.sub(r"\s+", " ", m.group(0)).strip())
+
+
+def check_lab(s: str, **_) -> Checked | None:
+    v = normalize(s)
+    m = LAB.search(v)
+    if m:
+        return Checked(f"CNAS {m.group(1)}{m.group(2)}")
+    m = re.match(r"^([LIC])\s?(\d{4,5})\b", v)
+    if m:
+        return Checked(f"CNAS {m.group(1)}{m.group(2)}", 0.9)
+    return None
+
+
+def check_patent_type(s: str, **_) -> Checked | None:
+    v = normalize(s)
+    for t in PATENT_TYPES:
+        if t in v:
+            return Checked(t)
+    return None
+
+
+def check_date(s: str, field_name: str = "", **_) -> Checked | None:
+    v = normalize(s)
+    rng = find_range(v)
+    if rng:
+        start, end = rng
+        if field_name == "valid_until":
+            if end is None:
+                return Checked(None, 1.0, {"long_term": True, "range_start": start.isoformat()})
+            return Checked(end.isoformat(), 1.0, {"range_start": start.isoformat()})
+        return Checked(start.isoformat(), 0.9, {"range_end": end.isoformat() if end else None})
+    if field_name == "valid_until" and LONG_TERM.match(v):
+        return Checked(None, 1.0, {"long_term": True})
+    found = find_dates(v, compact=True)
+    if not found or found[0].start > 12:
+        return None
+    return Checked(found[0].value.isoformat())
+
+
+CHECKERS: dict[str, Callable[..., Checked | None]] = {
+    "org": check_org, "person": check_person, "address": check_address, "text": check_text,
+    "number": check_number, "standard": check_standard, "lab": check_lab,
+    "patent_type": check_patent_type, "date": check_date,
+    "uscc": lambda s, **_: Checked(normalize(s)) if normalize(s) else None,  # checked in uscc.py
+}
