@@ -1,0 +1,422 @@
+"""Public comments on a draft standard: storage and the committee's operations.
+
+The web pages and `intake comments …` call these functions:
+
+    draft = publish_draft(db, blobs, data, "draft.docx", deadline="2026-01-08")
+    receipt = submit_online(db, draft.id, submitter="…", comments=[{"clause": "8.2", "comment": "…"}])
+    results = import_sheets(db, blobs, draft.id, [("a.docx", data, None)])   # -> [SheetImport]
+    reg = register_data(db, draft.id)                                         # -> forms.register.RegisterData
+    dispose(db, comment_id, "部分采纳", reason="…", by="王伟")
+    write_register_docx(reg, "register.docx"); write_register_csv(reg, "register.csv")
+
+Tables (sqlite-utils): comment_drafts, comment_sheets, comment_items, comment_dispositions.
+Every original is stored content-addressed (intake.blobs) before it is parsed, so a
+file that cannot be read is still kept. The same bytes imported twice are one sheet;
+a different sheet from the same submitter is a new version and supersedes the old one.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+import sqlite_utils
+
+from extractors.comments import CommentSheet, DraftStandard, markdown_document, parse_sheet, read_draft
+from extractors.comments.clauses import parse_refs, primary
+from extractors.comments.duplicates import DuplicateGroup, Item, canon, find_duplicates
+from extractors.model import Document
+from forms.register import RegisterData, RegisterRow, build_register
+
+from .blobs import BlobStore
+from .config import Limits
+from .pipeline import ReadError, read_files_safely
+
+DECISIONS = ("采纳", "部分采纳", "未采纳")
+
+
+class CommentsError(ValueError):
+    """A request the committee must correct (unknown draft, missing reason …)."""
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def ensure_comments(db: sqlite_utils.Database) -> None:
+    if "comment_drafts" not in db.table_names():
+        db["comment_drafts"].create({
+            "id": int, "sha256": str, "file": str, "title": str, "code": str, "deadline": str,
+            "drafting_unit": str, "handler": str, "tree": str, "created": str,
+        }, pk="id")
+        db["comment_drafts"].create_index(["sha256"])
+    if "comment_sheets" not in db.table_names():
+        db["comment_sheets"].create({
+            "id": int, "draft_id": int, "receipt": str, "sha256": str, "file": str, "source": str,
+            "received": str, "received_from": str, "late": int, "version": int, "superseded_by": int,
+            "submitter": str, "submitter_key": str, "submitter_kind": str, "contact_person": str,
+            "contact": str, "signed": int, "standard_title": str, "sheet_date": str, "error": str,
+            "warnings": str, "created": str,
+        }, pk="id", foreign_keys=[("draft_id", "comment_drafts", "id")])
+        db["comment_sheets"].create_index(["draft_id", "sha256"], unique=True)
+        db["comment_sheets"].create_index(["receipt"], unique=True)
+    if "comment_items" not in db.table_names():
+        db["comment_items"].create({
+            "id": int, "sheet_id": int, "draft_id": int, "seq": int, "seq_raw": str, "clause": str,
+            "clause_raw": str, "clauses": str, "comment": str, "reason": str, "original": str,
+            "suggestion": str, "page": int, "valid": int, "nearest": str,
+        }, pk="id", foreign_keys=[("sheet_id", "comment_sheets", "id"), ("draft_id", "comment_drafts", "id")])
+        db["comment_items"].create_index(["sheet_id"])
+        db["comment_items"].create_index(["draft_id"])
+    if "comment_dispositions" not in db.table_names():
+        db["comment_dispositions"].create({
+            "id": int, "item_id": int, "decision": str, "reason": str, "by": str, "at": str,
+        }, pk="id", foreign_keys=[("item_id", "comment_items", "id")])
+        db["comment_dispositions"].create_index(["item_id"])
+
+
+# ---------------------------------------------------------------------------
+# drafts
+
+
+@dataclass
+class Draft:
+    id: int
+    sha256: str
+    file: str
+    title: str
+    deadline: str | None
+    drafting_unit: str | None
+    handler: str | None
+    standard: DraftStandard
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "sha256": self.sha256, "file": self.file, "title": self.title,
+                "deadline": self.deadline, "drafting_unit": self.drafting_unit, "handler": self.handler,
+                "clauses": [c.to_json() for c in (self.standard.clauses[i] for i in self.standard.ids())],
+                "warnings": self.standard.warnings}
+
+
+def read_draft_bytes(data: bytes, filename: str, limits: Limits | None = None) -> DraftStandard:
+    """The clause tree of a draft in DOCX, PDF, .doc, Markdown or text (read in a time-limited worker)."""
+    doc = _read_one(data, filename, limits)
+    if isinstance(doc, ReadError):
+        raise CommentsError(doc.error)
+    if doc.format == "text":  # Markdown headings (#, -, **) are stripped line by line
+        doc = markdown_document(doc.text, filename)
+    return read_draft(doc)
+
+
+def _read_one(data: bytes, filename: str, limits: Limits | None) -> Document | ReadError:
+    return read_files_safely([(filename, data)], limits, workers=1)[0]
+
+
+def publish_draft(db, blobs: BlobStore, data: bytes, filename: str, title: str | None = None,
+                  deadline: str | None = None, drafting_unit: str | None = None, handler: str | None = None,
+                  limits: Limits | None = None) -> Draft:
+    """Store a draft and its clause tree; the same bytes give the same draft (settings updated)."""
+    ensure_comments(db)
+    sha = blobs.put_bytes(data)
+    existing = list(db["comment_drafts"].rows_where("sha256 = ?", [sha], order_by="id", limit=1))
+    if existing:
+        row = existing[0]
+        changes = {k: v for k, v in {"title": title, "deadline": _iso(deadline) if deadline else None,
+                                     "drafting_unit": drafting_unit, "handler": handler}.items() if v}
+        if changes:
+            db["comment_drafts"].update(row["id"], changes)
+        return get_draft(db, row["id"])
+    standard = read_draft_bytes(data, filename, limits)
+    row = {"sha256": sha, "file": filename, "title": title or standard.title or filename,
+           "code": standard.code, "deadline": _iso(deadline) if deadline else standard.deadline,
+           "drafting_unit": drafting_unit or standard.drafting_unit, "handler": handler,
+           "tree": json.dumps(standard.to_json(), ensure_ascii=False), "created": now()}
+    draft_id = db["comment_drafts"].insert(row).last_pk
+    return get_draft(db, draft_id)
+
+
+def get_draft(db, draft_id: int) -> Draft:
+    ensure_comments(db)
+    try:
+        row = db["comment_drafts"].get(draft_id)
+    except sqlite_utils.db.NotFoundError:
+        raise CommentsError(f"no draft {draft_id}") from None
+    standard = DraftStandard.from_json(json.loads(row["tree"]))
+    return Draft(id=row["id"], sha256=row["sha256"], file=row["file"], title=row["title"],
+                 deadline=row["deadline"], drafting_unit=row["drafting_unit"], handler=row["handler"],
+                 standard=standard)
+
+
+def list_drafts(db) -> list[dict]:
+    ensure_comments(db)
+    return [{k: r[k] for k in ("id", "file", "title", "deadline", "drafting_unit", "created")}
+            for r in db["comment_drafts"].rows_where(order_by="id")]
+
+
+# ---------------------------------------------------------------------------
+# sheets
+
+
+@dataclass
+class SheetImport:
+    file: str
+    sha256: str
+    receipt: str
+    sheet_id: int
+    status: str  # new | duplicate (same bytes already imported) | revision (supersedes an older sheet) | error
+    late: bool = False
+    error: str | None = None
+    supersedes: list[str] = field(default_factory=list)  # receipts of the versions it replaces
+    sheet: CommentSheet | None = None
+
+    def to_json(self) -> dict:
+        out = self.sheet.to_json() if self.sheet else {"file": self.file, "sha256": self.sha256,
+                                                       "error": self.error, "comments": [], "warnings": []}
+        out.update({"file": self.file, "sha256": self.sha256, "error": self.error, "receipt": self.receipt,
+                    "status": self.status, "late": self.late, "supersedes": self.supersedes})
+        return out
+
+
+def _iso(d: str | date | datetime | None) -> str | None:
+    if d is None or d == "":
+        return None
+    if isinstance(d, datetime):
+        return d.date().isoformat()
+    if isinstance(d, date):
+        return d.isoformat()
+    return date.fromisoformat(str(d)[:10]).isoformat()
+
+
+def _receipt(draft_id: int, sheet_id: int) -> str:
+    return f"YJ{draft_id:03d}-{sheet_id:05d}"
+
+
+def import_sheets(db, blobs: BlobStore, draft_id: int, items: list[tuple[str, bytes, str | None]],
+                  source: str = "upload", limits: Limits | None = None) -> list[SheetImport]:
+    """Store and parse filled comment sheets: [(file name, bytes, received date or None)].
+
+    `received` is used when the sheet carries no date of its own (CLI: the file's
+    modification time; web: the upload time; None: today).
+    """
+    draft = get_draft(db, draft_id)
+    results: list[SheetImport | None] = [None] * len(items)
+    to_read, again, batch = [], [], set()
+    for i, (name, data, received) in enumerate(items):
+        sha = blobs.put_bytes(data)  # kept whatever happens next
+        if sha in batch:
+            again.append((i, name, sha))  # the same bytes twice in this batch
+            continue
+        row = next(db["comment_sheets"].rows_where("draft_id = ? and sha256 = ?", [draft_id, sha]), None)
+        if row:
+            results[i] = _duplicate(db, name, row)
+        else:
+            batch.add(sha)
+            to_read.append((i, name, data, sha, received))
+    docs = read_files_safely([(name, data) for _, name, data, _, _ in to_read], limits) if to_read else []
+    for (i, name, data, sha, received), doc in zip(to_read, docs):
+        if isinstance(doc, ReadError):
+            sheet = CommentSheet(file=name, sha256=sha, error=doc.error, is_comment_sheet=False)
+        else:
+            sheet = parse_sheet(doc, expected_title=draft.title)
+            if sheet.error:
+                sheet.error = f"{name}: {sheet.error}"
+        results[i] = _store_sheet(db, draft, sheet, name, sha, received, source)
+    for i, name, sha in again:
+        row = next(db["comment_sheets"].rows_where("draft_id = ? and sha256 = ?", [draft_id, sha]))
+        results[i] = _duplicate(db, name, row)
+    return results  # type: ignore[return-value]
+
+
+def _duplicate(db, name: str, row: dict) -> SheetImport:
+    r = SheetImport(name, row["sha256"], row["receipt"], row["id"], "duplicate", bool(row["late"]),
+                    row["error"], sheet=_stored_sheet(db, row))
+    if r.sheet:
+        r.sheet.warnings.append(f"already imported as {row['file']} (receipt {row['receipt']}): not added again")
+    return r
+
+
+def _store_sheet(db, draft: Draft, sheet: CommentSheet, name: str, sha: str, received: str | None,
+                 source: str) -> SheetImport:
+    received_on = sheet.date or _iso(received) or date.today().isoformat()
+    received_from = "sheet" if sheet.date else (source if received else "today")
+    late = bool(draft.deadline and received_on > draft.deadline)
+    key = canon(sheet.submitter)
+    with db.conn:
+        sheet_id = db["comment_sheets"].insert({
+            "draft_id": draft.id, "receipt": f"pending-{sha}", "sha256": sha, "file": name, "source": source,
+            "received": received_on, "received_from": received_from, "late": int(late), "version": 1,
+            "superseded_by": None, "submitter": sheet.submitter, "submitter_key": key,
+            "submitter_kind": sheet.submitter_kind, "contact_person": sheet.contact_person,
+            "contact": sheet.contact, "signed": int(sheet.signed), "standard_title": sheet.standard_title,
+            "sheet_date": sheet.date, "error": sheet.error, "warnings": json.dumps(sheet.warnings, ensure_ascii=False),
+            "created": now()}).last_pk
+        receipt = _receipt(draft.id, sheet_id)
+        db["comment_sheets"].update(sheet_id, {"receipt": receipt})
+        supersedes = []
+        status = "error" if sheet.error else "new"
+        if key and not sheet.error:
+            older = list(db["comment_sheets"].rows_where(
+                "draft_id = ? and submitter_key = ? and id != ? and superseded_by is null and error is null",
+                [draft.id, key, sheet_id], order_by="id"))
+            if older:
+                status = "revision"
+                db["comment_sheets"].update(sheet_id, {"version": max(o["version"] for o in older) + 1})
+                for o in older:
+                    db["comment_sheets"].update(o["id"], {"superseded_by": sheet_id})
+                    supersedes.append(o["receipt"])
+        db["comment_items"].insert_all([_item_row(draft, sheet_id, c) for c in sheet.comments])
+    return SheetImport(name, sha, receipt, sheet_id, status, late, sheet.error, supersedes, sheet)
+
+
+def _item_row(draft: Draft, sheet_id: int, c) -> dict:
+    valid, nearest = check_clause(draft.standard, c.clauses, c.clause_raw)
+    return {"sheet_id": sheet_id, "draft_id": draft.id, "seq": c.seq, "seq_raw": c.seq_raw, "clause": c.clause,
+            "clause_raw": c.clause_raw, "clauses": json.dumps(c.clauses, ensure_ascii=False), "comment": c.comment,
+            "reason": c.reason, "original": c.original, "suggestion": c.suggestion, "page": c.page,
+            "valid": int(valid), "nearest": nearest}
+
+
+def check_clause(standard: DraftStandard, refs: list[str], raw: str = "") -> tuple[bool, str | None]:
+    """(every reference names a real clause, the nearest real clause for the first one that does not)."""
+    if not refs:
+        hit = standard.find_by_title(raw) if raw else None
+        return (True, None) if hit else (False, None)
+    for r in refs:
+        chk = standard.check(r)
+        if not chk.valid:
+            return False, chk.suggestion
+    return True, None
+
+
+def _stored_sheet(db, row: dict) -> CommentSheet:
+    from extractors.comments.sheet import Comment
+
+    sheet = CommentSheet(file=row["file"], sha256=row["sha256"], error=row["error"],
+                         is_comment_sheet=not row["error"], standard_title=row["standard_title"] or "",
+                         submitter=row["submitter"] or "", submitter_kind=row["submitter_kind"] or "organisation",
+                         contact_person=row["contact_person"] or "", contact=row["contact"] or "",
+                         signed=bool(row["signed"]), date=row["sheet_date"],
+                         warnings=json.loads(row["warnings"] or "[]"))
+    for it in db["comment_items"].rows_where("sheet_id = ?", [row["id"]], order_by="seq"):
+        sheet.comments.append(Comment(seq=it["seq"], clause=it["clause"], clause_raw=it["clause_raw"],
+                                      comment=it["comment"], reason=it["reason"],
+                                      clauses=json.loads(it["clauses"] or "[]"), seq_raw=it["seq_raw"] or "",
+                                      original=it["original"] or "", suggestion=it["suggestion"] or "",
+                                      page=it["page"]))
+    return sheet
+
+
+def submit_online(db, draft_id: int, submitter: str, comments: list[dict], submitter_kind: str = "organisation",
+                  contact_person: str = "", contact: str = "", received: str | None = None) -> SheetImport:
+    """A comment form filled in on the web: [{"clause": "8.2", "comment": "…", "reason": "…"}] → receipt."""
+    from extractors.comments.sheet import Comment
+
+    draft = get_draft(db, draft_id)
+    if not submitter.strip():
+        raise CommentsError("submitter (单位名称或专家姓名) is required")
+    if submitter_kind not in ("organisation", "expert"):
+        raise CommentsError("submitter_kind must be organisation or expert")
+    items = [c for c in comments if (c.get("comment") or "").strip()]
+    if not items:
+        raise CommentsError("at least one comment is required")
+    sheet = CommentSheet(file="online", sha256="", standard_title=draft.title, submitter=submitter.strip(),
+                         submitter_kind=submitter_kind, contact_person=contact_person, contact=contact, signed=True)
+    for i, c in enumerate(items, start=1):
+        refs = parse_refs(c.get("clause", ""))
+        sheet.comments.append(Comment(seq=i, clause=primary(refs), clause_raw=c.get("clause", ""),
+                                      comment=c["comment"].strip(), reason=(c.get("reason") or "").strip(),
+                                      clauses=refs, seq_raw=str(i)))
+    payload = json.dumps(sheet.to_json(), ensure_ascii=False, sort_keys=True).encode()
+    import hashlib
+
+    sha = hashlib.sha256(payload).hexdigest()
+    existing = next(db["comment_sheets"].rows_where("draft_id = ? and sha256 = ?", [draft_id, sha]), None)
+    if existing:  # the same form posted twice
+        return SheetImport("online", sha, existing["receipt"], existing["id"], "duplicate", bool(existing["late"]))
+    sheet.sha256 = sha
+    return _store_sheet(db, draft, sheet, "online", sha, received or date.today().isoformat(), "online")
+
+
+def sheets(db, draft_id: int, include_superseded: bool = True) -> list[dict]:
+    ensure_comments(db)
+    where = "draft_id = ?" + ("" if include_superseded else " and superseded_by is null")
+    out = []
+    for r in db["comment_sheets"].rows_where(where, [draft_id], order_by="id"):
+        r = dict(r)
+        r["warnings"] = json.loads(r["warnings"] or "[]")
+        r["comments"] = db["comment_items"].count_where("sheet_id = ?", [r["id"]])
+        out.append(r)
+    return out
+
+
+def sheet_by_receipt(db, receipt: str) -> dict | None:
+    ensure_comments(db)
+    return next(db["comment_sheets"].rows_where("receipt = ?", [receipt]), None)
+
+
+# ---------------------------------------------------------------------------
+# comments, duplicates, dispositions
+
+
+def comments(db, draft_id: int) -> list[dict]:
+    """The current comments (superseded and unreadable sheets left out) with their sheet and disposition."""
+    ensure_comments(db)
+    rows = db.execute_returning_dicts(
+        """select i.*, s.file, s.receipt, s.submitter, s.submitter_kind, s.received, s.late, s.id as sheet_id
+           from comment_items i join comment_sheets s on s.id = i.sheet_id
+           where i.draft_id = ? and s.superseded_by is null and s.error is null
+           order by s.id, i.seq""", [draft_id])
+    last = {}
+    for d in db.execute_returning_dicts(
+            """select d.* from comment_dispositions d join comment_items i on i.id = d.item_id
+               where i.draft_id = ? order by d.id""", [draft_id]):
+        last[d["item_id"]] = d
+    for r in rows:
+        r["clauses"] = json.loads(r["clauses"] or "[]")
+        d = last.get(r["id"])
+        r["decision"] = d["decision"] if d else None
+        r["decision_reason"] = d["reason"] if d else None
+        r["decided_by"] = d["by"] if d else None
+    return rows
+
+
+def duplicate_groups(rows: list[dict]) -> list[DuplicateGroup]:
+    items = [Item(key=r["id"], text=r["comment"], clause=r["clause"], source=canon(r["submitter"]) or r["file"])
+             for r in rows]
+    return find_duplicates(items)
+
+
+def dispose(db, item_ids: int | list[int], decision: str, reason: str = "", by: str = "") -> int:
+    """Record 采纳 / 部分采纳 / 未采纳 for one or more comments; a reason is required unless 采纳."""
+    ensure_comments(db)
+    ids = [item_ids] if isinstance(item_ids, int) else list(item_ids)
+    if decision not in DECISIONS:
+        raise CommentsError(f"decision must be one of {'/'.join(DECISIONS)}, not {decision!r}")
+    if decision != "采纳" and not (reason or "").strip():
+        raise CommentsError(f"{decision} needs a reason (处理意见的理由)")
+    for i in ids:
+        if not db["comment_items"].count_where("id = ?", [i]):
+            raise CommentsError(f"no comment {i}")
+    at = now()
+    db["comment_dispositions"].insert_all([{"item_id": i, "decision": decision, "reason": (reason or "").strip(),
+                                            "by": by, "at": at} for i in ids])
+    return len(ids)
+
+
+def group_of(db, draft_id: int, item_id: int) -> list[int]:
+    """Every comment in the copy/similar group of `item_id` (itself alone when ungrouped)."""
+    rows = comments(db, draft_id)
+    for g in duplicate_groups(rows):
+        if item_id in g.members:
+            return list(g.members)
+    return [item_id]
+
+
+def register_data(db, draft_id: int, handler: str | None = None, filled: str | None = None) -> RegisterData:
+    """Everything the 征求意见汇总处理表 shows, with the contract's summary."""
+    draft = get_draft(db, draft_id)
+    rows = comments(db, draft_id)
+    groups = duplicate_groups(rows)
+    all_sheets = sheets(db, draft_id)
+    return build_register(draft_title=draft.title, drafting_unit=draft.drafting_unit or "",
+                          handler=handler or draft.handler or "", filled=filled or date.today().isoformat(),
+                          deadline=draft.deadline, comments=rows, groups=groups, sheets=all_sheets)
