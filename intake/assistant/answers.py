@@ -1,0 +1,173 @@
+"""Parsing an applicant's free-text answer into a typed value, or saying politely what
+form was expected. A parser never guesses: "五百来万" or "about five million" is
+ambiguous and comes back as a re-ask naming the expected form.
+
+Every parser returns `Parsed(value, None)` or `Parsed(None, "<re-ask text>")`.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).parent / "data" / "interview.yaml"
+MAX_MESSAGE = 500  # characters; longer messages are not answers
+
+
+@dataclass
+class Parsed:
+    value: object = None
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+@lru_cache(maxsize=None)
+def vocabulary() -> dict:
+    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
+
+
+def clean(message: str) -> str:
+    """NFKC, trimmed, spaces between CJK characters dropped, trailing punctuation removed."""
+    s = unicodedata.normalize("NFKC", message or "").strip()
+    s = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", s)
+    return s.strip(" 。.!！~～")
+
+
+_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--|\]\]>|javascript:|\{\{|\{%|```", re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def message_problem(message: str) -> str | None:
+    """Why a message cannot be taken at all (too long, markup, control characters), or None."""
+    if message is None or not str(message).strip():
+        return "没有收到内容。请直接输入您的回答或问题。"
+    if len(message) > MAX_MESSAGE:
+        return (f"您的消息有 {len(message)} 个字符，超过了 {MAX_MESSAGE} 字的上限，我没有保存它。"
+                "请只回答当前的问题，或把问题拆短一些。")
+    if _MARKUP.search(message) or _CONTROL.search(message):
+        return "您的消息里有网页标记或控制字符，我没有保存它。请直接用文字回答，例如“是”或“5000万元”。"
+    return None
+
+
+def parse_yes_no(message: str) -> Parsed:
+    s = clean(message).lower()
+    v = vocabulary()["yes_no"]
+    def words(key):
+        return [unicodedata.normalize("NFKC", str(w)).lower() for w in v[key]]
+
+    if s in words("yes") or any(s.startswith(w) and len(s) <= len(w) + 6 for w in words("yes_prefix")):
+        return Parsed(True)
+    if s in words("no") or any(s.startswith(w) and len(s) <= len(w) + 6 for w in words("no_prefix")):
+        return Parsed(False)
+    return Parsed(problem="请回答“是”或“否”（也可以说“有”/“没有”）。")
+
+
+# Multipliers and the units an ask may be expressed in; `to` is the stored unit.
+_NUMBER = re.compile(r"(?<![\d.])(-?\d+(?:,\d{3})*(?:\.\d+)?)")
+_HEDGES = ("约", "大约", "大概", "差不多", "将近", "接近", "左右", "上下", "来", "多", "余", "几", "approximately", "about", "around")
+_FUZZY = re.compile(r"\d+\s*(来|多|余)\s*[万亿千百]|[几数][十百千万亿]|[一二三四五六七八九十百千万亿两]+(来|多|余)")
+_CN_NUMERAL = re.compile(r"[零〇一二三四五六七八九十百千两]")
+_WORD_NUMBER = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b", re.I)
+
+
+def parse_number(message: str, unit: str | None = None) -> Parsed:
+    """A number with its unit, converted to the ask's unit.
+
+    "约500万" for a 元 ask → 5000000; "1.2亿元" → 120000000; "1000亩" → 1000;
+    "85%" for a fraction → 0.85; bare "85" is read in the ask's own unit.
+    """
+    units = vocabulary()["units"]
+    spec = units.get(unit or "", {"to": unit or "", "suffixes": {}})
+    form = spec.get("example", f"例如 100{unit or ''}")
+    s = clean(message).replace("，", ",")
+    if _FUZZY.search(s) or _WORD_NUMBER.search(s):
+        return Parsed(problem=f"这个数说得不够确切，我不能替您估。请用阿拉伯数字写一个确切的数，{form}。")
+    nums = _NUMBER.findall(s)
+    if not nums:
+        if _CN_NUMERAL.search(s):
+            return Parsed(problem=f"请用阿拉伯数字回答，{form}。")
+        return Parsed(problem=f"我需要一个数字，{form}。")
+    if len(nums) > 1:
+        return Parsed(problem=f"您的回答里有几个数字（{'、'.join(nums)}），请只写一个，{form}。")
+    value = float(nums[0].replace(",", ""))
+    if value < 0:
+        return Parsed(problem=f"这个数不能是负数，{form}。")
+    tail = s[s.index(nums[0]) + len(nums[0]):]
+    tail = re.sub(r"^\s+", "", tail)
+    for hedge in _HEDGES:
+        tail = tail.replace(hedge, "")
+    factor = None
+    for suffix, f in sorted(spec.get("suffixes", {}).items(), key=lambda kv: -len(kv[0])):
+        if tail.lower().startswith(suffix.lower()):
+            factor = f
+            tail = tail[len(suffix):]
+            break
+    if factor is None:
+        if tail.strip() and any(tail.strip().lower().startswith(u.lower())
+                                for u in vocabulary()["known_unit_words"]):
+            return Parsed(problem=f"这个问题的单位是“{unit}”，您写的单位对不上。{form}。")
+        factor = 1
+    value = value * factor
+    if spec.get("max") is not None and value > spec["max"]:
+        return Parsed(problem=f"{nums[0]} 超出了可能的范围（最多 {spec['max']:g}），{form}。")
+    return Parsed(int(value) if float(value).is_integer() else round(value, 6))
+
+
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+
+
+def parse_date(message: str, *, not_future: bool = False, today: date | None = None) -> Parsed:
+    form = "例如 2019-05-01 或 2019年5月1日"
+    s = clean(message)
+    for pat in _DATE_PATTERNS:
+        m = pat.match(s)
+        if m:
+            try:
+                d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                return Parsed(problem=f"“{s}”不是一个存在的日期，请写年月日，{form}。")
+            if not_future and d > (today or date.today()):
+                return Parsed(problem=f"{d.isoformat()} 在今天之后，这个日期不能是将来的。请核对后再写，{form}。")
+            if d.year < 1900:
+                return Parsed(problem=f"{d.isoformat()} 太早了，请核对年份，{form}。")
+            return Parsed(d.isoformat())
+    if re.match(r"^\d{4}\s*年?\s*(\d{1,2}\s*月?)?$", s):
+        return Parsed(problem=f"请写到具体哪一天，{form}。")
+    return Parsed(problem=f"请写一个日期，{form}。")
+
+
+def parse_choice(message: str, choices: list[dict]) -> Parsed:
+    """`choices`: [{"value", "label", "aliases": [...]}]; a number picks by position."""
+    s = clean(message).lower()
+    labels = "、".join(f"{i}. {c['label']}" for i, c in enumerate(choices, 1))
+    if re.fullmatch(r"\d{1,2}", s):
+        i = int(s)
+        if 1 <= i <= len(choices):
+            return Parsed(choices[i - 1]["value"])
+    exact = [c for c in choices if s in {str(c["value"]).lower(), c["label"].lower(),
+                                         *[a.lower() for a in c.get("aliases", [])]}]
+    if len(exact) == 1:
+        return Parsed(exact[0]["value"])
+    contained = [c for c in choices
+                 if any(w and w.lower() in s for w in [c["label"], *c.get("aliases", [])])]
+    if len(contained) == 1:
+        return Parsed(contained[0]["value"])
+    return Parsed(problem=f"请从这些里选一个（写名称或序号）：{labels}。")
+
+
+def parse_text(message: str) -> Parsed:
+    s = clean(message)
+    if not s:
+        return Parsed(problem="请写上内容。")
+    return Parsed(s)

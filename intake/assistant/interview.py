@@ -1,0 +1,421 @@
+"""The interview: "ask only what is still undefined" (docassemble style).
+
+Each turn the case is re-evaluated by the checklist engine; the next question is the
+single most useful open one, in this order:
+  1. confirming a value read with low confidence from an upload;
+  2. case-level facts an item depends on (level, sector, organisation, product kind …);
+  3. facts the gating items still miss (yes/no, number+unit, date, choice, text);
+  4. uploads the gating items still miss;
+  5. the same for the items that do not gate (scored / priority items).
+A skipped question is not asked again unless the applicant goes back to it.
+
+All state lives in a plain JSON-serialisable dict (see `new_state`) so that the web
+service can keep it per case; this module only reads and updates that dict.
+"""
+from __future__ import annotations
+
+import copy
+from datetime import date, datetime, timezone
+from typing import Any
+
+from extractors.facts import DocumentFacts
+
+from .answers import (Parsed, parse_choice, parse_date, parse_number, parse_text, parse_yes_no,
+                      vocabulary)
+
+SOURCE = "申请人声明"
+STATE_VERSION = 1
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def new_state(scheme_id: str, base_facts: dict | None = None, as_of: str | None = None) -> dict:
+    return {
+        "version": STATE_VERSION,
+        "scheme": scheme_id,
+        "as_of": as_of,              # ISO date of the evaluation; None = today
+        "base_facts": copy.deepcopy(base_facts or {}),  # e.g. from `intake chat --facts`
+        "answers": {},               # ask key → {value, raw, source, at, question}
+        "order": [],                 # ask keys in the order they were (last) answered
+        "skipped": [],               # ask keys the applicant skipped
+        "asked": {},                 # ask key → the ask (so "修改 …" can find it again)
+        "pending": None,             # the ask waiting for an answer
+        "documents": [],             # `intake extract` objects of uploads
+        "corrections": [],           # applicant corrections of values read from uploads
+        "confirmed": [],             # "sha256:field" the applicant confirmed as read
+        "last_status": {},           # item id → status after the previous turn
+        "last_outcome": None,
+        "turns": 0,
+    }
+
+
+# -- facts --------------------------------------------------------------------------
+
+def _split_key(key: str) -> tuple[str, str | None]:
+    top, _, rest = key.partition(".")
+    return top, (rest or None)
+
+
+def set_fact(facts: dict, key: str, value: Any) -> None:
+    """Put an answer at its facts-file path: `declarations.<item id>` and `scores.<item id>`
+    keep the dotted item id whole; `exemptions.<name>` (yes/no) adds or removes a name;
+    other dotted keys nest (`scale.value`)."""
+    top, rest = _split_key(key)
+    if rest is None:
+        if top == "exemptions" and isinstance(value, str):
+            facts[top] = [] if value in ("无", "none", "") else [value]
+        else:
+            facts[top] = value
+        return
+    if top in ("declarations", "scores"):
+        facts.setdefault(top, {})[rest] = value
+    elif top == "exemptions":
+        names = [n for n in (facts.get(top) or []) if n != rest]
+        facts[top] = names + [rest] if value else names
+    else:
+        node = facts.setdefault(top, {})
+        if not isinstance(node, dict):
+            node = facts[top] = {}
+        parts = rest.split(".")
+        for p in parts[:-1]:
+            node = node.setdefault(p, {})
+        node[parts[-1]] = value
+
+
+def has_fact(facts: dict, key: str) -> bool:
+    top, rest = _split_key(key)
+    if rest is None:
+        return facts.get(top) is not None
+    node = facts.get(top)
+    if top in ("declarations", "scores"):
+        return isinstance(node, dict) and node.get(rest) is not None
+    if top == "exemptions":
+        return node is not None
+    for p in rest.split("."):
+        if not isinstance(node, dict) or node.get(p) is None:
+            return False
+        node = node[p]
+    return True
+
+
+def facts_of(state: dict) -> dict:
+    """The facts the checklist engine sees: the base facts overlaid with the answers."""
+    facts = copy.deepcopy(state.get("base_facts") or {})
+    for key in state["order"]:
+        ans = state["answers"].get(key)
+        if ans is not None and not key.startswith(("confirm:", "upload:")):
+            set_fact(facts, key, ans["value"])
+    return facts
+
+
+def documents_of(state: dict) -> list[DocumentFacts]:
+    """Uploaded documents with the applicant's corrections applied (original kept on the field)."""
+    docs = []
+    for d in state["documents"]:
+        d = copy.deepcopy(d)
+        for c in state["corrections"]:
+            if c["sha256"] == d.get("sha256") and c["field"] in (d.get("fields") or {}):
+                d["fields"][c["field"]]["value"] = c["value"]
+                d["fields"][c["field"]]["confidence"] = 1.0
+        docs.append(DocumentFacts.from_json(d))
+    return docs
+
+
+# -- asks ---------------------------------------------------------------------------
+
+def _case_question(key: str) -> dict | None:
+    for q in vocabulary()["case_questions"]:
+        if q["key"] == key:
+            return q
+    return None
+
+
+def _choices(key: str, raw: list, scheme) -> list[dict]:
+    cq = _case_question(key)
+    if cq and cq.get("choices_from") == "levels":
+        return [{"value": n, "label": n} for n in scheme.level_names]
+    if cq and cq.get("choices"):
+        labelled = cq["choices"]
+        if raw:
+            labelled = [c for c in labelled if c["value"] in raw] or labelled
+        return labelled
+    return [{"value": c, "label": str(c)} for c in raw]
+
+
+def ask_from_item(item, ask, scheme) -> dict:
+    a = {"key": ask.key, "kind": ask.kind, "question": ask.question, "item": item.id,
+         "clause": item.clause, "title": item.title, "source": "item"}
+    if ask.unit:
+        a["unit"] = ask.unit
+    if ask.kind == "choice":
+        a["choices"] = _choices(ask.key, list(ask.choices), scheme)
+    if ask.kind == "upload":
+        a["doc_type"] = ask.doc_type
+        a["key"] = f"upload:{ask.doc_type}"
+    if ask.kind == "date":
+        a["not_future"] = not any(w in (ask.key + ask.question) for w in ("valid", "expir", "有效期", "到期", "截止"))
+    return a
+
+
+def case_ask(q: dict, scheme) -> dict:
+    a = {"key": q["key"], "kind": q["kind"], "question": q["question"], "source": "case"}
+    if q["kind"] == "choice":
+        a["choices"] = _choices(q["key"], [], scheme)
+    return a
+
+
+def _depends_on(item) -> set[str]:
+    keys = set(getattr(item, "applies_when", {}) or {}) | set(getattr(item, "not_applicable_when", {}) or {})
+    params = getattr(item, "params", {}) or {}
+    for k in ("by", "fact"):
+        if isinstance(params.get(k), str):
+            keys.add(params[k])
+    return keys
+
+
+def _answered(state: dict, key: str, facts: dict) -> bool:
+    if key in state["skipped"]:
+        return True
+    if key.startswith("upload:"):
+        t = key.split(":", 1)[1]
+        return key in state["answers"] or any(d.get("type") == t and not d.get("error") for d in state["documents"])
+    return key in state["answers"] or has_fact(facts, key)
+
+
+def open_asks(scheme, evaluation: dict, state: dict) -> list[dict]:
+    """Every question still worth asking, most useful first."""
+    facts = facts_of(state)
+    status = {it["id"]: it for it in evaluation["items"]}
+    target = facts.get("target_level")
+    out: list[dict] = []
+    seen: set[str] = set()
+
+    def add(a: dict) -> None:
+        if a["key"] not in seen and not _answered(state, a["key"], facts):
+            seen.add(a["key"])
+            out.append(a)
+
+    out.extend(pending_confirmations(state))
+    seen.update(a["key"] for a in out)
+
+    # Case-level facts: the level first (when the scheme has levels), then the facts any
+    # still-open item depends on.
+    open_items = [it for it in scheme.items if status.get(it.id, {}).get("status") in ("missing", None)]
+    depends = set().union(*(_depends_on(it) for it in open_items)) if open_items else set()
+    for q in vocabulary()["case_questions"]:
+        if q["key"] == "target_level":
+            if scheme.level_names:
+                add(case_ask(q, scheme))
+        elif q["key"] in depends:
+            add(case_ask(q, scheme))
+
+    def gating(it) -> bool:
+        if not it.gates:
+            return False
+        if target and scheme.level_names and target in scheme.level_names:
+            return target in it.gates or "*" in it.gates
+        return True
+
+    def item_asks(items, uploads: bool) -> None:
+        for it in items:
+            row = status.get(it.id) or {}
+            # Facts are asked for items still missing; uploads also for items resting on a
+            # declaration alone (review), since a document is what lets a person confirm them.
+            wanted = ("missing", "review") if uploads else ("missing",)
+            if row.get("status") not in wanted:
+                continue
+            need_keys = {n.get("key") if isinstance(n, dict) else n for n in row.get("needs") or []}
+            for ask in it.asks:
+                if (ask.kind == "upload") != uploads:
+                    continue
+                if need_keys and ask.key not in need_keys and (ask.doc_type or "") not in need_keys:
+                    continue
+                add(ask_from_item(it, ask, scheme))
+            if uploads and not it.asks and row.get("status") == "missing":
+                for t in it.evidence[:1]:
+                    add({"key": f"upload:{t}", "kind": "upload", "doc_type": t, "item": it.id,
+                         "clause": it.clause, "title": it.title, "source": "item",
+                         "question": f"请上传{vocabulary()['doc_type_names'].get(t, t)}（{it.clause}：{it.title}）。"})
+
+    gates = [it for it in scheme.items if gating(it)]
+    others = [it for it in scheme.items if not gating(it)]
+    item_asks(gates, uploads=False)
+    item_asks(gates, uploads=True)
+    item_asks(others, uploads=False)
+    item_asks(others, uploads=True)
+    return out
+
+
+# -- answers ------------------------------------------------------------------------
+
+def parse_for(ask: dict, message: str, today: date | None = None) -> Parsed:
+    kind = ask["kind"]
+    if kind == "yes_no":
+        return parse_yes_no(message)
+    if kind == "number":
+        return parse_number(message, ask.get("unit"))
+    if kind == "date":
+        return parse_date(message, not_future=ask.get("not_future", True), today=today)
+    if kind == "choice":
+        return parse_choice(message, ask.get("choices") or [])
+    if kind == "confirm":
+        return _parse_confirmation(ask, message, today)
+    if kind == "text":
+        return parse_text(message)
+    return Parsed(problem="这里需要上传文件。")
+
+
+def record(state: dict, ask: dict, value: Any, raw: str) -> None:
+    key = ask["key"]
+    state["answers"][key] = {"value": value, "raw": raw, "source": SOURCE, "at": now(),
+                             "question": ask.get("question", "")}
+    if key in state["order"]:
+        state["order"].remove(key)
+    state["order"].append(key)
+    if key in state["skipped"]:
+        state["skipped"].remove(key)
+    state["asked"][key] = ask
+
+
+def skip(state: dict, ask: dict) -> None:
+    if ask["key"] not in state["skipped"]:
+        state["skipped"].append(ask["key"])
+    state["asked"][ask["key"]] = ask
+
+
+def display_value(ask: dict, value: Any) -> str:
+    if ask["kind"] == "yes_no":
+        return "是" if value else "否"
+    if ask["kind"] == "choice":
+        for c in ask.get("choices") or []:
+            if c["value"] == value:
+                return c["label"]
+    if ask["kind"] == "number" and ask.get("unit") == "fraction":
+        return f"{value * 100:g}%"
+    if ask["kind"] == "number":
+        return f"{value:g}{ask.get('unit') or ''}" if isinstance(value, (int, float)) else str(value)
+    return str(value)
+
+
+# -- uploads: what was recognised, what to confirm -------------------------------------
+
+_SHOWN_FIELDS = ("org_name", "uscc", "cert_number", "standard", "scope", "issuer", "issued", "valid_until",
+                 "established", "province", "lab_number", "patent_type", "satisfaction_score")
+_DATE_FIELDS = ("established", "issued", "valid_until")
+_NUMBER_FIELDS = ("satisfaction_score",)
+
+
+def describe_document(doc: dict) -> str:
+    v = vocabulary()
+    name = doc.get("file") or "文件"
+    if doc.get("error"):
+        return f"文件“{name}”读不了：{doc['error']}。其他文件不受影响；您可以换一个清晰的 PDF 或图片再传。"
+    kind = v["doc_type_names"].get(doc.get("type") or "other", doc.get("type"))
+    fields = doc.get("fields") or {}
+    parts = []
+    for f in _SHOWN_FIELDS:
+        if f in fields and fields[f].get("value") not in (None, "", {}):
+            parts.append(f"{v['field_names'].get(f, f)} {fields[f]['value']}")
+    if doc.get("type") in (None, "other"):
+        head = f"收到“{name}”，但没认出是哪类证明材料"
+    else:
+        head = f"收到“{name}”：识别为{kind}"
+    text = head + ("；" + "；".join(parts) if parts else "；没有读出关键信息") + "。"
+    for w in doc.get("warnings") or []:
+        text += f"\n注意：{w}"
+    return text
+
+
+def pending_confirmations(state: dict) -> list[dict]:
+    threshold = vocabulary()["confirm_below"]
+    names = vocabulary()["field_names"]
+    out = []
+    for d in state["documents"]:
+        if d.get("error"):
+            continue
+        for fname, f in (d.get("fields") or {}).items():
+            value = f.get("value")
+            if isinstance(value, (dict, list)) or value in (None, ""):
+                continue
+            if float(f.get("confidence", 1.0)) >= threshold:
+                continue
+            key = f"confirm:{d['sha256']}:{fname}"
+            if key in state["answers"] or key in state["skipped"]:
+                continue
+            page = f"第{f['page']}页" if f.get("page") else ""
+            out.append({"key": key, "kind": "confirm", "sha256": d["sha256"], "file": d.get("file"),
+                        "field": fname, "original": value, "source": "upload",
+                        "question": f"我从“{d.get('file')}”{page}读到{names.get(fname, fname)}：{value}，"
+                                    f"但把握不大（原文：“{f.get('text', '')}”）。对吗？对的话回“对”，不对请直接写正确的值。"})
+    return out
+
+
+def _parse_confirmation(ask: dict, message: str, today: date | None) -> Parsed:
+    yn = parse_yes_no(message)
+    if yn.ok and yn.value is True:
+        return Parsed(("confirmed", ask["original"]))
+    field = ask["field"]
+    if field in _DATE_FIELDS:
+        p = parse_date(message, not_future=field != "valid_until", today=today)
+    elif field in _NUMBER_FIELDS:
+        p = parse_number(message, "分")
+    else:
+        p = parse_text(message)
+        if p.ok and yn.ok and yn.value is False:
+            return Parsed(problem="好的，那正确的值是什么？请直接写出来。")
+    if not p.ok:
+        return p
+    return Parsed(("corrected", p.value))
+
+
+def apply_confirmation(state: dict, ask: dict, parsed_value: tuple) -> str:
+    action, value = parsed_value
+    names = vocabulary()["field_names"]
+    label = names.get(ask["field"], ask["field"])
+    record(state, ask, value, str(value))
+    if action == "confirmed" or value == ask["original"]:
+        state["confirmed"].append(f"{ask['sha256']}:{ask['field']}")
+        return f"好的，{label}按“{ask['original']}”确认。"
+    state["corrections"] = [c for c in state["corrections"]
+                            if not (c["sha256"] == ask["sha256"] and c["field"] == ask["field"])]
+    state["corrections"].append({"sha256": ask["sha256"], "file": ask.get("file"), "field": ask["field"],
+                                 "original": ask["original"], "value": value, "source": SOURCE, "at": now()})
+    return (f"已更正：{label}由识别值“{ask['original']}”改为“{value}”（申请人声明）。"
+            f"原识别值会保留，秘书处审核时能看到这处更正。")
+
+
+# -- what changed ---------------------------------------------------------------------
+
+def status_map(evaluation: dict) -> dict[str, str]:
+    return {it["id"]: it["status"] for it in evaluation["items"]}
+
+
+def changes_between(before: dict[str, str], evaluation: dict) -> list[dict]:
+    out = []
+    for it in evaluation["items"]:
+        old = before.get(it["id"])
+        if old is not None and old != it["status"]:
+            out.append({"item": it["id"], "clause": it.get("clause"), "title": it.get("title"),
+                        "before": old, "after": it["status"], "reason": it.get("reason", "")})
+    return out
+
+
+def describe_changes(changes: list[dict], outcome_before: str | None, evaluation: dict) -> str:
+    v = vocabulary()
+    words = v["status_words"]
+    lines = []
+    gone = [c for c in changes if c["after"] == "not_applicable"]
+    if len(gone) > 2:
+        lines.append(f"· {len(gone)} 项现在不适用（{'、'.join(c['clause'] for c in gone)}）：{gone[0]['reason']}")
+        changes = [c for c in changes if c["after"] != "not_applicable"]
+    for c in changes[: v["max_change_lines"]]:
+        lines.append(f"· {c['item']}（{c['clause']}）现在{words.get(c['after'], c['after'])}：{c['reason']}")
+    if len(changes) > v["max_change_lines"]:
+        lines.append(f"· 另有 {len(changes) - v['max_change_lines']} 项状态变化，输入“还缺什么”可查看全部。")
+    status = evaluation["outcome"]["status"]
+    if outcome_before and status != outcome_before:
+        lines.append(f"预审结论：{v['outcome_words'].get(outcome_before, outcome_before)} → "
+                     f"{v['outcome_words'].get(status, status)}。")
+    return "\n".join(lines)
