@@ -1,0 +1,107 @@
+"""Accounts: staff (secretariat, committee, admin) and registered applicants.
+
+Passwords are hashed with argon2 (argon2-cffi); nothing else about a password is stored."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import sqlite_utils
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+STAFF_ROLES = ("secretariat", "committee", "admin")
+ROLES = STAFF_ROLES + ("applicant",)
+
+_hasher = PasswordHasher()
+
+
+class AccountError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    role: str
+    display: str = ""
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    def can_review_cases(self) -> bool:
+        return self.role in ("secretariat", "admin")
+
+    def can_manage_drafts(self) -> bool:
+        return self.role in ("committee", "admin")
+
+
+def ensure_accounts(db: sqlite_utils.Database) -> None:
+    if "users" not in db.table_names():
+        db["users"].create({"id": int, "name": str, "role": str, "display": str, "password_hash": str,
+                            "created": str}, pk="id", not_null={"name", "role", "password_hash"})
+        db["users"].create_index(["name"], unique=True)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def add_user(db: sqlite_utils.Database, name: str, role: str, password: str | None = None,
+             display: str = "") -> tuple[User, str]:
+    """Create an account; returns it with the password (generated when none is given)."""
+    ensure_accounts(db)
+    name = (name or "").strip()
+    if not name or len(name) > 64:
+        raise AccountError("用户名不能为空，且不超过64个字符")
+    if role not in ROLES:
+        raise AccountError(f"未知角色 {role!r}，可选：{', '.join(ROLES)}")
+    if get_by_name(db, name):
+        raise AccountError(f"用户名 {name} 已存在")
+    password = password or secrets.token_urlsafe(9)
+    if len(password) < 8:
+        raise AccountError("密码至少8个字符")
+    row = {"name": name, "role": role, "display": display or name,
+           "password_hash": _hasher.hash(password), "created": now()}
+    uid = db["users"].insert(row).last_pk
+    return User(id=uid, name=name, role=role, display=row["display"]), password
+
+
+def _user(row: dict) -> User:
+    return User(id=row["id"], name=row["name"], role=row["role"], display=row.get("display") or row["name"])
+
+
+def get_by_name(db: sqlite_utils.Database, name: str) -> User | None:
+    ensure_accounts(db)
+    rows = list(db["users"].rows_where("name = ?", [name], limit=1))
+    return _user(rows[0]) if rows else None
+
+
+def get_user(db: sqlite_utils.Database, uid: int) -> User | None:
+    ensure_accounts(db)
+    rows = list(db["users"].rows_where("id = ?", [uid], limit=1))
+    return _user(rows[0]) if rows else None
+
+
+def authenticate(db: sqlite_utils.Database, name: str, password: str) -> User | None:
+    ensure_accounts(db)
+    rows = list(db["users"].rows_where("name = ?", [name or ""], limit=1))
+    if not rows:
+        _hasher.hash(password or "x")  # same cost whether or not the name exists
+        return None
+    row = rows[0]
+    try:
+        _hasher.verify(row["password_hash"], password or "")
+    except (VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(row["password_hash"]):
+        db["users"].update(row["id"], {"password_hash": _hasher.hash(password)})
+    return _user(row)
+
+
+def list_users(db: sqlite_utils.Database) -> list[User]:
+    ensure_accounts(db)
+    return [_user(r) for r in db["users"].rows_where(order_by="id")]

@@ -1,0 +1,401 @@
+"""Cases: one applicant's application to one scheme, its documents, declared facts,
+reviewer overrides (with an audit log), the credit scoring worksheet and the procedure state.
+
+Access is decided here too (`can_view` / `can_edit`), so the web and any script share one rule."""
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+import sqlite_utils
+
+from .accounts import User, ensure_accounts
+from .procedures import certificate_dates, procedure, publicity_ends, scheme_ids
+
+STATUSES = {"draft": "草稿", "submitted": "已提交", "in_review": "审核中", "approved": "已通过",
+            "rejected": "未通过", "withdrawn": "已撤回"}
+DOC_STATES = {"queued": "排队中", "reading": "读取中", "read": "已读取", "failed": "读取失败"}
+ITEM_STATUSES = ("met", "not_met", "missing", "review", "not_applicable")
+FACT_KEYS = ("sector", "product_kind", "org_kind", "association_member", "target_level", "declarations",
+             "scale", "exemptions", "sells_online", "code_coverage", "scores", "mandatory_standard",
+             "production_start")
+
+
+class CaseError(ValueError):
+    pass
+
+
+class NotFound(LookupError):
+    pass
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def ensure_cases(db: sqlite_utils.Database) -> None:
+    ensure_accounts(db)
+    names = set(db.table_names())
+    if "cases" not in names:
+        db["cases"].create({"id": int, "token": str, "scheme": str, "applicant": str, "product": str,
+                            "owner_id": int, "status": str, "procedure_state": str, "state_since": str,
+                            "certificate_issued": str, "facts": str, "version": int,
+                            "created": str, "submitted_at": str, "updated": str},
+                           pk="id", not_null={"token", "scheme", "status"})
+        db["cases"].create_index(["token"], unique=True)
+        db["cases"].create_index(["status", "scheme"])
+    if "documents" not in names:
+        db["documents"].create({"id": int, "case_id": int, "sha256": str, "file_name": str, "size": int,
+                                "kind": str, "state": str, "error": str, "facts": str, "pages": int,
+                                "created": str, "read_at": str}, pk="id",
+                               foreign_keys=[("case_id", "cases", "id")])
+        db["documents"].create_index(["case_id"])
+        db["documents"].create_index(["state"])
+    if "overrides" not in names:
+        db["overrides"].create({"id": int, "case_id": int, "item_id": str, "status": str, "note": str,
+                                "user": str, "created": str}, pk="id", foreign_keys=[("case_id", "cases", "id")])
+        db["overrides"].create_index(["case_id"])
+    if "audit" not in names:
+        db["audit"].create({"id": int, "case_id": int, "user": str, "action": str, "detail": str,
+                            "created": str}, pk="id")
+        db["audit"].create_index(["case_id"])
+
+
+@dataclass
+class Case:
+    id: int
+    token: str
+    scheme: str
+    applicant: str
+    product: str
+    owner_id: int | None
+    status: str
+    procedure_state: str
+    state_since: str | None
+    certificate_issued: str | None
+    facts: dict
+    version: int
+    created: str
+    submitted_at: str | None
+    updated: str
+
+    @property
+    def editable(self) -> bool:
+        return self.status == "draft"
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+    def days_waiting(self, today: date | None = None) -> int | None:
+        if not self.submitted_at:
+            return None
+        return ((today or date.today()) - date.fromisoformat(self.submitted_at[:10])).days
+
+    def procedure_view(self, today: date | None = None) -> dict:
+        proc = procedure(self.scheme)
+        cur = proc.state(self.procedure_state)
+        out = {"states": [{"id": s.id, "name": s.name, "clause": s.clause, "objection": s.objection}
+                          for s in proc.states],
+               "current": cur.id, "current_name": cur.name, "since": self.state_since,
+               "next": [{"id": s.id, "name": s.name} for s in proc.next_states(cur.id)],
+               "publicity_ends": None, "publicity_days": cur.days if cur.publicity else None,
+               "certificate": None}
+        if cur.publicity and self.state_since:
+            end = publicity_ends(cur, date.fromisoformat(self.state_since[:10]))
+            out["publicity_ends"] = end.isoformat() if end else None
+        if self.certificate_issued:
+            cert = certificate_dates(proc, date.fromisoformat(self.certificate_issued))
+            if cert:
+                t = (today or date.today()).isoformat()
+                renew_by = cert.get("renew_by")
+                cert["expired"] = t > cert["valid_until"]
+                cert["renewal_overdue"] = bool(renew_by) and renew_by < t <= cert["valid_until"]
+                cert["renewal_due"] = bool(renew_by) and _months_before(renew_by, 3) <= t <= renew_by
+            out["certificate"] = cert
+        return out
+
+    def summary(self) -> dict:
+        return {"id": self.id, "scheme": self.scheme, "applicant": self.applicant, "product": self.product,
+                "status": self.status, "status_label": self.status_label,
+                "procedure_state": self.procedure_state, "created": self.created,
+                "submitted_at": self.submitted_at, "days_waiting": self.days_waiting()}
+
+
+def _months_before(iso: str, months: int) -> str:
+    from .procedures import add_months
+    return add_months(date.fromisoformat(iso), -months).isoformat()
+
+
+def _case(row: dict) -> Case:
+    return Case(id=row["id"], token=row["token"], scheme=row["scheme"], applicant=row.get("applicant") or "",
+                product=row.get("product") or "", owner_id=row.get("owner_id"), status=row["status"],
+                procedure_state=row["procedure_state"], state_since=row.get("state_since"),
+                certificate_issued=row.get("certificate_issued"), facts=json.loads(row.get("facts") or "{}"),
+                version=row.get("version") or 0, created=row["created"], submitted_at=row.get("submitted_at"),
+                updated=row.get("updated") or row["created"])
+
+
+def open_case(db: sqlite_utils.Database, scheme: str, applicant: str = "", product: str = "",
+              owner: User | None = None) -> Case:
+    ensure_cases(db)
+    if scheme not in scheme_ids():
+        raise CaseError(f"未知的评价项目 {scheme!r}")
+    proc = procedure(scheme)
+    t = now()
+    row = {"token": secrets.token_urlsafe(24), "scheme": scheme, "applicant": applicant.strip()[:200],
+           "product": product.strip()[:200], "owner_id": owner.id if owner else None, "status": "draft",
+           "procedure_state": proc.first().id, "state_since": None, "certificate_issued": None,
+           "facts": "{}", "version": 1, "created": t, "submitted_at": None, "updated": t}
+    cid = db["cases"].insert(row).last_pk
+    log(db, cid, owner.name if owner else "申请人", "open", f"{proc.name}")
+    return get_case(db, cid)
+
+
+def get_case(db: sqlite_utils.Database, case_id: int) -> Case:
+    ensure_cases(db)
+    rows = list(db["cases"].rows_where("id = ?", [case_id], limit=1))
+    if not rows:
+        raise NotFound(f"case {case_id}")
+    return _case(rows[0])
+
+
+def case_by_token(db: sqlite_utils.Database, token: str) -> Case | None:
+    ensure_cases(db)
+    if not token or len(token) > 100:
+        return None
+    rows = list(db["cases"].rows_where("token = ?", [token], limit=1))
+    if not rows or not secrets.compare_digest(rows[0]["token"], token):
+        return None
+    return _case(rows[0])
+
+
+def can_view(user: User | None, case: Case, tokens: list[str] | tuple = ()) -> bool:
+    """Applicants see their own cases (owner or case link); the secretariat and admins see all;
+    committee members see none."""
+    if user is not None and user.can_review_cases():
+        return True
+    if user is not None and user.role == "committee":
+        return False
+    if user is not None and case.owner_id is not None and case.owner_id == user.id:
+        return True
+    return any(secrets.compare_digest(t, case.token) for t in tokens if isinstance(t, str))
+
+
+def can_edit(user: User | None, case: Case, tokens=()) -> bool:
+    """Only the applicant, and only while the case is a draft."""
+    if user is not None and user.is_staff:
+        return False
+    return case.editable and can_view(user, case, tokens)
+
+
+def cases_for(db: sqlite_utils.Database, user: User | None, tokens=()) -> list[Case]:
+    ensure_cases(db)
+    out = []
+    if user is not None and user.role == "applicant":
+        out = [_case(r) for r in db["cases"].rows_where("owner_id = ?", [user.id], order_by="id desc")]
+    seen = {c.id for c in out}
+    for t in tokens:
+        c = case_by_token(db, t)
+        if c and c.id not in seen:
+            out.append(c)
+            seen.add(c.id)
+    return out
+
+
+def queue(db: sqlite_utils.Database, scheme: str | None = None, status: str | None = None,
+          procedure_state: str | None = None, q: str | None = None) -> list[Case]:
+    """The secretariat's queue: submitted (not draft) cases, oldest first."""
+    ensure_cases(db)
+    where, args = ["status != 'draft'"], []
+    if scheme:
+        where.append("scheme = ?"); args.append(scheme)
+    if status:
+        where.append("status = ?"); args.append(status)
+    if procedure_state:
+        where.append("procedure_state = ?"); args.append(procedure_state)
+    if q:
+        where.append("(applicant like ? or product like ?)"); args += [f"%{q}%", f"%{q}%"]
+    return [_case(r) for r in db["cases"].rows_where(" and ".join(where), args, order_by="submitted_at, id")]
+
+
+def touch(db: sqlite_utils.Database, case_id: int, **changes) -> None:
+    db.execute("update cases set version = coalesce(version, 0) + 1, updated = ? where id = ?", [now(), case_id])
+    if changes:
+        db["cases"].update(case_id, changes)
+
+
+def log(db: sqlite_utils.Database, case_id: int, user: str, action: str, detail: str = "") -> None:
+    ensure_cases(db)
+    db["audit"].insert({"case_id": case_id, "user": user, "action": action, "detail": detail, "created": now()})
+
+
+def audit_log(db: sqlite_utils.Database, case_id: int) -> list[dict]:
+    ensure_cases(db)
+    return list(db["audit"].rows_where("case_id = ?", [case_id], order_by="id"))
+
+
+# --- applicant's side -------------------------------------------------------------
+
+def _require_draft(case: Case) -> None:
+    if not case.editable:
+        raise CaseError(f"申请已{case.status_label}，不能再修改")
+
+
+def update_details(db, case: Case, applicant: str, product: str, who: str) -> None:
+    _require_draft(case)
+    touch(db, case.id, applicant=applicant.strip()[:200], product=product.strip()[:200])
+    log(db, case.id, who, "details", f"{applicant} / {product}")
+
+
+def set_facts(db, case: Case, facts: dict, who: str) -> dict:
+    """Replace the applicant's declared facts (the contract's --facts keys); unknown keys are refused."""
+    _require_draft(case)
+    unknown = set(facts) - (set(FACT_KEYS) - {"scores"})
+    if unknown:
+        raise CaseError(f"未知的事实项：{', '.join(sorted(unknown))}")
+    merged = {**case.facts, **{k: v for k, v in facts.items() if v is not None}}
+    for k, v in facts.items():
+        if v is None:
+            merged.pop(k, None)
+    touch(db, case.id, facts=json.dumps(merged, ensure_ascii=False))
+    log(db, case.id, who, "facts", json.dumps({k: v for k, v in facts.items()}, ensure_ascii=False)[:500])
+    return merged
+
+
+def submit(db, case: Case, who: str) -> Case:
+    _require_draft(case)
+    touch(db, case.id, status="submitted", submitted_at=now(), state_since=date.today().isoformat())
+    log(db, case.id, who, "submit", "提交秘书处")
+    return get_case(db, case.id)
+
+
+# --- documents ---------------------------------------------------------------------
+
+def add_document(db, case: Case, sha256: str, file_name: str, size: int, kind: str | None,
+                 error: str | None = None) -> int:
+    """Record an uploaded file (already stored). A file of an unsupported type is recorded as
+    failed with the reason; the original stays stored either way."""
+    _require_draft(case)
+    row = {"case_id": case.id, "sha256": sha256, "file_name": file_name[:255], "size": size,
+           "kind": kind or "", "state": "failed" if error else "queued", "error": error, "facts": None,
+           "pages": None, "created": now(), "read_at": now() if error else None}
+    did = db["documents"].insert(row).last_pk
+    touch(db, case.id)
+    return did
+
+
+def documents(db, case_id: int) -> list[dict]:
+    ensure_cases(db)
+    out = []
+    for r in db["documents"].rows_where("case_id = ?", [case_id], order_by="id"):
+        r = dict(r)
+        r["facts"] = json.loads(r["facts"]) if r.get("facts") else None
+        r["state_label"] = DOC_STATES.get(r["state"], r["state"])
+        out.append(r)
+    return out
+
+
+def get_document(db, case_id: int, doc_id: int) -> dict:
+    for d in documents(db, case_id):
+        if d["id"] == doc_id:
+            return d
+    raise NotFound(f"document {doc_id}")
+
+
+def set_document_state(db, doc_id: int, state: str, error: str | None = None, facts: dict | None = None,
+                       pages: int | None = None) -> None:
+    changes = {"state": state, "error": error}
+    if facts is not None:
+        changes["facts"] = json.dumps(facts, ensure_ascii=False)
+    if pages is not None:
+        changes["pages"] = pages
+    if state in ("read", "failed"):
+        changes["read_at"] = now()
+    db["documents"].update(doc_id, changes)
+    case_id = db["documents"].get(doc_id)["case_id"]
+    touch(db, case_id)
+
+
+def pending_documents(db) -> list[int]:
+    ensure_cases(db)
+    return [r["id"] for r in db["documents"].rows_where("state in ('queued', 'reading')", order_by="id")]
+
+
+# --- secretariat's side ------------------------------------------------------------
+
+def add_override(db, case: Case, item_id: str, status: str, note: str, who: User) -> None:
+    if not who.can_review_cases():
+        raise CaseError("只有秘书处可以改判")
+    if status not in ITEM_STATUSES:
+        raise CaseError(f"状态必须是 {', '.join(ITEM_STATUSES)} 之一")
+    note = (note or "").strip()
+    if not note:
+        raise CaseError("改判必须填写说明")
+    db["overrides"].insert({"case_id": case.id, "item_id": item_id, "status": status, "note": note[:2000],
+                            "user": who.name, "created": now()})
+    touch(db, case.id)
+    log(db, case.id, who.name, "override", f"{item_id} → {status}：{note[:500]}")
+
+
+def overrides(db, case_id: int) -> dict[str, dict]:
+    """The latest override per item."""
+    ensure_cases(db)
+    out = {}
+    for r in db["overrides"].rows_where("case_id = ?", [case_id], order_by="id"):
+        out[r["item_id"]] = dict(r)
+    return out
+
+
+def set_scores(db, case: Case, scores: dict[str, float], who: User) -> dict:
+    """The credit worksheet: evaluator's fraction (0..1) per scored item, kept as facts['scores']."""
+    if not who.can_review_cases():
+        raise CaseError("只有秘书处可以评分")
+    clean = {}
+    for k, v in scores.items():
+        if v is None or v == "":
+            continue
+        v = float(v)
+        if not 0 <= v <= 1:
+            raise CaseError(f"{k}: 评分比例须在0到1之间")
+        clean[k] = v
+    facts = {**case.facts, "scores": clean}
+    touch(db, case.id, facts=json.dumps(facts, ensure_ascii=False))
+    log(db, case.id, who.name, "scores", json.dumps(clean, ensure_ascii=False)[:800])
+    return clean
+
+
+def move_state(db, case: Case, state_id: str, who: User, note: str = "", on: date | None = None) -> Case:
+    if not who.can_review_cases():
+        raise CaseError("只有秘书处可以推进程序")
+    proc = procedure(case.scheme)
+    allowed = {s.id for s in proc.next_states(case.procedure_state)} | {case.procedure_state}
+    if state_id not in allowed and not (proc.state(case.procedure_state).objection and state_id):
+        raise CaseError(f"不能从“{proc.state(case.procedure_state).name}”直接进入该环节")
+    target = proc.state(state_id)
+    day = (on or date.today()).isoformat()
+    changes = {"procedure_state": state_id, "state_since": day}
+    if case.status == "submitted":
+        changes["status"] = "in_review"
+    if target.final:
+        changes["status"] = "approved"
+        if proc.validity_years:
+            changes["certificate_issued"] = day
+    touch(db, case.id, **changes)
+    log(db, case.id, who.name, "state", f"{proc.state(case.procedure_state).name} → {target.name}" +
+        (f"：{note}" if note else ""))
+    return get_case(db, case.id)
+
+
+def decide(db, case: Case, status: str, note: str, who: User) -> Case:
+    if not who.can_review_cases():
+        raise CaseError("只有秘书处可以作出结论")
+    if status not in ("approved", "rejected", "in_review"):
+        raise CaseError("结论无效")
+    if not note.strip():
+        raise CaseError("必须填写说明")
+    touch(db, case.id, status=status)
+    log(db, case.id, who.name, "decide", f"{STATUSES[status]}：{note[:500]}")
+    return get_case(db, case.id)

@@ -1,0 +1,91 @@
+"""A case's pre-check report in the contract's `intake check` shape: the checklist engine run on
+the case's read documents and declared facts, then the secretariat's overrides laid on top
+(each overridden item keeps the engine's verdict beside the new one)."""
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from datetime import date
+
+from .cases import Case, documents, overrides
+from .procedures import procedure
+
+GROUPS = [("not_met", "不满足"), ("missing", "缺少材料"), ("review", "需人工审核"), ("met", "满足"),
+          ("not_applicable", "不适用")]
+STATUS_LABELS = dict(GROUPS)
+
+_cache: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+
+
+def evaluate_case(scheme: str, docs: list[dict], facts: dict, as_of: date,
+                  overrides: dict | None = None) -> dict:
+    """The checklist engine (`checklists.engine.evaluate`) on read documents, declared facts and the
+    secretariat's overrides; a report saying why when it cannot run."""
+    try:
+        from checklists.engine import evaluate
+        from checklists.factsfile import FactsError
+    except ImportError:
+        return _empty(scheme, docs, facts, as_of, "清单引擎尚未安装，暂无逐项结论")
+    from extractors.facts import DocumentFacts
+    try:
+        result = evaluate(scheme, [DocumentFacts.from_json(d) for d in docs], facts, as_of=as_of,
+                          overrides=overrides or None)
+    except FactsError as e:
+        return _empty(scheme, docs, facts, as_of, f"补充信息有误：{e}")
+    except KeyError:  # checklists.clauses.UnknownScheme: this scheme's checklist is not installed yet
+        return _empty(scheme, docs, facts, as_of, "本评价项目的清单尚未安装，暂无逐项结论")
+    return result.to_json()
+
+
+def _empty(scheme, docs, facts, as_of, why) -> dict:
+    return {"scheme": scheme, "as_of": as_of.isoformat(),
+            "outcome": {"status": "incomplete", "level": None, "score": None, "grade": None},
+            "items": [], "documents": docs, "facts": facts, "warnings": [why]}
+
+
+def case_report(db, case: Case, as_of: date | None = None) -> dict:
+    as_of = as_of or date.today()
+    key = (str(db.conn), case.id, case.version, as_of.isoformat())
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    docs = documents(db, case.id)
+    read = [d["facts"] for d in docs if d["state"] == "read" and d["facts"]]
+    latest = overrides(db, case.id)
+    engine_overrides = {k: {"status": o["status"], "note": o["note"], "by": o["user"]} for k, o in latest.items()}
+    facts = {**case.facts, **{k: v for k, v in (("applicant", case.applicant), ("product", case.product)) if v}}
+    report = evaluate_case(case.scheme, read, facts, as_of, engine_overrides)
+    report["documents"] = [_doc_json(d) for d in docs]
+    for item in report.get("items", []):
+        o = latest.get(item["id"])
+        if o:
+            item["override"] = {"status": o["status"], "note": o["note"], "user": o["user"], "at": o["created"]}
+    report["case"] = {"id": case.id, "status": case.status, "applicant": case.applicant,
+                      "scheme_name": procedure(case.scheme).name,
+                      "complete": all(d["state"] in ("read", "failed") for d in docs)}
+    with _lock:
+        _cache[key] = report
+        while len(_cache) > 500:
+            _cache.popitem(last=False)
+    return report
+
+
+def _doc_json(d: dict) -> dict:
+    facts = d.get("facts") or {}
+    out = {**{k: v for k, v in facts.items()}, "file": d["file_name"], "sha256": d["sha256"],
+           "document_id": d["id"], "state": d["state"], "error": d.get("error") or facts.get("error")}
+    out.setdefault("type", facts.get("type") if facts else None)
+    out.setdefault("fields", {})
+    out.setdefault("pages", d.get("pages") or 0)
+    return out
+
+
+def grouped(report: dict) -> list[tuple[str, str, list[dict]]]:
+    return [(key, label, [i for i in report.get("items", []) if i["status"] == key]) for key, label in GROUPS]
+
+
+def report_json_text(report: dict) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=2)

@@ -1,0 +1,77 @@
+"""Accepting an uploaded file into a case: streamed to the content-addressed store under a size
+cap, its real type sniffed from the bytes, recorded, queued for reading. The stored original is
+never deleted, whatever happens to it later."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from .blobs import BlobStore, TooLarge
+from .cases import Case, add_document
+from .config import Limits
+
+# kinds the readers take; anything else is kept but marked failed with the reason
+READABLE = {"pdf", "docx", "doc", "wps", "odt", "rtf", "image", "text", "zip"}
+HEAD_BYTES = 64 * 1024
+
+
+@dataclass
+class Accepted:
+    document_id: int | None
+    file_name: str
+    sha256: str | None
+    size: int
+    kind: str | None
+    error: str | None
+
+    def to_json(self) -> dict:
+        return {"document_id": self.document_id, "file": self.file_name, "sha256": self.sha256,
+                "size": self.size, "kind": self.kind, "error": self.error}
+
+
+def clean_name(name: str | None) -> str:
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = "".join(ch for ch in name if ch.isprintable())
+    return name[:200] or "未命名文件"
+
+
+def sniff_kind(head: bytes, file_name: str) -> tuple[str, str | None]:
+    """(kind, error) from the first bytes; error is a sentence for the applicant."""
+    try:
+        from extractors.sniff import LABELS, sniff
+    except ImportError:  # the readers' sniffing is not installed: accept by magic number only
+        return _magic(head), None
+    s = sniff(head, file_name)
+    kind = s.kind
+    if kind == "zip" and head.startswith(b"PK"):
+        return "zip", None
+    if kind == "empty":
+        return kind, "文件为空（0字节）"
+    if kind not in READABLE:
+        return kind, f"不支持的文件类型（{LABELS.get(kind, kind)}），请上传 PDF、Word、图片或文本文件"
+    return kind, None
+
+
+def _magic(head: bytes) -> str:
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK"):
+        return "zip"
+    return "unknown"
+
+
+def accept_upload(db, store: BlobStore, case: Case, stream: BinaryIO, file_name: str,
+                  limits: Limits) -> Accepted:
+    name = clean_name(file_name)
+    try:
+        sha, size = store.put_stream(stream, max_bytes=limits.max_bytes)
+    except TooLarge:
+        mb = limits.max_bytes // (1024 * 1024)
+        return Accepted(None, name, None, 0, None, f"{name}：文件超过 {mb} MB 的上限，未保存")
+    with open(store.path(sha), "rb") as f:
+        head = f.read(HEAD_BYTES)
+    kind, error = sniff_kind(head, name)
+    if error:
+        error = f"{name}：{error}"
+    doc_id = add_document(db, case, sha, name, size, kind, error)
+    return Accepted(doc_id, name, sha, size, kind, error)

@@ -1,0 +1,54 @@
+"""The credit scheme's scoring worksheet: a band per item (6.2.1) → the total → the grade (6.2.2).
+The same arithmetic runs live in the browser (web/static/app.js) from `worksheet_json()`."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).parent / "data" / "credit_worksheet.yaml"
+
+
+@lru_cache(maxsize=1)
+def worksheet() -> dict:
+    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
+
+
+def band_fraction(index: int) -> float:
+    b = worksheet()["bands"][index]
+    return round((b["low"] + b["high"]) / 2, 3)
+
+
+def band_of(fraction: float) -> int:
+    for i, b in enumerate(worksheet()["bands"]):
+        if fraction <= b["high"] + 1e-9:
+            return i
+    return len(worksheet()["bands"]) - 1
+
+
+def grade(score: float) -> str | None:
+    name = None
+    for g in worksheet()["grades"]:
+        if score >= g["min"] - 1e-9:
+            name = g["name"]
+    return name
+
+
+def total(scores: dict[str, float]) -> dict:
+    items = worksheet()["items"]
+    s = sum(points * scores[i] for i, points in items.items() if i in scores)
+    complete = all(i in scores for i in items)
+    return {"score": round(s, 2), "complete": complete, "scored": sum(i in scores for i in items),
+            "items": len(items), "grade": grade(s) if complete else None, "max": sum(items.values())}
+
+
+def rows(scores: dict[str, float], titles: dict[str, str] | None = None) -> list[dict]:
+    titles = titles or {}
+    out = []
+    for item_id, points in worksheet()["items"].items():
+        f = scores.get(item_id)
+        out.append({"id": item_id, "title": titles.get(item_id, ""), "points": points, "fraction": f,
+                    "band": band_of(f) if f is not None else None,
+                    "score": round(points * f, 2) if f is not None else None})
+    return out

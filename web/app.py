@@ -1,0 +1,74 @@
+"""The web service: `create_app(data)` builds the FastAPI application over one data directory.
+
+Routes (web/routes/) are thin: each reads the request, calls intake/, renders a template or JSON."""
+from __future__ import annotations
+
+import os
+import secrets
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from intake.config import Limits, data_dir
+from intake.reading import DocumentReader
+
+HERE = Path(__file__).parent
+
+
+def session_secret(data: Path) -> str:
+    """A random secret made on first start and kept (mode 600) in the data directory."""
+    path = data / "session.key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def create_app(data: str | os.PathLike | None = None, limits: Limits | None = None,
+               reader_threads: int = 2) -> FastAPI:
+    data = data_dir(data)
+    limits = limits or Limits.from_env()
+    reader = DocumentReader(data, limits, threads=reader_threads)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        reader.start()
+        yield
+        reader.stop()
+
+    app = FastAPI(title="intake", description="申报材料预审、标准征求意见、秘书处审核 — JSON API",
+                  lifespan=lifespan)
+    app.state.data = data
+    app.state.limits = limits
+    app.state.reader = reader
+    app.add_middleware(SessionMiddleware, secret_key=session_secret(data), session_cookie="intake_session",
+                       same_site="lax", https_only=False, max_age=14 * 24 * 3600)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    from .routes import api, applicant, auth, committee, secretariat
+    for module in (auth, applicant, secretariat, committee, api):
+        app.include_router(module.router)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        from .deps import render
+        return render(request, "error.html", {"status": exc.status_code, "detail": exc.detail},
+                      status_code=exc.status_code)
+
+    return app

@@ -1,0 +1,147 @@
+"""Dependencies shared by the routes: the database, the current user, CSRF, access to a case."""
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+from fastapi import Depends, HTTPException, Request
+from fastapi.templating import Jinja2Templates
+
+from intake.accounts import User, get_user
+from intake.blobs import BlobStore
+from intake.cases import Case, NotFound, can_edit, can_view, ensure_cases, get_case
+from intake.db import DB_NAME, open_db
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.autoescape = True
+
+STATUS_LABELS = {"met": "满足", "not_met": "不满足", "missing": "缺少材料", "review": "需人工审核",
+                 "not_applicable": "不适用"}
+OUTCOME_LABELS = {"eligible": "符合条件", "not_eligible": "不符合条件", "incomplete": "材料不全",
+                  "needs_review": "待人工审核"}
+DOC_TYPES = {"business_license": "营业执照", "qms_certificate": "质量管理体系认证证书",
+             "ems_certificate": "环境管理体系认证证书", "ohsms_certificate": "职业健康安全管理体系认证证书",
+             "cnas_certificate": "CNAS 实验室认可证书", "test_report": "检验检测报告", "patent_certificate": "专利证书",
+             "trademark_certificate": "商标注册证", "satisfaction_report": "用户满意度测评报告",
+             "financial_statement": "审计报告/财务报表", "credit_report": "信用报告/无违法违规证明",
+             "production_license": "生产许可证", "ccc_certificate": "强制性产品认证证书",
+             "award_certificate": "质量奖/荣誉证书", "rd_center_certificate": "研发机构认定文件",
+             "application_form": "申报书", "comment_sheet": "征求意见表", "other": "其他"}
+templates.env.globals.update(STATUS_LABELS=STATUS_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, DOC_TYPES=DOC_TYPES)
+
+
+def connect(data) -> sqlite_utils.Database:
+    """Like intake.db.open_db, but usable across the threads FastAPI runs one request's
+    dependencies and endpoint in (one connection per request, never shared between requests)."""
+    conn = sqlite3.connect(Path(data) / DB_NAME, check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA busy_timeout=5000")
+    return db
+
+
+def get_db(request: Request):
+    db = connect(request.app.state.data)
+    ensure_cases(db)
+    try:
+        yield db
+    finally:
+        db.conn.close()
+
+
+def get_store(request: Request) -> BlobStore:
+    return BlobStore(request.app.state.data)
+
+
+def current_user(request: Request, db: sqlite_utils.Database = Depends(get_db)) -> User | None:
+    uid = request.session.get("uid")
+    return get_user(db, uid) if isinstance(uid, int) else None
+
+
+def require_user(user: User | None = Depends(current_user)) -> User:
+    if user is None:
+        raise HTTPException(401, "请先登录")
+    return user
+
+
+def require_secretariat(user: User = Depends(require_user)) -> User:
+    if not user.can_review_cases():
+        raise HTTPException(403, "仅限秘书处")
+    return user
+
+
+def require_committee(user: User = Depends(require_user)) -> User:
+    if not user.can_manage_drafts():
+        raise HTTPException(403, "仅限标准委员会")
+    return user
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+async def check_csrf(request: Request) -> None:
+    """Every state-changing request carries the session's token: a form field `csrf` or the
+    header X-CSRF-Token (scripts and XHR)."""
+    expected = request.session.get("csrf")
+    sent = request.headers.get("x-csrf-token")
+    if not sent and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        sent = form.get("csrf")
+    if not expected or not isinstance(sent, str) or not secrets.compare_digest(expected, sent):
+        raise HTTPException(403, "表单已失效或来源不明（CSRF 校验失败），请刷新页面后重试")
+
+
+def case_tokens(request: Request) -> list[str]:
+    tokens = list(request.session.get("tokens") or [])
+    header = request.headers.get("x-case-token")
+    if header:
+        tokens.append(header)
+    return tokens
+
+
+def viewable_case(case_id: int, request: Request, db: sqlite_utils.Database = Depends(get_db),
+                  user: User | None = Depends(current_user)) -> Case:
+    """The case, if this visitor may see it. Someone else's case answers 404, like a case that
+    does not exist, so ids cannot be probed."""
+    try:
+        case = get_case(db, case_id)
+    except NotFound:
+        raise HTTPException(404, "没有这个申请")
+    if not can_view(user, case, case_tokens(request)):
+        if user is not None and user.role == "committee":
+            raise HTTPException(403, "标准委员会成员不能查看申报材料")
+        raise HTTPException(404, "没有这个申请")
+    return case
+
+
+def editable_case(request: Request, case: Case = Depends(viewable_case),
+                  user: User | None = Depends(current_user)) -> Case:
+    if not can_edit(user, case, case_tokens(request)):
+        raise HTTPException(409, f"申请{case.status_label}，不能修改" if not case.editable else "无权修改")
+    return case
+
+
+def render(request: Request, name: str, ctx: dict | None = None, status_code: int = 200):
+    uid = request.session.get("uid")
+    user = None
+    if isinstance(uid, int):
+        db = open_db(request.app.state.data)
+        try:
+            user = get_user(db, uid)
+        finally:
+            db.conn.close()
+    base = {"user": user, "csrf": csrf_token(request)}
+    return templates.TemplateResponse(request, name, {**base, **(ctx or {})}, status_code=status_code)
+
+
+def who(user: User | None) -> str:
+    return user.name if user else "申请人（案件链接）"

@@ -1,0 +1,232 @@
+"""JSON API: the data of every page, for scripts (OpenAPI at /docs). Authentication is the same
+session cookie as the pages (POST /api/login), or a case token in the X-Case-Token header for a
+case link holder; every POST/PUT carries the X-CSRF-Token header (GET /api/session returns it)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from pydantic import BaseModel, Field
+
+from intake.accounts import User, authenticate
+from intake.cases import (CaseError, add_override, audit_log, cases_for, documents, move_state, open_case,
+                          set_facts, set_scores, submit)
+from intake.procedures import declarations, procedure, scheme_ids
+from intake.report import case_report
+from intake.worksheet import rows as worksheet_rows, total as worksheet_total
+
+from ..deps import (case_tokens, check_csrf, csrf_token, current_user, editable_case, get_db, get_store,
+                    require_secretariat, viewable_case, who)
+from .applicant import store_uploads
+from .secretariat import queue_rows
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+class Scheme(BaseModel):
+    id: str
+    name: str
+    source: str
+    levels: list[str]
+    summary: str
+    deadline: str | None
+    validity_years: int | None
+    states: list[str]
+    declarations: dict[str, str]
+
+
+class SessionInfo(BaseModel):
+    user: str | None
+    role: str | None
+    csrf: str
+
+
+class Login(BaseModel):
+    name: str
+    password: str
+
+
+class NewCase(BaseModel):
+    scheme: Literal["jinzhi", "credit", "nonferrous", "jiangsu", "trace"]
+    applicant: str = Field("", max_length=200)
+    product: str = Field("", max_length=200)
+
+
+class CaseSummary(BaseModel):
+    id: int
+    scheme: str
+    applicant: str
+    product: str
+    status: str
+    status_label: str
+    procedure_state: str
+    created: str
+    submitted_at: str | None
+    days_waiting: int | None
+
+
+class CaseCreated(CaseSummary):
+    token: str
+    link: str
+
+
+class Facts(BaseModel):
+    """The contract's --facts keys (absent or null: unchanged / removed)."""
+    sector: Literal["agriculture", "manufacturing", "services"] | None = None
+    product_kind: Literal["consumer", "production_material"] | None = None
+    org_kind: Literal["enterprise", "cooperative", "other"] | None = None
+    association_member: bool | None = None
+    target_level: str | None = None
+    declarations: dict[str, bool] | None = None
+    scale: dict | None = None
+    exemptions: list[str] | None = None
+    sells_online: bool | None = None
+    code_coverage: float | None = Field(None, ge=0, le=1)
+
+
+class Override(BaseModel):
+    item_id: str
+    status: Literal["met", "not_met", "missing", "review", "not_applicable"]
+    note: str = Field(..., min_length=1, max_length=2000)
+
+
+class Scores(BaseModel):
+    scores: dict[str, float]
+
+
+class StateChange(BaseModel):
+    state: str
+    note: str = ""
+    on: date | None = None
+
+
+@router.get("/session", response_model=SessionInfo)
+def session(request: Request, user: User | None = Depends(current_user)):
+    return SessionInfo(user=user.name if user else None, role=user.role if user else None, csrf=csrf_token(request))
+
+
+@router.post("/login", response_model=SessionInfo)
+def api_login(body: Login, request: Request, db=Depends(get_db)):
+    """Sign in for scripts; returns the CSRF token to send as X-CSRF-Token."""
+    user = authenticate(db, body.name, body.password)
+    if user is None:
+        raise HTTPException(401, "用户名或密码错误")
+    request.session.clear()
+    request.session["uid"] = user.id
+    return SessionInfo(user=user.name, role=user.role, csrf=csrf_token(request))
+
+
+@router.get("/schemes", response_model=list[Scheme])
+def schemes():
+    out = []
+    for s in scheme_ids():
+        p = procedure(s)
+        out.append(Scheme(id=s, name=p.name, source=p.source, levels=p.levels, summary=p.summary,
+                          deadline=p.deadline, validity_years=p.validity_years,
+                          states=[st.name for st in p.states], declarations=declarations(s)))
+    return out
+
+
+@router.get("/cases", response_model=list[CaseSummary])
+def my_cases(request: Request, db=Depends(get_db), user: User | None = Depends(current_user)):
+    """An applicant's own cases (account or case links)."""
+    return [CaseSummary(**c.summary()) for c in cases_for(db, user, case_tokens(request))]
+
+
+@router.post("/cases", response_model=CaseCreated, status_code=201, dependencies=[Depends(check_csrf)])
+def new_case(body: NewCase, request: Request, db=Depends(get_db), user: User | None = Depends(current_user)):
+    if user is not None and user.is_staff:
+        raise HTTPException(403, "工作人员账号不能作为申请人开立申请")
+    case = open_case(db, body.scheme, body.applicant, body.product, owner=user)
+    request.session["tokens"] = (list(request.session.get("tokens") or []) + [case.token])[-20:]
+    return CaseCreated(**case.summary(), token=case.token,
+                       link=str(request.base_url).rstrip("/") + f"/c/{case.token}")
+
+
+@router.get("/cases/{case_id}", response_model=CaseSummary)
+def case(case=Depends(viewable_case)):
+    return CaseSummary(**case.summary())
+
+
+@router.get("/cases/{case_id}/report")
+def report(case=Depends(viewable_case), db=Depends(get_db), as_of: date | None = None):
+    """The pre-check in the contract's `intake check --json` shape, plus `case.complete`
+    (every document read or failed) and per-document `state`."""
+    return case_report(db, case, as_of)
+
+
+@router.get("/cases/{case_id}/documents")
+def list_documents(case=Depends(viewable_case), db=Depends(get_db)):
+    return [{k: d[k] for k in ("id", "file_name", "sha256", "size", "kind", "state", "error", "pages", "created",
+                               "read_at")} for d in documents(db, case.id)]
+
+
+@router.post("/cases/{case_id}/documents", dependencies=[Depends(check_csrf)])
+async def upload(request: Request, files: list[UploadFile] = File(...), case=Depends(editable_case),
+                 db=Depends(get_db), store=Depends(get_store)):
+    """Upload one or more files (multipart field `files`); each is stored, sniffed and queued."""
+    return {"files": await store_uploads(request, case, files, db, store)}
+
+
+@router.put("/cases/{case_id}/facts", dependencies=[Depends(check_csrf)])
+def put_facts(body: Facts, case=Depends(editable_case), db=Depends(get_db), user: User | None = Depends(current_user)):
+    try:
+        return set_facts(db, case, body.model_dump(exclude_unset=True), who(user))
+    except CaseError as e:
+        raise HTTPException(400, str(e))
+
+
+@router.post("/cases/{case_id}/submit", response_model=CaseSummary, dependencies=[Depends(check_csrf)])
+def submit_case(case=Depends(editable_case), db=Depends(get_db), user: User | None = Depends(current_user)):
+    return CaseSummary(**submit(db, case, who(user)).summary())
+
+
+@router.get("/cases/{case_id}/procedure")
+def case_procedure(case=Depends(viewable_case)):
+    return case.procedure_view()
+
+
+# --- secretariat -------------------------------------------------------------------------
+
+@router.get("/queue")
+def api_queue(scheme: str = "", status: str = "", state: str = "", q: str = "", db=Depends(get_db),
+              user: User = Depends(require_secretariat)):
+    return queue_rows(db, scheme, status, state, q)
+
+
+@router.post("/cases/{case_id}/overrides", dependencies=[Depends(check_csrf)])
+def api_override(body: Override, case=Depends(viewable_case), db=Depends(get_db),
+                 user: User = Depends(require_secretariat)):
+    add_override(db, case, body.item_id, body.status, body.note, user)
+    return {"ok": True}
+
+
+@router.get("/cases/{case_id}/audit")
+def api_audit(case=Depends(viewable_case), db=Depends(get_db), user: User = Depends(require_secretariat)):
+    return audit_log(db, case.id)
+
+
+@router.get("/cases/{case_id}/worksheet")
+def api_worksheet(case=Depends(viewable_case), user: User = Depends(require_secretariat)):
+    scores = case.facts.get("scores") or {}
+    return {"rows": worksheet_rows(scores), "total": worksheet_total(scores)}
+
+
+@router.put("/cases/{case_id}/worksheet", dependencies=[Depends(check_csrf)])
+def api_put_worksheet(body: Scores, case=Depends(viewable_case), db=Depends(get_db),
+                      user: User = Depends(require_secretariat)):
+    try:
+        scores = set_scores(db, case, body.scores, user)
+    except CaseError as e:
+        raise HTTPException(400, str(e))
+    return {"rows": worksheet_rows(scores), "total": worksheet_total(scores)}
+
+
+@router.post("/cases/{case_id}/procedure", dependencies=[Depends(check_csrf)])
+def api_state(body: StateChange, case=Depends(viewable_case), db=Depends(get_db),
+              user: User = Depends(require_secretariat)):
+    try:
+        return move_state(db, case, body.state, user, body.note, body.on).procedure_view()
+    except (CaseError, KeyError) as e:
+        raise HTTPException(400, str(e))

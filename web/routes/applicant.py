@@ -1,0 +1,252 @@
+"""Applicants: choose a scheme, open a case, upload, watch the report fill in, answer facts,
+download, submit. The secretariat sees the same case page with its review tools."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import anyio
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from intake.accounts import User
+from intake.cases import (CaseError, audit_log, cases_for, documents, get_document, open_case, set_facts,
+                          submit, update_details)
+from intake.exports import Unavailable, application_docx, gap_report_docx, gap_report_html
+from intake.procedures import declarations, procedure, scheme_ids
+from intake.report import case_report, grouped
+from intake.uploads import accept_upload
+from intake.worksheet import rows as worksheet_rows, total as worksheet_total, worksheet
+
+from ..deps import (case_tokens, check_csrf, current_user, editable_case, get_db, get_store, render,
+                    viewable_case, who)
+from ..previews import render_page_png
+
+router = APIRouter(tags=["applicants"])
+
+
+def schemes() -> list:
+    return [procedure(s) for s in scheme_ids()]
+
+
+@router.get("/", include_in_schema=False)
+def home(request: Request):
+    return render(request, "home.html", {"schemes": schemes()})
+
+
+@router.get("/cases", include_in_schema=False)
+def my_cases(request: Request, db=Depends(get_db), user: User | None = Depends(current_user)):
+    if user is not None and user.is_staff:
+        return RedirectResponse("/queue" if user.can_review_cases() else "/committee", status_code=303)
+    return render(request, "my_cases.html", {"cases": cases_for(db, user, case_tokens(request)),
+                                             "schemes": schemes()})
+
+
+@router.post("/cases", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def new_case(request: Request, scheme: str = Form(...), applicant: str = Form(""), product: str = Form(""),
+             db=Depends(get_db), user: User | None = Depends(current_user)):
+    if user is not None and user.is_staff:
+        raise HTTPException(403, "工作人员账号不能作为申请人开立申请")
+    try:
+        case = open_case(db, scheme, applicant, product, owner=user)
+    except CaseError as e:
+        raise HTTPException(400, str(e))
+    request.session["tokens"] = (list(request.session.get("tokens") or []) + [case.token])[-20:]
+    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+
+
+def case_context(request: Request, db, case, user: User | None) -> dict:
+    report = case_report(db, case)
+    proc = procedure(case.scheme)
+    ctx = {"case": case, "proc": proc, "report": report, "groups": grouped(report),
+           "docs": documents(db, case.id), "declarations": declarations(case.scheme),
+           "link": str(request.base_url).rstrip("/") + f"/c/{case.token}",
+           "editable": case.editable and not (user and user.is_staff),
+           "staff": bool(user and user.can_review_cases()), "procedure": case.procedure_view(),
+           "limits": request.app.state.limits}
+    if ctx["staff"]:
+        ctx["audit"] = audit_log(db, case.id)
+        if case.scheme == "credit":
+            titles = {i["id"]: i.get("title", "") for i in report.get("items", [])}
+            scores = case.facts.get("scores") or {}
+            ctx["worksheet"] = {"rows": worksheet_rows(scores, titles), "total": worksheet_total(scores),
+                                "bands": worksheet()["bands"], "grades": worksheet()["grades"]}
+    return ctx
+
+
+@router.get("/cases/{case_id}", include_in_schema=False)
+def case_page(request: Request, case=Depends(viewable_case), db=Depends(get_db),
+              user: User | None = Depends(current_user)):
+    return render(request, "case.html", case_context(request, db, case, user))
+
+
+@router.get("/cases/{case_id}/report-fragment", include_in_schema=False)
+def report_fragment(request: Request, case=Depends(viewable_case), db=Depends(get_db),
+                    user: User | None = Depends(current_user)):
+    ctx = case_context(request, db, case, user)
+    resp = render(request, "_report.html", ctx)
+    resp.headers["X-Report-Complete"] = "1" if ctx["report"]["case"]["complete"] else "0"
+    return resp
+
+
+@router.post("/cases/{case_id}/details", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def details(case_id: int, applicant: str = Form(""), product: str = Form(""), case=Depends(editable_case),
+            db=Depends(get_db), user: User | None = Depends(current_user)):
+    update_details(db, case, applicant, product, who(user))
+    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+
+
+async def store_uploads(request: Request, case, files: list[UploadFile], db, store) -> list[dict]:
+    limits = request.app.state.limits
+    out = []
+    for f in files:
+        accepted = await anyio.to_thread.run_sync(accept_upload, db, store, case, f.file, f.filename or "", limits)
+        if accepted.document_id is not None and not accepted.error:
+            request.app.state.reader.submit(accepted.document_id)
+        out.append(accepted.to_json())
+        await f.close()
+    return out
+
+
+@router.post("/cases/{case_id}/documents", include_in_schema=False, dependencies=[Depends(check_csrf)])
+async def upload(request: Request, files: list[UploadFile] = File(...), case=Depends(editable_case),
+                 db=Depends(get_db), store=Depends(get_store)):
+    results = await store_uploads(request, case, files, db, store)
+    if "application/json" in request.headers.get("accept", ""):
+        return {"files": results}
+    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+
+
+def facts_from_form(scheme: str, form) -> dict:
+    def choice(key, allowed):
+        v = form.get(key) or ""
+        return v if v in allowed else None
+
+    def yesno(key):
+        return {"yes": True, "no": False}.get(form.get(key) or "")
+
+    facts = {"sector": choice("sector", {"agriculture", "manufacturing", "services"}),
+             "product_kind": choice("product_kind", {"consumer", "production_material"}),
+             "org_kind": choice("org_kind", {"enterprise", "cooperative", "other"}),
+             "target_level": choice("target_level", set(procedure(scheme).levels)),
+             "association_member": yesno("association_member"),
+             "declarations": {k: True for k in declarations(scheme) if form.get(f"decl.{k}") == "yes"} or None}
+    if scheme == "jiangsu":
+        facts["exemptions"] = [e for e in form.getlist("exemptions") if isinstance(e, str)][:10] or None
+        value = (form.get("scale_value") or "").strip()
+        if value:
+            try:
+                facts["scale"] = {"category": (form.get("scale_category") or "")[:50], "value": float(value),
+                                  "unit": (form.get("scale_unit") or "")[:10]}
+            except ValueError:
+                raise CaseError("规模数值须为数字")
+    if scheme == "nonferrous":
+        start = (form.get("production_start") or "").strip()
+        if start:
+            try:
+                facts["production_start"] = date.fromisoformat(start).isoformat()
+            except ValueError:
+                raise CaseError("批量生产开始日期格式应为 YYYY-MM-DD")
+        else:
+            facts["production_start"] = None
+    if scheme == "trace":
+        facts["mandatory_standard"] = yesno("mandatory_standard")
+        facts["sells_online"] = yesno("sells_online")
+        cov = (form.get("code_coverage") or "").strip().rstrip("%")
+        if cov:
+            try:
+                facts["code_coverage"] = float(cov) / 100
+            except ValueError:
+                raise CaseError("用码覆盖率须为百分数")
+    return facts
+
+
+@router.post("/cases/{case_id}/facts", include_in_schema=False, dependencies=[Depends(check_csrf)])
+async def facts(request: Request, case=Depends(editable_case), db=Depends(get_db),
+                user: User | None = Depends(current_user)):
+    form = await request.form()
+    try:
+        set_facts(db, case, facts_from_form(case.scheme, form), who(user))
+    except CaseError as e:
+        raise HTTPException(400, str(e))
+    return RedirectResponse(f"/cases/{case.id}#facts", status_code=303)
+
+
+@router.post("/cases/{case_id}/submit", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def submit_case(case=Depends(editable_case), db=Depends(get_db), user: User | None = Depends(current_user)):
+    submit(db, case, who(user))
+    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+
+
+# --- documents: original, page preview ----------------------------------------------
+
+@router.get("/cases/{case_id}/documents/{doc_id}/file", include_in_schema=False)
+def original(doc_id: int, case=Depends(viewable_case), db=Depends(get_db), store=Depends(get_store)):
+    doc = _doc(db, case.id, doc_id)
+    return FileResponse(store.path(doc["sha256"]), media_type="application/octet-stream",
+                        filename=doc["file_name"])
+
+
+@router.get("/cases/{case_id}/documents/{doc_id}", include_in_schema=False)
+def document_page(request: Request, doc_id: int, page: int = 1, case=Depends(viewable_case), db=Depends(get_db)):
+    doc = _doc(db, case.id, doc_id)
+    fields = [(k, v) for k, v in ((doc.get("facts") or {}).get("fields") or {}).items()
+              if isinstance(v, dict) and v.get("page") == page]
+    return render(request, "document.html", {"case": case, "doc": doc, "page": page, "fields": fields})
+
+
+@router.get("/cases/{case_id}/documents/{doc_id}/pages/{page}.png", include_in_schema=False)
+async def page_png(request: Request, doc_id: int, page: int, case=Depends(viewable_case), db=Depends(get_db),
+                   store=Depends(get_store)):
+    doc = _doc(db, case.id, doc_id)
+    if doc["kind"] != "pdf":
+        raise HTTPException(404, "此文件没有页面预览（仅 PDF）")
+    try:
+        png = await anyio.to_thread.run_sync(render_page_png, store, doc["sha256"], page,
+                                             Path(request.app.state.data) / "previews")
+    except ValueError as e:
+        raise HTTPException(404, str(e))
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+def _doc(db, case_id: int, doc_id: int) -> dict:
+    try:
+        return get_document(db, case_id, doc_id)
+    except LookupError:
+        raise HTTPException(404, "没有这个文件")
+
+
+# --- downloads -------------------------------------------------------------------------
+
+@router.get("/cases/{case_id}/gap-report.html", include_in_schema=False)
+def gap_html(request: Request, case=Depends(viewable_case), db=Depends(get_db)):
+    report = case_report(db, case)
+    try:
+        html = gap_report_html(report, case)
+    except Unavailable:
+        return render(request, "gap_report.html", {"case": case, "report": report, "groups": grouped(report),
+                                                   "proc": procedure(case.scheme)})
+    return HTMLResponse(html, headers={"Content-Disposition": f'inline; filename="gap-report-{case.id}.html"'})
+
+
+@router.get("/cases/{case_id}/gap-report.docx", include_in_schema=False)
+def gap_docx(case=Depends(viewable_case), db=Depends(get_db)):
+    try:
+        data = gap_report_docx(case_report(db, case), case)
+    except Unavailable as e:
+        raise HTTPException(503, str(e))
+    return _docx(data, f"gap-report-{case.id}.docx")
+
+
+@router.get("/cases/{case_id}/application.docx", include_in_schema=False)
+def application(case=Depends(viewable_case), db=Depends(get_db)):
+    try:
+        data = application_docx(case_report(db, case), case)
+    except Unavailable as e:
+        raise HTTPException(503, str(e))
+    return _docx(data, f"application-{case.id}.docx")
+
+
+def _docx(data: bytes, name: str) -> Response:
+    return Response(data, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

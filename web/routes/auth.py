@@ -1,0 +1,69 @@
+"""Signing in and out, applicants' registration, and case links (/c/TOKEN)."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse
+
+from intake.accounts import AccountError, add_user, authenticate
+from intake.cases import case_by_token
+
+from ..deps import check_csrf, get_db, render
+
+router = APIRouter(tags=["accounts"])
+
+
+def _home_for(role: str) -> str:
+    return {"secretariat": "/queue", "admin": "/queue", "committee": "/committee"}.get(role, "/cases")
+
+
+@router.get("/login", include_in_schema=False)
+def login_page(request: Request, next: str = ""):
+    return render(request, "login.html", {"next": next if next.startswith("/") and not next.startswith("//") else ""})
+
+
+@router.post("/login", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def login(request: Request, name: str = Form(...), password: str = Form(...), next: str = Form(""),
+          db=Depends(get_db)):
+    user = authenticate(db, name.strip(), password)
+    if user is None:
+        return render(request, "login.html", {"error": "用户名或密码错误", "name": name}, status_code=401)
+    tokens = request.session.get("tokens") or []
+    request.session.clear()  # a new session on sign-in (no fixation); case links are kept
+    request.session.update({"uid": user.id, "tokens": tokens})
+    target = next if next.startswith("/") and not next.startswith("//") else _home_for(user.role)
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/logout", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def logout(request: Request):
+    request.session.clear()
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/register", include_in_schema=False)
+def register_page(request: Request):
+    return render(request, "register.html")
+
+
+@router.post("/register", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def register(request: Request, name: str = Form(...), password: str = Form(...), display: str = Form(""),
+             db=Depends(get_db)):
+    try:
+        user, _ = add_user(db, name, "applicant", password, display=display.strip()[:100])
+    except AccountError as e:
+        return render(request, "register.html", {"error": str(e), "name": name}, status_code=400)
+    tokens = request.session.get("tokens") or []
+    request.session.clear()
+    request.session.update({"uid": user.id, "tokens": tokens})
+    return RedirectResponse("/cases", status_code=303)
+
+
+@router.get("/c/{token}", include_in_schema=False)
+def case_link(token: str, request: Request, db=Depends(get_db)):
+    """The case link: whoever holds it works on that case (no account needed)."""
+    case = case_by_token(db, token)
+    if case is None:
+        raise HTTPException(404, "案件链接无效")
+    tokens = [t for t in (request.session.get("tokens") or []) if t != token]
+    request.session["tokens"] = (tokens + [token])[-20:]
+    return RedirectResponse(f"/cases/{case.id}", status_code=303)

@@ -1,0 +1,155 @@
+// Plain JS: uploads with progress (one XHR per file), the report filling in as documents are
+// read (polling an HTML fragment rendered — and escaped — by the server), the live worksheet
+// total and the chat panel. No data is ever inserted as HTML except server-rendered fragments.
+(function () {
+  "use strict";
+  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+
+  // ---- report polling -------------------------------------------------------------
+  var report = document.getElementById("report");
+  var pollTimer = null;
+  function poll() {
+    if (!report) return;
+    fetch(report.dataset.url, {headers: {"Accept": "text/html"}, credentials: "same-origin"})
+      .then(function (r) {
+        var complete = r.headers.get("X-Report-Complete") === "1";
+        return r.text().then(function (html) { return [html, complete]; });
+      })
+      .then(function (res) {
+        var open = Array.prototype.map.call(report.querySelectorAll("details[open]"), function (d) { return d.parentElement.id; });
+        report.innerHTML = res[0];
+        report.dataset.complete = res[1] ? "1" : "0";
+        open.forEach(function (id) { var el = document.getElementById(id); if (el) { var d = el.querySelector("details"); if (d) d.open = true; } });
+        if (!res[1]) schedule();
+      })
+      .catch(function () { schedule(3000); });
+  }
+  function schedule(ms) { clearTimeout(pollTimer); pollTimer = setTimeout(poll, ms || 1200); }
+  if (report && report.dataset.complete === "0") schedule();
+
+  // ---- uploads ----------------------------------------------------------------------
+  var form = document.getElementById("upload-form");
+  if (form) {
+    var input = document.getElementById("file-input");
+    var zone = document.getElementById("dropzone");
+    var list = document.getElementById("progress");
+    var max = parseInt(form.dataset.max, 10);
+    var uploading = 0;
+
+    function uploadOne(file) {
+      var li = document.createElement("li");
+      var name = document.createElement("span");
+      name.textContent = file.name + " ";
+      var bar = document.createElement("progress");
+      bar.max = 100; bar.value = 0;
+      var msg = document.createElement("span");
+      msg.className = "meta";
+      li.appendChild(name); li.appendChild(bar); li.appendChild(msg);
+      list.appendChild(li);
+      if (file.size > max) {
+        msg.textContent = " 超过 " + Math.round(max / 1048576) + " MB 上限，未上传";
+        msg.className = "error"; bar.remove();
+        return;
+      }
+      var data = new FormData();
+      data.append("files", file, file.name);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.setRequestHeader("X-CSRF-Token", csrf);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.onprogress = function (e) {
+        if (e.lengthComputable) { bar.value = Math.round(100 * e.loaded / e.total); msg.textContent = " " + bar.value + "%"; }
+      };
+      uploading++;
+      xhr.onloadend = function () {
+        uploading--;
+        if (xhr.status === 200) {
+          var res = JSON.parse(xhr.responseText).files[0];
+          bar.value = 100;
+          if (res.error) { msg.textContent = " " + res.error; msg.className = "error"; }
+          else { msg.textContent = " 已上传，排队读取"; }
+        } else {
+          var detail = "上传失败（" + xhr.status + "）";
+          try { detail = JSON.parse(xhr.responseText).detail || detail; } catch (e) {}
+          msg.textContent = " " + detail; msg.className = "error";
+        }
+        schedule(300);
+      };
+      xhr.send(data);
+    }
+    function handle(files) { Array.prototype.forEach.call(files, uploadOne); }
+    input.addEventListener("change", function () { handle(input.files); input.value = ""; });
+    ["dragenter", "dragover"].forEach(function (ev) {
+      zone.addEventListener(ev, function (e) { e.preventDefault(); zone.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (ev) {
+      zone.addEventListener(ev, function (e) { e.preventDefault(); zone.classList.remove("over"); });
+    });
+    zone.addEventListener("drop", function (e) { handle(e.dataTransfer.files); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); handle(input.files); });
+  }
+
+  // ---- credit worksheet: live total and grade (6.2.1 / 6.2.2) ----------------------
+  var ws = document.getElementById("worksheet-form");
+  if (ws) {
+    var grades = JSON.parse(ws.dataset.grades);
+    function recompute() {
+      var total = 0, complete = true;
+      ws.querySelectorAll("tr[data-points]").forEach(function (tr) {
+        var points = parseFloat(tr.dataset.points);
+        var sel = tr.querySelector("select.band"), pct = tr.querySelector("input.pct");
+        var opt = sel.options[sel.selectedIndex];
+        var f = null;
+        if (pct.value !== "") f = parseFloat(pct.value) / 100;
+        else if (sel.value !== "") f = (parseFloat(opt.dataset.low) + parseFloat(opt.dataset.high)) / 2;
+        var cell = tr.querySelector(".item-score");
+        if (f === null || isNaN(f)) { complete = false; cell.textContent = ""; return; }
+        var s = Math.round(points * f * 100) / 100;
+        cell.textContent = s; total += s;
+      });
+      total = Math.round(total * 100) / 100;
+      var grade = "未达等级";
+      grades.forEach(function (g) { if (total >= g.min) grade = g.name; });
+      document.getElementById("ws-total").textContent = total;
+      document.getElementById("ws-grade").textContent = complete ? grade : "未评完（当前 " + grade + "）";
+    }
+    ws.addEventListener("change", function (e) {
+      if (e.target.classList.contains("band")) {
+        var pct = e.target.closest("tr").querySelector("input.pct"); pct.value = "";
+      }
+      recompute();
+    });
+    ws.addEventListener("input", recompute);
+  }
+
+  // ---- chat panel ---------------------------------------------------------------------
+  var chat = document.getElementById("chat");
+  if (chat) {
+    var log = document.getElementById("chat-log");
+    var chatForm = document.getElementById("chat-form");
+    var chatInput = document.getElementById("chat-input");
+    function say(cls, text) {
+      var div = document.createElement("div");
+      div.className = cls; div.textContent = text;
+      log.appendChild(div); log.scrollTop = log.scrollHeight;
+      return div;
+    }
+    chatForm.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var text = chatInput.value.trim();
+      if (!text) return;
+      say("me", text); chatInput.value = "";
+      var pending = say("bot", "……");
+      fetch("/api/cases/" + chat.dataset.case + "/chat", {
+        method: "POST", credentials: "same-origin",
+        headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
+        body: JSON.stringify({message: text})
+      }).then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); })
+        .then(function (res) {
+          pending.textContent = res[0] ? res[1].reply : (res[1].detail || "出错了");
+          if (res[0] && res[1].changed) schedule(100);
+        })
+        .catch(function () { pending.textContent = "网络错误，请重试"; });
+    });
+  }
+})();
