@@ -10,10 +10,11 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 # Re-install when the dependency list changes.
-$(STAMP): pyproject.toml requirements-ocr.txt | $(PY)
+$(STAMP): pyproject.toml requirements-ocr.txt requirements-ocr-engine.txt | $(PY)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
 	$(PY) -m pip install -q -r requirements-ocr.txt
+	$(PY) -m pip install -q --no-deps -r requirements-ocr-engine.txt
 	touch $(STAMP)
 
 deps: $(STAMP)

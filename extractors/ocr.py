@@ -1,0 +1,500 @@
+"""OCR: scanned PDF pages and photos become ordinary lines, tables and confidences.
+
+    ocr_document(doc, data, limits)   # fills doc's pages with needs_ocr, in place (read_document calls it)
+    with deferred(): read_document(…)  # read now, OCR later (pages stay flagged, metadata["ocr_pending"])
+    available() / INSTALL_HINT         # is the engine installed; what to tell the user when not
+    recognize(image) -> [OcrBox]       # one RGB image (PIL or numpy) → text boxes in pixels
+    load_settings() -> OcrSettings     # extractors/data/ocr.yaml
+
+The engine is RapidOCR (PP-OCRv4 models inside the wheel, onnxruntime, offline). It
+is optional at run time: without it the pages stay flagged "needs OCR" with the
+install hint, and nothing is dropped.
+
+Cost control: one page at a time with a per-page time limit; each page's boxes are
+cached on disk by the file's sha256, the page number and the engine settings
+(`cache_dir=` or the environment variable INTAKE_OCR_CACHE), so reading a file again
+never re-OCRs it. A progress callback (`progress=` or the `reporting()` context)
+hears about every page.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import hashlib
+import io
+import json
+import logging
+import os
+import threading
+import time
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from .model import Document, Page
+from .ocr_layout import Layout, OcrBox
+
+__all__ = ["ocr_document", "available", "INSTALL_HINT", "recognize", "load_settings", "OcrSettings",
+           "OcrProgress", "reporting", "OcrTimeout", "cache_path", "suppress_seals", "page_images", "read_image",
+           "deferred"]
+
+log = logging.getLogger(__name__)
+
+ENGINE = "rapidocr-onnxruntime"
+INSTALL_HINT = ("OCR 引擎未安装：`make run` 会安装；或执行 `pip install -r requirements-ocr.txt && "
+                "pip install --no-deps -r requirements-ocr-engine.txt`")
+DATA = Path(__file__).parent / "data" / "ocr.yaml"
+CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    dpi: int = 200
+    max_side_len: int = 2000
+    det_limit_side_len: int = 1600
+    det_limit_type: str = "max"
+    use_cls: bool = False
+    suppress_seals: bool = True
+    seal_white_point: int = 200
+    min_line_score: float = 0.5
+    retry_below_score: float = 0.80
+    threads: int = 0
+    page_seconds: float = 90
+    max_pixels: int = 60_000_000
+    review_below: float = 0.95
+    row_labels: tuple[str, ...] = ()
+
+    ENGINE_KEYS = ("dpi", "max_side_len", "det_limit_side_len", "det_limit_type", "use_cls",
+                   "suppress_seals", "seal_white_point", "min_line_score")
+
+    def fingerprint(self) -> str:
+        """Changes whenever a setting that changes what the engine reads changes."""
+        key = {k: getattr(self, k) for k in self.ENGINE_KEYS}
+        key["engine"] = f"{ENGINE} {_engine_version()}"
+        key["format"] = CACHE_FORMAT
+        return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def load_settings(path: Path | str | None = None, **overrides) -> OcrSettings:
+    import yaml
+
+    raw = yaml.safe_load(Path(path or DATA).read_text(encoding="utf-8")) or {}
+    known = {f.name for f in fields(OcrSettings)}
+    values = {k: v for k, v in raw.items() if k in known}
+    if "row_labels" in values:
+        values["row_labels"] = tuple(values["row_labels"])
+    values.update(overrides)
+    return OcrSettings(**values)
+
+
+@dataclass
+class OcrProgress:
+    file: str
+    page: int
+    done: int  # pages finished so far, this one included
+    total: int  # pages of this file that need OCR
+    status: str  # "ocr" (read now) | "cached" | "timeout" | "error" | "unavailable"
+    seconds: float = 0.0
+    message: str = ""
+
+
+Progress = Callable[[OcrProgress], None]
+_progress: contextvars.ContextVar[Progress | None] = contextvars.ContextVar("ocr_progress", default=None)
+
+
+@contextlib.contextmanager
+def reporting(progress: Progress) -> Iterator[None]:
+    """Every page OCRed inside the block is reported to `progress` (reading via read_document included)."""
+    token = _progress.set(progress)
+    try:
+        yield
+    finally:
+        _progress.reset(token)
+
+
+_deferred: contextvars.ContextVar[bool] = contextvars.ContextVar("ocr_deferred", default=False)
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Read without OCR inside the block: pages stay `needs_ocr` for a later `ocr_document` call.
+
+    For a pre-check that must answer at once: read every file fast, show what the text
+    layers say, then OCR the flagged pages in the background and read the facts again.
+    """
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+class OcrTimeout(Exception):
+    pass
+
+
+# -- the engine ----------------------------------------------------------------------------
+
+def available() -> bool:
+    try:
+        import cv2  # noqa: F401
+        import rapidocr_onnxruntime  # noqa: F401
+    except Exception:  # ImportError, or a broken native library
+        return False
+    return True
+
+
+def _engine_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version(ENGINE)
+    except Exception:
+        return "absent"
+
+
+_engines: dict[tuple, Any] = {}
+_engine_lock = threading.Lock()
+
+
+def engine(settings: OcrSettings):
+    """One RapidOCR instance per process and settings (loading the models costs ~0.5 s)."""
+    key = (settings.max_side_len, settings.det_limit_side_len, settings.det_limit_type, settings.threads)
+    with _engine_lock:
+        if key not in _engines:
+            from rapidocr_onnxruntime import RapidOCR
+
+            kw: dict[str, Any] = dict(max_side_len=settings.max_side_len,
+                                      det_limit_side_len=settings.det_limit_side_len,
+                                      det_limit_type=settings.det_limit_type)
+            if settings.threads:
+                kw["intra_op_num_threads"] = settings.threads
+            _engines[key] = RapidOCR(**kw)
+        return _engines[key]
+
+
+def suppress_seals(rgb, white_point: int = 200):
+    """Red seals out, black and blue print kept: the red channel, with the paper flattened.
+
+    Red ink is nearly as bright as paper in the red channel, dark print is dark in all
+    three. Dividing by a blurred background evens out shadows of a phone photo, then
+    everything lighter than `white_point` becomes white, taking the seal's faint trace with it.
+    """
+    import cv2
+    import numpy as np
+
+    r = np.ascontiguousarray(rgb[..., 0])
+    bg = cv2.medianBlur(cv2.dilate(r, np.ones((7, 7), np.uint8)), 31)
+    flat = r.astype(np.float32) / np.maximum(bg, 1).astype(np.float32) * 255.0
+    out = np.clip(flat * (255.0 / white_point), 0, 255).astype(np.uint8)
+    return np.stack([out, out, out], axis=-1)
+
+
+def recognize(image, settings: OcrSettings | None = None, deadline: float | None = None) -> list[OcrBox]:
+    """Text boxes of one image, in pixels of the image turned the way it reads (see `read_image`)."""
+    return read_image(image, settings, deadline)[0]
+
+
+def read_image(image, settings: OcrSettings | None = None,
+               deadline: float | None = None) -> tuple[list[OcrBox], int]:
+    """(boxes, quarter turns counter-clockwise that made the image read best).
+
+    Boxes are in pixels of the turned image: a page scanned sideways is laid out the way
+    a person would turn it. Raises OcrTimeout past `deadline` (time.monotonic()).
+    """
+    import numpy as np
+
+    settings = settings or load_settings()
+    rgb = np.asarray(image.convert("RGB")) if hasattr(image, "convert") else np.asarray(image)
+    if settings.suppress_seals:
+        rgb = suppress_seals(rgb, settings.seal_white_point)
+    boxes = _recognize_bgr(np.ascontiguousarray(rgb[..., ::-1]), settings, deadline, settings.use_cls)
+    if boxes and _mean_score(boxes) < settings.retry_below_score or _mostly_vertical(boxes):
+        return _retry_turned(rgb, boxes, settings, deadline)
+    return boxes, 0
+
+
+def _mostly_vertical(boxes: list[OcrBox]) -> bool:
+    """Most boxes taller than wide: text running down the page, i.e. the page is sideways."""
+    tall = sum(1 for b in boxes if (b.bbox[3] - b.bbox[1]) > 1.5 * (b.bbox[2] - b.bbox[0]))
+    return len(boxes) >= 3 and tall > len(boxes) / 2
+
+
+def _mean_score(boxes: list[OcrBox]) -> float:
+    n = sum(len(b.text) for b in boxes)
+    return sum(b.score * len(b.text) for b in boxes) / n if n else 0.0
+
+
+def _retry_turned(rgb, boxes: list[OcrBox], settings: OcrSettings,
+                  deadline: float | None) -> tuple[list[OcrBox], int]:
+    """A page that reads badly may be upside down or sideways: try it turned, keep the best reading."""
+    import numpy as np
+
+    best, best_turns = boxes, 0
+    best_score = _mean_score(boxes) if not _mostly_vertical(boxes) else 0.0
+    order = (1, 3, 2) if _mostly_vertical(boxes) else (2, 1, 3)
+    for k in order:  # quarter turns counter-clockwise
+        turned = np.ascontiguousarray(np.rot90(rgb, k)[..., ::-1])
+        found = _recognize_bgr(turned, settings, deadline, use_cls=False)
+        score = _mean_score(found)
+        if score > best_score + 0.05 and not _mostly_vertical(found):
+            best, best_turns, best_score = found, k, score
+        if best_score >= settings.retry_below_score:
+            break
+    return best, best_turns
+
+
+def _recognize_bgr(img, settings: OcrSettings, deadline: float | None, use_cls: bool) -> list[OcrBox]:
+    import numpy as np
+
+    eng = engine(settings)
+    raw_h, raw_w = img.shape[:2]
+    op: dict[str, Any] = {}
+    img, ratio_h, ratio_w = eng.preprocess(img)
+    op["preprocess"] = {"ratio_h": ratio_h, "ratio_w": ratio_w}
+    img, op = eng.maybe_add_letterbox(img, op)
+    dt_boxes, _ = eng.auto_text_det(img)
+    _check(deadline)
+    if dt_boxes is None or len(dt_boxes) == 0:
+        return []
+    crops = eng.get_crop_img_list(img, dt_boxes)
+    if use_cls:
+        crops, _, _ = eng.text_cls(crops)
+        _check(deadline)
+    rec: list = []
+    step = 24  # recognise in slices so the page's time limit is checked as we go
+    for i in range(0, len(crops), step):
+        part, _ = eng.text_rec(crops[i:i + step], False)
+        rec.extend(part)
+        _check(deadline)
+    points = eng._get_origin_points(dt_boxes, op, raw_h, raw_w)
+    out = []
+    for quad, (text, score, *_rest) in zip(points, rec):
+        if text.strip() and float(score) >= settings.min_line_score:
+            out.append(OcrBox(quad=[(float(x), float(y)) for x, y in np.asarray(quad)], text=text,
+                              score=float(score)))
+    return out
+
+
+def _check(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise OcrTimeout()
+
+
+# -- pages of a document ------------------------------------------------------------------
+
+@dataclass
+class PageImage:
+    number: int  # 1-based page
+    image: Any  # PIL RGB image, upright
+    scale: float  # page units per pixel (PDF: points; images: pixels, so 1.0)
+    width: float  # page size in page units
+    height: float
+
+
+def _open_image(data: bytes, max_pixels: int):
+    from PIL import Image
+
+    try:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    except ImportError:
+        pass
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        im = Image.open(io.BytesIO(data))
+        im.size  # noqa: B018 - header read
+    except Image.DecompressionBombError as e:
+        raise ValueError(f"图片过大（超过 {max_pixels // 1_000_000} 百万像素）") from e
+    except Exception as e:
+        heic = data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftyphevc", b"ftypmsf1")
+        if heic:
+            raise ValueError("HEIC 图片需要 pillow-heif 才能读取（requirements-ocr.txt）") from e
+        raise ValueError(f"图片无法解码（{type(e).__name__}）") from e
+    if im.width * im.height > max_pixels:
+        raise ValueError(f"图片过大（{im.width}×{im.height} 像素）")
+    return im
+
+
+def page_images(doc: Document, data: bytes, numbers: list[int], settings: OcrSettings,
+                max_pages: int = 300) -> Iterator[PageImage]:
+    """The pages `numbers` as upright RGB images, one at a time (a page's pixels are freed before the next)."""
+    if doc.format == "image":
+        from PIL import ImageOps
+
+        im = _open_image(data, settings.max_pixels)
+        n_frames = min(getattr(im, "n_frames", 1), max_pages)
+        for n in numbers:
+            if n > n_frames:
+                continue
+            if n_frames > 1:
+                im.seek(n - 1)
+            try:
+                frame = ImageOps.exif_transpose(im).convert("RGB")  # phone photos are stored sideways
+            except (OSError, SyntaxError) as e:  # truncated or corrupt pixel data
+                raise ValueError(f"图片数据损坏或不完整（{e}）") from e
+            yield PageImage(n, frame, 1.0, frame.width, frame.height)
+        return
+    if doc.format != "pdf":
+        return
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        scale = settings.dpi / 72
+        for n in numbers:
+            page = pdf[n - 1]
+            w, h = page.get_size()
+            if w * h * scale * scale > settings.max_pixels:  # a poster-sized page: fewer dpi
+                scale = (settings.max_pixels / (w * h)) ** 0.5
+            image = page.render(scale=scale).to_pil().convert("RGB")
+            page.close()
+            yield PageImage(n, image, 1 / scale, w, h)
+    finally:
+        pdf.close()
+
+
+def cache_path(cache_dir: Path | str, sha256: str, page: int, settings: OcrSettings) -> Path:
+    return Path(cache_dir) / sha256[:2] / f"{sha256}-p{page}-{settings.fingerprint()}.json"
+
+
+def _cache_dir(explicit: Path | str | None) -> Path | None:
+    value = explicit or os.environ.get("INTAKE_OCR_CACHE")
+    return Path(value) if value else None
+
+
+def _load_cached(path: Path | None) -> dict | None:
+    if path is None or not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # a damaged entry is read again
+
+
+def _store(path: Path | None, entry: dict) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as e:  # a read-only cache must not stop reading
+        log.warning("OCR cache not written (%s): %s", path, e)
+
+
+def _needing(doc: Document, data: bytes, settings: OcrSettings, max_pages: int) -> list[int]:
+    """Page numbers that need OCR; a multi-frame TIFF gets one page per frame here."""
+    frames = doc.metadata.get("frames") or 1
+    if doc.format == "image" and frames > 1 and len(doc.pages) == 1:
+        first = doc.pages[0]
+        for n in range(2, min(frames, max_pages) + 1):
+            doc.pages.append(Page(number=n, needs_ocr=True))
+        if frames > max_pages:
+            doc.warnings.append(f"图片共 {frames} 帧，只识别了前 {max_pages} 帧")
+        first.needs_ocr = True
+    return [p.number for p in doc.pages if p.needs_ocr and not p.ocr]
+
+
+def ocr_document(doc: Document, data: bytes, limits=None, *, settings: OcrSettings | None = None,
+                 cache_dir: Path | str | None = None, progress: Progress | None = None) -> Document:
+    """Recognise every page of `doc` that needs OCR, in place, and return `doc`.
+
+    Each such page gets OCR lines (bbox in page units, per-line confidence), tables
+    rebuilt from box positions and `page.ocr = True`; `needs_ocr` stays True to say
+    where the text came from. Pages that cannot be read (no engine, time limit, bad
+    image) stay flagged, with a warning on the document; nothing is dropped.
+    """
+    if _deferred.get():
+        doc.metadata["ocr_pending"] = [p.number for p in doc.pages if p.needs_ocr and not p.ocr]
+        return doc
+    settings = settings or load_settings()
+    progress = progress or _progress.get()
+    max_pages = getattr(limits, "max_pages", 300)
+    numbers = _needing(doc, data, settings, max_pages)
+    if not numbers:
+        return doc
+    if not available():
+        doc.warnings.append(f"第 {_pages_text(numbers)} 页没有可用的文字层，需要 OCR。{INSTALL_HINT}")
+        doc.metadata["ocr_missing"] = INSTALL_HINT
+        for i, n in enumerate(numbers, 1):
+            _report(progress, OcrProgress(doc.file, n, i, len(numbers), "unavailable", message=INSTALL_HINT))
+        return doc
+    cache = _cache_dir(cache_dir)
+    pages = {p.number: p for p in doc.pages}
+    layout = Layout(settings.row_labels)
+    todo = []
+    turned: dict[int, int] = {}
+    for n in numbers:  # cached pages first, without decoding anything
+        entry = _load_cached(cache_path(cache, doc.sha256, n, settings) if cache and doc.sha256 else None)
+        if entry is not None:
+            turned[n] = _fill(pages[n], entry, layout)
+            _report(progress, OcrProgress(doc.file, n, numbers.index(n) + 1, len(numbers), "cached"))
+        else:
+            todo.append(n)
+    failed: list[int] = []
+    try:
+        images = page_images(doc, data, todo, settings, max_pages)
+        for pi in images:
+            t0 = time.monotonic()
+            done = numbers.index(pi.number) + 1
+            try:
+                boxes, turns = read_image(pi.image, settings, deadline=t0 + settings.page_seconds)
+            except OcrTimeout:
+                failed.append(pi.number)
+                doc.warnings.append(f"第 {pi.number} 页 OCR 超过 {settings.page_seconds:g} 秒，已跳过，请人工核对")
+                _report(progress, OcrProgress(doc.file, pi.number, done, len(numbers), "timeout",
+                                              time.monotonic() - t0))
+                continue
+            entry = {"format": CACHE_FORMAT, "engine": f"{ENGINE} {_engine_version()}",
+                     "settings": {k: getattr(settings, k) for k in settings.ENGINE_KEYS},
+                     "scale": pi.scale, "turns": turns,
+                     "width": pi.height if turns % 2 else pi.width, "height": pi.width if turns % 2 else pi.height,
+                     "seconds": round(time.monotonic() - t0, 2),
+                     "boxes": [[[list(p) for p in b.quad], b.text, round(b.score, 4)] for b in boxes]}
+            if doc.sha256:
+                _store(cache_path(cache, doc.sha256, pi.number, settings) if cache else None, entry)
+            turned[pi.number] = _fill(pages[pi.number], entry, layout)
+            pi.image.close()
+            _report(progress, OcrProgress(doc.file, pi.number, done, len(numbers), "ocr", entry["seconds"]))
+    except ValueError as e:  # an image that cannot be decoded: the page stays flagged
+        doc.warnings.append(f"无法进行 OCR：{e}")
+        for n in todo:
+            _report(progress, OcrProgress(doc.file, n, numbers.index(n) + 1, len(numbers), "error", message=str(e)))
+    read = [n for n in numbers if pages[n].ocr]
+    if read:
+        low = sum(1 for n in read for l in pages[n].lines if l.confidence < settings.review_below)
+        doc.metadata["ocr"] = {"pages": read, "engine": f"{ENGINE} {_engine_version()}",
+                               "review_below": settings.review_below, "low_confidence_lines": low,
+                               "turned": {n: t for n, t in turned.items() if t}}
+        if not any(pages[n].lines for n in read):
+            doc.warnings.append(f"第 {_pages_text(read)} 页 OCR 未识别出文字（空白页或图片质量太差）")
+    return doc
+
+
+def _fill(page: Page, entry: dict, layout: Layout) -> int:
+    scale = float(entry.get("scale") or 1.0)
+    boxes = [OcrBox(quad=[(x * scale, y * scale) for x, y in quad], text=text, score=score)
+             for quad, text, score in entry.get("boxes", [])]
+    page.lines, page.tables = layout.page(boxes, page.number)
+    page.width = entry.get("width") or page.width
+    page.height = entry.get("height") or page.height
+    page.ocr = True
+    page.needs_ocr = True
+    return int(entry.get("turns") or 0)
+
+
+def _report(progress: Progress | None, event: OcrProgress) -> None:
+    if progress is None:
+        return
+    try:
+        progress(event)
+    except Exception:  # a broken progress display must not stop reading
+        log.exception("OCR progress callback failed")
+
+
+def _pages_text(numbers: list[int]) -> str:
+    shown = "、".join(str(n) for n in numbers[:20])
+    return shown + (" 等" if len(numbers) > 20 else "")

@@ -1,0 +1,68 @@
+"""Rows, label/value pairs and tables rebuilt from OCR box positions (no engine needed)."""
+from __future__ import annotations
+
+import math
+
+from extractors.ocr import load_settings
+from extractors.ocr_layout import Layout, OcrBox, skew_angle
+
+
+def box(x, y, text, w=None, h=20, score=0.99, angle_deg=0.0):
+    """A text box at (x, y) on a page turned by angle_deg about the origin."""
+    w = w or 18 * len(text)
+    a = math.radians(angle_deg)
+    pts = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+    c, s = math.cos(a), math.sin(a)
+    return OcrBox([(px * c - py * s, px * s + py * c) for px, py in pts], text, score)
+
+
+LAYOUT = Layout(load_settings().row_labels)
+
+
+def texts(boxes):
+    lines, tables = LAYOUT.page(boxes, 1)
+    return [l.text for l in lines], tables
+
+
+def test_rows_of_a_skewed_page_are_grouped_and_ordered():
+    # 3° of skew moves the far end of a row by more than a line height
+    boxes = [box(600, 100, "天津某某有限公司", angle_deg=3), box(60, 100, "名称", angle_deg=3),
+             box(60, 130, "住所", angle_deg=3), box(600, 130, "天津市河西区某路1号", angle_deg=3)]
+    assert abs(math.degrees(skew_angle(boxes)) - 3) < 0.2
+    lines, _ = texts(boxes)
+    assert lines == ["名称天津某某有限公司", "住所天津市河西区某路1号"]
+
+
+def test_a_row_with_two_label_value_pairs_becomes_two_lines():
+    lines, tables = texts([box(60, 100, "注册资本"), box(160, 100, "伍仟万元"),
+                           box(400, 100, "成立日期"), box(500, 100, "2015年03月18日")])
+    assert lines == ["注册资本伍仟万元", "成立日期 2015年03月18日"]
+    assert tables == []
+
+
+def test_a_wrapped_value_is_joined_to_its_label():
+    lines, _ = texts([box(60, 100, "住所"), box(160, 100, "天津市滨海新区经济技术开发区"),
+                      box(160, 124, "第十三大街88号"), box(60, 160, "法定代表人"), box(200, 160, "王建国")])
+    assert lines == ["住所天津市滨海新区经济技术开发区第十三大街88号", "法定代表人王建国"]
+
+
+def test_line_confidence_is_its_weakest_box():
+    lines, _ = LAYOUT.page([box(60, 100, "名称:", score=0.99), box(160, 100, "某某公司", score=0.71)], 1)
+    assert lines[0].confidence == 0.71 and lines[0].bbox[0] == 60
+
+
+def test_indicator_table_from_aligned_boxes():
+    xs = [60, 120, 300, 400, 480]
+    rows = [["序号", "检验项目", "标准要求", "实测结果", "判定"],
+            ["1", "抗拉强度", "≥160", "185", "合格"],
+            ["2", "断后伸长率", "≥8", "11.5", "合格"]]
+    boxes = [box(x, 300 + 30 * r, t, w=min(18 * len(t), 90)) for r, row in enumerate(rows) for x, t in zip(xs, row)]
+    boxes.append(box(120, 396, "维氏硬度"))  # a row with an empty cell still belongs
+    boxes.append(box(400, 396, "66"))
+    boxes.append(box(60, 396, "3"))
+    lines, tables = texts([box(60, 200, "报告编号:WT2024-1")] + boxes)
+    assert lines[0] == "报告编号:WT2024-1"
+    assert len(tables) == 1
+    grid = tables[0].grid()
+    assert grid[:3] == rows
+    assert grid[3] == ["3", "维氏硬度", "", "66", ""]
