@@ -3,8 +3,9 @@
     build_form("nonferrous", documents, facts, evaluation, "申报书.docx")
 
 `documents` are `intake extract` objects (DocumentFacts.to_json()), `facts` the applicant's
-declared facts (the contract's --facts keys, plus `applicant`: values typed by the applicant
-such as contact_person, phone, email, product, grade_spec, standard), `evaluation` the
+declared facts (the --facts keys of checklists/factsfile.py — `applicant` and `product` as the
+names — plus `form`: other values typed by the applicant such as contact_person, phone, email,
+grade_spec, standard, and `self_assessment` for the credit self-scores), `evaluation` the
 `intake check` JSON (optional: without it the rows show the evidence found but no verdicts).
 Nothing is invented: a value not found is left blank, shaded, with a note naming the item
 and clause it is needed for.
@@ -73,10 +74,18 @@ class FilledForm:
 # ---------------------------------------------------------------------------- values
 
 def _declared(facts: dict, key: str) -> Any:
-    applicant = facts.get("applicant") if isinstance(facts.get("applicant"), dict) else {}
-    if key in applicant:
-        return applicant[key]
-    return facts.get(key)
+    """A value the applicant declared. Facts keep the checklists' --facts keys (`applicant` and
+    `product` are the names as text); other form values sit under `form` (contact_person, phone …)."""
+    form = facts.get("form") if isinstance(facts.get("form"), dict) else {}
+    if form.get(key) not in (None, ""):
+        return form[key]
+    applicant = facts.get("applicant")
+    if isinstance(applicant, dict):  # tolerated: {"applicant": {"org_name": …, "phone": …}}
+        if applicant.get(key) not in (None, ""):
+            return applicant[key]
+    elif key == "org_name" and isinstance(applicant, str):
+        return applicant
+    return facts.get(key) if key != "applicant" else None
 
 
 def _usable(docs: list[dict]) -> list[dict]:
@@ -145,13 +154,13 @@ def field_cells(spec: dict, docs: list[dict], facts: dict) -> tuple[dict, list[d
         needed_for = spec.get("field_items", {}).get(key) or []
         if not p.found:
             if needed_for:
-                note = "缺：请填写。用于 " + "、".join(_item_label(spec, i) for i in needed_for)
+                need = "用于 " + "、".join(_item_label(spec, i) for i in needed_for)
             else:
-                note = "缺：请填写（申请书必填项）"
+                need = "申请书必填项"
             if key == "target_level" and spec.get("levels"):
-                note += f"；可选 {'/'.join(spec['levels'])}"
-            cells[key] = {"value": "", "fill": FILL_MISSING, "note": note}
-            gaps.append(f"【{label}】未能从材料中读到，{note[3:]}")
+                need += f"；可选 {'/'.join(spec['levels'])}"
+            cells[key] = {"value": "", "fill": FILL_MISSING, "note": f"缺，请填写：{need}"}
+            gaps.append(f"【{label}】未能从材料中读到，请填写：{need}")
             continue
         shown = _display(p.value, fspec)
         origin = p.file if p.file == DECLARED else f"{p.file} 第{p.page or '?'}页"
@@ -311,11 +320,24 @@ def outcome_text(evaluation: dict | None) -> str:
     return "，".join(p for p in parts if p)
 
 
+def merged_facts(docs: list[dict], facts: dict) -> dict:
+    """Declared facts: those typed into uploaded application forms, overridden by `facts`."""
+    from extractors.application_form import facts_from_documents
+
+    out = facts_from_documents(docs)
+    for k, v in facts.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = {**out[k], **v}
+        else:
+            out[k] = v
+    return out
+
+
 def form_context(scheme_id: str, documents: list[dict], facts: dict | None = None,
                  evaluation: dict | None = None, today: date | None = None) -> dict:
     spec = scheme_spec(scheme_id)
-    facts = facts or {}
     docs = [d for d in documents or [] if isinstance(d, dict)]
+    facts = merged_facts(docs, facts or {})
     cells, sources, gaps, checks = field_cells(spec, docs, facts)
     rows, item_sources, item_gaps = item_rows(spec, docs, facts, evaluation)
     attachments = attachment_rows(docs)

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import docx
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
@@ -136,10 +136,11 @@ def build_template(scheme_id: str) -> bytes:
     _para(d, f"申报类别/等级可选：{spec['target_level_hint']}", size=9, color=GREY)
     _field_table(d, list(common()["product_fields"]) + list(spec.get("extra_fields") or []))
 
+    _new_section(d, landscape=True)  # the item rows need the width
     _para(d, "三、逐项符合情况及证明材料", size=12, bold=True)
     _para(d, "“申请人声明”栏：对只能由申请人声明的条目填写“是”（符合）或“否”；声明须经人工确认，不能单独作为满足条件的依据。",
           size=9, color=GREY)
-    widths = [2.2, 4.0, 2.8, 1.7, 1.7, 1.4, 1.2, 2.0]
+    widths = [2.6, 5.4, 3.8, 2.3, 2.0, 1.6, 1.3, 6.7]
     _loop_table(d, ["条目", "条款及要求", "证明材料", "编号", "有效期至", "预审结论", "申请人声明", "说明"], widths,
                 "it in items",
                 ["{{ it.id }}", "{{ it.requirement }}", "{% cellbg it.fill %}{{ it.document }}", "{{ it.number }}",
@@ -152,12 +153,13 @@ def build_template(scheme_id: str) -> bytes:
         _para(d, f"{_cn(section_no)}、自评表（技术规范第5章评价指标，评分档见6.2.1）", size=12, bold=True)
         _para(d, "“自评档”栏填写 0%-20%、20%-40%、40%-60%、60%-80%、80%-100% 之一，“自评分”栏填写分值。"
                  "预审找到的证据仅供参考，最终得分由审查组评定。可达最高分：{{ score_max }}。", size=9, color=GREY)
-        w = [2.4, 4.4, 1.0, 4.4, 2.8, 2.0]
+        w = [2.8, 6.0, 1.2, 9.0, 4.0, 2.7]
         _loop_table(d, ["条目", "指标", "分值", "已找到的证据", "自评档", "自评分"], w, "s in self_items",
                     ["{{ s.id }}", "{{ s.title }}", "{{ s.points }}", "{{ s.evidence }}",
                      "{% cellbg s.fill %}{{ s.band }}", "{% cellbg s.fill %}{{ s.score }}"])
         section_no += 1
 
+    _new_section(d, landscape=False)
     _para(d, f"{_cn(section_no)}、附件清单", size=12, bold=True)
     w = [1.2, 6.6, 4.0, 1.4, 3.8]
     _loop_table(d, ["序号", "文件名", "材料类型", "页数", "读取情况"], w, "a in attachments",
@@ -192,6 +194,14 @@ def build_template(scheme_id: str) -> bytes:
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
+
+
+def _new_section(d, landscape: bool) -> None:
+    sec = d.add_section(WD_SECTION.NEW_PAGE)
+    sec.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    long, short = Cm(29.7), Cm(21.0)
+    sec.page_width, sec.page_height = (long, short) if landscape else (short, long)
+    sec.left_margin = sec.right_margin = sec.top_margin = sec.bottom_margin = Cm(2.0)
 
 
 def _cn(n: int) -> str:

@@ -1,0 +1,304 @@
+"""Application forms (申报书 / 申请书 / 申请表) read back into facts.
+
+An applicant completes the pre-filled form in Word or WPS and uploads it again; what they
+typed must count in the next pre-check. This reads any `Document` (so DOCX, PDF, .doc/.wps
+through the readers) and returns:
+
+- `fields`: the key–value cells (单位名称 → org_name, 统一社会信用代码 → uscc, 申报产品 → product …),
+  label variants in extractors/data/application_form.yaml;
+- `declarations`: item id → True/False from the item rows' 申请人声明 column;
+- `evidence`: item id → the document / number / validity the applicant wrote in the item rows;
+- `self_assessment` (credit): item id → {"band", "score"}.
+
+    form = read_application_form(doc)
+    form.facts            # {"applicant": name, "target_level": …, "declarations": {...}, "form": {...every cell}}
+    form.contract_facts() # only the keys `intake check --facts` accepts
+    form.document_facts() # a DocumentFacts of type application_form (fields with page and line)
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .facts import DocumentFacts, Field
+from .model import Document, Table
+from .text import normalize
+
+DATA = Path(__file__).resolve().parent / "data" / "application_form.yaml"
+FORM_CODE = re.compile(r"intake-form:([a-z]+):v(\d+)")
+ITEM_ID = re.compile(r"\b((?:jinzhi|credit|nonferrous|jiangsu|trace)\.[A-Za-z0-9_.]*[A-Za-z0-9])")
+_HINT = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]\s*$")
+_LINE_KV = re.compile(r"^(?P<label>[^:：]{2,20})[:：]\s*(?P<value>.+)$")
+BANDS = ("0%-20%", "20%-40%", "40%-60%", "60%-80%", "80%-100%")
+
+
+@lru_cache(maxsize=None)
+def spec() -> dict:
+    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _label_index() -> dict[str, str]:
+    out = {}
+    for key, fs in spec()["fields"].items():
+        for label in fs["labels"]:
+            out[_label_key(label)] = key
+    return out
+
+
+def _label_key(text: str) -> str:
+    t = normalize(text or "").strip().rstrip(":：").strip()
+    while True:  # drop trailing hints: "会员单位（是/否）", "申请单位（盖章）"
+        stripped = _HINT.sub("", t).strip()
+        if stripped == t:
+            break
+        t = stripped
+    return t.replace(" ", "").lower()
+
+
+def label_of(text: str) -> str | None:
+    """The field key a label cell names, or None."""
+    return _label_index().get(_label_key(text))
+
+
+@dataclass
+class ApplicationForm:
+    file: str
+    scheme: str | None = None  # from the form code printed on forms this service generated
+    fields: dict[str, Field] = field(default_factory=dict)
+    declarations: dict[str, bool] = field(default_factory=dict)
+    evidence: dict[str, dict] = field(default_factory=dict)
+    self_assessment: dict[str, dict] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def facts(self) -> dict:
+        """Everything the applicant filled in, as declared facts: the checklists' --facts keys
+        (`applicant`/`product` as names, target_level, sector …, declarations) plus `form` (every
+        key–value cell) and `self_assessment` — the shape forms.application.build_form reads."""
+        out = self.contract_facts()
+        if self.fields:
+            out["form"] = {k: f.value for k, f in self.fields.items()}
+        if self.self_assessment:
+            out["self_assessment"] = {k: dict(v) for k, v in self.self_assessment.items()}
+        return out
+
+    def contract_facts(self) -> dict:
+        """Only keys `intake check --facts` accepts."""
+        out: dict[str, Any] = {}
+        if "org_name" in self.fields:
+            out["applicant"] = self.fields["org_name"].value
+        if "product" in self.fields:
+            out["product"] = self.fields["product"].value
+        out.update({k: f.value for k, f in self.fields.items() if k in spec()["fact_keys"]})
+        if self.declarations:
+            out["declarations"] = dict(self.declarations)
+        return out
+
+    def document_facts(self, sha256: str = "") -> DocumentFacts:
+        """The form as an `intake extract` object; item rows become the `declarations` and
+        `self_assessment` fields (objects), so the next pre-check can use them."""
+        fields = dict(self.fields)
+        if self.declarations:
+            fields["declarations"] = Field(value=dict(self.declarations), page=None, text="逐项符合情况：申请人声明")
+        if self.self_assessment:
+            fields["self_assessment"] = Field(value={k: dict(v) for k, v in self.self_assessment.items()},
+                                              page=None, text="自评表")
+        return DocumentFacts(file=self.file, sha256=sha256, type="application_form", type_confidence=1.0,
+                             fields=fields, warnings=list(self.warnings))
+
+
+def facts_from_documents(documents: list[dict]) -> dict:
+    """The declared facts carried by application-form documents (`intake extract` objects), later
+    files winning: what an applicant typed into an uploaded form, in the --facts shape."""
+    out: dict[str, Any] = {}
+    for d in documents or []:
+        if not isinstance(d, dict) or d.get("error") or d.get("type") != "application_form":
+            continue
+        fields = {k: (v or {}).get("value") for k, v in (d.get("fields") or {}).items()}
+        if fields.get("org_name"):
+            out["applicant"] = fields["org_name"]
+        if fields.get("product"):
+            out["product"] = fields["product"]
+        for k in spec()["fact_keys"]:
+            if fields.get(k) is not None:
+                out[k] = fields[k]
+        for k in ("declarations", "self_assessment"):
+            if isinstance(fields.get(k), dict):
+                out.setdefault(k, {}).update(fields[k])
+        form = {k: v for k, v in fields.items() if k in spec()["fields"] and v not in (None, "")}
+        if form:
+            out.setdefault("form", {}).update(form)
+    return out
+
+
+def is_application_form(doc: Document) -> bool:
+    """True for a form this service generated, or a document with ≥3 applicant key–value cells."""
+    if any(FORM_CODE.search(l.text) for l in doc.lines(include_cells=False)):
+        return True
+    return len(read_application_form(doc).fields) >= 3
+
+
+def read_application_form(doc: Document) -> ApplicationForm:
+    form = ApplicationForm(file=doc.file)
+    for line in doc.lines(include_cells=False):
+        m = FORM_CODE.search(line.text)
+        if m:
+            form.scheme = m.group(1)
+            break
+    skip = [normalize(h) for h in spec()["skip_tables_with_header"]]
+    for page in doc.pages:
+        for t in page.tables:
+            grid = t.grid()
+            header = grid[0] if grid else []
+            if any(any(s in c for s in skip) for c in header):
+                continue
+            if _read_item_table(t, grid, form):
+                continue
+            _read_key_values(t, grid, form)
+    _read_lines(doc, form)
+    return form
+
+
+def _read_key_values(t: Table, grid: list[list[str]], form: ApplicationForm) -> None:
+    raw = {(c.row, c.col): c.raw for r in t.rows for c in r}
+    for r, row in enumerate(grid):
+        c = 0
+        while c < len(row):
+            key = label_of(row[c]) if row[c] else None
+            if key is None:
+                c += 1
+                continue
+            nxt = c + 1
+            while nxt < len(row) and row[nxt] == "" and (r, nxt) not in raw:
+                nxt += 1  # positions covered by the label's own merged cell
+            value = row[nxt] if nxt < len(row) else ""
+            if value and label_of(value) is None and key not in form.fields:
+                _set(form, key, value, t.page, f"{row[c]} {value}", raw.get((r, nxt)))
+            c = nxt + 1 if value and label_of(value) is None else nxt
+
+
+def _read_lines(doc: Document, form: ApplicationForm) -> None:
+    """Free-text forms: "单位名称：某某公司" lines, for labels no table cell gave."""
+    for line in doc.lines(include_cells=False):
+        m = _LINE_KV.match(line.text)
+        if not m:
+            continue
+        key = label_of(m.group("label"))
+        # "法定代表人（签字）：______  日期：___" is a blank for a signature, not a value
+        value = re.split(r"_{2,}|\s{2,}", m.group("value").strip())[0].strip()
+        if re.search(r"[:：]", value):
+            continue
+        if key and value and key not in form.fields:
+            _set(form, key, value, line.page, line.text, line.raw)
+
+
+def _set(form: ApplicationForm, key: str, text: str, page: int, line: str, raw: str | None) -> None:
+    value, warning = _parse(key, text)
+    if warning:
+        form.warnings.append(f"{form.file}：{warning}")
+    if value is not None:
+        form.fields[key] = Field(value=value, page=page, text=line, confidence=1.0, raw=raw)
+
+
+def _parse(key: str, text: str) -> tuple[Any, str | None]:
+    fs = spec()["fields"][key]
+    kind = fs.get("kind", "text")
+    t = text.strip()
+    if kind == "bool":
+        b = parse_yes_no(t)
+        return b, None if b is not None else f"{fs['labels'][0]}：无法识别“{t}”（应为 是 或 否）"
+    if kind == "choice":
+        for label, code in fs["choices"].items():
+            if normalize(label) == t or t == code:
+                return code, None
+        return None, f"{fs['labels'][0]}：无法识别“{t}”（可选 {'/'.join(fs['choices'])}）"
+    if kind == "percent":
+        m = re.search(r"(\d+(?:\.\d+)?)\s*%?", t)
+        if not m:
+            return None, f"{fs['labels'][0]}：无法识别“{t}”（应为百分数）"
+        v = float(m.group(1))
+        return (v / 100 if "%" in t or v > 1 else v), None
+    if kind == "date":
+        from .fields.dates import parse_date
+
+        d = parse_date(t)
+        return (d.isoformat() if d else t), None if d else f"{fs['labels'][0]}：“{t}”不是可识别的日期，按原文保留"
+    if key == "uscc":
+        from stdnum.cn import uscc
+
+        compact = t.replace(" ", "").upper()
+        if not uscc.is_valid(compact):
+            return None, f"统一社会信用代码“{t}”校验位不正确"
+        return compact, None
+    return t, None
+
+
+def parse_yes_no(text: str) -> bool | None:
+    t = normalize(text or "").strip().lower()
+    if not t or t in ("—", "-", "/"):
+        return None
+    if t in [normalize(x).lower() for x in spec()["falsy"]]:
+        return False
+    if t in [normalize(x).lower() for x in spec()["truthy"]]:
+        return True
+    return None
+
+
+def _columns(header: list[str], wanted: dict[str, list[str]]) -> dict[str, int]:
+    cols = {}
+    for name, labels in wanted.items():
+        for i, h in enumerate(header):
+            if normalize(h) in [normalize(x) for x in labels]:
+                cols[name] = i
+                break
+    return cols
+
+
+def _read_item_table(t: Table, grid: list[list[str]], form: ApplicationForm) -> bool:
+    """The 逐项符合情况 and 自评表 tables: one row per checklist item, its id in the first column."""
+    if not grid or normalize(grid[0][0]) not in [normalize(x) for x in spec()["item_table"]["id_header"]]:
+        return False
+    header = grid[0]
+    items = _columns(header, spec()["item_table"]["columns"])
+    selfs = _columns(header, spec()["self_assessment_table"]["columns"])
+    for row in grid[1:]:
+        m = ITEM_ID.search(row[0] if row else "")
+        if not m:
+            continue
+        item_id = m.group(1)
+        if "band" in selfs:
+            band = _band(row[selfs["band"]])
+            score = _number(row[selfs["score"]]) if "score" in selfs else None
+            if band or score is not None:
+                form.self_assessment[item_id] = {"band": band or "", "score": score}
+            continue
+        if "declaration" in items:
+            b = parse_yes_no(row[items["declaration"]])
+            if b is not None:
+                form.declarations[item_id] = b
+        ev = {k: row[i] for k, i in items.items() if k != "declaration" and i < len(row) and row[i]}
+        if ev:
+            form.evidence[item_id] = ev
+    return True
+
+
+def _band(text: str) -> str | None:
+    t = normalize(text or "").replace(" ", "").replace("～", "-").replace("~", "-").replace("—", "-")
+    for b in BANDS:
+        if b in t or b.replace("%", "") in t:
+            return b
+    return None
+
+
+def _number(text: str) -> float | int | None:
+    m = re.search(r"\d+(?:\.\d+)?", normalize(text or ""))
+    if not m:
+        return None
+    v = float(m.group(0))
+    return int(v) if v.is_integer() else v

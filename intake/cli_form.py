@@ -1,0 +1,149 @@
+"""`intake form --scheme ID [--facts FILE] [--as-of DATE] FILE... --out FORM.docx [--pdf] [--json]`:
+the scheme's application form, pre-filled from the files and the declared facts.
+
+Exit codes (contract): 0 written, 2 bad arguments (unknown scheme, bad facts file or date),
+3 some input file could not be read (the form is still written from the others).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from extractors.facts import DocumentFacts
+
+from .pipeline import extract_files, read_file_safely
+
+# keys of the form's declared facts that the checklists engine does not take
+FORM_ONLY_KEYS = ("form", "self_assessment")
+
+
+def apply_form_reader(results: list[DocumentFacts], paths: dict[str, object]) -> list[DocumentFacts]:
+    """Uploaded application forms are re-read by the application-form reader, so what the applicant
+    typed into the key–value cells and item rows (declarations) counts as facts."""
+    from extractors.application_form import read_application_form
+
+    out = []
+    for r in results:
+        src = paths.get(r.file)
+        if r.error or r.type != "application_form" or src is None:
+            out.append(r)
+            continue
+        doc = read_file_safely(src)
+        if not doc:
+            out.append(r)
+            continue
+        form = read_application_form(doc)
+        if not (form.fields or form.declarations or form.self_assessment):
+            out.append(r)
+            continue
+        read = form.document_facts(r.sha256)
+        read.pages, read.ocr = r.pages, r.ocr
+        read.warnings = list(dict.fromkeys(r.warnings + read.warnings))
+        out.append(read)
+    return out
+
+
+def facts_for_check(facts: dict) -> dict:
+    """Declared facts as `checklists.evaluate` takes them: the form-only keys dropped,
+    {"applicant": {...}} reduced to the name."""
+    out = {k: v for k, v in facts.items() if k not in FORM_ONLY_KEYS}
+    if isinstance(out.get("applicant"), dict):
+        name = out["applicant"].get("org_name")
+        if name:
+            out["applicant"] = name
+        else:
+            out.pop("applicant")
+    return out
+
+
+def evaluate_json(scheme: str, documents: list[DocumentFacts], facts: dict, as_of: str | None) -> dict | None:
+    """The pre-check as the contract's JSON, or None where the checklists package is not installed."""
+    try:
+        from checklists import evaluate
+    except ImportError:
+        try:
+            from checklists.engine import evaluate
+        except ImportError:
+            return None
+    return evaluate(scheme, documents, facts_for_check(facts), as_of=as_of).to_json()
+
+
+def _load_facts(path: str | None) -> dict:
+    if not path:
+        return {}
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except OSError as e:
+        raise click.BadParameter(f"{path}: 无法读取（{e.strerror or e}）", param_hint="--facts")
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise click.BadParameter(f"{path}: 不是有效的 UTF-8 JSON（{e}）", param_hint="--facts")
+    if not isinstance(data, dict):
+        raise click.BadParameter(f"{path}: 应为 JSON 对象", param_hint="--facts")
+    return data
+
+
+def register(cli: click.Group) -> None:
+    @cli.command("form")
+    @click.option("--scheme", required=True, help="jinzhi / credit / nonferrous / jiangsu / trace")
+    @click.option("--facts", "facts_file", type=click.Path(dir_okay=False), help="declared facts (JSON)")
+    @click.option("--as-of", "as_of", help="evaluation date YYYY-MM-DD (default today)")
+    @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="the form to write (.docx)")
+    @click.option("--pdf", is_flag=True, help="also write a PDF beside it (needs LibreOffice)")
+    @click.option("--json", "as_json", is_flag=True, help="print what was filled and what is missing as JSON")
+    @click.argument("files", nargs=-1, type=click.Path(dir_okay=True))
+    def form(scheme: str, facts_file: str | None, as_of: str | None, out: str, pdf: bool, as_json: bool,
+             files: tuple[str, ...]) -> None:
+        """Write the scheme's application form, pre-filled from FILE... and --facts; gaps shaded."""
+        from forms.application import FormError, build_form, merged_facts
+        from forms.specs import UnknownScheme, scheme_spec
+
+        try:
+            scheme_spec(scheme)
+        except UnknownScheme as e:
+            raise click.BadParameter(str(e), param_hint="--scheme")
+        if not out.lower().endswith(".docx"):
+            raise click.BadParameter("应以 .docx 结尾", param_hint="--out")
+        facts = _load_facts(facts_file)
+        results = extract_files(list(files))
+        results = apply_form_reader(results, {Path(f).name: f for f in files})
+        documents = [r.to_json() for r in results]
+        all_facts = merged_facts(documents, facts)
+        try:
+            evaluation = evaluate_json(scheme, results, all_facts, as_of)
+        except ValueError as e:  # checklists' FactsError (bad facts, bad date) is a ValueError
+            click.echo(f"error: {e}", err=True)
+            sys.exit(2)
+        try:
+            filled = build_form(scheme, documents, facts, evaluation, out)
+            pdf_path = None
+            if pdf:
+                from forms.pdf import docx_to_pdf
+
+                try:
+                    pdf_path = docx_to_pdf(filled.path)
+                except FormError as e:
+                    click.echo(f"warning: {e}", err=True)
+        except FormError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(1)
+        for r in results:
+            if r.error:
+                click.echo(f"error: {r.error}", err=True)
+        if as_json:
+            click.echo(json.dumps({
+                "scheme": scheme, "form": str(filled.path), "pdf": str(pdf_path) if pdf_path else None,
+                "outcome": (evaluation or {}).get("outcome"),
+                "filled": filled.filled, "missing": filled.missing, "to_check": filled.to_check,
+                "documents": [{"file": d["file"], "type": d["type"], "error": d["error"]} for d in documents],
+            }, ensure_ascii=False, indent=2))
+        else:
+            click.echo(f"wrote {filled.path}" + (f" and {pdf_path}" if pdf_path else ""))
+            click.echo(f"  预填 {len(filled.filled)} 项；待补 {len(filled.missing)} 项；待核对 {len(filled.to_check)} 项")
+            for line in filled.missing:
+                click.echo(f"  缺 {line}")
+            for line in filled.to_check:
+                click.echo(f"  核对 {line}")
+        sys.exit(3 if any(r.error for r in results) else 0)
