@@ -9,6 +9,7 @@ split tables, repeated header rows and rows with an empty 序号.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -173,7 +174,7 @@ def _header_from_line(text: str, h: _Header) -> None:
     for a, b in zip(hits, hits[1:] + [None]):
         role = match_label(a.group(1), _header_roles(), exact_only=True)
         if role:
-            value = text[a.end():(b.start() if b else len(text))].strip(" ，,；;")
+            value = normalize(text[a.end():(b.start() if b else len(text))]).strip(" ，,；;")
             h.put(role, a.group(1), value)
 
 
@@ -398,8 +399,9 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
         else:
             _header_from_table(t, range(len(t.rows)), h)
     body = [(l.page, l.text) for l in doc.lines(include_cells=False)]
-    for _, text in body:
-        _header_from_line(text, h)
+    for l in doc.lines(include_cells=False):
+        # the raw line: normalising would glue "李四    联系电话" together
+        _header_from_line(unicodedata.normalize("NFKC", l.raw or l.text), h)
     titled = any(any(w in text for w in rules["sheet_titles"]) for _, text in body[:15]) or any(
         any(w in c.text for w in rules["sheet_titles"]) for t in doc.tables() for row in t.rows[:2] for c in row)
 
@@ -486,9 +488,16 @@ def _attachment_lines(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return []
 
 
+_DATE_ANY = re.compile(r"(?:19|20)\d{2}\s*(?:年|-|\.|/)\s*\d{1,2}\s*(?:月|-|\.|/)\s*\d{1,2}\s*日?")
+
+
 def _dated_line(body: list[tuple[int, str]]) -> str | None:
+    """A 日期 line, or a line that is only a date (under the signature): not a deadline in a sentence."""
     for _, t in reversed(body):
-        if len(t) <= 30 and re.search(r"(?:日期|年.*月.*日)", t):
+        if len(t) > 40 or re.search(r"前|截止|之前|以前|发布|实施", t):
+            continue
+        rest = _DATE_ANY.sub("", t)
+        if re.search(r"日期|时间", t) or len(re.sub(r"[\s(（)）:：盖章签名字]", "", rest)) <= 2:
             d = find_date(t)
             if d:
                 return d

@@ -1,0 +1,354 @@
+"""`intake comments …`: comment sheets in, the consolidated register out.
+
+    intake comments parse SHEET... [--draft DRAFT] [--json]
+    intake comments register --draft DRAFT SHEET|FOLDER... --out REGISTER.docx [--csv REGISTER.csv] [--deadline DATE] [--json]
+    intake comments list --draft DRAFT [--pending] [--clause 8.2] [--json]
+    intake comments dispose --draft DRAFT ID... --decision 部分采纳 --reason "…" [--group]
+    intake comments sheets --draft DRAFT [--json]
+    intake comments clauses --draft DRAFT [--json]
+    intake comments template --draft DRAFT --out 征求意见表.docx
+
+Exit codes (contract): 0 ok, 2 bad arguments, 3 some input file could not be read
+(every file is still listed in the JSON with its `error`).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from extractors.comments import parse_sheet, read_draft, markdown_document
+from forms.comment_template import write_comment_template
+from forms.register import write_register_csv, write_register_docx
+
+from . import comments as C
+from .blobs import BlobStore
+from .db import open_db
+from .pipeline import ReadError, read_files_safely
+
+SKIP = (".", "~$")  # hidden files, Word's lock files
+
+
+def _files(paths: tuple[str, ...]) -> list[Path]:
+    """FILE or FOLDER arguments → files (a folder is walked, sorted, hidden and lock files skipped)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(SKIP)))
+        else:
+            out.append(p)
+    return out
+
+
+def _echo_json(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def _die(msg: str, code: int) -> None:
+    click.echo(f"error: {msg}", err=True)
+    sys.exit(code)
+
+
+def _draft(db, blobs, draft: str, deadline: str | None = None, title: str | None = None,
+           handler: str | None = None, drafting_unit: str | None = None) -> C.Draft:
+    """DRAFT is the draft's file (DOCX/PDF/Markdown/text) or the number of a draft already stored."""
+    path = Path(draft)
+    if not path.is_file():
+        if draft.isdigit():
+            try:
+                d = C.get_draft(db, int(draft))
+            except C.CommentsError as e:
+                _die(str(e), 2)
+            if deadline or title or handler or drafting_unit:
+                db["comment_drafts"].update(d.id, {k: v for k, v in {"deadline": deadline, "title": title,
+                                                                     "handler": handler,
+                                                                     "drafting_unit": drafting_unit}.items() if v})
+                d = C.get_draft(db, d.id)
+            return d
+        _die(f"{draft}: 找不到草案文件", 3)
+    try:
+        return C.publish_draft(db, blobs, path.read_bytes(), path.name, title=title, deadline=deadline,
+                               handler=handler, drafting_unit=drafting_unit)
+    except C.CommentsError as e:
+        _die(f"{path.name}: {e}", 3)
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)")
+
+
+def _mtime(p: Path) -> str | None:
+    try:
+        return datetime.fromtimestamp(p.stat().st_mtime).date().isoformat()
+    except OSError:
+        return None
+
+
+data_option = click.option("--data", type=click.Path(file_okay=False), default=None,
+                           help="data directory (SQLite + stored originals); default $INTAKE_DATA or ./var")
+
+
+def register(cli: click.Group) -> None:
+    @cli.group("comments")
+    def comments() -> None:
+        """Comment sheets on a draft standard: parse, register, dispose, blank sheet."""
+
+    @comments.command("parse")
+    @click.argument("files", nargs=-1, required=True, type=click.Path())
+    @click.option("--draft", "draft_path", type=click.Path(exists=True, dir_okay=False),
+                  help="the draft: check each reference against its clauses and the sheet's title against its title")
+    @click.option("--json", "as_json", is_flag=True, help="the contract's JSON: a list, one object per sheet")
+    def parse(files, draft_path, as_json) -> None:
+        """Read each comment sheet (DOCX, .doc/.wps, PDF): header, signature, every comment."""
+        standard = None
+        if draft_path:
+            try:
+                standard = C.read_draft_bytes(Path(draft_path).read_bytes(), Path(draft_path).name)
+            except C.CommentsError as e:
+                _die(str(e), 3)
+        paths = _files(files)
+        docs = read_files_safely([str(p) for p in paths])
+        out = []
+        for p, doc in zip(paths, docs):
+            if isinstance(doc, ReadError):
+                obj = {"file": p.name, "sha256": doc.sha256, "error": doc.error, "is_comment_sheet": False,
+                       "standard_title": "", "submitter": "", "submitter_kind": "organisation",
+                       "contact_person": "", "contact": "", "signed": False, "date": None, "comments": [],
+                       "warnings": []}
+            else:
+                sheet = parse_sheet(doc, expected_title=standard.title if standard else None)
+                if sheet.error:
+                    sheet.error = f"{p.name}: {sheet.error}"
+                obj = sheet.to_json()
+                if standard:
+                    for c in obj["comments"]:
+                        valid, nearest = C.check_clause(standard, c["clauses"], c["clause_raw"])
+                        c["valid"], c["nearest"] = valid, nearest
+            out.append(obj)
+        if as_json:
+            _echo_json(out)
+        else:
+            for obj in out:
+                click.echo(_render_sheet(obj))
+        for obj in out:
+            if obj["error"]:
+                click.echo(f"error: {obj['error']}", err=True)
+        sys.exit(3 if any(o["error"] for o in out) else 0)
+
+    @comments.command("register")
+    @click.option("--draft", "draft", required=True, help="the draft standard (DOCX/PDF/Markdown/text) or a stored draft's number")
+    @click.argument("sheets", nargs=-1, type=click.Path())
+    @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="the register, .docx")
+    @click.option("--csv", "csv_out", type=click.Path(dir_okay=False), help="also write the rows as CSV (UTF-8, Excel-ready)")
+    @click.option("--deadline", callback=_date, help="YYYY-MM-DD; default: the date the draft's notice names")
+    @click.option("--title", help="standard title, when the draft's own cannot be read")
+    @click.option("--handler", help="承办人")
+    @click.option("--drafting-unit", help="负责起草单位")
+    @data_option
+    @click.option("--json", "as_json", is_flag=True, help="the contract's summary JSON")
+    def register_cmd(draft, sheets, out, csv_out, deadline, title, handler, drafting_unit, data, as_json) -> None:
+        """Import SHEETs (files or folders) and write the 征求意见汇总处理表.
+
+        Sheets are stored in the database, so re-running with more sheets adds them,
+        the same file twice is counted once, and dispositions recorded with
+        `dispose` appear in the regenerated register.
+        """
+        db, blobs = open_db(data), BlobStore(data)
+        d = _draft(db, blobs, draft, deadline, title, handler, drafting_unit)
+        paths = _files(sheets)
+        items, problems = [], []
+        for p in paths:
+            try:
+                items.append((p.name, p.read_bytes(), _mtime(p)))
+            except OSError as e:
+                problems.append({"file": p.name, "error": f"{p.name}: 无法打开文件（{e.strerror or e}）"})
+        results = C.import_sheets(db, blobs, d.id, items, source="file")
+        reg = C.register_data(db, d.id)
+        try:
+            write_register_docx(reg, out)
+            if csv_out:
+                write_register_csv(reg, csv_out)
+        except OSError as e:
+            _die(f"{out}: cannot write ({e.strerror or e})", 2)
+        summary = dict(reg.summary)
+        summary.update({"draft_id": d.id, "deadline": d.deadline, "out": str(out), "csv": csv_out,
+                        "summary_text": reg.summary_text, "groups": reg.groups,
+                        "files": [_import_json(r) for r in results] + problems})
+        if as_json:
+            _echo_json(summary)
+        else:
+            click.echo(_render_register(summary))
+        errors = [f["error"] for f in summary["files"] if f.get("error")]
+        for e in errors:
+            click.echo(f"error: {e}", err=True)
+        sys.exit(3 if errors else 0)
+
+    @comments.command("list")
+    @click.option("--draft", "draft", required=True, help="the draft file or a stored draft's number")
+    @click.option("--pending", is_flag=True, help="only comments without a disposition")
+    @click.option("--clause", help="only comments on this clause (as in the register, e.g. 8.2)")
+    @data_option
+    @click.option("--json", "as_json", is_flag=True)
+    def list_cmd(draft, pending, clause, data, as_json) -> None:
+        """The current comments with their numbers (for `dispose`), clause, submitter and disposition."""
+        db, blobs = open_db(data), BlobStore(data)
+        d = _draft(db, blobs, draft)
+        rows = C.comments(db, d.id)
+        if pending:
+            rows = [r for r in rows if not r["decision"]]
+        if clause:
+            rows = [r for r in rows if clause in r["clauses"] or r["clause"] == clause]
+        keys = ("id", "file", "receipt", "seq", "clause", "clause_raw", "comment", "reason", "submitter",
+                "valid", "nearest", "late", "decision", "decision_reason", "decided_by")
+        if as_json:
+            _echo_json([{k: r[k] for k in keys} for r in rows])
+            return
+        for r in rows:
+            flag = "" if r["valid"] else "  [章条无效]"
+            dec = f"  → {r['decision']}" + (f"：{r['decision_reason']}" if r["decision_reason"] else "") if r["decision"] else ""
+            click.echo(f"#{r['id']:<5} {r['clause'] or '—':<8} {r['submitter'][:20]:<20} {r['comment'][:40]}{flag}{dec}")
+
+    @comments.command("dispose")
+    @click.option("--draft", "draft", required=True, help="the draft file or a stored draft's number")
+    @click.argument("ids", nargs=-1, type=int)
+    @click.option("--file", "file_", help="address a comment by its sheet's file name … ")
+    @click.option("--seq", type=int, help="… and its number in that sheet")
+    @click.option("--decision", required=True, type=click.Choice(list(C.DECISIONS)), help="采纳 / 部分采纳 / 未采纳")
+    @click.option("--reason", default="", help="required for 部分采纳 and 未采纳")
+    @click.option("--by", "by", default="", help="who decided (recorded with the time)")
+    @click.option("--group", is_flag=True, help="apply to every comment in the same duplicate/campaign group")
+    @data_option
+    @click.option("--json", "as_json", is_flag=True)
+    def dispose_cmd(draft, ids, file_, seq, decision, reason, by, group, data, as_json) -> None:
+        """Record the committee's disposition of comments ID... (numbers from `list` or the CSV's 意见编号)."""
+        db, blobs = open_db(data), BlobStore(data)
+        d = _draft(db, blobs, draft)
+        targets = list(ids)
+        rows = C.comments(db, d.id)
+        if file_:
+            hit = [r["id"] for r in rows if r["file"] == file_ and (seq is None or r["seq"] == seq)]
+            if not hit:
+                raise click.BadParameter(f"no current comment in {file_}" + (f" with seq {seq}" if seq else ""))
+            targets += hit
+        if not targets:
+            raise click.UsageError("name the comments: ID... or --file FILE [--seq N]")
+        known = {r["id"] for r in rows}
+        unknown = [i for i in targets if i not in known]
+        if unknown:
+            raise click.BadParameter(f"no current comment {', '.join(map(str, unknown))} on draft {d.id}")
+        if group:
+            targets = sorted({m for t in targets for m in C.group_of(db, d.id, t)})
+        try:
+            n = C.dispose(db, targets, decision, reason, by)
+        except C.CommentsError as e:
+            raise click.BadParameter(str(e))
+        if as_json:
+            _echo_json({"disposed": targets, "decision": decision, "reason": reason})
+        else:
+            click.echo(f"{n} comment(s) marked {decision}: {', '.join(map(str, targets))}")
+
+    @comments.command("sheets")
+    @click.option("--draft", "draft", required=True, help="the draft file or a stored draft's number")
+    @data_option
+    @click.option("--json", "as_json", is_flag=True)
+    def sheets_cmd(draft, data, as_json) -> None:
+        """Every sheet received: receipt, submitter, date, version, superseded, late, errors."""
+        db, blobs = open_db(data), BlobStore(data)
+        d = _draft(db, blobs, draft)
+        rows = C.sheets(db, d.id)
+        if as_json:
+            _echo_json(rows)
+            return
+        for r in rows:
+            state = "ERROR " + r["error"] if r["error"] else (
+                f"superseded by #{r['superseded_by']}" if r["superseded_by"] else f"v{r['version']}")
+            late = " 逾期" if r["late"] else ""
+            click.echo(f"{r['receipt']}  {r['received']}{late}  {r['submitter'] or '—'}  {r['file']}  "
+                       f"{r['comments']} comments  {state}")
+
+    @comments.command("clauses")
+    @click.option("--draft", "draft_path", required=True, type=click.Path(exists=True, dir_okay=False))
+    @click.option("--json", "as_json", is_flag=True)
+    def clauses_cmd(draft_path, as_json) -> None:
+        """The draft's clause tree as read (what references are checked against)."""
+        try:
+            standard = C.read_draft_bytes(Path(draft_path).read_bytes(), Path(draft_path).name)
+        except C.CommentsError as e:
+            _die(str(e), 3)
+        if as_json:
+            _echo_json(standard.to_json())
+            return
+        click.echo(f"{standard.title}  (deadline {standard.deadline or '—'})")
+        for cid in standard.ids():
+            c = standard.clauses[cid]
+            depth = cid.count(".") + (1 if c.kind == "item" else 0)
+            click.echo(f"{'  ' * depth}{cid}  {c.title or c.text[:30]}")
+        for w in standard.warnings:
+            click.echo(f"warning: {w}", err=True)
+
+    @comments.command("template")
+    @click.option("--draft", "draft_path", type=click.Path(exists=True, dir_okay=False),
+                  help="the draft (its title is filled in)")
+    @click.option("--title", help="the standard's title (instead of, or overriding, --draft)")
+    @click.option("--out", required=True, type=click.Path(dir_okay=False))
+    @click.option("--rows", default=10, show_default=True, type=click.IntRange(1, 200), help="blank comment rows")
+    def template_cmd(draft_path, title, out, rows) -> None:
+        """Write the blank 征求意见表 for a draft (layout of seed 000's 附件2)."""
+        deadline = None
+        if draft_path:
+            try:
+                standard = C.read_draft_bytes(Path(draft_path).read_bytes(), Path(draft_path).name)
+            except C.CommentsError as e:
+                _die(str(e), 3)
+            title = title or standard.title
+            deadline = standard.deadline
+        if not title:
+            raise click.UsageError("give --draft (with a readable title) or --title")
+        write_comment_template(out, title, rows=rows, deadline=_cn_date(deadline) if deadline else None)
+        click.echo(f"wrote {out}: 征求意见表 for 《{title}》")
+
+
+def _cn_date(iso: str) -> str:
+    d = date.fromisoformat(iso)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _import_json(r: C.SheetImport) -> dict:
+    s = r.sheet
+    return {"file": r.file, "sha256": r.sha256, "receipt": r.receipt, "status": r.status, "late": r.late,
+            "error": r.error,
+            "submitter": s.submitter if s else "", "comments": len(s.comments) if s else 0,
+            "warnings": s.warnings if s else [], "supersedes": r.supersedes}
+
+
+def _render_sheet(o: dict) -> str:
+    if o["error"]:
+        return f"{o['file']}\n  ERROR: {o['error']}\n"
+    head = (f"{o['file']} — {o['submitter'] or '（未填单位）'} ({'专家' if o['submitter_kind'] == 'expert' else '单位'})"
+            f"{'，已盖章/签名' if o['signed'] else '，未盖章/签名'}{'，' + o['date'] if o['date'] else ''}\n"
+            f"  标准：{o['standard_title'] or '—'}；联系人：{o['contact_person'] or '—'} {o['contact']}")
+    lines = [head]
+    for c in o["comments"]:
+        bad = "" if c.get("valid", True) else f"  [章条无效{'，最接近 ' + c['nearest'] if c.get('nearest') else ''}]"
+        lines.append(f"  {c['seq']:>3}. [{c['clause'] or '—'}] {c['comment'][:60]}{bad}")
+    for w in o["warnings"]:
+        lines.append(f"  warning: {w}")
+    return "\n".join(lines) + "\n"
+
+
+def _render_register(s: dict) -> str:
+    lines = [f"《{s['standard_title']}》 → {s['out']}" + (f" and {s['csv']}" if s.get("csv") else ""),
+             s["summary_text"]]
+    for f in s["files"]:
+        status = f"ERROR {f['error']}" if f.get("error") else f"{f.get('status')} {f.get('receipt')}"
+        lines.append(f"  {f['file']}: {status}")
+    return "\n".join(lines)

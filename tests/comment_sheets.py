@@ -1,0 +1,63 @@
+"""Comment-sheet and draft fixtures generated in code (seed 000's 附件2 layout and its variants)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from docgen import Grid, docx_bytes, pdf_bytes
+
+SEED = Path("/work/shared/seeds/000_21a9c0440e3d98c1.txt")
+TITLE = "“津质精品”产品质量等级评价通则"
+HEAD = ["序号", "章节", "修改意见", "具体理由"]
+
+
+def seed_text() -> str:
+    here = Path(__file__).resolve().parent.parent / "intake" / "demo" / "jinzhi_draft_000.md"  # the same text, in the repo
+    for p in (SEED, here):
+        if p.exists():
+            return p.read_text(encoding="utf-8")
+    raise FileNotFoundError("seed 000 not found")
+
+
+def draft_lines() -> list[str]:
+    """The standard itself (cover to 12.5) from the seed, Markdown markers removed, one paragraph per line."""
+    text = seed_text()
+    start = text.index("# 团 体 标 准")
+    end = text.index("## 附件 2")
+    out = []
+    for line in text[start:end].splitlines():
+        line = re.sub(r"^\s*(?:#{1,6}\s*|[-*]\s+)", "", line).replace("\\*", "*").strip()
+        if line and not re.fullmatch(r"-{3,}", line):
+            out.append(line)
+    return out
+
+
+def draft_markdown() -> bytes:
+    return seed_text().encode("utf-8")
+
+
+def draft_docx() -> bytes:
+    return docx_bytes(draft_lines())
+
+
+def draft_pdf() -> bytes:
+    return pdf_bytes([draft_lines()])
+
+
+def seed_sheet(rows: list[list[str]], unit: str = "天津某某检测有限公司", stamp: str | None = "天津某某检测有限公司（盖章）",
+               person: str = "张三", contact: str = "13800000000", title: str = TITLE,
+               merges: list[tuple[int, int, int, int]] | None = None, after: list | None = None,
+               unit_label: str = "单位名称或专家姓名", head: list[str] = HEAD, date: str | None = "2026年1月5日") -> bytes:
+    """A filled sheet in 附件2's layout; `rows` are the comment rows, `merges` are relative to them."""
+    top = [[unit_label, unit, "单位盖章或专家签名", stamp or ""],
+           ["联系人", person, "联系方式", contact],
+           ["标准名称", title, "", ""],
+           list(head)]
+    foot = [["备注：修改意见和具体理由，可另附相关说明", "", "", ""]]
+    n = len(top)
+    m = [(2, 1, 2, 3), (n + len(rows), 0, n + len(rows), 3)]
+    m += [(r0 + n, c0, r1 + n, c1) for r0, c0, r1, c1 in (merges or [])]
+    blocks = ["团体标准制定征求意见表", Grid(top + rows + foot, merges=m)]
+    if date:
+        blocks.append(f"日期：{date}")
+    return docx_bytes(blocks + list(after or []))
