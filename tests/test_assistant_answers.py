@@ -49,6 +49,8 @@ def test_dates():
     assert parse_date("2019年5月1日").value == "2019-05-01"
     assert parse_date("2019/05/01").value == "2019-05-01"
     assert parse_date("20190501").value == "2019-05-01"
+    assert parse_date("不对，是2026年3月31日").value == "2026-03-31"
+    assert not parse_date("2019-05-01 或 2019-06-01").ok
     future = parse_date("2030-01-01", not_future=True, today=date(2026, 1, 1))
     assert not future.ok and "将来" in future.problem
     assert not parse_date("2019-02-30").ok

@@ -122,8 +122,8 @@ def parse_number(message: str, unit: str | None = None) -> Parsed:
 
 
 _DATE_PATTERNS = [
-    re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?"),
+    re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)"),
 ]
 
 
@@ -131,7 +131,10 @@ def parse_date(message: str, *, not_future: bool = False, today: date | None = N
     form = "例如 2019-05-01 或 2019年5月1日"
     s = clean(message)
     for pat in _DATE_PATTERNS:
-        m = pat.match(s)
+        found = list(pat.finditer(s))
+        if len(found) > 1:
+            return Parsed(problem=f"您的回答里有几个日期，请只写一个，{form}。")
+        m = found[0] if found else None
         if m:
             try:
                 d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))

@@ -21,7 +21,7 @@ from typing import Any
 from .answers import clean, message_problem, vocabulary
 from .interview import (apply_confirmation, changes_between, describe_changes, describe_document,
                         display_value, documents_of, facts_of, new_state, open_asks, parse_for, record,
-                        skip, status_map)
+                        skip, status_map, unrecord)
 from .retrieval import clause_key, index_for
 
 _QUESTION_WORDS = re.compile(r"[?？]|什么|多少|怎么|怎样|如何|哪|吗|是否|能否|可否|可不可以|能不能|几|为什么|啥|咋|意思|要求|需不需要")
@@ -223,11 +223,18 @@ class Assistant:
         before, outcome_before = self._last()
         if ask["kind"] == "confirm":
             said = apply_confirmation(self.state, ask, value)
+            ev = self.evaluate()
         else:
+            previous = self.state["answers"].get(ask["key"])
             record(self.state, ask, value, raw)
+            try:
+                ev = self.evaluate()
+            except ValueError as e:  # the checklist engine refuses the value (FactsError): not stored
+                unrecord(self.state, ask["key"], previous)
+                return self._finish([f"抱歉，这个回答不能记录：{e}"], keep_pending=True)
             said = f"已记录：{_short(ask['question'])} → {display_value(ask, value)}（申请人声明）。"
         self.state["pending"] = None
-        return self._finish([said], before=before, outcome_before=outcome_before)
+        return self._finish([said], before=before, outcome_before=outcome_before, evaluation=ev)
 
     def _reask(self, ask: dict) -> Reply:
         self.state["pending"] = ask
@@ -383,6 +390,8 @@ def _pose(ask: dict) -> str:
         return q if "YYYY" in q else f"{q}（日期，例如 2019-05-01）"
     if ask["kind"] == "upload":
         return f"{q}（没有的话回答“没有”或“跳过”）"
+    if ask["kind"] == "scale":
+        return f"{q}（例如“稻麦 1200亩”）"
     return q
 
 

@@ -149,14 +149,30 @@ def ask_from_item(item, ask, scheme) -> dict:
          "clause": item.clause, "title": item.title, "source": "item"}
     if ask.unit:
         a["unit"] = ask.unit
+    if ask.kind == "number" and _fact_kind(ask.key) == "number01":
+        a["unit"] = "fraction"  # the facts file holds 0..1; the applicant says "85%"
     if ask.kind == "choice":
         a["choices"] = _choices(ask.key, list(ask.choices), scheme)
+    if ask.key == "exemptions" and ask.kind == "choice":
+        a["choices"] = a["choices"] + [vocabulary()["no_exemption"]]
+    if ask.key == "scale":
+        # One answer carries the category and the amount: "稻麦 1200亩".
+        table = (getattr(scheme, "tables", {}) or {}).get("scale") or {}
+        a["kind"] = "scale"
+        a["categories"] = {name: row.get("unit", "") for name, row in table.items()}
     if ask.kind == "upload":
         a["doc_type"] = ask.doc_type
         a["key"] = f"upload:{ask.doc_type}"
     if ask.kind == "date":
         a["not_future"] = not any(w in (ask.key + ask.question) for w in ("valid", "expir", "有效期", "到期", "截止"))
     return a
+
+
+def _fact_kind(key: str) -> str | None:
+    from checklists.factsfile import FACT_KEYS
+
+    spec = FACT_KEYS.get(key)
+    return spec[0] if spec else None
 
 
 def case_ask(q: dict, scheme) -> dict:
@@ -262,9 +278,30 @@ def parse_for(ask: dict, message: str, today: date | None = None) -> Parsed:
         return parse_choice(message, ask.get("choices") or [])
     if kind == "confirm":
         return _parse_confirmation(ask, message, today)
+    if kind == "scale":
+        return parse_scale(ask, message)
     if kind == "text":
         return parse_text(message)
     return Parsed(problem="这里需要上传文件。")
+
+
+def parse_scale(ask: dict, message: str) -> Parsed:
+    """"稻麦 1200亩" / "养鸡10万羽" → {category, value, unit} in the unit the scheme's table uses."""
+    cats: dict = ask.get("categories") or {}
+    listing = "、".join(f"{c}（{u}）" for c, u in cats.items())
+    s = message.strip()
+    found = [c for c in sorted(cats, key=len, reverse=True) if c in s]
+    if not found:
+        aliases = vocabulary()["scale_aliases"]
+        found = [aliases[a] for a in sorted(aliases, key=len, reverse=True) if a in s and aliases[a] in cats]
+    if not found:
+        return Parsed(problem=f"请写明类别和数量，例如“稻麦 1200亩”。类别有：{listing}。")
+    category = found[0]
+    unit = cats[category]
+    number = parse_number(s.replace(category, " "), unit)
+    if not number.ok:
+        return Parsed(problem=f"{category}的规模按“{unit}”计。{number.problem}")
+    return Parsed({"category": category, "value": number.value, "unit": unit})
 
 
 def record(state: dict, ask: dict, value: Any, raw: str) -> None:
@@ -277,6 +314,16 @@ def record(state: dict, ask: dict, value: Any, raw: str) -> None:
     if key in state["skipped"]:
         state["skipped"].remove(key)
     state["asked"][key] = ask
+
+
+def unrecord(state: dict, key: str, previous: dict | None) -> None:
+    """Undo `record` (the engine refused the value): restore the previous answer, if any."""
+    if previous is None:
+        state["answers"].pop(key, None)
+        if key in state["order"]:
+            state["order"].remove(key)
+    else:
+        state["answers"][key] = previous
 
 
 def skip(state: dict, ask: dict) -> None:
@@ -292,6 +339,8 @@ def display_value(ask: dict, value: Any) -> str:
         for c in ask.get("choices") or []:
             if c["value"] == value:
                 return c["label"]
+    if ask["kind"] == "scale" and isinstance(value, dict):
+        return f"{value['category']} {value['value']:g}{value['unit']}"
     if ask["kind"] == "number" and ask.get("unit") == "fraction":
         return f"{value * 100:g}%"
     if ask["kind"] == "number":
@@ -408,7 +457,8 @@ def describe_changes(changes: list[dict], outcome_before: str | None, evaluation
     lines = []
     gone = [c for c in changes if c["after"] == "not_applicable"]
     if len(gone) > 2:
-        lines.append(f"· {len(gone)} 项现在不适用（{'、'.join(c['clause'] for c in gone)}）：{gone[0]['reason']}")
+        clauses = list(dict.fromkeys(c["clause"] for c in gone))
+        lines.append(f"· {len(gone)} 项现在不适用（{'、'.join(clauses)}）：{gone[0]['reason']}")
         changes = [c for c in changes if c["after"] != "not_applicable"]
     for c in changes[: v["max_change_lines"]]:
         lines.append(f"· {c['item']}（{c['clause']}）现在{words.get(c['after'], c['after'])}：{c['reason']}")
