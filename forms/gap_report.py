@@ -103,7 +103,7 @@ def report_context(evaluation: dict, applicant: dict | None = None, today: date 
         "scheme": {"id": scheme_id, "name": c["scheme_names"].get(scheme_id, scheme_id)},
         "as_of": evaluation.get("as_of") or "—",
         "generated_on": (today or date.today()).isoformat(),
-        "applicant": appl,
+        "applicant": {**{k: "" for k, _ in APPLICANT_ROWS}, **appl},
         "applicant_rows": [{"label": label, "value": str(appl.get(k, "") or "")} for k, label in APPLICANT_ROWS],
         "outcome": {"status": o.get("status") or "", "status_cn": c["outcome_status"].get(o.get("status"), "—"),
                     "level": o.get("level"), "score": o.get("score"), "score_max": o.get("score_max"),
