@@ -82,6 +82,7 @@ def register(cli: click.Group) -> None:
         def emit(reply, *, err: bool = False) -> None:
             out = json.dumps(reply.to_json(), ensure_ascii=False) if as_json else reply.text
             click.echo(out + "\n", err=err)
+            (sys.stderr if err else sys.stdout).flush()  # a script reading replies must not wait on a buffer
             if state_file:
                 Path(state_file).write_text(json.dumps(reply.state, ensure_ascii=False), encoding="utf-8")
 
