@@ -13,7 +13,7 @@ from .facts import DocumentFacts, Field
 from .fields import indicators as _indicators
 from .fields import money as _money
 from .fields import uscc as _uscc
-from .fields.labels import DocIndex, Finder, Hit, LabelIndex, best, load_spec
+from .fields.labels import DocIndex, Finder, Hit, LabelIndex, best, lines_at, load_spec, page_streams
 from .fields.province import province_of, province_of_uscc
 from .fields.values import CHECKERS
 from .fields.dates import find_dates
@@ -49,27 +49,43 @@ def _to_field(h: Hit) -> Field:
                  raw=h.raw if h.raw != h.text else None, ocr=h.ocr)
 
 
-def _pattern_hits(dix: DocIndex, name: str, checker_name: str | None = None) -> list[Hit]:
-    hits = []
-    checker = CHECKERS[load_spec()["fields"].get(name, {}).get("value", checker_name or "text")] \
-        if name in load_spec()["fields"] else None
+def _pattern_hits(dix: DocIndex, name: str) -> list[Hit]:
+    """Prose patterns of fields.yaml: anchored ones (`^…$`) line by line, the others over each
+    page's text with wrapped lines joined, so a sentence broken at the margin still matches."""
+    spec = load_spec()["fields"].get(name)
+    checker = CHECKERS[spec.get("value", "text")] if spec else None
+    hits: list[Hit] = []
     order = 100_000
+
+    def add(raw_value: str, lines: list, page: int, w: float) -> None:
+        nonlocal order
+        order += 1
+        value, factor = raw_value, 1.0
+        if checker is not None:
+            c = checker(raw_value, field_name=name)
+            if c is None:
+                return
+            value, factor = c.value, c.factor
+        conf = min(l.confidence for l in lines)
+        hits.append(Hit(name, value, page, " ".join(l.text for l in lines), " ".join(l.raw for l in lines),
+                        w * factor * conf, page in dix.ocr_pages, "", "pattern", order))
+
     for rx, w in _patterns().get(name, []):
-        for e in dix.all_entries():
+        anchored = rx.pattern.startswith("^") or rx.pattern.endswith("$")
+        if anchored:
+            for e in dix.all_entries():
+                m = rx.search(e.line.text)
+                if m:
+                    add(m.group("v") if "v" in rx.groupindex else e.line.text, [e.line], e.page, w)
+            continue
+        for page, text, spans in page_streams(dix.doc):
+            for m in rx.finditer(text):
+                lines = lines_at(spans, m.start(), m.end())
+                add(m.group("v") if "v" in rx.groupindex else "".join(l.text for l in lines), lines, page, w)
+        for e in dix.cells:
             m = rx.search(e.line.text)
-            if not m:
-                continue
-            order += 1
-            raw_value = m.group("v") if "v" in rx.groupindex else e.line.text
-            if checker is not None:
-                c = checker(raw_value, field_name=name)
-                if c is None:
-                    continue
-                value, factor = c.value, c.factor
-            else:
-                value, factor = raw_value, 1.0
-            hits.append(Hit(name, value, e.page, e.line.text, e.line.raw, w * factor * e.line.confidence,
-                            e.page in dix.ocr_pages, "", "pattern", order))
+            if m:
+                add(m.group("v") if "v" in rx.groupindex else e.line.text, [e.line], e.page, w)
     return hits
 
 
@@ -217,8 +233,7 @@ class _Extraction:
                 continue
             if 0 < v <= 100:
                 h.value = int(v) if v == int(v) and "." not in str(h.value) else v
-                if re.search(r"综合|总体|整体", h.text):
-                    h.confidence = min(1.0, h.confidence * 1.1)
+                h.confidence = min(1.0, h.confidence * _satisfaction_weight(h.text) / 0.9)
                 hits.append(h)
         # a table row: 综合满意度指数 | 86.5
         for e in self.dix.cells:
@@ -229,7 +244,7 @@ class _Extraction:
                     m = re.match(r"^(\d{2,3}(?:\.\d+)?)\s*分?$", right[0].text)
                     if m and 0 < float(m.group(1)) <= 100:
                         v = float(m.group(1))
-                        w = 0.95 if re.search(r"综合|总体|整体", e.line.text) else 0.85
+                        w = _satisfaction_weight(e.line.text)
                         hits.append(Hit("satisfaction_score", int(v) if v == int(v) else v, e.page,
                                         f"{e.line.text} {right[0].text}", f"{e.line.raw} {right[0].raw}",
                                         w * e.line.confidence, e.page in self.dix.ocr_pages, "", "next cell"))
@@ -249,6 +264,15 @@ class _Extraction:
             w.append(f"{self.doc.file}: no text found")
         if self.doctype == "other" and self.doc.pages:
             w.append(f"{self.doc.file}: document type not recognised")
+
+
+def _satisfaction_weight(text: str) -> float:
+    """The overall index outranks a dimension's score (产品质量满意度 83.4 < 顾客满意度指数 82.3)."""
+    if re.search(r"综合|总体|整体|CSI|满意度指数", text):
+        return 0.95
+    if re.search(r"(?:顾客|用户|客户)满意度(?:得分|评分)?", text):
+        return 0.9
+    return 0.75
 
 
 def _ranges(nums: list[int]) -> str:

@@ -28,7 +28,11 @@ _PUNCT_BEFORE = set(":;,，。；|、)）]】>》\"'“”")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 # an English caption after the Chinese label: `证书编号 Certificate No.:`
 _ENGLISH_CAPTION = re.compile(r"\s*[(/]?\s*[A-Za-z][A-Za-z .'&/-]{1,40}[)]?\s*[:：]")
-_LABEL_SUFFIX = re.compile(r"(?:\s?(?:名称|全称))?\s?(?:[(（][^)）]{1,8}[)）])?")
+# a label this file does not know, after a space: `冷轧钢板 规格:2mm` ends the value before 规格
+_UNKNOWN_LABEL = re.compile(r"\s+[\u4e00-\u9fff()（）/]{2,8}\s*[:：]")
+# `申报单位（盖章）`, `认证委托人名称、地址`, `核定使用商品（第6类）`
+_ENGLISH_CAPTION_ALONE = re.compile(r"\s*[(/]?\s*[A-Za-z][A-Za-z .'&/-]{1,40}[)]?\s*$")
+_LABEL_SUFFIX = re.compile(r"(?:\s?(?:名称|全称))?(?:、[\u4e00-\u9fff]{2,4})?\s?(?:[(（][^)）]{1,8}[)）])?")
 
 
 @lru_cache(maxsize=4)
@@ -106,8 +110,11 @@ class LabelIndex:
     # -- finding labels in a line -------------------------------------------------------
     def matches(self, s: str) -> list[LabelMatch]:
         out = []
+        consumed = 0
         for m in self.regex.finditer(s):
             i = m.start()
+            if i < consumed:
+                continue  # inside the previous label's suffix: `名称、地址`
             label = _canonical(m.group(1))
             if not self._boundary_ok(s, i, label):
                 continue
@@ -118,6 +125,8 @@ class LabelIndex:
             eng = _ENGLISH_CAPTION.match(s, end)
             if eng:
                 end = eng.end()
+            elif _ENGLISH_CAPTION_ALONE.match(s, end):
+                end = len(s)  # `证书编号 Certificate No.` in a cell: the value is in the next one
             sep = "none"
             rest = s[end:]
             stripped = rest.lstrip()
@@ -132,6 +141,7 @@ class LabelIndex:
                 end += 1
             strong = sep == "colon" or i == 0 or (sep == "space" and len(label) >= 2 and s[i - 1:i] == " ")
             out.append(LabelMatch(label, i, end, sep, strong))
+            consumed = end
         return out
 
     @staticmethod
@@ -228,6 +238,7 @@ class Finder:
                 order += 1
                 nxt = next((x for x in e.matches[k + 1:] if x.strong and x.start >= m.end), None)
                 value_text = e.s[m.end: nxt.start if nxt else len(e.s)].strip()
+                value_text = _UNKNOWN_LABEL.split(value_text, maxsplit=1)[0]
                 if value_text.strip(" :：;；,，"):
                     if multiline and nxt is None and e.table is None:
                         value_text = self._continue(e, value_text)
@@ -237,12 +248,14 @@ class Finder:
                     continue
                 if k + 1 < len(e.matches) and e.matches[k + 1].start == m.end:
                     continue  # the label is followed straight by another label
+                if e.s[:m.start].strip(" :：;；,，.、()（）0123456789"):
+                    continue  # `天津华信会计师事务所`: a label word ending a name, not a caption
                 for other, factor, how in self._neighbours(e):
                     text = other.s
                     if multiline and other.table is None:
                         text = self._continue(other, text)
                     c = checker(text, field_name=field_name)
-                    if c is not None:
+                    if c is not None and (how != "line above" or c.factor >= 1.0):
                         hits.append(self._hit(field_name, c, e, other, w * factor, m, how, order))
                         break
         return hits
@@ -294,6 +307,8 @@ class Finder:
         for o in lines[e.index + 1: e.index + 1 + max_lines]:
             if o.matches and any(m.strong for m in o.matches):
                 break
+            if re.match(r"^[\u4e00-\u9fff()（）/]{2,10}\s*[:：]", o.s):  # an unknown `label:` line
+                break
             if len(o.s) < 4 or re.search(r"(兹证明|特发此证|发证|日期|有效期|\d{4}\s*年)", o.s):
                 break
             parts.append(o.s)
@@ -316,3 +331,27 @@ def best(hits: list[Hit]) -> Hit | None:
     if not hits:
         return None
     return max(hits, key=lambda h: (round(h.confidence, 3), -h.order))
+
+
+def page_streams(doc: Document) -> Iterator[tuple[int, str, list[tuple[int, int, Line]]]]:
+    """Each page's body text as one string, a line that reaches the right margin joined to the next
+    without a break (a wrapped sentence), other lines separated by "\n"; with (start, end, line) spans."""
+    for p in doc.pages:
+        rights = [l.bbox[2] for l in p.lines if l.bbox]
+        margin = max(rights) if rights else None
+        parts, spans, pos = [], [], 0
+        for i, l in enumerate(p.lines):
+            spans.append((pos, pos + len(l.text), l))
+            parts.append(l.text)
+            pos += len(l.text)
+            if i + 1 < len(p.lines):
+                wrapped = margin is not None and l.bbox is not None and l.bbox[2] >= margin - 15 \
+                    and p.lines[i + 1].bbox is not None and p.lines[i + 1].bbox[1] > l.bbox[1]
+                if not wrapped:
+                    parts.append("\n")
+                    pos += 1
+        yield p.number, "".join(parts), spans
+
+
+def lines_at(spans: list[tuple[int, int, Line]], start: int, end: int) -> list[Line]:
+    return [l for a, b, l in spans if a < end and b > start] or [l for a, b, l in spans if a <= start <= b][:1]

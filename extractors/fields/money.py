@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..model import Document, Table
 from ..text import normalize
-from .labels import load_spec
+from .labels import lines_at, load_spec, page_streams
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(?:年度|年)?")
 _NUM = re.compile(r"^[(（]?\s*([-−–]?\s*\d[\d,，]*(?:\.\d+)?)\s*[)）]?\s*(亿元|百万元|万元|千元|元|亿|万)?$")
@@ -167,22 +167,23 @@ def _prose_regex() -> re.Pattern:
 
 def _from_prose(doc: Document, out: dict[str, list[Amount]]) -> None:
     rx = _prose_regex()
-    for p in doc.pages:
-        for l in p.lines:
-            year = None
-            for m in rx.finditer(l.text):
-                if m.group("year"):
-                    year = m.group("year")
-                    continue
-                if not year:
-                    continue
-                which = _which(m.group("label"))
-                if not which:
-                    continue
-                field, w = which
-                v = parse_amount(m.group("num") + m.group("unit"))
-                if v is not None:
-                    out[field].append(Amount(year, v, p.number, l.text, 0.85 * w * l.confidence))
+    for page, text, spans in page_streams(doc):
+        year = None
+        for m in rx.finditer(text):
+            if m.group("year"):
+                year = m.group("year")
+                continue
+            if not year:
+                continue
+            which = _which(m.group("label"))
+            if not which:
+                continue
+            field, w = which
+            v = parse_amount(m.group("num") + m.group("unit"))
+            lines = lines_at(spans, m.start(), m.end())
+            if v is not None:
+                out[field].append(Amount(year, v, page, " ".join(l.text for l in lines),
+                                         0.85 * w * min(l.confidence for l in lines)))
 
 
 def find(doc: Document) -> dict[str, dict]:

@@ -40,7 +40,7 @@ def check_org(s: str, **_) -> Checked | None:
     v = clean_text(s)
     v = _TRAILING_SEAL.sub("", v).strip(_EDGE_PUNCT)
     v = re.sub(r"^[(（]\s*(?:盖章|公章)\s*[)）]", "", v).strip(_EDGE_PUNCT)
-    if not (2 <= len(v) <= 80) or not _CJK.search(v) or ":" in v:
+    if not (2 <= len(v) <= 80) or not _CJK.search(v) or ":" in v or v[0].isdigit():
         return None
     if re.fullmatch(r"[\u4e00-\u9fff]{1,4}", v) and not ORG_SUFFIX.search(v):
         return None  # a word, not a name
@@ -72,6 +72,8 @@ def check_number(s: str, **_) -> Checked | None:
     m = re.match(r"^(?:第\s*)?([A-Za-z0-9][A-Za-z0-9\-/().:\s]*[A-Za-z0-9)])\s*号?(?:\s|$)", v)
     if m and re.search(r"\d", m.group(1)):
         inner = re.sub(r"\s+", " ", m.group(1)).strip()
+        if inner.endswith(")") and "(" not in inner:
+            inner = inner[:-1].rstrip()
         # a trailing CJK word after a space is not part of the number
         return Checked(inner)
     if re.search(r"\d", v) and len(v) <= 40 and not find_dates(v):
