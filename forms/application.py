@@ -321,10 +321,13 @@ def outcome_text(evaluation: dict | None) -> str:
 
 
 def merged_facts(docs: list[dict], facts: dict) -> dict:
-    """Declared facts: those typed into uploaded application forms, overridden by `facts`."""
+    """Declared facts: the item rows of uploaded application forms (declarations, self-assessment),
+    overridden by `facts`. Their key–value cells are read through the `application_form.*` sources
+    of the spec instead, so the form credits the uploaded file."""
     from extractors.application_form import facts_from_documents
 
-    out = facts_from_documents(docs)
+    from_docs = facts_from_documents(docs)
+    out = {k: from_docs[k] for k in ("declarations", "self_assessment") if k in from_docs}
     for k, v in facts.items():
         if isinstance(v, dict) and isinstance(out.get(k), dict):
             out[k] = {**out[k], **v}

@@ -46,6 +46,16 @@ def apply_form_reader(results: list[DocumentFacts], paths: dict[str, object]) ->
     return out
 
 
+def declared_facts(documents: list[dict], facts: dict) -> dict:
+    """What uploaded application forms say (cells and item rows), overridden by the --facts file."""
+    from extractors.application_form import facts_from_documents
+
+    out = facts_from_documents(documents)
+    for k, v in facts.items():
+        out[k] = {**out[k], **v} if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
 def facts_for_check(facts: dict) -> dict:
     """Declared facts as `checklists.evaluate` takes them: the form-only keys dropped,
     {"applicant": {...}} reduced to the name."""
@@ -97,7 +107,7 @@ def register(cli: click.Group) -> None:
     def form(scheme: str, facts_file: str | None, as_of: str | None, out: str, pdf: bool, as_json: bool,
              files: tuple[str, ...]) -> None:
         """Write the scheme's application form, pre-filled from FILE... and --facts; gaps shaded."""
-        from forms.application import FormError, build_form, merged_facts
+        from forms.application import FormError, build_form
         from forms.specs import UnknownScheme, scheme_spec
 
         try:
@@ -110,7 +120,7 @@ def register(cli: click.Group) -> None:
         results = extract_files(list(files))
         results = apply_form_reader(results, {Path(f).name: f for f in files})
         documents = [r.to_json() for r in results]
-        all_facts = merged_facts(documents, facts)
+        all_facts = declared_facts(documents, facts)
         try:
             evaluation = evaluate_json(scheme, results, all_facts, as_of)
         except ValueError as e:  # checklists' FactsError (bad facts, bad date) is a ValueError
