@@ -222,3 +222,12 @@ def test_unknown_scheme_and_foreign_state_are_refused():
     state = start("jinzhi").reply("你好").state
     with pytest.raises(ValueError):
         Assistant("trace", state=state)
+
+
+def test_a_question_naming_a_choice_is_not_taken_as_the_answer():
+    a = start("nonferrous")
+    r = a.reply("你好")
+    assert r.question["key"] == "target_level"
+    r = a.reply("卓越品牌的满意度测评要达到多少分？")
+    assert "target_level" not in a.facts()
+    assert r.question["key"] == "target_level" and r.quotes

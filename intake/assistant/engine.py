@@ -102,14 +102,17 @@ class Assistant:
         pending = self.state.get("pending")
         if pending is None:
             pending = self._next_ask()
+        asking = _is_question(text)
         if pending and pending["kind"] != "upload":
+            # "卓越品牌的满意度要达到多少分？" names a level but asks about a rule: a question is
+            # answered as a question, never read as the answer to the pending one.
+            if asking and pending["kind"] not in ("confirm", "text"):
+                return self._rule_question(text)
             parsed = parse_for(pending, text, self.as_of)
             if parsed.ok:
                 return self._answer(pending, parsed.value, text)
-            if _QUESTION_WORDS.search(text) and pending["kind"] not in ("confirm", "text"):
-                return self._rule_question(text)
             return self._finish([f"抱歉，这个回答我没法记录。{parsed.problem}"], keep_pending=True)
-        if pending and pending["kind"] == "upload" and not _QUESTION_WORDS.search(text):
+        if pending and pending["kind"] == "upload" and not asking:
             from .answers import parse_yes_no
 
             yn = parse_yes_no(text)
@@ -120,7 +123,7 @@ class Assistant:
             return self._finish([f"这里需要上传文件：{_doc_name(pending.get('doc_type'))}。"
                                  "上传后我会告诉您识别出的内容；没有这份材料可以回答“没有”或“跳过”。"],
                                 keep_pending=True)
-        if _QUESTION_WORDS.search(text) or not pending:
+        if asking or not pending:
             return self._rule_question(text)
         return self._finish(["我没有听懂。输入“帮助”可以看我能做什么。"], keep_pending=True)
 
@@ -364,6 +367,12 @@ class Assistant:
                 "· 按原文回答规则问题，例如“证书有效期几年？”；\n"
                 "· “还缺什么”：查看预审结论和缺少的材料；“跳过”：先不答当前问题；“返回”：重答上一个问题；"
                 "“修改”：改任何一个已答问题（其他回答保留）；“有哪些主题”：我能回答的方面。")
+
+
+def _is_question(text: str) -> bool:
+    """A question about the rules rather than an answer: a question mark, or question words in
+    more than a few characters ("几百万" is a vague answer, "要几年？" a question)."""
+    return bool(re.search(r"[?？]", text)) or (len(text) > 4 and bool(_QUESTION_WORDS.search(text)))
 
 
 def _cite(clause: str) -> str:
