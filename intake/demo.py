@@ -54,21 +54,18 @@ def create_demo(db, data: Path, limits, echo=print) -> dict:
                          "declarations": {"jinzhi.4.3": True, "jinzhi.4.4": True}}, "演示申请人")
     submit(db, case, "演示申请人")
     echo(f"演示申请：#{case.id}（已提交，秘书处队列中可见）")
-    draft = publish_demo_draft(db, data, echo)
+    draft = publish_demo_draft(db, data, echo, limits)
     return {"accounts": accounts, "case_id": case.id, "documents": doc_ids, "draft": draft}
 
 
-def publish_demo_draft(db, data: Path, echo=print):
+def publish_demo_draft(db, data: Path, echo=print, limits=None):
     try:
         from intake import comments
     except ImportError:
         echo("征求意见模块尚未安装：演示征求意见稿未发布")
         return None
-    publish = getattr(comments, "publish_draft", None)
-    if publish is None:
-        echo("征求意见模块没有 publish_draft：演示征求意见稿未发布")
-        return None
-    draft = publish(db, DRAFT_FILE.read_bytes(), DRAFT_FILE.name, title=DRAFT_TITLE, deadline=DRAFT_DEADLINE,
-                    drafting_unit=DRAFT_UNIT, data=data)
-    echo(f"演示征求意见稿已发布：{DRAFT_TITLE}")
-    return draft
+    draft = comments.publish_draft(db, BlobStore(data), DRAFT_FILE.read_bytes(), DRAFT_FILE.name, title=DRAFT_TITLE,
+                                   deadline=DRAFT_DEADLINE, drafting_unit=DRAFT_UNIT, handler="标准委员会（演示）",
+                                   limits=limits)
+    echo(f"演示征求意见稿已发布：{DRAFT_TITLE}（/drafts/{draft.id}）")
+    return draft.id
