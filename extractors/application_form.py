@@ -113,6 +113,20 @@ class ApplicationForm:
                              fields=fields, warnings=list(self.warnings))
 
 
+def enrich(facts: DocumentFacts, doc: Document) -> DocumentFacts:
+    """For a document classified `application_form`: its fields as this reader reads them (the
+    generic label search does not know the form's layout), item rows included. Others unchanged."""
+    if facts.error or facts.type != "application_form":
+        return facts
+    form = read_application_form(doc)
+    if not (form.fields or form.declarations or form.self_assessment):
+        return facts
+    read = form.document_facts(facts.sha256)
+    facts.fields = read.fields
+    facts.warnings = list(dict.fromkeys(facts.warnings + read.warnings))
+    return facts
+
+
 def facts_from_documents(documents: list[dict]) -> dict:
     """The declared facts carried by application-form documents (`intake extract` objects), later
     files winning: what an applicant typed into an uploaded form, in the --facts shape."""

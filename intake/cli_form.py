@@ -23,7 +23,7 @@ FORM_ONLY_KEYS = ("form", "self_assessment")
 def apply_form_reader(results: list[DocumentFacts], paths: dict[str, object]) -> list[DocumentFacts]:
     """Uploaded application forms are re-read by the application-form reader, so what the applicant
     typed into the key–value cells and item rows (declarations) counts as facts."""
-    from extractors.application_form import read_application_form
+    from extractors.application_form import enrich
 
     out = []
     for r in results:
@@ -32,17 +32,7 @@ def apply_form_reader(results: list[DocumentFacts], paths: dict[str, object]) ->
             out.append(r)
             continue
         doc = read_file_safely(src)
-        if not doc:
-            out.append(r)
-            continue
-        form = read_application_form(doc)
-        if not (form.fields or form.declarations or form.self_assessment):
-            out.append(r)
-            continue
-        read = form.document_facts(r.sha256)
-        read.pages, read.ocr = r.pages, r.ocr
-        read.warnings = list(dict.fromkeys(r.warnings + read.warnings))
-        out.append(read)
+        out.append(enrich(r, doc) if doc else r)
     return out
 
 

@@ -108,3 +108,12 @@ def test_strict_env_is_strict():
     with pytest.raises(jinja2.UndefinedError):
         strict_env().from_string("{{ nope }}").render()
     assert io  # the module imports io for DOCX bytes in other helpers
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_form_rows_are_the_checklist_items(scheme):
+    """Each form has one row per item of the scheme's checklist (checklists/), in the same order."""
+    load_scheme = pytest.importorskip("checklists.scheme").load_scheme
+    from forms.specs import scheme_spec
+
+    assert [it["id"] for it in scheme_spec(scheme)["items"]] == [i.id for i in load_scheme(scheme).items]
