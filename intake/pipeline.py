@@ -73,11 +73,34 @@ def _too_large(size: int, limits: Limits) -> str:
     return f"文件大小 {size / 1048576:.1f} MB，超过上限 {limits.max_bytes // 1048576} MB"
 
 
-def _facts_of(doc: Document) -> DocumentFacts:
+def _extractor():
     try:
         from extractors.extract import extract_facts
     except ImportError:
-        extract_facts = None
+        return None
+    return extract_facts
+
+
+_warm = False
+
+
+def _prewarm() -> None:
+    """Load the recognisers' data files and compile their patterns once in this process, so
+    every forked worker inherits them instead of redoing it per file."""
+    global _warm
+    if _warm:
+        return
+    _warm = True
+    extract_facts = _extractor()
+    if extract_facts is not None:
+        try:
+            extract_facts(Document.from_text("营业执照\n名称：预热有限公司\n有效期至：2027年5月31日", file="warm.txt"))
+        except Exception:  # a recogniser bug shows up on the real file, with its name
+            pass
+
+
+def _facts_of(doc: Document) -> DocumentFacts:
+    extract_facts = _extractor()
     if extract_facts is None:
         facts = DocumentFacts(file=doc.file, sha256=doc.sha256, pages=len(doc.pages), ocr=doc.ocr)
     else:
@@ -111,6 +134,7 @@ def _run(fn, items: Iterable[Item], limits: Limits | None, workers: int | None):
 
 def extract_files(items: Iterable[Item], limits: Limits | None = None, workers: int | None = None) -> list[DocumentFacts]:
     """Read each file (a path, or (name, bytes)) in a worker and extract its facts."""
+    _prewarm()
     result = []
     for name, sha, outcome in _run(_extract_one, items, limits, workers):
         if isinstance(outcome, str):

@@ -8,6 +8,15 @@ from extractors.read import ReadLimits, read_document
 from extractors.sniff import sniff
 
 
+def without_ocr():
+    """Reading only: OCR (its own module, slow) is tested in its own tests."""
+    try:
+        from extractors.ocr import deferred
+    except ImportError:
+        from contextlib import nullcontext as deferred
+    return deferred()
+
+
 # ---- PDF ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -85,9 +94,9 @@ def test_pdf_page_without_text_layer_needs_ocr():
     c.drawImage(ImageReader(io.BytesIO(image_bytes("PNG", (400, 300)))), 50, 400, 400, 300)
     c.showPage()
     c.save()
-    doc = read_document(buf.getvalue(), "scan.pdf")
-    assert doc.pages[0].needs_ocr and doc.needs_ocr
-    assert any("OCR" in w for w in doc.warnings) or doc.ocr
+    with without_ocr():
+        doc = read_document(buf.getvalue(), "scan.pdf")
+    assert doc.pages[0].needs_ocr and doc.needs_ocr and doc.pages[0].lines == []
 
 
 def test_garbage_text_layer_is_flagged():
@@ -162,7 +171,8 @@ def test_docx_headers_footers_and_page_breaks():
 @pytest.mark.parametrize("fmt,subtype", [("PNG", "png"), ("JPEG", "jpeg"), ("TIFF", "tiff"),
                                          ("BMP", "bmp"), ("GIF", "gif"), ("WEBP", "webp")])
 def test_images_are_one_page_needing_ocr(fmt, subtype):
-    doc = read_document(image_bytes(fmt), f"scan.{subtype}")
+    with without_ocr():
+        doc = read_document(image_bytes(fmt), f"scan.{subtype}")
     assert doc.format == "image" and doc.metadata["image"] == subtype
     assert len(doc.pages) == 1 and doc.pages[0].needs_ocr
     assert doc.metadata["width_px"] == 200
@@ -215,3 +225,26 @@ def test_lying_extension_is_read_by_its_real_type():
     assert doc.format == "docx"
     assert doc.pages[0].lines[0].text == "名称:天津某某科技有限公司"
     assert doc.warnings == ["扩展名为 .pdf，实际为 DOCX，已按 DOCX 读取"]
+
+
+def test_pdf_table_engines_agree(report_pdf):
+    """The default finder (pdfium paths + pdfplumber's cell algorithm) reads the same tables as
+    pdfplumber's full page parse, the slow reference."""
+    from extractors.model import Document
+    from extractors.readers.pdf import read_pdf
+
+    wrapped = Grid([["检验项目", "标准要求", "实测值"],
+                    ["铜及铜合金中铅含量的测定（火焰原子吸收光谱法）", "≤0.05%", "0.03%"],
+                    ["合并两行", "≥350", "382"], ["", "≥20%", "24%"]],
+                   merges=[(2, 0, 3, 0)], col_widths=[150, 120, 120])
+    data = pdf_bytes([["检验报告", wrapped], *[[f"第{i}页"] for i in range(2, 4)]])
+    for pdf in (report_pdf, data):
+        fast = read_pdf(pdf, Document(file="a.pdf", sha256="", format="pdf"), ReadLimits(), "pdfium")
+        slow = read_pdf(pdf, Document(file="a.pdf", sha256="", format="pdf"), ReadLimits(), "pdfplumber")
+        assert [t.grid() for t in fast.tables()] == [t.grid() for t in slow.tables()]
+        assert [[(c.row, c.col, c.rowspan, c.colspan) for r in t.rows for c in r] for t in fast.tables()] == \
+               [[(c.row, c.col, c.rowspan, c.colspan) for r in t.rows for c in r] for t in slow.tables()]
+        assert [l.text for l in fast.lines()] == [l.text for l in slow.lines()]
+    [table] = fast.pages[0].tables
+    assert table.grid()[1][0] == "铜及铜合金中铅含量的测定(火焰原子吸收光谱法)"
+    assert table.rows[2][0].rowspan == 2

@@ -7,7 +7,9 @@ table, each such page is parsed once and closed straight away.
 """
 from __future__ import annotations
 
+import ctypes
 import io
+import os
 import re
 from collections import Counter
 
@@ -15,10 +17,19 @@ from ..limits import ReadLimits, UnreadableDocument
 from ..model import Cell, Document, Line, Page, Table
 from ..text import normalize
 
+try:
+    import pypdfium2.raw as pdfium_c
+except ImportError:  # pragma: no cover - pypdfium2 is a dependency; fail at use, not import
+    pdfium_c = None
+
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
 
-def read_pdf(data: bytes, doc: Document, limits: ReadLimits) -> Document:
+def read_pdf(data: bytes, doc: Document, limits: ReadLimits, table_engine: str | None = None) -> Document:
+    """`table_engine`: "pdfium" (default) finds ruled tables from pdfium's vector paths with
+    pdfplumber's cell algorithm and falls back to pdfplumber's full page parse only where that
+    finds nothing; "pdfplumber" always uses pdfplumber on pages with rules."""
+    table_engine = table_engine or os.environ.get("INTAKE_PDF_TABLES", "pdfium")
     import pypdfium2 as pdfium
 
     try:
@@ -40,11 +51,11 @@ def read_pdf(data: bytes, doc: Document, limits: ReadLimits) -> Document:
         for i in range(n_read):
             page = pdf[i]
             try:
-                p, has_rules = _read_page(page, i + 1)
+                p, needs_plumber = _read_page(page, i + 1, table_engine)
             finally:
                 page.close()
             doc.pages.append(p)
-            if has_rules:
+            if needs_plumber:
                 ruled.append(i)
     finally:
         pdf.close()
@@ -64,86 +75,187 @@ def _pdfium_message(e: Exception, data: bytes) -> str:
 
 # ---- one page through pypdfium2 -------------------------------------------------
 
-def _read_page(page, number: int) -> tuple[Page, bool]:
-    import pypdfium2.raw as raw
-
+def _read_page(page, number: int, table_engine: str) -> tuple[Page, bool]:
+    """(page, still needs pdfplumber): text and, where the page has rules, its tables."""
     width, height = page.get_size()
+    n_images, has_rules = _graphics(page.raw)
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_range()
-        n_chars = textpage.count_chars()
-        lines = _lines(text, textpage if len(text) == n_chars else None, number, height)
+        exact = len(text) == textpage.count_chars()  # else text and char indices differ: no positions
+        lines = _lines(text, textpage.raw if exact else None, number, height)
+        tables = None
+        if has_rules and table_engine == "pdfium":
+            tables = native_tables(page.raw, textpage, number, height)
     finally:
         textpage.close()
-    n_images, has_rules = _graphics(page, raw)
     p = Page(number=number, lines=lines, width=width, height=height)
-    body = "".join(l.text for l in lines)
-    if _garbage(body) or (not body.strip() and n_images):
+    if _garbage(text) or (not lines and n_images):
         p.needs_ocr = True
-        if body.strip():
-            p.lines = []  # a broken text layer is worse than none: let OCR replace it
-    return p, has_rules
+        p.lines = []  # a broken text layer is worse than none: let OCR replace it
+        return p, False
+    if tables:
+        _attach(p, tables)
+    return p, has_rules and not tables
 
 
-def _lines(text: str, textpage, number: int, page_height: float) -> list[Line]:
+_L, _B, _R, _T = (ctypes.c_double() for _ in range(4))
+_BOX = [ctypes.byref(v) for v in (_L, _R, _B, _T)]  # FPDFText_GetCharBox order: left, right, bottom, top
+
+
+def _charbox(raw_textpage, index: int) -> tuple[float, float, float, float]:
+    if not pdfium_c.FPDFText_GetCharBox(raw_textpage, index, *_BOX):
+        raise IndexError(index)
+    return _L.value, _B.value, _R.value, _T.value
+
+
+def _lines(text: str, raw_textpage, number: int, page_height: float) -> list[Line]:
     out = []
     pos = 0
-    for raw_line in re.split(r"\r\n|\r|\n", text):
+    for raw_line in _NEWLINE.split(text):
         start, pos = pos, pos + len(raw_line) + 2  # pdfium separates lines with \r\n
-        if not raw_line.strip():
+        stripped = raw_line.strip()
+        if not stripped:
             continue
         bbox = None
-        if textpage is not None:
+        if raw_textpage is not None:
             first = start + (len(raw_line) - len(raw_line.lstrip()))
             last = start + len(raw_line.rstrip()) - 1
             try:
-                l0, b0, r0, t0 = textpage.get_charbox(first)
-                l1, b1, r1, t1 = textpage.get_charbox(last)
-                bbox = (round(min(l0, l1), 1), round(page_height - max(t0, t1), 1),
-                        round(max(r0, r1), 1), round(page_height - min(b0, b1), 1))
-            except Exception:  # an index pdfium does not know: keep the text, drop the position
+                l0, b0, r0, t0 = _charbox(raw_textpage, first)
+                l1, b1, r1, t1 = _charbox(raw_textpage, last)
+                bbox = (min(l0, l1), page_height - max(t0, t1), max(r0, r1), page_height - min(b0, b1))
+            except IndexError:  # a char pdfium cannot place: keep the text, drop the position
                 bbox = None
-        out.append(Line.of(raw_line.strip(), page=number, bbox=bbox))
+        out.append(Line.of(stripped, page=number, bbox=bbox))
     return out
 
 
-def _graphics(page, raw) -> tuple[int, bool]:
-    """(image objects, looks like a ruled table) from the page's objects, without parsing text."""
-    images = h_lines = v_lines = boxes = 0
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE], max_depth=3):
-        if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
-            images += 1
-            continue
-        try:
-            left, bottom, right, top = obj.get_bounds()
-        except Exception:
-            continue
-        w, h = right - left, top - bottom
-        if w >= 15 and h <= 3:
-            h_lines += 1
-        elif h >= 8 and w <= 3:
-            v_lines += 1
-        elif w >= 15 and h >= 8:
-            boxes += 1
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_F = [ctypes.c_float() for _ in range(4)]
+_FREFS = [ctypes.byref(v) for v in _F]
+
+
+def _graphics(raw_page) -> tuple[int, bool]:
+    """(image objects, looks like a ruled table), from the raw page objects: no text parsed,
+    no wrapper object per text run."""
+    counts = [0, 0, 0, 0]  # images, horizontal rules, vertical rules, boxes
+    _scan(raw_page, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, counts, depth=0)
+    images, h_lines, v_lines, boxes = counts
     has_rules = (h_lines >= 2 and v_lines >= 2) or boxes >= 2 or (boxes >= 1 and h_lines + v_lines >= 2)
     return images, has_rules
 
 
+def _scan(parent, count, get, counts: list[int], depth: int) -> None:
+    for i in range(count(parent)):
+        obj = get(parent, i)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            if not pdfium_c.FPDFPageObj_GetBounds(obj, *_FREFS):
+                continue
+            w, h = _F[2].value - _F[0].value, _F[3].value - _F[1].value
+            if w >= 15 and h <= 3:
+                counts[1] += 1
+            elif h >= 8 and w <= 3:
+                counts[2] += 1
+            elif w >= 15 and h >= 8:
+                counts[3] += 1
+        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            counts[0] += 1
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 3:
+            _scan(obj, pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, counts, depth + 1)
+
+
 _JUNK = re.compile(r"\(cid:\d+\)|\ufffd|[\ue000-\uf8ff]")
-_GOOD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef0-9A-Za-z"
-                   r"\s.,:;!?()\[\]<>%/+\-=≥≤×·、，。：；（）《》“”‘’\"'#&*_@~|]")
+# characters a Chinese document's text layer is made of; anything else in bulk is a broken font
+_NOT_TEXT = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2000-\u206f\u2150-\u22ff"
+                       r"\u2460-\u24ff\u25a0-\u25ff0-9A-Za-z\s.,:;!?()\[\]{}<>%/\\+\-=≥≤±×÷·°、，。：；（）《》“”‘’\"'#&*_@~|$^`]")
 
 
 def _garbage(text: str) -> bool:
     """A text layer that is really an undecodable font: (cid:…), U+FFFD, private-use or symbol soup."""
-    text = text.strip()
-    if not text:
+    n = len(text) - text.count(" ") - text.count("\r") - text.count("\n")
+    if n <= 0:
         return False
-    junk = sum(len(m.group()) for m in _JUNK.finditer(text))
-    if junk / len(text) > 0.3:
+    if ("(cid:" in text or "\ufffd" in text or _PRIVATE.search(text)) and \
+            sum(len(m.group()) for m in _JUNK.finditer(text)) / n > 0.3:
         return True
-    good = len(_GOOD.findall(text))
-    return len(text) >= 10 and good / len(text) < 0.5
+    return n >= 10 and len(_NOT_TEXT.findall(text)) / n > 0.5
+
+
+_PRIVATE = re.compile(r"[\ue000-\uf8ff]")
+
+
+# ---- ruled tables from pdfium's vector paths (no per-character parse) ------------------
+
+def native_tables(raw_page, textpage, number: int, height: float) -> list[Table]:
+    """Tables from the page's ruling lines, found with pdfplumber's own edge → intersection →
+    cell algorithm, cell text from pdfium's text layer. [] when the rules make no table."""
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+    from pdfplumber.utils import filter_edges
+
+    edges = []
+    _collect_edges(raw_page, height, edges)
+    if len(edges) < 4:
+        return []
+    edges = filter_edges(merge_edges(edges, 3, 3, 3, 3), min_length=3)
+    cells = intersections_to_cells(edges_to_intersections(edges, 3, 3))
+    tables = []
+    for group in cells_to_tables(cells):
+        if len(group) < 2:  # one box around some text is a frame, not a table
+            continue
+        found = []
+        for x0, top, x1, bottom in group:
+            raw_text = textpage.get_text_bounded(left=x0, bottom=height - bottom, right=x1, top=height - top)
+            found.append(((x0, top, x1, bottom), raw_text.replace("\r\n", "\n").replace("\r", "\n").strip()))
+        tables.append(_table_from_cells(found, number))
+    return tables
+
+
+_M = pdfium_c.FS_MATRIX() if pdfium_c else None
+
+
+def _collect_edges(raw_page, height: float, out: list) -> None:
+    """Horizontal and vertical segments of the page's path objects, in top-left page coordinates."""
+    for i in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
+        obj = pdfium_c.FPDFPage_GetObject(raw_page, i)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        n = pdfium_c.FPDFPath_CountSegments(obj)
+        if n <= 0 or not pdfium_c.FPDFPageObj_GetMatrix(obj, _M):
+            continue
+        a, b, c, d, e, f = _M.a, _M.b, _M.c, _M.d, _M.e, _M.f
+        x, y = ctypes.c_float(), ctypes.c_float()
+        start = prev = None
+        for k in range(n):
+            seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
+            pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
+            px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
+            point = (px, height - py)
+            kind = pdfium_c.FPDFPathSegment_GetType(seg)
+            if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+                start = prev = point
+                continue
+            if kind == pdfium_c.FPDF_SEGMENT_LINETO and prev is not None:
+                _edge(prev, point, out)
+            prev = point
+            if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None:
+                _edge(point, start, out)
+                prev = start
+
+
+def _edge(p, q, out: list) -> None:
+    (x0, y0), (x1, y1) = p, q
+    if abs(y0 - y1) <= 1 and abs(x1 - x0) > 1:
+        x0, x1 = min(x0, x1), max(x0, x1)
+        y = (y0 + y1) / 2
+        out.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0,
+                    "orientation": "h", "object_type": "line"})
+    elif abs(x0 - x1) <= 1 and abs(y1 - y0) > 1:
+        top, bottom = min(y0, y1), max(y0, y1)
+        x = (x0 + x1) / 2
+        out.append({"x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0, "height": bottom - top,
+                    "orientation": "v", "object_type": "line"})
 
 
 # ---- ruled tables through pdfplumber, only on the pages that have rules -------------
@@ -169,7 +281,7 @@ def _add_tables(data: bytes, doc: Document, indices: list[int]) -> None:
                 tables = []
             finally:
                 page.close()  # flush_cache: a parsed page otherwise keeps ~2 MB alive
-            tables = [t for t in tables if t.rows]
+            tables = [t for t in tables if sum(len(r) for r in t.rows) >= 2]
             if tables:
                 _attach(doc.pages[i], tables)
     finally:
@@ -203,14 +315,29 @@ def _index(edges: list[float], v: float) -> int:
 
 
 def _table(found, page_number: int) -> Table:
-    """pdfplumber's table → model.Table; a merged cell is one Cell with its spans.
-
-    pdfplumber lists each real cell once, in the row where it starts, with None where a
-    position is covered by a merged cell; the grid lines come from all cells' edges.
-    """
+    """pdfplumber's table → model.Table. pdfplumber lists each real cell once, in the row where
+    it starts, with None where a position is covered by a merged cell."""
     texts = found.extract()
-    cells = [(bbox, texts[r][c] if r < len(texts) and c < len(texts[r]) else None)
+    cells = [(bbox, (texts[r][c] if r < len(texts) and c < len(texts[r]) else None) or "")
              for r, row in enumerate(found.rows) for c, bbox in enumerate(row.cells) if bbox is not None]
+    return _table_from_cells(cells, page_number)
+
+
+_WRAP = re.compile(r"\s*\n\s*")
+
+
+def unwrap(text: str) -> str:
+    """Join the lines a cell was wrapped into: a space only between two Latin letters or digits."""
+    return _WRAP.sub(lambda m: " " if _latin(text, m.start() - 1) and _latin(text, m.end()) else "", text)
+
+
+def _latin(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and text[i].isascii() and text[i].isalnum()
+
+
+def _table_from_cells(cells: list[tuple[tuple, str]], page_number: int) -> Table:
+    """Cells as (bbox, text) → model.Table: the grid lines come from all cells' edges, so a
+    merged cell is one Cell with its row and column spans."""
     xs = _cluster([b[0] for b, _ in cells] + [b[2] for b, _ in cells])
     ys = _cluster([b[1] for b, _ in cells] + [b[3] for b, _ in cells])
     grid: dict[int, list[Cell]] = {}
@@ -218,14 +345,13 @@ def _table(found, page_number: int) -> Table:
         r, c = _index(ys, top), _index(xs, x0)
         rowspan = max(1, _index(ys, bottom) - r)
         colspan = max(1, _index(xs, x1) - c)
-        raw_text = raw_text or ""
-        grid.setdefault(r, []).append(Cell(text=normalize(raw_text.replace("\n", " ")), raw=raw_text,
+        grid.setdefault(r, []).append(Cell(text=normalize(unwrap(raw_text)), raw=raw_text,
                                            row=r, col=c, rowspan=rowspan, colspan=colspan,
                                            bbox=(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1))))
-    n_rows = max(len(ys) - 1, 0)
-    rows = [sorted(grid.get(r, []), key=lambda cell: cell.col) for r in range(n_rows)]
-    x0, top, x1, bottom = found.bbox
-    return Table(page=page_number, rows=rows, bbox=(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1)))
+    rows = [sorted(grid.get(r, []), key=lambda cell: cell.col) for r in range(max(len(ys) - 1, 0))]
+    bbox = (round(min(b[0] for b, _ in cells), 1), round(min(b[1] for b, _ in cells), 1),
+            round(max(b[2] for b, _ in cells), 1), round(max(b[3] for b, _ in cells), 1))
+    return Table(page=page_number, rows=rows, bbox=bbox)
 
 
 # ---- running headers and footers --------------------------------------------------
