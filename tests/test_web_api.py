@@ -209,3 +209,22 @@ def test_openapi_docs(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert "/api/cases/{case_id}/report" in paths and "/api/queue" in paths
     assert client.get("/docs").status_code == 200
+
+
+def test_chat_panel_answers_and_turns_answers_into_case_facts(client):
+    case = open_case(client, "nonferrous")
+    token = csrf(client)
+    r = client.post(f"/api/cases/{case['id']}/chat", headers={"X-CSRF-Token": token},
+                    json={"message": "卓越品牌的满意度测评要达到多少分？"})
+    assert r.status_code == 200, r.text
+    assert "85" in r.json()["reply"]
+    r = client.post(f"/api/cases/{case['id']}/chat", headers={"X-CSRF-Token": token}, json={"message": "你好"})
+    assert r.json()["question"]["key"] == "target_level"
+    r = client.post(f"/api/cases/{case['id']}/chat", headers={"X-CSRF-Token": token}, json={"message": "优质品牌"})
+    assert r.json()["changed"] is True
+    report = client.get(f"/api/cases/{case['id']}/report").json()
+    assert report["facts"]["target_level"]["value"] == "优质品牌" if isinstance(report["facts"].get("target_level"), dict) \
+        else report["facts"]["target_level"] == "优质品牌"
+    assert client.get(f"/api/cases/{case['id']}/chat").json()[0]["text"] == "卓越品牌的满意度测评要达到多少分？"
+    html = client.get(f"/cases/{case['id']}").text
+    assert 'id="chat"' in html and "卓越品牌的满意度测评要达到多少分？" in html

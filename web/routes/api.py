@@ -9,8 +9,9 @@ from typing import Literal
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 from pydantic import BaseModel, Field
 
+from intake import case_chat
 from intake.accounts import User, authenticate
-from intake.cases import (CaseError, add_override, audit_log, cases_for, documents, move_state, open_case,
+from intake.cases import (CaseError, add_override, can_edit, audit_log, cases_for, documents, move_state, open_case,
                           set_facts, set_scores, submit)
 from intake.procedures import declarations, procedure, scheme_ids
 from intake.report import case_report
@@ -93,6 +94,10 @@ class Override(BaseModel):
 
 class Scores(BaseModel):
     scores: dict[str, float]
+
+
+class ChatMessage(BaseModel):
+    message: str = Field(..., max_length=2000)
 
 
 class StateChange(BaseModel):
@@ -230,3 +235,20 @@ def api_state(body: StateChange, case=Depends(viewable_case), db=Depends(get_db)
         return move_state(db, case, body.state, user, body.note, body.on).procedure_view()
     except (CaseError, KeyError) as e:
         raise HTTPException(400, str(e))
+
+
+# --- the assistant ----------------------------------------------------------------------
+
+@router.get("/cases/{case_id}/chat")
+def chat_history(case=Depends(viewable_case), db=Depends(get_db)):
+    return case_chat.transcript(db, case.id)
+
+
+@router.post("/cases/{case_id}/chat", dependencies=[Depends(check_csrf)])
+def chat(body: ChatMessage, request: Request, case=Depends(viewable_case), db=Depends(get_db),
+         user: User | None = Depends(current_user)):
+    """One chat turn with the assistant about this case: `reply` (text), `quotes` (clauses quoted
+    from the scheme), `question` (what it asks next), `changes` (items whose verdict changed)."""
+    if not case_chat.available():
+        raise HTTPException(503, "咨询助手尚未安装")
+    return case_chat.chat(db, case, body.message, who(user), can_edit(user, case, case_tokens(request)))

@@ -9,6 +9,7 @@ import anyio
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from intake import case_chat
 from intake.accounts import User
 from intake.cases import (CaseError, audit_log, cases_for, documents, get_document, open_case, set_facts,
                           submit, update_details)
@@ -63,7 +64,9 @@ def case_context(request: Request, db, case, user: User | None) -> dict:
            "link": str(request.base_url).rstrip("/") + f"/c/{case.token}",
            "editable": case.editable and not (user and user.is_staff),
            "staff": bool(user and user.can_review_cases()), "procedure": case.procedure_view(),
-           "limits": request.app.state.limits}
+           "limits": request.app.state.limits, "chat_enabled": case_chat.available()}
+    if ctx["chat_enabled"]:
+        ctx["chat_history"] = case_chat.transcript(db, case.id)
     if ctx["staff"]:
         ctx["audit"] = audit_log(db, case.id)
         if case.scheme == "credit":

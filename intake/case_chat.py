@@ -1,0 +1,65 @@
+"""The assistant (intake.assistant) attached to a case: its conversation state is kept per case,
+synced with the case's read documents and declared facts before each turn; answers the applicant
+gives in the chat become the case's declared facts (so the report and the secretariat see them)."""
+from __future__ import annotations
+
+import json
+import threading
+
+from .cases import FACT_KEYS, Case, documents, log, now, touch
+
+_locks: dict[int, threading.Lock] = {}
+_guard = threading.Lock()
+
+
+def available() -> bool:
+    try:
+        import intake.assistant  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+def ensure_chat(db) -> None:
+    if "case_chat" not in db.table_names():
+        db["case_chat"].create({"case_id": int, "state": str, "transcript": str, "updated": str}, pk="case_id")
+
+
+def _lock(case_id: int) -> threading.Lock:
+    with _guard:
+        return _locks.setdefault(case_id, threading.Lock())
+
+
+def transcript(db, case_id: int) -> list[dict]:
+    ensure_chat(db)
+    row = next(db["case_chat"].rows_where("case_id = ?", [case_id]), None)
+    return json.loads(row["transcript"]) if row else []
+
+
+def chat(db, case: Case, message: str, who: str, may_edit: bool) -> dict:
+    """One turn: returns the reply's JSON plus `changed` (the case's facts changed)."""
+    from intake.assistant import Assistant
+
+    ensure_chat(db)
+    with _lock(case.id):
+        row = next(db["case_chat"].rows_where("case_id = ?", [case.id]), None)
+        state = json.loads(row["state"]) if row else None
+        history = json.loads(row["transcript"]) if row else []
+        bot = Assistant(case.scheme, state)
+        docs = [d["facts"] for d in documents(db, case.id) if d["state"] == "read" and d["facts"]]
+        bot.sync(documents=docs, facts={k: v for k, v in case.facts.items() if k != "scores"})
+        reply = bot.reply(message[:2000])
+        changed = False
+        if may_edit:
+            new = {k: v for k, v in bot.facts().items() if k in FACT_KEYS and k != "scores"}
+            merged = {**case.facts, **new}
+            if merged != case.facts:
+                touch(db, case.id, facts=json.dumps(merged, ensure_ascii=False))
+                log(db, case.id, who, "chat-facts", json.dumps(new, ensure_ascii=False)[:500])
+                changed = True
+        history += [{"role": "user", "text": message[:2000], "at": now()},
+                    {"role": "assistant", "text": reply.text, "at": now()}]
+        db["case_chat"].upsert({"case_id": case.id, "state": json.dumps(bot.state, ensure_ascii=False),
+                                "transcript": json.dumps(history[-200:], ensure_ascii=False), "updated": now()},
+                               pk="case_id")
+    return {**reply.to_json(), "reply": reply.text, "changed": changed}
