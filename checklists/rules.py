@@ -212,13 +212,13 @@ class Rule:
     doc: str = ""
 
     def check_params(self, params: dict) -> str | None:
-        missing = [p for p in self.required if p not in params]
-        if missing:
-            return f"missing parameter(s) {', '.join(missing)}"
         unknown = [str(p) for p in params if p not in self.required + self.optional]
         if unknown:
             return (f"unknown parameter(s) {', '.join(unknown)}; "
                     f"allowed: {', '.join(self.required + self.optional) or 'none'}")
+        missing = [p for p in self.required if p not in params]
+        if missing:
+            return f"missing parameter(s) {', '.join(missing)}"
         for key in ("doc_type",):
             if key in params and params[key] not in DOC_TYPES:
                 return f"unknown document type {params[key]!r}"

@@ -28,6 +28,10 @@ class SchemeError(ValueError):
 
 class _LineDict(dict):
     line: int = 0
+    key_lines: dict = {}
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
 
 
 class _LineList(list):
@@ -47,6 +51,7 @@ class _LineLoader(yaml.SafeLoader):
             seen[key] = key_node.start_mark.line + 1
         d = _LineDict(super().construct_mapping(node, deep=True))
         d.line = node.start_mark.line + 1
+        d.key_lines = seen
         return d
 
     def construct_sequence(self, node, deep=False):
@@ -150,6 +155,10 @@ class Scheme:
         return {"id": self.id, "name": self.name, "source": self.source, "levels": self.level_names}
 
 
+def _line(d: Any, key: str) -> int:
+    return d.line_of(key) if isinstance(d, _LineDict) else getattr(d, "line", 0)
+
+
 def _err(path: Path, line: int, msg: str) -> SchemeError:
     return SchemeError(f"{path}:{line}: {msg}")
 
@@ -205,7 +214,7 @@ def parse_scheme(text: str, path: Path) -> Scheme:
             raise _err(path, line, "each item is a mapping (id, clause, title, quote, gates, evidence, rule …)")
         iid = _str(raw, "id", path)
         if iid in seen:
-            raise _err(path, line, f"duplicate item id {iid!r} (first on line {seen[iid]})")
+            raise _err(path, _line(raw, "id"), f"duplicate item id {iid!r} (first on line {seen[iid]})")
         seen[iid] = line
         if not iid.startswith(sid + "."):
             raise _err(path, line, f"item id {iid!r} should start with {sid + '.'!r}")
@@ -217,22 +226,22 @@ def parse_scheme(text: str, path: Path) -> Scheme:
         elif isinstance(gates_raw, list):
             for g in gates_raw:
                 if g not in level_names:
-                    raise _err(path, line, f"item {iid}: gates names level {g!r}, "
+                    raise _err(path, _line(raw, "gates"), f"item {iid}: gates names level {g!r}, "
                                            f"but the scheme's levels are {level_names or '[]'}")
             gates = tuple(gates_raw)
         else:
-            raise _err(path, line, f"item {iid}: `gates` should be all, none or a list of level names")
+            raise _err(path, _line(raw, "gates"), f"item {iid}: `gates` should be all, none or a list of level names")
         rule = _str(raw, "rule", path)
         if rule not in RULES:
-            raise _err(path, line, f"item {iid}: unknown rule {rule!r}; known rules: {', '.join(sorted(RULES))}")
+            raise _err(path, _line(raw, "rule"), f"item {iid}: unknown rule {rule!r}; known rules: {', '.join(sorted(RULES))}")
         params = dict(raw.get("params") or {})
         problem = RULES[rule].check_params(params)
         if problem:
-            raise _err(path, getattr(raw.get("params"), "line", line), f"item {iid}: rule {rule}: {problem}")
+            raise _err(path, _line(raw, "params"), f"item {iid}: rule {rule}: {problem}")
         evidence = tuple(raw.get("evidence") or ())
         for t in evidence:
             if t not in DOC_TYPES:
-                raise _err(path, line, f"item {iid}: unknown evidence type {t!r}")
+                raise _err(path, _line(raw, "evidence"), f"item {iid}: unknown evidence type {t!r}")
         asks = []
         for a in raw.get("asks") or []:
             kind = _str(a, "kind", path)
@@ -255,7 +264,7 @@ def parse_scheme(text: str, path: Path) -> Scheme:
     for lv, raw_lv in zip(levels, data.get("levels") or []):
         for r in lv.requires:
             if r not in ids:
-                raise _err(path, getattr(raw_lv, "line", data.line),
+                raise _err(path, _line(raw_lv, "requires"),
                            f"level {lv.name!r} requires item {r!r}, which the file does not define")
     scoring = dict(data.get("scoring") or {})
     if scoring:
