@@ -231,3 +231,37 @@ def test_a_question_naming_a_choice_is_not_taken_as_the_answer():
     r = a.reply("卓越品牌的满意度测评要达到多少分？")
     assert "target_level" not in a.facts()
     assert r.question["key"] == "target_level" and r.quotes
+
+
+def test_sync_with_a_case_kept_elsewhere():
+    a = start("jiangsu")
+    a.reply("你好")
+    a.sync(documents=[document("business_license", "jiangsu", as_of("jiangsu"))],
+           facts={"sector": "services"})
+    ev = a.evaluate()
+    assert next(i for i in ev["items"] if i["id"] == "jiangsu.art8.1.1")["status"] == "met"
+    assert next(i for i in ev["items"] if i["id"] == "jiangsu.art8.2.2.1")["status"] == "not_applicable"
+    r = a.reply("制造业")        # the chat's own answer wins over the synced fact
+    assert a.facts()["sector"] == "manufacturing"
+
+
+def test_expired_certificate_is_called_expired_on_upload():
+    a = start("nonferrous")
+    a.reply("你好")
+    r = a.on_upload(document("ems_certificate", "nonferrous", as_of("nonferrous"),
+                             valid_until=field("2024-03-31", "有效期至 2024年3月31日")))
+    assert "环境管理体系认证证书" in r.text and "已于 2024-03-31 过期" in r.text
+
+
+def test_scale_exemption_is_asked_in_the_applicants_branch():
+    a = start("jiangsu")
+    a.reply("你好")
+    r = a.reply("农业")
+    r = answer_until(a, r, "exemptions")
+    labels = [c["label"] for c in r.question["choices"]]
+    assert "地理标志产品" in labels and "都不是" in labels and "老字号" not in labels
+    a.reply("都不是")
+    assert a.facts()["exemptions"] == []
+    r = a.reply("修改 地理标志")
+    a.reply("地理标志产品")
+    assert a.facts()["exemptions"] == ["地理标志产品"]

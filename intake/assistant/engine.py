@@ -80,6 +80,15 @@ class Assistant:
         ev = ck.evaluate(self.scheme, documents_of(self.state), self.facts(), self.as_of, {})
         return ev.to_json() if hasattr(ev, "to_json") else ev
 
+    def sync(self, documents: list | None = None, facts: dict | None = None) -> None:
+        """Align the conversation with a case kept elsewhere (the web service): its documents
+        (`intake extract` objects or DocumentFacts) and the facts entered outside the chat.
+        Silent: no message; the next reply evaluates with them. Chat answers still win over `facts`."""
+        if documents is not None:
+            self.state["documents"] = [d.to_json() if hasattr(d, "to_json") else dict(d) for d in documents]
+        if facts is not None:
+            self.state["base_facts"] = copy.deepcopy(facts)
+
     def corrections(self) -> list[dict]:
         """Values read from uploads that the applicant corrected: original and new value, for the secretariat."""
         return copy.deepcopy(self.state["corrections"])
@@ -135,7 +144,7 @@ class Assistant:
         before, outcome_before = self._last()
         self.state["documents"] = [d for d in self.state["documents"] if d.get("sha256") != doc.get("sha256")]
         self.state["documents"].append(doc)
-        lines = [describe_document(doc)]
+        lines = [describe_document(doc, self.as_of)]
         pending = self.state.get("pending")
         if pending and pending.get("kind") == "upload" and pending.get("doc_type") == doc.get("type"):
             self.state["pending"] = None

@@ -15,6 +15,7 @@ service can keep it per case; this module only reads and updates that dict.
 from __future__ import annotations
 
 import copy
+import re
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -191,6 +192,17 @@ def _depends_on(item) -> set[str]:
     return keys
 
 
+def _applies(item, facts: dict, target: str | None) -> bool:
+    """The item's own applicability conditions hold on the facts known (unknown → not yet)."""
+    for key, values in (getattr(item, "not_applicable_when", {}) or {}).items():
+        if facts.get(key) in values:
+            return False
+    for key, values in (getattr(item, "applies_when", {}) or {}).items():
+        if facts.get(key) is None or facts.get(key) not in values:
+            return False
+    return not (target and item.gates and target not in item.gates)
+
+
 def _answered(state: dict, key: str, facts: dict) -> bool:
     if key in state["skipped"]:
         return True
@@ -258,6 +270,13 @@ def open_asks(scheme, evaluation: dict, state: dict) -> list[dict]:
     gates = [it for it in scheme.items if gating(it)]
     others = [it for it in scheme.items if not gating(it)]
     item_asks(gates, uploads=False)
+    # An exemption from the scale conditions is "not applicable" until claimed, so the engine
+    # never reports it missing; ask about it once the applicant is in its branch.
+    for it in scheme.items:
+        if it.rule == "exemption" and _applies(it, facts, target):
+            for ask in it.asks:
+                if ask.kind != "upload":
+                    add(ask_from_item(it, ask, scheme))
     item_asks(gates, uploads=True)
     item_asks(others, uploads=False)
     item_asks(others, uploads=True)
@@ -356,7 +375,7 @@ _DATE_FIELDS = ("established", "issued", "valid_until")
 _NUMBER_FIELDS = ("satisfaction_score",)
 
 
-def describe_document(doc: dict) -> str:
+def describe_document(doc: dict, as_of: date | None = None) -> str:
     v = vocabulary()
     name = doc.get("file") or "文件"
     if doc.get("error"):
@@ -371,6 +390,12 @@ def describe_document(doc: dict) -> str:
         head = f"收到“{name}”，但没认出是哪类证明材料"
     else:
         head = f"收到“{name}”：识别为{kind}"
+    until = (fields.get("valid_until") or {}).get("value")
+    if as_of and isinstance(until, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", until):
+        if date.fromisoformat(until) < as_of:
+            parts.append(f"注意：已于 {until} 过期（评价日 {as_of.isoformat()}）")
+        else:
+            parts.append(f"评价日 {as_of.isoformat()} 在有效期内")
     text = head + ("；" + "；".join(parts) if parts else "；没有读出关键信息") + "。"
     for w in doc.get("warnings") or []:
         text += f"\n注意：{w}"
@@ -458,7 +483,9 @@ def describe_changes(changes: list[dict], outcome_before: str | None, evaluation
     gone = [c for c in changes if c["after"] == "not_applicable"]
     if len(gone) > 2:
         clauses = list(dict.fromkeys(c["clause"] for c in gone))
-        lines.append(f"· {len(gone)} 项现在不适用（{'、'.join(clauses)}）：{gone[0]['reason']}")
+        reasons = {c["reason"] for c in gone}
+        why = f"：{gone[0]['reason']}" if len(reasons) == 1 else ""
+        lines.append(f"· {len(gone)} 项现在不适用（{'、'.join(clauses)}）{why}")
         changes = [c for c in changes if c["after"] != "not_applicable"]
     for c in changes[: v["max_change_lines"]]:
         lines.append(f"· {c['item']}（{c['clause']}）现在{words.get(c['after'], c['after'])}：{c['reason']}")
