@@ -266,7 +266,8 @@ def item_rows(spec: dict, docs: list[dict], facts: dict, evaluation: dict | None
         })
         for d, page in backing:
             sources.append({"label": f"{item['id']} 证明材料", "value": " ".join(
-                str(x) for x in (_fv(d, "cert_number"), _fv(d, "valid_until")) if x) or "（文件）",
+                str(x) for x in (_fv(d, "cert_number"), _fv(d, "valid_until")) if x)
+                or type_names.get(d.get("type"), d.get("type") or ""),
                 "file": d.get("file", ""), "page": str(page or ""), "text": "", "confidence": ""})
     return rows, sources, gaps
 

@@ -22,7 +22,7 @@ from .specs import TEMPLATE_DIR, common, scheme_spec
 HTML_TEMPLATE = "gap_report.html.j2"
 APPLICANT_ROWS = [("org_name", "单位名称"), ("uscc", "统一社会信用代码"), ("address", "注册地址"),
                   ("legal_rep", "法定代表人"), ("established", "成立日期"), ("contact_person", "联系人"),
-                  ("phone", "电话"), ("email", "邮箱")]
+                  ("phone", "电话"), ("email", "邮箱"), ("product", "申报产品")]
 GAP_STATUSES = ("not_met", "missing", "review")
 
 
@@ -32,20 +32,32 @@ def html_env(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
 
 
 def _applicant(evaluation: dict, applicant: dict | None) -> dict:
-    """The applicant's particulars: given ones first, else declared facts, else the business licence."""
+    """The applicant's particulars: those given, else the business licence, else the declared
+    facts, else any other document — the order the application form uses."""
     out = {k: v for k, v in (applicant or {}).items() if v not in (None, "")}
     facts = evaluation.get("facts") if isinstance(evaluation.get("facts"), dict) else {}
-    declared = facts.get("applicant") if isinstance(facts.get("applicant"), dict) else {}
+    declared = dict(facts.get("form") or {}) if isinstance(facts.get("form"), dict) else {}
+    for key, name in (("org_name", "applicant"), ("product", "product")):
+        v = facts.get(name)
+        if isinstance(v, dict):  # the engine's `facts` give {"value": …, "source": …}
+            v = v.get("value")
+        if isinstance(v, str) and v:
+            declared.setdefault(key, v)
     docs = [d for d in evaluation.get("documents") or [] if isinstance(d, dict) and not d.get("error")]
-    docs.sort(key=lambda d: d.get("type") != "business_license")
+    licences = [d for d in docs if d.get("type") == "business_license"]
+    others = [d for d in docs if d.get("type") != "business_license"]
+
+    def from_docs(ds, key):
+        for d in ds:
+            v = ((d.get("fields") or {}).get(key) or {}).get("value")
+            if v not in (None, ""):
+                return v
+        return None
+
     for key, _ in APPLICANT_ROWS:
         if key in out:
             continue
-        if declared.get(key) not in (None, ""):
-            out[key] = declared[key]
-            continue
-        for d in docs:
-            v = ((d.get("fields") or {}).get(key) or {}).get("value")
+        for v in (from_docs(licences, key), declared.get(key), from_docs(others, key)):
             if v not in (None, ""):
                 out[key] = v
                 break
@@ -84,10 +96,17 @@ def report_context(evaluation: dict, applicant: dict | None = None, today: date 
         satisfy = _satisfy(it, spec_items.get(it.get("id"), {})) if status in GAP_STATUSES else ""
         if status == "review" and not satisfy:
             satisfy = "由评价人员人工确认"
+        reason = it.get("reason") or ""
+        o = it.get("override") if isinstance(it.get("override"), dict) else None
+        if o:  # a reviewer's verdict laid over the engine's
+            who = "，".join(str(x) for x in (o.get("user") or o.get("by"), o.get("at")) if x)
+            reason += f"（人工复核：{status_cn.get(o.get('status'), o.get('status') or '')}"
+            reason += f"，{o['note']}" if o.get("note") else ""
+            reason += f"，{who}）" if who else "）"
         items.append({
             "id": it.get("id", ""), "clause": it.get("clause", ""), "title": it.get("title", ""),
             "status": status, "status_cn": status_cn.get(status, status),
-            "reason": it.get("reason") or "", "satisfy": satisfy,
+            "reason": reason, "satisfy": satisfy,
             "evidence": [_evidence_line(e) for e in it.get("evidence") or []],
         })
     rank = {s: i for i, s in enumerate(order)}

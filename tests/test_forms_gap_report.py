@@ -121,3 +121,12 @@ def test_report_from_the_real_engine():
     for it in ev["items"]:
         assert it["id"] in html
     open_docx(render_gap_report_docx(ev))
+
+
+def test_reviewer_override_and_declared_product_are_shown():
+    ev = {**EVAL, "facts": {"product": {"value": "高精度铜板带", "source": "facts"}},
+          "items": [dict(EVAL["items"][2], status="met",
+                         override={"status": "met", "note": "已核会员证", "user": "秘书处张", "at": "2024-08-02"})]}
+    html = render_gap_report_html(ev)
+    assert "高精度铜板带" in html
+    assert "人工复核：满足，已核会员证，秘书处张，2024-08-02" in html
