@@ -45,12 +45,13 @@ def _clauses(scheme: str) -> list[dict]:
 
 
 def run_variant(options: dict, data: dict, verbose: bool = False) -> dict:
-    indexes = {s: ClauseIndex(_clauses(s), options) for s in data if s != "off_topic"}
+    schemes = [s for s in data if s not in ("off_topic", "holdout")]
+    indexes = {s: ClauseIndex(_clauses(s), options) for s in schemes}
     n = top1 = top3 = wrong_dunno = 0
     misses = []
     t0 = time.perf_counter()
     for scheme, questions in data.items():
-        if scheme == "off_topic":
+        if scheme not in indexes:
             continue
         for q in questions:
             ans = indexes[scheme].search(q["q"], k=3)
@@ -74,6 +75,7 @@ def run_variant(options: dict, data: dict, verbose: bool = False) -> dict:
 
 def main() -> None:
     data = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+    holdout = data.pop("holdout", None)
     rows = []
     base = None
     last = None
@@ -88,6 +90,13 @@ def main() -> None:
         if r["misses"]:
             last = r
     report(rows)
+    if holdout:
+        r = run_variant(VARIANTS[-2][1], holdout, verbose=True)
+        print(f"\n  held-out set, shipped default: top-1 {r['top1']}/{r['n']} ({r['top1'] / r['n']:.0%})  "
+              f"top-3 {r['top3']}/{r['n']} ({r['top3'] / r['n']:.0%})  on-topic 'don't know' {r['wrong_dunno']}  "
+              f"off-topic 'don't know' {r['off_dunno']}/{r['off']}")
+        for scheme, q, want, got in r["misses"]:
+            print(f"    [{scheme}] {q}  want {want}  got {got}")
     if last:
         print("\n  top-1 misses of the shipped default:")
         for scheme, q, want, got in last["misses"]:
