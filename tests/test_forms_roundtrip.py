@@ -145,3 +145,18 @@ def test_blank_form_reads_back_to_no_facts(tmp_path):
     out = build_form("trace", [], {}, None, tmp_path / "f.docx")
     form = _read(out.path.read_bytes())
     assert form.scheme == "trace" and form.fields == {} and form.declarations == {}
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_form_saved_as_pdf_reads_back(tmp_path):
+    """Applicants often send the completed form as a PDF: the reader works on the document model."""
+    from forms.pdf import docx_to_pdf
+
+    out = build_form("jinzhi", BUNDLES["jinzhi"], DECLARED, None, tmp_path / "f.docx")
+    form = _read(docx_to_pdf(out.path).read_bytes(), "申请书.pdf")
+    assert form.scheme == "jinzhi"
+    v = {k: f.value for k, f in form.fields.items()}
+    assert v["org_name"] == BUNDLES["jinzhi"][0]["fields"]["org_name"]["value"]
+    assert v["uscc"] == "91120116MA05K1XM8B" and v["contact_person"] == "李晓梅"
+    assert form.declarations == {"jinzhi.4.3": True}
