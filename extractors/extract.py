@@ -13,7 +13,7 @@ from .facts import DocumentFacts, Field
 from .fields import indicators as _indicators
 from .fields import money as _money
 from .fields import uscc as _uscc
-from .fields.labels import DocIndex, Finder, Hit, LabelIndex, best, lines_at, load_spec, page_streams
+from .fields.labels import MAX_HITS, DocIndex, Finder, Hit, LabelIndex, best, lines_at, load_spec
 from .fields.province import province_of, province_of_uscc
 from .fields.values import CHECKERS
 from .fields.dates import find_dates
@@ -54,6 +54,11 @@ def _pattern_hits(dix: DocIndex, name: str) -> list[Hit]:
     page's text with wrapped lines joined, so a sentence broken at the margin still matches."""
     spec = load_spec()["fields"].get(name)
     checker = CHECKERS[spec.get("value", "text")] if spec else None
+    window = load_spec().get("pattern_pages", {})
+    first, last = window.get(name, window.get("default", [10, 2]))
+    numbers = [p.number for p in dix.doc.pages]
+    pages = set(numbers) if first is None or len(numbers) <= first + last else \
+        set(numbers[:first]) | set(numbers[len(numbers) - last:])
     hits: list[Hit] = []
     order = 100_000
 
@@ -72,17 +77,28 @@ def _pattern_hits(dix: DocIndex, name: str) -> list[Hit]:
 
     for rx, w in _patterns().get(name, []):
         anchored = rx.pattern.startswith("^") or rx.pattern.endswith("$")
+        start = len(hits)
         if anchored:
             for e in dix.all_entries():
+                if len(hits) - start >= MAX_HITS:
+                    break
+                if e.page not in pages:
+                    continue
                 m = rx.search(e.line.text)
                 if m:
                     add(m.group("v") if "v" in rx.groupindex else e.line.text, [e.line], e.page, w)
             continue
-        for page, text, spans in page_streams(dix.doc):
+        for page, text, spans in dix.streams():
+            if len(hits) - start >= MAX_HITS:
+                break
+            if page not in pages:
+                continue
             for m in rx.finditer(text):
                 lines = lines_at(spans, m.start(), m.end())
                 add(m.group("v") if "v" in rx.groupindex else "".join(l.text for l in lines), lines, page, w)
         for e in dix.cells:
+            if e.page not in pages:
+                continue
             m = rx.search(e.line.text)
             if m:
                 add(m.group("v") if "v" in rx.groupindex else e.line.text, [e.line], e.page, w)
@@ -92,7 +108,8 @@ def _pattern_hits(dix: DocIndex, name: str) -> list[Hit]:
 class _Extraction:
     def __init__(self, doc: Document):
         self.doc = doc
-        self.dix = DocIndex(_label_index(), doc)
+        first, last = load_spec().get("label_pages", [None, 0])
+        self.dix = DocIndex(_label_index(), doc, (first, last))
         self.finder = Finder(self.dix)
         self.doctype, self.type_conf = classify(doc)
         self.facts = DocumentFacts(file=doc.file, sha256=doc.sha256, type=self.doctype,
@@ -151,6 +168,8 @@ class _Extraction:
                 h.confidence = min(1.0, h.confidence / 0.6 * 0.85)
             checker = CHECKERS["standard"]
             for e in self.dix.all_entries():
+                if len(preferred) >= MAX_HITS:
+                    break
                 c = checker(e.line.text)
                 if c and re.search(family, c.value) and not any(h.value == c.value for h in preferred):
                     preferred.append(Hit("standard", c.value, e.page, e.line.text, e.line.raw,

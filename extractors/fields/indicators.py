@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..model import Document, Table
 from ..text import normalize
@@ -29,22 +30,26 @@ class Requirement:
     unit: str = ""
 
 
+_OP_RES = [(re.compile(rf"^(?:{pat})\s*({_NUM})\s*(.*)$", re.I), op) for pat, op in _OPS]
+_AT_LEAST = re.compile(rf"^({_NUM})\s*(\S*?)\s*(?:及以上|以上)$")
+_AT_MOST = re.compile(rf"^({_NUM})\s*(\S*?)\s*(?:及以下|以下)$")
+
+
+@lru_cache(maxsize=4096)
 def parse_requirement(text: str) -> Requirement | None:
-    s = normalize(text).replace(" ", "")
-    s = s.replace("~", "~").replace("～", "~")
-    for pat, op in _OPS:
-        m = re.match(rf"^(?:{pat})\s*({_NUM})\s*(.*)$", s, re.I)
+    s = normalize(text).replace(" ", "").replace("～", "~")
+    for rx, op in _OP_RES:
+        m = rx.match(s)
         if m:
             v = float(m.group(1))
-            unit = m.group(2).strip()
             return Requirement(op, low=v if op in (">=", ">") else None,
-                               high=v if op in ("<=", "<") else None, unit=unit)
-        m = re.match(rf"^({_NUM})\s*(\S*?)\s*(?:及以上|以上)$", s)
-        if m:
-            return Requirement(">=", low=float(m.group(1)), unit=m.group(2))
-        m = re.match(rf"^({_NUM})\s*(\S*?)\s*(?:及以下|以下)$", s)
-        if m:
-            return Requirement("<=", high=float(m.group(1)), unit=m.group(2))
+                               high=v if op in ("<=", "<") else None, unit=m.group(2).strip())
+    m = _AT_LEAST.match(s)
+    if m:
+        return Requirement(">=", low=float(m.group(1)), unit=m.group(2))
+    m = _AT_MOST.match(s)
+    if m:
+        return Requirement("<=", high=float(m.group(1)), unit=m.group(2))
     m = _PLUSMINUS.match(s)
     if m:
         c, d = float(m.group(1)), float(m.group(2))
@@ -84,13 +89,18 @@ def margin(req: Requirement | None, measured: list[float]) -> float | None:
     return round(min(vals), 4)
 
 
-def _header_match(cell: str, words: list[str]) -> bool:
-    c = normalize(cell).replace(" ", "")
-    c = re.sub(r"[(（][^)）]*[)）]", "", c)
-    return any(c == w or c.startswith(w) for w in words)
+@lru_cache(maxsize=1)
+def _spec() -> dict[str, tuple[str, ...]]:
+    return {k: tuple(normalize(w).replace(" ", "") for w in v) for k, v in load_spec()["indicators"].items()}
 
 
-def _columns(row: list[str], spec: dict) -> dict[str, int] | None:
+@lru_cache(maxsize=8192)
+def _header_match(cell: str, words: tuple[str, ...]) -> bool:
+    c = re.sub(r"[(（][^)）]*[)）]", "", cell.replace(" ", ""))
+    return c.startswith(words) if c else False
+
+
+def _columns(row: list[str], spec: dict[str, tuple[str, ...]]) -> dict[str, int] | None:
     cols: dict[str, int] = {}
     for j, cell in enumerate(row):
         if not cell:
@@ -139,7 +149,7 @@ def _table_rows(t: Table, cols: dict[str, int], start: int) -> list[dict]:
             j = cols.get(k)
             return row[j] if j is not None and j < len(row) else ""
         name = col("name")
-        if not name or _header_match(name, load_spec()["indicators"]["name"]):
+        if not name or _header_match(name, _spec()["name"]):
             continue
         if "以下空白" in name or "以下空白" in "".join(row):
             break
@@ -167,7 +177,7 @@ def _table_rows(t: Table, cols: dict[str, int], start: int) -> list[dict]:
 
 def find(doc: Document) -> tuple[list[dict], int | None, str]:
     """(indicators, first page, the header row's text)."""
-    spec = load_spec()["indicators"]
+    spec = _spec()
     found: list[dict] = []
     page, header_text = None, ""
     last_cols: dict[str, int] | None = None

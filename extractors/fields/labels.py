@@ -84,13 +84,28 @@ class Hit:
 
 
 def _label_regex(labels: list[str]) -> re.Pattern:
-    parts = []
-    for lab in sorted(set(labels), key=len, reverse=True):
-        n = normalize(lab)
-        parts.append(r"\s?".join(re.escape(c) for c in n if not c.isspace()))
-    return re.compile("(" + "|".join(parts) + ")")
+    """One alternation for every label, as a trie (shared prefixes once), spaces allowed between characters."""
+    trie: dict = {}
+    for lab in set(labels):
+        node = trie
+        for c in normalize(lab):
+            if not c.isspace():
+                node = node.setdefault(c, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(c) + (r"\s?" + emit(sub) if sub and set(sub) != {""} else emit(sub))
+                    for c, sub in sorted(node.items(), key=lambda kv: kv[0]) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return re.compile("(" + emit(trie) + ")")
 
 
+@lru_cache(maxsize=8192)
 def _canonical(matched: str) -> str:
     return normalize(matched).replace(" ", "")
 
@@ -168,12 +183,22 @@ class LabelIndex:
 class DocIndex:
     """Every line and cell of a document with its label matches (built once per document)."""
 
-    def __init__(self, index: LabelIndex, doc: Document):
+    def __init__(self, index: LabelIndex, doc: Document, window: tuple[int | None, int] = (None, 0)):
+        """`window` = (first, last): index only the first and last pages of a long document
+        (None: every page) — labels name a certificate's facts on its first pages or under its seal."""
         self.index = index
+        first, last = window
+        if first is not None and len(doc.pages) > first + last:
+            doc = Document(doc.file, doc.sha256, doc.format, doc.pages[:first] + doc.pages[len(doc.pages) - last:],
+                           doc.warnings, doc.metadata)
         self.doc = doc
         self.pages: dict[int, list[Entry]] = {}
         self.cells: list[Entry] = []
         self.ocr_pages = {p.number for p in doc.pages if p.ocr}
+        self._by_label: dict[str, list[tuple[Entry, int]]] | None = None
+        self._entries: list[Entry] | None = None
+        self._streams: list | None = None
+        self.by_cell: dict[int, Entry] = {}
         for p in doc.pages:
             entries = []
             for i, line in enumerate(p.lines):
@@ -191,13 +216,28 @@ class DocIndex:
                     line = Line(text=c.text, raw=c.raw, page=page, bbox=c.bbox, confidence=c.confidence,
                                 role="cell")
                     self.cells.append(Entry(line, s, self.index.matches(s), page, -1, t, c))
+                    self.by_cell[id(c)] = self.cells[-1]
                 for nested in c.tables:
                     self._add_table(nested, page)
 
-    def all_entries(self) -> Iterator[Entry]:
-        for n in sorted(self.pages):
-            yield from self.pages[n]
-        yield from self.cells
+    def all_entries(self) -> list[Entry]:
+        if self._entries is None:
+            self._entries = [e for n in sorted(self.pages) for e in self.pages[n]] + self.cells
+        return self._entries
+
+    def occurrences(self, label: str) -> list[tuple[int, Entry, int]]:
+        """(document order, entry, match index) of every occurrence of `label`."""
+        if self._by_label is None:
+            self._by_label = {}
+            for seq, e in enumerate(self.all_entries()):
+                for k, m in enumerate(e.matches):
+                    self._by_label.setdefault(m.label, []).append((seq, e, k))
+        return self._by_label.get(label, [])
+
+    def streams(self) -> list:
+        if self._streams is None:
+            self._streams = list(page_streams(self.doc))
+        return self._streams
 
     def is_label_only(self, e: Entry) -> bool:
         return bool(e.matches) and e.matches[0].start == 0 and not e.s[e.matches[0].end:].strip(" :：")
@@ -206,6 +246,7 @@ class DocIndex:
         return bool(e.matches) and e.matches[0].start == 0 and e.matches[0].strong
 
 
+MAX_HITS = 40
 _SEP_FACTOR = {"colon": 1.0, "space": 0.95, "none": 0.85}
 
 
@@ -229,35 +270,36 @@ class Finder:
         checker = CHECKERS[f.get("value", "text")]
         multiline = bool(f.get("multiline"))
         hits: list[Hit] = []
+        occurrences = sorted((o for lab in labels for o in self.dix.occurrences(lab)), key=lambda o: (o[0], o[2]))
         order = 0
-        for e in self.dix.all_entries():
-            for k, m in enumerate(e.matches):
-                w = labels.get(m.label)
-                if not w:
-                    continue
-                order += 1
-                nxt = next((x for x in e.matches[k + 1:] if x.strong and x.start >= m.end), None)
-                value_text = e.s[m.end: nxt.start if nxt else len(e.s)].strip()
-                value_text = _UNKNOWN_LABEL.split(value_text, maxsplit=1)[0]
-                if value_text.strip(" :：;；,，"):
-                    if multiline and nxt is None and e.table is None:
-                        value_text = self._continue(e, value_text)
-                    c = checker(value_text, field_name=field_name)
-                    if c is not None:
-                        hits.append(self._hit(field_name, c, e, None, w * _SEP_FACTOR[m.sep], m, "same line", order))
-                    continue
-                if k + 1 < len(e.matches) and e.matches[k + 1].start == m.end:
-                    continue  # the label is followed straight by another label
-                if e.s[:m.start].strip(" :：;；,，.、()（）0123456789"):
-                    continue  # `天津华信会计师事务所`: a label word ending a name, not a caption
-                for other, factor, how in self._neighbours(e):
-                    text = other.s
-                    if multiline and other.table is None:
-                        text = self._continue(other, text)
-                    c = checker(text, field_name=field_name)
-                    if c is not None and (how != "line above" or c.factor >= 1.0):
-                        hits.append(self._hit(field_name, c, e, other, w * factor, m, how, order))
-                        break
+        for _, e, k in occurrences:
+            if len(hits) >= MAX_HITS:
+                break  # the first occurrences are enough; a 500-page report repeats its header
+            m = e.matches[k]
+            w = labels[m.label]
+            order += 1
+            nxt = next((x for x in e.matches[k + 1:] if x.strong and x.start >= m.end), None)
+            value_text = e.s[m.end: nxt.start if nxt else len(e.s)].strip()
+            value_text = _UNKNOWN_LABEL.split(value_text, maxsplit=1)[0]
+            if value_text.strip(" :：;；,，"):
+                if multiline and nxt is None and e.table is None:
+                    value_text = self._continue(e, value_text)
+                c = checker(value_text, field_name=field_name)
+                if c is not None:
+                    hits.append(self._hit(field_name, c, e, None, w * _SEP_FACTOR[m.sep], m, "same line", order))
+                continue
+            if k + 1 < len(e.matches) and e.matches[k + 1].start == m.end:
+                continue  # the label is followed straight by another label
+            if e.s[:m.start].strip(" :：;；,，.、()（）0123456789"):
+                continue  # `天津华信会计师事务所`: a label word ending a name, not a caption
+            for other, factor, how in self._neighbours(e):
+                text = other.s
+                if multiline and other.table is None:
+                    text = self._continue(other, text)
+                c = checker(text, field_name=field_name)
+                if c is not None and (how != "line above" or c.factor >= 1.0):
+                    hits.append(self._hit(field_name, c, e, other, w * factor, m, how, order))
+                    break
         return hits
 
     def _neighbours(self, e: Entry) -> Iterator[tuple[Entry, float, str]]:
@@ -285,7 +327,7 @@ class Finder:
 
     def _cell_neighbours(self, e: Entry) -> Iterator[tuple[Entry, float, str]]:
         t, c = e.table, e.cell
-        by_cell = {id(x.cell): x for x in self.dix.cells if x.table is t}
+        by_cell = self.dix.by_cell
         row = t.rows[c.row] if c.row < len(t.rows) else []
         right = [x for x in row if x.col >= c.col + c.colspan]
         right.sort(key=lambda x: x.col)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from stdnum.cn import uscc as _uscc
 
 from ..model import Document
 from .labels import Finder, Hit
 
+UNLABELLED_PAGES = 10  # an unlabelled code is looked for on the first pages only
 _WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _TOKEN = re.compile(r"(?<![0-9A-Z])([0-9A-Z]{18})(?![0-9A-Z])")
 _LOOSE = re.compile(r"(?<![0-9A-Z])([0-9][0-9A-Z](?:\s?[0-9A-Z]){16})(?![0-9A-Z])")
@@ -26,6 +28,7 @@ def compact(s: str) -> str:
     return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", s or "")).upper()
 
 
+@lru_cache(maxsize=4096)
 def problem(code: str) -> str | None:
     """Why `code` is not a valid USCC, or None when it is."""
     code = compact(code)
@@ -77,7 +80,7 @@ def find(finder: Finder, doc: Document) -> tuple[Hit | None, list[str]]:
                 warnings.append(f"统一社会信用代码 {code} on page {h.page} is not valid: {why}")
     if not valid:
         order = 10_000
-        for line in doc.lines():
+        for line in Document(doc.file, doc.sha256, doc.format, doc.pages[:UNLABELLED_PAGES]).lines():
             for code in candidates_in(line.text):
                 if not re.match(r"^[0-9A-HJ-NP-RTUWXY]{2}\d{6}", code) or sum(c.isdigit() for c in code) < 10:
                     continue
