@@ -247,6 +247,14 @@ def _norm_name(s: str) -> str:
     return re.sub(r"[\s()（）]", "", s)
 
 
+def _same_holder(name: str, licence_name: str) -> bool:
+    a, b = _norm_name(name), _norm_name(licence_name)
+    if a == b:
+        return True
+    suffixes = settings().get("internal_unit_suffixes") or []
+    return a.startswith(b) and a[len(b):] in suffixes
+
+
 def _consistency(ctx: Context, r: ItemResult, docs: list[DocumentFacts]) -> None:
     lic = ctx.licence
     if lic is None:
@@ -257,7 +265,7 @@ def _consistency(ctx: Context, r: ItemResult, docs: list[DocumentFacts]) -> None
             continue
         problems = []
         name, uscc = d.value("org_name"), d.value("uscc")
-        if name and lic_name and _norm_name(name) != _norm_name(lic_name):
+        if name and lic_name and not _same_holder(name, lic_name):
             problems.append(("org_name", f"{doc_label(d.type)} {d.file} 的持有人“{name}”与营业执照名称“{lic_name}”不一致"))
         if uscc and lic_uscc and str(uscc).upper() != str(lic_uscc).upper():
             problems.append(("uscc", f"{doc_label(d.type)} {d.file} 的统一社会信用代码 {uscc} 与营业执照 {lic_uscc} 不一致"))

@@ -274,6 +274,15 @@ def _best(ctx: Context, docs: list[DocumentFacts]) -> list[DocumentFacts]:
     return sorted(docs, key=key, reverse=True)
 
 
+def indicators_of(doc: DocumentFacts) -> list[dict]:
+    v = doc.value("indicators")
+    return [i for i in v if isinstance(i, dict)] if isinstance(v, list) else []
+
+
+def failed_indicator(ind: dict) -> bool:
+    return bool(re.search(r"不合格|不符合|fail", str(ind.get("verdict") or ""), re.I))
+
+
 _ORDER = {"not_met": 0, "missing": 1, "review": 2, "met": 3, "not_applicable": 4}
 
 
@@ -525,15 +534,14 @@ def indicator_margin(ctx: Context, item, p: dict) -> Verdict:
     for d in docs:
         f = d.fields.get("indicators")
         steps.append(Step(f"{d.type}.indicators", f.value if f else None, f is not None, where(d, f)))
-        for ind in (f.value if f else None) or []:
-            verdict = str(ind.get("verdict") or "")
-            if re.search(r"不合格|不符合|fail", verdict, re.I):
+        for ind in indicators_of(d):
+            if failed_indicator(ind):
                 failed.append((d, ind))
-            m = ind.get("margin")
+            m = to_number(ind.get("margin"))
             if m is None:
                 unknown_margin += 1
-            elif best is None or m > best[1].get("margin"):
-                best = (d, ind)
+            elif best is None or m > best[1]["margin"]:
+                best = (d, {**ind, "margin": m})
     if failed:
         d, ind = failed[0]
         ev = doc_evidence(d, "indicators")
@@ -580,8 +588,7 @@ def test_report(ctx: Context, item, p: dict) -> Verdict:
             return Verdict("not_met", f"最新检测报告 {d.file} 出具于 {issued}，至评价日 {ctx.as_of} "
                                       f"已超过 {p['max_age_years']} 年有效期（{until} 止）", evidence, steps, [d])
         st.note = f"{issued} + {p['max_age_years']} 年 = {until} ≥ 评价日 {ctx.as_of}"
-    inds = d.value("indicators") or []
-    bad = [i for i in inds if re.search(r"不合格|不符合|fail", str(i.get("verdict") or ""), re.I)]
+    bad = [i for i in indicators_of(d) if failed_indicator(i)]
     if bad:
         return Verdict("not_met", f"{d.file} 指标“{bad[0].get('name')}”判定为{bad[0].get('verdict')}",
                        evidence, steps, [d])

@@ -131,3 +131,16 @@ def test_each_shipped_scheme_evaluates_with_nothing():
         ev = evaluate(s, [], {}, as_of="2025-01-01")
         assert ev.outcome["status"] in {"incomplete", "needs_review"}
         assert ev.outcome["level"] is None
+
+
+@pytest.mark.parametrize("junk", [None, "", "长期", "??", 12, 3.5, [], {}, ["x"], {"a": "b"}, True])
+def test_odd_field_values_never_crash_the_engine(junk):
+    types = ["business_license", "qms_certificate", "ems_certificate", "test_report", "financial_statement",
+             "satisfaction_report", "trademark_certificate", "patent_certificate", "credit_report"]
+    names = ["org_name", "uscc", "province", "established", "valid_until", "issued", "indicators", "revenue",
+             "net_profit", "satisfaction_score", "address"]
+    docs = [_doc(f"{t}.pdf", t, **{n: junk for n in names}) for t in types]
+    for s in list_schemes():
+        ev = evaluate(s, docs, {}, as_of="2025-01-01")
+        for r in ev.items:
+            assert r.status in {"met", "not_met", "missing", "review", "not_applicable"} and r.reason
