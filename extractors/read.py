@@ -91,4 +91,8 @@ def _ocr_pass(doc: Document, data: bytes, limits: ReadLimits) -> None:
         pages = [str(p.number) for p in doc.pages if p.needs_ocr]
         doc.warnings.append(f"第 {'、'.join(pages[:20])}{' 等' if len(pages) > 20 else ''} 页没有可用的文字层，需要 OCR")
         return
-    hook(doc, data, limits)
+    try:
+        hook(doc, data, limits)
+    except Exception as e:  # OCR trouble must not cost the text that was read
+        log.exception("OCR failed on %s", doc.file)
+        doc.warnings.append(f"OCR 失败（{type(e).__name__}），扫描页未识别")

@@ -24,8 +24,8 @@ LABELS = {
 # extension -> the kinds it may honestly carry
 EXTENSIONS = {
     ".pdf": {"pdf"}, ".docx": {"docx", "encrypted_office"}, ".docm": {"docx"}, ".dotx": {"docx"},
-    ".doc": {"doc", "wps", "docx", "rtf"},  # Word happily opens a DOCX or RTF named .doc
-    ".wps": {"wps", "doc", "docx"}, ".odt": {"odt"}, ".rtf": {"rtf"},
+    ".doc": {"doc", "wps"},  # WPS Office writes genuine .doc files with its own markers
+    ".wps": {"wps", "doc"}, ".odt": {"odt"}, ".rtf": {"rtf"},
     ".png": {"image"}, ".jpg": {"image"}, ".jpeg": {"image"}, ".tif": {"image"}, ".tiff": {"image"},
     ".bmp": {"image"}, ".gif": {"image"}, ".webp": {"image"}, ".heic": {"image"}, ".heif": {"image"},
     ".txt": {"text"}, ".md": {"text"}, ".markdown": {"text"}, ".csv": {"text"},

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any, Callable, Sequence
 
-PRELOAD = ["extractors.read", "extractors.readers.pdf", "extractors.readers.docx", "pypdfium2", "pdfplumber", "docx"]
+PRELOAD = ["extractors.read", "extractors.extract", "extractors.readers.pdf", "extractors.readers.docx", "pypdfium2", "pdfplumber", "docx"]
 
 
 @dataclass

@@ -11,6 +11,7 @@ import ctypes
 import io
 import os
 import re
+import unicodedata
 from collections import Counter
 
 from ..limits import ReadLimits, UnreadableDocument
@@ -112,7 +113,7 @@ def _charbox(raw_textpage, index: int) -> tuple[float, float, float, float]:
 def _lines(text: str, raw_textpage, number: int, page_height: float) -> list[Line]:
     out = []
     pos = 0
-    for raw_line in _NEWLINE.split(text):
+    for raw_line in text.split("\r\n"):
         start, pos = pos, pos + len(raw_line) + 2  # pdfium separates lines with \r\n
         stripped = raw_line.strip()
         if not stripped:
@@ -127,11 +128,18 @@ def _lines(text: str, raw_textpage, number: int, page_height: float) -> list[Lin
                 bbox = (min(l0, l1), page_height - max(t0, t1), max(r0, r1), page_height - min(b0, b1))
             except IndexError:  # a char pdfium cannot place: keep the text, drop the position
                 bbox = None
-        out.append(Line.of(stripped, page=number, bbox=bbox))
+        out.append(Line(text=_normalize(stripped), raw=stripped, page=number, bbox=bbox))
     return out
 
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+def _normalize(text: str) -> str:
+    """text.normalize, without its white-space regexes when NFKC leaves no white space (most lines)."""
+    nfkc = unicodedata.normalize("NFKC", text)
+    if " " in nfkc or "\t" in nfkc or "\r" in nfkc:
+        return normalize(text)
+    return nfkc.strip()
+
+
 _F = [ctypes.c_float() for _ in range(4)]
 _FREFS = [ctypes.byref(v) for v in _F]
 
