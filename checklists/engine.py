@@ -25,7 +25,7 @@ import yaml
 from extractors.facts import DocumentFacts
 
 from .factsfile import FactsError, parse_as_of, validate_facts
-from .rules import RULES, Context, Evidence, Step, Verdict, doc_label, where
+from .rules import DOC_TYPES, RULES, Context, Evidence, Step, Verdict, doc_label, where
 from .scheme import STATUSES, Ask, Item, Scheme, load_scheme, list_schemes  # noqa: F401 (re-exported)
 
 STATUS_ZH = {"met": "满足", "not_met": "不满足", "missing": "缺少材料", "review": "需人工审核",
@@ -164,7 +164,7 @@ def evaluate(scheme: Scheme | str, documents: list[DocumentFacts], facts: dict |
     target = facts.get("target_level")
     results = [_evaluate_item(ctx, item, target, overrides.get(item.id)) for item in scheme.items]
     outcome = _outcome(scheme, results, facts, as_of)
-    return Evaluation(scheme, as_of, results, outcome, list(documents), facts, _fact_sources(ctx))
+    return Evaluation(scheme, as_of, results, outcome, list(documents), facts, _fact_sources(ctx, results))
 
 
 def _check_overrides(scheme: Scheme, overrides: dict | None) -> dict:
@@ -390,10 +390,15 @@ def _score(scheme: Scheme, results: list[ItemResult], outcome: dict) -> None:
         outcome["status"] = "not_eligible"
 
 
-def _fact_sources(ctx: Context) -> dict:
+def _fact_sources(ctx: Context, results: list[ItemResult]) -> dict:
+    """Declared facts (source "facts"), the licence's identity, and every document value a rule compared."""
     out: dict[str, dict] = {}
     for k, v in ctx.facts.items():
         out[k] = {"value": v, "source": "facts"}
+    for r in results:
+        for st in r.steps:
+            if st.known and st.source and st.fact.split(".")[0] in DOC_TYPES and st.fact not in out:
+                out[st.fact] = {"value": st.value, "source": st.source}
     lic = ctx.licence
     if lic is not None:
         for name in ("org_name", "uscc", "province", "established", "address"):

@@ -92,6 +92,9 @@ def test_trace_names_values_compared():
     assert step["value"] == "2024-03-31" and step["source"] == "ems.pdf 第1页"
     assert "2024-03-31 < 评价日 2024-08-01" in step["note"]
     assert "ems_certificate.valid_until = '2024-03-31'" in ev.explain("nonferrous.art5.4")
+    used = ev.to_json()["facts"]
+    assert used["ems_certificate.valid_until"] == {"value": "2024-03-31", "source": "ems.pdf 第1页"}
+    assert used["association_member"] == {"value": True, "source": "facts"}
 
 
 def test_what_would_satisfy_an_item():
