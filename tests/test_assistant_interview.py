@@ -265,3 +265,16 @@ def test_scale_exemption_is_asked_in_the_applicants_branch():
     r = a.reply("修改 地理标志")
     a.reply("地理标志产品")
     assert a.facts()["exemptions"] == ["地理标志产品"]
+
+
+def test_changed_answer_reports_a_new_threshold_even_without_a_new_status():
+    a = start("jiangsu")
+    a.reply("你好")
+    a.reply("农业")
+    a.reply("合作社")
+    r = a.reply("修改 哪一类组织")                     # question words inside a 修改 command
+    assert r.question["key"] == "org_kind"
+    r = a.reply("企业")
+    line = next(c for c in r.changes if c["item"] == "jiangsu.art8.2.1.3")
+    assert line["before"] == line["after"] == "missing"
+    assert "5000 万元" in line["reason"] and "仍缺少材料" in r.text

@@ -21,7 +21,7 @@ from typing import Any
 from .answers import clean, message_problem, vocabulary
 from .interview import (apply_confirmation, changes_between, describe_changes, describe_document,
                         display_value, documents_of, facts_of, new_state, open_asks, parse_for, record,
-                        skip, status_map, unrecord)
+                        reason_map, related_items, skip, status_map, unrecord)
 from .retrieval import clause_key, index_for
 
 _QUESTION_WORDS = re.compile(r"[?？]|什么|多少|怎么|怎样|如何|哪|吗|是否|能否|可否|可不可以|能不能|几|为什么|啥|咋|意思|要求|需不需要")
@@ -158,9 +158,10 @@ class Assistant:
         for name in ("missing", "skip", "back", "help", "topics"):
             if low in [c.lower() for c in cmds[name]]:
                 return name
-        if any(text.startswith(p) and len(text) > len(p) for p in cmds["change_prefix"]) and \
-                not _QUESTION_WORDS.search(text):
-            return "change"
+        # "修改 哪一类组织" is a command; "改名后还能申请吗？" is a question.
+        if not re.search(r"[?？]", text) and any(text.startswith(p) for p in cmds["change_prefix"]):
+            if text.startswith(("修改", "更改", "更正")) or not _QUESTION_WORDS.search(text):
+                return "change"
         if text in cmds["change_prefix"]:
             return "change"
         return None
@@ -246,7 +247,9 @@ class Assistant:
                 return self._finish([f"抱歉，这个回答不能记录：{e}"], keep_pending=True)
             said = f"已记录：{_short(ask['question'])} → {display_value(ask, value)}（申请人声明）。"
         self.state["pending"] = None
-        return self._finish([said], before=before, outcome_before=outcome_before, evaluation=ev)
+        related = related_items(self.scheme, ask["key"]) if ask["kind"] != "confirm" else set()
+        return self._finish([said], before=before, outcome_before=outcome_before, evaluation=ev,
+                            related=related)
 
     def _reask(self, ask: dict) -> Reply:
         self.state["pending"] = ask
@@ -325,15 +328,16 @@ class Assistant:
 
     def _finish(self, lines: list[str], *, keep_pending: bool = False, before: dict | None = None,
                 outcome_before: str | None = None, quotes: list[dict] | None = None,
-                evaluation: dict | None = None) -> Reply:
+                evaluation: dict | None = None, related: set[str] = frozenset()) -> Reply:
         ev = evaluation or self.evaluate()
         changes: list[dict] = []
         if before is not None:
-            changes = changes_between(before, ev) if before else []
+            changes = changes_between(before, ev, self.state.get("last_reason"), related) if before else []
             said = describe_changes(changes, outcome_before, ev)
             if said:
                 lines.append(said)
         self.state["last_status"] = status_map(ev)
+        self.state["last_reason"] = reason_map(ev)
         self.state["last_outcome"] = ev["outcome"]["status"]
         pending = self.state.get("pending")
         if not (keep_pending and pending):

@@ -466,13 +466,36 @@ def status_map(evaluation: dict) -> dict[str, str]:
     return {it["id"]: it["status"] for it in evaluation["items"]}
 
 
-def changes_between(before: dict[str, str], evaluation: dict) -> list[dict]:
+def reason_map(evaluation: dict) -> dict[str, str]:
+    return {it["id"]: it.get("reason", "") for it in evaluation["items"]}
+
+
+def related_items(scheme, key: str) -> set[str]:
+    """Items an answer to `key` can affect: they ask it, or their rule or applicability reads it."""
+    top = key.split(".", 1)[0]
+    out = set()
+    for it in scheme.items:
+        keys = {a.key for a in it.asks} | set(it.applies_when or {}) | set(it.not_applicable_when or {})
+        keys |= {v for k, v in (it.params or {}).items() if k in ("by", "fact") and isinstance(v, str)}
+        if key in keys or top in keys or key == f"declarations.{it.id}":
+            out.add(it.id)
+    return out
+
+
+def changes_between(before: dict[str, str], evaluation: dict, reasons_before: dict | None = None,
+                    related: set[str] = frozenset()) -> list[dict]:
+    """Items whose status changed; also items related to the answer whose reason changed
+    (the same status for a different reason: another threshold now applies)."""
     out = []
     for it in evaluation["items"]:
         old = before.get(it["id"])
-        if old is not None and old != it["status"]:
+        if old is None:
+            continue
+        reason = it.get("reason", "")
+        if old != it["status"] or (it["id"] in related and reasons_before is not None
+                                   and reasons_before.get(it["id"]) not in (None, reason)):
             out.append({"item": it["id"], "clause": it.get("clause"), "title": it.get("title"),
-                        "before": old, "after": it["status"], "reason": it.get("reason", "")})
+                        "before": old, "after": it["status"], "reason": reason})
     return out
 
 
@@ -488,7 +511,8 @@ def describe_changes(changes: list[dict], outcome_before: str | None, evaluation
         lines.append(f"· {len(gone)} 项现在不适用（{'、'.join(clauses)}）{why}")
         changes = [c for c in changes if c["after"] != "not_applicable"]
     for c in changes[: v["max_change_lines"]]:
-        lines.append(f"· {c['item']}（{c['clause']}）现在{words.get(c['after'], c['after'])}：{c['reason']}")
+        now_word = "现在" if c["before"] != c["after"] else "仍"
+        lines.append(f"· {c['item']}（{c['clause']}）{now_word}{words.get(c['after'], c['after'])}：{c['reason']}")
     if len(changes) > v["max_change_lines"]:
         lines.append(f"· 另有 {len(changes) - v['max_change_lines']} 项状态变化，输入“还缺什么”可查看全部。")
     status = evaluation["outcome"]["status"]
