@@ -65,6 +65,10 @@ def _value(name: str, v) -> str:
     return str(v)
 
 
+def _num(v) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
 def render(r: DocumentFacts) -> str:
     """A table per file: type, then each field with its value, page, confidence and the line it came from."""
     head = f"{r.file}"
@@ -85,7 +89,7 @@ def render(r: DocumentFacts) -> str:
     if ind and isinstance(ind.value, list):
         lines.append("  indicators:")
         header = ("name", "requirement", "measured", "unit", "verdict", "margin")
-        rows = [(str(i.get("name", "")), str(i.get("requirement", "")), str(i.get("measured", "")),
+        rows = [(str(i.get("name", "")), str(i.get("requirement", "")), _num(i.get("measured", "")),
                  str(i.get("unit", "") or ""), str(i.get("verdict") or ""),
                  "" if i.get("margin") is None else f"{i['margin']:+.1%}") for i in ind.value]
         widths = [max(_width(_clip(x[k], 24)) for x in rows + [header]) for k in range(6)]

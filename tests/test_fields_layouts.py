@@ -106,3 +106,8 @@ def test_scope_continues_over_unlabelled_lines():
 def test_an_unknown_label_on_the_same_line_ends_the_value():
     doc = Document.from_text("样品名称：冷轧钢板 规格：2.0mm×1250mm")
     assert find(doc, "scope", "test_report") == "冷轧钢板"
+
+
+def test_a_bilingual_line_gives_the_number_without_the_english_caption():
+    doc = Document.from_text("证书编号：00124Q35612R2M Certificate No.: 00124Q35612R2M")
+    assert find(doc, "cert_number") == "00124Q35612R2M"

@@ -71,7 +71,13 @@ def check_number(s: str, **_) -> Checked | None:
     v = clean_text(s)
     m = re.match(r"^(?:第\s*)?([A-Za-z0-9][A-Za-z0-9\-/().:\s]*[A-Za-z0-9)])\s*号?(?:\s|$)", v)
     if m and re.search(r"\d", m.group(1)):
-        inner = re.sub(r"\s+", " ", m.group(1)).strip()
+        tokens = re.sub(r"\s+", " ", m.group(1)).strip().split(" ")
+        kept = tokens[:1]
+        for tok in tokens[1:]:  # `00124Q35612R2M Certificate` — an English caption is not the number
+            if not (re.search(r"\d", tok) or re.fullmatch(r"[A-Z]{1,3}", tok)):
+                break
+            kept.append(tok)
+        inner = " ".join(kept)
         if inner.endswith(")") and "(" not in inner:
             inner = inner[:-1].rstrip()
         # a trailing CJK word after a space is not part of the number
