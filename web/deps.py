@@ -29,6 +29,13 @@ DOC_TYPES = {"business_license": "营业执照", "qms_certificate": "质量管�
              "production_license": "生产许可证", "ccc_certificate": "强制性产品认证证书",
              "award_certificate": "质量奖/荣誉证书", "rd_center_certificate": "研发机构认定文件",
              "application_form": "申报书", "comment_sheet": "征求意见表", "other": "其他"}
+FACT_LABELS = {"sector": "所属行业", "product_kind": "产品类别", "org_kind": "组织类型", "association_member": "协会会员",
+               "target_level": "申报等级", "declarations": "申请人声明", "scale": "规模", "exemptions": "免于规模限制",
+               "sells_online": "网络销售", "code_coverage": "用码覆盖率", "mandatory_standard": "强制性国家标准",
+               "production_start": "批量生产开始日期"}
+VALUE_LABELS = {"agriculture": "农业", "manufacturing": "制造业", "services": "服务业", "consumer": "消费品",
+                "production_material": "生产资料", "enterprise": "企业", "cooperative": "农业专业合作社", "other": "其他"}
+templates.env.globals.update(FACT_LABELS=FACT_LABELS, VALUE_LABELS=VALUE_LABELS)
 templates.env.globals.update(STATUS_LABELS=STATUS_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, DOC_TYPES=DOC_TYPES)
 
 
