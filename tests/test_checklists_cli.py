@@ -187,3 +187,49 @@ def test_overrides_file_wins_and_is_named(tmp_path, bundle):
     path.write_text(json.dumps({"jinzhi.3.1.ip": {"status": "ok"}}), encoding="utf-8")
     code, _, err = run("check", "--scheme", "jinzhi", "--overrides", str(path))
     assert code == 2 and "status" in err
+
+
+JS_NAME, JS_USCC = "江苏精工特钢股份有限公司", "91320281142315286E"
+
+
+@pytest.fixture(scope="module")
+def jiangsu_bundle(tmp_path_factory):
+    d = tmp_path_factory.mktemp("jiangsu")
+    (d / "营业执照.pdf").write_bytes(pdf_bytes([[
+        "营业执照", f"统一社会信用代码 {JS_USCC}", f"名称 {JS_NAME}", "法定代表人 陈立新", "成立日期 2022年07月01日",
+        "住所 江苏省江阴市临港街道滨江西路188号", "登记机关 无锡市市场监督管理局"]]))
+    (d / "审计报告.pdf").write_bytes(pdf_bytes([[
+        "审计报告", f"被审计单位：{JS_NAME}",
+        Grid([["项目", "2023年度", "2024年度"], ["营业收入", "198,000,000.00", "215,000,000.00"],
+              ["净利润", "-1,200,000.00", "9,800,000.00"]])]]))
+    (d / "满意度.pdf").write_bytes(pdf_bytes([[
+        "用户满意度测评报告", f"受测评单位：{JS_NAME}", "测评机构：中国质量协会用户委员会授权测评机构",
+        "用户满意度测评综合得分为 74.5 分。"]]))
+    return d
+
+
+def test_jiangsu_end_to_end_years_and_thresholds(jiangsu_bundle):
+    (jiangsu_bundle / "facts.json").write_text(json.dumps(
+        {"sector": "manufacturing", "product_kind": "production_material"}), encoding="utf-8")
+    files = [str(jiangsu_bundle / f) for f in ("营业执照.pdf", "审计报告.pdf")]
+    code, out, _ = run("check", "--scheme", "jiangsu", "--as-of", "2025-06-30", "--facts",
+                       str(jiangsu_bundle / "facts.json"), *files, "--json")
+    assert code == 0
+    it = items(json.loads(out))
+    assert it["jiangsu.art8.1.1"]["status"] == "not_met"          # 3 years only on 2025-07-01
+    assert "2022-07-01" in it["jiangsu.art8.1.1"]["reason"]
+    assert it["jiangsu.art8.1.3"]["status"] == "not_met"          # 2023 loss
+    assert "2023 年净利润" in it["jiangsu.art8.1.3"]["reason"]
+    assert it["jiangsu.art8.2.2.1"]["status"] == "met"            # 2024: 2.15 亿 ≥ 2 亿
+    assert "2.15 亿元" in it["jiangsu.art8.2.2.1"]["reason"]
+    assert it["jiangsu.art8.2.2.1"]["evidence"][0]["file"] == "审计报告.pdf"
+
+
+def test_nonferrous_end_to_end_satisfaction_below_75(jiangsu_bundle):
+    code, out, _ = run("check", "--scheme", "nonferrous", "--as-of", "2024-08-01",
+                       str(jiangsu_bundle / "满意度.pdf"), str(jiangsu_bundle / "营业执照.pdf"), "--json")
+    assert code == 0
+    it = items(json.loads(out))
+    assert it["nonferrous.art6.7"]["status"] == "not_met"
+    assert "74.5分" in it["nonferrous.art6.7"]["reason"]
+    assert it["nonferrous.art4"]["status"] == "missing"   # membership not stated: unknown, not "no"
