@@ -248,3 +248,12 @@ def test_pdf_table_engines_agree(report_pdf):
     [table] = fast.pages[0].tables
     assert table.grid()[1][0] == "铜及铜合金中铅含量的测定(火焰原子吸收光谱法)"
     assert table.rows[2][0].rowspan == 2
+
+
+def test_wrapped_cell_lines_are_joined_as_written():
+    from extractors.readers.pdf import unwrap
+
+    assert unwrap("抗拉强度 MP\na") == "抗拉强度 MPa"  # CJK wrapping splits anywhere, units included
+    assert unwrap("铜及铜合金中铅含量的测定（\n火焰原子吸收光谱法）") == "铜及铜合金中铅含量的测定（火焰原子吸收光谱法）"
+    assert unwrap("GB/T 228.1-\n2021") == "GB/T 228.1-2021"
+    assert unwrap("Tensile\nstrength") == "Tensile strength"

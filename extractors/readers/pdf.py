@@ -16,7 +16,7 @@ from collections import Counter
 
 from ..limits import ReadLimits, UnreadableDocument
 from ..model import Cell, Document, Line, Page, Table
-from ..text import normalize
+from ..text import has_cjk, normalize
 
 try:
     import pypdfium2.raw as pdfium_c
@@ -335,12 +335,14 @@ _WRAP = re.compile(r"\s*\n\s*")
 
 
 def unwrap(text: str) -> str:
-    """Join the lines a cell was wrapped into: a space only between two Latin letters or digits."""
-    return _WRAP.sub(lambda m: " " if _latin(text, m.start() - 1) and _latin(text, m.end()) else "", text)
-
-
-def _latin(text: str, i: int) -> bool:
-    return 0 <= i < len(text) and text[i].isascii() and text[i].isalnum()
+    """Join the lines a cell was wrapped into. Chinese text wraps anywhere (even inside "MPa"),
+    so lines join directly; a space only between Latin letters/digits in a line with no CJK."""
+    lines = _WRAP.split(text)
+    out = lines[0]
+    for prev, line in zip(lines, lines[1:]):
+        latin = out[-1:].isascii() and out[-1:].isalnum() and line[:1].isascii() and line[:1].isalnum()
+        out += (" " if latin and not has_cjk(prev) else "") + line
+    return out
 
 
 def _table_from_cells(cells: list[tuple[tuple, str]], page_number: int) -> Table:
