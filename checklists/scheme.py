@@ -155,6 +155,15 @@ class Scheme:
         return {"id": self.id, "name": self.name, "source": self.source, "levels": self.level_names}
 
 
+def _known_ask_key(key: str, kind: str, scheme_id: str) -> bool:
+    from .factsfile import FACT_KEYS
+    from .rules import DOC_TYPES
+
+    if kind == "upload":
+        return key in DOC_TYPES
+    return key in FACT_KEYS or key in DOC_TYPES or key.startswith(f"declarations.{scheme_id}.")
+
+
 def _line(d: Any, key: str) -> int:
     return d.line_of(key) if isinstance(d, _LineDict) else getattr(d, "line", 0)
 
@@ -250,7 +259,11 @@ def parse_scheme(text: str, path: Path) -> Scheme:
             doc_type = a.get("doc_type")
             if kind == "upload" and doc_type not in DOC_TYPES:
                 raise _err(path, a.line, f"item {iid}: upload ask needs a known doc_type, got {doc_type!r}")
-            asks.append(Ask(key=_str(a, "key", path), kind=kind, question=_str(a, "question", path),
+            key = _str(a, "key", path)
+            if not _known_ask_key(key, kind, sid):
+                raise _err(path, a.line, f"item {iid}: ask key {key!r} is neither a facts-file key, "
+                                         f"declarations.<item id> nor a document type")
+            asks.append(Ask(key=key, kind=kind, question=_str(a, "question", path),
                             unit=a.get("unit"), choices=tuple(a.get("choices") or ()), doc_type=doc_type))
         items.append(Item(
             id=iid, clause=_str(raw, "clause", path), title=_str(raw, "title", path),
@@ -261,6 +274,10 @@ def parse_scheme(text: str, path: Path) -> Scheme:
             points=raw.get("points"), note=_str(raw, "note", path, False), line=line))
 
     ids = set(seen)
+    for it in items:
+        for a in it.asks:
+            if a.key.startswith("declarations.") and a.key[len("declarations."):] not in ids:
+                raise _err(path, it.line, f"item {it.id}: ask {a.key!r} names an item the file does not define")
     for lv, raw_lv in zip(levels, data.get("levels") or []):
         for r in lv.requires:
             if r not in ids:

@@ -48,6 +48,8 @@ def test_a_good_file_loads():
     (("min: 85}", "minimum: 85}"), 21, "unknown parameter(s) minimum"),
     (("  title: 会员\n", "  title: 会员\n  title: 会员2\n"), 11, "key 'title' appears twice"),
     (("quote: 面向会员。", "quote: [面向会员"), 10, "not valid YAML"),
+    (("  params: {fact: association_member}\n", "  params: {fact: association_member}\n  asks:\n"
+      "  - {key: member_since, kind: date, question: 何时入会？}\n"), 16, "ask key 'member_since'"),
 ])
 def test_a_mistake_is_rejected_with_file_and_line(change, line, message):
     text = GOOD.replace(*change)
