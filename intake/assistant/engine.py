@@ -22,7 +22,7 @@ from .answers import clean, message_problem, vocabulary
 from .interview import (apply_confirmation, changes_between, describe_changes, describe_document,
                         display_value, documents_of, facts_of, new_state, open_asks, parse_for, record,
                         reason_map, related_items, skip, status_map, unrecord)
-from .retrieval import clause_key, index_for
+from .retrieval import clause_key, index_for, tokenize
 
 _QUESTION_WORDS = re.compile(r"[?？]|什么|多少|怎么|怎样|如何|哪|吗|是否|能否|可否|可不可以|能不能|几|为什么|啥|咋|意思|要求|需不需要")
 
@@ -283,7 +283,7 @@ class Assistant:
             quotes.append(h.quote())
             title = f"（{h.title}）" if h.title and h.title not in h.text else ""
             lines.append(f"根据{_cite(h.clause)}{title}：“{h.text}”")
-        case_lines = self._for_this_case(ev, [h.clause for h in shown])
+        case_lines = self._for_this_case(ev, [h.clause for h in shown], text)
         if case_lines:
             lines.append("就您的申请：\n" + "\n".join(case_lines))
         return self._finish(lines, keep_pending=True, quotes=quotes, evaluation=ev)
@@ -300,11 +300,14 @@ class Assistant:
 
         return sorted(hits, key=lambda h: -h.score * weight(h))
 
-    def _for_this_case(self, ev: dict, clauses: list[str]) -> list[str]:
+    def _for_this_case(self, ev: dict, clauses: list[str], question: str = "") -> list[str]:
         words = vocabulary()["status_words"]
         keys = {clause_key(c) for c in clauses}
+        asked = set(tokenize(question))
         out = []
-        for it in ev["items"]:
+        # Items named by the question come first ("用码覆盖率是什么" → trace.general.5).
+        items = sorted(ev["items"], key=lambda it: -len(asked & set(tokenize(it.get("title") or ""))))
+        for it in items:
             ck = clause_key(it.get("clause") or "")
             if ck in keys or any(ck.startswith(k) and len(k) >= 2 for k in keys):
                 if it["status"] == "not_applicable":
