@@ -118,12 +118,13 @@ def _columns(row: list[str], spec: dict[str, tuple[str, ...]]) -> dict[str, int]
     return None
 
 
-def _unit_from(*texts: str) -> str:
-    for t in texts:
-        m = re.search(r"[(（]\s*([^()（）]{1,12})\s*[)）]\s*$", t or "")
-        if m:
-            return m.group(1)
-    return ""
+_UNIT_IN_NAME = re.compile(r"\s*(?:[(（]\s*([^()（）]{1,12})\s*[)）]|/\s*([A-Za-zμ%°℃‰·/]{1,8}))\s*$")
+
+
+def _unit_from(name: str) -> str:
+    """`硬度(HB)` → HB, `抗拉强度 Rm/MPa` → MPa."""
+    m = _UNIT_IN_NAME.search(name or "")
+    return (m.group(1) or m.group(2)) if m else ""
 
 
 _VERDICT = {"合格": "合格", "符合": "合格", "通过": "合格", "pass": "合格", "√": "合格",
@@ -165,7 +166,7 @@ def _table_rows(t: Table, cols: dict[str, int], start: int) -> list[dict]:
         else:
             m_value = meas_text
         out.append({
-            "name": re.sub(r"\s*[(（][^)）]*[)）]\s*$", "", name) or name,
+            "name": _UNIT_IN_NAME.sub("", name) or name,
             "requirement": req_text,
             "measured": m_value,
             "unit": unit,

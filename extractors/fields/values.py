@@ -69,7 +69,7 @@ def check_text(s: str, **_) -> Checked | None:
 
 def check_number(s: str, **_) -> Checked | None:
     v = clean_text(s)
-    m = re.match(r"^(?:第\s*)?([A-Za-z0-9][A-Za-z0-9\-/().:\s]*[A-Za-z0-9)])\s*号?(?:\s|$)", v)
+    m = re.match(r"^(?:第\s*)?((?:\([\u4e00-\u9fff]{1,2}\))?[A-Za-z0-9][A-Za-z0-9\-/().:\s]*[A-Za-z0-9)])\s*号?(?:\s|$)", v)
     if m and re.search(r"\d", m.group(1)):
         tokens = re.sub(r"\s+", " ", m.group(1)).strip().split(" ")
         kept = tokens[:1]
