@@ -120,27 +120,19 @@ class _Extraction:
         wanted = recognisers_for(self.doctype)
         for name in LABEL_FIELDS:
             if name in wanted:
-                self._label_field(name)
+                self._guarded(name, self._label_field, name)
         if "uscc" in wanted:
-            h, warnings = _uscc.find(self.finder, self.doc)
-            self.facts.warnings.extend(warnings)
-            if h:
-                self.hits["uscc"] = h
-        self._dates()
-        self._org_and_issuer()
+            self._guarded("uscc", self._uscc)
+        self._guarded("issued", self._dates)
+        self._guarded("org_name", self._org_and_issuer)
         if "province" in wanted:
-            self._province()
+            self._guarded("province", self._province)
         if "satisfaction_score" in wanted:
-            self._satisfaction()
+            self._guarded("satisfaction_score", self._satisfaction)
         if "revenue" in wanted or "net_profit" in wanted:
-            for name, d in _money.find(self.doc).items():
-                if name in wanted:
-                    self.facts.fields[name] = Field(d["value"], d["page"], d["text"], round(d["confidence"], 3))
+            self._guarded("revenue", self._money, wanted)
         if "indicators" in wanted:
-            rows, page, header = _indicators.find(self.doc)
-            if rows:
-                self.facts.fields["indicators"] = Field(rows, page, header, 0.9,
-                                                        ocr=page in self.dix.ocr_pages)
+            self._guarded("indicators", self._indicators)
         for name, h in self.hits.items():
             if h.value is not None:
                 self.facts.fields[name] = _to_field(h)
@@ -148,6 +140,30 @@ class _Extraction:
         order = {n: i for i, n in enumerate(recognisers_for(self.doctype) + ["validity"])}
         self.facts.fields = dict(sorted(self.facts.fields.items(), key=lambda kv: order.get(kv[0], 99)))
         return self.facts
+
+    def _guarded(self, name: str, fn, *args) -> None:
+        """One recogniser failing on a document nobody foresaw costs that field, not the file."""
+        try:
+            fn(*args)
+        except Exception as e:  # noqa: BLE001 — reported, never silent
+            self.facts.warnings.append(f"{self.doc.file}: could not read {name} ({type(e).__name__}: {e})")
+
+    def _uscc(self) -> None:
+        h, warnings = _uscc.find(self.finder, self.doc)
+        self.facts.warnings.extend(warnings)
+        if h:
+            self.hits["uscc"] = h
+
+    def _money(self, wanted: list[str]) -> None:
+        for name, d in _money.find(self.doc).items():
+            if name in wanted:
+                self.facts.fields[name] = Field(d["value"], d["page"], d["text"], round(d["confidence"], 3),
+                                                ocr=d["page"] in self.dix.ocr_pages)
+
+    def _indicators(self) -> None:
+        rows, page, header = _indicators.find(self.doc)
+        if rows:
+            self.facts.fields["indicators"] = Field(rows, page, header, 0.9, ocr=page in self.dix.ocr_pages)
 
     def _label_field(self, name: str) -> None:
         hits = self.finder.find(name, self.doctype)
