@@ -60,3 +60,20 @@ def test_test_report_carries_indicators():
 def test_measured_numbers():
     assert parse_measured("352, 360") == [352, 360]
     assert parse_measured("1,250") == [1250]
+
+
+def test_measured_over_several_sample_columns_under_a_merged_header():
+    t = Table(page=1, rows=[
+        [Cell.of("检验项目", 0, 0, rowspan=2), Cell.of("标准要求", 0, 1, rowspan=2),
+         Cell.of("检验结果", 0, 2, colspan=3), Cell.of("单项判定", 0, 5, rowspan=2)],
+        [Cell.of("1#", 1, 2), Cell.of("2#", 1, 3), Cell.of("3#", 1, 4)],
+        [Cell.of("抗拉强度(MPa)", 2, 0), Cell.of("≥350", 2, 1), Cell.of("392", 2, 2), Cell.of("371", 2, 3),
+         Cell.of("385", 2, 4), Cell.of("合格", 2, 5)],
+    ])
+    doc = Document.from_text("检验报告")
+    doc.pages[0].tables.append(t)
+    rows, _, _ = find(doc)
+    assert len(rows) == 1
+    assert rows[0]["measured"] == "392; 371; 385"
+    assert rows[0]["margin"] == round(21 / 350, 4)  # the worst sample
+    assert rows[0]["unit"] == "MPa"

@@ -111,3 +111,12 @@ def test_an_unknown_label_on_the_same_line_ends_the_value():
 def test_a_bilingual_line_gives_the_number_without_the_english_caption():
     doc = Document.from_text("证书编号：00124Q35612R2M Certificate No.: 00124Q35612R2M")
     assert find(doc, "cert_number") == "00124Q35612R2M"
+
+
+def test_number_variants_with_no_prefix_and_page_counter():
+    assert find(Document.from_text("证书编号：No. 0012345"), "cert_number") == "0012345"
+    assert find(Document.from_text("报告编号：TJZJ-2024-W0153 共3页 第1页"), "cert_number") == "TJZJ-2024-W0153"
+
+
+def test_address_without_its_postcode():
+    assert find(Document.from_text("地址：300457 天津市滨海新区第三大街12号"), "address") == "天津市滨海新区第三大街12号"

@@ -100,11 +100,14 @@ def _header_match(cell: str, words: tuple[str, ...]) -> bool:
     return c.startswith(words) if c else False
 
 
-def _columns(row: list[str], spec: dict[str, tuple[str, ...]]) -> dict[str, int] | None:
-    cols: dict[str, int] = {}
+def _columns(row: list[str], spec: dict[str, tuple[str, ...]]) -> dict | None:
+    """Column of each header word; `measured_all` every measured column (检验结果 merged over 样品1/样品2/样品3)."""
+    cols: dict = {"measured_all": []}
     for j, cell in enumerate(row):
         if not cell:
             continue
+        if _header_match(cell, spec["measured"]):
+            cols["measured_all"].append(j)
         for key in ("measured", "verdict", "requirement", "unit", "name"):
             if key in cols:
                 continue
@@ -141,7 +144,15 @@ def _verdict(text: str) -> str | None:
     return t
 
 
-def _table_rows(t: Table, cols: dict[str, int], start: int) -> list[dict]:
+def _measured_text(row: list[str], cols: dict) -> str:
+    cells: list[str] = []
+    for j in cols.get("measured_all") or [cols["measured"]]:
+        if j < len(row) and row[j] and (not cells or cells[-1] != row[j]):
+            cells.append(row[j])
+    return "; ".join(cells)
+
+
+def _table_rows(t: Table, cols: dict, start: int) -> list[dict]:
     g = t.grid(fill_merged=True)
     out = []
     header_unit = ""
@@ -154,7 +165,7 @@ def _table_rows(t: Table, cols: dict[str, int], start: int) -> list[dict]:
             continue
         if "以下空白" in name or "以下空白" in "".join(row):
             break
-        req_text, meas_text = col("requirement"), col("measured")
+        req_text, meas_text = col("requirement"), _measured_text(row, cols)
         if not meas_text:
             continue
         req = parse_requirement(req_text) if req_text else None

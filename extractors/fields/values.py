@@ -56,7 +56,7 @@ def check_person(s: str, **_) -> Checked | None:
 
 
 def check_address(s: str, **_) -> Checked | None:
-    v = clean_text(s)
+    v = re.sub(r"^(?:邮编\s*[:：]?\s*)?\d{6}\s+(?=[\u4e00-\u9fff])", "", clean_text(s))  # a postcode before it
     if len(v) < 4 or not _CJK.search(v):
         return None
     return Checked(v, 1.0 if re.search(r"[省市区县路街道号镇村园弄巷里]", v) else 0.6)
@@ -68,7 +68,7 @@ def check_text(s: str, **_) -> Checked | None:
 
 
 def check_number(s: str, **_) -> Checked | None:
-    v = clean_text(s)
+    v = re.sub(r"^(?:No|NO|no)\s*[.:]?\s*(?=[A-Za-z0-9(])", "", clean_text(s))
     m = re.match(r"^(?:第\s*)?((?:\([\u4e00-\u9fff]{1,2}\))?[A-Za-z0-9][A-Za-z0-9\-/().:\s]*[A-Za-z0-9)])\s*号?(?:\s|$)", v)
     if m and re.search(r"\d", m.group(1)):
         tokens = re.sub(r"\s+", " ", m.group(1)).strip().split(" ")
