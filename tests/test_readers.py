@@ -257,3 +257,92 @@ def test_wrapped_cell_lines_are_joined_as_written():
     assert unwrap("铜及铜合金中铅含量的测定（\n火焰原子吸收光谱法）") == "铜及铜合金中铅含量的测定（火焰原子吸收光谱法）"
     assert unwrap("GB/T 228.1-\n2021") == "GB/T 228.1-2021"
     assert unwrap("Tensile\nstrength") == "Tensile strength"
+
+
+def _scan_pdf(stamp: str | None = None) -> bytes:
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    from docgen import _font
+
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=A4)
+    c.drawImage(ImageReader(io.BytesIO(image_bytes("PNG", (400, 560)))), 20, 20, A4[0] - 40, A4[1] - 40)
+    if stamp:
+        c.setFont(_font(), 9)
+        c.drawString(40, 30, stamp)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_full_page_scan_with_a_stamped_line_still_needs_ocr():
+    with without_ocr():
+        doc = read_document(_scan_pdf("第 1 页"), "scan.pdf")
+    page = doc.pages[0]
+    assert page.needs_ocr
+    assert [l.text for l in page.lines] == ["第 1 页"]  # the real text is kept beside what OCR will add
+
+
+def test_pdf_with_only_an_owner_password_is_read():
+    from reportlab.lib import pdfencrypt
+
+    import io
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.lib.styles import ParagraphStyle
+    from docgen import _font
+
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, encrypt=pdfencrypt.StandardEncryption("", ownerPassword="owner", canPrint=1)).build(
+        [Paragraph("营业执照 名称：天津某某科技有限公司", ParagraphStyle("s", fontName=_font(), wordWrap="CJK"))])
+    doc = read_document(buf.getvalue(), "restricted.pdf")
+    assert doc.pages[0].lines[0].text.startswith("营业执照")
+
+
+def _docx_with_body_xml(xml: str) -> bytes:
+    """A DOCX whose body gets `xml` appended (for structures python-docx cannot write)."""
+    import io
+
+    import docx
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    d.add_paragraph("开头")
+    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+          'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+          'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"')
+    body = d.element.body
+    for el in parse_xml(f"<w:root {ns}>{xml}</w:root>"):
+        body.insert(len(body) - 1, el)  # before the final sectPr
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def test_docx_text_box_is_read_once():
+    box = ('<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent>'
+           '<w:p><w:r><w:t>证书编号：ABC-123</w:t></w:r></w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice>'
+           '<mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>证书编号：ABC-123</w:t></w:r></w:p>'
+           '</w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>')
+    doc = read_document(_docx_with_body_xml(box), "cert.docx")
+    assert [l.text for l in doc.pages[0].lines] == ["开头", "证书编号:ABC-123"]
+
+
+def test_docx_grid_before_and_content_controls():
+    table = ('<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>'
+             '<w:tr><w:tc><w:p><w:r><w:t>项目</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>内容</w:t></w:r></w:p></w:tc>'
+             '<w:tc><w:p><w:r><w:t>备注</w:t></w:r></w:p></w:tc></w:tr>'
+             '<w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr>'
+             '<w:sdt><w:sdtContent><w:tc><w:p><w:r><w:t>填写值</w:t></w:r></w:p></w:tc></w:sdtContent></w:sdt>'
+             '<w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>跨行备注</w:t></w:r></w:p></w:tc></w:tr>'
+             '<w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>合计</w:t></w:r></w:p></w:tc>'
+             '<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p><w:r><w:t>续</w:t></w:r></w:p></w:tc></w:tr></w:tbl>')
+    doc = read_document(_docx_with_body_xml(table), "form.docx")
+    [t] = doc.pages[0].tables
+    assert [(c.text, c.row, c.col, c.rowspan, c.colspan) for r in t.rows for c in r] == [
+        ("项目", 0, 0, 1, 1), ("内容", 0, 1, 1, 1), ("备注", 0, 2, 1, 1),
+        ("填写值", 1, 1, 1, 1), ("跨行备注\n续", 1, 2, 2, 1),  # text typed into a continuation cell is kept
+        ("合计", 2, 0, 1, 2)]

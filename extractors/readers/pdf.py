@@ -79,7 +79,7 @@ def _pdfium_message(e: Exception, data: bytes) -> str:
 def _read_page(page, number: int, table_engine: str) -> tuple[Page, bool]:
     """(page, still needs pdfplumber): text and, where the page has rules, its tables."""
     width, height = page.get_size()
-    n_images, has_rules = _graphics(page.raw)
+    image_area, has_rules = _graphics(page.raw)
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_range()
@@ -91,13 +91,15 @@ def _read_page(page, number: int, table_engine: str) -> tuple[Page, bool]:
     finally:
         textpage.close()
     p = Page(number=number, lines=lines, width=width, height=height)
-    if _garbage(text) or (not lines and n_images):
+    if _garbage(text) or (not lines and image_area):
         p.needs_ocr = True
         p.lines = []  # a broken text layer is worse than none: let OCR replace it
         return p, False
+    if image_area > 0.5 * width * height and sum(len(l.text) for l in lines) < 30:
+        p.needs_ocr = True  # a scan with a stamped page number or file name: keep those lines, OCR the rest
     if tables:
         _attach(p, tables)
-    return p, has_rules and not tables
+    return p, has_rules and tables is None  # None: pdfium's paths did not explain the rules
 
 
 _L, _B, _R, _T = (ctypes.c_double() for _ in range(4))
@@ -144,14 +146,14 @@ _F = [ctypes.c_float() for _ in range(4)]
 _FREFS = [ctypes.byref(v) for v in _F]
 
 
-def _graphics(raw_page) -> tuple[int, bool]:
-    """(image objects, looks like a ruled table), from the raw page objects: no text parsed,
-    no wrapper object per text run."""
-    counts = [0, 0, 0, 0]  # images, horizontal rules, vertical rules, boxes
+def _graphics(raw_page) -> tuple[float, bool]:
+    """(area of the largest image, looks like a ruled table), from the raw page objects:
+    no text parsed, no wrapper object per text run."""
+    counts = [0.0, 0, 0, 0]  # largest image area, horizontal rules, vertical rules, boxes
     _scan(raw_page, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, counts, depth=0)
-    images, h_lines, v_lines, boxes = counts
+    image_area, h_lines, v_lines, boxes = counts
     has_rules = (h_lines >= 2 and v_lines >= 2) or boxes >= 2 or (boxes >= 1 and h_lines + v_lines >= 2)
-    return images, has_rules
+    return image_area, has_rules
 
 
 def _scan(parent, count, get, counts: list[int], depth: int) -> None:
@@ -169,7 +171,10 @@ def _scan(parent, count, get, counts: list[int], depth: int) -> None:
             elif w >= 15 and h >= 8:
                 counts[3] += 1
         elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            counts[0] += 1
+            area = 1.0
+            if pdfium_c.FPDFPageObj_GetBounds(obj, *_FREFS):
+                area = max(1.0, (_F[2].value - _F[0].value) * (_F[3].value - _F[1].value))
+            counts[0] = max(counts[0], area)
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 3:
             _scan(obj, pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, counts, depth + 1)
 
@@ -196,16 +201,18 @@ _PRIVATE = re.compile(r"[\ue000-\uf8ff]")
 
 # ---- ruled tables from pdfium's vector paths (no per-character parse) ------------------
 
-def native_tables(raw_page, textpage, number: int, height: float) -> list[Table]:
+def native_tables(raw_page, textpage, number: int, height: float) -> list[Table] | None:
     """Tables from the page's ruling lines, found with pdfplumber's own edge → intersection →
-    cell algorithm, cell text from pdfium's text layer. [] when the rules make no table."""
+    cell algorithm, cell text from pdfium's text layer. [] when the rules make no table; None
+    when the page's top-level paths give no straight edges (rules drawn inside form XObjects
+    or as curves): then pdfplumber's full parse decides."""
     from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
     from pdfplumber.utils import filter_edges
 
     edges = []
     _collect_edges(raw_page, height, edges)
     if len(edges) < 4:
-        return []
+        return None
     edges = filter_edges(merge_edges(edges, 3, 3, 3, 3), min_length=3)
     cells = intersections_to_cells(edges_to_intersections(edges, 3, 3))
     tables = []
