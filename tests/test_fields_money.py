@@ -52,3 +52,18 @@ def test_financial_statement_facts():
                                     "我们审计了后附的财务报表，包括资产负债表、利润表", "2023年度营业收入1.35亿元"]))
     assert facts.type == "financial_statement"
     assert facts.value("revenue") == {"2023": 135_000_000}
+
+
+def test_income_statement_as_plain_lines_without_ruling():
+    r = money.find(Document.from_text(
+        "利润表\n编制单位：天津某某科技有限公司 2023年度 单位：元\n项目 本期金额 上期金额\n"
+        "一、营业收入 135,620,418.25 118,034,527.60\n减：营业成本 98,412,337.10 86,226,105.32\n"
+        "四、净利润（净亏损以“-”号填列） 12,101,348.12 (1,032,649.48)"))
+    assert r["revenue"]["value"] == {"2022": 118034527.6, "2023": 135620418.25}
+    assert r["net_profit"]["value"] == {"2022": -1032649.48, "2023": 12101348.12}
+
+
+def test_statement_lines_under_year_columns_in_wan_yuan():
+    r = money.find(Document.from_text("主要财务数据（单位：万元）\n项目 2023年 2022年\n营业收入 13,562.04 11,803.45\n净利润 1,210.13 1,013.26"))
+    assert r["revenue"]["value"] == {"2022": 118034500, "2023": 135620400}
+    assert r["net_profit"]["value"] == {"2022": 10132600, "2023": 12101300}

@@ -186,11 +186,66 @@ def _from_prose(doc: Document, out: dict[str, list[Amount]]) -> None:
                                          0.85 * w * min(l.confidence for l in lines)))
 
 
+_AMOUNT_TOKEN = re.compile(r"[(（]?-?\d{1,3}(?:,\d{3})+(?:\.\d+)?[)）]?|[(（]?-?\d+\.\d{2}[)）]?|[(（]?-?\d{4,}[)）]?")
+_LABEL_THEN_NUMBERS = re.compile(r"^(?P<label>\D.{1,60}?)\s+(?P<nums>(?:[(（]?-?[\d,]+(?:\.\d+)?[)）]?\s*){1,4})$")
+
+
+def _period_columns(text: str, report_year: int | None) -> list[str]:
+    """The years of a statement's column header line, in order: `项目 本期金额 上期金额` or `2023年度 2022年度`."""
+    s = text.replace(" ", "")
+    spec = _spec()
+    found: list[tuple[int, str]] = []
+    for m in re.finditer(r"((?:19|20)\d{2})\s*(?:年度|年)?(?:金额|数)?", s):
+        found.append((m.start(), m.group(1)))
+    if not found and report_year:
+        for words, year in ((spec["current_period"], report_year), (spec["previous_period"], report_year - 1)):
+            for w in sorted(words, key=len, reverse=True):
+                i = s.find(w)
+                if i >= 0:
+                    found.append((i, str(year)))
+                    break
+    return [y for _, y in sorted(found)]
+
+
+def _from_text_statement(doc: Document, out: dict[str, list[Amount]]) -> None:
+    """An income statement without ruled lines: a header line naming the periods, then
+    `一、营业收入 135,620,418.25 118,034,527.60` lines."""
+    report_year = None
+    for p in doc.pages:
+        columns: list[str] = []
+        unit = None
+        for l in p.lines:
+            m = _UNIT_NOTE.search(l.text)
+            if m:
+                unit = m.group(1)
+            if re.search(r"项目|本期|上期|本年|上年|期末|期初", l.text):
+                report_year = report_year or _report_year(doc)
+                cols = _period_columns(l.text, report_year)
+                if cols:
+                    columns = cols
+                    continue
+            if not columns:
+                continue
+            m = _LABEL_THEN_NUMBERS.match(l.text)
+            if not m:
+                continue
+            which = _which(m.group("label"))
+            if not which:
+                continue
+            field, w = which
+            nums = _AMOUNT_TOKEN.findall(m.group("nums"))
+            for year, num in zip(columns, nums):
+                v = parse_amount(num, unit)
+                if v is not None:
+                    out[field].append(Amount(year, v, p.number, l.text, 0.9 * w * l.confidence))
+
+
 def find(doc: Document) -> dict[str, dict]:
     """{"revenue": {"value": {"2023": 135000000}, "page", "text", "confidence"}, "net_profit": …}"""
     out: dict[str, list[Amount]] = {"revenue": [], "net_profit": []}
     for t in doc.tables():
         _from_table(doc, t, out)
+    _from_text_statement(doc, out)
     _from_prose(doc, out)
     result = {}
     for field, amounts in out.items():

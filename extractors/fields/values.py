@@ -40,6 +40,9 @@ def check_org(s: str, **_) -> Checked | None:
     v = clean_text(s)
     v = _TRAILING_SEAL.sub("", v).strip(_EDGE_PUNCT)
     v = re.sub(r"^[(（]\s*(?:盖章|公章)\s*[)）]", "", v).strip(_EDGE_PUNCT)
+    head = v.split(" ")[0]
+    if head != v and ORG_SUFFIX.search(head) and len(head) >= 4:
+        v = head  # `某某有限公司 2023年度`: the name ends at its suffix
     if not (2 <= len(v) <= 80) or not _CJK.search(v) or ":" in v or v[0].isdigit():
         return None
     if re.fullmatch(r"[\u4e00-\u9fff]{1,4}", v) and not ORG_SUFFIX.search(v):
