@@ -47,7 +47,7 @@ def _empty(scheme, docs, facts, as_of, why) -> dict:
 
 def case_report(db, case: Case, as_of: date | None = None) -> dict:
     as_of = as_of or date.today()
-    key = (str(db.conn), case.id, case.version, as_of.isoformat())
+    key = (_db_file(db), case.id, case.version, as_of.isoformat())
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -71,6 +71,11 @@ def case_report(db, case: Case, as_of: date | None = None) -> dict:
         while len(_cache) > 500:
             _cache.popitem(last=False)
     return report
+
+
+def _db_file(db) -> str:
+    """The database file: cache keys must not mix two data directories (tests run several)."""
+    return db.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(db.conn)}"
 
 
 def _doc_json(d: dict) -> dict:

@@ -17,6 +17,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from intake.config import Limits, data_dir
 from intake.reading import DocumentReader
 
+from .app_limits import BodyLimit
+
 HERE = Path(__file__).parent
 
 
@@ -49,6 +51,7 @@ def create_app(data: str | os.PathLike | None = None, limits: Limits | None = No
     app.state.reader = reader
     app.add_middleware(SessionMiddleware, secret_key=session_secret(data), session_cookie="intake_session",
                        same_site="lax", https_only=False, max_age=14 * 24 * 3600)
+    app.add_middleware(BodyLimit, max_file_bytes=limits.max_bytes)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     from .routes import api, applicant, auth, committee, secretariat

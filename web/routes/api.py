@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from intake import case_chat
 from intake.accounts import User, authenticate
-from intake.cases import (CaseError, add_override, can_edit, audit_log, cases_for, documents, move_state, open_case,
+from intake.cases import (CaseError, add_override, can_edit, get_document, audit_log, cases_for, documents, move_state, open_case,
                           set_facts, set_scores, submit)
 from intake.procedures import declarations, procedure, scheme_ids
 from intake.report import case_report
@@ -165,6 +165,15 @@ def report(case=Depends(viewable_case), db=Depends(get_db), as_of: date | None =
 def list_documents(case=Depends(viewable_case), db=Depends(get_db)):
     return [{k: d[k] for k in ("id", "file_name", "sha256", "size", "kind", "state", "error", "pages", "created",
                                "read_at")} for d in documents(db, case.id)]
+
+
+@router.get("/cases/{case_id}/documents/{doc_id}")
+def document(doc_id: int, case=Depends(viewable_case), db=Depends(get_db)):
+    """One document: its state and the `intake extract` object read from it (fields with page and line)."""
+    try:
+        return get_document(db, case.id, doc_id)
+    except LookupError:
+        raise HTTPException(404, "没有这个文件")
 
 
 @router.post("/cases/{case_id}/documents", dependencies=[Depends(check_csrf)])

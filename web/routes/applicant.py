@@ -19,6 +19,7 @@ from intake.report import case_report, grouped
 from intake.uploads import accept_upload
 from intake.worksheet import rows as worksheet_rows, total as worksheet_total, worksheet
 
+from ..app_limits import MAX_FILES_PER_REQUEST
 from ..deps import (case_tokens, check_csrf, current_user, editable_case, get_db, get_store, render,
                     viewable_case, who)
 from ..previews import render_page_png
@@ -99,8 +100,12 @@ def details(case_id: int, applicant: str = Form(""), product: str = Form(""), ca
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
+
+
 async def store_uploads(request: Request, case, files: list[UploadFile], db, store) -> list[dict]:
     limits = request.app.state.limits
+    if len(files) > MAX_FILES_PER_REQUEST:
+        raise HTTPException(413, f"每次最多上传 {MAX_FILES_PER_REQUEST} 个文件")
     out = []
     for f in files:
         accepted = await anyio.to_thread.run_sync(accept_upload, db, store, case, f.file, f.filename or "", limits)
@@ -111,7 +116,8 @@ async def store_uploads(request: Request, case, files: list[UploadFile], db, sto
     return out
 
 
-@router.post("/cases/{case_id}/documents", include_in_schema=False, dependencies=[Depends(check_csrf)])
+@router.post("/cases/{case_id}/documents", include_in_schema=False,
+             dependencies=[Depends(check_csrf)])
 async def upload(request: Request, files: list[UploadFile] = File(...), case=Depends(editable_case),
                  db=Depends(get_db), store=Depends(get_store)):
     results = await store_uploads(request, case, files, db, store)

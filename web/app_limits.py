@@ -1,0 +1,51 @@
+"""Request-size limits applied before a body is read (FastAPI parses a form before any dependency runs)."""
+from __future__ import annotations
+
+from starlette.responses import JSONResponse
+
+MAX_FILES_PER_REQUEST = 20
+
+
+class BodyLimit:
+    """ASGI middleware: a request whose declared body exceeds 20 files at the per-file cap (plus
+    1 MB of form overhead) is answered 413 without reading it; a body without Content-Length is
+    counted as it streams and cut off at the same size."""
+
+    def __init__(self, app, max_file_bytes: int):
+        self.app = app
+        self.limit = MAX_FILES_PER_REQUEST * max_file_bytes + 1024 * 1024
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT"):
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        try:
+            length = int(headers.get(b"content-length", b"0") or 0)
+        except ValueError:
+            length = 0
+        if length > self.limit:
+            return await self._refuse(scope, receive, send)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise TooLargeBody()
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except TooLargeBody:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope, receive, send):
+        mb = (self.limit - 1024 * 1024) // MAX_FILES_PER_REQUEST // 1048576
+        await JSONResponse({"detail": f"一次上传的总量过大（每个文件不超过 {mb} MB，每次最多 "
+                                      f"{MAX_FILES_PER_REQUEST} 个文件）"}, status_code=413)(scope, receive, send)
+
+
+class TooLargeBody(Exception):
+    pass
