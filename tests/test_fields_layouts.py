@@ -120,3 +120,9 @@ def test_number_variants_with_no_prefix_and_page_counter():
 
 def test_address_without_its_postcode():
     assert find(Document.from_text("地址：300457 天津市滨海新区第三大街12号"), "address") == "天津市滨海新区第三大街12号"
+
+
+def test_two_names_for_one_value():
+    doc = Document.from_text("统一社会信用代码/注册号：91120116MA05T3K21X\n企业名称、字号：天津某某科技有限公司")
+    h = best(Finder(LabelIndex().entries(doc)).find("uscc"))
+    assert h.value == "91120116MA05T3K21X" and h.confidence >= 0.9

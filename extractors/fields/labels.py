@@ -281,15 +281,23 @@ class Finder:
             nxt = next((x for x in e.matches[k + 1:] if x.strong and x.start >= m.end), None)
             value_text = e.s[m.end: nxt.start if nxt else len(e.s)].strip()
             value_text = _UNKNOWN_LABEL.split(value_text, maxsplit=1)[0]
-            if value_text.strip(" :：;；,，"):
+            if value_text.strip(" :：;；,，/、"):
                 if multiline and nxt is None and e.table is None:
                     value_text = self._continue(e, value_text)
                 c = checker(value_text, field_name=field_name)
                 if c is not None:
                     hits.append(self._hit(field_name, c, e, None, w * _SEP_FACTOR[m.sep], m, "same line", order))
                 continue
-            if k + 1 < len(e.matches) and e.matches[k + 1].start == m.end:
-                continue  # the label is followed straight by another label
+            if k + 1 < len(e.matches) and e.matches[k + 1].start - m.end <= 2:
+                # `统一社会信用代码/注册号：…`: two names for one value — the value belongs to both
+                if e.s[m.end:e.matches[k + 1].start].strip() in ("/", "、", "或"):
+                    nxt2 = next((x for x in e.matches[k + 2:] if x.strong), None)
+                    value_text = e.s[e.matches[k + 1].end: nxt2.start if nxt2 else len(e.s)].strip()
+                    c = checker(value_text, field_name=field_name) if value_text else None
+                    if c is not None:
+                        hits.append(self._hit(field_name, c, e, None, w * _SEP_FACTOR[e.matches[k + 1].sep], m,
+                                              "same line", order))
+                continue
             if e.s[:m.start].strip(" :：;；,，.、()（）0123456789"):
                 continue  # `天津华信会计师事务所`: a label word ending a name, not a caption
             for other, factor, how in self._neighbours(e):
