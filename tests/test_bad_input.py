@@ -169,3 +169,19 @@ def test_read_file_safely_returns_document_or_error():
 def test_unreadable_document_is_raised_directly_too():
     with pytest.raises(UnreadableDocument, match="空文件"):
         read_document(b"", "x.pdf")
+
+
+def test_works_from_a_threaded_server_process():
+    """With other threads alive (a web server) forking is unsafe: workers come from a fork server."""
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        good, empty = extract_files([("ok.pdf", GOOD_PDF), ("empty.pdf", b"")])
+    finally:
+        stop.set()
+        thread.join()
+    assert good.error is None and good.pages == 1
+    assert empty.error == "empty.pdf: 空文件（0 字节）"
