@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from extractors.comments.clauses import sort_key
 
+_XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
 COLUMNS = ["序号", "标准章条编号", "意见内容", "修改建议或理由", "提出单位", "处理意见", "备注"]
 COL_WIDTHS_CM = [1.2, 2.4, 8.6, 6.0, 3.8, 3.6, 3.2]
 
@@ -253,6 +255,36 @@ def _repeat_header(row) -> None:
     trpr.append(el)
 
 
+def _append_rows(table, rows, widths) -> None:
+    """Rows built as XML directly: python-docx's add_row()/cells re-walk the whole table on every
+    call, which made a 10,000-row register take minutes."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tbl = table._tbl
+    for values in rows:
+        tr = OxmlElement("w:tr")
+        for value, width in zip(values, widths):
+            tc = OxmlElement("w:tc")
+            tcpr = OxmlElement("w:tcPr")
+            tcw = OxmlElement("w:tcW")
+            tcw.set(qn("w:w"), str(int(width.twips if hasattr(width, "twips") else width / 635)))
+            tcw.set(qn("w:type"), "dxa")
+            tcpr.append(tcw)
+            tc.append(tcpr)
+            for line in (value or "").split("\n"):
+                p = OxmlElement("w:p")
+                r = OxmlElement("w:r")
+                t = OxmlElement("w:t")
+                t.set(qn("xml:space"), "preserve")
+                t.text = _XML_BAD.sub("", line)
+                r.append(t)
+                p.append(r)
+                tc.append(p)
+            tr.append(tc)
+        tbl.append(tr)
+
+
 def write_register_docx(data: RegisterData, out) -> None:
     """Landscape A4; the header block and 共 X 页 第 Y 页 on every page; the table header repeated."""
     import docx
@@ -294,15 +326,10 @@ def write_register_docx(data: RegisterData, out) -> None:
         cell.paragraphs[0].runs[0].bold = True
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     _repeat_header(table.rows[0])
-    for row in data.rows:
-        cells = table.add_row().cells
-        values = [str(row.no), row.clause, row.comment, row.suggestion_reason, row.submitter,
-                  row.disposition, row.remark]
-        for cell, value in zip(cells, values):
-            cell.text = value
-    for row in table.rows:
-        for cell, w in zip(row.cells, COL_WIDTHS_CM):
-            cell.width = Cm(w)
+    for cell, w in zip(table.rows[0].cells, COL_WIDTHS_CM):
+        cell.width = Cm(w)
+    _append_rows(table, ([str(row.no), row.clause, row.comment, row.suggestion_reason, row.submitter,
+                          row.disposition, row.remark] for row in data.rows), [Cm(w) for w in COL_WIDTHS_CM])
     if not data.rows:
         cells = table.add_row().cells
         cells[0].merge(cells[-1]).text = "未收到意见"

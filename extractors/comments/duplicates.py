@@ -70,28 +70,40 @@ class _UnionFind:
             self.low[ra] = min(self.low[ra], score)
 
 
+CHUNK = 256  # queries per cdist call: CHUNK × window cells of uint8 at a time
+
+
 def similar_pairs(texts: list[str], threshold: float) -> Iterable[tuple[int, int, float]]:
     """(i, j, score) for every pair of `texts` with fuzz.ratio ≥ threshold (0..1), i < j.
 
-    Texts are visited in length order and each is compared only with the longer
-    ones it could still reach, so the work is N × (length window), never N².
+    Texts are sorted by length; a chunk of queries is compared (rapidfuzz cdist,
+    score_cutoff, uint8) only with the texts whose length can still reach the
+    threshold, so memory is CHUNK × window and the work N × window, never N².
     """
+    import numpy as np
+
     if threshold <= 0:
         raise ValueError("threshold must be > 0")
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     lengths = [len(texts[i]) for i in order]
     sorted_texts = [texts[i] for i in order]
     stretch = (2 - threshold) / threshold  # longest reachable length ÷ shortest
-    cutoff = threshold * 100
-    for a, i in enumerate(order):
-        hi = bisect.bisect_right(lengths, lengths[a] * stretch, lo=a + 1)
+    cutoff = int(threshold * 100)  # uint8 scores are floored: re-check exactly below
+    for a in range(0, len(order), CHUNK):
+        b = min(a + CHUNK, len(order))
+        hi = bisect.bisect_right(lengths, lengths[b - 1] * stretch, lo=b)
         if hi <= a + 1:
             continue
-        window = sorted_texts[a + 1:hi]
-        for _, score, pos in process.extract(sorted_texts[a], window, scorer=fuzz.ratio,
-                                             score_cutoff=cutoff, limit=None):
-            j = order[a + 1 + pos]
-            yield (min(i, j), max(i, j), score / 100)
+        m = process.cdist(sorted_texts[a:b], sorted_texts[a:hi], scorer=fuzz.ratio, score_cutoff=cutoff,
+                          dtype=np.uint8, workers=1)
+        for qi, cj in zip(*np.nonzero(m)):
+            x, y = a + int(qi), a + int(cj)
+            if y <= x:
+                continue
+            score = fuzz.ratio(sorted_texts[x], sorted_texts[y]) / 100
+            if score >= threshold:
+                i, j = order[x], order[y]
+                yield (min(i, j), max(i, j), score)
 
 
 def find_duplicates(items: list[Item], campaign: float | None = None, similar: float | None = None,

@@ -26,6 +26,16 @@ def label_key(text: str) -> str:
     return _LABEL_JUNK.sub("", normalize(text)).lower()
 
 
+@functools.lru_cache(maxsize=64)
+def _variant_keys(frozen: tuple) -> tuple:
+    """((role, (key, …)), …) for a variants mapping, computed once."""
+    return tuple((role, tuple(label_key(w) for w in words)) for role, words in frozen)
+
+
+def _keys(variants: dict[str, list[str]]) -> tuple:
+    return _variant_keys(tuple((r, tuple(ws)) for r, ws in variants.items()))
+
+
 def match_label(text: str, variants: dict[str, list[str]], exact_only: bool = False) -> str | None:
     """The role whose variant equals the cell text (or, failing that, starts it).
 
@@ -33,17 +43,17 @@ def match_label(text: str, variants: dict[str, list[str]], exact_only: bool = Fa
     even though it starts with `修改` … and `意见` does not swallow `意见内容`.
     """
     key = label_key(text)
-    if not key:
+    if not key or len(key) > 40:
         return None
-    for role, words in variants.items():
-        if any(key == label_key(w) for w in words):
+    keys = _keys(variants)
+    for role, wks in keys:
+        if key in wks:
             return role
     if exact_only or len(key) > 14:
         return None
     best, best_len = None, 0
-    for role, words in variants.items():
-        for w in words:
-            wk = label_key(w)
+    for role, wks in keys:
+        for wk in wks:
             if len(wk) >= 2 and key.startswith(wk) and len(wk) > best_len:
                 best, best_len = role, len(wk)
     return best

@@ -8,6 +8,7 @@ split tables, repeated header rows and rows with an empty 序号.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -163,6 +164,7 @@ def _header_from_table(t: Table, rows: range, h: _Header) -> None:
             i += 1
 
 
+@functools.lru_cache(maxsize=1)
 def _label_regex() -> re.Pattern:
     words = sorted({w for ws in _header_roles().values() for w in ws}, key=len, reverse=True)
     return re.compile(r"(?:^|(?<=\s)|(?<=[，,；;]))(" + "|".join(re.escape(normalize(w)) for w in words) + r")\s*[:：]")
