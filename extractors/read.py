@@ -63,6 +63,10 @@ def _read(data: bytes, doc: Document, sniffed: Sniffed, limits: ReadLimits) -> N
         if kind == "odt":
             check_zip(data, limits, what="ODT")
         read_via_libreoffice(data, doc, limits, kind)
+    elif kind == "html":
+        from .readers.html import read_html
+
+        read_html(data, doc)
     elif kind == "image":
         from .readers.simple import read_image
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # kind -> label shown to people
 LABELS = {
     "pdf": "PDF", "docx": "DOCX", "doc": "DOC", "wps": "WPS", "odt": "ODT", "rtf": "RTF",
-    "image": "图片", "text": "文本", "xlsx": "XLSX", "xls": "XLS", "pptx": "PPTX", "ppt": "PPT",
+    "image": "图片", "text": "文本", "html": "HTML", "xlsx": "XLSX", "xls": "XLS", "pptx": "PPTX", "ppt": "PPT",
     "ods": "ODS", "odp": "ODP", "encrypted_office": "加密的 Office 文件", "zip": "ZIP",
     "empty": "空文件", "unknown": "未知格式",
 }
@@ -28,6 +29,7 @@ EXTENSIONS = {
     ".wps": {"wps", "doc"}, ".odt": {"odt"}, ".rtf": {"rtf"},
     ".png": {"image"}, ".jpg": {"image"}, ".jpeg": {"image"}, ".tif": {"image"}, ".tiff": {"image"},
     ".bmp": {"image"}, ".gif": {"image"}, ".webp": {"image"}, ".heic": {"image"}, ".heif": {"image"},
+    ".html": {"html"}, ".htm": {"html"}, ".mht": {"html"}, ".mhtml": {"html"}, ".xhtml": {"html"},
     ".txt": {"text"}, ".md": {"text"}, ".markdown": {"text"}, ".csv": {"text"},
     ".xlsx": {"xlsx", "encrypted_office"}, ".xls": {"xls"}, ".pptx": {"pptx"}, ".ppt": {"ppt"},
     ".ods": {"ods"}, ".odp": {"odp"}, ".zip": {"zip", "docx", "xlsx", "pptx", "odt"},
@@ -87,6 +89,8 @@ def _kind(data: bytes) -> tuple[str, str]:
     image = _image_kind(head)
     if image:
         return "image", image
+    if _is_html(head):
+        return "html", ""
     encoding = _text_encoding(data)
     if encoding:
         return "text", encoding
@@ -138,6 +142,18 @@ def _ole_kind(data: bytes) -> str:
     if b"WPS" in data[:4096] or "WpsDocument".encode("utf-16-le") in data:
         return "wps"
     return "unknown"
+
+
+_HTML_START = re.compile(rb"^(\xef\xbb\xbf)?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])",
+                         re.I | re.S)
+
+
+def _is_html(head: bytes) -> bool:
+    """An HTML page, or an MHT web archive (what many systems save as "Word" .doc files)."""
+    if _HTML_START.match(head):
+        return True
+    lower = head[:2048].lower()
+    return lower.lstrip().startswith(b"mime-version:") and b"text/html" in lower
 
 
 def _image_kind(head: bytes) -> str:

@@ -346,3 +346,28 @@ def test_docx_grid_before_and_content_controls():
         ("项目", 0, 0, 1, 1), ("内容", 0, 1, 1, 1), ("备注", 0, 2, 1, 1),
         ("填写值", 1, 1, 1, 1), ("跨行备注\n续", 1, 2, 2, 1),  # text typed into a continuation cell is kept
         ("合计", 2, 0, 1, 2)]
+
+
+def test_html_saved_as_doc_is_read_with_its_table():
+    html = ('<html xmlns:w="urn:schemas-microsoft-com:office:word"><head><meta charset="gb2312">'
+            '<style>p {margin:0}</style><title>导出</title></head><body>'
+            '<p>征求意见表</p><p>单位名称：天津某某检测有限公司</p>'
+            '<table border=1><tr><th>序号</th><th>章条</th><th>意见</th></tr>'
+            '<tr><td>1</td><td>4.2</td><td rowspan=2>一条意见<br>跨两行</td></tr>'
+            '<tr><td>2</td><td>5.1</td></tr>'
+            '<tr><td colspan=3>联系人：张三</td></tr></table><p>谢谢</p></body></html>').encode("gb18030")
+    doc = read_document(html, "意见.doc")
+    assert doc.format == "html" and doc.warnings == ["扩展名为 .doc，实际为 HTML，已按 HTML 读取"]
+    assert [l.text for l in doc.pages[0].lines] == ["征求意见表", "单位名称:天津某某检测有限公司", "谢谢"]  # <head> skipped
+    [t] = doc.pages[0].tables
+    assert t.grid() == [["序号", "章条", "意见"], ["1", "4.2", "一条意见\n跨两行"], ["2", "5.1", ""],
+                        ["联系人:张三", "", ""]]
+    assert t.rows[1][2].rowspan == 2 and t.rows[3][0].colspan == 3
+
+
+def test_mht_archive_is_read_as_html():
+    mht = ("MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b1\"\r\n\r\n--b1\r\n"
+           "Content-Type: text/html; charset=\"utf-8\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+           "<html><body><p>=E8=90=A5=E4=B8=9A=E6=89=A7=E7=85=A7</p></body></html>\r\n--b1--\r\n").encode()
+    doc = read_document(mht, "license.mht")
+    assert doc.format == "html" and doc.pages[0].lines[0].text == "营业执照"
