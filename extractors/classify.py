@@ -87,6 +87,7 @@ def scores(doc: Document) -> dict[str, float]:
     """Each type's score, for explaining a classification."""
     settings, types = load()
     text, title = _texts(doc, settings)
+    name = _squash(doc.file or "")
     # keep a spaced copy for Latin patterns such as `GB/T 19001`
     spaced = normalize("\n".join(l.text for p in doc.pages[: settings["pages"]] for l in p.lines))
     out = {}
@@ -97,6 +98,8 @@ def scores(doc: Document) -> dict[str, float]:
         s += sum(w for k, w in t.keywords.items() if k in text)
         s += sum(w for p, w in t.patterns if p.search(text) or p.search(spaced))
         s -= sum(w for p, w in t.negative if p.search(text))
+        if text and any(not w.startswith("=") and w in name for w in t.title):
+            s += settings.get("filename_weight", 0)  # weak: a name can lie, the text decides
         out[t.name] = s
     return out
 
@@ -104,6 +107,9 @@ def scores(doc: Document) -> dict[str, float]:
 def classify(doc: Document) -> tuple[str, float]:
     """(type, confidence 0..1); `other` when no type scores `min_score`."""
     settings, _ = load()
+    if not any(l.text.strip() for p in doc.pages[: settings["pages"]] for l in p.lines) and not any(
+            c.text for p in doc.pages[: settings["pages"]] for t in p.tables for r in t.rows for c in r):
+        return "other", 0.0  # nothing to read (a scan awaiting OCR): unknown, not surely "other"
     sc = scores(doc)
     ranked = sorted(sc.items(), key=lambda kv: kv[1], reverse=True)
     (best, s1), (_, s2) = ranked[0], ranked[1]

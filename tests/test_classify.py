@@ -72,3 +72,15 @@ def test_data_file_names_only_contract_types():
     _, types = load()
     assert {t.name for t in types} == set(TYPES) - {"other"}
     assert set(scores(Document.from_text("x"))) == {t.name for t in types}
+
+
+def test_file_name_breaks_a_tie_but_never_decides_alone():
+    vague = "证书\n兹证明 天津某某有限公司\n认证范围：钢材的生产\n认证证书"
+    named = Document.from_text(vague, file="环境管理体系认证证书.pdf")
+    assert classify(named)[0] == "ems_certificate"
+    assert classify(Document.from_text("会议纪要\n食堂菜单", file="质量管理体系认证证书.pdf"))[0] == "other"
+
+
+def test_a_document_without_text_is_unknown_not_surely_other():
+    from extractors.model import Page
+    assert classify(Document(file="scan.pdf", sha256="", format="pdf", pages=[Page(1, needs_ocr=True)])) == ("other", 0.0)
