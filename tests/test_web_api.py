@@ -50,6 +50,7 @@ def test_upload_is_read_and_the_report_fills_in(client, tmp_path):
     assert f"/cases/{case['id']}/documents/" in html
     png = client.get(f"/cases/{case['id']}/documents/{docs['licence.pdf']['document_id']}/pages/1.png")
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    assert client.get(f"/cases/{case['id']}/documents/{docs['licence.pdf']['document_id']}/pages/9.png").status_code == 404
     one = client.get(f"/api/cases/{case['id']}/documents/{docs['licence.pdf']['document_id']}").json()
     assert one["state"] == "read" and one["facts"]["fields"]["org_name"]["page"] == 1
 

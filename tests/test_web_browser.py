@@ -105,6 +105,11 @@ def test_applicant_prechecks_and_submits(page, server, tmp_path):
     scheme.locator("input[name=product]").fill("精密齿轮箱")
     scheme.locator("button").click()
     page.wait_for_url(re.compile(r"/cases/\d+$"))
+    page.fill("#chat-input", "证书有效期是几年？")
+    page.click("#chat-form button")
+    page.wait_for_function("document.querySelectorAll('#chat-log .bot').length >= 1 && "
+                           "!document.querySelector('#chat-log .bot:last-child').textContent.startsWith('……')")
+    assert "8.2" in page.locator("#chat-log .bot").last.inner_text()
     page.set_input_files("#file-input", [str(licence), str(qms)])
     page.wait_for_selector("#progress li >> text=已上传")
     page.wait_for_function("document.querySelectorAll('tr.doc.read').length == 2", timeout=60000)

@@ -184,3 +184,18 @@ def test_company_and_file_names_with_script_show_as_text_everywhere(client):
     for html in pages:
         assert XSS not in html and "<img src=x" not in html
         assert "&lt;script&gt;" in html or "&lt;img src=x" in html
+
+
+def test_every_state_changing_route_checks_csrf(client):
+    """A route added later without the CSRF dependency fails here."""
+    from web.deps import check_csrf
+    exempt = {"/api/login"}  # signs in with a password; returns the token
+    missing = []
+    for route in client.app.routes:
+        methods = getattr(route, "methods", set()) or set()
+        if not methods & {"POST", "PUT", "PATCH", "DELETE"} or route.path in exempt:
+            continue
+        deps = [d.call for d in route.dependant.dependencies]
+        if check_csrf not in deps:
+            missing.append(route.path)
+    assert missing == []
