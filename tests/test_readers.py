@@ -371,3 +371,14 @@ def test_mht_archive_is_read_as_html():
            "<html><body><p>=E8=90=A5=E4=B8=9A=E6=89=A7=E7=85=A7</p></body></html>\r\n--b1--\r\n").encode()
     doc = read_document(mht, "license.mht")
     assert doc.format == "html" and doc.pages[0].lines[0].text == "营业执照"
+
+
+def test_docx_pages_follow_words_last_layout():
+    """Word records where it last broke pages; facts then carry the page a person sees in Word."""
+    body = ('<w:p><w:r><w:t>第一页末行</w:t></w:r></w:p>'
+            '<w:p><w:r><w:lastRenderedPageBreak/><w:t>第二页首行</w:t></w:r></w:p>'
+            '<w:p><w:r><w:t>第二页末行</w:t></w:r><w:r><w:br w:type="page"/></w:r></w:p>'
+            '<w:p><w:r><w:lastRenderedPageBreak/><w:t>第三页</w:t></w:r></w:p>')
+    doc = read_document(_docx_with_body_xml(body), "form.docx")
+    assert [[l.text for l in p.lines] for p in doc.pages] == [["开头", "第一页末行"], ["第二页首行", "第二页末行"],
+                                                              ["第三页"]]

@@ -98,6 +98,10 @@ class _Walker:
     def page(self) -> Page:
         return self.pages[-1]
 
+    @property
+    def empty(self) -> bool:
+        return not self.page.lines and not self.page.tables
+
     def new_page(self) -> None:
         self.pages.append(Page(number=len(self.pages) + 1))
 
@@ -120,8 +124,9 @@ class _Walker:
         ppr = p.find(W + "pPr")
         if ppr is not None and _on(ppr.find(W + "pageBreakBefore")) and (self.page.lines or self.page.tables):
             self.new_page()
-        for i, text in enumerate(paragraph_segments(p)):
-            if i:
+        kinds: list[bool] = []
+        for i, text in enumerate(paragraph_segments(p, kinds)):
+            if i and not (kinds[i - 1] and self.empty):  # Word marks the page it starts after a break too
                 self.new_page()
             if text.strip():
                 self.page.lines.append(Line.of(text.strip(), page=self.page.number))
@@ -137,8 +142,10 @@ def _on(el) -> bool:
     return el is not None and el.get(W + "val", "true") not in ("0", "false", "off")
 
 
-def paragraph_segments(p) -> list[str]:
-    """The paragraph's text, split where it has an explicit page break."""
+def paragraph_segments(p, rendered: list[bool] | None = None) -> list[str]:
+    """The paragraph's text, split where it has an explicit page break. With `rendered`, also
+    split where Word last laid out a new page (w:lastRenderedPageBreak), appending one bool per
+    split to `rendered` (True: a rendered break, False: an explicit one)."""
     segments = [[]]
 
     def walk(el) -> None:
@@ -153,8 +160,14 @@ def paragraph_segments(p) -> list[str]:
             elif tag == W + "br":
                 if child.get(W + "type") == "page":
                     segments.append([])
+                    if rendered is not None:
+                        rendered.append(False)
                 else:
                     segments[-1].append("\n")
+            elif tag == W + "lastRenderedPageBreak":
+                if rendered is not None:
+                    segments.append([])
+                    rendered.append(True)
             elif tag == W + "cr":
                 segments[-1].append("\n")
             elif tag == W + "noBreakHyphen":
