@@ -28,7 +28,7 @@ from forms.register import write_register_csv, write_register_docx
 from . import comments as C
 from .blobs import BlobStore
 from .db import open_db
-from .pipeline import ReadError, read_files_safely
+from .pipeline import ReadError
 
 SKIP = (".", "~$")  # hidden files, Word's lock files
 
@@ -116,7 +116,7 @@ def register(cli: click.Group) -> None:
             except C.CommentsError as e:
                 _die(str(e), 3)
         paths = _files(files)
-        docs = read_files_safely([str(p) for p in paths])
+        docs = C.read_sheets([str(p) for p in paths])
         out = []
         for p, doc in zip(paths, docs):
             if isinstance(doc, ReadError):

@@ -30,7 +30,7 @@ from forms.register import RegisterData, RegisterRow, build_register
 
 from .blobs import BlobStore
 from .config import Limits
-from .pipeline import ReadError, read_files_safely
+from .pipeline import ReadError, _run, read_files_safely
 
 DECISIONS = ("采纳", "部分采纳", "未采纳")
 
@@ -109,6 +109,29 @@ def read_draft_bytes(data: bytes, filename: str, limits: Limits | None = None) -
 
 def _read_one(data: bytes, filename: str, limits: Limits | None) -> Document | ReadError:
     return read_files_safely([(filename, data)], limits, workers=1)[0]
+
+
+def _read_sheet_in_worker(data: bytes, name: str, rlimits) -> Document:
+    from extractors.comments.signature import docx_signature_image
+    from extractors.read import read_document
+
+    doc = read_document(data, name, rlimits)
+    if doc.format == "docx":
+        doc.metadata["signature_image"] = docx_signature_image(data)
+    return doc
+
+
+def read_sheets(items, limits: Limits | None = None) -> list[Document | ReadError]:
+    """Each sheet (a path or (name, bytes)) read in a time-limited worker, stamp images noted."""
+    out: list[Document | ReadError] = []
+    for name, sha, outcome in _run(_read_sheet_in_worker, items, limits, None):
+        if isinstance(outcome, str):
+            out.append(ReadError(name, sha, f"{name}: {outcome}"))
+        elif not outcome.ok:
+            out.append(ReadError(name, sha, f"{name}: {outcome.error}"))
+        else:
+            out.append(outcome.value)
+    return out
 
 
 def publish_draft(db, blobs: BlobStore, data: bytes, filename: str, title: str | None = None,
@@ -211,7 +234,7 @@ def import_sheets(db, blobs: BlobStore, draft_id: int, items: list[tuple[str, by
         else:
             batch.add(sha)
             to_read.append((i, name, data, sha, received))
-    docs = read_files_safely([(name, data) for _, name, data, _, _ in to_read], limits) if to_read else []
+    docs = read_sheets([(name, data) for _, name, data, _, _ in to_read], limits) if to_read else []
     for (i, name, data, sha, received), doc in zip(to_read, docs):
         if isinstance(doc, ReadError):
             sheet = CommentSheet(file=name, sha256=sha, error=doc.error, is_comment_sheet=False)

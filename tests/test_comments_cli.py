@@ -187,3 +187,33 @@ def test_legacy_doc_sheet_via_libreoffice(tmp_path):
     [obj] = json.loads(r.stdout)
     assert obj["submitter"] == "老单位" and obj["signed"] is True
     assert [(c["clause"], c["comment"]) for c in obj["comments"]] == [("4", "建议增加信用要求。"), ("8.2", "有效期建议改为2年。")]
+
+
+def test_stamp_image_in_the_signature_cell_counts_as_signed(tmp_path):
+    import docx
+    from docx.shared import Cm
+    from PIL import Image
+
+    def sheet(with_stamp: bool) -> bytes:
+        d = docx.Document()
+        d.add_paragraph("团体标准制定征求意见表")
+        t = d.add_table(rows=3, cols=4)
+        for r, vals in enumerate([["单位名称或专家姓名", "某某公司", "单位盖章或专家签名", ""],
+                                  ["序号", "章节", "修改意见", "具体理由"], ["1", "8.2", "有效期过长。", ""]]):
+            for i, v in enumerate(vals):
+                t.cell(r, i).text = v
+        img = io.BytesIO()
+        Image.new("RGB", (120, 120), "red").save(img, "PNG")
+        if with_stamp:
+            t.cell(0, 3).paragraphs[0].add_run().add_picture(img, width=Cm(2))
+        else:
+            d.add_picture(img, width=Cm(2))  # a picture elsewhere is not a stamp
+        buf = io.BytesIO()
+        d.save(buf)
+        return buf.getvalue()
+
+    (tmp_path / "stamped.docx").write_bytes(sheet(True))
+    (tmp_path / "unstamped.docx").write_bytes(sheet(False))
+    out = json.loads(run("comments", "parse", str(tmp_path / "stamped.docx"), str(tmp_path / "unstamped.docx"),
+                         "--json").stdout)
+    assert [o["signed"] for o in out] == [True, False]

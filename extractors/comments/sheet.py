@@ -365,8 +365,8 @@ def _submitter_kind(h: _Header, name: str) -> str:
     return "organisation"
 
 
-def _signed(h: _Header) -> bool:
-    if h.signature_images:
+def _signed(h: _Header, doc: Document) -> bool:
+    if h.signature_images or doc.metadata.get("signature_image"):
         return True
     value = h.values.get("signature", "")
     if not value:
@@ -448,7 +448,7 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
     sheet.submitter_kind = _submitter_kind(h, sheet.submitter)
     sheet.contact_person = v.get("contact_person", "")
     sheet.contact = v.get("contact", "")
-    sheet.signed = _signed(h)
+    sheet.signed = _signed(h, doc)
     sheet.date = find_date(v.get("date", "")) or _dated_line(body)
     if not sheet.comments:
         sheet.warnings.append("no comment rows: the sheet is blank or says it has no comments")
