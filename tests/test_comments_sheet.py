@@ -244,3 +244,11 @@ def test_large_sheet_full_of_images_reads_its_comments():
     d.save(buf)
     s = parse(buf.getvalue())
     assert [c.clause for c in s.comments] == ["8.2"]
+
+
+def test_rows_with_a_clause_but_no_comment_are_not_comments_and_label_notes_are_labels():
+    rows = [["1", "4", "", ""], ["2", "第8.2条：建议将有效期改为2年以便监督", "", ""], ["3", "5.1", "意见。", ""]]
+    s = parse(seed_sheet(rows, unit_label="单位名称或专家姓名（盖章）"))
+    assert [(c.clause, c.comment) for c in s.comments] == [("8.2", N("第8.2条：建议将有效期改为2年以便监督")),
+                                                          ("5.1", "意见。")]
+    assert s.submitter == "天津某某检测有限公司"

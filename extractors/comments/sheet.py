@@ -124,7 +124,10 @@ def _split_label(text: str) -> tuple[str | None, str]:
         role = match_label(m.group(1), roles, exact_only=True)
         if role:
             return role, m.group(2).strip()
-    return match_label(text, roles, exact_only=True), ""
+    key = label_key(text)
+    # "单位名称或专家姓名（盖章）": a label with a note; values (names, numbers) are never this short and label-led
+    exact = len(key) > 14 or bool(re.search(r"\d", key))
+    return match_label(text, roles, exact_only=exact), ""
 
 
 @dataclass
@@ -272,13 +275,16 @@ def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft]) -> None:
         clause_own = get(origin, r, "clause")
         body = {role: get(origin, r, role) for role in ("original", "comment", "suggestion", "reason", "remark")}
         has_body = any(body.values())
-        if not has_body and not clause_own:
-            continue  # a blank template row or one with only a number
+        if not has_body:
+            if len(clause_own) <= 15:
+                continue  # a blank template row, one with only a number or only a clause
+            # the whole comment written into the clause column ("第4章：建议……")
+            body["comment"], clause_own = clause_own, _leading_ref(clause_own) or " "
         if not seq and not clause_own and pending:
             for role, text in body.items():
                 pending[-1].add(role, text)  # the comment goes on in this row
             continue
-        d = _Draft(seq_raw=seq or get(filled, r, "seq"), clause_raw=clause_own or get(filled, r, "clause"),
+        d = _Draft(seq_raw=seq or get(filled, r, "seq"), clause_raw=(clause_own or get(filled, r, "clause")).strip(),
                    parts={}, page=t.page)
         for role, text in body.items():
             d.add(role, text)
