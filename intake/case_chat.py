@@ -36,6 +36,28 @@ def transcript(db, case_id: int) -> list[dict]:
     return json.loads(row["transcript"]) if row else []
 
 
+def document_read(db, case_id: int, doc: dict) -> None:
+    """A document of the case was read: the assistant says what it recognised, in the transcript."""
+    from intake.assistant import Assistant
+
+    from .cases import get_case
+
+    ensure_chat(db)
+    case = get_case(db, case_id)
+    with _lock(case.id):
+        row = next(db["case_chat"].rows_where("case_id = ?", [case.id]), None)
+        bot = Assistant(case.scheme, json.loads(row["state"]) if row else None)
+        others = [d["facts"] for d in documents(db, case.id)
+                  if d["state"] == "read" and d["facts"] and d["sha256"] != doc.get("sha256")]
+        bot.sync(documents=others, facts={k: v for k, v in case.facts.items() if k != "scores"})
+        reply = bot.on_upload(doc)
+        history = (json.loads(row["transcript"]) if row else []) + [
+            {"role": "assistant", "text": reply.text, "at": now()}]
+        db["case_chat"].upsert({"case_id": case.id, "state": json.dumps(bot.state, ensure_ascii=False),
+                                "transcript": json.dumps(history[-200:], ensure_ascii=False), "updated": now()},
+                               pk="case_id")
+
+
 def chat(db, case: Case, message: str, who: str, may_edit: bool) -> dict:
     """One turn: returns the reply's JSON plus `changed` (the case's facts changed)."""
     from intake.assistant import Assistant

@@ -116,3 +116,14 @@ class DocumentReader:
                                pages=result.get("pages"))
         else:
             set_document_state(db, doc_id, "read", facts=result, pages=result.get("pages"))
+            self._tell_assistant(db, row["case_id"], result)
+
+    def _tell_assistant(self, db, case_id: int, result: dict) -> None:
+        from . import case_chat
+
+        if not case_chat.available():
+            return
+        try:
+            case_chat.document_read(db, case_id, result)
+        except Exception:  # the chat is a convenience: never fail a read because of it
+            log.exception("assistant message for case %s", case_id)

@@ -50,6 +50,14 @@ def test_upload_is_read_and_the_report_fills_in(client, tmp_path):
     assert f"/cases/{case['id']}/documents/" in html
     png = client.get(f"/cases/{case['id']}/documents/{docs['licence.pdf']['document_id']}/pages/1.png")
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    # the assistant said what it recognised, in the case's chat
+    import time
+    for _ in range(50):  # written just after the document's state (a moment later)
+        said = " ".join(m["text"] for m in client.get(f"/api/cases/{case['id']}/chat").json())
+        if "licence.pdf" in said:
+            break
+        time.sleep(0.2)
+    assert "licence.pdf" in said and "天津津品示范精密机械有限公司" in said
     assert client.get(f"/cases/{case['id']}/documents/{docs['licence.pdf']['document_id']}/pages/9.png").status_code == 404
     one = client.get(f"/api/cases/{case['id']}/documents/{docs['licence.pdf']['document_id']}").json()
     assert one["state"] == "read" and one["facts"]["fields"]["org_name"]["page"] == 1

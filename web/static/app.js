@@ -21,6 +21,7 @@
         report.dataset.complete = res[1] ? "1" : "0";
         open.forEach(function (id) { var el = document.getElementById(id); if (el) { var d = el.querySelector("details"); if (d) d.open = true; } });
         if (!res[1]) schedule();
+        refreshChat();
       })
       .catch(function () { schedule(3000); });
   }
@@ -124,6 +125,23 @@
 
   // ---- chat panel ---------------------------------------------------------------------
   var chat = document.getElementById("chat");
+  var chatBusy = false;
+  function refreshChat() {  // the assistant speaks when a document has been read
+    if (!chat || chatBusy) return;
+    fetch("/api/cases/" + chat.dataset.case + "/chat", {credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (msgs) {
+        var log = document.getElementById("chat-log");
+        if (!msgs || chatBusy || msgs.length <= log.children.length) return;
+        log.textContent = "";
+        msgs.forEach(function (m) {
+          var div = document.createElement("div");
+          div.className = m.role === "user" ? "me" : "bot"; div.textContent = m.text;
+          log.appendChild(div);
+        });
+        log.scrollTop = log.scrollHeight;
+      });
+  }
   if (chat) {
     var log = document.getElementById("chat-log");
     var chatForm = document.getElementById("chat-form");
@@ -140,16 +158,18 @@
       if (!text) return;
       say("me", text); chatInput.value = "";
       var pending = say("bot", "……");
+      chatBusy = true;
       fetch("/api/cases/" + chat.dataset.case + "/chat", {
         method: "POST", credentials: "same-origin",
         headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
         body: JSON.stringify({message: text})
       }).then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); })
         .then(function (res) {
+          chatBusy = false;
           pending.textContent = res[0] ? res[1].reply : (res[1].detail || "出错了");
           if (res[0] && res[1].changed) schedule(100);
         })
-        .catch(function () { pending.textContent = "网络错误，请重试"; });
+        .catch(function () { chatBusy = false; pending.textContent = "网络错误，请重试"; });
     });
   }
 })();
