@@ -382,3 +382,21 @@ def test_docx_pages_follow_words_last_layout():
     doc = read_document(_docx_with_body_xml(body), "form.docx")
     assert [[l.text for l in p.lines] for p in doc.pages] == [["开头", "第一页末行"], ["第二页首行", "第二页末行"],
                                                               ["第三页"]]
+
+
+def test_macro_enabled_word_document_is_read():
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(docx_bytes(["名称：天津某某科技有限公司"])))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in src.namelist():
+            content = src.read(name)
+            if name == "[Content_Types].xml":
+                content = content.replace(b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                                          b"application/vnd.ms-word.document.macroEnabled.main+xml")
+                assert b"macroEnabled" in content
+            z.writestr(name, content)
+    doc = read_document(buf.getvalue(), "form.docm")
+    assert doc.pages[0].lines[0].text == "名称:天津某某科技有限公司"

@@ -82,3 +82,23 @@ def test_wps_is_sniffed_and_treated_like_doc(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(UnreadableDocument, match="需要 LibreOffice 才能读取 .wps"):
         read_document(ole, "a.wps")
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_strict_ooxml_docx_is_resaved_by_libreoffice():
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(docx_bytes(["名称：天津某某科技有限公司"])))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name in src.namelist():  # ISO 29500 Strict namespaces, which python-docx does not know
+            z.writestr(name, src.read(name)
+                       .replace(b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                                b"http://purl.oclc.org/ooxml/wordprocessingml/main")
+                       .replace(b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                                b"http://purl.oclc.org/ooxml/officeDocument/relationships"))
+    doc = read_document(buf.getvalue(), "strict.docx")
+    assert doc.metadata["converted_by"] == "libreoffice"
+    assert [l.text for l in doc.lines()] == ["名称:天津某某科技有限公司"]

@@ -13,6 +13,7 @@ every XML part is refused if it declares a DTD or entities.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from ..limits import ReadLimits, UnreadableDocument
@@ -64,17 +65,22 @@ def _read_capped(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return data
 
 
-def read_docx(data: bytes, doc: Document, limits: ReadLimits) -> Document:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
+def read_docx(data: bytes, doc: Document, limits: ReadLimits, converted: bool = False) -> Document:
     check_zip(data, limits)
     try:
-        d = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as e:
-        raise UnreadableDocument(f"DOCX 文件已损坏或不是 Word 文档（{type(e).__name__}: {str(e)[:120]}），无法读取") from None
-    except Exception as e:  # lxml syntax errors and the like
-        raise UnreadableDocument(f"DOCX 文件已损坏，无法解析（{type(e).__name__}: {str(e)[:120]}）") from None
+        d = _open(data)
+    except UnreadableDocument:
+        if converted or not _has_word_part(data):
+            raise
+        # Strict OOXML and other dialects python-docx does not know: LibreOffice re-saves them
+        from .office import convert_to_docx, soffice
+
+        binary = soffice()
+        if not binary:
+            raise
+        data = convert_to_docx(binary, data, "docx", limits.convert_seconds)
+        doc.metadata["converted_by"] = "libreoffice"
+        return read_docx(data, doc, limits, converted=True)
     walker = _Walker()
     walker.blocks(d.element.body)
     pages = walker.finish()
@@ -86,6 +92,40 @@ def read_docx(data: bytes, doc: Document, limits: ReadLimits) -> Document:
     doc.pages = pages
     doc.metadata["page_count"] = len(walker.pages)
     return doc
+
+
+def _open(data: bytes):
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        return docx.Document(io.BytesIO(data))
+    except ValueError as e:
+        if "not a Word file" not in str(e):
+            raise UnreadableDocument(f"DOCX 文件已损坏或不是 Word 文档（{str(e)[:120]}），无法读取") from None
+        try:  # a macro-enabled document or a template (.docm/.dotx/.dotm): same body, other content type
+            from docx.opc.part import PartFactory
+            from docx.package import Package
+            from docx.parts.document import DocumentPart
+
+            m = re.search(r"content type is '([^']+)'", str(e))
+            if m and "word" in m.group(1) and m.group(1).endswith(".main+xml"):
+                PartFactory.part_type_for.setdefault(m.group(1), DocumentPart)
+            return Package.open(io.BytesIO(data)).main_document_part.document
+        except Exception as e2:
+            raise UnreadableDocument(f"DOCX 文件已损坏或不是 Word 文档（{type(e2).__name__}），无法读取") from None
+    except (PackageNotFoundError, KeyError, zipfile.BadZipFile) as e:
+        raise UnreadableDocument(f"DOCX 文件已损坏或不是 Word 文档（{type(e).__name__}: {str(e)[:120]}），无法读取") from None
+    except Exception as e:  # lxml syntax errors and the like
+        raise UnreadableDocument(f"DOCX 文件已损坏，无法解析（{type(e).__name__}: {str(e)[:120]}）") from None
+
+
+def _has_word_part(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return "word/document.xml" in z.namelist()
+    except zipfile.BadZipFile:
+        return False
 
 
 class _Walker:
