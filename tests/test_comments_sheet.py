@@ -252,3 +252,19 @@ def test_rows_with_a_clause_but_no_comment_are_not_comments_and_label_notes_are_
     assert [(c.clause, c.comment) for c in s.comments] == [("8.2", N("第8.2条：建议将有效期改为2年以便监督")),
                                                           ("5.1", "意见。")]
     assert s.submitter == "天津某某检测有限公司"
+
+
+def test_short_comments_starting_like_a_label_stay_comments():
+    rows = [["1", "4", "专家组认为应删除。", "单位太多"], ["", "", "单位名称应统一。", ""], ["2", "5.1", "联系人制度不明确。", ""]]
+    s = parse(seed_sheet(rows))
+    assert [c.comment for c in s.comments] == ["专家组认为应删除。\n单位名称应统一。", "联系人制度不明确。"]
+    assert s.submitter == "天津某某检测有限公司" and s.contact_person == "张三"
+
+
+def test_text_only_sheet_with_numbered_paragraphs():
+    data = docx_bytes(["《“津质精品”产品质量等级评价通则》征求意见反馈表", "单位名称：某某协会", "联系人：周八",
+                       "1. 第4章：建议增加信用要求。理由：信用是基础。", "2. 8.2 有效期建议改为2年。", "日期：2026年1月4日"])
+    s = parse(data)
+    assert s.is_comment_sheet and s.submitter == "某某协会"
+    assert [(c.clause, c.comment, c.reason) for c in s.comments] == [("4", "建议增加信用要求。", "信用是基础。"),
+                                                                    ("8.2", "有效期建议改为2年。", "")]

@@ -116,7 +116,7 @@ def _header_roles() -> dict[str, list[str]]:
     return load_rules()["header"]
 
 
-def _split_label(text: str) -> tuple[str | None, str]:
+def _split_label(text: str, loose: bool = True) -> tuple[str | None, str]:
     """"单位名称：某公司" → ("submitter", "某公司"); a bare label → (role, "")."""
     roles = _header_roles()
     m = re.match(r"^\s*([^:：]{1,16})[:：]\s*(.*)$", text, re.S)
@@ -126,7 +126,7 @@ def _split_label(text: str) -> tuple[str | None, str]:
             return role, m.group(2).strip()
     key = label_key(text)
     # "单位名称或专家姓名（盖章）": a label with a note; values (names, numbers) are never this short and label-led
-    exact = len(key) > 14 or bool(re.search(r"\d", key))
+    exact = not loose or len(key) > 14 or bool(re.search(r"\d", key))
     return match_label(text, roles, exact_only=exact), ""
 
 
@@ -150,15 +150,17 @@ class _Header:
             self.values.setdefault(role, value)
 
 
-def _header_from_table(t: Table, rows: range, h: _Header) -> None:
+def _header_from_table(t: Table, rows: range, h: _Header, loose: bool = True) -> None:
+    """Label cells and the value to their right. `loose` (label notes such as 单位名称（盖章）) only
+    above the comment table's header: below it, short comments must not pass for labels."""
     for r in rows:
         cells = t.rows[r]
         i = 0
         while i < len(cells):
-            role, inline = _split_label(cells[i].text)
+            role, inline = _split_label(cells[i].text, loose)
             if role:
                 value = inline
-                if not value and i + 1 < len(cells) and not _split_label(cells[i + 1].text)[0]:
+                if not value and i + 1 < len(cells) and not _split_label(cells[i + 1].text, loose)[0]:
                     value = cells[i + 1].text
                     if role == "signature" and getattr(cells[i + 1], "images", 0):
                         h.signature_images = True
@@ -269,7 +271,7 @@ def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft]) -> None:
         first = texts[0]
         if _is_footer(first) and len(texts) == 1:
             continue
-        if match_label(first, _header_roles(), exact_only=True) or _split_label(first)[0]:
+        if _split_label(first, loose=False)[0]:
             continue  # header information inside the comment table (签名/日期 rows at the bottom)
         seq = get(origin, r, "seq")
         clause_own = get(origin, r, "clause")
@@ -330,6 +332,7 @@ _REASON_SPLIT = re.compile(r"(?:理由|依据|原因|说明)\s*[:：]")
 
 
 def _comments_from_lines(lines: list[tuple[int, str]]) -> list[tuple[str, str, dict[str, str], int]]:
+    lines = [(p, t) for p, t in lines if not _split_label(t, loose=False)[0]]  # 日期：… / 联系人：… lines
     text = "\n".join(t for _, t in lines)
     items = split_numbered(text)
     if len(items) < 2 and not (items and _leading_ref(items[0])):
@@ -400,10 +403,10 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
             found_table = True
             _header_from_table(t, range(0, r), h)
             _rows(t, r + 1, cols, pending)
-            _header_from_table(t, range(r + 1, len(t.rows)), h)  # 签名/日期 rows under the comments
+            _header_from_table(t, range(r + 1, len(t.rows)), h, loose=False)  # 签名/日期 rows under the comments
         elif cols is not None and t.n_cols == cols.n_cols:
             _rows(t, 0, cols, pending)  # the comment table goes on (split across pages)
-            _header_from_table(t, range(len(t.rows)), h)
+            _header_from_table(t, range(len(t.rows)), h, loose=False)
         else:
             _header_from_table(t, range(len(t.rows)), h)
     body = [(l.page, l.text) for l in doc.lines(include_cells=False)]
