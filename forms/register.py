@@ -257,32 +257,26 @@ def _repeat_header(row) -> None:
 
 def _append_rows(table, rows, widths) -> None:
     """Rows built as XML directly: python-docx's add_row()/cells re-walk the whole table on every
-    call, which made a 10,000-row register take minutes."""
-    from docx.oxml import OxmlElement
+    call (minutes for a 10,000-row register), and even OxmlElement re-parses a string per element."""
     from docx.oxml.ns import qn
+    from lxml import etree
 
+    TR, TC, TCPR, TCW, P, R, T = (qn(f"w:{x}") for x in ("tr", "tc", "tcPr", "tcW", "p", "r", "t"))
+    W_W, W_TYPE, SPACE = qn("w:w"), qn("w:type"), qn("xml:space")
+    twips = [str(int(w.twips if hasattr(w, "twips") else w)) for w in widths]
     tbl = table._tbl
+    sub = etree.SubElement
     for values in rows:
-        tr = OxmlElement("w:tr")
-        for value, width in zip(values, widths):
-            tc = OxmlElement("w:tc")
-            tcpr = OxmlElement("w:tcPr")
-            tcw = OxmlElement("w:tcW")
-            tcw.set(qn("w:w"), str(int(width.twips if hasattr(width, "twips") else width / 635)))
-            tcw.set(qn("w:type"), "dxa")
-            tcpr.append(tcw)
-            tc.append(tcpr)
+        tr = sub(tbl, TR)
+        for value, width in zip(values, twips):
+            tc = sub(tr, TC)
+            tcw = sub(sub(tc, TCPR), TCW)
+            tcw.set(W_W, width)
+            tcw.set(W_TYPE, "dxa")
             for line in (value or "").split("\n"):
-                p = OxmlElement("w:p")
-                r = OxmlElement("w:r")
-                t = OxmlElement("w:t")
-                t.set(qn("xml:space"), "preserve")
+                t = sub(sub(sub(tc, P), R), T)
+                t.set(SPACE, "preserve")
                 t.text = _XML_BAD.sub("", line)
-                r.append(t)
-                p.append(r)
-                tc.append(p)
-            tr.append(tc)
-        tbl.append(tr)
 
 
 def write_register_docx(data: RegisterData, out) -> None:
