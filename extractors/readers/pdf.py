@@ -127,7 +127,8 @@ def _lines(text: str, raw_textpage, number: int, page_height: float) -> list[Lin
             try:
                 l0, b0, r0, t0 = _charbox(raw_textpage, first)
                 l1, b1, r1, t1 = _charbox(raw_textpage, last)
-                bbox = (min(l0, l1), page_height - max(t0, t1), max(r0, r1), page_height - min(b0, b1))
+                bbox = (l0 if l0 < l1 else l1, page_height - (t0 if t0 > t1 else t1),
+                        r0 if r0 > r1 else r1, page_height - (b0 if b0 < b1 else b1))
             except IndexError:  # a char pdfium cannot place: keep the text, drop the position
                 bbox = None
         out.append(Line(text=_normalize(stripped), raw=stripped, page=number, bbox=bbox))
@@ -135,10 +136,11 @@ def _lines(text: str, raw_textpage, number: int, page_height: float) -> list[Lin
 
 
 def _normalize(text: str) -> str:
-    """text.normalize, without its white-space regexes when NFKC leaves no white space (most lines)."""
+    """text.normalize, in one NFKC pass and without its white-space regexes when NFKC leaves no
+    white space (most lines)."""
     nfkc = unicodedata.normalize("NFKC", text)
     if " " in nfkc or "\t" in nfkc or "\r" in nfkc:
-        return normalize(text)
+        return normalize(nfkc)  # NFKC is idempotent: the same result as normalize(text)
     return nfkc.strip()
 
 
