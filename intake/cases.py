@@ -101,11 +101,13 @@ class Case:
                           for s in proc.states],
                "current": cur.id, "current_name": cur.name, "since": self.state_since,
                "next": [{"id": s.id, "name": s.name} for s in proc.next_states(cur.id)],
-               "publicity_ends": None, "publicity_days": cur.days if cur.publicity else None,
+               "publicity_ends": None, "publicity_over": False,
+               "publicity_days": cur.days if cur.publicity else None,
                "certificate": None}
         if cur.publicity and self.state_since:
             end = publicity_ends(cur, date.fromisoformat(self.state_since[:10]))
             out["publicity_ends"] = end.isoformat() if end else None
+            out["publicity_over"] = bool(end) and (today or date.today()) > end
         if self.certificate_issued:
             cert = certificate_dates(proc, date.fromisoformat(self.certificate_issued))
             if cert:

@@ -137,6 +137,7 @@ def test_secretariat_queue_override_with_note_and_audit(client):
     assert [r["id"] for r in queue] == [case["id"]]
     assert queue[0]["days_waiting"] == 0 and queue[0]["outcome"]["status"]
     assert client.get("/api/queue?scheme=jiangsu").json() == []
+    assert "全国有色金属产品质量品牌培育（1）" in client.get("/queue").text
     # an override without a note is refused
     r = client.post(f"/api/cases/{case['id']}/overrides", headers={"X-CSRF-Token": token},
                     json={"item_id": "nonferrous.art4", "status": "met", "note": ""})
@@ -162,6 +163,7 @@ def test_procedure_states_and_publicity_period(client):
     view = client.post(f"/api/cases/{case['id']}/procedure", headers=h,
                        json={"state": "publicity", "on": "2024-10-01"}).json()
     assert view["current_name"] == "公示及异议处理" and view["publicity_ends"] == "2024-10-08"
+    assert view["publicity_over"] is True  # today is after 2024-10-08
     view = client.post(f"/api/cases/{case['id']}/procedure", headers=h,
                        json={"state": "published", "on": "2024-10-09"}).json()
     assert view["certificate"]["valid_until"] == "2028-10-08"  # 4 years

@@ -30,7 +30,10 @@ def queue_rows(db, scheme, status, state, q) -> list[dict]:
 def queue_page(request: Request, scheme: str = "", status: str = "", state: str = "", q: str = "",
                db=Depends(get_db), user: User = Depends(require_secretariat)):
     rows = queue_rows(db, scheme, status, state, q)
-    return render(request, "queue.html", {"rows": rows, "schemes": [procedure(s) for s in scheme_ids()],
+    counts = {}
+    for c in queue(db):
+        counts[c.scheme] = counts.get(c.scheme, 0) + 1
+    return render(request, "queue.html", {"rows": rows, "counts": counts, "schemes": [procedure(s) for s in scheme_ids()],
                                           "statuses": STATUSES, "filters": {"scheme": scheme, "status": status,
                                                                             "state": state, "q": q}})
 
