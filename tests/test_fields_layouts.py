@@ -126,3 +126,9 @@ def test_two_names_for_one_value():
     doc = Document.from_text("统一社会信用代码/注册号：91120116MA05T3K21X\n企业名称、字号：天津某某科技有限公司")
     h = best(Finder(LabelIndex().entries(doc)).find("uscc"))
     assert h.value == "91120116MA05T3K21X" and h.confidence >= 0.9
+
+
+def test_a_value_over_several_lines_cites_them_all():
+    doc = Document.from_text("认证范围：钢丝绳的设计、生产\n和服务及相关管理活动\n有效期至：2027年5月31日")
+    h = best(Finder(LabelIndex().entries(doc)).find("scope"))
+    assert "钢丝绳的设计、生产" in h.text and "和服务及相关管理活动" in h.text and "有效期" not in h.text

@@ -282,11 +282,13 @@ class Finder:
             value_text = e.s[m.end: nxt.start if nxt else len(e.s)].strip()
             value_text = _UNKNOWN_LABEL.split(value_text, maxsplit=1)[0]
             if value_text.strip(" :：;；,，/、"):
+                more: list[Entry] = []
                 if multiline and nxt is None and e.table is None:
-                    value_text = self._continue(e, value_text)
+                    value_text, more = self._continue(e, value_text)
                 c = checker(value_text, field_name=field_name)
                 if c is not None:
-                    hits.append(self._hit(field_name, c, e, None, w * _SEP_FACTOR[m.sep], m, "same line", order))
+                    hits.append(self._hit(field_name, c, e, None, w * _SEP_FACTOR[m.sep], m, "same line", order,
+                                          more))
                 continue
             if k + 1 < len(e.matches) and e.matches[k + 1].start - m.end <= 2:
                 # `统一社会信用代码/注册号：…`: two names for one value — the value belongs to both
@@ -301,12 +303,12 @@ class Finder:
             if e.s[:m.start].strip(" :：;；,，.、()（）0123456789"):
                 continue  # `天津华信会计师事务所`: a label word ending a name, not a caption
             for other, factor, how in self._neighbours(e):
-                text = other.s
-                if multiline and other.table is None:
-                    text = self._continue(other, text)
+                text, more = other.s, []
+                if multiline and other.table is None and how != "line above":
+                    text, more = self._continue(other, text)
                 c = checker(text, field_name=field_name)
                 if c is not None and (how != "line above" or c.factor >= 1.0):
-                    hits.append(self._hit(field_name, c, e, other, w * factor, m, how, order))
+                    hits.append(self._hit(field_name, c, e, other, w * factor, m, how, order, more))
                     break
         return hits
 
@@ -351,9 +353,10 @@ class Finder:
                     if other is not None and not self.dix.is_label_only(other):
                         yield other, 0.85, "cell below"
 
-    def _continue(self, e: Entry, text: str, max_lines: int = 8) -> str:
+    def _continue(self, e: Entry, text: str, max_lines: int = 8) -> tuple[str, list[Entry]]:
+        """The value continued over the following unlabelled lines, and those lines."""
         lines = self.dix.pages.get(e.page, [])
-        parts = [text]
+        parts, used = [text], []
         for o in lines[e.index + 1: e.index + 1 + max_lines]:
             if o.matches and any(m.strong for m in o.matches):
                 break
@@ -362,12 +365,14 @@ class Finder:
             if len(o.s) < 4 or re.search(r"(兹证明|特发此证|发证|日期|有效期|\d{4}\s*年)", o.s):
                 break
             parts.append(o.s)
-        return " ".join(parts)
+            used.append(o)
+        return " ".join(parts), used
 
     def _hit(self, name: str, c: Checked, label_entry: Entry, value_entry: Entry | None, w: float,
-             m: LabelMatch, how: str, order: int) -> Hit:
+             m: LabelMatch, how: str, order: int, more: list[Entry] = ()) -> Hit:
         src = [label_entry] if value_entry is None else (
             [value_entry, label_entry] if how == "line above" else [label_entry, value_entry])
+        src = src + list(more)
         text = " ".join(x.line.text for x in src)
         raw = " ".join(x.line.raw for x in src)
         line_conf = min(x.line.confidence for x in src)
