@@ -17,6 +17,7 @@ a different sheet from the same submitter is a new version and supersedes the ol
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
@@ -249,6 +250,12 @@ def import_sheets(db, blobs: BlobStore, draft_id: int, items: list[tuple[str, by
     return results  # type: ignore[return-value]
 
 
+def import_blob(db, blobs: BlobStore, draft_id: int, sha256: str, filename: str, received: str | None = None,
+                source: str = "upload", limits: Limits | None = None) -> SheetImport:
+    """A sheet already streamed into the blob store (the web upload path) → parsed and registered."""
+    return import_sheets(db, blobs, draft_id, [(filename, blobs.read(sha256), received)], source, limits)[0]
+
+
 def _duplicate(db, name: str, row: dict) -> SheetImport:
     r = SheetImport(name, row["sha256"], row["receipt"], row["id"], "duplicate", bool(row["late"]),
                     row["error"], sheet=_stored_sheet(db, row))
@@ -263,6 +270,17 @@ def _store_sheet(db, draft: Draft, sheet: CommentSheet, name: str, sha: str, rec
     received_from = "sheet" if sheet.date else (source if received else "today")
     late = bool(draft.deadline and received_on > draft.deadline)
     key = canon(sheet.submitter)
+    try:
+        return _insert_sheet(db, draft, sheet, name, sha, source, received_on, received_from, late, key)
+    except sqlite3.IntegrityError:  # the same bytes stored meanwhile by another request
+        row = next(db["comment_sheets"].rows_where("draft_id = ? and sha256 = ?", [draft.id, sha]), None)
+        if row is None:
+            raise
+        return _duplicate(db, name, row)
+
+
+def _insert_sheet(db, draft: Draft, sheet: CommentSheet, name: str, sha: str, source: str, received_on: str,
+                  received_from: str, late: bool, key: str) -> SheetImport:
     with db.conn:
         sheet_id = db["comment_sheets"].insert({
             "draft_id": draft.id, "receipt": f"pending-{sha}", "sha256": sha, "file": name, "source": source,

@@ -163,3 +163,18 @@ def test_empty_register(env, tmp_path):
     reg = C.register_data(db, d.id)
     write_register_docx(reg, tmp_path / "empty.docx")
     assert reg.summary["comments"] == 0 and reg.rows == []
+
+
+def test_upload_path_from_the_blob_store_and_a_race_on_the_same_bytes(env):
+    db, blobs, d = env
+    data = sheet("庚公司", [["1", "8.2", "意见。", ""]])
+    sha = blobs.put_bytes(data)
+    r = C.import_blob(db, blobs, d.id, sha, "upload.docx", received="2026-01-03")
+    assert r.status == "new" and r.receipt
+    # a second request that parsed the same bytes before the first stored them
+    from extractors.comments import CommentSheet
+
+    again = C._store_sheet(db, d, CommentSheet(file="upload.docx", sha256=sha, submitter="庚公司"), "upload.docx",
+                           sha, None, "upload")
+    assert again.status == "duplicate" and again.receipt == r.receipt
+    assert len(C.comments(db, d.id)) == 1
