@@ -77,3 +77,18 @@ def test_measured_over_several_sample_columns_under_a_merged_header():
     assert rows[0]["measured"] == "392; 371; 385"
     assert rows[0]["margin"] == round(21 / 350, 4)  # the worst sample
     assert rows[0]["unit"] == "MPa"
+
+
+def test_item_header_merged_over_a_category_column():
+    t = Table(page=1, rows=[
+        [Cell.of("检验项目", 0, 0, colspan=2), Cell.of("标准要求", 0, 2), Cell.of("实测值", 0, 3), Cell.of("单项判定", 0, 4)],
+        [Cell.of("力学性能", 1, 0, rowspan=2), Cell.of("抗拉强度(MPa)", 1, 1), Cell.of("≥350", 1, 2), Cell.of("392", 1, 3),
+         Cell.of("合格", 1, 4)],
+        [Cell.of("断后伸长率(%)", 2, 1), Cell.of("≥20", 2, 2), Cell.of("24", 2, 3), Cell.of("合格", 2, 4)],
+        [Cell.of("外观", 3, 0, colspan=2), Cell.of("无裂纹", 3, 2), Cell.of("无裂纹", 3, 3), Cell.of("合格", 3, 4)],
+    ])
+    doc = Document.from_text("检验报告")
+    doc.pages[0].tables.append(t)
+    rows, _, _ = find(doc)
+    assert [r["name"] for r in rows] == ["抗拉强度", "断后伸长率", "外观"]
+    assert rows[1]["margin"] == 0.2

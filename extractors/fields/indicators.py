@@ -102,12 +102,17 @@ def _header_match(cell: str, words: tuple[str, ...]) -> bool:
 
 def _columns(row: list[str], spec: dict[str, tuple[str, ...]]) -> dict | None:
     """Column of each header word; `measured_all` every measured column (检验结果 merged over 样品1/样品2/样品3)."""
-    cols: dict = {"measured_all": []}
+    cols: dict = {"measured_all": [], "name_all": []}
     for j, cell in enumerate(row):
         if not cell:
             continue
         if _header_match(cell, spec["measured"]):
             cols["measured_all"].append(j)
+        if cols["name_all"] and cell == row[cols["name_all"][-1]] and j == cols["name_all"][-1] + 1:
+            cols["name_all"].append(j)  # 检验项目 merged over a category and an item column
+            continue
+        if not cols["name_all"] and _header_match(cell, spec["name"]) and not _header_match(cell, spec["not_name"]):
+            cols["name_all"].append(j)
         for key in ("measured", "verdict", "requirement", "unit", "name"):
             if key in cols:
                 continue
@@ -160,7 +165,8 @@ def _table_rows(t: Table, cols: dict, start: int) -> list[dict]:
         def col(k: str) -> str:
             j = cols.get(k)
             return row[j] if j is not None and j < len(row) else ""
-        name = col("name")
+        name = next((row[j] for j in reversed(cols.get("name_all") or []) if j < len(row) and row[j]), "") \
+            or col("name")
         if not name or _header_match(name, _spec()["name"]):
             continue
         if "以下空白" in name or "以下空白" in "".join(row):
