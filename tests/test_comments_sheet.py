@@ -268,3 +268,31 @@ def test_text_only_sheet_with_numbered_paragraphs():
     assert s.is_comment_sheet and s.submitter == "某某协会"
     assert [(c.clause, c.comment, c.reason) for c in s.comments] == [("4", "建议增加信用要求。", "信用是基础。"),
                                                                     ("8.2", "有效期建议改为2年。", "")]
+
+
+def test_see_attached_page_that_is_a_second_table():
+    first = Grid([["单位名称", "某某公司", "单位盖章", "某某公司"], HEAD, ["1", "", "见附页", ""]])
+    attached = Grid([["序号", "章条编号", "修改意见", "理由"], ["1", "4", "意见一。", ""], ["2", "8.2", "意见二。", ""]])
+    s = parse(docx_bytes(["征求意见表", first, "附页：", attached]))
+    assert [(c.clause, c.comment) for c in s.comments] == [("4", "意见一。"), ("8.2", "意见二。")]
+    assert not any("见附页" in w for w in s.warnings)
+
+
+def test_two_level_header_and_labels_with_values_below():
+    g = Grid([["单位名称", "联系人", "联系电话", "日期"],
+              ["某某研究院", "吴九", "022-5555", "2026-01-06"],
+              ["序号", "章条编号", "修改意见", ""],
+              ["", "", "原文", "建议修改为"],
+              ["1", "8.2", "为3年", "为2年"]], merges=[(2, 2, 2, 3)])
+    s = parse(docx_bytes(["征求意见表", g]))
+    assert (s.submitter, s.contact_person, s.contact, s.date) == ("某某研究院", "吴九", "022-5555", "2026-01-06")
+    assert [(c.clause, c.original, c.comment) for c in s.comments] == [("8.2", "为3年", "为2年")]
+
+
+def test_long_pdf_sheet_split_across_pages():
+    rows = [[str(i), f"{(i % 12) + 1}", f"第{i}条意见，内容较长，需要换行显示以便占据更多的版面空间。", f"理由{i}"]
+            for i in range(1, 61)]
+    grid = Grid([["单位名称或专家姓名", "某某公司", "单位盖章或专家签名", "某某公司"], HEAD] + rows)
+    s = parse(pdf_bytes([["团体标准制定征求意见表", grid]]), "long.pdf")
+    assert [c.seq_raw for c in s.comments] == [str(i) for i in range(1, 61)]
+    assert s.comments[59].reason == "理由60"

@@ -155,6 +155,14 @@ def _header_from_table(t: Table, rows: range, h: _Header, loose: bool = True) ->
     above the comment table's header: below it, short comments must not pass for labels."""
     for r in rows:
         cells = t.rows[r]
+        if len(cells) >= 2 and r + 1 < len(t.rows) and r + 1 in rows:
+            roles = [_split_label(c.text, loose) for c in cells]
+            below = t.rows[r + 1]
+            if all(role and not value for role, value in roles) and len(below) == len(cells) \
+                    and not any(_split_label(c.text, loose)[0] for c in below):
+                for (role, _), label, value in zip(roles, cells, below):
+                    h.put(role, label.text, value.text)  # labels in one row, values under them
+                continue
         i = 0
         while i < len(cells):
             role, inline = _split_label(cells[i].text, loose)
@@ -396,7 +404,9 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
     pending: list[_Draft] = []
     cols: _Columns | None = None
     found_table = False
-    for t in doc.tables():
+    tables_with_rows: list[int] = []
+    for ti, t in enumerate(doc.tables()):
+        before = len(pending)
         hdr = _find_header(t)
         if hdr is not None:
             r, cols = hdr
@@ -409,6 +419,8 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
             _header_from_table(t, range(len(t.rows)), h, loose=False)
         else:
             _header_from_table(t, range(len(t.rows)), h)
+        if len(pending) > before:
+            tables_with_rows.append(ti)
     body = [(l.page, l.text) for l in doc.lines(include_cells=False)]
     for l in doc.lines(include_cells=False):
         # the raw line: normalising would glue "李四    联系电话" together
@@ -433,10 +445,12 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
                 exploded.extend(extra)
     elif not found_table and titled:
         exploded.extend(_comments_from_lines([(p, t) for p, t in body if not any(w in t for w in rules["sheet_titles"])]))
-    for i in refers:
-        if not attachment:
+    if refers and not attachment:
+        if len(exploded) > refers[-1] + 1 and len(tables_with_rows) > 1:
+            # the attached page is a further table (already read): the 见附页 rows only point to it
+            exploded = [e for i, e in enumerate(exploded) if i not in refers]
+        else:
             sheet.warnings.append("a comment says 见附页 but no attached page was found in the file")
-            break
 
     if not found_table and not titled and not exploded:
         sheet.is_comment_sheet = False
