@@ -297,6 +297,9 @@ class _Extraction:
             w.append(f"{self.doc.file}: page(s) {_ranges(ocr_pages)} have no text layer and need OCR")
         if not self.doc.pages or not any(p.lines or p.tables for p in self.doc.pages):
             w.append(f"{self.doc.file}: no text found")
+        issued, until = self.facts.value("issued"), self.facts.value("valid_until")
+        if isinstance(issued, str) and isinstance(until, str) and issued > until:
+            w.append(f"{self.doc.file}: issued {issued} is after valid_until {until} — check both dates")
         if self.doctype == "other" and self.doc.pages:
             w.append(f"{self.doc.file}: document type not recognised")
 

@@ -43,3 +43,9 @@ def test_odd_tables_and_random_text_never_crash():
         assert not [w for w in facts.warnings if "could not read" in w], facts.warnings
         for f in facts.fields.values():
             assert 0 < f.confidence <= 1
+
+
+def test_an_issue_date_after_the_expiry_is_flagged():
+    facts = extract_facts(Document.from_text("质量管理体系认证证书\nGB/T 19001-2016\n发证日期：2027年6月1日\n有效期至：2024年5月31日"))
+    assert facts.value("issued") == "2027-06-01" and facts.value("valid_until") == "2024-05-31"
+    assert any("after valid_until" in w for w in facts.warnings)
