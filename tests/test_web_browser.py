@@ -178,3 +178,26 @@ def test_secretariat_reviews_a_case(page, server):
     page.click("#procedure form button")
     page.wait_for_selector("#procedure li.current >> text=受理及签订合同")
     shot(page, "secretariat")
+
+
+def test_secretariat_scores_the_credit_worksheet_live(page, server):
+    with httpx.Client(base_url=server["url"], timeout=30) as c:
+        token = c.get("/api/session").json()["csrf"]
+        case = c.post("/api/cases", json={"scheme": "credit", "applicant": "信用测试公司"},
+                      headers={"X-CSRF-Token": token}).json()
+        c.post(f"/api/cases/{case['id']}/submit", headers={"X-CSRF-Token": token}).raise_for_status()
+    login(page, server, "secretariat")
+    page.wait_for_url(re.compile(r"/queue"))
+    page.goto(f"{server['url']}/cases/{case['id']}")
+    bands = page.locator("#worksheet-form select.band")
+    for i in range(bands.count()):
+        bands.nth(i).select_option("4")  # 80%-100% → 90 % of each item's points
+    assert page.locator("#ws-total").inner_text() == "90"
+    assert page.locator("#ws-grade").inner_text() == "四星级"  # 6.2.2: 90 ≤ s < 95, before saving
+    page.fill("input[name='pct.credit.5.2.a']", "50")
+    assert page.locator("#ws-total").inner_text() == "89.2"
+    assert page.locator("#ws-grade").inner_text() == "三星级"
+    page.click("#worksheet-form button")
+    page.wait_for_selector("#ws-total")
+    assert page.locator("#ws-total").inner_text() == "89.2"  # saved, computed again by the server
+    shot(page, "secretariat-credit-worksheet")
