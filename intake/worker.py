@@ -8,6 +8,7 @@ killed; a crash (segfault, out of memory) becomes an error for that file only.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import signal
@@ -82,7 +83,13 @@ def run_each(fn: Callable, arg_tuples: Sequence[tuple], seconds: float, workers:
                 i = pending.pop(0)
                 parent, child = ctx.Pipe(duplex=False)
                 proc = ctx.Process(target=_child, args=(child, fn, arg_tuples[i]), daemon=True)
-                proc.start()
+                # The child's garbage collector must not walk (and so copy) every object inherited
+                # from the parent: freeze them for the fork, thaw them in the parent afterwards.
+                gc.freeze()
+                try:
+                    proc.start()
+                finally:
+                    gc.unfreeze()
                 child.close()
                 running[parent] = (i, proc, time.monotonic() + seconds)
             timeout = max(0.0, min(d for _, _, d in running.values()) - time.monotonic())

@@ -102,14 +102,17 @@ def _read_page(page, number: int, table_engine: str) -> tuple[Page, bool]:
     return p, has_rules and tables is None  # None: pdfium's paths did not explain the rules
 
 
-_L, _B, _R, _T = (ctypes.c_double() for _ in range(4))
-_BOX = [ctypes.byref(v) for v in (_L, _R, _B, _T)]  # FPDFText_GetCharBox order: left, right, bottom, top
+_RECT = pdfium_c.FS_RECTF() if pdfium_c else None
+_RECT_REF = ctypes.byref(_RECT) if pdfium_c else None
 
 
 def _charbox(raw_textpage, index: int) -> tuple[float, float, float, float]:
-    if not pdfium_c.FPDFText_GetCharBox(raw_textpage, index, *_BOX):
+    """(left, bottom, right, top) of a char's loose box (the font's full height: lines of one
+    size get one height), in PDF units from the bottom-left."""
+    if not pdfium_c.FPDFText_GetLooseCharBox(raw_textpage, index, _RECT_REF):
         raise IndexError(index)
-    return _L.value, _B.value, _R.value, _T.value
+    r = _RECT
+    return r.left, r.bottom, r.right, r.top
 
 
 def _lines(text: str, raw_textpage, number: int, page_height: float) -> list[Line]:
