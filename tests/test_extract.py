@@ -2,7 +2,7 @@
 import random
 
 from extractors.extract import extract_facts
-from extractors.model import Cell, Document, Line, Page, Table
+from extractors.model import Cell, Document, Page, Table
 
 
 def test_pages_needing_ocr_and_reader_warnings_are_reported():

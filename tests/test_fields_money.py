@@ -1,6 +1,6 @@
 from extractors.extract import extract_facts
 from extractors.fields import money
-from extractors.model import Cell, Document, Line, Table
+from extractors.model import Cell, Document, Table
 
 
 def table(rows, page=1):
