@@ -265,7 +265,7 @@ def test_text_only_sheet_with_numbered_paragraphs():
     data = docx_bytes(["《“津质精品”产品质量等级评价通则》征求意见反馈表", "单位名称：某某协会", "联系人：周八",
                        "1. 第4章：建议增加信用要求。理由：信用是基础。", "2. 8.2 有效期建议改为2年。", "日期：2026年1月4日"])
     s = parse(data)
-    assert s.is_comment_sheet and s.submitter == "某某协会"
+    assert s.is_comment_sheet and s.submitter == "某某协会" and s.standard_title == TITLE
     assert [(c.clause, c.comment, c.reason) for c in s.comments] == [("4", "建议增加信用要求。", "信用是基础。"),
                                                                     ("8.2", "有效期建议改为2年。", "")]
 

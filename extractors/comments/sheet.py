@@ -466,7 +466,7 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
             suggestion=parts["suggestion"] if parts["comment"] else "", page=page))
 
     v = h.values
-    sheet.standard_title = _strip_title(v.get("standard_title", ""))
+    sheet.standard_title = _strip_title(v.get("standard_title", "")) or _title_in_heading(body)
     sheet.submitter = v.get("submitter", "")
     sheet.submitter_kind = _submitter_kind(h, sheet.submitter)
     sheet.contact_person = v.get("contact_person", "")
@@ -488,6 +488,15 @@ def _strip_title(t: str) -> str:
     t = re.sub(r"[（(]\s*征求意见稿\s*[)）]", "", t or "").strip()
     m = re.fullmatch(r"《(.+)》", t)
     return m.group(1) if m else t
+
+
+def _title_in_heading(body: list[tuple[int, str]]) -> str:
+    """《…》 in a heading such as 《某某通则》征求意见表, where the sheet has no 标准名称 field."""
+    for _, t in body[:8]:
+        m = re.search(r"《(.+?)》", t)
+        if m and re.search(r"意见|反馈", t):
+            return _strip_title(m.group(1))
+    return ""
 
 
 def title_similarity(a: str, b: str) -> float:
