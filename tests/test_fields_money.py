@@ -67,3 +67,15 @@ def test_statement_lines_under_year_columns_in_wan_yuan():
     r = money.find(Document.from_text("主要财务数据（单位：万元）\n项目 2023年 2022年\n营业收入 13,562.04 11,803.45\n净利润 1,210.13 1,013.26"))
     assert r["revenue"]["value"] == {"2022": 118034500, "2023": 135620400}
     assert r["net_profit"]["value"] == {"2022": 10132600, "2023": 12101300}
+
+
+def test_a_year_in_an_earlier_sentence_is_not_the_amounts_year():
+    r = money.find(Document.from_text("公司成立于2012年。主要产品为电源适配器，近年实现营业收入3.62亿元。"))
+    assert "revenue" not in r
+
+
+def test_key_value_lines_take_the_report_year():
+    r = money.find(Document.from_text("2023年度审计报告摘要\f营业收入（万元）：13,562.04\n净利润：1,210万元"))
+    assert r["revenue"]["value"] == {"2023": 135620400}
+    assert r["net_profit"]["value"] == {"2023": 12100000}
+    assert r["revenue"]["page"] == 2

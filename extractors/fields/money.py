@@ -160,30 +160,46 @@ def _prose_regex() -> re.Pattern:
                          if not re.match(r"^[一二三四五六七八九十]+、", l) and "(" not in l}, key=len, reverse=True)
         _PROSE_ITEM = re.compile(
             r"(?P<year>(?<!\d)(?:19|20)\d{2})\s*(?:年度|年)|"
-            r"(?P<label>" + "|".join(map(re.escape, labels)) + r")\s*(?:总额|合计)?\s*(?:为|达|达到|实现|是|:|：)?\s*(?:人民币)?\s*"
-            r"(?P<num>[-−]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>亿元|百万元|万元|千元|元|亿|万)")
+            r"(?P<label>" + "|".join(map(re.escape, labels)) + r")\s*(?:总额|合计)?\s*"
+            r"(?:[(（]\s*(?P<unit0>亿元|百万元|万元|千元|元)\s*[)）])?\s*(?:为|达|达到|实现|是|:|：)?\s*(?:人民币)?\s*"
+            r"(?P<num>[-−]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>亿元|百万元|万元|千元|元|亿|万)?")
     return _PROSE_ITEM
 
 
 def _from_prose(doc: Document, out: dict[str, list[Amount]]) -> None:
+    """`2023年营业收入1.35亿元，净利润1,200万元`: the year must be in the same sentence, shortly before;
+    `营业收入（万元）：13,562` at the start of a line takes the report's year (`2023年度`) instead."""
     rx = _prose_regex()
+    report_year: int | None | bool = False
     for page, text, spans in page_streams(doc):
-        year = None
+        year, year_end = None, -1
         for m in rx.finditer(text):
             if m.group("year"):
-                year = m.group("year")
+                year, year_end = m.group("year"), m.end()
                 continue
-            if not year:
-                continue
+            unit = m.group("unit") or m.group("unit0")
             which = _which(m.group("label"))
-            if not which:
+            if not which or not unit:
                 continue
             field, w = which
-            v = parse_amount(m.group("num") + m.group("unit"))
+            gap = text[year_end:m.start()] if year else ""
+            this_year, factor = None, 0.85
+            if year and len(gap) <= 60 and not re.search(r"[。\n]", gap):
+                this_year = year
+            else:
+                line_start = text.rfind("\n", 0, m.start()) + 1
+                if not re.sub(r"^[\s一二三四五六七八九十\d、.()（）]*", "", text[line_start:m.start()]):
+                    if report_year is False:
+                        report_year = _report_year(doc)
+                    if report_year:
+                        this_year, factor = str(report_year), 0.7
+            if this_year is None:
+                continue
+            v = parse_amount(m.group("num") + unit)
             lines = lines_at(spans, m.start(), m.end())
             if v is not None:
-                out[field].append(Amount(year, v, page, " ".join(l.text for l in lines),
-                                         0.85 * w * min(l.confidence for l in lines)))
+                out[field].append(Amount(this_year, v, page, " ".join(l.text for l in lines),
+                                         factor * w * min(l.confidence for l in lines)))
 
 
 _AMOUNT_TOKEN = re.compile(r"[(（]?-?\d{1,3}(?:,\d{3})+(?:\.\d+)?[)）]?|[(（]?-?\d+\.\d{2}[)）]?|[(（]?-?\d{4,}[)）]?")
