@@ -65,7 +65,7 @@ def ensure_comments(db: sqlite_utils.Database) -> None:
         db["comment_items"].create({
             "id": int, "sheet_id": int, "draft_id": int, "seq": int, "seq_raw": str, "clause": str,
             "clause_raw": str, "clauses": str, "comment": str, "reason": str, "original": str,
-            "suggestion": str, "page": int, "valid": int, "nearest": str,
+            "suggestion": str, "page": int, "valid": int, "nearest": str, "proposer": str,
         }, pk="id", foreign_keys=[("sheet_id", "comment_sheets", "id"), ("draft_id", "comment_drafts", "id")])
         db["comment_items"].create_index(["sheet_id"])
         db["comment_items"].create_index(["draft_id"])
@@ -304,7 +304,7 @@ def _insert_sheet(db, draft: Draft, sheet: CommentSheet, name: str, sha: str, so
                 for o in older:
                     db["comment_sheets"].update(o["id"], {"superseded_by": sheet_id})
                     supersedes.append(o["receipt"])
-        db["comment_items"].insert_all([_item_row(draft, sheet_id, c) for c in sheet.comments])
+        db["comment_items"].insert_all([_item_row(draft, sheet_id, c) for c in sheet.comments], alter=True)
     return SheetImport(name, sha, receipt, sheet_id, status, late, sheet.error, supersedes, sheet)
 
 
@@ -313,7 +313,7 @@ def _item_row(draft: Draft, sheet_id: int, c) -> dict:
     return {"sheet_id": sheet_id, "draft_id": draft.id, "seq": c.seq, "seq_raw": c.seq_raw, "clause": c.clause,
             "clause_raw": c.clause_raw, "clauses": json.dumps(c.clauses, ensure_ascii=False), "comment": c.comment,
             "reason": c.reason, "original": c.original, "suggestion": c.suggestion, "page": c.page,
-            "valid": int(valid), "nearest": nearest}
+            "valid": int(valid), "nearest": nearest, "proposer": c.proposer}
 
 
 def check_clause(standard: DraftStandard, refs: list[str], raw: str = "") -> tuple[bool, str | None]:
@@ -342,7 +342,7 @@ def _stored_sheet(db, row: dict) -> CommentSheet:
                                       comment=it["comment"], reason=it["reason"],
                                       clauses=json.loads(it["clauses"] or "[]"), seq_raw=it["seq_raw"] or "",
                                       original=it["original"] or "", suggestion=it["suggestion"] or "",
-                                      page=it["page"]))
+                                      page=it["page"], proposer=it.get("proposer") or ""))
     return sheet
 
 
@@ -413,6 +413,9 @@ def comments(db, draft_id: int) -> list[dict]:
         last[d["item_id"]] = d
     for r in rows:
         r["clauses"] = json.loads(r["clauses"] or "[]")
+        r["sheet_submitter"] = r["submitter"]
+        if r.get("proposer"):  # a consolidated sheet names who made each comment
+            r["submitter"] = r["proposer"]
         d = last.get(r["id"])
         r["decision"] = d["decision"] if d else None
         r["decision_reason"] = d["reason"] if d else None

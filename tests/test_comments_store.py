@@ -178,3 +178,17 @@ def test_upload_path_from_the_blob_store_and_a_race_on_the_same_bytes(env):
                            sha, None, "upload")
     assert again.status == "duplicate" and again.receipt == r.receipt
     assert len(C.comments(db, d.id)) == 1
+
+
+def test_consolidated_sheet_names_the_unit_of_each_comment(env):
+    db, blobs, d = env
+    data = seed_sheet([["1", "8.2", CAMPAIGN, "", "会员甲公司"], ["2", "8.2", CAMPAIGN, "", "会员乙公司"],
+                       ["3", "4", "意见。", "", "会员丙研究院"]], unit="某行业协会", stamp="某行业协会",
+                      head=["序号", "章条编号", "修改意见", "理由", "提出单位"])
+    C.import_sheets(db, blobs, d.id, [("协会汇总.docx", data, None)])
+    rows = C.comments(db, d.id)
+    assert [r["submitter"] for r in rows] == ["会员甲公司", "会员乙公司", "会员丙研究院"]
+    assert {r["sheet_submitter"] for r in rows} == {"某行业协会"}
+    reg = C.register_data(db, d.id)
+    assert {r.submitter for r in reg.rows} == {"会员甲公司", "会员乙公司", "会员丙研究院"}
+    assert reg.summary["duplicate_groups"] and reg.groups[0]["sources"] == 2

@@ -34,12 +34,13 @@ class Comment:
     original: str = ""  # 原文 column where the sheet has one
     suggestion: str = ""  # 修改建议 / 修改后内容 column where the sheet has one
     page: int | None = None
+    proposer: str = ""  # who made this comment, on a consolidated sheet with a 提出单位 column
 
     def to_json(self) -> dict:
         return {"seq": self.seq, "clause": self.clause, "clause_raw": self.clause_raw,
                 "comment": self.comment, "reason": self.reason, "clauses": self.clauses,
                 "seq_raw": self.seq_raw, "original": self.original, "suggestion": self.suggestion,
-                "page": self.page}
+                "page": self.page, "proposer": self.proposer}
 
     @classmethod
     def from_json(cls, d: dict) -> "Comment":
@@ -284,6 +285,7 @@ def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft]) -> None:
         seq = get(origin, r, "seq")
         clause_own = get(origin, r, "clause")
         body = {role: get(origin, r, role) for role in ("original", "comment", "suggestion", "reason", "remark")}
+        proposer = get(filled, r, "proposer")
         has_body = any(body.values())
         if not has_body:
             if len(clause_own) <= 15:
@@ -298,6 +300,7 @@ def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft]) -> None:
                    parts={}, page=t.page)
         for role, text in body.items():
             d.add(role, text)
+        d.add("proposer", proposer)
         pending.append(d)
 
 
@@ -305,7 +308,7 @@ def _explode(d: _Draft) -> list[tuple[str, str, dict[str, str]]]:
     """One row → one or more comments (several numbered inside one cell)."""
     main_role = "comment" if d.parts.get("comment") else "suggestion"
     items = split_numbered(d.text(main_role))
-    base = {role: d.text(role) for role in ("original", "comment", "suggestion", "reason")}
+    base = {role: d.text(role) for role in ("original", "comment", "suggestion", "reason", "proposer")}
     if len(items) < 2:
         return [(d.seq_raw, d.clause_raw, base)]
     clause_items = [x for x in re.split(r"[\n；;]+", d.clause_raw) if x.strip()]
@@ -463,7 +466,8 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
         sheet.comments.append(Comment(
             seq=i, clause=primary(refs), clause_raw=normalize(clause_raw), comment=comment,
             reason=parts["reason"], clauses=refs, seq_raw=seq_raw, original=parts["original"],
-            suggestion=parts["suggestion"] if parts["comment"] else "", page=page))
+            suggestion=parts["suggestion"] if parts["comment"] else "", page=page,
+            proposer=parts.get("proposer", "")))
 
     v = h.values
     sheet.standard_title = _strip_title(v.get("standard_title", "")) or _title_in_heading(body)
