@@ -79,3 +79,9 @@ def test_key_value_lines_take_the_report_year():
     assert r["revenue"]["value"] == {"2023": 135620400}
     assert r["net_profit"]["value"] == {"2023": 12100000}
     assert r["revenue"]["page"] == 2
+
+
+def test_one_label_with_several_years():
+    r = money.find(Document.from_text("营业收入：2023年 13,500.00 万元，2024年 1.62 亿元\n净利润：2023年度1,250万元"))
+    assert r["revenue"]["value"] == {"2023": 135000000, "2024": 162000000}
+    assert r["net_profit"]["value"] == {"2023": 12500000}

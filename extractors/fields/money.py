@@ -166,6 +166,36 @@ def _prose_regex() -> re.Pattern:
     return _PROSE_ITEM
 
 
+_PAIR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?\s*[:：]?\s*([-−]?\d[\d,]*(?:\.\d+)?)\s*(亿元|百万元|万元|千元|元|亿|万)")
+
+
+def _from_label_year_pairs(doc: Document, out: dict[str, list[Amount]]) -> None:
+    """`营业收入：2023年 13,500.00 万元，2024年 1.62 亿元` — one label, several years."""
+    for p in doc.pages:
+        for l in p.lines:
+            for field in ("revenue", "net_profit"):
+                for lab in _spec()[field]["labels"]:
+                    i = l.text.find(normalize(lab))
+                    if i < 0:
+                        continue
+                    rest = l.text[i + len(normalize(lab)):]
+                    m = re.match(r"\s*[:：]?\s*(?=(?:19|20)\d{2}\s*年)", rest)
+                    if not m or not _which(lab):
+                        continue
+                    pos = m.end()
+                    while True:
+                        pm = _PAIR.match(rest, pos)
+                        if not pm:
+                            break
+                        v = parse_amount(pm.group(2) + pm.group(3))
+                        if v is not None:
+                            out[field].append(Amount(pm.group(1), v, p.number, l.text, 0.85 * l.confidence))
+                        pos = pm.end()
+                        sep = re.match(r"\s*[,，;；、]?\s*", rest[pos:])
+                        pos += sep.end() if sep else 0
+                    break
+
+
 def _from_prose(doc: Document, out: dict[str, list[Amount]]) -> None:
     """`2023年营业收入1.35亿元，净利润1,200万元`: the year must be in the same sentence, shortly before;
     `营业收入（万元）：13,562` at the start of a line takes the report's year (`2023年度`) instead."""
@@ -262,6 +292,7 @@ def find(doc: Document) -> dict[str, dict]:
     for t in doc.tables():
         _from_table(doc, t, out)
     _from_text_statement(doc, out)
+    _from_label_year_pairs(doc, out)
     _from_prose(doc, out)
     result = {}
     for field, amounts in out.items():
