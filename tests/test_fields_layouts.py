@@ -132,3 +132,12 @@ def test_a_value_over_several_lines_cites_them_all():
     doc = Document.from_text("认证范围：钢丝绳的设计、生产\n和服务及相关管理活动\n有效期至：2027年5月31日")
     h = best(Finder(LabelIndex().entries(doc)).find("scope"))
     assert "钢丝绳的设计、生产" in h.text and "和服务及相关管理活动" in h.text and "有效期" not in h.text
+
+
+def test_a_test_reports_footer_address_is_the_laboratorys_not_the_holders():
+    doc = Document.from_text("检验报告\n委托单位：天津滨海精密机械有限公司\n样品名称：钢板\n检验结论：合格\n"
+                             "检验机构：天津市产品质量监督检测技术研究院\n地址：天津市河西区友谊路8号 电话：022-12345678")
+    facts = extract_facts(doc)
+    assert "address" not in facts.fields
+    doc = Document.from_text("检验报告\n委托单位：天津滨海精密机械有限公司\n委托单位地址：天津市滨海新区第三大街12号\n检验结论：合格")
+    assert extract_facts(doc).value("address") == "天津市滨海新区第三大街12号"
