@@ -118,3 +118,22 @@ def classify(doc: Document) -> tuple[str, float]:
     strength = 1 - math.exp(-s1 / 6)
     separation = (s1 - max(s2, 0)) / s1
     return best, round(strength * (0.6 + 0.4 * separation), 3)
+
+
+def page_types(doc: Document, max_pages: int = 30) -> dict[int, str]:
+    """Pages whose opening lines carry a type's title (a specific one, not `=证书`): page → type.
+    Several types mean several documents scanned into one file."""
+    settings, types = load()
+    out: dict[int, str] = {}
+    for p in doc.pages[:max_pages]:
+        lines = [_squash(l.text) for l in p.lines if l.text.strip()][:4]
+        best, best_len = None, 0
+        for t in types:
+            for w in t.title:
+                if w.startswith("=") or len(w) < 4:
+                    continue
+                if any(w in line and len(line) <= 40 for line in lines) and len(w) > best_len:
+                    best, best_len = t.name, len(w)
+        if best:
+            out[p.number] = best
+    return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .classify import classify
+from .classify import classify, page_types
 from .facts import DocumentFacts, Field
 from .fields import indicators as _indicators
 from .fields import money as _money
@@ -297,6 +297,11 @@ class _Extraction:
             w.append(f"{self.doc.file}: page(s) {_ranges(ocr_pages)} have no text layer and need OCR")
         if not self.doc.pages or not any(p.lines or p.tables for p in self.doc.pages):
             w.append(f"{self.doc.file}: no text found")
+        titled = page_types(self.doc)
+        if len(set(titled.values())) > 1:
+            listing = ", ".join(f"page {n}: {t}" for n, t in titled.items())
+            w.append(f"{self.doc.file}: several documents in one file ({listing}); the facts are read as one "
+                     f"{self.doctype} — upload them as separate files")
         issued, until = self.facts.value("issued"), self.facts.value("valid_until")
         if isinstance(issued, str) and isinstance(until, str) and issued > until:
             w.append(f"{self.doc.file}: issued {issued} is after valid_until {until} — check both dates")

@@ -49,3 +49,12 @@ def test_an_issue_date_after_the_expiry_is_flagged():
     facts = extract_facts(Document.from_text("质量管理体系认证证书\nGB/T 19001-2016\n发证日期：2027年6月1日\n有效期至：2024年5月31日"))
     assert facts.value("issued") == "2027-06-01" and facts.value("valid_until") == "2024-05-31"
     assert any("after valid_until" in w for w in facts.warnings)
+
+
+def test_several_certificates_scanned_into_one_file_are_flagged():
+    doc = Document.from_text("质量管理体系认证证书\n兹证明 天津某某有限公司\nGB/T 19001-2016\n有效期至：2027年5月31日\f"
+                             "环境管理体系认证证书\n兹证明 天津某某有限公司\nGB/T 24001-2016\n有效期至：2026年1月14日")
+    facts = extract_facts(doc)
+    assert any("several documents" in w and "page 2: ems_certificate" in w for w in facts.warnings)
+    one = extract_facts(Document.from_text("检验报告\n委托单位：天津某某有限公司\f检验报告（续）\n检验结论：合格"))
+    assert not any("several documents" in w for w in one.warnings)
