@@ -51,3 +51,13 @@ def test_unlabelled_valid_code_is_found_with_lower_confidence():
     facts = extract_facts(Document.from_text(f"营业执照\n名称：深圳某某电子有限公司\n{good}"))
     assert facts.value("uscc") == good
     assert facts.fields["uscc"].confidence < 0.9
+
+
+def test_ocr_letter_for_digit_confusions_are_repaired_with_a_warning():
+    good = uscc.make("120116", "MA05T3K2")  # 91120116MA05T3K21X
+    misread = good.replace("0", "O", 1)
+    assert uscc.problem(misread) is not None
+    facts = extract_facts(Document.from_text(f"营业执照\n统一社会信用代码：{misread}"))
+    assert facts.value("uscc") == good
+    assert facts.fields["uscc"].confidence < 0.9
+    assert any("read as" in w for w in facts.warnings)

@@ -56,6 +56,16 @@ def make(region: str, org_body: str, prefix: str = "91") -> str:
     return base + _uscc.calc_check_digit(base)
 
 
+# letters a USCC never contains, and the digit an OCR engine most likely misread as them
+_NOT_IN_USCC = str.maketrans({"O": "0", "I": "1", "Z": "2", "S": "5", "V": "7"})
+
+
+def repaired(code: str) -> str | None:
+    """`9112O116MAO5T3K21X` → the valid code, when replacing letters no USCC contains makes it valid."""
+    fixed = code.translate(_NOT_IN_USCC)
+    return fixed if fixed != code and problem(fixed) is None else None
+
+
 def candidates_in(text: str) -> list[str]:
     s = unicodedata.normalize("NFKC", text or "").upper()
     found = [m.group(1) for m in _TOKEN.finditer(s)]
@@ -73,8 +83,14 @@ def find(finder: Finder, doc: Document) -> tuple[Hit | None, list[str]]:
     for h in hits:
         for code in candidates_in(h.value):
             why = problem(code)
+            fixed = repaired(code) if why else None
             if why is None:
                 valid.append(Hit("uscc", code, h.page, h.text, h.raw, h.confidence, h.ocr, h.label, h.how, h.order))
+            elif fixed:
+                valid.append(Hit("uscc", fixed, h.page, h.text, h.raw, 0.85 * h.confidence, h.ocr, h.label, h.how,
+                                 h.order))
+                warnings.append(f"统一社会信用代码 {code} on page {h.page} read as {fixed} "
+                                f"(letters a USCC never contains taken for the digits they resemble)")
             elif code not in seen_bad:
                 seen_bad.add(code)
                 warnings.append(f"统一社会信用代码 {code} on page {h.page} is not valid: {why}")
