@@ -209,7 +209,7 @@ def main() -> int:
 
     full_path("warm.pdf", _text_pdf(2))  # imports and caches, as in a running service
     a = interleaved({"base": lambda: bare_pdfium_text(text200), "full": lambda: full_path("text.pdf", text200),
-                     "read": lambda: read_only(text200)}, runs=7)
+                     "read": lambda: read_only(text200)}, runs=15)
     a_base, a_full, a_read = a["base"], a["full"], a["read"]
     b = interleaved({"base": lambda: bare_plumber_tables(table200),
                      "full": lambda: full_path("tables.pdf", table200),
