@@ -400,3 +400,21 @@ def test_macro_enabled_word_document_is_read():
             z.writestr(name, content)
     doc = read_document(buf.getvalue(), "form.docm")
     assert doc.pages[0].lines[0].text == "名称:天津某某科技有限公司"
+
+
+def test_rotated_page_positions_are_as_displayed(report_pdf):
+    import io
+
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(report_pdf)
+    pdf[0].set_rotation(90)  # a landscape certificate stored as a rotated portrait page
+    buf = io.BytesIO()
+    pdf.save(buf)
+    page = read_document(buf.getvalue(), "rotated.pdf").pages[0]
+    assert page.width > page.height
+    for box in [l.bbox for l in page.lines] + [page.tables[0].bbox]:
+        x0, top, x1, bottom = box
+        assert 0 <= x0 < x1 <= page.width and 0 <= top < bottom <= page.height
+    title = next(l for l in page.lines if l.text == "检验报告")
+    assert title.bbox[0] > page.width * 0.8  # the top of the portrait page is now on the right

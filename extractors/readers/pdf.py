@@ -78,19 +78,25 @@ def _pdfium_message(e: Exception, data: bytes) -> str:
 
 def _read_page(page, number: int, table_engine: str) -> tuple[Page, bool]:
     """(page, still needs pdfplumber): text and, where the page has rules, its tables."""
-    width, height = page.get_size()
+    # pdfium's coordinates are the unrotated page's, from its bottom-left: flip at the top edge
+    left, bottom, right, top = page.get_mediabox()
+    width, height = right - left, top - bottom
     image_area, has_rules = _graphics(page.raw)
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_range()
         exact = len(text) == textpage.count_chars()  # else text and char indices differ: no positions
-        lines = _lines(text, textpage.raw if exact else None, number, height)
+        lines = _lines(text, textpage.raw if exact else None, number, top)
         tables = None
         if has_rules and table_engine == "pdfium":
-            tables = native_tables(page.raw, textpage, number, height)
+            tables = native_tables(page.raw, textpage, number, top)
     finally:
         textpage.close()
     p = Page(number=number, lines=lines, width=width, height=height)
+    try:
+        rotation = page.get_rotation() % 360
+    except Exception:
+        rotation = 0
     if _garbage(text) or (not lines and image_area):
         p.needs_ocr = True
         p.lines = []  # a broken text layer is worse than none: let OCR replace it
@@ -99,7 +105,37 @@ def _read_page(page, number: int, table_engine: str) -> tuple[Page, bool]:
         p.needs_ocr = True  # a scan with a stamped page number or file name: keep those lines, OCR the rest
     if tables:
         _attach(p, tables)
+    if rotation in (90, 180, 270):
+        _rotate(p, rotation)
     return p, has_rules and tables is None  # None: pdfium's paths did not explain the rules
+
+
+def _rotate(page: Page, rotation: int) -> None:
+    """Boxes into the page as displayed (/Rotate is clockwise), where a person looks for them."""
+    w, h = page.width, page.height
+
+    def point(x: float, y: float) -> tuple[float, float]:
+        if rotation == 90:
+            return h - y, x
+        if rotation == 180:
+            return w - x, h - y
+        return y, w - x
+
+    def box(b):
+        if b is None:
+            return None
+        (x0, y0), (x1, y1) = point(b[0], b[1]), point(b[2], b[3])
+        return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+    for line in page.lines:
+        line.bbox = box(line.bbox)
+    for table in page.tables:
+        table.bbox = box(table.bbox)
+        for row in table.rows:
+            for cell in row:
+                cell.bbox = box(cell.bbox)
+    if rotation in (90, 270):
+        page.width, page.height = h, w
 
 
 _RECT = pdfium_c.FS_RECTF() if pdfium_c else None
