@@ -296,3 +296,10 @@ def test_long_pdf_sheet_split_across_pages():
     s = parse(pdf_bytes([["团体标准制定征求意见表", grid]]), "long.pdf")
     assert [c.seq_raw for c in s.comments] == [str(i) for i in range(1, 61)]
     assert s.comments[59].reason == "理由60"
+
+
+def test_the_draft_itself_is_not_a_comment_sheet():
+    from comment_sheets import draft_markdown
+
+    s = parse(draft_markdown(), "draft.md")
+    assert s.is_comment_sheet is False and "draft standard" in s.error and s.comments == []

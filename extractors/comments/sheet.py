@@ -459,6 +459,10 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
         sheet.is_comment_sheet = False
         sheet.error = "not a comment sheet: no table with 章条/意见 columns and no 征求意见表 title"
         return sheet
+    if not found_table and _looks_like_a_draft(doc):
+        sheet.is_comment_sheet = False
+        sheet.error = "not a comment sheet: this looks like the draft standard itself (numbered chapters, no comment table)"
+        return sheet
 
     for i, (seq_raw, clause_raw, parts, page) in enumerate(exploded, start=1):
         comment = parts["comment"] or parts["suggestion"]
@@ -486,6 +490,13 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
     if expected_title:
         check_title(sheet, expected_title)
     return sheet
+
+
+def _looks_like_a_draft(doc: Document) -> bool:
+    from .draft import read_draft
+
+    d = read_draft(doc)
+    return sum(1 for c in d.clauses.values() if c.kind == "chapter") >= 3
 
 
 def _strip_title(t: str) -> str:
