@@ -146,7 +146,10 @@ def build_register(draft_title: str, drafting_unit: str, handler: str, filled: s
 
 
 def _summary(title: str, comments: list[dict], groups: list, sheets: list[dict]) -> dict:
-    current = [s for s in sheets if not s.get("error") and not s.get("superseded_by")]
+    readable = [s for s in sheets if not s.get("error") and not s.get("superseded_by")]
+    # a blank sheet with no name on it (the template dropped into the folder) is not a reply
+    blank = [s for s in readable if not s.get("comments") and not s.get("submitter_key")]
+    current = [s for s in readable if s not in blank]
     by_id = {c["id"]: c for c in comments}
     submitters = {s.get("submitter_key") or s["file"] for s in current}
     kinds = Counter(s.get("submitter_kind") for s in current if s.get("submitter_key"))
@@ -173,6 +176,8 @@ def _summary(title: str, comments: list[dict], groups: list, sheets: list[dict])
         "decisions": {"采纳": decisions.get("采纳", 0), "部分采纳": decisions.get("部分采纳", 0),
                       "未采纳": decisions.get("未采纳", 0), "待处理": decisions.get("待处理", 0)},
         "campaigns": sum(1 for g in groups if g.campaign),
+        "no_comments": [s.get("submitter") or s["file"] for s in current if not s.get("comments")],
+        "blank": [s["file"] for s in blank],
     }
 
 
@@ -182,6 +187,8 @@ def summary_text(s: dict) -> str:
              f"反馈的征求意见表{s['sheets']}份"]
     if s["late"]:
         parts[-1] += f"（其中逾期{len(s['late'])}份）"
+    if s.get("no_comments"):
+        parts[-1] += f"，其中{len(s['no_comments'])}个单位或专家回复无意见"
     parts.append(f"共提出意见{s['comments']}条")
     top = sorted(((k, v) for k, v in s["per_clause"].items() if k != "未注明"), key=lambda kv: -kv[1])[:3]
     if top:

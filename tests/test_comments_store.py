@@ -192,3 +192,18 @@ def test_consolidated_sheet_names_the_unit_of_each_comment(env):
     reg = C.register_data(db, d.id)
     assert {r.submitter for r in reg.rows} == {"会员甲公司", "会员乙公司", "会员丙研究院"}
     assert reg.summary["duplicate_groups"] and reg.groups[0]["sources"] == 2
+
+
+def test_blank_template_is_not_a_reply_but_a_named_no_comment_sheet_is(env):
+    db, blobs, d = env
+    from forms.comment_template import write_comment_template
+
+    buf = io.BytesIO()
+    write_comment_template(buf, TITLE)
+    C.import_sheets(db, blobs, d.id, [("征求意见表.docx", buf.getvalue(), None),
+                                      ("无意见.docx", sheet("辛公司", [["1", "", "", ""]]), None),
+                                      ("a.docx", sheet("甲公司", [["1", "4", "意见。", ""]]), None)])
+    s = C.register_data(db, d.id).summary
+    assert s["sheets"] == 2 and s["submitters"] == 2 and s["blank"] == ["征求意见表.docx"]
+    assert s["no_comments"] == ["辛公司"]
+    assert "1个单位或专家回复无意见" in C.register_data(db, d.id).summary_text
