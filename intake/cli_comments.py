@@ -13,6 +13,7 @@ Exit codes (contract): 0 ok, 2 bad arguments, 3 some input file could not be rea
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -165,10 +166,15 @@ def register(cli: click.Group) -> None:
         db, blobs = open_db(data), BlobStore(data)
         d = _draft(db, blobs, draft, deadline, title, handler, drafting_unit)
         paths = _files(sheets)
-        items, problems = [], []
+        items, problems, skipped = [], [], []
         for p in paths:
             try:
-                items.append((p.name, p.read_bytes(), _mtime(p)))
+                data_ = p.read_bytes()
+                if hashlib.sha256(data_).hexdigest() == d.sha256:
+                    skipped.append({"file": p.name, "status": "skipped", "error": None,
+                                    "warnings": ["the draft itself, not a comment sheet"]})
+                    continue
+                items.append((p.name, data_, _mtime(p)))
             except OSError as e:
                 problems.append({"file": p.name, "error": f"{p.name}: 无法打开文件（{e.strerror or e}）"})
         results = C.import_sheets(db, blobs, d.id, items, source="file")
@@ -182,7 +188,7 @@ def register(cli: click.Group) -> None:
         summary = dict(reg.summary)
         summary.update({"draft_id": d.id, "deadline": d.deadline, "out": str(out), "csv": csv_out,
                         "summary_text": reg.summary_text, "groups": reg.groups,
-                        "files": [_import_json(r) for r in results] + problems})
+                        "files": [_import_json(r) for r in results] + problems + skipped})
         if as_json:
             _echo_json(summary)
         else:
@@ -349,6 +355,8 @@ def _render_register(s: dict) -> str:
     lines = [f"《{s['standard_title']}》 → {s['out']}" + (f" and {s['csv']}" if s.get("csv") else ""),
              s["summary_text"]]
     for f in s["files"]:
-        status = f"ERROR {f['error']}" if f.get("error") else f"{f.get('status')} {f.get('receipt')}"
+        status = f"ERROR {f['error']}" if f.get("error") else f"{f.get('status')} {f.get('receipt') or ''}"
+        if f.get("status") == "skipped":
+            status += "(" + "; ".join(f["warnings"]) + ")"
         lines.append(f"  {f['file']}: {status}")
     return "\n".join(lines)

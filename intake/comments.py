@@ -268,7 +268,7 @@ def _store_sheet(db, draft: Draft, sheet: CommentSheet, name: str, sha: str, rec
                  source: str) -> SheetImport:
     received_on = sheet.date or _iso(received) or date.today().isoformat()
     received_from = "sheet" if sheet.date else (source if received else "today")
-    late = bool(draft.deadline and received_on > draft.deadline)
+    late = bool(draft.deadline and received_on > draft.deadline and not sheet.error)
     key = canon(sheet.submitter)
     try:
         return _insert_sheet(db, draft, sheet, name, sha, source, received_on, received_from, late, key)

@@ -35,6 +35,7 @@ def folder(tmp_path):
     (sheets / "丙.docx").write_bytes(seed_sheet([["1", "8.2", CAMPAIGN, ""]], unit="丙研究院", stamp="丙研究院"))
     (sheets / "broken.docx").write_bytes(b"PK\x03\x04broken")
     (sheets / "~$甲.docx").write_bytes(b"lock file")  # Word's lock file: skipped
+    (sheets / "征求意见稿.md").write_bytes(draft_markdown())  # the draft itself dropped in the folder: skipped
     return tmp_path
 
 
@@ -87,6 +88,7 @@ def test_register_a_folder_then_dispose_and_regenerate(folder, tmp_path):
     assert s["late"] == ["乙.docx"]  # dated 2026-01-12, deadline 2026-01-08 from the notice
     assert "broken.docx" in {f["file"] for f in s["files"] if f["error"]}  # … but is listed, the rest processed
     assert "~$甲.docx" not in {f["file"] for f in s["files"]}
+    assert [f["status"] for f in s["files"] if f["file"] == "征求意见稿.md"] == ["skipped"]
     assert out.exists() and (tmp_path / "register.csv").exists()
 
     listing = json.loads(run("comments", "list", "--draft", str(folder / "draft.md"), "--json", data=data).output)
