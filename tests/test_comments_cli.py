@@ -219,3 +219,26 @@ def test_stamp_image_in_the_signature_cell_counts_as_signed(tmp_path):
     out = json.loads(run("comments", "parse", str(tmp_path / "stamped.docx"), str(tmp_path / "unstamped.docx"),
                          "--json").stdout)
     assert [o["signed"] for o in out] == [True, False]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(not office.soffice(), reason="LibreOffice (soffice) is not installed")
+def test_register_page_fields_render_as_real_page_numbers(folder, tmp_path):
+    """Converted by LibreOffice, every page says 共 N 页 第 k 页 with real numbers."""
+    import pypdfium2 as pdfium
+
+    out = tmp_path / "register.docx"
+    many = [["%d" % i, "8.2", f"第{i}条意见：有效期与监督周期的关系需要进一步说明。" * 3, "理由"] for i in range(1, 41)]
+    (folder / "sheets" / "多.docx").write_bytes(seed_sheet(many, unit="多意见公司", stamp="多意见公司"))
+    run("comments", "register", "--draft", str(folder / "draft.md"), str(folder / "sheets"), "--out", str(out),
+        data=tmp_path / "var")
+    subprocess.run([office.soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)], check=True, capture_output=True,
+                   timeout=180)
+    pdf = pdfium.PdfDocument(str(tmp_path / "register.pdf"))
+    n = len(pdf)
+    assert n >= 2
+    for k in range(n):
+        text = pdf[k].get_textpage().get_text_range().replace(" ", "")
+        assert f"共{n}页第{k + 1}页" in text
+        assert "标准项目名称" in text
