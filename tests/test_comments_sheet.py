@@ -303,3 +303,10 @@ def test_the_draft_itself_is_not_a_comment_sheet():
 
     s = parse(draft_markdown(), "draft.md")
     assert s.is_comment_sheet is False and "draft standard" in s.error and s.comments == []
+
+
+def test_a_reply_saying_no_comments_has_no_comments():
+    s = parse(seed_sheet([["1", "—", "无意见", "—"]]))
+    assert s.comments == [] and s.submitter and any("no comment rows" in w for w in s.warnings)
+    s = parse(seed_sheet([["1", "全文", "同意", ""], ["2", "8.2", "有效期过长。", ""]]))
+    assert [c.clause for c in s.comments] == ["8.2"]

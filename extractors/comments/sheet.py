@@ -464,6 +464,9 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
         sheet.error = "not a comment sheet: this looks like the draft standard itself (numbered chapters, no comment table)"
         return sheet
 
+    nothing = {label_key(w) for w in rules.get("no_comment_texts", [])}
+    exploded = [e for e in exploded if label_key((e[2]["comment"] or e[2]["suggestion"])) not in nothing
+                or (e[2]["reason"] and label_key(e[2]["reason"]) not in nothing)]
     for i, (seq_raw, clause_raw, parts, page) in enumerate(exploded, start=1):
         comment = parts["comment"] or parts["suggestion"]
         refs = parse_refs(clause_raw)
