@@ -84,7 +84,7 @@ class CommentSheet:
 # numbered items inside one cell / in attached text
 
 _ITEM_START = re.compile(
-    r"(?:(?<=^)|(?<=\n)|(?<=[。；;]))\s*(?:[(（]\s*(\d{1,2})\s*[)）]|(\d{1,2})\s*(?:[.、．](?!\d)|[)）])|([①-⑳]))")
+    r"(?:(?<=^)|(?<=\s)|(?<=[。；;，,]))\s*(?:[(（]\s*(\d{1,2})\s*[)）]|(\d{1,2})\s*(?:[.、．](?!\d)|[)）])|([①-⑳]))")
 
 
 def split_numbered(text: str) -> list[str]:
@@ -314,6 +314,8 @@ def _explode(d: _Draft) -> list[tuple[str, str, dict[str, str]]]:
     clause_items = [x for x in re.split(r"[\n；;]+", d.clause_raw) if x.strip()]
     if len(clause_items) != len(items):
         clause_items = split_numbered(d.clause_raw)
+    if len(clause_items) != len(items) and len(parse_refs(d.clause_raw)) == len(items):
+        clause_items = parse_refs(d.clause_raw)  # "11.1 a) 11.1 b)" on one line (PDF): one reference per item
     reason_items = split_numbered(base["reason"])
     out = []
     for i, item in enumerate(items):
