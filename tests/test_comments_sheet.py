@@ -310,3 +310,10 @@ def test_a_reply_saying_no_comments_has_no_comments():
     assert s.comments == [] and s.submitter and any("no comment rows" in w for w in s.warnings)
     s = parse(seed_sheet([["1", "全文", "同意", ""], ["2", "8.2", "有效期过长。", ""]]))
     assert [c.clause for c in s.comments] == ["8.2"]
+
+
+def test_signature_cell_with_only_template_blanks_or_a_date():
+    s = parse(seed_sheet([["1", "8.2", "有效期过长。", ""]], stamp="（盖章）\n年    月    日", date=None))
+    assert s.signed is False and s.date is None
+    s = parse(seed_sheet([["1", "8.2", "有效期过长。", ""]], stamp="某某公司（盖章）\n2026年1月7日", date=None))
+    assert s.signed is True and s.date == "2026-01-07"

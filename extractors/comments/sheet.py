@@ -394,7 +394,13 @@ def _signed(h: _Header, doc: Document) -> bool:
     if not value:
         return False
     placeholders = {label_key(p) for p in load_rules()["signature_placeholders"]}
-    return label_key(value) not in placeholders
+    if label_key(value) in placeholders:
+        return False
+    # "（盖章）\n年 月 日" or a typed date alone: a template's blanks, not a name
+    rest = _DATE_ANY.sub("", value)
+    for p in sorted(placeholders, key=len, reverse=True):
+        rest = label_key(rest).replace(p, "")
+    return bool(re.sub(r"[年月日\d\s.。]", "", rest))
 
 
 def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentSheet:
@@ -485,7 +491,7 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
     sheet.contact_person = v.get("contact_person", "")
     sheet.contact = v.get("contact", "")
     sheet.signed = _signed(h, doc)
-    sheet.date = find_date(v.get("date", "")) or _dated_line(body)
+    sheet.date = find_date(v.get("date", "")) or find_date(v.get("signature", "")) or _dated_line(body)
     if not sheet.comments:
         sheet.warnings.append("no comment rows: the sheet is blank or says it has no comments")
     if not sheet.submitter:
