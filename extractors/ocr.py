@@ -169,8 +169,20 @@ def engine(settings: OcrSettings):
                                       det_limit_type=settings.det_limit_type)
             if settings.threads:
                 kw["intra_op_num_threads"] = settings.threads
-            _engines[key] = RapidOCR(**kw)
+            eng = RapidOCR(**kw)
+            if settings.det_limit_type == "max":
+                _cap_detector(eng, settings.det_limit_side_len)
+            _engines[key] = eng
         return _engines[key]
+
+
+def _cap_detector(eng, side: int) -> None:
+    """Make "max" mean max: RapidOCR 1.4.4 ignores limit_side_len in that mode (it picks
+    960/1500/2000 by image size), so the detector would run on the full 2000 px page."""
+    from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+
+    det = eng.text_det
+    det.get_preprocess = lambda max_wh: DetPreProcess(side, "max", det.mean, det.std)
 
 
 def suppress_seals(rgb, white_point: int = 200):
@@ -208,8 +220,9 @@ def read_image(image, settings: OcrSettings | None = None,
     rgb = np.asarray(image.convert("RGB")) if hasattr(image, "convert") else np.asarray(image)
     if settings.suppress_seals:
         rgb = suppress_seals(rgb, settings.seal_white_point)
-    boxes = _recognize_bgr(np.ascontiguousarray(rgb[..., ::-1]), settings, deadline, settings.use_cls)
-    if boxes and _mean_score(boxes) < settings.retry_below_score or _mostly_vertical(boxes):
+    boxes, detected = _recognize_bgr(np.ascontiguousarray(rgb[..., ::-1]), settings, deadline, settings.use_cls)
+    reads_badly = detected >= 3 and (len(boxes) < detected / 2 or _mean_score(boxes) < settings.retry_below_score)
+    if reads_badly or _mostly_vertical(boxes):
         return _retry_turned(rgb, boxes, settings, deadline)
     return boxes, 0
 
@@ -227,24 +240,32 @@ def _mean_score(boxes: list[OcrBox]) -> float:
 
 def _retry_turned(rgb, boxes: list[OcrBox], settings: OcrSettings,
                   deadline: float | None) -> tuple[list[OcrBox], int]:
-    """A page that reads badly may be upside down or sideways: try it turned, keep the best reading."""
+    """A page that reads badly may be upside down or sideways: try it turned, keep the best reading.
+
+    "Best" is the most confidently read text (characters × score), so a turn that reads the
+    whole page beats one where only a few stray boxes came through.
+    """
     import numpy as np
 
-    best, best_turns = boxes, 0
-    best_score = _mean_score(boxes) if not _mostly_vertical(boxes) else 0.0
+    def quality(found: list[OcrBox]) -> float:
+        return 0.0 if _mostly_vertical(found) else sum(b.score * len(b.text) for b in found)
+
+    best, best_turns, best_q = boxes, 0, quality(boxes)
     order = (1, 3, 2) if _mostly_vertical(boxes) else (2, 1, 3)
     for k in order:  # quarter turns counter-clockwise
         turned = np.ascontiguousarray(np.rot90(rgb, k)[..., ::-1])
-        found = _recognize_bgr(turned, settings, deadline, use_cls=False)
-        score = _mean_score(found)
-        if score > best_score + 0.05 and not _mostly_vertical(found):
-            best, best_turns, best_score = found, k, score
-        if best_score >= settings.retry_below_score:
-            break
+        found, detected = _recognize_bgr(turned, settings, deadline, use_cls=False)
+        q = quality(found)
+        if q > 1.1 * best_q:
+            best, best_turns, best_q = found, k, q
+            if len(found) >= detected / 2 and _mean_score(found) >= settings.retry_below_score:
+                break  # reads well this way round
     return best, best_turns
 
 
-def _recognize_bgr(img, settings: OcrSettings, deadline: float | None, use_cls: bool) -> list[OcrBox]:
+def _recognize_bgr(img, settings: OcrSettings, deadline: float | None,
+                   use_cls: bool) -> tuple[list[OcrBox], int]:
+    """(boxes recognised with a score of at least min_line_score, boxes the detector found)."""
     import numpy as np
 
     eng = engine(settings)
@@ -256,7 +277,7 @@ def _recognize_bgr(img, settings: OcrSettings, deadline: float | None, use_cls: 
     dt_boxes, _ = eng.auto_text_det(img)
     _check(deadline)
     if dt_boxes is None or len(dt_boxes) == 0:
-        return []
+        return [], 0
     crops = eng.get_crop_img_list(img, dt_boxes)
     if use_cls:
         crops, _, _ = eng.text_cls(crops)
@@ -273,7 +294,7 @@ def _recognize_bgr(img, settings: OcrSettings, deadline: float | None, use_cls: 
         if text.strip() and float(score) >= settings.min_line_score:
             out.append(OcrBox(quad=[(float(x), float(y)) for x, y in np.asarray(quad)], text=text,
                               score=float(score)))
-    return out
+    return out, len(dt_boxes)
 
 
 def _check(deadline: float | None) -> None:
@@ -301,8 +322,7 @@ def _open_image(data: bytes, max_pixels: int):
         pillow_heif.register_heif_opener()
     except ImportError:
         pass
-    Image.MAX_IMAGE_PIXELS = max_pixels
-    try:
+    try:  # Pillow refuses > 2 × Image.MAX_IMAGE_PIXELS itself; our own, lower limit is checked below
         im = Image.open(io.BytesIO(data))
         im.size  # noqa: B018 - header read
     except Image.DecompressionBombError as e:

@@ -207,3 +207,35 @@ def test_seal_suppression_removes_red_keeps_black():
     out = ocr.suppress_seals(a)
     assert out[30, 60, 0] < 60 and out[90, 60, 0] < 80
     assert out[70, 60, 0] == 255 and out[5, 5, 0] == 255
+
+
+def _top(jpeg: bytes, share: float = 0.4):
+    from PIL import Image
+
+    im = Image.open(io.BytesIO(jpeg)).convert("RGB")
+    return im.crop((0, 0, im.width, int(im.height * share)))
+
+
+@needs_engine
+def test_heic_photo_is_read():
+    pytest.importorskip("pillow_heif").register_heif_opener()
+    im = _top(s.scan(s.licence(), dpi=200, rotate=1.0))
+    buf = io.BytesIO()
+    im.save(buf, "HEIF", quality=70)
+    doc = read_document(buf.getvalue(), "IMG_0001.HEIC")
+    assert doc.format == "image" and doc.pages[0].ocr
+    assert any(s.LICENCE_USCC in l.text for l in doc.pages[0].lines)
+
+
+@needs_engine
+def test_multi_page_tiff_with_an_upside_down_page():
+    first = _top(s.scan(s.licence(), dpi=200, seal=False))
+    second = _top(s.scan(s.certificate(), dpi=200, seal=False)).rotate(180)
+    buf = io.BytesIO()
+    first.save(buf, "TIFF", save_all=True, append_images=[second], compression="tiff_lzw")
+    doc = read_document(buf.getvalue(), "bundle.tiff")
+    assert [p.number for p in doc.pages] == [1, 2] and all(p.ocr for p in doc.pages)
+    assert doc.metadata["ocr"]["turned"] == {2: 2}  # read the right way up
+    lines = [l.text for l in doc.pages[1].lines]
+    assert lines[0] == "质量管理体系认证证书"
+    assert any(s.CERT_NUMBER in t for t in lines)
