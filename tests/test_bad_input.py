@@ -185,3 +185,25 @@ def test_works_from_a_threaded_server_process():
         thread.join()
     assert good.error is None and good.pages == 1
     assert empty.error == "empty.pdf: 空文件（0 字节）"
+
+
+def test_damaged_bytes_never_escape_as_raw_exceptions():
+    """Random byte damage: every outcome is a Document or one clear UnreadableDocument."""
+    import random
+
+    from docgen import Grid
+
+    rng = random.Random(7)
+    pdf = pdf_bytes([["检验报告", Grid([["项目", "结果"], ["a", "b"]])], ["第二页"]])
+    docx = docx_bytes(["标题", Grid([["a", "b"], ["c", "d"]], merges=[(0, 0, 1, 0)])])
+    for name, base in (("x.pdf", pdf), ("x.docx", docx)):
+        for _ in range(60):
+            damaged = bytearray(base)
+            for _ in range(rng.randint(1, 20)):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+            if rng.random() < 0.3:
+                damaged = damaged[: rng.randrange(len(damaged))]
+            try:
+                read_document(bytes(damaged), name)
+            except UnreadableDocument as e:
+                assert str(e) and "\n" not in str(e)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from ..limits import ReadLimits, UnreadableDocument
 from ..model import Cell, Document, Line, Page, Table
@@ -50,8 +51,8 @@ def check_zip(data: bytes, limits: ReadLimits, what: str = "DOCX") -> None:
                 continue
             try:
                 part = _read_capped(z, info)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as e:
-                raise UnreadableDocument(f"{what} 文件已损坏或不完整（{info.filename}：{e}），无法读取") from None
+            except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError) as e:
+                raise UnreadableDocument(f"{what} 文件已损坏或不完整（{info.filename}：{str(e)[:80]}），无法读取") from None
             if any(m in part for m in _DTD_MARKERS):
                 raise UnreadableDocument(f"{what} 的 {info.filename} 含有 DTD/实体声明（XML 实体扩展攻击的特征），拒绝读取")
 

@@ -49,8 +49,14 @@ def read_pdf(data: bytes, doc: Document, limits: ReadLimits, table_engine: str |
             doc.warnings.append("PDF 文件可能不完整（结尾缺少 %%EOF），已读取能读到的内容")
         doc.metadata["page_count"] = n_pages
         ruled: list[int] = []
+        broken = []
         for i in range(n_read):
-            page = pdf[i]
+            try:
+                page = pdf[i]
+            except pdfium.PdfiumError:
+                broken.append(i + 1)
+                doc.pages.append(Page(number=i + 1))
+                continue
             try:
                 p, needs_plumber = _read_page(page, i + 1, table_engine)
             finally:
@@ -60,6 +66,10 @@ def read_pdf(data: bytes, doc: Document, limits: ReadLimits, table_engine: str |
                 ruled.append(i)
     finally:
         pdf.close()
+    if broken:
+        if len(broken) == n_read:
+            raise UnreadableDocument("PDF 文件已损坏，没有一页能打开，无法读取")
+        doc.warnings.append(f"第 {'、'.join(map(str, broken[:20]))}{' 等' if len(broken) > 20 else ''} 页已损坏，无法读取，已跳过")
     if ruled:
         _add_tables(data, doc, ruled)
     mark_headers_footers(doc.pages)
