@@ -109,7 +109,22 @@ def read_draft_bytes(data: bytes, filename: str, limits: Limits | None = None) -
 
 
 def _read_one(data: bytes, filename: str, limits: Limits | None) -> Document | ReadError:
-    return read_files_safely([(filename, data)], limits, workers=1)[0]
+    for name, sha, outcome in _run(_read_draft_in_worker, [(filename, data)], limits, 1):
+        if isinstance(outcome, str):
+            return ReadError(name, sha, f"{name}: {outcome}")
+        if not outcome.ok:
+            return ReadError(name, sha, f"{name}: {outcome.error}")
+        return outcome.value
+
+
+def _read_draft_in_worker(data: bytes, name: str, rlimits) -> Document:
+    from extractors.comments.numbering import docx_numbered_lines
+    from extractors.read import read_document
+
+    doc = read_document(data, name, rlimits)
+    if doc.format == "docx":  # numbers from Word's automatic numbering are not in the text
+        doc.metadata["numbered_lines"] = docx_numbered_lines(data)
+    return doc
 
 
 def _read_sheet_in_worker(data: bytes, name: str, rlimits) -> Document:

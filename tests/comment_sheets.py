@@ -61,3 +61,56 @@ def seed_sheet(rows: list[list[str]], unit: str = "天津某某检测有限公�
     if date:
         blocks.append(f"日期：{date}")
     return docx_bytes(blocks + list(after or []))
+
+
+_ABSTRACT = """<w:abstractNum xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:abstractNumId="90">
+  <w:multiLevelType w:val="multilevel"/>
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1"/></w:lvl>
+  <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl>
+  <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2.%3"/></w:lvl>
+  <w:lvl w:ilvl="3"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%4)"/></w:lvl>
+</w:abstractNum>"""
+_NUM = """<w:num xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:numId="90">
+  <w:abstractNumId w:val="90"/></w:num>"""
+
+
+def draft_docx_autonumbered() -> bytes:
+    """Seed 000's draft as 标准编写软件 writes it: chapter and clause numbers and a) b) come from Word's
+    multilevel list (by style for headings, by paragraph for list items), not from the text."""
+    import io
+
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    numbering.insert(0, parse_xml(_ABSTRACT))
+    numbering.append(parse_xml(_NUM))
+
+    def num_pr(ilvl: int, with_id: bool = True):
+        x = f'<w:numPr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:ilvl w:val="{ilvl}"/>'
+        return parse_xml(x + ('<w:numId w:val="90"/>' if with_id else "") + "</w:numPr>")
+
+    styles = {}
+    for ilvl, name in enumerate(["章标题", "一级条标题", "二级条标题"]):
+        st = d.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        st.element.get_or_add_pPr().append(num_pr(ilvl))
+        styles[ilvl] = st
+    for line in draft_lines():
+        m = re.match(r"^(\d{1,2}(?:\.\d{1,2}){0,2})\s+(?![-—])(\S.*)$", line)
+        item = re.match(r"^[a-z]\)\s*(.+)$", line)
+        if m and not re.match(r"^\d{4}", line):
+            depth = m.group(1).count(".")
+            d.add_paragraph(m.group(2), style=styles[depth])
+        elif item:
+            p = d.add_paragraph(item.group(1))
+            p._p.get_or_add_pPr().append(num_pr(3))
+        elif re.fullmatch(r"\d+\.\d+", line):  # a term number alone (3.1)
+            d.add_paragraph("", style=styles[1])
+        else:
+            d.add_paragraph(line)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()

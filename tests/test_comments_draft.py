@@ -71,3 +71,18 @@ def test_appendix_and_deep_numbering_from_docx():
                                "表1 指标要求", "附录A", "（规范性）", "A.1 试验方法", "A.1.1 取样"]), "d.docx")
     assert {"2.1.1.1", "2.1.1.1a", "2.1.1.1b", "表1", "附录A", "A.1", "A.1.1"} <= set(d.clauses)
     assert d.title == "某产品评价规范"
+
+
+def test_docx_draft_with_automatic_numbering(tmp_path):
+    """Numbers live in numbering.xml (as 标准编写软件 writes them): the tree is still complete."""
+    from comment_sheets import draft_docx_autonumbered
+
+    from intake.comments import read_draft_bytes
+
+    data = draft_docx_autonumbered()
+    plain = from_bytes(data, "auto.docx")
+    assert "7.2.5" not in plain.clauses  # the text alone has no numbers …
+    d = read_draft_bytes(data, "auto.docx")  # … the numbering, rendered, has
+    assert d.title == TITLE
+    assert EXPECTED <= set(d.clauses), EXPECTED - set(d.clauses)
+    assert d.clauses["5.1"].title == "自愿开放"

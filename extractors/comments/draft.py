@@ -218,10 +218,24 @@ class _TreeBuilder:
 
 
 def read_draft(doc: Document) -> DraftStandard:
-    """The clause tree, title, deadline and drafting unit of a draft standard."""
-    b = _TreeBuilder()
+    """The clause tree, title, deadline and drafting unit of a draft standard.
+
+    A DOCX whose numbers come from Word's automatic numbering carries the rendered
+    paragraphs in `doc.metadata["numbered_lines"]` (see numbering.py); whichever
+    reading gives the larger tree is used.
+    """
     lines = [(l.page, _clean(l.text)) for l in doc.lines(include_cells=False)]
-    lines = [(p, t) for p, t in lines if t]
+    best = _read_lines([(p, t) for p, t in lines if t])
+    numbered = doc.metadata.get("numbered_lines")
+    if numbered:
+        other = _read_lines([(None, t) for t in (_clean(x) for x in numbered) if t])
+        if len(other.clauses) > len(best.clauses):
+            best = other
+    return best
+
+
+def _read_lines(lines: list[tuple[int | None, str]]) -> DraftStandard:
+    b = _TreeBuilder()
     title = _title(lines)
     deadline = drafting = code = None
     last: Clause | None = None
