@@ -317,3 +317,12 @@ def test_signature_cell_with_only_template_blanks_or_a_date():
     assert s.signed is False and s.date is None
     s = parse(seed_sheet([["1", "8.2", "有效期过长。", ""]], stamp="某某公司（盖章）\n2026年1月7日", date=None))
     assert s.signed is True and s.date == "2026-01-07"
+
+
+def test_auto_numbered_seq_column_rows_without_clause_are_separate_comments():
+    # Word's automatic numbering in the 序号 column is not in the text: the column reads empty
+    rows = [["", "4", "建议增加信用要求。", ""], ["", "", "建议删除“较高”一词。", ""],
+            ["", "8.2", "有效期建议改为2年，", ""], ["", "", "并与年度监督衔接。", ""]]
+    s = parse(seed_sheet(rows))
+    assert [c.comment for c in s.comments] == ["建议增加信用要求。", "建议删除“较高”一词。",
+                                               N("有效期建议改为2年，") + "\n" + "并与年度监督衔接。"]

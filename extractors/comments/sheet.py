@@ -270,6 +270,11 @@ def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft]) -> None:
     def get(grid, r, role):
         return "\n".join(grid[r][c] for c in cols.roles.get(role, []) if c < len(grid[r]) and grid[r][c])
 
+    # A 序号 column left empty in every row (Word's automatic numbering is not text): rows are told
+    # apart by sentence ends instead of by numbers.
+    numbered = any(re.fullmatch(r"[\d一二三四五六七八九十()（）.、 ]+", get(origin, r, "seq") or "-")
+                   for r in range(start, len(origin)))
+
     for r in range(start, len(origin)):
         row = origin[r]
         texts = [x for x in row if x]
@@ -292,7 +297,7 @@ def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft]) -> None:
                 continue  # a blank template row, one with only a number or only a clause
             # the whole comment written into the clause column ("第4章：建议……")
             body["comment"], clause_own = clause_own, _leading_ref(clause_own) or " "
-        if not seq and not clause_own and pending:
+        if not seq and not clause_own and pending and (numbered or not _ends_sentence(pending[-1])):
             for role, text in body.items():
                 pending[-1].add(role, text)  # the comment goes on in this row
             continue
@@ -302,6 +307,11 @@ def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft]) -> None:
             d.add(role, text)
         d.add("proposer", proposer)
         pending.append(d)
+
+
+def _ends_sentence(d: _Draft) -> bool:
+    text = (d.text("comment") or d.text("suggestion")).rstrip()
+    return text.endswith(("。", "！", "？", "!", "?", ".", "；", ";"))
 
 
 def _explode(d: _Draft) -> list[tuple[str, str, dict[str, str]]]:
