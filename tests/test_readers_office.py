@@ -102,3 +102,31 @@ def test_strict_ooxml_docx_is_resaved_by_libreoffice():
     doc = read_document(buf.getvalue(), "strict.docx")
     assert doc.metadata["converted_by"] == "libreoffice"
     assert [l.text for l in doc.lines()] == ["名称:天津某某科技有限公司"]
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_pdf_exported_by_libreoffice_tables_and_running_heads(tmp_path):
+    """Another PDF producer (Writer's export draws its own rules): both table engines agree."""
+    from extractors.model import Document
+    from extractors.read import ReadLimits
+    from extractors.readers.pdf import read_pdf
+
+    indicators = Grid([["序号", "检验项目", "标准要求", "实测值"], ["1", "抗拉强度 MPa", "≥350", "382"],
+                       ["备注：合并单元格", "", "", ""]], merges=[(2, 0, 2, 3)])
+    (tmp_path / "r.docx").write_bytes(docx_bytes(["检验报告", indicators, *SHEET, "\f", "第二页正文"],
+                                                 header="某某检测中心", footer="联系电话 022-1234"))
+    subprocess.run([office.soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "r.docx")],
+                   check=True, capture_output=True, timeout=120)
+    data = (tmp_path / "r.pdf").read_bytes()
+    fast, slow = (read_pdf(data, Document(file="r.pdf", sha256="", format="pdf"), ReadLimits(), engine)
+                  for engine in ("pdfium", "pdfplumber"))
+    grids = [t.grid() for t in fast.tables()]
+    assert grids == [t.grid() for t in slow.tables()]
+    assert grids[0][2] == ["备注:合并单元格", "", "", ""] and fast.pages[0].tables[0].rows[2][0].colspan == 4
+    merged = [c for t in fast.tables() for r in t.rows for c in r if c.text == "跨两行的意见"]
+    assert len(merged) == 1 and merged[0].rowspan == 2
+    for page in fast.pages:
+        assert (page.lines[0].text, page.lines[0].role) == ("某某检测中心", "header")
+        assert page.lines[-1].role == "footer"
