@@ -207,3 +207,10 @@ def test_damaged_bytes_never_escape_as_raw_exceptions():
                 read_document(bytes(damaged), name)
             except UnreadableDocument as e:
                 assert str(e) and "\n" not in str(e)
+
+
+def test_entity_expansion_hidden_in_a_part_without_xml_extension():
+    real = zipfile.ZipFile(io.BytesIO(docx_bytes(["正文"])))
+    parts = {n: real.read(n) for n in real.namelist()}
+    parts["customXml/item1"] = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'
+    check("hidden.docx", zipped(parts), "customXml/item1", "DTD")

@@ -24,6 +24,8 @@ from ..text import normalize
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _WRAPPERS = {W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag", W + "ins", W + "moveTo"}
+_BINARY_PARTS = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".bin", ".wdp",
+                 ".ttf", ".odttf", ".otf", ".mp4", ".wav", ".mp3", ".ole", ".xlsx", ".docx", ".pptx", ".pdf")
 _DTD_MARKERS = [m.encode(enc) for m in ("<!DOCTYPE", "<!ENTITY") for enc in ("ascii", "utf-16-le", "utf-16-be")]
 
 
@@ -47,7 +49,8 @@ def check_zip(data: bytes, limits: ReadLimits, what: str = "DOCX") -> None:
                 raise UnreadableDocument(f"{what} 中的 {info.filename} 压缩比异常（{info.file_size // info.compress_size}:1），"
                                          "疑似压缩炸弹，拒绝读取")
         for info in infos:
-            if not info.filename.lower().endswith((".xml", ".rels")):
+            # every part a parser might read, whatever its name: only known binary media are skipped
+            if info.is_dir() or info.filename.lower().endswith(_BINARY_PARTS):
                 continue
             try:
                 part = _read_capped(z, info)
