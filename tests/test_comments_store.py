@@ -207,3 +207,16 @@ def test_blank_template_is_not_a_reply_but_a_named_no_comment_sheet_is(env):
     assert s["sheets"] == 2 and s["submitters"] == 2 and s["blank"] == ["征求意见表.docx"]
     assert s["no_comments"] == ["辛公司"]
     assert "1个单位或专家回复无意见" in C.register_data(db, d.id).summary_text
+
+
+def test_csv_cells_that_excel_would_run_as_formulas_are_defused(env, tmp_path):
+    db, blobs, d = env
+    C.submit_online(db, d.id, "=HYPERLINK(\"http://x\")", [{"clause": "8.2", "comment": "=1+2 有效期", "reason": "-5% 误差"},
+                                                             {"clause": "4", "comment": "@SUM(A1)"}])
+    reg = C.register_data(db, d.id)
+    write_register_csv(reg, tmp_path / "r.csv")
+    rows = list(csv.reader(open(tmp_path / "r.csv", encoding="utf-8-sig")))[1:]
+    cells = {c for row in rows for c in row}
+    assert "'=1+2 有效期" in cells and "'@SUM(A1)" in cells and "'=HYPERLINK(\"http://x\")" in cells
+    assert not any(c.startswith(("=", "@", "+")) for c in cells)
+    assert any(c.startswith("-5%") or "-5% 误差" in c for c in cells)  # a negative number stays as it is
