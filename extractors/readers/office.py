@@ -3,6 +3,7 @@ headless LibreOffice, then the DOCX reader. LibreOffice is optional: without it 
 file gets one clear message saying what to install."""
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import signal
@@ -28,6 +29,19 @@ def kill_conversions() -> None:
             pass
 
 
+@functools.lru_cache(maxsize=1)
+def offline_prefix() -> tuple[str, ...]:
+    """`unshare -rn` where this machine allows it: LibreOffice then converts with no network, so a
+    document's linked images or OLE links cannot make the server fetch URLs. Empty where not allowed."""
+    if not shutil.which("unshare"):
+        return ()
+    try:
+        ok = subprocess.run(["unshare", "-rn", "true"], capture_output=True, timeout=5).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        ok = False
+    return ("unshare", "-rn") if ok else ()
+
+
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -39,6 +53,7 @@ def read_via_libreoffice(data: bytes, doc: Document, limits: ReadLimits, kind: s
     docx_data = convert_to_docx(binary, data, kind, limits.convert_seconds)
     read_docx(docx_data, doc, limits)
     doc.metadata["converted_by"] = "libreoffice"
+    doc.metadata["conversion_network"] = "off" if offline_prefix() else "on"
     return doc
 
 
@@ -49,7 +64,7 @@ def convert_to_docx(binary: str, data: bytes, kind: str, seconds: int) -> bytes:
         out_dir = Path(tmp) / "out"
         # A private profile: concurrent conversions must not share (and lock) one.
         profile = Path(tmp) / "profile"
-        cmd = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+        cmd = [*offline_prefix(), binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                "--nolockcheck", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out_dir), str(src)]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                                 start_new_session=True, env={**os.environ, "HOME": tmp})
