@@ -100,3 +100,40 @@ def _ocr_pass(doc: Document, data: bytes, limits: ReadLimits) -> None:
     except Exception as e:  # OCR trouble must not cost the text that was read
         log.exception("OCR failed on %s", doc.file)
         doc.warnings.append(f"OCR 失败（{type(e).__name__}），扫描页未识别")
+
+
+def _dump(doc: Document) -> str:
+    out = [f"{doc.file}: {doc.format}, {len(doc.pages)} page(s)"]
+    out += [f"  ! {w}" for w in doc.warnings]
+    for p in doc.pages:
+        out.append(f"-- page {p.number}" + (" (needs OCR)" if p.needs_ocr else "") + (" (OCR)" if p.ocr else ""))
+        for line in p.lines:
+            pos = "" if line.bbox is None else " @%.0f,%.0f" % line.bbox[:2]
+            out.append(f"  [{line.role}{pos}] {line.text}")
+        for i, t in enumerate(p.tables, 1):
+            out.append(f"  table {i}: {len(t.rows)} rows × {t.n_cols} cols")
+            for row in t.rows:
+                out.append("    | " + " | ".join(
+                    c.text.replace("\n", " ") + (f" ⟨{c.rowspan}×{c.colspan}⟩" if c.rowspan > 1 or c.colspan > 1 else "")
+                    for c in row))
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m extractors.read FILE...`: what the readers see — pages, lines with role and
+    position, tables with merged cells marked ⟨rows×cols⟩. Exit 3 when a file cannot be read."""
+    import sys
+
+    rc = 0
+    for path in argv if argv is not None else sys.argv[1:]:
+        try:
+            with open(path, "rb") as f:
+                print(_dump(read_document(f.read(), path)))
+        except (OSError, UnreadableDocument) as e:
+            print(f"{path}: {e}", file=sys.stderr)
+            rc = 3
+    return rc
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -418,3 +418,17 @@ def test_rotated_page_positions_are_as_displayed(report_pdf):
         assert 0 <= x0 < x1 <= page.width and 0 <= top < bottom <= page.height
     title = next(l for l in page.lines if l.text == "检验报告")
     assert title.bbox[0] > page.width * 0.8  # the top of the portrait page is now on the right
+
+
+def test_dump_command_shows_what_the_readers_see(tmp_path, capsys):
+    from extractors.read import main
+
+    good = tmp_path / "sheet.docx"
+    good.write_bytes(docx_bytes(["征求意见表", Grid([["章条", "意见"], ["4.2", "跨两行"], ["5.1", ""]],
+                                                 merges=[(1, 1, 2, 1)])]))
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    assert main([str(good), str(empty)]) == 3
+    out, err = capsys.readouterr()
+    assert "[body] 征求意见表" in out and "| 4.2 | 跨两行 ⟨2×1⟩" in out
+    assert err.strip() == f"{empty}: 空文件（0 字节）"
