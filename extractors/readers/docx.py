@@ -73,7 +73,7 @@ def read_docx(data: bytes, doc: Document, limits: ReadLimits, converted: bool = 
     check_zip(data, limits)
     try:
         d = _open(data)
-    except UnreadableDocument:
+    except UnreadableDocument as problem:
         if converted or not _has_word_part(data):
             raise
         # Strict OOXML and other dialects python-docx does not know: LibreOffice re-saves them
@@ -82,7 +82,10 @@ def read_docx(data: bytes, doc: Document, limits: ReadLimits, converted: bool = 
         binary = soffice()
         if not binary:
             raise
-        data = convert_to_docx(binary, data, "docx", limits.convert_seconds)
+        try:
+            data = convert_to_docx(binary, data, "docx", limits.convert_seconds)
+        except UnreadableDocument:
+            raise problem from None  # python-docx's reason says more than LibreOffice's
         doc.metadata["converted_by"] = "libreoffice"
         return read_docx(data, doc, limits, converted=True)
     walker = _Walker()
@@ -246,16 +249,23 @@ def _val(parent, tag: str) -> str | None:
     return el.get(W + "val", "")
 
 
+def _int(value: str | None, default: int) -> int:
+    try:
+        return max(default, min(int(value), 1000))  # a damaged span must not build a huge grid
+    except (TypeError, ValueError):
+        return default
+
+
 def table(tbl, page: int) -> Table:
     rows: list[list[Cell]] = []
     open_v: dict[int, Cell] = {}  # grid column -> the cell a vMerge continuation extends
     for r, tr in enumerate(_children(tbl, W + "tr")):
         trpr = tr.find(W + "trPr")
-        col = int(_val(trpr, "gridBefore") or 0)
+        col = _int(_val(trpr, "gridBefore"), 0)
         row: list[Cell] = []
         for tc in _children(tr, W + "tc"):
             tcpr = tc.find(W + "tcPr")
-            span = max(1, int(_val(tcpr, "gridSpan") or 1))
+            span = _int(_val(tcpr, "gridSpan"), 1)
             vmerge = _val(tcpr, "vMerge")
             hmerge = _val(tcpr, "hMerge")
             raw, nested = _cell_content(tc, page)
