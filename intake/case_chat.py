@@ -4,6 +4,7 @@ gives in the chat become the case's declared facts (so the report and the secret
 from __future__ import annotations
 
 import json
+import logging
 import threading
 
 from .cases import FACT_KEYS, Case, documents, log, now, touch
@@ -16,7 +17,8 @@ def available() -> bool:
     try:
         import intake.assistant  # noqa: F401
         return True
-    except ImportError:
+    except Exception:  # not installed, or broken: the case page works without the chat
+        logging.getLogger("intake.chat").exception("assistant unavailable")
         return False
 
 

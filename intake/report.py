@@ -4,6 +4,7 @@ the case's read documents and declared facts, then the secretariat's overrides l
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections import OrderedDict
 from datetime import date
@@ -36,6 +37,9 @@ def evaluate_case(scheme: str, docs: list[dict], facts: dict, as_of: date,
         return _empty(scheme, docs, facts, as_of, f"补充信息有误：{e}")
     except KeyError:  # checklists.clauses.UnknownScheme: this scheme's checklist is not installed yet
         return _empty(scheme, docs, facts, as_of, "本评价项目的清单尚未安装，暂无逐项结论")
+    except Exception as e:  # an engine bug must not take the case page down; the secretariat sees why
+        logging.getLogger("intake.report").exception("evaluating %s", scheme)
+        return _empty(scheme, docs, facts, as_of, f"清单引擎出错（{type(e).__name__}），暂无逐项结论")
     return result.to_json()
 
 

@@ -90,7 +90,7 @@ def test_a_file_the_worker_gives_up_on_is_marked_failed_with_why(tmp_path, monke
         case = open_case(client)
         upload(client, case["id"], [("hang.pdf", pdf_bytes(LICENCE))])
         report = wait_report(client, case["id"])
-        assert report["documents"][0]["state"] == "failed"
+        assert report["documents"][0]["state"] == "failed", report["documents"]
         assert "已中止" in report["documents"][0]["error"]
         assert client.get("/api/schemes").status_code == 200
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from docgen import pdf_bytes
 
@@ -37,8 +38,9 @@ def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("var")
     port = free_port()
     intake = Path(sys.executable).parent / "intake"
+    log = open(data.parent / "server.log", "w")  # a file, not a pipe nobody reads (it would fill and block)
     proc = subprocess.Popen([str(intake), "serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(data)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+                            stdout=log, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -49,8 +51,9 @@ def server(tmp_path_factory):
             time.sleep(0.3)
     else:
         proc.kill()
-        pytest.fail("the server did not start: " + proc.stdout.read())
+        pytest.fail("the server did not start: " + (data.parent / "server.log").read_text())
     accounts = dict(re.findall(r"^\s+(\w+)\s+角色 \w+\s+密码 (\S+)", (data / "demo-accounts.txt").read_text(), re.M))
+    print("server log:", data.parent / "server.log")
     yield {"url": url, "data": data, "accounts": accounts}
     proc.terminate()
     try:
@@ -107,12 +110,11 @@ def test_applicant_prechecks_and_submits(page, server, tmp_path):
     page.wait_for_url(re.compile(r"/cases/\d+$"))
     page.fill("#chat-input", "证书有效期是几年？")
     page.click("#chat-form button")
-    page.wait_for_function("document.querySelectorAll('#chat-log .bot').length >= 1 && "
-                           "!document.querySelector('#chat-log .bot:last-child').textContent.startsWith('……')")
+    expect(page.locator("#chat-log .bot").last).not_to_have_text("……", timeout=30000)
     assert "8.2" in page.locator("#chat-log .bot").last.inner_text()
     page.set_input_files("#file-input", [str(licence), str(qms)])
     page.wait_for_selector("#progress li >> text=已上传")
-    page.wait_for_function("document.querySelectorAll('tr.doc.read').length == 2", timeout=60000)
+    expect(page.locator("tr.doc.read")).to_have_count(2, timeout=60000)
     assert page.locator("#documents").inner_text().count("已读取") == 2
     assert "营业执照" in page.locator("#documents").inner_text()
     checklist = page.locator("#checklist").inner_text()

@@ -181,6 +181,7 @@ def test_company_and_file_names_with_script_show_as_text_everywhere(client):
     login(client, "sec")
     pages.append(client.get("/queue").text)
     pages.append(client.get(f"/cases/{case['id']}").text)
+    assert "script-src 'self'" in client.get(f"/cases/{case['id']}").headers["content-security-policy"]
     for html in pages:
         assert XSS not in html and "<img src=x" not in html
         assert "&lt;script&gt;" in html or "&lt;img src=x" in html

@@ -5,6 +5,11 @@
   "use strict";
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
 
+  // forms that ask before they go (no inline handlers: the Content-Security-Policy forbids them)
+  document.querySelectorAll("form[data-confirm]").forEach(function (f) {
+    f.addEventListener("submit", function (e) { if (!window.confirm(f.dataset.confirm)) e.preventDefault(); });
+  });
+
   // ---- report polling -------------------------------------------------------------
   var report = document.getElementById("report");
   var pollTimer = null;
