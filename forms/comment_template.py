@@ -9,7 +9,7 @@
 """
 from __future__ import annotations
 
-from forms.register import _cjk_font
+from forms.register import _cjk_font, set_column_widths
 
 HEADING = "团体标准制定征求意见表"
 
@@ -17,6 +17,7 @@ HEADING = "团体标准制定征求意见表"
 def write_comment_template(out, title: str, rows: int = 10, heading: str = HEADING,
                            deadline: str | None = None, contact: str | None = None) -> None:
     import docx
+    from docx.enum.table import WD_ALIGN_VERTICAL
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
@@ -42,9 +43,15 @@ def write_comment_template(out, title: str, rows: int = 10, heading: str = HEADI
         cells[4 + n].cells[0].text = str(n + 1)
     last = cells[4 + rows]
     last.cells[0].merge(last.cells[3]).text = "备注：修改意见和具体理由，可另附相关说明"
-    for row in t.rows:
-        for cell, w in zip(row.cells, (3.2, 3.0, 5.6, 4.6)):
-            cell.width = Cm(w)
+    set_column_widths(t, [2.8, 2.8, 6.0, 4.4])
+    for i, row in enumerate(t.rows):
+        row.height = Cm(1.4 if 4 <= i < 4 + rows else 1.0)
+        for cell in row.cells:
+            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+    for cell in t.rows[3].cells:
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for n in range(rows):
+        t.rows[4 + n].cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     if deadline:
         d.add_paragraph(f"请于{deadline}前反馈。")
     if contact:

@@ -17,7 +17,7 @@ from extractors.comments.clauses import sort_key
 
 _XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
 COLUMNS = ["序号", "标准章条编号", "意见内容", "修改建议或理由", "提出单位", "处理意见", "备注"]
-COL_WIDTHS_CM = [1.2, 2.4, 8.6, 6.0, 3.8, 3.6, 3.2]
+COL_WIDTHS_CM = [1.3, 2.0, 7.0, 5.0, 3.2, 3.6, 3.9]  # 26 cm: landscape A4 inside 1.8 cm margins
 
 
 @dataclass
@@ -252,6 +252,20 @@ def _cjk_font(doc, name: str = "宋体", size_pt: float = 10.5) -> None:
     rfonts.set(qn("w:eastAsia"), name)
 
 
+def set_column_widths(table, widths_cm: list[float]) -> None:
+    """Fixed column widths that Word, WPS and LibreOffice all honour (tblGrid + tcW, no autofit)."""
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    table.autofit = False
+    grid = table._tbl.tblGrid
+    for col, w in zip(grid.findall(qn("w:gridCol")), widths_cm):
+        col.set(qn("w:w"), str(int(Cm(w).twips)))
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_cm):
+            cell.width = Cm(w)
+
+
 def _repeat_header(row) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -305,8 +319,9 @@ def write_register_docx(data: RegisterData, out) -> None:
 
     header = sec.header
     p = header.paragraphs[0]
-    p.text = f"标准项目名称：{data.title}\t负责起草单位：{data.drafting_unit}"
-    p2 = header.add_paragraph(f"承办人：{data.handler}\t填写日期：{data.filled}\t共 ")
+    gap = "\u3000" * 4
+    p.text = f"标准项目名称：{data.title}{gap}负责起草单位：{data.drafting_unit}"
+    p2 = header.add_paragraph(f"承办人：{data.handler}{gap}填写日期：{data.filled}{gap}共 ")
     _field(p2, "NUMPAGES")
     p2.add_run(" 页 第 ")
     _field(p2, "PAGE")
@@ -327,8 +342,7 @@ def write_register_docx(data: RegisterData, out) -> None:
         cell.paragraphs[0].runs[0].bold = True
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     _repeat_header(table.rows[0])
-    for cell, w in zip(table.rows[0].cells, COL_WIDTHS_CM):
-        cell.width = Cm(w)
+    set_column_widths(table, COL_WIDTHS_CM)
     _append_rows(table, ([str(row.no), row.clause, row.comment, row.suggestion_reason, row.submitter,
                           row.disposition, row.remark] for row in data.rows), [Cm(w) for w in COL_WIDTHS_CM])
     if not data.rows:
