@@ -70,7 +70,7 @@ def _read(data: bytes, doc: Document, sniffed: Sniffed, limits: ReadLimits) -> N
     elif kind == "image":
         from .readers.simple import read_image
 
-        read_image(data, doc, sniffed.subtype)
+        read_image(data, doc, sniffed.subtype, limits.max_pages)
     elif kind == "text":
         from .readers.simple import read_text
 

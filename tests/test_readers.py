@@ -432,3 +432,17 @@ def test_dump_command_shows_what_the_readers_see(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert "[body] 征求意见表" in out and "| 4.2 | 跨两行 ⟨2×1⟩" in out
     assert err.strip() == f"{empty}: 空文件（0 字节）"
+
+
+def test_multi_page_tiff_is_one_page_per_frame():
+    import io
+
+    from PIL import Image
+
+    frames = [Image.new("RGB", (120, 80), "white") for _ in range(4)]
+    buf = io.BytesIO()
+    frames[0].save(buf, "TIFF", save_all=True, append_images=frames[1:])
+    with without_ocr():
+        doc = read_document(buf.getvalue(), "bundle.tiff", ReadLimits(max_pages=3))
+    assert [p.number for p in doc.pages] == [1, 2, 3] and all(p.needs_ocr for p in doc.pages)
+    assert any("图片共 4 帧" in w and "跳过 1 帧" in w for w in doc.warnings)

@@ -6,7 +6,8 @@ import io
 from ..model import Document, Line, Page
 
 
-def read_image(data: bytes, doc: Document, subtype: str) -> Document:
+def read_image(data: bytes, doc: Document, subtype: str, max_pages: int = 300) -> Document:
+    """One page per frame (a multi-page TIFF is a scanned bundle), each waiting for OCR."""
     width = height = None
     n_frames = 1
     try:
@@ -20,7 +21,11 @@ def read_image(data: bytes, doc: Document, subtype: str) -> Document:
     doc.metadata.update({"image": subtype, "width_px": width, "height_px": height})
     if n_frames > 1:
         doc.metadata["frames"] = n_frames
-    doc.pages = [Page(number=1, width=width, height=height, needs_ocr=True)]
+    if n_frames > max_pages:
+        doc.warnings.append(f"图片共 {n_frames} 帧，超过上限 {max_pages} 页：只读取前 {max_pages} 帧，"
+                            f"跳过 {n_frames - max_pages} 帧")
+    doc.pages = [Page(number=n, width=width, height=height, needs_ocr=True)
+                 for n in range(1, min(n_frames, max_pages) + 1)]
     return doc
 
 
