@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import click
 
-from extractors.comments import parse_sheet, read_draft, markdown_document
+from extractors.comments import parse_sheet
 from forms.comment_template import write_comment_template
 from forms.register import write_register_csv, write_register_docx
 

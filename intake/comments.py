@@ -27,11 +27,11 @@ from extractors.comments import CommentSheet, DraftStandard, markdown_document, 
 from extractors.comments.clauses import parse_refs, primary
 from extractors.comments.duplicates import DuplicateGroup, Item, canon, find_duplicates
 from extractors.model import Document
-from forms.register import RegisterData, RegisterRow, build_register
+from forms.register import RegisterData, build_register
 
 from .blobs import BlobStore
 from .config import Limits
-from .pipeline import ReadError, _run, read_files_safely
+from .pipeline import ReadError, _run
 
 DECISIONS = ("采纳", "部分采纳", "未采纳")
 

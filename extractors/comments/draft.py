@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from ..model import Document
 from ..text import normalize
-from .clauses import parse_refs, sort_key
+from .clauses import sort_key
 from .rules import load_rules
 
 _MD = re.compile(r"^\s*(?:#{1,6}\s*|[-*+]\s+|>\s*)+")

@@ -12,7 +12,7 @@ import bisect
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Hashable, Iterable
 
 from rapidfuzz import fuzz, process
