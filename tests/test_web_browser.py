@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,8 +35,10 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    data = tmp_path_factory.mktemp("var")
+def server():
+    # not tmp_path_factory: a concurrent pytest run on this machine may prune its directories
+    base = Path(tempfile.mkdtemp(prefix="intake-web-browser-"))
+    data = base / "var"
     port = free_port()
     intake = Path(sys.executable).parent / "intake"
     log = open(data.parent / "server.log", "w")  # a file, not a pipe nobody reads (it would fill and block)
@@ -60,6 +63,7 @@ def server(tmp_path_factory):
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
+    shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from docgen import pdf_bytes
-from web_helpers import PASSWORD, csrf, login, make_client, open_case, page_csrf, upload, wait_report
+from web_helpers import tmp_path, PASSWORD, csrf, login, make_client, open_case, page_csrf, upload, wait_report  # noqa: F401 (tmp_path: fixture)
 
 XSS = '<script>alert("x")</script>'
 XSS_FILE = '<img src=x onerror=alert(1)>.pdf'
