@@ -69,11 +69,17 @@ def chat(db, case: Case, message: str, who: str, may_edit: bool) -> dict:
         row = next(db["case_chat"].rows_where("case_id = ?", [case.id]), None)
         state = json.loads(row["state"]) if row else None
         history = json.loads(row["transcript"]) if row else []
+        saved = row["state"] if row else None
         bot = Assistant(case.scheme, state)
         docs = [d["facts"] for d in documents(db, case.id) if d["state"] == "read" and d["facts"]]
         bot.sync(documents=docs, facts={k: v for k, v in case.facts.items() if k != "scores"})
+        before = list(bot.state.get("corrections") or [])
         reply = bot.reply(message[:2000])
         changed = False
+        if may_edit and (bot.state.get("corrections") or []) != before:
+            touch(db, case.id)  # a corrected value changes the report
+            log(db, case.id, who, "chat-correction", json.dumps(bot.state["corrections"][-1:], ensure_ascii=False)[:500])
+            changed = True
         if may_edit:
             new = {k: v for k, v in bot.facts().items() if k in FACT_KEYS and k != "scores"}
             merged = {**case.facts, **new}
@@ -81,9 +87,20 @@ def chat(db, case: Case, message: str, who: str, may_edit: bool) -> dict:
                 touch(db, case.id, facts=json.dumps(merged, ensure_ascii=False))
                 log(db, case.id, who, "chat-facts", json.dumps(new, ensure_ascii=False)[:500])
                 changed = True
-        history += [{"role": "user", "text": message[:2000], "at": now()},
+        history += [{"role": "user" if may_edit else "staff", "text": message[:2000], "at": now(), "who": who},
                     {"role": "assistant", "text": reply.text, "at": now()}]
-        db["case_chat"].upsert({"case_id": case.id, "state": json.dumps(bot.state, ensure_ascii=False),
+        # staff may ask the assistant on a case, but only the applicant's turns move the interview on
+        keep = json.dumps(bot.state, ensure_ascii=False) if may_edit or saved is None else saved
+        db["case_chat"].upsert({"case_id": case.id, "state": keep,
                                 "transcript": json.dumps(history[-200:], ensure_ascii=False), "updated": now()},
                                pk="case_id")
     return {**reply.to_json(), "reply": reply.text, "changed": changed}
+
+
+def corrections(db, case_id: int) -> list[dict]:
+    """Values read from the case's documents that the applicant corrected in the chat:
+    [{sha256, file, field, original, value, source, at}]."""
+    if "case_chat" not in db.table_names():
+        return []
+    row = next(db["case_chat"].rows_where("case_id = ?", [case_id]), None)
+    return list(json.loads(row["state"]).get("corrections") or []) if row else []

@@ -57,12 +57,14 @@ def case_report(db, case: Case, as_of: date | None = None) -> dict:
             _cache.move_to_end(key)
             return _cache[key]
     docs = documents(db, case.id)
-    read = [d["facts"] for d in docs if d["state"] == "read" and d["facts"]]
+    fixes = applicant_corrections(db, case.id)
+    read = [apply_corrections(d["facts"], fixes) for d in docs if d["state"] == "read" and d["facts"]]
     latest = overrides(db, case.id)
     engine_overrides = {k: {"status": o["status"], "note": o["note"], "by": o["user"]} for k, o in latest.items()}
     facts = {**case.facts, **{k: v for k, v in (("applicant", case.applicant), ("product", case.product)) if v}}
     report = evaluate_case(case.scheme, read, facts, as_of, engine_overrides)
     report["documents"] = [_doc_json(d) for d in docs]
+    report["corrections"] = fixes
     for item in report.get("items", []):
         o = latest.get(item["id"])
         if o:
@@ -75,6 +77,23 @@ def case_report(db, case: Case, as_of: date | None = None) -> dict:
         while len(_cache) > 500:
             _cache.popitem(last=False)
     return report
+
+
+def applicant_corrections(db, case_id: int) -> list[dict]:
+    from .case_chat import corrections
+    return corrections(db, case_id)
+
+
+def apply_corrections(doc: dict, fixes: list[dict]) -> dict:
+    """A value the applicant corrected (in the chat) replaces the one read; the read one is kept."""
+    mine = [c for c in fixes if c.get("sha256") == doc.get("sha256") and c.get("field") in (doc.get("fields") or {})]
+    if not mine:
+        return doc
+    doc = {**doc, "fields": {k: dict(v) for k, v in doc["fields"].items()}}
+    for c in mine:
+        f = doc["fields"][c["field"]]
+        f["read_value"], f["value"], f["confidence"], f["corrected"] = f.get("value"), c["value"], 1.0, True
+    return doc
 
 
 def _db_file(db) -> str:

@@ -245,3 +245,33 @@ def test_chat_panel_answers_and_turns_answers_into_case_facts(client):
     assert client.get(f"/api/cases/{case['id']}/chat").json()[0]["text"] == "卓越品牌的满意度测评要达到多少分？"
     html = client.get(f"/cases/{case['id']}").text
     assert 'id="chat"' in html and "卓越品牌的满意度测评要达到多少分？" in html
+
+
+def test_a_value_corrected_in_the_chat_counts_and_the_secretariat_sees_it(client):
+    case = open_case(client, "jinzhi")
+    token = csrf(client)
+    licence = [["营业执照", "名称：天津某某科技有限公司", "住所：天津市西青区某路1号", "成立日期：2015年03月18日"]]
+    upload(client, case["id"], [("licence.pdf", pdf_bytes(licence))])
+    wait_report(client, case["id"])
+    from intake.db import open_db
+    db = open_db(client.app.state.data)
+    # a correction as the assistant records it after the applicant answers its confirmation question
+    state_doc = client.get(f"/api/cases/{case['id']}/documents/1").json()["facts"]
+    from intake.assistant import Assistant
+    bot = Assistant("jinzhi")
+    bot.sync(documents=[state_doc])
+    bot.state["corrections"].append({"sha256": state_doc["sha256"], "file": "licence.pdf", "field": "org_name",
+                                     "original": "天津某某科技有限公司", "value": "天津某某精密科技有限公司",
+                                     "source": "申请人声明", "at": "2026-01-01T00:00:00"})
+    import json as _json
+    db["case_chat"].upsert({"case_id": case["id"], "state": _json.dumps(bot.state, ensure_ascii=False),
+                            "transcript": "[]", "updated": ""}, pk="case_id")
+    from intake.cases import touch
+    touch(db, case["id"])  # what chat() does when a turn records a correction
+    report = client.get(f"/api/cases/{case['id']}/report").json()
+    assert report["corrections"][0]["value"] == "天津某某精密科技有限公司"
+    client.post(f"/api/cases/{case['id']}/submit", headers={"X-CSRF-Token": token})
+    client.cookies.clear()
+    login(client, "sec")
+    html = client.get(f"/cases/{case['id']}").text
+    assert "申请人更正的识别值" in html and "天津某某精密科技有限公司" in html

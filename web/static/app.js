@@ -141,7 +141,7 @@
         log.textContent = "";
         msgs.forEach(function (m) {
           var div = document.createElement("div");
-          div.className = m.role === "user" ? "me" : "bot"; div.textContent = m.text;
+          div.className = m.role === "assistant" ? "bot" : "me"; div.textContent = m.text;
           log.appendChild(div);
         });
         log.scrollTop = log.scrollHeight;
