@@ -51,14 +51,14 @@ CACHE_FORMAT = 1
 class OcrSettings:
     dpi: int = 200
     max_side_len: int = 2000
-    det_limit_side_len: int = 1600
+    det_limit_side_len: int = 960
     det_limit_type: str = "max"
     use_cls: bool = False
     suppress_seals: bool = True
     seal_white_point: int = 200
     min_line_score: float = 0.5
     retry_below_score: float = 0.80
-    threads: int = 0
+    threads: int = 1
     page_seconds: float = 90
     max_pixels: int = 60_000_000
     review_below: float = 0.95
