@@ -4,6 +4,7 @@ INTAKE_DATA            data directory (SQLite database + stored files), default 
 INTAKE_MAX_UPLOAD_MB   largest accepted file, default 50
 INTAKE_MAX_PAGES       pages read per file; the rest are skipped with a warning, default 300
 INTAKE_FILE_SECONDS    time limit for reading one file, default 60
+INTAKE_OCR_CACHE       OCR results per file sha256 + page, default <data directory>/ocr-cache
 """
 from __future__ import annotations
 
@@ -39,4 +40,6 @@ class Limits:
 def data_dir(override: str | os.PathLike | None = None) -> Path:
     path = Path(override or os.environ.get("INTAKE_DATA", "var"))
     path.mkdir(parents=True, exist_ok=True)
+    # OCR results are cached per file and page under the data directory; reading workers inherit this
+    os.environ.setdefault("INTAKE_OCR_CACHE", str((path / "ocr-cache").resolve()))
     return path
