@@ -93,7 +93,7 @@ class OcrProgress:
     page: int
     done: int  # pages finished so far, this one included
     total: int  # pages of this file that need OCR
-    status: str  # "ocr" (read now) | "cached" | "timeout" | "error" | "unavailable"
+    status: str  # "ocr" (read now) | "cached" | "timeout" | "error" | "unavailable" | "pending" (out of time)
     seconds: float = 0.0
     message: str = ""
 
@@ -455,11 +455,21 @@ def ocr_document(doc: Document, data: bytes, limits=None, *, settings: OcrSettin
         else:
             todo.append(n)
     failed: list[int] = []
+    budget = _file_budget(limits)
+    started = time.monotonic()
     try:
         images = page_images(doc, data, todo, settings, max_pages)
         for pi in images:
             t0 = time.monotonic()
             done = numbers.index(pi.number) + 1
+            if budget is not None and t0 - started > budget and pi.number != todo[0]:  # always progress
+                rest = todo[todo.index(pi.number):]
+                doc.metadata["ocr_pending"] = rest
+                doc.warnings.append(f"第 {_pages_text(rest)} 页尚未 OCR（本次读取时间已用完）；再次读取会从这里继续，"
+                                    "已识别的页不会重新识别")
+                for n in rest:
+                    _report(progress, OcrProgress(doc.file, n, numbers.index(n) + 1, len(numbers), "pending"))
+                break
             try:
                 boxes, turns = read_image(pi.image, settings, deadline=t0 + settings.page_seconds)
             except OcrTimeout:
@@ -492,6 +502,16 @@ def ocr_document(doc: Document, data: bytes, limits=None, *, settings: OcrSettin
         if not any(pages[n].lines for n in read):
             doc.warnings.append(f"第 {_pages_text(read)} 页 OCR 未识别出文字（空白页或图片质量太差）")
     return doc
+
+
+def _file_budget(limits) -> float | None:
+    """Seconds this file may spend starting new OCR pages, so a long scan returns what it has read
+    (cached) before the worker's hard limit kills it. ReadLimits.ocr_seconds if the caller set one,
+    else a little under the per-file limit the pipeline passes as convert_seconds."""
+    seconds = getattr(limits, "ocr_seconds", None)
+    if seconds is None and getattr(limits, "convert_seconds", None):
+        seconds = max(10.0, limits.convert_seconds - 10)
+    return seconds
 
 
 def _fill(page: Page, entry: dict, layout: Layout) -> int:

@@ -239,3 +239,28 @@ def test_multi_page_tiff_with_an_upside_down_page():
     lines = [l.text for l in doc.pages[1].lines]
     assert lines[0] == "质量管理体系认证证书"
     assert any(s.CERT_NUMBER in t for t in lines)
+
+
+@needs_engine
+def test_out_of_time_file_returns_what_it_read_and_the_next_read_continues(tmp_path):
+    from types import SimpleNamespace
+
+    first = _top(s.scan(s.licence(), dpi=150, seal=False))
+    second = _top(s.scan(s.certificate(), dpi=150, seal=False))
+    buf = io.BytesIO()
+    first.save(buf, "PDF", save_all=True, append_images=[second], resolution=150)
+    data = buf.getvalue()
+    events = []
+    with ocr.deferred():
+        doc = read_document(data, "two-pages.pdf")
+    ocr.ocr_document(doc, data, SimpleNamespace(ocr_seconds=0.01, max_pages=300), cache_dir=tmp_path,
+                     progress=events.append)
+    assert [(e.page, e.status) for e in events] == [(1, "ocr"), (2, "pending")]
+    assert doc.pages[0].ocr and not doc.pages[1].ocr and doc.needs_ocr
+    assert doc.metadata["ocr_pending"] == [2] and any("再次读取" in w for w in doc.warnings)
+    events.clear()
+    with ocr.deferred():
+        again = read_document(data, "two-pages.pdf")
+    ocr.ocr_document(again, data, cache_dir=tmp_path, progress=events.append)
+    assert [(e.page, e.status) for e in events] == [(1, "cached"), (2, "ocr")]
+    assert not again.needs_ocr and any(s.CERT_NUMBER in l.text for l in again.pages[1].lines)
