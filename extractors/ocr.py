@@ -61,7 +61,7 @@ class OcrSettings:
     threads: int = 1
     page_seconds: float = 90
     max_pixels: int = 60_000_000
-    review_below: float = 0.95
+    review_below: float = 0.98
     row_labels: tuple[str, ...] = ()
 
     ENGINE_KEYS = ("dpi", "max_side_len", "det_limit_side_len", "det_limit_type", "use_cls",
