@@ -1,6 +1,7 @@
 """OCR: scanned PDF pages and photos become ordinary lines, tables and confidences.
 
     ocr_document(doc, data, limits)   # fills doc's pages with needs_ocr, in place (read_document calls it)
+    progress_of(sha256) -> dict       # last page event of a file, from any process (the web polls it)
     with deferred(): read_document(…)  # read now, OCR later (pages stay flagged, metadata["ocr_pending"])
     available() / INSTALL_HINT         # is the engine installed; what to tell the user when not
     recognize(image) -> [OcrBox]       # one RGB image (PIL or numpy) → text boxes in pixels
@@ -36,7 +37,7 @@ from .ocr_layout import Layout, OcrBox
 
 __all__ = ["ocr_document", "available", "INSTALL_HINT", "recognize", "load_settings", "OcrSettings",
            "OcrProgress", "reporting", "OcrTimeout", "cache_path", "suppress_seals", "page_images", "read_image",
-           "deferred"]
+           "deferred", "progress_of"]
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,9 @@ class OcrProgress:
     page: int
     done: int  # pages finished so far, this one included
     total: int  # pages of this file that need OCR
-    status: str  # "ocr" (read now) | "cached" | "timeout" | "error" | "unavailable" | "pending" (out of time)
+    # "running" (started; done = pages before it) | "ocr" (read now) | "cached" | "timeout" | "error"
+    # | "unavailable" (no engine) | "pending" (the file's time ran out; the next read continues)
+    status: str
     seconds: float = 0.0
     message: str = ""
 
@@ -436,13 +439,13 @@ def ocr_document(doc: Document, data: bytes, limits=None, *, settings: OcrSettin
     numbers = _needing(doc, data, settings, max_pages)
     if not numbers:
         return doc
+    cache = _cache_dir(cache_dir)
     if not available():
         doc.warnings.append(f"第 {_pages_text(numbers)} 页没有可用的文字层，需要 OCR。{INSTALL_HINT}")
         doc.metadata["ocr_missing"] = INSTALL_HINT
         for i, n in enumerate(numbers, 1):
-            _report(progress, OcrProgress(doc.file, n, i, len(numbers), "unavailable", message=INSTALL_HINT))
+            _report(progress, OcrProgress(doc.file, n, i, len(numbers), "unavailable", message=INSTALL_HINT), doc.sha256, cache)
         return doc
-    cache = _cache_dir(cache_dir)
     pages = {p.number: p for p in doc.pages}
     layout = Layout(settings.row_labels)
     todo = []
@@ -451,7 +454,7 @@ def ocr_document(doc: Document, data: bytes, limits=None, *, settings: OcrSettin
         entry = _load_cached(cache_path(cache, doc.sha256, n, settings) if cache and doc.sha256 else None)
         if entry is not None:
             turned[n] = _fill(pages[n], entry, layout)
-            _report(progress, OcrProgress(doc.file, n, numbers.index(n) + 1, len(numbers), "cached"))
+            _report(progress, OcrProgress(doc.file, n, numbers.index(n) + 1, len(numbers), "cached"), doc.sha256, cache)
         else:
             todo.append(n)
     failed: list[int] = []
@@ -468,15 +471,16 @@ def ocr_document(doc: Document, data: bytes, limits=None, *, settings: OcrSettin
                 doc.warnings.append(f"第 {_pages_text(rest)} 页尚未 OCR（本次读取时间已用完）；再次读取会从这里继续，"
                                     "已识别的页不会重新识别")
                 for n in rest:
-                    _report(progress, OcrProgress(doc.file, n, numbers.index(n) + 1, len(numbers), "pending"))
+                    _report(progress, OcrProgress(doc.file, n, numbers.index(n) + 1, len(numbers), "pending"), doc.sha256, cache)
                 break
+            _report(progress, OcrProgress(doc.file, pi.number, done - 1, len(numbers), "running"), doc.sha256, cache)
             try:
                 boxes, turns = read_image(pi.image, settings, deadline=t0 + settings.page_seconds)
             except OcrTimeout:
                 failed.append(pi.number)
                 doc.warnings.append(f"第 {pi.number} 页 OCR 超过 {settings.page_seconds:g} 秒，已跳过，请人工核对")
                 _report(progress, OcrProgress(doc.file, pi.number, done, len(numbers), "timeout",
-                                              time.monotonic() - t0))
+                                              time.monotonic() - t0), doc.sha256, cache)
                 continue
             entry = {"format": CACHE_FORMAT, "engine": f"{ENGINE} {_engine_version()}",
                      "settings": {k: getattr(settings, k) for k in settings.ENGINE_KEYS},
@@ -488,11 +492,11 @@ def ocr_document(doc: Document, data: bytes, limits=None, *, settings: OcrSettin
                 _store(cache_path(cache, doc.sha256, pi.number, settings) if cache else None, entry)
             turned[pi.number] = _fill(pages[pi.number], entry, layout)
             pi.image.close()
-            _report(progress, OcrProgress(doc.file, pi.number, done, len(numbers), "ocr", entry["seconds"]))
+            _report(progress, OcrProgress(doc.file, pi.number, done, len(numbers), "ocr", entry["seconds"]), doc.sha256, cache)
     except ValueError as e:  # an image that cannot be decoded: the page stays flagged
         doc.warnings.append(f"无法进行 OCR：{e}")
         for n in todo:
-            _report(progress, OcrProgress(doc.file, n, numbers.index(n) + 1, len(numbers), "error", message=str(e)))
+            _report(progress, OcrProgress(doc.file, n, numbers.index(n) + 1, len(numbers), "error", message=str(e)), doc.sha256, cache)
     read = [n for n in numbers if pages[n].ocr]
     if read:
         low = sum(1 for n in read for l in pages[n].lines if l.confidence < settings.review_below)
@@ -526,13 +530,30 @@ def _fill(page: Page, entry: dict, layout: Layout) -> int:
     return int(entry.get("turns") or 0)
 
 
-def _report(progress: Progress | None, event: OcrProgress) -> None:
+def _report(progress: Progress | None, event: OcrProgress, sha256: str = "",
+            cache: Path | None = None) -> None:
+    if cache is not None and sha256:
+        _store(_progress_path(cache, sha256), {**asdict(event), "at": time.time()})
     if progress is None:
         return
     try:
         progress(event)
     except Exception:  # a broken progress display must not stop reading
         log.exception("OCR progress callback failed")
+
+
+def _progress_path(cache: Path, sha256: str) -> Path:
+    return Path(cache) / "progress" / f"{sha256}.json"
+
+
+def progress_of(sha256: str, cache_dir: Path | str | None = None) -> dict | None:
+    """The last OCR progress event of a file, from any process: {"page", "done", "total", "status",
+    "seconds", "at", …}, or None when it never needed OCR (or no cache dir is set).
+
+    The reading workers are separate processes; a web page polls this to show "OCR 3/12 页".
+    """
+    cache = _cache_dir(cache_dir)
+    return _load_cached(_progress_path(cache, sha256)) if cache else None
 
 
 def _pages_text(numbers: list[int]) -> str:

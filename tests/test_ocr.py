@@ -107,8 +107,9 @@ def test_photographed_certificate_yields_the_contract_fields(certificate_photo):
 @needs_engine
 def test_reading_again_uses_the_cache_and_never_the_engine(licence_scan, cache, monkeypatch):
     fx, data, first, events = licence_scan
-    assert [(e.page, e.done, e.total, e.status) for e in events] == [(1, 1, 1, "ocr")]
+    assert [(e.page, e.done, e.total, e.status) for e in events] == [(1, 0, 1, "running"), (1, 1, 1, "ocr")]
     assert list(cache.rglob("*.json"))
+    assert ocr.progress_of(first.sha256, cache)["status"] == "ocr"  # what another process (the web) sees
 
     def no_engine(*a, **k):
         raise AssertionError("re-OCR of a cached page")
@@ -152,7 +153,7 @@ def test_page_over_its_time_limit_stays_flagged(monkeypatch):
         doc = read_document(data, "slow.png")
     assert doc.needs_ocr and not doc.pages[0].ocr
     assert any("超过" in w for w in doc.warnings)
-    assert [e.status for e in events] == ["timeout"]
+    assert [e.status for e in events] == ["running", "timeout"]
 
 
 def _settings_with(**kw):
@@ -255,12 +256,12 @@ def test_out_of_time_file_returns_what_it_read_and_the_next_read_continues(tmp_p
         doc = read_document(data, "two-pages.pdf")
     ocr.ocr_document(doc, data, SimpleNamespace(ocr_seconds=0.01, max_pages=300), cache_dir=tmp_path,
                      progress=events.append)
-    assert [(e.page, e.status) for e in events] == [(1, "ocr"), (2, "pending")]
+    assert [(e.page, e.status) for e in events] == [(1, "running"), (1, "ocr"), (2, "pending")]
     assert doc.pages[0].ocr and not doc.pages[1].ocr and doc.needs_ocr
     assert doc.metadata["ocr_pending"] == [2] and any("再次读取" in w for w in doc.warnings)
     events.clear()
     with ocr.deferred():
         again = read_document(data, "two-pages.pdf")
     ocr.ocr_document(again, data, cache_dir=tmp_path, progress=events.append)
-    assert [(e.page, e.status) for e in events] == [(1, "cached"), (2, "ocr")]
+    assert [(e.page, e.status) for e in events] == [(1, "cached"), (2, "running"), (2, "ocr")]
     assert not again.needs_ocr and any(s.CERT_NUMBER in l.text for l in again.pages[1].lines)
