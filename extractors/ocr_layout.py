@@ -8,7 +8,8 @@ them back into the shapes the rest of `extractors` expects from a text layer:
 - lines: a row is one line, split where a new label starts ("注册资本 … 成立日期 …"
   becomes two lines), and a value that wraps onto the next row is joined to its label;
 - tables: runs of rows whose boxes line up in three or more columns become a
-  `model.Table` (indicator tables of test reports, certificate annexes).
+  `model.Table` (indicator tables of test reports, certificate annexes); their rows are
+  not repeated as lines, as with a text layer (`Document.lines()` yields the cells).
 
 No image is needed: the same boxes from the OCR cache are laid out again for free.
 """
@@ -119,8 +120,7 @@ class Layout:
         lines: list[Line] = []
         prev: tuple[Line, list[_Placed]] | None = None
         for i, row in enumerate(rs):
-            if i in in_table:
-                lines.append(self._line(row, page))
+            if i in in_table:  # the table's cells, as the text-layer reader does: not lines too
                 prev = None
                 continue
             for seg in self._segments(row):

@@ -61,7 +61,7 @@ def test_indicator_table_from_aligned_boxes():
     boxes.append(box(400, 396, "66"))
     boxes.append(box(60, 396, "3"))
     lines, tables = texts([box(60, 200, "报告编号:WT2024-1")] + boxes)
-    assert lines[0] == "报告编号:WT2024-1"
+    assert lines == ["报告编号:WT2024-1"]  # table rows are cells, not lines too
     assert len(tables) == 1
     grid = tables[0].grid()
     assert grid[:3] == rows
