@@ -61,12 +61,20 @@ def corpus() -> list[tuple[str, str, object]]:
 
 
 def truth(fx) -> str:
+    """The fixture's text: lines first, then table rows (the order OCR output is compared in)."""
     from docgen import Grid
 
-    parts = []
-    for block in fx.pages[0]:
-        parts.extend(" ".join(r) for r in block.rows) if isinstance(block, Grid) else parts.append(block)
-    return _squash("\n".join(parts))
+    lines = [b for b in fx.pages[0] if not isinstance(b, Grid)]
+    rows = [" ".join(r) for b in fx.pages[0] if isinstance(b, Grid) for r in b.rows]
+    return _squash("\n".join(lines + rows))
+
+
+def read_back(doc) -> list[tuple[str, float]]:
+    """(text, confidence) of the OCR lines, then of the table rows (a row's weakest cell)."""
+    out = [(l.text, l.confidence) for p in doc.pages for l in p.lines]
+    for t in doc.tables():
+        out += [(" ".join(c.text for c in r), min(c.confidence for c in r)) for r in t.rows if r]
+    return out
 
 
 def _squash(text: str) -> str:
@@ -116,10 +124,10 @@ def run_one(name: str, index: int) -> dict:
     ocr.ocr_document(doc, data, settings=settings, cache_dir=None)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     want = truth(fx)
-    got = _squash("\n".join(l.text for p in doc.pages for l in p.lines))
+    got = _squash("\n".join(t for t, _ in read_back(doc)))
     hits, total, missed = field_hits(doc, fx)
     # confidence calibration: is a line's text exactly somewhere in the truth?
-    lines = [(l.confidence, _squash(l.text) in want) for p in doc.pages for l in p.lines]
+    lines = [(c, _squash(t) in want) for t, c in read_back(doc)]
     return {"pages": sum(1 for p in doc.pages if p.ocr), "seconds": seconds, "cpu": cpu, "peak_mb": peak_rss_mb(),
             "right": [c for c, ok in lines if ok], "wrong": [c for c, ok in lines if not ok],
             "chars": len(want), "errors": Levenshtein.distance(want, got), "hits": hits, "total": total,
