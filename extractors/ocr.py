@@ -482,6 +482,15 @@ def ocr_document(doc: Document, data: bytes, limits=None, *, settings: OcrSettin
                 _report(progress, OcrProgress(doc.file, pi.number, done, len(numbers), "timeout",
                                               time.monotonic() - t0), doc.sha256, cache)
                 continue
+            except MemoryError:
+                raise
+            except Exception as e:  # an engine failure on one page must not lose the others
+                log.exception("OCR failed on page %s of %s", pi.number, doc.file)
+                failed.append(pi.number)
+                doc.warnings.append(f"第 {pi.number} 页 OCR 出错（{type(e).__name__}），该页需人工核对")
+                _report(progress, OcrProgress(doc.file, pi.number, done, len(numbers), "error",
+                                              message=str(e)[:200]), doc.sha256, cache)
+                continue
             entry = {"format": CACHE_FORMAT, "engine": f"{ENGINE} {_engine_version()}",
                      "settings": {k: getattr(settings, k) for k in settings.ENGINE_KEYS},
                      "scale": pi.scale, "turns": turns,
@@ -493,9 +502,9 @@ def ocr_document(doc: Document, data: bytes, limits=None, *, settings: OcrSettin
             turned[pi.number] = _fill(pages[pi.number], entry, layout)
             pi.image.close()
             _report(progress, OcrProgress(doc.file, pi.number, done, len(numbers), "ocr", entry["seconds"]), doc.sha256, cache)
-    except ValueError as e:  # an image that cannot be decoded: the page stays flagged
+    except (ValueError, OSError) as e:  # an image that cannot be decoded: the pages stay flagged
         doc.warnings.append(f"无法进行 OCR：{e}")
-        for n in todo:
+        for n in (n for n in todo if not pages[n].ocr):
             _report(progress, OcrProgress(doc.file, n, numbers.index(n) + 1, len(numbers), "error", message=str(e)), doc.sha256, cache)
     read = [n for n in numbers if pages[n].ocr]
     if read:

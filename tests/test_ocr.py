@@ -265,3 +265,16 @@ def test_out_of_time_file_returns_what_it_read_and_the_next_read_continues(tmp_p
     ocr.ocr_document(again, data, cache_dir=tmp_path, progress=events.append)
     assert [(e.page, e.status) for e in events] == [(1, "cached"), (2, "running"), (2, "ocr")]
     assert not again.needs_ocr and any(s.CERT_NUMBER in l.text for l in again.pages[1].lines)
+
+
+def test_an_engine_failure_on_one_page_keeps_the_file(monkeypatch):
+    from PIL import Image
+
+    monkeypatch.setattr(ocr, "available", lambda: True)
+
+    def broken(*a, **k):
+        raise RuntimeError("onnxruntime: bad allocation")
+
+    monkeypatch.setattr(ocr, "read_image", broken)
+    doc = read_document(_png(Image.new("RGB", (200, 100), "white")), "photo.png")
+    assert doc.needs_ocr and any("OCR 出错" in w for w in doc.warnings)
