@@ -54,6 +54,7 @@ class OcrSettings:
     max_side_len: int = 2000
     det_limit_side_len: int = 960
     det_limit_type: str = "max"
+    det_unclip_ratio: float = 1.6
     use_cls: bool = False
     suppress_seals: bool = True
     seal_white_point: int = 200
@@ -65,7 +66,7 @@ class OcrSettings:
     review_below: float = 0.98
     row_labels: tuple[str, ...] = ()
 
-    ENGINE_KEYS = ("dpi", "max_side_len", "det_limit_side_len", "det_limit_type", "use_cls",
+    ENGINE_KEYS = ("dpi", "max_side_len", "det_limit_side_len", "det_limit_type", "det_unclip_ratio", "use_cls",
                    "suppress_seals", "seal_white_point", "min_line_score")
 
     def fingerprint(self) -> str:
@@ -162,14 +163,16 @@ _engine_lock = threading.Lock()
 
 def engine(settings: OcrSettings):
     """One RapidOCR instance per process and settings (loading the models costs ~0.5 s)."""
-    key = (settings.max_side_len, settings.det_limit_side_len, settings.det_limit_type, settings.threads)
+    key = (settings.max_side_len, settings.det_limit_side_len, settings.det_limit_type, settings.det_unclip_ratio,
+           settings.threads)
     with _engine_lock:
         if key not in _engines:
             from rapidocr_onnxruntime import RapidOCR
 
             kw: dict[str, Any] = dict(max_side_len=settings.max_side_len,
                                       det_limit_side_len=settings.det_limit_side_len,
-                                      det_limit_type=settings.det_limit_type)
+                                      det_limit_type=settings.det_limit_type,
+                                      det_unclip_ratio=settings.det_unclip_ratio)
             if settings.threads:
                 kw["intra_op_num_threads"] = settings.threads
             eng = RapidOCR(**kw)
