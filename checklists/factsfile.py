@@ -36,6 +36,8 @@ FACT_KEYS: dict[str, tuple[str, str]] = {
     "production_start": ("date", "申报产品开始批量生产的日期 YYYY-MM-DD（有色金属 第五条（三））"),
     "applicant": ("text", "申请单位名称（用于报告）"),
     "product": ("text", "申报产品名称（用于报告）"),
+    "form": ("object", "申请表上的其他填写项（联系人、电话、邮箱、牌号/规格、执行标准…），仅用于预填表格"),
+    "self_assessment": ("object", "条目 id → 自评得分档（质量信用申请表的自评表），仅用于预填表格"),
 }
 
 
@@ -123,6 +125,9 @@ def validate_facts(scheme, facts: dict | None, origin: str = "facts") -> dict:
             if not isinstance(value, str) or parse_date(value) is None:
                 raise FactsError(f"{where} 应为日期 YYYY-MM-DD，实际是 {value!r}")
             value = parse_date(value).isoformat()
+        elif kind == "object":
+            if not isinstance(value, dict):
+                raise FactsError(f"{where} 应为对象，实际是{_type_name(value)}")
         elif kind == "text":
             if not isinstance(value, str):
                 raise FactsError(f"{where} 应为文本，实际是{_type_name(value)}")

@@ -122,7 +122,12 @@ def enrich(facts: DocumentFacts, doc: Document) -> DocumentFacts:
     if not (form.fields or form.declarations or form.self_assessment):
         return facts
     read = form.document_facts(facts.sha256)
-    facts.fields = read.fields
+    if form.scheme:
+        # one of our own forms: its layout is known, the generic label search only adds noise
+        facts.fields = read.fields
+    else:
+        # another body's form: what the form reader understood wins, the rest is kept
+        facts.fields = {**facts.fields, **read.fields}
     facts.warnings = list(dict.fromkeys(facts.warnings + read.warnings))
     return facts
 

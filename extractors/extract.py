@@ -335,4 +335,10 @@ def _ranges(nums: list[int]) -> str:
 
 def extract_facts(doc: Document) -> DocumentFacts:
     """Classify `doc` and read every field its type calls for, each with page, line and confidence."""
-    return _Extraction(doc).run()
+    facts = _Extraction(doc).run()
+    if facts.type == "application_form":
+        # the generic label search does not know the form's layout: its own reader does
+        from .application_form import enrich
+
+        facts = enrich(facts, doc)
+    return facts

@@ -21,6 +21,8 @@ from checklists.engine import OUTCOME_ZH, STATUS_ZH, Evaluation, evaluate
 from checklists.factsfile import FactsError, load_facts_file, parse_as_of, validate_facts
 from checklists.scheme import SchemeError, list_schemes, load_scheme
 
+from .declared import declared_facts, facts_for_engine
+
 GROUPS = ["not_met", "missing", "review", "met", "not_applicable"]
 MARK = {"not_met": "✗", "missing": "?", "review": "!", "met": "✓", "not_applicable": "-"}
 
@@ -74,7 +76,8 @@ def register(cli: click.Group) -> None:
                 raise FactsError(f"--explain: 方案 {scheme.id} 没有条目 {explain!r}；条目 id 形如 "
                                  f"{scheme.items[0].id}")
             documents = _extract(files)
-            ev = evaluate(scheme, documents, facts, day, overrides)
+            facts, form_warnings = declared_facts(scheme, [d.to_json() for d in documents], facts)
+            ev = evaluate(scheme, documents, facts_for_engine(facts), day, overrides)
         except FactsError as e:
             _fail(str(e))
         written = _write_report(ev, out_dir) if out_dir else []
@@ -82,6 +85,8 @@ def register(cli: click.Group) -> None:
             out = ev.to_json()
             if explain:
                 out["explain"] = ev.trace(explain)
+            if form_warnings:
+                out["warnings"] = form_warnings
             if written:
                 out["written"] = [str(p) for p in written]
             click.echo(json.dumps(out, ensure_ascii=False, indent=2))
@@ -91,6 +96,8 @@ def register(cli: click.Group) -> None:
             click.echo(render(ev))
             for p in written:
                 click.echo(f"已写入 {p}")
+        for w in form_warnings:
+            click.echo(f"warning: {w}", err=True)
         bad = [d for d in ev.documents if d.error]
         for d in bad:
             click.echo(f"error: {d.error}", err=True)

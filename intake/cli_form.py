@@ -14,50 +14,8 @@ import click
 
 from extractors.facts import DocumentFacts
 
-from .pipeline import extract_files, read_file_safely
-
-# keys of the form's declared facts that the checklists engine does not take
-FORM_ONLY_KEYS = ("form", "self_assessment")
-
-
-def apply_form_reader(results: list[DocumentFacts], paths: dict[str, object]) -> list[DocumentFacts]:
-    """Uploaded application forms are re-read by the application-form reader, so what the applicant
-    typed into the key–value cells and item rows (declarations) counts as facts."""
-    from extractors.application_form import enrich
-
-    out = []
-    for r in results:
-        src = paths.get(r.file)
-        if r.error or r.type != "application_form" or src is None:
-            out.append(r)
-            continue
-        doc = read_file_safely(src)
-        out.append(enrich(r, doc) if doc else r)
-    return out
-
-
-def declared_facts(documents: list[dict], facts: dict) -> dict:
-    """What uploaded application forms say (cells and item rows), overridden by the --facts file."""
-    from extractors.application_form import facts_from_documents
-
-    out = facts_from_documents(documents)
-    for k, v in facts.items():
-        out[k] = {**out[k], **v} if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
-
-
-def facts_for_check(facts: dict) -> dict:
-    """Declared facts as `checklists.evaluate` takes them: the form-only keys dropped,
-    {"applicant": {...}} reduced to the name."""
-    out = {k: v for k, v in facts.items() if k not in FORM_ONLY_KEYS}
-    if isinstance(out.get("applicant"), dict):
-        name = out["applicant"].get("org_name")
-        if name:
-            out["applicant"] = name
-        else:
-            out.pop("applicant")
-    return out
-
+from .declared import declared_facts, facts_for_engine
+from .pipeline import extract_files
 
 def evaluate_json(scheme: str, documents: list[DocumentFacts], facts: dict, as_of: str | None) -> dict | None:
     """The pre-check as the contract's JSON, or None where the checklists package is not installed."""
@@ -68,7 +26,7 @@ def evaluate_json(scheme: str, documents: list[DocumentFacts], facts: dict, as_o
             from checklists.engine import evaluate
         except ImportError:
             return None
-    return evaluate(scheme, documents, facts_for_check(facts), as_of=as_of).to_json()
+    return evaluate(scheme, documents, facts_for_engine(facts), as_of=as_of).to_json()
 
 
 def _load_facts(path: str | None) -> dict:
@@ -108,9 +66,16 @@ def register(cli: click.Group) -> None:
             raise click.BadParameter("应以 .docx 结尾", param_hint="--out")
         facts = _load_facts(facts_file)
         results = extract_files(list(files))
-        results = apply_form_reader(results, {Path(f).name: f for f in files})
         documents = [r.to_json() for r in results]
-        all_facts = declared_facts(documents, facts)
+        try:
+            from checklists import load_scheme
+
+            engine_scheme = load_scheme(scheme)
+        except Exception:  # a scheme the forms know but the checklists do not: no per-key check
+            engine_scheme = None
+        all_facts, warnings = declared_facts(engine_scheme, documents, facts)
+        for w in warnings:
+            click.echo(f"warning: {w}", err=True)
         try:
             evaluation = evaluate_json(scheme, results, all_facts, as_of)
         except ValueError as e:  # checklists' FactsError (bad facts, bad date) is a ValueError

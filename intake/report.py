@@ -9,7 +9,14 @@ import threading
 from collections import OrderedDict
 from datetime import date
 
+from checklists.clauses import UnknownScheme
+from checklists.engine import evaluate
+from checklists.factsfile import FactsError
+from checklists.scheme import load_scheme
+from extractors.facts import DocumentFacts
+
 from .cases import Case, documents, overrides
+from .declared import declared_facts, facts_for_engine
 from .procedures import procedure
 
 GROUPS = [("not_met", "不满足"), ("missing", "缺少材料"), ("review", "需人工审核"), ("met", "满足"),
@@ -25,22 +32,20 @@ def evaluate_case(scheme: str, docs: list[dict], facts: dict, as_of: date,
     """The checklist engine (`checklists.engine.evaluate`) on read documents, declared facts and the
     secretariat's overrides; a report saying why when it cannot run."""
     try:
-        from checklists.engine import evaluate
-        from checklists.factsfile import FactsError
-    except ImportError:
-        return _empty(scheme, docs, facts, as_of, "清单引擎尚未安装，暂无逐项结论")
-    from extractors.facts import DocumentFacts
-    try:
-        result = evaluate(scheme, [DocumentFacts.from_json(d) for d in docs], facts, as_of=as_of,
-                          overrides=overrides or None)
+        facts, form_warnings = declared_facts(load_scheme(scheme), docs, facts)
+        result = evaluate(scheme, [DocumentFacts.from_json(d) for d in docs], facts_for_engine(facts),
+                          as_of=as_of, overrides=overrides or None)
     except FactsError as e:
         return _empty(scheme, docs, facts, as_of, f"补充信息有误：{e}")
-    except KeyError:  # checklists.clauses.UnknownScheme: this scheme's checklist is not installed yet
-        return _empty(scheme, docs, facts, as_of, "本评价项目的清单尚未安装，暂无逐项结论")
+    except UnknownScheme:
+        return _empty(scheme, docs, facts, as_of, "本评价项目没有清单，暂无逐项结论")
     except Exception as e:  # an engine bug must not take the case page down; the secretariat sees why
         logging.getLogger("intake.report").exception("evaluating %s", scheme)
         return _empty(scheme, docs, facts, as_of, f"清单引擎出错（{type(e).__name__}），暂无逐项结论")
-    return result.to_json()
+    report = result.to_json()
+    if form_warnings:
+        report["warnings"] = form_warnings
+    return report
 
 
 def _empty(scheme, docs, facts, as_of, why) -> dict:

@@ -160,3 +160,41 @@ def test_form_saved_as_pdf_reads_back(tmp_path):
     assert v["org_name"] == BUNDLES["jinzhi"][0]["fields"]["org_name"]["value"]
     assert v["uscc"] == "91120116MA05K1XM8B" and v["contact_person"] == "李晓梅"
     assert form.declarations == {"jinzhi.4.3": True}
+
+
+def test_form_typed_in_word_counts_in_the_next_check(tmp_path):
+    """Through the CLI: `intake form` → edited in Word → `intake check` with the form as a file.
+    The membership typed into the form meets 第四条; the extractor recognises the form by itself."""
+    import json
+
+    from click.testing import CliRunner
+
+    from intake.cli import cli
+
+    out = build_form("nonferrous", BUNDLES["nonferrous"], {}, None, tmp_path / "f.docx")
+    before = tmp_path / "blank.docx"
+    before.write_bytes(out.path.read_bytes())
+    filled = tmp_path / "申请书.docx"
+    filled.write_bytes(_fill_in(out.path, {"中国有色金属工业协会会员单位（是/否）": "是"}, {}))
+
+    def art4(path):
+        r = CliRunner().invoke(cli, ["check", "--scheme", "nonferrous", "--as-of", "2024-08-01",
+                                     str(path), "--json"])
+        assert r.exit_code == 0, r.output
+        report = json.loads(r.stdout)
+        assert report["documents"][0]["type"] == "application_form"
+        return next(i for i in report["items"] if i["id"] == "nonferrous.art4")["status"]
+
+    assert art4(before) == "missing"
+    assert art4(filled) == "met"
+
+
+def test_a_wrong_value_typed_in_the_form_is_a_warning_not_a_failure(tmp_path):
+    from intake.declared import declared_facts
+    from checklists import load_scheme
+
+    form_doc = {"file": "申请书.docx", "type": "application_form", "error": None,
+                "fields": {"target_level": {"value": "金牌"}, "association_member": {"value": True}}}
+    facts, warnings = declared_facts(load_scheme("nonferrous"), [form_doc], {"sector": "manufacturing"})
+    assert facts["association_member"] is True and "target_level" not in facts
+    assert any("金牌" in w for w in warnings)
