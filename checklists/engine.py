@@ -272,7 +272,8 @@ def _consistency(ctx: Context, r: ItemResult, docs: list[DocumentFacts]) -> None
         for field_name, _ in problems:
             f = d.fields.get(field_name)
             if f is not None and not any(e.file == d.file and e.field == field_name for e in r.evidence):
-                r.evidence.append(Evidence(d.file, f.page, f.text, field_name, f.ocr, f.confidence))
+                r.evidence.append(Evidence(d.file, f.page, f.text, field_name, f.ocr, f.confidence,
+                                          f.ocr_confidence))
         problems = [p for _, p in problems]
         r.warnings += problems
         if problems and r.status == "met":
@@ -283,14 +284,33 @@ def _consistency(ctx: Context, r: ItemResult, docs: list[DocumentFacts]) -> None
             r.reason = f"{r.reason}；另：{'；'.join(problems)}"
 
 
+@lru_cache(maxsize=1)
+def ocr_review_below() -> float:
+    """The OCR line confidence under which a person checks the value: one number, the OCR
+    settings' `review_below` (extractors/data/ocr.yaml), calibrated on line confidence."""
+    from extractors.ocr import load_settings
+
+    return float(load_settings().review_below)
+
+
+def _ocr_shaky(e: Evidence, threshold: float) -> float | None:
+    """The OCR confidence of evidence a person must check, or None. Facts written before fields
+    carried `ocr_confidence` only have the combined confidence, which is never above the line's:
+    at or over the threshold it proves the line was, below it the line is unknown → checked."""
+    if e.ocr_confidence is not None:
+        return e.ocr_confidence if e.ocr_confidence < threshold else None
+    if e.ocr and e.confidence < threshold:
+        return e.confidence
+    return None
+
+
 def _ocr(ctx: Context, r: ItemResult) -> None:
-    threshold = float(settings().get("ocr_confidence_min", 0.85))
-    docs = {d.file: d for d in ctx.documents}
+    threshold = ocr_review_below()
     shaky = []
     for e in r.evidence:
-        d = docs.get(e.file)
-        if (e.ocr or (d is not None and d.ocr)) and e.confidence < threshold:
-            shaky.append(f"{e.file}{f' 第{e.page}页' if e.page else ''}“{e.text}”（置信度 {e.confidence:.2f}）")
+        conf = _ocr_shaky(e, threshold)
+        if conf is not None:
+            shaky.append(f"{e.file}{f' 第{e.page}页' if e.page else ''}“{e.text}”（OCR 置信度 {conf:.2f}）")
     if not shaky:
         return
     r.warnings.append("OCR 识别，请核对：" + "；".join(shaky))

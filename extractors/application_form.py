@@ -181,11 +181,23 @@ def read_application_form(doc: Document) -> ApplicationForm:
                 continue
             _read_key_values(t, grid, form)
     _read_lines(doc, form)
+    _mark_ocr(doc, form)
     return form
+
+
+def _mark_ocr(doc: Document, form: ApplicationForm) -> None:
+    """A value read from a scanned page carries the OCR confidence of the lines/cells it came from."""
+    ocr_pages = {p.number for p in doc.pages if p.ocr}
+    for f in form.fields.values():
+        if f.page in ocr_pages and f.ocr_confidence is not None:
+            f.ocr, f.confidence = True, f.ocr_confidence
+        else:
+            f.ocr_confidence = None
 
 
 def _read_key_values(t: Table, grid: list[list[str]], form: ApplicationForm) -> None:
     raw = {(c.row, c.col): c.raw for r in t.rows for c in r}
+    conf = {(c.row, c.col): c.confidence for r in t.rows for c in r}
     for r, row in enumerate(grid):
         c = 0
         while c < len(row):
@@ -198,7 +210,8 @@ def _read_key_values(t: Table, grid: list[list[str]], form: ApplicationForm) -> 
                 nxt += 1  # positions covered by the label's own merged cell
             value = row[nxt] if nxt < len(row) else ""
             if value and label_of(value) is None and key not in form.fields:
-                _set(form, key, value, t.page, f"{row[c]} {value}", raw.get((r, nxt)))
+                _set(form, key, value, t.page, f"{row[c]} {value}", raw.get((r, nxt)),
+                     min(conf.get((r, c), 1.0), conf.get((r, nxt), 1.0)))
             c = nxt + 1 if value and label_of(value) is None else nxt
 
 
@@ -214,15 +227,17 @@ def _read_lines(doc: Document, form: ApplicationForm) -> None:
         if re.search(r"[:：]", value):
             continue
         if key and value and key not in form.fields:
-            _set(form, key, value, line.page, line.text, line.raw)
+            _set(form, key, value, line.page, line.text, line.raw, line.confidence)
 
 
-def _set(form: ApplicationForm, key: str, text: str, page: int, line: str, raw: str | None) -> None:
+def _set(form: ApplicationForm, key: str, text: str, page: int, line: str, raw: str | None,
+         line_confidence: float = 1.0) -> None:
     value, warning = _parse(key, text)
     if warning:
         form.warnings.append(f"{form.file}：{warning}")
     if value is not None:
-        form.fields[key] = Field(value=value, page=page, text=line, confidence=1.0, raw=raw)
+        form.fields[key] = Field(value=value, page=page, text=line, confidence=1.0, raw=raw,
+                                 ocr_confidence=round(line_confidence, 3))  # kept only on OCR pages: _mark_ocr
 
 
 def _parse(key: str, text: str) -> tuple[Any, str | None]:

@@ -46,7 +46,15 @@ def recognisers_for(doctype: str) -> list[str]:
 
 def _to_field(h: Hit) -> Field:
     return Field(value=h.value, page=h.page, text=h.text, confidence=round(h.confidence, 3),
-                 raw=h.raw if h.raw != h.text else None, ocr=h.ocr)
+                 raw=h.raw if h.raw != h.text else None, ocr=h.ocr,
+                 ocr_confidence=_ocr_confidence(h.ocr, h.ocr_confidence))
+
+
+def _ocr_confidence(ocr: bool, line_confidence: float | None) -> float | None:
+    """What a field read by OCR carries as `ocr_confidence`: its lines' OCR confidence, never missing."""
+    if not ocr:
+        return None
+    return round(float(line_confidence if line_confidence is not None else 0.0), 3)
 
 
 def _pattern_hits(dix: DocIndex, name: str) -> list[Hit]:
@@ -72,8 +80,9 @@ def _pattern_hits(dix: DocIndex, name: str) -> list[Hit]:
                 return
             value, factor = c.value, c.factor
         conf = min(l.confidence for l in lines)
+        ocr = page in dix.ocr_pages
         hits.append(Hit(name, value, page, " ".join(l.text for l in lines), " ".join(l.raw for l in lines),
-                        w * factor * conf, page in dix.ocr_pages, "", "pattern", order))
+                        w * factor * conf, ocr, "", "pattern", order, ocr_confidence=conf if ocr else None))
 
     for rx, w in _patterns().get(name, []):
         anchored = rx.pattern.startswith("^") or rx.pattern.endswith("$")
@@ -157,13 +166,19 @@ class _Extraction:
     def _money(self, wanted: list[str]) -> None:
         for name, d in _money.find(self.doc).items():
             if name in wanted:
+                ocr = d["page"] in self.dix.ocr_pages
                 self.facts.fields[name] = Field(d["value"], d["page"], d["text"], round(d["confidence"], 3),
-                                                ocr=d["page"] in self.dix.ocr_pages)
+                                                ocr=ocr, ocr_confidence=_ocr_confidence(ocr, d["line_confidence"]))
 
     def _indicators(self) -> None:
-        rows, page, header = _indicators.find(self.doc)
+        tables: list = []
+        rows, page, header = _indicators.find(self.doc, tables)
         if rows:
-            self.facts.fields["indicators"] = Field(rows, page, header, 0.9, ocr=page in self.dix.ocr_pages)
+            scanned = [c.confidence for t in tables if t.page in self.dix.ocr_pages
+                       for r in t.rows for c in r if c.text]
+            self.facts.fields["indicators"] = Field(
+                rows, page, header, 0.9, ocr=bool(scanned),
+                ocr_confidence=_ocr_confidence(bool(scanned), min(scanned, default=None)))
 
     def _label_field(self, name: str) -> None:
         hits = self.finder.find(name, self.doctype)
@@ -188,8 +203,10 @@ class _Extraction:
                     break
                 c = checker(e.line.text)
                 if c and re.search(family, c.value) and not any(h.value == c.value for h in preferred):
+                    ocr = e.page in self.dix.ocr_pages
                     preferred.append(Hit("standard", c.value, e.page, e.line.text, e.line.raw,
-                                         0.8 * e.line.confidence, e.page in self.dix.ocr_pages, "", "pattern"))
+                                         0.8 * e.line.confidence, ocr, "", "pattern",
+                                         ocr_confidence=e.line.confidence if ocr else None))
             # a label naming another family (a QMS certificate that also cites 14001) loses to its own
             return preferred or hits
         return hits
@@ -198,11 +215,13 @@ class _Extraction:
         vu = self.hits.get("valid_until")
         if vu is not None and vu.extra.get("long_term"):
             self.facts.fields["validity"] = Field("长期", vu.page, vu.text, round(vu.confidence, 3),
-                                                  raw=vu.raw if vu.raw != vu.text else None, ocr=vu.ocr)
+                                                  raw=vu.raw if vu.raw != vu.text else None, ocr=vu.ocr,
+                                                  ocr_confidence=_ocr_confidence(vu.ocr, vu.ocr_confidence))
         if "issued" not in self.hits and vu is not None and vu.extra.get("range_start") \
                 and vu.label != "营业期限" and "issued" in recognisers_for(self.doctype):
             self.hits["issued"] = Hit("issued", vu.extra["range_start"], vu.page, vu.text, vu.raw,
-                                      vu.confidence * 0.85, vu.ocr, vu.label, "range start")
+                                      vu.confidence * 0.85, vu.ocr, vu.label, "range start",
+                                      ocr_confidence=vu.ocr_confidence)
         if "issued" not in self.hits and "issued" in recognisers_for(self.doctype):
             h = self._bare_date()
             if h:
@@ -216,8 +235,10 @@ class _Extraction:
             ds = find_dates(e.line.text)
             if len(ds) == 1 and len(re.sub(r"\s", "", e.line.text)) - (ds[0].end - ds[0].start) <= 4 \
                     and (e.page, e.line.text) not in used:
+                ocr = e.page in self.dix.ocr_pages
                 return Hit("issued", ds[0].value.isoformat(), e.page, e.line.text, e.line.raw,
-                           0.6 * e.line.confidence, e.page in self.dix.ocr_pages, "", "date line")
+                           0.6 * e.line.confidence, ocr, "", "date line",
+                           ocr_confidence=e.line.confidence if ocr else None)
         return None
 
     def _org_and_issuer(self) -> None:
@@ -250,14 +271,14 @@ class _Extraction:
                 p = province_of(h.value)
                 if p:
                     self.hits["province"] = Hit("province", p, h.page, h.text, h.raw, h.confidence * factor,
-                                                h.ocr, h.label, f"from {name}")
+                                                h.ocr, h.label, f"from {name}", ocr_confidence=h.ocr_confidence)
                     return
         h = self.hits.get("uscc")
         if h:
             p = province_of_uscc(h.value)
             if p:
                 self.hits["province"] = Hit("province", p, h.page, h.text, h.raw, 0.6 * h.confidence, h.ocr,
-                                            h.label, "from uscc region code")
+                                            h.label, "from uscc region code", ocr_confidence=h.ocr_confidence)
 
     def _satisfaction(self) -> None:
         hits = []
@@ -280,9 +301,11 @@ class _Extraction:
                     if m and 0 < float(m.group(1)) <= 100:
                         v = float(m.group(1))
                         w = _satisfaction_weight(e.line.text)
+                        ocr = e.page in self.dix.ocr_pages
+                        conf = min(e.line.confidence, right[0].confidence)
                         hits.append(Hit("satisfaction_score", int(v) if v == int(v) else v, e.page,
                                         f"{e.line.text} {right[0].text}", f"{e.line.raw} {right[0].raw}",
-                                        w * e.line.confidence, e.page in self.dix.ocr_pages, "", "next cell"))
+                                        w * conf, ocr, "", "next cell", ocr_confidence=conf if ocr else None))
         h = best(hits)
         if h:
             self.hits["satisfaction_score"] = h

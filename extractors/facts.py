@@ -13,6 +13,9 @@ class Field:
     confidence: float = 1.0
     raw: str | None = None  # the line exactly as read, when it differs
     ocr: bool = False
+    # the OCR line confidence alone (weakest line the value was read from), None when not read by OCR;
+    # `confidence` also weighs the label and layout, this is what an OCR review threshold compares
+    ocr_confidence: float | None = None
 
     def to_json(self) -> dict:
         out = {"value": self.value, "page": self.page, "text": self.text,
@@ -21,6 +24,8 @@ class Field:
             out["raw"] = self.raw
         if self.ocr:
             out["ocr"] = True
+        if self.ocr_confidence is not None:
+            out["ocr_confidence"] = round(float(self.ocr_confidence), 3)
         return out
 
 
@@ -56,7 +61,8 @@ class DocumentFacts:
     @classmethod
     def from_json(cls, d: dict) -> "DocumentFacts":
         fields = {k: Field(value=v.get("value"), page=v.get("page"), text=v.get("text", ""),
-                           confidence=v.get("confidence", 1.0), raw=v.get("raw"), ocr=v.get("ocr", False))
+                           confidence=v.get("confidence", 1.0), raw=v.get("raw"), ocr=v.get("ocr", False),
+                           ocr_confidence=v.get("ocr_confidence"))
                   for k, v in (d.get("fields") or {}).items()}
         return cls(file=d.get("file", ""), sha256=d.get("sha256", ""), type=d.get("type", "other"),
                    type_confidence=d.get("type_confidence", 0.0), pages=d.get("pages", 0),

@@ -24,7 +24,8 @@ def document(d: dict) -> DocumentFacts:
         if isinstance(v, dict) and "value" in v:
             fields[name] = Field(value=_plain(v["value"]), page=v.get("page", 1),
                                  text=v.get("text", f"{name}: {v['value']}"),
-                                 confidence=v.get("confidence", 1.0), ocr=v.get("ocr", False))
+                                 confidence=v.get("confidence", 1.0), ocr=v.get("ocr", False),
+                                 ocr_confidence=v.get("ocr_confidence"))
         else:
             fields[name] = Field(value=_plain(v), page=1, text=f"{name}: {_plain(v)}")
     return DocumentFacts(file=d["file"], sha256=d.get("sha256", "0" * 64), type=d["type"],

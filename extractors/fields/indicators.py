@@ -193,8 +193,8 @@ def _table_rows(t: Table, cols: dict, start: int) -> list[dict]:
     return out
 
 
-def find(doc: Document) -> tuple[list[dict], int | None, str]:
-    """(indicators, first page, the header row's text)."""
+def find(doc: Document, tables_out: list[Table] | None = None) -> tuple[list[dict], int | None, str]:
+    """(indicators, first page, the header row's text); the tables read are appended to `tables_out`."""
     spec = _spec()
     found: list[dict] = []
     page, header_text = None, ""
@@ -218,5 +218,7 @@ def find(doc: Document) -> tuple[list[dict], int | None, str]:
             page = t.page
             header_text = " | ".join(x for x in g[max(start - 1, 0)] if x)
         found.extend(rows)
+        if rows and tables_out is not None:
+            tables_out.append(t)
         last_cols, last_ncols = cols, t.n_cols
     return found, page, header_text

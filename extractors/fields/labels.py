@@ -81,6 +81,7 @@ class Hit:
     how: str = ""
     order: int = 0
     extra: dict = field(default_factory=dict)
+    ocr_confidence: float | None = None  # the weakest OCR line read (None: no OCR line); see Field
 
 
 def _label_regex(labels: list[str]) -> re.Pattern:
@@ -376,9 +377,10 @@ class Finder:
         text = " ".join(x.line.text for x in src)
         raw = " ".join(x.line.raw for x in src)
         line_conf = min(x.line.confidence for x in src)
-        ocr = any(x.page in self.dix.ocr_pages for x in src)
+        ocr_lines = [x.line.confidence for x in src if x.page in self.dix.ocr_pages]
         return Hit(name, c.value, label_entry.page, text, raw, max(0.0, min(1.0, w * c.factor * line_conf)),
-                   ocr=ocr, label=m.label, how=how, order=order, extra=c.extra)
+                   ocr=bool(ocr_lines), label=m.label, how=how, order=order, extra=c.extra,
+                   ocr_confidence=min(ocr_lines) if ocr_lines else None)
 
 
 def best(hits: list[Hit]) -> Hit | None:

@@ -23,6 +23,12 @@ class Amount:
     page: int
     text: str
     confidence: float
+    line_confidence: float = 1.0  # the weakest line it was read from alone (OCR's value on a scanned page)
+
+
+def _row_confidence(t: Table, row: int) -> float:
+    """The weakest cell of a table row (OCR's value; 1.0 from a text layer)."""
+    return min((c.confidence for c in t.rows[row]), default=1.0) if row < len(t.rows) else 1.0
 
 
 def _spec() -> dict:
@@ -116,7 +122,7 @@ def _from_table(doc: Document, t: Table, out: dict[str, list[Amount]]) -> None:
                 if report_year:
                     cols[j] = str(report_year - 1)
         if cols:
-            for row2 in g[hi + 1:]:
+            for ri, row2 in enumerate(g[hi + 1:], hi + 1):
                 which = None
                 for cell in row2[:2]:
                     which = _which(cell)
@@ -131,14 +137,15 @@ def _from_table(doc: Document, t: Table, out: dict[str, list[Amount]]) -> None:
                     if j < len(row2):
                         v = parse_amount(row2[j], row_unit)
                         if v is not None:
-                            out[field].append(Amount(year, v, t.page, " | ".join(x for x in row2 if x), 0.95 * w))
+                            out[field].append(Amount(year, v, t.page, " | ".join(x for x in row2 if x), 0.95 * w,
+                                                            _row_confidence(t, ri)))
             break
     # years as rows: a header naming 营业收入 / 净利润 columns
     for hi, row in enumerate(g[:3]):
         cols2 = {j: _which(c) for j, c in enumerate(row) if j > 0 and _which(c)}
         if not cols2:
             continue
-        for row2 in g[hi + 1:]:
+        for ri, row2 in enumerate(g[hi + 1:], hi + 1):
             m = _YEAR.search(row2[0]) if row2 else None
             if not m:
                 continue
@@ -146,7 +153,8 @@ def _from_table(doc: Document, t: Table, out: dict[str, list[Amount]]) -> None:
                 hu = _HEADER_UNIT.search(row[j])
                 v = parse_amount(row2[j], hu.group(1) if hu else unit) if j < len(row2) else None
                 if v is not None:
-                    out[field].append(Amount(m.group(1), v, t.page, " | ".join(x for x in row2 if x), 0.95 * w))
+                    out[field].append(Amount(m.group(1), v, t.page, " | ".join(x for x in row2 if x), 0.95 * w,
+                                             _row_confidence(t, ri)))
         break
 
 
@@ -189,7 +197,8 @@ def _from_label_year_pairs(doc: Document, out: dict[str, list[Amount]]) -> None:
                             break
                         v = parse_amount(pm.group(2) + pm.group(3))
                         if v is not None:
-                            out[field].append(Amount(pm.group(1), v, p.number, l.text, 0.85 * l.confidence))
+                            out[field].append(Amount(pm.group(1), v, p.number, l.text, 0.85 * l.confidence,
+                                                            l.confidence))
                         pos = pm.end()
                         sep = re.match(r"\s*[,，;；、]?\s*", rest[pos:])
                         pos += sep.end() if sep else 0
@@ -229,7 +238,8 @@ def _from_prose(doc: Document, out: dict[str, list[Amount]]) -> None:
             lines = lines_at(spans, m.start(), m.end())
             if v is not None:
                 out[field].append(Amount(this_year, v, page, " ".join(l.text for l in lines),
-                                         factor * w * min(l.confidence for l in lines)))
+                                         factor * w * min(l.confidence for l in lines),
+                                         min(l.confidence for l in lines)))
 
 
 _AMOUNT_TOKEN = re.compile(r"[(（]?-?\d{1,3}(?:,\d{3})+(?:\.\d+)?[)）]?|[(（]?-?\d+\.\d{2}[)）]?|[(（]?-?\d{4,}[)）]?")
@@ -283,7 +293,8 @@ def _from_text_statement(doc: Document, out: dict[str, list[Amount]]) -> None:
             for year, num in zip(columns, nums):
                 v = parse_amount(num, unit)
                 if v is not None:
-                    out[field].append(Amount(year, v, p.number, l.text, 0.9 * w * l.confidence))
+                    out[field].append(Amount(year, v, p.number, l.text, 0.9 * w * l.confidence,
+                                                     l.confidence))
 
 
 def find(doc: Document) -> dict[str, dict]:
@@ -308,5 +319,6 @@ def find(doc: Document) -> dict[str, dict]:
             "page": min(a.page for a in by_year.values()),
             "text": first.text,
             "confidence": min(a.confidence for a in by_year.values()),
+            "line_confidence": min(a.line_confidence for a in by_year.values()),
         }
     return result

@@ -85,10 +85,11 @@ def find(finder: Finder, doc: Document) -> tuple[Hit | None, list[str]]:
             why = problem(code)
             fixed = repaired(code) if why else None
             if why is None:
-                valid.append(Hit("uscc", code, h.page, h.text, h.raw, h.confidence, h.ocr, h.label, h.how, h.order))
+                valid.append(Hit("uscc", code, h.page, h.text, h.raw, h.confidence, h.ocr, h.label, h.how, h.order,
+                                 ocr_confidence=h.ocr_confidence))
             elif fixed:
                 valid.append(Hit("uscc", fixed, h.page, h.text, h.raw, 0.85 * h.confidence, h.ocr, h.label, h.how,
-                                 h.order))
+                                 h.order, ocr_confidence=h.ocr_confidence))
                 warnings.append(f"统一社会信用代码 {code} on page {h.page} read as {fixed} "
                                 f"(letters a USCC never contains taken for the digits they resemble)")
             elif code not in seen_bad:
@@ -103,8 +104,9 @@ def find(finder: Finder, doc: Document) -> tuple[Hit | None, list[str]]:
                 why = problem(code)
                 order += 1
                 if why is None:
+                    ocr = line.page in {p.number for p in doc.pages if p.ocr}
                     valid.append(Hit("uscc", code, line.page, line.text, line.raw, 0.8 * line.confidence,
-                                     line.page in {p.number for p in doc.pages if p.ocr}, "", "unlabelled", order))
+                                     ocr, "", "unlabelled", order, ocr_confidence=line.confidence if ocr else None))
                 elif code not in seen_bad and not hits:
                     seen_bad.add(code)
                     warnings.append(f"统一社会信用代码 {code} on page {line.page} is not valid: {why}")

@@ -1,0 +1,138 @@
+"""OCR confidence from OCR lines to checklist verdicts, and standards read from OCR'd lines.
+
+Documents are built in code as the OCR reader leaves them (Page.ocr=True, Line.confidence = the
+recogniser's line score), so these tests need no OCR engine.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from checklists.engine import evaluate, ocr_review_below
+from extractors.extract import extract_facts
+from extractors.facts import DocumentFacts
+from extractors.model import Cell, Document, Line, Page, Table
+from extractors.ocr import load_settings
+
+LICENCE = [
+    "营业执照",
+    "统一社会信用代码 91120116MA05K8XX3P",
+    "名称 天津市华宇精密铸造有限公司",
+    "类型 有限责任公司",
+    "法定代表人 王建国",
+    "成立日期 2015年03月18日",
+    "营业期限 2015年03月18日至2045年03月17日",
+    "住所 天津市滨海新区黄海路188号",
+    "登记机关 天津市滨海新区市场监督管理局",
+]
+
+CNAS = [
+    "中国合格评定国家认可委员会",
+    "实验室认可证书",
+    "（注册号：CNAS L10452）",
+    "名称：某某铝业股份有限公司检测中心",
+    "地址：河南省郑州市高新区科学大道100号",
+    "签发日期：2023年03月15日",
+    "有效期至：2029年03月14日",
+]
+
+
+def scanned(lines: list[str], confidence: float | list[float] = 0.9, tables: list[Table] | None = None,
+            name: str = "scan.jpg", ocr: bool = True) -> Document:
+    confs = confidence if isinstance(confidence, list) else [confidence] * len(lines)
+    page = Page(1, [Line.of(t, 1, (40, 40 + 24 * i, 520, 58 + 24 * i), confidence=c)
+                    for i, (t, c) in enumerate(zip(lines, confs))],
+                tables=tables or [], width=595, height=842, needs_ocr=ocr, ocr=ocr)
+    return Document(name, "0" * 64, "image" if ocr else "pdf", [page])
+
+
+# -- the field carries the OCR line confidence ----------------------------------------------
+
+def test_every_field_read_from_ocr_lines_carries_the_line_confidence():
+    facts = extract_facts(scanned(LICENCE, 0.9))
+    assert facts.type == "business_license"
+    for name in ("org_name", "legal_rep", "established", "address", "valid_until", "province", "issuer"):
+        f = facts.fields[name]
+        assert f.ocr, name
+        assert f.ocr_confidence == pytest.approx(0.9), name
+        assert f.confidence <= f.ocr_confidence + 1e-9, name  # label/layout weighed on top of it
+    assert facts.value("established") == "2015-03-18"
+
+
+def test_a_field_from_a_very_sure_line_still_reports_the_line_not_1():
+    facts = extract_facts(scanned(LICENCE, 0.97))
+    est = facts.fields["established"]
+    assert est.ocr_confidence == pytest.approx(0.97)
+    assert est.to_json()["ocr_confidence"] == pytest.approx(0.97)
+
+
+def test_a_value_over_two_lines_carries_the_weaker_line():
+    lines = ["营业执照", "名称", "天津市华宇精密铸造有限公司", "成立日期", "2015年03月18日", "住所 天津市滨海新区黄海路188号"]
+    facts = extract_facts(scanned(lines, [0.99, 0.99, 0.93, 0.99, 0.91, 0.99]))
+    assert facts.value("established") == "2015-03-18"
+    assert facts.fields["established"].ocr_confidence == pytest.approx(0.91)
+    assert facts.fields["org_name"].ocr_confidence == pytest.approx(0.93)
+
+
+def test_table_cells_read_by_ocr_carry_the_weaker_cell():
+    t = Table(1, [[Cell.of("成立日期", 0, 0, confidence=0.99), Cell.of("2015年03月18日", 0, 1, confidence=0.92)],
+                  [Cell.of("名称", 1, 0, confidence=0.99), Cell.of("天津市华宇精密铸造有限公司", 1, 1, confidence=0.96)]])
+    facts = extract_facts(scanned(["营业执照", "登记机关 天津市滨海新区市场监督管理局"], 0.99, tables=[t]))
+    assert facts.value("established") == "2015-03-18"
+    assert facts.fields["established"].ocr_confidence == pytest.approx(0.92)
+    assert facts.fields["org_name"].ocr_confidence == pytest.approx(0.96)
+
+
+def test_amounts_from_an_ocr_table_carry_the_row_confidence():
+    t = Table(1, [[Cell.of("项目", 0, 0, confidence=0.99), Cell.of("2023年", 0, 1, confidence=0.99)],
+                  [Cell.of("营业收入", 1, 0, confidence=0.99), Cell.of("13,500.00", 1, 1, confidence=0.88)],
+                  [Cell.of("净利润", 2, 0, confidence=0.99), Cell.of("1,210.00", 2, 1, confidence=0.97)]])
+    facts = extract_facts(scanned(["利润表", "2023年度", "单位：万元"], 0.99, tables=[t]))
+    assert facts.value("revenue") == {"2023": 135_000_000}
+    assert facts.fields["revenue"].ocr_confidence == pytest.approx(0.88)
+    assert facts.fields["net_profit"].ocr_confidence == pytest.approx(0.97)
+
+
+def test_text_layer_fields_have_no_ocr_confidence_and_json_round_trips():
+    text = extract_facts(scanned(LICENCE, 1.0, name="licence.pdf", ocr=False))
+    assert text.fields["established"].ocr_confidence is None
+    assert "ocr_confidence" not in text.to_json()["fields"]["established"]
+    ocr = extract_facts(scanned(LICENCE, 0.9))
+    data = json.loads(json.dumps(ocr.to_json(), ensure_ascii=False))
+    assert data["fields"]["established"]["ocr_confidence"] == 0.9
+    back = DocumentFacts.from_json(data)
+    assert back.fields["established"].ocr_confidence == pytest.approx(0.9)
+    assert back.to_json() == data
+
+
+# -- checklist verdicts ---------------------------------------------------------------------
+
+def test_the_engine_uses_the_ocr_settings_threshold():
+    assert ocr_review_below() == load_settings().review_below
+
+
+def _art64(line_confidence: float, lines: list[str] = CNAS):
+    facts = extract_facts(scanned(lines, line_confidence, name="cnas.jpg"))
+    assert facts.type == "cnas_certificate"
+    assert facts.value("valid_until") == "2029-03-14"
+    return evaluate("nonferrous", [facts], {}, as_of=date(2024, 6, 1)).item("nonferrous.art6.4")
+
+
+def test_a_low_confidence_ocr_field_makes_its_item_review():
+    # label and value on one line: the field's combined confidence is the line's 0.93 (over the old 0.85)
+    r = _art64(ocr_review_below() - 0.05)
+    assert r.status == "review"
+    assert "OCR 识别，请核对" in r.reason
+    assert any("OCR 识别，请核对" in w for w in r.warnings)
+    assert r.rule_status == "met"
+
+
+def test_a_high_confidence_ocr_field_is_judged_as_usual():
+    # the date on the line under its label: the field's combined confidence is lower than the line's
+    r = _art64(0.995, CNAS[:-1] + ["有效期至：", "2029年03月14日"])
+    # some evidence's combined confidence (label × layout × line) is below the threshold — its line is not
+    assert any(e.ocr and e.confidence < ocr_review_below() for e in r.evidence)
+    assert r.status == "met", r.reason
+    assert "OCR" not in r.reason
