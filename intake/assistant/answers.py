@@ -174,3 +174,31 @@ def parse_text(message: str) -> Parsed:
     if not s:
         return Parsed(problem="请写上内容。")
     return Parsed(s)
+
+
+def looks_like_question(message: str) -> bool:
+    """A question mark, a question word (什么/多少/哪/是否 …), a final 吗/呢, or 几 before a
+    measure word ("几年"). The markers are data (`question_markers` in interview.yaml)."""
+    s = clean(message)
+    if re.search(r"[?？]", s):
+        return True
+    m = vocabulary()["question_markers"]
+    if any(w in s for w in m["words"]):
+        return True
+    if any(s.endswith(e) for e in m["endings"]):
+        return True
+    return bool(re.search("几[" + "".join(map(re.escape, m["ji_before"])) + "]", s))
+
+
+def split_lead_in(message: str) -> tuple[bool, str]:
+    """("不对，应为 X" →) (True, "X"): whether the message starts with a correction lead-in, and the
+    value after the lead-ins and their punctuation."""
+    s = clean(message)
+    words = sorted(vocabulary()["correction_lead_ins"], key=len, reverse=True)
+    found = False
+    while True:
+        w = next((w for w in words if s.startswith(w)), None)
+        if w is None:
+            return found, s
+        found = True
+        s = s[len(w):].lstrip(" ,，:：;；、。.")

@@ -18,13 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .answers import clean, message_problem, vocabulary
+from .answers import clean, looks_like_question, message_problem, parse_yes_no, split_lead_in, vocabulary
 from .interview import (apply_confirmation, changes_between, describe_changes, describe_document,
-                        display_value, documents_of, facts_of, new_state, open_asks, parse_for, record,
-                        reason_map, related_items, skip, status_map, unrecord)
+                        display_value, documents_of, facts_of, is_free_text, new_state, open_asks, parse_for,
+                        record, reason_map, related_items, skip, status_map, unrecord)
 from .retrieval import clause_key, index_for, tokenize
-
-_QUESTION_WORDS = re.compile(r"[?？]|什么|多少|怎么|怎样|如何|哪|吗|是否|能否|可否|可不可以|能不能|几|为什么|啥|咋|意思|要求|需不需要")
 
 
 @dataclass
@@ -103,6 +101,9 @@ class Assistant:
         if problem and not (first and not message.strip()):
             return self._finish([problem], keep_pending=True)
         text = clean(message)
+        if self._is_correction(text):  # "改为 …" / "更正为 …" corrects the value to confirm, not an answer
+            pending = self.state["pending"]
+            return self._answer(pending, parse_for(pending, text, self.as_of).value, text)
         cmd = self._command(text)
         if first and (not text or cmd == "help" or _is_greeting(text)):
             return self._finish([self._intro()])
@@ -111,30 +112,50 @@ class Assistant:
         pending = self.state.get("pending")
         if pending is None:
             pending = self._next_ask()
-        asking = _is_question(text)
-        if pending and pending["kind"] != "upload":
-            # "卓越品牌的满意度要达到多少分？" names a level but asks about a rule: a question is
-            # answered as a question, never read as the answer to the pending one.
-            if asking and pending["kind"] not in ("confirm", "text"):
-                return self._rule_question(text)
-            parsed = parse_for(pending, text, self.as_of)
-            if parsed.ok:
-                return self._answer(pending, parsed.value, text)
-            return self._finish([f"抱歉，这个回答我没法记录。{parsed.problem}"], keep_pending=True)
-        if pending and pending["kind"] == "upload" and not asking:
-            from .answers import parse_yes_no
-
-            yn = parse_yes_no(text)
-            if yn.ok and yn.value is False:
-                skip(self.state, pending)
-                return self._finish([f"好的，先不上传{_doc_name(pending.get('doc_type'))}；"
-                                     f"这一项会列在“还缺什么”里。"])
-            return self._finish([f"这里需要上传文件：{_doc_name(pending.get('doc_type'))}。"
-                                 "上传后我会告诉您识别出的内容；没有这份材料可以回答“没有”或“跳过”。"],
-                                keep_pending=True)
-        if asking or not pending:
+        if not pending:
             return self._rule_question(text)
-        return self._finish(["我没有听懂。输入“帮助”可以看我能做什么。"], keep_pending=True)
+        if pending["kind"] == "upload":
+            return self._while_upload_pending(pending, text)
+        # A question is answered as a question and the pending ask re-asked, for every kind of
+        # ask: "卓越品牌的满意度要达到多少分？" names a level, "证书有效期是几年？" would pass as text.
+        if looks_like_question(text):
+            return self._rule_question(text)
+        parsed = parse_for(pending, text, self.as_of)
+        if parsed.ok and is_free_text(pending) and not split_lead_in(text)[0] and self._rules_know(text):
+            return self._rule_question(text)   # "证书有效期" while a free-text value is pending
+        if parsed.ok:
+            return self._answer(pending, parsed.value, text)
+        if not re.search(r"\d", text) and self._rules_know(text):
+            return self._rule_question(text)   # not an answer of the right kind, but a rules topic
+        said = parsed.problem if pending["kind"] == "confirm" else f"抱歉，这个回答我没法记录。{parsed.problem}"
+        return self._finish([said], keep_pending=True)
+
+    def _while_upload_pending(self, pending: dict, text: str) -> Reply:
+        if looks_like_question(text):
+            return self._rule_question(text)
+        yn = parse_yes_no(text)
+        if yn.ok and yn.value is False:
+            skip(self.state, pending)
+            return self._finish([f"好的，先不上传{_doc_name(pending.get('doc_type'))}；"
+                                 f"这一项会列在“还缺什么”里。"])
+        if self._rules_know(text):
+            return self._rule_question(text)
+        return self._finish([f"这里需要上传文件：{_doc_name(pending.get('doc_type'))}。"
+                             "上传后我会告诉您识别出的内容；没有这份材料可以回答“没有”或“跳过”。"],
+                            keep_pending=True)
+
+    def _is_correction(self, text: str) -> bool:
+        pending = self.state.get("pending")
+        if not (pending and pending["kind"] == "confirm" and split_lead_in(text)[0]) or looks_like_question(text):
+            return False
+        return parse_for(pending, text, self.as_of).ok
+
+    def _rules_know(self, text: str) -> bool:
+        """The scheme's text answers this message well (the retrieval's calibrated "known").
+        A yes/no word is an answer, and a match on one-character words alone ("不对" → 不) is not good."""
+        if parse_yes_no(text).ok or not any(len(t) >= 2 for t in tokenize(text)):
+            return False
+        return index_for(self.scheme_id).search(text, k=1).known
 
     def on_upload(self, document: Any) -> Reply:
         """An upload was read (DocumentFacts or its JSON): say what was recognised, re-evaluate,
@@ -160,7 +181,7 @@ class Assistant:
                 return name
         # "修改 哪一类组织" is a command; "改名后还能申请吗？" is a question.
         if not re.search(r"[?？]", text) and any(text.startswith(p) for p in cmds["change_prefix"]):
-            if text.startswith(("修改", "更改", "更正")) or not _QUESTION_WORDS.search(text):
+            if text.startswith(("修改", "更改", "更正")) or not looks_like_question(text):
                 return "change"
         if text in cmds["change_prefix"]:
             return "change"
@@ -383,12 +404,6 @@ class Assistant:
                 "· 按原文回答规则问题，例如“证书有效期几年？”；\n"
                 "· “还缺什么”：查看预审结论和缺少的材料；“跳过”：先不答当前问题；“返回”：重答上一个问题；"
                 "“修改”：改任何一个已答问题（其他回答保留）；“有哪些主题”：我能回答的方面。")
-
-
-def _is_question(text: str) -> bool:
-    """A question about the rules rather than an answer: a question mark, or question words in
-    more than a few characters ("几百万" is a vague answer, "要几年？" a question)."""
-    return bool(re.search(r"[?？]", text)) or (len(text) > 4 and bool(_QUESTION_WORDS.search(text)))
 
 
 def _cite(clause: str) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 from extractors.facts import DocumentFacts
 
 from .answers import (Parsed, parse_choice, parse_date, parse_number, parse_text, parse_yes_no,
-                      vocabulary)
+                      split_lead_in, vocabulary)
 
 SOURCE = "申请人声明"
 STATE_VERSION = 1
@@ -371,8 +371,6 @@ def display_value(ask: dict, value: Any) -> str:
 
 _SHOWN_FIELDS = ("org_name", "uscc", "cert_number", "standard", "scope", "issuer", "issued", "valid_until",
                  "established", "province", "lab_number", "patent_type", "satisfaction_score")
-_DATE_FIELDS = ("established", "issued", "valid_until")
-_NUMBER_FIELDS = ("satisfaction_score",)
 
 
 def describe_document(doc: dict, as_of: date | None = None) -> str:
@@ -426,22 +424,68 @@ def pending_confirmations(state: dict) -> list[dict]:
     return out
 
 
+def correction_kind(field_name: str) -> str:
+    return vocabulary()["correction_kinds"].get(field_name, "text")
+
+
+def is_free_text(ask: dict) -> bool:
+    """An ask whose answer cannot be checked for its kind (any text would do)."""
+    return ask["kind"] == "text" or (ask["kind"] == "confirm" and correction_kind(ask["field"]) == "text")
+
+
 def _parse_confirmation(ask: dict, message: str, today: date | None) -> Parsed:
+    """对/是/确认/正确 → ("confirmed", value read); a corrected value of the field's own kind
+    (an organisation name, a date, a score …), with or without "不对，应为" → ("corrected", value)."""
     yn = parse_yes_no(message)
     if yn.ok and yn.value is True:
         return Parsed(("confirmed", ask["original"]))
-    field = ask["field"]
-    if field in _DATE_FIELDS:
-        p = parse_date(message, not_future=field != "valid_until", today=today)
-    elif field in _NUMBER_FIELDS:
-        p = parse_number(message, "分")
-    else:
-        p = parse_text(message)
-        if p.ok and yn.ok and yn.value is False:
-            return Parsed(problem="好的，那正确的值是什么？请直接写出来。")
+    field_name = ask["field"]
+    label = vocabulary()["field_names"].get(field_name, field_name)
+    kind = correction_kind(field_name)
+    form = vocabulary()["correction_forms"].get(kind, vocabulary()["correction_forms"]["text"])
+    _, value_text = split_lead_in(message)
+    if not value_text or (yn.ok and yn.value is False):
+        return Parsed(problem=f"好的，那正确的{label}是什么？请直接写出来（{form}）。")
+    p = check_correction(kind, field_name, value_text, today)
     if not p.ok:
-        return p
+        return Parsed(problem=f"“{value_text}”看起来不是{label}。{p.problem or ''}"
+                              f"请写正确的{label}（{form}），或回答“对”确认识别值；想问规则的话请加上问号。")
     return Parsed(("corrected", p.value))
+
+
+def check_correction(kind: str, field_name: str, text: str, today: date | None = None) -> Parsed:
+    """A corrected value of `kind`, checked as strictly as the extractors check what they read."""
+    from extractors.fields import province as provinces
+    from extractors.fields import uscc as uscc_codes
+    from extractors.fields import values as checkers
+
+    if kind == "date":
+        return parse_date(text, not_future=field_name != "valid_until", today=today)
+    if kind == "score":
+        return parse_number(text, "分")
+    if kind == "uscc":
+        code = uscc_codes.compact(text)
+        if uscc_codes.problem(code) is None:
+            return Parsed(code)
+        return Parsed(problem="统一社会信用代码是 18 位数字和大写字母，最后一位是校验位，这个代码对不上。")
+    if kind == "province":
+        name = provinces.province_of(text)
+        return Parsed(name) if name and len(text) <= len(name) + 2 else Parsed(problem="")
+    if kind == "text":
+        return parse_text(text)
+    checker = {"org": checkers.check_org, "person": checkers.check_person, "address": checkers.check_address,
+               "code": checkers.check_number, "lab": checkers.check_lab, "standard": checkers.check_standard,
+               "patent_type": checkers.check_patent_type}[kind]
+    got = checker(text, field_name=field_name)
+    if got is None or got.value in (None, ""):
+        return Parsed(problem="")
+    value = got.value
+    if kind == "org" and not (checkers.ORG_SUFFIX.search(value)
+                              or value.endswith(tuple(vocabulary()["org_name_endings"]))):
+        return Parsed(problem="")
+    if kind in ("person", "address", "code") and (got.factor < 1.0 or value != checkers.clean_text(text)):
+        return Parsed(problem="")  # only part of the message is such a value, or it only looks like one
+    return Parsed(value)
 
 
 def apply_confirmation(state: dict, ask: dict, parsed_value: tuple) -> str:

@@ -1,0 +1,202 @@
+"""A pending confirmation (or any pending question) must not swallow a question.
+
+Bug (web engineer): after an upload read with low confidence ("请确认单位名称 …"), the
+question "证书有效期是几年？" became the new 单位名称. A confirmation takes 对/是/确认/正确 or
+a corrected value of the field's own kind; a question is answered and the confirmation re-asked.
+"""
+from datetime import date
+
+import pytest
+
+from assistant_helpers import ORG, answer_for, document, field
+from extractors.facts import DocumentFacts
+from extractors.fields.uscc import make as make_uscc
+from intake.assistant.engine import Assistant
+
+AS_OF = date(2025, 6, 1)
+MISREAD = "某某精工科拔有限公司"   # one character misread by OCR
+
+
+def upload_with(scheme, doc_type, as_of=AS_OF, **fields):
+    a = Assistant(scheme, as_of=as_of.isoformat())
+    a.reply("你好")
+    doc = document(doc_type, scheme, as_of, **fields)
+    r = a.on_upload(DocumentFacts.from_json(doc))
+    assert r.question["kind"] == "confirm"
+    return a, r, doc
+
+
+def low_org(scheme="jiangsu"):
+    return upload_with(scheme, "business_license",
+                       org_name=field(MISREAD, f"名称 {MISREAD}", confidence=0.6))
+
+
+def nothing_stored(a, r, pending):
+    assert a.corrections() == []
+    assert not any(k.startswith("confirm:") for k in a.state["answers"])
+    assert r.question == pending                      # the same confirmation is asked again
+    assert r.question["question"] in r.text
+
+
+def test_question_during_org_name_confirmation_is_answered_not_stored():
+    a, r, _ = low_org()
+    pending = r.question
+    r = a.reply("证书有效期是几年？")
+    nothing_stored(a, r, pending)
+    assert r.quotes                                   # answered from the scheme's text
+    assert "证书有效期" in r.text
+    r = a.reply("对")
+    assert a.corrections() == [] and "确认" in r.text
+    assert r.question is None or r.question["kind"] != "confirm"
+
+
+@pytest.mark.parametrize("message", [
+    "证书有效期是几年",          # no question mark, question word 几
+    "有效期多少年",
+    "需要提交哪些材料",
+    "营业执照怎么上传",
+    "是否需要审计报告",
+    "商标过期了还能申请吗",
+    "证书有效期",                # no question word: the rules retrieval matches it well
+])
+def test_questions_in_any_form_do_not_become_the_org_name(message):
+    a, r, _ = low_org()
+    pending = r.question
+    r = a.reply(message)
+    nothing_stored(a, r, pending)
+
+
+@pytest.mark.parametrize("message", ["某某精工科技有限公司", "不对，是某某精工科技有限公司",
+                                     "应为某某精工科技有限公司", "改为 某某精工科技有限公司"])
+def test_a_corrected_org_name_is_taken_without_the_lead_in(message):
+    a, r, doc = low_org()
+    r = a.reply(message)
+    corr = a.corrections()
+    assert [(c["field"], c["original"], c["value"]) for c in corr] == [("org_name", MISREAD, ORG)]
+    assert "已更正" in r.text
+    used = next(d for d in a.evaluate()["documents"] if d["type"] == "business_license")
+    assert used["fields"]["org_name"]["value"] == ORG
+
+
+@pytest.mark.parametrize("message", ["12345", "明天", "张三", "审计报告", "不对，是张三"])
+def test_a_value_that_is_not_an_org_name_is_reasked_naming_the_form(message):
+    a, r, _ = low_org()
+    pending = r.question
+    r = a.reply(message)
+    nothing_stored(a, r, pending)
+    assert "看起来不是单位名称" in r.text and "有限公司" in r.text and not r.quotes
+
+
+def test_no_without_a_value_asks_for_the_correct_one():
+    a, r, _ = low_org()
+    pending = r.question
+    r = a.reply("不对")
+    nothing_stored(a, r, pending)
+    assert "正确的单位名称是什么" in r.text and not r.quotes
+
+
+def test_yes_words_confirm():
+    for word in ("是", "确认", "正确", "对的"):
+        a, r, _ = low_org()
+        r = a.reply(word)
+        assert a.corrections() == [] and "确认" in r.text, word
+
+
+def test_date_confirmation_takes_a_date_and_answers_a_question():
+    a, r, doc = upload_with("nonferrous", "qms_certificate", date(2024, 8, 1),
+                            valid_until=field("2023-03-31", "有效期至 2023年3月31日", confidence=0.6))
+    pending = r.question
+    r = a.reply("证书有效期是几年")
+    nothing_stored(a, r, pending)
+    r = a.reply("有效期到哪天算过期？")
+    nothing_stored(a, r, pending)
+    r = a.reply("下个月")
+    nothing_stored(a, r, pending)
+    assert "日期" in r.text
+    r = a.reply("不对，应为2026年3月31日")
+    assert [c["value"] for c in a.corrections()] == ["2026-03-31"]
+
+
+def test_score_confirmation_takes_a_number_and_answers_a_question():
+    a, r, _ = upload_with("nonferrous", "satisfaction_report", date(2024, 8, 1),
+                          satisfaction_score=field(82.6, "综合满意度 82.6 分", confidence=0.5))
+    pending = r.question
+    r = a.reply("满意度85分够吗")
+    nothing_stored(a, r, pending)
+    r = a.reply("满意度测评")                       # a rules topic, not a score
+    nothing_stored(a, r, pending)
+    r = a.reply("86.2分")
+    assert [c["value"] for c in a.corrections()] == [86.2]
+
+
+def test_uscc_confirmation_checks_the_code():
+    good = make_uscc("320100", "12345678")
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    a, r, _ = upload_with("jiangsu", "business_license", uscc=field(good[:-1] + "?", confidence=0.4))
+    pending = r.question
+    r = a.reply(bad)
+    nothing_stored(a, r, pending)
+    assert "统一社会信用代码" in r.text
+    r = a.reply(good.lower())
+    assert [c["value"] for c in a.corrections()] == [good]
+
+
+def answer_until(a, reply, key, max_turns=60):
+    for _ in range(max_turns):
+        q = reply.question
+        assert q is not None, f"never asked {key}"
+        if q["key"] == key:
+            return reply
+        if q["kind"] == "upload":
+            reply = a.on_upload(document(q["doc_type"], a.scheme_id, AS_OF))
+        else:
+            reply = a.reply(answer_for(q, {"sector": "制造业"}))
+    raise AssertionError(f"never asked {key}")
+
+
+@pytest.mark.parametrize("scheme,key,question", [
+    ("jiangsu", "declarations.jiangsu.art8.1.2", "是否需要上传检测报告"),      # yes/no
+    ("jiangsu", "declarations.jiangsu.art8.1.2", "证书有效期是几年"),
+    ("trace", "code_coverage", "用码覆盖率98%够吗"),                           # number with a number in it
+    ("trace", "code_coverage", "用码覆盖率怎么算"),
+    ("nonferrous", "production_start", "2018年开始生产的算几年"),              # date with a year in it
+    ("nonferrous", "target_level", "卓越品牌要多少分"),                         # choice naming a choice
+])
+def test_every_pending_kind_answers_a_question_and_keeps_the_ask(scheme, key, question):
+    a = Assistant(scheme, as_of=(date(2024, 8, 1) if scheme == "nonferrous" else AS_OF).isoformat())
+    r = answer_until(a, a.reply("你好"), key)
+    answers = dict(a.state["answers"])
+    r = a.reply(question)
+    assert a.state["answers"] == answers
+    assert r.question["key"] == key
+
+
+def test_a_correction_that_changes_a_status_says_which_item_and_its_new_status():
+    a, r, _ = upload_with("nonferrous", "qms_certificate", date(2024, 8, 1),
+                          valid_until=field("2023-03-31", "有效期至 2023年3月31日", confidence=0.6))
+    assert "nonferrous.art5.4" in r.text and "现在不满足" in r.text      # the upload's own change line
+    r = a.reply("2026年3月31日")
+    change = next(c for c in r.changes if c["item"] == "nonferrous.art5.4")
+    assert (change["before"], change["after"]) == ("not_met", "missing")
+    assert "nonferrous.art5.4（第五条（四））现在缺少材料：GB/T 19001 证书有效期至 2026-03-31" in r.text
+
+
+def test_a_declaration_changes_an_item_to_review_with_its_id_and_reason():
+    a = Assistant("jiangsu", as_of=AS_OF.isoformat())
+    r = answer_until(a, a.reply("你好"), "declarations.jiangsu.art8.1.4")
+    r = a.reply("是")
+    change = next(c for c in r.changes if c["item"] == "jiangsu.art8.1.4")
+    assert change["after"] == "review"
+    line = next(l for l in r.text.splitlines() if "jiangsu.art8.1.4" in l)
+    assert "现在需人工审核：" in line and change["reason"] in line and change["reason"]
+
+
+def test_free_text_confirmation_takes_a_rules_topic_as_a_question_unless_introduced():
+    a, r, _ = upload_with("trace", "qms_certificate",
+                          scope=field("铝合金型材的生严", "认证范围 铝合金型材的生严", confidence=0.5))
+    pending = r.question
+    r = a.reply("用码覆盖率")                          # a rules topic, no question word
+    nothing_stored(a, r, pending)
+    assert r.quotes
+    r = a.reply("铝合金型材的生产")
+    assert [c["value"] for c in a.corrections()] == ["铝合金型材的生产"]
