@@ -2,6 +2,7 @@
 
     ocr_document(doc, data, limits)   # fills doc's pages with needs_ocr, in place (read_document calls it)
     progress_of(sha256) -> dict       # last page event of a file, from any process (the web polls it)
+    cached_pages(sha256) -> {pages}   # pages already recognised (cached): a re-read continues after them
     with deferred(): read_document(…)  # read now, OCR later (pages stay flagged, metadata["ocr_pending"])
     available() / INSTALL_HINT         # is the engine installed; what to tell the user when not
     recognize(image) -> [OcrBox]       # one RGB image (PIL or numpy) → text boxes in pixels
@@ -37,7 +38,7 @@ from .ocr_layout import Layout, OcrBox
 
 __all__ = ["ocr_document", "available", "INSTALL_HINT", "recognize", "load_settings", "OcrSettings",
            "OcrProgress", "reporting", "OcrTimeout", "cache_path", "suppress_seals", "page_images", "read_image",
-           "deferred", "progress_of"]
+           "deferred", "progress_of", "cached_pages"]
 
 log = logging.getLogger(__name__)
 
@@ -566,6 +567,23 @@ def progress_of(sha256: str, cache_dir: Path | str | None = None) -> dict | None
     """
     cache = _cache_dir(cache_dir)
     return _load_cached(_progress_path(cache, sha256)) if cache else None
+
+
+def cached_pages(sha256: str, cache_dir: Path | str | None = None,
+                 settings: OcrSettings | None = None) -> set[int]:
+    """Page numbers of a file whose OCR is in the cache at these settings (a re-read will not redo them)."""
+    cache = _cache_dir(cache_dir)
+    if cache is None or not sha256:
+        return set()
+    settings = settings or load_settings()
+    suffix = f"-{settings.fingerprint()}.json"
+    folder = cache_path(cache, sha256, 0, settings).parent
+    pages = set()
+    for path in folder.glob(f"{sha256}-p*{suffix}"):
+        number = path.name[len(sha256) + 2:-len(suffix)]
+        if number.isdigit():
+            pages.add(int(number))
+    return pages
 
 
 def _pages_text(numbers: list[int]) -> str:

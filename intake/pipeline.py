@@ -1,6 +1,7 @@
 """Files in, facts out, each file read in its own time-limited worker process.
 
     extract_files(["license.pdf", ("report.docx", data)]) -> [DocumentFacts, ...]
+    extract_tracked([...]) -> [Extraction(facts, ocr_pending), ...]   # for the web's re-queueing
     read_file_safely("draft.docx") -> Document | ReadError
 
 A file that cannot be read gets `error` (naming the file and the problem); the
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Union
 
+from extractors.extract import extract_facts
 from extractors.facts import DocumentFacts
 from extractors.limits import ReadLimits
 from extractors.model import Document
@@ -73,14 +75,6 @@ def _too_large(size: int, limits: Limits) -> str:
     return f"文件大小 {size / 1048576:.1f} MB，超过上限 {limits.max_bytes // 1048576} MB"
 
 
-def _extractor():
-    try:
-        from extractors.extract import extract_facts
-    except ImportError:
-        return None
-    return extract_facts
-
-
 _warm = False
 
 
@@ -91,39 +85,55 @@ def _prewarm() -> None:
     if _warm:
         return
     _warm = True
-    extract_facts = _extractor()
-    if extract_facts is not None:
-        try:
-            extract_facts(Document.from_text("营业执照\n名称：预热有限公司\n有效期至：2027年5月31日", file="warm.txt"))
-        except Exception:  # a recogniser bug shows up on the real file, with its name
-            pass
+    try:
+        extract_facts(Document.from_text("营业执照\n名称：预热有限公司\n有效期至：2027年5月31日", file="warm.txt"))
+    except Exception:  # a recogniser bug shows up on the real file, with its name
+        pass
 
 
 def _facts_of(doc: Document) -> DocumentFacts:
-    extract_facts = _extractor()
-    if extract_facts is None:
-        facts = DocumentFacts(file=doc.file, sha256=doc.sha256, pages=len(doc.pages), ocr=doc.ocr)
-    else:
-        facts = extract_facts(doc)
+    facts = extract_facts(doc)
     facts.file, facts.sha256 = doc.file, doc.sha256
     facts.warnings[:0] = [w for w in doc.warnings if w not in facts.warnings]
     return facts
 
 
-def _extract_one(data: bytes, name: str, rlimits: ReadLimits) -> DocumentFacts:
-    return _facts_of(read_document(data, name, rlimits))
+@dataclass
+class Extraction:
+    """A file's facts, and the pages still waiting for OCR: the file's time ran out first
+    (extractors.ocr `metadata["ocr_pending"]`); reading it again continues from the OCR cache."""
+    facts: DocumentFacts
+    ocr_pending: list[int]
 
 
-def _read_one(data: bytes, name: str, rlimits: ReadLimits) -> Document:
+def _ocr_cache() -> tuple[str | None]:
+    return (os.environ.get("INTAKE_OCR_CACHE"),)
+
+
+def _use_ocr_cache(cache: str | None) -> None:
+    """In the worker: the OCR cache of the process that asked. A fork-server worker inherits the
+    environment of the moment the fork server started, which may predate the data directory."""
+    if cache:
+        os.environ["INTAKE_OCR_CACHE"] = cache
+
+
+def _extract_one(data: bytes, name: str, rlimits: ReadLimits, ocr_cache: str | None = None) -> Extraction:
+    _use_ocr_cache(ocr_cache)
+    doc = read_document(data, name, rlimits)
+    return Extraction(_facts_of(doc), list(doc.metadata.get("ocr_pending") or []))
+
+
+def _read_one(data: bytes, name: str, rlimits: ReadLimits, ocr_cache: str | None = None) -> Document:
+    _use_ocr_cache(ocr_cache)
     return read_document(data, name, rlimits)
 
 
-def _run(fn, items: Iterable[Item], limits: Limits | None, workers: int | None):
-    """[(name, sha256, Outcome-or-problem)] in input order."""
+def _run(fn, items: Iterable[Item], limits: Limits | None, workers: int | None, extra: tuple = ()):
+    """[(name, sha256, Outcome-or-problem)] in input order; `fn(data, name, read_limits, *extra)`."""
     limits = limits or Limits.from_env()
     rlimits = read_limits(limits)
     loaded = [_load(item, limits) for item in items]
-    jobs = [(data, name, rlimits) for name, data, problem in loaded if problem is None]
+    jobs = [(data, name, rlimits, *extra) for name, data, problem in loaded if problem is None]
     outcomes = iter(run_each(fn, jobs, seconds=limits.file_seconds, workers=workers or _workers()))
     out = []
     for name, data, problem in loaded:
@@ -134,13 +144,19 @@ def _run(fn, items: Iterable[Item], limits: Limits | None, workers: int | None):
 
 def extract_files(items: Iterable[Item], limits: Limits | None = None, workers: int | None = None) -> list[DocumentFacts]:
     """Read each file (a path, or (name, bytes)) in a worker and extract its facts."""
+    return [e.facts for e in extract_tracked(items, limits, workers)]
+
+
+def extract_tracked(items: Iterable[Item], limits: Limits | None = None,
+                    workers: int | None = None) -> list[Extraction]:
+    """extract_files, each result with the page numbers whose OCR is still to do (empty when none)."""
     _prewarm()
     result = []
-    for name, sha, outcome in _run(_extract_one, items, limits, workers):
+    for name, sha, outcome in _run(_extract_one, items, limits, workers, _ocr_cache()):
         if isinstance(outcome, str):
-            result.append(DocumentFacts(file=name, sha256=sha, error=f"{name}: {outcome}"))
+            result.append(Extraction(DocumentFacts(file=name, sha256=sha, error=f"{name}: {outcome}"), []))
         elif not outcome.ok:
-            result.append(DocumentFacts(file=name, sha256=sha, error=f"{name}: {outcome.error}"))
+            result.append(Extraction(DocumentFacts(file=name, sha256=sha, error=f"{name}: {outcome.error}"), []))
         else:
             result.append(outcome.value)
     return result
@@ -150,7 +166,7 @@ def read_files_safely(items: Iterable[Item], limits: Limits | None = None,
                       workers: int | None = None) -> list[Document | ReadError]:
     """The Document of each file, read in a time-limited worker; a ReadError where it cannot be read."""
     result: list[Document | ReadError] = []
-    for name, sha, outcome in _run(_read_one, items, limits, workers):
+    for name, sha, outcome in _run(_read_one, items, limits, workers, _ocr_cache()):
         if isinstance(outcome, str):
             result.append(ReadError(name, sha, f"{name}: {outcome}"))
         elif not outcome.ok:

@@ -1,72 +1,52 @@
 """Reading uploaded documents in the background: a queue in the server feeding a few threads,
 each of which hands one file to the time-limited worker of `intake.pipeline` (a hostile PDF
-cannot hang the server) and records the document's state: queued → reading → read | failed."""
+cannot hang the server) and records the document's state: queued → reading → read | failed.
+
+Long scans: OCR stops starting pages shortly before the file's time limit and returns what it
+read (cached per page); such a document goes back in the queue (state queued, the partial facts
+kept) and the next read continues from the cache. It is re-queued only while each read
+recognises at least one new page, and at most `ocr_rounds` times; after that it is read with
+the pages still missing named in a warning."""
 from __future__ import annotations
 
 import json
 import logging
 import queue
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
+from extractors import ocr
+
+from . import case_chat
 from .blobs import BlobStore
 from .cases import pending_documents, set_document_state
 from .config import Limits
 from .db import open_db
+from .pipeline import extract_tracked
 
 log = logging.getLogger("intake.reading")
 
+OCR_ROUNDS = 30  # reads of one document while its OCR continues: with the 60 s file limit, ~30 min
+
 
 def read_file(path: Path, file_name: str, sha256: str, limits: Limits) -> dict:
-    """One file → the contract's `intake extract` object (error set when it could not be read)."""
-    try:
-        from intake.pipeline import extract_files
-    except ImportError:
-        return _read_in_subprocess(path, file_name, sha256, limits)
-    results = extract_files([(file_name, Path(path).read_bytes())], limits=limits, workers=1)
-    return _as_json(results[0])
-
-
-def _as_json(result) -> dict:
-    return result.to_json() if hasattr(result, "to_json") else dict(result)
-
-
-_CHILD = r"""
-import json, sys
-path, name, sha = sys.argv[1:4]
-out = {"file": name, "sha256": sha, "type": "other", "pages": 0, "ocr": False, "error": None,
-       "fields": {}, "warnings": ["文档识别模块尚未安装，仅统计页数"]}
-try:
-    data = open(path, "rb").read(8)
-    if data.startswith(b"%PDF"):
-        import pypdfium2
-        out["pages"] = len(pypdfium2.PdfDocument(path))
-except Exception as e:
-    out["error"] = f"{name}：无法读取（{type(e).__name__}）"
-print(json.dumps(out, ensure_ascii=False))
-"""
-
-
-def _read_in_subprocess(path: Path, file_name: str, sha256: str, limits: Limits) -> dict:
-    try:
-        proc = subprocess.run([sys.executable, "-c", _CHILD, str(path), file_name, sha256],
-                              capture_output=True, timeout=limits.file_seconds, text=True)
-        return json.loads(proc.stdout)
-    except subprocess.TimeoutExpired:
-        return {"file": file_name, "sha256": sha256, "error": f"{file_name}：读取超过 {limits.file_seconds} 秒，已中止"}
-    except (ValueError, OSError) as e:
-        return {"file": file_name, "sha256": sha256, "error": f"{file_name}：读取失败（{e}）"}
+    """One file → the contract's `intake extract` object (error set when it could not be read),
+    plus `ocr_pending` (page numbers) when its time ran out before OCR had read every page."""
+    extraction = extract_tracked([(file_name, Path(path).read_bytes())], limits=limits, workers=1)[0]
+    result = extraction.facts.to_json()
+    if extraction.ocr_pending:
+        result["ocr_pending"] = extraction.ocr_pending
+    return result
 
 
 class DocumentReader:
     """Background readers for one data directory. `submit(doc_id)` queues a document;
     documents left queued/reading by a previous run are re-queued on `start()`."""
 
-    def __init__(self, data: str | Path, limits: Limits, threads: int = 2):
+    def __init__(self, data: str | Path, limits: Limits, threads: int = 2, ocr_rounds: int = OCR_ROUNDS):
         self.data = data
         self.limits = limits
+        self.ocr_rounds = ocr_rounds
         self.store = BlobStore(data)
         self.queue: queue.Queue[int | None] = queue.Queue()
         self.threads = [threading.Thread(target=self._run, name=f"reader-{i}", daemon=True)
@@ -108,22 +88,54 @@ class DocumentReader:
         if row["state"] not in ("queued", "reading"):
             return
         set_document_state(db, doc_id, "reading")
-        result = read_file(self.store.path(row["sha256"]), row["file_name"], row["sha256"], self.limits)
+        sha = row["sha256"]
+        before = ocr.cached_pages(sha)
+        result = read_file(self.store.path(sha), row["file_name"], sha, self.limits)
         result.setdefault("file", row["file_name"])
-        result["sha256"] = row["sha256"]
-        if result.get("error"):
+        result["sha256"] = sha
+        rounds = _ocr_rounds(row) + 1
+        if self._continue_ocr(result, rounds, progressed=bool(ocr.cached_pages(sha) - before)):
+            self._requeue(db, doc_id, row, result, rounds)
+        elif result.get("error"):
             set_document_state(db, doc_id, "failed", error=result["error"], facts=result,
                                pages=result.get("pages"))
         else:
+            if result.get("ocr_pending"):
+                result.setdefault("warnings", []).append(
+                    f"第 {_pages_text(result['ocr_pending'])} 页读取 {rounds} 次后仍未完成 OCR，请人工核对这些页")
+            if rounds > 1:
+                result["ocr_rounds"] = rounds
             set_document_state(db, doc_id, "read", facts=result, pages=result.get("pages"))
             self._tell_assistant(db, row["case_id"], result)
 
-    def _tell_assistant(self, db, case_id: int, result: dict) -> None:
-        from . import case_chat
+    def _continue_ocr(self, result: dict, rounds: int, progressed: bool) -> bool:
+        """Read it again? Only when OCR is unfinished (pages pending, or the worker was stopped
+        mid-OCR: an error), this read recognised at least one new page, and rounds are left."""
+        unfinished = bool(result.get("ocr_pending")) or bool(result.get("error"))
+        return unfinished and progressed and rounds < self.ocr_rounds
 
-        if not case_chat.available():
-            return
+    def _requeue(self, db, doc_id: int, row, result: dict, rounds: int) -> None:
+        if result.get("error"):  # stopped mid-OCR: keep what an earlier round read, not the error
+            result = {**(_facts(row) or {"file": row["file_name"], "sha256": row["sha256"]}), "error": None}
+        result["ocr_rounds"] = rounds
+        log.info("document %s: OCR continues (read %s)", doc_id, rounds)
+        set_document_state(db, doc_id, "queued", facts=result, pages=result.get("pages"))
+        self.queue.put(doc_id)  # behind the documents already waiting
+
+    def _tell_assistant(self, db, case_id: int, result: dict) -> None:
         try:
             case_chat.document_read(db, case_id, result)
         except Exception:  # the chat is a convenience: never fail a read because of it
             log.exception("assistant message for case %s", case_id)
+
+
+def _facts(row) -> dict | None:
+    return json.loads(row["facts"]) if row.get("facts") else None
+
+
+def _ocr_rounds(row) -> int:
+    return int((_facts(row) or {}).get("ocr_rounds") or 0)
+
+
+def _pages_text(numbers: list[int]) -> str:
+    return "、".join(str(n) for n in numbers[:20]) + (" 等" if len(numbers) > 20 else "")

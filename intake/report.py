@@ -13,6 +13,7 @@ from checklists.clauses import UnknownScheme
 from checklists.engine import evaluate
 from checklists.factsfile import FactsError
 from checklists.scheme import load_scheme
+from extractors import ocr
 from extractors.facts import DocumentFacts
 
 from .cases import Case, documents, overrides
@@ -60,7 +61,7 @@ def case_report(db, case: Case, as_of: date | None = None) -> dict:
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
-            return _cache[key]
+            return with_ocr_progress(_cache[key])
     docs = documents(db, case.id)
     fixes = applicant_corrections(db, case.id)
     read = [apply_corrections(d["facts"], fixes) for d in docs if d["state"] == "read" and d["facts"]]
@@ -81,7 +82,36 @@ def case_report(db, case: Case, as_of: date | None = None) -> dict:
         _cache[key] = report
         while len(_cache) > 500:
             _cache.popitem(last=False)
-    return report
+    return with_ocr_progress(report)
+
+
+def with_ocr_progress(report: dict) -> dict:
+    """The report with `ocr_progress` on each document still being read that needs OCR. Progress
+    is not part of the case's version (the cached report): it is looked up on every request."""
+    docs = report.get("documents") or []
+    if not any(d["state"] in ("queued", "reading") for d in docs):
+        return report
+    return {**report, "documents": [_with_progress(d) for d in docs]}
+
+
+def _with_progress(doc: dict) -> dict:
+    if doc["state"] not in ("queued", "reading"):
+        return doc
+    pending = doc.get("ocr_pending") or []
+    if doc["state"] == "queued" and not pending:
+        return doc  # not started yet: an event on file would be from another read of the same file
+    event = ocr.progress_of(doc["sha256"])
+    if not event or not event.get("total") or event.get("status") == "unavailable":
+        return doc
+    total, done = int(event["total"]), int(event.get("done") or 0)
+    if doc["state"] == "queued":
+        done = max(0, total - len(pending))
+        text = f"识别中：已完成 {done}/{total} 页，排队继续识别"
+    else:
+        page = min(total, done + 1) if event["status"] == "running" else done
+        text = f"识别中：第 {page}/{total} 页"
+    return {**doc, "ocr_progress": {"done": done, "total": total, "page": event.get("page"),
+                                    "status": event.get("status"), "text": text}}
 
 
 def applicant_corrections(db, case_id: int) -> list[dict]:
