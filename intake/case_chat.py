@@ -4,22 +4,13 @@ gives in the chat become the case's declared facts (so the report and the secret
 from __future__ import annotations
 
 import json
-import logging
 import threading
 
+from .assistant import Assistant
 from .cases import FACT_KEYS, Case, documents, log, now, touch
 
 _locks: dict[int, threading.Lock] = {}
 _guard = threading.Lock()
-
-
-def available() -> bool:
-    try:
-        import intake.assistant  # noqa: F401
-        return True
-    except Exception:  # not installed, or broken: the case page works without the chat
-        logging.getLogger("intake.chat").exception("assistant unavailable")
-        return False
 
 
 def ensure_chat(db) -> None:
@@ -40,8 +31,6 @@ def transcript(db, case_id: int) -> list[dict]:
 
 def document_read(db, case_id: int, doc: dict) -> None:
     """A document of the case was read: the assistant says what it recognised, in the transcript."""
-    from intake.assistant import Assistant
-
     from .cases import get_case
 
     ensure_chat(db)
@@ -62,8 +51,6 @@ def document_read(db, case_id: int, doc: dict) -> None:
 
 def chat(db, case: Case, message: str, who: str, may_edit: bool) -> dict:
     """One turn: returns the reply's JSON plus `changed` (the case's facts changed)."""
-    from intake.assistant import Assistant
-
     ensure_chat(db)
     with _lock(case.id):
         row = next(db["case_chat"].rows_where("case_id = ?", [case.id]), None)

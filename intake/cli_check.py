@@ -20,6 +20,7 @@ from checklists.clauses import UnknownScheme
 from checklists.engine import OUTCOME_ZH, STATUS_ZH, Evaluation, evaluate
 from checklists.factsfile import FactsError, load_facts_file, parse_as_of, validate_facts
 from checklists.scheme import SchemeError, list_schemes, load_scheme
+from forms.gap_report import write_gap_report
 
 from .declared import declared_facts, facts_for_engine
 
@@ -113,10 +114,6 @@ def _extract(files: tuple[str, ...]):
 
 
 def _write_report(ev: Evaluation, out_dir: str) -> list[Path]:
-    try:
-        from forms.gap_report import write_gap_report
-    except ImportError as e:  # the forms package is optional for the check itself
-        _fail(f"--out 需要 forms.gap_report（{e}）")
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)

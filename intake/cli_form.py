@@ -12,20 +12,14 @@ from pathlib import Path
 
 import click
 
+from checklists import evaluate
 from extractors.facts import DocumentFacts
 
 from .declared import declared_facts, facts_for_engine
 from .pipeline import extract_files
 
-def evaluate_json(scheme: str, documents: list[DocumentFacts], facts: dict, as_of: str | None) -> dict | None:
-    """The pre-check as the contract's JSON, or None where the checklists package is not installed."""
-    try:
-        from checklists import evaluate
-    except ImportError:
-        try:
-            from checklists.engine import evaluate
-        except ImportError:
-            return None
+def evaluate_json(scheme: str, documents: list[DocumentFacts], facts: dict, as_of: str | None) -> dict:
+    """The pre-check as the contract's JSON."""
     return evaluate(scheme, documents, facts_for_engine(facts), as_of=as_of).to_json()
 
 

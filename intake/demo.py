@@ -1,7 +1,7 @@
 """Demo data made on a fresh data directory (first start of `intake serve`): the three staff
 accounts (passwords printed once, and kept in <data>/demo-accounts.txt, mode 600), a demo case
 with two documents submitted to the secretariat, and the 津质精品 draft of seed 000 published
-for comment (when the comments module is installed)."""
+for comment."""
 from __future__ import annotations
 
 import io
@@ -10,6 +10,7 @@ import os
 from datetime import date, timedelta
 from pathlib import Path
 
+from . import comments
 from .accounts import add_user, list_users
 from .blobs import BlobStore
 from .cases import open_case, set_facts, submit
@@ -59,11 +60,6 @@ def create_demo(db, data: Path, limits, echo=print) -> dict:
 
 
 def publish_demo_draft(db, data: Path, echo=print, limits=None):
-    try:
-        from intake import comments
-    except ImportError:
-        echo("征求意见模块尚未安装：演示征求意见稿未发布")
-        return None
     draft = comments.publish_draft(db, BlobStore(data), DRAFT_FILE.read_bytes(), DRAFT_FILE.name, title=DRAFT_TITLE,
                                    deadline=DRAFT_DEADLINE, drafting_unit=DRAFT_UNIT, handler="标准委员会（演示）",
                                    limits=limits)

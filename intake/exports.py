@@ -1,7 +1,10 @@
 """Downloads of a case: the gap report (HTML/DOCX, forms.gap_report) and the pre-filled
-application (DOCX, forms.application). Raises Unavailable with a sentence for the user when that
-part is not installed or cannot make the file."""
+application (DOCX, forms.application). Raises Unavailable with a sentence for the user when the
+file cannot be made (a template missing or broken)."""
 from __future__ import annotations
+
+from forms.application import FormError, form_bytes
+from forms.gap_report import render_gap_report_docx, render_gap_report_html
 
 
 class Unavailable(RuntimeError):
@@ -14,25 +17,21 @@ def _applicant(case) -> dict:
 
 def gap_report_html(report: dict, case) -> str:
     try:
-        from forms.gap_report import render_gap_report_html
-    except ImportError:
-        raise Unavailable("差距报告生成模块尚未安装") from None
-    return render_gap_report_html(report, _applicant(case))
+        return render_gap_report_html(report, _applicant(case))
+    except FormError as e:
+        raise Unavailable(f"差距报告无法生成：{e}") from e
 
 
 def gap_report_docx(report: dict, case) -> bytes:
     try:
-        from forms.gap_report import render_gap_report_docx
-    except ImportError:
-        raise Unavailable("差距报告生成模块尚未安装") from None
-    return render_gap_report_docx(report, _applicant(case))
+        return render_gap_report_docx(report, _applicant(case))
+    except FormError as e:
+        raise Unavailable(f"差距报告无法生成：{e}") from e
 
 
 def application_docx(report: dict, case) -> bytes:
-    try:
-        from forms.application import form_bytes
-    except ImportError:
-        raise Unavailable("申报书生成模块尚未安装") from None
     docs = [d for d in report.get("documents", []) if d.get("state") == "read"]
-    facts = dict(case.facts)
-    return form_bytes(case.scheme, docs, facts, report)
+    try:
+        return form_bytes(case.scheme, docs, dict(case.facts), report)
+    except FormError as e:
+        raise Unavailable(f"申报书无法生成：{e}") from e

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from extractors.sniff import LABELS, sniff
+
 from .blobs import BlobStore, TooLarge
 from .cases import Case, add_document
 from .config import Limits
@@ -37,10 +39,6 @@ def clean_name(name: str | None) -> str:
 
 def sniff_kind(head: bytes, file_name: str) -> tuple[str, str | None]:
     """(kind, error) from the first bytes; error is a sentence for the applicant."""
-    try:
-        from extractors.sniff import LABELS, sniff
-    except ImportError:  # the readers' sniffing is not installed: accept by magic number only
-        return _magic(head), None
     s = sniff(head, file_name)
     kind = s.kind
     if kind == "zip" and head.startswith(b"PK"):
@@ -50,14 +48,6 @@ def sniff_kind(head: bytes, file_name: str) -> tuple[str, str | None]:
     if kind not in READABLE:
         return kind, f"不支持的文件类型（{LABELS.get(kind, kind)}），请上传 PDF、Word、图片或文本文件"
     return kind, None
-
-
-def _magic(head: bytes) -> str:
-    if head.startswith(b"%PDF"):
-        return "pdf"
-    if head.startswith(b"PK"):
-        return "zip"
-    return "unknown"
 
 
 def accept_upload(db, store: BlobStore, case: Case, stream: BinaryIO, file_name: str,

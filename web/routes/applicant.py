@@ -65,9 +65,8 @@ def case_context(request: Request, db, case, user: User | None) -> dict:
            "link": str(request.base_url).rstrip("/") + f"/c/{case.token}",
            "editable": case.editable and not (user and user.is_staff),
            "staff": bool(user and user.can_review_cases()), "procedure": case.procedure_view(),
-           "limits": request.app.state.limits, "chat_enabled": case_chat.available()}
-    if ctx["chat_enabled"]:
-        ctx["chat_history"] = case_chat.transcript(db, case.id)
+           "limits": request.app.state.limits}
+    ctx["chat_history"] = case_chat.transcript(db, case.id)
     if ctx["staff"]:
         ctx["audit"] = audit_log(db, case.id)
         if case.scheme == "credit":
