@@ -200,3 +200,17 @@ def test_free_text_confirmation_takes_a_rules_topic_as_a_question_unless_introdu
     assert r.quotes
     r = a.reply("铝合金型材的生产")
     assert [c["value"] for c in a.corrections()] == ["铝合金型材的生产"]
+
+
+def test_a_correction_that_only_changes_the_reason_is_reported_too():
+    a = Assistant("nonferrous", as_of="2024-08-01")
+    a.reply("你好")
+    for t in ("ems_certificate", "ohsms_certificate"):
+        a.on_upload(document(t, "nonferrous", date(2024, 8, 1)))
+    r = a.on_upload(document("qms_certificate", "nonferrous", date(2024, 8, 1),
+                             valid_until=field("2026-12-31", "有效期至 2026年12月31日", confidence=0.6)))
+    assert r.question["kind"] == "confirm"
+    r = a.reply("应为2027年12月31日")
+    change = next(c for c in r.changes if c["item"] == "nonferrous.art5.4")
+    assert change["before"] == change["after"] == "met" and "2027-12-31" in change["reason"]
+    assert "nonferrous.art5.4（第五条（四））仍已满足" in r.text

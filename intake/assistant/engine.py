@@ -268,7 +268,11 @@ class Assistant:
                 return self._finish([f"抱歉，这个回答不能记录：{e}"], keep_pending=True)
             said = f"已记录：{_short(ask['question'])} → {display_value(ask, value)}（申请人声明）。"
         self.state["pending"] = None
-        related = related_items(self.scheme, ask["key"]) if ask["kind"] != "confirm" else set()
+        if ask["kind"] == "confirm":  # a corrected date or score can change a reason without a status
+            doc_type = next((d.get("type") for d in self.state["documents"] if d.get("sha256") == ask["sha256"]), None)
+            related = {it.id for it in self.scheme.items if doc_type in (it.evidence or [])}
+        else:
+            related = related_items(self.scheme, ask["key"])
         return self._finish([said], before=before, outcome_before=outcome_before, evaluation=ev,
                             related=related)
 
