@@ -161,10 +161,15 @@ def answer_until(a, reply, key, max_turns=60):
     ("trace", "code_coverage", "用码覆盖率怎么算"),
     ("nonferrous", "production_start", "2018年开始生产的算几年"),              # date with a year in it
     ("nonferrous", "target_level", "卓越品牌要多少分"),                         # choice naming a choice
+    ("jiangsu:农业", "scale", "稻麦1000亩够不够"),                              # scale with an amount in it
 ])
 def test_every_pending_kind_answers_a_question_and_keeps_the_ask(scheme, key, question):
+    scheme, _, sector = scheme.partition(":")
     a = Assistant(scheme, as_of=(date(2024, 8, 1) if scheme == "nonferrous" else AS_OF).isoformat())
-    r = answer_until(a, a.reply("你好"), key)
+    r = a.reply("你好")
+    if sector:
+        r = a.reply(sector)
+    r = answer_until(a, r, key)
     answers = dict(a.state["answers"])
     r = a.reply(question)
     assert a.state["answers"] == answers
@@ -214,3 +219,17 @@ def test_a_correction_that_only_changes_the_reason_is_reported_too():
     change = next(c for c in r.changes if c["item"] == "nonferrous.art5.4")
     assert change["before"] == change["after"] == "met" and "2027-12-31" in change["reason"]
     assert "nonferrous.art5.4（第五条（四））仍已满足" in r.text
+
+
+def test_a_free_text_ask_takes_text_but_not_a_question():
+    # No scheme file asks for free text today; the interview supports it (kind "text"), so the
+    # riskiest kind is checked directly: any text would parse, only questions must not.
+    a = Assistant("jiangsu", as_of=AS_OF.isoformat())
+    a.reply("你好")
+    ask = {"key": "applicant", "kind": "text", "question": "申请单位的全称？", "source": "case"}
+    a.state["pending"] = ask
+    for question in ("证书有效期是几年", "证书有效期", "营业执照要原件吗"):
+        r = a.reply(question)
+        assert "applicant" not in a.facts() and r.question == ask, question
+    r = a.reply(ORG)
+    assert a.facts()["applicant"] == ORG and "已记录" in r.text
