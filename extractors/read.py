@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 
+from . import ocr
 from .limits import ReadLimits, UnreadableDocument
 from .model import Document
 from .sniff import Sniffed, sniff
@@ -80,23 +81,11 @@ def _read(data: bytes, doc: Document, sniffed: Sniffed, limits: ReadLimits) -> N
 
 
 def _ocr_pass(doc: Document, data: bytes, limits: ReadLimits) -> None:
-    """THE single place OCR joins reading.
-
-    `extractors/ocr.py` (its own issue) provides `ocr_document(doc, data, limits)`, which fills
-    the pages with `needs_ocr` in place (lines with confidence, `page.ocr = True`). Until it
-    exists, or when its engine is not installed, the pages stay flagged and a warning says so.
-    """
+    """THE single place OCR joins reading: `ocr.ocr_document` fills the pages with `needs_ocr` in
+    place (lines with confidence, `page.ocr = True`); without its engine they stay flagged with
+    the install hint."""
     try:
-        from . import ocr
-    except ImportError:
-        ocr = None
-    hook = getattr(ocr, "ocr_document", None)
-    if hook is None:
-        pages = [str(p.number) for p in doc.pages if p.needs_ocr]
-        doc.warnings.append(f"第 {'、'.join(pages[:20])}{' 等' if len(pages) > 20 else ''} 页没有可用的文字层，需要 OCR")
-        return
-    try:
-        hook(doc, data, limits)
+        ocr.ocr_document(doc, data, limits)
     except Exception as e:  # OCR trouble must not cost the text that was read
         log.exception("OCR failed on %s", doc.file)
         doc.warnings.append(f"OCR 失败（{type(e).__name__}），扫描页未识别")
