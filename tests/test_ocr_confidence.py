@@ -136,3 +136,57 @@ def test_a_high_confidence_ocr_field_is_judged_as_usual():
     assert any(e.ocr and e.confidence < ocr_review_below() for e in r.evidence)
     assert r.status == "met", r.reason
     assert "OCR" not in r.reason
+
+
+# -- standards as OCR reads them ------------------------------------------------------------
+
+QMS = [
+    "质量管理体系认证证书",
+    "证书编号：00124Q35678R2M",
+    "兹证明：苏州华东铝业股份有限公司",
+    "质量管理体系符合标准：{}",
+    "认证范围：铝合金型材的设计、生产和销售",
+    "发证日期：2024年06月01日",
+    "有效期至：2027年05月31日",
+]
+
+
+@pytest.mark.parametrize("as_read, standard", [
+    ("GB/T 19001-2016/ISO 9001:2015", "GB/T 19001-2016/ISO 9001:2015"),  # the text twin
+    ("GB/T19001-2016/ISO 9001:2015", "GB/T 19001-2016/ISO 9001:2015"),  # the space lost
+    ("GB/T19001—2016", "GB/T 19001-2016"),
+    ("IS0 9001:2015", "ISO 9001:2015"),  # letter O read as zero
+    ("GB/T 19001-2016/IS09001:2015", "GB/T 19001-2016/ISO 9001:2015"),
+])
+def test_an_ocr_d_management_system_standard_reads_as_its_text_twin(as_read, standard):
+    lines = [t.format(as_read) for t in QMS]
+    facts = extract_facts(scanned(lines, 0.96))
+    assert facts.type == "qms_certificate"
+    f = facts.fields["standard"]
+    assert f.value == standard
+    assert as_read in (f.raw or f.text)  # the line as read is kept
+    assert f.ocr_confidence == pytest.approx(0.96)
+
+
+@pytest.mark.parametrize("as_read, standard", [
+    ("YS/T1234-2020", "YS/T 1234-2020"),
+    ("DB 32/T 3456-2021", "DB32/T 3456-2021"),
+    ("DB32/T3456—2021", "DB32/T 3456-2021"),
+    ("GB / T 5237.1-2017", "GB/T 5237.1-2017"),
+    ("IEC 61000-4-2:2008", "IEC 61000-4-2:2008"),
+    ("1SO/IEC 17025:2017", "ISO/IEC 17025:2017"),
+    ("T/CNIA 0123-2022", "T/CNIA 0123-2022"),
+])
+def test_a_test_report_s_standard_is_written_canonically(as_read, standard):
+    lines = ["检验报告", "报告编号：WT2024-08815", "委托单位：苏州华东铝业股份有限公司", "样品名称：铝合金建筑型材",
+             f"检验依据：{as_read}", "签发日期：2024年07月15日"]
+    facts = extract_facts(scanned(lines, 0.97))
+    assert facts.type == "test_report"
+    assert facts.value("standard") == standard
+
+
+def test_a_report_number_is_not_taken_for_a_standard():
+    from extractors.fields.values import check_standard
+
+    assert check_standard("报告编号 WT2024-08815") is None
+    assert check_standard("91120116MA05K8XX3P") is None

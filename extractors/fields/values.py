@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Callable
 
 from ..text import normalize
@@ -24,10 +26,6 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TRAILING_SEAL = re.compile(r"[(（]?\s*(?:盖章|公章|签章|章|印章|签字|签名|单位公章|盖公章)\s*[)）]?$")
 _EDGE_PUNCT = " :：;；,，。.、|/-—_"
 
-STANDARD = re.compile(
-    r"(?:GB/T|GB/Z|GB|ISO/IEC|ISO/TS|ISO|IEC|IATF|OHSAS|CNAS-CL|RB/T|[A-Z]{2,3}/T|[A-Z]{2}|Q/[A-Z0-9]+|T/[A-Z0-9]+)"
-    r"\s?\d{1,6}(?:[.]\d+)*(?:\s?[-—–:]\s?\d{2,4})?"
-    r"(?:\s?(?:/|idt|IDT|eqv|mod)\s?(?:GB/T|GB|ISO/IEC|ISO/TS|ISO|IEC|IATF|OHSAS)\s?\d{1,6}(?:[.]\d+)*(?:\s?[-—–:]\s?\d{2,4})?)*")
 LAB = re.compile(r"CNAS\s*(?:No\.?|NO\.?|编号|注册号)?\s*[:：]?\s*([A-Z]{1,2})\s?(\d{3,5})")
 PATENT_TYPES = ("实用新型", "外观设计", "发明")
 
@@ -91,11 +89,87 @@ def check_number(s: str, **_) -> Checked | None:
     return None
 
 
+_STANDARDS = Path(__file__).parent.parent / "data" / "standards.yaml"
+# number (part .1, IEC-style parts -4-2) and year; no digit may follow either (a longer number is no code)
+_CODE_TAIL = (r"\s?(?P<num>\d{1,6}(?:[.]\d+)*(?:-\d{1,2}(?=\s?[-—–:]\s?\d))*)(?!\d)"
+              r"(?:\s?(?P<sep>[-—–:])\s?(?P<year>\d{2,4})(?!\d))?")
+
+
+@dataclass(frozen=True)
+class _StandardSyntax:
+    code: re.Pattern  # a code with any prefix
+    adopted: re.Pattern  # a joiner and a code with an adopted prefix, matched where the last code ended
+    literals: tuple[tuple[re.Pattern, str], ...]  # tolerant form → the prefix as written
+    year_required: tuple[re.Pattern, ...]  # prefix families that only count with a year
+
+
+@lru_cache(maxsize=1)
+def _standard_syntax() -> _StandardSyntax:
+    """standards.yaml → the regexes (prefixes, OCR confusions and joiners are data)."""
+    import yaml
+
+    spec = yaml.safe_load(_STANDARDS.read_text(encoding="utf-8"))
+    confusions = {k: str(v) for k, v in (spec.get("ocr_confusions") or {}).items()}
+
+    def tolerant(prefix: str) -> str:
+        out = []
+        for ch in prefix:
+            if ch in confusions:
+                out.append("[" + re.escape(ch + confusions[ch]) + "]")
+            elif ch in "/-":
+                out.append(r"\s?" + re.escape(ch) + r"\s?")
+            else:
+                out.append(re.escape(ch))
+        return "".join(out)
+
+    def alternation(prefixes: list[str], patterns: list[str] = ()) -> str:
+        lit = [tolerant(p) for p in sorted(prefixes, key=len, reverse=True)]
+        return "(?:" + "|".join(lit + list(patterns)) + ")"
+
+    start = r"(?<![A-Za-z0-9])"
+    families = [p if isinstance(p, dict) else {"re": p} for p in spec.get("prefix_patterns") or []]
+    code = re.compile(start + "(?P<prefix>" + alternation(spec["prefixes"], [f["re"] for f in families])
+                      + ")" + _CODE_TAIL)
+    joiners = "|".join(re.escape(j) for j in spec.get("joiners") or ["/"])
+    adopted = re.compile(r"\s?(?P<join>" + joiners + r")\s?(?P<prefix>" + alternation(spec["adopted_prefixes"])
+                         + ")" + _CODE_TAIL)
+    literals = tuple((re.compile(tolerant(p)), p) for p in sorted(spec["prefixes"], key=len, reverse=True))
+    year_required = tuple(re.compile(f["re"]) for f in families if f.get("year") == "required")
+    return _StandardSyntax(code, adopted, literals, year_required)
+
+
+def _canonical_code(m: re.Match, syntax: _StandardSyntax) -> str:
+    prefix = m.group("prefix")
+    for rx, written in syntax.literals:
+        if rx.fullmatch(prefix):
+            prefix = written
+            break
+    else:
+        prefix = re.sub(r"\s+", "", prefix)
+    out = f"{prefix} {m.group('num')}"
+    if m.group("year"):
+        out += (":" if m.group("sep") == ":" else "-") + m.group("year")
+    return out
+
+
 def check_standard(s: str, **_) -> Checked | None:
-    m = STANDARD.search(normalize(s))
-    if not m or not re.search(r"\d{3,}", m.group(0)):
-        return None
-    return Checked(re.sub(r"\s+", " ", m.group(0)).strip())
+    """A standard code, written canonically (GB/T19001—2016 → GB/T 19001-2016, IS0 9001 → ISO 9001),
+    with any adopted code joined to it (GB/T 19001-2016/ISO 9001:2015)."""
+    syntax = _standard_syntax()
+    text = normalize(s)
+    for m in syntax.code.finditer(text):
+        if not re.search(r"\d{3,}", m.group("num") + (m.group("year") or "")):
+            continue
+        if not m.group("year") and any(rx.fullmatch(m.group("prefix")) for rx in syntax.year_required) \
+                and not any(rx.fullmatch(m.group("prefix")) for rx, _ in syntax.literals):
+            continue
+        out, end = _canonical_code(m, syntax), m.end()
+        while (a := syntax.adopted.match(text, end)) is not None:
+            join = a.group("join")
+            out += ("/" if join == "/" else f" {join} ") + _canonical_code(a, syntax)
+            end = a.end()
+        return Checked(out)
+    return None
 
 
 def check_lab(s: str, **_) -> Checked | None:
