@@ -7,8 +7,7 @@ import sys
 
 import click
 
-# Modules that define `register(group)`; a missing one is skipped so that the
-# command still works while an area is being built.
+# Modules that define `register(group)`.
 COMMAND_MODULES = [
     "intake.cli_extract",
     "intake.cli_check",
@@ -28,13 +27,7 @@ def cli() -> None:
 
 def _register_all() -> None:
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name == name:
-                continue
-            raise
-        module.register(cli)
+        importlib.import_module(name).register(cli)
 
 
 _register_all()
