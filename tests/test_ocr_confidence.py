@@ -190,3 +190,36 @@ def test_a_report_number_is_not_taken_for_a_standard():
 
     assert check_standard("报告编号 WT2024-08815") is None
     assert check_standard("91120116MA05K8XX3P") is None
+
+
+# -- end to end through the OCR engine (a few seconds; skipped without it) -----------------
+
+def _engine():
+    from extractors import ocr
+
+    return pytest.mark.skipif(not ocr.available(), reason=ocr.INSTALL_HINT)
+
+
+@_engine()
+def test_a_scanned_certificate_and_licence_carry_line_confidence_and_read_as_their_twins(tmp_path):
+    import ocr_scans as s
+
+    from extractors import ocr
+    from extractors.read import read_document
+
+    for fx in (s.certificate(), s.licence()):
+        twin = extract_facts(read_document(fx.pdf(), f"{fx.name}.pdf"))
+        data = s.scanned_pdf(fx, dpi=200)
+        with ocr.deferred():
+            doc = read_document(data, f"{fx.name}-scan.pdf")
+        ocr.ocr_document(doc, data, cache_dir=tmp_path)
+        got = extract_facts(doc)
+        assert got.type == twin.type
+        for name, f in got.fields.items():
+            assert f.ocr and f.ocr_confidence is not None and 0.5 < f.ocr_confidence <= 1.0, name
+        if fx.name == "certificate":
+            assert got.value("standard") == twin.value("standard") == "GB/T 19001-2016/ISO 9001:2015"
+        else:
+            est = got.fields["established"]
+            lines = [l.confidence for l in doc.pages[0].lines if "2015年03月18日" in l.text and "成立" in l.text]
+            assert est.value == "2015-03-18" and est.ocr_confidence == pytest.approx(min(lines), abs=1e-3)
