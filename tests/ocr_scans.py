@@ -68,7 +68,7 @@ def certificate() -> Fixture:
         "发证机构：中质协质量保证中心",
     ]], holder=CERT_ORG, expected={
         "type": "qms_certificate", "org_name": CERT_ORG, "uscc": CERT_USCC,
-        "cert_number": CERT_NUMBER, "valid_until": "2027-05-31", "standard": "GB/T 19001-2016",
+        "cert_number": CERT_NUMBER, "valid_until": "2027-05-31", "standard": "GB/T 19001-2016/ISO 9001:2015",
     })
 
 

@@ -102,6 +102,7 @@ def test_photographed_certificate_yields_the_contract_fields(certificate_photo):
     for k in ("org_name", "uscc", "cert_number", "valid_until"):
         assert got.value(k) == want[k] == fx.expected[k], k
         assert got.fields[k].ocr
+    assert got.value("standard") == twin.value("standard") == fx.expected["standard"]
 
 
 @needs_engine
