@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -237,9 +237,23 @@ def _needs(item: Item, status: str, rule_needs: list[str]) -> list[Ask]:
         return []
     if rule_needs:
         picked = [a for a in item.asks if a.key in rule_needs or a.doc_type in rule_needs]
+        picked += [ask_for_year(a, need) for need in rule_needs for a in item.asks if ask_year(a, need)]
         if picked:
             return picked
-    return list(item.asks)
+    return [a for a in item.asks if not a.key.endswith(".{year}")]
+
+
+def ask_year(ask: Ask, need: str) -> str | None:
+    """Public for the interview. "2024" when `ask` is the templated "net_profit.{year}" and `need` is "net_profit.2024"."""
+    if not ask.key.endswith(".{year}"):
+        return None
+    m = re.fullmatch(re.escape(ask.key[: -len("{year}")]) + r"(\d{4})", need)
+    return m.group(1) if m else None
+
+
+def ask_for_year(ask: Ask, need: str) -> Ask:
+    year = ask_year(ask, need)
+    return replace(ask, key=need, question=ask.question.replace("{year}", year))
 
 
 def _norm_name(s: str) -> str:

@@ -7,6 +7,7 @@ message says what was expected.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,8 @@ FACT_KEYS: dict[str, tuple[str, str]] = {
     "production_start": ("date", "申报产品开始批量生产的日期 YYYY-MM-DD（有色金属 第五条（三））"),
     "applicant": ("text", "申请单位名称（用于报告）"),
     "product": ("text", "申报产品名称（用于报告）"),
+    "net_profit": ("by_year", "申请人声明的各年度净利润（元），如 {\"2024\": 12000000}；须以审计报告确认"),
+    "revenue": ("by_year", "申请人声明的各年度营业收入/销售额（元），如 {\"2024\": 150000000}；须以审计报告确认"),
     "form": ("object", "申请表上的其他填写项（联系人、电话、邮箱、牌号/规格、执行标准…），仅用于预填表格"),
     "self_assessment": ("object", "条目 id → 自评得分档（质量信用申请表的自评表），仅用于预填表格"),
 }
@@ -125,6 +128,12 @@ def validate_facts(scheme, facts: dict | None, origin: str = "facts") -> dict:
             if not isinstance(value, str) or parse_date(value) is None:
                 raise FactsError(f"{where} 应为日期 YYYY-MM-DD，实际是 {value!r}")
             value = parse_date(value).isoformat()
+        elif kind == "by_year":
+            if not isinstance(value, dict) or not all(re.fullmatch(r"\d{4}", str(y)) and _is_number(v)
+                                                      for y, v in value.items()):
+                raise FactsError(f"{where} 应为对象：年份 → 金额（元），如 {{\"2024\": 12000000}}，实际是 "
+                                 f"{json.dumps(value, ensure_ascii=False)}")
+            value = {str(y): v for y, v in value.items()}
         elif kind == "object":
             if not isinstance(value, dict):
                 raise FactsError(f"{where} 应为对象，实际是{_type_name(value)}")

@@ -657,35 +657,56 @@ def _by_year(ctx: Context, field_name: str) -> tuple[dict[int, tuple[float, Docu
     return out, steps
 
 
+def _declared_by_year(ctx: Context, key: str) -> dict[int, float]:
+    """What the applicant stated per year (facts `net_profit` / `revenue`), never evidence on its own."""
+    value, known = ctx.fact(key)
+    if not known or not isinstance(value, dict):
+        return {}
+    return {int(y): n for y, v in value.items() if (n := to_number(v)) is not None}
+
+
 @rule("profit_years", optional=("years",))
 def profit_years(ctx: Context, item, p: dict) -> Verdict:
-    """Net profit > 0 in each of the latest `years` complete financial years before as_of."""
+    """Net profit > 0 in each of the latest `years` complete financial years before as_of.
+
+    Audited figures decide; a year only the applicant stated counts as a declaration: a stated
+    loss fails the item, stated profits make it review until the statements are uploaded."""
     n = p.get("years", 2)
     wanted = [ctx.as_of.year - i for i in range(n, 0, -1)]
     profits, steps = _by_year(ctx, "net_profit")
+    declared = _declared_by_year(ctx, "net_profit")
     if not ctx.docs("financial_statement"):
         steps.append(Step("financial_statement.net_profit", known=False, note="未提供"))
-        return Verdict("missing", f"未提供 {wanted[0]}—{wanted[-1]} 年度审计报告/财务报表", [], steps,
-                       needs=["financial_statement"])
-    evidence, docs, losses, absent = [], [], [], []
+    evidence, docs, losses, absent, stated = [], [], [], [], []
     for y in wanted:
-        if y not in profits:
+        if y in profits:
+            v, d, f = profits[y]
+            steps.append(Step(f"net_profit[{y}]", v, True, where(d, f), f"{yuan(v)} {'>' if v > 0 else '≤'} 0"))
+            evidence.append(Evidence(d.file, f.page, f.text, "net_profit", f.ocr, f.confidence, f.ocr_confidence))
+            if d not in docs:
+                docs.append(d)
+        elif y in declared:
+            v = declared[y]
+            steps.append(Step(f"facts.net_profit[{y}]", v, True, "申请人声明", f"{yuan(v)} {'>' if v > 0 else '≤'} 0"))
+            stated.append(f"{y} 年 {yuan(v)}")
+        else:
             absent.append(y)
             steps.append(Step(f"net_profit[{y}]", known=False, note="未找到该年度净利润"))
             continue
-        v, d, f = profits[y]
-        steps.append(Step(f"net_profit[{y}]", v, True, where(d, f), f"{yuan(v)} {'>' if v > 0 else '≤'} 0"))
-        evidence.append(Evidence(d.file, f.page, f.text, "net_profit", f.ocr, f.confidence, f.ocr_confidence))
-        if d not in docs:
-            docs.append(d)
         if v <= 0:
-            losses.append(f"{y} 年净利润 {yuan(v)}")
+            losses.append(f"{y} 年净利润 {yuan(v)}" + ("（申请人声明）" if y not in profits else ""))
+    span = f"{wanted[0]}—{wanted[-1]}"
     if losses:
-        return Verdict("not_met", f"近 {n} 年（{wanted[0]}—{wanted[-1]}）未保持盈利：{'；'.join(losses)}",
-                       evidence, steps, docs)
+        return Verdict("not_met", f"近 {n} 年（{span}）未保持盈利：{'；'.join(losses)}", evidence, steps, docs)
     if absent:
-        return Verdict("missing", f"缺少 {'、'.join(map(str, absent))} 年度净利润（近 {n} 个完整会计年度为 "
-                                  f"{wanted[0]}—{wanted[-1]}）", evidence, steps, docs, needs=["financial_statement"])
+        what = (f"未提供 {span} 年度审计报告/财务报表" if not ctx.docs("financial_statement") and not stated
+                else f"缺少 {'、'.join(map(str, absent))} 年度净利润（近 {n} 个完整会计年度为 {span}）")
+        return Verdict("missing", what, evidence, steps, docs,
+                       needs=["financial_statement"] + [f"net_profit.{y}" for y in absent])
+    if stated:
+        return Verdict("review", f"已有申请人声明（{'，'.join(stated)}），待上传 "
+                                 f"{'、'.join(str(y) for y in wanted if y not in profits)} 年度审计报告确认",
+                       evidence, steps, docs, needs=["financial_statement"])
     vals = "，".join(f"{y} 年 {yuan(profits[y][0])}" for y in wanted)
     return Verdict("met", f"近 {n} 年均盈利：{vals}", evidence, steps, docs)
 
@@ -723,12 +744,16 @@ def min_revenue(ctx: Context, item, p: dict) -> Verdict:
     latest = ctx.as_of.year - 1
     year = latest if latest in revenues else (latest - 1 if latest - 1 in revenues else None)
     if year is None:
+        declared = _declared_by_year(ctx, p.get("field", "revenue"))
+        stated_year = latest if latest in declared else (latest - 1 if latest - 1 in declared else None)
+        if stated_year is not None:
+            return _declared_revenue(stated_year, declared[stated_year], threshold, label, exemption, p, steps)
         if exemption:
             return Verdict("review", f"申请人称属于“{exemption['name']}”，按{exemption['clause']}可不受规模条件限制，"
                                      f"需提供有效的佐证材料", [], steps)
         steps.append(Step(f"revenue[{latest}]", known=False, note="未找到"))
         return Verdict("missing", f"未提供 {latest} 年度{label}（审计报告/财务报表）；门槛 {yuan(threshold)}",
-                       [], steps, needs=["financial_statement"])
+                       [], steps, needs=["financial_statement", f"{p.get('field', 'revenue')}.{latest}"])
     v, d, f = revenues[year]
     ok = v >= threshold
     steps.append(Step(f"revenue[{year}]", v, True, where(d, f), f"{yuan(v)} {'≥' if ok else '<'} {yuan(threshold)}"))
@@ -744,6 +769,24 @@ def min_revenue(ctx: Context, item, p: dict) -> Verdict:
         return Verdict("review", f"{year} 年{label} {yuan(v)}{note}，低于 {yuan(threshold)}；{p['alternative']}",
                        ev, steps, [d])
     return Verdict("not_met", f"{year} 年{label} {yuan(v)}{note}，低于要求的 {yuan(threshold)}", ev, steps, [d])
+
+
+def _declared_revenue(year: int, v: float, threshold: float, label: str, exemption: dict | None, p: dict,
+                      steps: list[Step]) -> Verdict:
+    """Sales only the applicant stated: short of the threshold fails (or review under an exemption or an
+    alternative), reaching it is review until the statements confirm it."""
+    ok = v >= threshold
+    steps.append(Step(f"facts.revenue[{year}]", v, True, "申请人声明", f"{yuan(v)} {'≥' if ok else '<'} {yuan(threshold)}"))
+    said = f"申请人声明 {year} 年{label} {yuan(v)}"
+    if ok:
+        return Verdict("review", f"{said}，达到 {yuan(threshold)} 的要求；已有申请人声明，待上传审计报告确认",
+                       [], steps, needs=["financial_statement"])
+    if exemption:
+        return Verdict("review", f"{said}，低于 {yuan(threshold)}；申请人称属于“{exemption['name']}”，"
+                                 f"按{exemption['clause']}可不受规模条件限制，需提供有效的佐证材料", [], steps)
+    if p.get("alternative"):
+        return Verdict("review", f"{said}，低于 {yuan(threshold)}；{p['alternative']}", [], steps)
+    return Verdict("not_met", f"{said}，低于要求的 {yuan(threshold)}", [], steps)
 
 
 @rule("exemption", required=("branch",))

@@ -161,6 +161,8 @@ def _known_ask_key(key: str, kind: str, scheme_id: str) -> bool:
 
     if kind == "upload":
         return key in DOC_TYPES
+    if key.endswith(".{year}"):  # one ask per financial year the rule needs, e.g. net_profit.{year}
+        return FACT_KEYS.get(key[: -len(".{year}")], ("",))[0] == "by_year"
     return key in FACT_KEYS or key in DOC_TYPES or key.startswith(f"declarations.{scheme_id}.")
 
 

@@ -11,6 +11,8 @@ from datetime import date, datetime, timezone
 
 import sqlite_utils
 
+from checklists.factsfile import FACT_KEYS as ENGINE_FACT_KEYS
+
 from .accounts import User, ensure_accounts
 from .procedures import certificate_dates, procedure, publicity_ends, scheme_ids
 
@@ -18,9 +20,8 @@ STATUSES = {"draft": "草稿", "submitted": "已提交", "in_review": "审核中
             "rejected": "未通过", "withdrawn": "已撤回"}
 DOC_STATES = {"queued": "排队中", "reading": "读取中", "read": "已读取", "failed": "读取失败"}
 ITEM_STATUSES = ("met", "not_met", "missing", "review", "not_applicable")
-FACT_KEYS = ("sector", "product_kind", "org_kind", "association_member", "target_level", "declarations",
-             "scale", "exemptions", "sells_online", "code_coverage", "scores", "mandatory_standard",
-             "production_start")
+# the checklists' facts keys, less those a case keeps in columns of its own (applicant, product)
+FACT_KEYS = tuple(k for k in ENGINE_FACT_KEYS if k not in ("applicant", "product"))
 
 
 class CaseError(ValueError):

@@ -74,6 +74,26 @@ def test_answer_says_what_changed_in_item_terms():
     assert "jiangsu.art8.1.2" in r.text and "需人工审核" in r.text
 
 
+def test_stated_net_profit_makes_the_profit_item_review_until_statements_come():
+    """江苏精品 第八条（一）3 without audited statements: the assistant asks each year's net profit,
+    and the stated figures make the item 需人工审核, never 满足."""
+    a = Assistant("jiangsu", as_of="2025-06-30", facts={"sector": "manufacturing", "product_kind": "consumer"})
+    r = a.reply("你好")
+    for _ in range(10):
+        if r.question["key"] == "net_profit.2023":
+            break
+        r = a.reply("是" if r.question["kind"] == "yes_no" else "跳过")
+    assert "2023 年度的净利润" in r.question["question"]
+    r = a.reply("800万元")
+    assert r.question["key"] == "net_profit.2024"
+    assert "800 万元" in r.text  # said back as the checklist writes money, not 8e+06
+    r = a.reply("1200万")
+    change = next(c for c in r.changes if c["item"] == "jiangsu.art8.1.3")
+    assert change["after"] == "review"
+    assert "jiangsu.art8.1.3" in r.text and "需人工审核" in r.text and "申请人声明" in r.text
+    assert a.facts()["net_profit"] == {"2023": 8000000, "2024": 12000000}
+
+
 @pytest.mark.parametrize("bad", ["about five million", "五百来万", "-200亩", "<b>是</b>", "是" * 600, "  "])
 def test_bad_answers_are_reasked_and_never_stored(bad):
     a = start("trace")

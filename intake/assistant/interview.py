@@ -255,7 +255,7 @@ def open_asks(scheme, evaluation: dict, state: dict) -> list[dict]:
             if row.get("status") not in wanted:
                 continue
             need_keys = {n.get("key") if isinstance(n, dict) else n for n in row.get("needs") or []}
-            for ask in it.asks:
+            for ask in _expanded(it.asks, need_keys):
                 if (ask.kind == "upload") != uploads:
                     continue
                 if need_keys and ask.key not in need_keys and (ask.doc_type or "") not in need_keys:
@@ -280,6 +280,19 @@ def open_asks(scheme, evaluation: dict, state: dict) -> list[dict]:
     item_asks(gates, uploads=True)
     item_asks(others, uploads=False)
     item_asks(others, uploads=True)
+    return out
+
+
+def _expanded(asks, need_keys: set) -> list:
+    """Per-year asks ("net_profit.{year}") become one ask for each year the engine says is open."""
+    from checklists.engine import ask_for_year, ask_year
+
+    out = []
+    for ask in asks:
+        if ask.key.endswith(".{year}"):
+            out += [ask_for_year(ask, k) for k in sorted(k for k in need_keys if k and ask_year(ask, k))]
+        else:
+            out.append(ask)
     return out
 
 
@@ -362,6 +375,10 @@ def display_value(ask: dict, value: Any) -> str:
         return f"{value['category']} {value['value']:g}{value['unit']}"
     if ask["kind"] == "number" and ask.get("unit") == "fraction":
         return f"{value * 100:g}%"
+    if ask["kind"] == "number" and ask.get("unit") == "元" and isinstance(value, (int, float)):
+        from checklists.rules import yuan
+
+        return yuan(value)  # 8000000 → "800 万元", as the checklist's reasons write money
     if ask["kind"] == "number":
         return f"{value:g}{ask.get('unit') or ''}" if isinstance(value, (int, float)) else str(value)
     return str(value)
