@@ -31,7 +31,7 @@ from forms.register import RegisterData, build_register
 
 from .blobs import BlobStore
 from .config import Limits
-from .pipeline import ReadError, _run
+from .pipeline import ReadError, read_files_with
 
 DECISIONS = ("采纳", "部分采纳", "未采纳")
 
@@ -109,12 +109,7 @@ def read_draft_bytes(data: bytes, filename: str, limits: Limits | None = None) -
 
 
 def _read_one(data: bytes, filename: str, limits: Limits | None) -> Document | ReadError:
-    for name, sha, outcome in _run(_read_draft_in_worker, [(filename, data)], limits, 1):
-        if isinstance(outcome, str):
-            return ReadError(name, sha, f"{name}: {outcome}")
-        if not outcome.ok:
-            return ReadError(name, sha, f"{name}: {outcome.error}")
-        return outcome.value
+    return read_files_with(_read_draft_in_worker, [(filename, data)], limits, workers=1)[0]
 
 
 def _read_draft_in_worker(data: bytes, name: str, rlimits) -> Document:
@@ -139,15 +134,7 @@ def _read_sheet_in_worker(data: bytes, name: str, rlimits) -> Document:
 
 def read_sheets(items, limits: Limits | None = None) -> list[Document | ReadError]:
     """Each sheet (a path or (name, bytes)) read in a time-limited worker, stamp images noted."""
-    out: list[Document | ReadError] = []
-    for name, sha, outcome in _run(_read_sheet_in_worker, items, limits, None):
-        if isinstance(outcome, str):
-            out.append(ReadError(name, sha, f"{name}: {outcome}"))
-        elif not outcome.ok:
-            out.append(ReadError(name, sha, f"{name}: {outcome.error}"))
-        else:
-            out.append(outcome.value)
-    return out
+    return read_files_with(_read_sheet_in_worker, items, limits)
 
 
 def publish_draft(db, blobs: BlobStore, data: bytes, filename: str, title: str | None = None,

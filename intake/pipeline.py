@@ -151,29 +151,34 @@ def extract_tracked(items: Iterable[Item], limits: Limits | None = None,
                     workers: int | None = None) -> list[Extraction]:
     """extract_files, each result with the page numbers whose OCR is still to do (empty when none)."""
     _prewarm()
-    result = []
-    for name, sha, outcome in _run(_extract_one, items, limits, workers, _ocr_cache()):
-        if isinstance(outcome, str):
-            result.append(Extraction(DocumentFacts(file=name, sha256=sha, error=f"{name}: {outcome}"), []))
-        elif not outcome.ok:
-            result.append(Extraction(DocumentFacts(file=name, sha256=sha, error=f"{name}: {outcome.error}"), []))
-        else:
-            result.append(outcome.value)
-    return result
+    return [value if problem is None
+            else Extraction(DocumentFacts(file=name, sha256=sha, error=f"{name}: {problem}"), [])
+            for name, sha, value, problem in _results(_extract_one, items, limits, workers, _ocr_cache())]
 
 
 def read_files_safely(items: Iterable[Item], limits: Limits | None = None,
                       workers: int | None = None) -> list[Document | ReadError]:
     """The Document of each file, read in a time-limited worker; a ReadError where it cannot be read."""
-    result: list[Document | ReadError] = []
-    for name, sha, outcome in _run(_read_one, items, limits, workers, _ocr_cache()):
+    return read_files_with(_read_one, items, limits, workers, _ocr_cache())
+
+
+def read_files_with(reader, items: Iterable[Item], limits: Limits | None = None, workers: int | None = None,
+                    extra: tuple = ()) -> list[Document | ReadError]:
+    """Like read_files_safely with a reader of one's own, `reader(data, name, read_limits, *extra) ->
+    Document` (a module-level function: it runs in the worker), e.g. to note what only the bytes show."""
+    return [value if problem is None else ReadError(name, sha, f"{name}: {problem}")
+            for name, sha, value, problem in _results(reader, items, limits, workers, extra)]
+
+
+def _results(fn, items, limits, workers, extra):
+    """[(name, sha256, value, None) or (name, sha256, None, problem)] in input order."""
+    for name, sha, outcome in _run(fn, items, limits, workers, extra):
         if isinstance(outcome, str):
-            result.append(ReadError(name, sha, f"{name}: {outcome}"))
+            yield name, sha, None, outcome
         elif not outcome.ok:
-            result.append(ReadError(name, sha, f"{name}: {outcome.error}"))
+            yield name, sha, None, outcome.error
         else:
-            result.append(outcome.value)
-    return result
+            yield name, sha, outcome.value, None
 
 
 def read_file_safely(item: Item, limits: Limits | None = None) -> Document | ReadError:
