@@ -4,7 +4,9 @@ gives in the chat become the case's declared facts (so the report and the secret
 from __future__ import annotations
 
 import json
+import re
 import threading
+from collections.abc import Iterator
 
 from .assistant import Assistant
 from .cases import FACT_KEYS, Case, documents, log, now, touch
@@ -91,3 +93,19 @@ def corrections(db, case_id: int) -> list[dict]:
         return []
     row = next(db["case_chat"].rows_where("case_id = ?", [case_id]), None)
     return list(json.loads(row["state"]).get("corrections") or []) if row else []
+
+
+_PIECE = re.compile(r"[^\n。！？!?；;]*(?:[。！？!?；;]+[”’」』）)]*\n?|\n|$)")
+
+
+def chunks(text: str) -> list[str]:
+    """The reply cut after each sentence end or line break; joined again they give `text` exactly."""
+    return [p for p in _PIECE.findall(text) if p]
+
+
+def sse_events(result: dict) -> Iterator[str]:
+    """A chat turn's result as Server-Sent Events: `chunk` {text} per sentence/line, then `done`
+    with the whole JSON reply. Data are JSON, so newlines and markup in a message travel safely."""
+    for piece in chunks(result["reply"]):
+        yield "event: chunk\ndata: " + json.dumps({"text": piece}, ensure_ascii=False) + "\n\n"
+    yield "event: done\ndata: " + json.dumps(result, ensure_ascii=False) + "\n\n"

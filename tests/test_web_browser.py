@@ -115,6 +115,7 @@ def test_applicant_prechecks_and_submits(page, server, tmp_path):
     page.fill("#chat-input", "证书有效期是几年？")
     page.click("#chat-form button")
     expect(page.locator("#chat-log .bot").last).not_to_have_text("……", timeout=30000)
+    expect(page.locator("#chat-log .bot.streaming")).to_have_count(0, timeout=30000)  # the streamed reply has ended
     assert "8.2" in page.locator("#chat-log .bot").last.inner_text()
     page.set_input_files("#file-input", [str(licence), str(qms)])
     page.wait_for_selector("#progress li >> text=已上传")

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Literal
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from intake import case_chat
@@ -259,3 +260,17 @@ def chat(body: ChatMessage, request: Request, case=Depends(viewable_case), db=De
     """One chat turn with the assistant about this case: `reply` (text), `quotes` (clauses quoted
     from the scheme), `question` (what it asks next), `changes` (items whose verdict changed)."""
     return case_chat.chat(db, case, body.message, who(user), can_edit(user, case, case_tokens(request)))
+
+
+@router.post("/cases/{case_id}/chat/stream", dependencies=[Depends(check_csrf)],
+             response_class=StreamingResponse,
+             responses={200: {"content": {"text/event-stream": {}},
+                              "description": "`chunk` events ({text}) then one `done` event (the JSON reply)"}})
+def chat_stream(body: ChatMessage, request: Request, case=Depends(viewable_case), db=Depends(get_db),
+                user: User | None = Depends(current_user)):
+    """The same turn as POST …/chat, streamed as Server-Sent Events: `chunk` events whose `text`
+    joined give the reply, then a `done` event carrying the whole JSON reply (question, changes …).
+    The turn is taken (and stored) before the first byte, so a dropped connection loses nothing."""
+    result = case_chat.chat(db, case, body.message, who(user), can_edit(user, case, case_tokens(request)))
+    return StreamingResponse(case_chat.sse_events(result), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

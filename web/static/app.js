@@ -1,6 +1,6 @@
 // Plain JS: uploads with progress (one XHR per file), the report filling in as documents are
 // read (polling an HTML fragment rendered — and escaped — by the server), the live worksheet
-// total and the chat panel. No data is ever inserted as HTML except server-rendered fragments.
+// total and the chat panel (replies streamed). No data is ever inserted as HTML except server-rendered fragments.
 (function () {
   "use strict";
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
@@ -162,19 +162,59 @@
       var text = chatInput.value.trim();
       if (!text) return;
       say("me", text); chatInput.value = "";
-      var pending = say("bot", "……");
+      var pending = say("bot streaming", "……");
       chatBusy = true;
-      fetch("/api/cases/" + chat.dataset.case + "/chat", {
-        method: "POST", credentials: "same-origin",
-        headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
-        body: JSON.stringify({message: text})
-      }).then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); })
-        .then(function (res) {
-          chatBusy = false;
-          pending.textContent = res[0] ? res[1].reply : (res[1].detail || "出错了");
-          if (res[0] && res[1].changed) schedule(100);
+      streamTurn(text, pending)
+        .then(function (reply) {
+          if (reply) schedule(100);  // an answer may have moved the report: refresh it now
         })
-        .catch(function () { chatBusy = false; pending.textContent = "网络错误，请重试"; });
+        .catch(function (err) { if (!pending.dataset.got) pending.textContent = err && err.detail || "网络错误，请重试"; })
+        .then(function () { chatBusy = false; pending.classList.remove("streaming"); log.scrollTop = log.scrollHeight; });
+    });
+  }
+
+  // One turn over POST …/chat/stream (Server-Sent Events read with fetch + ReadableStream):
+  // `chunk` events append their text (as text, never HTML), `done` carries the whole reply.
+  function streamTurn(text, target) {
+    return fetch("/api/cases/" + chat.dataset.case + "/chat/stream", {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "Accept": "text/event-stream", "X-CSRF-Token": csrf},
+      body: JSON.stringify({message: text})
+    }).then(function (r) {
+      if (!r.ok) {
+        return r.json().catch(function () { return {}; }).then(function (j) {
+          throw {detail: (typeof j.detail === "string" ? j.detail : "") || "出错了（" + r.status + "）"};
+        });
+      }
+      var reader = r.body.getReader(), decoder = new TextDecoder(), buffer = "", final = null;
+      function handle(block) {
+        var event = "message", data = "";
+        block.split("\n").forEach(function (line) {
+          if (line.indexOf("event:") === 0) event = line.slice(6).trim();
+          else if (line.indexOf("data:") === 0) data += line.slice(5).replace(/^ /, "");
+        });
+        if (!data) return;
+        var payload = JSON.parse(data);
+        if (event === "chunk") {
+          if (!target.dataset.got) { target.textContent = ""; target.dataset.got = "1"; }
+          target.appendChild(document.createTextNode(payload.text));
+          log.scrollTop = log.scrollHeight;
+        } else if (event === "done") {
+          final = payload;
+          target.textContent = payload.reply;  // the whole reply, exactly as the JSON endpoint gives it
+          target.dataset.got = "1";
+        }
+      }
+      function pump() {
+        return reader.read().then(function (step) {
+          if (step.value) buffer += decoder.decode(step.value, {stream: true});
+          var cut;
+          while ((cut = buffer.indexOf("\n\n")) >= 0) { handle(buffer.slice(0, cut)); buffer = buffer.slice(cut + 2); }
+          if (step.done) { if (buffer.trim()) handle(buffer); return final; }
+          return pump();
+        });
+      }
+      return pump();
     });
   }
 })();
