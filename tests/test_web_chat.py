@@ -8,9 +8,17 @@ import json
 import pytest
 
 from assistant_helpers import answer_for
-from web_helpers import tmp_path, csrf, make_client, open_case  # noqa: F401 (tmp_path: fixture)
+from docgen import pdf_bytes
+from web_helpers import tmp_path, csrf, make_client, open_case, upload, wait_report  # noqa: F401 (tmp_path: fixture)
 
 SCHEMES = ["jinzhi", "credit", "nonferrous", "jiangsu", "trace"]
+ADDRESS = {"jinzhi": "天津市滨海新区海泰发展六道6号", "jiangsu": "江苏省南京市江宁区天元路6号",
+           "nonferrous": "北京市海淀区中关村大街6号", "credit": "北京市海淀区中关村大街6号", "trace": "浙江省杭州市西湖区文三路6号"}
+
+
+def licence_pdf(scheme: str) -> bytes:
+    return pdf_bytes([["营业执照", "统一社会信用代码：91120116MA05JXQ72G", "名称：某某精工科技有限公司",
+                       "住所：" + ADDRESS[scheme], "法定代表人：李明", "成立日期：2015年03月18日"]])
 
 
 @pytest.fixture
@@ -94,8 +102,9 @@ def test_markup_in_a_message_comes_back_as_text(client):
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_scripted_conversation_through_the_web_reaches_a_complete_precheck(client, scheme):
-    """A cooperative applicant answers every question in the chat (documents: 跳过 — the upload
-    path has its own tests) until the assistant says the pre-check is complete."""
+    """A cooperative applicant answers every question in the chat until the assistant says the
+    pre-check is complete: the business licence it asks for is uploaded through the upload endpoint
+    (a small generated PDF, read by the server's queue); other documents are answered 跳过."""
     token = csrf(client)
     case = open_case(client, scheme)
     before = client.get(f"/api/cases/{case['id']}/report").json()
@@ -106,7 +115,13 @@ def test_scripted_conversation_through_the_web_reaches_a_complete_precheck(clien
         ask = reply["question"]
         if ask is None:
             break
-        message = "跳过" if ask["kind"] == "upload" else answer_for(ask, {"sector": "制造业"})
+        if ask["kind"] == "upload" and ask.get("doc_type") == "business_license" and "licence" not in answered:
+            assert upload(client, case["id"], [("licence.pdf", licence_pdf(scheme))], token).status_code == 200
+            wait_report(client, case["id"])
+            answered["licence"] = "licence.pdf"
+            message = "已上传"
+        else:
+            message = "跳过" if ask["kind"] == "upload" else answer_for(ask, {"sector": "制造业"})
         answered[ask["key"]] = message
         _, body = stream(client, case["id"], message, token)
         reply = events(body)[-1][1]
@@ -124,6 +139,13 @@ def test_scripted_conversation_through_the_web_reaches_a_complete_precheck(clien
     was = {i["id"]: i["status"] for i in before["items"]}
     moved = [i for i in statuses if was[i] == "missing" and statuses[i] == "review"]
     assert moved                                        # … and items went from 缺少材料 to 需人工审核
+    licence_items = [i["id"] for i in before["items"]
+                     if i["status"] == "missing" and any(n.get("doc_type") == "business_license" for n in i["needs"])]
+    if licence_items:                                   # a scheme that needs a licence asked for it …
+        assert "licence" in answered
+        licence = next(d for d in report["documents"] if d["file"] == "licence.pdf")
+        assert licence["state"] == "read" and licence["type"] == "business_license"
+        assert any(statuses[i] != "missing" for i in licence_items)  # … and the read licence counts
     # the transcript of the page holds the whole conversation, the last line the conclusion
     said = client.get(f"/api/cases/{case['id']}/chat").json()
     assert said[-1]["role"] == "assistant" and "预审完成" in said[-1]["text"]
