@@ -156,16 +156,12 @@ def hwm():  # peak RSS of this process image; ru_maxrss would include the parent
 start = hwm()
 sys.path.insert(0, {tests!r})
 from extractors.read import read_document, ReadLimits
-try:
-    from extractors.extract import extract_facts
-except ImportError:
-    extract_facts = None
+from extractors.extract import extract_facts
 import pdfplumber.table
 base = hwm()
 data = open({path!r}, "rb").read()
 doc = read_document(data, "mixed.pdf", ReadLimits(max_pages=1000))
-if extract_facts:
-    extract_facts(doc)
+extract_facts(doc)
 print(json.dumps({{"start": start, "base": base, "peak": hwm(),
                   "pages": len(doc.pages), "tables": sum(len(p.tables) for p in doc.pages)}}))
 """
@@ -198,11 +194,7 @@ def with_plumber_tables(fn):
 def main() -> int:
     import tempfile
 
-    try:
-        import extractors.extract  # noqa: F401
-        what = "read + classify + recognisers, in a worker process"
-    except ImportError:
-        what = "read only (extractors.extract not present), in a worker process"
+    what = "read + classify + recognisers, in a worker process"
     t0 = time.perf_counter()
     text200, table200, mixed500 = _text_pdf(200), _table_pdf(200), _mixed_pdf(500)
     print(f"  generated fixtures in {time.perf_counter() - t0:.1f} s; full path = {what}")

@@ -87,25 +87,14 @@ def _squash(text: str) -> str:
 
 
 def field_hits(doc, fx) -> tuple[int, int, list[str]]:
-    """Expected contract fields found: by extract_facts when it exists, else the value in the text."""
+    """Expected contract fields found by extract_facts."""
+    from extractors.extract import extract_facts
+
     expected = fx.expected
-    try:
-        from extractors.extract import extract_facts
-    except ImportError:
-        extract_facts = None
-    missed = []
-    if extract_facts is not None:
-        facts = extract_facts(doc)
-        got = {"type": facts.type, **{k: f.value for k, f in facts.fields.items()}}
-        for k, v in expected.items():
-            if str(got.get(k)) != v:
-                missed.append(f"{k}={got.get(k)!r}")
-    else:
-        text = _squash(doc.text)
-        for k, v in expected.items():
-            if k != "type" and _squash(v) not in text:
-                missed.append(k)
-    n = len(expected) if extract_facts is not None else len([k for k in expected if k != "type"])
+    facts = extract_facts(doc)
+    got = {"type": facts.type, **{k: f.value for k, f in facts.fields.items()}}
+    missed = [f"{k}={got.get(k)!r}" for k, v in expected.items() if str(got.get(k)) != v]
+    n = len(expected)
     return n - len(missed), n, missed
 
 

@@ -532,7 +532,7 @@ def indicator_margin(ctx: Context, item, p: dict) -> Verdict:
     if not docs:
         steps.append(Step("test_report.indicators", known=False, note="未提供"))
         return Verdict("missing", "未提供产品检验检测报告", [], steps, needs=["test_report"])
-    failed, best, evidence, unknown_margin = [], None, [], 0
+    failed, best, unknown_margin = [], None, 0
     for d in docs:
         f = d.fields.get("indicators")
         steps.append(Step(f"{d.type}.indicators", f.value if f else None, f is not None, where(d, f)))

@@ -156,13 +156,6 @@ def facts_from_documents(documents: list[dict]) -> dict:
     return out
 
 
-def is_application_form(doc: Document) -> bool:
-    """True for a form this service generated, or a document with ≥3 applicant key–value cells."""
-    if any(FORM_CODE.search(l.text) for l in doc.lines(include_cells=False)):
-        return True
-    return len(read_application_form(doc).fields) >= 3
-
-
 def read_application_form(doc: Document) -> ApplicationForm:
     form = ApplicationForm(file=doc.file)
     for line in doc.lines(include_cells=False):

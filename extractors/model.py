@@ -88,10 +88,6 @@ class Table:
                                 out[rr][cc] = c.text
         return out
 
-    def row_texts(self) -> list[list[str]]:
-        """Each row's real cells' text, merged cells once."""
-        return [[c.text for c in r] for r in self.rows]
-
 
 @dataclass
 class Page:

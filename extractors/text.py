@@ -10,7 +10,7 @@ import unicodedata
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0\u3000]+(?=[{_CJK}])")
 _RUNS_OF_SPACE = re.compile(r"[ \t\u00a0\u3000]+")
-_CJK_CHAR = re.compile(rf"[\u3400-\u4dbf\u4e00-\u9fff]")
+_CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def normalize(text: str | None) -> str:
@@ -32,10 +32,3 @@ def normalize(text: str | None) -> str:
 def has_cjk(text: str) -> bool:
     return bool(_CJK_CHAR.search(text or ""))
 
-
-def cjk_ratio(text: str) -> float:
-    """Share of CJK ideographs among the non-space characters of `text`."""
-    chars = [c for c in text or "" if not c.isspace()]
-    if not chars:
-        return 0.0
-    return sum(1 for c in chars if _CJK_CHAR.match(c)) / len(chars)

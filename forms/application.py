@@ -370,6 +370,15 @@ def strict_env() -> jinja2.Environment:
     return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
 
 
+def template_fault(name: str, e: jinja2.TemplateError) -> str:
+    """One line naming the template and what is wrong in it (the variable, the tag's line)."""
+    if isinstance(e, jinja2.TemplateSyntaxError):
+        return f"{e.name or name}: template syntax error at line {e.lineno}: {e.message}"
+    if isinstance(e, jinja2.UndefinedError):
+        return f"{name}: undefined variable: {e.message}"
+    return f"{name}: {type(e).__name__}: {e}"
+
+
 def render_template(template: Path, context: dict) -> bytes:
     """Render a docxtpl template strictly; any template fault names the template and the variable."""
     from docxtpl import DocxTemplate
@@ -379,12 +388,8 @@ def render_template(template: Path, context: dict) -> bytes:
     try:
         tpl = DocxTemplate(str(template))
         tpl.render(context, jinja_env=strict_env(), autoescape=True)
-    except jinja2.TemplateSyntaxError as e:
-        raise FormTemplateError(f"{template.name}: template syntax error at line {e.lineno}: {e.message}") from e
-    except jinja2.UndefinedError as e:
-        raise FormTemplateError(f"{template.name}: undefined variable: {e.message}") from e
     except jinja2.TemplateError as e:
-        raise FormTemplateError(f"{template.name}: {type(e).__name__}: {e}") from e
+        raise FormTemplateError(template_fault(template.name, e)) from e
     buf = io.BytesIO()
     tpl.save(buf)
     data = buf.getvalue()

@@ -22,7 +22,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from .specs import SCHEMES, all_fields, common, scheme_spec, template_path
+from .specs import SCHEMES, common, scheme_spec, template_path
 
 FONT = "宋体"
 NOTE_COLOR = RGBColor(0x9C, 0x27, 0x00)

@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from .application import FormError, _satisfy, attachment_rows, write_atomic
+from .application import FormError, _satisfy, attachment_rows, template_fault, write_atomic
 from .clean import clean_text, clean_tree
 from .specs import TEMPLATE_DIR, common, scheme_spec
 
@@ -146,10 +146,8 @@ def render_gap_report_html(evaluation_json: dict, applicant: dict | None = None,
         return env.get_template(HTML_TEMPLATE).render(**ctx)
     except jinja2.TemplateNotFound as e:
         raise FormError(f"gap report template {e.name} not found in {TEMPLATE_DIR}") from e
-    except jinja2.TemplateSyntaxError as e:
-        raise FormError(f"{e.name or HTML_TEMPLATE}: template syntax error at line {e.lineno}: {e.message}") from e
-    except jinja2.UndefinedError as e:
-        raise FormError(f"{HTML_TEMPLATE}: undefined variable: {e.message}") from e
+    except jinja2.TemplateError as e:
+        raise FormError(template_fault(HTML_TEMPLATE, e)) from e
 
 
 # ---------------------------------------------------------------------------- DOCX

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import tempfile
 from pathlib import Path
 from typing import BinaryIO
@@ -77,6 +76,3 @@ class BlobStore:
 
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
-
-    def copy_to(self, sha256: str, dest: str | os.PathLike) -> None:
-        shutil.copyfile(self.path(sha256), dest)

@@ -53,6 +53,14 @@ def _die(msg: str, code: int) -> None:
     sys.exit(code)
 
 
+def _read_draft(path: str):
+    """The draft's clause tree, or exit 3 naming the file and the problem."""
+    try:
+        return C.read_draft_bytes(Path(path).read_bytes(), Path(path).name)
+    except C.CommentsError as e:
+        _die(str(e), 3)
+
+
 def _draft(db, blobs, draft: str, deadline: str | None = None, title: str | None = None,
            handler: str | None = None, drafting_unit: str | None = None) -> C.Draft:
     """DRAFT is the draft's file (DOCX/PDF/Markdown/text) or the number of a draft already stored."""
@@ -111,10 +119,7 @@ def register(cli: click.Group) -> None:
         """Read each comment sheet (DOCX, .doc/.wps, PDF): header, signature, every comment."""
         standard = None
         if draft_path:
-            try:
-                standard = C.read_draft_bytes(Path(draft_path).read_bytes(), Path(draft_path).name)
-            except C.CommentsError as e:
-                _die(str(e), 3)
+            standard = _read_draft(draft_path)
         paths = _files(files)
         docs = C.read_sheets([str(p) for p in paths])
         out = []
@@ -285,10 +290,7 @@ def register(cli: click.Group) -> None:
     @click.option("--json", "as_json", is_flag=True)
     def clauses_cmd(draft_path, as_json) -> None:
         """The draft's clause tree as read (what references are checked against)."""
-        try:
-            standard = C.read_draft_bytes(Path(draft_path).read_bytes(), Path(draft_path).name)
-        except C.CommentsError as e:
-            _die(str(e), 3)
+        standard = _read_draft(draft_path)
         if as_json:
             _echo_json(standard.to_json())
             return
@@ -310,10 +312,7 @@ def register(cli: click.Group) -> None:
         """Write the blank 征求意见表 for a draft (layout of seed 000's 附件2)."""
         deadline = None
         if draft_path:
-            try:
-                standard = C.read_draft_bytes(Path(draft_path).read_bytes(), Path(draft_path).name)
-            except C.CommentsError as e:
-                _die(str(e), 3)
+            standard = _read_draft(draft_path)
             title = title or standard.title
             deadline = standard.deadline
         if not title:

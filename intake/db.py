@@ -22,7 +22,3 @@ def open_db(data: str | os.PathLike | None = None) -> sqlite_utils.Database:
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("PRAGMA busy_timeout=5000")
     return db
-
-
-def memory_db() -> sqlite_utils.Database:
-    return sqlite_utils.Database(memory=True)

@@ -4,10 +4,8 @@ with two documents submitted to the secretariat, and the 津质精品 draft of s
 for comment."""
 from __future__ import annotations
 
-import io
 import logging
 import os
-from datetime import date, timedelta
 from pathlib import Path
 
 from . import comments

@@ -3,7 +3,6 @@ the case's read documents and declared facts, then the secretariat's overrides l
 (each overridden item keeps the engine's verdict beside the new one)."""
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections import OrderedDict
@@ -148,7 +147,3 @@ def _doc_json(d: dict) -> dict:
 
 def grouped(report: dict) -> list[tuple[str, str, list[dict]]]:
     return [(key, label, [i for i in report.get("items", []) if i["status"] == key]) for key, label in GROUPS]
-
-
-def report_json_text(report: dict) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2)

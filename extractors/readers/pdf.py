@@ -17,14 +17,11 @@ import re
 import unicodedata
 from collections import Counter
 
+import pypdfium2.raw as pdfium_c
+
 from ..limits import ReadLimits, UnreadableDocument
 from ..model import Cell, Document, Line, Page, Table
 from ..text import has_cjk, normalize
-
-try:
-    import pypdfium2.raw as pdfium_c
-except ImportError:  # pragma: no cover - pypdfium2 is a dependency; fail at use, not import
-    pdfium_c = None
 
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
@@ -151,8 +148,8 @@ def _rotate(page: Page, rotation: int) -> None:
         page.width, page.height = h, w
 
 
-_RECT = pdfium_c.FS_RECTF() if pdfium_c else None
-_RECT_REF = ctypes.byref(_RECT) if pdfium_c else None
+_RECT = pdfium_c.FS_RECTF()
+_RECT_REF = ctypes.byref(_RECT)
 
 
 def _charbox(raw_textpage, index: int) -> tuple[float, float, float, float]:
