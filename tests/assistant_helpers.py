@@ -59,8 +59,8 @@ def answer_for(ask: dict, choices: dict | None = None) -> str:
     kind = ask["kind"]
     if ask["key"] in choices:
         return choices[ask["key"]]
-    if kind == "yes_no":
-        return "是"
+    if kind == "yes_no":  # the favourable answer to the question as asked (its polarity)
+        return "没有" if ask.get("polarity") == "negative" else "是"
     if kind == "choice":
         return ask["choices"][0]["label"]
     if kind == "number":

@@ -189,7 +189,7 @@ def test_a_correction_that_changes_a_status_says_which_item_and_its_new_status()
 def test_a_declaration_changes_an_item_to_review_with_its_id_and_reason():
     a = Assistant("jiangsu", as_of=AS_OF.isoformat())
     r = answer_until(a, a.reply("你好"), "declarations.jiangsu.art8.1.4")
-    r = a.reply("是")
+    r = a.reply("没有")  # "近3年是否有过监督抽查不合格记录，或重大…责任事故？"
     change = next(c for c in r.changes if c["item"] == "jiangsu.art8.1.4")
     assert change["after"] == "review"
     line = next(l for l in r.text.splitlines() if "jiangsu.art8.1.4" in l)

@@ -69,7 +69,7 @@ def test_one_question_per_turn_in_the_documented_order():
 def test_answer_says_what_changed_in_item_terms():
     a = start("jiangsu")
     r = answer_until(a, a.reply("你好"), "declarations.jiangsu.art8.1.2")
-    r = a.reply("是")
+    r = a.reply("没有")  # "近3年是否有过不良信用记录？"
     assert any(c["item"] == "jiangsu.art8.1.2" and c["after"] == "review" for c in r.changes)
     assert "jiangsu.art8.1.2" in r.text and "需人工审核" in r.text
 
@@ -136,7 +136,7 @@ def test_change_an_earlier_answer_without_losing_later_ones():
     a.reply("你好")
     a.reply("制造业")
     a.reply("消费类")
-    r = a.reply("是")                                  # a declaration
+    r = a.reply("没有")                                # a declaration: no bad credit record
     assert a.facts()["product_kind"] == "consumer"
     r = a.reply("修改 消费类产品还是生产资料类")
     assert r.question["key"] == "product_kind" and "当前：消费类产品" in r.text

@@ -23,6 +23,7 @@ MAX_MESSAGE = 500  # characters; longer messages are not answers
 class Parsed:
     value: object = None
     problem: str | None = None
+    note: str | None = None  # yes/no: "partial" (部分产品有), "in_progress" (还在办), "not_involved" (不涉及)
 
     @property
     def ok(self) -> bool:
@@ -57,16 +58,60 @@ def message_problem(message: str) -> str | None:
     return None
 
 
-def parse_yes_no(message: str) -> Parsed:
-    s = clean(message).lower()
-    v = vocabulary()["yes_no"]
-    def words(key):
-        return [unicodedata.normalize("NFKC", str(w)).lower() for w in v[key]]
+MAX_YES_NO = 24  # characters; a longer message is not read as a yes/no answer from its first words
 
-    if s in words("yes") or any(s.startswith(w) and len(s) <= len(w) + 6 for w in words("yes_prefix")):
+
+def _strip_subject(s: str, words: list[str]) -> str:
+    while True:
+        w = next((w for w in sorted(words, key=len, reverse=True) if s.startswith(w) and len(s) > len(w)), None)
+        if w is None:
+            return s
+        s = s[len(w):].lstrip(" ,，、:：;；")
+
+
+def parse_yes_no(message: str, whole_only: bool = False) -> Parsed:
+    """What the applicant said to the question as asked: True ("是", "有过一次", "参与过两项"),
+    False ("没有", "从来没有", "不涉及", "还在办"), or a re-ask. Doubt ("不确定", "可能有") is never
+    read as an answer. The caller turns it into a fact through the question's polarity."""
+    v = vocabulary()["yes_no"]
+
+    def words(key):
+        return [unicodedata.normalize("NFKC", str(w)).lower() for w in v.get(key) or []]
+
+    s = clean(message).lower().rstrip("，,;；")
+    if any(w in s for w in words("unsure")):
+        return Parsed(problem="不确定的回答我不会替您记下：请回答“是”或“否”；拿不准的话可以先回答“跳过”，弄清楚后再输入“修改”补答。")
+    if s in words("yes"):
         return Parsed(True)
-    if s in words("no") or any(s.startswith(w) and len(s) <= len(w) + 6 for w in words("no_prefix")):
+    if s in words("no"):
+        return Parsed(False, note="not_involved" if s == "不涉及" else None)
+    if whole_only:  # a confirmation: "不对，是某某有限公司" is a correction, not a "no"
+        if any(s.startswith(w) and len(s) <= len(w) + 6 for w in words("yes_prefix")):
+            return Parsed(True)
+        if any(s.startswith(w) and len(s) <= len(w) + 6 for w in words("no_prefix")):
+            return Parsed(False)
+        return Parsed(problem="请回答“是”或“否”（也可以说“有”/“没有”）。")
+    s = _strip_subject(s, words("subject_words"))
+    if s in words("yes"):
+        return Parsed(True)
+    if s in words("no"):
         return Parsed(False)
+    if len(s) <= MAX_YES_NO:
+        if any(w in s for w in words("in_progress")):
+            return Parsed(False, note="in_progress")
+        leads = sorted([(w, True) for w in words("yes_lead")] + [(w, False) for w in words("no_lead")],
+                       key=lambda wv: -len(wv[0]))
+        partial = next((w for w in words("partial") if s.startswith(w)), None)
+        if partial:
+            rest = s[len(partial):]
+            negated = any(n in rest for n in ("没", "未", "无", "不"))
+            return Parsed(not negated, note=None if negated else "partial")
+        for w, value in leads:
+            if s.startswith(w):
+                note = "not_involved" if w == "不涉及" else None
+                if value and any(p in s for p in words("partial")):
+                    note = "partial"
+                return Parsed(value, note=note)
     return Parsed(problem="请回答“是”或“否”（也可以说“有”/“没有”）。")
 
 
@@ -78,7 +123,13 @@ _CN_NUMERAL = re.compile(r"[零〇一二三四五六七八九十百千两]")
 _WORD_NUMBER = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b", re.I)
 
 
-def parse_number(message: str, unit: str | None = None) -> Parsed:
+def unit_name(unit: str | None) -> str:
+    """The unit as people say it (the stored unit "fraction" is "百分比")."""
+    spec = vocabulary()["units"].get(unit or "", {})
+    return spec.get("name") or unit or ""
+
+
+def parse_number(message: str, unit: str | None = None, signed: bool = False) -> Parsed:
     """A number with its unit, converted to the ask's unit.
 
     "约500万" for a 元 ask → 5000000; "1.2亿元" → 120000000; "1000亩" → 1000;
@@ -98,7 +149,13 @@ def parse_number(message: str, unit: str | None = None) -> Parsed:
     if len(nums) > 1:
         return Parsed(problem=f"您的回答里有几个数字（{'、'.join(nums)}），请只写一个，{form}。")
     value = float(nums[0].replace(",", ""))
-    if value < 0:
+    head = s[: s.index(nums[0])]
+    loss = any(w in head for w in vocabulary()["loss_words"])
+    if signed and loss:
+        value = -abs(value)
+    elif value < 0 and not signed:
+        return Parsed(problem=f"这个数不能是负数，{form}。")
+    elif loss:
         return Parsed(problem=f"这个数不能是负数，{form}。")
     tail = s[s.index(nums[0]) + len(nums[0]):]
     tail = re.sub(r"^\s+", "", tail)
@@ -113,7 +170,7 @@ def parse_number(message: str, unit: str | None = None) -> Parsed:
     if factor is None:
         if tail.strip() and any(tail.strip().lower().startswith(u.lower())
                                 for u in vocabulary()["known_unit_words"]):
-            return Parsed(problem=f"这个问题的单位是“{unit}”，您写的单位对不上。{form}。")
+            return Parsed(problem=f"这个问题的单位是“{unit_name(unit)}”，您写的单位对不上。{form}。")
         factor = 1
     value = value * factor
     if spec.get("max") is not None and value > spec["max"]:
@@ -166,6 +223,14 @@ def parse_choice(message: str, choices: list[dict]) -> Parsed:
                  if any(w and w.lower() in s for w in [c["label"], *c.get("aliases", [])])]
     if len(contained) == 1:
         return Parsed(contained[0]["value"])
+    # Short names: "AA级" → AA (not A, not AAA), "优质" → 优质品牌.
+    short = re.sub(r"(等级|级别|级|品牌|产品)$", "", s)
+    exact = [c for c in choices if short and short in {str(c["value"]).lower(), c["label"].lower()}]
+    if len(exact) == 1:
+        return Parsed(exact[0]["value"])
+    part = [c for c in choices if len(short) >= 2 and short in c["label"].lower()]
+    if len(part) == 1:
+        return Parsed(part[0]["value"])
     return Parsed(problem=f"请从这些里选一个（写名称或序号）：{labels}。")
 
 
@@ -187,6 +252,14 @@ def looks_like_question(message: str) -> bool:
         return True
     if any(s.endswith(e) for e in m["endings"]):
         return True
+    if any(w in s[1:] and not s.startswith(w) and not s.endswith(w) for w in m.get("inner_words") or []):
+        return True  # "消费类还是生产资料类"; "还是没有" is an answer
+    for tag in sorted(m.get("tag_endings") or [], key=len, reverse=True):
+        if s.endswith(tag) and len(s) > len(tag):
+            before = s[: -len(tag)]
+            if any(v in before for v in m.get("tag_verbs") or []):
+                return True  # "要交审计报告不", "有专利没有"
+            break
     return bool(re.search("几[" + "".join(map(re.escape, m["ji_before"])) + "]", s))
 
 

@@ -22,7 +22,9 @@ from .answers import clean, looks_like_question, message_problem, parse_yes_no, 
 from .interview import (apply_confirmation, changes_between, describe_changes, describe_document,
                         display_value, documents_of, facts_of, is_free_text, new_state, open_asks, parse_for,
                         record, reason_map, related_items, skip, status_map, unrecord)
+from .numbers import compute, named_levels
 from .retrieval import clause_key, index_for, tokenize
+from .schemedata import contact
 
 
 @dataclass
@@ -124,7 +126,7 @@ class Assistant:
         if parsed.ok and is_free_text(pending) and not split_lead_in(text)[0] and self._rules_know(text):
             return self._rule_question(text)   # "证书有效期" while a free-text value is pending
         if parsed.ok:
-            return self._answer(pending, parsed.value, text)
+            return self._answer(pending, parsed.value, text, note=parsed.note)
         if not re.search(r"\d", text) and self._rules_know(text):
             return self._rule_question(text)   # not an answer of the right kind, but a rules topic
         said = parsed.problem if pending["kind"] == "confirm" else f"抱歉，这个回答我没法记录。{parsed.problem}"
@@ -136,6 +138,9 @@ class Assistant:
         yn = parse_yes_no(text)
         if yn.ok and yn.value is False:
             skip(self.state, pending)
+            if yn.note == "in_progress":
+                return self._finish([f"好的，记下：{_doc_name(pending.get('doc_type'))}还在办理，先跳过；"
+                                     "办好后随时上传，这一项会列在“还缺什么”里。"])
             return self._finish([f"好的，先不上传{_doc_name(pending.get('doc_type'))}；"
                                  f"这一项会列在“还缺什么”里。"])
         if self._rules_know(text):
@@ -153,7 +158,7 @@ class Assistant:
     def _rules_know(self, text: str) -> bool:
         """The scheme's text answers this message well (the retrieval's calibrated "known").
         A yes/no word is an answer, and a match on one-character words alone ("不对" → 不) is not good."""
-        if parse_yes_no(text).ok or not any(len(t) >= 2 for t in tokenize(text)):
+        if parse_yes_no(text, whole_only=True).ok or not any(len(t) >= 2 for t in tokenize(text)):
             return False
         return index_for(self.scheme_id).search(text, k=1).known
 
@@ -198,9 +203,13 @@ class Assistant:
         pending = self.state.get("pending")
         if not pending:
             return self._finish(["现在没有待回答的问题。"])
+        had = self.state["answers"].get(pending["key"])
+        if had is not None:  # "返回" then "跳过": the old answer no longer stands
+            unrecord(self.state, pending["key"], None)
         skip(self.state, pending)
         self.state["pending"] = None
-        return self._finish(["好的，先跳过这个问题；需要时输入“修改”可以回来补答。"])
+        said = "，原来的回答已清除" if had is not None else ""
+        return self._finish([f"好的，先跳过这个问题{said}；需要时输入“修改”可以回来补答。"])
 
     def _cmd_back(self, text: str) -> Reply:
         order = [k for k in self.state["order"] if k in self.state["asked"]]
@@ -253,7 +262,7 @@ class Assistant:
 
     # -- answers -----------------------------------------------------------------------
 
-    def _answer(self, ask: dict, value: Any, raw: str) -> Reply:
+    def _answer(self, ask: dict, value: Any, raw: str, note: str | None = None) -> Reply:
         before, outcome_before = self._last()
         if ask["kind"] == "confirm":
             said = apply_confirmation(self.state, ask, value)
@@ -266,7 +275,7 @@ class Assistant:
             except ValueError as e:  # the checklist engine refuses the value (FactsError): not stored
                 unrecord(self.state, ask["key"], previous)
                 return self._finish([f"抱歉，这个回答不能记录：{e}"], keep_pending=True)
-            said = f"已记录：{_short(ask['question'])} → {display_value(ask, value)}（申请人声明）。"
+            said = _recorded(ask, value, raw, note)
         self.state["pending"] = None
         if ask["kind"] == "confirm":  # a corrected date or score can change a reason without a status
             doc_type = next((d.get("type") for d in self.state["documents"] if d.get("sha256") == ask["sha256"]), None)
@@ -293,35 +302,101 @@ class Assistant:
 
     def _rule_question(self, text: str) -> Reply:
         ix = index_for(self.scheme_id)
+        facts = self.facts()
+        computed = compute(self.scheme, text, self.as_of, facts)
+        if computed is None:
+            unsettled = self._unsettled(text)
+            if unsettled:
+                return unsettled
         ans = ix.search(text, k=5)
+        if computed is not None:
+            lines, quotes = list(computed.lines), []
+            for c in computed.clauses[:3]:
+                lines += self._quote_lines(ix, c, quotes)
+            ev = self.evaluate()
+            case_lines = self._for_this_case(ev, computed.clauses[:3], text)
+            if case_lines:
+                lines.append("就您的申请：\n" + "\n".join(case_lines))
+            return self._finish(lines, keep_pending=True, quotes=quotes, evaluation=ev)
         if not ans.known:
             topics = "、".join(ix.topics())
             return self._finish([f"抱歉，这个问题我在《{self.scheme.name}》原文里没有找到依据，不能凭猜测回答。"
                                  f"我能回答的方面有：{topics}。也可以输入“还缺什么”查看您的申请进度。"],
                                 keep_pending=True)
         ev = self.evaluate()
-        hits = self._case_order(ans.hits, ev)
+        hits = self._case_order(ans.hits, ev, named_levels(self.scheme, text))
         best = hits[0]
         shown = [best] + [h for h in hits[1:] if h.score >= 0.6 * best.score][:1]
         lines, quotes = [], []
         for h in shown:
-            quotes.append(h.quote())
-            title = f"（{h.title}）" if h.title and h.title not in h.text else ""
-            lines.append(f"根据{_cite(h.clause)}{title}：“{h.text}”")
+            lines += self._quote_lines(ix, h.clause, quotes)
         case_lines = self._for_this_case(ev, [h.clause for h in shown], text)
         if case_lines:
             lines.append("就您的申请：\n" + "\n".join(case_lines))
         return self._finish(lines, keep_pending=True, quotes=quotes, evaluation=ev)
 
-    def _case_order(self, hits: list, ev: dict) -> list:
+    def _quote_lines(self, ix, clause: str, quotes: list[dict]) -> list[str]:
+        """The clause verbatim; a list item comes with its lead-in (and the consequence it states):
+        11.1 b) 1) is quoted under 11.1 b)'s "应暂停或撤销…并取消3年内申报资格"."""
+        out = []
+        done = {q["clause"] for q in quotes}
+        for c in ix.lead_ins(clause) + [clause]:
+            rec = ix.clause(c)
+            if rec is None or c in done:
+                continue
+            done.add(c)
+            quotes.append({"clause": c, "title": rec.get("title") or "", "text": rec.get("text") or ""})
+            text = rec.get("text") or rec.get("title") or ""
+            title = f"（{rec['title']}）" if rec.get("title") and rec["title"] not in text else ""
+            out.append(f"根据{_cite(c)}{title}：“{text}”")
+        return out
+
+    def _unsettled(self, text: str) -> Reply | None:
+        """Fees, durations, who attends …: the scheme's text does not settle them; say so plainly,
+        with the clause that comes closest, rather than quote something unrelated."""
+        s = clean(text)
+        ix = index_for(self.scheme_id)
+        for topic in vocabulary().get("unsettled") or []:
+            if not any(w in s for w in topic.get("any") or []):
+                continue
+            if topic.get("with_any") and not any(w in s for w in topic["with_any"]):
+                continue
+            if any(w in s for w in topic.get("unless") or []):
+                continue
+            hits = ix.search(text, k=3).hits
+            if any(w in (h.text or "") for h in hits for w in topic.get("settled_by") or []):
+                return None
+            lines = [f"原文未规定{topic['topic']}，请向{contact(self.scheme_id)}咨询。"]
+            quotes: list[dict] = []
+            related = [c["clause"] for c in ix.clauses
+                       if any(w in (c.get("text") or "") for w in topic.get("related") or [])]
+            for c in related[:1]:
+                lines.append("原文相关的规定只有这一条：")
+                lines += self._quote_lines(ix, c, quotes)
+            return self._finish(lines, keep_pending=True, quotes=quotes)
+        return None
+
+    def _case_order(self, hits: list, ev: dict, levels: list[str] | None = None) -> list:
         """Clauses whose checklist items do not apply to this case (another level, another
-        sector) give way to those that do; the scores of the rest are untouched."""
+        sector) give way to those that do; a question naming a level prefers that level's
+        clauses (优质 → 第六条（七）, not 第七条（六）); the scores of the rest are untouched."""
         na = {clause_key(it["clause"]) for it in ev["items"] if it["status"] == "not_applicable"}
         live = {clause_key(it["clause"]) for it in ev["items"] if it["status"] != "not_applicable"}
+        named, other = set(), set()
+        for it in self.scheme.items if levels else ():
+            k = clause_key(it.clause)
+            gates = set(it.gates)
+            if gates & set(levels):
+                named.add(k)
+            elif gates and "*" not in gates:
+                other.add(k)
 
         def weight(h) -> float:
             k = clause_key(h.clause)
-            return 0.5 if (k in na and k not in live) else 1.0
+            w = 0.5 if (k in na and k not in live) else 1.0
+            if levels:
+                w *= 1.3 if k in named else (0.5 if k in other else 1.0)
+            return w
 
         return sorted(hits, key=lambda h: -h.score * weight(h))
 
@@ -376,12 +451,27 @@ class Assistant:
                 self.state["asked"].setdefault(pending["key"], pending)
             else:
                 lines.append(self._complete(ev))
+        caveat = self._provisional(lines)
+        if caveat:
+            lines.append(caveat)
         if pending:
             lines.append(_pose(pending))
         text = "\n".join(l for l in lines if l)
         text = self._rephrase(text, quotes or [])
         return Reply(text=text, quotes=quotes or [], question=copy.deepcopy(pending), changes=changes,
                      state=self.state, outcome=ev["outcome"])
+
+    def _provisional(self, lines: list[str]) -> str | None:
+        """A reply that states a provisional threshold says 暂定 and why (the scheme's own note)."""
+        prov = getattr(self.scheme, "provisional", None) or {}
+        text = "\n".join(l for l in lines if l)
+        if not prov or "暂定" in text:
+            return None
+        shown = {f"{v * 100:g}%" for lv in self.scheme.levels for v in (lv.min_facts or {}).values()
+                 if isinstance(v, (int, float)) and v <= 1}
+        if any(re.search(rf"(?<![\d.]){re.escape(x)}", text) for x in shown):
+            return f"注：这些门槛是{vocabulary().get('provisional_word', '暂定')}的——{prov.get('note', '')}"
+        return None
 
     def _rephrase(self, text: str, quotes: list[dict]) -> str:
         if self.llm is None:
@@ -418,6 +508,21 @@ def _cite(clause: str) -> str:
 
 def _short(question: str) -> str:
     return question.rstrip("？?。")
+
+
+def _recorded(ask: dict, value: Any, raw: str, note: str | None) -> str:
+    """The confirmation of a recorded answer, in words that cannot be misread."""
+    if ask["kind"] == "yes_no" and (ask.get("said_yes") or ask.get("said_no")):
+        said = f"已记录：{display_value(ask, value)}（申请人声明）。"
+        if note == "partial":
+            said += f"您说的是“{raw}”，按“是”记录，原话保留；评审时会核实覆盖到哪些产品。"
+        elif note == "in_progress":
+            said += "您说还在办理中，先按目前的情况记录；办好后输入“修改”即可更新。"
+        return said
+    said = f"已记录：{_short(ask['question'])} → {display_value(ask, value)}（申请人声明）。"
+    if ask["kind"] == "yes_no" and note == "partial":
+        said += f"您说的是“{raw}”，按“是”记录，原话保留。"
+    return said
 
 
 def _pose(ask: dict) -> str:

@@ -23,6 +23,7 @@ from extractors.facts import DocumentFacts
 
 from .answers import (Parsed, parse_choice, parse_date, parse_number, parse_text, parse_yes_no,
                       split_lead_in, vocabulary)
+from .schemedata import yes_no_spec
 
 SOURCE = "申请人声明"
 STATE_VERSION = 1
@@ -166,6 +167,23 @@ def ask_from_item(item, ask, scheme) -> dict:
         a["key"] = f"upload:{ask.doc_type}"
     if ask.kind == "date":
         a["not_future"] = not any(w in (ask.key + ask.question) for w in ("valid", "expir", "有效期", "到期", "截止"))
+    return with_polarity(a, scheme)
+
+
+def with_polarity(a: dict, scheme) -> dict:
+    """A yes/no ask in its positive phrasing, with its polarity and the words that confirm each
+    answer (data/schemes/<id>.yaml): "没有" to "是否被通报过" is then unambiguous."""
+    if a["kind"] != "yes_no":
+        return a
+    spec = yes_no_spec(scheme.id, a["key"])
+    if spec:
+        a["question"] = spec.get("ask") or a["question"]
+        a["polarity"] = spec.get("polarity", "positive")
+        for k in ("said_yes", "said_no", "not_involved"):
+            if spec.get(k):
+                a[k] = spec[k]
+    else:
+        a.setdefault("polarity", "positive")
     return a
 
 
@@ -180,7 +198,7 @@ def case_ask(q: dict, scheme) -> dict:
     a = {"key": q["key"], "kind": q["kind"], "question": q["question"], "source": "case"}
     if q["kind"] == "choice":
         a["choices"] = _choices(q["key"], [], scheme)
-    return a
+    return with_polarity(a, scheme)
 
 
 def _depends_on(item) -> set[str]:
@@ -301,9 +319,10 @@ def _expanded(asks, need_keys: set) -> list:
 def parse_for(ask: dict, message: str, today: date | None = None) -> Parsed:
     kind = ask["kind"]
     if kind == "yes_no":
-        return parse_yes_no(message)
+        return fact_of_yes_no(ask, parse_yes_no(message))
     if kind == "number":
-        return parse_number(message, ask.get("unit"))
+        signed = ask["key"].split(".", 1)[0] in vocabulary().get("signed_facts", [])
+        return parse_number(message, ask.get("unit"), signed=signed)
     if kind == "date":
         return parse_date(message, not_future=ask.get("not_future", True), today=today)
     if kind == "choice":
@@ -315,6 +334,24 @@ def parse_for(ask: dict, message: str, today: date | None = None) -> Parsed:
     if kind == "text":
         return parse_text(message)
     return Parsed(problem="这里需要上传文件。")
+
+
+def fact_of_yes_no(ask: dict, said: Parsed) -> Parsed:
+    """What the applicant said to the question as asked → the fact stored (through its polarity).
+    "不涉及" is a "no" only where the question is about something happening (negative polarity)
+    or says so in its data; elsewhere it is re-asked, never guessed."""
+    if not said.ok:
+        return said
+    negative = ask.get("polarity") == "negative"
+    if said.note == "not_involved" and not (negative or ask.get("not_involved") == "no"):
+        return Parsed(problem="“不涉及”我没法判断该记“是”还是“否”，请就这个问题回答“是”或“否”（拿不准可以回答“跳过”）。")
+    return Parsed(said.value if not negative else not said.value, note=said.note)
+
+
+def said_words(ask: dict, value: Any) -> str | None:
+    """The stored yes/no fact in words that cannot be misread ("近三年未被作为典型案例通报")."""
+    said = value if ask.get("polarity") != "negative" else not value
+    return ask.get("said_yes" if said else "said_no")
 
 
 def parse_scale(ask: dict, message: str) -> Parsed:
@@ -366,7 +403,7 @@ def skip(state: dict, ask: dict) -> None:
 
 def display_value(ask: dict, value: Any) -> str:
     if ask["kind"] == "yes_no":
-        return "是" if value else "否"
+        return said_words(ask, value) or ("是" if value else "否")
     if ask["kind"] == "choice":
         for c in ask.get("choices") or []:
             if c["value"] == value:
@@ -453,7 +490,7 @@ def is_free_text(ask: dict) -> bool:
 def _parse_confirmation(ask: dict, message: str, today: date | None) -> Parsed:
     """对/是/确认/正确 → ("confirmed", value read); a corrected value of the field's own kind
     (an organisation name, a date, a score …), with or without "不对，应为" → ("corrected", value)."""
-    yn = parse_yes_no(message)
+    yn = parse_yes_no(message, whole_only=True)
     if yn.ok and yn.value is True:
         return Parsed(("confirmed", ask["original"]))
     field_name = ask["field"]

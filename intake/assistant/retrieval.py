@@ -207,6 +207,24 @@ class ClauseIndex:
         return (hit.coverage >= s["min_coverage"] and hit.score >= s["min_score"]) or \
             (hit.coverage >= s["strong_min_coverage"] and hit.score >= s["strong_score"])
 
+    def clause(self, clause_id: str) -> dict | None:
+        key = clause_key(clause_id)
+        return next((c for c in self.clauses if clause_key(c["clause"]) == key), None)
+
+    def lead_ins(self, clause_id: str) -> list[str]:
+        """Enclosing clauses that introduce a list ("发现以下行为之一时，应暂停或撤销…："), outermost
+        first: a list item means little without them."""
+        ids = [c["clause"] for c in self.clauses]
+        rec = self.clause(clause_id)
+        out = []
+        parent = _parent(rec["clause"], ids) if rec else None
+        while parent:
+            text = (self.clause(parent) or {}).get("text") or ""
+            if re.search(r"[：:]\s*$|之一|下列|以下|如下", text):
+                return [parent]  # the nearest lead-in is the one that states the consequence
+            parent = _parent(parent, ids)
+        return out
+
     def topics(self, limit: int = 12) -> list[str]:
         seen: list[str] = []
         for c in self.clauses:

@@ -1,0 +1,301 @@
+"""Questions with a number in them, answered by computing from the scheme's own data.
+
+"信用评分92分是几星" → the grade and the gap to the next; "满意度82分能申请优质吗" → the score
+against the asked level's threshold; "营收8000万够不够（我们是专精特新小巨人）" → sales against the
+sector's threshold, with the exemptions; "证书2022年3月发的还有效吗" → a date against the validity.
+Which computations a scheme offers, and the words that call them, are data
+(data/schemes/<id>.yaml `numbers`); every threshold is read from the scheme file
+(checklists/schemes/<id>.yaml) — never a second copy. A reply opens with the verdict and the
+number; the caller then quotes the clauses returned.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from .answers import clean, vocabulary
+from .schemedata import scheme_talk
+
+
+@dataclass
+class Computed:
+    lines: list[str]
+    clauses: list[str] = field(default_factory=list)  # quoted after the lines, in this order
+
+
+def _g(v: float) -> str:
+    return f"{round(v, 4):g}"
+
+
+def _yuan(v: float) -> str:
+    from checklists.rules import yuan
+
+    return yuan(v).replace(" ", "")
+
+
+# -- what the question says -------------------------------------------------------
+
+_SCORE = re.compile(r"(\d+(?:\.\d+)?)\s*分")
+_BARE = re.compile(r"(?<![\d.A-Za-z])(\d{1,3}(?:\.\d+)?)(?![\d.%％])")
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]|百分之\s*(\d+(?:\.\d+)?)")
+_MONEY = re.compile(r"(-?\d+(?:\.\d+)?)\s*(亿元|个亿|亿|万元|万|元)")
+_MONEY_FACTOR = {"亿元": 1e8, "个亿": 1e8, "亿": 1e8, "万元": 1e4, "万": 1e4, "元": 1}
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2}))?")
+
+
+def _score(text: str) -> float | None:
+    m = _SCORE.search(text)
+    if m:
+        return float(m.group(1))
+    nums = [float(n) for n in _BARE.findall(text) if 0 < float(n) <= 100]
+    return nums[0] if len(nums) == 1 else None
+
+
+def _percent(text: str) -> float | None:
+    m = _PERCENT.search(text)
+    if not m:
+        return None
+    return float(m.group(1) or m.group(2)) / 100
+
+
+def _money(text: str) -> float | None:
+    m = _MONEY.search(text)
+    if not m:
+        return None
+    value = float(m.group(1)) * _MONEY_FACTOR[m.group(2)]
+    if any(w in text[: m.start()] for w in vocabulary()["loss_words"]):
+        value = -abs(value)
+    return value
+
+
+def _date(text: str) -> tuple[date, bool] | None:
+    """(date, day given) from "2022年3月15日" / "2022-03" / "2022.3"."""
+    m = _DATE.search(text)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)), bool(m.group(3))
+    except ValueError:
+        return None
+
+
+def _named_levels(scheme, text: str) -> list[str]:
+    """Levels the question names, longest name first ("AA级" is AA, not A; "优质" is 优质品牌)."""
+    s = clean(text).upper()
+    found = []
+    for name in sorted(scheme.level_names, key=len, reverse=True):
+        short = re.sub(r"品牌$", "", name)
+        if re.fullmatch(r"[A-Z]+", name):
+            pat = rf"(?<![A-Z]){name}(?![A-Z])"
+            if re.search(pat, s):
+                found.append(name)
+                s = re.sub(pat, " ", s)
+        elif name in s or (len(short) >= 2 and short in s):
+            found.append(name)
+    return found
+
+
+def named_levels(scheme, text: str) -> list[str]:
+    return _named_levels(scheme, text)
+
+
+# -- computations ---------------------------------------------------------------------
+
+def _grade(scheme, spec, text, as_of, facts) -> Computed | None:
+    grades = (scheme.scoring or {}).get("grades") or []
+    if not grades:
+        return None
+    score = _score(text)
+    asked = [g for g in grades if re.sub(r"级$", "", g["name"]) in text
+             or (g["name"][:1] in "三四五" and f"{g['name'][:1]}星" in text)]
+    overall = (scheme.scoring or {}).get("clause")
+    if score is None:
+        if not asked:
+            return None
+        g = asked[0]
+        nxt = next((x for x in grades if x["min"] > g["min"]), None)
+        upper = f"、低于 {_g(nxt['min'])}分" if nxt else f"、不超过满分 {_g(scheme.scoring.get('total', 100))}分"
+        return Computed([f"{g['name']}：评价得分 {_g(g['min'])}分及以上{upper}（{g['clause']}）。"],
+                        [g["clause"], overall])
+    if score > scheme.scoring.get("total", 100):
+        return Computed([f"{_g(score)}分超出了满分 {_g(scheme.scoring.get('total', 100))}分，请核对分数。"], [overall])
+    got = [g for g in grades if score >= g["min"]]
+    lines = []
+    if got:
+        g = got[-1]
+        lines.append(f"{_g(score)}分属于{g['name']}（{g['clause']}：{_g(g['min'])}分及以上）。")
+    else:
+        g = None
+        lines.append(f"{_g(score)}分低于 {_g(grades[0]['min'])}分，评不上等级（最低的{grades[0]['name']}要 "
+                     f"{_g(grades[0]['min'])}分）。")
+    target = next((a for a in asked if a["min"] > score), None) or next((x for x in grades if x["min"] > score), None)
+    if target:
+        lines.append(f"距{target['name']}（{_g(target['min'])}分）还差 {_g(target['min'] - score)}分。")
+    elif g:
+        lines.append("已是最高等级。")
+    lines.append("注：星级以认证机构按评分标准评定的得分为准，自评分只作参考。")
+    clauses = [c for c in [g and g["clause"], target and target["clause"], overall] if c]
+    return Computed(lines, list(dict.fromkeys(clauses)))
+
+
+def _level_thresholds(scheme, spec) -> list[tuple[str, float, str]]:
+    """(level, minimum, clause) for the field/fact `spec` names, lowest level first."""
+    fact = spec.get("fact")
+    fld = spec.get("field")
+    out = []
+    item_clause = next((it.clause for it in scheme.items if fact and (it.params or {}).get("fact") == fact), None)
+    for lv in scheme.levels:
+        if fact and fact in (lv.min_facts or {}):
+            out.append((lv.name, float(lv.min_facts[fact]), item_clause or ""))
+            continue
+        best = None
+        for it in scheme.items:
+            p = it.params or {}
+            if p.get("min") is None or not ((fld and p.get("field") == fld) or (fact and p.get("fact") == fact)):
+                continue
+            if lv.name in it.gates or "*" in it.gates:
+                if best is None or float(p["min"]) > best[1]:
+                    best = (lv.name, float(p["min"]), it.clause)
+        if best:
+            out.append(best)
+    return out
+
+
+def _level_min(scheme, spec, text, as_of, facts) -> Computed | None:
+    table = _level_thresholds(scheme, spec)
+    if not table:
+        return None
+    percent = bool(spec.get("fact")) and all(m <= 1 for _, m, _ in table)
+    value = _percent(text) if percent else _score(text)
+    unit = "%" if percent else "分"
+
+    def show(v: float) -> str:
+        return f"{_g(v * 100)}%" if percent else f"{_g(v)}分"
+
+    asked = _named_levels(scheme, text) or ([facts["target_level"]] if facts.get("target_level") in
+                                            scheme.level_names and value is not None else [])
+    lines = []
+    if value is None:
+        if not asked:
+            return None
+        for name, m, clause in table:
+            if name in asked:
+                lines.append(f"{name}：要求达到 {show(m)}（{clause}）。")
+    else:
+        rows = [r for r in table if r[0] in asked] or table
+        for name, m, clause in rows:
+            if value >= m:
+                lines.append(f"{'能' if asked else '达到'}：{show(value)}达到{name}要求的 {show(m)}（{clause}）。")
+            else:
+                lines.append(f"{'不够' if asked else '未达到'}：{show(value)}低于{name}要求的 {show(m)}"
+                             f"（{clause}），还差 {show(m - value)}。")
+        if asked and all(value < m for n, m, _ in rows):
+            ok = [n for n, m, _ in table if value >= m]
+            if ok:
+                lines.append(f"按这个{'比例' if percent else '分数'}可以考虑申报：{'、'.join(ok)}。")
+    if getattr(scheme, "provisional", None) and percent:
+        lines.append(f"注意：以上门槛为暂定——{scheme.provisional.get('note', '')}")
+    clauses = list(dict.fromkeys(c for n, _, c in table if c and (not asked or n in asked)))
+    return Computed(lines, clauses)
+
+
+def _sales(scheme, spec, text, as_of, facts) -> Computed | None:
+    amount = _money(text)
+    if amount is None:
+        return None
+    v = vocabulary()
+    labels = {c["value"]: c["label"] for q in v["case_questions"] for c in q.get("choices") or []}
+    sector_words = spec.get("sectors") or {}
+    aliases = spec.get("exemption_aliases") or {}
+    claimed = {name for word, name in aliases.items() if word in text}
+    exempt = next((ex for ex in scheme.exemptions or [] if ex["name"] in claimed or ex["name"] in text), None)
+    sector = (exempt or {}).get("branch") \
+        or next((s for s, words in sector_words.items() if any(w in text for w in words)), None) \
+        or facts.get("sector")
+    rows = [it for it in scheme.items if (it.params or {}).get("thresholds") and (it.params or {}).get("branch")]
+    if sector:
+        rows = [it for it in rows if it.params["branch"] == sector] or rows
+    lines, clauses = [], []
+    for it in rows:
+        p = it.params
+        by = p.get("by")
+        for key, minimum in p["thresholds"].items():
+            if by and facts.get(by) and facts[by] != key:
+                continue
+            kind_words = (spec.get("kinds") or {}).get(key) or []
+            if by and not facts.get(by) and any(any(w in text for w in ws) for k, ws in (spec.get("kinds") or {}).items()
+                                                if k in p["thresholds"]) and not any(w in text for w in kind_words):
+                continue
+            who = labels.get(key, p.get("label") or "") if key != "default" else p.get("label", "年收入")
+            branch = labels.get(p["branch"], p["branch"])
+            ok = amount >= minimum
+            lines.append(f"{'够' if ok else '不够'}：{_yuan(amount)}{'达到' if ok else '低于'}{branch}（{who}）"
+                         f"{_yuan(minimum)}的门槛（{it.clause}）" + ("" if ok else f"，还差{_yuan(minimum - amount)}") + "。")
+            clauses.append(it.clause)
+    if not lines:
+        return None
+    if exempt:
+        lines.insert(0, f"可以不受这个门槛限制：{exempt['name']}可不受规模条件的限制，提供有效的佐证材料后直接纳入培育库"
+                        f"（{exempt['clause']}）。只看销售额的话：")
+        clauses.insert(0, exempt["clause"])
+    if amount < 0:
+        lines.insert(0, "注意：销售额不会是负数，请核对。")
+    return Computed(lines, list(dict.fromkeys(clauses)))
+
+
+def _validity(scheme, spec, text, as_of, facts) -> Computed | None:
+    years = (scheme.campaign or {}).get("validity_years")
+    got = _date(text)
+    if not years or not got:
+        return None
+    d, day_given = got
+    expiry_given = any(w in text for w in ("到期", "有效期至", "截止", "过期"))
+    if expiry_given and not any(w in text for w in ("发", "拿", "获", "颁", "取得", "认证的", "评上")):
+        until = d
+    else:
+        try:
+            until = d.replace(year=d.year + int(years))
+        except ValueError:
+            until = d.replace(year=d.year + int(years), day=28)
+    verdict = "仍在有效期内" if until >= as_of else "已过期"
+    shown = (lambda x: x.isoformat()) if day_given else (lambda x: f"{x.year}年{x.month}月")
+    line = f"{verdict}：证书有效期 {years} 年，{shown(d)} 起算到 {shown(until)}，今天（{as_of.isoformat()}）{verdict}。"
+    if expiry_given and until == d:
+        line = f"{verdict}：有效期至 {until.isoformat()}，今天（{as_of.isoformat()}）{verdict}。"
+    renew = (scheme.campaign or {}).get("renewal_months_before")
+    extra = []
+    if renew and until >= as_of:
+        extra.append(f"到期前 {renew} 个月要申请复审。")
+    return Computed([line] + extra, list(dict.fromkeys(spec.get("clauses") or [])))
+
+
+def _margin(scheme, spec, text, as_of, facts) -> Computed | None:
+    try:
+        item = scheme.item(spec["item"])
+    except Exception:
+        return None
+    need = (item.params or {}).get("min_margin")
+    got = _percent(text)
+    if need is None or got is None:
+        return None
+    ok = got >= float(need)
+    line = (f"{'够' if ok else '不够'}：高出 {_g(got * 100)}%，要求至少有一项关键指标高于国家标准 {_g(float(need) * 100)}%"
+            f"（{item.clause}）" + ("" if ok else f"，还差 {_g((float(need) - got) * 100)} 个百分点") + "。")
+    return Computed([line], [item.clause])
+
+
+_KINDS = {"grade": _grade, "level_min": _level_min, "sales": _sales, "validity": _validity, "margin": _margin}
+
+
+def compute(scheme, text: str, as_of: date, facts: dict | None = None) -> Computed | None:
+    """The first computed answer the scheme's data offers for this question, or None."""
+    s = clean(text)
+    for spec in scheme_talk(scheme.id).get("numbers") or []:
+        if not any(w in s for w in spec.get("words") or []):
+            continue
+        fn = _KINDS.get(spec.get("kind"))
+        got = fn(scheme, spec, s, as_of, facts or {}) if fn else None
+        if got:
+            return got
+    return None
