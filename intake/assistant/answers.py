@@ -112,6 +112,10 @@ def parse_yes_no(message: str, whole_only: bool = False) -> Parsed:
                 if value and any(p in s for p in words("partial")):
                     note = "partial"
                 return Parsed(value, note=note)
+        if any(s.endswith(w) for w in words("no_tail")):
+            return Parsed(False)
+        if any(s.endswith(w) for w in words("yes_tail")):
+            return Parsed(True)
     return Parsed(problem="请回答“是”或“否”（也可以说“有”/“没有”）。")
 
 
@@ -251,6 +255,8 @@ def looks_like_question(message: str) -> bool:
     if any(w in s for w in m["words"]):
         return True
     if any(s.endswith(e) for e in m["endings"]):
+        return True
+    if m.get("a_not_a") and re.search(r"([\u4e00-\u9fff])[不没]\1", s):
         return True
     if any(w in s[1:] and not s.startswith(w) and not s.endswith(w) for w in m.get("inner_words") or []):
         return True  # "消费类还是生产资料类"; "还是没有" is an answer

@@ -130,7 +130,17 @@ class Assistant:
         if not re.search(r"\d", text) and self._rules_know(text):
             return self._rule_question(text)   # not an answer of the right kind, but a rules topic
         said = parsed.problem if pending["kind"] == "confirm" else f"抱歉，这个回答我没法记录。{parsed.problem}"
+        if pending["kind"] != "confirm" and self._off_topic(text):
+            said = (f"这不是当前问题的回答，在《{self.scheme.name}》原文里也没有找到依据，我不能回答。"
+                    f"{parsed.problem}")
         return self._finish([said], keep_pending=True)
+
+    def _off_topic(self, text: str) -> bool:
+        """A message of some length, with no number, that is neither an answer nor anything the
+        scheme's text speaks of ("推荐一家附近好吃的餐馆")."""
+        if re.search(r"\d", text) or len(text) < 6:
+            return False
+        return not index_for(self.scheme_id).search(text, k=1).known
 
     def _while_upload_pending(self, pending: dict, text: str) -> Reply:
         if looks_like_question(text):

@@ -121,19 +121,19 @@ def _grade(scheme, spec, text, as_of, facts) -> Computed | None:
     if score > scheme.scoring.get("total", 100):
         return Computed([f"{_g(score)}分超出了满分 {_g(scheme.scoring.get('total', 100))}分，请核对分数。"], [overall])
     got = [g for g in grades if score >= g["min"]]
-    lines = []
-    if got:
-        g = got[-1]
-        lines.append(f"{_g(score)}分属于{g['name']}（{g['clause']}：{_g(g['min'])}分及以上）。")
+    g = got[-1] if got else None
+    now = (f"{_g(score)}分属于{g['name']}（{g['clause']}：{_g(g['min'])}分及以上）。" if g else
+           f"{_g(score)}分低于{_g(grades[0]['min'])}分，评不上等级（最低的{grades[0]['name']}要{_g(grades[0]['min'])}分）。")
+    wanted = next((a for a in asked if a["min"] > score), None)
+    target = wanted or next((x for x in grades if x["min"] > score), None)
+    if wanted:  # "还差几分到三星": the gap first
+        lines = [f"还差{_g(wanted['min'] - score)}分：{wanted['name']}要{_g(wanted['min'])}分（{wanted['clause']}）。", now]
     else:
-        g = None
-        lines.append(f"{_g(score)}分低于 {_g(grades[0]['min'])}分，评不上等级（最低的{grades[0]['name']}要 "
-                     f"{_g(grades[0]['min'])}分）。")
-    target = next((a for a in asked if a["min"] > score), None) or next((x for x in grades if x["min"] > score), None)
-    if target:
-        lines.append(f"距{target['name']}（{_g(target['min'])}分）还差 {_g(target['min'] - score)}分。")
-    elif g:
-        lines.append("已是最高等级。")
+        lines = [now]
+        if target:
+            lines.append(f"距{target['name']}（{_g(target['min'])}分）还差{_g(target['min'] - score)}分。")
+        elif g:
+            lines.append("已是最高等级。")
     lines.append("注：星级以认证机构按评分标准评定的得分为准，自评分只作参考。")
     clauses = [c for c in [g and g["clause"], target and target["clause"], overall] if c]
     return Computed(lines, list(dict.fromkeys(clauses)))
@@ -285,7 +285,27 @@ def _margin(scheme, spec, text, as_of, facts) -> Computed | None:
     return Computed([line], [item.clause])
 
 
-_KINDS = {"grade": _grade, "level_min": _level_min, "sales": _sales, "validity": _validity, "margin": _margin}
+def _profit(scheme, spec, text, as_of, facts) -> Computed | None:
+    """"亏了200万还能报吗" against a rule that asks for years of profit (rule profit_years)."""
+    try:
+        item = scheme.item(spec["item"])
+    except Exception:
+        return None
+    years = (item.params or {}).get("years")
+    amount = _money(text)
+    loss = any(w in text for w in vocabulary()["loss_words"]) or (amount is not None and amount < 0)
+    if not years or (amount is None and not loss):
+        return None
+    said = f"亏损{_yuan(abs(amount))}" if amount is not None and loss else ("亏损" if loss else f"盈利{_yuan(amount)}")
+    if loss:
+        line = (f"不符合：{said}，而{item.clause}要求近{years}年保持盈利（每一年净利润都为正）；"
+                "有亏损的年度在近两年内的，目前不满足这一条。")
+    else:
+        line = f"这一年{said}，符合该年度的要求；{item.clause}要求近{years}年每年都盈利。"
+    return Computed([line], [item.clause])
+
+
+_KINDS = {"profit": _profit, "grade": _grade, "level_min": _level_min, "sales": _sales, "validity": _validity, "margin": _margin}
 
 
 def compute(scheme, text: str, as_of: date, facts: dict | None = None) -> Computed | None:

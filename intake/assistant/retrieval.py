@@ -85,6 +85,7 @@ def _tokenizer(user_dict: bool):
 
 
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
+_NUMERIC = re.compile(r"[-+]?\d+(?:\.\d+)?[%万亿元分年月日天个项]*")
 
 
 def _norm(text: str) -> str:
@@ -182,7 +183,8 @@ class ClauseIndex:
 
     def search(self, question: str, k: int = 3) -> Answer:
         tokens, stands_for = self.query_tokens(question)
-        own = set(self._tok(question))
+        # Numbers and their units are what the question is about, not where to look.
+        own = {t for t in self._tok(question) if not _NUMERIC.fullmatch(t)}
         if not tokens or not self.clauses:
             return Answer([], False, tokens)
         scores = self.bm25.get_scores(tokens)

@@ -1,0 +1,157 @@
+"""Runs the assistant's evaluation set (questions.yaml, interviews.yaml in this folder).
+
+Held-out rule, fixed before tuning: within each scheme's list (questions) and within the list of
+interviews, every third item (index % 3 == 2) is held out. Reports give per-item detail for the
+tuned part only; the held-out part is reported as totals.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).parent
+DECLINED = ("原文未规定", "没有找到依据")
+
+
+def held_out(index: int) -> bool:
+    return index % 3 == 2
+
+
+def questions() -> tuple[dict, dict]:
+    data = yaml.safe_load((HERE / "questions.yaml").read_text(encoding="utf-8"))
+    as_of = {k: str(v) for k, v in data.pop("as_of").items()}
+    return data, as_of
+
+
+@dataclass
+class Tally:
+    answerable: int = 0
+    right: int = 0
+    unanswerable: int = 0
+    declined: int = 0
+    stored: int = 0          # questions taken as answers (a fact stored that was not given)
+    misses: list = field(default_factory=list)
+
+    def line(self) -> str:
+        a = f"{self.right}/{self.answerable} ({100 * self.right / max(self.answerable, 1):.0f}%)"
+        d = f"{self.declined}/{self.unanswerable} ({100 * self.declined / max(self.unanswerable, 1):.0f}%)"
+        return f"answerable with right clause + key fact {a}; unanswerable/off-topic declined {d}; " \
+               f"facts stored from a question {self.stored}"
+
+
+def ask(scheme: str, as_of: str, q: str):
+    """A fresh interview with a question pending, then the applicant's question; the reply and
+    whether anything was stored."""
+    from intake.assistant.engine import Assistant
+
+    a = Assistant(scheme, as_of=as_of)
+    a.reply("你好")
+    before = copy.deepcopy(a.state["answers"]), copy.deepcopy(a.state["corrections"])
+    r = a.reply(q)
+    stored = (a.state["answers"], a.state["corrections"]) != before
+    return r, stored
+
+
+def judge(item: dict, reply) -> bool:
+    from intake.assistant.retrieval import clause_key
+
+    text = reply.text
+    declined = any(w in text for w in DECLINED)
+    if item.get("decline"):
+        return declined
+    want = {clause_key(c) for c in item["clause"]}
+    cited = any(clause_key(q["clause"]) in want for q in reply.quotes)
+    return cited and not declined and any(str(f) in text for f in item["fact"])
+
+
+def run_questions() -> dict[str, Tally]:
+    data, as_of = questions()
+    out = {"tuned": Tally(), "held-out": Tally()}
+    for scheme, items in data.items():
+        for i, item in enumerate(items):
+            t = out["held-out" if held_out(i) else "tuned"]
+            r, stored = ask(scheme, as_of[scheme], item["q"])
+            ok = judge(item, r)
+            t.stored += stored
+            if item.get("decline"):
+                t.unanswerable += 1
+                t.declined += ok
+            else:
+                t.answerable += 1
+                t.right += ok
+            if not ok or stored:
+                t.misses.append((scheme, item, r.text))
+    return out
+
+
+# -- interviews --------------------------------------------------------------------------
+
+def interviews() -> list[dict]:
+    return yaml.safe_load((HERE / "interviews.yaml").read_text(encoding="utf-8"))
+
+
+@dataclass
+class InterviewResult:
+    name: str
+    turns: int = 0
+    wrong: list = field(default_factory=list)      # expectations not met
+    not_given: list = field(default_factory=list)  # facts stored that the person did not give
+
+
+def run_interview(spec: dict) -> InterviewResult:
+    """Plays one scripted interview. Each turn: `say` (or `upload: doc_type`); optional `asks`
+    (the key of the question that must be pending before the turn); `stores: {key: value}`
+    (exactly these answers change — anything else stored counts as not given); `reply_has` /
+    `reply_lacks` (substrings of the reply)."""
+    import sys
+
+    sys.path.insert(0, str(HERE.parent))
+    from assistant_helpers import document
+    from intake.assistant.engine import Assistant
+
+    as_of = str(spec["as_of"])
+    a = Assistant(spec["scheme"], as_of=as_of)
+    res = InterviewResult(spec["name"])
+    for n, turn in enumerate(spec["turns"], 1):
+        res.turns += 1
+        pending = (a.state.get("pending") or {}).get("key")
+        if turn.get("asks") and pending != turn["asks"] and (a.state.get("pending") or {}).get("doc_type") != turn["asks"]:
+            res.wrong.append(f"turn {n}: expected the question {turn['asks']}, pending is {pending}")
+        before = copy.deepcopy({k: v["value"] for k, v in a.state["answers"].items()})
+        if "upload" in turn:
+            r = a.on_upload(document(turn["upload"], spec["scheme"], date.fromisoformat(as_of)))
+        else:
+            r = a.reply(str(turn["say"]))
+        after = {k: v["value"] for k, v in a.state["answers"].items()}
+        changed = {k: v for k, v in after.items() if before.get(k, object()) != v}
+        gone = [k for k in before if k not in after]
+        expected = turn.get("stores") or {}
+        for k, v in changed.items():
+            if k not in expected:
+                res.not_given.append(f"turn {n} ({turn.get('say', turn.get('upload'))}): stored {k} = {v!r}")
+            elif expected[k] != v:
+                res.wrong.append(f"turn {n}: {k} stored {v!r}, expected {expected[k]!r}")
+        for k in expected:
+            if k not in changed:
+                res.wrong.append(f"turn {n}: {k} was not stored")
+        for k in turn.get("clears") or []:
+            if k not in gone:
+                res.wrong.append(f"turn {n}: {k} should have been cleared")
+        for s in turn.get("reply_has") or []:
+            if s not in r.text:
+                res.wrong.append(f"turn {n}: reply lacks {s!r}: {r.text[:200]!r}")
+        for s in turn.get("reply_lacks") or []:
+            if s in r.text:
+                res.wrong.append(f"turn {n}: reply has {s!r}")
+    return res
+
+
+def run_interviews() -> dict[str, list[InterviewResult]]:
+    out = {"tuned": [], "held-out": []}
+    for i, spec in enumerate(interviews()):
+        out["held-out" if held_out(i) else "tuned"].append(run_interview(spec))
+    return out

@@ -1,0 +1,25 @@
+"""The issue-13 evaluation set (tests/assistant_eval/): 150 questions and 12 scripted interviews
+over the five schemes, a third held out (every third item). The figures are what the issue asks:
+>= 80 % of answerable questions with the right clause and the key fact, >= 80 % of unanswerable
+or off-topic questions declined, and no fact stored that the person did not give. Failures list
+the tuned items only; a held-out item is never printed."""
+from assistant_eval.evaluate import run_interviews, run_questions
+
+
+def test_questions_are_answered_with_the_right_clause_and_fact_or_declined():
+    q = run_questions()
+    for part in ("tuned", "held-out"):
+        t = q[part]
+        shown = [f"[{s}] {i['q']}: {text[:120]}" for s, i, text in t.misses] if part == "tuned" else []
+        assert t.right >= 0.8 * t.answerable, (part, t.line(), shown)
+        assert t.declined >= 0.8 * t.unanswerable, (part, t.line(), shown)
+        assert t.stored == 0, (part, t.line(), shown)
+
+
+def test_scripted_interviews_store_only_what_was_said():
+    iv = run_interviews()
+    assert len(iv["tuned"]) + len(iv["held-out"]) >= 10
+    for part, results in iv.items():  # held-out: the count only
+        assert sum(len(r.not_given) for r in results) == 0, [w for r in results for w in r.not_given] \
+            if part == "tuned" else part
+    assert [w for r in iv["tuned"] for w in r.wrong] == []
