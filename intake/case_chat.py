@@ -16,8 +16,22 @@ _guard = threading.Lock()
 
 
 def ensure_chat(db) -> None:
-    if "case_chat" not in db.table_names():
-        db["case_chat"].create({"case_id": int, "state": str, "transcript": str, "updated": str}, pk="case_id")
+    """Create the chat table once. Two documents read at the same time both get here: the table is
+    created under a lock, and a write refused while another connection writes is tried again."""
+    import sqlite3
+    import time
+
+    with _guard:
+        for attempt in range(5):
+            try:
+                if "case_chat" not in db.table_names():
+                    db["case_chat"].create({"case_id": int, "state": str, "transcript": str, "updated": str},
+                                           pk="case_id", if_not_exists=True)
+                return
+            except sqlite3.OperationalError:
+                if attempt == 4:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
 
 
 def _lock(case_id: int) -> threading.Lock:
@@ -44,8 +58,11 @@ def document_read(db, case_id: int, doc: dict) -> None:
                   if d["state"] == "read" and d["facts"] and d["sha256"] != doc.get("sha256")]
         bot.sync(documents=others, facts={k: v for k, v in case.facts.items() if k != "scores"})
         reply = bot.on_upload(doc)
-        history = (json.loads(row["transcript"]) if row else []) + [
-            {"role": "assistant", "text": reply.text, "at": now()}]
+        history = json.loads(row["transcript"]) if row else []
+        # Files read with no message in between are one batch: its summary replaces the previous one.
+        if history and history[-1].get("kind") == "uploads":
+            history.pop()
+        history.append({"role": "assistant", "kind": "uploads", "text": reply.text, "at": now()})
         db["case_chat"].upsert({"case_id": case.id, "state": json.dumps(bot.state, ensure_ascii=False),
                                 "transcript": json.dumps(history[-200:], ensure_ascii=False), "updated": now()},
                                pk="case_id")

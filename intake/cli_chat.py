@@ -87,10 +87,13 @@ def register(cli: click.Group) -> None:
                 Path(state_file).write_text(json.dumps(reply.state, ensure_ascii=False), encoding="utf-8")
 
         def upload(paths: list[str], err: bool) -> bool:
-            bad = False
+            """One reply for the batch: the last upload's reply sums up every file of it."""
+            bad, last = False, None
             for doc in _extract(paths):
                 bad |= bool(doc.error)
-                emit(assistant.on_upload(doc), err=err)
+                last = assistant.on_upload(doc)
+            if last is not None:
+                emit(last, err=err)
             return bad
 
         if files:

@@ -127,3 +127,44 @@ def test_an_off_topic_message_is_declined_and_nothing_stored():
     a = start("credit")
     r = a.reply("推荐一家附近好吃的餐馆")
     assert "没有找到依据" in r.text and a.state["answers"] == {}
+
+
+def _doc(doc_type, scheme, **fields):
+    import sys
+    from datetime import date
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from assistant_helpers import document
+
+    return document(doc_type, scheme, date.fromisoformat(AS_OF), **fields)
+
+
+def test_low_confidence_values_are_confirmed_in_one_list():
+    from assistant_helpers import field
+
+    a = start("jiangsu")
+    r = a.on_upload(_doc("qms_certificate", "jiangsu",
+                         issuer=field("某认证中心", "发证机构 某认证中心", confidence=0.5),
+                         valid_until=field("2023-03-31", "有效期至 2023年3月31日", confidence=0.6),
+                         cert_number=field("Q-1", confidence=0.5)))
+    q = r.question
+    assert q["kind"] == "confirm_group" and len(q["items"]) == 3
+    assert r.text.count("把握不大") == 1 and "2023-03-31" in r.text and "某认证中心" in r.text
+    n = 1 + [i["field"] for i in q["items"]].index("valid_until")
+    r = a.reply(f"{n} 2026-03-31")
+    assert [(c["field"], c["value"]) for c in a.corrections()] == [("valid_until", "2026-03-31")]
+    assert r.question["kind"] == "confirm_group" and len(r.question["items"]) == 2
+    r = a.reply("对")
+    assert "2 个值都按识别结果确认" in r.text
+    assert not (r.question or {}).get("kind", "").startswith("confirm")
+
+
+def test_an_upload_batch_is_summed_up_once_and_a_message_starts_a_new_one():
+    a = start("jiangsu")
+    a.on_upload(_doc("business_license", "jiangsu"))
+    r = a.on_upload(_doc("trademark_certificate", "jiangsu"))
+    assert r.text.startswith("收到 2 份文件") and "营业执照" in r.text and "商标注册证" in r.text
+    a.reply("还缺什么")
+    r = a.on_upload(_doc("qms_certificate", "jiangsu"))
+    assert "收到 2 份文件" not in r.text and "营业执照" not in r.text.split("\n")[0]

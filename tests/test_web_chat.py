@@ -149,3 +149,22 @@ def test_scripted_conversation_through_the_web_reaches_a_complete_precheck(clien
     # the transcript of the page holds the whole conversation, the last line the conclusion
     said = client.get(f"/api/cases/{case['id']}/chat").json()
     assert said[-1]["role"] == "assistant" and "预审完成" in said[-1]["text"]
+
+
+def test_an_upload_batch_gives_one_summary_in_the_transcript(client):
+    """Several files uploaded together: one assistant message naming each of them (not one per file)."""
+    token = csrf(client)
+    case = open_case(client, "jiangsu")
+    files = [("licence-a.pdf", licence_pdf("jiangsu")), ("licence-b.pdf", licence_pdf("jinzhi"))]
+    assert upload(client, case["id"], files, token).status_code == 200
+    wait_report(client, case["id"])
+    said = client.get(f"/api/cases/{case['id']}/chat").json()
+    summaries = [m for m in said if m["role"] == "assistant"]
+    assert len(summaries) == 1, [m["text"][:80] for m in summaries]
+    assert "licence-a.pdf" in summaries[0]["text"] and "licence-b.pdf" in summaries[0]["text"]
+    # a message starts a new batch: the next upload gets its own summary
+    stream(client, case["id"], "还缺什么", token)
+    assert upload(client, case["id"], [("licence-c.pdf", licence_pdf("trace"))], token).status_code == 200
+    wait_report(client, case["id"])
+    said = client.get(f"/api/cases/{case['id']}/chat").json()
+    assert said[-1]["role"] == "assistant" and "licence-c.pdf" in said[-1]["text"] and "licence-a.pdf" not in said[-1]["text"]

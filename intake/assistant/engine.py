@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from .answers import clean, looks_like_question, message_problem, parse_yes_no, split_lead_in, vocabulary
-from .interview import (apply_confirmation, changes_between, describe_changes, describe_document,
+from .interview import (_parse_confirmation, apply_confirmation, changes_between, describe_changes, describe_document,
                         display_value, documents_of, facts_of, is_free_text, new_state, open_asks, parse_for,
                         record, reason_map, related_items, skip, status_map, unrecord)
 from .numbers import compute, named_levels
@@ -99,6 +99,7 @@ class Assistant:
         message = "" if message is None else str(message)
         first = self.state["turns"] == 0
         self.state["turns"] += 1
+        self.state["upload_batch"] = None  # the next upload starts a new summary
         problem = message_problem(message)
         if problem and not (first and not message.strip()):
             return self._finish([problem], keep_pending=True)
@@ -118,6 +119,8 @@ class Assistant:
             return self._rule_question(text)
         if pending["kind"] == "upload":
             return self._while_upload_pending(pending, text)
+        if pending["kind"] == "confirm_group":
+            return self._rule_question(text) if looks_like_question(text) else self._confirm_group(pending, text)
         # A question is answered as a question and the pending ask re-asked, for every kind of
         # ask: "卓越品牌的满意度要达到多少分？" names a level, "证书有效期是几年？" would pass as text.
         if looks_like_question(text):
@@ -159,6 +162,32 @@ class Assistant:
                              "上传后我会告诉您识别出的内容；没有这份材料可以回答“没有”或“跳过”。"],
                             keep_pending=True)
 
+    def _confirm_group(self, pending: dict, text: str) -> Reply:
+        items = pending["items"]
+        before, outcome_before = self._last()
+        yn = parse_yes_no(text, whole_only=True)
+        if yn.ok and yn.value is True:
+            for it in items:
+                apply_confirmation(self.state, it, ("confirmed", it["original"]))
+            self.state["pending"] = None
+            return self._finish([f"好的，这 {len(items)} 个值都按识别结果确认。"], before=before,
+                                outcome_before=outcome_before)
+        m = re.match(r"^(\d{1,2})\s*[.、:：号,，]?\s*(.*)$", clean(text))
+        if m and 1 <= int(m.group(1)) <= len(items):
+            item = items[int(m.group(1)) - 1]
+            parsed = _parse_confirmation(item, m.group(2) or "对", self.as_of)
+            if not parsed.ok:
+                return self._finish([parsed.problem], keep_pending=True)
+            said = apply_confirmation(self.state, item, parsed.value)
+            self.state["pending"] = None
+            doc_type = next((d.get("type") for d in self.state["documents"] if d.get("sha256") == item["sha256"]), None)
+            related = {it.id for it in self.scheme.items if doc_type in (it.evidence or [])}
+            return self._finish([said], before=before, outcome_before=outcome_before, related=related)
+        if self._rules_know(text):
+            return self._rule_question(text)
+        return self._finish([f"请回“对”确认全部 {len(items)} 个值，或写“序号 正确的值”，例如“1 某某科技有限公司”。"],
+                            keep_pending=True)
+
     def _is_correction(self, text: str) -> bool:
         pending = self.state.get("pending")
         if not (pending and pending["kind"] == "confirm" and split_lead_in(text)[0]) or looks_like_question(text):
@@ -177,14 +206,26 @@ class Assistant:
         and ask to confirm values read with low confidence."""
         doc = document.to_json() if hasattr(document, "to_json") else dict(document)
         self.state["turns"] += 1
-        before, outcome_before = self._last()
+        # Uploads with no message in between are one batch: the reply to the last one sums up the
+        # whole batch (every file, what changed since the batch began, one question).
+        batch = self.state.get("upload_batch")
+        if not batch:
+            before, outcome_before = self._last()
+            batch = {"status": before, "outcome": outcome_before, "reason": self.state.get("last_reason"),
+                     "described": []}
+        batch["described"].append(describe_document(doc, self.as_of))
+        self.state["upload_batch"] = batch
         self.state["documents"] = [d for d in self.state["documents"] if d.get("sha256") != doc.get("sha256")]
         self.state["documents"].append(doc)
-        lines = [describe_document(doc, self.as_of)]
+        lines = list(batch["described"])
+        if len(lines) > 1:
+            lines.insert(0, f"收到 {len(lines)} 份文件：")
         pending = self.state.get("pending")
-        if pending and pending.get("kind") == "upload" and pending.get("doc_type") == doc.get("type"):
-            self.state["pending"] = None
-        return self._finish(lines, before=before, outcome_before=outcome_before)
+        if pending and pending.get("kind") in ("upload", "confirm", "confirm_group") and (
+                pending.get("kind") != "upload" or pending.get("doc_type") == doc.get("type")):
+            self.state["pending"] = None  # a new upload may add values to check: the list is rebuilt
+        return self._finish(lines, before=dict(batch["status"] or {}), outcome_before=batch["outcome"],
+                            reasons_before=batch["reason"])
 
     # -- commands ------------------------------------------------------------------
 
@@ -332,7 +373,7 @@ class Assistant:
             topics = "、".join(ix.topics())
             return self._finish([f"抱歉，这个问题我在《{self.scheme.name}》原文里没有找到依据，不能凭猜测回答。"
                                  f"我能回答的方面有：{topics}。也可以输入“还缺什么”查看您的申请进度。"],
-                                keep_pending=True)
+                                keep_pending=True, quotes=[])
         ev = self.evaluate()
         hits = self._case_order(ans.hits, ev, named_levels(self.scheme, text))
         best = hits[0]
@@ -441,11 +482,13 @@ class Assistant:
 
     def _finish(self, lines: list[str], *, keep_pending: bool = False, before: dict | None = None,
                 outcome_before: str | None = None, quotes: list[dict] | None = None,
-                evaluation: dict | None = None, related: set[str] = frozenset()) -> Reply:
+                evaluation: dict | None = None, related: set[str] = frozenset(),
+                reasons_before: dict | None = None) -> Reply:
         ev = evaluation or self.evaluate()
         changes: list[dict] = []
         if before is not None:
-            changes = changes_between(before, ev, self.state.get("last_reason"), related) if before else []
+            reasons = reasons_before if reasons_before is not None else self.state.get("last_reason")
+            changes = changes_between(before, ev, reasons, related) if before else []
             said = describe_changes(changes, outcome_before, ev)
             if said:
                 lines.append(said)
@@ -465,7 +508,13 @@ class Assistant:
         if caveat:
             lines.append(caveat)
         if pending:
-            lines.append(_pose(pending))
+            if keep_pending and pending["kind"] in ("confirm", "confirm_group") and quotes is not None \
+                    and self.state.get("last_posed") == pending["key"]:
+                # Answering a question in between: a short reminder, not the whole confirmation again.
+                lines.append(_reminder(pending))
+            else:
+                lines.append(_pose(pending))
+            self.state["last_posed"] = pending["key"]
         text = "\n".join(l for l in lines if l)
         text = self._rephrase(text, quotes or [])
         return Reply(text=text, quotes=quotes or [], question=copy.deepcopy(pending), changes=changes,
@@ -552,6 +601,13 @@ def _pose(ask: dict) -> str:
     if ask["kind"] == "scale":
         return f"{q}（例如“稻麦 1200亩”）"
     return q
+
+
+def _reminder(ask: dict) -> str:
+    if ask["kind"] == "confirm_group":
+        return f"（还在等您核对上面读出的 {len(ask['items'])} 个值：回“对”确认全部，或写“序号 正确的值”。）"
+    label = vocabulary()["field_names"].get(ask["field"], ask["field"])
+    return f"（还在等您确认{label}“{ask['original']}”：对的话回“对”，不对请直接写正确的值。）"
 
 
 def _doc_name(doc_type: str | None) -> str:

@@ -243,7 +243,13 @@ def open_asks(scheme, evaluation: dict, state: dict) -> list[dict]:
             seen.add(a["key"])
             out.append(a)
 
-    out.extend(pending_confirmations(state))
+    confirmations = pending_confirmations(state)
+    if len(confirmations) > 1:  # one list to check, not one question per value
+        group = confirmation_group(confirmations)
+        if group["key"] not in state["skipped"]:
+            out.append(group)
+    else:
+        out.extend(confirmations)
     seen.update(a["key"] for a in out)
 
     # Case-level facts: the level first (when the scheme has levels), then the facts any
@@ -472,10 +478,26 @@ def pending_confirmations(state: dict) -> list[dict]:
                 continue
             page = f"第{f['page']}页" if f.get("page") else ""
             out.append({"key": key, "kind": "confirm", "sha256": d["sha256"], "file": d.get("file"),
-                        "field": fname, "original": value, "source": "upload",
+                        "field": fname, "original": value, "source": "upload", "text": f.get("text", ""),
                         "question": f"我从“{d.get('file')}”{page}读到{names.get(fname, fname)}：{value}，"
                                     f"但把握不大（原文：“{f.get('text', '')}”）。对吗？对的话回“对”，不对请直接写正确的值。"})
     return out
+
+
+def confirmation_group(items: list[dict]) -> dict:
+    """Several values read with low confidence, checked in one list: "对" confirms them all,
+    "序号 正确的值" corrects one."""
+    import hashlib
+
+    names = vocabulary()["field_names"]
+    key = "confirm:group:" + hashlib.sha1("|".join(i["key"] for i in items).encode()).hexdigest()[:12]
+    rows = []
+    for n, it in enumerate(items, 1):
+        label = names.get(it["field"], it["field"])
+        rows.append(f"{n}. “{it.get('file')}” {label}：{it['original']}（原文：“{it.get('text', '')}”）")
+    question = (f"下面 {len(items)} 个值是从上传的文件里读出来的，但把握不大，请核对：\n" + "\n".join(rows)
+                + "\n都对的话回“对”；有不对的，请写“序号 正确的值”，例如“1 某某科技有限公司”。")
+    return {"key": key, "kind": "confirm_group", "items": items, "question": question, "source": "upload"}
 
 
 def correction_kind(field_name: str) -> str:
