@@ -156,7 +156,7 @@ def test_login_wrong_password_and_tampered_session(client, tmp_path):
     client.cookies.set("intake_session", cookie[:-3] + ("AAA" if not cookie.endswith("AAA") else "BBB"))
     assert client.get("/api/queue").status_code == 401
     # passwords are stored as argon2 hashes only
-    from intake.db import open_db
+    from intake.store.db import open_db
     rows = list(open_db(tmp_path / "var")["users"].rows)
     assert all(r["password_hash"].startswith("$argon2") for r in rows)
     assert not any(PASSWORD in str(r) for r in rows)

@@ -10,9 +10,9 @@ import pytest
 
 from fastapi.testclient import TestClient
 
-from intake.accounts import add_user
+from intake.store.accounts import add_user
 from intake.config import Limits
-from intake.db import open_db
+from intake.store.db import open_db
 from web.app import create_app
 
 PASSWORD = "correct-horse-9"

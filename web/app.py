@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from intake.config import Limits, data_dir
-from intake.reading import DocumentReader
+from intake.reading.readers import DocumentReader
 
 from .app_limits import BodyLimit
 

@@ -9,10 +9,10 @@ import sqlite_utils
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
-from intake.accounts import User, get_user
-from intake.blobs import BlobStore
-from intake.cases import Case, NotFound, can_edit, can_view, ensure_cases, get_case
-from intake.db import DB_NAME, open_db
+from intake.store.accounts import User, get_user
+from intake.store.blobs import BlobStore
+from intake.cases.case import Case, NotFound, can_edit, can_view, ensure_cases, get_case
+from intake.store.db import DB_NAME, open_db
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.autoescape = True

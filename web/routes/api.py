@@ -10,13 +10,13 @@ from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from intake import case_chat
-from intake.accounts import User, authenticate
-from intake.cases import (CaseError, add_override, can_edit, get_document, audit_log, cases_for, documents, move_state, open_case,
+from intake.cases import chat as case_chat
+from intake.store.accounts import User, authenticate
+from intake.cases.case import (CaseError, add_override, can_edit, get_document, audit_log, cases_for, documents, move_state, open_case,
                           set_facts, set_scores, submit)
-from intake.procedures import declarations, procedure, scheme_ids
-from intake.report import case_report
-from intake.worksheet import rows as worksheet_rows, total as worksheet_total
+from intake.cases.procedures import declarations, procedure, scheme_ids
+from intake.cases.report import case_report
+from intake.cases.worksheet import rows as worksheet_rows, total as worksheet_total
 
 from ..deps import (case_tokens, check_csrf, csrf_token, current_user, editable_case, get_db, get_store,
                     require_secretariat, viewable_case, who)

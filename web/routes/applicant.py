@@ -9,15 +9,15 @@ import anyio
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from intake import case_chat
-from intake.accounts import User
-from intake.cases import (CaseError, audit_log, cases_for, documents, get_document, open_case, set_facts,
+from intake.cases import chat as case_chat
+from intake.store.accounts import User
+from intake.cases.case import (CaseError, audit_log, cases_for, documents, get_document, open_case, set_facts,
                           submit, update_details)
-from intake.exports import Unavailable, application_docx, gap_report_docx, gap_report_html
-from intake.procedures import declarations, procedure, scheme_ids
-from intake.report import case_report, grouped
-from intake.uploads import accept_upload
-from intake.worksheet import rows as worksheet_rows, total as worksheet_total, worksheet
+from intake.cases.exports import Unavailable, application_docx, gap_report_docx, gap_report_html
+from intake.cases.procedures import declarations, procedure, scheme_ids
+from intake.cases.report import case_report, grouped
+from intake.reading.uploads import accept_upload
+from intake.cases.worksheet import rows as worksheet_rows, total as worksheet_total, worksheet
 
 from ..app_limits import MAX_FILES_PER_REQUEST
 from ..deps import (case_tokens, check_csrf, current_user, editable_case, get_db, get_store, render,

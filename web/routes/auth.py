@@ -4,8 +4,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
-from intake.accounts import AccountError, add_user, authenticate
-from intake.cases import case_by_token
+from intake.store.accounts import AccountError, add_user, authenticate
+from intake.cases.case import case_by_token
 
 from ..deps import check_csrf, get_db, render
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
-from intake.accounts import User
-from intake.cases import STATUSES, CaseError, add_override, decide, move_state, queue, set_scores
-from intake.procedures import procedure, scheme_ids
-from intake.report import case_report
-from intake.worksheet import band_fraction
+from intake.store.accounts import User
+from intake.cases.case import STATUSES, CaseError, add_override, decide, move_state, queue, set_scores
+from intake.cases.procedures import procedure, scheme_ids
+from intake.cases.report import case_report
+from intake.cases.worksheet import band_fraction
 
 from ..deps import check_csrf, get_db, render, require_secretariat, viewable_case
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .config import data_dir
+from intake.config import data_dir
 
 DB_NAME = "intake.db"
 

@@ -11,10 +11,12 @@ from datetime import date, datetime, timezone
 
 import sqlite_utils
 
+from intake.errors import BadInput, NotFound
+
 from checklists.factsfile import FACT_KEYS as ENGINE_FACT_KEYS
 
-from .accounts import User, ensure_accounts
-from .procedures import certificate_dates, procedure, publicity_ends, scheme_ids
+from intake.store.accounts import User, ensure_accounts
+from intake.cases.procedures import certificate_dates, procedure, publicity_ends, scheme_ids
 
 STATUSES = {"draft": "草稿", "submitted": "已提交", "in_review": "审核中", "approved": "已通过",
             "rejected": "未通过", "withdrawn": "已撤回"}
@@ -24,11 +26,7 @@ ITEM_STATUSES = ("met", "not_met", "missing", "review", "not_applicable")
 FACT_KEYS = tuple(k for k in ENGINE_FACT_KEYS if k not in ("applicant", "product"))
 
 
-class CaseError(ValueError):
-    pass
-
-
-class NotFound(LookupError):
+class CaseError(BadInput):
     pass
 
 
@@ -128,7 +126,7 @@ class Case:
 
 
 def _months_before(iso: str, months: int) -> str:
-    from .procedures import add_months
+    from intake.cases.procedures import add_months
     return add_months(date.fromisoformat(iso), -months).isoformat()
 
 
@@ -161,7 +159,7 @@ def get_case(db: sqlite_utils.Database, case_id: int) -> Case:
     ensure_cases(db)
     rows = list(db["cases"].rows_where("id = ?", [case_id], limit=1))
     if not rows:
-        raise NotFound(f"case {case_id}")
+        raise NotFound("没有这个申请")
     return _case(rows[0])
 
 
@@ -305,7 +303,7 @@ def get_document(db, case_id: int, doc_id: int) -> dict:
     for d in documents(db, case_id):
         if d["id"] == doc_id:
             return d
-    raise NotFound(f"document {doc_id}")
+    raise NotFound("没有这个文件")
 
 
 def set_document_state(db, doc_id: int, state: str, error: str | None = None, facts: dict | None = None,
