@@ -8,7 +8,6 @@ from click.testing import CliRunner
 from intake.store.accounts import authenticate
 from cli import cli
 from intake.store.db import open_db
-from web_helpers import tmp_path  # noqa: F401  (a private temp dir)
 
 
 def test_add_and_list_users(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from docgen import pdf_bytes
-from web_helpers import tmp_path, csrf, login, make_client, open_case, page_csrf, upload, wait_report  # noqa: F401 (tmp_path: fixture)
+from web_helpers import csrf, login, make_client, open_case, page_csrf, upload, wait_report
 
 LICENCE = [["营业执照", "统一社会信用代码：91120116MA05JXQ72G", "名称：天津津品示范精密机械有限公司",
             "住所：天津市滨海新区海泰发展六道6号", "法定代表人：李明", "成立日期：2015年03月18日"]]

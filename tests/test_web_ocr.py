@@ -14,7 +14,9 @@ from extractors import ocr
 from intake.reading import pipeline
 from intake.reading import readers as reading
 from intake.store.db import open_db
-from web_helpers import tmp_path, make_client, open_case, upload  # noqa: F401 (tmp_path: fixture)
+from web_helpers import make_client, open_case, upload
+
+pytestmark = pytest.mark.ocr
 
 needs_engine = pytest.mark.skipif(not ocr.available(), reason=ocr.INSTALL_HINT)
 

@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import re
-import tempfile
 import time
-from pathlib import Path
 
-import pytest
 
 from fastapi.testclient import TestClient
 
@@ -61,12 +58,3 @@ def wait_report(client: TestClient, case_id: int, seconds: float = 60) -> dict:
         if report["case"]["complete"] or time.time() > deadline:
             return report
         time.sleep(0.3)
-
-
-@pytest.fixture
-def tmp_path():
-    """A private temporary directory. pytest's own lives under /tmp/pytest-of-USER, and a concurrent
-    pytest run (several people share this machine) prunes all but its 3 newest base directories —
-    a server's data directory vanished mid-test that way."""
-    with tempfile.TemporaryDirectory(prefix="intake-web-") as d:
-        yield Path(d)

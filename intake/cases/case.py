@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 
 import sqlite_utils
 
-from intake.errors import BadInput, NotFound
+from intake.errors import BadInput, Conflict, NotAllowed, NotFound
 
 from checklists.factsfile import FACT_KEYS as ENGINE_FACT_KEYS
 
@@ -141,7 +141,10 @@ def _case(row: dict) -> Case:
 
 def open_case(db: sqlite_utils.Database, scheme: str, applicant: str = "", product: str = "",
               owner: User | None = None) -> Case:
+    """A new draft case. Staff accounts review cases; they cannot be applicants."""
     ensure_cases(db)
+    if owner is not None and owner.is_staff:
+        raise NotAllowed("工作人员账号不能作为申请人开立申请")
     if scheme not in scheme_ids():
         raise CaseError(f"未知的评价项目 {scheme!r}")
     proc = procedure(scheme)
@@ -157,7 +160,10 @@ def open_case(db: sqlite_utils.Database, scheme: str, applicant: str = "", produ
 
 def get_case(db: sqlite_utils.Database, case_id: int) -> Case:
     ensure_cases(db)
-    rows = list(db["cases"].rows_where("id = ?", [case_id], limit=1))
+    try:
+        rows = list(db["cases"].rows_where("id = ?", [case_id], limit=1))
+    except OverflowError:  # an id past SQLite's integers cannot exist
+        rows = []
     if not rows:
         raise NotFound("没有这个申请")
     return _case(rows[0])
@@ -183,6 +189,24 @@ def can_view(user: User | None, case: Case, tokens: list[str] | tuple = ()) -> b
     if user is not None and case.owner_id is not None and case.owner_id == user.id:
         return True
     return any(secrets.compare_digest(t, case.token) for t in tokens if isinstance(t, str))
+
+
+def case_for(db: sqlite_utils.Database, case_id: int, user: User | None, tokens=()) -> Case:
+    """The case, if this visitor may see it. Someone else's case is NotFound, like a case that does not
+    exist, so ids cannot be probed; a committee member is refused every case id alike."""
+    if user is not None and user.role == "committee":
+        raise NotAllowed("标准委员会成员不能查看申报材料")
+    case = get_case(db, case_id)
+    if not can_view(user, case, tokens):
+        raise NotFound("没有这个申请")
+    return case
+
+
+def case_to_edit(user: User | None, case: Case, tokens=()) -> Case:
+    """The case, if this visitor may change it: the applicant, while it is a draft."""
+    if not can_edit(user, case, tokens):
+        raise Conflict(f"申请{case.status_label}，不能修改" if not case.editable else "无权修改")
+    return case
 
 
 def can_edit(user: User | None, case: Case, tokens=()) -> bool:
@@ -375,7 +399,10 @@ def move_state(db, case: Case, state_id: str, who: User, note: str = "", on: dat
     allowed = {s.id for s in proc.next_states(case.procedure_state)} | {case.procedure_state}
     if state_id not in allowed and not (proc.state(case.procedure_state).objection and state_id):
         raise CaseError(f"不能从“{proc.state(case.procedure_state).name}”直接进入该环节")
-    target = proc.state(state_id)
+    try:
+        target = proc.state(state_id)
+    except KeyError:
+        raise CaseError(f"没有这个程序环节：{state_id}") from None
     day = (on or date.today()).isoformat()
     changes = {"procedure_state": state_id, "state_since": day}
     if case.status == "submitted":
