@@ -16,7 +16,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from .answers import clean, looks_like_question, message_problem, parse_yes_no, split_lead_in, vocabulary
 from .interview import (_parse_confirmation, apply_confirmation, changes_between, describe_changes, describe_document,
@@ -178,7 +178,7 @@ class Assistant:
             parsed = _parse_confirmation(item, m.group(2) or "对", self.as_of)
             if not parsed.ok:
                 return self._finish([parsed.problem], keep_pending=True)
-            said = apply_confirmation(self.state, item, parsed.value)
+            said = apply_confirmation(self.state, item, cast(tuple, parsed.value))
             self.state["pending"] = None
             doc_type = next((d.get("type") for d in self.state["documents"] if d.get("sha256") == item["sha256"]), None)
             related = {it.id for it in self.scheme.items if doc_type in (it.evidence or [])}
@@ -297,7 +297,7 @@ class Assistant:
         words = v["status_words"]
         lines = [f"预审结论：{v['outcome_words'].get(ev['outcome']['status'], ev['outcome']['status'])}"
                  + (f"（可达级别：{ev['outcome']['level']}）" if ev["outcome"].get("level") else "") + "。"]
-        groups = {"not_met": [], "missing": [], "review": []}
+        groups: dict[str, list] = {"not_met": [], "missing": [], "review": []}
         for it in ev["items"]:
             if it["status"] in groups:
                 groups[it["status"]].append(f"· {it['id']}（{it['clause']}）{it['title']}：{it['reason']}")
@@ -361,7 +361,8 @@ class Assistant:
                 return unsettled
         ans = ix.search(text, k=5)
         if computed is not None:
-            lines, quotes = list(computed.lines), []
+            lines: list[str] = list(computed.lines)
+            quotes: list[dict] = []
             for c in computed.clauses[:3]:
                 lines += self._quote_lines(ix, c, quotes)
             ev = self.evaluate()
@@ -482,7 +483,7 @@ class Assistant:
 
     def _finish(self, lines: list[str], *, keep_pending: bool = False, before: dict | None = None,
                 outcome_before: str | None = None, quotes: list[dict] | None = None,
-                evaluation: dict | None = None, related: set[str] = frozenset(),
+                evaluation: dict | None = None, related: set[str] | frozenset[str] = frozenset(),
                 reasons_before: dict | None = None) -> Reply:
         ev = evaluation or self.evaluate()
         changes: list[dict] = []

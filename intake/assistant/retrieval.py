@@ -218,7 +218,7 @@ class ClauseIndex:
         first: a list item means little without them."""
         ids = [c["clause"] for c in self.clauses]
         rec = self.clause(clause_id)
-        out = []
+        out: list[str] = []
         parent = _parent(rec["clause"], ids) if rec else None
         while parent:
             text = (self.clause(parent) or {}).get("text") or ""

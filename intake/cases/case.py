@@ -11,10 +11,12 @@ from datetime import date, datetime, timezone
 
 import sqlite_utils
 
+from intake.errors import BadInput, Conflict, NotAllowed, NotFound
+
 from checklists.factsfile import FACT_KEYS as ENGINE_FACT_KEYS
 
-from .accounts import User, ensure_accounts
-from .procedures import certificate_dates, procedure, publicity_ends, scheme_ids
+from intake.store.accounts import User, ensure_accounts
+from intake.cases.procedures import certificate_dates, procedure, publicity_ends, scheme_ids
 
 STATUSES = {"draft": "草稿", "submitted": "已提交", "in_review": "审核中", "approved": "已通过",
             "rejected": "未通过", "withdrawn": "已撤回"}
@@ -24,11 +26,7 @@ ITEM_STATUSES = ("met", "not_met", "missing", "review", "not_applicable")
 FACT_KEYS = tuple(k for k in ENGINE_FACT_KEYS if k not in ("applicant", "product"))
 
 
-class CaseError(ValueError):
-    pass
-
-
-class NotFound(LookupError):
+class CaseError(BadInput):
     pass
 
 
@@ -40,28 +38,28 @@ def ensure_cases(db: sqlite_utils.Database) -> None:
     ensure_accounts(db)
     names = set(db.table_names())
     if "cases" not in names:
-        db["cases"].create({"id": int, "token": str, "scheme": str, "applicant": str, "product": str,
+        db.table("cases").create({"id": int, "token": str, "scheme": str, "applicant": str, "product": str,
                             "owner_id": int, "status": str, "procedure_state": str, "state_since": str,
                             "certificate_issued": str, "facts": str, "version": int,
                             "created": str, "submitted_at": str, "updated": str},
                            pk="id", not_null={"token", "scheme", "status"})
-        db["cases"].create_index(["token"], unique=True)
-        db["cases"].create_index(["status", "scheme"])
+        db.table("cases").create_index(["token"], unique=True)
+        db.table("cases").create_index(["status", "scheme"])
     if "documents" not in names:
-        db["documents"].create({"id": int, "case_id": int, "sha256": str, "file_name": str, "size": int,
+        db.table("documents").create({"id": int, "case_id": int, "sha256": str, "file_name": str, "size": int,
                                 "kind": str, "state": str, "error": str, "facts": str, "pages": int,
                                 "created": str, "read_at": str}, pk="id",
                                foreign_keys=[("case_id", "cases", "id")])
-        db["documents"].create_index(["case_id"])
-        db["documents"].create_index(["state"])
+        db.table("documents").create_index(["case_id"])
+        db.table("documents").create_index(["state"])
     if "overrides" not in names:
-        db["overrides"].create({"id": int, "case_id": int, "item_id": str, "status": str, "note": str,
+        db.table("overrides").create({"id": int, "case_id": int, "item_id": str, "status": str, "note": str,
                                 "user": str, "created": str}, pk="id", foreign_keys=[("case_id", "cases", "id")])
-        db["overrides"].create_index(["case_id"])
+        db.table("overrides").create_index(["case_id"])
     if "audit" not in names:
-        db["audit"].create({"id": int, "case_id": int, "user": str, "action": str, "detail": str,
+        db.table("audit").create({"id": int, "case_id": int, "user": str, "action": str, "detail": str,
                             "created": str}, pk="id")
-        db["audit"].create_index(["case_id"])
+        db.table("audit").create_index(["case_id"])
 
 
 @dataclass
@@ -128,7 +126,7 @@ class Case:
 
 
 def _months_before(iso: str, months: int) -> str:
-    from .procedures import add_months
+    from intake.cases.procedures import add_months
     return add_months(date.fromisoformat(iso), -months).isoformat()
 
 
@@ -143,7 +141,10 @@ def _case(row: dict) -> Case:
 
 def open_case(db: sqlite_utils.Database, scheme: str, applicant: str = "", product: str = "",
               owner: User | None = None) -> Case:
+    """A new draft case. Staff accounts review cases; they cannot be applicants."""
     ensure_cases(db)
+    if owner is not None and owner.is_staff:
+        raise NotAllowed("工作人员账号不能作为申请人开立申请")
     if scheme not in scheme_ids():
         raise CaseError(f"未知的评价项目 {scheme!r}")
     proc = procedure(scheme)
@@ -152,16 +153,19 @@ def open_case(db: sqlite_utils.Database, scheme: str, applicant: str = "", produ
            "product": product.strip()[:200], "owner_id": owner.id if owner else None, "status": "draft",
            "procedure_state": proc.first().id, "state_since": None, "certificate_issued": None,
            "facts": "{}", "version": 1, "created": t, "submitted_at": None, "updated": t}
-    cid = db["cases"].insert(row).last_pk
+    cid = db.table("cases").insert(row).last_pk
     log(db, cid, owner.name if owner else "申请人", "open", f"{proc.name}")
     return get_case(db, cid)
 
 
 def get_case(db: sqlite_utils.Database, case_id: int) -> Case:
     ensure_cases(db)
-    rows = list(db["cases"].rows_where("id = ?", [case_id], limit=1))
+    try:
+        rows = list(db["cases"].rows_where("id = ?", [case_id], limit=1))
+    except OverflowError:  # an id past SQLite's integers cannot exist
+        rows = []
     if not rows:
-        raise NotFound(f"case {case_id}")
+        raise NotFound("没有这个申请")
     return _case(rows[0])
 
 
@@ -185,6 +189,24 @@ def can_view(user: User | None, case: Case, tokens: list[str] | tuple = ()) -> b
     if user is not None and case.owner_id is not None and case.owner_id == user.id:
         return True
     return any(secrets.compare_digest(t, case.token) for t in tokens if isinstance(t, str))
+
+
+def case_for(db: sqlite_utils.Database, case_id: int, user: User | None, tokens=()) -> Case:
+    """The case, if this visitor may see it. Someone else's case is NotFound, like a case that does not
+    exist, so ids cannot be probed; a committee member is refused every case id alike."""
+    if user is not None and user.role == "committee":
+        raise NotAllowed("标准委员会成员不能查看申报材料")
+    case = get_case(db, case_id)
+    if not can_view(user, case, tokens):
+        raise NotFound("没有这个申请")
+    return case
+
+
+def case_to_edit(user: User | None, case: Case, tokens=()) -> Case:
+    """The case, if this visitor may change it: the applicant, while it is a draft."""
+    if not can_edit(user, case, tokens):
+        raise Conflict(f"申请{case.status_label}，不能修改" if not case.editable else "无权修改")
+    return case
 
 
 def can_edit(user: User | None, case: Case, tokens=()) -> bool:
@@ -227,12 +249,12 @@ def queue(db: sqlite_utils.Database, scheme: str | None = None, status: str | No
 def touch(db: sqlite_utils.Database, case_id: int, **changes) -> None:
     db.execute("update cases set version = coalesce(version, 0) + 1, updated = ? where id = ?", [now(), case_id])
     if changes:
-        db["cases"].update(case_id, changes)
+        db.table("cases").update(case_id, changes)
 
 
 def log(db: sqlite_utils.Database, case_id: int, user: str, action: str, detail: str = "") -> None:
     ensure_cases(db)
-    db["audit"].insert({"case_id": case_id, "user": user, "action": action, "detail": detail, "created": now()})
+    db.table("audit").insert({"case_id": case_id, "user": user, "action": action, "detail": detail, "created": now()})
 
 
 def audit_log(db: sqlite_utils.Database, case_id: int) -> list[dict]:
@@ -285,7 +307,7 @@ def add_document(db, case: Case, sha256: str, file_name: str, size: int, kind: s
     row = {"case_id": case.id, "sha256": sha256, "file_name": file_name[:255], "size": size,
            "kind": kind or "", "state": "failed" if error else "queued", "error": error, "facts": None,
            "pages": None, "created": now(), "read_at": now() if error else None}
-    did = db["documents"].insert(row).last_pk
+    did = db.table("documents").insert(row).last_pk
     touch(db, case.id)
     return did
 
@@ -305,19 +327,19 @@ def get_document(db, case_id: int, doc_id: int) -> dict:
     for d in documents(db, case_id):
         if d["id"] == doc_id:
             return d
-    raise NotFound(f"document {doc_id}")
+    raise NotFound("没有这个文件")
 
 
 def set_document_state(db, doc_id: int, state: str, error: str | None = None, facts: dict | None = None,
                        pages: int | None = None) -> None:
-    changes = {"state": state, "error": error}
+    changes: dict[str, object] = {"state": state, "error": error}
     if facts is not None:
         changes["facts"] = json.dumps(facts, ensure_ascii=False)
     if pages is not None:
         changes["pages"] = pages
     if state in ("read", "failed"):
         changes["read_at"] = now()
-    db["documents"].update(doc_id, changes)
+    db.table("documents").update(doc_id, changes)
     case_id = db["documents"].get(doc_id)["case_id"]
     touch(db, case_id)
 
@@ -337,7 +359,7 @@ def add_override(db, case: Case, item_id: str, status: str, note: str, who: User
     note = (note or "").strip()
     if not note:
         raise CaseError("改判必须填写说明")
-    db["overrides"].insert({"case_id": case.id, "item_id": item_id, "status": status, "note": note[:2000],
+    db.table("overrides").insert({"case_id": case.id, "item_id": item_id, "status": status, "note": note[:2000],
                             "user": who.name, "created": now()})
     touch(db, case.id)
     log(db, case.id, who.name, "override", f"{item_id} → {status}：{note[:500]}")
@@ -377,7 +399,10 @@ def move_state(db, case: Case, state_id: str, who: User, note: str = "", on: dat
     allowed = {s.id for s in proc.next_states(case.procedure_state)} | {case.procedure_state}
     if state_id not in allowed and not (proc.state(case.procedure_state).objection and state_id):
         raise CaseError(f"不能从“{proc.state(case.procedure_state).name}”直接进入该环节")
-    target = proc.state(state_id)
+    try:
+        target = proc.state(state_id)
+    except KeyError:
+        raise CaseError(f"没有这个程序环节：{state_id}") from None
     day = (on or date.today()).isoformat()
     changes = {"procedure_state": state_id, "state_since": day}
     if case.status == "submitted":

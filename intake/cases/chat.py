@@ -8,8 +8,8 @@ import re
 import threading
 from collections.abc import Iterator
 
-from .assistant import Assistant
-from .cases import FACT_KEYS, Case, documents, log, now, touch
+from intake.assistant import Assistant
+from intake.cases.case import FACT_KEYS, Case, documents, log, now, touch
 
 _locks: dict[int, threading.Lock] = {}
 _guard = threading.Lock()
@@ -25,8 +25,8 @@ def ensure_chat(db) -> None:
         for attempt in range(5):
             try:
                 if "case_chat" not in db.table_names():
-                    db["case_chat"].create({"case_id": int, "state": str, "transcript": str, "updated": str},
-                                           pk="case_id", if_not_exists=True)
+                    db.table("case_chat").create({"case_id": int, "state": str, "transcript": str,
+                                                  "updated": str}, pk="case_id", if_not_exists=True)
                 return
             except sqlite3.OperationalError:
                 if attempt == 4:
@@ -47,7 +47,7 @@ def transcript(db, case_id: int) -> list[dict]:
 
 def document_read(db, case_id: int, doc: dict) -> None:
     """A document of the case was read: the assistant says what it recognised, in the transcript."""
-    from .cases import get_case
+    from intake.cases.case import get_case
 
     ensure_chat(db)
     case = get_case(db, case_id)
@@ -63,7 +63,7 @@ def document_read(db, case_id: int, doc: dict) -> None:
         if history and history[-1].get("kind") == "uploads":
             history.pop()
         history.append({"role": "assistant", "kind": "uploads", "text": reply.text, "at": now()})
-        db["case_chat"].upsert({"case_id": case.id, "state": json.dumps(bot.state, ensure_ascii=False),
+        db.table("case_chat").upsert({"case_id": case.id, "state": json.dumps(bot.state, ensure_ascii=False),
                                 "transcript": json.dumps(history[-200:], ensure_ascii=False), "updated": now()},
                                pk="case_id")
 
@@ -97,7 +97,7 @@ def chat(db, case: Case, message: str, who: str, may_edit: bool) -> dict:
                     {"role": "assistant", "text": reply.text, "at": now()}]
         # staff may ask the assistant on a case, but only the applicant's turns move the interview on
         keep = json.dumps(bot.state, ensure_ascii=False) if may_edit or saved is None else saved
-        db["case_chat"].upsert({"case_id": case.id, "state": keep,
+        db.table("case_chat").upsert({"case_id": case.id, "state": keep,
                                 "transcript": json.dumps(history[-200:], ensure_ascii=False), "updated": now()},
                                pk="case_id")
     return {**reply.to_json(), "reply": reply.text, "changed": changed}
