@@ -168,3 +168,15 @@ def test_an_upload_batch_is_summed_up_once_and_a_message_starts_a_new_one():
     a.reply("还缺什么")
     r = a.on_upload(_doc("qms_certificate", "jiangsu"))
     assert "收到 2 份文件" not in r.text and "营业执照" not in r.text.split("\n")[0]
+
+
+def test_a_per_level_number_is_checked_against_the_level_aimed_at_and_said_as_provisional():
+    a = start("trace")
+    for m in ["AA级", "没有", "涉及", "是", "是", "是", "是", "是"]:
+        a.reply(m)
+    assert a.state["pending"]["key"] == "code_coverage"
+    r = a.reply("60%")
+    assert "AA要求暂定90%" in r.text and "还差 30%" in r.text and "未给出各级门槛" in r.text
+    assert "预审完成" in r.text
+    r = a.reply("证书有效期多久？")
+    assert "预审完成" not in r.text  # said once, not after every reply

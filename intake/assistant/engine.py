@@ -22,7 +22,7 @@ from .answers import clean, looks_like_question, message_problem, parse_yes_no, 
 from .interview import (_parse_confirmation, apply_confirmation, changes_between, describe_changes, describe_document,
                         display_value, documents_of, facts_of, is_free_text, new_state, open_asks, parse_for,
                         record, reason_map, related_items, skip, status_map, unrecord)
-from .numbers import compute, named_levels
+from .numbers import compute, for_answer, named_levels
 from .retrieval import clause_key, index_for, tokenize
 from .schemedata import contact
 
@@ -327,6 +327,8 @@ class Assistant:
                 unrecord(self.state, ask["key"], previous)
                 return self._finish([f"抱歉，这个回答不能记录：{e}"], keep_pending=True)
             said = _recorded(ask, value, raw, note)
+            if ask["kind"] == "number":
+                said = "\n".join([said] + for_answer(self.scheme, ask["key"], value, self.facts()))
         self.state["pending"] = None
         if ask["kind"] == "confirm":  # a corrected date or score can change a reason without a status
             doc_type = next((d.get("type") for d in self.state["documents"] if d.get("sha256") == ask["sha256"]), None)
@@ -504,7 +506,11 @@ class Assistant:
             if pending:
                 self.state["asked"].setdefault(pending["key"], pending)
             else:
-                lines.append(self._complete(ev))
+                done = self._complete(ev)
+                # Said once: a later rule answer does not repeat it unless the conclusion changed.
+                if not (keep_pending and self.state.get("last_complete") == done):
+                    lines.append(done)
+                self.state["last_complete"] = done
         caveat = self._provisional(lines)
         if caveat:
             lines.append(caveat)
@@ -525,7 +531,7 @@ class Assistant:
         """A reply that states a provisional threshold says 暂定 and why (the scheme's own note)."""
         prov = getattr(self.scheme, "provisional", None) or {}
         text = "\n".join(l for l in lines if l)
-        if not prov or "暂定" in text:
+        if not prov or (prov.get("note") or "暂定") in text:
             return None
         shown = {f"{v * 100:g}%" for lv in self.scheme.levels for v in (lv.min_facts or {}).values()
                  if isinstance(v, (int, float)) and v <= 1}

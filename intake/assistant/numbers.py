@@ -195,7 +195,7 @@ def _level_min(scheme, spec, text, as_of, facts) -> Computed | None:
             if ok:
                 lines.append(f"按这个{'比例' if percent else '分数'}可以考虑申报：{'、'.join(ok)}。")
     if getattr(scheme, "provisional", None) and percent:
-        lines.append(f"注意：以上门槛为暂定——{scheme.provisional.get('note', '')}")
+        lines.append(f"注：这些门槛是暂定的——{scheme.provisional.get('note', '')}")
     clauses = list(dict.fromkeys(c for n, _, c in table if c and (not asked or n in asked)))
     return Computed(lines, clauses)
 
@@ -319,3 +319,27 @@ def compute(scheme, text: str, as_of: date, facts: dict | None = None) -> Comput
         if got:
             return got
     return None
+
+
+def for_answer(scheme, key: str, value, facts: dict) -> list[str]:
+    """An answered number against the level the applicant aims at (a per-level threshold the
+    item's own check does not show): "按 AA 的要求（暂定 90%），60% 还差 30%"."""
+    target = facts.get("target_level")
+    if not target or not isinstance(value, (int, float)):
+        return []
+    for spec in scheme_talk(scheme.id).get("numbers") or []:
+        if spec.get("kind") != "level_min" or key not in (spec.get("fact"), spec.get("field")):
+            continue
+        table = {name: (m, clause) for name, m, clause in _level_thresholds(scheme, spec)}
+        if target not in table:
+            return []
+        m, clause = table[target]
+        percent = bool(spec.get("fact")) and m <= 1
+        show = (lambda v: f"{_g(v * 100)}%") if percent else (lambda v: f"{_g(v)}分")
+        provisional = "暂定" if percent and getattr(scheme, "provisional", None) else ""
+        if value >= m:
+            return [f"按{target}的{provisional}要求（{show(m)}，{clause}），{show(value)}已达到。"]
+        lower = [n for n, (mm, _) in table.items() if value >= mm]
+        tail = f"；按这个数可达：{'、'.join(lower)}" if lower else ""
+        return [f"注意：{target}要求{provisional}{show(m)}（{clause}），{show(value)}还差 {show(m - value)}{tail}。"]
+    return []
