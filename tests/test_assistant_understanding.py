@@ -180,3 +180,15 @@ def test_a_per_level_number_is_checked_against_the_level_aimed_at_and_said_as_pr
     assert "预审完成" in r.text
     r = a.reply("证书有效期多久？")
     assert "预审完成" not in r.text  # said once, not after every reply
+
+
+def test_a_conversation_saved_with_the_old_negative_wording_asks_again_before_taking_an_answer():
+    a = start("jinzhi")
+    old = dict(a.state["pending"], question="近三年内是否从未因违反安全生产、环保、质量法律法规被作为典型案例通报？")
+    old.pop("polarity"), old.pop("said_yes"), old.pop("said_no")
+    a.state["pending"] = old
+    b = Assistant("jinzhi", state=a.state)
+    r = b.reply("没有")
+    assert b.state["answers"] == {} and "问法更新" in r.text and "通报过？" in r.text
+    b.reply("没有")
+    assert b.facts()["declarations"]["jinzhi.4.3"] is True

@@ -21,7 +21,7 @@ from typing import Any, cast
 from .answers import clean, looks_like_question, message_problem, parse_yes_no, split_lead_in, vocabulary
 from .interview import (_parse_confirmation, apply_confirmation, changes_between, describe_changes, describe_document,
                         display_value, documents_of, facts_of, is_free_text, new_state, open_asks, parse_for,
-                        record, reason_map, related_items, skip, status_map, unrecord)
+                        record, reason_map, related_items, skip, status_map, unrecord, with_polarity)
 from .numbers import compute, for_answer, named_levels
 from .retrieval import clause_key, index_for, tokenize
 from .schemedata import contact
@@ -58,11 +58,25 @@ class Assistant:
         elif state.get("scheme") != scheme_id:
             raise ValueError(f"state belongs to scheme {state.get('scheme')!r}, not {scheme_id!r}")
         self.state = state
+        self._refresh_pending()
         if llm is None:
             from .llm import from_env
 
             llm = from_env()
         self.llm = llm
+
+    def _refresh_pending(self) -> None:
+        """A conversation saved before the yes/no questions had their polarity: a pending one asked
+        in its old (negative) wording is asked again in its positive form before any answer is
+        taken — "没有" to "是否从未…" cannot be read."""
+        p = self.state.get("pending")
+        if not (p and p.get("kind") == "yes_no" and "polarity" not in p):
+            return
+        fresh = with_polarity(dict(p), self.scheme)
+        if fresh["question"] != p["question"] or fresh.get("polarity") == "negative":
+            self.state["pending"] = fresh
+            self.state["asked"][p["key"]] = fresh
+            self.state["reask_first"] = True
 
     # -- the engine ----------------------------------------------------------------
 
@@ -110,6 +124,9 @@ class Assistant:
         cmd = self._command(text)
         if first and (not text or cmd == "help" or _is_greeting(text)):
             return self._finish([self._intro()])
+        if self.state.pop("reask_first", False) and not cmd and not looks_like_question(text):
+            return self._finish(["这个问题的问法更新了，请按下面的问法再回答一次（刚才的回答没有记录）。"],
+                                keep_pending=True)
         if cmd:
             return getattr(self, f"_cmd_{cmd}")(text)
         pending = self.state.get("pending")
