@@ -20,7 +20,8 @@ def test_questions_are_recognised(message):
     assert looks_like_question(message)
 
 
-@pytest.mark.parametrize("message", ["没有", "从来没有", "还没有", "还是没有", "我们一次都没有", "有过一次", "不涉及", "暂时没有"])
+@pytest.mark.parametrize("message", ["没有", "从来没有", "还没有", "还是没有", "我们一次都没有", "有过一次", "不涉及", "暂时没有",
+                                     "有过一次不过已经整改了", "我们用过，现在没有"])
 def test_answers_are_not_taken_for_questions(message):
     assert not looks_like_question(message)
 

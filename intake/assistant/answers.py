@@ -256,13 +256,15 @@ def looks_like_question(message: str) -> bool:
         return True
     if any(s.endswith(e) for e in m["endings"]):
         return True
-    if m.get("a_not_a") and re.search(r"([\u4e00-\u9fff])[不没]\1", s):
+    if m.get("a_not_a") and any(x.group(1) not in (m.get("a_not_a_except") or [])
+                                 for x in re.finditer(r"([\u4e00-\u9fff])[不没]\1", s)):
         return True
     if any(w in s[1:] and not s.startswith(w) and not s.endswith(w) for w in m.get("inner_words") or []):
         return True  # "消费类还是生产资料类"; "还是没有" is an answer
+    last = re.split(r"[,，;；、\s]", s)[-1]  # "我们用过，现在没有" is an answer: only the last clause counts
     for tag in sorted(m.get("tag_endings") or [], key=len, reverse=True):
-        if s.endswith(tag) and len(s) > len(tag):
-            before = s[: -len(tag)]
+        if last.endswith(tag) and len(last) > len(tag):
+            before = last[: -len(tag)]
             if any(v in before for v in m.get("tag_verbs") or []):
                 return True  # "要交审计报告不", "有专利没有"
             break
