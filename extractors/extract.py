@@ -20,7 +20,10 @@ from .fields.dates import find_dates
 from .model import Document
 
 LABEL_FIELDS = ("org_name", "address", "legal_rep", "established", "cert_number", "standard", "scope",
-                "issuer", "issued", "valid_until", "lab_number", "patent_type")
+                "issuer", "issued", "valid_until", "lab_number", "patent_type", "first_issued", "next_audit_due",
+                "reg_number")
+# a licence's term (营业期限 2010年03月15日至长期) starts at its founding, not at the issue date
+_TERM_LABELS = {"营业期限", "合伙期限", "经营期限"}
 # families of management-system standards, so a QMS certificate's standard is its 19001 line
 _FAMILY = {"qms_certificate": r"19001|9001", "ems_certificate": r"24001|14001",
            "ohsms_certificate": r"45001|28001|18001"}
@@ -218,7 +221,7 @@ class _Extraction:
                                                   raw=vu.raw if vu.raw != vu.text else None, ocr=vu.ocr,
                                                   ocr_confidence=_ocr_confidence(vu.ocr, vu.ocr_confidence))
         if "issued" not in self.hits and vu is not None and vu.extra.get("range_start") \
-                and vu.label != "营业期限" and "issued" in recognisers_for(self.doctype):
+                and vu.label not in _TERM_LABELS and "issued" in recognisers_for(self.doctype):
             self.hits["issued"] = Hit("issued", vu.extra["range_start"], vu.page, vu.text, vu.raw,
                                       vu.confidence * 0.85, vu.ocr, vu.label, "range start",
                                       ocr_confidence=vu.ocr_confidence)

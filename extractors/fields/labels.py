@@ -103,12 +103,25 @@ def _label_regex(labels: list[str]) -> re.Pattern:
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         return f"(?:{body})?" if ends else body
 
-    return re.compile("(" + emit(trie) + ")")
+    return re.compile("(" + emit(trie) + ")", re.I)
 
 
 @lru_cache(maxsize=8192)
 def _canonical(matched: str) -> str:
-    return normalize(matched).replace(" ", "")
+    """A label's key: no spaces, Latin letters in lower case (`Certificate No.` = `CERTIFICATE NO.`)."""
+    return normalize(matched).replace(" ", "").lower()
+
+
+# a prose label's connector before its colon: `通过认证的范围为：`, `认证范围如下：`
+_PROSE_SEP = re.compile(r"\s?(?:为|是|如下)(?=\s?[:：]|\s*$)")
+
+
+def _latin_edges_ok(s: str, start: int, end: int) -> bool:
+    """An English label is a whole word: `Date` is no label inside `Update`, `Product` none in `Production`."""
+    if start > 0 and s[start].isascii() and s[start].isalpha() and s[start - 1].isascii() and s[start - 1].isalpha():
+        return False
+    last = s[end - 1]
+    return not (end < len(s) and last.isascii() and last.isalpha() and s[end].isascii() and s[end].isalpha())
 
 
 class LabelIndex:
@@ -132,16 +145,20 @@ class LabelIndex:
             if i < consumed:
                 continue  # inside the previous label's suffix: `名称、地址`
             label = _canonical(m.group(1))
-            if not self._boundary_ok(s, i, label):
+            if not self._boundary_ok(s, i, label) or not _latin_edges_ok(s, i, m.end()):
                 continue
             end = m.end()
-            suf = _LABEL_SUFFIX.match(s, end)
+            cjk = bool(_CJK_CHAR.search(label))
+            suf = _LABEL_SUFFIX.match(s, end) if cjk else None
             if suf and suf.group(0).strip() and not re.search(r"[:：]", suf.group(0)):
                 end = suf.end()
-            eng = _ENGLISH_CAPTION.match(s, end)
+            prose = _PROSE_SEP.match(s, end) if cjk else None
+            if prose:
+                end = prose.end()
+            eng = _ENGLISH_CAPTION.match(s, end) if cjk else None
             if eng:
                 end = eng.end()
-            elif _ENGLISH_CAPTION_ALONE.match(s, end):
+            elif cjk and _ENGLISH_CAPTION_ALONE.match(s, end):
                 end = len(s)  # `证书编号 Certificate No.` in a cell: the value is in the next one
             sep = "none"
             rest = s[end:]
