@@ -22,6 +22,8 @@ from .model import Document
 LABEL_FIELDS = ("org_name", "address", "legal_rep", "established", "cert_number", "standard", "scope",
                 "issuer", "issued", "valid_until", "lab_number", "patent_type", "first_issued", "next_audit_due",
                 "reg_number")
+# what an unlabelled line needs to be taken for an address: a street and a number
+_STREET = re.compile(r"\d+\s*(?:号|弄|栋|幢|室)|[路街巷]|\d+\s+[A-Za-z]|[A-Za-z]\s+\d+")
 # a licence's term (营业期限 2010年03月15日至长期) starts at its founding, not at the issue date
 _TERM_LABELS = {"营业期限", "合伙期限", "经营期限"}
 # families of management-system standards, so a QMS certificate's standard is its 19001 line
@@ -215,6 +217,13 @@ class _Extraction:
         return hits
 
     def _dates(self) -> None:
+        iss = self.hits.get("issued")
+        if "valid_until" not in self.hits and iss is not None and iss.extra.get("range_end") \
+                and "valid_until" in recognisers_for(self.doctype):
+            # `有效期自2021年04月15日至2026年04月15日` read under 有效期自: its end is the expiry
+            self.hits["valid_until"] = Hit("valid_until", iss.extra["range_end"], iss.page, iss.text, iss.raw,
+                                           iss.confidence, iss.ocr, iss.label, "range end",
+                                           ocr_confidence=iss.ocr_confidence)
         vu = self.hits.get("valid_until")
         if vu is not None and vu.extra.get("long_term"):
             self.facts.fields["validity"] = Field("长期", vu.page, vu.text, round(vu.confidence, 3),
@@ -260,6 +269,27 @@ class _Extraction:
             h = best(hits + ([org] if org else []))
             if h:
                 self.hits["org_name"] = h
+        if "address" in wanted and "address" not in self.hits and self.hits.get("org_name"):
+            h = self._address_under_holder(self.hits["org_name"])
+            if h:
+                self.hits["address"] = h
+
+    def _address_under_holder(self, org: Hit) -> Hit | None:
+        """A certificate prints the holder's address, unlabelled, on the line under its name."""
+        lines = self.dix.pages.get(org.page, [])
+        for i, e in enumerate(lines[:-1]):
+            if e.line.text.endswith(str(org.value).replace(" ", "")) or e.s.endswith(str(org.value)):
+                below = lines[i + 1]
+                if any(m.sep == "colon" for m in below.matches):
+                    return None  # a labelled line (`No. 88 Longyang Avenue` is an address, not a number)
+                c = CHECKERS["address"](below.s)
+                if c is None or c.factor < 1.0 or self._looks_like_issuer(c.value) \
+                        or not _STREET.search(c.value):
+                    return None
+                ocr = org.page in self.dix.ocr_pages
+                return Hit("address", c.value, org.page, below.line.text, below.line.raw, 0.6 * below.line.confidence,
+                           ocr, "", "under the holder", ocr_confidence=below.line.confidence if ocr else None)
+        return None
 
     def _looks_like_issuer(self, name: str) -> bool:
         return any(rx.search(name) for rx, _ in _patterns().get("issuer", []))

@@ -318,8 +318,10 @@ class Finder:
                         hits.append(self._hit(field_name, c, e, None, w * _SEP_FACTOR[e.matches[k + 1].sep], m,
                                               "same line", order))
                 continue
-            if e.s[:m.start].strip(" :：;；,，.、()（）0123456789"):
-                continue  # `天津华信会计师事务所`: a label word ending a name, not a caption
+            if e.s[:m.start].strip(" :：;；,，.、()（）0123456789") and not (m.sep == "colon" and m.end >= len(e.s)):
+                # `天津华信会计师事务所`: a label word ending a name, not a caption — but a sentence ending
+                # in its label and a colon (`…valid for the following scope:`) gives the value below
+                continue
             for other, factor, how in self._neighbours(e):
                 text, more = other.s, []
                 if multiline and other.table is None and how != "line above":
