@@ -15,7 +15,7 @@ from .fields import money as _money
 from .fields import uscc as _uscc
 from .fields.labels import MAX_HITS, DocIndex, Finder, Hit, LabelIndex, best, lines_at, load_spec
 from .fields.province import province_of, province_of_uscc
-from .fields.values import CHECKERS
+from .fields.values import CHECKERS, split_issuer
 from .fields.dates import find_dates
 from .model import Document
 
@@ -78,16 +78,17 @@ def _pattern_hits(dix: DocIndex, name: str) -> list[Hit]:
     def add(raw_value: str, lines: list, page: int, w: float) -> None:
         nonlocal order
         order += 1
-        value, factor = raw_value, 1.0
+        value, factor, extra = raw_value, 1.0, {}
         if checker is not None:
             c = checker(raw_value, field_name=name)
             if c is None:
                 return
-            value, factor = c.value, c.factor
+            value, factor, extra = c.value, c.factor, c.extra
         conf = min(l.confidence for l in lines)
         ocr = page in dix.ocr_pages
         hits.append(Hit(name, value, page, " ".join(l.text for l in lines), " ".join(l.raw for l in lines),
-                        w * factor * conf, ocr, "", "pattern", order, ocr_confidence=conf if ocr else None))
+                        w * factor * conf, ocr, "", "pattern", order, extra=extra,
+                        ocr_confidence=conf if ocr else None))
 
     for rx, w in _patterns().get(name, []):
         anchored = rx.pattern.startswith("^") or rx.pattern.endswith("$")
@@ -269,10 +270,26 @@ class _Extraction:
             h = best(hits + ([org] if org else []))
             if h:
                 self.hits["org_name"] = h
+        org = self.hits.get("org_name")
+        beside = self._issuer_beside(org) if org is not None else None
+        if "issuer" in wanted and beside and (self.hits.get("issuer") is None
+                                              or self.hits["issuer"].confidence < 0.6):
+            # the issuer printed beside the holder's name, split from it
+            self.hits["issuer"] = Hit("issuer", beside, org.page, org.text, org.raw, 0.8 * org.confidence, org.ocr,
+                                      org.label, "beside the holder", ocr_confidence=org.ocr_confidence)
         if "address" in wanted and "address" not in self.hits and self.hits.get("org_name"):
             h = self._address_under_holder(self.hits["org_name"])
             if h:
                 self.hits["address"] = h
+
+    @staticmethod
+    def _issuer_beside(org: Hit) -> str | None:
+        if org.extra.get("issuer_beside"):
+            return org.extra["issuer_beside"]
+        if not isinstance(org.value, str) or org.value not in org.text:
+            return None
+        line = org.text[org.text.index(org.value):].split(" ")[0]
+        return split_issuer(line)[1]
 
     def _address_under_holder(self, org: Hit) -> Hit | None:
         """A certificate prints the holder's address, unlabelled, on the line under its name."""

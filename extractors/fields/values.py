@@ -40,11 +40,33 @@ EN_ORG = re.compile(
     r"GmbH|Group|Centre|Center|Institute|Laboratory|University|Association|Service for Conformity Assessment)$")
 
 
+_FIELDS = Path(__file__).parent.parent / "data" / "fields.yaml"
+_HOLDER_END = re.compile(r"(?:有限责任公司|股份有限公司|有限公司|集团公司|公司|\(有限合伙\)|\(普通合伙\))")
+
+
+@lru_cache(maxsize=1)
+def _authority() -> re.Pattern:
+    import yaml
+
+    spec = yaml.safe_load(_FIELDS.read_text(encoding="utf-8"))
+    return re.compile("^(?:" + "|".join(spec.get("authorities") or ["(?!)"]) + ")$")
+
+
+def split_issuer(v: str) -> tuple[str, str | None]:
+    """`上海浦江汇融证券股份有限公司中国证监会` → (the holder, the issuer printed beside it)."""
+    for m in _HOLDER_END.finditer(v):
+        rest = v[m.end():].strip(_EDGE_PUNCT)
+        if rest and _authority().match(rest):
+            return v[:m.end()], rest
+    return v, None
+
+
 def check_org(s: str, **_) -> Checked | None:
     v = clean_text(s)
     if not _CJK.search(v):
         v = normalize(s).strip(" :;,")  # `Co., Ltd.` keeps its full stop
         return Checked(v) if EN_ORG.match(v) else None
+    v, beside = split_issuer(v)
     v = _TRAILING_SEAL.sub("", v).strip(_EDGE_PUNCT)
     v = re.sub(r"^[(（]\s*(?:盖章|公章)\s*[)）]", "", v).strip(_EDGE_PUNCT)
     head = v.split(" ")[0]
@@ -54,7 +76,7 @@ def check_org(s: str, **_) -> Checked | None:
         return None
     if re.fullmatch(r"[\u4e00-\u9fff]{1,4}", v) and not ORG_SUFFIX.search(v):
         return None  # a word, not a name
-    return Checked(v, 1.0 if ORG_SUFFIX.search(v) else 0.7)
+    return Checked(v, 1.0 if ORG_SUFFIX.search(v) else 0.7, {"issuer_beside": beside} if beside else {})
 
 
 def check_person(s: str, **_) -> Checked | None:
