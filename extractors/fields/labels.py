@@ -384,6 +384,8 @@ class Finder:
                 break
             if len(o.s) < 4 or re.search(r"(兹证明|特发此证|发证|日期|有效期|\d{4}\s*年)", o.s):
                 break
+            if bool(_CJK_CHAR.search(text)) != bool(_CJK_CHAR.search(o.s)):
+                break  # a bilingual certificate's translation line, not more of the value
             parts.append(o.s)
             used.append(o)
         return " ".join(parts), used
