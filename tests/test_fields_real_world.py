@@ -169,3 +169,9 @@ def test_item_split_into_name_and_condition_columns():
     rows, _, _ = find(doc)
     assert [(r["name"], r["unit"], r["margin"]) for r in rows] == [("耐摩擦色牢度 干摩", "级", 0.0),
                                                                      ("耐摩擦色牢度 湿摩", "级", 0.0)]
+
+
+def test_issuer_only_at_the_foot_beside_its_seal():
+    f = facts("质量管理体系认证证书\n兹证明\n天津某某机械有限公司\nGB/T 19001-2016\n有效期至：2027年1月1日\n"
+              "北京某某认证有限公司（认证机构印章）")
+    assert f.value("issuer") == "北京某某认证有限公司"
