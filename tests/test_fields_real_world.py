@@ -175,3 +175,53 @@ def test_issuer_only_at_the_foot_beside_its_seal():
     f = facts("质量管理体系认证证书\n兹证明\n天津某某机械有限公司\nGB/T 19001-2016\n有效期至：2027年1月1日\n"
               "北京某某认证有限公司（认证机构印章）")
     assert f.value("issuer") == "北京某某认证有限公司"
+
+
+def test_a_term_printed_as_asterisks_has_no_end():
+    f = facts("营业执照\n名称 宜兴市某某设备有限公司\n成立日期 2019年12月03日\n营业期限 2019年12月03日至******\n"
+              "登记机关 宜兴市市场监督管理局")
+    assert f.value("validity") == "长期" and "valid_until" not in f.fields
+
+
+def test_a_street_number_after_no_is_not_a_certificate_number():
+    f = facts("CERTIFICATE OF APPROVAL\nThis is to certify that the Management System of:\nQingdao Test Marine Co., Ltd.\n"
+              "No. 35 Huanhai Road, Huangdao District, Qingdao, Shandong Province, China\nISO 9001:2015\n"
+              "Approval Number: ZR-QMS-2024-0871\nOriginal Approval: 15 January 2018\n"
+              "Current Certificate: 15 January 2024\nCertificate Expiry: 14 January 2027")
+    assert f.type == "qms_certificate"
+    assert f.value("cert_number") == "ZR-QMS-2024-0871"
+    assert f.value("address").startswith("No. 35 Huanhai Road") and f.value("province") == "山东省"
+    assert (f.value("first_issued"), f.value("issued"), f.value("valid_until")) == \
+        ("2018-01-15", "2024-01-15", "2027-01-14")
+
+
+def test_another_regulators_permit_is_not_a_production_licence():
+    doc = Document.from_text("安全生产许可证\n单位名称：天津某某化工有限公司\n主要负责人：邵某某\n许可范围：危险化学品生产\n"
+                             "有效期：2023年06月15日至2026年06月14日\n发证机关：天津市应急管理局")
+    assert classify(doc)[0] == "other"
+
+
+def test_a_scope_stops_at_the_issuer_signing_below_it():
+    from extractors.read import read_document
+    from corpus_real.render import Foot, Gap, Title, pdf
+
+    data = pdf([[Title("CERTIFICATE"), "Quality Management System ISO 9001:2015",
+                 "Scope: Design and manufacture of marine deck machinery", Gap(20),
+                 Foot("Shanghai Test Certification Co., Ltd.")]])
+    f = extract_facts(read_document(data, "c.pdf"))
+    assert f.value("scope") == "Design and manufacture of marine deck machinery"
+    assert f.value("issuer") == "Shanghai Test Certification Co., Ltd."
+
+
+def test_a_category_column_gives_way_to_its_item_but_not_to_a_condition():
+    t = Table(page=1, rows=[
+        [Cell.of("检测项目", 0, 0, colspan=2), Cell.of("标准要求", 0, 2), Cell.of("检测结果", 0, 3)],
+        [Cell.of("力学性能", 1, 0), Cell.of("抗拉强度(MPa)", 1, 1), Cell.of("≥350", 1, 2), Cell.of("392", 1, 3)],
+        [Cell.of("成品耐折性能", 2, 0), Cell.of("常温", 2, 1), Cell.of("40000次无裂纹", 2, 2), Cell.of("无裂纹", 2, 3)],
+        [Cell.of("粘合强度/(N/cm)", 3, 0), Cell.of("鞋头", 3, 1), Cell.of("≥40", 3, 2), Cell.of("56", 3, 3)],
+    ])
+    doc = Document.from_text("检测报告")
+    doc.pages[0].tables.append(t)
+    rows, _, _ = find(doc)
+    assert [(r["name"], r["unit"]) for r in rows] == [("抗拉强度", "MPa"), ("成品耐折性能 常温", ""),
+                                                      ("粘合强度 鞋头", "N/cm")]

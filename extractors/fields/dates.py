@@ -28,7 +28,7 @@ _MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "j
 _MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _MONTH_FIRST = re.compile(rf"(?<![A-Za-z]){_MONTH}\s*(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*((?:19|20)\d{{2}})(?!\d)", re.I)
 _DAY_MONTH = re.compile(rf"(?<![\d.])(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}\s*,?\s*((?:19|20)\d{{2}})(?!\d)", re.I)
-LONG_TERM = re.compile(r"长期|永久|无固定期限")
+LONG_TERM = re.compile(r"长期|永久|无固定期限|[*＊]{3,}")  # `至******`: a term with no end printed
 
 
 @dataclass
@@ -114,6 +114,6 @@ def find_range(text: str) -> tuple[date, date | None] | None:
             return a.value, b.value
     for a in found:
         rest = s[a.end:a.end + 8]
-        if re.match(r"^\s*(?:至|到|-|~|—)\s*(?:长期|永久|无固定期限)", rest):
+        if re.match(r"^\s*(?:至|到|-|~|—)\s*(?:长期|永久|无固定期限|[*＊]{3,})", rest):
             return a.value, None
     return None

@@ -131,7 +131,7 @@ def _columns(row: list[str], spec: dict[str, tuple[str, ...]]) -> dict | None:
     return None
 
 
-_UNIT_IN_NAME = re.compile(r"\s*(?:[(（]\s*([^()（）]{1,12})\s*[)）]|/\s*([A-Za-zμ%°℃‰·/]{1,8}|级|次|倍|个))\s*$")
+_UNIT_IN_NAME = re.compile(r"\s*(?:/?\s*[(（]\s*([^()（）]{1,12})\s*[)）]|/\s*([A-Za-zμ%°℃‰·/]{1,8}|级|次|倍|个))\s*$")
 
 
 def _unit_from(name: str) -> str:
@@ -162,6 +162,12 @@ def _measured_text(row: list[str], cols: dict) -> str:
     return "; ".join(cells)
 
 
+def _is_item(cell: str) -> bool:
+    """An item of its own (抗拉强度, 断后伸长率, Mn), not a condition of the one before (常温, 干摩, 鞋头)."""
+    c = (_UNIT_IN_NAME.sub("", cell) or cell).replace(" ", "")
+    return c.endswith(_spec()["item_endings"]) or bool(re.fullmatch(r"[A-Z][a-z]?", c))
+
+
 def _item_name(row: list[str], cols: dict) -> tuple[str, str]:
     """(name, unit written in it). Under an item header spread over two columns, the second holds either the
     item under a category (力学性能 | 抗拉强度 → 抗拉强度) or a condition of the item (摩擦色牢度 | 干摩 →
@@ -172,8 +178,8 @@ def _item_name(row: list[str], cols: dict) -> tuple[str, str]:
             parts.append(row[j])
     if not parts:
         return "", ""
-    if len(parts) > 1 and parts[0].replace(" ", "").endswith(_spec()["category"]):
-        parts = parts[1:]  # a category column: the item is the second
+    if len(parts) > 1 and parts[0].replace(" ", "").endswith(_spec()["category"]) and _is_item(parts[1]):
+        parts = parts[1:]  # a category column (力学性能 | 抗拉强度): the item is the second
     names, unit = [], ""
     for p in parts[:2] if len(parts) > 1 else parts:
         unit = unit or _unit_from(p)

@@ -377,7 +377,11 @@ class Finder:
         """The value continued over the following unlabelled lines, and those lines."""
         lines = self.dix.pages.get(e.page, [])
         parts, used = [text], []
+        prev = e
         for o in lines[e.index + 1: e.index + 1 + max_lines]:
+            if _far_below(prev, o) or _whole_org_name(o.s):
+                break  # the body signing at the foot, past a blank space, is not more of the value
+            prev = o
             if o.matches and any(m.strong for m in o.matches):
                 break
             if re.match(r"^[\u4e00-\u9fff()（）/]{2,10}\s*[:：]", o.s):  # an unknown `label:` line
@@ -402,6 +406,25 @@ class Finder:
         return Hit(name, c.value, label_entry.page, text, raw, max(0.0, min(1.0, w * c.factor * line_conf)),
                    ocr=bool(ocr_lines), label=m.label, how=how, order=order, extra=c.extra,
                    ocr_confidence=min(ocr_lines) if ocr_lines else None)
+
+
+def _far_below(a: Entry, b: Entry) -> bool:
+    """`b` starts more than a line's height below `a` ends (a gap in the page, not a wrapped line)."""
+    if not a.line.bbox or not b.line.bbox:
+        return False
+    height = a.line.bbox[3] - a.line.bbox[1]
+    return height > 0 and b.line.bbox[1] - a.line.bbox[3] > height
+
+
+_LIST_PUNCT = re.compile(r"[、,，;；]")
+
+
+def _whole_org_name(s: str) -> bool:
+    """A line that is nothing but an organisation's name (`中国质量认证中心`, `… Certification Co., Ltd.`)."""
+    if _LIST_PUNCT.search(s.replace("Co., Ltd", "")):
+        return False
+    c = CHECKERS["org"](s)
+    return c is not None and c.factor >= 1.0 and c.value == s.strip()
 
 
 def best(hits: list[Hit]) -> Hit | None:

@@ -113,6 +113,8 @@ def check_text(s: str, **_) -> Checked | None:
 
 def check_number(s: str, **_) -> Checked | None:
     v = re.sub(r"^(?:No|NO|no)\s*[.:]?\s*(?=[A-Za-z0-9(])", "", clean_text(s))
+    if re.match(r"^\d{1,5}\s+[A-Za-z]", v) and _EN_ADDRESS.search(v):
+        return None  # `No. 35 Huanhai Road, …`: an address, not a number
     m = re.match(r"^(?:第\s*)?((?:\([\u4e00-\u9fff]{1,2}\))?[A-Za-z0-9][A-Za-z0-9\-/().:\s]*[A-Za-z0-9)])\s*号?(?:\s|$)", v)
     if m and re.search(r"\d", m.group(1)):
         tokens = re.sub(r"\s+", " ", m.group(1)).strip().split(" ")
