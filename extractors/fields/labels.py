@@ -276,6 +276,13 @@ class Finder:
         self.spec = dix.index.spec["fields"]
 
     def labels_for(self, field_name: str, doctype: str | None) -> dict[str, float]:
+        cache = self.dix.index.__dict__.setdefault("_labels_for", {})
+        key = (field_name, doctype)
+        if key not in cache:
+            cache[key] = self._labels_for(field_name, doctype)
+        return cache[key]
+
+    def _labels_for(self, field_name: str, doctype: str | None) -> dict[str, float]:
         f = self.spec[field_name]
         labels = {_canonical(k): float(v) for k, v in (f.get("labels") or {}).items()}
         for k, v in ((f.get("types") or {}).get(doctype or "", {}) or {}).items():

@@ -40,16 +40,14 @@ EN_ORG = re.compile(
     r"GmbH|Group|Centre|Center|Institute|Laboratory|University|Association|Service for Conformity Assessment)$")
 
 
-_FIELDS = Path(__file__).parent.parent / "data" / "fields.yaml"
 _HOLDER_END = re.compile(r"(?:有限责任公司|股份有限公司|有限公司|集团公司|公司|\(有限合伙\)|\(普通合伙\))")
 
 
 @lru_cache(maxsize=1)
 def _authority() -> re.Pattern:
-    import yaml
+    from .labels import load_spec  # labels imports this module: resolved at the first call
 
-    spec = yaml.safe_load(_FIELDS.read_text(encoding="utf-8"))
-    return re.compile("^(?:" + "|".join(spec.get("authorities") or ["(?!)"]) + ")$")
+    return re.compile("^(?:" + "|".join(load_spec().get("authorities") or ["(?!)"]) + ")$")
 
 
 def split_issuer(v: str) -> tuple[str, str | None]:
