@@ -225,3 +225,15 @@ def test_a_category_column_gives_way_to_its_item_but_not_to_a_condition():
     rows, _, _ = find(doc)
     assert [(r["name"], r["unit"]) for r in rows] == [("抗拉强度", "MPa"), ("成品耐折性能 常温", ""),
                                                       ("粘合强度 鞋头", "N/cm")]
+
+
+def test_electronic_licence_code_top_left_under_its_label():
+    f = facts("统一社会信用代码\n91110108MA01RT5N4R\n营 业 执 照\n名 称 北京某某检测技术有限公司\n登记机关 北京市海淀区市场监督管理局")
+    assert f.type == "business_license" and f.value("uscc") == "91110108MA01RT5N4R"
+
+
+def test_an_award_plaque_is_an_award():
+    f = facts("天津市质量奖\n天津某某精密铸造有限公司\n天津市人民政府\n二〇二二年十二月")
+    assert f.type == "award_certificate"
+    assert f.value("org_name") == "天津某某精密铸造有限公司"
+    assert "issued" not in f.fields  # a month without its day is no date
