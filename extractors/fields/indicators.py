@@ -172,7 +172,7 @@ def _item_name(row: list[str], cols: dict) -> tuple[str, str]:
     """(name, unit written in it). Under an item header spread over two columns, the second holds either the
     item under a category (力学性能 | 抗拉强度 → 抗拉强度) or a condition of the item (摩擦色牢度 | 干摩 →
     摩擦色牢度 干摩)."""
-    parts = []
+    parts: list[str] = []
     for j in cols.get("name_all") or [cols["name"]]:
         if j < len(row) and row[j] and (not parts or parts[-1] != row[j]):
             parts.append(row[j])

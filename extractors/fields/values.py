@@ -95,7 +95,7 @@ _EN_ADDRESS = re.compile(r"\b(?:Road|Rd\.|Street|St\.|Avenue|Ave\.|District|Zone
 
 def check_address(s: str, **_) -> Checked | None:
     v = re.sub(r"^(?:邮编\s*[:：]?\s*)?\d{6}\s+(?=[\u4e00-\u9fff])", "", clean_text(s))  # a postcode before it
-    for _ in range(2):  # a postcode and a telephone
+    for _tail in range(2):  # a postcode and a telephone
         v = _ADDRESS_TAIL.sub("", v).strip(_EDGE_PUNCT)
     if not _CJK.search(v):
         return Checked(v) if len(v) >= 8 and _EN_ADDRESS.search(v) and re.search(r"\d", v) else None
