@@ -33,7 +33,8 @@ class DocType:
 
 
 def _squash(s: str) -> str:
-    return normalize(s).replace(" ", "")
+    """Normalised, no spaces, Latin in lower case: `QUALITY MANAGEMENT SYSTEM` scores like `Quality Management System`."""
+    return normalize(s).replace(" ", "").lower()
 
 
 def _pattern(p: str) -> re.Pattern:
@@ -79,7 +80,7 @@ def _texts(doc: Document, settings: dict) -> tuple[str, list[str]]:
 def _title_match(word: str, line: str) -> bool:
     """`=证书` means the whole line is the word (a generic title); otherwise the line contains it."""
     if word.startswith("="):
-        return re.sub(r"[A-Za-z .:]+", "", line) == word[1:]
+        return re.sub(r"[a-z .:]+", "", line) == word[1:]
     return word in line
 
 

@@ -15,12 +15,17 @@ from .fields import money as _money
 from .fields import uscc as _uscc
 from .fields.labels import MAX_HITS, DocIndex, Finder, Hit, LabelIndex, best, lines_at, load_spec
 from .fields.province import province_of, province_of_uscc
-from .fields.values import CHECKERS
+from .fields.values import CHECKERS, split_issuer
 from .fields.dates import find_dates
 from .model import Document
 
 LABEL_FIELDS = ("org_name", "address", "legal_rep", "established", "cert_number", "standard", "scope",
-                "issuer", "issued", "valid_until", "lab_number", "patent_type")
+                "issuer", "issued", "valid_until", "lab_number", "patent_type", "first_issued", "next_audit_due",
+                "reg_number")
+# what an unlabelled line needs to be taken for an address: a street and a number
+_STREET = re.compile(r"\d+\s*(?:号|弄|栋|幢|室)|[路街巷]|\d+\s+[A-Za-z]|[A-Za-z]\s+\d+")
+# a licence's term (营业期限 2010年03月15日至长期) starts at its founding, not at the issue date
+_TERM_LABELS = {"营业期限", "合伙期限", "经营期限"}
 # families of management-system standards, so a QMS certificate's standard is its 19001 line
 _FAMILY = {"qms_certificate": r"19001|9001", "ems_certificate": r"24001|14001",
            "ohsms_certificate": r"45001|28001|18001"}
@@ -73,16 +78,17 @@ def _pattern_hits(dix: DocIndex, name: str) -> list[Hit]:
     def add(raw_value: str, lines: list, page: int, w: float) -> None:
         nonlocal order
         order += 1
-        value, factor = raw_value, 1.0
+        value, factor, extra = raw_value, 1.0, {}
         if checker is not None:
             c = checker(raw_value, field_name=name)
             if c is None:
                 return
-            value, factor = c.value, c.factor
+            value, factor, extra = c.value, c.factor, c.extra
         conf = min(l.confidence for l in lines)
         ocr = page in dix.ocr_pages
         hits.append(Hit(name, value, page, " ".join(l.text for l in lines), " ".join(l.raw for l in lines),
-                        w * factor * conf, ocr, "", "pattern", order, ocr_confidence=conf if ocr else None))
+                        w * factor * conf, ocr, "", "pattern", order, extra=extra,
+                        ocr_confidence=conf if ocr else None))
 
     for rx, w in _patterns().get(name, []):
         anchored = rx.pattern.startswith("^") or rx.pattern.endswith("$")
@@ -212,13 +218,20 @@ class _Extraction:
         return hits
 
     def _dates(self) -> None:
+        iss = self.hits.get("issued")
+        if "valid_until" not in self.hits and iss is not None and iss.extra.get("range_end") \
+                and "valid_until" in recognisers_for(self.doctype):
+            # `有效期自2021年04月15日至2026年04月15日` read under 有效期自: its end is the expiry
+            self.hits["valid_until"] = Hit("valid_until", iss.extra["range_end"], iss.page, iss.text, iss.raw,
+                                           iss.confidence, iss.ocr, iss.label, "range end",
+                                           ocr_confidence=iss.ocr_confidence)
         vu = self.hits.get("valid_until")
         if vu is not None and vu.extra.get("long_term"):
             self.facts.fields["validity"] = Field("长期", vu.page, vu.text, round(vu.confidence, 3),
                                                   raw=vu.raw if vu.raw != vu.text else None, ocr=vu.ocr,
                                                   ocr_confidence=_ocr_confidence(vu.ocr, vu.ocr_confidence))
         if "issued" not in self.hits and vu is not None and vu.extra.get("range_start") \
-                and vu.label != "营业期限" and "issued" in recognisers_for(self.doctype):
+                and vu.label not in _TERM_LABELS and "issued" in recognisers_for(self.doctype):
             self.hits["issued"] = Hit("issued", vu.extra["range_start"], vu.page, vu.text, vu.raw,
                                       vu.confidence * 0.85, vu.ocr, vu.label, "range start",
                                       ocr_confidence=vu.ocr_confidence)
@@ -257,6 +270,43 @@ class _Extraction:
             h = best(hits + ([org] if org else []))
             if h:
                 self.hits["org_name"] = h
+        org = self.hits.get("org_name")
+        beside = self._issuer_beside(org) if org is not None else None
+        if "issuer" in wanted and beside and (self.hits.get("issuer") is None
+                                              or self.hits["issuer"].confidence < 0.6):
+            # the issuer printed beside the holder's name, split from it
+            self.hits["issuer"] = Hit("issuer", beside, org.page, org.text, org.raw, 0.8 * org.confidence, org.ocr,
+                                      org.label, "beside the holder", ocr_confidence=org.ocr_confidence)
+        if "address" in wanted and "address" not in self.hits and self.hits.get("org_name"):
+            h = self._address_under_holder(self.hits["org_name"])
+            if h:
+                self.hits["address"] = h
+
+    @staticmethod
+    def _issuer_beside(org: Hit) -> str | None:
+        if org.extra.get("issuer_beside"):
+            return org.extra["issuer_beside"]
+        if not isinstance(org.value, str) or org.value not in org.text:
+            return None
+        line = org.text[org.text.index(org.value):].split(" ")[0]
+        return split_issuer(line)[1]
+
+    def _address_under_holder(self, org: Hit) -> Hit | None:
+        """A certificate prints the holder's address, unlabelled, on the line under its name."""
+        lines = self.dix.pages.get(org.page, [])
+        for i, e in enumerate(lines[:-1]):
+            if e.line.text.endswith(str(org.value).replace(" ", "")) or e.s.endswith(str(org.value)):
+                below = lines[i + 1]
+                if any(m.sep == "colon" for m in below.matches):
+                    return None  # a labelled line (`No. 88 Longyang Avenue` is an address, not a number)
+                c = CHECKERS["address"](below.s)
+                if c is None or c.factor < 1.0 or self._looks_like_issuer(c.value) \
+                        or not _STREET.search(c.value):
+                    return None
+                ocr = org.page in self.dix.ocr_pages
+                return Hit("address", c.value, org.page, below.line.text, below.line.raw, 0.6 * below.line.confidence,
+                           ocr, "", "under the holder", ocr_confidence=below.line.confidence if ocr else None)
+        return None
 
     def _looks_like_issuer(self, name: str) -> bool:
         return any(rx.search(name) for rx, _ in _patterns().get("issuer", []))

@@ -20,8 +20,15 @@ _NUMERIC = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:年|\.|-|/|—)\s*(\d{1,2})\s*(?:月|\.|-|/|—)\s*(\d{1,2})(?!\d)\s*日?")
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
 _CHINESE = re.compile(rf"([{_CN}]{{4}})\s*年\s*([{_CN}十]{{1,3}})\s*月\s*([{_CN}十]{{1,3}})\s*日")
-_RANGE_SEP = re.compile(r"^\s*(?:至|到|起至|~|-|—|–|－|―|~|止)\s*(?:至)?\s*$")
-LONG_TERM = re.compile(r"长期|永久|无固定期限")
+_RANGE_SEP = re.compile(r"^\s*(?:至|到|起至|~|-|—|–|－|―|~|止|to|until|till|through)\s*(?:至)?\s*$", re.I)
+# English certificates: 22-03-2019 (day first), Aug. 20, 2013, 20th August 2013
+_DAY_FIRST = re.compile(r"(?<![\d./-])(\d{1,2})\s?([-./])\s?(\d{1,2})\s?\2\s?((?:19|20)\d{2})(?!\d)")
+_MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                           "nov", "dec"))}
+_MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH_FIRST = re.compile(rf"(?<![A-Za-z]){_MONTH}\s*(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*((?:19|20)\d{{2}})(?!\d)", re.I)
+_DAY_MONTH = re.compile(rf"(?<![\d.])(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}\s*,?\s*((?:19|20)\d{{2}})(?!\d)", re.I)
+LONG_TERM = re.compile(r"长期|永久|无固定期限|[*＊]{3,}")  # `至******`: a term with no end printed
 
 
 @dataclass
@@ -69,6 +76,20 @@ def find_dates(text: str, compact: bool = False) -> list[DateMatch]:
             d = _make(int(y), mo, da)
             if d:
                 out.append(DateMatch(d, m.start(), m.end()))
+    def free(m: re.Match) -> bool:
+        return not any(o.start < m.end() and m.start() < o.end for o in out)
+
+    for m in _DAY_FIRST.finditer(s):
+        a, b = int(m.group(1)), int(m.group(3))
+        day, month = (b, a) if b > 12 >= a else (a, b)  # 03/22/2019 is month first; else day first
+        d = _make(int(m.group(4)), month, day)
+        if d and free(m):
+            out.append(DateMatch(d, m.start(), m.end()))
+    for rx, mi, di, yi in ((_MONTH_FIRST, 1, 2, 3), (_DAY_MONTH, 2, 1, 3)):
+        for m in rx.finditer(s):
+            d = _make(int(m.group(yi)), _MONTHS[m.group(mi)[:3].lower()], int(m.group(di)))
+            if d and free(m):
+                out.append(DateMatch(d, m.start(), m.end()))
     if compact:
         for m in _COMPACT.finditer(s):
             if not any(o.start <= m.start() < o.end for o in out):
@@ -93,6 +114,6 @@ def find_range(text: str) -> tuple[date, date | None] | None:
             return a.value, b.value
     for a in found:
         rest = s[a.end:a.end + 8]
-        if re.match(r"^\s*(?:至|到|-|~|—)\s*(?:长期|永久|无固定期限)", rest):
+        if re.match(r"^\s*(?:至|到|-|~|—)\s*(?:长期|永久|无固定期限|[*＊]{3,})", rest):
             return a.value, None
     return None

@@ -42,6 +42,10 @@ def parse_requirement(text: str) -> Requirement | None:
         m = rx.match(s)
         if m:
             v = float(m.group(1))
+            if re.fullmatch(r"[-~]\d+(?:\.\d+)?", m.group(2)):
+                # a grade between two (`≥3-4`): the lower grade, as a measured `3-4` reads — equal is no margin
+                return Requirement(op, low=v if op in (">=", ">") else None,
+                                   high=float(m.group(2)[1:]) if op in ("<=", "<") else None)
             return Requirement(op, low=v if op in (">=", ">") else None,
                                high=v if op in ("<=", "<") else None, unit=m.group(2).strip())
     m = _AT_LEAST.match(s)
@@ -64,8 +68,9 @@ def parse_requirement(text: str) -> Requirement | None:
 
 
 def parse_measured(text: str) -> list[float]:
+    """Every number in a measured value; `4-5` (a grade between two, or two readings) is 4 and 5, never -5."""
     s = normalize(text).replace(",", "")
-    return [float(x) for x in re.findall(_NUM, s)]
+    return [float(x) for x in re.findall(rf"(?<![\d.]){_NUM}", s)]
 
 
 def margin(req: Requirement | None, measured: list[float]) -> float | None:
@@ -126,7 +131,7 @@ def _columns(row: list[str], spec: dict[str, tuple[str, ...]]) -> dict | None:
     return None
 
 
-_UNIT_IN_NAME = re.compile(r"\s*(?:[(（]\s*([^()（）]{1,12})\s*[)）]|/\s*([A-Za-zμ%°℃‰·/]{1,8}))\s*$")
+_UNIT_IN_NAME = re.compile(r"\s*(?:/?\s*[(（]\s*([^()（）]{1,12})\s*[)）]|/\s*([A-Za-zμ%°℃‰·/]{1,8}|级|次|倍|个))\s*$")
 
 
 def _unit_from(name: str) -> str:
@@ -157,6 +162,31 @@ def _measured_text(row: list[str], cols: dict) -> str:
     return "; ".join(cells)
 
 
+def _is_item(cell: str) -> bool:
+    """An item of its own (抗拉强度, 断后伸长率, Mn), not a condition of the one before (常温, 干摩, 鞋头)."""
+    c = (_UNIT_IN_NAME.sub("", cell) or cell).replace(" ", "")
+    return c.endswith(_spec()["item_endings"]) or bool(re.fullmatch(r"[A-Z][a-z]?", c))
+
+
+def _item_name(row: list[str], cols: dict) -> tuple[str, str]:
+    """(name, unit written in it). Under an item header spread over two columns, the second holds either the
+    item under a category (力学性能 | 抗拉强度 → 抗拉强度) or a condition of the item (摩擦色牢度 | 干摩 →
+    摩擦色牢度 干摩)."""
+    parts: list[str] = []
+    for j in cols.get("name_all") or [cols["name"]]:
+        if j < len(row) and row[j] and (not parts or parts[-1] != row[j]):
+            parts.append(row[j])
+    if not parts:
+        return "", ""
+    if len(parts) > 1 and parts[0].replace(" ", "").endswith(_spec()["category"]) and _is_item(parts[1]):
+        parts = parts[1:]  # a category column (力学性能 | 抗拉强度): the item is the second
+    names, unit = [], ""
+    for p in parts[:2] if len(parts) > 1 else parts:
+        unit = unit or _unit_from(p)
+        names.append(_UNIT_IN_NAME.sub("", p) or p)
+    return " ".join(names), unit
+
+
 def _table_rows(t: Table, cols: dict, start: int) -> list[dict]:
     g = t.grid(fill_merged=True)
     out = []
@@ -165,8 +195,7 @@ def _table_rows(t: Table, cols: dict, start: int) -> list[dict]:
         def col(k: str) -> str:
             j = cols.get(k)
             return row[j] if j is not None and j < len(row) else ""
-        name = next((row[j] for j in reversed(cols.get("name_all") or []) if j < len(row) and row[j]), "") \
-            or col("name")
+        name, name_unit = _item_name(row, cols)
         if not name or _header_match(name, _spec()["name"]):
             continue
         if "以下空白" in name or "以下空白" in "".join(row):
@@ -176,14 +205,14 @@ def _table_rows(t: Table, cols: dict, start: int) -> list[dict]:
             continue
         req = parse_requirement(req_text) if req_text else None
         measured = parse_measured(meas_text)
-        unit = col("unit").strip("/—-– ") or (req.unit if req else "") or _unit_from(name) or header_unit
+        unit = col("unit").strip("/—-– ") or (req.unit if req else "") or name_unit or header_unit
         m_value: float | str | None
         if len(measured) == 1 and re.fullmatch(rf"\s*{_NUM}\s*\S{{0,8}}\s*", normalize(meas_text).replace(",", "")):
             m_value = measured[0]
         else:
             m_value = meas_text
         out.append({
-            "name": _UNIT_IN_NAME.sub("", name) or name,
+            "name": name,
             "requirement": req_text,
             "measured": m_value,
             "unit": unit,

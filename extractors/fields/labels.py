@@ -104,12 +104,25 @@ def _label_regex(labels: list[str]) -> re.Pattern:
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         return f"(?:{body})?" if ends else body
 
-    return re.compile("(" + emit(trie) + ")")
+    return re.compile("(" + emit(trie) + ")", re.I)
 
 
 @lru_cache(maxsize=8192)
 def _canonical(matched: str) -> str:
-    return normalize(matched).replace(" ", "")
+    """A label's key: no spaces, Latin letters in lower case (`Certificate No.` = `CERTIFICATE NO.`)."""
+    return normalize(matched).replace(" ", "").lower()
+
+
+# a prose label's connector before its colon: `通过认证的范围为：`, `认证范围如下：`
+_PROSE_SEP = re.compile(r"\s?(?:为|是|如下)(?=\s?[:：]|\s*$)")
+
+
+def _latin_edges_ok(s: str, start: int, end: int) -> bool:
+    """An English label is a whole word: `Date` is no label inside `Update`, `Product` none in `Production`."""
+    if start > 0 and s[start].isascii() and s[start].isalpha() and s[start - 1].isascii() and s[start - 1].isalpha():
+        return False
+    last = s[end - 1]
+    return not (end < len(s) and last.isascii() and last.isalpha() and s[end].isascii() and s[end].isalpha())
 
 
 class LabelIndex:
@@ -133,16 +146,20 @@ class LabelIndex:
             if i < consumed:
                 continue  # inside the previous label's suffix: `名称、地址`
             label = _canonical(m.group(1))
-            if not self._boundary_ok(s, i, label):
+            if not self._boundary_ok(s, i, label) or not _latin_edges_ok(s, i, m.end()):
                 continue
             end = m.end()
-            suf = _LABEL_SUFFIX.match(s, end)
+            cjk = bool(_CJK_CHAR.search(label))
+            suf = _LABEL_SUFFIX.match(s, end) if cjk else None
             if suf and suf.group(0).strip() and not re.search(r"[:：]", suf.group(0)):
                 end = suf.end()
-            eng = _ENGLISH_CAPTION.match(s, end)
+            prose = _PROSE_SEP.match(s, end) if cjk else None
+            if prose:
+                end = prose.end()
+            eng = _ENGLISH_CAPTION.match(s, end) if cjk else None
             if eng:
                 end = eng.end()
-            elif _ENGLISH_CAPTION_ALONE.match(s, end):
+            elif cjk and _ENGLISH_CAPTION_ALONE.match(s, end):
                 end = len(s)  # `证书编号 Certificate No.` in a cell: the value is in the next one
             sep = "none"
             rest = s[end:]
@@ -260,6 +277,13 @@ class Finder:
         self.spec = dix.index.spec["fields"]
 
     def labels_for(self, field_name: str, doctype: str | None) -> dict[str, float]:
+        cache = self.dix.index.__dict__.setdefault("_labels_for", {})
+        key = (field_name, doctype)
+        if key not in cache:
+            cache[key] = self._labels_for(field_name, doctype)
+        return cache[key]
+
+    def _labels_for(self, field_name: str, doctype: str | None) -> dict[str, float]:
         f = self.spec[field_name]
         labels = {_canonical(k): float(v) for k, v in (f.get("labels") or {}).items()}
         for k, v in ((f.get("types") or {}).get(doctype or "", {}) or {}).items():
@@ -302,8 +326,10 @@ class Finder:
                         hits.append(self._hit(field_name, c, e, None, w * _SEP_FACTOR[e.matches[k + 1].sep], m,
                                               "same line", order))
                 continue
-            if e.s[:m.start].strip(" :：;；,，.、()（）0123456789"):
-                continue  # `天津华信会计师事务所`: a label word ending a name, not a caption
+            if e.s[:m.start].strip(" :：;；,，.、()（）0123456789") and not (m.sep == "colon" and m.end >= len(e.s)):
+                # `天津华信会计师事务所`: a label word ending a name, not a caption — but a sentence ending
+                # in its label and a colon (`…valid for the following scope:`) gives the value below
+                continue
             for other, factor, how in self._neighbours(e):
                 text, more = other.s, []
                 if multiline and other.table is None and how != "line above":
@@ -359,13 +385,19 @@ class Finder:
         """The value continued over the following unlabelled lines, and those lines."""
         lines = self.dix.pages.get(e.page, [])
         parts, used = [text], []
+        prev = e
         for o in lines[e.index + 1: e.index + 1 + max_lines]:
+            if _far_below(prev, o) or _whole_org_name(o.s):
+                break  # the body signing at the foot, past a blank space, is not more of the value
+            prev = o
             if o.matches and any(m.strong for m in o.matches):
                 break
             if re.match(r"^[\u4e00-\u9fff()（）/]{2,10}\s*[:：]", o.s):  # an unknown `label:` line
                 break
             if len(o.s) < 4 or re.search(r"(兹证明|特发此证|发证|日期|有效期|\d{4}\s*年)", o.s):
                 break
+            if bool(_CJK_CHAR.search(text)) != bool(_CJK_CHAR.search(o.s)):
+                break  # a bilingual certificate's translation line, not more of the value
             parts.append(o.s)
             used.append(o)
         return " ".join(parts), used
@@ -382,6 +414,25 @@ class Finder:
         return Hit(name, c.value, label_entry.page, text, raw, max(0.0, min(1.0, w * c.factor * line_conf)),
                    ocr=bool(ocr_lines), label=m.label, how=how, order=order, extra=c.extra,
                    ocr_confidence=min(ocr_lines) if ocr_lines else None)
+
+
+def _far_below(a: Entry, b: Entry) -> bool:
+    """`b` starts more than a line's height below `a` ends (a gap in the page, not a wrapped line)."""
+    if not a.line.bbox or not b.line.bbox:
+        return False
+    height = a.line.bbox[3] - a.line.bbox[1]
+    return height > 0 and b.line.bbox[1] - a.line.bbox[3] > height
+
+
+_LIST_PUNCT = re.compile(r"[、,，;；]")
+
+
+def _whole_org_name(s: str) -> bool:
+    """A line that is nothing but an organisation's name (`中国质量认证中心`, `… Certification Co., Ltd.`)."""
+    if _LIST_PUNCT.search(s.replace("Co., Ltd", "")):
+        return False
+    c = CHECKERS["org"](s)
+    return c is not None and c.factor >= 1.0 and c.value == s.strip()
 
 
 def best(hits: list[Hit]) -> Hit | None:

@@ -110,5 +110,28 @@ def find(finder: Finder, doc: Document) -> tuple[Hit | None, list[str]]:
                 elif code not in seen_bad and not hits:
                     seen_bad.add(code)
                     warnings.append(f"统一社会信用代码 {code} on page {line.page} is not valid: {why}")
+    if not valid:
+        valid = _across_lines(doc)
     best = max(valid, key=lambda h: (h.confidence, -h.order)) if valid else None
     return best, warnings
+
+
+def _across_lines(doc: Document) -> list[Hit]:
+    """A code broken over two lines (the 2024 licence print, a stamp or a fold between its halves): valid
+    only when the joined characters pass both check digits — a code is never made up."""
+    out: list[Hit] = []
+    ocr_pages = {p.number for p in doc.pages if p.ocr}
+    for p in doc.pages[:UNLABELLED_PAGES]:
+        for a, b in zip(p.lines, p.lines[1:]):
+            tail = re.search(r"[0-9A-Z]{1,17}$", compact(a.text))
+            head = re.match(r"^[0-9A-Z]{1,17}", compact(b.text))
+            if not tail or not head or len(tail.group(0)) + len(head.group(0)) != 18:
+                continue
+            code = tail.group(0) + head.group(0)
+            if problem(code) is None:
+                conf = 0.7 * min(a.confidence, b.confidence)
+                ocr = p.number in ocr_pages
+                out.append(Hit("uscc", code, p.number, f"{a.text} {b.text}", f"{a.raw} {b.raw}", conf, ocr, "",
+                               "across two lines", 20_000 + len(out),
+                               ocr_confidence=min(a.confidence, b.confidence) if ocr else None))
+    return out

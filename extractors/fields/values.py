@@ -34,8 +34,37 @@ def clean_text(s: str) -> str:
     return normalize(s).strip(_EDGE_PUNCT)
 
 
+# an English holder or issuer: `Chengdu Shuxin Precision Mould Co., Ltd.`
+EN_ORG = re.compile(
+    r"^[A-Z][A-Za-z0-9&'().,\- ]{2,120}?(?:Co\.?\s?,?\s?Ltd\.?|Company Limited|Limited|Corporation|Corp\.|Inc\.?|LLC|"
+    r"GmbH|Group|Centre|Center|Institute|Laboratory|University|Association|Service for Conformity Assessment)$")
+
+
+_HOLDER_END = re.compile(r"(?:有限责任公司|股份有限公司|有限公司|集团公司|公司|\(有限合伙\)|\(普通合伙\))")
+
+
+@lru_cache(maxsize=1)
+def _authority() -> re.Pattern:
+    from .labels import load_spec  # labels imports this module: resolved at the first call
+
+    return re.compile("^(?:" + "|".join(load_spec().get("authorities") or ["(?!)"]) + ")$")
+
+
+def split_issuer(v: str) -> tuple[str, str | None]:
+    """`上海浦江汇融证券股份有限公司中国证监会` → (the holder, the issuer printed beside it)."""
+    for m in _HOLDER_END.finditer(v):
+        rest = v[m.end():].strip(_EDGE_PUNCT)
+        if rest and _authority().match(rest):
+            return v[:m.end()], rest
+    return v, None
+
+
 def check_org(s: str, **_) -> Checked | None:
     v = clean_text(s)
+    if not _CJK.search(v):
+        v = normalize(s).strip(" :;,")  # `Co., Ltd.` keeps its full stop
+        return Checked(v) if EN_ORG.match(v) else None
+    v, beside = split_issuer(v)
     v = _TRAILING_SEAL.sub("", v).strip(_EDGE_PUNCT)
     v = re.sub(r"^[(（]\s*(?:盖章|公章)\s*[)）]", "", v).strip(_EDGE_PUNCT)
     head = v.split(" ")[0]
@@ -45,7 +74,7 @@ def check_org(s: str, **_) -> Checked | None:
         return None
     if re.fullmatch(r"[\u4e00-\u9fff]{1,4}", v) and not ORG_SUFFIX.search(v):
         return None  # a word, not a name
-    return Checked(v, 1.0 if ORG_SUFFIX.search(v) else 0.7)
+    return Checked(v, 1.0 if ORG_SUFFIX.search(v) else 0.7, {"issuer_beside": beside} if beside else {})
 
 
 def check_person(s: str, **_) -> Checked | None:
@@ -56,9 +85,21 @@ def check_person(s: str, **_) -> Checked | None:
     return Checked(m.group(1), 1.0 if len(m.group(1)) <= 4 else 0.8)
 
 
+# a postcode or a telephone number glued to the end of an address: `…166号邮编:610000`, `…88号027-84561234`
+_ADDRESS_TAIL = re.compile(
+    r"(?<=[\u4e00-\u9fff\d)）])\s*[,，;；]?\s*(?:(?:邮编|邮政编码|Post\s?code|P\.?C\.?)\s*[:：]?\s*\d{6}|"
+    r"(?:电话|联系电话|Tel\.?|TEL)?\s*[:：]?\s*(?:\(?0\d{2,3}\)?\s?-?\s?\d{7,8}|1[3-9]\d{9}))\s*$")
+_EN_ADDRESS = re.compile(r"\b(?:Road|Rd\.|Street|St\.|Avenue|Ave\.|District|Zone|Park|Town|Village|Province|City|China|"
+                         r"Building|Block|Room|Floor|Lane|Industrial)\b", re.I)
+
+
 def check_address(s: str, **_) -> Checked | None:
     v = re.sub(r"^(?:邮编\s*[:：]?\s*)?\d{6}\s+(?=[\u4e00-\u9fff])", "", clean_text(s))  # a postcode before it
-    if len(v) < 4 or not _CJK.search(v):
+    for _tail in range(2):  # a postcode and a telephone
+        v = _ADDRESS_TAIL.sub("", v).strip(_EDGE_PUNCT)
+    if not _CJK.search(v):
+        return Checked(v) if len(v) >= 8 and _EN_ADDRESS.search(v) and re.search(r"\d", v) else None
+    if len(v) < 4:
         return None
     return Checked(v, 1.0 if re.search(r"[省市区县路街道号镇村园弄巷里]", v) else 0.6)
 
@@ -70,6 +111,8 @@ def check_text(s: str, **_) -> Checked | None:
 
 def check_number(s: str, **_) -> Checked | None:
     v = re.sub(r"^(?:No|NO|no)\s*[.:]?\s*(?=[A-Za-z0-9(])", "", clean_text(s))
+    if re.match(r"^\d{1,5}\s+[A-Za-z]", v) and _EN_ADDRESS.search(v):
+        return None  # `No. 35 Huanhai Road, …`: an address, not a number
     m = re.match(r"^(?:第\s*)?((?:\([\u4e00-\u9fff]{1,2}\))?[A-Za-z0-9][A-Za-z0-9\-/().:\s]*[A-Za-z0-9)])\s*号?(?:\s|$)", v)
     if m and re.search(r"\d", m.group(1)):
         tokens = re.sub(r"\s+", " ", m.group(1)).strip().split(" ")
@@ -172,6 +215,12 @@ def check_standard(s: str, **_) -> Checked | None:
     return None
 
 
+def check_reg_number(s: str, **_) -> Checked | None:
+    """A licence's registration number before the USCC: 15 digits (13 before 2007)."""
+    m = re.match(r"^(\d{15}|\d{13})(?!\d)", re.sub(r"\s+", "", normalize(s)))
+    return Checked(m.group(1)) if m else None
+
+
 def check_lab(s: str, **_) -> Checked | None:
     v = normalize(s)
     m = LAB.search(v)
@@ -212,6 +261,6 @@ def check_date(s: str, field_name: str = "", **_) -> Checked | None:
 CHECKERS: dict[str, Callable[..., Checked | None]] = {
     "org": check_org, "person": check_person, "address": check_address, "text": check_text,
     "number": check_number, "standard": check_standard, "lab": check_lab,
-    "patent_type": check_patent_type, "date": check_date,
+    "patent_type": check_patent_type, "date": check_date, "reg_number": check_reg_number,
     "uscc": lambda s, **_: Checked(normalize(s)) if normalize(s) else None,  # checked in uscc.py
 }
