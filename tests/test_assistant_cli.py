@@ -139,3 +139,12 @@ def test_markup_and_long_lines_are_refused_politely():
     assert len(replies) == 2
     assert "网页标记" in replies[0] and "<script>" not in r.stdout
     assert "上限" in replies[1]
+
+
+def test_files_on_the_command_line_get_one_summary(licence_pdf, tmp_path):
+    second = tmp_path / "营业执照副本.pdf"
+    second.write_bytes(licence_pdf.read_bytes() + b"\n% copy")
+    r = run(["chat", "--scheme", "jiangsu", str(licence_pdf), str(second)], "还缺什么\n")
+    assert r.returncode == 0
+    assert r.stderr.count("收到 2 份文件") == 1 and "营业执照副本.pdf" in r.stderr and "营业执照.pdf" in r.stderr
+    assert r.stderr.strip().count("\n\n") == 0  # one reply for the batch, not one per file
