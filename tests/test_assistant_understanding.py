@@ -49,6 +49,10 @@ def test_short_level_names():
     assert parse_choice("A级", trace).value == "A"
     assert parse_choice("优质", nonferrous).value == "优质品牌"
     assert parse_choice("卓越", nonferrous).value == "卓越品牌"
+    assert parse_choice("我们报优质", nonferrous).value == "优质品牌"
+    exemptions = [{"value": x, "label": x} for x in ["链主企业", "专精特新小巨人", "单项冠军", "老字号"]]
+    assert parse_choice("我们是专精特新", exemptions).value == "专精特新小巨人"
+    assert not parse_choice("品牌", nonferrous).ok  # names no level
 
 
 def test_a_loss_is_an_answer_only_where_a_loss_can_be():

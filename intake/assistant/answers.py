@@ -227,8 +227,10 @@ def parse_choice(message: str, choices: list[dict]) -> Parsed:
                  if any(w and w.lower() in s for w in [c["label"], *c.get("aliases", [])])]
     if len(contained) == 1:
         return Parsed(contained[0]["value"])
-    # Short names: "AA级" → AA (not A, not AAA), "优质" → 优质品牌.
-    short = re.sub(r"(等级|级别|级|品牌|产品)$", "", s)
+    # Short names: "AA级" → AA (not A, not AAA), "优质" → 优质品牌, "我们是专精特新" → 专精特新小巨人.
+    s = _strip_subject(s, [str(w).lower() for w in vocabulary()["yes_no"].get("subject_words") or []])
+    s = re.sub(r"^(我们|我司)?(是|属于|申报|报|选)", "", s) or s
+    short = re.sub(r"(等级|级别|级|品牌|产品|企业)$", "", s)
     exact = [c for c in choices if short and short in {str(c["value"]).lower(), c["label"].lower()}]
     if len(exact) == 1:
         return Parsed(exact[0]["value"])
