@@ -35,6 +35,8 @@ FACT_KEYS: dict[str, tuple[str, str]] = {
     "code_coverage": ("number01", "用码覆盖率，0..1 的小数（质量追溯）"),
     "mandatory_standard": ("bool", "产品是否有强制性国家标准要求（质量追溯 适用范围）"),
     "production_start": ("date", "申报产品开始批量生产的日期 YYYY-MM-DD（有色金属 第五条（三））"),
+    "business_status": ("choice:存续|在业|吊销|注销|迁出", "登记状态（国家企业信用信息公示系统所示）：存续/在业/吊销/注销/迁出（江苏精品 第八条（一）1 在业企业）"),
+    "certificate_revoked_on": ("date", "本方案证书曾被撤销的日期 YYYY-MM-DD（江苏精品 第二十三条、津质精品 11.1：撤销后三年内不得申报）"),
     "applicant": ("text", "申请单位名称（用于报告）"),
     "product": ("text", "申报产品名称（用于报告）"),
     "net_profit": ("by_year", "申请人声明的各年度净利润（元），如 {\"2024\": 12000000}；须以审计报告确认"),

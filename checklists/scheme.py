@@ -100,6 +100,7 @@ class Item:
     satisfy: str = ""  # in Chinese: what would satisfy it
     applies_when: dict = field(default_factory=dict)  # fact -> allowed values; unknown fact -> missing
     not_applicable_when: dict = field(default_factory=dict)  # fact -> values that make it not_applicable
+    bars: tuple[dict, ...] = ()  # [{fact, years, clause, reason}]: a dated fact within `years` before as_of → not_met
     points: float | None = None  # scored schemes
     note: str = ""
     line: int = 0
@@ -183,6 +184,20 @@ def _str(d: dict, key: str, path: Path, required: bool = True) -> str:
     if not isinstance(v, (str, int, float)):
         raise _err(path, getattr(d, "line", 0), f"`{key}` should be text, got {type(v).__name__}")
     return str(v).strip()
+
+
+def _bars(raw: dict, iid: str, path: Path) -> tuple[dict, ...]:
+    """An item's bars: a date fact (a certificate revoked on …) that shuts the applicant out for `years`."""
+    from .factsfile import FACT_KEYS
+
+    out = []
+    for b in raw.get("bars") or []:
+        if not isinstance(b, dict) or not {"fact", "years", "clause"} <= set(b):
+            raise _err(path, getattr(b, "line", 0), f"item {iid}: a bar needs `fact`, `years` and `clause`")
+        if FACT_KEYS.get(b["fact"], ("",))[0] != "date":
+            raise _err(path, getattr(b, "line", 0), f"item {iid}: bar fact {b['fact']!r} is not a date fact")
+        out.append(dict(b))
+    return tuple(out)
 
 
 def parse_scheme(text: str, path: Path) -> Scheme:
@@ -273,6 +288,7 @@ def parse_scheme(text: str, path: Path) -> Scheme:
             asks=tuple(asks), satisfy=_str(raw, "satisfy", path, False),
             applies_when=dict(raw.get("applies_when") or {}),
             not_applicable_when=dict(raw.get("not_applicable_when") or {}),
+            bars=_bars(raw, iid, path),
             points=raw.get("points"), note=_str(raw, "note", path, False), line=line))
 
     ids = set(seen)
