@@ -133,6 +133,7 @@ class Scheme:
     provisional: dict = field(default_factory=dict)  # {"levels": True, "note": "…"}
     shared_levels_note: str = ""
     notes: list[str] = field(default_factory=list)
+    stages: bool = False  # the levels are the procedure's stages (jiangsu: 培育库 → 认证), not a grade one applies for
 
     @property
     def level_names(self) -> list[str]:
@@ -322,7 +323,7 @@ def parse_scheme(text: str, path: Path) -> Scheme:
         tables=dict(data.get("tables") or {}), exemptions=exemptions,
         provisional=dict(data.get("provisional") or {}),
         shared_levels_note=_str(data, "shared_levels_note", path, False),
-        notes=list(data.get("notes") or []))
+        notes=list(data.get("notes") or []), stages=data.get("level_kind") == "stages")
 
 
 def scheme_path(scheme_id: str) -> Path:

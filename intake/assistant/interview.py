@@ -234,7 +234,7 @@ def open_asks(scheme, evaluation: dict, state: dict) -> list[dict]:
     depends = set().union(*(_depends_on(it) for it in open_items)) if open_items else set()
     for q in vocabulary()["case_questions"]:
         if q["key"] == "target_level":
-            if scheme.level_names:
+            if scheme.level_names and not scheme.stages:  # a stage is reached, not applied for
                 add(case_ask(q, scheme))
         elif q["key"] in depends:
             add(case_ask(q, scheme))
