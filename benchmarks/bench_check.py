@@ -57,7 +57,7 @@ def bundle_pages() -> dict[str, list]:
 
 
 def main() -> None:
-    from intake.pipeline import extract_files
+    from intake.reading.pipeline import extract_files
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = []

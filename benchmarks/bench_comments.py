@@ -79,9 +79,9 @@ def phase1(data_dir: str, out: dict) -> None:
     from comment_sheets import draft_markdown
     from extractors.comments import parse_sheet
     from extractors.read import read_document
-    from intake import comments as C
-    from intake.blobs import BlobStore
-    from intake.db import open_db
+    from intake.comments import store as C
+    from intake.store.blobs import BlobStore
+    from intake.store.db import open_db
 
     t0 = time.perf_counter()
     files = list(_sheets())
@@ -107,7 +107,7 @@ def phase1(data_dir: str, out: dict) -> None:
 
     # the full path through the time-limited worker pipeline, on a sample (one process per file)
     sample = files[:50]
-    from intake.pipeline import read_files_safely
+    from intake.reading.pipeline import read_files_safely
 
     t0 = time.perf_counter()
     read_files_safely(sample)
@@ -146,8 +146,8 @@ def main() -> int:
         mgr.shutdown()
 
         from forms.register import write_register_csv, write_register_docx
-        from intake import comments as C
-        from intake.db import open_db
+        from intake.comments import store as C
+        from intake.store.db import open_db
 
         db = open_db(tmp)
         rss_before = peak_rss_mb()

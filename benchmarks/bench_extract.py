@@ -115,7 +115,7 @@ def bare_plumber_tables(data: bytes) -> None:
 
 def full_path(name: str, data: bytes) -> None:
     from intake.config import Limits
-    from intake.pipeline import extract_files
+    from intake.reading.pipeline import extract_files
 
     [facts] = extract_files([(name, data)], Limits(max_pages=1000, file_seconds=600))
     assert facts.error is None, facts.error

@@ -9,7 +9,7 @@ import pytest
 
 from assistant_helpers import answer_for
 
-INTAKE = [sys.executable, "-m", "intake"]
+INTAKE = [sys.executable, "-m", "cli"]
 ROOT = Path(__file__).resolve().parent.parent
 
 

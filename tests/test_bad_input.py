@@ -11,7 +11,7 @@ import pytest
 from docgen import encrypted_office_bytes, docx_bytes, many_pages_pdf, pdf_bytes
 from extractors.read import ReadLimits, UnreadableDocument, read_document
 from intake.config import Limits
-from intake.pipeline import ReadError, extract_files, read_file_safely, read_files_safely
+from intake.reading.pipeline import ReadError, extract_files, read_file_safely, read_files_safely
 
 GOOD_PDF = pdf_bytes([["营业执照", "名称：天津某某科技有限公司"]])
 
@@ -147,13 +147,13 @@ def _crash(data, name, limits):
 
 
 def test_hung_reader_is_killed_at_the_time_limit(monkeypatch):
-    monkeypatch.setattr("intake.pipeline.read_document", _hang)  # inherited by the forked workers
+    monkeypatch.setattr("intake.reading.pipeline.read_document", _hang)  # inherited by the forked workers
     error = check("hang.pdf", GOOD_PDF, "读取超时", "1 秒", limits=Limits(file_seconds=1))
     assert error == "hang.pdf: 读取超时（超过 1 秒），已中止"
 
 
 def test_crashing_reader_loses_only_its_file(monkeypatch):
-    monkeypatch.setattr("intake.pipeline.read_document", _crash)
+    monkeypatch.setattr("intake.reading.pipeline.read_document", _crash)
     check("crash.pdf", GOOD_PDF, "读取进程意外退出")
 
 

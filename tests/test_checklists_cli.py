@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from docgen import Grid, pdf_bytes
-from intake.cli import cli
+from cli import cli
 
 NAME, USCC = "天津滨海精密机械有限公司", "91120116MA05T3K21X"
 

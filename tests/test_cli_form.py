@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from docgen import Grid, pdf_bytes
-from intake.cli import cli
+from cli import cli
 from formbundles import kv_rows, open_docx, table_with_header
 
 NAME = "天津市海河精密机械有限公司"

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from comment_sheets import TITLE, draft_docx, draft_markdown, seed_sheet
 from docgen import docx_bytes, encrypted_office_bytes
 from extractors.readers import office
-from intake.cli import cli
+from cli import cli
 
 CAMPAIGN = "我们坚决反对第8.2条将标识有效期统一规定为3年的做法，建议改为由评价机构根据产品类别确定有效期。"
 

@@ -77,7 +77,7 @@ def test_docx_draft_with_automatic_numbering(tmp_path):
     """Numbers live in numbering.xml (as 标准编写软件 writes them): the tree is still complete."""
     from comment_sheets import draft_docx_autonumbered
 
-    from intake.comments import read_draft_bytes
+    from intake.comments.store import read_draft_bytes
 
     data = draft_docx_autonumbered()
     plain = from_bytes(data, "auto.docx")

@@ -10,9 +10,9 @@ import pytest
 from comment_sheets import TITLE, draft_markdown, seed_sheet
 from docgen import docx_bytes
 from forms.register import write_register_csv, write_register_docx
-from intake import comments as C
-from intake.blobs import BlobStore
-from intake.db import open_db
+from intake.comments import store as C
+from intake.store.blobs import BlobStore
+from intake.store.db import open_db
 
 CAMPAIGN = "我们坚决反对第8.2条将标识有效期统一规定为3年的做法，建议改为由评价机构根据产品类别确定有效期。"
 

@@ -10,7 +10,7 @@ import pytest
 from corpus.documents import render
 
 ROOT = Path(__file__).resolve().parent.parent
-INTAKE = [sys.executable, "-m", "intake"]
+INTAKE = [sys.executable, "-m", "cli"]
 
 
 def run(*args, cwd=None):

@@ -169,7 +169,7 @@ def test_form_typed_in_word_counts_in_the_next_check(tmp_path):
 
     from click.testing import CliRunner
 
-    from intake.cli import cli
+    from cli import cli
 
     out = build_form("nonferrous", BUNDLES["nonferrous"], {}, None, tmp_path / "f.docx")
     before = tmp_path / "blank.docx"
@@ -190,7 +190,7 @@ def test_form_typed_in_word_counts_in_the_next_check(tmp_path):
 
 
 def test_a_wrong_value_typed_in_the_form_is_a_warning_not_a_failure(tmp_path):
-    from intake.declared import declared_facts
+    from intake.precheck import declared_facts
     from checklists import load_scheme
 
     form_doc = {"file": "申请书.docx", "type": "application_form", "error": None,

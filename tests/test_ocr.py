@@ -13,6 +13,8 @@ import ocr_scans as s
 from extractors import ocr
 from extractors.read import read_document
 
+pytestmark = pytest.mark.ocr
+
 needs_engine = pytest.mark.skipif(not ocr.available(), reason=ocr.INSTALL_HINT)
 CONTRACT = ("type", "org_name", "uscc", "cert_number", "valid_until")
 

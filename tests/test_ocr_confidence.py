@@ -16,6 +16,8 @@ from extractors.facts import DocumentFacts
 from extractors.model import Cell, Document, Line, Page, Table
 from extractors.ocr import load_settings
 
+pytestmark = pytest.mark.ocr
+
 LICENCE = [
     "营业执照",
     "统一社会信用代码 91120116MA05K8XX3P",

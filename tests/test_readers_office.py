@@ -9,7 +9,7 @@ import pytest
 from docgen import Grid, docx_bytes
 from extractors.read import UnreadableDocument, read_document
 from extractors.readers import office
-from intake.pipeline import extract_files
+from intake.reading.pipeline import extract_files
 
 needs_soffice = pytest.mark.skipif(not office.soffice(), reason="LibreOffice (soffice) is not installed")
 

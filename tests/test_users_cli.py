@@ -5,10 +5,9 @@ import json
 
 from click.testing import CliRunner
 
-from intake.accounts import authenticate
-from intake.cli import cli
-from intake.db import open_db
-from web_helpers import tmp_path  # noqa: F401  (a private temp dir)
+from intake.store.accounts import authenticate
+from cli import cli
+from intake.store.db import open_db
 
 
 def test_add_and_list_users(tmp_path):

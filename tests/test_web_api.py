@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from docgen import pdf_bytes
-from web_helpers import tmp_path, csrf, login, make_client, open_case, page_csrf, upload, wait_report  # noqa: F401 (tmp_path: fixture)
+from web_helpers import csrf, login, make_client, open_case, page_csrf, upload, wait_report
 
 LICENCE = [["营业执照", "统一社会信用代码：91120116MA05JXQ72G", "名称：天津津品示范精密机械有限公司",
             "住所：天津市滨海新区海泰发展六道6号", "法定代表人：李明", "成立日期：2015年03月18日"]]
@@ -81,7 +81,7 @@ def test_upload_over_the_size_limit_is_refused_and_not_stored(tmp_path):
 def test_a_file_the_worker_gives_up_on_is_marked_failed_with_why(tmp_path, monkeypatch):
     import time as _time
 
-    import intake.reading as reading
+    import intake.reading.readers as reading
 
     def slow(path, name, sha, limits):  # stands in for a hostile file: the worker's time limit answers
         return {"file": name, "sha256": sha, "error": f"{name}: 读取超过 {limits.file_seconds} 秒，已中止"}
@@ -172,8 +172,8 @@ def test_procedure_states_and_publicity_period(client):
 def test_jinzhi_certificate_renewal_window(client):
     from datetime import date
 
-    from intake.cases import get_case
-    from intake.db import open_db
+    from intake.cases.case import get_case
+    from intake.store.db import open_db
     case = submitted_case(client, "jinzhi")
     token = login(client, "sec")
     h = {"X-CSRF-Token": token}
@@ -261,7 +261,7 @@ def test_a_value_corrected_in_the_chat_counts_and_the_secretariat_sees_it(client
     licence = [["营业执照", "名称：天津某某科技有限公司", "住所：天津市西青区某路1号", "成立日期：2015年03月18日"]]
     upload(client, case["id"], [("licence.pdf", pdf_bytes(licence))])
     wait_report(client, case["id"])
-    from intake.db import open_db
+    from intake.store.db import open_db
     db = open_db(client.app.state.data)
     # a correction as the assistant records it after the applicant answers its confirmation question
     state_doc = client.get(f"/api/cases/{case['id']}/documents/1").json()["facts"]
@@ -274,7 +274,7 @@ def test_a_value_corrected_in_the_chat_counts_and_the_secretariat_sees_it(client
     import json as _json
     db["case_chat"].upsert({"case_id": case["id"], "state": _json.dumps(bot.state, ensure_ascii=False),
                             "transcript": "[]", "updated": ""}, pk="case_id")
-    from intake.cases import touch
+    from intake.cases.case import touch
     touch(db, case["id"])  # what chat() does when a turn records a correction
     report = client.get(f"/api/cases/{case['id']}/report").json()
     assert report["corrections"][0]["value"] == "天津某某精密科技有限公司"

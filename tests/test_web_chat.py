@@ -9,7 +9,7 @@ import pytest
 
 from assistant_helpers import answer_for
 from docgen import pdf_bytes
-from web_helpers import tmp_path, csrf, make_client, open_case, upload, wait_report  # noqa: F401 (tmp_path: fixture)
+from web_helpers import csrf, make_client, open_case, upload, wait_report
 
 SCHEMES = ["jinzhi", "credit", "nonferrous", "jiangsu", "trace"]
 ADDRESS = {"jinzhi": "天津市滨海新区海泰发展六道6号", "jiangsu": "江苏省南京市江宁区天元路6号",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from docgen import Grid, docx_bytes
-from web_helpers import tmp_path, login, make_client, page_csrf  # noqa: F401 (tmp_path: fixture)
+from web_helpers import login, make_client, page_csrf
 
 DRAFT = (Path(__file__).parent.parent / "intake" / "demo" / "jinzhi_draft_000.md").read_bytes()
 XSS = '<script>alert("x")</script>'

@@ -11,9 +11,12 @@ import pytest
 
 import ocr_scans as s
 from extractors import ocr
-from intake import pipeline, reading
-from intake.db import open_db
-from web_helpers import tmp_path, make_client, open_case, upload  # noqa: F401 (tmp_path: fixture)
+from intake.reading import pipeline
+from intake.reading import readers as reading
+from intake.store.db import open_db
+from web_helpers import make_client, open_case, upload
+
+pytestmark = pytest.mark.ocr
 
 needs_engine = pytest.mark.skipif(not ocr.available(), reason=ocr.INSTALL_HINT)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from docgen import pdf_bytes
-from web_helpers import tmp_path, PASSWORD, csrf, login, make_client, open_case, page_csrf, upload, wait_report  # noqa: F401 (tmp_path: fixture)
+from web_helpers import PASSWORD, csrf, login, make_client, open_case, page_csrf, upload, wait_report
 
 XSS = '<script>alert("x")</script>'
 XSS_FILE = '<img src=x onerror=alert(1)>.pdf'
@@ -123,6 +123,37 @@ def test_committee_member_sees_no_applications(client):
     assert client.post("/api/cases", headers={"X-CSRF-Token": token}, json={"scheme": "jinzhi"}).status_code == 403
 
 
+def test_a_committee_member_cannot_tell_which_case_ids_exist(client):
+    case = submitted(client)
+    login(client, "com")
+    for path in ("/cases/{}", "/api/cases/{}/report", "/api/cases/{}"):
+        there = client.get(path.format(case["id"]))
+        absent = client.get(path.format(case["id"] + 1000))
+        assert (there.status_code, there.json()) == (absent.status_code, absent.json()) == (
+            403, {"detail": "标准委员会成员不能查看申报材料"})
+
+
+def test_an_id_past_sqlites_integers_is_not_found(client):
+    login(client, "sec")
+    for cid in (2 ** 63, 2 ** 64 + 5):
+        assert client.get(f"/api/cases/{cid}").status_code == 404
+        assert client.get(f"/api/cases/{cid}/report").status_code == 404
+
+
+def test_signing_in_through_the_api_keeps_the_case_links_held(client):
+    """An applicant who opened a case anonymously and then signs in (pages or API) keeps that case."""
+    from intake.store.accounts import add_user
+    from intake.store.db import open_db
+
+    db = open_db(client.app.state.data)
+    add_user(db, "appl", "applicant", PASSWORD)
+    db.conn.close()
+    case = open_case(client, applicant="丁公司")
+    login(client, "appl")
+    assert client.get(f"/api/cases/{case['id']}").status_code == 200
+    assert [c["id"] for c in client.get("/api/cases").json()] == [case["id"]]
+
+
 def test_applicant_cannot_use_secretariat_tools(client):
     case = open_case(client, "nonferrous")
     token = csrf(client)
@@ -156,7 +187,7 @@ def test_login_wrong_password_and_tampered_session(client, tmp_path):
     client.cookies.set("intake_session", cookie[:-3] + ("AAA" if not cookie.endswith("AAA") else "BBB"))
     assert client.get("/api/queue").status_code == 401
     # passwords are stored as argon2 hashes only
-    from intake.db import open_db
+    from intake.store.db import open_db
     rows = list(open_db(tmp_path / "var")["users"].rows)
     assert all(r["password_hash"].startswith("$argon2") for r in rows)
     assert not any(PASSWORD in str(r) for r in rows)

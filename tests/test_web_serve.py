@@ -11,7 +11,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from web_helpers import tmp_path  # noqa: F401  (a private temp dir)
 
 pytestmark = pytest.mark.slow
 

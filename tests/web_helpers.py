@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 import re
-import tempfile
 import time
-from pathlib import Path
 
-import pytest
 
 from fastapi.testclient import TestClient
 
-from intake.accounts import add_user
+from intake.store.accounts import add_user
 from intake.config import Limits
-from intake.db import open_db
+from intake.store.db import open_db
 from web.app import create_app
 
 PASSWORD = "correct-horse-9"
@@ -61,12 +58,3 @@ def wait_report(client: TestClient, case_id: int, seconds: float = 60) -> dict:
         if report["case"]["complete"] or time.time() > deadline:
             return report
         time.sleep(0.3)
-
-
-@pytest.fixture
-def tmp_path():
-    """A private temporary directory. pytest's own lives under /tmp/pytest-of-USER, and a concurrent
-    pytest run (several people share this machine) prunes all but its 3 newest base directories —
-    a server's data directory vanished mid-test that way."""
-    with tempfile.TemporaryDirectory(prefix="intake-web-") as d:
-        yield Path(d)

@@ -9,14 +9,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from intake.config import Limits, data_dir
-from intake.reading import DocumentReader
+from intake.reading.readers import DocumentReader
 
+from . import errors
 from .app_limits import BodyLimit
 
 HERE = Path(__file__).parent
@@ -72,12 +71,5 @@ def create_app(data: str | os.PathLike | None = None, limits: Limits | None = No
             response.headers.setdefault("Content-Security-Policy", CSP)
         return response
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException):
-        if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        from .deps import render
-        return render(request, "error.html", {"status": exc.status_code, "detail": exc.detail},
-                      status_code=exc.status_code)
-
+    errors.install(app)
     return app

@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 import secrets
-import sqlite3
 from pathlib import Path
 
 import sqlite_utils
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
-from intake.accounts import User, get_user
-from intake.blobs import BlobStore
-from intake.cases import Case, NotFound, can_edit, can_view, ensure_cases, get_case
-from intake.db import DB_NAME, open_db
+from intake.store.accounts import User, get_user
+from intake.store.blobs import BlobStore
+from intake.cases.case import Case, case_for, case_to_edit, ensure_cases
+from intake.store.db import open_db
+
+from .session import case_tokens, user_id
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.autoescape = True
@@ -39,19 +40,8 @@ templates.env.globals.update(FACT_LABELS=FACT_LABELS, VALUE_LABELS=VALUE_LABELS)
 templates.env.globals.update(STATUS_LABELS=STATUS_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, DOC_TYPES=DOC_TYPES)
 
 
-def connect(data) -> sqlite_utils.Database:
-    """Like intake.db.open_db, but usable across the threads FastAPI runs one request's
-    dependencies and endpoint in (one connection per request, never shared between requests)."""
-    conn = sqlite3.connect(Path(data) / DB_NAME, check_same_thread=False)
-    db = sqlite_utils.Database(conn)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA foreign_keys=ON")
-    db.execute("PRAGMA busy_timeout=5000")
-    return db
-
-
 def get_db(request: Request):
-    db = connect(request.app.state.data)
+    db = open_db(request.app.state.data, shared_across_threads=True)
     ensure_cases(db)
     try:
         yield db
@@ -64,8 +54,8 @@ def get_store(request: Request) -> BlobStore:
 
 
 def current_user(request: Request, db: sqlite_utils.Database = Depends(get_db)) -> User | None:
-    uid = request.session.get("uid")
-    return get_user(db, uid) if isinstance(uid, int) else None
+    uid = user_id(request)
+    return get_user(db, uid) if uid is not None else None
 
 
 def require_user(user: User | None = Depends(current_user)) -> User:
@@ -107,40 +97,21 @@ async def check_csrf(request: Request) -> None:
         raise HTTPException(403, "表单已失效或来源不明（CSRF 校验失败），请刷新页面后重试")
 
 
-def case_tokens(request: Request) -> list[str]:
-    tokens = list(request.session.get("tokens") or [])
-    header = request.headers.get("x-case-token")
-    if header:
-        tokens.append(header)
-    return tokens
-
-
 def viewable_case(case_id: int, request: Request, db: sqlite_utils.Database = Depends(get_db),
                   user: User | None = Depends(current_user)) -> Case:
-    """The case, if this visitor may see it. Someone else's case answers 404, like a case that
-    does not exist, so ids cannot be probed."""
-    try:
-        case = get_case(db, case_id)
-    except NotFound:
-        raise HTTPException(404, "没有这个申请")
-    if not can_view(user, case, case_tokens(request)):
-        if user is not None and user.role == "committee":
-            raise HTTPException(403, "标准委员会成员不能查看申报材料")
-        raise HTTPException(404, "没有这个申请")
-    return case
+    """The case, if this visitor may see it (the rule is the application's: intake.cases.case_for)."""
+    return case_for(db, case_id, user, case_tokens(request))
 
 
 def editable_case(request: Request, case: Case = Depends(viewable_case),
                   user: User | None = Depends(current_user)) -> Case:
-    if not can_edit(user, case, case_tokens(request)):
-        raise HTTPException(409, f"申请{case.status_label}，不能修改" if not case.editable else "无权修改")
-    return case
+    return case_to_edit(user, case, case_tokens(request))
 
 
 def render(request: Request, name: str, ctx: dict | None = None, status_code: int = 200):
-    uid = request.session.get("uid")
+    uid = user_id(request)
     user = None
-    if isinstance(uid, int):
+    if uid is not None:
         db = open_db(request.app.state.data)
         try:
             user = get_user(db, uid)

@@ -1,11 +1,11 @@
 """Page previews: one PDF page rendered to PNG with pypdfium2 in a time-limited worker process
-(intake.worker: a hostile PDF cannot hang the server here either), cached by file hash and page."""
+(intake.reading.worker: a hostile PDF cannot hang the server here either), cached by file hash and page."""
 from __future__ import annotations
 
 import io
 from pathlib import Path
 
-from intake.blobs import BlobStore
+from intake.store.blobs import BlobStore
 
 SCALE = 1.5  # ~108 dpi: legible, small
 SECONDS = 20
@@ -35,7 +35,7 @@ def render_page_png(store: BlobStore, sha256: str, page: int, cache: Path) -> by
     cached = cache / f"{sha256}-{page}.png"
     if cached.exists():
         return cached.read_bytes()
-    from intake.worker import run_each
+    from intake.reading.worker import run_each
 
     outcome = run_each(_render, [(str(store.path(sha256)), page, SCALE)], seconds=SECONDS, workers=1)[0]
     if not outcome.ok:

@@ -1,6 +1,6 @@
 """Public comments on draft standards: sheet parser, clause references, draft clause tree, duplicates.
 
-Pure functions over `extractors.model.Document`; storage and the CLI live in `intake.comments`.
+Pure functions over `extractors.model.Document`; storage and the CLI live in `intake.comments.store`.
 """
 from .clauses import parse_refs, sort_key
 from .draft import Clause, DraftStandard, RefCheck, markdown_document, read_draft

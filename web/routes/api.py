@@ -4,107 +4,27 @@ case link holder; every POST/PUT carries the X-CSRF-Token header (GET /api/sessi
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
 
-from intake import case_chat
-from intake.accounts import User, authenticate
-from intake.cases import (CaseError, add_override, can_edit, get_document, audit_log, cases_for, documents, move_state, open_case,
-                          set_facts, set_scores, submit)
-from intake.procedures import declarations, procedure, scheme_ids
-from intake.report import case_report
-from intake.worksheet import rows as worksheet_rows, total as worksheet_total
+from intake.cases import chat as case_chat
+from intake.store.accounts import User, authenticate
+from intake.cases.case import (add_override, audit_log, can_edit, cases_for, documents, get_document, move_state,
+                               open_case, set_facts, set_scores, submit)
+from intake.cases.procedures import declarations, procedure, scheme_ids
+from intake.cases.report import case_report
+from intake.cases.worksheet import rows as worksheet_rows, total as worksheet_total
 
-from ..deps import (case_tokens, check_csrf, csrf_token, current_user, editable_case, get_db, get_store,
-                    require_secretariat, viewable_case, who)
+from ..deps import (check_csrf, csrf_token, current_user, editable_case, get_db, get_store, require_secretariat,
+                    viewable_case, who)
+from ..schemas import (CaseCreated, CaseSummary, ChatMessage, Facts, Login, NewCase, Override, Scheme, Scores,
+                       SessionInfo, StateChange)
+from ..session import case_tokens, remember_case, sign_in
 from .applicant import store_uploads
 from .secretariat import queue_rows
 
 router = APIRouter(prefix="/api", tags=["api"])
-
-
-class Scheme(BaseModel):
-    id: str
-    name: str
-    source: str
-    levels: list[str]
-    summary: str
-    deadline: str | None
-    validity_years: int | None
-    states: list[str]
-    declarations: dict[str, str]
-
-
-class SessionInfo(BaseModel):
-    user: str | None
-    role: str | None
-    csrf: str
-
-
-class Login(BaseModel):
-    name: str
-    password: str
-
-
-class NewCase(BaseModel):
-    scheme: Literal["jinzhi", "credit", "nonferrous", "jiangsu", "trace"]
-    applicant: str = Field("", max_length=200)
-    product: str = Field("", max_length=200)
-
-
-class CaseSummary(BaseModel):
-    id: int
-    scheme: str
-    applicant: str
-    product: str
-    status: str
-    status_label: str
-    procedure_state: str
-    created: str
-    submitted_at: str | None
-    days_waiting: int | None
-
-
-class CaseCreated(CaseSummary):
-    token: str
-    link: str
-
-
-class Facts(BaseModel):
-    """The contract's --facts keys (absent or null: unchanged / removed)."""
-    sector: Literal["agriculture", "manufacturing", "services"] | None = None
-    product_kind: Literal["consumer", "production_material"] | None = None
-    org_kind: Literal["enterprise", "cooperative", "other"] | None = None
-    association_member: bool | None = None
-    target_level: str | None = None
-    declarations: dict[str, bool] | None = None
-    scale: dict | None = None
-    exemptions: list[str] | None = None
-    sells_online: bool | None = None
-    code_coverage: float | None = Field(None, ge=0, le=1)
-
-
-class Override(BaseModel):
-    item_id: str
-    status: Literal["met", "not_met", "missing", "review", "not_applicable"]
-    note: str = Field(..., min_length=1, max_length=2000)
-
-
-class Scores(BaseModel):
-    scores: dict[str, float]
-
-
-class ChatMessage(BaseModel):
-    message: str = Field(..., max_length=2000)
-
-
-class StateChange(BaseModel):
-    state: str
-    note: str = ""
-    on: date | None = None
 
 
 @router.get("/session", response_model=SessionInfo)
@@ -118,8 +38,7 @@ def api_login(body: Login, request: Request, db=Depends(get_db)):
     user = authenticate(db, body.name, body.password)
     if user is None:
         raise HTTPException(401, "用户名或密码错误")
-    request.session.clear()
-    request.session["uid"] = user.id
+    sign_in(request, user)
     return SessionInfo(user=user.name, role=user.role, csrf=csrf_token(request))
 
 
@@ -142,10 +61,8 @@ def my_cases(request: Request, db=Depends(get_db), user: User | None = Depends(c
 
 @router.post("/cases", response_model=CaseCreated, status_code=201, dependencies=[Depends(check_csrf)])
 def new_case(body: NewCase, request: Request, db=Depends(get_db), user: User | None = Depends(current_user)):
-    if user is not None and user.is_staff:
-        raise HTTPException(403, "工作人员账号不能作为申请人开立申请")
     case = open_case(db, body.scheme, body.applicant, body.product, owner=user)
-    request.session["tokens"] = (list(request.session.get("tokens") or []) + [case.token])[-20:]
+    remember_case(request, case.token)
     return CaseCreated(**case.summary(), token=case.token,
                        link=str(request.base_url).rstrip("/") + f"/c/{case.token}")
 
@@ -171,10 +88,7 @@ def list_documents(case=Depends(viewable_case), db=Depends(get_db)):
 @router.get("/cases/{case_id}/documents/{doc_id}")
 def document(doc_id: int, case=Depends(viewable_case), db=Depends(get_db)):
     """One document: its state and the `intake extract` object read from it (fields with page and line)."""
-    try:
-        return get_document(db, case.id, doc_id)
-    except LookupError:
-        raise HTTPException(404, "没有这个文件")
+    return get_document(db, case.id, doc_id)
 
 
 @router.post("/cases/{case_id}/documents", dependencies=[Depends(check_csrf)])
@@ -186,10 +100,7 @@ async def upload(request: Request, files: list[UploadFile] = File(...), case=Dep
 
 @router.put("/cases/{case_id}/facts", dependencies=[Depends(check_csrf)])
 def put_facts(body: Facts, case=Depends(editable_case), db=Depends(get_db), user: User | None = Depends(current_user)):
-    try:
-        return set_facts(db, case, body.model_dump(exclude_unset=True), who(user))
-    except CaseError as e:
-        raise HTTPException(400, str(e))
+    return set_facts(db, case, body.model_dump(exclude_unset=True), who(user))
 
 
 @router.post("/cases/{case_id}/submit", response_model=CaseSummary, dependencies=[Depends(check_csrf)])
@@ -231,20 +142,14 @@ def api_worksheet(case=Depends(viewable_case), user: User = Depends(require_secr
 @router.put("/cases/{case_id}/worksheet", dependencies=[Depends(check_csrf)])
 def api_put_worksheet(body: Scores, case=Depends(viewable_case), db=Depends(get_db),
                       user: User = Depends(require_secretariat)):
-    try:
-        scores = set_scores(db, case, body.scores, user)
-    except CaseError as e:
-        raise HTTPException(400, str(e))
+    scores = set_scores(db, case, body.scores, user)
     return {"rows": worksheet_rows(scores), "total": worksheet_total(scores)}
 
 
 @router.post("/cases/{case_id}/procedure", dependencies=[Depends(check_csrf)])
 def api_state(body: StateChange, case=Depends(viewable_case), db=Depends(get_db),
               user: User = Depends(require_secretariat)):
-    try:
-        return move_state(db, case, body.state, user, body.note, body.on).procedure_view()
-    except (CaseError, KeyError) as e:
-        raise HTTPException(400, str(e))
+    return move_state(db, case, body.state, user, body.note, body.on).procedure_view()
 
 
 # --- the assistant ----------------------------------------------------------------------

@@ -9,20 +9,20 @@ import anyio
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from intake import case_chat
-from intake.accounts import User
-from intake.cases import (CaseError, audit_log, cases_for, documents, get_document, open_case, set_facts,
+from intake.cases import chat as case_chat
+from intake.store.accounts import User
+from intake.cases.case import (CaseError, audit_log, cases_for, documents, get_document, open_case, set_facts,
                           submit, update_details)
-from intake.exports import Unavailable, application_docx, gap_report_docx, gap_report_html
-from intake.procedures import declarations, procedure, scheme_ids
-from intake.report import case_report, grouped
-from intake.uploads import accept_upload
-from intake.worksheet import rows as worksheet_rows, total as worksheet_total, worksheet
+from intake.cases.exports import Unavailable, application_docx, gap_report_docx, gap_report_html
+from intake.cases.procedures import declarations, procedure, scheme_ids
+from intake.cases.report import case_report, grouped
+from intake.reading.uploads import accept_upload
+from intake.cases.worksheet import rows as worksheet_rows, total as worksheet_total, worksheet
 
 from ..app_limits import MAX_FILES_PER_REQUEST
-from ..deps import (case_tokens, check_csrf, current_user, editable_case, get_db, get_store, render,
-                    viewable_case, who)
+from ..deps import check_csrf, current_user, editable_case, get_db, get_store, render, viewable_case, who
 from ..previews import render_page_png
+from ..session import case_tokens, remember_case
 
 router = APIRouter(tags=["applicants"])
 
@@ -47,13 +47,8 @@ def my_cases(request: Request, db=Depends(get_db), user: User | None = Depends(c
 @router.post("/cases", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def new_case(request: Request, scheme: str = Form(...), applicant: str = Form(""), product: str = Form(""),
              db=Depends(get_db), user: User | None = Depends(current_user)):
-    if user is not None and user.is_staff:
-        raise HTTPException(403, "工作人员账号不能作为申请人开立申请")
-    try:
-        case = open_case(db, scheme, applicant, product, owner=user)
-    except CaseError as e:
-        raise HTTPException(400, str(e))
-    request.session["tokens"] = (list(request.session.get("tokens") or []) + [case.token])[-20:]
+    case = open_case(db, scheme, applicant, product, owner=user)
+    remember_case(request, case.token)
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
@@ -173,10 +168,7 @@ def facts_from_form(scheme: str, form) -> dict:
 async def facts(request: Request, case=Depends(editable_case), db=Depends(get_db),
                 user: User | None = Depends(current_user)):
     form = await request.form()
-    try:
-        set_facts(db, case, facts_from_form(case.scheme, form), who(user))
-    except CaseError as e:
-        raise HTTPException(400, str(e))
+    set_facts(db, case, facts_from_form(case.scheme, form), who(user))
     return RedirectResponse(f"/cases/{case.id}#facts", status_code=303)
 
 
@@ -218,10 +210,7 @@ async def page_png(request: Request, doc_id: int, page: int, case=Depends(viewab
 
 
 def _doc(db, case_id: int, doc_id: int) -> dict:
-    try:
-        return get_document(db, case_id, doc_id)
-    except LookupError:
-        raise HTTPException(404, "没有这个文件")
+    return get_document(db, case_id, doc_id)
 
 
 # --- downloads -------------------------------------------------------------------------
@@ -239,19 +228,13 @@ def gap_html(request: Request, case=Depends(viewable_case), db=Depends(get_db)):
 
 @router.get("/cases/{case_id}/gap-report.docx", include_in_schema=False)
 def gap_docx(case=Depends(viewable_case), db=Depends(get_db)):
-    try:
-        data = gap_report_docx(case_report(db, case), case)
-    except Unavailable as e:
-        raise HTTPException(503, str(e))
+    data = gap_report_docx(case_report(db, case), case)
     return _docx(data, f"gap-report-{case.id}.docx")
 
 
 @router.get("/cases/{case_id}/application.docx", include_in_schema=False)
 def application(case=Depends(viewable_case), db=Depends(get_db)):
-    try:
-        data = application_docx(case_report(db, case), case)
-    except Unavailable as e:
-        raise HTTPException(503, str(e))
+    data = application_docx(case_report(db, case), case)
     return _docx(data, f"application-{case.id}.docx")
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
-from intake.accounts import AccountError, add_user, authenticate
-from intake.cases import case_by_token
+from intake.store.accounts import AccountError, add_user, authenticate
+from intake.cases.case import case_by_token
 
 from ..deps import check_csrf, get_db, render
+from ..session import remember_case, sign_in, sign_out
 
 router = APIRouter(tags=["accounts"])
 
@@ -27,16 +28,14 @@ def login(request: Request, name: str = Form(...), password: str = Form(...), ne
     user = authenticate(db, name.strip(), password)
     if user is None:
         return render(request, "login.html", {"error": "用户名或密码错误", "name": name}, status_code=401)
-    tokens = request.session.get("tokens") or []
-    request.session.clear()  # a new session on sign-in (no fixation); case links are kept
-    request.session.update({"uid": user.id, "tokens": tokens})
+    sign_in(request, user)
     target = next if next.startswith("/") and not next.startswith("//") else _home_for(user.role)
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/logout", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def logout(request: Request):
-    request.session.clear()
+    sign_out(request)
     return RedirectResponse("/", status_code=303)
 
 
@@ -52,9 +51,7 @@ def register(request: Request, name: str = Form(...), password: str = Form(...),
         user, _ = add_user(db, name, "applicant", password, display=display.strip()[:100])
     except AccountError as e:
         return render(request, "register.html", {"error": str(e), "name": name}, status_code=400)
-    tokens = request.session.get("tokens") or []
-    request.session.clear()
-    request.session.update({"uid": user.id, "tokens": tokens})
+    sign_in(request, user)
     return RedirectResponse("/cases", status_code=303)
 
 
@@ -64,6 +61,5 @@ def case_link(token: str, request: Request, db=Depends(get_db)):
     case = case_by_token(db, token)
     if case is None:
         raise HTTPException(404, "案件链接无效")
-    tokens = [t for t in (request.session.get("tokens") or []) if t != token]
-    request.session["tokens"] = (tokens + [token])[-20:]
+    remember_case(request, token)
     return RedirectResponse(f"/cases/{case.id}", status_code=303)

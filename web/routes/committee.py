@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from intake import comments as store
-from intake.accounts import User
-from intake.comment_desk import blank_sheet_docx, clauses, register_csv, register_docx, register_view
+from intake.comments import store
+from intake.store.accounts import User
+from intake.comments.desk import blank_sheet_docx, clauses, register_csv, register_docx, register_view
 
 from ..deps import check_csrf, get_db, get_store, render, require_committee
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
-from intake.accounts import User
-from intake.cases import STATUSES, CaseError, add_override, decide, move_state, queue, set_scores
-from intake.procedures import procedure, scheme_ids
-from intake.report import case_report
-from intake.worksheet import band_fraction
+from intake.store.accounts import User
+from intake.cases.case import STATUSES, CaseError, add_override, decide, move_state, queue, set_scores
+from intake.cases.procedures import procedure, scheme_ids
+from intake.cases.report import case_report
+from intake.cases.worksheet import band_fraction
 
 from ..deps import check_csrf, get_db, render, require_secretariat, viewable_case
 
@@ -45,10 +45,7 @@ def _back(case_id: int, anchor: str = "") -> RedirectResponse:
 @router.post("/cases/{case_id}/overrides", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def override(item_id: str = Form(...), status: str = Form(...), note: str = Form(""), case=Depends(viewable_case),
              db=Depends(get_db), user: User = Depends(require_secretariat)):
-    try:
-        add_override(db, case, item_id, status, note, user)
-    except CaseError as e:
-        raise HTTPException(400, str(e))
+    add_override(db, case, item_id, status, note, user)
     return _back(case.id, f"#item-{item_id}")
 
 
@@ -67,28 +64,19 @@ async def scores(request: Request, case=Depends(viewable_case), db=Depends(get_d
                 values[item] = float(exact) / 100 if exact else band_fraction(int(v))
             except (ValueError, IndexError):
                 raise HTTPException(400, f"{item}：评分无效")
-    try:
-        set_scores(db, case, values, user)
-    except CaseError as e:
-        raise HTTPException(400, str(e))
+    set_scores(db, case, values, user)
     return _back(case.id, "#worksheet")
 
 
 @router.post("/cases/{case_id}/state", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def state(state: str = Form(...), note: str = Form(""), case=Depends(viewable_case), db=Depends(get_db),
           user: User = Depends(require_secretariat)):
-    try:
-        move_state(db, case, state, user, note)
-    except (CaseError, KeyError) as e:
-        raise HTTPException(400, str(e))
+    move_state(db, case, state, user, note)
     return _back(case.id, "#procedure")
 
 
 @router.post("/cases/{case_id}/decision", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def decision(status: str = Form(...), note: str = Form(""), case=Depends(viewable_case), db=Depends(get_db),
              user: User = Depends(require_secretariat)):
-    try:
-        decide(db, case, status, note, user)
-    except CaseError as e:
-        raise HTTPException(400, str(e))
+    decide(db, case, status, note, user)
     return _back(case.id, "#procedure")

@@ -1,5 +1,5 @@
 """Reading uploaded documents in the background: a queue in the server feeding a few threads,
-each of which hands one file to the time-limited worker of `intake.pipeline` (a hostile PDF
+each of which hands one file to the time-limited worker of `intake.reading.pipeline` (a hostile PDF
 cannot hang the server) and records the document's state: queued → reading → read | failed.
 
 Long scans: OCR stops starting pages shortly before the file's time limit and returns what it
@@ -17,14 +17,14 @@ from pathlib import Path
 
 from extractors import ocr
 
-from . import case_chat
-from .blobs import BlobStore
-from .cases import pending_documents, set_document_state
-from .config import Limits
-from .db import open_db
-from .pipeline import extract_tracked
+from intake.cases import chat as case_chat
+from intake.store.blobs import BlobStore
+from intake.cases.case import pending_documents, set_document_state
+from intake.config import Limits
+from intake.store.db import open_db
+from intake.reading.pipeline import extract_tracked
 
-log = logging.getLogger("intake.reading")
+log = logging.getLogger("intake.reading.readers")
 
 OCR_ROUNDS = 30  # reads of one document while its OCR continues: with the 60 s file limit, ~30 min
 

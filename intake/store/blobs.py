@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
-from .config import data_dir
+from intake.config import data_dir
 
 CHUNK = 1024 * 1024
 

@@ -1,5 +1,7 @@
-"""The `intake` command. Each area registers its subcommands from its own module
-(`intake/cli_*.py`), so the CLI mirrors the Python API one module per job."""
+"""The `intake` command: a face of the application beside `web/`. Each area registers its
+subcommands from its own module (`cli/<area>.py`), so the CLI mirrors the Python API one module per
+job. May import the application (intake), extractors, checklists, forms and, to serve, web; nothing
+imports it."""
 from __future__ import annotations
 
 import importlib
@@ -9,13 +11,13 @@ import click
 
 # Modules that define `register(group)`.
 COMMAND_MODULES = [
-    "intake.cli_extract",
-    "intake.cli_check",
-    "intake.cli_comments",
-    "intake.cli_form",
-    "intake.cli_chat",
-    "intake.cli_serve",
-    "intake.cli_users",
+    "cli.extract",
+    "cli.check",
+    "cli.comments",
+    "cli.form",
+    "cli.chat",
+    "cli.serve",
+    "cli.users",
 ]
 
 

@@ -17,12 +17,12 @@ from pathlib import Path
 import click
 
 from checklists.clauses import UnknownScheme
-from checklists.engine import OUTCOME_ZH, STATUS_ZH, Evaluation, evaluate
-from checklists.factsfile import FactsError, load_facts_file, parse_as_of, validate_facts
+from checklists.engine import OUTCOME_ZH, STATUS_ZH, Evaluation
+from checklists.factsfile import FactsError, load_facts_file, parse_as_of
 from checklists.scheme import SchemeError, list_schemes, load_scheme
 from forms.gap_report import write_gap_report
 
-from .declared import declared_facts, facts_for_engine
+from intake.precheck import precheck
 
 GROUPS = ["not_met", "missing", "review", "met", "not_applicable"]
 MARK = {"not_met": "✗", "missing": "?", "review": "!", "met": "✓", "not_applicable": "-"}
@@ -71,14 +71,13 @@ def register(cli: click.Group) -> None:
             _fail(f"方案数据文件有误：{e}")
         try:
             day = parse_as_of(as_of)
-            facts = validate_facts(scheme, load_facts_file(facts_path), facts_path) if facts_path else {}
+            stated = load_facts_file(facts_path) if facts_path else {}
             overrides = load_facts_file(overrides_path) if overrides_path else None
             if explain and explain not in {it.id for it in scheme.items}:
                 raise FactsError(f"--explain: 方案 {scheme.id} 没有条目 {explain!r}；条目 id 形如 "
                                  f"{scheme.items[0].id}")
-            documents = _extract(files)
-            facts, form_warnings = declared_facts(scheme, [d.to_json() for d in documents], facts)
-            ev = evaluate(scheme, documents, facts_for_engine(facts), day, overrides)
+            result = precheck(scheme, list(files), stated, day, overrides, origin=facts_path or "facts")
+            ev, form_warnings = result.evaluation, result.warnings
         except FactsError as e:
             _fail(str(e))
         written = _write_report(ev, out_dir) if out_dir else []
@@ -103,14 +102,6 @@ def register(cli: click.Group) -> None:
         for d in bad:
             click.echo(f"error: {d.error}", err=True)
         sys.exit(3 if bad else 0)
-
-
-def _extract(files: tuple[str, ...]):
-    if not files:
-        return []
-    from .pipeline import extract_files
-
-    return extract_files(list(files))
 
 
 def _write_report(ev: Evaluation, out_dir: str) -> list[Path]:

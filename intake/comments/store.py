@@ -10,7 +10,7 @@ The web pages and `intake comments …` call these functions:
     write_register_docx(reg, "register.docx"); write_register_csv(reg, "register.csv")
 
 Tables (sqlite-utils): comment_drafts, comment_sheets, comment_items, comment_dispositions.
-Every original is stored content-addressed (intake.blobs) before it is parsed, so a
+Every original is stored content-addressed (intake.store.blobs) before it is parsed, so a
 file that cannot be read is still kept. The same bytes imported twice are one sheet;
 a different sheet from the same submitter is a new version and supersedes the old one.
 """
@@ -29,14 +29,15 @@ from extractors.comments.duplicates import DuplicateGroup, Item, canon, find_dup
 from extractors.model import Document
 from forms.register import RegisterData, build_register
 
-from .blobs import BlobStore
-from .config import Limits
-from .pipeline import ReadError, read_files_with
+from intake.store.blobs import BlobStore
+from intake.config import Limits
+from intake.errors import BadInput
+from intake.reading.pipeline import ReadError, read_files_with
 
 DECISIONS = ("采纳", "部分采纳", "未采纳")
 
 
-class CommentsError(ValueError):
+class CommentsError(BadInput):
     """A request the committee must correct (unknown draft, missing reason …)."""
 
 

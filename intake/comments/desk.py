@@ -1,11 +1,11 @@
-"""What the committee's desk and the public draft page show, built on intake.comments:
+"""What the committee's desk and the public draft page show, built on intake.comments.store:
 comments grouped by clause with their campaign group, invalid references, exports as bytes."""
 from __future__ import annotations
 
 import io
 from collections import OrderedDict
 
-from . import comments as store
+from intake.comments import store
 
 
 def register_view(db, draft_id: int) -> dict:

@@ -8,8 +8,8 @@ import re
 import threading
 from collections.abc import Iterator
 
-from .assistant import Assistant
-from .cases import FACT_KEYS, Case, documents, log, now, touch
+from intake.assistant import Assistant
+from intake.cases.case import FACT_KEYS, Case, documents, log, now, touch
 
 _locks: dict[int, threading.Lock] = {}
 _guard = threading.Lock()
@@ -33,7 +33,7 @@ def transcript(db, case_id: int) -> list[dict]:
 
 def document_read(db, case_id: int, doc: dict) -> None:
     """A document of the case was read: the assistant says what it recognised, in the transcript."""
-    from .cases import get_case
+    from intake.cases.case import get_case
 
     ensure_chat(db)
     case = get_case(db, case_id)

@@ -5,8 +5,8 @@ import json
 
 import click
 
-from .accounts import ROLES, AccountError, add_user, list_users
-from .db import open_db
+from intake.store.accounts import ROLES, AccountError, add_user, list_users
+from intake.store.db import open_db
 
 
 def register(cli: click.Group) -> None:

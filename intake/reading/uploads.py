@@ -8,9 +8,9 @@ from typing import BinaryIO
 
 from extractors.sniff import LABELS, sniff
 
-from .blobs import BlobStore, TooLarge
-from .cases import Case, add_document
-from .config import Limits
+from intake.store.blobs import BlobStore, TooLarge
+from intake.cases.case import Case, add_document
+from intake.config import Limits
 
 # kinds the readers take; anything else is kept but marked failed with the reason
 READABLE = {"pdf", "docx", "doc", "wps", "odt", "rtf", "image", "text", "zip"}

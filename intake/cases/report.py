@@ -9,15 +9,12 @@ from collections import OrderedDict
 from datetime import date
 
 from checklists.clauses import UnknownScheme
-from checklists.engine import evaluate
 from checklists.factsfile import FactsError
-from checklists.scheme import load_scheme
 from extractors import ocr
-from extractors.facts import DocumentFacts
 
-from .cases import Case, documents, overrides
-from .declared import declared_facts, facts_for_engine
-from .procedures import procedure
+from intake.cases.case import Case, documents, overrides
+from intake.precheck import precheck
+from intake.cases.procedures import procedure
 
 GROUPS = [("not_met", "不满足"), ("missing", "缺少材料"), ("review", "需人工审核"), ("met", "满足"),
           ("not_applicable", "不适用")]
@@ -32,20 +29,15 @@ def evaluate_case(scheme: str, docs: list[dict], facts: dict, as_of: date,
     """The checklist engine (`checklists.engine.evaluate`) on read documents, declared facts and the
     secretariat's overrides; a report saying why when it cannot run."""
     try:
-        facts, form_warnings = declared_facts(load_scheme(scheme), docs, facts)
-        result = evaluate(scheme, [DocumentFacts.from_json(d) for d in docs], facts_for_engine(facts),
-                          as_of=as_of, overrides=overrides or None)
+        result = precheck(scheme, docs, facts, as_of, overrides, origin="补充信息")
     except FactsError as e:
         return _empty(scheme, docs, facts, as_of, f"补充信息有误：{e}")
     except UnknownScheme:
         return _empty(scheme, docs, facts, as_of, "本评价项目没有清单，暂无逐项结论")
     except Exception as e:  # an engine bug must not take the case page down; the secretariat sees why
-        logging.getLogger("intake.report").exception("evaluating %s", scheme)
+        logging.getLogger("intake.cases.report").exception("evaluating %s", scheme)
         return _empty(scheme, docs, facts, as_of, f"清单引擎出错（{type(e).__name__}），暂无逐项结论")
-    report = result.to_json()
-    if form_warnings:
-        report["warnings"] = form_warnings
-    return report
+    return result.to_json()
 
 
 def _empty(scheme, docs, facts, as_of, why) -> dict:
@@ -114,7 +106,7 @@ def _with_progress(doc: dict) -> dict:
 
 
 def applicant_corrections(db, case_id: int) -> list[dict]:
-    from .case_chat import corrections
+    from intake.cases.chat import corrections
     return corrections(db, case_id)
 
 

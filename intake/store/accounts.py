@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import sqlite_utils
+
+from intake.errors import BadInput
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -17,7 +19,7 @@ ROLES = STAFF_ROLES + ("applicant",)
 _hasher = PasswordHasher()
 
 
-class AccountError(ValueError):
+class AccountError(BadInput):
     pass
 
 

@@ -1,5 +1,5 @@
 """Each scheme's procedure as case states, its 公示 period and certificate validity (data:
-intake/data/procedures.yaml, written from the seeds)."""
+intake/cases/data/procedures.yaml, written from the seeds)."""
 from __future__ import annotations
 
 import calendar

@@ -11,10 +11,12 @@ from datetime import date, datetime, timezone
 
 import sqlite_utils
 
+from intake.errors import BadInput, Conflict, NotAllowed, NotFound
+
 from checklists.factsfile import FACT_KEYS as ENGINE_FACT_KEYS
 
-from .accounts import User, ensure_accounts
-from .procedures import certificate_dates, procedure, publicity_ends, scheme_ids
+from intake.store.accounts import User, ensure_accounts
+from intake.cases.procedures import certificate_dates, procedure, publicity_ends, scheme_ids
 
 STATUSES = {"draft": "草稿", "submitted": "已提交", "in_review": "审核中", "approved": "已通过",
             "rejected": "未通过", "withdrawn": "已撤回"}
@@ -24,11 +26,7 @@ ITEM_STATUSES = ("met", "not_met", "missing", "review", "not_applicable")
 FACT_KEYS = tuple(k for k in ENGINE_FACT_KEYS if k not in ("applicant", "product"))
 
 
-class CaseError(ValueError):
-    pass
-
-
-class NotFound(LookupError):
+class CaseError(BadInput):
     pass
 
 
@@ -128,7 +126,7 @@ class Case:
 
 
 def _months_before(iso: str, months: int) -> str:
-    from .procedures import add_months
+    from intake.cases.procedures import add_months
     return add_months(date.fromisoformat(iso), -months).isoformat()
 
 
@@ -143,7 +141,10 @@ def _case(row: dict) -> Case:
 
 def open_case(db: sqlite_utils.Database, scheme: str, applicant: str = "", product: str = "",
               owner: User | None = None) -> Case:
+    """A new draft case. Staff accounts review cases; they cannot be applicants."""
     ensure_cases(db)
+    if owner is not None and owner.is_staff:
+        raise NotAllowed("工作人员账号不能作为申请人开立申请")
     if scheme not in scheme_ids():
         raise CaseError(f"未知的评价项目 {scheme!r}")
     proc = procedure(scheme)
@@ -159,9 +160,12 @@ def open_case(db: sqlite_utils.Database, scheme: str, applicant: str = "", produ
 
 def get_case(db: sqlite_utils.Database, case_id: int) -> Case:
     ensure_cases(db)
-    rows = list(db["cases"].rows_where("id = ?", [case_id], limit=1))
+    try:
+        rows = list(db["cases"].rows_where("id = ?", [case_id], limit=1))
+    except OverflowError:  # an id past SQLite's integers cannot exist
+        rows = []
     if not rows:
-        raise NotFound(f"case {case_id}")
+        raise NotFound("没有这个申请")
     return _case(rows[0])
 
 
@@ -185,6 +189,24 @@ def can_view(user: User | None, case: Case, tokens: list[str] | tuple = ()) -> b
     if user is not None and case.owner_id is not None and case.owner_id == user.id:
         return True
     return any(secrets.compare_digest(t, case.token) for t in tokens if isinstance(t, str))
+
+
+def case_for(db: sqlite_utils.Database, case_id: int, user: User | None, tokens=()) -> Case:
+    """The case, if this visitor may see it. Someone else's case is NotFound, like a case that does not
+    exist, so ids cannot be probed; a committee member is refused every case id alike."""
+    if user is not None and user.role == "committee":
+        raise NotAllowed("标准委员会成员不能查看申报材料")
+    case = get_case(db, case_id)
+    if not can_view(user, case, tokens):
+        raise NotFound("没有这个申请")
+    return case
+
+
+def case_to_edit(user: User | None, case: Case, tokens=()) -> Case:
+    """The case, if this visitor may change it: the applicant, while it is a draft."""
+    if not can_edit(user, case, tokens):
+        raise Conflict(f"申请{case.status_label}，不能修改" if not case.editable else "无权修改")
+    return case
 
 
 def can_edit(user: User | None, case: Case, tokens=()) -> bool:
@@ -305,7 +327,7 @@ def get_document(db, case_id: int, doc_id: int) -> dict:
     for d in documents(db, case_id):
         if d["id"] == doc_id:
             return d
-    raise NotFound(f"document {doc_id}")
+    raise NotFound("没有这个文件")
 
 
 def set_document_state(db, doc_id: int, state: str, error: str | None = None, facts: dict | None = None,
@@ -377,7 +399,10 @@ def move_state(db, case: Case, state_id: str, who: User, note: str = "", on: dat
     allowed = {s.id for s in proc.next_states(case.procedure_state)} | {case.procedure_state}
     if state_id not in allowed and not (proc.state(case.procedure_state).objection and state_id):
         raise CaseError(f"不能从“{proc.state(case.procedure_state).name}”直接进入该环节")
-    target = proc.state(state_id)
+    try:
+        target = proc.state(state_id)
+    except KeyError:
+        raise CaseError(f"没有这个程序环节：{state_id}") from None
     day = (on or date.today()).isoformat()
     changes = {"procedure_state": state_id, "state_since": day}
     if case.status == "submitted":

@@ -25,10 +25,10 @@ from extractors.comments import parse_sheet
 from forms.comment_template import write_comment_template
 from forms.register import write_register_csv, write_register_docx
 
-from . import comments as C
-from .blobs import BlobStore
-from .db import open_db
-from .pipeline import ReadError
+from intake.comments import store as C
+from intake.store.blobs import BlobStore
+from intake.store.db import open_db
+from intake.reading.pipeline import ReadError
 
 SKIP = (".", "~$")  # hidden files, Word's lock files
 

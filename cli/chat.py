@@ -37,7 +37,7 @@ def _load_json(path: str, what: str) -> dict:
 
 
 def _extract(paths: list[str]):
-    from .pipeline import extract_files
+    from intake.reading.pipeline import extract_files
 
     return extract_files(paths)
 
@@ -56,7 +56,7 @@ def register(cli: click.Group) -> None:
         an interview that asks only what is still missing."""
         from checklists.factsfile import FactsError
 
-        from .assistant.engine import Assistant
+        from intake.assistant.engine import Assistant
 
         facts = _load_json(facts_file, "--facts") if facts_file else None
         state = None
@@ -121,7 +121,7 @@ def _turn(line: str, assistant, emit, upload) -> None:
         if line.startswith(p):
             path = line[len(p):].strip()
             if not Path(path).is_file():
-                from .assistant.engine import Reply
+                from intake.assistant.engine import Reply
                 emit(Reply(text=f"找不到文件“{path}”，请检查路径。", question=assistant.state.get("pending"),
                            state=assistant.state))
                 return

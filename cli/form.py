@@ -12,29 +12,9 @@ from pathlib import Path
 
 import click
 
-from checklists import evaluate
-from extractors.facts import DocumentFacts
+from checklists.factsfile import FactsError, load_facts_file
 
-from .declared import declared_facts, facts_for_engine
-from .pipeline import extract_files
-
-def evaluate_json(scheme: str, documents: list[DocumentFacts], facts: dict, as_of: str | None) -> dict:
-    """The pre-check as the contract's JSON."""
-    return evaluate(scheme, documents, facts_for_engine(facts), as_of=as_of).to_json()
-
-
-def _load_facts(path: str | None) -> dict:
-    if not path:
-        return {}
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except OSError as e:
-        raise click.BadParameter(f"{path}: 无法读取（{e.strerror or e}）", param_hint="--facts")
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise click.BadParameter(f"{path}: 不是有效的 UTF-8 JSON（{e}）", param_hint="--facts")
-    if not isinstance(data, dict):
-        raise click.BadParameter(f"{path}: 应为 JSON 对象", param_hint="--facts")
-    return data
+from intake.precheck import precheck
 
 
 def register(cli: click.Group) -> None:
@@ -58,23 +38,16 @@ def register(cli: click.Group) -> None:
             raise click.BadParameter(str(e), param_hint="--scheme")
         if not out.lower().endswith(".docx"):
             raise click.BadParameter("应以 .docx 结尾", param_hint="--out")
-        facts = _load_facts(facts_file)
-        results = extract_files(list(files))
-        documents = [r.to_json() for r in results]
         try:
-            from checklists import load_scheme
-
-            engine_scheme = load_scheme(scheme)
-        except Exception:  # a scheme the forms know but the checklists do not: no per-key check
-            engine_scheme = None
-        all_facts, warnings = declared_facts(engine_scheme, documents, facts)
-        for w in warnings:
+            facts = load_facts_file(facts_file) if facts_file else {}
+            result = precheck(scheme, list(files), facts, as_of, origin=facts_file or "facts")
+        except FactsError as e:  # bad facts, a bad date
+            raise click.BadParameter(str(e), param_hint="--facts" if facts_file else "--as-of")
+        for w in result.warnings:
             click.echo(f"warning: {w}", err=True)
-        try:
-            evaluation = evaluate_json(scheme, results, all_facts, as_of)
-        except ValueError as e:  # checklists' FactsError (bad facts, bad date) is a ValueError
-            click.echo(f"error: {e}", err=True)
-            sys.exit(2)
+        evaluation = result.evaluation.to_json()
+        results = result.evaluation.documents
+        documents = [r.to_json() for r in results]
         try:
             filled = build_form(scheme, documents, facts, evaluation, out)
             pdf_path = None

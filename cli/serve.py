@@ -15,9 +15,9 @@ def register(cli: click.Group) -> None:
         """Start the web service; creates the database (and demo data) on first start."""
         import uvicorn
 
-        from .config import Limits, data_dir
-        from .db import open_db
-        from .demo import create_demo, needs_demo
+        from intake.config import Limits, data_dir
+        from intake.store.db import open_db
+        from intake.demo import create_demo, needs_demo
         from web.app import create_app
 
         path = data_dir(data).resolve()

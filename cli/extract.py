@@ -13,7 +13,7 @@ import click
 
 from extractors.facts import DocumentFacts
 
-from .pipeline import extract_files
+from intake.reading.pipeline import extract_files
 
 
 def register(cli: click.Group) -> None:

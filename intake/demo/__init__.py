@@ -8,13 +8,13 @@ import logging
 import os
 from pathlib import Path
 
-from . import comments
-from .accounts import add_user, list_users
-from .blobs import BlobStore
-from .cases import open_case, set_facts, submit
-from .uploads import accept_upload
+from intake.comments import store as comments
+from intake.store.accounts import add_user, list_users
+from intake.store.blobs import BlobStore
+from intake.cases.case import open_case, set_facts, submit
+from intake.reading.uploads import accept_upload
 
-HERE = Path(__file__).parent / "demo"
+HERE = Path(__file__).parent
 STAFF = [("secretariat", "secretariat", "秘书处（演示）"), ("committee", "committee", "标准委员会（演示）"),
          ("admin", "admin", "管理员（演示）")]
 DRAFT_FILE = HERE / "jinzhi_draft_000.md"

@@ -6,9 +6,11 @@ from __future__ import annotations
 from forms.application import FormError, form_bytes
 from forms.gap_report import render_gap_report_docx, render_gap_report_html
 
+from intake.errors import Unavailable
 
-class Unavailable(RuntimeError):
-    pass
+__all__ = ["Unavailable", "application_docx", "gap_report_docx", "gap_report_html"]
+
+
 
 
 def _applicant(case) -> dict:

@@ -21,8 +21,8 @@ from extractors.limits import ReadLimits
 from extractors.model import Document
 from extractors.read import read_document
 
-from .config import Limits
-from .worker import run_each
+from intake.config import Limits
+from intake.reading.worker import run_each
 
 Item = Union[str, os.PathLike, tuple[str, bytes]]
 

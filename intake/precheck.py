@@ -1,0 +1,106 @@
+"""The pre-check: read documents + declared facts + a date → the checklist's verdicts. One sequence
+for every face: `intake check`, `intake form` and the web's case report all call `precheck`.
+
+The declared facts are what the applicant typed into an uploaded application form, overridden key by
+key by what they stated directly (--facts, the facts form, the chat). A value typed into a form that
+the scheme cannot take (a sector name that is not one of the choices, say) is dropped with a
+warning: it is document content, not a bad argument. Stated facts are validated once, here, on the
+way in (`FactsError` — a BadInput — names the key and the accepted values).
+
+    result = precheck("jinzhi", documents, {"sector": "manufacturing"}, as_of="2026-03-01")
+    result.evaluation.to_json(); result.facts; result.warnings
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from os import PathLike
+
+from checklists.engine import Evaluation, evaluate
+from checklists.factsfile import FactsError, validate_facts
+from checklists.scheme import Scheme, load_scheme
+from extractors.application_form import facts_from_documents
+from extractors.facts import DocumentFacts
+
+# keys of the declared facts that the checklists engine does not read (only the forms do)
+FORM_ONLY_KEYS = ("form", "self_assessment")
+
+
+@dataclass
+class Precheck:
+    evaluation: Evaluation
+    facts: dict                      # the declared facts used: forms' values under the stated ones
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        out = self.evaluation.to_json()
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        return out
+
+
+def precheck(scheme: Scheme | str, documents: Sequence[DocumentFacts | dict | str | PathLike],
+             stated: dict | None = None, as_of: date | str | None = None, overrides: dict | None = None,
+             origin: str = "facts") -> Precheck:
+    """Evaluate `scheme` on `documents` — read ones (DocumentFacts or their JSON) or file paths, which
+    are read here in the time-limited workers after the facts are checked — and the `stated` facts.
+    Raises checklists' UnknownScheme for an unknown scheme, FactsError for bad facts or overrides."""
+    if isinstance(scheme, str):
+        scheme = load_scheme(scheme)
+    stated = _validated(scheme, stated or {}, origin)
+    docs = _read(documents)
+    facts, warnings = declared_facts(scheme, [d.to_json() for d in docs], stated)
+    ev = evaluate(scheme, docs, engine_facts(facts), as_of=as_of, overrides=overrides or None)
+    return Precheck(ev, facts, warnings)
+
+
+def _read(documents) -> list[DocumentFacts]:
+    from intake.reading.pipeline import extract_files  # the readers' stack, only when there are files
+
+    paths = [d for d in documents if isinstance(d, (str, PathLike))]
+    read = iter(extract_files(paths) if paths else [])
+    return [next(read) if isinstance(d, (str, PathLike)) else
+            d if isinstance(d, DocumentFacts) else DocumentFacts.from_json(d) for d in documents]
+
+
+def _validated(scheme: Scheme, stated: dict, origin: str) -> dict:
+    checked = validate_facts(scheme, engine_facts(stated), origin)
+    if isinstance(stated.get("applicant"), dict):  # the form's applicant block (name, contacts) stays whole
+        checked["applicant"] = stated["applicant"]
+    return checked
+
+
+def merge_declared(from_forms: dict, stated: dict) -> dict:
+    """`stated` wins key by key; nested objects (declarations, form …) are merged."""
+    out = dict(from_forms)
+    for k, v in (stated or {}).items():
+        out[k] = {**out[k], **v} if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def declared_facts(scheme: Scheme | None, documents: list[dict], stated: dict) -> tuple[dict, list[str]]:
+    """(facts, warnings): facts from uploaded application forms, checked one key at a time against
+    `scheme` (None to skip the check), under `stated`."""
+    from_forms, warnings = {}, []
+    for key, value in facts_from_documents(documents).items():
+        if scheme is None:
+            from_forms[key] = value
+            continue
+        try:
+            from_forms.update(validate_facts(scheme, {key: value}, "申请表"))
+        except FactsError as e:
+            warnings.append(f"{e}（已忽略申请表中的这一项）")
+    return merge_declared(from_forms, stated), warnings
+
+
+def engine_facts(facts: dict) -> dict:
+    """Declared facts as the checklists engine takes them: {"applicant": {...}} reduced to the name."""
+    out = dict(facts)
+    if isinstance(out.get("applicant"), dict):
+        name = out["applicant"].get("org_name")
+        if name:
+            out["applicant"] = name
+        else:
+            out.pop("applicant")
+    return out

@@ -1,0 +1,28 @@
+"""The SQLite database (through sqlite-utils) under the data directory.
+
+Each area creates its own tables through `ensure_*` functions in its module;
+this module only opens the file.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from intake.config import data_dir
+
+DB_NAME = "intake.db"
+
+
+def open_db(data: str | os.PathLike | None = None, shared_across_threads: bool = False) -> sqlite_utils.Database:
+    """The database under `data`. `shared_across_threads`: one connection that the threads of one web
+    request use in turn (FastAPI runs a request's dependencies and endpoint on different threads);
+    never shared between requests."""
+    path = Path(data_dir(data)) / DB_NAME
+    db = sqlite_utils.Database(sqlite3.connect(path, check_same_thread=not shared_across_threads))
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA busy_timeout=5000")
+    return db

@@ -1,0 +1,36 @@
+"""The application's errors (intake.errors) as answers: one place instead of try/except in each
+route. JSON for the API and scripts, the error page for a browser."""
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from intake.errors import BadInput, Conflict, IntakeError, NotAllowed, NotFound, Unavailable
+
+STATUS = {NotFound: 404, NotAllowed: 403, Conflict: 409, BadInput: 400, Unavailable: 503}
+
+
+def status_of(exc: IntakeError) -> int:
+    return next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 500)
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", "")
+
+
+def answer(request: Request, status: int, detail, headers: dict | None = None):
+    if wants_json(request):
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+    from .deps import render
+    return render(request, "error.html", {"status": status, "detail": detail}, status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(IntakeError)
+    async def application_error(request: Request, exc: IntakeError):
+        return answer(request, status_of(exc), str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        return answer(request, exc.status_code, exc.detail, exc.headers)
