@@ -29,10 +29,7 @@ from .rules import DOC_TYPES, RULES, Context, Evidence, Step, Verdict, add_years
 from .settings import settings  # noqa: F401 (re-exported)
 from .scheme import STATUSES, Ask, Item, Scheme, load_scheme, list_schemes  # noqa: F401 (re-exported)
 
-STATUS_ZH = {"met": "满足", "not_met": "不满足", "missing": "缺少材料", "review": "需人工审核",
-             "not_applicable": "不适用"}
-OUTCOME_ZH = {"eligible": "符合条件", "not_eligible": "不符合条件", "incomplete": "材料不全",
-              "needs_review": "待人工审核"}
+from .vocabulary import OUTCOME_ZH, STATUS_ZH  # noqa: E402,F401 (re-exported)
 
 
 @dataclass

@@ -20,30 +20,7 @@ from typing import Any, Callable
 from extractors.facts import DocumentFacts
 from extractors.facts import Field as DocField
 
-DOC_TYPES = {
-    "business_license": "营业执照",
-    "qms_certificate": "质量管理体系认证证书",
-    "ems_certificate": "环境管理体系认证证书",
-    "ohsms_certificate": "职业健康安全管理体系认证证书",
-    "cnas_certificate": "CNAS 实验室认可证书",
-    "test_report": "检验检测报告",
-    "patent_certificate": "专利证书",
-    "trademark_certificate": "商标注册证",
-    "satisfaction_report": "用户满意度测评报告",
-    "financial_statement": "审计报告/财务报表",
-    "credit_report": "企业信用报告/无违法违规证明",
-    "production_license": "工业产品生产许可证",
-    "ccc_certificate": "强制性产品认证证书",
-    "award_certificate": "质量奖/荣誉证书",
-    "rd_center_certificate": "国家级研发机构认定文件",
-    "application_form": "申报书",
-    "comment_sheet": "征求意见表",
-    "other": "其他材料",
-}
-
-
-def doc_label(doc_type: str) -> str:
-    return DOC_TYPES.get(doc_type, doc_type)
+from .vocabulary import DOC_TYPES, doc_label  # noqa: E402,F401 (the one vocabulary; re-exported)
 
 
 @dataclass

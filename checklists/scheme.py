@@ -15,7 +15,8 @@ from typing import Any
 
 import yaml
 
-from .clauses import SCHEMES_DIR, UnknownScheme
+from .registry import UnknownScheme, part_path
+from .registry import scheme_ids as _registry_ids
 
 ID_RE = re.compile(r"[a-z][a-z0-9_]*")
 STATUSES = ("met", "not_met", "missing", "review", "not_applicable")
@@ -327,23 +328,13 @@ def parse_scheme(text: str, path: Path) -> Scheme:
 
 
 def scheme_path(scheme_id: str) -> Path:
-    if not ID_RE.fullmatch(scheme_id or ""):
-        raise UnknownScheme(_unknown_message(scheme_id))
-    path = SCHEMES_DIR / f"{scheme_id}.yaml"
-    if not path.exists():
-        raise UnknownScheme(_unknown_message(scheme_id))
-    return path
-
-
-def _unknown_message(scheme_id: str) -> str:
-    return f"未知的评价方案 {scheme_id!r}；可用的方案：{', '.join(scheme_ids())}"
+    """The scheme's checklist (checklists/schemes/<id>/checklist.yaml, or a folder on INTAKE_SCHEMES_PATH)."""
+    return part_path(scheme_id, "checklist")
 
 
 def scheme_ids() -> list[str]:
-    """Ids of the shipped schemes, in the seeds' order where known."""
-    order = ["jinzhi", "credit", "nonferrous", "jiangsu", "trace"]
-    found = sorted(p.name[:-5] for p in SCHEMES_DIR.glob("*.yaml") if not p.name.endswith(".clauses.yaml"))
-    return [s for s in order if s in found] + [s for s in found if s not in order]
+    """Ids of the schemes in the registry, in the seeds' order where known."""
+    return _registry_ids()
 
 
 @lru_cache(maxsize=None)

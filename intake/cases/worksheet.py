@@ -1,18 +1,25 @@
 """The credit scheme's scoring worksheet: a band per item (6.2.1) → the total → the grade (6.2.2).
-The same arithmetic runs live in the browser (web/static/app.js) from `worksheet_json()`."""
+The same arithmetic runs live in the browser (web/static/app.js) from `worksheet_json()`.
+Points, bands and grades are the checklist's (checklists/schemes/credit/checklist.yaml `scoring`
+and each scored item's `points`): one source for the engine and the worksheet."""
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
+from checklists.scheme import load_scheme
 
-DATA = Path(__file__).parent / "data" / "credit_worksheet.yaml"
+SCORED_SCHEME = "credit"
 
 
 @lru_cache(maxsize=1)
 def worksheet() -> dict:
-    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    s = load_scheme(SCORED_SCHEME)
+    bands = [{"label": f"{b['from'] * 100:g}%-{b['to'] * 100:g}%", "low": float(b["from"]), "high": float(b["to"])}
+             for b in s.scoring.get("bands") or []]
+    grades = sorted(({"min": g["min"], "name": g["name"]} for g in s.scoring.get("grades") or []),
+                    key=lambda g: g["min"])
+    return {"source": f"{s.source} {s.scoring.get('clause', '')}".strip(),
+            "items": {it.id: it.points for it in s.items if it.rule == "scored"}, "bands": bands, "grades": grades}
 
 
 def band_fraction(index: int) -> float:
