@@ -189,6 +189,7 @@ class Rule:
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     doc: str = ""
+    reads: tuple[str, ...] = ()  # fact keys the rule reads by itself (beside those its parameters name)
 
     def check_params(self, params: dict) -> str | None:
         unknown = [str(p) for p in params if p not in self.required + self.optional]
@@ -211,9 +212,9 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(name: str, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()):
+def rule(name: str, required: tuple[str, ...] = (), optional: tuple[str, ...] = (), reads: tuple[str, ...] = ()):
     def deco(func):
-        RULES[name] = Rule(name, func, required, optional, (func.__doc__ or "").strip())
+        RULES[name] = Rule(name, func, required, optional, (func.__doc__ or "").strip(), reads)
         return func
     return deco
 
@@ -469,7 +470,7 @@ def registered(ctx: Context, item, p: dict) -> Verdict:
     return Verdict("met", "，".join(parts), evidence, steps, [lic])
 
 
-@rule("declaration", optional=("doc_types", "subject"))
+@rule("declaration", optional=("doc_types", "subject"), reads=("declarations",))
 def declaration(ctx: Context, item, p: dict) -> Verdict:
     """Only the applicant's statement (declarations[item id]) or a document a person reads can cover it:
     at best `review`; a declaration of `false` is `not_met`; nothing at all is `missing`."""
@@ -493,7 +494,7 @@ def declaration(ctx: Context, item, p: dict) -> Verdict:
     return Verdict("missing", f"未提供声明或证明材料：{subject}", [], steps)
 
 
-@rule("review", optional=("doc_types", "always", "note", "requires_facts"))
+@rule("review", optional=("doc_types", "always", "note", "requires_facts"), reads=("declarations",))
 def review(ctx: Context, item, p: dict) -> Verdict:
     """A person judges it. Evidence or a declaration found → review; declared false → not_met;
     nothing → missing (unless `always`, e.g. an on-site check)."""
@@ -797,7 +798,7 @@ def _declared_by_year(ctx: Context, key: str) -> dict[int, float]:
     return {int(y): n for y, v in value.items() if (n := to_number(v)) is not None}
 
 
-@rule("profit_years", optional=("years",))
+@rule("profit_years", optional=("years",), reads=("net_profit",))
 def profit_years(ctx: Context, item, p: dict) -> Verdict:
     """Net profit > 0 in each of the latest `years` complete financial years before as_of.
 
@@ -851,7 +852,8 @@ def _claimed_exemption(ctx: Context, branch: str) -> dict | None:
     return None
 
 
-@rule("min_revenue", required=("thresholds",), optional=("by", "branch", "field", "label", "alternative"))
+@rule("min_revenue", required=("thresholds",), optional=("by", "branch", "field", "label", "alternative"),
+      reads=("revenue",))
 def min_revenue(ctx: Context, item, p: dict) -> Verdict:
     """Annual sales of the latest complete financial year ≥ the threshold for the applicant's kind
     (`by`: a fact choosing the threshold); a claimed exemption of the branch turns a shortfall into review."""
@@ -921,7 +923,7 @@ def _declared_revenue(year: int, v: float, threshold: float, label: str, exempti
     return Verdict("not_met", f"{said}，低于要求的 {yuan(threshold)}", [], steps)
 
 
-@rule("exemption", required=("branch",))
+@rule("exemption", required=("branch",), reads=("exemptions",))
 def exemption(ctx: Context, item, p: dict) -> Verdict:
     """An exemption from the scale conditions: claimed → review (proof needed); not claimed → not_applicable."""
     claimed = ctx.facts.get("exemptions")
@@ -937,7 +939,7 @@ def exemption(ctx: Context, item, p: dict) -> Verdict:
                    evidence, steps, found[:2])
 
 
-@rule("scale", required=("table",), optional=("branch",))
+@rule("scale", required=("table",), optional=("branch",), reads=("scale",))
 def scale(ctx: Context, item, p: dict) -> Verdict:
     """Agricultural scale (fact `scale` = {category, value, unit}) against the scheme's table."""
     table = ctx.scheme.tables.get(p["table"]) or {}
@@ -986,7 +988,7 @@ def _unit(u: str) -> str:
     return {"平方米": "m2", "㎡": "m2", "平米": "m2"}.get(u, u)
 
 
-@rule("scored", optional=("cap_without_evidence", "doc_types"))
+@rule("scored", optional=("cap_without_evidence", "doc_types"), reads=("scores", "declarations"))
 def scored(ctx: Context, item, p: dict) -> Verdict:
     """A 100-point item: the evaluator's fraction (facts `scores`) scores it; without a score it is review
     when evidence is present (reachable: 100 %) and missing when not (reachable: the lowest band)."""

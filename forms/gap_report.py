@@ -112,7 +112,7 @@ def report_context(evaluation: dict, applicant: dict | None = None, today: date 
     rank = {s: i for i, s in enumerate(order)}
     items.sort(key=lambda x: rank.get(x["status"], len(order)))  # stable: the scheme's order within a status
     o = evaluation.get("outcome") or {}
-    scored = any(o.get(k) is not None for k in ("score", "score_max", "grade")) or scheme_id == "credit"
+    scored = any(o.get(k) is not None for k in ("score", "score_max", "grade"))
     notes = [str(n) for key in ("notes", "warnings") for n in (o.get(key) or evaluation.get(key) or [])
              if isinstance(n, str)]
     if isinstance(o.get("note"), str):

@@ -11,9 +11,14 @@ from checklists.scheme import load_scheme
 SCORED_SCHEME = "credit"
 
 
-@lru_cache(maxsize=1)
-def worksheet() -> dict:
-    s = load_scheme(SCORED_SCHEME)
+def is_scored(scheme: str) -> bool:
+    """A scheme whose checklist has `scoring` is scored by the secretariat on a worksheet."""
+    return bool(load_scheme(scheme).scoring)
+
+
+@lru_cache(maxsize=None)
+def worksheet(scheme: str = SCORED_SCHEME) -> dict:
+    s = load_scheme(scheme)
     bands = [{"label": f"{b['from'] * 100:g}%-{b['to'] * 100:g}%", "low": float(b["from"]), "high": float(b["to"])}
              for b in s.scoring.get("bands") or []]
     grades = sorted(({"min": g["min"], "name": g["name"]} for g in s.scoring.get("grades") or []),
@@ -22,40 +27,40 @@ def worksheet() -> dict:
             "items": {it.id: it.points for it in s.items if it.rule == "scored"}, "bands": bands, "grades": grades}
 
 
-def band_fraction(index: int) -> float:
-    b = worksheet()["bands"][index]
+def band_fraction(index: int, scheme: str = SCORED_SCHEME) -> float:
+    b = worksheet(scheme)["bands"][index]
     return round((b["low"] + b["high"]) / 2, 3)
 
 
-def band_of(fraction: float) -> int:
-    for i, b in enumerate(worksheet()["bands"]):
+def band_of(fraction: float, scheme: str = SCORED_SCHEME) -> int:
+    for i, b in enumerate(worksheet(scheme)["bands"]):
         if fraction <= b["high"] + 1e-9:
             return i
-    return len(worksheet()["bands"]) - 1
+    return len(worksheet(scheme)["bands"]) - 1
 
 
-def grade(score: float) -> str | None:
+def grade(score: float, scheme: str = SCORED_SCHEME) -> str | None:
     name = None
-    for g in worksheet()["grades"]:
+    for g in worksheet(scheme)["grades"]:
         if score >= g["min"] - 1e-9:
             name = g["name"]
     return name
 
 
-def total(scores: dict[str, float]) -> dict:
-    items = worksheet()["items"]
+def total(scores: dict[str, float], scheme: str = SCORED_SCHEME) -> dict:
+    items = worksheet(scheme)["items"]
     s = sum(points * scores[i] for i, points in items.items() if i in scores)
     complete = all(i in scores for i in items)
     return {"score": round(s, 2), "complete": complete, "scored": sum(i in scores for i in items),
-            "items": len(items), "grade": grade(s) if complete else None, "max": sum(items.values())}
+            "items": len(items), "grade": grade(s, scheme) if complete else None, "max": sum(items.values())}
 
 
-def rows(scores: dict[str, float], titles: dict[str, str] | None = None) -> list[dict]:
+def rows(scores: dict[str, float], titles: dict[str, str] | None = None, scheme: str = SCORED_SCHEME) -> list[dict]:
     titles = titles or {}
     out = []
-    for item_id, points in worksheet()["items"].items():
+    for item_id, points in worksheet(scheme)["items"].items():
         f = scores.get(item_id)
         out.append({"id": item_id, "title": titles.get(item_id, ""), "points": points, "fraction": f,
-                    "band": band_of(f) if f is not None else None,
+                    "band": band_of(f, scheme) if f is not None else None,
                     "score": round(points * f, 2) if f is not None else None})
     return out
