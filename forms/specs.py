@@ -65,6 +65,8 @@ def scheme_spec(scheme_id: str) -> dict:
     spec["scheme"] = scheme_id
     s = load_scheme(scheme_id)
     spec["levels"] = [] if s.stages else list(s.level_names)
+    # an item's clause is the checklist's: the form words the item, it does not renumber it
+    spec["items"] = [{**it, "clause": s.item(it["id"]).clause} for it in spec["items"]]
     ids = [it["id"] for it in spec["items"]]
     if len(ids) != len(set(ids)):
         raise ValueError(f"{scheme_id}/form.yaml: duplicate item id")
