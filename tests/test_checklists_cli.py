@@ -101,7 +101,7 @@ def test_readable_output_outcome_first_then_groups(bundle, tmp_path):
                        str(bundle / "qms.pdf"), "--facts", str(facts))
     assert code == 0
     lines = out.splitlines()
-    assert lines[1].startswith("结论：不符合条件")
+    assert lines[1].startswith("结论：不符合申报条件")
     heads = [next(i for i, l in enumerate(lines) if l.startswith(h)) for h in ("不满足（", "缺少材料（", "需人工审核（", "满足（")]
     assert heads == sorted(heads)
     assert "4 第2项" in out and "qms.pdf 第1页" in out
