@@ -137,3 +137,17 @@ def test_sample_scheme_through_the_web_and_the_form(with_sample, tmp_path):
         assert {i["id"]: i["status"] for i in report["items"]}["sample.art5"] == "not_applicable"
         docx = client.get(f"/cases/{case['id']}/application.docx")
         assert docx.status_code == 200 and docx.content[:2] == b"PK"  # built from form.yaml on the fly
+
+
+def test_the_interview_reads_the_scale_words_from_the_scheme():
+    """江苏精品 第八条（二）1（2）: the seed's words and the checklist's synonyms reach the assistant."""
+    from intake.assistant.interview import parse_scale
+
+    table = load_scheme("jiangsu").tables["scale"]
+    ask = {"categories": {n: r["unit"] for n, r in table.items()},
+           "synonyms": {s: n for n, r in table.items() for s in r.get("synonyms") or ()}}
+    got = {m: parse_scale(ask, m).value for m in ("常规稻麦 1000亩", "水稻1200亩", "渔业养殖水体 300亩", "工厂化生产 600吨")}
+    assert got == {"常规稻麦 1000亩": {"category": "常规稻麦", "value": 1000, "unit": "亩"},
+                   "水稻1200亩": {"category": "常规稻麦", "value": 1200, "unit": "亩"},
+                   "渔业养殖水体 300亩": {"category": "渔业养殖水体", "value": 300, "unit": "亩"},
+                   "工厂化生产 600吨": {"category": "工厂化", "value": 600, "unit": "吨"}}
