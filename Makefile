@@ -28,6 +28,7 @@ run: deps
 	$(VENV)/bin/intake serve --host 127.0.0.1 --port 8000
 
 test: deps system-deps
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -q
 
 bench: deps system-deps

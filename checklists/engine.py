@@ -291,18 +291,18 @@ def _consistency(ctx: Context, r: ItemResult, docs: list[DocumentFacts]) -> None
     for d in docs:
         if d is lic or d.type == "business_license":
             continue
-        problems = []
+        found: list[tuple[str, str]] = []
         name, uscc = d.value("org_name"), d.value("uscc")
         if name and lic_name and not _same_holder(name, lic_name):
-            problems.append(("org_name", f"{doc_label(d.type)} {d.file} 的持有人“{name}”与营业执照名称“{lic_name}”不一致"))
+            found.append(("org_name", f"{doc_label(d.type)} {d.file} 的持有人“{name}”与营业执照名称“{lic_name}”不一致"))
         if uscc and lic_uscc and str(uscc).upper() != str(lic_uscc).upper():
-            problems.append(("uscc", f"{doc_label(d.type)} {d.file} 的统一社会信用代码 {uscc} 与营业执照 {lic_uscc} 不一致"))
-        for field_name, _ in problems:
+            found.append(("uscc", f"{doc_label(d.type)} {d.file} 的统一社会信用代码 {uscc} 与营业执照 {lic_uscc} 不一致"))
+        for field_name, _ in found:
             f = d.fields.get(field_name)
             if f is not None and not any(e.file == d.file and e.field == field_name for e in r.evidence):
                 r.evidence.append(Evidence(d.file, f.page, f.text, field_name, f.ocr, f.confidence,
                                           f.ocr_confidence))
-        problems = [p for _, p in problems]
+        problems = [p for _, p in found]
         r.warnings += problems
         if problems and r.status == "met":
             r.adjustments.append("材料之间主体信息不一致：met → review")

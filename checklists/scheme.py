@@ -77,7 +77,7 @@ class Ask:
     doc_type: str | None = None  # for kind == upload
 
     def to_json(self) -> dict:
-        out = {"key": self.key, "kind": self.kind, "question": self.question}
+        out: dict[str, object] = {"key": self.key, "kind": self.kind, "question": self.question}
         if self.unit:
             out["unit"] = self.unit
         if self.choices:
@@ -213,7 +213,7 @@ def parse_scheme(text: str, path: Path) -> Scheme:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark else 0
         raise _err(path, line, f"not valid YAML: {getattr(e, 'problem', e)}") from None
-    if not isinstance(data, dict):
+    if not isinstance(data, _LineDict):
         raise _err(path, 1, "a scheme file is a mapping with `id`, `name`, `levels`, `items`")
     sid = _str(data, "id", path)
     if not ID_RE.fullmatch(sid):

@@ -182,7 +182,7 @@ def field_cells(spec: dict, docs: list[dict], facts: dict) -> tuple[dict, list[d
 def _evidence_docs(item: dict, ev_item: dict | None, docs: list[dict]) -> list[tuple[dict, int | None]]:
     """The documents that back an item: those the evaluation cites, else those of the item's types."""
     by_file = {d.get("file"): d for d in _usable(docs)}
-    found = []
+    found: list[tuple[dict, int | None]] = []
     if ev_item:
         for e in ev_item.get("evidence") or []:
             d = by_file.get(e.get("file"))

@@ -161,8 +161,8 @@ def _header_from_table(t: Table, rows: range, h: _Header, loose: bool = True) ->
             below = t.rows[r + 1]
             if all(role and not value for role, value in roles) and len(below) == len(cells) \
                     and not any(_split_label(c.text, loose)[0] for c in below):
-                for (role, _), label, value in zip(roles, cells, below):
-                    h.put(role, label.text, value.text)  # labels in one row, values under them
+                for (role, _), label_cell, value_cell in zip(roles, cells, below):
+                    h.put(role, label_cell.text, value_cell.text)  # labels in one row, values under them
                 continue
         i = 0
         while i < len(cells):
@@ -171,7 +171,7 @@ def _header_from_table(t: Table, rows: range, h: _Header, loose: bool = True) ->
                 value = inline
                 if not value and i + 1 < len(cells) and not _split_label(cells[i + 1].text, loose)[0]:
                     value = cells[i + 1].text
-                    if role == "signature" and getattr(cells[i + 1], "images", 0):
+                    if role == "signature" and getattr(cells[i + 1], "images", False):
                         h.signature_images = True
                     i += 1
                 h.put(role, cells[i - (1 if value and not inline else 0)].text, value)

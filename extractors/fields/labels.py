@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
@@ -80,7 +81,7 @@ class Hit:
     label: str = ""
     how: str = ""
     order: int = 0
-    extra: dict = field(default_factory=dict)
+    extra: dict = dataclass_field(default_factory=dict)
     ocr_confidence: float | None = None  # the weakest OCR line read (None: no OCR line); see Field
 
 
@@ -196,7 +197,7 @@ class DocIndex:
         self.pages: dict[int, list[Entry]] = {}
         self.cells: list[Entry] = []
         self.ocr_pages = {p.number for p in doc.pages if p.ocr}
-        self._by_label: dict[str, list[tuple[Entry, int]]] | None = None
+        self._by_label: dict[str, list[tuple[int, Entry, int]]] | None = None
         self._entries: list[Entry] | None = None
         self._streams: list | None = None
         self.by_cell: dict[int, Entry] = {}
@@ -370,7 +371,7 @@ class Finder:
         return " ".join(parts), used
 
     def _hit(self, name: str, c: Checked, label_entry: Entry, value_entry: Entry | None, w: float,
-             m: LabelMatch, how: str, order: int, more: list[Entry] = ()) -> Hit:
+             m: LabelMatch, how: str, order: int, more: tuple[Entry, ...] | list[Entry] = ()) -> Hit:
         src = [label_entry] if value_entry is None else (
             [value_entry, label_entry] if how == "line above" else [label_entry, value_entry])
         src = src + list(more)

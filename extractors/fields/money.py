@@ -92,7 +92,7 @@ def _page_unit(doc: Document, page: int, t: Table) -> str | None:
 
 
 def _report_year(doc: Document) -> int | None:
-    years = Counter()
+    years: Counter[int] = Counter()
     for l in doc.lines(include_cells=False):
         for m in re.finditer(r"((?:19|20)\d{2})\s*年(?:度|12月31日)", l.text):
             years[int(m.group(1))] += 1

@@ -122,7 +122,7 @@ def _standard_syntax() -> _StandardSyntax:
                 out.append(re.escape(ch))
         return "".join(out)
 
-    def alternation(prefixes: list[str], patterns: list[str] = ()) -> str:
+    def alternation(prefixes: list[str], patterns: tuple[str, ...] | list[str] = ()) -> str:
         lit = [tolerant(p) for p in sorted(prefixes, key=len, reverse=True)]
         return "(?:" + "|".join(lit + list(patterns)) + ")"
 

@@ -193,7 +193,7 @@ def paragraph_segments(p, rendered: list[bool] | None = None) -> list[str]:
     """The paragraph's text, split where it has an explicit page break. With `rendered`, also
     split where Word last laid out a new page (w:lastRenderedPageBreak), appending one bool per
     split to `rendered` (True: a rendered break, False: an explicit one)."""
-    segments = [[]]
+    segments: list[list] = [[]]
 
     def walk(el) -> None:
         for child in el:
@@ -319,7 +319,7 @@ def _cell_content(tc, page: int) -> tuple[str, list[Table]]:
 
 def _add_headers_footers(d, pages: list[Page]) -> None:
     """Section headers go at the top of page 1 and footers at the end of the last page, once each."""
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     headers: list[str] = []
     footers: list[str] = []
     for section in d.sections:

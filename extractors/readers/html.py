@@ -35,8 +35,10 @@ def _mht_html(data: bytes) -> bytes | None:
     for part in msg.walk():
         if part.get_content_type() == "text/html":
             payload = part.get_payload(decode=True)
+            if not isinstance(payload, bytes):
+                continue
             charset = part.get_content_charset()
-            if charset and payload is not None:
+            if charset:
                 meta = f'<meta charset="{charset}">'.encode()
                 return meta + payload
             return payload

@@ -200,14 +200,14 @@ _FREFS = [ctypes.byref(v) for v in _F]
 def _graphics(raw_page) -> tuple[float, bool]:
     """(area of the largest image, looks like a ruled table), from the raw page objects:
     no text parsed, no wrapper object per text run."""
-    counts = [0.0, 0, 0, 0]  # largest image area, horizontal rules, vertical rules, boxes
+    counts: list[float] = [0.0, 0, 0, 0]  # largest image area, horizontal rules, vertical rules, boxes
     _scan(raw_page, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, counts, depth=0)
     image_area, h_lines, v_lines, boxes = counts
     has_rules = (h_lines >= 2 and v_lines >= 2) or boxes >= 2 or (boxes >= 1 and h_lines + v_lines >= 2)
     return image_area, has_rules
 
 
-def _scan(parent, count, get, counts: list[int], depth: int) -> None:
+def _scan(parent, count, get, counts: list[float], depth: int) -> None:
     for i in range(count(parent)):
         obj = get(parent, i)
         kind = pdfium_c.FPDFPageObj_GetType(obj)
@@ -260,7 +260,7 @@ def native_tables(raw_page, textpage, number: int, height: float) -> list[Table]
     from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
     from pdfplumber.utils import filter_edges
 
-    edges = []
+    edges: list[dict] = []
     _collect_edges(raw_page, height, edges)
     if len(edges) < 4:
         return None
@@ -432,7 +432,8 @@ def mark_headers_footers(pages: list[Page], band: int = 2) -> None:
     if len(pages) < 2:
         return
     key = lambda line: _DIGITS.sub("#", line.text)  # noqa: E731 - "第 3 页" and "第 4 页" are the same footer
-    tops, bottoms = Counter(), Counter()
+    tops: Counter[str] = Counter()
+    bottoms: Counter[str] = Counter()
     bands = [_bands(p.lines, band) for p in pages]
     for first, last in bands:
         tops.update({key(l) for l in first})

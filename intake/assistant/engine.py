@@ -237,7 +237,7 @@ class Assistant:
         words = v["status_words"]
         lines = [f"预审结论：{v['outcome_words'].get(ev['outcome']['status'], ev['outcome']['status'])}"
                  + (f"（可达级别：{ev['outcome']['level']}）" if ev["outcome"].get("level") else "") + "。"]
-        groups = {"not_met": [], "missing": [], "review": []}
+        groups: dict[str, list] = {"not_met": [], "missing": [], "review": []}
         for it in ev["items"]:
             if it["status"] in groups:
                 groups[it["status"]].append(f"· {it['id']}（{it['clause']}）{it['title']}：{it['reason']}")
@@ -356,7 +356,7 @@ class Assistant:
 
     def _finish(self, lines: list[str], *, keep_pending: bool = False, before: dict | None = None,
                 outcome_before: str | None = None, quotes: list[dict] | None = None,
-                evaluation: dict | None = None, related: set[str] = frozenset()) -> Reply:
+                evaluation: dict | None = None, related: set[str] | frozenset[str] = frozenset()) -> Reply:
         ev = evaluation or self.evaluate()
         changes: list[dict] = []
         if before is not None:

@@ -555,7 +555,7 @@ def related_items(scheme, key: str) -> set[str]:
 
 
 def changes_between(before: dict[str, str], evaluation: dict, reasons_before: dict | None = None,
-                    related: set[str] = frozenset()) -> list[dict]:
+                    related: set[str] | frozenset[str] = frozenset()) -> list[dict]:
     """Items whose status changed; also items related to the answer whose reason changed
     (the same status for a different reason: another threshold now applies)."""
     out = []

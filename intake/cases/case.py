@@ -40,28 +40,28 @@ def ensure_cases(db: sqlite_utils.Database) -> None:
     ensure_accounts(db)
     names = set(db.table_names())
     if "cases" not in names:
-        db["cases"].create({"id": int, "token": str, "scheme": str, "applicant": str, "product": str,
+        db.table("cases").create({"id": int, "token": str, "scheme": str, "applicant": str, "product": str,
                             "owner_id": int, "status": str, "procedure_state": str, "state_since": str,
                             "certificate_issued": str, "facts": str, "version": int,
                             "created": str, "submitted_at": str, "updated": str},
                            pk="id", not_null={"token", "scheme", "status"})
-        db["cases"].create_index(["token"], unique=True)
-        db["cases"].create_index(["status", "scheme"])
+        db.table("cases").create_index(["token"], unique=True)
+        db.table("cases").create_index(["status", "scheme"])
     if "documents" not in names:
-        db["documents"].create({"id": int, "case_id": int, "sha256": str, "file_name": str, "size": int,
+        db.table("documents").create({"id": int, "case_id": int, "sha256": str, "file_name": str, "size": int,
                                 "kind": str, "state": str, "error": str, "facts": str, "pages": int,
                                 "created": str, "read_at": str}, pk="id",
                                foreign_keys=[("case_id", "cases", "id")])
-        db["documents"].create_index(["case_id"])
-        db["documents"].create_index(["state"])
+        db.table("documents").create_index(["case_id"])
+        db.table("documents").create_index(["state"])
     if "overrides" not in names:
-        db["overrides"].create({"id": int, "case_id": int, "item_id": str, "status": str, "note": str,
+        db.table("overrides").create({"id": int, "case_id": int, "item_id": str, "status": str, "note": str,
                                 "user": str, "created": str}, pk="id", foreign_keys=[("case_id", "cases", "id")])
-        db["overrides"].create_index(["case_id"])
+        db.table("overrides").create_index(["case_id"])
     if "audit" not in names:
-        db["audit"].create({"id": int, "case_id": int, "user": str, "action": str, "detail": str,
+        db.table("audit").create({"id": int, "case_id": int, "user": str, "action": str, "detail": str,
                             "created": str}, pk="id")
-        db["audit"].create_index(["case_id"])
+        db.table("audit").create_index(["case_id"])
 
 
 @dataclass
@@ -155,7 +155,7 @@ def open_case(db: sqlite_utils.Database, scheme: str, applicant: str = "", produ
            "product": product.strip()[:200], "owner_id": owner.id if owner else None, "status": "draft",
            "procedure_state": proc.first().id, "state_since": None, "certificate_issued": None,
            "facts": "{}", "version": 1, "created": t, "submitted_at": None, "updated": t}
-    cid = db["cases"].insert(row).last_pk
+    cid = db.table("cases").insert(row).last_pk
     log(db, cid, owner.name if owner else "申请人", "open", f"{proc.name}")
     return get_case(db, cid)
 
@@ -251,12 +251,12 @@ def queue(db: sqlite_utils.Database, scheme: str | None = None, status: str | No
 def touch(db: sqlite_utils.Database, case_id: int, **changes) -> None:
     db.execute("update cases set version = coalesce(version, 0) + 1, updated = ? where id = ?", [now(), case_id])
     if changes:
-        db["cases"].update(case_id, changes)
+        db.table("cases").update(case_id, changes)
 
 
 def log(db: sqlite_utils.Database, case_id: int, user: str, action: str, detail: str = "") -> None:
     ensure_cases(db)
-    db["audit"].insert({"case_id": case_id, "user": user, "action": action, "detail": detail, "created": now()})
+    db.table("audit").insert({"case_id": case_id, "user": user, "action": action, "detail": detail, "created": now()})
 
 
 def audit_log(db: sqlite_utils.Database, case_id: int) -> list[dict]:
@@ -313,7 +313,7 @@ def add_document(db, case: Case, sha256: str, file_name: str, size: int, kind: s
     row = {"case_id": case.id, "sha256": sha256, "file_name": file_name[:255], "size": size,
            "kind": kind or "", "state": "failed" if error else "queued", "error": error, "facts": None,
            "pages": None, "created": now(), "read_at": now() if error else None}
-    did = db["documents"].insert(row).last_pk
+    did = db.table("documents").insert(row).last_pk
     touch(db, case.id)
     return did
 
@@ -338,14 +338,14 @@ def get_document(db, case_id: int, doc_id: int) -> dict:
 
 def set_document_state(db, doc_id: int, state: str, error: str | None = None, facts: dict | None = None,
                        pages: int | None = None) -> None:
-    changes = {"state": state, "error": error}
+    changes: dict[str, object] = {"state": state, "error": error}
     if facts is not None:
         changes["facts"] = json.dumps(facts, ensure_ascii=False)
     if pages is not None:
         changes["pages"] = pages
     if state in ("read", "failed"):
         changes["read_at"] = now()
-    db["documents"].update(doc_id, changes)
+    db.table("documents").update(doc_id, changes)
     case_id = db["documents"].get(doc_id)["case_id"]
     touch(db, case_id)
 
@@ -365,7 +365,7 @@ def add_override(db, case: Case, item_id: str, status: str, note: str, who: User
     note = (note or "").strip()
     if not note:
         raise CaseError("改判必须填写说明")
-    db["overrides"].insert({"case_id": case.id, "item_id": item_id, "status": status, "note": note[:2000],
+    db.table("overrides").insert({"case_id": case.id, "item_id": item_id, "status": status, "note": note[:2000],
                             "user": who.name, "created": now()})
     touch(db, case.id)
     log(db, case.id, who.name, "override", f"{item_id} → {status}：{note[:500]}")

@@ -17,7 +17,7 @@ _guard = threading.Lock()
 
 def ensure_chat(db) -> None:
     if "case_chat" not in db.table_names():
-        db["case_chat"].create({"case_id": int, "state": str, "transcript": str, "updated": str}, pk="case_id")
+        db.table("case_chat").create({"case_id": int, "state": str, "transcript": str, "updated": str}, pk="case_id")
 
 
 def _lock(case_id: int) -> threading.Lock:
@@ -46,7 +46,7 @@ def document_read(db, case_id: int, doc: dict) -> None:
         reply = bot.on_upload(doc)
         history = (json.loads(row["transcript"]) if row else []) + [
             {"role": "assistant", "text": reply.text, "at": now()}]
-        db["case_chat"].upsert({"case_id": case.id, "state": json.dumps(bot.state, ensure_ascii=False),
+        db.table("case_chat").upsert({"case_id": case.id, "state": json.dumps(bot.state, ensure_ascii=False),
                                 "transcript": json.dumps(history[-200:], ensure_ascii=False), "updated": now()},
                                pk="case_id")
 
@@ -80,7 +80,7 @@ def chat(db, case: Case, message: str, who: str, may_edit: bool) -> dict:
                     {"role": "assistant", "text": reply.text, "at": now()}]
         # staff may ask the assistant on a case, but only the applicant's turns move the interview on
         keep = json.dumps(bot.state, ensure_ascii=False) if may_edit or saved is None else saved
-        db["case_chat"].upsert({"case_id": case.id, "state": keep,
+        db.table("case_chat").upsert({"case_id": case.id, "state": keep,
                                 "transcript": json.dumps(history[-200:], ensure_ascii=False), "updated": now()},
                                pk="case_id")
     return {**reply.to_json(), "reply": reply.text, "changed": changed}

@@ -47,34 +47,34 @@ def now() -> str:
 
 def ensure_comments(db: sqlite_utils.Database) -> None:
     if "comment_drafts" not in db.table_names():
-        db["comment_drafts"].create({
+        db.table("comment_drafts").create({
             "id": int, "sha256": str, "file": str, "title": str, "code": str, "deadline": str,
             "drafting_unit": str, "handler": str, "tree": str, "created": str,
         }, pk="id")
-        db["comment_drafts"].create_index(["sha256"])
+        db.table("comment_drafts").create_index(["sha256"])
     if "comment_sheets" not in db.table_names():
-        db["comment_sheets"].create({
+        db.table("comment_sheets").create({
             "id": int, "draft_id": int, "receipt": str, "sha256": str, "file": str, "source": str,
             "received": str, "received_from": str, "late": int, "version": int, "superseded_by": int,
             "submitter": str, "submitter_key": str, "submitter_kind": str, "contact_person": str,
             "contact": str, "signed": int, "standard_title": str, "sheet_date": str, "error": str,
             "warnings": str, "created": str,
         }, pk="id", foreign_keys=[("draft_id", "comment_drafts", "id")])
-        db["comment_sheets"].create_index(["draft_id", "sha256"], unique=True)
-        db["comment_sheets"].create_index(["receipt"], unique=True)
+        db.table("comment_sheets").create_index(["draft_id", "sha256"], unique=True)
+        db.table("comment_sheets").create_index(["receipt"], unique=True)
     if "comment_items" not in db.table_names():
-        db["comment_items"].create({
+        db.table("comment_items").create({
             "id": int, "sheet_id": int, "draft_id": int, "seq": int, "seq_raw": str, "clause": str,
             "clause_raw": str, "clauses": str, "comment": str, "reason": str, "original": str,
             "suggestion": str, "page": int, "valid": int, "nearest": str, "proposer": str,
         }, pk="id", foreign_keys=[("sheet_id", "comment_sheets", "id"), ("draft_id", "comment_drafts", "id")])
-        db["comment_items"].create_index(["sheet_id"])
-        db["comment_items"].create_index(["draft_id"])
+        db.table("comment_items").create_index(["sheet_id"])
+        db.table("comment_items").create_index(["draft_id"])
     if "comment_dispositions" not in db.table_names():
-        db["comment_dispositions"].create({
+        db.table("comment_dispositions").create({
             "id": int, "item_id": int, "decision": str, "reason": str, "by": str, "at": str,
         }, pk="id", foreign_keys=[("item_id", "comment_items", "id")])
-        db["comment_dispositions"].create_index(["item_id"])
+        db.table("comment_dispositions").create_index(["item_id"])
 
 
 # ---------------------------------------------------------------------------
@@ -150,14 +150,14 @@ def publish_draft(db, blobs: BlobStore, data: bytes, filename: str, title: str |
         changes = {k: v for k, v in {"title": title, "deadline": _iso(deadline) if deadline else None,
                                      "drafting_unit": drafting_unit, "handler": handler}.items() if v}
         if changes:
-            db["comment_drafts"].update(row["id"], changes)
+            db.table("comment_drafts").update(row["id"], changes)
         return get_draft(db, row["id"])
     standard = read_draft_bytes(data, filename, limits)
     row = {"sha256": sha, "file": filename, "title": title or standard.title or filename,
            "code": standard.code, "deadline": _iso(deadline) if deadline else standard.deadline,
            "drafting_unit": drafting_unit or standard.drafting_unit, "handler": handler,
            "tree": json.dumps(standard.to_json(), ensure_ascii=False), "created": now()}
-    draft_id = db["comment_drafts"].insert(row).last_pk
+    draft_id = db.table("comment_drafts").insert(row).last_pk
     return get_draft(db, draft_id)
 
 
@@ -250,7 +250,7 @@ def import_sheets(db, blobs: BlobStore, draft_id: int, items: list[tuple[str, by
     for i, name, sha in again:
         row = next(db["comment_sheets"].rows_where("draft_id = ? and sha256 = ?", [draft_id, sha]))
         results[i] = _duplicate(db, name, row)
-    return results  # type: ignore[return-value]
+    return results
 
 
 def import_blob(db, blobs: BlobStore, draft_id: int, sha256: str, filename: str, received: str | None = None,
@@ -285,7 +285,7 @@ def _store_sheet(db, draft: Draft, sheet: CommentSheet, name: str, sha: str, rec
 def _insert_sheet(db, draft: Draft, sheet: CommentSheet, name: str, sha: str, source: str, received_on: str,
                   received_from: str, late: bool, key: str) -> SheetImport:
     with db.conn:
-        sheet_id = db["comment_sheets"].insert({
+        sheet_id = db.table("comment_sheets").insert({
             "draft_id": draft.id, "receipt": f"pending-{sha}", "sha256": sha, "file": name, "source": source,
             "received": received_on, "received_from": received_from, "late": int(late), "version": 1,
             "superseded_by": None, "submitter": sheet.submitter, "submitter_key": key,
@@ -294,7 +294,7 @@ def _insert_sheet(db, draft: Draft, sheet: CommentSheet, name: str, sha: str, so
             "sheet_date": sheet.date, "error": sheet.error, "warnings": json.dumps(sheet.warnings, ensure_ascii=False),
             "created": now()}).last_pk
         receipt = _receipt(draft.id, sheet_id)
-        db["comment_sheets"].update(sheet_id, {"receipt": receipt})
+        db.table("comment_sheets").update(sheet_id, {"receipt": receipt})
         supersedes = []
         status = "error" if sheet.error else "new"
         if key and not sheet.error:
@@ -303,11 +303,11 @@ def _insert_sheet(db, draft: Draft, sheet: CommentSheet, name: str, sha: str, so
                 [draft.id, key, sheet_id], order_by="id"))
             if older:
                 status = "revision"
-                db["comment_sheets"].update(sheet_id, {"version": max(o["version"] for o in older) + 1})
+                db.table("comment_sheets").update(sheet_id, {"version": max(o["version"] for o in older) + 1})
                 for o in older:
-                    db["comment_sheets"].update(o["id"], {"superseded_by": sheet_id})
+                    db.table("comment_sheets").update(o["id"], {"superseded_by": sheet_id})
                     supersedes.append(o["receipt"])
-        db["comment_items"].insert_all([_item_row(draft, sheet_id, c) for c in sheet.comments], alter=True)
+        db.table("comment_items").insert_all([_item_row(draft, sheet_id, c) for c in sheet.comments], alter=True)
     return SheetImport(name, sha, receipt, sheet_id, status, late, sheet.error, supersedes, sheet)
 
 
@@ -444,7 +444,7 @@ def dispose(db, item_ids: int | list[int], decision: str, reason: str = "", by: 
         if not db["comment_items"].count_where("id = ?", [i]):
             raise CommentsError(f"no comment {i}")
     at = now()
-    db["comment_dispositions"].insert_all([{"item_id": i, "decision": decision, "reason": (reason or "").strip(),
+    db.table("comment_dispositions").insert_all([{"item_id": i, "decision": decision, "reason": (reason or "").strip(),
                                             "by": by, "at": at} for i in ids])
     return len(ids)
 
@@ -454,7 +454,7 @@ def group_of(db, draft_id: int, item_id: int) -> list[int]:
     rows = comments(db, draft_id)
     for g in duplicate_groups(rows):
         if item_id in g.members:
-            return list(g.members)
+            return [m for m in g.members if isinstance(m, int)]
     return [item_id]
 
 

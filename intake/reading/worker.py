@@ -16,8 +16,8 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass
-from multiprocessing.connection import wait
-from typing import Any, Callable, Sequence
+from multiprocessing.connection import Connection, wait
+from typing import Any, Callable, Sequence, cast
 
 PRELOAD = ["extractors.read", "extractors.extract", "extractors.readers.pdf", "extractors.readers.docx", "pypdfium2", "pdfplumber", "docx"]
 
@@ -93,7 +93,8 @@ def run_each(fn: Callable, arg_tuples: Sequence[tuple], seconds: float, workers:
                 child.close()
                 running[parent] = (i, proc, time.monotonic() + seconds)
             timeout = max(0.0, min(d for _, _, d in running.values()) - time.monotonic())
-            for conn in wait(list(running), timeout=timeout):
+            for ready in wait(list(running), timeout=timeout):
+                conn = cast(Connection, ready)
                 i, proc, _ = running.pop(conn)
                 try:
                     results[i] = conn.recv()
@@ -115,7 +116,7 @@ def run_each(fn: Callable, arg_tuples: Sequence[tuple], seconds: float, workers:
         for conn, (_, proc, _) in running.items():
             _stop(proc)
             conn.close()
-    return results  # type: ignore[return-value]
+    return results
 
 
 def _stop(proc) -> None:

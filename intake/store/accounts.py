@@ -43,9 +43,9 @@ class User:
 
 def ensure_accounts(db: sqlite_utils.Database) -> None:
     if "users" not in db.table_names():
-        db["users"].create({"id": int, "name": str, "role": str, "display": str, "password_hash": str,
+        db.table("users").create({"id": int, "name": str, "role": str, "display": str, "password_hash": str,
                             "created": str}, pk="id", not_null={"name", "role", "password_hash"})
-        db["users"].create_index(["name"], unique=True)
+        db.table("users").create_index(["name"], unique=True)
 
 
 def now() -> str:
@@ -68,7 +68,7 @@ def add_user(db: sqlite_utils.Database, name: str, role: str, password: str | No
         raise AccountError("密码至少8个字符")
     row = {"name": name, "role": role, "display": display or name,
            "password_hash": _hasher.hash(password), "created": now()}
-    uid = db["users"].insert(row).last_pk
+    uid = db.table("users").insert(row).last_pk
     return User(id=uid, name=name, role=role, display=row["display"]), password
 
 
@@ -100,7 +100,7 @@ def authenticate(db: sqlite_utils.Database, name: str, password: str) -> User | 
     except (VerificationError, InvalidHashError):
         return None
     if _hasher.check_needs_rehash(row["password_hash"]):
-        db["users"].update(row["id"], {"password_hash": _hasher.hash(password)})
+        db.table("users").update(row["id"], {"password_hash": _hasher.hash(password)})
     return _user(row)
 
 
