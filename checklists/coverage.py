@@ -68,7 +68,8 @@ def coverage(scope: str, product: str) -> Coverage:
     similarity = fuzz.partial_ratio(p, s) if s and p else 0.0
     if p and p in s:
         return Coverage(True, [product], [], 100.0)
-    found, absent = [], []
+    found: list[str] = []
+    absent: list[str] = []
     for t in terms(product):
         hit = t in s or (len(t) >= 3 and fuzz.partial_ratio(t, s) >= term_ratio)
         (found if hit else absent).append(t)

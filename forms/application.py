@@ -394,14 +394,14 @@ def render_template(template: Path, context: dict) -> bytes:
     """Render a docxtpl template strictly; any template fault names the template and the variable."""
     from docxtpl import DocxTemplate
 
-    source = template
+    source: io.BytesIO | str = str(template)
     if not template.exists():
         built = _built_template(template)
         if built is None:
             raise FormError(f"form template {template} not found (run `python -m forms.build_templates`)")
         source = io.BytesIO(built)
     try:
-        tpl = DocxTemplate(source if isinstance(source, io.BytesIO) else str(source))
+        tpl = DocxTemplate(source)
         tpl.render(context, jinja_env=strict_env(), autoescape=True)
     except jinja2.TemplateError as e:
         raise FormTemplateError(template_fault(template.name, e)) from e
