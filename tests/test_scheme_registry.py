@@ -151,3 +151,20 @@ def test_the_interview_reads_the_scale_words_from_the_scheme():
                    "水稻1200亩": {"category": "常规稻麦", "value": 1200, "unit": "亩"},
                    "渔业养殖水体 300亩": {"category": "渔业养殖水体", "value": 300, "unit": "亩"},
                    "工厂化生产 600吨": {"category": "工厂化", "value": 600, "unit": "吨"}}
+
+
+def test_coverage_never_says_covered_when_it_does_not():
+    """checklists/coverage.py on labelled scope/product pairs (tests/data/coverage_pairs.yaml): a "covered"
+    on a pair that is not is a `met` the seed never allowed; an "unsure" on a covered pair is only a review."""
+    import yaml
+
+    from checklists.coverage import coverage
+
+    data = yaml.safe_load((Path(__file__).parent / "data" / "coverage_pairs.yaml").read_text(encoding="utf-8"))
+    for part in ("tune", "held_out"):
+        pairs = data[part]
+        wrong = [p for p in pairs if coverage(p["scope"], p["product"]).covered and not p["covers"]]
+        assert wrong == [], part
+        true = [p for p in pairs if p["covers"]]
+        recognised = sum(coverage(p["scope"], p["product"]).covered for p in true)
+        assert recognised >= len(true) * 0.6, (part, recognised, len(true))
