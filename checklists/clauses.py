@@ -9,7 +9,6 @@ from pathlib import Path
 
 import yaml
 
-from .registry import BUILTIN as SCHEMES_DIR  # noqa: F401 (kept for callers)
 from .registry import UnknownScheme, part_path, scheme_dir
 
 

@@ -17,19 +17,15 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from extractors.facts import DocumentFacts
 
 from .factsfile import FactsError, parse_as_of, validate_facts
 from .rules import DOC_TYPES, RULES, Context, Evidence, Step, Verdict, add_years, doc_label, parse_date, where
-from .settings import settings  # noqa: F401 (re-exported)
 from .scheme import STATUSES, Ask, Item, Scheme, load_scheme, list_schemes  # noqa: F401 (re-exported)
-
-from .vocabulary import OUTCOME_ZH, STATUS_ZH  # noqa: E402,F401 (re-exported)
+from .settings import settings  # noqa: F401 (re-exported)
+from .vocabulary import OUTCOME_ZH, STATUS_ZH  # noqa: F401 (re-exported)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from typing import Any, Callable
 from extractors.facts import DocumentFacts
 from extractors.facts import Field as DocField
 
-from .vocabulary import DOC_TYPES, doc_label  # noqa: E402,F401 (the one vocabulary; re-exported)
+from .vocabulary import DOC_TYPES, doc_label  # noqa: F401 (the one vocabulary; re-exported)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""A scheme's data file (`checklists/schemes/<id>.yaml`) loaded and checked.
+"""A scheme's checklist (`checklists/schemes/<id>/checklist.yaml`) loaded and checked.
 
 A mistake in a data file (duplicate item id, unknown rule or parameter, a level
 or item that does not exist) is rejected when the file is loaded, naming the
@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .registry import UnknownScheme, part_path
+from .registry import part_path
 from .registry import scheme_ids as _registry_ids
 
 ID_RE = re.compile(r"[a-z][a-z0-9_]*")
