@@ -1,6 +1,6 @@
-"""The five schemes as checklists: one data file per scheme (checklists/schemes/<id>.yaml), its source
-text split by clause (<id>.clauses.yaml), and the engine that turns documents + facts + a date into
-a verdict per item.
+"""The schemes as checklists: one folder per scheme (checklists/schemes/<id>/: checklist.yaml, its source
+text split by clause in clauses.yaml, procedure.yaml, form.yaml — see registry.py), the shared vocabulary
+and facts schema, and the engine that turns documents + facts + a date into a verdict per item.
 
     from checklists import load_scheme, evaluate, load_clauses
     ev = evaluate(load_scheme("jinzhi"), documents, facts, as_of="2026-03-01")

@@ -1,4 +1,4 @@
-"""Each scheme's source text split by clause (`checklists/schemes/<id>.clauses.yaml`),
+"""Each scheme's source text split by clause (`checklists/schemes/<id>/clauses.yaml`),
 so reports and the assistant can quote the regulation itself, citing the seed's own numbering."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-SCHEMES_DIR = Path(__file__).parent / "schemes"
+from .registry import UnknownScheme, part_path, scheme_dir
 
 
 @dataclass(frozen=True)
@@ -19,17 +19,11 @@ class Clause:
     text: str  # the seed's words
 
 
-class UnknownScheme(KeyError):
-    def __str__(self) -> str:  # KeyError quotes its argument; we want the message as written
-        return str(self.args[0])
-
-
 def _path(scheme_id: str) -> Path:
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", scheme_id or ""):
-        raise UnknownScheme(f"未知的评价方案 {scheme_id!r}")
-    path = SCHEMES_DIR / f"{scheme_id}.clauses.yaml"
+    scheme_dir(scheme_id)  # raises UnknownScheme naming the known ones
+    path = part_path(scheme_id, "clauses")
     if not path.exists():
-        raise UnknownScheme(f"未知的评价方案 {scheme_id!r}（没有 {path.name}）")
+        raise UnknownScheme(f"未知的评价方案 {scheme_id!r}（没有 {path}）")
     return path
 
 

@@ -17,26 +17,15 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from extractors.facts import DocumentFacts
 
 from .factsfile import FactsError, parse_as_of, validate_facts
-from .rules import DOC_TYPES, RULES, Context, Evidence, Step, Verdict, doc_label, where
+from .rules import DOC_TYPES, RULES, Context, Evidence, Step, Verdict, add_years, doc_label, parse_date, where
 from .scheme import STATUSES, Ask, Item, Scheme, load_scheme, list_schemes  # noqa: F401 (re-exported)
-
-STATUS_ZH = {"met": "满足", "not_met": "不满足", "missing": "缺少材料", "review": "需人工审核",
-             "not_applicable": "不适用"}
-OUTCOME_ZH = {"eligible": "符合条件", "not_eligible": "不符合条件", "incomplete": "材料不全",
-              "needs_review": "待人工审核"}
-
-
-@lru_cache(maxsize=1)
-def settings() -> dict:
-    return yaml.safe_load((Path(__file__).parent / "settings.yaml").read_text(encoding="utf-8"))
+from .settings import settings  # noqa: F401 (re-exported)
+from .vocabulary import OUTCOME_ZH, STATUS_ZH  # noqa: F401 (re-exported)
 
 
 @dataclass
@@ -185,6 +174,7 @@ def _evaluate_item(ctx: Context, item: Item, target: str | None, override: dict 
         verdict: Verdict = RULES[item.rule].func(ctx, item, item.params)
         r = ItemResult(item, verdict.status, verdict.reason, list(verdict.evidence), list(verdict.steps),
                        verdict.status, score=verdict.score, score_cap=verdict.score_cap)
+        _bars(ctx, r)
         _consistency(ctx, r, verdict.docs)
         _ocr(ctx, r)
         r.needs = _needs(item, r.status, verdict.needs)
@@ -221,6 +211,26 @@ def _applicability(ctx: Context, item: Item, target: str | None) -> ItemResult |
         return ItemResult(item, "not_applicable", f"申报级别为{target}，本条仅适用于{'、'.join(item.gates)}",
                           [], [step], None)
     return None
+
+
+def _bars(ctx: Context, r: ItemResult) -> None:
+    """A dated fact that shuts the applicant out (a certificate revoked less than `years` ago) → not_met,
+    citing its clause; one further back is recorded in the trace and changes nothing."""
+    for bar in r.item.bars:
+        v, known = ctx.fact(bar["fact"])
+        on = parse_date(v) if known else None
+        if on is None:
+            r.steps.append(Step(f"facts.{bar['fact']}", None, False, "", f"{bar['clause']}：未填报"))
+            continue
+        until = add_years(on, int(bar["years"]))
+        barred = ctx.as_of < until
+        r.steps.append(Step(f"facts.{bar['fact']}", v, True, "申请人填报",
+                            f"{on} + {bar['years']} 年 = {until} {'>' if barred else '≤'} 评价日 {ctx.as_of}"))
+        if barred:
+            r.adjustments.append(f"{bar['clause']}：{r.status} → not_met")
+            r.status = "not_met"
+            r.reason = (f"{bar['clause']}：{bar.get('reason') or '证书被撤销'}（{on}），{until} 前不得再次申请；"
+                        f"另：{r.reason}")
 
 
 def _show(v: Any) -> str:
@@ -397,30 +407,39 @@ def _outcome(scheme: Scheme, results: list[ItemResult], facts: dict, as_of: date
 
 
 def grade_of(scheme: Scheme, score: float | None) -> str | None:
+    """The grade of 6.2.2 an exact total reaches (69.996 is below 70: no rounding before grading).
+    Only float noise (1e-9) is forgiven, so 0.7 × 100 summed item by item still reaches 70."""
     if score is None:
         return None
     best = None
     for g in sorted(scheme.scoring.get("grades") or [], key=lambda g: g["min"]):
-        if round(score, 6) >= g["min"]:
+        if score + 1e-9 >= g["min"]:
             best = g["name"]
     return best
 
 
 def _score(scheme: Scheme, results: list[ItemResult], outcome: dict) -> None:
+    """`grade` only from a complete score with no failed or missing precondition (gate); the best grade
+    the evidence allows is shown apart as `best_grade` (可争取的最高等级), never as the grade."""
     scored = [r for r in results if r.item.rule == "scored"]
     total = sum(r.item.points for r in scored)
-    if all(r.score is not None for r in scored):
-        score = round(sum(r.score * r.item.points for r in scored), 2)
-    else:
-        score = None
-    cap = round(sum((r.score_cap if r.score_cap is not None else 0) * r.item.points for r in scored), 2)
-    outcome["score"] = score
-    outcome["score_max"] = cap
+    exact = sum(r.score * r.item.points for r in scored) if all(r.score is not None for r in scored) else None
+    cap = sum((r.score_cap if r.score_cap is not None else 0) * r.item.points for r in scored)
+    failed = [r for r in results if r.item.is_gate and r.status in ("not_met", "missing")]
+    outcome["score"] = round(exact, 2) if exact is not None else None
+    outcome["score_max"] = round(cap, 2)
     outcome["score_total"] = total
-    outcome["grade"] = grade_of(scheme, score if score is not None else cap)
-    outcome["grade_basis"] = "score" if score is not None else "score_max"
+    outcome["grade"] = grade_of(scheme, exact) if not failed else None
+    outcome["grade_basis"] = "score" if outcome["grade"] else None
+    outcome["best_grade"] = None if failed else grade_of(scheme, cap)
+    outcome["best_grade_label"] = "可争取的最高等级"
+    if failed:
+        outcome["grade_withheld"] = (f"基本要求{'、'.join(r.item.clause for r in failed)}"
+                                     f"{'不满足' if any(r.status == 'not_met' for r in failed) else '尚缺材料'}，不评定等级")
+    elif exact is None:
+        outcome["grade_withheld"] = "尚未全部评分，不评定等级（可争取的最高等级按现有材料估算）"
     minimum = min((g["min"] for g in scheme.scoring.get("grades") or []), default=None)
-    if score is not None and minimum is not None and score < minimum:
+    if exact is not None and minimum is not None and exact + 1e-9 < minimum:
         outcome["status"] = "not_eligible"
 
 

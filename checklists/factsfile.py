@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .factschema import facts_file_kinds
 from .rules import parse_date
 
 
@@ -19,29 +20,9 @@ class FactsError(ValueError):
     pass
 
 
-# key -> (kind, description). Kinds: choice:<a|b>, bool, number01, level, declarations, scores, scale,
-# exemptions, date, text.
-FACT_KEYS: dict[str, tuple[str, str]] = {
-    "sector": ("choice:agriculture|manufacturing|services", "行业（江苏精品 第八条（二））"),
-    "product_kind": ("choice:consumer|production_material", "消费类产品 / 生产资料类产品"),
-    "org_kind": ("choice:enterprise|cooperative|other", "企业 / 农民专业合作社 / 其他组织"),
-    "association_member": ("bool", "是否中国有色金属工业协会会员（有色金属 第四条）"),
-    "target_level": ("level", "申报级别，须为本方案的级别名称"),
-    "declarations": ("declarations", "条目 id → true/false：申请人对只能自我声明事项的声明"),
-    "scores": ("scores", "条目 id → 0..1：评价人员按 6.2.1 给出的得分比例（质量信用）"),
-    "scale": ("scale", "{category, value, unit}：农业规模（江苏精品 第八条（二）1（2））"),
-    "exemptions": ("exemptions", "申请人所称的规模豁免名称列表（江苏精品）"),
-    "sells_online": ("bool", "产品是否网络销售（质量追溯 网售平台要素）"),
-    "code_coverage": ("number01", "用码覆盖率，0..1 的小数（质量追溯）"),
-    "mandatory_standard": ("bool", "产品是否有强制性国家标准要求（质量追溯 适用范围）"),
-    "production_start": ("date", "申报产品开始批量生产的日期 YYYY-MM-DD（有色金属 第五条（三））"),
-    "applicant": ("text", "申请单位名称（用于报告）"),
-    "product": ("text", "申报产品名称（用于报告）"),
-    "net_profit": ("by_year", "申请人声明的各年度净利润（元），如 {\"2024\": 12000000}；须以审计报告确认"),
-    "revenue": ("by_year", "申请人声明的各年度营业收入/销售额（元），如 {\"2024\": 150000000}；须以审计报告确认"),
-    "form": ("object", "申请表上的其他填写项（联系人、电话、邮箱、牌号/规格、执行标准…），仅用于预填表格"),
-    "self_assessment": ("object", "条目 id → 自评得分档（质量信用申请表的自评表），仅用于预填表格"),
-}
+# key -> (kind, description), derived from the facts schema (checklists/facts.yaml). Kinds: choice:<a|b>,
+# bool, number01, level, declarations, scores, scale, exemptions, date, text, by_year, object.
+FACT_KEYS: dict[str, tuple[str, str]] = facts_file_kinds()
 
 
 def _type_name(v: Any) -> str:

@@ -20,30 +20,7 @@ from typing import Any, Callable
 from extractors.facts import DocumentFacts
 from extractors.facts import Field as DocField
 
-DOC_TYPES = {
-    "business_license": "营业执照",
-    "qms_certificate": "质量管理体系认证证书",
-    "ems_certificate": "环境管理体系认证证书",
-    "ohsms_certificate": "职业健康安全管理体系认证证书",
-    "cnas_certificate": "CNAS 实验室认可证书",
-    "test_report": "检验检测报告",
-    "patent_certificate": "专利证书",
-    "trademark_certificate": "商标注册证",
-    "satisfaction_report": "用户满意度测评报告",
-    "financial_statement": "审计报告/财务报表",
-    "credit_report": "企业信用报告/无违法违规证明",
-    "production_license": "工业产品生产许可证",
-    "ccc_certificate": "强制性产品认证证书",
-    "award_certificate": "质量奖/荣誉证书",
-    "rd_center_certificate": "国家级研发机构认定文件",
-    "application_form": "申报书",
-    "comment_sheet": "征求意见表",
-    "other": "其他材料",
-}
-
-
-def doc_label(doc_type: str) -> str:
-    return DOC_TYPES.get(doc_type, doc_type)
+from .vocabulary import DOC_TYPES, doc_label  # noqa: F401 (the one vocabulary; re-exported)
 
 
 @dataclass
@@ -212,6 +189,7 @@ class Rule:
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     doc: str = ""
+    reads: tuple[str, ...] = ()  # fact keys the rule reads by itself (beside those its parameters name)
 
     def check_params(self, params: dict) -> str | None:
         unknown = [str(p) for p in params if p not in self.required + self.optional]
@@ -234,9 +212,9 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(name: str, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()):
+def rule(name: str, required: tuple[str, ...] = (), optional: tuple[str, ...] = (), reads: tuple[str, ...] = ()):
     def deco(func):
-        RULES[name] = Rule(name, func, required, optional, (func.__doc__ or "").strip())
+        RULES[name] = Rule(name, func, required, optional, (func.__doc__ or "").strip(), reads)
         return func
     return deco
 
@@ -292,10 +270,41 @@ def worst(statuses: list[str]) -> str:
     return min(statuses, key=lambda s: _ORDER[s]) if statuses else "missing"
 
 
-@rule("cert_valid", required=("certificates",))
+def _covers(ctx: Context, docs: list[DocumentFacts], fact: str, steps: list[Step]) -> tuple[str, list[str], list[str]]:
+    """("met" | "review", reasons, needs): does each document's `scope` cover the product the applicant
+    named (fact `fact`)? Only a scope naming every term of the product is met; anything else review."""
+    from .coverage import coverage
+
+    product, known = ctx.fact(fact)
+    steps.append(Step(f"facts.{fact}", product, known, "申请人填报" if known else ""))
+    if not known:
+        return "review", [f"未说明申报产品（{fact}），无法核对{'、'.join(sorted({doc_label(d.type) for d in docs}))}"
+                          f"的范围是否覆盖申报产品"], [fact]
+    status, reasons = "met", []
+    for d in docs:
+        st, _ = field_step(d, "scope")
+        steps.append(st)
+        if not st.known:
+            st.note = "未识别出范围"
+            status = "review"
+            reasons.append(f"{d.file} 未识别出范围（认证范围/发明名称/核定使用商品），需人工核对是否覆盖“{product}”")
+            continue
+        c = coverage(str(st.value), str(product))
+        st.note = "覆盖" if c.covered else "不能确定覆盖"
+        reasons.append(f"{d.file}：{c.describe(str(st.value), str(product))}")
+        if not c.covered:
+            status = "review"
+    return status, reasons, []
+
+
+@rule("cert_valid", required=("certificates",), optional=("then", "note", "if_absent", "absent_note", "covers"))
 def cert_valid(ctx: Context, item, p: dict) -> Verdict:
     """Every listed certificate is present and valid on as_of.
-    certificates: [{doc_type, label, optional: bool (check only if present), no_expiry_ok: bool}]"""
+    certificates: [{doc_type, label, optional: bool (check only if present), no_expiry_ok: bool}]
+    then: review — the certificate is evidence of the condition, not proof (经营状况良好, 完善…较高); note says why.
+    if_absent: review — the seed asks for a system to be established, not certified: no certificate is a
+    person's judgement on what else is shown (absent_note says what), not `missing`.
+    covers: a fact (product) the certificates' scope must cover; unsure → review."""
     statuses, reasons, steps, evidence, docs, needs = [], [], [], [], [], []
     for c in p["certificates"]:
         label = c.get("label") or doc_label(c["doc_type"])
@@ -316,10 +325,20 @@ def cert_valid(ctx: Context, item, p: dict) -> Verdict:
         evidence += ev
         docs.append(doc)
     status = worst(statuses) if statuses else "missing"
+    if status in ("missing", "not_met") and p.get("if_absent") == "review":
+        note = p.get("absent_note") or "需提供其他证明材料，由人工判断"
+        return Verdict("review", f"{'；'.join(reasons)}；本条不要求认证，{note}", evidence, steps, docs, needs)
+    if status == "met" and p.get("covers"):
+        status, more, more_needs = _covers(ctx, docs, p["covers"], steps)
+        reasons += more
+        needs += more_needs
+    if status == "met" and p.get("then") == "review":
+        status = "review"
+        reasons.append(p.get("note") or "证书是证据而非结论，需人工判断是否满足本条全部要求")
     return Verdict(status, "；".join(reasons) or "未提供所需证书", evidence, steps, docs, needs)
 
 
-@rule("any_document", required=("doc_types",), optional=("then", "note", "or_fact", "label"))
+@rule("any_document", required=("doc_types",), optional=("then", "note", "or_fact", "or_fact_note", "label", "covers"))
 def any_document(ctx: Context, item, p: dict) -> Verdict:
     """At least one document of the listed types, valid on as_of where it has an expiry date.
     then: met | review (review when the document shows only part of the requirement)."""
@@ -331,8 +350,10 @@ def any_document(ctx: Context, item, p: dict) -> Verdict:
         if p.get("or_fact"):
             v, known = ctx.fact(p["or_fact"])
             steps.append(Step(f"facts.{p['or_fact']}", v, known, "申请人填报" if known else ""))
-            if v is True:
-                return Verdict("met", f"申请人说明：{p.get('note') or p['or_fact']}", [], steps)
+            if v is True:  # a statement alone is never met
+                return Verdict("review", f"仅有申请人说明（{p.get('note') or p['or_fact']}），"
+                                         f"{p.get('or_fact_note') or '需提供证明材料并人工核实'}", [], steps,
+                               needs=list(p["doc_types"]))
         return Verdict("missing", f"未提供{label}", [], steps)
     doc = found[0]
     then = p.get("then", "met")
@@ -348,10 +369,43 @@ def any_document(ctx: Context, item, p: dict) -> Verdict:
         reason += f"；{p.get('note') or '需人工判断是否满足全部要求'}"
     steps.append(Step("/".join(p["doc_types"]), n, True, names, "找到"))
     evidence = [e for d in found[:3] for e in doc_evidence(d, "cert_number", "org_name", "patent_type", "scope")]
-    return Verdict(then, reason, evidence, steps, found[:3])
+    needs: list[str] = []
+    if p.get("covers"):
+        covered, more, needs = _covers_any(ctx, found, p["covers"], steps)
+        reason += "；" + "；".join(more)
+        if not covered and then == "met":
+            then = "review"
+    return Verdict(then, reason, evidence, steps, found[:3], needs)
 
 
-@rule("registered", required=("province",), optional=("min_years",))
+def _covers_any(ctx: Context, docs: list[DocumentFacts], fact: str, steps: list[Step]):
+    """(covered, reasons, needs): one of the documents covers the product (a patent for it is enough)."""
+    for d in docs:
+        status, reasons, needs = _covers(ctx, [d], fact, steps)
+        if needs:
+            return False, reasons, needs
+        if status == "met":
+            return True, reasons, []
+    status, reasons, needs = _covers(ctx, docs, fact, [])
+    return False, reasons, needs
+
+
+def _inactive(ctx: Context, lic: DocumentFacts, words: list[str], steps: list[Step]) -> str | None:
+    """吊销 / 注销 / 迁出 on the licence (any line read from it) or in the declared `business_status`."""
+    v, known = ctx.fact("business_status")
+    steps.append(Step("facts.business_status", v, known, "申请人填报" if known else "", "登记状态"))
+    if known and any(w in str(v) for w in words):
+        return f"申请人填报的登记状态为“{v}”，不是在业企业"
+    for name, f in lic.fields.items():
+        text = f"{f.value if isinstance(f.value, str) else ''} {f.text}"
+        hit = next((w for w in words if w in text), None)
+        if hit:
+            steps.append(Step(f"business_license.{name}", f.text, True, where(lic, f), f"含“{hit}”"))
+            return f"营业执照载有“{hit}”（{f.text}），不是在业企业"
+    return None
+
+
+@rule("registered", required=("province",), optional=("min_years", "inactive_words"))
 def registered(ctx: Context, item, p: dict) -> Verdict:
     """Business licence: registered in the province; an independent legal person; established ≥ min_years before as_of."""
     lic = ctx.licence
@@ -385,6 +439,10 @@ def registered(ctx: Context, item, p: dict) -> Verdict:
     name = str(name_step.value or "")
     if re.search(r"分公司|分厂|分店|办事处", name):
         reviews.append(f"名称“{name}”为分支机构，需核实是否具有独立法人资格")
+    if p.get("inactive_words"):
+        gone = _inactive(ctx, lic, p["inactive_words"], steps)
+        if gone:
+            problems.append(gone)
     if p.get("min_years"):
         est_step, est_ev = field_step(lic, "established")
         steps.append(est_step)
@@ -407,10 +465,12 @@ def registered(ctx: Context, item, p: dict) -> Verdict:
     parts = [f"营业执照登记地{province}"]
     if p.get("min_years"):
         parts.append(f"成立于 {parse_date(lic.value('established'))}，存续满 {p['min_years']} 年")
+    if p.get("inactive_words"):
+        parts.append(f"未见{'、'.join(p['inactive_words'])}记载")
     return Verdict("met", "，".join(parts), evidence, steps, [lic])
 
 
-@rule("declaration", optional=("doc_types", "subject"))
+@rule("declaration", optional=("doc_types", "subject"), reads=("declarations",))
 def declaration(ctx: Context, item, p: dict) -> Verdict:
     """Only the applicant's statement (declarations[item id]) or a document a person reads can cover it:
     at best `review`; a declaration of `false` is `not_met`; nothing at all is `missing`."""
@@ -434,7 +494,7 @@ def declaration(ctx: Context, item, p: dict) -> Verdict:
     return Verdict("missing", f"未提供声明或证明材料：{subject}", [], steps)
 
 
-@rule("review", optional=("doc_types", "always", "note", "requires_facts"))
+@rule("review", optional=("doc_types", "always", "note", "requires_facts"), reads=("declarations",))
 def review(ctx: Context, item, p: dict) -> Verdict:
     """A person judges it. Evidence or a declaration found → review; declared false → not_met;
     nothing → missing (unless `always`, e.g. an on-site check)."""
@@ -478,7 +538,34 @@ def _doc_number(ctx: Context, doc_type: str, field_name: str):
     return None, None, Step(f"{doc_type}.{field_name}", known=False, note="未提供"), None
 
 
-@rule("min_value", required=("min",), optional=("doc_type", "field", "fact", "label", "unit", "percent", "note"))
+def _issuer_recognised(ctx: Context, doc: DocumentFacts, p: dict, steps: list[Step]) -> tuple[bool, str]:
+    """(recognised, why): the document's issuer is on the scheme's list (tables[issuer_table]), or one of
+    its lines states the authorisation (issuer_statement, a regular expression)."""
+    import unicodedata
+    table = ctx.scheme.tables.get(p["issuer_table"]) or {}
+    names = table.get("names") or []
+    st, _ = field_step(doc, "issuer")
+    steps.append(st)
+    issuer = unicodedata.normalize("NFKC", str(st.value or "")).replace(" ", "")
+    for name in names:
+        if issuer and (name in issuer or issuer in name):
+            st.note = f"在认可名单中（{name}）"
+            return True, f"出具机构“{st.value}”在{table.get('label', '认可机构名单')}中"
+    pattern = p.get("issuer_statement") or table.get("statement")
+    if pattern:
+        for name, f in doc.fields.items():
+            text = unicodedata.normalize("NFKC", f"{f.text} {f.raw or ''}")
+            if re.search(pattern, text):
+                steps.append(Step(f"{doc.type}.{name}", f.text, True, where(doc, f), "报告载明授权"))
+                return True, f"报告载明授权：“{f.text}”"
+    st.note = "不在认可名单中，报告未载明授权" if st.known else "未识别出出具机构"
+    who = f"出具机构“{st.value}”不在{table.get('label', '认可机构名单')}中" if st.known else "报告中未识别出出具机构"
+    return False, (f"{who}，报告也未载明授权；"
+                   f"{table.get('satisfy', '需提供授权证明，由人工核实')}")
+
+
+@rule("min_value", required=("min",), optional=("doc_type", "field", "fact", "label", "unit", "percent", "note",
+                                               "issuer_table", "issuer_statement"))
 def min_value(ctx: Context, item, p: dict) -> Verdict:
     """A number from a document field (doc_type + field) or a context fact (fact) is ≥ min."""
     label = p.get("label") or p.get("field") or p.get("fact")
@@ -506,6 +593,11 @@ def min_value(ctx: Context, item, p: dict) -> Verdict:
     docs = [doc] if doc is not None else []
     if value >= p["min"]:
         reason = f"{label} {show(value)}{src}，达到 {show(p['min'])} 的要求"
+        if doc is not None and p.get("issuer_table"):
+            ok, why = _issuer_recognised(ctx, doc, p, steps)
+            if not ok:
+                return Verdict("review", f"{reason}；但{why}", evidence + doc_evidence(doc, "issuer"), steps, docs)
+            reason += f"；{why}"
         if p.get("note"):
             return Verdict("review", f"{reason}；{p['note']}", evidence, steps, docs)
         return Verdict("met", reason, evidence, steps, docs)
@@ -524,14 +616,55 @@ def fact_true(ctx: Context, item, p: dict) -> Verdict:
     return Verdict("not_met", p.get("not_met_reason") or f"申请人说明不满足：{item.title}", [], steps)
 
 
-@rule("indicator_margin", required=("min_margin",), optional=("doc_type",))
+def standard_codes(text: str) -> list[str]:
+    """Prefixes of the standards a text cites: "GB/T 5213-2019、Q/TJ 001" → ["GB/T", "Q/TJ"]."""
+    import unicodedata
+    t = unicodedata.normalize("NFKC", str(text or "")).upper()
+    return [re.sub(r"\s+", "", m) for m in re.findall(r"(?<![A-Z])(GB/T|GB/Z|GB|Q/[A-Z0-9]*|T/[A-Z0-9]*|DB\s*\d*/T|"
+                                                     r"DB\s*\d*|[A-Z]{2}/T|[A-Z]{2})\s*[\d/]", t)
+            if not m.startswith(("IS", "IE"))]
+
+
+def national_standard(text: str) -> bool | None:
+    """True when every standard cited is a national one (GB, GB/T); False when some is not (Q/…, T/…,
+    DB…, an industry standard); None when no standard is named."""
+    codes = standard_codes(text)
+    if not codes:
+        return None
+    return all(c in ("GB", "GB/T") for c in codes)
+
+
+def _not_national(p: dict, docs: list[DocumentFacts], steps: list[Step]) -> Verdict | None:
+    """jinzhi 4 第5项: the margin is over the *national* requirement; a report whose requirement is not the
+    GB/GB/T value (an enterprise or group standard, or none named) cannot show it → review."""
+    if not p.get("national_only"):
+        return None
+    for d in docs:
+        st, ev = field_step(d, "standard")
+        national = national_standard(st.value) if st.known else None
+        st.note = {True: "国家标准（GB/GB/T）", False: "非国家标准", None: "未识别出检验依据"}[national]
+        steps.append(st)
+        if national is not True:
+            said = f"检验依据为“{st.value}”，不是国家标准（GB/GB/T）" if national is False else "报告中未识别出检验依据"
+            return Verdict("review", f"{d.file} {said}：报告的要求值不是国家标准要求，无法判断关键指标是否高于国家标准"
+                                     f"要求的 {p['min_margin'] * 100:g}%；需提供对应国家标准的要求值，由人工判断哪项是关键指标",
+                           [e for e in [ev] if e] + doc_evidence(d, "indicators"), steps, [d],
+                           needs=["test_report"])
+    return None
+
+
+@rule("indicator_margin", required=("min_margin",), optional=("doc_type", "national_only"))
 def indicator_margin(ctx: Context, item, p: dict) -> Verdict:
-    """Test reports: every indicator passes, and at least one is better than the requirement by min_margin."""
+    """Test reports: every indicator passes, and at least one is better than the requirement by min_margin.
+    national_only: the requirement must be the national standard's (GB/GB/T) value, else review."""
     docs = ctx.docs(p.get("doc_type", "test_report"))
     steps: list[Step] = []
     if not docs:
         steps.append(Step("test_report.indicators", known=False, note="未提供"))
         return Verdict("missing", "未提供产品检验检测报告", [], steps, needs=["test_report"])
+    not_national = _not_national(p, docs, steps)
+    if not_national is not None:
+        return not_national
     failed, best, unknown_margin = [], None, 0
     for d in docs:
         f = d.fields.get("indicators")
@@ -665,7 +798,7 @@ def _declared_by_year(ctx: Context, key: str) -> dict[int, float]:
     return {int(y): n for y, v in value.items() if (n := to_number(v)) is not None}
 
 
-@rule("profit_years", optional=("years",))
+@rule("profit_years", optional=("years",), reads=("net_profit",))
 def profit_years(ctx: Context, item, p: dict) -> Verdict:
     """Net profit > 0 in each of the latest `years` complete financial years before as_of.
 
@@ -719,7 +852,8 @@ def _claimed_exemption(ctx: Context, branch: str) -> dict | None:
     return None
 
 
-@rule("min_revenue", required=("thresholds",), optional=("by", "branch", "field", "label", "alternative"))
+@rule("min_revenue", required=("thresholds",), optional=("by", "branch", "field", "label", "alternative"),
+      reads=("revenue",))
 def min_revenue(ctx: Context, item, p: dict) -> Verdict:
     """Annual sales of the latest complete financial year ≥ the threshold for the applicant's kind
     (`by`: a fact choosing the threshold); a claimed exemption of the branch turns a shortfall into review."""
@@ -789,7 +923,7 @@ def _declared_revenue(year: int, v: float, threshold: float, label: str, exempti
     return Verdict("not_met", f"{said}，低于要求的 {yuan(threshold)}", [], steps)
 
 
-@rule("exemption", required=("branch",))
+@rule("exemption", required=("branch",), reads=("exemptions",))
 def exemption(ctx: Context, item, p: dict) -> Verdict:
     """An exemption from the scale conditions: claimed → review (proof needed); not claimed → not_applicable."""
     claimed = ctx.facts.get("exemptions")
@@ -805,7 +939,7 @@ def exemption(ctx: Context, item, p: dict) -> Verdict:
                    evidence, steps, found[:2])
 
 
-@rule("scale", required=("table",), optional=("branch",))
+@rule("scale", required=("table",), optional=("branch",), reads=("scale",))
 def scale(ctx: Context, item, p: dict) -> Verdict:
     """Agricultural scale (fact `scale` = {category, value, unit}) against the scheme's table."""
     table = ctx.scheme.tables.get(p["table"]) or {}
@@ -816,23 +950,37 @@ def scale(ctx: Context, item, p: dict) -> Verdict:
         if exemption:
             return Verdict("review", f"申请人称属于“{exemption['name']}”，可不受规模条件限制，需提供佐证材料", [], steps)
         return Verdict("missing", "未说明生产规模（类别、数量、单位）", [], steps, needs=["scale"])
-    row = table.get(v["category"])
+    name, row = scale_row(table, v["category"])
     need = f"{fmt_num(row['min'])} {row['unit']}" if row else ""
     if row is None:
-        return Verdict("review", f"规模类别“{v['category']}”不在本条所列类别中，需人工判断", [], steps)
+        return Verdict("review", f"规模类别“{v['category']}”不在本条所列类别（{'、'.join(table)}）中，需人工判断",
+                       [], steps)
+    if name != v["category"]:
+        steps[0].note = f"“{v['category']}”按本条的“{name}”"
     unit = _unit(v.get("unit", ""))
     if unit != _unit(row["unit"]):
         return Verdict("review", f"规模 {fmt_num(v['value'])} {v.get('unit')} 与本条单位（{row['unit']}）不同，需人工换算",
                        [], steps)
     ok = v["value"] >= row["min"]
-    steps[0].note = f"{fmt_num(v['value'])} {'≥' if ok else '<'} {need}"
+    steps[0].note = f"{steps[0].note}；{fmt_num(v['value'])} {'≥' if ok else '<'} {need}".lstrip("；")
     if ok:
-        return Verdict("met", f"{v['category']} {fmt_num(v['value'])} {row['unit']}，达到 {need} 的要求（申请人填报）",
+        return Verdict("met", f"{name} {fmt_num(v['value'])} {row['unit']}，达到 {need} 的要求（申请人填报）",
                        [], steps)
+    said = v["category"] if name == v["category"] else f"{v['category']}（本条“{name}”）"
     if exemption:
-        return Verdict("review", f"{v['category']} {fmt_num(v['value'])} {row['unit']}，低于 {need}；申请人称属于"
+        return Verdict("review", f"{said} {fmt_num(v['value'])} {row['unit']}，低于 {need}；申请人称属于"
                                  f"“{exemption['name']}”，需提供佐证材料", [], steps)
-    return Verdict("not_met", f"{v['category']} {fmt_num(v['value'])} {row['unit']}，低于要求的 {need}", [], steps)
+    return Verdict("not_met", f"{said} {fmt_num(v['value'])} {row['unit']}，低于要求的 {need}", [], steps)
+
+
+def scale_row(table: dict, category: str) -> tuple[str, dict | None]:
+    """The table's row for a category, by the seed's word or one of the row's `synonyms`."""
+    import unicodedata
+    c = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(category or "")))
+    for name, row in table.items():
+        if c == name or c in (row.get("synonyms") or ()):
+            return name, row
+    return c, None
 
 
 def _unit(u: str) -> str:
@@ -840,7 +988,7 @@ def _unit(u: str) -> str:
     return {"平方米": "m2", "㎡": "m2", "平米": "m2"}.get(u, u)
 
 
-@rule("scored", optional=("cap_without_evidence", "doc_types"))
+@rule("scored", optional=("cap_without_evidence", "doc_types"), reads=("scores", "declarations"))
 def scored(ctx: Context, item, p: dict) -> Verdict:
     """A 100-point item: the evaluator's fraction (facts `scores`) scores it; without a score it is review
     when evidence is present (reachable: 100 %) and missing when not (reachable: the lowest band)."""
@@ -857,6 +1005,9 @@ def scored(ctx: Context, item, p: dict) -> Verdict:
     if s is not None:
         pts = s * item.points
         steps[0].note = f"{s * 100:g}% × {fmt_num(item.points)} 分 = {pts:g} 分"
+        if s <= 0:  # scored, but nothing earned: the item's requirement is not met
+            return Verdict("not_met", f"评价人员评分 0%，本项未得分（满分 {fmt_num(item.points)} 分）",
+                           evidence, steps, found[:3], score=s, score_cap=s)
         return Verdict("met", f"评价人员评分 {s * 100:g}%，得 {pts:g} 分（满分 {fmt_num(item.points)} 分）",
                        evidence, steps, found[:3], score=s, score_cap=s)
     if found:

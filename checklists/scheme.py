@@ -1,4 +1,4 @@
-"""A scheme's data file (`checklists/schemes/<id>.yaml`) loaded and checked.
+"""A scheme's checklist (`checklists/schemes/<id>/checklist.yaml`) loaded and checked.
 
 A mistake in a data file (duplicate item id, unknown rule or parameter, a level
 or item that does not exist) is rejected when the file is loaded, naming the
@@ -15,7 +15,8 @@ from typing import Any
 
 import yaml
 
-from .clauses import SCHEMES_DIR, UnknownScheme
+from .registry import part_path
+from .registry import scheme_ids as _registry_ids
 
 ID_RE = re.compile(r"[a-z][a-z0-9_]*")
 STATUSES = ("met", "not_met", "missing", "review", "not_applicable")
@@ -100,6 +101,7 @@ class Item:
     satisfy: str = ""  # in Chinese: what would satisfy it
     applies_when: dict = field(default_factory=dict)  # fact -> allowed values; unknown fact -> missing
     not_applicable_when: dict = field(default_factory=dict)  # fact -> values that make it not_applicable
+    bars: tuple[dict, ...] = ()  # [{fact, years, clause, reason}]: a dated fact within `years` before as_of → not_met
     points: float | None = None  # scored schemes
     note: str = ""
     line: int = 0
@@ -132,6 +134,7 @@ class Scheme:
     provisional: dict = field(default_factory=dict)  # {"levels": True, "note": "…"}
     shared_levels_note: str = ""
     notes: list[str] = field(default_factory=list)
+    stages: bool = False  # the levels are the procedure's stages (jiangsu: 培育库 → 认证), not a grade one applies for
 
     @property
     def level_names(self) -> list[str]:
@@ -183,6 +186,20 @@ def _str(d: dict, key: str, path: Path, required: bool = True) -> str:
     if not isinstance(v, (str, int, float)):
         raise _err(path, getattr(d, "line", 0), f"`{key}` should be text, got {type(v).__name__}")
     return str(v).strip()
+
+
+def _bars(raw: dict, iid: str, path: Path) -> tuple[dict, ...]:
+    """An item's bars: a date fact (a certificate revoked on …) that shuts the applicant out for `years`."""
+    from .factsfile import FACT_KEYS
+
+    out = []
+    for b in raw.get("bars") or []:
+        if not isinstance(b, dict) or not {"fact", "years", "clause"} <= set(b):
+            raise _err(path, getattr(b, "line", 0), f"item {iid}: a bar needs `fact`, `years` and `clause`")
+        if FACT_KEYS.get(b["fact"], ("",))[0] != "date":
+            raise _err(path, getattr(b, "line", 0), f"item {iid}: bar fact {b['fact']!r} is not a date fact")
+        out.append(dict(b))
+    return tuple(out)
 
 
 def parse_scheme(text: str, path: Path) -> Scheme:
@@ -273,6 +290,7 @@ def parse_scheme(text: str, path: Path) -> Scheme:
             asks=tuple(asks), satisfy=_str(raw, "satisfy", path, False),
             applies_when=dict(raw.get("applies_when") or {}),
             not_applicable_when=dict(raw.get("not_applicable_when") or {}),
+            bars=_bars(raw, iid, path),
             points=raw.get("points"), note=_str(raw, "note", path, False), line=line))
 
     ids = set(seen)
@@ -306,27 +324,17 @@ def parse_scheme(text: str, path: Path) -> Scheme:
         tables=dict(data.get("tables") or {}), exemptions=exemptions,
         provisional=dict(data.get("provisional") or {}),
         shared_levels_note=_str(data, "shared_levels_note", path, False),
-        notes=list(data.get("notes") or []))
+        notes=list(data.get("notes") or []), stages=data.get("level_kind") == "stages")
 
 
 def scheme_path(scheme_id: str) -> Path:
-    if not ID_RE.fullmatch(scheme_id or ""):
-        raise UnknownScheme(_unknown_message(scheme_id))
-    path = SCHEMES_DIR / f"{scheme_id}.yaml"
-    if not path.exists():
-        raise UnknownScheme(_unknown_message(scheme_id))
-    return path
-
-
-def _unknown_message(scheme_id: str) -> str:
-    return f"未知的评价方案 {scheme_id!r}；可用的方案：{', '.join(scheme_ids())}"
+    """The scheme's checklist (checklists/schemes/<id>/checklist.yaml, or a folder on INTAKE_SCHEMES_PATH)."""
+    return part_path(scheme_id, "checklist")
 
 
 def scheme_ids() -> list[str]:
-    """Ids of the shipped schemes, in the seeds' order where known."""
-    order = ["jinzhi", "credit", "nonferrous", "jiangsu", "trace"]
-    found = sorted(p.name[:-5] for p in SCHEMES_DIR.glob("*.yaml") if not p.name.endswith(".clauses.yaml"))
-    return [s for s in order if s in found] + [s for s in found if s not in order]
+    """Ids of the schemes in the registry, in the seeds' order where known."""
+    return _registry_ids()
 
 
 @lru_cache(maxsize=None)

@@ -133,6 +133,10 @@ def render(ev: Evaluation) -> str:
         score = "—" if o["score"] is None else f"{o['score']:g}"
         lines.append(f"得分：{score} / {o.get('score_total', 100):g}  现有材料最高可得：{o['score_max']:g}"
                      f"  等级：{o['grade'] or '—'}")
+        if o.get("grade_withheld"):
+            lines.append(f"  （{o['grade_withheld']}）")
+        if o.get("best_grade"):
+            lines.append(f"  可争取的最高等级：{o['best_grade']}（按现有材料，非评定结果）")
     for n in o.get("notes") or []:
         lines.append(f"注：{n}")
     groups = ev.by_status()

@@ -379,14 +379,29 @@ def template_fault(name: str, e: jinja2.TemplateError) -> str:
     return f"{name}: {type(e).__name__}: {e}"
 
 
+def _built_template(template: Path) -> bytes | None:
+    """A scheme added as a data folder has no prebuilt template: build it from its form.yaml now."""
+    from .build_templates import build_template
+    from .specs import schemes
+
+    for scheme_id in schemes():
+        if template == template_path(scheme_id):
+            return build_template(scheme_id)
+    return None
+
+
 def render_template(template: Path, context: dict) -> bytes:
     """Render a docxtpl template strictly; any template fault names the template and the variable."""
     from docxtpl import DocxTemplate
 
+    source: io.BytesIO | str = str(template)
     if not template.exists():
-        raise FormError(f"form template {template} not found (run `python -m forms.build_templates`)")
+        built = _built_template(template)
+        if built is None:
+            raise FormError(f"form template {template} not found (run `python -m forms.build_templates`)")
+        source = io.BytesIO(built)
     try:
-        tpl = DocxTemplate(str(template))
+        tpl = DocxTemplate(source)
         tpl.render(context, jinja_env=strict_env(), autoescape=True)
     except jinja2.TemplateError as e:
         raise FormTemplateError(template_fault(template.name, e)) from e

@@ -22,7 +22,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from .specs import SCHEMES, common, scheme_spec, template_path
+from .specs import common, schemes, scheme_spec, template_path
 
 FONT = "宋体"
 NOTE_COLOR = RGBColor(0x9C, 0x27, 0x00)
@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     check = "--check" in argv
     stale = []
-    for scheme_id in SCHEMES:
+    for scheme_id in schemes():
         data = build_template(scheme_id)
         path: Path = template_path(scheme_id)
         if check:

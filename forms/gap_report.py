@@ -112,7 +112,7 @@ def report_context(evaluation: dict, applicant: dict | None = None, today: date 
     rank = {s: i for i, s in enumerate(order)}
     items.sort(key=lambda x: rank.get(x["status"], len(order)))  # stable: the scheme's order within a status
     o = evaluation.get("outcome") or {}
-    scored = any(o.get(k) is not None for k in ("score", "score_max", "grade")) or scheme_id == "credit"
+    scored = any(o.get(k) is not None for k in ("score", "score_max", "grade"))
     notes = [str(n) for key in ("notes", "warnings") for n in (o.get(key) or evaluation.get(key) or [])
              if isinstance(n, str)]
     if isinstance(o.get("note"), str):
@@ -126,7 +126,8 @@ def report_context(evaluation: dict, applicant: dict | None = None, today: date 
         "applicant_rows": [{"label": label, "value": str(appl.get(k, "") or "")} for k, label in APPLICANT_ROWS],
         "outcome": {"status": o.get("status") or "", "status_cn": c["outcome_status"].get(o.get("status"), "—"),
                     "level": o.get("level"), "score": o.get("score"), "score_max": o.get("score_max"),
-                    "grade": o.get("grade"), "scored": scored},
+                    "grade": o.get("grade"), "best_grade": o.get("best_grade"),
+                    "grade_withheld": o.get("grade_withheld"), "scored": scored},
         "counts": [{"status": s, "label": status_cn[s], "n": sum(1 for i in items if i["status"] == s)}
                    for s in order if any(i["status"] == s for i in items)],
         "notes": notes,
@@ -200,7 +201,9 @@ def render_gap_report_docx(evaluation_json: dict, applicant: dict | None = None,
     if o["scored"]:
         rows += [(["得分", "尚未全部评分" if o["score"] is None else str(o["score"])], None),
                  (["可达最高分", "—" if o["score_max"] is None else str(o["score_max"])], None),
-                 (["等级（星级）", o["grade"] or "—"], None)]
+                 (["等级（星级）", o["grade"] or o.get("grade_withheld") or "—"], None)]
+        if o.get("best_grade"):
+            rows.append((["可争取的最高等级", o["best_grade"]], None))
     rows.append((["条目统计", "，".join(f"{c['label']} {c['n']}" for c in ctx["counts"])], None))
     table(["项目", "内容"], rows)
     for n in ctx["notes"]:

@@ -1,4 +1,9 @@
-"""The form specifications (forms/specs/*.yaml): one per scheme plus common.yaml."""
+"""The form specifications: each scheme's `form.yaml` in its registry folder
+(checklists/schemes/<id>/form.yaml) plus forms/specs/common.yaml for what every form shares.
+
+Labels of document types, verdicts and outcomes come from the one vocabulary
+(checklists/vocabulary.yaml), the scheme's name from its procedure, the levels a form may offer
+from its checklist — never written twice."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -6,29 +11,65 @@ from pathlib import Path
 
 import yaml
 
+from checklists.registry import read_part, scheme_ids
+from checklists.scheme import load_scheme
+from checklists.vocabulary import DOC_TYPES, OUTCOME_ZH, STATUS_ORDER, STATUS_ZH
+
 SPEC_DIR = Path(__file__).parent / "specs"
 TEMPLATE_DIR = Path(__file__).parent / "templates"
-SCHEMES = ("jinzhi", "credit", "nonferrous", "jiangsu", "trace")
 
 
 class UnknownScheme(ValueError):
     pass
 
 
+def schemes() -> tuple[str, ...]:
+    """Schemes of the registry that have a form."""
+    return tuple(s for s in scheme_ids() if read_part(s, "form"))
+
+
+SCHEMES = schemes()  # those present at import (tests parametrize over them); code calls schemes()
+
+
 @lru_cache(maxsize=None)
 def common() -> dict:
-    return yaml.safe_load((SPEC_DIR / "common.yaml").read_text(encoding="utf-8"))
+    c = yaml.safe_load((SPEC_DIR / "common.yaml").read_text(encoding="utf-8"))
+    c["document_types"] = dict(DOC_TYPES)
+    c["item_status"] = dict(STATUS_ZH)
+    c["outcome_status"] = dict(OUTCOME_ZH)
+    c["status_order"] = list(STATUS_ORDER)
+    c["scheme_names"] = _SchemeNames()
+    return c
 
 
-@lru_cache(maxsize=None)
+class _SchemeNames(dict):
+    """scheme id → its name (the procedure's), looked up in the registry when asked."""
+
+    def get(self, key, default=None):
+        try:
+            return read_part(key, "procedure").get("name") or load_scheme(key).name
+        except (KeyError, ValueError):
+            return default
+
+    def __getitem__(self, key):
+        name = self.get(key)
+        if name is None:
+            raise KeyError(key)
+        return name
+
+
 def scheme_spec(scheme_id: str) -> dict:
-    path = SPEC_DIR / f"{scheme_id}.yaml"
-    if scheme_id not in SCHEMES or not path.exists():
-        raise UnknownScheme(f"unknown scheme {scheme_id!r}: expected one of {', '.join(SCHEMES)}")
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if scheme_id not in schemes():
+        raise UnknownScheme(f"unknown scheme {scheme_id!r}: expected one of {', '.join(schemes())}")
+    spec = dict(read_part(scheme_id, "form"))
+    spec["scheme"] = scheme_id
+    s = load_scheme(scheme_id)
+    spec["levels"] = [] if s.stages else list(s.level_names)
+    # an item's clause is the checklist's: the form words the item, it does not renumber it
+    spec["items"] = [{**it, "clause": s.item(it["id"]).clause} for it in spec["items"]]
     ids = [it["id"] for it in spec["items"]]
     if len(ids) != len(set(ids)):
-        raise ValueError(f"{path}: duplicate item id")
+        raise ValueError(f"{scheme_id}/form.yaml: duplicate item id")
     return spec
 
 

@@ -210,11 +210,12 @@ def test_free_text_confirmation_takes_a_rules_topic_as_a_question_unless_introdu
 
 
 def test_a_correction_that_only_changes_the_reason_is_reported_too():
-    a = Assistant("nonferrous", as_of="2024-08-01")
+    a = Assistant("nonferrous", as_of="2024-08-01", facts={"product": "铝合金板带"})
     a.reply("你好")
+    scope = field("铝合金板带材的生产", "认证范围：铝合金板带材的生产")  # covers the product (第五条（四）)
     for t in ("ems_certificate", "ohsms_certificate"):
-        a.on_upload(document(t, "nonferrous", date(2024, 8, 1)))
-    r = a.on_upload(document("qms_certificate", "nonferrous", date(2024, 8, 1),
+        a.on_upload(document(t, "nonferrous", date(2024, 8, 1), scope=scope))
+    r = a.on_upload(document("qms_certificate", "nonferrous", date(2024, 8, 1), scope=scope,
                              valid_until=field("2026-12-31", "有效期至 2026年12月31日", confidence=0.6)))
     assert r.question["kind"] == "confirm"
     r = a.reply("应为2027年12月31日")

@@ -27,6 +27,7 @@ def bundle(tmp_path_factory):
         "发证日期：2022年04月01日", "有效期至：2025年03月31日", "中国质量认证中心"]]))
     (d / "report.pdf").write_bytes(pdf_bytes([[
         "检验检测报告", "报告编号：TJ2024-0815", f"委托单位：{NAME}", "签发日期：2024年06月01日",
+        "检验依据：GB/T 6892-2023",
         Grid([["检验项目", "标准要求", "实测值", "单位", "单项判定"], ["抗拉强度", "≥300", "345", "MPa", "合格"],
               ["伸长率", "≥10", "11", "%", "合格"]])]]))
     (d / "broken.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
@@ -62,8 +63,9 @@ def test_check_json_from_generated_documents(bundle):
     assert it["jinzhi.3.1.reg"]["status"] == "met"
     assert it["jinzhi.3.1.reg"]["evidence"][0]["file"] == "licence.pdf"
     assert it["jinzhi.3.1.reg"]["evidence"][0]["page"] == 1
-    assert it["jinzhi.4.2"]["status"] == "met"
-    assert it["jinzhi.4.5"]["status"] == "met"  # 抗拉强度 15 % better than required
+    assert it["jinzhi.4.2"]["status"] == "review"  # a valid certificate is evidence of 完善, not proof
+    assert "在有效期内" in it["jinzhi.4.2"]["reason"] and "完善" in it["jinzhi.4.2"]["reason"]
+    assert it["jinzhi.4.5"]["status"] == "met"  # 抗拉强度 15 % better than the GB/T requirement
     assert it["jinzhi.4.3"]["status"] == "review"  # a declaration alone
     assert it["jinzhi.3.1.ip"]["status"] == "missing"
     assert data["outcome"]["status"] == "incomplete"
@@ -76,8 +78,8 @@ def test_certificate_expired_on_a_later_as_of(bundle):
                        str(bundle / "licence.pdf"), "--json")
     assert code == 0
     it = items(json.loads(out))["jinzhi.4.2"]
-    assert it["status"] == "not_met"
-    assert "有效期至 2025-03-31，早于评价日 2025-04-01" in it["reason"]
+    assert it["status"] == "review"  # 4 第2项 asks for a complete QMS, not for a certificate: other proof may do
+    assert "有效期至 2025-03-31，早于评价日 2025-04-01" in it["reason"] and "本条不要求认证" in it["reason"]
     assert any("2025年03月31日" in e["text"] for e in it["evidence"])
 
 
@@ -92,12 +94,14 @@ def test_unreadable_file_exit_3_others_still_evaluated(bundle):
     assert "broken.pdf" in err
 
 
-def test_readable_output_outcome_first_then_groups(bundle):
+def test_readable_output_outcome_first_then_groups(bundle, tmp_path):
+    facts = tmp_path / "facts.json"
+    facts.write_text(json.dumps({"declarations": {"jinzhi.4.3": True, "jinzhi.4.4": False}}), encoding="utf-8")
     code, out, _ = run("check", "--scheme", "jinzhi", "--as-of", "2025-04-01", str(bundle / "licence.pdf"),
-                       str(bundle / "qms.pdf"), "--facts", str(bundle / "facts.json"))
+                       str(bundle / "qms.pdf"), "--facts", str(facts))
     assert code == 0
     lines = out.splitlines()
-    assert lines[1].startswith("结论：不符合条件")
+    assert lines[1].startswith("结论：不符合申报条件")
     heads = [next(i for i, l in enumerate(lines) if l.startswith(h)) for h in ("不满足（", "缺少材料（", "需人工审核（", "满足（")]
     assert heads == sorted(heads)
     assert "4 第2项" in out and "qms.pdf 第1页" in out

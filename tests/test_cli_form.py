@@ -58,7 +58,8 @@ def test_form_from_files_and_facts(bundle):
     rows = {r.cells[0].text: r.cells for r in table_with_header(open_docx(out), "条目").rows[1:]}
     assert "qms.pdf" in rows["jinzhi.4.2"][2].text
     if summary["outcome"] is not None:  # the checklists engine is installed: verdicts are in the rows
-        assert rows["jinzhi.4.2"][5].text == "满足"
+        assert rows["jinzhi.3.1.reg"][5].text == "满足"
+        assert rows["jinzhi.4.2"][5].text == "需人工审核"  # a certificate shows a QMS, not that it is 完善
         assert rows["jinzhi.4.3"][5].text == "需人工审核"  # a declaration alone is never 满足
 
 

@@ -200,6 +200,14 @@ def test_credit_worksheet_total_and_grade(client):
                     json={"scores": scores}).json()
     assert ws["total"]["score"] == 90 and ws["total"]["grade"] == "四星级"
     report = client.get(f"/api/cases/{case['id']}/report").json()
+    # the basic requirements of chapter 4 (declarations 4 b, 4 c) are still open: the score stands, no grade yet
+    assert report["outcome"]["score"] == 90 and report["outcome"]["grade"] is None
+    assert "4 b" in report["outcome"]["grade_withheld"]
+    for item in ("credit.4.a", "credit.4.b", "credit.4.c"):
+        r = client.post(f"/api/cases/{case['id']}/overrides", headers={"X-CSRF-Token": token},
+                        json={"item_id": item, "status": "met", "note": "现场审查确认"})
+        assert r.status_code == 200, r.text
+    report = client.get(f"/api/cases/{case['id']}/report").json()
     assert report["outcome"]["score"] == 90 and report["outcome"]["grade"] == "四星级"  # the engine agrees
     # the page form: bands → midpoint (80–100 % → 90 %), an exact percentage overrides
     html = client.get(f"/cases/{case['id']}").text

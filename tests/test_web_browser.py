@@ -124,7 +124,7 @@ def test_applicant_prechecks_and_submits(page, server, tmp_path):
     assert "营业执照" in page.locator("#documents").inner_text()
     checklist = page.locator("#checklist").inner_text()
     assert "缺少材料" in checklist
-    page.select_option("select[name=sector]", "manufacturing")
+    assert page.locator("select[name=sector]").count() == 0  # 津质精品 asks no sector: only its own facts
     page.check("input[name='decl.jinzhi.4.4']")
     page.click("#facts-form button")
     page.wait_for_load_state()

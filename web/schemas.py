@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 
 class Scheme(BaseModel):
@@ -31,7 +31,7 @@ class Login(BaseModel):
 
 
 class NewCase(BaseModel):
-    scheme: Literal["jinzhi", "credit", "nonferrous", "jiangsu", "trace"]
+    scheme: str = Field(..., description="a scheme of the registry (GET /api/schemes)")
     applicant: str = Field("", max_length=200)
     product: str = Field("", max_length=200)
 
@@ -54,18 +54,39 @@ class CaseCreated(CaseSummary):
     link: str
 
 
-class Facts(BaseModel):
-    """The contract's --facts keys (absent or null: unchanged / removed)."""
-    sector: Literal["agriculture", "manufacturing", "services"] | None = None
-    product_kind: Literal["consumer", "production_material"] | None = None
-    org_kind: Literal["enterprise", "cooperative", "other"] | None = None
-    association_member: bool | None = None
-    target_level: str | None = None
-    declarations: dict[str, bool] | None = None
-    scale: dict | None = None
-    exemptions: list[str] | None = None
-    sells_online: bool | None = None
-    code_coverage: float | None = Field(None, ge=0, le=1)
+def _fact_field(spec):
+    """The request model's field for one key of the facts schema (checklists/facts.yaml)."""
+    types = {"bool": bool, "level": str, "declarations": dict[str, bool], "scores": dict[str, float],
+             "scale": ScaleFact, "exemptions": list[str], "date": date, "text": str,
+             "by_year": dict[str, float], "object": dict}
+    if spec.type == "choice":
+        kind = Literal[tuple(spec.values)]
+    elif spec.type == "fraction":
+        return (float | None, Field(None, ge=0, le=1, description=spec.description))
+    else:
+        kind = types[spec.type]
+    return (kind | None, Field(None, description=spec.description))
+
+
+class ScaleFact(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    category: str = Field(..., max_length=50)
+    value: float
+    unit: str = Field("", max_length=10)
+
+
+def _facts_model() -> type[BaseModel]:
+    """The keys a case accepts (CASE_FACT_KEYS: the schema's, less scores and the case's own columns),
+    typed from the facts schema: a key the schema names cannot be dropped here, an unknown key is refused."""
+    from checklists.factschema import schema
+    from intake.cases.case import FACT_KEYS as CASE_FACT_KEYS
+
+    fields = {k: _fact_field(schema()[k]) for k in CASE_FACT_KEYS if k != "scores"}
+    return create_model("Facts", __config__=ConfigDict(extra="forbid"),
+                        __doc__="The contract's --facts keys (absent or null: unchanged / removed).", **fields)
+
+
+Facts = _facts_model()
 
 
 class Override(BaseModel):

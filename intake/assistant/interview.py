@@ -162,6 +162,8 @@ def ask_from_item(item, ask, scheme) -> dict:
         table = (getattr(scheme, "tables", {}) or {}).get("scale") or {}
         a["kind"] = "scale"
         a["categories"] = {name: row.get("unit", "") for name, row in table.items()}
+        # the scheme's own synonyms (checklist tables: 水稻 → 常规稻麦), before the interview's aliases
+        a["synonyms"] = {syn: name for name, row in table.items() for syn in row.get("synonyms") or ()}
     if ask.kind == "upload":
         a["doc_type"] = ask.doc_type
         a["key"] = f"upload:{ask.doc_type}"
@@ -258,7 +260,7 @@ def open_asks(scheme, evaluation: dict, state: dict) -> list[dict]:
     depends = set().union(*(_depends_on(it) for it in open_items)) if open_items else set()
     for q in vocabulary()["case_questions"]:
         if q["key"] == "target_level":
-            if scheme.level_names:
+            if scheme.level_names and not scheme.stages:  # a stage is reached, not applied for
                 add(case_ask(q, scheme))
         elif q["key"] in depends:
             add(case_ask(q, scheme))
@@ -365,15 +367,24 @@ def parse_scale(ask: dict, message: str) -> Parsed:
     cats: dict = ask.get("categories") or {}
     listing = "、".join(f"{c}（{u}）" for c, u in cats.items())
     s = message.strip()
+    synonyms: dict = ask.get("synonyms") or {}
     found = [c for c in sorted(cats, key=len, reverse=True) if c in s]
+    written = found[0] if found else None
+    if not found:
+        found = [synonyms[w] for w in sorted(synonyms, key=len, reverse=True) if w in s]
+        written = next((w for w in sorted(synonyms, key=len, reverse=True) if w in s), None)
     if not found:
         aliases = vocabulary()["scale_aliases"]
-        found = [aliases[a] for a in sorted(aliases, key=len, reverse=True) if a in s and aliases[a] in cats]
+        for a in sorted(aliases, key=len, reverse=True):
+            target = synonyms.get(aliases[a], aliases[a])
+            if a in s and target in cats:
+                found, written = [target], a
+                break
     if not found:
         return Parsed(problem=f"请写明类别和数量，例如“稻麦 1200亩”。类别有：{listing}。")
     category = found[0]
     unit = cats[category]
-    number = parse_number(s.replace(category, " "), unit)
+    number = parse_number(s.replace(written or category, " "), unit)
     if not number.ok:
         return Parsed(problem=f"{category}的规模按“{unit}”计。{number.problem}")
     return Parsed({"category": category, "value": number.value, "unit": unit})

@@ -14,6 +14,8 @@ import sqlite_utils
 from intake.errors import BadInput, Conflict, NotAllowed, NotFound
 
 from checklists.factsfile import FACT_KEYS as ENGINE_FACT_KEYS
+from checklists.factsfile import FactsError, validate_facts
+from checklists.scheme import load_scheme
 
 from intake.store.accounts import User, ensure_accounts
 from intake.cases.procedures import certificate_dates, procedure, publicity_ends, scheme_ids
@@ -285,6 +287,10 @@ def set_facts(db, case: Case, facts: dict, who: str) -> dict:
     for k, v in facts.items():
         if v is None:
             merged.pop(k, None)
+    try:  # the facts schema's rules, as for a facts file: a value the scheme cannot take is refused
+        validate_facts(load_scheme(case.scheme), {k: v for k, v in merged.items() if k != "scores"}, "事实")
+    except FactsError as e:
+        raise CaseError(str(e)) from None
     touch(db, case.id, facts=json.dumps(merged, ensure_ascii=False))
     log(db, case.id, who, "facts", json.dumps({k: v for k, v in facts.items()}, ensure_ascii=False)[:500])
     return merged

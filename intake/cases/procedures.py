@@ -1,16 +1,16 @@
-"""Each scheme's procedure as case states, its 公示 period and certificate validity (data:
-intake/cases/data/procedures.yaml, written from the seeds)."""
+"""Each scheme's procedure as case states, its 公示 period and certificate validity (data: the scheme's
+folder in the registry, checklists/schemes/<id>/procedure.yaml, written from the seeds). The levels an
+applicant may apply for are the checklist's — a scheme without levels (credit: its grades are scored,
+not applied for) or whose levels are stages (jiangsu) offers none."""
 from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
-
-DATA = Path(__file__).parent / "data" / "procedures.yaml"
+from checklists.registry import read_part
+from checklists.registry import scheme_ids as _registry_ids
+from checklists.scheme import load_scheme
 
 
 @dataclass(frozen=True)
@@ -61,30 +61,34 @@ class Procedure:
         return out
 
 
-@lru_cache(maxsize=1)
-def _load() -> dict:
-    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
+def _part(scheme: str) -> dict:
+    if scheme not in _registry_ids():
+        raise KeyError(f"unknown scheme {scheme!r}")
+    return read_part(scheme, "procedure")
+
+
+def applicable_levels(scheme: str) -> list[str]:
+    """The levels an applicant may name as target_level: the checklist's, unless they are stages."""
+    s = load_scheme(scheme)
+    return [] if s.stages else list(s.level_names)
 
 
 def procedure(scheme: str) -> Procedure:
-    try:
-        d = _load()[scheme]
-    except KeyError:
-        raise KeyError(f"unknown scheme {scheme!r}") from None
+    d = _part(scheme)
     states = [State(**s) for s in d["states"]]
     return Procedure(scheme=scheme, name=d["name"], source=d["source"], summary=" ".join(d["summary"].split()),
-                     levels=list(d.get("levels") or []), deadline=d.get("deadline"),
+                     levels=applicable_levels(scheme), deadline=d.get("deadline"),
                      validity_years=d.get("validity_years"), renewal_months=d.get("renewal_months"),
                      states=states)
 
 
 def scheme_ids() -> list[str]:
-    return [k for k in _load() if k != "declarations"]
+    return [s for s in _registry_ids() if read_part(s, "procedure")]
 
 
 def declarations(scheme: str) -> dict[str, str]:
     """Items an applicant's own statement can (partly) cover: id → wording."""
-    return dict((_load().get("declarations") or {}).get(scheme) or {})
+    return dict(_part(scheme).get("declarations") or {})
 
 
 def add_months(d: date, months: int) -> date:

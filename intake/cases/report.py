@@ -15,9 +15,9 @@ from extractors import ocr
 from intake.cases.case import Case, documents, overrides
 from intake.precheck import precheck
 from intake.cases.procedures import procedure
+from checklists.vocabulary import STATUS_ZH
 
-GROUPS = [("not_met", "不满足"), ("missing", "缺少材料"), ("review", "需人工审核"), ("met", "满足"),
-          ("not_applicable", "不适用")]
+GROUPS = list(STATUS_ZH.items())  # the vocabulary's order: the gaps first
 STATUS_LABELS = dict(GROUPS)
 
 _cache: OrderedDict = OrderedDict()

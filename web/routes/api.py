@@ -100,7 +100,7 @@ async def upload(request: Request, files: list[UploadFile] = File(...), case=Dep
 
 @router.put("/cases/{case_id}/facts", dependencies=[Depends(check_csrf)])
 def put_facts(body: Facts, case=Depends(editable_case), db=Depends(get_db), user: User | None = Depends(current_user)):
-    return set_facts(db, case, body.model_dump(exclude_unset=True), who(user))
+    return set_facts(db, case, body.model_dump(mode="json", exclude_unset=True), who(user))
 
 
 @router.post("/cases/{case_id}/submit", response_model=CaseSummary, dependencies=[Depends(check_csrf)])
@@ -136,14 +136,14 @@ def api_audit(case=Depends(viewable_case), db=Depends(get_db), user: User = Depe
 @router.get("/cases/{case_id}/worksheet")
 def api_worksheet(case=Depends(viewable_case), user: User = Depends(require_secretariat)):
     scores = case.facts.get("scores") or {}
-    return {"rows": worksheet_rows(scores), "total": worksheet_total(scores)}
+    return {"rows": worksheet_rows(scores, scheme=case.scheme), "total": worksheet_total(scores, case.scheme)}
 
 
 @router.put("/cases/{case_id}/worksheet", dependencies=[Depends(check_csrf)])
 def api_put_worksheet(body: Scores, case=Depends(viewable_case), db=Depends(get_db),
                       user: User = Depends(require_secretariat)):
     scores = set_scores(db, case, body.scores, user)
-    return {"rows": worksheet_rows(scores), "total": worksheet_total(scores)}
+    return {"rows": worksheet_rows(scores, scheme=case.scheme), "total": worksheet_total(scores, case.scheme)}
 
 
 @router.post("/cases/{case_id}/procedure", dependencies=[Depends(check_csrf)])

@@ -2,7 +2,6 @@
 download, submit. The secretariat sees the same case page with its review tools."""
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import anyio
@@ -17,9 +16,10 @@ from intake.cases.exports import Unavailable, application_docx, gap_report_docx,
 from intake.cases.procedures import declarations, procedure, scheme_ids
 from intake.cases.report import case_report, grouped
 from intake.reading.uploads import accept_upload
-from intake.cases.worksheet import rows as worksheet_rows, total as worksheet_total, worksheet
+from intake.cases.worksheet import is_scored, rows as worksheet_rows, total as worksheet_total, worksheet
 
 from ..app_limits import MAX_FILES_PER_REQUEST
+from ..factsform import facts_from_form, fields_for
 from ..deps import check_csrf, current_user, editable_case, get_db, get_store, render, viewable_case, who
 from ..previews import render_page_png
 from ..session import case_tokens, remember_case
@@ -57,6 +57,7 @@ def case_context(request: Request, db, case, user: User | None) -> dict:
     proc = procedure(case.scheme)
     ctx = {"case": case, "proc": proc, "report": report, "groups": grouped(report),
            "docs": documents(db, case.id), "declarations": declarations(case.scheme),
+           "fact_fields": fields_for(case.scheme),
            "link": str(request.base_url).rstrip("/") + f"/c/{case.token}",
            "editable": case.editable and not (user and user.is_staff),
            "staff": bool(user and user.can_review_cases()), "procedure": case.procedure_view(),
@@ -64,11 +65,13 @@ def case_context(request: Request, db, case, user: User | None) -> dict:
     ctx["chat_history"] = case_chat.transcript(db, case.id)
     if ctx["staff"]:
         ctx["audit"] = audit_log(db, case.id)
-        if case.scheme == "credit":
+        if is_scored(case.scheme):
             titles = {i["id"]: i.get("title", "") for i in report.get("items", [])}
             scores = case.facts.get("scores") or {}
-            ctx["worksheet"] = {"rows": worksheet_rows(scores, titles), "total": worksheet_total(scores),
-                                "bands": worksheet()["bands"], "grades": worksheet()["grades"]}
+            sheet = worksheet(case.scheme)
+            ctx["worksheet"] = {"rows": worksheet_rows(scores, titles, case.scheme),
+                                "total": worksheet_total(scores, case.scheme),
+                                "bands": sheet["bands"], "grades": sheet["grades"]}
     return ctx
 
 
@@ -118,50 +121,6 @@ async def upload(request: Request, files: list[UploadFile] = File(...), case=Dep
     if "application/json" in request.headers.get("accept", ""):
         return {"files": results}
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
-
-
-def facts_from_form(scheme: str, form) -> dict:
-    def choice(key, allowed):
-        v = form.get(key) or ""
-        return v if v in allowed else None
-
-    def yesno(key):
-        return {"yes": True, "no": False}.get(form.get(key) or "")
-
-    facts = {"sector": choice("sector", {"agriculture", "manufacturing", "services"}),
-             "product_kind": choice("product_kind", {"consumer", "production_material"}),
-             "org_kind": choice("org_kind", {"enterprise", "cooperative", "other"}),
-             "target_level": choice("target_level", set(procedure(scheme).levels)),
-             "association_member": yesno("association_member"),
-             "declarations": {k: True for k in declarations(scheme) if form.get(f"decl.{k}") == "yes"} or None}
-    if scheme == "jiangsu":
-        facts["exemptions"] = [e for e in form.getlist("exemptions") if isinstance(e, str)][:10] or None
-        value = (form.get("scale_value") or "").strip()
-        if value:
-            try:
-                facts["scale"] = {"category": (form.get("scale_category") or "")[:50], "value": float(value),
-                                  "unit": (form.get("scale_unit") or "")[:10]}
-            except ValueError:
-                raise CaseError("规模数值须为数字")
-    if scheme == "nonferrous":
-        start = (form.get("production_start") or "").strip()
-        if start:
-            try:
-                facts["production_start"] = date.fromisoformat(start).isoformat()
-            except ValueError:
-                raise CaseError("批量生产开始日期格式应为 YYYY-MM-DD")
-        else:
-            facts["production_start"] = None
-    if scheme == "trace":
-        facts["mandatory_standard"] = yesno("mandatory_standard")
-        facts["sells_online"] = yesno("sells_online")
-        cov = (form.get("code_coverage") or "").strip().rstrip("%")
-        if cov:
-            try:
-                facts["code_coverage"] = float(cov) / 100
-            except ValueError:
-                raise CaseError("用码覆盖率须为百分数")
-    return facts
 
 
 @router.post("/cases/{case_id}/facts", include_in_schema=False, dependencies=[Depends(check_csrf)])

@@ -9,7 +9,7 @@ from intake.store.accounts import User
 from intake.cases.case import STATUSES, CaseError, add_override, decide, move_state, queue, set_scores
 from intake.cases.procedures import procedure, scheme_ids
 from intake.cases.report import case_report
-from intake.cases.worksheet import band_fraction
+from intake.cases.worksheet import band_fraction, is_scored
 
 from ..deps import check_csrf, get_db, render, require_secretariat, viewable_case
 
@@ -52,8 +52,8 @@ def override(item_id: str = Form(...), status: str = Form(...), note: str = Form
 @router.post("/cases/{case_id}/scores", include_in_schema=False, dependencies=[Depends(check_csrf)])
 async def scores(request: Request, case=Depends(viewable_case), db=Depends(get_db),
                  user: User = Depends(require_secretariat)):
-    if case.scheme != "credit":
-        raise HTTPException(400, "只有质量信用服务认证有评分表")
+    if not is_scored(case.scheme):
+        raise HTTPException(400, "本评价项目没有评分表（只有计分的方案有）")
     form = await request.form()
     values = {}
     for key, v in form.items():
@@ -61,7 +61,7 @@ async def scores(request: Request, case=Depends(viewable_case), db=Depends(get_d
             item = key[5:]
             exact = (form.get(f"pct.{item}") or "").strip()
             try:
-                values[item] = float(exact) / 100 if exact else band_fraction(int(v))
+                values[item] = float(exact) / 100 if exact else band_fraction(int(v), case.scheme)
             except (ValueError, IndexError):
                 raise HTTPException(400, f"{item}：评分无效")
     set_scores(db, case, values, user)

@@ -1,0 +1,112 @@
+"""Does a scheme's folder agree with itself and with the shared vocabulary and facts schema?
+
+    problems("jiangsu")   # [] when checklist, clauses, procedure and form agree
+
+Each part of a scheme is written once; what one part names, another must have: a form item is a
+checklist item (in the same order), a declaration offered in the procedure is an item a declaration
+covers, every clause cited is in clauses.yaml, every document type is in the vocabulary, a table a
+rule reads is in the checklist, no part repeats what another owns (levels, clauses of form items).
+"""
+from __future__ import annotations
+
+from .clauses import find_clause, load_clauses
+from .factschema import schema, used_facts
+from .registry import read_part
+from .rules import RULES
+from .scheme import SchemeError, load_scheme
+from .vocabulary import DOC_TYPES
+
+PROCEDURE_KEYS = ("name", "source", "summary", "states")
+FORM_KEYS = ("form_code", "title", "items", "pledge")
+
+
+def problems(scheme_id: str) -> list[str]:
+    try:
+        scheme = load_scheme(scheme_id)
+    except SchemeError as e:
+        return [f"checklist: {e}"]
+    out: list[str] = []
+    out += _clauses(scheme)
+    out += _tables(scheme)
+    out += _procedure(scheme)
+    out += _form(scheme)
+    unknown = [k for k in used_facts(scheme) if k not in schema()]
+    out += [f"checklist: fact {k!r} is not in the facts schema (checklists/facts.yaml)" for k in unknown]
+    return out
+
+
+def _clauses(scheme) -> list[str]:
+    try:
+        load_clauses(scheme.id)
+    except KeyError as e:
+        return [f"clauses: {e}"]
+    return [f"checklist: {it.id} cites clause {it.clause!r}, which clauses.yaml does not have"
+            for it in scheme.items if find_clause(scheme.id, it.clause) is None]
+
+
+def _tables(scheme) -> list[str]:
+    out = []
+    for it in scheme.items:
+        for key in ("table", "issuer_table"):
+            name = it.params.get(key)
+            if name and name not in scheme.tables:
+                out.append(f"checklist: {it.id} reads table {name!r}, which the checklist's `tables` lacks")
+    return out
+
+
+def _declaration_items(scheme) -> set[str]:
+    return {it.id for it in scheme.items
+            if "declarations" in RULES[it.rule].reads or any(a.key == f"declarations.{it.id}" for a in it.asks)}
+
+
+def _procedure(scheme) -> list[str]:
+    proc = read_part(scheme.id, "procedure")
+    if not proc:
+        return ["procedure: procedure.yaml is missing"]
+    out = [f"procedure: missing `{k}`" for k in PROCEDURE_KEYS if not proc.get(k)]
+    if "levels" in proc:
+        out.append("procedure: `levels` belongs to checklist.yaml (one home): remove it here")
+    states = proc.get("states") or []
+    ids = [s.get("id") for s in states]
+    if len(ids) != len(set(ids)):
+        out.append("procedure: a state id is listed twice")
+    if sum(1 for s in states if s.get("final")) != 1:
+        out.append("procedure: exactly one state should be `final`")
+    allowed = _declaration_items(scheme)
+    for iid in proc.get("declarations") or {}:
+        if iid not in allowed:
+            out.append(f"procedure: declaration {iid!r} is not a checklist item a declaration covers")
+    return out
+
+
+def _form(scheme) -> list[str]:
+    form = read_part(scheme.id, "form")
+    if not form:
+        return ["form: form.yaml is missing"]
+    out = [f"form: missing `{k}`" for k in FORM_KEYS if not form.get(k)]
+    if "levels" in form:
+        out.append("form: `levels` belongs to checklist.yaml (one home): remove it here")
+    if form.get("scheme") not in (None, scheme.id):
+        out.append(f"form: `scheme: {form['scheme']}` is not the folder's scheme {scheme.id!r}")
+    items = form.get("items") or []
+    ids = [it.get("id") for it in items]
+    checklist_ids = [it.id for it in scheme.items]
+    if ids != checklist_ids:
+        missing = [i for i in checklist_ids if i not in ids]
+        extra = [i for i in ids if i not in checklist_ids]
+        out.append(f"form: items should be the checklist's, in its order (missing {missing}, unknown {extra})")
+    for it in items:
+        if "clause" in it:
+            out.append(f"form: {it.get('id')} repeats a clause; the checklist's is used")
+        for t in it.get("evidence") or []:
+            if t not in DOC_TYPES:
+                out.append(f"form: {it.get('id')} names document type {t!r}, not in the vocabulary")
+    declared = {it["id"] for it in items if it.get("declaration")}
+    offered = set((read_part(scheme.id, "procedure").get("declarations") or {}))
+    if declared != offered:
+        out.append(f"form: declaration items {sorted(declared)} differ from the procedure's {sorted(offered)}")
+    for field, refs in (form.get("field_items") or {}).items():
+        for iid in refs or []:
+            if iid not in checklist_ids:
+                out.append(f"form: field {field!r} names unknown item {iid!r}")
+    return out

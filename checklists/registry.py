@@ -1,0 +1,84 @@
+"""Where the schemes live: one folder per scheme, everything a layer needs to know about it.
+
+    checklists/schemes/<id>/
+        checklist.yaml   items, levels (or stages), thresholds, tables — read by the engine
+        clauses.yaml     the source text split by clause — quoted by reports and the assistant
+        procedure.yaml   case states, validity, the declarations offered as check boxes — read by cases
+        form.yaml        the application form's wording — read by forms
+
+A folder named in INTAKE_SCHEMES_PATH (several separated by the OS path separator) adds schemes
+without touching code: the folder's subfolders that hold a checklist.yaml are schemes too.
+"""
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+BUILTIN = Path(__file__).parent / "schemes"
+ID_RE = re.compile(r"[a-z][a-z0-9_]*")
+ORDER = ["jinzhi", "credit", "nonferrous", "jiangsu", "trace"]  # the seeds' order; others follow by name
+PARTS = ("checklist", "clauses", "procedure", "form")
+
+
+class UnknownScheme(KeyError):
+    def __str__(self) -> str:  # KeyError quotes its argument; we want the message as written
+        return str(self.args[0])
+
+
+def roots() -> list[Path]:
+    extra = [Path(p) for p in os.environ.get("INTAKE_SCHEMES_PATH", "").split(os.pathsep) if p.strip()]
+    return [BUILTIN, *extra]
+
+
+def scheme_dirs() -> dict[str, Path]:
+    """id → folder, built-in schemes first in the seeds' order."""
+    found: dict[str, Path] = {}
+    for root in roots():
+        if not root.is_dir():
+            continue
+        for d in sorted(root.iterdir()):
+            if d.is_dir() and ID_RE.fullmatch(d.name) and (d / "checklist.yaml").exists():
+                found.setdefault(d.name, d)
+    return {s: found[s] for s in sorted(found, key=lambda s: (ORDER.index(s) if s in ORDER else len(ORDER), s))}
+
+
+def scheme_ids() -> list[str]:
+    return list(scheme_dirs())
+
+
+def unknown_message(scheme_id: str) -> str:
+    return f"未知的评价方案 {scheme_id!r}；可用的方案：{', '.join(scheme_ids())}"
+
+
+def scheme_dir(scheme_id: str) -> Path:
+    if not ID_RE.fullmatch(scheme_id or ""):
+        raise UnknownScheme(unknown_message(scheme_id))
+    d = scheme_dirs().get(scheme_id)
+    if d is None:
+        raise UnknownScheme(unknown_message(scheme_id))
+    return d
+
+
+def part_path(scheme_id: str, part: str) -> Path:
+    """The file of one part of a scheme (`checklist`, `clauses`, `procedure`, `form`)."""
+    if part not in PARTS:
+        raise ValueError(f"unknown scheme part {part!r}; parts: {', '.join(PARTS)}")
+    return scheme_dir(scheme_id) / f"{part}.yaml"
+
+
+@lru_cache(maxsize=None)
+def _read(path: str, mtime: float) -> dict:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+def read_part(scheme_id: str, part: str) -> dict:
+    """A part's YAML as a mapping ({} when the scheme has no such file)."""
+    p = part_path(scheme_id, part)
+    if not p.exists():
+        return {}
+    return _read(str(p), p.stat().st_mtime)

@@ -1,0 +1,78 @@
+"""The web facts form, derived from the facts schema (checklists/facts.yaml) and the scheme's data:
+the scheme's own facts only (checklists.factschema.form_facts), each drawn by its type, and read back
+by the same list — a key the schema names is never shown in one place and dropped in another."""
+from __future__ import annotations
+
+from datetime import date
+
+from checklists.factschema import form_facts
+from checklists.scheme import load_scheme
+from intake.cases.case import CaseError
+from intake.cases.procedures import applicable_levels, declarations
+
+
+def fields_for(scheme_id: str) -> list[dict]:
+    """[{key, type, label, choices: [(value, label)]}] in the schema's order."""
+    scheme = load_scheme(scheme_id)
+    out = []
+    for spec in form_facts(scheme):
+        choices: list[tuple[str, str]] = list(spec.choices)
+        if spec.type == "level":
+            choices = [(lv, lv) for lv in applicable_levels(scheme_id)]
+            if not choices:
+                continue  # a scheme without levels to apply for offers none
+        elif spec.type == "exemptions":
+            choices = [(ex["name"], ex["name"]) for ex in scheme.exemptions]
+        elif spec.type == "declarations":
+            choices = list(declarations(scheme_id).items())
+        elif spec.type == "scale":
+            choices = [(name, name) for name in (scheme.tables.get("scale") or {})]
+        if spec.type in ("exemptions", "declarations") and not choices:
+            continue
+        out.append({"key": spec.key, "type": spec.type, "label": spec.label, "choices": choices})
+    return out
+
+
+def facts_from_form(scheme_id: str, form) -> dict:
+    """The posted form → facts (None: cleared), for exactly the fields `fields_for` drew."""
+    facts: dict = {}
+    for f in fields_for(scheme_id):
+        key, kind = f["key"], f["type"]
+        raw = (form.get(key) or "").strip() if kind not in ("exemptions", "declarations") else ""
+        if kind in ("choice", "level"):
+            facts[key] = raw if raw in {v for v, _ in f["choices"]} else None
+        elif kind == "bool":
+            facts[key] = {"yes": True, "no": False}.get(raw)
+        elif kind == "date":
+            try:
+                facts[key] = date.fromisoformat(raw).isoformat() if raw else None
+            except ValueError:
+                raise CaseError(f"{f['label']}的格式应为 YYYY-MM-DD") from None
+        elif kind == "fraction":
+            facts[key] = _percent(raw.rstrip("%"), f["label"]) if raw else None
+        elif kind == "exemptions":
+            names = {v for v, _ in f["choices"]}
+            facts[key] = [e for e in form.getlist(key) if e in names] or None
+        elif kind == "declarations":
+            facts[key] = {k: True for k, _ in f["choices"] if form.get(f"decl.{k}") == "yes"} or None
+        elif kind == "scale":
+            facts[key] = _scale(form)
+    return facts
+
+
+def _percent(raw: str, label: str) -> float:
+    try:
+        return float(raw) / 100
+    except ValueError:
+        raise CaseError(f"{label}须为百分数") from None
+
+
+def _scale(form) -> dict | None:
+    value = (form.get("scale_value") or "").strip()
+    if not value:
+        return None
+    try:
+        return {"category": (form.get("scale_category") or "")[:50], "value": float(value),
+                "unit": (form.get("scale_unit") or "")[:10]}
+    except ValueError:
+        raise CaseError("规模数值须为数字") from None
