@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from intake.cases.queue import DailyPass
 from intake.config import Limits, data_dir
 from intake.reading.readers import DocumentReader
 
@@ -41,11 +42,14 @@ def create_app(data: str | os.PathLike | None = None, limits: Limits | None = No
     data = data_dir(data)
     limits = limits or Limits.from_env()
     reader = DocumentReader(data, limits, threads=reader_threads)
+    daily = DailyPass(data)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         reader.start()
+        daily.start()
         yield
+        daily.stop()
         reader.stop()
 
     app = FastAPI(title="intake", description="申报材料预审、标准征求意见、秘书处审核 — JSON API",
