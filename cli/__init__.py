@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "chat": ("cli.chat", "Talk an applicant through a scheme."),
     "serve": ("cli.serve", "Start the web service."),
     "users": ("cli.users", "Staff and applicant accounts of the web service."),
+    "worker": ("cli.worker", "Read uploaded documents for the web service via a broker …"),
     "queue": ("cli.queue", "The secretariat's queue: bring every case's outcome summary …"),
 }
 
