@@ -73,7 +73,7 @@ _migrated: set[str] = set()
 
 def _queue_indexes(db: sqlite_utils.Database) -> None:
     have = {tuple(i.columns) for i in db["cases"].indexes}
-    for cols in (("submitted_at", "id"), ("scheme", "submitted_at"), ("outcome_status", "submitted_at")):
+    for cols in (("submitted_at", "id", "status"), ("scheme", "submitted_at"), ("outcome_status", "submitted_at")):
         if cols not in have:
             db["cases"].create_index(list(cols))
 
@@ -263,7 +263,7 @@ def _refresh_queue_row(db: sqlite_utils.Database, case_id: int) -> None:
     row = db.execute("select status from cases where id = ?", [case_id]).fetchone()
     if row and row[0] != "draft":
         from intake.cases.queue import refresh_outcome
-        refresh_outcome(db, case_id)
+        refresh_outcome(db, case_id, cache=True)
 
 
 def log(db: sqlite_utils.Database, case_id: int, user: str, action: str, detail: str = "") -> None:

@@ -32,6 +32,7 @@ from urllib.parse import urlencode
 
 from intake.cases.case import set_document_state
 from intake.config import Limits
+from intake.reading.readers import OCR_ROUNDS, _pages_text, read_file
 from intake.store.db import open_db
 
 log = logging.getLogger("intake.reading.broker")
@@ -111,7 +112,6 @@ def link_valid(key: bytes, sha256: str, expires: int, sig: str) -> bool:
 
 # --- the worker's side -------------------------------------------------------------------------
 
-OCR_ROUNDS = 30  # as the embedded readers (intake.reading.readers.OCR_ROUNDS)
 _send_result = None  # set by `serve_worker`: the broker's results actor
 
 
@@ -146,8 +146,6 @@ def read_with_rounds(path: Path, file_name: str, sha256: str, limits: Limits, ro
     """The embedded readers' sequence in one job: read; while OCR is unfinished and each read
     recognises new pages (the worker's OCR cache), read again; then the final result."""
     from extractors import ocr
-
-    from intake.reading.readers import _pages_text, read_file
 
     rounds, last_good = 0, None
     while True:
