@@ -78,3 +78,23 @@ def test_signed_links_fetch_one_file_until_they_expire(tmp_path):
     forged = sign_link(b"not the key", "", sha).split("?")[1]
     assert client.get(f"/blobs/{sha}?{forged}").status_code == 403
     assert not link_valid(key, sha.upper(), int(time.time()) + 60, "")
+
+
+def test_an_upload_with_the_broker_down_is_kept_queued_and_sent_with_the_next(tmp_path, monkeypatch):
+    from intake.config import Limits
+    from intake.reading.broker import BrokerReader
+
+    reader = BrokerReader(tmp_path / "var", Limits(), "redis://127.0.0.1:1/0", "http://127.0.0.1:9")
+    sent = []
+    db = open_db(tmp_path / "var")
+    case, first = a_document(db, tmp_path)
+    reader.submit(first)  # nothing listens on port 1: logged, not raised
+    assert reader._unsent == [first]
+    monkeypatch.setattr(reader._read, "send", lambda *args: sent.append(args))
+    second = C.add_document(db, C.get_case(db, case.id), "0" * 64, "second.pdf", 10, "pdf")
+    reader.submit(second)
+    assert [a[0] for a in sent] == [first, second] and reader._unsent == []
+    url = sent[0][3]
+    assert url.startswith("http://127.0.0.1:9/blobs/") and link_valid(
+        link_key(tmp_path / "var"), sent[0][1], int(url.split("expires=")[1].split("&")[0]), url.split("sig=")[1])
+    db.conn.close()

@@ -62,7 +62,11 @@ def make_broker(url: str):
     import dramatiq
     from dramatiq.brokers.redis import RedisBroker
 
-    broker = RedisBroker(url=url, namespace="intake",
+    import redis
+
+    # bounded waits: an unreachable broker must not hang an upload request
+    client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30)
+    broker = RedisBroker(client=client, namespace="intake",
                          heartbeat_timeout=_int_env("INTAKE_BROKER_HEARTBEAT_MS", 60_000),
                          maintenance_chance=_int_env("INTAKE_BROKER_MAINTENANCE", 1000))
     limits = Limits.from_env()
@@ -85,6 +89,7 @@ def link_key(data: str | os.PathLike) -> bytes:
     """A random key made on first use and kept (mode 600) in the data directory."""
     path = Path(data) / "blob-link.key"
     if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as f:
@@ -201,6 +206,7 @@ def serve_worker(url: str, threads: int = 1, stop=None) -> None:
     global _send_result
     broker = make_broker(url)
     _send_result = broker.get_actor("intake.result")
+    broker.client.ping()  # an unreachable broker is said at once, not retried in the background forever
     _prewarm()
     worker = dramatiq.Worker(broker, queues={READ_QUEUE}, worker_threads=max(1, threads))
     worker.queue_prefetch = max(1, threads)  # a long scan waits for an idle machine, not behind a busy one
@@ -266,7 +272,7 @@ class BrokerReader:
         self.broker.get_actor("intake.result").fn = self._on_result
         self._read = self.broker.get_actor("intake.read")
         self._worker = None
-        self._db = None
+        self._unsent: list[int] = []
 
     def start(self) -> None:
         import dramatiq
@@ -285,13 +291,20 @@ class BrokerReader:
         self.broker.close()
 
     def submit(self, doc_id: int) -> None:
+        """Send the job; with the broker unreachable the document stays queued (the upload itself
+        succeeded) and is sent again with the next upload."""
+        self._unsent.append(doc_id)
         db = open_db(self.data)
         try:
-            row = db["documents"].get(doc_id)
+            while self._unsent:
+                row = db["documents"].get(self._unsent[0])
+                self._read.send(row["id"], row["sha256"], row["file_name"],
+                                sign_link(self.key, self.public_url, row["sha256"]), asdict(self.limits))
+                self._unsent.pop(0)
+        except Exception:
+            log.exception("broker %s: %d document(s) not sent yet", self.url, len(self._unsent))
         finally:
             db.conn.close()
-        self._read.send(doc_id, row["sha256"], row["file_name"],
-                        sign_link(self.key, self.public_url, row["sha256"]), asdict(self.limits))
 
     def _on_result(self, message: dict) -> None:
         db = getattr(self._local, "db", None)
