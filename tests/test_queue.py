@@ -122,3 +122,8 @@ def test_the_html_queue_pages_and_keeps_its_filters(client, db):
     second = client.get("/queue?scheme=nonferrous&page=2").text
     assert second.count('<tr><td><a href="/cases/') == 5 and 'rel="prev"' in second
     assert client.get("/queue?page=0").status_code == 422
+    # the procedure states of the chosen scheme are a filter too
+    state = db["cases"].get(1)["procedure_state"]
+    assert f'<option value="{state}"' in html
+    assert "共 55 件" in client.get(f"/queue?scheme=nonferrous&state={state}").text
+    assert "没有符合条件的申请" in client.get("/queue?scheme=nonferrous&state=no-such-state").text
