@@ -20,7 +20,8 @@ $(STAMP): pyproject.toml requirements-ocr.txt requirements-ocr-engine.txt | $(PY
 deps: $(STAMP)
 
 # Debian packages: CJK font for generated fixtures, LibreOffice for .doc/.wps,
-# Chromium for the browser tests, poppler-utils for looking at PDFs.
+# Chromium for the browser tests, poppler-utils for looking at PDFs, redis-server for the
+# distributed readers' tests (the tests start their own on a random port).
 system-deps:
 	bash scripts/system-deps.sh
 

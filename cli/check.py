@@ -1,6 +1,5 @@
-"""`intake schemes` and `intake check`: the pre-check of a bundle of documents against a scheme.
+"""`intake check`: the pre-check of a bundle of documents against a scheme.
 
-    intake schemes [--json]
     intake check --scheme ID [--as-of DATE] [--facts FACTS.json] [--overrides OVERRIDES.json]
                  FILE... [--json] [--explain ITEM] [--out DIR]
 
@@ -19,7 +18,7 @@ import click
 from checklists.clauses import UnknownScheme
 from checklists.engine import OUTCOME_ZH, STATUS_ZH, Evaluation
 from checklists.factsfile import FactsError, load_facts_file, parse_as_of
-from checklists.scheme import SchemeError, list_schemes, load_scheme
+from checklists.scheme import SchemeError, load_scheme
 from forms.gap_report import write_gap_report
 
 from intake.precheck import precheck
@@ -34,21 +33,6 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def register(cli: click.Group) -> None:
-    @cli.command("schemes")
-    @click.option("--json", "as_json", is_flag=True, help="the contract's JSON: a list of {id, name, source, levels}")
-    def schemes(as_json: bool) -> None:
-        """List the schemes a bundle can be checked against."""
-        try:
-            found = list_schemes()
-        except SchemeError as e:
-            _fail(str(e))
-        if as_json:
-            click.echo(json.dumps([s.to_summary() for s in found], ensure_ascii=False, indent=2))
-            return
-        for s in found:
-            levels = " < ".join(s.level_names) if s.level_names else "（无级别）"
-            click.echo(f"{s.id:<11} {s.name}\n            级别：{levels}\n            依据：{s.source}")
-
     @cli.command("check")
     @click.option("--scheme", "scheme_id", required=True, metavar="ID",
                   help="jinzhi, credit, nonferrous, jiangsu or trace (see `intake schemes`)")

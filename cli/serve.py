@@ -11,7 +11,12 @@ def register(cli: click.Group) -> None:
     @click.option("--data", "data", type=click.Path(file_okay=False),
                   help="data directory: SQLite database and stored files (default $INTAKE_DATA or ./var)")
     @click.option("--no-demo", is_flag=True, help="do not create demo accounts and data on first start")
-    def serve(host: str, port: int, data: str | None, no_demo: bool) -> None:
+    @click.option("--broker", envvar="INTAKE_BROKER", default=None,
+                  help="send documents to `intake worker`s through this broker (redis://…); default: read here")
+    @click.option("--public-url", envvar="INTAKE_PUBLIC_URL", default=None,
+                  help="this service's address as workers reach it (default http://HOST:PORT)")
+    def serve(host: str, port: int, data: str | None, no_demo: bool, broker: str | None,
+              public_url: str | None) -> None:
         """Start the web service; creates the database (and demo data) on first start."""
         import uvicorn
 
@@ -26,7 +31,7 @@ def register(cli: click.Group) -> None:
         if not no_demo and needs_demo(db):
             create_demo(db, path, limits, echo=lambda s: click.echo(s, err=False))
         db.conn.close()
-        app = create_app(path, limits)
+        app = create_app(path, limits, broker=broker, public_url=public_url or f"http://{host}:{port}")
 
         class Server(uvicorn.Server):
             async def startup(self, sockets=None):

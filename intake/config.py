@@ -5,6 +5,8 @@ INTAKE_MAX_UPLOAD_MB   largest accepted file, default 50
 INTAKE_MAX_PAGES       pages read per file; the rest are skipped with a warning, default 300
 INTAKE_FILE_SECONDS    time limit for reading one file, default 60
 INTAKE_OCR_CACHE       OCR results per file sha256 + page, default <data directory>/ocr-cache
+INTAKE_BROKER          redis://… : uploaded documents are read by `intake worker`s (intake.reading.broker)
+INTAKE_PUBLIC_URL      the web service's address as workers reach it (signed download links)
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 # Installs the Debian packages the tests need, once. Idempotent: does nothing
 # when everything is already there.
 set -euo pipefail
-packages=(fonts-wqy-zenhei libreoffice-writer-nogui chromium poppler-utils)
+packages=(fonts-wqy-zenhei libreoffice-writer-nogui chromium poppler-utils redis-server)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

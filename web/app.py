@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
+from intake.cases.queue import DailyPass
 from intake.config import Limits, data_dir
 from intake.reading.readers import DocumentReader
 
@@ -35,16 +36,33 @@ def session_secret(data: Path) -> str:
     return path.read_text().strip()
 
 
+def make_reader(data: Path, limits: Limits, reader_threads: int, broker: str | None, public_url: str | None):
+    """The embedded readers (threads of this process), or, when a broker is configured
+    (INTAKE_BROKER), jobs for `intake worker`s that fetch originals from INTAKE_PUBLIC_URL."""
+    from intake.reading.broker import broker_url
+
+    url = broker_url(broker)
+    if not url:
+        return DocumentReader(data, limits, threads=reader_threads)
+    from intake.reading.broker import BrokerReader
+
+    public = public_url or os.environ.get("INTAKE_PUBLIC_URL") or "http://127.0.0.1:8000"
+    return BrokerReader(data, limits, url, public)
+
+
 def create_app(data: str | os.PathLike | None = None, limits: Limits | None = None,
-               reader_threads: int = 2) -> FastAPI:
+               reader_threads: int = 2, broker: str | None = None, public_url: str | None = None) -> FastAPI:
     data = data_dir(data)
     limits = limits or Limits.from_env()
-    reader = DocumentReader(data, limits, threads=reader_threads)
+    reader = make_reader(data, limits, reader_threads, broker, public_url)
+    daily = DailyPass(data)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         reader.start()
+        daily.start()
         yield
+        daily.stop()
         reader.stop()
 
     app = FastAPI(title="intake", description="申报材料预审、标准征求意见、秘书处审核 — JSON API",
@@ -57,8 +75,8 @@ def create_app(data: str | os.PathLike | None = None, limits: Limits | None = No
     app.add_middleware(BodyLimit, max_file_bytes=limits.max_bytes)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    from .routes import api, applicant, auth, committee, secretariat
-    for module in (auth, applicant, secretariat, committee, api):
+    from .routes import api, applicant, auth, blobs, committee, secretariat
+    for module in (auth, applicant, secretariat, committee, api, blobs):
         app.include_router(module.router)
 
     @app.middleware("http")

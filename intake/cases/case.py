@@ -43,10 +43,13 @@ def ensure_cases(db: sqlite_utils.Database) -> None:
         db.table("cases").create({"id": int, "token": str, "scheme": str, "applicant": str, "product": str,
                             "owner_id": int, "status": str, "procedure_state": str, "state_since": str,
                             "certificate_issued": str, "facts": str, "version": int,
-                            "created": str, "submitted_at": str, "updated": str},
+                            "created": str, "submitted_at": str, "updated": str, **OUTCOME_COLUMNS},
                            pk="id", not_null={"token", "scheme", "status"})
         db.table("cases").create_index(["token"], unique=True)
         db.table("cases").create_index(["status", "scheme"])
+        _queue_indexes(db)
+    else:
+        _add_outcome_columns(db)
     if "documents" not in names:
         db.table("documents").create({"id": int, "case_id": int, "sha256": str, "file_name": str, "size": int,
                                 "kind": str, "state": str, "error": str, "facts": str, "pages": int,
@@ -62,6 +65,32 @@ def ensure_cases(db: sqlite_utils.Database) -> None:
         db.table("audit").create({"id": int, "case_id": int, "user": str, "action": str, "detail": str,
                             "created": str}, pk="id")
         db.table("audit").create_index(["case_id"])
+
+
+# the stored outcome summary the secretariat's queue reads (intake.cases.queue)
+OUTCOME_COLUMNS = {"outcome_status": str, "outcome_level": str, "outcome": str, "outcome_as_of": str,
+                   "outcome_version": int}
+_migrated: set[str] = set()
+
+
+def _queue_indexes(db: sqlite_utils.Database) -> None:
+    have = {tuple(i.columns) for i in db.table("cases").indexes}
+    for cols in (("submitted_at", "id", "status"), ("scheme", "submitted_at"), ("outcome_status", "submitted_at")):
+        if cols not in have:
+            db.table("cases").create_index(list(cols))
+
+
+def _add_outcome_columns(db: sqlite_utils.Database) -> None:
+    """A database made before the queue kept summaries gets the columns (once per process)."""
+    key = db.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(db.conn)}"
+    if key in _migrated:
+        return
+    cols = db["cases"].columns_dict
+    for name, kind in OUTCOME_COLUMNS.items():
+        if name not in cols:
+            db.table("cases").add_column(name, kind)
+    _queue_indexes(db)
+    _migrated.add(key)
 
 
 @dataclass
@@ -120,11 +149,11 @@ class Case:
             out["certificate"] = cert
         return out
 
-    def summary(self) -> dict:
+    def summary(self, today: date | None = None) -> dict:
         return {"id": self.id, "scheme": self.scheme, "applicant": self.applicant, "product": self.product,
                 "status": self.status, "status_label": self.status_label,
                 "procedure_state": self.procedure_state, "created": self.created,
-                "submitted_at": self.submitted_at, "days_waiting": self.days_waiting()}
+                "submitted_at": self.submitted_at, "days_waiting": self.days_waiting(today)}
 
 
 def _months_before(iso: str, months: int) -> str:
@@ -252,6 +281,15 @@ def touch(db: sqlite_utils.Database, case_id: int, **changes) -> None:
     db.execute("update cases set version = coalesce(version, 0) + 1, updated = ? where id = ?", [now(), case_id])
     if changes:
         db.table("cases").update(case_id, changes)
+    _refresh_queue_row(db, case_id)
+
+
+def _refresh_queue_row(db: sqlite_utils.Database, case_id: int) -> None:
+    """A case in the secretariat's queue keeps its outcome summary current (intake.cases.queue)."""
+    row = db.execute("select status from cases where id = ?", [case_id]).fetchone()
+    if row and row[0] != "draft":
+        from intake.cases.queue import refresh_outcome
+        refresh_outcome(db, case_id, cache=True)
 
 
 def log(db: sqlite_utils.Database, case_id: int, user: str, action: str, detail: str = "") -> None:
@@ -346,7 +384,7 @@ def set_document_state(db, doc_id: int, state: str, error: str | None = None, fa
     if state in ("read", "failed"):
         changes["read_at"] = now()
     db.table("documents").update(doc_id, changes)
-    case_id = db["documents"].get(doc_id)["case_id"]
+    case_id = db.table("documents").get(doc_id)["case_id"]
     touch(db, case_id)
 
 

@@ -46,7 +46,8 @@ def _empty(scheme, docs, facts, as_of, why) -> dict:
             "items": [], "documents": docs, "facts": facts, "warnings": [why]}
 
 
-def case_report(db, case: Case, as_of: date | None = None) -> dict:
+def case_report(db, case: Case, as_of: date | None = None, cache: bool = True) -> dict:
+    """`cache=False` for a one-off (the queue's summaries) that should not evict the pages' reports."""
     as_of = as_of or date.today()
     key = (_db_file(db), case.id, case.version, as_of.isoformat())
     with _lock:
@@ -69,6 +70,8 @@ def case_report(db, case: Case, as_of: date | None = None) -> dict:
     report["case"] = {"id": case.id, "status": case.status, "applicant": case.applicant,
                       "scheme_name": procedure(case.scheme).name,
                       "complete": all(d["state"] in ("read", "failed") for d in docs)}
+    if not cache:
+        return report
     with _lock:
         _cache[key] = report
         while len(_cache) > 500:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
 from intake.cases import chat as case_chat
@@ -22,7 +22,7 @@ from ..schemas import (CaseCreated, CaseSummary, ChatMessage, Facts, Login, NewC
                        SessionInfo, StateChange)
 from ..session import case_tokens, remember_case, sign_in
 from .applicant import store_uploads
-from .secretariat import queue_rows
+from .secretariat import read_queue
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -116,9 +116,18 @@ def case_procedure(case=Depends(viewable_case)):
 # --- secretariat -------------------------------------------------------------------------
 
 @router.get("/queue")
-def api_queue(scheme: str = "", status: str = "", state: str = "", q: str = "", db=Depends(get_db),
-              user: User = Depends(require_secretariat)):
-    return queue_rows(db, scheme, status, state, q)
+def api_queue(response: Response, scheme: str = "", status: str = "", state: str = "", q: str = "",
+              outcome: str = "", min_days: int | None = Query(None, ge=0, le=100000),
+              page: int = Query(1, ge=1, le=1000000), per_page: int = Query(100, ge=1, le=500),
+              db=Depends(get_db), user: User = Depends(require_secretariat)):
+    """Submitted cases, oldest first, one page at a time (`page`, `per_page` ≤ 500); filters: scheme,
+    status, procedure `state`, pre-check `outcome`, `min_days` waiting, `q` (applicant or product).
+    The whole count is in the X-Total-Count header; `outcome` is each case's stored summary
+    (status, level, score, grade, `counts` per verdict, `complete`) as of `outcome_as_of`."""
+    result = read_queue(db, scheme, status, state, q, outcome, min_days, page, per_page)
+    response.headers["X-Total-Count"] = str(result.total)
+    response.headers["X-Page-Count"] = str(result.pages)
+    return result.rows
 
 
 @router.post("/cases/{case_id}/overrides", dependencies=[Depends(check_csrf)])

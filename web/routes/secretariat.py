@@ -2,13 +2,13 @@
 the procedure states and the decision. Every change lands in the case's audit log."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 
 from intake.store.accounts import User
-from intake.cases.case import STATUSES, CaseError, add_override, decide, move_state, queue, set_scores
+from intake.cases.case import STATUSES, add_override, decide, move_state, set_scores
 from intake.cases.procedures import procedure, scheme_ids
-from intake.cases.report import case_report
+from intake.cases.queue import PER_PAGE, QueueFilters, QueuePage, queue_page
 from intake.cases.worksheet import band_fraction, is_scored
 
 from ..deps import check_csrf, get_db, render, require_secretariat, viewable_case
@@ -16,26 +16,25 @@ from ..deps import check_csrf, get_db, render, require_secretariat, viewable_cas
 router = APIRouter(tags=["secretariat"])
 
 
-def queue_rows(db, scheme, status, state, q) -> list[dict]:
-    out = []
-    for case in queue(db, scheme or None, status or None, state or None, q or None):
-        report = case_report(db, case)
-        out.append({**case.summary(), "scheme_name": procedure(case.scheme).name,
-                    "procedure_name": procedure(case.scheme).state(case.procedure_state).name,
-                    "outcome": report.get("outcome", {})})
-    return out
+def read_queue(db, scheme="", status="", state="", q="", outcome="", min_days: int | None = None,
+               page: int = 1, per_page: int = PER_PAGE) -> QueuePage:
+    """The queue from the case rows' stored summaries (SQL only; never the checklist engine)."""
+    filters = QueueFilters(scheme=scheme or None, status=status or None, procedure_state=state or None,
+                           outcome=outcome or None, min_days=min_days, q=q or None)
+    return queue_page(db, filters, page, per_page)
 
 
 @router.get("/queue", include_in_schema=False)
-def queue_page(request: Request, scheme: str = "", status: str = "", state: str = "", q: str = "",
-               db=Depends(get_db), user: User = Depends(require_secretariat)):
-    rows = queue_rows(db, scheme, status, state, q)
-    counts = {}
-    for c in queue(db):
-        counts[c.scheme] = counts.get(c.scheme, 0) + 1
-    return render(request, "queue.html", {"rows": rows, "counts": counts, "schemes": [procedure(s) for s in scheme_ids()],
-                                          "statuses": STATUSES, "filters": {"scheme": scheme, "status": status,
-                                                                            "state": state, "q": q}})
+def queue_html(request: Request, scheme: str = "", status: str = "", state: str = "", q: str = "",
+               outcome: str = "", min_days: int | None = Query(None, ge=0, le=100000),
+               page: int = Query(1, ge=1, le=1000000), db=Depends(get_db), user: User = Depends(require_secretariat)):
+    result = read_queue(db, scheme, status, state, q, outcome, min_days, page)
+    filters = {"scheme": scheme, "status": status, "state": state, "q": q, "outcome": outcome,
+               "min_days": "" if min_days is None else min_days}
+    return render(request, "queue.html", {"rows": result.rows, "counts": result.counts, "result": result,
+                                          "schemes": [procedure(s) for s in scheme_ids()],
+                                          "statuses": STATUSES, "filters": filters,
+                                          "query": {k: v for k, v in filters.items() if v not in ("", None)}})
 
 
 def _back(case_id: int, anchor: str = "") -> RedirectResponse:
