@@ -16,7 +16,6 @@ import httpx
 import pytest
 
 from docgen import pdf_bytes
-from web_helpers import tmp_path  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server (make test installs it)")]

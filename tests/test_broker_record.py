@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from web_helpers import tmp_path, make_client  # noqa: F401 (tmp_path: fixture)
+from web_helpers import make_client
 
 from intake.cases import case as C
 from intake.reading.broker import link_key, link_valid, record, sign_link

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from web_helpers import tmp_path, csrf, login, make_client  # noqa: F401 (tmp_path: fixture)
+from web_helpers import csrf, login, make_client
 
 from intake.cases import case as C
 from intake.cases import report as R
