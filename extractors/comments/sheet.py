@@ -35,12 +35,24 @@ class Comment:
     suggestion: str = ""  # 修改建议 / 修改后内容 column where the sheet has one
     page: int | None = None
     proposer: str = ""  # who made this comment, on a consolidated sheet with a 提出单位 column
+    # the texts exactly as the commenter wrote them (comment/reason/… above are normalised, for matching)
+    comment_raw: str = ""
+    reason_raw: str = ""
+    original_raw: str = ""
+    suggestion_raw: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("comment", "reason", "original", "suggestion"):
+            if not getattr(self, name + "_raw"):
+                setattr(self, name + "_raw", getattr(self, name))
 
     def to_json(self) -> dict:
         return {"seq": self.seq, "clause": self.clause, "clause_raw": self.clause_raw,
                 "comment": self.comment, "reason": self.reason, "clauses": self.clauses,
                 "seq_raw": self.seq_raw, "original": self.original, "suggestion": self.suggestion,
-                "page": self.page, "proposer": self.proposer}
+                "page": self.page, "proposer": self.proposer, "comment_raw": self.comment_raw,
+                "reason_raw": self.reason_raw, "original_raw": self.original_raw,
+                "suggestion_raw": self.suggestion_raw}
 
     @classmethod
     def from_json(cls, d: dict) -> "Comment":
@@ -78,6 +90,25 @@ class CommentSheet:
         s = cls(**{k: v for k, v in d.items() if k in keys and k != "comments"})
         s.comments = [Comment.from_json(c) for c in d.get("comments", [])]
         return s
+
+
+# ---------------------------------------------------------------------------
+# the commenter's own text: kept as written; normalised only for matching
+
+
+def as_written(raw: str, wrapped: bool = False) -> str:
+    """A cell's text as the commenter wrote it: punctuation and inner spaces kept, blank lines and
+    the white space around lines dropped; `wrapped` (a PDF cell) joins the lines the layout wrapped."""
+    if wrapped:
+        from ..readers.pdf import unwrap
+
+        raw = unwrap(raw)
+    return "\n".join(x.strip() for x in (raw or "").split("\n") if x.strip())
+
+
+def normalised(raw: str) -> str:
+    """The matching form of a text: each line NFKC-normalised, CJK spacing removed."""
+    return "\n".join(t for t in (normalize(x) for x in (raw or "").split("\n")) if t)
 
 
 # ---------------------------------------------------------------------------
@@ -263,9 +294,10 @@ class _Draft:
         return "\n".join(self.parts.get(role, []))
 
 
-def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft]) -> None:
+def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft], wrapped: bool = False) -> None:
     origin = t.grid()
     filled = t.grid(fill_merged=True)
+    written = [[as_written(x, wrapped) if y else "" for x, y in zip(rr, ro)] for rr, ro in zip(t.grid(raw=True), origin)]
 
     def get(grid, r, role):
         return "\n".join(grid[r][c] for c in cols.roles.get(role, []) if c < len(grid[r]) and grid[r][c])
@@ -289,14 +321,14 @@ def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft]) -> None:
             continue  # header information inside the comment table (签名/日期 rows at the bottom)
         seq = get(origin, r, "seq")
         clause_own = get(origin, r, "clause")
-        body = {role: get(origin, r, role) for role in ("original", "comment", "suggestion", "reason", "remark")}
+        body = {role: get(written, r, role) for role in ("original", "comment", "suggestion", "reason", "remark")}
         proposer = get(filled, r, "proposer")
         has_body = any(body.values())
         if not has_body:
             if len(clause_own) <= 15:
                 continue  # a blank template row, one with only a number or only a clause
             # the whole comment written into the clause column ("第4章：建议……")
-            body["comment"], clause_own = clause_own, _leading_ref(clause_own) or " "
+            body["comment"], clause_own = get(written, r, "clause"), _leading_ref(clause_own) or " "
         if not seq and not clause_own and pending and (numbered or not _ends_sentence(pending[-1])):
             for role, text in body.items():
                 pending[-1].add(role, text)  # the comment goes on in this row
@@ -310,7 +342,7 @@ def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft]) -> None:
 
 
 def _ends_sentence(d: _Draft) -> bool:
-    text = (d.text("comment") or d.text("suggestion")).rstrip()
+    text = normalize(d.text("comment") or d.text("suggestion"))
     return text.endswith(("。", "！", "？", "!", "?", ".", "；", ";"))
 
 
@@ -423,6 +455,7 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
     sheet = CommentSheet(file=doc.file, sha256=doc.sha256, warnings=list(doc.warnings))
     h = _Header()
     pending: list[_Draft] = []
+    wrapped = doc.format == "pdf"  # a PDF cell's line breaks are the layout's, not the writer's
     cols: _Columns | None = None
     found_table = False
     tables_with_rows: list[int] = []
@@ -433,16 +466,18 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
             r, cols = hdr
             found_table = True
             _header_from_table(t, range(0, r), h)
-            _rows(t, r + 1, cols, pending)
+            _rows(t, r + 1, cols, pending, wrapped)
             _header_from_table(t, range(r + 1, len(t.rows)), h, loose=False)  # 签名/日期 rows under the comments
         elif cols is not None and t.n_cols == cols.n_cols:
-            _rows(t, 0, cols, pending)  # the comment table goes on (split across pages)
+            _rows(t, 0, cols, pending, wrapped)  # the comment table goes on (split across pages)
             _header_from_table(t, range(len(t.rows)), h, loose=False)
         else:
             _header_from_table(t, range(len(t.rows)), h)
         if len(pending) > before:
             tables_with_rows.append(ti)
-    body = [(l.page, l.text) for l in doc.lines(include_cells=False)]
+    body_lines = [l for l in doc.lines(include_cells=False)]
+    body = [(l.page, l.text) for l in body_lines]
+    body_raw = [(l.page, (l.raw or l.text).strip()) for l in body_lines]  # comments are quoted from these
     for l in doc.lines(include_cells=False):
         # the raw line: normalising would glue "李四    联系电话" together
         _header_from_line(unicodedata.normalize("NFKC", l.raw or l.text), h)
@@ -450,7 +485,7 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
         any(w in c.text for w in rules["sheet_titles"]) for t in doc.tables() for row in t.rows[:2] for c in row)
 
     exploded = [(s, c, parts, d.page) for d in pending for s, c, parts in _explode(d)]
-    attachment = _attachment_lines(body)
+    attachment = _attachment_lines(body, body_raw)
     refers = [i for i, (_, _, parts, _) in enumerate(exploded)
               if _see_attachment(parts["comment"] or parts["suggestion"])]
     if attachment and (refers or not found_table):
@@ -465,7 +500,8 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
             else:
                 exploded.extend(extra)
     elif not found_table and titled:
-        exploded.extend(_comments_from_lines([(p, t) for p, t in body if not any(w in t for w in rules["sheet_titles"])]))
+        exploded.extend(_comments_from_lines([(p, raw) for (p, t), (_, raw) in zip(body, body_raw)
+                                              if not any(w in t for w in rules["sheet_titles"])]))
     if refers and not attachment:
         if len(exploded) > refers[-1] + 1 and len(tables_with_rows) > 1:
             # the attached page is a further table (already read): the 见附页 rows only point to it
@@ -487,12 +523,14 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
                 or (e[2]["reason"] and label_key(e[2]["reason"]) not in nothing)]
     for i, (seq_raw, clause_raw, parts, page) in enumerate(exploded, start=1):
         comment = parts["comment"] or parts["suggestion"]
+        suggestion = parts["suggestion"] if parts["comment"] else ""
         refs = parse_refs(clause_raw)
         sheet.comments.append(Comment(
-            seq=i, clause=primary(refs), clause_raw=normalize(clause_raw), comment=comment,
-            reason=parts["reason"], clauses=refs, seq_raw=seq_raw, original=parts["original"],
-            suggestion=parts["suggestion"] if parts["comment"] else "", page=page,
-            proposer=parts.get("proposer", "")))
+            seq=i, clause=primary(refs), clause_raw=normalize(clause_raw), comment=normalised(comment),
+            reason=normalised(parts["reason"]), clauses=refs, seq_raw=seq_raw, original=normalised(parts["original"]),
+            suggestion=normalised(suggestion), page=page, proposer=normalize(parts.get("proposer", "")),
+            comment_raw=comment, reason_raw=parts["reason"], original_raw=parts["original"],
+            suggestion_raw=suggestion))
 
     v = h.values
     sheet.standard_title = _strip_title(v.get("standard_title", "")) or _title_in_heading(body)
@@ -550,11 +588,11 @@ def check_title(sheet: CommentSheet, expected_title: str) -> None:
             f"title mismatch: the sheet is for 《{sheet.standard_title}》, not 《{expected_title}》 (similarity {score:.2f})")
 
 
-def _attachment_lines(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Lines after an 附页 / 续页 heading (the comments that did not fit the table)."""
+def _attachment_lines(body: list[tuple[int, str]], raw: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Lines (as written) after an 附页 / 续页 heading (the comments that did not fit the table)."""
     for i, (_, t) in enumerate(body):
         if re.match(r"^(?:附页|续页|附\s*[:：]|附件\s*\d*\s*[:：]?$|附页\s*\d*\s*[:：]?)", t) and len(t) < 30:
-            return [(p, x) for p, x in body[i + 1:] if x and not _is_footer(x)]
+            return [(p, r) for (p, x), (_, r) in zip(body[i + 1:], raw[i + 1:]) if x and not _is_footer(x)]
     return []
 
 

@@ -99,7 +99,7 @@ def _read_page(page, number: int, table_engine: str) -> tuple[Page, bool]:
         lines = _lines(text, textpage.raw if exact else None, number, top)
         tables = None
         if has_rules and table_engine == "pdfium":
-            tables = native_tables(page.raw, textpage, number, top)
+            tables = native_tables(page.raw, textpage, number, top, exact)
     finally:
         textpage.close()
     p = Page(number=number, lines=lines, width=width, height=height)
@@ -180,8 +180,56 @@ def _lines(text: str, raw_textpage, number: int, page_height: float) -> list[Lin
                         r0 if r0 > r1 else r1, page_height - (b0 if b0 < b1 else b1))
             except IndexError:  # a char pdfium cannot place: keep the text, drop the position
                 bbox = None
+        if raw_textpage is not None and _MIXED_FONT.search(stripped):
+            stripped = _in_reading_order(raw_textpage, range(start, start + len(raw_line))) or stripped
         out.append(Line(text=_normalize(stripped), raw=stripped, page=number, bbox=bbox))
     return out
+
+
+# Characters Word, WPS and LibreOffice draw with the *western* font inside Chinese text (East Asian
+# width "ambiguous": “ ” ‘ ’ — … · ×). They are written to the PDF as separate runs, often after the
+# Chinese run they sit in, so the text layer's order is not the reading order: where a line or cell
+# holds one, its characters are put back in the order they appear on the page.
+_MIXED_FONT = re.compile("[\u00b7\u00d7\u2010-\u2027\u2030-\u203b\u2460-\u24ff\u2160-\u217f]")
+_DX, _DY = ctypes.c_double(), ctypes.c_double()
+
+
+def _in_reading_order(raw_textpage, indices) -> str:
+    """The characters `indices` of a text page sorted into visual lines (by baseline) and, within a
+    line, left to right; the spaces pdfium generates between runs are dropped unless they separate
+    two Latin words. "" where pdfium cannot place a character."""
+    chars = []
+    for i in indices:
+        code = pdfium_c.FPDFText_GetUnicode(raw_textpage, i)
+        if code in (0, 0xFFFE, 0xFFFF):
+            continue
+        ch = chr(code)
+        generated = pdfium_c.FPDFText_IsGenerated(raw_textpage, i) == 1
+        if ch in "\r\n" or (generated and ch.isspace()):
+            continue
+        if not pdfium_c.FPDFText_GetCharOrigin(raw_textpage, i, ctypes.byref(_DX), ctypes.byref(_DY)):
+            return ""
+        size = pdfium_c.FPDFText_GetFontSize(raw_textpage, i) or 10.0
+        chars.append((_DY.value, _DX.value, size, ch))
+    if not chars:
+        return ""
+    lines: list[list] = []
+    for c in sorted(chars, key=lambda c: -c[0]):  # top of the page first
+        if lines and abs(lines[-1][0][0] - c[0]) <= 0.4 * max(c[2], lines[-1][0][2]):
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    out = []
+    for line in lines:
+        line.sort(key=lambda c: c[1])
+        text = line[0][3]
+        for prev, c in zip(line, line[1:]):
+            latin = prev[3].isascii() and prev[3].isalnum() and c[3].isascii() and c[3].isalnum()
+            if latin and c[1] - prev[1] > 0.9 * prev[2]:  # a word gap between Latin letters or digits
+                text += " "
+            text += c[3]
+        out.append(text.strip())
+    return "\n".join(x for x in out if x)
 
 
 def _normalize(text: str) -> str:
@@ -252,7 +300,7 @@ _PRIVATE = re.compile(r"[\ue000-\uf8ff]")
 
 # ---- ruled tables from pdfium's vector paths (no per-character parse) ------------------
 
-def native_tables(raw_page, textpage, number: int, height: float) -> list[Table] | None:
+def native_tables(raw_page, textpage, number: int, height: float, exact: bool = True) -> list[Table] | None:
     """Tables from the page's ruling lines, found with pdfplumber's own edge → intersection →
     cell algorithm, cell text from pdfium's text layer. [] when the rules make no table; None
     when the page's top-level paths give no straight edges (rules drawn inside form XObjects
@@ -267,17 +315,33 @@ def native_tables(raw_page, textpage, number: int, height: float) -> list[Table]
     edges = filter_edges(merge_edges(edges, 3, 3, 3, 3), min_length=3)
     cells = intersections_to_cells(edges_to_intersections(edges, 3, 3))
     tables = []
+    centres: list = []  # every character's centre, measured once where a cell needs its reading order
     for group in cells_to_tables(cells):
         if len(group) < 2:  # one box around some text is a frame, not a table
             continue
         found = []
         for x0, top, x1, bottom in group:
             raw_text = textpage.get_text_bounded(left=x0, bottom=height - bottom, right=x1, top=height - top)
+            if exact and _MIXED_FONT.search(raw_text):
+                centres = centres or _char_centres(textpage.raw)
+                raw_text = _in_reading_order(textpage.raw, [i for i, cx, cy in centres if x0 <= cx <= x1
+                                                            and height - bottom <= cy <= height - top]) or raw_text
             found.append(((x0, top, x1, bottom), raw_text.replace("\r\n", "\n").replace("\r", "\n").strip()))
         tables.append(_table_from_cells(found, number))
     return tables
 
 
+def _char_centres(raw_textpage) -> list[tuple[int, float, float]]:
+    """(index, x, y) of every character's box centre, in PDF units from the bottom-left."""
+    out = []
+    refs = [ctypes.byref(b) for b in _B]
+    for i in range(pdfium_c.FPDFText_CountChars(raw_textpage)):
+        if pdfium_c.FPDFText_GetCharBox(raw_textpage, i, *refs):  # left, right, bottom, top
+            out.append((i, (_B[0].value + _B[1].value) / 2, (_B[2].value + _B[3].value) / 2))
+    return out
+
+
+_B = [ctypes.c_double() for _ in range(4)]
 _M = pdfium_c.FS_MATRIX() if pdfium_c else None
 
 

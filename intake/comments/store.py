@@ -26,6 +26,7 @@ import sqlite_utils
 from extractors.comments import CommentSheet, DraftStandard, markdown_document, parse_sheet, read_draft
 from extractors.comments.clauses import parse_refs, primary
 from extractors.comments.duplicates import DuplicateGroup, Item, canon, find_duplicates
+from extractors.comments.sheet import normalised
 from extractors.model import Document
 from forms.register import RegisterData, build_register
 
@@ -39,6 +40,17 @@ DECISIONS = ("采纳", "部分采纳", "未采纳")
 
 class CommentsError(BadInput):
     """A request the committee must correct (unknown draft, missing reason …)."""
+
+
+RAW_TEXTS = ("comment_raw", "reason_raw", "original_raw", "suggestion_raw")  # as the commenter wrote them
+
+
+def _add_columns(db, table: str, columns: dict) -> None:
+    """Columns added since a database was created (older stores keep working)."""
+    have = set(db[table].columns_dict)
+    for name, kind in columns.items():
+        if name not in have:
+            db[table].add_column(name, kind)
 
 
 def now() -> str:
@@ -67,9 +79,12 @@ def ensure_comments(db: sqlite_utils.Database) -> None:
             "id": int, "sheet_id": int, "draft_id": int, "seq": int, "seq_raw": str, "clause": str,
             "clause_raw": str, "clauses": str, "comment": str, "reason": str, "original": str,
             "suggestion": str, "page": int, "valid": int, "nearest": str, "proposer": str,
+            "comment_raw": str, "reason_raw": str, "original_raw": str, "suggestion_raw": str,
         }, pk="id", foreign_keys=[("sheet_id", "comment_sheets", "id"), ("draft_id", "comment_drafts", "id")])
         db["comment_items"].create_index(["sheet_id"])
         db["comment_items"].create_index(["draft_id"])
+    _add_columns(db, "comment_items", {c: str for c in RAW_TEXTS})
+    _add_columns(db, "comment_drafts", {"version": str, "draft_date": str})
     if "comment_dispositions" not in db.table_names():
         db["comment_dispositions"].create({
             "id": int, "item_id": int, "decision": str, "reason": str, "by": str, "at": str,
@@ -316,7 +331,8 @@ def _item_row(draft: Draft, sheet_id: int, c) -> dict:
     return {"sheet_id": sheet_id, "draft_id": draft.id, "seq": c.seq, "seq_raw": c.seq_raw, "clause": c.clause,
             "clause_raw": c.clause_raw, "clauses": json.dumps(c.clauses, ensure_ascii=False), "comment": c.comment,
             "reason": c.reason, "original": c.original, "suggestion": c.suggestion, "page": c.page,
-            "valid": int(valid), "nearest": nearest, "proposer": c.proposer}
+            "valid": int(valid), "nearest": nearest, "proposer": c.proposer,
+            **{k: getattr(c, k) for k in RAW_TEXTS}}
 
 
 def check_clause(standard: DraftStandard, refs: list[str], raw: str = "") -> tuple[bool, str | None]:
@@ -345,7 +361,8 @@ def _stored_sheet(db, row: dict) -> CommentSheet:
                                       comment=it["comment"], reason=it["reason"],
                                       clauses=json.loads(it["clauses"] or "[]"), seq_raw=it["seq_raw"] or "",
                                       original=it["original"] or "", suggestion=it["suggestion"] or "",
-                                      page=it["page"], proposer=it.get("proposer") or ""))
+                                      page=it["page"], proposer=it.get("proposer") or "",
+                                      **{k: it.get(k) or "" for k in RAW_TEXTS}))
     return sheet
 
 
@@ -366,9 +383,10 @@ def submit_online(db, draft_id: int, submitter: str, comments: list[dict], submi
                          submitter_kind=submitter_kind, contact_person=contact_person, contact=contact, signed=True)
     for i, c in enumerate(items, start=1):
         refs = parse_refs(c.get("clause", ""))
+        written, reason = c["comment"].strip(), (c.get("reason") or "").strip()
         sheet.comments.append(Comment(seq=i, clause=primary(refs), clause_raw=c.get("clause", ""),
-                                      comment=c["comment"].strip(), reason=(c.get("reason") or "").strip(),
-                                      clauses=refs, seq_raw=str(i)))
+                                      comment=normalised(written), reason=normalised(reason),
+                                      clauses=refs, seq_raw=str(i), comment_raw=written, reason_raw=reason))
     payload = json.dumps(sheet.to_json(), ensure_ascii=False, sort_keys=True).encode()
     import hashlib
 
