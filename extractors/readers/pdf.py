@@ -187,10 +187,10 @@ def _lines(text: str, raw_textpage, number: int, page_height: float) -> list[Lin
 
 
 # Characters Word, WPS and LibreOffice draw with the *western* font inside Chinese text (East Asian
-# width "ambiguous": “ ” ‘ ’ — … · ×). They are written to the PDF as separate runs, often after the
+# width "ambiguous": “ ” ‘ ’ — … · × ± ℃ ≥ → ①). They are written to the PDF as separate runs, often after the
 # Chinese run they sit in, so the text layer's order is not the reading order: where a line or cell
 # holds one, its characters are put back in the order they appear on the page.
-_MIXED_FONT = re.compile("[\u00b7\u00d7\u2010-\u2027\u2030-\u203b\u2460-\u24ff\u2160-\u217f]")
+_MIXED_FONT = re.compile("[\u00a1-\u00ff\u2010-\u2027\u2030-\u206f\u2100-\u22ff\u2460-\u27bf]")
 _DX, _DY = ctypes.c_double(), ctypes.c_double()
 
 
