@@ -114,3 +114,33 @@ def draft_docx_autonumbered() -> bytes:
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
+
+
+TITLED = "电线电缆产品质量分级评价规范"
+CITED = "标准化工作导则　第1部分：标准化文件的结构和起草规则"
+_TITLED_BODY = ["前言", f"本文件按照 GB/T 1.1—2020《{CITED}》的规定起草。", "本文件由天津市某某协会提出并归口。",
+                "1 范围", "本文件规定了电线电缆产品质量分级评价的要求。", "2 规范性引用文件", "下列文件中的内容通过文中的规范性引用而构成本文件必不可少的条款。",
+                "3 术语和定义", "4 评价要求", "4.1 一般要求", "导体电阻应符合GB/T 3956的规定。", "4.2 分级"]
+
+
+def titled_draft_docx() -> bytes:
+    """A draft whose name is only in its Title-styled cover paragraph and whose 前言 cites GB/T 1.1
+    by its title (the title of another standard)."""
+    import io
+
+    import docx
+
+    d = docx.Document()
+    for line in ["团体标准", "T/TJZJ 0012—2026"]:
+        d.add_paragraph(line)
+    d.add_paragraph(TITLED, style="Title")
+    for line in ["Grading evaluation specification for wire and cable products", "2026-XX-XX 发布"] + _TITLED_BODY:
+        d.add_paragraph(line)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def titled_draft_markdown() -> bytes:
+    body = "\n\n".join(("## " + x) if x == "前言" or x[:1].isdigit() else x for x in _TITLED_BODY)
+    return f"# 团体标准\n\nT/TJZJ 0012—2026\n\n# {TITLED}\n\n{body}\n".encode("utf-8")

@@ -135,6 +135,11 @@ def _read_draft_in_worker(data: bytes, name: str, rlimits) -> Document:
     doc = read_document(data, name, rlimits)
     if doc.format == "docx":  # numbers from Word's automatic numbering are not in the text
         doc.metadata["numbered_lines"] = docx_numbered_lines(data)
+    if doc.format in ("docx", "doc", "odt", "rtf", "wps"):  # the Title-styled paragraph names the draft
+        from extractors.comments.title import docx_styled_titles
+
+        styled = docx_styled_titles(doc.metadata.get("docx_bytes") or data)
+        doc.metadata["title_styled"], doc.metadata["headings"] = styled["title"], styled["headings"]
     return doc
 
 
