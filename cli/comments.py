@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -155,19 +156,45 @@ def register(cli: click.Group) -> None:
     @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="the register, .docx")
     @click.option("--csv", "csv_out", type=click.Path(dir_okay=False), help="also write the rows as CSV (UTF-8, Excel-ready)")
     @click.option("--deadline", callback=_date, help="YYYY-MM-DD; default: the date the draft's notice names")
+    @click.option("--received", callback=_date,
+                  help="YYYY-MM-DD the sheets were received (e.g. by e-mail), for sheets without a date of their own; "
+                       "default: each file's modification time")
     @click.option("--title", help="standard title, when the draft's own cannot be read")
     @click.option("--handler", help="承办人")
     @click.option("--drafting-unit", help="负责起草单位")
-    @data_option
+    @click.option("--data", type=click.Path(file_okay=False), default=None,
+                  help="keep the register in this data directory (SQLite + stored originals): re-runs add sheets "
+                       "and `dispose` records decisions; without it nothing is kept between runs")
     @click.option("--json", "as_json", is_flag=True, help="the contract's summary JSON")
-    def register_cmd(draft, sheets, out, csv_out, deadline, title, handler, drafting_unit, data, as_json) -> None:
+    def register_cmd(draft, sheets, out, csv_out, deadline, received, title, handler, drafting_unit, data,
+                     as_json) -> None:
         """Import SHEETs (files or folders) and write the 征求意见汇总处理表.
 
-        Sheets are stored in the database, so re-running with more sheets adds them,
-        the same file twice is counted once, and dispositions recorded with
-        `dispose` appear in the regenerated register.
+        With --data the sheets are stored there, so re-running with more sheets adds them,
+        the same file twice is counted once, and dispositions recorded with `dispose`
+        appear in the regenerated register. Without --data the command works in a
+        temporary store it removes afterwards: the same inputs always give the same answer.
         """
+        if data is None:
+            with tempfile.TemporaryDirectory(prefix="intake-register-") as tmp:
+                _register(draft, sheets, out, csv_out, deadline, received, title, handler, drafting_unit, tmp,
+                          as_json, keep=False)
+        else:
+            _register(draft, sheets, out, csv_out, deadline, received, title, handler, drafting_unit, data, as_json,
+                      keep=True)
+
+    def _register(draft, sheets, out, csv_out, deadline, received, title, handler, drafting_unit, data, as_json,
+                  keep: bool) -> None:
         db, blobs = open_db(data), BlobStore(data)
+        try:
+            code = _register_in(db, blobs, draft, sheets, out, csv_out, deadline, received, title, handler,
+                                drafting_unit, as_json, keep)
+        finally:
+            db.close()
+        sys.exit(code)
+
+    def _register_in(db, blobs, draft, sheets, out, csv_out, deadline, received, title, handler, drafting_unit,
+                     as_json, keep: bool) -> int:
         d = _draft(db, blobs, draft, deadline, title, handler, drafting_unit)
         paths = _files(sheets)
         items, problems, skipped = [], [], []
@@ -178,10 +205,10 @@ def register(cli: click.Group) -> None:
                     skipped.append({"file": p.name, "status": "skipped", "error": None,
                                     "warnings": ["the draft itself, not a comment sheet"]})
                     continue
-                items.append((p.name, data_, _mtime(p)))
+                items.append((p.name, data_, received or _mtime(p)))
             except OSError as e:
                 problems.append({"file": p.name, "error": f"{p.name}: 无法打开文件（{e.strerror or e}）"})
-        results = C.import_sheets(db, blobs, d.id, items, source="file")
+        results = C.import_sheets(db, blobs, d.id, items, source="given" if received else "file")
         reg = C.register_data(db, d.id)
         try:
             write_register_docx(reg, out)
@@ -190,7 +217,7 @@ def register(cli: click.Group) -> None:
         except OSError as e:
             _die(f"{out}: cannot write ({e.strerror or e})", 2)
         summary = dict(reg.summary)
-        summary.update({"draft_id": d.id, "deadline": d.deadline, "out": str(out), "csv": csv_out,
+        summary.update({"draft_id": d.id if keep else None, "deadline": d.deadline, "out": str(out), "csv": csv_out,
                         "summary_text": reg.summary_text, "groups": reg.groups,
                         "files": [_import_json(r) for r in results] + problems + skipped})
         if as_json:
@@ -200,7 +227,7 @@ def register(cli: click.Group) -> None:
         errors = [f["error"] for f in summary["files"] if f.get("error")]
         for e in errors:
             click.echo(f"error: {e}", err=True)
-        sys.exit(3 if errors else 0)
+        return 3 if errors else 0
 
     @comments.command("list")
     @click.option("--draft", "draft", required=True, help="the draft file or a stored draft's number")
@@ -329,7 +356,7 @@ def _cn_date(iso: str) -> str:
 def _import_json(r: C.SheetImport) -> dict:
     s = r.sheet
     return {"file": r.file, "sha256": r.sha256, "receipt": r.receipt, "status": r.status, "late": r.late,
-            "error": r.error,
+            "received": r.received, "received_from": r.received_from, "error": r.error,
             "submitter": s.submitter if s else "", "comments": len(s.comments) if s else 0,
             "warnings": s.warnings if s else [], "supersedes": r.supersedes}
 

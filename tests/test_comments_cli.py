@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -242,3 +243,51 @@ def test_register_page_fields_render_as_real_page_numbers(folder, tmp_path):
         text = pdf[k].get_textpage().get_text_range().replace(" ", "")
         assert f"共{n}页第{k + 1}页" in text
         assert "标准项目名称" in text
+
+
+def test_lateness_follows_written_date_then_received_then_file_time_and_no_state_is_kept(tmp_path, monkeypatch):
+    """Undated sheets sent in time by e-mail and registered later are on time with --received; a sheet's
+    own date still wins; without --data nothing is kept, so a re-run answers from its own inputs."""
+    import tempfile
+    import time
+    from datetime import datetime
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "draft.md").write_bytes(draft_markdown())
+    sheets = tmp_path / "sheets"
+    sheets.mkdir()
+    (sheets / "甲.docx").write_bytes(seed_sheet([["1", "8.2", "有效期建议改为2年。", ""]], unit="甲公司", stamp="甲公司",
+                                                date=None))
+    (sheets / "乙.docx").write_bytes(seed_sheet([["1", "4", "建议增加信用要求。", ""]], unit="乙公司", stamp="乙公司",
+                                                date=None))
+    (sheets / "丙.docx").write_bytes(seed_sheet([["1", "4", "丙的意见。", ""]], unit="丙公司", stamp="丙公司",
+                                                date="2026年1月12日"))
+    stamp = time.mktime(datetime(2026, 1, 20, 12).timetuple())  # the files were saved after the deadline
+    for f in sheets.iterdir():
+        os.utime(f, (stamp, stamp))
+    before = {p.name for p in Path(tempfile.gettempdir()).glob("intake-register-*")}
+
+    def register(*extra):
+        r = run("comments", "register", "--draft", str(tmp_path / "draft.md"), str(sheets), "--out",
+                str(tmp_path / "r.docx"), "--deadline", "2026-01-08", "--json", *extra)
+        assert r.exit_code == 0, r.output
+        out = json.loads(r.stdout)
+        return out, {f["file"]: (f["received"], f["received_from"], f["late"]) for f in out["files"]}
+
+    _, by_file = register()  # no --received: the files' time
+    assert by_file["甲.docx"] == ("2026-01-20", "file", True)
+    assert by_file["丙.docx"] == ("2026-01-12", "sheet", True)
+    first, by_file = register("--received", "2026-01-06")
+    assert by_file["甲.docx"] == ("2026-01-06", "given", False) and by_file["乙.docx"][2] is False
+    assert by_file["丙.docx"] == ("2026-01-12", "sheet", True)  # its own written date wins
+    assert first["late"] == ["丙.docx"]
+    again, _ = register("--received", "2026-01-06")
+    assert again == first  # the same inputs, the same answer (nothing "already imported")
+    assert all(f["status"] == "new" for f in again["files"])
+    assert not (tmp_path / "var").exists()
+    assert {p.name for p in Path(tempfile.gettempdir()).glob("intake-register-*")} == before
+
+    data = tmp_path / "kept"
+    register("--received", "2026-01-06", "--data", str(data))
+    kept, _ = register("--received", "2026-01-06", "--data", str(data))
+    assert {f["status"] for f in kept["files"]} == {"duplicate"} and kept["comments"] == 3

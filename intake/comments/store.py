@@ -214,12 +214,15 @@ class SheetImport:
     error: str | None = None
     supersedes: list[str] = field(default_factory=list)  # receipts of the versions it replaces
     sheet: CommentSheet | None = None
+    received: str | None = None  # the date lateness is judged by
+    received_from: str = ""  # sheet (its own date) | given (收到日期 / --received) | file (its time) | web | online | today
 
     def to_json(self) -> dict:
         out = self.sheet.to_json() if self.sheet else {"file": self.file, "sha256": self.sha256,
                                                        "error": self.error, "comments": [], "warnings": []}
         out.update({"file": self.file, "sha256": self.sha256, "error": self.error, "receipt": self.receipt,
-                    "status": self.status, "late": self.late, "supersedes": self.supersedes})
+                    "status": self.status, "late": self.late, "supersedes": self.supersedes,
+                    "received": self.received, "received_from": self.received_from})
         return out
 
 
@@ -281,7 +284,8 @@ def import_blob(db, blobs: BlobStore, draft_id: int, sha256: str, filename: str,
 
 def _duplicate(db, name: str, row: dict) -> SheetImport:
     r = SheetImport(name, row["sha256"], row["receipt"], row["id"], "duplicate", bool(row["late"]),
-                    row["error"], sheet=_stored_sheet(db, row))
+                    row["error"], sheet=_stored_sheet(db, row), received=row["received"],
+                    received_from=row["received_from"] or "")
     if r.sheet:
         r.sheet.warnings.append(f"already imported as {row['file']} (receipt {row['receipt']}): not added again")
     return r
@@ -328,7 +332,8 @@ def _insert_sheet(db, draft: Draft, sheet: CommentSheet, name: str, sha: str, so
                     db["comment_sheets"].update(o["id"], {"superseded_by": sheet_id})
                     supersedes.append(o["receipt"])
         db["comment_items"].insert_all([_item_row(draft, sheet_id, c) for c in sheet.comments], alter=True)
-    return SheetImport(name, sha, receipt, sheet_id, status, late, sheet.error, supersedes, sheet)
+    return SheetImport(name, sha, receipt, sheet_id, status, late, sheet.error, supersedes, sheet, received_on,
+                       received_from)
 
 
 def _item_row(draft: Draft, sheet_id: int, c) -> dict:
