@@ -357,6 +357,7 @@ def _import_json(r: C.SheetImport) -> dict:
     s = r.sheet
     return {"file": r.file, "sha256": r.sha256, "receipt": r.receipt, "status": r.status, "late": r.late,
             "received": r.received, "received_from": r.received_from, "error": r.error,
+            "review": s.review if s else None,
             "submitter": s.submitter if s else "", "comments": len(s.comments) if s else 0,
             "warnings": s.warnings if s else [], "supersedes": r.supersedes}
 

@@ -155,7 +155,9 @@ def _summary(title: str, comments: list[dict], groups: list, sheets: list[dict])
     readable = [s for s in sheets if not s.get("error") and not s.get("superseded_by")]
     # a blank sheet with no name on it (the template dropped into the folder) is not a reply
     blank = [s for s in readable if not s.get("comments") and not s.get("submitter_key")]
-    current = [s for s in readable if s not in blank]
+    # nor is a sheet read as empty that does not say 无意见 (待人工核对): never a valid empty reply
+    unread = [s for s in readable if s.get("review") and not s.get("comments") and s not in blank]
+    current = [s for s in readable if s not in blank and s not in unread]
     by_id = {c["id"]: c for c in comments}
     submitters = {s.get("submitter_key") or s["file"] for s in current}
     kinds = Counter(s.get("submitter_kind") for s in current if s.get("submitter_key"))
@@ -184,6 +186,7 @@ def _summary(title: str, comments: list[dict], groups: list, sheets: list[dict])
         "campaigns": sum(1 for g in groups if g.campaign),
         "no_comments": [s.get("submitter") or s["file"] for s in current if not s.get("comments")],
         "blank": [s["file"] for s in blank],
+        "needs_review": [{"file": s["file"], "review": s["review"]} for s in readable if s.get("review")],
     }
 
 

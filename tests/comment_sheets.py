@@ -144,3 +144,11 @@ def titled_draft_docx() -> bytes:
 def titled_draft_markdown() -> bytes:
     body = "\n\n".join(("## " + x) if x == "前言" or x[:1].isdigit() else x for x in _TITLED_BODY)
     return f"# 团体标准\n\nT/TJZJ 0012—2026\n\n# {TITLED}\n\n{body}\n".encode("utf-8")
+
+
+def flattened_sheet(rows: list[list[str]], unit: str = "天津某某检测有限公司", title: str = TITLE) -> list[str]:
+    """A 附件2 sheet whose table a converter flattened: every non-empty cell a paragraph of its own,
+    row after row (what LibreOffice gives for some legacy .doc tables)."""
+    cells = [["单位名称或专家姓名", unit, "单位盖章或专家签名", f"{unit}（盖章）"], ["联系人", "张三", "联系方式", "13800000000"],
+             ["标准名称", title], list(HEAD)] + rows + [["备注：修改意见和具体理由，可另附相关说明"]]
+    return ["团体标准制定征求意见表"] + [c for row in cells for c in row if c]

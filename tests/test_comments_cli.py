@@ -96,7 +96,7 @@ def test_register_a_folder_then_dispose_and_regenerate(folder, tmp_path):
     campaign = [c["id"] for c in listing if c["clause"] == "8.2"]
     r = run("comments", "dispose", "--draft", str(folder / "draft.md"), str(campaign[0]), "--group",
             "--decision", "未采纳", data=data)
-    assert r.exit_code == 2 and "reason" in r.output  # a reason is required
+    assert r.exit_code == 2 and "须说明理由" in r.output  # a reason is required
     r = run("comments", "dispose", "--draft", str(folder / "draft.md"), str(campaign[0]), "--group",
             "--decision", "未采纳", "--reason", "有效期与同类评价一致", "--by", "王伟", data=data)
     assert r.exit_code == 0, r.output
@@ -291,3 +291,31 @@ def test_lateness_follows_written_date_then_received_then_file_time_and_no_state
     register("--received", "2026-01-06", "--data", str(data))
     kept, _ = register("--received", "2026-01-06", "--data", str(data))
     assert {f["status"] for f in kept["files"]} == {"duplicate"} and kept["comments"] == 3
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(not office.soffice(), reason="LibreOffice (soffice) is not installed")
+def test_legacy_doc_whose_table_is_flattened_is_read_or_flagged(tmp_path):
+    """A .doc whose table came out as one paragraph per cell: the table-less reading finds the comments;
+    a .doc with text but nothing readable is flagged 待人工核对 (另存为 .docx …), never a valid empty reply."""
+    from comment_sheets import flattened_sheet
+
+    rows = [["1", "第4章", "建议增加“企业信用”要求（含行政处罚记录）。", "信用是基础；"], ["2", "8.2", "有效期建议改为2年。", ""]]
+    (tmp_path / "flat.docx").write_bytes(docx_bytes(flattened_sheet(rows, unit="老单位")))
+    (tmp_path / "lost.docx").write_bytes(docx_bytes(["团体标准制定征求意见表", "（表格内容无法恢复）", "某某"]))
+    subprocess.run([office.soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "doc", "--outdir", str(tmp_path / "doc"), str(tmp_path / "flat.docx"),
+                    str(tmp_path / "lost.docx")], check=True, capture_output=True, timeout=180)
+    flat, lost = tmp_path / "doc" / "flat.doc", tmp_path / "doc" / "lost.doc"
+    assert flat.read_bytes().startswith(b"\xd0\xcf\x11\xe0")
+    out = json.loads(run("comments", "parse", str(flat), str(lost), "--json").stdout)
+    assert out[0]["submitter"] == "老单位" and out[0]["review"] is None
+    assert [(c["clause"], c["comment_raw"], c["reason_raw"]) for c in out[0]["comments"]] == [
+        ("4", rows[0][2], rows[0][3]), ("8.2", rows[1][2], "")]
+    assert out[1]["comments"] == [] and "另存为 .docx" in out[1]["review"]
+    (tmp_path / "draft.md").write_bytes(draft_markdown())
+    r = run("comments", "register", "--draft", str(tmp_path / "draft.md"), str(flat), str(lost), "--out",
+            str(tmp_path / "r.docx"), "--json")
+    summary = json.loads(r.stdout)
+    assert summary["sheets"] == 1 and summary["comments"] == 2
+    assert [x["file"] for x in summary["needs_review"]] == ["lost.doc"]

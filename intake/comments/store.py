@@ -85,6 +85,7 @@ def ensure_comments(db: sqlite_utils.Database) -> None:
         db["comment_items"].create_index(["draft_id"])
     _add_columns(db, "comment_items", {c: str for c in RAW_TEXTS})
     _add_columns(db, "comment_drafts", {"version": str, "draft_date": str})
+    _add_columns(db, "comment_sheets", {"review": str})
     if "comment_dispositions" not in db.table_names():
         db["comment_dispositions"].create({
             "id": int, "item_id": int, "decision": str, "reason": str, "by": str, "at": str,
@@ -186,7 +187,7 @@ def get_draft(db, draft_id: int) -> Draft:
     try:
         row = db["comment_drafts"].get(draft_id)
     except sqlite_utils.db.NotFoundError:
-        raise CommentsError(f"no draft {draft_id}") from None
+        raise CommentsError(f"没有第 {draft_id} 号征求意见稿") from None
     standard = DraftStandard.from_json(json.loads(row["tree"]))
     return Draft(id=row["id"], sha256=row["sha256"], file=row["file"], title=row["title"],
                  deadline=row["deadline"], drafting_unit=row["drafting_unit"], handler=row["handler"],
@@ -287,7 +288,7 @@ def _duplicate(db, name: str, row: dict) -> SheetImport:
                     row["error"], sheet=_stored_sheet(db, row), received=row["received"],
                     received_from=row["received_from"] or "")
     if r.sheet:
-        r.sheet.warnings.append(f"already imported as {row['file']} (receipt {row['receipt']}): not added again")
+        r.sheet.warnings.append(f"此前已收到相同文件（{row['file']}，回执 {row['receipt']}），未重复登记")
     return r
 
 
@@ -316,12 +317,12 @@ def _insert_sheet(db, draft: Draft, sheet: CommentSheet, name: str, sha: str, so
             "submitter_kind": sheet.submitter_kind, "contact_person": sheet.contact_person,
             "contact": sheet.contact, "signed": int(sheet.signed), "standard_title": sheet.standard_title,
             "sheet_date": sheet.date, "error": sheet.error, "warnings": json.dumps(sheet.warnings, ensure_ascii=False),
-            "created": now()}).last_pk
+            "review": None if sheet.error else sheet.review, "created": now()}, alter=True).last_pk
         receipt = _receipt(draft.id, sheet_id)
         db["comment_sheets"].update(sheet_id, {"receipt": receipt})
         supersedes = []
         status = "error" if sheet.error else "new"
-        if key and not sheet.error:
+        if key and not sheet.error and not (sheet.review and not sheet.comments):  # an unread sheet replaces nothing
             older = list(db["comment_sheets"].rows_where(
                 "draft_id = ? and submitter_key = ? and id != ? and superseded_by is null and error is null",
                 [draft.id, key, sheet_id], order_by="id"))
@@ -365,7 +366,7 @@ def _stored_sheet(db, row: dict) -> CommentSheet:
                          submitter=row["submitter"] or "", submitter_kind=row["submitter_kind"] or "organisation",
                          contact_person=row["contact_person"] or "", contact=row["contact"] or "",
                          signed=bool(row["signed"]), date=row["sheet_date"],
-                         warnings=json.loads(row["warnings"] or "[]"))
+                         warnings=json.loads(row["warnings"] or "[]"), review=row.get("review"))
     for it in db["comment_items"].rows_where("sheet_id = ?", [row["id"]], order_by="seq"):
         sheet.comments.append(Comment(seq=it["seq"], clause=it["clause"], clause_raw=it["clause_raw"],
                                       comment=it["comment"], reason=it["reason"],
@@ -383,12 +384,12 @@ def submit_online(db, draft_id: int, submitter: str, comments: list[dict], submi
 
     draft = get_draft(db, draft_id)
     if not submitter.strip():
-        raise CommentsError("submitter (单位名称或专家姓名) is required")
+        raise CommentsError("请填写单位名称或专家姓名")
     if submitter_kind not in ("organisation", "expert"):
-        raise CommentsError("submitter_kind must be organisation or expert")
+        raise CommentsError("类型应为“单位”或“专家”")
     items = [c for c in comments if (c.get("comment") or "").strip()]
     if not items:
-        raise CommentsError("at least one comment is required")
+        raise CommentsError("请至少填写一条修改意见")
     sheet = CommentSheet(file="online", sha256="", standard_title=draft.title, submitter=submitter.strip(),
                          submitter_kind=submitter_kind, contact_person=contact_person, contact=contact, signed=True)
     for i, c in enumerate(items, start=1):
@@ -465,12 +466,12 @@ def dispose(db, item_ids: int | list[int], decision: str, reason: str = "", by: 
     ensure_comments(db)
     ids = [item_ids] if isinstance(item_ids, int) else list(item_ids)
     if decision not in DECISIONS:
-        raise CommentsError(f"decision must be one of {'/'.join(DECISIONS)}, not {decision!r}")
+        raise CommentsError(f"处理意见应为{'、'.join(DECISIONS)}之一，不能是“{decision}”")
     if decision != "采纳" and not (reason or "").strip():
-        raise CommentsError(f"{decision} needs a reason (处理意见的理由)")
+        raise CommentsError(f"“{decision}”须说明理由：请在理由栏写明为什么{'只部分采纳' if decision == '部分采纳' else '不采纳'}")
     for i in ids:
         if not db["comment_items"].count_where("id = ?", [i]):
-            raise CommentsError(f"no comment {i}")
+            raise CommentsError(f"没有第 {i} 号意见")
     at = now()
     db["comment_dispositions"].insert_all([{"item_id": i, "decision": decision, "reason": (reason or "").strip(),
                                             "by": by, "at": at} for i in ids])
