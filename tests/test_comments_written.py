@@ -141,5 +141,5 @@ def test_register_page_quotes_uploaded_sheets_exactly(docx_sheets, tmp_path):
         shown = htmllib.unescape(client.get(f"/committee/drafts/{draft_id}").text)
     texts = re.findall(r'<div class="comment-text">(.*?)</div>', shown, re.S)
     assert exact_rate(COMMENTS, texts) == (len(COMMENTS), len(COMMENTS))
-    reasons = [squeeze(x) for x in re.findall(r'<div class="meta">理由：(.*?)</div>', shown, re.S)]
+    reasons = [squeeze(x) for x in re.findall(r'<div class="meta written">理由：(.*?)</div>', shown, re.S)]
     assert all(squeeze(r) in reasons for r in REASONS)

@@ -162,7 +162,7 @@ def test_committee_publishes_and_handles_a_comment(page, server, tmp_path):
     page.goto(draft_url)
     item = page.locator("li.comment", has_text="建议证书有效期改为5年")
     item.locator("select[name=decision]").select_option("部分采纳")
-    item.locator("input[name=reason]").fill("有效期维持3年，增加复审说明")
+    item.locator("textarea[name=reason]").fill("有效期维持3年，增加复审说明")
     item.locator("button").click()
     page.wait_for_selector("text=处理：部分采纳")
     shot(page, "committee")

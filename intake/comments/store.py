@@ -84,7 +84,7 @@ def ensure_comments(db: sqlite_utils.Database) -> None:
         db["comment_items"].create_index(["sheet_id"])
         db["comment_items"].create_index(["draft_id"])
     _add_columns(db, "comment_items", {c: str for c in RAW_TEXTS})
-    _add_columns(db, "comment_drafts", {"version": str, "draft_date": str})
+    _add_columns(db, "comment_drafts", {"version": str})
     _add_columns(db, "comment_sheets", {"review": str})
     if "comment_dispositions" not in db.table_names():
         db["comment_dispositions"].create({
@@ -107,6 +107,8 @@ class Draft:
     drafting_unit: str | None
     handler: str | None
     standard: DraftStandard
+    version: str | None = None
+    created: str | None = None
 
     def to_json(self) -> dict:
         return {"id": self.id, "sha256": self.sha256, "file": self.file, "title": self.title,
@@ -161,7 +163,7 @@ def read_sheets(items, limits: Limits | None = None) -> list[Document | ReadErro
 
 def publish_draft(db, blobs: BlobStore, data: bytes, filename: str, title: str | None = None,
                   deadline: str | None = None, drafting_unit: str | None = None, handler: str | None = None,
-                  limits: Limits | None = None) -> Draft:
+                  limits: Limits | None = None, version: str | None = None) -> Draft:
     """Store a draft and its clause tree; the same bytes give the same draft (settings updated)."""
     ensure_comments(db)
     sha = blobs.put_bytes(data)
@@ -169,7 +171,7 @@ def publish_draft(db, blobs: BlobStore, data: bytes, filename: str, title: str |
     if existing:
         row = existing[0]
         changes = {k: v for k, v in {"title": title, "deadline": _iso(deadline) if deadline else None,
-                                     "drafting_unit": drafting_unit, "handler": handler}.items() if v}
+                                     "drafting_unit": drafting_unit, "handler": handler, "version": version}.items() if v}
         if changes:
             db["comment_drafts"].update(row["id"], changes)
         return get_draft(db, row["id"])
@@ -177,7 +179,7 @@ def publish_draft(db, blobs: BlobStore, data: bytes, filename: str, title: str |
     row = {"sha256": sha, "file": filename, "title": title or standard.title or filename,
            "code": standard.code, "deadline": _iso(deadline) if deadline else standard.deadline,
            "drafting_unit": drafting_unit or standard.drafting_unit, "handler": handler,
-           "tree": json.dumps(standard.to_json(), ensure_ascii=False), "created": now()}
+           "tree": json.dumps(standard.to_json(), ensure_ascii=False), "created": now(), "version": version}
     draft_id = db["comment_drafts"].insert(row).last_pk
     return get_draft(db, draft_id)
 
@@ -191,13 +193,43 @@ def get_draft(db, draft_id: int) -> Draft:
     standard = DraftStandard.from_json(json.loads(row["tree"]))
     return Draft(id=row["id"], sha256=row["sha256"], file=row["file"], title=row["title"],
                  deadline=row["deadline"], drafting_unit=row["drafting_unit"], handler=row["handler"],
-                 standard=standard)
+                 standard=standard, version=row.get("version"), created=row.get("created"))
 
 
 def list_drafts(db) -> list[dict]:
+    """Every draft, with what tells two drafts of one standard apart: `version` (as the committee named
+    it, else 第N稿 by publication order), the publication date, the deadline and the file."""
     ensure_comments(db)
-    return [{k: r[k] for k in ("id", "file", "title", "deadline", "drafting_unit", "created")}
-            for r in db["comment_drafts"].rows_where(order_by="id")]
+    out = [{k: r.get(k) for k in ("id", "file", "title", "code", "deadline", "drafting_unit", "created", "version")}
+           for r in db["comment_drafts"].rows_where(order_by="id")]
+    seen: dict[str, int] = {}
+    for d in out:
+        seen[d["title"]] = seen.get(d["title"], 0) + 1
+        d["nth"] = seen[d["title"]]
+        d["published"] = (d["created"] or "")[:10]
+    for d in out:
+        d["same_title"] = seen[d["title"]] > 1
+        if not d["version"] and d["same_title"]:
+            d["version"] = f"第{d['nth']}稿"
+    return out
+
+
+def update_draft(db, draft_id: int, title: str | None = None, deadline: str | None = None,
+                 drafting_unit: str | None = None, version: str | None = None) -> Draft:
+    """The committee corrects what was read from the draft (its title above all) or sets a version."""
+    get_draft(db, draft_id)
+    if title is not None and not title.strip():
+        raise CommentsError("标准名称不能为空")
+    try:
+        iso = _iso(deadline) if deadline else None
+    except ValueError:
+        raise CommentsError(f"截止日期“{deadline}”不是有效日期（应为 年-月-日）") from None
+    changes = {k: v.strip() if isinstance(v, str) else v for k, v in
+               {"title": title, "deadline": iso, "drafting_unit": drafting_unit, "version": version}.items()
+               if v is not None}
+    if changes:
+        db["comment_drafts"].update(draft_id, changes)
+    return get_draft(db, draft_id)
 
 
 # ---------------------------------------------------------------------------
