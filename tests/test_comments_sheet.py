@@ -354,3 +354,16 @@ def test_a_sheet_read_as_empty_is_flagged_for_a_person_in_chinese():
     assert not any(re.search(r"\b(?:not|no|comment|sheet|found|signed|rows)\b", w) for w in s.warnings + [s.review])
     said_no = parse(seed_sheet([["1", "全文", "无意见", ""]]))
     assert said_no.comments == [] and said_no.review is None  # a reply that says 无意见 is a valid reply
+
+
+@pytest.mark.parametrize("stamp, signed", [("image", True), ("ink", True), ("none", False), ("elsewhere", False)])
+def test_a_stamp_in_a_pdf_sheets_signature_cell(stamp, signed):
+    """A seal picture or red seal ink in the 单位盖章或专家签名 cell of a PDF counts as signed; a picture
+    elsewhere on the page does not."""
+    from comment_sheets import pdf_sheet_with_stamp
+    from intake.comments.store import read_sheets
+
+    [doc] = read_sheets([("sheet.pdf", pdf_sheet_with_stamp(stamp))])
+    s = parse_sheet(doc)
+    assert [c.comment for c in s.comments] == ["有效期建议改为2年。"]
+    assert s.signed is signed

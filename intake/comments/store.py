@@ -153,6 +153,10 @@ def _read_sheet_in_worker(data: bytes, name: str, rlimits) -> Document:
     doc = read_document(data, name, rlimits)
     if doc.format == "docx":
         doc.metadata["signature_image"] = docx_signature_image(data)
+    elif doc.format == "pdf":  # an image or red seal ink in the signature cell
+        from extractors.comments.signature import pdf_signature_image
+
+        doc.metadata["signature_image"] = pdf_signature_image(data, doc)
     return doc
 
 
