@@ -35,7 +35,15 @@ INSERTS = [
 ]
 
 
-def vary(text: str, rng: random.Random) -> str:
+# Used only by the held-out measurement (benchmarks/measure_comment_quoting.py): marks the parser was
+# never tuned on.
+HELD_OUT_INSERTS = [
+    "『甲类』与「乙类」", "偏差±0.5％", "（见图２）", "“A级”→“AA级”", "依据〔2025〕12号文", "№3样品", "约1/2", "≈30天",
+    "§4.2", "• 抽样", "【注】", "厚度10 μm", "Ⅱ类产品", "面积100㎡", "《规范》第２．３条", "温度≤－10℃", "‰", "‘宜’字",
+]
+
+
+def vary(text: str, rng: random.Random, inserts: list[str] = INSERTS) -> str:
     """`text` with its punctuation written in varied ways and a quoted or bracketed insert."""
     out = []
     for ch in text:
@@ -44,25 +52,27 @@ def vary(text: str, rng: random.Random) -> str:
     q0, q1 = rng.choice(QUOTES)
     q2, q3 = rng.choice(QUOTES)
     b0, b1 = rng.choice(BRACKETS)
-    insert = rng.choice(INSERTS).format(q0=q0, q1=q1, q2=q2, q3=q3, b0=b0, b1=b1)
+    insert = rng.choice(inserts).format(q0=q0, q1=q1, q2=q2, q3=q3, b0=b0, b1=b1)
     cut = [m.end() for m in re.finditer(r"[，,；;。.]", text)] or [len(text)]
     at = rng.choice(cut)
     return text[:at] + insert + rng.choice(["，", ",", "；", "。"]) + text[at:]
 
 
-def sheet_rows(rng: random.Random, n: int) -> list[list[str]]:
+def sheet_rows(rng: random.Random, n: int, inserts: list[str] = INSERTS) -> list[list[str]]:
     rows = []
     for i in range(1, n + 1):
         c = independent(rng, rng.choice(CLAUSES))
         clause = rng.choice([c.clause, f"第{c.clause}条", f"{c.clause}"])
-        rows.append([str(i), clause, vary(c.text, rng), vary(c.reason, rng) if rng.random() < 0.8 else ""])
+        rows.append([str(i), clause, vary(c.text, rng, inserts),
+                     vary(c.reason, rng, inserts) if rng.random() < 0.8 else ""])
     return rows
 
 
-def sheets(seed: int, count: int = 6, per_sheet: int = 4) -> list[tuple[str, list[list[str]]]]:
-    """[(unit, rows)] for `count` sheets."""
+def sheets(seed: int, count: int = 6, per_sheet: int = 4, held_out: bool = False) -> list[tuple[str, list[list[str]]]]:
+    """[(unit, rows)] for `count` sheets (`held_out`: with the marks kept for the measurement)."""
     rng = random.Random(seed)
-    return [(unit_name(rng, i), sheet_rows(rng, rng.randint(2, per_sheet))) for i in range(count)]
+    inserts = HELD_OUT_INSERTS if held_out else INSERTS
+    return [(unit_name(rng, i), sheet_rows(rng, rng.randint(2, per_sheet), inserts)) for i in range(count)]
 
 
 def squeeze(text: str) -> str:
