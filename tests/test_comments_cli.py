@@ -319,3 +319,41 @@ def test_legacy_doc_whose_table_is_flattened_is_read_or_flagged(tmp_path):
     summary = json.loads(r.stdout)
     assert summary["sheets"] == 1 and summary["comments"] == 2
     assert [x["file"] for x in summary["needs_review"]] == ["lost.doc"]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(not office.soffice(), reason="LibreOffice (soffice) is not installed")
+def test_stamp_in_a_word_exported_pdf_counts_as_signed(tmp_path):
+    """The stamped DOCX saved as PDF (as a unit would e-mail it): the seal picture in the signature cell
+    is found in the PDF; a picture elsewhere is not a stamp."""
+    import docx
+    from docx.shared import Cm
+
+    from comment_sheets import seal_png
+
+    def sheet(with_stamp: bool) -> bytes:
+        d = docx.Document()
+        d.add_paragraph("团体标准制定征求意见表")
+        t = d.add_table(rows=3, cols=4)
+        t.style = "Table Grid"
+        for r, vals in enumerate([["单位名称或专家姓名", "某某公司", "单位盖章或专家签名", ""],
+                                  ["序号", "章节", "修改意见", "具体理由"], ["1", "8.2", "有效期过长。", ""]]):
+            for i, v in enumerate(vals):
+                t.cell(r, i).text = v
+        if with_stamp:
+            t.cell(0, 3).paragraphs[0].add_run().add_picture(io.BytesIO(seal_png()), width=Cm(2))
+        else:
+            d.add_picture(io.BytesIO(seal_png()), width=Cm(2))
+        buf = io.BytesIO()
+        d.save(buf)
+        return buf.getvalue()
+
+    (tmp_path / "stamped.docx").write_bytes(sheet(True))
+    (tmp_path / "unstamped.docx").write_bytes(sheet(False))
+    subprocess.run([office.soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(tmp_path / "stamped.docx"),
+                    str(tmp_path / "unstamped.docx")], check=True, capture_output=True, timeout=180)
+    out = json.loads(run("comments", "parse", str(tmp_path / "pdf" / "stamped.pdf"),
+                         str(tmp_path / "pdf" / "unstamped.pdf"), "--json").stdout)
+    assert [o["signed"] for o in out] == [True, False]
+    assert [c["comment"] for c in out[0]["comments"]] == ["有效期过长。"]
