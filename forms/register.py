@@ -139,7 +139,8 @@ def build_register(draft_title: str, drafting_unit: str, handler: str, filled: s
                 remarks.append(f"逾期（{c.get('received')}收到）")
             rows.append(RegisterRow(
                 no=no, clause=_clause_label(c), comment=written(c, "comment"), suggestion_reason=_suggestion_reason(c),
-                submitter=c.get("submitter") or c.get("file") or "", disposition=_disposition(c),
+                submitter=c.get("proposer") or c.get("submitter_raw") or c.get("submitter") or c.get("file") or "",
+                disposition=_disposition(c),
                 remark="；".join(remarks), item_id=cid, file=c.get("file", ""), seq=c.get("seq"),
                 receipt=c.get("receipt", ""), group=gi, late=bool(c.get("late")), valid_clause=bool(c.get("valid", 1))))
 

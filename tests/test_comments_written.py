@@ -143,3 +143,11 @@ def test_register_page_quotes_uploaded_sheets_exactly(docx_sheets, tmp_path):
     assert exact_rate(COMMENTS, texts) == (len(COMMENTS), len(COMMENTS))
     reasons = [squeeze(x) for x in re.findall(r'<div class="meta written">理由：(.*?)</div>', shown, re.S)]
     assert all(squeeze(r) in reasons for r in REASONS)
+
+
+def test_the_units_name_is_quoted_as_written_too(tmp_path):
+    unit = "中国某某检验认证集团（天津）有限公司"
+    (tmp_path / "s.docx").write_bytes(seed_sheet([["1", "8.2", "有效期（3年）过长。", ""]], unit=unit, stamp=unit))
+    docx_rows, csv_rows = register([tmp_path / "s.docx"], tmp_path / "reg")
+    assert docx_rows[0][4] == unit and csv_rows[0][4] == unit
+    assert docx_rows[0][2] == "有效期（3年）过长。"

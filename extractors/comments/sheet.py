@@ -76,6 +76,7 @@ class CommentSheet:
     comments: list[Comment] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     review: str | None = None  # 待人工核对: why a person must look at it and what to do (Chinese)
+    submitter_raw: str = ""  # the unit's or expert's name as written (brackets, spaces kept)
 
     def to_json(self) -> dict:
         return {"file": self.file, "sha256": self.sha256, "error": self.error,
@@ -84,7 +85,7 @@ class CommentSheet:
                 "submitter_kind": self.submitter_kind, "contact_person": self.contact_person,
                 "contact": self.contact, "signed": self.signed, "date": self.date,
                 "comments": [c.to_json() for c in self.comments], "warnings": list(self.warnings),
-                "review": self.review}
+                "review": self.review, "submitter_raw": self.submitter_raw or self.submitter}
 
     @classmethod
     def from_json(cls, d: dict) -> "CommentSheet":
@@ -545,6 +546,7 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
     v = h.values
     sheet.standard_title = _strip_title(v.get("standard_title", "")) or _title_in_heading(body)
     sheet.submitter = v.get("submitter", "")
+    sheet.submitter_raw = _as_written_in(doc, sheet.submitter)
     sheet.submitter_kind = _submitter_kind(h, sheet.submitter)
     sheet.contact_person = v.get("contact_person", "")
     sheet.contact = v.get("contact", "")
@@ -623,6 +625,26 @@ def _flattened_table(body: list[tuple[int, str]], raw: list[tuple[int, str]]) ->
             continue
         out.append((seq, clause, parts, rec[0][0]))
     return out
+
+
+def _as_written_in(doc: Document, value: str) -> str:
+    """`value` (normalised, read from a cell or a line) as the document writes it; itself when not found."""
+    if not value:
+        return ""
+    for t in doc.tables():
+        for row in t.rows:
+            for c in row:
+                if c.text == value or normalize(c.raw) == value:
+                    return as_written(c.raw, doc.format == "pdf")
+    for line in doc.lines(include_cells=False):
+        raw = line.raw or ""
+        if value not in line.text:
+            continue
+        for start in range(len(raw)):  # the shortest stretch of the line that normalises to the value
+            for end in range(start + 1, min(len(raw), start + 2 * len(value) + 8) + 1):
+                if normalize(raw[start:end]) == value:
+                    return raw[start:end].strip()
+    return value
 
 
 def _needs_review(sheet: CommentSheet, said_nothing: bool, has_text: bool, fmt: str) -> str | None:

@@ -85,7 +85,7 @@ def ensure_comments(db: sqlite_utils.Database) -> None:
         db["comment_items"].create_index(["draft_id"])
     _add_columns(db, "comment_items", {c: str for c in RAW_TEXTS})
     _add_columns(db, "comment_drafts", {"version": str})
-    _add_columns(db, "comment_sheets", {"review": str})
+    _add_columns(db, "comment_sheets", {"review": str, "submitter_raw": str})
     if "comment_dispositions" not in db.table_names():
         db["comment_dispositions"].create({
             "id": int, "item_id": int, "decision": str, "reason": str, "by": str, "at": str,
@@ -353,7 +353,8 @@ def _insert_sheet(db, draft: Draft, sheet: CommentSheet, name: str, sha: str, so
             "submitter_kind": sheet.submitter_kind, "contact_person": sheet.contact_person,
             "contact": sheet.contact, "signed": int(sheet.signed), "standard_title": sheet.standard_title,
             "sheet_date": sheet.date, "error": sheet.error, "warnings": json.dumps(sheet.warnings, ensure_ascii=False),
-            "review": None if sheet.error else sheet.review, "created": now()}, alter=True).last_pk
+            "review": None if sheet.error else sheet.review, "submitter_raw": sheet.submitter_raw or sheet.submitter,
+            "created": now()}, alter=True).last_pk
         receipt = _receipt(draft.id, sheet_id)
         db["comment_sheets"].update(sheet_id, {"receipt": receipt})
         supersedes = []
@@ -402,7 +403,8 @@ def _stored_sheet(db, row: dict) -> CommentSheet:
                          submitter=row["submitter"] or "", submitter_kind=row["submitter_kind"] or "organisation",
                          contact_person=row["contact_person"] or "", contact=row["contact"] or "",
                          signed=bool(row["signed"]), date=row["sheet_date"],
-                         warnings=json.loads(row["warnings"] or "[]"), review=row.get("review"))
+                         warnings=json.loads(row["warnings"] or "[]"), review=row.get("review"),
+                         submitter_raw=row.get("submitter_raw") or "")
     for it in db["comment_items"].rows_where("sheet_id = ?", [row["id"]], order_by="seq"):
         sheet.comments.append(Comment(seq=it["seq"], clause=it["clause"], clause_raw=it["clause_raw"],
                                       comment=it["comment"], reason=it["reason"],
@@ -427,6 +429,7 @@ def submit_online(db, draft_id: int, submitter: str, comments: list[dict], submi
     if not items:
         raise CommentsError("请至少填写一条修改意见")
     sheet = CommentSheet(file="online", sha256="", standard_title=draft.title, submitter=submitter.strip(),
+                         submitter_raw=submitter.strip(),
                          submitter_kind=submitter_kind, contact_person=contact_person, contact=contact, signed=True)
     for i, c in enumerate(items, start=1):
         refs = parse_refs(c.get("clause", ""))
@@ -470,7 +473,8 @@ def comments(db, draft_id: int) -> list[dict]:
     """The current comments (superseded and unreadable sheets left out) with their sheet and disposition."""
     ensure_comments(db)
     rows = db.execute_returning_dicts(
-        """select i.*, s.file, s.receipt, s.submitter, s.submitter_kind, s.received, s.late, s.id as sheet_id
+        """select i.*, s.file, s.receipt, s.submitter, s.submitter_raw, s.submitter_kind, s.received, s.late,
+                  s.id as sheet_id
            from comment_items i join comment_sheets s on s.id = i.sheet_id
            where i.draft_id = ? and s.superseded_by is null and s.error is null
            order by s.id, i.seq""", [draft_id])
