@@ -244,3 +244,24 @@ def test_online_form_errors_are_shown_on_the_form_with_what_was_typed(client):
     assert r.status_code == 400
     form = re.search(r'<section id="comment-form">.*?</section>', r.text, re.S).group(0)
     assert "请至少填写一条修改意见" in form and 'value="甲公司"' in form and "理由写了，意见忘了写" in form
+
+
+def test_desk_upload_and_draft_settings_are_the_committees_and_need_the_form_token(client):
+    from comment_sheets import seed_sheet
+
+    draft_id = publish(client)
+    sheet = [("files", ("甲.docx", seed_sheet([["1", "8.2", "意见。", ""]]), "application/octet-stream"))]
+    html = client.get(f"/drafts/{draft_id}").text
+    token = page_csrf(html)  # a visitor's own valid token is not enough
+    assert client.post(f"/committee/drafts/{draft_id}/sheets", data={"csrf": token, "received": "2026-01-01"},
+                       files=sheet).status_code == 401
+    assert client.post(f"/committee/drafts/{draft_id}/settings", data={"csrf": token, "title": "改名"}).status_code == 401
+    login(client, "sec")
+    token = page_csrf(client.get(f"/drafts/{draft_id}").text)
+    assert client.post(f"/committee/drafts/{draft_id}/settings", data={"csrf": token, "title": "改名"}).status_code == 403
+    client.cookies.clear()
+    login(client, "com")
+    assert client.post(f"/committee/drafts/{draft_id}/settings", data={"title": "改名"}).status_code == 403  # no token
+    assert client.post(f"/committee/drafts/{draft_id}/sheets", data={"received": "2026-01-01"},
+                       files=sheet).status_code == 403
+    assert "改名" not in client.get("/drafts").text
