@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import html as htmllib
-import io
 import json
 import re
 import subprocess
