@@ -265,3 +265,19 @@ def test_desk_upload_and_draft_settings_are_the_committees_and_need_the_form_tok
     assert client.post(f"/committee/drafts/{draft_id}/sheets", data={"received": "2026-01-01"},
                        files=sheet).status_code == 403
     assert "改名" not in client.get("/drafts").text
+
+
+def test_publish_form_preview_reads_the_drafts_own_title(client):
+    from comment_sheets import TITLED, titled_draft_docx
+
+    login(client, "com")
+    html = client.get("/committee").text
+    assert 'src="/static/committee.js"' in html and 'data-preview="/committee/drafts/preview"' in html
+    r = client.post("/committee/drafts/preview", data={"csrf": page_csrf(html)},
+                    files={"file": ("draft.docx", titled_draft_docx(), "application/octet-stream")})
+    assert r.status_code == 200 and r.json()["title"] == TITLED
+    assert client.get("/drafts").text.count('class="scheme"') == 0  # nothing published by a preview
+    r = client.post("/committee/drafts/preview", data={"csrf": page_csrf(html)},
+                    files={"file": ("draft.docx", b"PK\x03\x04broken", "application/octet-stream")})
+    assert r.status_code == 400 and "draft.docx" in r.json()["error"]
+    assert client.get("/static/committee.js").status_code == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from intake.comments import store
@@ -69,6 +69,21 @@ async def publish(request: Request, file: UploadFile = File(...), title: str = F
     # a title read from the file (none typed) is shown, editable, at the top of the draft's desk
     return RedirectResponse(f"/committee/drafts/{draft.id}" + ("" if title.strip() else "?published=1"),
                             status_code=303)
+
+
+@router.post("/committee/drafts/preview", include_in_schema=False, dependencies=[Depends(check_csrf)])
+async def preview(request: Request, file: UploadFile = File(...), user: User = Depends(require_committee)):
+    """What the publish form fills in once a file is chosen (the title the draft gives itself, the
+    deadline its notice names, the drafting unit), for the committee to check and edit; nothing stored."""
+    data = await _read_capped(request, file)
+    import anyio
+    try:
+        standard = await anyio.to_thread.run_sync(
+            lambda: store.read_draft_bytes(data, file.filename or "draft", request.app.state.limits))
+    except store.CommentsError as e:
+        return JSONResponse({"error": f"{file.filename}：{e}"}, status_code=400)
+    return {"title": standard.title, "deadline": standard.deadline, "drafting_unit": standard.drafting_unit,
+            "clauses": len(standard.clauses)}
 
 
 def _desk(request: Request, db, draft_id: int, status_code: int = 200, **extra):
