@@ -300,7 +300,9 @@ class _Draft:
 def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft], wrapped: bool = False) -> None:
     origin = t.grid()
     filled = t.grid(fill_merged=True)
-    written = [[as_written(x, wrapped) if y else "" for x, y in zip(rr, ro)] for rr, ro in zip(t.grid(raw=True), origin)]
+    # each cell as written (its normalised text where a reader kept no original)
+    written = [[(as_written(x, wrapped) or y) if y else "" for x, y in zip(rr, ro)]
+               for rr, ro in zip(t.grid(raw=True), origin)]
 
     def get(grid, r, role):
         return "\n".join(grid[r][c] for c in cols.roles.get(role, []) if c < len(grid[r]) and grid[r][c])
