@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -155,19 +156,45 @@ def register(cli: click.Group) -> None:
     @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="the register, .docx")
     @click.option("--csv", "csv_out", type=click.Path(dir_okay=False), help="also write the rows as CSV (UTF-8, Excel-ready)")
     @click.option("--deadline", callback=_date, help="YYYY-MM-DD; default: the date the draft's notice names")
+    @click.option("--received", callback=_date,
+                  help="YYYY-MM-DD the sheets were received (e.g. by e-mail), for sheets without a date of their own; "
+                       "default: each file's modification time")
     @click.option("--title", help="standard title, when the draft's own cannot be read")
     @click.option("--handler", help="承办人")
     @click.option("--drafting-unit", help="负责起草单位")
-    @data_option
+    @click.option("--data", type=click.Path(file_okay=False), default=None,
+                  help="keep the register in this data directory (SQLite + stored originals): re-runs add sheets "
+                       "and `dispose` records decisions; without it nothing is kept between runs")
     @click.option("--json", "as_json", is_flag=True, help="the contract's summary JSON")
-    def register_cmd(draft, sheets, out, csv_out, deadline, title, handler, drafting_unit, data, as_json) -> None:
+    def register_cmd(draft, sheets, out, csv_out, deadline, received, title, handler, drafting_unit, data,
+                     as_json) -> None:
         """Import SHEETs (files or folders) and write the 征求意见汇总处理表.
 
-        Sheets are stored in the database, so re-running with more sheets adds them,
-        the same file twice is counted once, and dispositions recorded with
-        `dispose` appear in the regenerated register.
+        With --data the sheets are stored there, so re-running with more sheets adds them,
+        the same file twice is counted once, and dispositions recorded with `dispose`
+        appear in the regenerated register. Without --data the command works in a
+        temporary store it removes afterwards: the same inputs always give the same answer.
         """
+        if data is None:
+            with tempfile.TemporaryDirectory(prefix="intake-register-") as tmp:
+                _register(draft, sheets, out, csv_out, deadline, received, title, handler, drafting_unit, tmp,
+                          as_json, keep=False)
+        else:
+            _register(draft, sheets, out, csv_out, deadline, received, title, handler, drafting_unit, data, as_json,
+                      keep=True)
+
+    def _register(draft, sheets, out, csv_out, deadline, received, title, handler, drafting_unit, data, as_json,
+                  keep: bool) -> None:
         db, blobs = open_db(data), BlobStore(data)
+        try:
+            code = _register_in(db, blobs, draft, sheets, out, csv_out, deadline, received, title, handler,
+                                drafting_unit, as_json, keep)
+        finally:
+            db.close()
+        sys.exit(code)
+
+    def _register_in(db, blobs, draft, sheets, out, csv_out, deadline, received, title, handler, drafting_unit,
+                     as_json, keep: bool) -> int:
         d = _draft(db, blobs, draft, deadline, title, handler, drafting_unit)
         paths = _files(sheets)
         items, problems, skipped = [], [], []
@@ -176,21 +203,21 @@ def register(cli: click.Group) -> None:
                 data_ = p.read_bytes()
                 if hashlib.sha256(data_).hexdigest() == d.sha256:
                     skipped.append({"file": p.name, "status": "skipped", "error": None,
-                                    "warnings": ["the draft itself, not a comment sheet"]})
+                                    "warnings": ["这是征求意见稿本身，不是意见表，已跳过"]})
                     continue
-                items.append((p.name, data_, _mtime(p)))
+                items.append((p.name, data_, received or _mtime(p)))
             except OSError as e:
                 problems.append({"file": p.name, "error": f"{p.name}: 无法打开文件（{e.strerror or e}）"})
-        results = C.import_sheets(db, blobs, d.id, items, source="file")
+        results = C.import_sheets(db, blobs, d.id, items, source="given" if received else "file")
         reg = C.register_data(db, d.id)
         try:
             write_register_docx(reg, out)
             if csv_out:
                 write_register_csv(reg, csv_out)
         except OSError as e:
-            _die(f"{out}: cannot write ({e.strerror or e})", 2)
+            _die(f"{out}：无法写入（{e.strerror or e}）", 2)
         summary = dict(reg.summary)
-        summary.update({"draft_id": d.id, "deadline": d.deadline, "out": str(out), "csv": csv_out,
+        summary.update({"draft_id": d.id if keep else None, "deadline": d.deadline, "out": str(out), "csv": csv_out,
                         "summary_text": reg.summary_text, "groups": reg.groups,
                         "files": [_import_json(r) for r in results] + problems + skipped})
         if as_json:
@@ -200,7 +227,7 @@ def register(cli: click.Group) -> None:
         errors = [f["error"] for f in summary["files"] if f.get("error")]
         for e in errors:
             click.echo(f"error: {e}", err=True)
-        sys.exit(3 if errors else 0)
+        return 3 if errors else 0
 
     @comments.command("list")
     @click.option("--draft", "draft", required=True, help="the draft file or a stored draft's number")
@@ -217,7 +244,8 @@ def register(cli: click.Group) -> None:
             rows = [r for r in rows if not r["decision"]]
         if clause:
             rows = [r for r in rows if clause in r["clauses"] or r["clause"] == clause]
-        keys = ("id", "file", "receipt", "seq", "clause", "clause_raw", "comment", "reason", "submitter",
+        keys = ("id", "file", "receipt", "seq", "clause", "clause_raw", "comment", "reason", "comment_raw", "reason_raw",
+                "submitter",
                 "valid", "nearest", "late", "decision", "decision_reason", "decided_by")
         if as_json:
             _echo_json([{k: r[k] for k in keys} for r in rows])
@@ -225,7 +253,8 @@ def register(cli: click.Group) -> None:
         for r in rows:
             flag = "" if r["valid"] else "  [章条无效]"
             dec = f"  → {r['decision']}" + (f"：{r['decision_reason']}" if r["decision_reason"] else "") if r["decision"] else ""
-            click.echo(f"#{r['id']:<5} {r['clause'] or '—':<8} {r['submitter'][:20]:<20} {r['comment'][:40]}{flag}{dec}")
+            click.echo(f"#{r['id']:<5} {r['clause'] or '—':<8} {r['submitter'][:20]:<20} "
+                       f"{(r.get('comment_raw') or r['comment'])[:40]}{flag}{dec}")
 
     @comments.command("dispose")
     @click.option("--draft", "draft", required=True, help="the draft file or a stored draft's number")
@@ -247,14 +276,14 @@ def register(cli: click.Group) -> None:
         if file_:
             hit = [r["id"] for r in rows if r["file"] == file_ and (seq is None or r["seq"] == seq)]
             if not hit:
-                raise click.BadParameter(f"no current comment in {file_}" + (f" with seq {seq}" if seq else ""))
+                raise click.BadParameter(f"{file_} 中没有" + (f"第 {seq} 条" if seq else "") + "现行意见")
             targets += hit
         if not targets:
             raise click.UsageError("name the comments: ID... or --file FILE [--seq N]")
         known = {r["id"] for r in rows}
         unknown = [i for i in targets if i not in known]
         if unknown:
-            raise click.BadParameter(f"no current comment {', '.join(map(str, unknown))} on draft {d.id}")
+            raise click.BadParameter(f"第 {d.id} 号征求意见稿没有意见 {', '.join(map(str, unknown))}")
         if group:
             targets = sorted({m for t in targets for m in C.group_of(db, d.id, t)})
         try:
@@ -264,7 +293,7 @@ def register(cli: click.Group) -> None:
         if as_json:
             _echo_json({"disposed": targets, "decision": decision, "reason": reason})
         else:
-            click.echo(f"{n} comment(s) marked {decision}: {', '.join(map(str, targets))}")
+            click.echo(f"{n} 条意见记为“{decision}”：{', '.join(map(str, targets))}")
 
     @comments.command("sheets")
     @click.option("--draft", "draft", required=True, help="the draft file or a stored draft's number")
@@ -279,11 +308,12 @@ def register(cli: click.Group) -> None:
             _echo_json(rows)
             return
         for r in rows:
-            state = "ERROR " + r["error"] if r["error"] else (
-                f"superseded by #{r['superseded_by']}" if r["superseded_by"] else f"v{r['version']}")
+            state = "无法读取：" + r["error"] if r["error"] else (
+                f"已被 #{r['superseded_by']} 替代" if r["superseded_by"] else
+                (f"待人工核对：{r['review']}" if r.get("review") else f"第 {r['version']} 版"))
             late = " 逾期" if r["late"] else ""
             click.echo(f"{r['receipt']}  {r['received']}{late}  {r['submitter'] or '—'}  {r['file']}  "
-                       f"{r['comments']} comments  {state}")
+                       f"{r['comments']} 条意见  {state}")
 
     @comments.command("clauses")
     @click.option("--draft", "draft_path", required=True, type=click.Path(exists=True, dir_okay=False))
@@ -329,23 +359,26 @@ def _cn_date(iso: str) -> str:
 def _import_json(r: C.SheetImport) -> dict:
     s = r.sheet
     return {"file": r.file, "sha256": r.sha256, "receipt": r.receipt, "status": r.status, "late": r.late,
-            "error": r.error,
+            "received": r.received, "received_from": r.received_from, "error": r.error,
+            "review": s.review if s else None,
             "submitter": s.submitter if s else "", "comments": len(s.comments) if s else 0,
             "warnings": s.warnings if s else [], "supersedes": r.supersedes}
 
 
 def _render_sheet(o: dict) -> str:
     if o["error"]:
-        return f"{o['file']}\n  ERROR: {o['error']}\n"
+        return f"{o['file']}\n  无法读取：{o['error']}\n"
     head = (f"{o['file']} — {o['submitter'] or '（未填单位）'} ({'专家' if o['submitter_kind'] == 'expert' else '单位'})"
             f"{'，已盖章/签名' if o['signed'] else '，未盖章/签名'}{'，' + o['date'] if o['date'] else ''}\n"
             f"  标准：{o['standard_title'] or '—'}；联系人：{o['contact_person'] or '—'} {o['contact']}")
     lines = [head]
     for c in o["comments"]:
         bad = "" if c.get("valid", True) else f"  [章条无效{'，最接近 ' + c['nearest'] if c.get('nearest') else ''}]"
-        lines.append(f"  {c['seq']:>3}. [{c['clause'] or '—'}] {c['comment'][:60]}{bad}")
+        lines.append(f"  {c['seq']:>3}. [{c['clause'] or '—'}] {(c.get('comment_raw') or c['comment'])[:60]}{bad}")
+    if o.get("review"):
+        lines.append(f"  待人工核对：{o['review']}")
     for w in o["warnings"]:
-        lines.append(f"  warning: {w}")
+        lines.append(f"  注意：{w}")
     return "\n".join(lines) + "\n"
 
 
@@ -353,7 +386,9 @@ def _render_register(s: dict) -> str:
     lines = [f"《{s['standard_title']}》 → {s['out']}" + (f" and {s['csv']}" if s.get("csv") else ""),
              s["summary_text"]]
     for f in s["files"]:
-        status = f"ERROR {f['error']}" if f.get("error") else f"{f.get('status')} {f.get('receipt') or ''}"
+        status = f"无法读取：{f['error']}" if f.get("error") else f"{f.get('status')} {f.get('receipt') or ''}"
+        if f.get("review"):
+            status += f"  待人工核对：{f['review']}"
         if f.get("status") == "skipped":
             status += "(" + "; ".join(f["warnings"]) + ")"
         lines.append(f"  {f['file']}: {status}")

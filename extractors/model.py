@@ -69,8 +69,8 @@ class Table:
     def n_cols(self) -> int:
         return max((c.col + c.colspan for r in self.rows for c in r), default=0)
 
-    def grid(self, fill_merged: bool = False) -> list[list[str]]:
-        """Rows × columns of normalised text.
+    def grid(self, fill_merged: bool = False, raw: bool = False) -> list[list[str]]:
+        """Rows × columns of normalised text (`raw`: the text as read).
 
         Positions covered by a merged cell hold "" unless `fill_merged`, in which
         case they repeat the merged cell's text (handy for header lookups, wrong
@@ -85,7 +85,7 @@ class Table:
                         rr, cc = c.row + dr, c.col + dc
                         if rr < n_rows and cc < n_cols:
                             if (dr == 0 and dc == 0) or fill_merged:
-                                out[rr][cc] = c.text
+                                out[rr][cc] = c.raw if raw else c.text
         return out
 
 

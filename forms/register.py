@@ -57,14 +57,20 @@ def _clause_label(r: dict) -> str:
     return "、".join(refs) if refs else (r.get("clause_raw") or "—")
 
 
+def written(r: dict, key: str) -> str:
+    """A comment's text as the commenter wrote it (`…_raw`); the normalised text for rows stored
+    before the originals were kept. The register is a formal record: it quotes, never normalises."""
+    return r.get(key + "_raw") or r.get(key) or ""
+
+
 def _suggestion_reason(r: dict) -> str:
     parts = []
-    if r.get("original"):
-        parts.append(f"原文：{r['original']}")
-    if r.get("suggestion"):
-        parts.append(f"建议：{r['suggestion']}")
-    if r.get("reason"):
-        parts.append(f"理由：{r['reason']}" if parts else r["reason"])
+    if written(r, "original"):
+        parts.append(f"原文：{written(r, 'original')}")
+    if written(r, "suggestion"):
+        parts.append(f"建议：{written(r, 'suggestion')}")
+    if written(r, "reason"):
+        parts.append(f"理由：{written(r, 'reason')}" if parts else written(r, "reason"))
     return "\n".join(parts)
 
 
@@ -132,8 +138,9 @@ def build_register(draft_title: str, drafting_unit: str, handler: str, filled: s
             if c.get("late"):
                 remarks.append(f"逾期（{c.get('received')}收到）")
             rows.append(RegisterRow(
-                no=no, clause=_clause_label(c), comment=c.get("comment") or "", suggestion_reason=_suggestion_reason(c),
-                submitter=c.get("submitter") or c.get("file") or "", disposition=_disposition(c),
+                no=no, clause=_clause_label(c), comment=written(c, "comment"), suggestion_reason=_suggestion_reason(c),
+                submitter=c.get("proposer") or c.get("submitter_raw") or c.get("submitter") or c.get("file") or "",
+                disposition=_disposition(c),
                 remark="；".join(remarks), item_id=cid, file=c.get("file", ""), seq=c.get("seq"),
                 receipt=c.get("receipt", ""), group=gi, late=bool(c.get("late")), valid_clause=bool(c.get("valid", 1))))
 
@@ -149,7 +156,9 @@ def _summary(title: str, comments: list[dict], groups: list, sheets: list[dict])
     readable = [s for s in sheets if not s.get("error") and not s.get("superseded_by")]
     # a blank sheet with no name on it (the template dropped into the folder) is not a reply
     blank = [s for s in readable if not s.get("comments") and not s.get("submitter_key")]
-    current = [s for s in readable if s not in blank]
+    # nor is a sheet read as empty that does not say 无意见 (待人工核对): never a valid empty reply
+    unread = [s for s in readable if s.get("review") and not s.get("comments") and s not in blank]
+    current = [s for s in readable if s not in blank and s not in unread]
     by_id = {c["id"]: c for c in comments}
     submitters = {s.get("submitter_key") or s["file"] for s in current}
     kinds = Counter(s.get("submitter_kind") for s in current if s.get("submitter_key"))
@@ -178,6 +187,7 @@ def _summary(title: str, comments: list[dict], groups: list, sheets: list[dict])
         "campaigns": sum(1 for g in groups if g.campaign),
         "no_comments": [s.get("submitter") or s["file"] for s in current if not s.get("comments")],
         "blank": [s["file"] for s in blank],
+        "needs_review": [{"file": s["file"], "review": s["review"]} for s in readable if s.get("review")],
     }
 
 

@@ -114,3 +114,93 @@ def draft_docx_autonumbered() -> bytes:
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
+
+
+TITLED = "电线电缆产品质量分级评价规范"
+CITED = "标准化工作导则　第1部分：标准化文件的结构和起草规则"
+_TITLED_BODY = ["前言", f"本文件按照 GB/T 1.1—2020《{CITED}》的规定起草。", "本文件由天津市某某协会提出并归口。",
+                "1 范围", "本文件规定了电线电缆产品质量分级评价的要求。", "2 规范性引用文件", "下列文件中的内容通过文中的规范性引用而构成本文件必不可少的条款。",
+                "3 术语和定义", "4 评价要求", "4.1 一般要求", "导体电阻应符合GB/T 3956的规定。", "4.2 分级"]
+
+
+def titled_draft_docx() -> bytes:
+    """A draft whose name is only in its Title-styled cover paragraph and whose 前言 cites GB/T 1.1
+    by its title (the title of another standard)."""
+    import io
+
+    import docx
+
+    d = docx.Document()
+    for line in ["团体标准", "T/TJZJ 0012—2026"]:
+        d.add_paragraph(line)
+    d.add_paragraph(TITLED, style="Title")
+    for line in ["Grading evaluation specification for wire and cable products", "2026-XX-XX 发布"] + _TITLED_BODY:
+        d.add_paragraph(line)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def titled_draft_markdown() -> bytes:
+    body = "\n\n".join(("## " + x) if x == "前言" or x[:1].isdigit() else x for x in _TITLED_BODY)
+    return f"# 团体标准\n\nT/TJZJ 0012—2026\n\n# {TITLED}\n\n{body}\n".encode("utf-8")
+
+
+def flattened_sheet(rows: list[list[str]], unit: str = "天津某某检测有限公司", title: str = TITLE) -> list[str]:
+    """A 附件2 sheet whose table a converter flattened: every non-empty cell a paragraph of its own,
+    row after row (what LibreOffice gives for some legacy .doc tables)."""
+    cells = [["单位名称或专家姓名", unit, "单位盖章或专家签名", f"{unit}（盖章）"], ["联系人", "张三", "联系方式", "13800000000"],
+             ["标准名称", title], list(HEAD)] + rows + [["备注：修改意见和具体理由，可另附相关说明"]]
+    return ["团体标准制定征求意见表"] + [c for row in cells for c in row if c]
+
+
+def seal_png(size: int = 160) -> bytes:
+    """A red round seal (ring, star-less) as a PNG with a white background."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (size, size), "white")
+    d = ImageDraw.Draw(img)
+    d.ellipse((6, 6, size - 6, size - 6), outline=(220, 30, 30), width=8)
+    d.text((size // 3, size // 2 - 6), "SEAL", fill=(220, 30, 30))
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def pdf_sheet_with_stamp(stamp: str, unit: str = "天津某某检测有限公司") -> bytes:
+    """A 附件2 sheet as a text PDF whose signature cell holds `stamp`: "image" (a seal picture),
+    "ink" (a red seal drawn as vector paths), "none", or "elsewhere" (a picture under the table)."""
+    import io
+
+    from reportlab.graphics.shapes import Circle, Drawing, String
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    from docgen import _font
+
+    font = _font()
+    st = ParagraphStyle("c", fontName=font, fontSize=10, leading=13, wordWrap="CJK")
+    P = lambda t: Paragraph(t, st)  # noqa: E731
+    seal = None
+    if stamp == "image":
+        seal = Image(io.BytesIO(seal_png()), width=60, height=60)
+    elif stamp == "ink":
+        seal = Drawing(60, 60)
+        seal.add(Circle(30, 30, 27, strokeColor=colors.Color(0.86, 0.1, 0.1), strokeWidth=3, fillColor=None))
+        seal.add(String(14, 26, "SEAL", fillColor=colors.Color(0.86, 0.1, 0.1), fontSize=9))
+    rows = [[P("单位名称或专家姓名"), P(unit), P("单位盖章或专家签名"), seal or ""],
+            [P("联系人"), P("张三"), P("联系方式"), P("13800000000")],
+            [P("序号"), P("章节"), P("修改意见"), P("具体理由")],
+            [P("1"), P("8.2"), P("有效期建议改为2年。"), P("与监督周期一致。")]]
+    t = Table(rows, colWidths=[100, 140, 100, 120])
+    t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.8, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    story = [P("团体标准制定征求意见表"), t]
+    if stamp == "elsewhere":
+        story.append(Image(io.BytesIO(seal_png()), width=60, height=60))
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4).build(story)
+    return buf.getvalue()

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -95,7 +96,7 @@ def test_register_a_folder_then_dispose_and_regenerate(folder, tmp_path):
     campaign = [c["id"] for c in listing if c["clause"] == "8.2"]
     r = run("comments", "dispose", "--draft", str(folder / "draft.md"), str(campaign[0]), "--group",
             "--decision", "未采纳", data=data)
-    assert r.exit_code == 2 and "reason" in r.output  # a reason is required
+    assert r.exit_code == 2 and "须说明理由" in r.output  # a reason is required
     r = run("comments", "dispose", "--draft", str(folder / "draft.md"), str(campaign[0]), "--group",
             "--decision", "未采纳", "--reason", "有效期与同类评价一致", "--by", "王伟", data=data)
     assert r.exit_code == 0, r.output
@@ -242,3 +243,117 @@ def test_register_page_fields_render_as_real_page_numbers(folder, tmp_path):
         text = pdf[k].get_textpage().get_text_range().replace(" ", "")
         assert f"共{n}页第{k + 1}页" in text
         assert "标准项目名称" in text
+
+
+def test_lateness_follows_written_date_then_received_then_file_time_and_no_state_is_kept(tmp_path, monkeypatch):
+    """Undated sheets sent in time by e-mail and registered later are on time with --received; a sheet's
+    own date still wins; without --data nothing is kept, so a re-run answers from its own inputs."""
+    import tempfile
+    import time
+    from datetime import datetime
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "draft.md").write_bytes(draft_markdown())
+    sheets = tmp_path / "sheets"
+    sheets.mkdir()
+    (sheets / "甲.docx").write_bytes(seed_sheet([["1", "8.2", "有效期建议改为2年。", ""]], unit="甲公司", stamp="甲公司",
+                                                date=None))
+    (sheets / "乙.docx").write_bytes(seed_sheet([["1", "4", "建议增加信用要求。", ""]], unit="乙公司", stamp="乙公司",
+                                                date=None))
+    (sheets / "丙.docx").write_bytes(seed_sheet([["1", "4", "丙的意见。", ""]], unit="丙公司", stamp="丙公司",
+                                                date="2026年1月12日"))
+    stamp = time.mktime(datetime(2026, 1, 20, 12).timetuple())  # the files were saved after the deadline
+    for f in sheets.iterdir():
+        os.utime(f, (stamp, stamp))
+    before = {p.name for p in Path(tempfile.gettempdir()).glob("intake-register-*")}
+
+    def register(*extra):
+        r = run("comments", "register", "--draft", str(tmp_path / "draft.md"), str(sheets), "--out",
+                str(tmp_path / "r.docx"), "--deadline", "2026-01-08", "--json", *extra)
+        assert r.exit_code == 0, r.output
+        out = json.loads(r.stdout)
+        return out, {f["file"]: (f["received"], f["received_from"], f["late"]) for f in out["files"]}
+
+    _, by_file = register()  # no --received: the files' time
+    assert by_file["甲.docx"] == ("2026-01-20", "file", True)
+    assert by_file["丙.docx"] == ("2026-01-12", "sheet", True)
+    first, by_file = register("--received", "2026-01-06")
+    assert by_file["甲.docx"] == ("2026-01-06", "given", False) and by_file["乙.docx"][2] is False
+    assert by_file["丙.docx"] == ("2026-01-12", "sheet", True)  # its own written date wins
+    assert first["late"] == ["丙.docx"]
+    again, _ = register("--received", "2026-01-06")
+    assert again == first  # the same inputs, the same answer (nothing "already imported")
+    assert all(f["status"] == "new" for f in again["files"])
+    assert not (tmp_path / "var").exists()
+    assert {p.name for p in Path(tempfile.gettempdir()).glob("intake-register-*")} == before
+
+    data = tmp_path / "kept"
+    register("--received", "2026-01-06", "--data", str(data))
+    kept, _ = register("--received", "2026-01-06", "--data", str(data))
+    assert {f["status"] for f in kept["files"]} == {"duplicate"} and kept["comments"] == 3
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(not office.soffice(), reason="LibreOffice (soffice) is not installed")
+def test_legacy_doc_whose_table_is_flattened_is_read_or_flagged(tmp_path):
+    """A .doc whose table came out as one paragraph per cell: the table-less reading finds the comments;
+    a .doc with text but nothing readable is flagged 待人工核对 (另存为 .docx …), never a valid empty reply."""
+    from comment_sheets import flattened_sheet
+
+    rows = [["1", "第4章", "建议增加“企业信用”要求（含行政处罚记录）。", "信用是基础；"], ["2", "8.2", "有效期建议改为2年。", ""]]
+    (tmp_path / "flat.docx").write_bytes(docx_bytes(flattened_sheet(rows, unit="老单位")))
+    (tmp_path / "lost.docx").write_bytes(docx_bytes(["团体标准制定征求意见表", "（表格内容无法恢复）", "某某"]))
+    subprocess.run([office.soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "doc", "--outdir", str(tmp_path / "doc"), str(tmp_path / "flat.docx"),
+                    str(tmp_path / "lost.docx")], check=True, capture_output=True, timeout=180)
+    flat, lost = tmp_path / "doc" / "flat.doc", tmp_path / "doc" / "lost.doc"
+    assert flat.read_bytes().startswith(b"\xd0\xcf\x11\xe0")
+    out = json.loads(run("comments", "parse", str(flat), str(lost), "--json").stdout)
+    assert out[0]["submitter"] == "老单位" and out[0]["review"] is None
+    assert [(c["clause"], c["comment_raw"], c["reason_raw"]) for c in out[0]["comments"]] == [
+        ("4", rows[0][2], rows[0][3]), ("8.2", rows[1][2], "")]
+    assert out[1]["comments"] == [] and "另存为 .docx" in out[1]["review"]
+    (tmp_path / "draft.md").write_bytes(draft_markdown())
+    r = run("comments", "register", "--draft", str(tmp_path / "draft.md"), str(flat), str(lost), "--out",
+            str(tmp_path / "r.docx"), "--json")
+    summary = json.loads(r.stdout)
+    assert summary["sheets"] == 1 and summary["comments"] == 2
+    assert [x["file"] for x in summary["needs_review"]] == ["lost.doc"]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(not office.soffice(), reason="LibreOffice (soffice) is not installed")
+def test_stamp_in_a_word_exported_pdf_counts_as_signed(tmp_path):
+    """The stamped DOCX saved as PDF (as a unit would e-mail it): the seal picture in the signature cell
+    is found in the PDF; a picture elsewhere is not a stamp."""
+    import docx
+    from docx.shared import Cm
+
+    from comment_sheets import seal_png
+
+    def sheet(with_stamp: bool) -> bytes:
+        d = docx.Document()
+        d.add_paragraph("团体标准制定征求意见表")
+        t = d.add_table(rows=3, cols=4)
+        t.style = "Table Grid"
+        for r, vals in enumerate([["单位名称或专家姓名", "某某公司", "单位盖章或专家签名", ""],
+                                  ["序号", "章节", "修改意见", "具体理由"], ["1", "8.2", "有效期过长。", ""]]):
+            for i, v in enumerate(vals):
+                t.cell(r, i).text = v
+        if with_stamp:
+            t.cell(0, 3).paragraphs[0].add_run().add_picture(io.BytesIO(seal_png()), width=Cm(2))
+        else:
+            d.add_picture(io.BytesIO(seal_png()), width=Cm(2))
+        buf = io.BytesIO()
+        d.save(buf)
+        return buf.getvalue()
+
+    (tmp_path / "stamped.docx").write_bytes(sheet(True))
+    (tmp_path / "unstamped.docx").write_bytes(sheet(False))
+    subprocess.run([office.soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(tmp_path / "stamped.docx"),
+                    str(tmp_path / "unstamped.docx")], check=True, capture_output=True, timeout=180)
+    out = json.loads(run("comments", "parse", str(tmp_path / "pdf" / "stamped.pdf"),
+                         str(tmp_path / "pdf" / "unstamped.pdf"), "--json").stdout)
+    assert [o["signed"] for o in out] == [True, False]
+    assert [c["comment"] for c in out[0]["comments"]] == ["有效期过长。"]

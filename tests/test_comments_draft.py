@@ -86,3 +86,31 @@ def test_docx_draft_with_automatic_numbering(tmp_path):
     assert d.title == TITLE
     assert EXPECTED <= set(d.clauses), EXPECTED - set(d.clauses)
     assert d.clauses["5.1"].title == "自愿开放"
+
+
+@pytest.mark.parametrize("fmt", ["docx", "md", "pdf"])
+def test_the_drafts_own_title_not_the_standard_its_foreword_cites(fmt, tmp_path):
+    """DOCX: the Title-styled paragraph; PDF (as Word/LibreOffice export it): the cover's biggest line;
+    Markdown: the first heading that names a document — never 《标准化工作导则 …》 cited in the 前言."""
+    import subprocess
+
+    from comment_sheets import CITED, TITLED, titled_draft_docx, titled_draft_markdown
+    from extractors.readers import office
+    from intake.comments.store import read_draft_bytes
+
+    if fmt == "md":
+        data = titled_draft_markdown()
+    else:
+        data = titled_draft_docx()
+        if fmt == "pdf":
+            if not office.soffice():
+                pytest.skip("LibreOffice (soffice) is not installed")
+            (tmp_path / "d.docx").write_bytes(data)
+            subprocess.run([office.soffice(), f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless",
+                            "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "d.docx")],
+                           check=True, capture_output=True, timeout=180)
+            data = (tmp_path / "d.pdf").read_bytes()
+    d = read_draft_bytes(data, f"draft.{fmt}")
+    assert d.title == TITLED
+    assert "标准化工作导则" not in d.title and CITED not in d.title
+    assert {"前言", "1", "4.1", "4.2"} <= set(d.clauses)

@@ -1,6 +1,8 @@
 """The comment-sheet parser on messy sheets generated in code (DOCX through the real reader, PDF, Documents)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from comment_sheets import HEAD, TITLE, seed_sheet
@@ -152,7 +154,7 @@ def test_expert_instead_of_organisation():
 def test_unsigned_sheet():
     s = parse(seed_sheet([["1", "8.2", "有效期过长。", ""]], stamp=None))
     assert s.signed is False
-    assert any("not signed" in w for w in s.warnings)
+    assert any("未盖章或签名" in w for w in s.warnings)
     s = parse(seed_sheet([["1", "8.2", "有效期过长。", ""]], stamp="（盖章）"))
     assert s.signed is False  # the template's placeholder is not a stamp
 
@@ -177,21 +179,21 @@ def test_not_a_comment_sheet_is_reported_not_parsed():
                        Grid([["项目", "内容"], ["1", "法定代表人：张三"], ["2", "成立日期：2020年1月1日"]])])
     s = parse(data)
     assert s.is_comment_sheet is False
-    assert s.error and "not a comment sheet" in s.error
+    assert s.error and "不是征求意见表" in s.error
     assert s.comments == []
 
 
 def test_sheet_for_another_standard_warns():
     s = parse(seed_sheet([["1", "4", "意见。", ""]], title="有色金属产品质量品牌评价规范"))
-    assert any("title mismatch" in w for w in s.warnings)
+    assert any("标准名称不符" in w for w in s.warnings)
     s = parse(seed_sheet([["1", "4", "意见。", ""]], title="《“津质精品”产品质量等级评价通则》（征求意见稿）"))
-    assert not any("title mismatch" in w for w in s.warnings)
+    assert not any("标准名称不符" in w for w in s.warnings)
 
 
 def test_sheet_with_no_comment_rows():
     s = parse(seed_sheet([[str(i), "", "", ""] for i in range(1, 6)]))
     assert s.error is None and s.is_comment_sheet and s.comments == []
-    assert any("no comment rows" in w for w in s.warnings)
+    assert any("未读出意见" in w for w in s.warnings)
 
 
 def test_text_pdf_sheet():
@@ -302,12 +304,12 @@ def test_the_draft_itself_is_not_a_comment_sheet():
     from comment_sheets import draft_markdown
 
     s = parse(draft_markdown(), "draft.md")
-    assert s.is_comment_sheet is False and "draft standard" in s.error and s.comments == []
+    assert s.is_comment_sheet is False and "征求意见稿本身" in s.error and s.comments == []
 
 
 def test_a_reply_saying_no_comments_has_no_comments():
     s = parse(seed_sheet([["1", "—", "无意见", "—"]]))
-    assert s.comments == [] and s.submitter and any("no comment rows" in w for w in s.warnings)
+    assert s.comments == [] and s.submitter and any("未读出意见" in w for w in s.warnings)
     s = parse(seed_sheet([["1", "全文", "同意", ""], ["2", "8.2", "有效期过长。", ""]]))
     assert [c.clause for c in s.comments] == ["8.2"]
 
@@ -326,3 +328,42 @@ def test_auto_numbered_seq_column_rows_without_clause_are_separate_comments():
     s = parse(seed_sheet(rows))
     assert [c.comment for c in s.comments] == ["建议增加信用要求。", "建议删除“较高”一词。",
                                                N("有效期建议改为2年，") + "\n" + "并与年度监督衔接。"]
+
+
+FLAT_ROWS = [["1", "第4章", "建议增加“企业信用”要求（含行政处罚记录）。", "信用是质量评价的基础；"],
+             ["2", "8.2", "有效期建议改为2年。", ""],
+             ["3", "7.2.5 a)", "公示期应明确为7个工作日，", "便于执行。"]]
+
+
+def test_a_flattened_table_is_read_from_its_sequence_of_cells():
+    """序号 / 章节 / 修改意见 / 具体理由, then 1 / 第4章 / … as paragraphs: the table-less reading finds them."""
+    from comment_sheets import flattened_sheet
+
+    s = parse(docx_bytes(flattened_sheet(FLAT_ROWS)))
+    assert s.submitter == "天津某某检测有限公司" and s.signed and s.review is None
+    assert [(c.clause, c.comment_raw, c.reason_raw) for c in s.comments] == [
+        ("4", FLAT_ROWS[0][2], FLAT_ROWS[0][3]), ("8.2", FLAT_ROWS[1][2], ""), ("7.2.5a", FLAT_ROWS[2][2], FLAT_ROWS[2][3])]
+
+
+def test_a_sheet_read_as_empty_is_flagged_for_a_person_in_chinese():
+    text = ["团体标准制定征求意见表", "这份文件的表格没能读出来，只剩下一些零散的文字。", "第一段", "第二段"]
+    s = parse(docx_bytes(text))
+    assert s.comments == [] and not s.submitter
+    assert s.review and "没有读出任何一条意见" in s.review and "没有读出单位名称或专家姓名" in s.review
+    assert "另存为 .docx" in s.review
+    assert not any(re.search(r"\b(?:not|no|comment|sheet|found|signed|rows)\b", w) for w in s.warnings + [s.review])
+    said_no = parse(seed_sheet([["1", "全文", "无意见", ""]]))
+    assert said_no.comments == [] and said_no.review is None  # a reply that says 无意见 is a valid reply
+
+
+@pytest.mark.parametrize("stamp, signed", [("image", True), ("ink", True), ("none", False), ("elsewhere", False)])
+def test_a_stamp_in_a_pdf_sheets_signature_cell(stamp, signed):
+    """A seal picture or red seal ink in the 单位盖章或专家签名 cell of a PDF counts as signed; a picture
+    elsewhere on the page does not."""
+    from comment_sheets import pdf_sheet_with_stamp
+    from intake.comments.store import read_sheets
+
+    [doc] = read_sheets([("sheet.pdf", pdf_sheet_with_stamp(stamp))])
+    s = parse_sheet(doc)
+    assert [c.comment for c in s.comments] == ["有效期建议改为2年。"]
+    assert s.signed is signed

@@ -67,7 +67,7 @@ def test_unreadable_and_not_a_sheet_files_are_kept_and_reported(env, tmp_path):
     res = C.import_sheets(db, blobs, d.id, [("corrupt.docx", corrupt, None), ("license.docx", other, None),
                                             ("good.docx", good, None)])
     assert res[0].status == "error" and res[0].error.startswith("corrupt.docx:")
-    assert res[1].status == "error" and "not a comment sheet" in res[1].error
+    assert res[1].status == "error" and "不是征求意见表" in res[1].error
     assert res[2].status == "new"
     for r in res:
         assert blobs.has(r.sha256)  # the original is stored even when it could not be parsed
@@ -200,12 +200,17 @@ def test_blank_template_is_not_a_reply_but_a_named_no_comment_sheet_is(env):
 
     buf = io.BytesIO()
     write_comment_template(buf, TITLE)
-    C.import_sheets(db, blobs, d.id, [("征求意见表.docx", buf.getvalue(), None),
-                                      ("无意见.docx", sheet("辛公司", [["1", "", "", ""]]), None),
-                                      ("a.docx", sheet("甲公司", [["1", "4", "意见。", ""]]), None)])
+    res = C.import_sheets(db, blobs, d.id, [("征求意见表.docx", buf.getvalue(), None),
+                                            ("无意见.docx", sheet("辛公司", [["1", "全文", "无意见", ""]]), None),
+                                            ("空白.docx", sheet("壬公司", [["1", "", "", ""]]), None),
+                                            ("a.docx", sheet("甲公司", [["1", "4", "意见。", ""]]), None)])
     s = C.register_data(db, d.id).summary
     assert s["sheets"] == 2 and s["submitters"] == 2 and s["blank"] == ["征求意见表.docx"]
     assert s["no_comments"] == ["辛公司"]
+    # a named sheet that yields no comments without saying 无意见 is not a valid empty reply: a person looks
+    assert res[2].sheet.review and "没有读出任何一条意见" in res[2].sheet.review
+    assert [x["file"] for x in s["needs_review"]] == ["征求意见表.docx", "空白.docx"]
+    assert res[1].sheet.review is None and res[3].sheet.review is None
     assert "1个单位或专家回复无意见" in C.register_data(db, d.id).summary_text
 
 

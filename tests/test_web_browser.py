@@ -144,6 +144,9 @@ def test_committee_publishes_and_handles_a_comment(page, server, tmp_path):
     page.wait_for_url(re.compile(r"/committee$"))
     assert "“津质精品”产品质量等级评价通则" in page.content()  # the demo draft of seed 000
     page.set_input_files("input[name=file]", str(draft))
+    # the publish form shows the title the draft gives itself, editable
+    expect(page.locator("input[name=title]")).to_have_value("“津质精品”产品质量等级评价通则", timeout=30000)
+    expect(page.locator("input[name=deadline]")).to_have_value("2026-01-08")
     page.fill("input[name=title]", "浏览器测试稿")
     page.fill("input[name=deadline]", "2999-01-01")
     page.fill("input[name=drafting_unit]", "测试编制组")
@@ -162,7 +165,7 @@ def test_committee_publishes_and_handles_a_comment(page, server, tmp_path):
     page.goto(draft_url)
     item = page.locator("li.comment", has_text="建议证书有效期改为5年")
     item.locator("select[name=decision]").select_option("部分采纳")
-    item.locator("input[name=reason]").fill("有效期维持3年，增加复审说明")
+    item.locator("textarea[name=reason]").fill("有效期维持3年，增加复审说明")
     item.locator("button").click()
     page.wait_for_selector("text=处理：部分采纳")
     shot(page, "committee")

@@ -160,9 +160,12 @@ def _clean(text: str) -> str:
 
 
 def markdown_document(text: str, file: str = "draft.md") -> Document:
-    """A Markdown or plain-text draft as a Document (headings and list markers stripped)."""
+    """A Markdown or plain-text draft as a Document (headings and list markers stripped; the
+    headings' text kept in metadata["headings"])."""
     lines = [_clean(s) for s in text.splitlines()]
-    return Document.from_text("\n".join(s for s in lines if s), file=file)
+    doc = Document.from_text("\n".join(s for s in lines if s), file=file)
+    doc.metadata["headings"] = [_clean(s) for s in text.splitlines() if re.match(r"^\s*#{1,6}\s", s) and _clean(s)]
+    return doc
 
 
 def _iso(m: re.Match) -> str:
@@ -231,7 +234,24 @@ def read_draft(doc: Document) -> DraftStandard:
         other = _read_lines([(None, t) for t in (_clean(x) for x in numbered) if t])
         if len(other.clauses) > len(best.clauses):
             best = other
+    best.title = draft_title(doc, [(p, t) for p, t in lines if t])
+    best.warnings = [w for w in best.warnings if w != "no standard title found"]
+    if not best.title:
+        best.warnings.append("no standard title found")
     return best
+
+
+def draft_title(doc: Document, lines: list[tuple[int, str]]) -> str:
+    """The draft's own name, surest first: the Title-styled paragraph, the heading GB/T 1.1 repeats
+    before chapter 1, the line above (征求意见稿), the cover's biggest line, the first heading, and
+    last a notice's 《…》 about the draft (never a standard cited in the 前言)."""
+    from .title import cover_title, first_heading, plausible
+
+    styled = [t for t in doc.metadata.get("title_styled", []) if plausible(t)]
+    if styled:
+        return _strip_title(styled[0])
+    return (_title(lines) or _strip_title(cover_title(doc)) or _strip_title(first_heading(doc.metadata.get("headings", [])))
+            or _notice_title(lines))
 
 
 def _read_lines(lines: list[tuple[int | None, str]]) -> DraftStandard:
@@ -321,9 +341,17 @@ def _title(lines: list[tuple[int, str]]) -> str:
             for _, prev in reversed(lines[max(0, i - 3):i]):
                 if re.search(r"[\u4e00-\u9fff]", prev) and plausible(prev):
                     return _strip_title(prev)
-    # 3. 《…》 in a notice about the draft
+    return ""
+
+
+def _notice_title(lines: list[tuple[int, str]]) -> str:
+    """《…》 in a notice about the draft (关于《…》征求意见的通知), not a standard a sentence cites."""
+    from .title import is_citation
+
     for _, t in lines:
-        m = re.search(r"《(.+?)》", t)
-        if m and ("征求意见" in t or "标准" in t):
-            return _strip_title(m.group(1))
+        if "征求意见" not in t and "标准" not in t:
+            continue
+        for m in re.finditer(r"《(.+?)》", t):
+            if not is_citation(t, m.start()):
+                return _strip_title(m.group(1))
     return ""

@@ -35,12 +35,24 @@ class Comment:
     suggestion: str = ""  # 修改建议 / 修改后内容 column where the sheet has one
     page: int | None = None
     proposer: str = ""  # who made this comment, on a consolidated sheet with a 提出单位 column
+    # the texts exactly as the commenter wrote them (comment/reason/… above are normalised, for matching)
+    comment_raw: str = ""
+    reason_raw: str = ""
+    original_raw: str = ""
+    suggestion_raw: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("comment", "reason", "original", "suggestion"):
+            if not getattr(self, name + "_raw"):
+                setattr(self, name + "_raw", getattr(self, name))
 
     def to_json(self) -> dict:
         return {"seq": self.seq, "clause": self.clause, "clause_raw": self.clause_raw,
                 "comment": self.comment, "reason": self.reason, "clauses": self.clauses,
                 "seq_raw": self.seq_raw, "original": self.original, "suggestion": self.suggestion,
-                "page": self.page, "proposer": self.proposer}
+                "page": self.page, "proposer": self.proposer, "comment_raw": self.comment_raw,
+                "reason_raw": self.reason_raw, "original_raw": self.original_raw,
+                "suggestion_raw": self.suggestion_raw}
 
     @classmethod
     def from_json(cls, d: dict) -> "Comment":
@@ -63,6 +75,8 @@ class CommentSheet:
     date: str | None = None  # the date written on the sheet (日期 line)
     comments: list[Comment] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    review: str | None = None  # 待人工核对: why a person must look at it and what to do (Chinese)
+    submitter_raw: str = ""  # the unit's or expert's name as written (brackets, spaces kept)
 
     def to_json(self) -> dict:
         return {"file": self.file, "sha256": self.sha256, "error": self.error,
@@ -70,7 +84,8 @@ class CommentSheet:
                 "standard_title": self.standard_title, "submitter": self.submitter,
                 "submitter_kind": self.submitter_kind, "contact_person": self.contact_person,
                 "contact": self.contact, "signed": self.signed, "date": self.date,
-                "comments": [c.to_json() for c in self.comments], "warnings": list(self.warnings)}
+                "comments": [c.to_json() for c in self.comments], "warnings": list(self.warnings),
+                "review": self.review, "submitter_raw": self.submitter_raw or self.submitter}
 
     @classmethod
     def from_json(cls, d: dict) -> "CommentSheet":
@@ -78,6 +93,25 @@ class CommentSheet:
         s = cls(**{k: v for k, v in d.items() if k in keys and k != "comments"})
         s.comments = [Comment.from_json(c) for c in d.get("comments", [])]
         return s
+
+
+# ---------------------------------------------------------------------------
+# the commenter's own text: kept as written; normalised only for matching
+
+
+def as_written(raw: str, wrapped: bool = False) -> str:
+    """A cell's text as the commenter wrote it: punctuation and inner spaces kept, blank lines and
+    the white space around lines dropped; `wrapped` (a PDF cell) joins the lines the layout wrapped."""
+    if wrapped:
+        from ..readers.pdf import unwrap
+
+        raw = unwrap(raw)
+    return "\n".join(x.strip() for x in (raw or "").split("\n") if x.strip())
+
+
+def normalised(raw: str) -> str:
+    """The matching form of a text: each line NFKC-normalised, CJK spacing removed."""
+    return "\n".join(t for t in (normalize(x) for x in (raw or "").split("\n")) if t)
 
 
 # ---------------------------------------------------------------------------
@@ -263,9 +297,12 @@ class _Draft:
         return "\n".join(self.parts.get(role, []))
 
 
-def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft]) -> None:
+def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft], wrapped: bool = False) -> None:
     origin = t.grid()
     filled = t.grid(fill_merged=True)
+    # each cell as written (its normalised text where a reader kept no original)
+    written = [[(as_written(x, wrapped) or y) if y else "" for x, y in zip(rr, ro)]
+               for rr, ro in zip(t.grid(raw=True), origin)]
 
     def get(grid, r, role):
         return "\n".join(grid[r][c] for c in cols.roles.get(role, []) if c < len(grid[r]) and grid[r][c])
@@ -289,14 +326,14 @@ def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft]) -> None:
             continue  # header information inside the comment table (签名/日期 rows at the bottom)
         seq = get(origin, r, "seq")
         clause_own = get(origin, r, "clause")
-        body = {role: get(origin, r, role) for role in ("original", "comment", "suggestion", "reason", "remark")}
+        body = {role: get(written, r, role) for role in ("original", "comment", "suggestion", "reason", "remark")}
         proposer = get(filled, r, "proposer")
         has_body = any(body.values())
         if not has_body:
             if len(clause_own) <= 15:
                 continue  # a blank template row, one with only a number or only a clause
             # the whole comment written into the clause column ("第4章：建议……")
-            body["comment"], clause_own = clause_own, _leading_ref(clause_own) or " "
+            body["comment"], clause_own = get(written, r, "clause"), _leading_ref(clause_own) or " "
         if not seq and not clause_own and pending and (numbered or not _ends_sentence(pending[-1])):
             for role, text in body.items():
                 pending[-1].add(role, text)  # the comment goes on in this row
@@ -310,7 +347,7 @@ def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft]) -> None:
 
 
 def _ends_sentence(d: _Draft) -> bool:
-    text = (d.text("comment") or d.text("suggestion")).rstrip()
+    text = normalize(d.text("comment") or d.text("suggestion"))
     return text.endswith(("。", "！", "？", "!", "?", ".", "；", ";"))
 
 
@@ -423,6 +460,7 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
     sheet = CommentSheet(file=doc.file, sha256=doc.sha256, warnings=list(doc.warnings))
     h = _Header()
     pending: list[_Draft] = []
+    wrapped = doc.format == "pdf"  # a PDF cell's line breaks are the layout's, not the writer's
     cols: _Columns | None = None
     found_table = False
     tables_with_rows: list[int] = []
@@ -433,16 +471,18 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
             r, cols = hdr
             found_table = True
             _header_from_table(t, range(0, r), h)
-            _rows(t, r + 1, cols, pending)
+            _rows(t, r + 1, cols, pending, wrapped)
             _header_from_table(t, range(r + 1, len(t.rows)), h, loose=False)  # 签名/日期 rows under the comments
         elif cols is not None and t.n_cols == cols.n_cols:
-            _rows(t, 0, cols, pending)  # the comment table goes on (split across pages)
+            _rows(t, 0, cols, pending, wrapped)  # the comment table goes on (split across pages)
             _header_from_table(t, range(len(t.rows)), h, loose=False)
         else:
             _header_from_table(t, range(len(t.rows)), h)
         if len(pending) > before:
             tables_with_rows.append(ti)
-    body = [(l.page, l.text) for l in doc.lines(include_cells=False)]
+    body_lines = [l for l in doc.lines(include_cells=False)]
+    body = [(l.page, l.text) for l in body_lines]
+    body_raw = [(l.page, (l.raw or l.text).strip()) for l in body_lines]  # comments are quoted from these
     for l in doc.lines(include_cells=False):
         # the raw line: normalising would glue "李四    联系电话" together
         _header_from_line(unicodedata.normalize("NFKC", l.raw or l.text), h)
@@ -450,7 +490,12 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
         any(w in c.text for w in rules["sheet_titles"]) for t in doc.tables() for row in t.rows[:2] for c in row)
 
     exploded = [(s, c, parts, d.page) for d in pending for s, c, parts in _explode(d)]
-    attachment = _attachment_lines(body)
+    if not found_table:  # a table the converter flattened into paragraphs, cell after cell
+        _labels_on_their_own_lines(body, body_raw, h)
+        flat = _flattened_table(body, body_raw)
+        if flat:
+            exploded, found_table = flat, True
+    attachment = _attachment_lines(body, body_raw)
     refers = [i for i, (_, _, parts, _) in enumerate(exploded)
               if _see_attachment(parts["comment"] or parts["suggestion"])]
     if attachment and (refers or not found_table):
@@ -465,52 +510,162 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
             else:
                 exploded.extend(extra)
     elif not found_table and titled:
-        exploded.extend(_comments_from_lines([(p, t) for p, t in body if not any(w in t for w in rules["sheet_titles"])]))
+        exploded.extend(_comments_from_lines([(p, raw) for (p, t), (_, raw) in zip(body, body_raw)
+                                              if not any(w in t for w in rules["sheet_titles"])]))
     if refers and not attachment:
         if len(exploded) > refers[-1] + 1 and len(tables_with_rows) > 1:
             # the attached page is a further table (already read): the 见附页 rows only point to it
             exploded = [e for i, e in enumerate(exploded) if i not in refers]
         else:
-            sheet.warnings.append("a comment says 见附页 but no attached page was found in the file")
+            sheet.warnings.append("意见写有“见附页”，但文件中没有找到附页")
 
     if not found_table and not titled and not exploded:
         sheet.is_comment_sheet = False
-        sheet.error = "not a comment sheet: no table with 章条/意见 columns and no 征求意见表 title"
+        sheet.error = "不是征求意见表：没有含“章条”“意见”栏的表格，也没有“征求意见表”标题"
         return sheet
     if not found_table and _looks_like_a_draft(doc):
         sheet.is_comment_sheet = False
-        sheet.error = "not a comment sheet: this looks like the draft standard itself (numbered chapters, no comment table)"
+        sheet.error = "不是征求意见表：这份文件看来是征求意见稿本身（有编号的章条，没有意见表格）"
         return sheet
 
     nothing = {label_key(w) for w in rules.get("no_comment_texts", [])}
+    before_filter = len(exploded)
     exploded = [e for e in exploded if label_key((e[2]["comment"] or e[2]["suggestion"])) not in nothing
                 or (e[2]["reason"] and label_key(e[2]["reason"]) not in nothing)]
+    said_nothing = before_filter > len(exploded)  # 无意见 / 同意 rows: a reply without comments
+    has_text = sum(len(t) for _, t in body) + sum(len(c.text) for t in doc.tables() for r in t.rows for c in r) > 0
     for i, (seq_raw, clause_raw, parts, page) in enumerate(exploded, start=1):
         comment = parts["comment"] or parts["suggestion"]
+        suggestion = parts["suggestion"] if parts["comment"] else ""
         refs = parse_refs(clause_raw)
         sheet.comments.append(Comment(
-            seq=i, clause=primary(refs), clause_raw=normalize(clause_raw), comment=comment,
-            reason=parts["reason"], clauses=refs, seq_raw=seq_raw, original=parts["original"],
-            suggestion=parts["suggestion"] if parts["comment"] else "", page=page,
-            proposer=parts.get("proposer", "")))
+            seq=i, clause=primary(refs), clause_raw=normalize(clause_raw), comment=normalised(comment),
+            reason=normalised(parts["reason"]), clauses=refs, seq_raw=seq_raw, original=normalised(parts["original"]),
+            suggestion=normalised(suggestion), page=page, proposer=normalize(parts.get("proposer", "")),
+            comment_raw=comment, reason_raw=parts["reason"], original_raw=parts["original"],
+            suggestion_raw=suggestion))
 
     v = h.values
     sheet.standard_title = _strip_title(v.get("standard_title", "")) or _title_in_heading(body)
     sheet.submitter = v.get("submitter", "")
+    sheet.submitter_raw = _as_written_in(doc, sheet.submitter)
     sheet.submitter_kind = _submitter_kind(h, sheet.submitter)
     sheet.contact_person = v.get("contact_person", "")
     sheet.contact = v.get("contact", "")
     sheet.signed = _signed(h, doc)
     sheet.date = find_date(v.get("date", "")) or find_date(v.get("signature", "")) or _dated_line(body)
     if not sheet.comments:
-        sheet.warnings.append("no comment rows: the sheet is blank or says it has no comments")
+        sheet.warnings.append("未读出意见：意见表是空白的，或写明无意见" if said_nothing or not has_text
+                              else "未读出意见：文件中有文字，但没有读出任何一条意见")
     if not sheet.submitter:
-        sheet.warnings.append("no submitter (单位名称或专家姓名) found")
+        sheet.warnings.append("未找到单位名称或专家姓名")
     if not sheet.signed:
-        sheet.warnings.append("not signed or stamped (单位盖章或专家签名 is empty)")
+        sheet.warnings.append("未盖章或签名（“单位盖章或专家签名”一栏为空）")
+    sheet.review = _needs_review(sheet, said_nothing, has_text, doc.format)
     if expected_title:
         check_title(sheet, expected_title)
     return sheet
+
+
+def _labels_on_their_own_lines(body: list[tuple[int, str]], raw: list[tuple[int, str]], h: _Header) -> None:
+    """`单位名称或专家姓名` on one line, the name on the next (a header table flattened into paragraphs)."""
+    for i in range(len(body) - 1):
+        role, value = _split_label(body[i][1], loose=True)
+        if role and not value and not _split_label(body[i + 1][1], loose=True)[0] \
+                and not match_label(body[i + 1][1], load_rules()["columns"]):
+            h.put(role, body[i][1], body[i + 1][1])
+
+
+_SEQ_LINE = re.compile(r"^\s*[(（]?\s*(\d{1,3})\s*[)）.、．]?\s*$")
+
+
+def _flattened_table(body: list[tuple[int, str]], raw: list[tuple[int, str]]) -> list:
+    """Comments from a comment table whose cells became consecutive lines (序号 / 章条 / 意见 / 理由 …, then
+    1 / 第4章 / 建议… / 理由…): the header labels' run gives the columns, a line holding only a number
+    starts each comment, a short reference after it is the clause, the text lines fill the text columns in
+    order (empty cells leave no line: the first columns are filled first, extra lines go to the comment)."""
+    cols = load_rules()["columns"]
+    for start in range(len(body)):
+        roles = []
+        for _, t in body[start:start + 8]:
+            role = match_label(t, cols) if len(label_key(t)) <= 10 else None
+            if not role:
+                break
+            roles.append(role)
+        if len(roles) >= 3 and "seq" in roles and ({"comment", "suggestion"} & set(roles)):
+            break
+    else:
+        return []
+    text_roles = [r for r in roles if r in ("original", "comment", "suggestion", "reason")]
+    records: list[list[tuple[int, str, str]]] = []
+    for (page, t), (_, r) in zip(body[start + len(roles):], raw[start + len(roles):]):
+        if _is_footer(t) or _split_label(t, loose=False)[0] or any(w in t for w in load_rules()["sheet_titles"]):
+            if records:
+                break
+            continue
+        if _SEQ_LINE.match(t):
+            records.append([(page, t, r)])
+        elif records:
+            records[-1].append((page, t, r))
+    out = []
+    for rec in records:
+        seq = _SEQ_LINE.match(rec[0][1]).group(1)
+        lines = rec[1:]
+        clause = ""
+        if lines and "clause" in roles and len(lines[0][1]) <= 20 and (parse_refs(lines[0][1]) or _leading_ref(lines[0][1])):
+            clause, lines = lines[0][1], lines[1:]
+        texts = [r for _, _, r in lines]
+        if not texts:
+            continue
+        parts = {"original": "", "comment": "", "suggestion": "", "reason": ""}
+        if len(texts) > len(text_roles):  # more lines than columns: the comment ran over several paragraphs
+            extra = len(texts) - len(text_roles) + 1
+            texts = ["\n".join(texts[:extra])] + texts[extra:]
+        for role, text in zip(text_roles, texts):
+            parts[role] = text
+        if not parts["comment"] and not parts["suggestion"]:
+            continue
+        out.append((seq, clause, parts, rec[0][0]))
+    return out
+
+
+def _as_written_in(doc: Document, value: str) -> str:
+    """`value` (normalised, read from a cell or a line) as the document writes it; itself when not found."""
+    if not value:
+        return ""
+    for t in doc.tables():
+        for row in t.rows:
+            for c in row:
+                if c.text == value or normalize(c.raw) == value:
+                    return as_written(c.raw, doc.format == "pdf")
+    for line in doc.lines(include_cells=False):
+        raw = line.raw or ""
+        if value not in line.text:
+            continue
+        for start in range(len(raw)):  # the shortest stretch of the line that normalises to the value
+            for end in range(start + 1, min(len(raw), start + 2 * len(value) + 8) + 1):
+                if normalize(raw[start:end]) == value:
+                    return raw[start:end].strip()
+    return value
+
+
+def _needs_review(sheet: CommentSheet, said_nothing: bool, has_text: bool, fmt: str) -> str | None:
+    """Why a person must look at this sheet before it counts (待人工核对), with what to do; None when fine.
+    A sheet that yields no comments without saying 无意见, or names nobody, is never a valid empty reply."""
+    why = []
+    if not sheet.comments and not said_nothing:
+        why.append("文件中有文字，但没有读出任何一条意见" if has_text else "文件中没有可读的文字（可能是扫描件或图片）")
+    if not sheet.submitter:
+        why.append("没有读出单位名称或专家姓名")
+    if not why:
+        return None
+    if not has_text:
+        advice = "请上传含文字的 PDF 或 Word 文件，或清晰的扫描件"
+    elif fmt in ("doc", "wps", "rtf", "odt"):
+        advice = "可在 Word/WPS 中另存为 .docx 后重新上传，或由工作人员对照原件补录"
+    else:
+        advice = "请对照原件核对；如表格格式特殊，可另存为 .docx 后重新上传，或由工作人员补录"
+    return "；".join(why) + "。建议：" + advice
 
 
 def _looks_like_a_draft(doc: Document) -> bool:
@@ -547,14 +702,14 @@ def check_title(sheet: CommentSheet, expected_title: str) -> None:
     score = title_similarity(sheet.standard_title, expected_title)
     if score < load_rules()["thresholds"]["title_match"]:
         sheet.warnings.append(
-            f"title mismatch: the sheet is for 《{sheet.standard_title}》, not 《{expected_title}》 (similarity {score:.2f})")
+            f"标准名称不符：意见表填写的是《{sheet.standard_title}》，征求意见稿是《{expected_title}》（相似度 {score:.2f}）")
 
 
-def _attachment_lines(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Lines after an 附页 / 续页 heading (the comments that did not fit the table)."""
+def _attachment_lines(body: list[tuple[int, str]], raw: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Lines (as written) after an 附页 / 续页 heading (the comments that did not fit the table)."""
     for i, (_, t) in enumerate(body):
         if re.match(r"^(?:附页|续页|附\s*[:：]|附件\s*\d*\s*[:：]?$|附页\s*\d*\s*[:：]?)", t) and len(t) < 30:
-            return [(p, x) for p, x in body[i + 1:] if x and not _is_footer(x)]
+            return [(p, r) for (p, x), (_, r) in zip(body[i + 1:], raw[i + 1:]) if x and not _is_footer(x)]
     return []
 
 

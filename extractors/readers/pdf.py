@@ -96,10 +96,11 @@ def _read_page(page, number: int, table_engine: str) -> tuple[Page, bool]:
     try:
         text = textpage.get_text_range()
         exact = len(text) == textpage.count_chars()  # else text and char indices differ: no positions
-        lines = _lines(text, textpage.raw if exact else None, number, top)
+        disordered = _disordered_marks(text, textpage.raw) if exact else set()
+        lines = _lines(text, textpage.raw if exact else None, number, top, disordered)
         tables = None
         if has_rules and table_engine == "pdfium":
-            tables = native_tables(page.raw, textpage, number, top)
+            tables = native_tables(page.raw, textpage, number, top, bool(disordered))
     finally:
         textpage.close()
     p = Page(number=number, lines=lines, width=width, height=height)
@@ -161,7 +162,7 @@ def _charbox(raw_textpage, index: int) -> tuple[float, float, float, float]:
     return r.left, r.bottom, r.right, r.top
 
 
-def _lines(text: str, raw_textpage, number: int, page_height: float) -> list[Line]:
+def _lines(text: str, raw_textpage, number: int, page_height: float, disordered: set[int] | frozenset[int] = frozenset()) -> list[Line]:
     out = []
     pos = 0
     for raw_line in text.split("\r\n"):
@@ -180,8 +181,93 @@ def _lines(text: str, raw_textpage, number: int, page_height: float) -> list[Lin
                         r0 if r0 > r1 else r1, page_height - (b0 if b0 < b1 else b1))
             except IndexError:  # a char pdfium cannot place: keep the text, drop the position
                 bbox = None
+        if disordered and raw_textpage is not None and any(start <= i < pos for i in disordered):
+            stripped = _in_reading_order(raw_textpage, range(start, start + len(raw_line))) or stripped
         out.append(Line(text=_normalize(stripped), raw=stripped, page=number, bbox=bbox))
     return out
+
+
+# Characters Word, WPS and LibreOffice draw with the *western* font inside Chinese text (East Asian
+# width "ambiguous": “ ” ‘ ’ — … · × ± ℃ ≥ → ①). They are written to the PDF as separate runs, often after the
+# Chinese run they sit in, so the text layer's order is not the reading order: where a line or cell
+# holds one, its characters are put back in the order they appear on the page.
+_MIXED_FONT = re.compile("[\u00a1-\u00ff\u2010-\u2027\u2030-\u206f\u2100-\u22ff\u2460-\u27bf]")
+_DX, _DY = ctypes.c_double(), ctypes.c_double()
+
+
+_DXR, _DYR = ctypes.byref(_DX), ctypes.byref(_DY)
+
+
+def _origin(raw_textpage, i: int) -> tuple[float, float] | None:
+    if not pdfium_c.FPDFText_GetCharOrigin(raw_textpage, i, _DXR, _DYR):
+        return None
+    return _DX.value, _DY.value
+
+
+def _disordered_marks(text: str, raw_textpage) -> set[int]:
+    """Indices of the western-font marks the text layer lists out of reading order: a neighbour on the
+    same baseline that comes before it in the text but stands right of it on the page, or the reverse.
+    A page's producer writes all its marks one way: after 12 marks in order the page is taken as in
+    order, so pages written in order pay next to nothing."""
+    bad: set[int] = set()
+    for n, m in enumerate(_MIXED_FONT.finditer(text)):
+        if n >= 12 and not bad:
+            break
+        i = m.start()
+        here = _origin(raw_textpage, i)
+        if here is None:
+            continue
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(text) and text[j] in " \t" and abs(j - i) < 4:
+                j += step  # past the spaces pdfium puts between runs
+            if not 0 <= j < len(text) or text[j].isspace():
+                continue
+            after = step > 0
+            other = _origin(raw_textpage, j)
+            if other is None or abs(other[1] - here[1]) > 2.5:
+                continue  # another line (one line's characters share a baseline)
+            if (other[0] < here[0] - 0.5) if after else (other[0] > here[0] + 0.5):
+                bad.add(i)
+    return bad
+
+
+def _in_reading_order(raw_textpage, indices) -> str:
+    """The characters `indices` of a text page sorted into visual lines (by baseline) and, within a
+    line, left to right; the spaces pdfium generates between runs are dropped unless they separate
+    two Latin words. "" where pdfium cannot place a character."""
+    chars = []
+    for i in indices:
+        code = pdfium_c.FPDFText_GetUnicode(raw_textpage, i)
+        if code in (0, 0xFFFE, 0xFFFF):
+            continue
+        ch = chr(code)
+        generated = pdfium_c.FPDFText_IsGenerated(raw_textpage, i) == 1
+        if ch in "\r\n" or (generated and ch.isspace()):
+            continue
+        if not pdfium_c.FPDFText_GetCharOrigin(raw_textpage, i, ctypes.byref(_DX), ctypes.byref(_DY)):
+            return ""
+        size = pdfium_c.FPDFText_GetFontSize(raw_textpage, i) or 10.0
+        chars.append((_DY.value, _DX.value, size, ch))
+    if not chars:
+        return ""
+    lines: list[list] = []
+    for c in sorted(chars, key=lambda c: -c[0]):  # top of the page first
+        if lines and abs(lines[-1][0][0] - c[0]) <= 0.4 * max(c[2], lines[-1][0][2]):
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    out = []
+    for line in lines:
+        line.sort(key=lambda c: c[1])
+        text = line[0][3]
+        for prev, c in zip(line, line[1:]):
+            latin = prev[3].isascii() and prev[3].isalnum() and c[3].isascii() and c[3].isalnum()
+            if latin and c[1] - prev[1] > 0.9 * prev[2]:  # a word gap between Latin letters or digits
+                text += " "
+            text += c[3]
+        out.append(text.strip())
+    return "\n".join(x for x in out if x)
 
 
 def _normalize(text: str) -> str:
@@ -252,7 +338,7 @@ _PRIVATE = re.compile(r"[\ue000-\uf8ff]")
 
 # ---- ruled tables from pdfium's vector paths (no per-character parse) ------------------
 
-def native_tables(raw_page, textpage, number: int, height: float) -> list[Table] | None:
+def native_tables(raw_page, textpage, number: int, height: float, disordered: bool = False) -> list[Table] | None:
     """Tables from the page's ruling lines, found with pdfplumber's own edge → intersection →
     cell algorithm, cell text from pdfium's text layer. [] when the rules make no table; None
     when the page's top-level paths give no straight edges (rules drawn inside form XObjects
@@ -267,17 +353,33 @@ def native_tables(raw_page, textpage, number: int, height: float) -> list[Table]
     edges = filter_edges(merge_edges(edges, 3, 3, 3, 3), min_length=3)
     cells = intersections_to_cells(edges_to_intersections(edges, 3, 3))
     tables = []
+    centres: list = []  # every character's centre, measured once where a cell needs its reading order
     for group in cells_to_tables(cells):
         if len(group) < 2:  # one box around some text is a frame, not a table
             continue
         found = []
         for x0, top, x1, bottom in group:
             raw_text = textpage.get_text_bounded(left=x0, bottom=height - bottom, right=x1, top=height - top)
+            if disordered and _MIXED_FONT.search(raw_text):
+                centres = centres or _char_centres(textpage.raw)
+                raw_text = _in_reading_order(textpage.raw, [i for i, cx, cy in centres if x0 <= cx <= x1
+                                                            and height - bottom <= cy <= height - top]) or raw_text
             found.append(((x0, top, x1, bottom), raw_text.replace("\r\n", "\n").replace("\r", "\n").strip()))
         tables.append(_table_from_cells(found, number))
     return tables
 
 
+def _char_centres(raw_textpage) -> list[tuple[int, float, float]]:
+    """(index, x, y) of every character's box centre, in PDF units from the bottom-left."""
+    out = []
+    refs = [ctypes.byref(b) for b in _B]
+    for i in range(pdfium_c.FPDFText_CountChars(raw_textpage)):
+        if pdfium_c.FPDFText_GetCharBox(raw_textpage, i, *refs):  # left, right, bottom, top
+            out.append((i, (_B[0].value + _B[1].value) / 2, (_B[2].value + _B[3].value) / 2))
+    return out
+
+
+_B = [ctypes.c_double() for _ in range(4)]
 _M = pdfium_c.FS_MATRIX() if pdfium_c else None
 
 

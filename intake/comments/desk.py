@@ -27,7 +27,7 @@ def register_view(db, draft_id: int) -> dict:
             "invalid": [r for r in rows if not r.get("valid", 1)],
             "groups": [{"n": n, **g.to_json()} for n, g in enumerate(groups, start=1)],
             "campaigns": [{"n": n, "sources": g.sources, "size": len(g.members),
-                           "text": next((r["comment"] for r in rows if r["id"] == g.representative), "")}
+                           "text": next((r.get("comment_raw") or r["comment"] for r in rows if r["id"] == g.representative), "")}
                           for n, g in enumerate(groups, start=1) if g.campaign],
             "sheets": store.sheets(db, draft_id), "summary": reg.summary, "comments": rows}
 

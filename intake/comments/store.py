@@ -26,6 +26,7 @@ import sqlite_utils
 from extractors.comments import CommentSheet, DraftStandard, markdown_document, parse_sheet, read_draft
 from extractors.comments.clauses import parse_refs, primary
 from extractors.comments.duplicates import DuplicateGroup, Item, canon, find_duplicates
+from extractors.comments.sheet import normalised
 from extractors.model import Document
 from forms.register import RegisterData, build_register
 
@@ -39,6 +40,17 @@ DECISIONS = ("采纳", "部分采纳", "未采纳")
 
 class CommentsError(BadInput):
     """A request the committee must correct (unknown draft, missing reason …)."""
+
+
+RAW_TEXTS = ("comment_raw", "reason_raw", "original_raw", "suggestion_raw")  # as the commenter wrote them
+
+
+def _add_columns(db, table: str, columns: dict) -> None:
+    """Columns added since a database was created (older stores keep working)."""
+    have = set(db[table].columns_dict)
+    for name, kind in columns.items():
+        if name not in have:
+            db[table].add_column(name, kind)
 
 
 def now() -> str:
@@ -67,9 +79,13 @@ def ensure_comments(db: sqlite_utils.Database) -> None:
             "id": int, "sheet_id": int, "draft_id": int, "seq": int, "seq_raw": str, "clause": str,
             "clause_raw": str, "clauses": str, "comment": str, "reason": str, "original": str,
             "suggestion": str, "page": int, "valid": int, "nearest": str, "proposer": str,
+            "comment_raw": str, "reason_raw": str, "original_raw": str, "suggestion_raw": str,
         }, pk="id", foreign_keys=[("sheet_id", "comment_sheets", "id"), ("draft_id", "comment_drafts", "id")])
         db.table("comment_items").create_index(["sheet_id"])
         db.table("comment_items").create_index(["draft_id"])
+    _add_columns(db, "comment_items", {c: str for c in RAW_TEXTS})
+    _add_columns(db, "comment_drafts", {"version": str})
+    _add_columns(db, "comment_sheets", {"review": str, "submitter_raw": str})
     if "comment_dispositions" not in db.table_names():
         db.table("comment_dispositions").create({
             "id": int, "item_id": int, "decision": str, "reason": str, "by": str, "at": str,
@@ -91,6 +107,8 @@ class Draft:
     drafting_unit: str | None
     handler: str | None
     standard: DraftStandard
+    version: str | None = None
+    created: str | None = None
 
     def to_json(self) -> dict:
         return {"id": self.id, "sha256": self.sha256, "file": self.file, "title": self.title,
@@ -120,6 +138,11 @@ def _read_draft_in_worker(data: bytes, name: str, rlimits) -> Document:
     doc = read_document(data, name, rlimits)
     if doc.format == "docx":  # numbers from Word's automatic numbering are not in the text
         doc.metadata["numbered_lines"] = docx_numbered_lines(data)
+    if doc.format in ("docx", "doc", "odt", "rtf", "wps"):  # the Title-styled paragraph names the draft
+        from extractors.comments.title import docx_styled_titles
+
+        styled = docx_styled_titles(doc.metadata.get("docx_bytes") or data)
+        doc.metadata["title_styled"], doc.metadata["headings"] = styled["title"], styled["headings"]
     return doc
 
 
@@ -130,6 +153,10 @@ def _read_sheet_in_worker(data: bytes, name: str, rlimits) -> Document:
     doc = read_document(data, name, rlimits)
     if doc.format == "docx":
         doc.metadata["signature_image"] = docx_signature_image(data)
+    elif doc.format == "pdf":  # an image or red seal ink in the signature cell
+        from extractors.comments.signature import pdf_signature_image
+
+        doc.metadata["signature_image"] = pdf_signature_image(data, doc)
     return doc
 
 
@@ -140,7 +167,7 @@ def read_sheets(items, limits: Limits | None = None) -> list[Document | ReadErro
 
 def publish_draft(db, blobs: BlobStore, data: bytes, filename: str, title: str | None = None,
                   deadline: str | None = None, drafting_unit: str | None = None, handler: str | None = None,
-                  limits: Limits | None = None) -> Draft:
+                  limits: Limits | None = None, version: str | None = None) -> Draft:
     """Store a draft and its clause tree; the same bytes give the same draft (settings updated)."""
     ensure_comments(db)
     sha = blobs.put_bytes(data)
@@ -148,7 +175,7 @@ def publish_draft(db, blobs: BlobStore, data: bytes, filename: str, title: str |
     if existing:
         row = existing[0]
         changes = {k: v for k, v in {"title": title, "deadline": _iso(deadline) if deadline else None,
-                                     "drafting_unit": drafting_unit, "handler": handler}.items() if v}
+                                     "drafting_unit": drafting_unit, "handler": handler, "version": version}.items() if v}
         if changes:
             db.table("comment_drafts").update(row["id"], changes)
         return get_draft(db, row["id"])
@@ -156,7 +183,7 @@ def publish_draft(db, blobs: BlobStore, data: bytes, filename: str, title: str |
     row = {"sha256": sha, "file": filename, "title": title or standard.title or filename,
            "code": standard.code, "deadline": _iso(deadline) if deadline else standard.deadline,
            "drafting_unit": drafting_unit or standard.drafting_unit, "handler": handler,
-           "tree": json.dumps(standard.to_json(), ensure_ascii=False), "created": now()}
+           "tree": json.dumps(standard.to_json(), ensure_ascii=False), "created": now(), "version": version}
     draft_id = db.table("comment_drafts").insert(row).last_pk
     return get_draft(db, draft_id)
 
@@ -164,19 +191,49 @@ def publish_draft(db, blobs: BlobStore, data: bytes, filename: str, title: str |
 def get_draft(db, draft_id: int) -> Draft:
     ensure_comments(db)
     try:
-        row = db["comment_drafts"].get(draft_id)
+        row = db.table("comment_drafts").get(draft_id)
     except sqlite_utils.db.NotFoundError:
-        raise CommentsError(f"no draft {draft_id}") from None
+        raise CommentsError(f"没有第 {draft_id} 号征求意见稿") from None
     standard = DraftStandard.from_json(json.loads(row["tree"]))
     return Draft(id=row["id"], sha256=row["sha256"], file=row["file"], title=row["title"],
                  deadline=row["deadline"], drafting_unit=row["drafting_unit"], handler=row["handler"],
-                 standard=standard)
+                 standard=standard, version=row.get("version"), created=row.get("created"))
 
 
 def list_drafts(db) -> list[dict]:
+    """Every draft, with what tells two drafts of one standard apart: `version` (as the committee named
+    it, else 第N稿 by publication order), the publication date, the deadline and the file."""
     ensure_comments(db)
-    return [{k: r[k] for k in ("id", "file", "title", "deadline", "drafting_unit", "created")}
-            for r in db["comment_drafts"].rows_where(order_by="id")]
+    out = [{k: r.get(k) for k in ("id", "file", "title", "code", "deadline", "drafting_unit", "created", "version")}
+           for r in db["comment_drafts"].rows_where(order_by="id")]
+    seen: dict[str, int] = {}
+    for d in out:
+        seen[d["title"]] = seen.get(d["title"], 0) + 1
+        d["nth"] = seen[d["title"]]
+        d["published"] = (d["created"] or "")[:10]
+    for d in out:
+        d["same_title"] = seen[d["title"]] > 1
+        if not d["version"] and d["same_title"]:
+            d["version"] = f"第{d['nth']}稿"
+    return out
+
+
+def update_draft(db, draft_id: int, title: str | None = None, deadline: str | None = None,
+                 drafting_unit: str | None = None, version: str | None = None) -> Draft:
+    """The committee corrects what was read from the draft (its title above all) or sets a version."""
+    get_draft(db, draft_id)
+    if title is not None and not title.strip():
+        raise CommentsError("标准名称不能为空")
+    try:
+        iso = _iso(deadline) if deadline else None
+    except ValueError:
+        raise CommentsError(f"截止日期“{deadline}”不是有效日期（应为 年-月-日）") from None
+    changes = {k: v.strip() if isinstance(v, str) else v for k, v in
+               {"title": title, "deadline": iso, "drafting_unit": drafting_unit, "version": version}.items()
+               if v is not None}
+    if changes:
+        db.table("comment_drafts").update(draft_id, changes)
+    return get_draft(db, draft_id)
 
 
 # ---------------------------------------------------------------------------
@@ -194,12 +251,15 @@ class SheetImport:
     error: str | None = None
     supersedes: list[str] = field(default_factory=list)  # receipts of the versions it replaces
     sheet: CommentSheet | None = None
+    received: str | None = None  # the date lateness is judged by
+    received_from: str = ""  # sheet (its own date) | given (收到日期 / --received) | file (its time) | web | online | today
 
     def to_json(self) -> dict:
         out = self.sheet.to_json() if self.sheet else {"file": self.file, "sha256": self.sha256,
                                                        "error": self.error, "comments": [], "warnings": []}
         out.update({"file": self.file, "sha256": self.sha256, "error": self.error, "receipt": self.receipt,
-                    "status": self.status, "late": self.late, "supersedes": self.supersedes})
+                    "status": self.status, "late": self.late, "supersedes": self.supersedes,
+                    "received": self.received, "received_from": self.received_from})
         return out
 
 
@@ -261,9 +321,10 @@ def import_blob(db, blobs: BlobStore, draft_id: int, sha256: str, filename: str,
 
 def _duplicate(db, name: str, row: dict) -> SheetImport:
     r = SheetImport(name, row["sha256"], row["receipt"], row["id"], "duplicate", bool(row["late"]),
-                    row["error"], sheet=_stored_sheet(db, row))
+                    row["error"], sheet=_stored_sheet(db, row), received=row["received"],
+                    received_from=row["received_from"] or "")
     if r.sheet:
-        r.sheet.warnings.append(f"already imported as {row['file']} (receipt {row['receipt']}): not added again")
+        r.sheet.warnings.append(f"此前已收到相同文件（{row['file']}，回执 {row['receipt']}），未重复登记")
     return r
 
 
@@ -292,12 +353,13 @@ def _insert_sheet(db, draft: Draft, sheet: CommentSheet, name: str, sha: str, so
             "submitter_kind": sheet.submitter_kind, "contact_person": sheet.contact_person,
             "contact": sheet.contact, "signed": int(sheet.signed), "standard_title": sheet.standard_title,
             "sheet_date": sheet.date, "error": sheet.error, "warnings": json.dumps(sheet.warnings, ensure_ascii=False),
-            "created": now()}).last_pk
+            "review": None if sheet.error else sheet.review, "submitter_raw": sheet.submitter_raw or sheet.submitter,
+            "created": now()}, alter=True).last_pk
         receipt = _receipt(draft.id, sheet_id)
         db.table("comment_sheets").update(sheet_id, {"receipt": receipt})
         supersedes = []
         status = "error" if sheet.error else "new"
-        if key and not sheet.error:
+        if key and not sheet.error and not (sheet.review and not sheet.comments):  # an unread sheet replaces nothing
             older = list(db["comment_sheets"].rows_where(
                 "draft_id = ? and submitter_key = ? and id != ? and superseded_by is null and error is null",
                 [draft.id, key, sheet_id], order_by="id"))
@@ -308,7 +370,8 @@ def _insert_sheet(db, draft: Draft, sheet: CommentSheet, name: str, sha: str, so
                     db.table("comment_sheets").update(o["id"], {"superseded_by": sheet_id})
                     supersedes.append(o["receipt"])
         db.table("comment_items").insert_all([_item_row(draft, sheet_id, c) for c in sheet.comments], alter=True)
-    return SheetImport(name, sha, receipt, sheet_id, status, late, sheet.error, supersedes, sheet)
+    return SheetImport(name, sha, receipt, sheet_id, status, late, sheet.error, supersedes, sheet, received_on,
+                       received_from)
 
 
 def _item_row(draft: Draft, sheet_id: int, c) -> dict:
@@ -316,7 +379,8 @@ def _item_row(draft: Draft, sheet_id: int, c) -> dict:
     return {"sheet_id": sheet_id, "draft_id": draft.id, "seq": c.seq, "seq_raw": c.seq_raw, "clause": c.clause,
             "clause_raw": c.clause_raw, "clauses": json.dumps(c.clauses, ensure_ascii=False), "comment": c.comment,
             "reason": c.reason, "original": c.original, "suggestion": c.suggestion, "page": c.page,
-            "valid": int(valid), "nearest": nearest, "proposer": c.proposer}
+            "valid": int(valid), "nearest": nearest, "proposer": c.proposer,
+            **{k: getattr(c, k) for k in RAW_TEXTS}}
 
 
 def check_clause(standard: DraftStandard, refs: list[str], raw: str = "") -> tuple[bool, str | None]:
@@ -339,13 +403,15 @@ def _stored_sheet(db, row: dict) -> CommentSheet:
                          submitter=row["submitter"] or "", submitter_kind=row["submitter_kind"] or "organisation",
                          contact_person=row["contact_person"] or "", contact=row["contact"] or "",
                          signed=bool(row["signed"]), date=row["sheet_date"],
-                         warnings=json.loads(row["warnings"] or "[]"))
+                         warnings=json.loads(row["warnings"] or "[]"), review=row.get("review"),
+                         submitter_raw=row.get("submitter_raw") or "")
     for it in db["comment_items"].rows_where("sheet_id = ?", [row["id"]], order_by="seq"):
         sheet.comments.append(Comment(seq=it["seq"], clause=it["clause"], clause_raw=it["clause_raw"],
                                       comment=it["comment"], reason=it["reason"],
                                       clauses=json.loads(it["clauses"] or "[]"), seq_raw=it["seq_raw"] or "",
                                       original=it["original"] or "", suggestion=it["suggestion"] or "",
-                                      page=it["page"], proposer=it.get("proposer") or ""))
+                                      page=it["page"], proposer=it.get("proposer") or "",
+                                      **{k: it.get(k) or "" for k in RAW_TEXTS}))
     return sheet
 
 
@@ -356,19 +422,21 @@ def submit_online(db, draft_id: int, submitter: str, comments: list[dict], submi
 
     draft = get_draft(db, draft_id)
     if not submitter.strip():
-        raise CommentsError("submitter (单位名称或专家姓名) is required")
+        raise CommentsError("请填写单位名称或专家姓名")
     if submitter_kind not in ("organisation", "expert"):
-        raise CommentsError("submitter_kind must be organisation or expert")
+        raise CommentsError("类型应为“单位”或“专家”")
     items = [c for c in comments if (c.get("comment") or "").strip()]
     if not items:
-        raise CommentsError("at least one comment is required")
+        raise CommentsError("请至少填写一条修改意见")
     sheet = CommentSheet(file="online", sha256="", standard_title=draft.title, submitter=submitter.strip(),
+                         submitter_raw=submitter.strip(),
                          submitter_kind=submitter_kind, contact_person=contact_person, contact=contact, signed=True)
     for i, c in enumerate(items, start=1):
         refs = parse_refs(c.get("clause", ""))
+        written, reason = c["comment"].strip(), (c.get("reason") or "").strip()
         sheet.comments.append(Comment(seq=i, clause=primary(refs), clause_raw=c.get("clause", ""),
-                                      comment=c["comment"].strip(), reason=(c.get("reason") or "").strip(),
-                                      clauses=refs, seq_raw=str(i)))
+                                      comment=normalised(written), reason=normalised(reason),
+                                      clauses=refs, seq_raw=str(i), comment_raw=written, reason_raw=reason))
     payload = json.dumps(sheet.to_json(), ensure_ascii=False, sort_keys=True).encode()
     import hashlib
 
@@ -405,7 +473,8 @@ def comments(db, draft_id: int) -> list[dict]:
     """The current comments (superseded and unreadable sheets left out) with their sheet and disposition."""
     ensure_comments(db)
     rows = db.execute_returning_dicts(
-        """select i.*, s.file, s.receipt, s.submitter, s.submitter_kind, s.received, s.late, s.id as sheet_id
+        """select i.*, s.file, s.receipt, s.submitter, s.submitter_raw, s.submitter_kind, s.received, s.late,
+                  s.id as sheet_id
            from comment_items i join comment_sheets s on s.id = i.sheet_id
            where i.draft_id = ? and s.superseded_by is null and s.error is null
            order by s.id, i.seq""", [draft_id])
@@ -437,12 +506,12 @@ def dispose(db, item_ids: int | list[int], decision: str, reason: str = "", by: 
     ensure_comments(db)
     ids = [item_ids] if isinstance(item_ids, int) else list(item_ids)
     if decision not in DECISIONS:
-        raise CommentsError(f"decision must be one of {'/'.join(DECISIONS)}, not {decision!r}")
+        raise CommentsError(f"处理意见应为{'、'.join(DECISIONS)}之一，不能是“{decision}”")
     if decision != "采纳" and not (reason or "").strip():
-        raise CommentsError(f"{decision} needs a reason (处理意见的理由)")
+        raise CommentsError(f"“{decision}”须说明理由：请在理由栏写明为什么{'只部分采纳' if decision == '部分采纳' else '不采纳'}")
     for i in ids:
         if not db["comment_items"].count_where("id = ?", [i]):
-            raise CommentsError(f"no comment {i}")
+            raise CommentsError(f"没有第 {i} 号意见")
     at = now()
     db.table("comment_dispositions").insert_all([{"item_id": i, "decision": decision, "reason": (reason or "").strip(),
                                             "by": by, "at": at} for i in ids])

@@ -18,6 +18,8 @@ nothing; a job may then be read twice, but it is recorded once: `record` takes a
 the document is still queued or reading (keyed by document id)."""
 from __future__ import annotations
 
+from typing import Any
+
 import hashlib
 import hmac
 import logging
@@ -72,9 +74,10 @@ def make_broker(url: str):
     limits = Limits.from_env()
     # the read's own limit (run_each) is per round; dramatiq's is only a backstop above all rounds
     backstop_ms = (limits.file_seconds * (OCR_ROUNDS + 1) + 300) * 1000
-    dramatiq.Actor(read_job, broker=broker, actor_name="intake.read", queue_name=READ_QUEUE, priority=0,
+    actor: Any = dramatiq.Actor  # its stubs type the function generically; ours are plain callables
+    actor(read_job, broker=broker, actor_name="intake.read", queue_name=READ_QUEUE, priority=0,
                    options={"time_limit": backstop_ms, "max_retries": 5, "min_backoff": 2000})
-    dramatiq.Actor(_result_placeholder, broker=broker, actor_name="intake.result", queue_name=RESULTS_QUEUE,
+    actor(_result_placeholder, broker=broker, actor_name="intake.result", queue_name=RESULTS_QUEUE,
                    priority=0, options={"max_retries": 10, "min_backoff": 1000})
     return broker
 
@@ -271,7 +274,7 @@ class BrokerReader:
         self.broker = make_broker(url)
         self.broker.get_actor("intake.result").fn = self._on_result
         self._read = self.broker.get_actor("intake.read")
-        self._worker = None
+        self._worker: Any = None
         self._unsent: list[int] = []
 
     def start(self) -> None:

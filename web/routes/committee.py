@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from intake.comments import store
@@ -46,40 +46,112 @@ def desk(request: Request, db=Depends(get_db), user: User = Depends(require_comm
 
 @router.post("/committee/drafts", include_in_schema=False, dependencies=[Depends(check_csrf)])
 async def publish(request: Request, file: UploadFile = File(...), title: str = Form(""), deadline: str = Form(""),
-                  drafting_unit: str = Form(""), db=Depends(get_db), blobs=Depends(get_store),
-                  user: User = Depends(require_committee)):
+                  drafting_unit: str = Form(""), version: str = Form(""), db=Depends(get_db),
+                  blobs=Depends(get_store), user: User = Depends(require_committee)):
     data = await _read_capped(request, file)
     try:
         if deadline:
-            date.fromisoformat(deadline)
+            try:
+                date.fromisoformat(deadline)
+            except ValueError:
+                raise store.CommentsError(f"截止日期“{deadline}”不是有效日期（应为 年-月-日）") from None
         import anyio
         draft = await anyio.to_thread.run_sync(
             lambda: store.publish_draft(db, blobs, data, file.filename or "draft", title=title.strip() or None,
                                         deadline=deadline or None, drafting_unit=drafting_unit.strip() or None,
-                                        handler=user.display, limits=request.app.state.limits))
-    except (store.CommentsError, ValueError) as e:
-        return render(request, "committee.html", {"drafts": store.list_drafts(db), "error": str(e)}, status_code=400)
-    return RedirectResponse(f"/committee/drafts/{draft.id}", status_code=303)
+                                        handler=user.display, limits=request.app.state.limits,
+                                        version=version.strip()[:100] or None))
+    except store.CommentsError as e:
+        return render(request, "committee.html", {"drafts": store.list_drafts(db), "error": f"{file.filename}：{e}",
+                                                  "form": {"title": title, "deadline": deadline,
+                                                           "drafting_unit": drafting_unit, "version": version}},
+                      status_code=400)
+    # a title read from the file (none typed) is shown, editable, at the top of the draft's desk
+    return RedirectResponse(f"/committee/drafts/{draft.id}" + ("" if title.strip() else "?published=1"),
+                            status_code=303)
+
+
+@router.post("/committee/drafts/preview", include_in_schema=False, dependencies=[Depends(check_csrf)])
+async def preview(request: Request, file: UploadFile = File(...), user: User = Depends(require_committee)):
+    """What the publish form fills in once a file is chosen (the title the draft gives itself, the
+    deadline its notice names, the drafting unit), for the committee to check and edit; nothing stored."""
+    data = await _read_capped(request, file)
+    import anyio
+    try:
+        standard = await anyio.to_thread.run_sync(
+            lambda: store.read_draft_bytes(data, file.filename or "draft", request.app.state.limits))
+    except store.CommentsError as e:
+        return JSONResponse({"error": f"{file.filename}：{e}"}, status_code=400)
+    return {"title": standard.title, "deadline": standard.deadline, "drafting_unit": standard.drafting_unit,
+            "clauses": len(standard.clauses)}
+
+
+def _desk(request: Request, db, draft_id: int, status_code: int = 200, **extra):
+    view = register_view(db, draft_id)
+    pending = request.query_params.get("pending") == "1" or extra.pop("pending", False)
+    if pending:
+        view["by_clause"] = [(k, t, [r for r in rows if not r["decision"]]) for k, t, rows in view["by_clause"]]
+        view["by_clause"] = [x for x in view["by_clause"] if x[2]]
+    view.update({"pending": pending, "published": request.query_params.get("published") == "1",
+                 "today": date.today().isoformat(), **extra})
+    return render(request, "comment_register.html", view, status_code=status_code)
 
 
 @router.get("/committee/drafts/{draft_id}", include_in_schema=False)
 def register_page(request: Request, draft_id: int, db=Depends(get_db), user: User = Depends(require_committee)):
     _draft(db, draft_id)
-    return render(request, "comment_register.html", register_view(db, draft_id))
+    return _desk(request, db, draft_id)
+
+
+@router.post("/committee/drafts/{draft_id}/settings", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def draft_settings(request: Request, draft_id: int, title: str = Form(...), deadline: str = Form(""),
+                   drafting_unit: str = Form(""), version: str = Form(""), db=Depends(get_db),
+                   user: User = Depends(require_committee)):
+    _draft(db, draft_id)
+    try:
+        store.update_draft(db, draft_id, title=title[:200], deadline=deadline or None,
+                           drafting_unit=drafting_unit[:200], version=version[:100])
+    except store.CommentsError as e:
+        return _desk(request, db, draft_id, 400, settings_error=str(e))
+    return RedirectResponse(f"/committee/drafts/{draft_id}", status_code=303)
 
 
 @router.post("/committee/drafts/{draft_id}/dispositions", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def disposition(draft_id: int, item_id: int = Form(...), decision: str = Form(...), reason: str = Form(""),
-                whole_group: str = Form(""), db=Depends(get_db), user: User = Depends(require_committee)):
+def disposition(request: Request, draft_id: int, item_id: int = Form(...), decision: str = Form(""),
+                reason: str = Form(""), whole_group: str = Form(""), pending: str = Form(""), db=Depends(get_db),
+                user: User = Depends(require_committee)):
     _draft(db, draft_id)
     if not any(c["id"] == item_id for c in store.comments(db, draft_id)):
         raise HTTPException(404, "没有这条意见")
     ids = store.group_of(db, draft_id, item_id) if whole_group else [item_id]
     try:
+        if not decision or decision == "待处理":
+            raise store.CommentsError("请选择处理意见：采纳、部分采纳或未采纳")
         store.dispose(db, ids, decision, reason, by=user.display)
-    except store.CommentsError as e:
-        raise HTTPException(400, str(e))
-    return RedirectResponse(f"/committee/drafts/{draft_id}#c{item_id}", status_code=303)
+    except store.CommentsError as e:  # shown beside the comment, with what was typed kept
+        return _desk(request, db, draft_id, 400, pending=pending == "1",
+                     form_error={"item_id": item_id, "message": str(e), "decision": decision, "reason": reason})
+    back = "?pending=1" if pending == "1" else ""
+    return RedirectResponse(f"/committee/drafts/{draft_id}{back}#c{item_id}", status_code=303)
+
+
+@router.post("/committee/drafts/{draft_id}/sheets", include_in_schema=False, dependencies=[Depends(check_csrf)])
+async def desk_upload(request: Request, draft_id: int, files: list[UploadFile] = File(...), received: str = Form(""),
+                      db=Depends(get_db), blobs=Depends(get_store), user: User = Depends(require_committee)):
+    """Sheets the committee received by e-mail or post, dated by when they were received (收到日期);
+    a sheet's own written date still wins."""
+    draft = _draft(db, draft_id)
+    try:
+        received = date.fromisoformat(received).isoformat() if received else date.today().isoformat()
+        if received > date.today().isoformat():
+            raise ValueError
+    except ValueError:
+        return _desk(request, db, draft_id, 400, upload_error=f"收到日期“{received}”不是有效日期（应为今天或以前的 年-月-日）")
+    items = [(f.filename or "sheet", await _read_capped(request, f), received) for f in files[:20]]
+    import anyio
+    results = await anyio.to_thread.run_sync(
+        lambda: store.import_sheets(db, blobs, draft.id, items, source="given", limits=request.app.state.limits))
+    return _desk(request, db, draft_id, uploads=results, upload_received=received)
 
 
 @router.get("/committee/drafts/{draft_id}/register.docx", include_in_schema=False)
@@ -130,8 +202,10 @@ async def comment_form(request: Request, draft_id: int, db=Depends(get_db)):
                                      submitter_kind=str(form.get("submitter_kind") or "organisation"),
                                      contact_person=str(form.get("contact_person") or "")[:100],
                                      contact=str(form.get("contact") or "")[:200])
-    except store.CommentsError as e:
-        raise HTTPException(400, f"意见未提交：{e}")
+    except store.CommentsError as e:  # shown on the form, what was typed kept
+        return render(request, "draft.html", {"draft": draft, "clauses": clauses(draft), "rows": range(1, MAX_ROWS + 1),
+                                              "late": bool(draft.deadline and date.today().isoformat() > draft.deadline),
+                                              "form_error": f"意见未提交：{e}", "form": dict(form)}, status_code=400)
     return render(request, "receipt.html", {"draft": draft, "results": [result]})
 
 
