@@ -161,7 +161,7 @@ class _Extraction:
         try:
             fn(*args)
         except Exception as e:  # noqa: BLE001 — reported, never silent
-            self.facts.warnings.append(f"{self.doc.file}: could not read {name} ({type(e).__name__}: {e})")
+            self.facts.warnings.append(f"{self.doc.file}：读取“{name}”时出错（{type(e).__name__}），已跳过")
 
     def _uscc(self) -> None:
         h, warnings = _uscc.find(self.finder, self.doc)

@@ -208,7 +208,7 @@ def test_a_worker_killed_mid_job_loses_nothing_and_nothing_is_recorded_twice(clu
     assert app.document(quick)["state"] == "read"
     # recorded once each: the assistant said what it read once per document (uploads in one batch)
     said = "\n".join(m["text"] for m in app.c.get(f"/api/cases/{app.case}/chat").json())
-    assert said.count("“scan.pdf”") == 1 and said.count("“licence.pdf”") == 1, said
+    assert said.count("收到“scan.pdf”") == 1 and said.count("收到“licence.pdf”") == 1, said
 
 
 def test_without_a_broker_the_service_reads_documents_itself(tmp_path):

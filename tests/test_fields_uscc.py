@@ -25,7 +25,7 @@ def test_a_code_whose_last_digit_is_right_but_whose_org_code_is_wrong():
 def test_wrong_check_digit():
     good = uscc.make("320500", "MA1XY2Q3")
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
-    assert "check digit" in uscc.problem(bad)
+    assert "校验码" in uscc.problem(bad)
 
 
 def test_invalid_code_is_a_warning_not_the_value():
@@ -33,7 +33,7 @@ def test_invalid_code_is_a_warning_not_the_value():
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
     facts = extract_facts(Document.from_text(f"营业执照\n名称：天津某某科技有限公司\n统一社会信用代码：{bad}"))
     assert "uscc" not in facts.fields
-    assert any(bad in w and "not valid" in w for w in facts.warnings)
+    assert any(bad in w and "无效" in w for w in facts.warnings)
 
 
 def test_full_width_and_spaced_codes_are_read_after_nfkc():

@@ -237,7 +237,7 @@ def read_draft(doc: Document) -> DraftStandard:
     best.title = draft_title(doc, [(p, t) for p, t in lines if t])
     best.warnings = [w for w in best.warnings if w != "no standard title found"]
     if not best.title:
-        best.warnings.append("no standard title found")
+        best.warnings.append("未找到标准名称")
     return best
 
 
@@ -312,9 +312,9 @@ def _read_lines(lines: list[tuple[int | None, str]]) -> DraftStandard:
             last.text = (last.text + t)[:300]
     d = DraftStandard(title=title, clauses=b.clauses, code=code, deadline=deadline, drafting_unit=drafting)
     if not b.last_chapter:
-        d.warnings.append("no numbered clauses found: is this the draft standard?")
+        d.warnings.append("未找到编号的章条：这是标准征求意见稿吗？")
     if not title:
-        d.warnings.append("no standard title found")
+        d.warnings.append("未找到标准名称")
     return d
 
 

@@ -33,16 +33,16 @@ def problem(code: str) -> str | None:
     """Why `code` is not a valid USCC, or None when it is."""
     code = compact(code)
     if len(code) != 18:
-        return f"length {len(code)}, not 18"
+        return f"长度为 {len(code)} 位，应为 18 位"
     try:
         _uscc.validate(code)
     except Exception as e:  # stdnum's ValidationError subclasses
         name = type(e).__name__
-        return {"InvalidChecksum": "check digit (18th character) does not match",
-                "InvalidFormat": "characters not allowed in a 统一社会信用代码"}.get(name, name)
+        return {"InvalidChecksum": "第 18 位校验码不符",
+                "InvalidFormat": "含有统一社会信用代码不使用的字符"}.get(name, "格式不符")
     org = code[8:17]
     if org_code_check_digit(org[:8]) != org[8]:
-        return f"embedded organisation code {org[:8]}-{org[8]} fails its GB 11714 check digit"
+        return f"其中的组织机构代码 {org[:8]}-{org[8]} 不符合 GB 11714 校验规则"
     return None
 
 
@@ -94,7 +94,7 @@ def find(finder: Finder, doc: Document) -> tuple[Hit | None, list[str]]:
                                 f"(letters a USCC never contains taken for the digits they resemble)")
             elif code not in seen_bad:
                 seen_bad.add(code)
-                warnings.append(f"统一社会信用代码 {code} on page {h.page} is not valid: {why}")
+                warnings.append(f"第 {h.page} 页的统一社会信用代码 {code} 无效：{why}")
     if not valid:
         order = 10_000
         for line in Document(doc.file, doc.sha256, doc.format, doc.pages[:UNLABELLED_PAGES]).lines():
@@ -109,7 +109,7 @@ def find(finder: Finder, doc: Document) -> tuple[Hit | None, list[str]]:
                                      ocr, "", "unlabelled", order, ocr_confidence=line.confidence if ocr else None))
                 elif code not in seen_bad and not hits:
                     seen_bad.add(code)
-                    warnings.append(f"统一社会信用代码 {code} on page {line.page} is not valid: {why}")
+                    warnings.append(f"第 {line.page} 页的统一社会信用代码 {code} 无效：{why}")
     if not valid:
         valid = _across_lines(doc)
     best = max(valid, key=lambda h: (h.confidence, -h.order)) if valid else None
