@@ -298,3 +298,18 @@ def test_changed_answer_reports_a_new_threshold_even_without_a_new_status():
     line = next(c for c in r.changes if c["item"] == "jiangsu.art8.2.1.3")
     assert line["before"] == line["after"] == "missing"
     assert "5000 万元" in line["reason"] and "仍缺少材料" in r.text
+
+
+def test_the_product_name_is_asked_with_the_document_it_is_compared_against_not_before():
+    """jinzhi 3.1 compares a patent's scope with the product: without the patent the product name
+    decides nothing, so the interview opens with the declarations and asks the name after the upload."""
+    from datetime import date
+
+    from assistant_helpers import document
+    from intake.assistant.engine import Assistant
+
+    a = Assistant("jinzhi", as_of="2025-06-01")
+    a.reply("你好")
+    assert a.state["pending"]["key"] == "declarations.jinzhi.4.3"
+    a.on_upload(document("patent_certificate", "jinzhi", date(2025, 6, 1)))
+    assert a.state["pending"]["key"] == "product"

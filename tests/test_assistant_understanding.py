@@ -182,6 +182,10 @@ def test_a_per_level_number_is_checked_against_the_level_aimed_at_and_said_as_pr
     assert a.state["pending"]["key"] == "code_coverage"
     r = a.reply("60%")
     assert "AA要求暂定90%" in r.text and "还差 30%" in r.text and "未给出各级门槛" in r.text
+    # 涉及 alone is a statement (review): the document that shows it is asked for next
+    assert a.state["pending"]["key"] == "upload:production_license"
+    a.reply("没有")
+    r = a.reply("没有")
     assert "预审完成" in r.text
     r = a.reply("证书有效期多久？")
     assert "预审完成" not in r.text  # said once, not after every reply
