@@ -313,3 +313,40 @@ def test_the_product_name_is_asked_with_the_document_it_is_compared_against_not_
     assert a.state["pending"]["key"] == "declarations.jinzhi.4.3"
     a.on_upload(document("patent_certificate", "jinzhi", date(2025, 6, 1)))
     assert a.state["pending"]["key"] == "product"
+
+
+def _asked_product(scheme="jinzhi"):
+    from datetime import date
+
+    from assistant_helpers import document
+    from intake.assistant.engine import Assistant
+
+    a = Assistant(scheme, as_of="2025-06-01")
+    a.reply("你好")
+    a.on_upload(document("patent_certificate", scheme, date(2025, 6, 1)))
+    assert a.state["pending"]["key"] == "product"
+    return a
+
+
+@pytest.mark.parametrize("said", ["没有", "无", "是", "有", "从来没有", "不涉及", "我们没有"])
+def test_a_yes_no_word_to_a_name_question_is_not_stored_and_the_name_is_asked_again(said):
+    a = _asked_product()
+    r = a.reply(said)
+    assert "product" not in a.state["answers"] and "product" not in a.facts()
+    assert a.state["pending"]["key"] == "product" and "不是这个问题要的内容" in r.text
+
+
+@pytest.mark.parametrize("said", ["还没定", "暂无", "还没有", "我们还没确定", "待定", "还在办"])
+def test_a_name_not_known_yet_is_recorded_as_not_given_and_nothing_is_stored(said):
+    a = _asked_product()
+    r = a.reply(said)
+    assert "product" not in a.state["answers"] and "product" not in a.facts()
+    assert "product" in a.state["skipped"] and "记为未提供" in r.text
+    assert a.state["pending"]["key"] != "product"
+
+
+@pytest.mark.parametrize("name", ["无缝钢管", "有机大米", "不锈钢保温杯"])
+def test_a_product_name_starting_like_a_no_is_stored_as_written(name):
+    a = _asked_product()
+    a.reply(name)
+    assert a.facts()["product"] == name

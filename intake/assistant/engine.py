@@ -147,7 +147,9 @@ class Assistant:
             return self._rule_question(text)   # "证书有效期" while a free-text value is pending
         if parsed.ok:
             return self._answer(pending, parsed.value, text, note=parsed.note)
-        if not re.search(r"\d", text) and self._rules_know(text):
+        if parsed.note == "not_given" and pending["kind"] == "text":
+            return self._not_given(pending)
+        if not re.search(r"\d", text) and parsed.note != "yes_no" and self._rules_know(text):
             return self._rule_question(text)   # not an answer of the right kind, but a rules topic
         said = parsed.problem if pending["kind"] == "confirm" else f"抱歉，这个回答我没法记录。{parsed.problem}"
         if pending["kind"] != "confirm" and self._off_topic(text):
@@ -278,6 +280,14 @@ class Assistant:
         self.state["pending"] = None
         said = "，原来的回答已清除" if had is not None else ""
         return self._finish([f"好的，先跳过这个问题{said}；需要时输入“修改”可以回来补答。"])
+
+    def _not_given(self, pending: dict) -> Reply:
+        """A free-text question the applicant cannot answer yet ("还没定"): recorded as not given,
+        nothing stored; "修改" brings it back."""
+        skip(self.state, pending)
+        self.state["pending"] = None
+        return self._finish([f"好的，“{_short(pending.get('question', ''))}”记为未提供，不会替您填写；"
+                             f"确定后输入“修改”可以补答。"])
 
     def _cmd_back(self, text: str) -> Reply:
         order = [k for k in self.state["order"] if k in self.state["asked"]]
