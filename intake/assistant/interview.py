@@ -174,7 +174,7 @@ def ask_from_item(item, ask, scheme) -> dict:
 
 def with_polarity(a: dict, scheme) -> dict:
     """A yes/no ask in its positive phrasing, with its polarity and the words that confirm each
-    answer (data/schemes/<id>.yaml): "没有" to "是否被通报过" is then unambiguous."""
+    answer (checklists/schemes/<id>/interview.yaml): "没有" to "是否被通报过" is then unambiguous."""
     if a["kind"] != "yes_no":
         return a
     spec = yes_no_spec(scheme.id, a["key"])

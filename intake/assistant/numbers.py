@@ -4,7 +4,7 @@
 against the asked level's threshold; "营收8000万够不够（我们是专精特新小巨人）" → sales against the
 sector's threshold, with the exemptions; "证书2022年3月发的还有效吗" → a date against the validity.
 Which computations a scheme offers, and the words that call them, are data
-(data/schemes/<id>.yaml `numbers`); every threshold is read from the scheme file
+(checklists/schemes/<id>/interview.yaml `numbers`); every threshold is read from the scheme file
 (checklists/schemes/<id>.yaml) — never a second copy. A reply opens with the verdict and the
 number; the caller then quotes the clauses returned.
 """
