@@ -201,3 +201,14 @@ def test_a_conversation_saved_with_the_old_negative_wording_asks_again_before_ta
     assert b.state["answers"] == {} and "问法更新" in r.text and "通报过？" in r.text
     b.reply("没有")
     assert b.facts()["declarations"]["jinzhi.4.3"] is True
+
+
+def test_a_score_question_after_a_failed_precondition_says_no_grade_is_given():
+    """Issue 14: a grade never stands beside a failed chapter-4 precondition; the assistant's
+    score → grade answer says so once the applicant's own answers fail one."""
+    a = start("credit")
+    r = a.reply("信用评分92分是几星")
+    assert "四星级" in r.text and "不评星级" not in r.text
+    a.reply("有过一次环保处罚")  # 4 b) not met
+    r = a.reply("信用评分92分是几星")
+    assert "四星级" in r.text and "4 b" in r.text and "不评星级" in r.text

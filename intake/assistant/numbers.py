@@ -134,7 +134,11 @@ def _grade(scheme, spec, text, as_of, facts) -> Computed | None:
             lines.append(f"距{target['name']}（{_g(target['min'])}分）还差{_g(target['min'] - score)}分。")
         elif g:
             lines.append("已是最高等级。")
-    lines.append("注：星级以认证机构按评分标准评定的得分为准，自评分只作参考。")
+    failed = [f"{it.clause}（{it.title}）" for it in scheme.items
+              if it.gates and (facts.get("declarations") or {}).get(it.id) is False]
+    if failed:  # a grade is never given beside a failed precondition (issue 14)
+        lines.append(f"注意：按您目前的回答，{'、'.join(dict.fromkeys(failed))}不满足；前提条件不满足时不评星级。")
+    lines.append("注：星级以认证机构按评分标准评定的完整得分为准，且申请条件须全部满足；自评分只作参考。")
     clauses = [c for c in [g and g["clause"], target and target["clause"], overall] if c]
     return Computed(lines, list(dict.fromkeys(clauses)))
 
