@@ -212,3 +212,20 @@ def test_a_score_question_after_a_failed_precondition_says_no_grade_is_given():
     a.reply("有过一次环保处罚")  # 4 b) not met
     r = a.reply("信用评分92分是几星")
     assert "四星级" in r.text and "4 b" in r.text and "不评星级" in r.text
+
+
+def test_a_word_of_the_schemes_own_name_is_not_taken_for_a_level_or_stage():
+    """jiangsu's stages are 培育库 and 认证: "认证证书有效期几年" is about the certificate (第十六条), not
+    the 认证 stage; "认证阶段" still names it, and other schemes' level names still count."""
+    from checklists.scheme import load_scheme
+    from intake.assistant.numbers import named_levels
+
+    js = load_scheme("jiangsu")
+    assert named_levels(js, "认证证书有效期几年") == []
+    assert named_levels(js, "认证阶段要什么材料") == ["认证"]
+    assert named_levels(js, "怎么纳入培育库") == ["培育库"]
+    nf = load_scheme("nonferrous")
+    assert named_levels(nf, "培育活动什么时候截止") == []
+    assert named_levels(nf, "优质的满意度要多少") == ["优质品牌"]
+    r = start("jiangsu").reply("认证证书有效期几年")
+    assert "根据第十六条" in r.text and "证书有效期为3年" in r.text

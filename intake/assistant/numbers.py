@@ -91,9 +91,17 @@ def _named_levels(scheme, text: str) -> list[str]:
             if re.search(pat, s):
                 found.append(name)
                 s = re.sub(pat, " ", s)
-        elif name in s or (len(short) >= 2 and short in s):
+        elif _said(name, s, scheme) or (len(short) >= 2 and _said(short, s, scheme)):
             found.append(name)
     return found
+
+
+def _said(word: str, s: str, scheme) -> bool:
+    """`word` names a level in `s`. A word of the scheme's own name ("认证" in “江苏精品”认证, "培育" in
+    …品牌培育活动) is the scheme talking, not a level ("认证证书有效期"), unless said as a stage (认证阶段)."""
+    if word in clean(getattr(scheme, "name", "") or ""):
+        return f"{word}阶段" in s
+    return word in s
 
 
 def named_levels(scheme, text: str) -> list[str]:
