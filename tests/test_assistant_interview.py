@@ -350,3 +350,22 @@ def test_a_product_name_starting_like_a_no_is_stored_as_written(name):
     a = _asked_product()
     a.reply(name)
     assert a.facts()["product"] == name
+
+
+@pytest.mark.parametrize("said", ["是", "没有"])
+def test_jiangsu_never_asks_which_stage_it_is_reached_not_applied_for(said):
+    """Issue 14 models 培育库 → 认证 as stages: the interview asks the 培育库 conditions and never
+    which stage the applicant wants, whatever the answers."""
+    from intake.assistant.engine import Assistant
+
+    a = Assistant("jiangsu", as_of="2025-06-01")
+    a.reply("你好")
+    seen = []
+    for _ in range(30):
+        pending = a.state["pending"]
+        if not pending:
+            break
+        seen.append(pending["key"])
+        a.reply(said if pending["kind"] in ("yes_no", "upload") else "跳过")
+    assert "declarations.jiangsu.art8.1.2" in seen and a.state["pending"] is None
+    assert "target_level" not in seen and "target_level" not in a.facts()
