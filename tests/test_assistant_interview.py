@@ -366,6 +366,6 @@ def test_jiangsu_never_asks_which_stage_it_is_reached_not_applied_for(said):
         if not pending:
             break
         seen.append(pending["key"])
-        a.reply(said if pending["kind"] in ("yes_no", "upload") else "跳过")
+        a.reply(said if pending["kind"] == "yes_no" else "没有" if pending["kind"] == "upload" else "跳过")
     assert "declarations.jiangsu.art8.1.2" in seen and a.state["pending"] is None
     assert "target_level" not in seen and "target_level" not in a.facts()
