@@ -369,3 +369,26 @@ def test_jiangsu_never_asks_which_stage_it_is_reached_not_applied_for(said):
         a.reply(said if pending["kind"] == "yes_no" else "没有" if pending["kind"] == "upload" else "跳过")
     assert "declarations.jiangsu.art8.1.2" in seen and a.state["pending"] is None
     assert "target_level" not in seen and "target_level" not in a.facts()
+
+
+def test_the_credit_precheck_never_announces_a_grade_nothing_was_scored_for():
+    """Issue 14: with every document given but nothing scored, the end of the interview names the best
+    reachable grade as such, never as the grade."""
+    from datetime import date
+
+    from assistant_helpers import document
+    from intake.assistant.engine import Assistant
+
+    a = Assistant("credit", as_of="2025-06-01")
+    a.reply("你好")
+    r = None
+    for _ in range(40):
+        p = a.state["pending"]
+        if not p:
+            break
+        if p["kind"] == "upload":
+            r = a.on_upload(document(p["doc_type"], "credit", date(2025, 6, 1)))
+        else:
+            r = a.reply("对" if p["kind"].startswith("confirm") else "没有")
+    assert "预审完成" in r.text
+    assert "可争取的最高等级：五星级（尚未评分，不是评定等级）" in r.text and "，等级：" not in r.text

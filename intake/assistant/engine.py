@@ -577,9 +577,15 @@ class Assistant:
         n_review = sum(1 for it in ev["items"] if it["status"] == "review")
         n_missing = sum(1 for it in ev["items"] if it["status"] == "missing")
         n_not = sum(1 for it in ev["items"] if it["status"] == "not_met")
-        level = f"，可达级别：{ev['outcome']['level']}" if ev["outcome"].get("level") else ""
+        out = ev["outcome"]
+        level = f"，可达级别：{out['level']}" if out.get("level") else ""
+        if out.get("grade"):
+            level += f"，等级：{out['grade']}"
+        best = ""
+        if not out.get("grade") and out.get("best_grade"):  # not a grade: nothing scored yet (issue 14)
+            best = f"{out.get('best_grade_label') or '可争取的最高等级'}：{out['best_grade']}（尚未评分，不是评定等级）。"
         return (f"需要问的都问完了，预审完成。结论：{v['outcome_words'].get(status, status)}{level}"
-                f"（不满足 {n_not} 项、缺少材料 {n_missing} 项、需人工审核 {n_review} 项）。"
+                f"（不满足 {n_not} 项、缺少材料 {n_missing} 项、需人工审核 {n_review} 项）。{best}"
                 "输入“还缺什么”查看明细，或继续上传材料、提问。")
 
     def _intro(self) -> str:
