@@ -115,7 +115,7 @@ def _next_turn(a, queue: list, played: set, res: InterviewResult):
     is skipped ("跳过"), as a person without the answer would; it is listed, and nothing may be stored.
     Same for every interview, tuned and held-out."""
     asked = _asked(a)
-    n, turn = queue[0]
+    _, turn = queue[0]
     if not turn.get("asks") or turn["asks"] in asked or not asked:
         return queue.pop(0)
     j = next((i for i, (_, t) in enumerate(queue) if t.get("asks") in asked), None)
