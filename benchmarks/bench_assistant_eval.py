@@ -27,9 +27,11 @@ def main() -> None:
         ok = sum(1 for r in rs if not r.wrong and not r.not_given)
         not_given = sum(len(r.not_given) for r in rs)
         turns = sum(r.turns for r in rs)
-        print(f"interviews, {part}: {ok}/{len(rs)} as scripted ({turns} turns); facts stored that were not given: {not_given}")
+        unscripted = sum(len(r.unscripted) for r in rs)
+        print(f"interviews, {part}: {ok}/{len(rs)} as scripted ({turns} turns); facts stored that were not given: "
+              f"{not_given}; questions the script does not answer (skipped): {unscripted}")
     for r in iv["tuned"]:
-        for w in r.wrong + r.not_given:
+        for w in r.wrong + r.not_given + [f"unscripted question skipped: {k}" for k in r.unscripted]:
             print(f"  [{r.name}] {w}")
 
 

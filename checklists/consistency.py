@@ -5,7 +5,9 @@
 Each part of a scheme is written once; what one part names, another must have: a form item is a
 checklist item (in the same order), a declaration offered in the procedure is an item a declaration
 covers, every clause cited is in clauses.yaml, every document type is in the vocabulary, a table a
-rule reads is in the checklist, no part repeats what another owns (levels, clauses of form items).
+rule reads is in the checklist, no part repeats what another owns (levels, clauses of form items),
+and the optional interview.yaml words only questions the checklist asks (or yes/no facts of the schema),
+each with its polarity, and cites only items and clauses the scheme has.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ def problems(scheme_id: str) -> list[str]:
     out += _tables(scheme)
     out += _procedure(scheme)
     out += _form(scheme)
+    out += _interview(scheme)
     unknown = [k for k in used_facts(scheme) if k not in schema()]
     out += [f"checklist: fact {k!r} is not in the facts schema (checklists/facts.yaml)" for k in unknown]
     return out
@@ -109,4 +112,36 @@ def _form(scheme) -> list[str]:
         for iid in refs or []:
             if iid not in checklist_ids:
                 out.append(f"form: field {field!r} names unknown item {iid!r}")
+    return out
+
+
+POLARITIES = ("positive", "negative")
+
+
+def _interview(scheme) -> list[str]:
+    talk = read_part(scheme.id, "interview")
+    if not talk:
+        return []  # optional: the checklist's own questions are asked as written
+    out: list[str] = []
+    yes_no_asks = {a.key for it in scheme.items for a in it.asks if a.kind == "yes_no"}
+    facts = schema()
+    for key, spec in (talk.get("yes_no") or {}).items():
+        if key not in yes_no_asks and not (key in facts and facts[key].type == "bool"):
+            out.append(f"interview: yes_no {key!r} is neither a yes/no question of the checklist nor a yes/no fact")
+        if not isinstance(spec, dict) or not str(spec.get("ask") or "").strip():
+            out.append(f"interview: yes_no {key!r} has no `ask`")
+            continue
+        if spec.get("polarity", "positive") not in POLARITIES:
+            out.append(f"interview: yes_no {key!r} polarity {spec.get('polarity')!r} is not one of {POLARITIES}")
+        if spec.get("polarity") == "negative" and not (spec.get("said_yes") and spec.get("said_no")):
+            out.append(f"interview: yes_no {key!r} is negative but lacks said_yes/said_no (the words that confirm it)")
+    items = {it.id for it in scheme.items}
+    for n, spec in enumerate(talk.get("numbers") or [], 1):
+        if spec.get("item") and spec["item"] not in items:
+            out.append(f"interview: numbers #{n} names item {spec['item']!r}, which the checklist lacks")
+        for clause in spec.get("clauses") or []:
+            if find_clause(scheme.id, str(clause)) is None:
+                out.append(f"interview: numbers #{n} cites clause {clause!r}, which clauses.yaml does not have")
+    if "contact" in talk and not str(talk["contact"] or "").strip():
+        out.append("interview: `contact` is empty")
     return out

@@ -5,6 +5,8 @@
         clauses.yaml     the source text split by clause — quoted by reports and the assistant
         procedure.yaml   case states, validity, the declarations offered as check boxes — read by cases
         form.yaml        the application form's wording — read by forms
+        interview.yaml   how the assistant talks about the scheme: yes/no questions in their positive
+                         phrasing with polarity, computed-answer templates, the contact (optional)
 
 A folder named in INTAKE_SCHEMES_PATH (several separated by the OS path separator) adds schemes
 without touching code: the folder's subfolders that hold a checklist.yaml are schemes too.
@@ -21,7 +23,7 @@ import yaml
 BUILTIN = Path(__file__).parent / "schemes"
 ID_RE = re.compile(r"[a-z][a-z0-9_]*")
 ORDER = ["jinzhi", "credit", "nonferrous", "jiangsu", "trace"]  # the seeds' order; others follow by name
-PARTS = ("checklist", "clauses", "procedure", "form")
+PARTS = ("checklist", "clauses", "procedure", "form", "interview")
 
 
 class UnknownScheme(KeyError):
@@ -64,7 +66,7 @@ def scheme_dir(scheme_id: str) -> Path:
 
 
 def part_path(scheme_id: str, part: str) -> Path:
-    """The file of one part of a scheme (`checklist`, `clauses`, `procedure`, `form`)."""
+    """The file of one part of a scheme (`checklist`, `clauses`, `procedure`, `form`, `interview`)."""
     if part not in PARTS:
         raise ValueError(f"unknown scheme part {part!r}; parts: {', '.join(PARTS)}")
     return scheme_dir(scheme_id) / f"{part}.yaml"

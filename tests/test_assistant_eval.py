@@ -23,3 +23,18 @@ def test_scripted_interviews_store_only_what_was_said():
         assert sum(len(r.not_given) for r in results) == 0, [w for r in results for w in r.not_given] \
             if part == "tuned" else part
     assert [w for r in iv["tuned"] for w in r.wrong] == []
+
+
+def test_the_scripted_applicant_answers_the_question_actually_asked():
+    """A script written in another order still answers each question with its own turn; a question
+    the script has no answer for is skipped (listed), and nothing is stored for it."""
+    from assistant_eval.evaluate import run_interview
+
+    spec = {"name": "order", "scheme": "jinzhi", "as_of": "2025-06-01", "turns": [
+        {"say": "你好"},
+        {"say": "从来没有", "asks": "declarations.jinzhi.4.4", "stores": {"declarations.jinzhi.4.4": True}},
+        {"say": "没有", "asks": "declarations.jinzhi.11.1", "stores": {"declarations.jinzhi.11.1": True}},
+    ]}
+    r = run_interview(spec)
+    assert r.wrong == [] and r.not_given == []
+    assert r.unscripted == ["declarations.jinzhi.4.3"]  # asked first, not in the script: skipped

@@ -298,3 +298,97 @@ def test_changed_answer_reports_a_new_threshold_even_without_a_new_status():
     line = next(c for c in r.changes if c["item"] == "jiangsu.art8.2.1.3")
     assert line["before"] == line["after"] == "missing"
     assert "5000 万元" in line["reason"] and "仍缺少材料" in r.text
+
+
+def test_the_product_name_is_asked_with_the_document_it_is_compared_against_not_before():
+    """jinzhi 3.1 compares a patent's scope with the product: without the patent the product name
+    decides nothing, so the interview opens with the declarations and asks the name after the upload."""
+    from datetime import date
+
+    from assistant_helpers import document
+    from intake.assistant.engine import Assistant
+
+    a = Assistant("jinzhi", as_of="2025-06-01")
+    a.reply("你好")
+    assert a.state["pending"]["key"] == "declarations.jinzhi.4.3"
+    a.on_upload(document("patent_certificate", "jinzhi", date(2025, 6, 1)))
+    assert a.state["pending"]["key"] == "product"
+
+
+def _asked_product(scheme="jinzhi"):
+    from datetime import date
+
+    from assistant_helpers import document
+    from intake.assistant.engine import Assistant
+
+    a = Assistant(scheme, as_of="2025-06-01")
+    a.reply("你好")
+    a.on_upload(document("patent_certificate", scheme, date(2025, 6, 1)))
+    assert a.state["pending"]["key"] == "product"
+    return a
+
+
+@pytest.mark.parametrize("said", ["没有", "无", "是", "有", "从来没有", "不涉及", "我们没有"])
+def test_a_yes_no_word_to_a_name_question_is_not_stored_and_the_name_is_asked_again(said):
+    a = _asked_product()
+    r = a.reply(said)
+    assert "product" not in a.state["answers"] and "product" not in a.facts()
+    assert a.state["pending"]["key"] == "product" and "不是这个问题要的内容" in r.text
+
+
+@pytest.mark.parametrize("said", ["还没定", "暂无", "还没有", "我们还没确定", "待定", "还在办"])
+def test_a_name_not_known_yet_is_recorded_as_not_given_and_nothing_is_stored(said):
+    a = _asked_product()
+    r = a.reply(said)
+    assert "product" not in a.state["answers"] and "product" not in a.facts()
+    assert "product" in a.state["skipped"] and "记为未提供" in r.text
+    assert a.state["pending"]["key"] != "product"
+
+
+@pytest.mark.parametrize("name", ["无缝钢管", "有机大米", "不锈钢保温杯"])
+def test_a_product_name_starting_like_a_no_is_stored_as_written(name):
+    a = _asked_product()
+    a.reply(name)
+    assert a.facts()["product"] == name
+
+
+@pytest.mark.parametrize("said", ["是", "没有"])
+def test_jiangsu_never_asks_which_stage_it_is_reached_not_applied_for(said):
+    """Issue 14 models 培育库 → 认证 as stages: the interview asks the 培育库 conditions and never
+    which stage the applicant wants, whatever the answers."""
+    from intake.assistant.engine import Assistant
+
+    a = Assistant("jiangsu", as_of="2025-06-01")
+    a.reply("你好")
+    seen = []
+    for _ in range(30):
+        pending = a.state["pending"]
+        if not pending:
+            break
+        seen.append(pending["key"])
+        a.reply(said if pending["kind"] == "yes_no" else "没有" if pending["kind"] == "upload" else "跳过")
+    assert "declarations.jiangsu.art8.1.2" in seen and a.state["pending"] is None
+    assert "target_level" not in seen and "target_level" not in a.facts()
+
+
+def test_the_credit_precheck_never_announces_a_grade_nothing_was_scored_for():
+    """Issue 14: with every document given but nothing scored, the end of the interview names the best
+    reachable grade as such, never as the grade."""
+    from datetime import date
+
+    from assistant_helpers import document
+    from intake.assistant.engine import Assistant
+
+    a = Assistant("credit", as_of="2025-06-01")
+    a.reply("你好")
+    r = None
+    for _ in range(40):
+        p = a.state["pending"]
+        if not p:
+            break
+        if p["kind"] == "upload":
+            r = a.on_upload(document(p["doc_type"], "credit", date(2025, 6, 1)))
+        else:
+            r = a.reply("对" if p["kind"].startswith("confirm") else "没有")
+    assert "预审完成" in r.text
+    assert "可争取的最高等级：五星级（尚未评分，不是评定等级）" in r.text and "，等级：" not in r.text

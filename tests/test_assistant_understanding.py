@@ -182,6 +182,10 @@ def test_a_per_level_number_is_checked_against_the_level_aimed_at_and_said_as_pr
     assert a.state["pending"]["key"] == "code_coverage"
     r = a.reply("60%")
     assert "AA要求暂定90%" in r.text and "还差 30%" in r.text and "未给出各级门槛" in r.text
+    # 涉及 alone is a statement (review): the document that shows it is asked for next
+    assert a.state["pending"]["key"] == "upload:production_license"
+    a.reply("没有")
+    r = a.reply("没有")
     assert "预审完成" in r.text
     r = a.reply("证书有效期多久？")
     assert "预审完成" not in r.text  # said once, not after every reply
@@ -197,3 +201,31 @@ def test_a_conversation_saved_with_the_old_negative_wording_asks_again_before_ta
     assert b.state["answers"] == {} and "问法更新" in r.text and "通报过？" in r.text
     b.reply("没有")
     assert b.facts()["declarations"]["jinzhi.4.3"] is True
+
+
+def test_a_score_question_after_a_failed_precondition_says_no_grade_is_given():
+    """Issue 14: a grade never stands beside a failed chapter-4 precondition; the assistant's
+    score → grade answer says so once the applicant's own answers fail one."""
+    a = start("credit")
+    r = a.reply("信用评分92分是几星")
+    assert "四星级" in r.text and "不评星级" not in r.text
+    a.reply("有过一次环保处罚")  # 4 b) not met
+    r = a.reply("信用评分92分是几星")
+    assert "四星级" in r.text and "4 b" in r.text and "不评星级" in r.text
+
+
+def test_a_word_of_the_schemes_own_name_is_not_taken_for_a_level_or_stage():
+    """jiangsu's stages are 培育库 and 认证: "认证证书有效期几年" is about the certificate (第十六条), not
+    the 认证 stage; "认证阶段" still names it, and other schemes' level names still count."""
+    from checklists.scheme import load_scheme
+    from intake.assistant.numbers import named_levels
+
+    js = load_scheme("jiangsu")
+    assert named_levels(js, "认证证书有效期几年") == []
+    assert named_levels(js, "认证阶段要什么材料") == ["认证"]
+    assert named_levels(js, "怎么纳入培育库") == ["培育库"]
+    nf = load_scheme("nonferrous")
+    assert named_levels(nf, "培育活动什么时候截止") == []
+    assert named_levels(nf, "优质的满意度要多少") == ["优质品牌"]
+    r = start("jiangsu").reply("认证证书有效期几年")
+    assert "根据第十六条" in r.text and "证书有效期为3年" in r.text

@@ -58,6 +58,50 @@ def test_a_disagreement_is_caught(tmp_path, monkeypatch):
     assert "differ from the procedure's" in found
 
 
+def test_an_interview_file_that_disagrees_with_the_checklist_is_caught(tmp_path, monkeypatch):
+    shutil.copytree(EXTRA / "sample", tmp_path / "sample2")
+    chk = tmp_path / "sample2" / "checklist.yaml"
+    chk.write_text(chk.read_text(encoding="utf-8").replace("id: sample", "id: sample2")
+                   .replace("sample.", "sample2."), encoding="utf-8")
+    for part in ("form", "procedure"):
+        f = tmp_path / "sample2" / f"{part}.yaml"
+        f.write_text(f.read_text(encoding="utf-8").replace("sample.", "sample2."), encoding="utf-8")
+    (tmp_path / "sample2" / "interview.yaml").write_text(
+        "yes_no:\n"
+        "  declarations.sample2.art3: {ask: 近三年内是否发生过质量事故？, polarity: negative}\n"
+        "  declarations.sample2.art99: {ask: 是否？}\n"
+        "  sells_online: {ask: 产品是否通过网络销售？, polarity: sideways}\n"
+        "numbers:\n  - {kind: validity, words: [有效], clauses: [第九十九条], item: sample2.art9}\n",
+        encoding="utf-8")
+    monkeypatch.setenv("INTAKE_SCHEMES_PATH", str(tmp_path))
+    found = "\n".join(problems("sample2"))
+    assert "lacks said_yes/said_no" in found
+    assert "'declarations.sample2.art99' is neither a yes/no question" in found
+    assert "polarity 'sideways'" in found
+    assert "clause '第九十九条'" in found and "item 'sample2.art9'" in found
+
+
+def test_every_builtin_scheme_has_its_interview_wording_in_its_folder_and_the_sample_needs_none(with_sample):
+    """The assistant reads a scheme's interview.yaml through the registry; a scheme without one is
+    interviewed with the checklist's own questions."""
+    from intake.assistant.engine import Assistant
+    from intake.assistant.schemedata import scheme_talk
+
+    assert all(scheme_talk(s).get("yes_no") for s in BUILTINS)
+    assert not (EXTRA / "sample" / "interview.yaml").exists() and scheme_talk("sample") == {}
+    a = Assistant("sample", as_of="2025-06-01")
+    a.reply("你好")
+    seen = []
+    for _ in range(12):
+        pending = a.state["pending"]
+        if not pending:
+            break
+        seen.append(pending["key"])
+        a.reply("没有" if pending["kind"] in ("yes_no", "upload") else "跳过")
+    assert "declarations.sample.art3" in seen and a.state["pending"] is None  # to the end
+    assert a.state["answers"]["declarations.sample.art3"]["question"] == "近三年内是否没有发生质量事故？"
+
+
 def test_one_vocabulary_for_document_types_and_statuses():
     from extractors.classify import TYPES
     from forms.specs import common

@@ -241,10 +241,36 @@ def parse_choice(message: str, choices: list[dict]) -> Parsed:
 
 
 def parse_text(message: str) -> Parsed:
+    """A free-text value (a product name). A non-answer is never stored as the value: "不知道" /
+    "暂无" / "还没定" → note "not_given" (the caller records it as not given); "没有" / "是" / "从来没有"
+    answer some other question → re-asked."""
     s = clean(message)
     if not s:
         return Parsed(problem="请写上内容。")
+    said = non_answer(s)
+    if said == "not_given":
+        return Parsed(problem="这不是一个具体的值。", note="not_given")
+    if said == "yes_no":
+        return Parsed(problem=f"“{s}”不是这个问题要的内容，请直接写出来；暂时说不上来可以回答“跳过”。",
+                      note="yes_no")
     return Parsed(s)
+
+
+def non_answer(message: str) -> str | None:
+    """"not_given" (不知道, 暂无, 还没定 …), "yes_no" (是, 没有, 从来没有 …) or None (a value)."""
+    v = vocabulary()
+    norm = [unicodedata.normalize("NFKC", str(w)).lower() for w in v["yes_no"]["subject_words"]]
+    s = _strip_subject(clean(message).lower().rstrip("，,;；"), norm)
+
+    def listed(words) -> bool:
+        return s in {unicodedata.normalize("NFKC", str(w)).lower() for w in words or []}
+
+    if listed(v["non_answers"]["not_given"]) or listed(v["yes_no"].get("in_progress")):
+        return "not_given"
+    yn = v["yes_no"]
+    if listed(yn["yes"]) or listed(yn["no"]) or listed([w for w in yn["no_lead"] if len(str(w)) >= 2]):
+        return "yes_no"
+    return None
 
 
 def looks_like_question(message: str) -> bool:

@@ -147,7 +147,9 @@ class Assistant:
             return self._rule_question(text)   # "证书有效期" while a free-text value is pending
         if parsed.ok:
             return self._answer(pending, parsed.value, text, note=parsed.note)
-        if not re.search(r"\d", text) and self._rules_know(text):
+        if parsed.note == "not_given" and pending["kind"] == "text":
+            return self._not_given(pending)
+        if not re.search(r"\d", text) and parsed.note != "yes_no" and self._rules_know(text):
             return self._rule_question(text)   # not an answer of the right kind, but a rules topic
         said = parsed.problem if pending["kind"] == "confirm" else f"抱歉，这个回答我没法记录。{parsed.problem}"
         if pending["kind"] != "confirm" and self._off_topic(text):
@@ -278,6 +280,14 @@ class Assistant:
         self.state["pending"] = None
         said = "，原来的回答已清除" if had is not None else ""
         return self._finish([f"好的，先跳过这个问题{said}；需要时输入“修改”可以回来补答。"])
+
+    def _not_given(self, pending: dict) -> Reply:
+        """A free-text question the applicant cannot answer yet ("还没定"): recorded as not given,
+        nothing stored; "修改" brings it back."""
+        skip(self.state, pending)
+        self.state["pending"] = None
+        return self._finish([f"好的，“{_short(pending.get('question', ''))}”记为未提供，不会替您填写；"
+                             f"确定后输入“修改”可以补答。"])
 
     def _cmd_back(self, text: str) -> Reply:
         order = [k for k in self.state["order"] if k in self.state["asked"]]
@@ -567,9 +577,15 @@ class Assistant:
         n_review = sum(1 for it in ev["items"] if it["status"] == "review")
         n_missing = sum(1 for it in ev["items"] if it["status"] == "missing")
         n_not = sum(1 for it in ev["items"] if it["status"] == "not_met")
-        level = f"，可达级别：{ev['outcome']['level']}" if ev["outcome"].get("level") else ""
+        out = ev["outcome"]
+        level = f"，可达级别：{out['level']}" if out.get("level") else ""
+        if out.get("grade"):
+            level += f"，等级：{out['grade']}"
+        best = ""
+        if not out.get("grade") and out.get("best_grade"):  # not a grade: nothing scored yet (issue 14)
+            best = f"{out.get('best_grade_label') or '可争取的最高等级'}：{out['best_grade']}（尚未评分，不是评定等级）。"
         return (f"需要问的都问完了，预审完成。结论：{v['outcome_words'].get(status, status)}{level}"
-                f"（不满足 {n_not} 项、缺少材料 {n_missing} 项、需人工审核 {n_review} 项）。"
+                f"（不满足 {n_not} 项、缺少材料 {n_missing} 项、需人工审核 {n_review} 项）。{best}"
                 "输入“还缺什么”查看明细，或继续上传材料、提问。")
 
     def _intro(self) -> str:

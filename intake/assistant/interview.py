@@ -174,7 +174,7 @@ def ask_from_item(item, ask, scheme) -> dict:
 
 def with_polarity(a: dict, scheme) -> dict:
     """A yes/no ask in its positive phrasing, with its polarity and the words that confirm each
-    answer (data/schemes/<id>.yaml): "没有" to "是否被通报过" is then unambiguous."""
+    answer (checklists/schemes/<id>/interview.yaml): "没有" to "是否被通报过" is then unambiguous."""
     if a["kind"] != "yes_no":
         return a
     spec = yes_no_spec(scheme.id, a["key"])
@@ -254,6 +254,17 @@ def open_asks(scheme, evaluation: dict, state: dict) -> list[dict]:
         out.extend(confirmations)
     seen.update(a["key"] for a in out)
 
+    # A fact a document just uploaded is compared against ("申报的产品名称" for a patent's scope):
+    # asked right after the document, never before it — without the document it decides nothing.
+    for it in scheme.items:
+        row = status.get(it.id) or {}
+        if row.get("status") != "review":
+            continue
+        need_keys = {n.get("key") if isinstance(n, dict) else n for n in row.get("needs") or []}
+        for ask in it.asks:
+            if ask.key in _compared_facts(it) and ask.key in need_keys:
+                add(ask_from_item(it, ask, scheme))
+
     # Case-level facts: the level first (when the scheme has levels), then the facts any
     # still-open item depends on.
     open_items = [it for it in scheme.items if status.get(it.id, {}).get("status") in ("missing", None)]
@@ -286,6 +297,8 @@ def open_asks(scheme, evaluation: dict, state: dict) -> list[dict]:
                     continue
                 if need_keys and ask.key not in need_keys and (ask.doc_type or "") not in need_keys:
                     continue
+                if ask.key in _compared_facts(it):
+                    continue  # asked with the document it is compared against (below)
                 add(ask_from_item(it, ask, scheme))
             if uploads and not it.asks and row.get("status") == "missing":
                 for t in it.evidence[:1]:
@@ -307,6 +320,13 @@ def open_asks(scheme, evaluation: dict, state: dict) -> list[dict]:
     item_asks(others, uploads=False)
     item_asks(others, uploads=True)
     return out
+
+
+def _compared_facts(item) -> set[str]:
+    """Facts an item only compares a document against (`covers: product`): without the document
+    they decide nothing, so they are not asked before it ("申报的产品名称" before the patent)."""
+    covers = (getattr(item, "params", {}) or {}).get("covers")
+    return {covers} if isinstance(covers, str) else set()
 
 
 def _expanded(asks, need_keys: set) -> list:

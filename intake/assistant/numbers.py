@@ -4,7 +4,7 @@
 against the asked level's threshold; "营收8000万够不够（我们是专精特新小巨人）" → sales against the
 sector's threshold, with the exemptions; "证书2022年3月发的还有效吗" → a date against the validity.
 Which computations a scheme offers, and the words that call them, are data
-(data/schemes/<id>.yaml `numbers`); every threshold is read from the scheme file
+(checklists/schemes/<id>/interview.yaml `numbers`); every threshold is read from the scheme file
 (checklists/schemes/<id>.yaml) — never a second copy. A reply opens with the verdict and the
 number; the caller then quotes the clauses returned.
 """
@@ -91,9 +91,17 @@ def _named_levels(scheme, text: str) -> list[str]:
             if re.search(pat, s):
                 found.append(name)
                 s = re.sub(pat, " ", s)
-        elif name in s or (len(short) >= 2 and short in s):
+        elif _said(name, s, scheme) or (len(short) >= 2 and _said(short, s, scheme)):
             found.append(name)
     return found
+
+
+def _said(word: str, s: str, scheme) -> bool:
+    """`word` names a level in `s`. A word of the scheme's own name ("认证" in “江苏精品”认证, "培育" in
+    …品牌培育活动) is the scheme talking, not a level ("认证证书有效期"), unless said as a stage (认证阶段)."""
+    if word in clean(getattr(scheme, "name", "") or ""):
+        return f"{word}阶段" in s
+    return word in s
 
 
 def named_levels(scheme, text: str) -> list[str]:
@@ -134,7 +142,11 @@ def _grade(scheme, spec, text, as_of, facts) -> Computed | None:
             lines.append(f"距{target['name']}（{_g(target['min'])}分）还差{_g(target['min'] - score)}分。")
         elif g:
             lines.append("已是最高等级。")
-    lines.append("注：星级以认证机构按评分标准评定的得分为准，自评分只作参考。")
+    failed = [f"{it.clause}（{it.title}）" for it in scheme.items
+              if it.gates and (facts.get("declarations") or {}).get(it.id) is False]
+    if failed:  # a grade is never given beside a failed precondition (issue 14)
+        lines.append(f"注意：按您目前的回答，{'、'.join(dict.fromkeys(failed))}不满足；前提条件不满足时不评星级。")
+    lines.append("注：星级以认证机构按评分标准评定的完整得分为准，且申请条件须全部满足；自评分只作参考。")
     clauses = [c for c in [g and g["clause"], target and target["clause"], overall] if c]
     return Computed(lines, list(dict.fromkeys(clauses)))
 

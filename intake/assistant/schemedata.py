@@ -1,23 +1,15 @@
-"""How the assistant talks about one scheme (intake/assistant/data/schemes/<id>.yaml): yes/no
-questions in their positive form with their polarity, computed-answer templates, the contact
-for what the text does not settle. One file per scheme so it can move into the scheme's own
-registry folder; thresholds are never copied here (they are read from the scheme file)."""
+"""How the assistant talks about one scheme (checklists/schemes/<id>/interview.yaml, read through
+the registry): yes/no questions in their positive form with their polarity, computed-answer
+templates, the contact for what the text does not settle. Optional: a scheme without the file is
+interviewed with its checklist's own questions. Thresholds are never copied there (they are read
+from the checklist)."""
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
-import yaml
-
-DATA = Path(__file__).parent / "data" / "schemes"
+from checklists.registry import read_part
 
 
-@lru_cache(maxsize=None)
 def scheme_talk(scheme_id: str) -> dict:
-    path = DATA / f"{scheme_id}.yaml"
-    if not path.is_file():
-        return {}
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return read_part(scheme_id, "interview")
 
 
 def yes_no_spec(scheme_id: str, key: str) -> dict | None:

@@ -100,13 +100,44 @@ class InterviewResult:
     turns: int = 0
     wrong: list = field(default_factory=list)      # expectations not met
     not_given: list = field(default_factory=list)  # facts stored that the person did not give
+    unscripted: list = field(default_factory=list)  # questions the script has no answer for (skipped)
+
+
+def _asked(a) -> set:
+    pending = a.state.get("pending") or {}
+    return {k for k in (pending.get("key"), pending.get("doc_type")) if k}
+
+
+def _next_turn(a, queue: list, played: set, res: InterviewResult):
+    """The applicant answers the question actually asked: the first scripted turn, unless it answers
+    another question (`asks`) and a later turn answers the pending one — then that turn (with the
+    turns right after it about the same question) comes first. A question the script never answers
+    is skipped ("跳过"), as a person without the answer would; it is listed, and nothing may be stored.
+    Same for every interview, tuned and held-out."""
+    asked = _asked(a)
+    _, turn = queue[0]
+    if not turn.get("asks") or turn["asks"] in asked or not asked:
+        return queue.pop(0)
+    j = next((i for i, (_, t) in enumerate(queue) if t.get("asks") in asked), None)
+    if j is not None:
+        group = [queue[j]]
+        while j + len(group) < len(queue) and queue[j + len(group)][1].get("asks") == queue[j][1]["asks"]:
+            group.append(queue[j + len(group)])
+        del queue[j:j + len(group)]
+        queue[0:0] = group[1:]
+        return group[0]
+    if asked & played or len(res.unscripted) > len(queue) + 10:
+        return queue.pop(0)  # the script's own question again (its answer was refused): a miss
+    key = (a.state.get("pending") or {}).get("key")
+    res.unscripted.append(key)
+    return 0, {"say": "跳过", "unscripted": key}
 
 
 def run_interview(spec: dict) -> InterviewResult:
     """Plays one scripted interview. Each turn: `say` (or `upload: doc_type`); optional `asks`
-    (the key of the question that must be pending before the turn); `stores: {key: value}`
-    (exactly these answers change — anything else stored counts as not given); `reply_has` /
-    `reply_lacks` (substrings of the reply)."""
+    (the key of the question the turn answers — it must be pending when the turn is played, see
+    `_next_turn`); `stores: {key: value}` (exactly these answers change — anything else stored
+    counts as not given); `reply_has` / `reply_lacks` (substrings of the reply)."""
     import sys
 
     sys.path.insert(0, str(HERE.parent))
@@ -116,11 +147,16 @@ def run_interview(spec: dict) -> InterviewResult:
     as_of = str(spec["as_of"])
     a = Assistant(spec["scheme"], as_of=as_of)
     res = InterviewResult(spec["name"])
-    for n, turn in enumerate(spec["turns"], 1):
+    queue = list(enumerate(spec["turns"], 1))
+    played: set = set()
+    while queue:
+        n, turn = _next_turn(a, queue, played, res)
         res.turns += 1
         pending = (a.state.get("pending") or {}).get("key")
-        if turn.get("asks") and pending != turn["asks"] and (a.state.get("pending") or {}).get("doc_type") != turn["asks"]:
+        if turn.get("asks") and turn["asks"] not in _asked(a):
             res.wrong.append(f"turn {n}: expected the question {turn['asks']}, pending is {pending}")
+        if turn.get("asks"):
+            played.add(turn["asks"])
         before = copy.deepcopy({k: v["value"] for k, v in a.state["answers"].items()})
         if "upload" in turn:
             r = a.on_upload(document(turn["upload"], spec["scheme"], date.fromisoformat(as_of)))
