@@ -66,3 +66,36 @@ def test_indicator_table_from_aligned_boxes():
     grid = tables[0].grid()
     assert grid[:3] == rows
     assert grid[3] == ["3", "维氏硬度", "", "66", ""]
+
+
+def test_widely_spaced_label_fragments_become_one_label():
+    # `名　　称` read as two boxes, and `住　　所` with the second character glued to the value
+    lines, tables = texts([box(60, 100, "名", w=20), box(160, 100, "称", w=20), box(200, 100, "天津某某有限公司"),
+                           box(60, 140, "类", w=20), box(160, 140, "型", w=20), box(200, 140, "有限责任公司"),
+                           box(60, 180, "住", w=20), box(160, 180, "所天津市河西区某路1号"),
+                           box(200, 204, "第三层")])
+    assert lines == ["名称天津某某有限公司", "类型有限责任公司", "住所天津市河西区某路1号第三层"]
+    assert tables == []
+
+
+def test_two_columns_are_read_one_after_the_other_and_wrapped_values_stay_whole():
+    left = [box(60, 100, "名称"), box(160, 100, "天津某某有限公司"),
+            box(60, 140, "经营范围"), box(160, 140, "机械零部件制造；货物进"), box(160, 164, "出口")]
+    right = [box(560, 100, "注册资本"), box(660, 100, "伍仟万元"),
+             box(560, 140, "住所"), box(660, 140, "天津市河西区某路1号")]
+    lines, tables = texts(right + left)
+    assert lines == ["名称天津某某有限公司", "经营范围机械零部件制造;货物进出口",
+                     "注册资本伍仟万元", "住所天津市河西区某路1号"]
+    assert tables == []
+
+
+def test_a_date_cut_in_two_around_a_seal_is_put_back_together():
+    lines, _ = texts([box(60, 100, "发证日期:"), box(200, 100, "2024年06"), box(400, 100, "月12日")])
+    assert lines == ["发证日期: 2024年06月12日"]
+
+
+def test_a_diagonal_watermark_is_not_read_into_the_lines():
+    page = [box(60, 100 + 40 * i, f"第{i}行正文内容") for i in range(6)]
+    mark = box(100, 60, "仅供资质审核使用他用无效", w=400, angle_deg=35)
+    lines, _ = texts(page + [mark])
+    assert lines == [f"第{i}行正文内容" for i in range(6)]
