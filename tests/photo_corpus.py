@@ -12,6 +12,7 @@ About a third of the pages are held out (`held_out(name)`: a hash of the name), 
 only as an aggregate figure, never page by page, while the layout code is tuned.
 
     python -m tests.photo_corpus OUTDIR        # write every page (JPEG) and its expected JSON
+    python -m tests.photo_corpus --write-expected   # tests/corpus/photo_expected/<sheet>.json
     python -m tests.photo_corpus --score tuned  # OCR + extract the tuned part, one line per page
     python -m tests.photo_corpus --score held-out   # the held-out part: aggregate figures only
 """
@@ -426,7 +427,9 @@ class Page:
 
     @property
     def expected(self) -> dict:
-        return self.sheet.expected
+        """What the page says: tests/corpus/photo_expected/<sheet>.json (written by --write-expected
+        from the values the sheet was drawn with)."""
+        return json.loads((EXPECTED / f"{self.sheet.name}.json").read_text(encoding="utf-8"))
 
 
 def _seed(name: str) -> int:
@@ -472,8 +475,11 @@ def score(page: Page, facts) -> dict:
     got = {k: f.value for k, f in facts.fields.items()}
     right = [k for k, v in want["fields"].items() if k in got and same(got[k], v)]
     wrong = {k: (got.get(k), v) for k, v in want["fields"].items() if k not in right}
+    # a value read wrong that nothing marks for checking: what "unsure is not yes" must keep at zero
+    silent = [k for k in wrong if k in got and not facts.fields[k].check]
     return {"type_right": facts.type == want["type"], "type": facts.type, "right": len(right),
-            "total": len(want["fields"]), "wrong": wrong,
+            "total": len(want["fields"]), "wrong": wrong, "silent": silent,
+            "flagged_right": sum(1 for k in right if facts.fields[k].check),
             "extra": sorted(set(got) - set(want["fields"]))}
 
 
@@ -492,27 +498,34 @@ def read(page: Page, cache_dir: str | None = None):
 
 def run(part: str, cache_dir: str | None = None, verbose: bool = True) -> dict:
     chosen = tuned() if part == "tuned" else held_out_pages()
-    totals = {"pages": 0, "type_right": 0, "right": 0, "total": 0}
+    totals = {"pages": 0, "type_right": 0, "right": 0, "total": 0, "silent": 0, "flagged_right": 0}
     for p in chosen:
         _, facts = read(p, cache_dir)
         s = score(p, facts)
         totals["pages"] += 1
-        totals["type_right"] += s["type_right"]
-        totals["right"] += s["right"]
-        totals["total"] += s["total"]
-        if verbose and part == "tuned":
+        for k in ("type_right", "right", "total", "flagged_right"):
+            totals[k] += s[k]
+        totals["silent"] += len(s["silent"])
+        if verbose and part == "tuned":  # the held-out part is only ever seen as totals
             print(f"{p.name:38} {s['type']:18} {s['right']}/{s['total']}  "
-                  + "; ".join(f"{k}={g!r} (want {w!r})" for k, (g, w) in s["wrong"].items()))
+                  + "; ".join(f"{k}={g!r} (want {w!r}){' 未标记' if k in s['silent'] else ''}"
+                              for k, (g, w) in s["wrong"].items()))
     return totals
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    if args[:1] == ["--score"]:
+    if args[:1] == ["--write-expected"]:
+        EXPECTED.mkdir(parents=True, exist_ok=True)
+        for s in sheets():
+            (EXPECTED / f"{s.name}.json").write_text(json.dumps(s.expected, ensure_ascii=False, indent=2) + "\n",
+                                                     encoding="utf-8")
+    elif args[:1] == ["--score"]:
         part = args[1] if len(args) > 1 else "tuned"
         t = run(part, cache_dir=args[2] if len(args) > 2 else None)
         print(f"{part}: {t['pages']} pages, type right {t['type_right']}/{t['pages']}, "
-              f"fields right {t['right']}/{t['total']} = {t['right'] / max(t['total'], 1):.1%}")
+              f"fields right {t['right']}/{t['total']} = {t['right'] / max(t['total'], 1):.1%}, "
+              f"wrong values without 请核对 {t['silent']}, right values sent to 请核对 {t['flagged_right']}")
     else:
         out = Path(args[0] if args else "photo-corpus-out")
         out.mkdir(parents=True, exist_ok=True)

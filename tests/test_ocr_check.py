@@ -87,3 +87,11 @@ def test_the_gap_report_shows_the_check_and_the_alternative():
     ev = evaluate("nonferrous", [_cnas("CNAS L1O452")], {}, as_of=date(2024, 6, 1)).to_json()
     html = render_gap_report_html(ev, today=date(2024, 6, 1))
     assert "请核对" in html and "可能为 CNAS L10452" in html
+
+
+def test_the_pre_filled_form_lists_the_identifier_to_check():
+    from forms.application import attachment_rows
+
+    row = attachment_rows([_cnas("CNAS L1O452").to_json()])[0]
+    assert "OCR" in row["status"] and "请核对：可能为 CNAS L10452" in row["status"]
+    assert "请核对" not in attachment_rows([_cnas("CNAS L10452").to_json()])[0]["status"]
