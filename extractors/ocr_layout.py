@@ -146,18 +146,22 @@ def _raw_length(text: str, word: str) -> int:
 def _split_box(p: _Placed, k: int) -> tuple[_Placed, _Placed]:
     """A box cut after its k-th character, widths shared out by character count."""
     text = p.box.text.lstrip()
-    x_cut = p.x0 + (p.x1 - p.x0) * k / max(len(text), 1)
-    bx0, by0, bx1, by1 = p.box.bbox
-    bx_cut = bx0 + (bx1 - bx0) * k / max(len(text), 1)
-    left = OcrBox([(bx0, by0), (bx_cut, by0), (bx_cut, by1), (bx0, by1)], text[:k], p.box.score)
-    right = OcrBox([(bx_cut, by0), (bx1, by0), (bx1, by1), (bx_cut, by1)], text[k:].lstrip(), p.box.score)
+    t = k / max(len(text), 1)
+    x_cut = p.x0 + (p.x1 - p.x0) * t
+    q0, q1, q2, q3 = p.box.quad  # cut along the box's own top and bottom edges: a turned box stays turned
+
+    def at(a, b):
+        return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+    top, bottom = at(q0, q1), at(q3, q2)
+    left = OcrBox([q0, top, bottom, q3], text[:k], p.box.score)
+    right = OcrBox([top, q1, q2, bottom], text[k:].lstrip(), p.box.score)
     return _Placed(left, p.x0, p.y0, x_cut, p.y1), _Placed(right, x_cut, p.y0, p.x1, p.y1)
 
 
 def _merged(parts: list[_Placed], text: str) -> _Placed:
     """One label box from its spaced-out fragments; its score is the weakest fragment's."""
-    x0, y0, x1, y1 = _union([q.box.bbox for q in parts])
-    box = OcrBox([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], text, min(q.box.score for q in parts))
+    first, last = parts[0].box.quad, parts[-1].box.quad
+    box = OcrBox([first[0], last[1], last[2], first[3]], text, min(q.box.score for q in parts))
     return _Placed(box, min(q.x0 for q in parts), min(q.y0 for q in parts),
                    max(q.x1 for q in parts), max(q.y1 for q in parts))
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from extractors.ocr import load_settings
 from extractors.ocr_layout import Layout, OcrBox, skew_angle
 
@@ -78,11 +80,15 @@ def test_widely_spaced_label_fragments_become_one_label():
     assert tables == []
 
 
-def test_two_columns_are_read_one_after_the_other_and_wrapped_values_stay_whole():
-    left = [box(60, 100, "名称"), box(160, 100, "天津某某有限公司"),
-            box(60, 140, "经营范围"), box(160, 140, "机械零部件制造；货物进"), box(160, 164, "出口")]
-    right = [box(560, 100, "注册资本"), box(660, 100, "伍仟万元"),
-             box(560, 140, "住所"), box(660, 140, "天津市河西区某路1号")]
+@pytest.mark.parametrize("angle", [0.0, 4.0, -7.0])  # a photo taken askew
+def test_two_columns_are_read_one_after_the_other_and_wrapped_values_stay_whole(angle):
+    def b(x, y, text):
+        return box(x, y, text, angle_deg=angle)
+    left = [b(60, 100, "名称"), b(160, 100, "天津某某有限公司"),
+            b(60, 140, "经营范围"), b(160, 140, "机械零部件制造；货物进"), b(160, 164, "出口")]
+    # the right column's labels spaced out, the second character glued to the value
+    right = [b(560, 100, "注册资本"), b(660, 100, "伍仟万元"),
+             box(560, 140, "住", w=20, angle_deg=angle), b(620, 140, "所天津市河西区某路1号")]
     lines, tables = texts(right + left)
     assert lines == ["名称天津某某有限公司", "经营范围机械零部件制造;货物进出口",
                      "注册资本伍仟万元", "住所天津市河西区某路1号"]
