@@ -24,7 +24,7 @@ from .text import normalize
 IDENTIFIERS = ("cert_number", "uscc", "lab_number", "reg_number")
 TO_DIGIT = {"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "i": "1", "S": "5", "s": "5",
             "B": "8", "Z": "2", "z": "2", "G": "6", "b": "6"}
-TO_LETTER = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"}
+TO_LETTER = {"0": "OQD", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"}
 RARE_LETTERS = "OI"  # hardly any Chinese code scheme uses them (GB 32100 leaves out I, O, Z, S, V)
 _FOREIGN = re.compile(r"[^A-Za-z0-9\-/.() ]")
 
@@ -40,40 +40,48 @@ def _settings() -> tuple[float, list[re.Pattern]]:
     return float(load_settings().review_below), formats
 
 
-def alternative(value: str, formats: list[re.Pattern]) -> str | None:
-    """What an identifier read as `value` probably is, or None when it looks sound."""
+def alternative(value: str, formats: list[re.Pattern], most: int = 3) -> str | None:
+    """What an identifier read as `value` probably is (several: ` / ` between them), or None when it
+    looks sound."""
     v = normalize(value)
     if any(f.fullmatch(v) for f in formats):
         return None
-    for candidate in _swaps(v):
-        if any(f.fullmatch(candidate) for f in formats):
-            return candidate
+    found: list[str] = []
+    fewest = None
+    for swaps, candidate in _swaps(v):
+        if fewest is not None and swaps > fewest:
+            break  # only the alternatives needing the fewest swaps
+        if candidate not in found and any(f.fullmatch(candidate) for f in formats):
+            found.append(candidate)
+            fewest = swaps
+    if found:
+        return " / ".join(found[:most])
     if any(ch in RARE_LETTERS for ch in v) and re.search(r"\d", v):
         return "".join(TO_DIGIT.get(ch, ch) if ch in RARE_LETTERS else ch for ch in v)
     return None
 
 
-def _swaps(v: str, limit: int = 3) -> list[str]:
-    """`v` with up to `limit` confusable characters swapped (letter→digit and digit→letter),
-    fewest swaps first."""
+def _swaps(v: str, limit: int = 3) -> list[tuple[int, str]]:
+    """(swaps, `v` with that many confusable characters swapped, letter→digit and digit→letter),
+    fewest swaps first, up to `limit`."""
     spots = [i for i, ch in enumerate(v) if ch in TO_DIGIT or ch in TO_LETTER]
-    out: list[str] = []
+    if len(v) > 24:  # not an identifier: nothing to try
+        return []
+    out: list[tuple[int, str]] = []
     frontier = [(v, -1)]
-    for _ in range(limit):
+    for n in range(1, limit + 1):
         nxt = []
         for s, last in frontier:
             for i in spots:
                 if i <= last:
                     continue
-                ch = s[i]
-                sw = TO_DIGIT.get(ch) or TO_LETTER.get(ch)
-                if sw:
+                for sw in TO_DIGIT.get(v[i]) or TO_LETTER.get(v[i], ""):
                     t = s[:i] + sw + s[i + 1:]
-                    out.append(t)
+                    out.append((n, t))
                     nxt.append((t, i))
+            if len(out) > 20000:  # bounded work for a long run of look-alikes
+                return out
         frontier = nxt
-        if len(out) > 2000:
-            break
     return out
 
 

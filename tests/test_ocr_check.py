@@ -34,6 +34,7 @@ QMS = [
     ("0O124Q35612R2M", "00124Q35612R2M"),
     ("15621S2O460R1S", "15621S20460R1S"),  # the S of an OHSMS number is a letter, the O is not
     ("CNAS L1O452", "CNAS L10452"),
+    ("00224028911R3M", "00224O28911R3M / 00224Q28911R3M / 00224D28911R3M"),  # the letter read as a 0
     ("04423E10038R0M", None),  # sound values are left alone
     ("15621S20460R1S", None),
     ("91120116MA05T3K21X", None),
