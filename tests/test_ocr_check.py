@@ -96,3 +96,10 @@ def test_the_pre_filled_form_lists_the_identifier_to_check():
     row = attachment_rows([_cnas("CNAS L1O452").to_json()])[0]
     assert "OCR" in row["status"] and "请核对：可能为 CNAS L10452" in row["status"]
     assert "请核对" not in attachment_rows([_cnas("CNAS L10452").to_json()])[0]["status"]
+
+
+def test_intake_extract_prints_what_to_check():
+    from intake.cli_extract import render
+
+    out = render(_cnas("CNAS L1O452"))
+    assert "cert_number: 请核对：可能为 CNAS L10452" in out
