@@ -476,10 +476,10 @@ def score(page: Page, facts) -> dict:
     right = [k for k, v in want["fields"].items() if k in got and same(got[k], v)]
     wrong = {k: (got.get(k), v) for k, v in want["fields"].items() if k not in right}
     # a value read wrong that nothing marks for checking: what "unsure is not yes" must keep at zero
-    silent = [k for k in wrong if k in got and not facts.fields[k].check]
+    silent = [k for k in wrong if k in got and not getattr(facts.fields[k], "check", None)]
     return {"type_right": facts.type == want["type"], "type": facts.type, "right": len(right),
             "total": len(want["fields"]), "wrong": wrong, "silent": silent,
-            "flagged_right": sum(1 for k in right if facts.fields[k].check),
+            "flagged_right": sum(1 for k in right if getattr(facts.fields[k], "check", None)),
             "extra": sorted(set(got) - set(want["fields"]))}
 
 
