@@ -456,7 +456,7 @@ def ocr_document(doc: Document, data: bytes, limits=None, *, settings: OcrSettin
             _report(progress, OcrProgress(doc.file, n, i, len(numbers), "unavailable", message=INSTALL_HINT), doc.sha256, cache)
         return doc
     pages = {p.number: p for p in doc.pages}
-    layout = Layout(settings.row_labels)
+    layout = Layout(settings.row_labels, rebuilt_confidence=round(settings.review_below - 0.05, 3))
     todo = []
     turned: dict[int, int] = {}
     for n in numbers:  # cached pages first, without decoding anything

@@ -117,15 +117,18 @@ def rows(boxes: list[OcrBox], angle: float | None = None) -> list[list[_Placed]]
 _DATE_SEAM = re.compile(r"(?:\d[年月日号]|[年月]\d)$")
 
 
-def _join(texts) -> str:
-    """Box texts in reading order, a space between them, except where a date was cut in two
-    (`2024年06` + `月12日`, around a seal or a fold): those halves are put back together."""
-    out = ""
+def _join(texts) -> tuple[str, bool]:
+    """(box texts in reading order with a space between them, whether a cut date was rejoined):
+    where a date was cut in two (`2024年06` + `月12日`, around a seal or a fold) the halves are put
+    back together."""
+    out, rejoined = "", False
     for t in texts:
-        if out and not _DATE_SEAM.search(out[-1] + t[:1]):
+        if out and _DATE_SEAM.search(out[-1] + t[:1]):
+            rejoined = True
+        elif out:
             out += " "
         out += t
-    return out
+    return out, rejoined
 
 
 def _bare(text: str) -> str:
@@ -174,7 +177,9 @@ def _union(bboxes: list[BBox]) -> BBox:
 class Layout:
     """Lays out one page's boxes. `labels`: words that start a label/value pair."""
 
-    def __init__(self, labels: list[str] | tuple[str, ...] = ()):
+    def __init__(self, labels: list[str] | tuple[str, ...] = (), rebuilt_confidence: float | None = None):
+        # the confidence (at most) of a line whose value was rebuilt from pieces: below the review threshold
+        self.rebuilt_confidence = rebuilt_confidence
         words = sorted({normalize(w) for w in labels if w}, key=len, reverse=True)
         self._words = {w.replace(" ", "") for w in words}
         self._prefixes = {w[:k] for w in self._words for k in range(1, len(w))}
@@ -354,11 +359,12 @@ class Layout:
             return abs(first.x0 - value_x) < 1.5 * h
         return first.x0 - label_x > 2 * h and first.x0 < prev[-1].x1
 
-    @staticmethod
-    def _line(placed: list[_Placed], page: int) -> Line:
-        raw = _join(p.box.text for p in placed)
-        return Line.of(raw, page=page, bbox=_union([p.box.bbox for p in placed]),
-                       confidence=round(min(p.box.score for p in placed), 4))
+    def _line(self, placed: list[_Placed], page: int) -> Line:
+        raw, rejoined = _join(p.box.text for p in placed)
+        confidence = min(p.box.score for p in placed)
+        if rejoined and self.rebuilt_confidence is not None:  # a value put together from pieces: a person checks it
+            confidence = min(confidence, self.rebuilt_confidence)
+        return Line.of(raw, page=page, bbox=_union([p.box.bbox for p in placed]), confidence=round(confidence, 4))
 
     # -- tables ------------------------------------------------------------------------
 

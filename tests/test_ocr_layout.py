@@ -95,9 +95,14 @@ def test_two_columns_are_read_one_after_the_other_and_wrapped_values_stay_whole(
     assert tables == []
 
 
-def test_a_date_cut_in_two_around_a_seal_is_put_back_together():
+def test_a_date_cut_in_two_around_a_seal_is_put_back_together_and_marked_for_checking():
     lines, _ = texts([box(60, 100, "发证日期:"), box(200, 100, "2024年06"), box(400, 100, "月12日")])
     assert lines == ["发证日期: 2024年06月12日"]
+    review_below = load_settings().review_below
+    layout = Layout(load_settings().row_labels, rebuilt_confidence=review_below - 0.05)
+    cut, _ = layout.page([box(60, 100, "发证日期:"), box(200, 100, "2024年06"), box(400, 100, "月12日")], 1)
+    whole, _ = layout.page([box(60, 100, "发证日期:"), box(200, 100, "2024年06月12日")], 1)
+    assert cut[0].confidence < review_below <= whole[0].confidence
 
 
 def test_a_diagonal_watermark_is_not_read_into_the_lines():
