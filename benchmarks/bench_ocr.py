@@ -23,12 +23,13 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 ISSUE_BASELINE_S = 7.0  # the issue's measurement: RapidOCR defaults, 200 dpi, these 2 cores
 
 # name -> overrides of extractors/data/ocr.yaml ("shipped" is the file as it is)
-DEFAULTS = dict(det_limit_type="min", det_limit_side_len=736, use_cls=True, suppress_seals=False,
+DEFAULTS = dict(det_limit_type="min", det_limit_side_len=736, use_cls=True, suppress_seals=False, suppress_stamps=False,
                 retry_below_score=0.0, threads=0, max_side_len=2000)
 SETTINGS: dict[str, dict] = {
     "rapidocr defaults": DEFAULTS,
     "shipped": {},
     "shipped, no seal suppression": dict(suppress_seals=False),
+    "shipped, red channel only (stamps kept)": dict(suppress_stamps=False),
     "shipped + direction classifier": dict(use_cls=True),
     "shipped, all cores (onnxruntime threads)": dict(threads=0),
     "shipped, detector 1600": dict(det_limit_side_len=1600),

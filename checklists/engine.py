@@ -176,7 +176,7 @@ def _evaluate_item(ctx: Context, item: Item, target: str | None, override: dict 
                        verdict.status, score=verdict.score, score_cap=verdict.score_cap)
         _bars(ctx, r)
         _consistency(ctx, r, verdict.docs)
-        _ocr(ctx, r)
+        _ocr(ctx, r, verdict.docs)
         r.needs = _needs(item, r.status, verdict.needs)
     if override:
         by = override.get("by") or "审核人员"
@@ -297,7 +297,7 @@ def _consistency(ctx: Context, r: ItemResult, docs: list[DocumentFacts]) -> None
             f = d.fields.get(field_name)
             if f is not None and not any(e.file == d.file and e.field == field_name for e in r.evidence):
                 r.evidence.append(Evidence(d.file, f.page, f.text, field_name, f.ocr, f.confidence,
-                                          f.ocr_confidence))
+                                          f.ocr_confidence, f.check))
         problems = [p for _, p in found]
         r.warnings += problems
         if problems and r.status == "met":
@@ -320,7 +320,11 @@ def ocr_review_below() -> float:
 def _ocr_shaky(e: Evidence, threshold: float) -> float | None:
     """The OCR confidence of evidence a person must check, or None. Facts written before fields
     carried `ocr_confidence` only have the combined confidence, which is never above the line's:
-    at or over the threshold it proves the line was, below it the line is unknown → checked."""
+    at or over the threshold it proves the line was, below it the line is unknown → checked.
+    A field flagged by the extractor (`check`: an identifier OCR may have misread) is checked whatever
+    its line confidence."""
+    if e.check:
+        return min(e.ocr_confidence if e.ocr_confidence is not None else e.confidence, threshold - 0.01)
     if e.ocr_confidence is not None:
         return e.ocr_confidence if e.ocr_confidence < threshold else None
     if e.ocr and e.confidence < threshold:
@@ -328,13 +332,24 @@ def _ocr_shaky(e: Evidence, threshold: float) -> float | None:
     return None
 
 
-def _ocr(ctx: Context, r: ItemResult) -> None:
+# fields that name the evidence itself: a doubtful reading of one puts in doubt which document it is
+IDENTITY_FIELDS = ("cert_number", "uscc", "lab_number", "reg_number")
+
+
+def _ocr(ctx: Context, r: ItemResult, docs: list[DocumentFacts] | tuple = ()) -> None:
     threshold = ocr_review_below()
+    for d in docs:  # a flagged identifier of a document the verdict rests on joins its evidence
+        for name in IDENTITY_FIELDS:
+            f = d.fields.get(name)
+            if f is not None and f.check and not any(e.file == d.file and e.field == name for e in r.evidence):
+                r.evidence.append(Evidence(d.file, f.page, f.text, name, f.ocr, f.confidence, f.ocr_confidence,
+                                           f.check))
     shaky = []
     for e in r.evidence:
         conf = _ocr_shaky(e, threshold)
         if conf is not None:
-            shaky.append(f"{e.file}{f' 第{e.page}页' if e.page else ''}“{e.text}”（OCR 置信度 {conf:.2f}）")
+            note = f"，{e.check}" if e.check else ""
+            shaky.append(f"{e.file}{f' 第{e.page}页' if e.page else ''}“{e.text}”（OCR 置信度 {conf:.2f}{note}）")
     if not shaky:
         return
     r.warnings.append("OCR 识别，请核对：" + "；".join(shaky))

@@ -32,6 +32,7 @@ class Evidence:
     ocr: bool = False
     confidence: float = 1.0
     ocr_confidence: float | None = None  # the OCR line confidence (Field.ocr_confidence); None: not OCR'd
+    check: str | None = None  # the field's 请核对 note (Field.check): a doubtful OCR reading, never `met` as is
 
     def to_json(self) -> dict:
         return {"file": self.file, "page": self.page, "text": self.text}
@@ -159,7 +160,7 @@ def field_step(doc: DocumentFacts, name: str, note: str = "") -> tuple[Step, Evi
     if f is None or f.value in (None, ""):
         return Step(fact, known=False, source=doc.file, note=note), None
     ev = Evidence(file=doc.file, page=f.page, text=f.text, field=name, ocr=f.ocr, confidence=f.confidence,
-                  ocr_confidence=f.ocr_confidence)
+                  ocr_confidence=f.ocr_confidence, check=f.check)
     return Step(fact, f.value, True, where(doc, f), note), ev
 
 
@@ -168,7 +169,7 @@ def doc_evidence(doc: DocumentFacts, *names: str) -> list[Evidence]:
     for n in names or ("cert_number", "org_name", "issued"):
         f = doc.fields.get(n)
         if f is not None and f.value not in (None, ""):
-            out.append(Evidence(doc.file, f.page, f.text, n, f.ocr, f.confidence, f.ocr_confidence))
+            out.append(Evidence(doc.file, f.page, f.text, n, f.ocr, f.confidence, f.ocr_confidence, f.check))
     if not out:
         out.append(Evidence(doc.file, 1 if doc.pages else None, doc_label(doc.type)))
     return out
@@ -815,7 +816,8 @@ def profit_years(ctx: Context, item, p: dict) -> Verdict:
         if y in profits:
             v, d, f = profits[y]
             steps.append(Step(f"net_profit[{y}]", v, True, where(d, f), f"{yuan(v)} {'>' if v > 0 else '≤'} 0"))
-            evidence.append(Evidence(d.file, f.page, f.text, "net_profit", f.ocr, f.confidence, f.ocr_confidence))
+            evidence.append(Evidence(d.file, f.page, f.text, "net_profit", f.ocr, f.confidence, f.ocr_confidence,
+                                     f.check))
             if d not in docs:
                 docs.append(d)
         elif y in declared:
@@ -891,7 +893,7 @@ def min_revenue(ctx: Context, item, p: dict) -> Verdict:
     v, d, f = revenues[year]
     ok = v >= threshold
     steps.append(Step(f"revenue[{year}]", v, True, where(d, f), f"{yuan(v)} {'≥' if ok else '<'} {yuan(threshold)}"))
-    ev = [Evidence(d.file, f.page, f.text, "revenue", f.ocr, f.confidence, f.ocr_confidence)]
+    ev = [Evidence(d.file, f.page, f.text, "revenue", f.ocr, f.confidence, f.ocr_confidence, f.check)]
     note = "" if year == latest else f"（未找到 {latest} 年度数据，按 {year} 年度）"
     if ok:
         return Verdict("met", f"{year} 年{label} {yuan(v)}{note}，达到 {yuan(threshold)} 的要求", ev, steps, [d])

@@ -95,6 +95,9 @@ def render(r: DocumentFacts) -> str:
         widths = [max(_width(_clip(x[k], 24)) for x in rows + [header]) for k in range(6)]
         for row in [header] + rows:
             lines.append("    " + "  ".join(_pad(_clip(c, 24), widths[k]) for k, c in enumerate(row)).rstrip())
+    for name, f in r.fields.items():
+        if f.check:
+            lines.append(f"  {name}: {f.check}")
     for w in r.warnings:
         lines.append(f"  warning: {w}")
     return "\n".join(lines)

@@ -414,4 +414,8 @@ def extract_facts(doc: Document) -> DocumentFacts:
         from .application_form import enrich
 
         facts = enrich(facts, doc)
+    if facts.ocr or any(f.ocr for f in facts.fields.values()):
+        from .ocr_check import flag
+
+        flag(facts)
     return facts

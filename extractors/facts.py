@@ -16,6 +16,8 @@ class Field:
     # the OCR line confidence alone (weakest line the value was read from), None when not read by OCR;
     # `confidence` also weighs the label and layout, this is what an OCR review threshold compares
     ocr_confidence: float | None = None
+    # what a person should check and why (`请核对：可能为 …R0M`): set on doubtful OCR readings, see ocr_check
+    check: str | None = None
 
     def to_json(self) -> dict:
         out = {"value": self.value, "page": self.page, "text": self.text,
@@ -26,6 +28,8 @@ class Field:
             out["ocr"] = True
         if self.ocr_confidence is not None:
             out["ocr_confidence"] = round(float(self.ocr_confidence), 3)
+        if self.check:
+            out["check"] = self.check
         return out
 
 
@@ -62,7 +66,7 @@ class DocumentFacts:
     def from_json(cls, d: dict) -> "DocumentFacts":
         fields = {k: Field(value=v.get("value"), page=v.get("page"), text=v.get("text", ""),
                            confidence=v.get("confidence", 1.0), raw=v.get("raw"), ocr=v.get("ocr", False),
-                           ocr_confidence=v.get("ocr_confidence"))
+                           ocr_confidence=v.get("ocr_confidence"), check=v.get("check"))
                   for k, v in (d.get("fields") or {}).items()}
         return cls(file=d.get("file", ""), sha256=d.get("sha256", ""), type=d.get("type", "other"),
                    type_confidence=d.get("type_confidence", 0.0), pages=d.get("pages", 0),

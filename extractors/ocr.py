@@ -58,6 +58,7 @@ class OcrSettings:
     det_unclip_ratio: float = 1.6
     use_cls: bool = False
     suppress_seals: bool = True
+    suppress_stamps: bool = True
     seal_white_point: int = 200
     min_line_score: float = 0.5
     retry_below_score: float = 0.80
@@ -68,7 +69,8 @@ class OcrSettings:
     row_labels: tuple[str, ...] = ()
 
     ENGINE_KEYS = ("dpi", "max_side_len", "det_limit_side_len", "det_limit_type", "det_unclip_ratio", "use_cls",
-                   "suppress_seals", "seal_white_point", "min_line_score")
+                   "suppress_seals", "suppress_stamps", "seal_white_point",
+                   "min_line_score")
 
     def fingerprint(self) -> str:
         """Changes whenever a setting that changes what the engine reads changes."""
@@ -192,17 +194,20 @@ def _cap_detector(eng, side: int) -> None:
     det.get_preprocess = lambda max_wh: DetPreProcess(side, "max", det.mean, det.std)
 
 
-def suppress_seals(rgb, white_point: int = 200):
-    """Red seals out, black and blue print kept: the red channel, with the paper flattened.
+def suppress_seals(rgb, white_point: int = 200, stamps: bool = True):
+    """Red seals (and, with `stamps`, blue stamps) out, black print kept: each pixel's brightest
+    channel (without `stamps`: the red one), the paper flattened.
 
-    Red ink is nearly as bright as paper in the red channel, dark print is dark in all
-    three. Dividing by a blurred background evens out shadows of a phone photo, then
-    everything lighter than `white_point` becomes white, taking the seal's faint trace with it.
+    Coloured ink is bright in its own channel (a red seal in red, a blue 副本 stamp in blue),
+    dark print is dark in all three, and print under a seal stays dark. Dividing by a blurred
+    background evens out shadows of a phone photo, then everything lighter than `white_point`
+    becomes white, taking the ink's faint trace (and a light watermark) with it. Print in a
+    saturated colour goes too; dark navy text (the usual "blue" print) stays.
     """
     import cv2
     import numpy as np
 
-    r = np.ascontiguousarray(rgb[..., 0])
+    r = np.ascontiguousarray(rgb.max(axis=-1) if stamps else rgb[..., 0])
     bg = cv2.medianBlur(cv2.dilate(r, np.ones((7, 7), np.uint8)), 31)
     flat = r.astype(np.float32) / np.maximum(bg, 1).astype(np.float32) * 255.0
     out = np.clip(flat * (255.0 / white_point), 0, 255).astype(np.uint8)
@@ -226,7 +231,7 @@ def read_image(image, settings: OcrSettings | None = None,
     settings = settings or load_settings()
     rgb = np.asarray(image.convert("RGB")) if hasattr(image, "convert") else np.asarray(image)
     if settings.suppress_seals:
-        rgb = suppress_seals(rgb, settings.seal_white_point)
+        rgb = suppress_seals(rgb, settings.seal_white_point, settings.suppress_stamps)
     boxes, detected = _recognize_bgr(np.ascontiguousarray(rgb[..., ::-1]), settings, deadline, settings.use_cls)
     reads_badly = detected >= 3 and (len(boxes) < detected / 2 or _mean_score(boxes) < settings.retry_below_score)
     if reads_badly or _mostly_vertical(boxes):
@@ -451,7 +456,7 @@ def ocr_document(doc: Document, data: bytes, limits=None, *, settings: OcrSettin
             _report(progress, OcrProgress(doc.file, n, i, len(numbers), "unavailable", message=INSTALL_HINT), doc.sha256, cache)
         return doc
     pages = {p.number: p for p in doc.pages}
-    layout = Layout(settings.row_labels)
+    layout = Layout(settings.row_labels, rebuilt_confidence=round(settings.review_below - 0.05, 3))
     todo = []
     turned: dict[int, int] = {}
     for n in numbers:  # cached pages first, without decoding anything

@@ -79,9 +79,27 @@ def _place(boxes: list[OcrBox], angle: float) -> list[_Placed]:
     return out
 
 
-def rows(boxes: list[OcrBox]) -> list[list[_Placed]]:
+def box_angle(b: OcrBox) -> float | None:
+    """The angle of a box's top edge in radians, None for a box too short to tell."""
+    (x0, y0), (x1, y1) = b.quad[0], b.quad[1]
+    w = math.hypot(x1 - x0, y1 - y0)
+    h = math.hypot(b.quad[3][0] - x0, b.quad[3][1] - y0)
+    return math.atan2(y1 - y0, x1 - x0) if w >= 2 * h and w > 0 else None
+
+
+def off_angle(boxes: list[OcrBox], angle: float, limit: float = math.radians(12)) -> list[OcrBox]:
+    """Boxes running at a clearly different angle from the page's text: a diagonal watermark."""
+    out = []
+    for b in boxes:
+        a = box_angle(b)
+        if a is not None and abs(a - angle) > limit:
+            out.append(b)
+    return out
+
+
+def rows(boxes: list[OcrBox], angle: float | None = None) -> list[list[_Placed]]:
     """Boxes grouped into rows (top to bottom), each row left to right."""
-    placed = sorted(_place(boxes, skew_angle(boxes)), key=lambda p: p.cy)
+    placed = sorted(_place(boxes, skew_angle(boxes) if angle is None else angle), key=lambda p: p.cy)
     out: list[list[_Placed]] = []
     for p in placed:
         if out:
@@ -96,6 +114,61 @@ def rows(boxes: list[OcrBox]) -> list[list[_Placed]]:
     return [sorted(r, key=lambda q: q.x0) for r in out]
 
 
+_DATE_SEAM = re.compile(r"(?:\d[年月日号]|[年月]\d)$")
+
+
+def _join(texts) -> tuple[str, bool]:
+    """(box texts in reading order with a space between them, whether a cut date was rejoined):
+    where a date was cut in two (`2024年06` + `月12日`, around a seal or a fold) the halves are put
+    back together."""
+    out, rejoined = "", False
+    for t in texts:
+        if out and _DATE_SEAM.search(out[-1] + t[:1]):
+            rejoined = True
+        elif out:
+            out += " "
+        out += t
+    return out, rejoined
+
+
+def _bare(text: str) -> str:
+    return normalize(text).replace(" ", "").rstrip(":：")
+
+
+def _raw_length(text: str, word: str) -> int:
+    """How many characters of `text` as read make up `word` (the read text may space it out); 0: not there."""
+    for k in range(len(word), len(text) + 1):
+        got = normalize(text[:k]).replace(" ", "")
+        if got == word:
+            return k
+        if len(got) > len(word):
+            return 0
+    return 0
+
+
+def _split_box(p: _Placed, k: int) -> tuple[_Placed, _Placed]:
+    """A box cut after its k-th character, widths shared out by character count."""
+    text = p.box.text.lstrip()
+    t = k / max(len(text), 1)
+    x_cut = p.x0 + (p.x1 - p.x0) * t
+    q0, q1, q2, q3 = p.box.quad  # cut along the box's own top and bottom edges: a turned box stays turned
+
+    def at(a, b):
+        return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+    top, bottom = at(q0, q1), at(q3, q2)
+    left = OcrBox([q0, top, bottom, q3], text[:k], p.box.score)
+    right = OcrBox([top, q1, q2, bottom], text[k:].lstrip(), p.box.score)
+    return _Placed(left, p.x0, p.y0, x_cut, p.y1), _Placed(right, x_cut, p.y0, p.x1, p.y1)
+
+
+def _merged(parts: list[_Placed], text: str) -> _Placed:
+    """One label box from its spaced-out fragments; its score is the weakest fragment's."""
+    first, last = parts[0].box.quad, parts[-1].box.quad
+    box = OcrBox([first[0], last[1], last[2], first[3]], text, min(q.box.score for q in parts))
+    return _Placed(box, min(q.x0 for q in parts), min(q.y0 for q in parts),
+                   max(q.x1 for q in parts), max(q.y1 for q in parts))
+
+
 def _union(bboxes: list[BBox]) -> BBox:
     return (min(b[0] for b in bboxes), min(b[1] for b in bboxes),
             max(b[2] for b in bboxes), max(b[3] for b in bboxes))
@@ -104,8 +177,13 @@ def _union(bboxes: list[BBox]) -> BBox:
 class Layout:
     """Lays out one page's boxes. `labels`: words that start a label/value pair."""
 
-    def __init__(self, labels: list[str] | tuple[str, ...] = ()):
+    def __init__(self, labels: list[str] | tuple[str, ...] = (), rebuilt_confidence: float | None = None):
+        # the confidence (at most) of a line whose value was rebuilt from pieces: below the review threshold
+        self.rebuilt_confidence = rebuilt_confidence
         words = sorted({normalize(w) for w in labels if w}, key=len, reverse=True)
+        self._words = {w.replace(" ", "") for w in words}
+        self._prefixes = {w[:k] for w in self._words for k in range(1, len(w))}
+        self._glued_order = sorted((w for w in self._words if len(w) >= 2), key=len, reverse=True)
         alts = "|".join(re.escape(w) for w in words)
         self._label = re.compile(rf"^(?:{alts})(?:[:：]|$)" if alts else r"(?!)")
         self._colon_label = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]")
@@ -115,14 +193,22 @@ class Layout:
         return bool(self._label.match(t) or self._colon_label.match(t))
 
     def page(self, boxes: list[OcrBox], page: int) -> tuple[list[Line], list[Table]]:
-        rs = rows(boxes)
+        angle = skew_angle(boxes)
+        stray = off_angle(boxes, angle)
+        if stray and len(stray) < len(boxes) / 3:  # a watermark across the page, not the page's own text
+            boxes = [b for b in boxes if b not in stray]
+        rs = [self._join_spaced_labels(r) for r in rows(boxes, angle)]
         tables, in_table = self._tables(rs, page)
         lines: list[Line] = []
+        for stream in self._streams(rs, in_table, angle):
+            lines.extend(self._lines(stream, page))
+        return lines, tables
+
+    def _lines(self, rs: list[list[_Placed]], page: int) -> list[Line]:
+        """One column's rows (top to bottom) as lines: pairs split, wrapped values joined."""
+        lines: list[Line] = []
         prev: tuple[Line, list[_Placed]] | None = None
-        for i, row in enumerate(rs):
-            if i in in_table:  # the table's cells, as the text-layer reader does: not lines too
-                prev = None
-                continue
+        for row in rs:
             for seg in self._segments(row):
                 if prev is not None and self._continues(prev[1], seg):
                     merged = prev[1] + seg
@@ -133,7 +219,118 @@ class Layout:
                 prev = (lines[-1], seg)
             if len(self._segments(row)) > 1:
                 prev = None  # a two-pair row: a wrapped value would be ambiguous
-        return lines, tables
+        return lines
+
+    # -- columns -----------------------------------------------------------------------
+
+    def _streams(self, rs: list[list[_Placed]], in_table: set[int], angle: float) -> list[list[list[_Placed]]]:
+        """The page's non-table rows as runs to read one after the other: where labels start a second
+        column at the same x on several rows (a two-column licence), the band of rows beside each other
+        is read left column first, then right, each column's rows rebuilt from its own boxes."""
+        split = self._column_start(rs, in_table)
+        out: list[list[list[_Placed]]] = [[]]
+        band: list[list[_Placed]] = []
+
+        def close_band() -> None:
+            if not band:
+                return
+            if split is None or not any(p.x0 >= split for row in band for p in row) \
+                    or not any(p.x0 < split for row in band for p in row):
+                out[-1].extend(band)
+            else:
+                for side in ([p for row in band for p in row if p.x0 < split],
+                             [p for row in band for p in row if p.x0 >= split]):
+                    out.append(rows([p.box for p in side], angle) if side else [])
+                    out[-1] = [self._join_spaced_labels(r) for r in out[-1]]
+                out.append([])
+            band.clear()
+
+        for i, row in enumerate(rs):
+            if i in in_table:
+                close_band()
+                out.append([])
+                continue
+            h = statistics.median(p.h for p in row)
+            straddles = split is not None and any(p.x0 < split - h and p.x1 > split + h for p in row)
+            if straddles:
+                close_band()
+                out[-1].append(row)
+            else:
+                band.append(row)
+        close_band()
+        return [s for s in out if s]
+
+    def _column_start(self, rs: list[list[_Placed]], in_table: set[int]) -> float | None:
+        """x where a second column of label/value pairs starts, when two or more rows agree on it."""
+        starts: list[tuple[float, float]] = []  # (x, height)
+        for i, row in enumerate(rs):
+            if i in in_table:
+                continue
+            for seg in self._segments(row)[1:]:
+                p = seg[0]
+                if self.is_label(p.box.text):
+                    starts.append((p.x0, p.h))
+        best: list[tuple[float, float]] = []
+        for x, h in starts:
+            near = [s for s in starts if abs(s[0] - x) < 1.5 * h]
+            if len(near) > len(best):
+                best = near
+        if len(best) < 2:
+            return None
+        h = statistics.median(s[1] for s in best)
+        return min(s[0] for s in best) - 0.5 * h
+
+    # -- spaced labels -----------------------------------------------------------------
+
+    def _join_spaced_labels(self, row: list[_Placed]) -> list[_Placed]:
+        """`名　　称` read as two boxes (or `名` and `称天津某某公司`) becomes the one label box `名称`."""
+        out: list[_Placed] = []
+        i = 0
+        while i < len(row):
+            p = row[i]
+            head = _bare(p.box.text)
+            if head not in self._prefixes or i + 1 == len(row):
+                out.append(p)
+                i += 1
+                continue
+            j, text, parts = i + 1, head, [p]
+            while j < len(row) and text in self._prefixes:
+                nxt = _bare(row[j].box.text)
+                whole = text + nxt
+                if whole in self._words or whole in self._prefixes:
+                    text, parts, j = whole, parts + [row[j]], j + 1
+                    continue
+                for k in range(len(nxt) - 1, 0, -1):  # the label's last characters glued to the value
+                    if text + nxt[:k] in self._words:
+                        label_part, value_part = _split_box(row[j], _raw_length(row[j].box.text.lstrip(), nxt[:k]))
+                        parts.append(label_part)
+                        text = text + nxt[:k]
+                        row = row[:j] + [value_part] + row[j + 1:]  # the value stays, without them
+                        break
+                break
+            if text in self._words and len(parts) > 1:
+                out.append(_merged(parts, text))
+                i = j
+            else:
+                out.append(p)
+                i += 1
+        return self._unglue_labels(out)
+
+    def _unglue_labels(self, row: list[_Placed]) -> list[_Placed]:
+        """A box that starts a pair with its label glued to the value (`法定代表人李明华`) is cut in two,
+        so the label is seen as a label: by the column finder, the table test and wrapped values."""
+        out: list[_Placed] = []
+        for p in row:
+            starts_pair = not out or p.x0 - out[-1].x1 > p.h
+            text = p.box.text.lstrip()
+            bare = normalize(text)
+            word = next((w for w in self._glued_order if bare.startswith(w)), None) if starts_pair else None
+            k = _raw_length(text, word) if word and len(bare) > len(word) and bare[len(word)] not in ":：" else 0
+            if k:
+                out.extend(_split_box(p, k))
+            else:
+                out.append(p)
+        return out
 
     # -- lines -------------------------------------------------------------------------
 
@@ -162,11 +359,12 @@ class Layout:
             return abs(first.x0 - value_x) < 1.5 * h
         return first.x0 - label_x > 2 * h and first.x0 < prev[-1].x1
 
-    @staticmethod
-    def _line(placed: list[_Placed], page: int) -> Line:
-        raw = " ".join(p.box.text for p in placed)
-        return Line.of(raw, page=page, bbox=_union([p.box.bbox for p in placed]),
-                       confidence=round(min(p.box.score for p in placed), 4))
+    def _line(self, placed: list[_Placed], page: int) -> Line:
+        raw, rejoined = _join(p.box.text for p in placed)
+        confidence = min(p.box.score for p in placed)
+        if rejoined and self.rebuilt_confidence is not None:  # a value put together from pieces: a person checks it
+            confidence = min(confidence, self.rebuilt_confidence)
+        return Line.of(raw, page=page, bbox=_union([p.box.bbox for p in placed]), confidence=round(confidence, 4))
 
     # -- tables ------------------------------------------------------------------------
 

@@ -290,6 +290,10 @@ def self_assessment_rows(spec: dict, item_rows_: list[dict], facts: dict) -> lis
     return out
 
 
+# identifiers a person must compare with the paper when OCR read them with doubt (extractors.ocr_check)
+FIELD_NAMES = {"cert_number": "编号", "uscc": "统一社会信用代码", "lab_number": "认可注册号", "reg_number": "注册号"}
+
+
 def attachment_rows(docs: list[dict]) -> list[dict]:
     names = common()["document_types"]
     rows = []
@@ -302,6 +306,10 @@ def attachment_rows(docs: list[dict]) -> list[dict]:
             status = "已读取"
         if d.get("warnings"):
             status += f"；{len(d['warnings'])} 条提示"
+        checks = [f"{FIELD_NAMES.get(k, k)} {f['value']}（{f['check']}）" for k, f in (d.get("fields") or {}).items()
+                  if isinstance(f, dict) and f.get("check") and k in FIELD_NAMES]
+        if checks:
+            status += "；" + "；".join(checks)
         rows.append({"n": str(n), "file": d.get("file", ""), "type": names.get(d.get("type"), d.get("type") or ""),
                      "pages": str(d.get("pages") or ""), "status": status})
     return rows

@@ -207,10 +207,15 @@ def test_seal_suppression_removes_red_keeps_black():
     a = np.full((120, 120, 3), 240, np.uint8)
     a[20:40, 10:110] = (30, 30, 30)  # black print
     a[60:80, 10:110] = (210, 40, 40)  # red seal ink
-    a[85:95, 10:110] = (40, 40, 160)  # blue ink (a signature)
-    out = ocr.suppress_seals(a)
+    a[85:95, 10:110] = (40, 40, 160)  # blue ink (a stamp, a signature)
+    a[100:110, 10:110] = (20, 30, 90)  # navy print
+    a[112:118, 10:110] = (40, 70, 190)  # blue stamp ink
+    out = ocr.suppress_seals(a, stamps=False)
     assert out[30, 60, 0] < 60 and out[90, 60, 0] < 80
     assert out[70, 60, 0] == 255 and out[5, 5, 0] == 255
+    out = ocr.suppress_seals(a)  # stamps too: the blue 副本 stamp goes, black and navy print stay
+    assert out[115, 60, 0] == 255 and out[70, 60, 0] == 255 and out[90, 60, 0] > 200
+    assert out[30, 60, 0] < 60 and out[105, 60, 0] < 140
 
 
 def _top(jpeg: bytes, share: float = 0.4):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from extractors.ocr import load_settings
 from extractors.ocr_layout import Layout, OcrBox, skew_angle
 
@@ -66,3 +68,45 @@ def test_indicator_table_from_aligned_boxes():
     grid = tables[0].grid()
     assert grid[:3] == rows
     assert grid[3] == ["3", "维氏硬度", "", "66", ""]
+
+
+def test_widely_spaced_label_fragments_become_one_label():
+    # `名　　称` read as two boxes, and `住　　所` with the second character glued to the value
+    lines, tables = texts([box(60, 100, "名", w=20), box(160, 100, "称", w=20), box(200, 100, "天津某某有限公司"),
+                           box(60, 140, "类", w=20), box(160, 140, "型", w=20), box(200, 140, "有限责任公司"),
+                           box(60, 180, "住", w=20), box(160, 180, "所天津市河西区某路1号"),
+                           box(200, 204, "第三层")])
+    assert lines == ["名称天津某某有限公司", "类型有限责任公司", "住所天津市河西区某路1号第三层"]
+    assert tables == []
+
+
+@pytest.mark.parametrize("angle", [0.0, 4.0, -7.0])  # a photo taken askew
+def test_two_columns_are_read_one_after_the_other_and_wrapped_values_stay_whole(angle):
+    def b(x, y, text):
+        return box(x, y, text, angle_deg=angle)
+    left = [b(60, 100, "名称"), b(160, 100, "天津某某有限公司"),
+            b(60, 140, "经营范围"), b(160, 140, "机械零部件制造；货物进"), b(160, 164, "出口")]
+    # the right column's labels spaced out, the second character glued to the value
+    right = [b(560, 100, "注册资本"), b(660, 100, "伍仟万元"),
+             box(560, 140, "住", w=20, angle_deg=angle), b(620, 140, "所天津市河西区某路1号")]
+    lines, tables = texts(right + left)
+    assert lines == ["名称天津某某有限公司", "经营范围机械零部件制造;货物进出口",
+                     "注册资本伍仟万元", "住所天津市河西区某路1号"]
+    assert tables == []
+
+
+def test_a_date_cut_in_two_around_a_seal_is_put_back_together_and_marked_for_checking():
+    lines, _ = texts([box(60, 100, "发证日期:"), box(200, 100, "2024年06"), box(400, 100, "月12日")])
+    assert lines == ["发证日期: 2024年06月12日"]
+    review_below = load_settings().review_below
+    layout = Layout(load_settings().row_labels, rebuilt_confidence=review_below - 0.05)
+    cut, _ = layout.page([box(60, 100, "发证日期:"), box(200, 100, "2024年06"), box(400, 100, "月12日")], 1)
+    whole, _ = layout.page([box(60, 100, "发证日期:"), box(200, 100, "2024年06月12日")], 1)
+    assert cut[0].confidence < review_below <= whole[0].confidence
+
+
+def test_a_diagonal_watermark_is_not_read_into_the_lines():
+    page = [box(60, 100 + 40 * i, f"第{i}行正文内容") for i in range(6)]
+    mark = box(100, 60, "仅供资质审核使用他用无效", w=400, angle_deg=35)
+    lines, _ = texts(page + [mark])
+    assert lines == [f"第{i}行正文内容" for i in range(6)]
