@@ -20,6 +20,9 @@ def register(cli: click.Group) -> None:
         from intake.demo import create_demo, needs_demo
         from web.app import create_app
 
+        import os
+
+        os.umask(0o077)  # every file the service writes (database, uploads, caches) is its owner's alone
         path = data_dir(data).resolve()
         limits = Limits.from_env()
         db = open_db(path)

@@ -38,8 +38,21 @@ class Limits:
 
 
 def data_dir(override: str | os.PathLike | None = None) -> Path:
+    """The data directory, created private to its owner (700): it holds every case link, password
+    hash and upload. A folder made wider by hand is narrowed again when it is ours."""
     path = Path(override or os.environ.get("INTAKE_DATA", "var"))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private(path, 0o700)
     # OCR results are cached per file and page under the data directory; reading workers inherit this
     os.environ.setdefault("INTAKE_OCR_CACHE", str((path / "ocr-cache").resolve()))
     return path
+
+
+def private(path: Path, mode: int = 0o600) -> None:
+    """chmod to `mode` when group/other may read it and this process owns it (best effort)."""
+    try:
+        st = path.stat()
+        if st.st_mode & 0o077 and st.st_uid == os.getuid():
+            path.chmod(mode)
+    except OSError:
+        pass

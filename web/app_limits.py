@@ -25,20 +25,32 @@ class BodyLimit:
             length = 0
         if length > self.limit:
             return await self._refuse(scope, receive, send)
-        seen = 0
+        seen, over, started = 0, False, False
 
         async def counted():
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
+                    over = True
                     raise TooLargeBody()
             return message
 
+        async def guarded_send(message):
+            # The form parser turns our exception into its own 400; once the body is over the
+            # limit, whatever the application answers is replaced by the 413.
+            nonlocal started
+            if over:
+                return
+            started = True
+            await send(message)
+
         try:
-            await self.app(scope, counted, send)
+            await self.app(scope, counted, guarded_send)
         except TooLargeBody:
+            pass
+        if over and not started:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope, receive, send):

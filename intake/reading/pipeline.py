@@ -22,6 +22,7 @@ from extractors.model import Document
 from extractors.read import read_document
 
 from intake.config import Limits
+from intake.reading.files import NotRegularFile, read_regular
 from intake.reading.worker import run_each
 
 Item = Union[str, os.PathLike, tuple[str, bytes]]
@@ -59,7 +60,9 @@ def _load(item: Item, limits: Limits) -> tuple[str, bytes | None, str | None]:
             size = path.stat().st_size
             if size > limits.max_bytes:
                 return name, None, _too_large(size, limits)
-            data = path.read_bytes()
+            data = read_regular(path, limits.max_bytes)
+        except NotRegularFile as e:
+            return name, None, str(e).split(": ", 1)[-1]
         except FileNotFoundError:
             return name, None, "找不到文件"
         except IsADirectoryError:

@@ -20,7 +20,7 @@ class TooLarge(Exception):
 class BlobStore:
     def __init__(self, data: str | os.PathLike | None = None):
         self.root = Path(data_dir(data)) / "files"
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256[2:]
@@ -32,10 +32,16 @@ class BlobStore:
         sha = hashlib.sha256(data).hexdigest()
         target = self.path(sha)
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(".tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, target)
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")  # mode 600
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(data)
+                os.replace(tmp, target)
+            except BaseException:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+                raise
         return sha
 
     def put_stream(self, stream: BinaryIO, max_bytes: int | None = None) -> tuple[str, int]:
@@ -59,7 +65,7 @@ class BlobStore:
                     out.write(chunk)
             sha = h.hexdigest()
             target = self.path(sha)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             if target.exists():
                 os.unlink(tmpname)
             else:
