@@ -10,9 +10,10 @@ def register(cli: click.Group) -> None:
     @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
     @click.option("--data", "data", type=click.Path(file_okay=False),
                   help="data directory: SQLite database and stored files (default $INTAKE_DATA or ./var)")
-    @click.option("--no-demo", is_flag=True, help="do not create demo accounts and data on first start")
-    def serve(host: str, port: int, data: str | None, no_demo: bool) -> None:
-        """Start the web service; creates the database (and demo data) on first start."""
+    @click.option("--demo", is_flag=True, help="on first start, create demo accounts (passwords printed) and data")
+    @click.option("--no-demo", is_flag=True, hidden=True, help="the default now; kept so old scripts still run")
+    def serve(host: str, port: int, data: str | None, demo: bool, no_demo: bool) -> None:
+        """Start the web service; creates the database on first start (demo data only with --demo)."""
         import uvicorn
 
         from intake.config import Limits, data_dir
@@ -26,8 +27,12 @@ def register(cli: click.Group) -> None:
         path = data_dir(data).resolve()
         limits = Limits.from_env()
         db = open_db(path)
-        if not no_demo and needs_demo(db):
-            create_demo(db, path, limits, echo=lambda s: click.echo(s, err=False))
+        if needs_demo(db):
+            if demo and not no_demo:
+                create_demo(db, path, limits, echo=lambda s: click.echo(s, err=False))
+            else:
+                click.echo("intake: 还没有任何账号。创建管理员：intake users add NAME --role admin"
+                           f"{'' if data is None else f' --data {path}'}（演示数据：intake serve --demo）")
         db.conn.close()
         app = create_app(path, limits)
 

@@ -5,6 +5,9 @@ INTAKE_MAX_UPLOAD_MB   largest accepted file, default 50
 INTAKE_MAX_PAGES       pages read per file; the rest are skipped with a warning, default 300
 INTAKE_FILE_SECONDS    time limit for reading one file, default 60
 INTAKE_OCR_CACHE       OCR results per file sha256 + page, default <data directory>/ocr-cache
+INTAKE_MAX_INFLATED_MB largest size one compressed PDF stream may inflate to, default 200
+INTAKE_WORKER_MEMORY_MB memory of one reading worker (its own pages, LibreOffice included) before
+                       it is stopped, default 1024
 """
 from __future__ import annotations
 
@@ -27,6 +30,8 @@ class Limits:
     file_seconds: int = 60
     max_zip_entries: int = 2000
     max_unzipped_bytes: int = 200 * 1024 * 1024
+    max_inflated_bytes: int = 200 * 1024 * 1024
+    worker_memory_bytes: int = 1024 * 1024 * 1024
 
     @classmethod
     def from_env(cls) -> "Limits":
@@ -34,6 +39,8 @@ class Limits:
             max_bytes=_int("INTAKE_MAX_UPLOAD_MB", 50) * 1024 * 1024,
             max_pages=_int("INTAKE_MAX_PAGES", 300),
             file_seconds=_int("INTAKE_FILE_SECONDS", 60),
+            max_inflated_bytes=_int("INTAKE_MAX_INFLATED_MB", 200) * 1024 * 1024,
+            worker_memory_bytes=_int("INTAKE_WORKER_MEMORY_MB", 1024) * 1024 * 1024,
         )
 
 

@@ -40,7 +40,7 @@ class ReadError:
 
 def read_limits(limits: Limits) -> ReadLimits:
     return ReadLimits(max_pages=limits.max_pages, max_zip_entries=limits.max_zip_entries,
-                      max_unzipped_bytes=limits.max_unzipped_bytes,
+                      max_unzipped_bytes=limits.max_unzipped_bytes, max_inflated_bytes=limits.max_inflated_bytes,
                       convert_seconds=max(5, limits.file_seconds - 5))
 
 
@@ -137,7 +137,8 @@ def _run(fn, items: Iterable[Item], limits: Limits | None, workers: int | None, 
     rlimits = read_limits(limits)
     loaded = [_load(item, limits) for item in items]
     jobs = [(data, name, rlimits, *extra) for name, data, problem in loaded if problem is None]
-    outcomes = iter(run_each(fn, jobs, seconds=limits.file_seconds, workers=workers or _workers()))
+    outcomes = iter(run_each(fn, jobs, seconds=limits.file_seconds, workers=workers or _workers(),
+                             max_memory=limits.worker_memory_bytes))
     out = []
     for name, data, problem in loaded:
         sha = hashlib.sha256(data).hexdigest() if data is not None else ""
