@@ -42,4 +42,5 @@ def register(cli: click.Group) -> None:
                 if self.started:
                     click.echo(f"intake: serving at http://{host}:{port}/  (data: {path})", err=False)
 
-        Server(uvicorn.Config(app, host=host, port=port, log_level="info")).run()
+        # proxy headers are the app's (web.session.ForwardedFrom, INTAKE_TRUSTED_PROXIES)
+        Server(uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=False)).run()

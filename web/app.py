@@ -17,6 +17,8 @@ from intake.reading.readers import DocumentReader
 
 from . import errors
 from .app_limits import BodyLimit
+from .session import COOKIE, ForwardedFrom, SecureCookie
+from .throttle import LoginThrottle
 
 HERE = Path(__file__).parent
 # Scripts only from our own /static (no inline script can run even if escaping ever failed);
@@ -33,6 +35,12 @@ def session_secret(data: Path) -> str:
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
+
+
+def trusted_proxies() -> set[str]:
+    """INTAKE_TRUSTED_PROXIES: addresses of reverse proxies whose X-Forwarded-For/-Proto are believed
+    (comma-separated; default 127.0.0.1, a proxy on the same machine)."""
+    return {a.strip() for a in os.environ.get("INTAKE_TRUSTED_PROXIES", "127.0.0.1").split(",") if a.strip()}
 
 
 def create_app(data: str | os.PathLike | None = None, limits: Limits | None = None,
@@ -52,9 +60,12 @@ def create_app(data: str | os.PathLike | None = None, limits: Limits | None = No
     app.state.data = data
     app.state.limits = limits
     app.state.reader = reader
-    app.add_middleware(SessionMiddleware, secret_key=session_secret(data), session_cookie="intake_session",
+    app.state.login_throttle = LoginThrottle()
+    app.add_middleware(SessionMiddleware, secret_key=session_secret(data), session_cookie=COOKIE,
                        same_site="lax", https_only=False, max_age=14 * 24 * 3600)
+    app.add_middleware(SecureCookie, always=os.environ.get("INTAKE_HTTPS", "") == "1")
     app.add_middleware(BodyLimit, max_file_bytes=limits.max_bytes)
+    app.add_middleware(ForwardedFrom, trusted=trusted_proxies())
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     from .routes import api, applicant, auth, committee, secretariat

@@ -21,6 +21,7 @@ from ..deps import (check_csrf, csrf_token, current_user, editable_case, get_db,
 from ..schemas import (CaseCreated, CaseSummary, ChatMessage, Facts, Login, NewCase, Override, Scheme, Scores,
                        SessionInfo, StateChange)
 from ..session import case_tokens, remember_case, sign_in
+from ..throttle import throttle
 from .applicant import store_uploads
 from .secretariat import queue_rows
 
@@ -35,7 +36,7 @@ def session(request: Request, user: User | None = Depends(current_user)):
 @router.post("/login", response_model=SessionInfo)
 def api_login(body: Login, request: Request, db=Depends(get_db)):
     """Sign in for scripts; returns the CSRF token to send as X-CSRF-Token."""
-    user = authenticate(db, body.name, body.password)
+    user = throttle(request).check(request, body.name, lambda: authenticate(db, body.name, body.password))
     if user is None:
         raise HTTPException(401, "用户名或密码错误")
     sign_in(request, user)
