@@ -6,6 +6,9 @@ INTAKE_MAX_PAGES       pages read per file; the rest are skipped with a warning,
 INTAKE_FILE_SECONDS    time limit for reading one file, default 60
 INTAKE_OCR_CACHE       OCR results per file sha256 + page, default <data directory>/ocr-cache
 INTAKE_MAX_INFLATED_MB largest size one compressed PDF stream may inflate to, default 200
+INTAKE_MIN_FREE_MB     uploads are refused (507) while the data directory's disk has less free, default 500
+INTAKE_CASE_MB         all the files of one case together, default 500
+INTAKE_CASES_PER_ADDRESS_DAY  cases an anonymous visitor (one address) may open in a day, default 20
 INTAKE_WORKER_MEMORY_MB memory of one reading worker (its own pages, LibreOffice included) before
                        it is stopped, default 1024
 """
@@ -32,6 +35,9 @@ class Limits:
     max_unzipped_bytes: int = 200 * 1024 * 1024
     max_inflated_bytes: int = 200 * 1024 * 1024
     worker_memory_bytes: int = 1024 * 1024 * 1024
+    min_free_bytes: int = 500 * 1024 * 1024
+    case_max_bytes: int = 500 * 1024 * 1024
+    cases_per_address_day: int = 20
 
     @classmethod
     def from_env(cls) -> "Limits":
@@ -41,6 +47,9 @@ class Limits:
             file_seconds=_int("INTAKE_FILE_SECONDS", 60),
             max_inflated_bytes=_int("INTAKE_MAX_INFLATED_MB", 200) * 1024 * 1024,
             worker_memory_bytes=_int("INTAKE_WORKER_MEMORY_MB", 1024) * 1024 * 1024,
+            min_free_bytes=_int("INTAKE_MIN_FREE_MB", 500) * 1024 * 1024,
+            case_max_bytes=_int("INTAKE_CASE_MB", 500) * 1024 * 1024,
+            cases_per_address_day=_int("INTAKE_CASES_PER_ADDRESS_DAY", 20),
         )
 
 

@@ -21,6 +21,7 @@ from ..deps import (check_csrf, csrf_token, current_user, editable_case, get_db,
 from ..schemas import (CaseCreated, CaseSummary, ChatMessage, Facts, Login, NewCase, Override, Scheme, Scores,
                        SessionInfo, StateChange)
 from ..session import case_tokens, remember_case, sign_in
+from ..app_limits import case_quota
 from ..throttle import throttle
 from .applicant import store_uploads
 from .secretariat import queue_rows
@@ -60,7 +61,8 @@ def my_cases(request: Request, db=Depends(get_db), user: User | None = Depends(c
     return [CaseSummary(**c.summary()) for c in cases_for(db, user, case_tokens(request))]
 
 
-@router.post("/cases", response_model=CaseCreated, status_code=201, dependencies=[Depends(check_csrf)])
+@router.post("/cases", response_model=CaseCreated, status_code=201, dependencies=[Depends(check_csrf),
+                                                                                   Depends(case_quota)])
 def new_case(body: NewCase, request: Request, db=Depends(get_db), user: User | None = Depends(current_user)):
     case = open_case(db, body.scheme, body.applicant, body.product, owner=user)
     remember_case(request, case.token)
