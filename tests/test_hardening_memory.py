@@ -173,3 +173,63 @@ def test_workers_die_with_a_killed_parent(mode):
     for k in left:
         os.kill(k, signal.SIGKILL)
     assert not left, f"{mode}: {len(left)} of {len(kids)} worker processes outlived the killed parent"
+
+
+def _rss(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+@pytest.mark.slow
+def test_anonymous_sheet_uploads_are_streamed_not_held(tmp_path):
+    """Three anonymous posts of 20 files of 25 MB each to /drafts/N/sheets: the server process stays
+    under 350 MB (it used to hold every file whole: 3.2 GB)."""
+    from comment_sheets import draft_markdown
+    from click.testing import CliRunner
+    from cli import cli
+
+    data = tmp_path / "var"
+    (tmp_path / "draft.md").write_bytes(draft_markdown())
+    r = CliRunner().invoke(cli, ["comments", "register", "--draft", str(tmp_path / "draft.md"), "--out",
+                                 str(tmp_path / "r.docx"), "--data", str(data)])
+    assert r.exit_code == 0, r.output
+    port = _free_port()
+    log = open(tmp_path / "server.log", "w")
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "intake"), "serve", "--port", str(port),
+                             "--data", str(data)], stdout=log, stderr=subprocess.STDOUT)
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            try:
+                peak = max(peak, _rss(proc.pid))
+            except OSError:
+                return
+            time.sleep(0.02)
+
+    base = bytes(25 * 1024 * 1024)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=300) as c:
+            for _ in range(200):
+                try:
+                    csrf = c.get("/api/session").json()["csrf"]
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.3)
+            threading.Thread(target=sample, daemon=True).start()
+            for post in range(3):
+                files = [("files", (f"意见表{post}-{i}.docx", base + f"{post}-{i}".encode(), "application/octet-stream"))
+                         for i in range(20)]
+                r = c.post("/drafts/1/sheets", data={"csrf": csrf}, files=files, headers={"Accept": "text/html"})
+                assert r.status_code == 200, r.text[:500]
+                assert r.text.count("YJ001-") >= 20  # every file got its receipt, unreadable or not
+    finally:
+        done.set()
+        proc.terminate()
+        proc.wait(10)
+    print(f"server peak RSS: {peak / 1048576:.0f} MB")
+    assert 0 < peak < 350 * 1024 * 1024, f"server peaked at {peak / 1048576:.0f} MB"

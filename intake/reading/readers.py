@@ -38,7 +38,7 @@ RETRY_FIRST, RETRY_MAX = 5.0, 300.0  # seconds before a document whose state cou
 def read_file(path: Path, file_name: str, sha256: str, limits: Limits) -> dict:
     """One file → the contract's `intake extract` object (error set when it could not be read),
     plus `ocr_pending` (page numbers) when its time ran out before OCR had read every page."""
-    extraction = extract_tracked([(file_name, Path(path).read_bytes())], limits=limits, workers=1)[0]
+    extraction = extract_tracked([(file_name, Path(path))], limits=limits, workers=1)[0]  # read by the worker
     result = extraction.facts.to_json()
     if extraction.ocr_pending:
         result["ocr_pending"] = extraction.ocr_pending
