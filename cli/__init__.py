@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "cli.chat",
     "cli.serve",
     "cli.users",
+    "cli.backup",
 ]
 
 

@@ -37,6 +37,22 @@ def session_secret(data: Path) -> str:
     return path.read_text().strip()
 
 
+def _ensure_tables(data: Path) -> None:
+    """The tables the requests write to, made once before any request (not raced by two of them)."""
+    from intake.cases.case import ensure_cases
+    from intake.store.accounts import ensure_accounts
+    from intake.store.db import open_db
+    from intake.store.quotas import ensure_quotas
+    from intake.store.sessions import ensure_sessions
+
+    db = open_db(data)
+    try:
+        for ensure in (ensure_accounts, ensure_cases, ensure_sessions, ensure_quotas):
+            ensure(db)
+    finally:
+        db.conn.close()
+
+
 def trusted_proxies() -> set[str]:
     """INTAKE_TRUSTED_PROXIES: addresses of reverse proxies whose X-Forwarded-For/-Proto are believed
     (comma-separated; default 127.0.0.1, a proxy on the same machine)."""
@@ -47,6 +63,7 @@ def create_app(data: str | os.PathLike | None = None, limits: Limits | None = No
                reader_threads: int = 2) -> FastAPI:
     data = data_dir(data)
     limits = limits or Limits.from_env()
+    _ensure_tables(data)
     reader = DocumentReader(data, limits, threads=reader_threads)
 
     @asynccontextmanager

@@ -12,9 +12,10 @@ from intake.errors import OverQuota
 
 
 def ensure_quotas(db: sqlite_utils.Database) -> None:
-    if "case_openings" not in db.table_names():
-        db["case_openings"].create({"id": int, "address": str, "at": str}, pk="id")
-        db["case_openings"].create_index(["address", "at"])
+    if "case_openings" not in db.table_names():  # IF NOT EXISTS: two requests may get here at once
+        with db.conn:
+            db.execute("create table if not exists case_openings (id integer primary key, address text, at text)")
+            db.execute("create index if not exists idx_case_openings_address_at on case_openings (address, at)")
 
 
 def _since() -> str:

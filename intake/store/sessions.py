@@ -24,10 +24,11 @@ def _digest(key: str) -> str:
 
 
 def ensure_sessions(db: sqlite_utils.Database) -> None:
-    if "sessions" not in db.table_names():
-        db["sessions"].create({"id": str, "user_id": int, "created": str, "expires": str, "address": str},
-                              pk="id", not_null={"user_id", "expires"})
-        db["sessions"].create_index(["user_id"])
+    if "sessions" not in db.table_names():  # IF NOT EXISTS: two requests may get here at once
+        with db.conn:
+            db.execute("create table if not exists sessions (id text primary key, user_id integer not null, "
+                       "created text, expires text not null, address text)")
+            db.execute("create index if not exists idx_sessions_user_id on sessions (user_id)")
 
 
 def start_session(db: sqlite_utils.Database, user_id: int, address: str = "") -> str:
