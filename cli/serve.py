@@ -14,6 +14,8 @@ def register(cli: click.Group) -> None:
     @click.option("--no-demo", is_flag=True, hidden=True, help="the default now; kept so old scripts still run")
     def serve(host: str, port: int, data: str | None, demo: bool, no_demo: bool) -> None:
         """Start the web service; creates the database on first start (demo data only with --demo)."""
+        import logging
+
         import uvicorn
 
         from intake.config import Limits, data_dir
@@ -24,6 +26,10 @@ def register(cli: click.Group) -> None:
         import os
 
         os.umask(0o077)  # every file the service writes (database, uploads, caches) is its owner's alone
+        handler = logging.StreamHandler()  # one JSON line per request (intake.requests), reader events
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        logging.getLogger("intake").addHandler(handler)
+        logging.getLogger("intake").setLevel(logging.INFO)
         path = data_dir(data).resolve()
         limits = Limits.from_env()
         db = open_db(path)

@@ -15,7 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from intake.config import Limits, data_dir
 from intake.reading.readers import DocumentReader
 
-from . import errors
+from . import errors, operations
 from .app_limits import BodyLimit
 from .session import COOKIE, ForwardedFrom, SecureCookie
 from .throttle import LoginThrottle
@@ -100,4 +100,5 @@ def create_app(data: str | os.PathLike | None = None, limits: Limits | None = No
         return response
 
     errors.install(app)
+    operations.install(app)
     return app

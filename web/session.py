@@ -128,7 +128,6 @@ class ForwardedFrom:
             headers = dict(scope.get("headers") or [])
             proto = headers.get(b"x-forwarded-proto", b"").decode("latin-1").split(",")[0].strip().lower()
             forwarded = headers.get(b"x-forwarded-for", b"").decode("latin-1")
-            scope = dict(scope)
             if proto in ("http", "https"):
                 scope["scheme"] = proto
             hops = [h.strip() for h in forwarded.split(",") if h.strip()]
