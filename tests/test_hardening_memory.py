@@ -233,3 +233,30 @@ def test_anonymous_sheet_uploads_are_streamed_not_held(tmp_path):
         proc.wait(10)
     print(f"server peak RSS: {peak / 1048576:.0f} MB")
     assert 0 < peak < 350 * 1024 * 1024, f"server peaked at {peak / 1048576:.0f} MB"
+
+
+@pytest.mark.slow
+def test_the_fork_server_dies_with_a_killed_server(tmp_path):
+    port = _free_port()
+    log = open(tmp_path / "server.log", "w")
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "intake"), "serve", "--port", str(port),
+                             "--data", str(tmp_path / "var")], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        kids = descendants(proc.pid)
+        assert kids, "the fork server is started with the service"
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    deadline = time.time() + 10
+    while time.time() < deadline and any(_alive(k) for k in kids):
+        time.sleep(0.1)
+    left = [k for k in kids if _alive(k)]
+    for k in left:
+        os.kill(k, signal.SIGKILL)
+    assert not left, "the fork server outlived the killed server"

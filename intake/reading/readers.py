@@ -28,6 +28,7 @@ from intake.cases.case import pending_documents, set_document_state
 from intake.config import Limits
 from intake.store.db import open_db
 from intake.reading.pipeline import extract_tracked
+from intake.reading.worker import start_fork_server
 
 log = logging.getLogger("intake.reading.readers")
 
@@ -68,6 +69,8 @@ class DocumentReader:
         if self._started:
             return
         self._started = True
+        if threading.current_thread() is threading.main_thread():
+            start_fork_server()  # tied to this (main) thread: it and its workers die with the server
         for t in self.threads:
             t.start()
         for doc_id in pending_documents(open_db(self.data)):

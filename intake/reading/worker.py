@@ -43,10 +43,29 @@ class Outcome:
 def _context():
     if threading.active_count() == 1 and "fork" in mp.get_all_start_methods():
         return mp.get_context("fork")
-    os.environ["INTAKE_SERVER_PID"] = str(os.getpid())  # the fork server dies with this process
+    return _fork_server_context()
+
+
+def _fork_server_context():
+    # Linux sends the parent-death signal when the *thread* that started a process ends: the fork
+    # server is tied to its starter only when that is the main thread (it lives as long as the
+    # process); started from a passing thread, it relies on multiprocessing's own end-of-pipe check.
+    main = threading.current_thread() is threading.main_thread()
+    os.environ["INTAKE_SERVER_PID"] = str(os.getpid()) if main else ""
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
     return ctx
+
+
+def start_fork_server() -> None:
+    """Start the fork server now, from the calling thread (the server's main thread at start-up), so
+    that it dies with the server; later readers and previews use it."""
+    if "forkserver" not in mp.get_all_start_methods():
+        return
+    _fork_server_context()
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
 
 
 def _on_term(signum, frame) -> None:
