@@ -16,8 +16,6 @@ from pathlib import Path
 
 import click
 
-from intake.reading.files import NotRegularFile, check_regular
-
 from checklists.clauses import UnknownScheme
 from checklists.engine import OUTCOME_ZH, STATUS_ZH, Evaluation
 from checklists.factsfile import FactsError, load_facts_file, parse_as_of
@@ -26,6 +24,8 @@ from forms.gap_report import write_gap_report
 
 from intake.precheck import precheck
 
+from .paths import refuse_special
+
 GROUPS = ["not_met", "missing", "review", "met", "not_applicable"]
 MARK = {"not_met": "✗", "missing": "?", "review": "!", "met": "✓", "not_applicable": "-"}
 
@@ -33,18 +33,6 @@ MARK = {"not_met": "✗", "missing": "?", "review": "!", "met": "✓", "not_appl
 def _fail(message: str, code: int = 2) -> None:
     click.echo(f"intake: {message}", err=True)
     sys.exit(code)
-
-
-def _refuse_special(path: str | None) -> None:
-    """A FIFO or a device given as a facts file is refused (exit 3) before anything reads it."""
-    if not path:
-        return
-    try:
-        check_regular(path)
-    except NotRegularFile as e:
-        _fail(str(e), 3)
-    except OSError:
-        pass  # a missing file: load_facts_file names it
 
 
 def register(cli: click.Group) -> None:
@@ -83,8 +71,7 @@ def register(cli: click.Group) -> None:
             _fail(str(e))
         except SchemeError as e:
             _fail(f"方案数据文件有误：{e}")
-        for path in (facts_path, overrides_path):
-            _refuse_special(path)
+        refuse_special(facts_path, overrides_path)
         try:
             day = parse_as_of(as_of)
             stated = load_facts_file(facts_path) if facts_path else {}

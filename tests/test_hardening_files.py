@@ -52,6 +52,13 @@ def test_check_refuses_a_fifo_as_facts(fifo):
     assert r.stderr.count("\n") == 1 and str(fifo) in r.stderr and "不是普通文件" in r.stderr
 
 
+@pytest.mark.parametrize("command", [["form", "--scheme", "jinzhi", "--out", "x.docx", "--facts"],
+                                     ["chat", "--scheme", "jinzhi", "--facts"]])
+def test_form_and_chat_refuse_a_fifo_as_facts(fifo, command):
+    r = run(*command, str(fifo))
+    assert r.returncode == 3 and r.stderr.count("\n") == 1 and "不是普通文件" in r.stderr
+
+
 def test_comments_register_refuses_a_fifo_sheet_and_a_fifo_draft(fifo, tmp_path):
     draft = tmp_path / "draft.md"
     draft.write_bytes(draft_markdown())
