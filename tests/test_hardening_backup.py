@@ -78,6 +78,8 @@ def test_a_backup_under_load_restores_every_case_document_and_comment(tmp_path):
         for w in workers:
             w.join()
     assert not errors, errors
+    for t in client.app.state.reader.threads:  # at rest: the readers finish what they were reading
+        t.join(60)
 
     restored = tmp_path / "restored"
     r = CliRunner().invoke(cli, ["restore", str(snapshot), "--data", str(restored)])

@@ -36,6 +36,7 @@ def start_session(db: sqlite_utils.Database, user_id: int, address: str = "") ->
     ensure_sessions(db)
     key = secrets.token_urlsafe(32)
     now = _now()
+    db.execute("delete from sessions where expires <= ?", [now.isoformat(timespec="seconds")])  # keep it small
     db["sessions"].insert({"id": _digest(key), "user_id": user_id, "created": now.isoformat(timespec="seconds"),
                            "expires": (now + LIFETIME).isoformat(timespec="seconds"), "address": address[:64]})
     return key
