@@ -26,7 +26,7 @@ system-deps:
 	bash scripts/system-deps.sh
 
 run: deps
-	$(VENV)/bin/intake serve --host 127.0.0.1 --port 8000
+	$(VENV)/bin/intake serve --host 127.0.0.1 --port 8000 --demo
 
 test: deps system-deps
 	$(VENV)/bin/mypy

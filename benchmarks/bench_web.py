@@ -52,7 +52,7 @@ def _port() -> int:
 def start_server(data: Path) -> tuple[subprocess.Popen, str]:
     port = _port()
     intake = Path(sys.executable).parent / "intake"
-    proc = subprocess.Popen([str(intake), "serve", "--port", str(port), "--data", str(data), "--no-demo"],
+    proc = subprocess.Popen([str(intake), "serve", "--port", str(port), "--data", str(data)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     while time.time() < DEADLINE:

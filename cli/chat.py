@@ -21,6 +21,8 @@ from pathlib import Path
 
 import click
 
+from .paths import refuse_special
+
 UPLOAD_PREFIXES = ("上传 ", "上传：", "上传:", "/upload ")
 
 
@@ -58,6 +60,7 @@ def register(cli: click.Group) -> None:
 
         from intake.assistant.engine import Assistant
 
+        refuse_special(facts_file, state_file)
         facts = _load_json(facts_file, "--facts") if facts_file else None
         state = None
         if state_file and Path(state_file).exists():

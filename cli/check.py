@@ -23,6 +23,8 @@ from forms.gap_report import write_gap_report
 
 from intake.precheck import precheck
 
+from .paths import refuse_special
+
 GROUPS = ["not_met", "missing", "review", "met", "not_applicable"]
 MARK = {"not_met": "✗", "missing": "?", "review": "!", "met": "✓", "not_applicable": "-"}
 
@@ -53,6 +55,7 @@ def register(cli: click.Group) -> None:
             _fail(str(e))
         except SchemeError as e:
             _fail(f"方案数据文件有误：{e}")
+        refuse_special(facts_path, overrides_path)
         try:
             day = parse_as_of(as_of)
             stated = load_facts_file(facts_path) if facts_path else {}

@@ -29,6 +29,7 @@ from forms.register import write_register_csv, write_register_docx
 from intake.comments import store as C
 from intake.store.blobs import BlobStore
 from intake.store.db import open_db
+from intake.reading.files import NotRegularFile, read_regular
 from intake.reading.pipeline import ReadError
 
 SKIP = (".", "~$")  # hidden files, Word's lock files
@@ -54,10 +55,20 @@ def _die(msg: str, code: int) -> None:
     sys.exit(code)
 
 
+def _read_bytes(path: Path) -> bytes:
+    """A regular file's bytes, or exit 3 naming it (a FIFO or a device would block or never end)."""
+    try:
+        return read_regular(path)
+    except NotRegularFile as e:
+        _die(str(e), 3)
+    except OSError as e:
+        _die(f"{path}: 无法打开文件（{e.strerror or e}）", 3)
+
+
 def _read_draft(path: str):
     """The draft's clause tree, or exit 3 naming the file and the problem."""
     try:
-        return C.read_draft_bytes(Path(path).read_bytes(), Path(path).name)
+        return C.read_draft_bytes(_read_bytes(Path(path)), Path(path).name)
     except C.CommentsError as e:
         _die(str(e), 3)
 
@@ -66,7 +77,7 @@ def _draft(db, blobs, draft: str, deadline: str | None = None, title: str | None
            handler: str | None = None, drafting_unit: str | None = None) -> C.Draft:
     """DRAFT is the draft's file (DOCX/PDF/Markdown/text) or the number of a draft already stored."""
     path = Path(draft)
-    if not path.is_file():
+    if not path.exists():
         if draft.isdigit():
             try:
                 d = C.get_draft(db, int(draft))
@@ -80,7 +91,7 @@ def _draft(db, blobs, draft: str, deadline: str | None = None, title: str | None
             return d
         _die(f"{draft}: 找不到草案文件", 3)
     try:
-        return C.publish_draft(db, blobs, path.read_bytes(), path.name, title=title, deadline=deadline,
+        return C.publish_draft(db, blobs, _read_bytes(path), path.name, title=title, deadline=deadline,
                                handler=handler, drafting_unit=drafting_unit)
     except C.CommentsError as e:
         _die(f"{path.name}: {e}", 3)
@@ -200,22 +211,25 @@ def register(cli: click.Group) -> None:
         items, problems, skipped = [], [], []
         for p in paths:
             try:
-                data_ = p.read_bytes()
+                data_ = read_regular(p)
                 if hashlib.sha256(data_).hexdigest() == d.sha256:
                     skipped.append({"file": p.name, "status": "skipped", "error": None,
                                     "warnings": ["这是征求意见稿本身，不是意见表，已跳过"]})
                     continue
                 items.append((p.name, data_, received or _mtime(p)))
+            except NotRegularFile as e:
+                problems.append({"file": p.name, "error": str(e)})
             except OSError as e:
                 problems.append({"file": p.name, "error": f"{p.name}: 无法打开文件（{e.strerror or e}）"})
         results = C.import_sheets(db, blobs, d.id, items, source="given" if received else "file")
         reg = C.register_data(db, d.id)
-        try:
-            write_register_docx(reg, out)
-            if csv_out:
-                write_register_csv(reg, csv_out)
-        except OSError as e:
-            _die(f"{out}：无法写入（{e.strerror or e}）", 2)
+        for target, write in ((out, write_register_docx), (csv_out, write_register_csv)):
+            if not target:
+                continue
+            try:
+                write(reg, target)
+            except OSError as e:  # name the file that failed: /dev/full as --csv is not the .docx
+                _die(f"{target}: 无法写入（{e.strerror or e}）", 2)
         summary = dict(reg.summary)
         summary.update({"draft_id": d.id if keep else None, "deadline": d.deadline, "out": str(out), "csv": csv_out,
                         "summary_text": reg.summary_text, "groups": reg.groups,

@@ -14,6 +14,8 @@ import click
 
 from checklists.factsfile import FactsError, load_facts_file
 
+from .paths import refuse_special
+
 from intake.precheck import precheck
 
 
@@ -39,6 +41,7 @@ def register(cli: click.Group) -> None:
         if not out.lower().endswith(".docx"):
             raise click.BadParameter("应以 .docx 结尾", param_hint="--out")
         try:
+            refuse_special(facts_file)
             facts = load_facts_file(facts_file) if facts_file else {}
             result = precheck(scheme, list(files), facts, as_of, origin=facts_file or "facts")
         except FactsError as e:  # bad facts, a bad date

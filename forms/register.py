@@ -366,11 +366,14 @@ def write_register_docx(data: RegisterData, out) -> None:
     d.save(out)
 
 
-_FORMULA = re.compile(r"^(?:[=+@\t\r]|-(?![\d\s.]))")
+# OWASP "CSV injection": a cell starting with = + - @ tab or CR (or their full-width forms, which
+# some spreadsheet locales accept) is a formula to Excel/LibreOffice, even "-1+cmd|' /C calc'!A0".
+_FORMULA = re.compile(r"^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]")
 
 
 def _cell(value: str) -> str:
-    """Public comments are untrusted: a cell Excel would run as a formula gets a leading apostrophe."""
+    """Public comments are untrusted: a cell a spreadsheet would run as a formula gets a leading
+    apostrophe (shown as text, never evaluated; a negative number reads "'-5" — harmless)."""
     return "'" + value if _FORMULA.match(value or "") else value
 
 
@@ -378,8 +381,8 @@ def register_csv_rows(data: RegisterData) -> list[list[str]]:
     head = COLUMNS + ["文件", "意见表中序号", "回执号", "重复组", "逾期", "章条有效", "意见编号"]
     out = [head]
     for r in data.rows:
-        out.append([str(r.no), r.clause, _cell(r.comment), _cell(r.suggestion_reason), _cell(r.submitter),
-                    _cell(r.disposition), r.remark,
+        out.append([str(r.no), _cell(r.clause), _cell(r.comment), _cell(r.suggestion_reason), _cell(r.submitter),
+                    _cell(r.disposition), _cell(r.remark),
                     _cell(r.file), "" if r.seq is None else str(r.seq), r.receipt,
                     "" if r.group is None else str(r.group + 1), "是" if r.late else "", "是" if r.valid_clause else "否",
                     str(r.item_id)])

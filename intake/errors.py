@@ -7,6 +7,8 @@ command line to its exit codes.
     Conflict     → 409   the thing exists but is not in a state that allows it (a submitted case)
     BadInput     → 400   what was sent must be corrected
     Unavailable  → 503   the service cannot do it now (a template, LibreOffice, the OCR engine)
+    StorageFull  → 507   the disk is (nearly) full: nothing more is accepted until space is freed
+    OverQuota    → 429   an anonymous visitor's allowance (cases per day, bytes per case) is used up
 """
 from __future__ import annotations
 
@@ -32,4 +34,13 @@ class BadInput(IntakeError, ValueError):
 
 
 class Unavailable(IntakeError, RuntimeError):
+    pass
+
+
+class StorageFull(Unavailable):
+    def __init__(self, message: str = "存储空间不足，暂时无法接收文件，请稍后再试"):
+        super().__init__(message)
+
+
+class OverQuota(IntakeError):
     pass

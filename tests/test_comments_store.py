@@ -217,11 +217,14 @@ def test_blank_template_is_not_a_reply_but_a_named_no_comment_sheet_is(env):
 def test_csv_cells_that_excel_would_run_as_formulas_are_defused(env, tmp_path):
     db, blobs, d = env
     C.submit_online(db, d.id, "=HYPERLINK(\"http://x\")", [{"clause": "8.2", "comment": "=1+2 有效期", "reason": "-5% 误差"},
-                                                             {"clause": "4", "comment": "@SUM(A1)"}])
+                                                             {"clause": "4", "comment": "@SUM(A1)"},
+                                                             {"clause": "5", "comment": "-1+cmd|' /C calc'!A0"},
+                                                             {"clause": "6", "comment": "\t=1", "reason": "\r+2"}])
     reg = C.register_data(db, d.id)
     write_register_csv(reg, tmp_path / "r.csv")
     rows = list(csv.reader(open(tmp_path / "r.csv", encoding="utf-8-sig")))[1:]
     cells = {c for row in rows for c in row}
     assert "'=1+2 有效期" in cells and "'@SUM(A1)" in cells and "'=HYPERLINK(\"http://x\")" in cells
-    assert not any(c.startswith(("=", "@", "+")) for c in cells)
-    assert any(c.startswith("-5%") or "-5% 误差" in c for c in cells)  # a negative number stays as it is
+    assert "'-1+cmd|' /C calc'!A0" in cells  # OWASP: a leading minus too, even before a digit
+    assert not any(c.startswith(("=", "@", "+", "-", "\t", "\r")) for c in cells)
+    assert "'-5% 误差" in cells  # a negative figure stays readable: the apostrophe only makes it text

@@ -42,7 +42,7 @@ def server():
     port = free_port()
     intake = Path(sys.executable).parent / "intake"
     log = open(data.parent / "server.log", "w")  # a file, not a pipe nobody reads (it would fill and block)
-    proc = subprocess.Popen([str(intake), "serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(data)],
+    proc = subprocess.Popen([str(intake), "serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(data), "--demo"],
                             stdout=log, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60

@@ -21,7 +21,7 @@ def test_first_start_creates_demo_data_and_prints_accounts(tmp_path):
         port = s.getsockname()[1]
     data = tmp_path / "var"
     proc = subprocess.Popen([str(Path(sys.executable).parent / "intake"), "serve", "--port", str(port),
-                             "--data", str(data)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                             "--data", str(data), "--demo"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = []
     try:
         deadline = time.time() + 60
@@ -48,13 +48,39 @@ def test_first_start_creates_demo_data_and_prints_accounts(tmp_path):
         proc.wait(10)
     # a second start finds the data and creates nothing new
     proc = subprocess.Popen([str(Path(sys.executable).parent / "intake"), "serve", "--port", str(port),
-                             "--data", str(data)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                             "--data", str(data), "--demo"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         line = ""
         deadline = time.time() + 60
         while time.time() < deadline and "serving at" not in line:
             line = proc.stdout.readline()
             assert "演示账号" not in line
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_a_production_start_creates_no_accounts(tmp_path):
+    """Without --demo nobody gets an account with a printed password (issue 17, item 9)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    data = tmp_path / "var"
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "intake"), "serve", "--port", str(port),
+                             "--data", str(data)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = []
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            line = proc.stdout.readline()
+            out.append(line)
+            if "serving at" in line or not line:
+                break
+        log = "".join(out)
+        assert "serving at" in log and "密码" not in log and "intake users add" in log, log
+        assert not (data / "demo-accounts.txt").exists()
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as c:
+            assert c.post("/api/login", json={"name": "admin", "password": "x" * 12}).status_code == 401
     finally:
         proc.terminate()
         proc.wait(10)

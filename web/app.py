@@ -16,8 +16,10 @@ from intake.cases.queue import DailyPass
 from intake.config import Limits, data_dir
 from intake.reading.readers import DocumentReader
 
-from . import errors
+from . import errors, operations
 from .app_limits import BodyLimit
+from .session import COOKIE, ForwardedFrom, SecureCookie
+from .throttle import LoginThrottle
 
 HERE = Path(__file__).parent
 # Scripts only from our own /static (no inline script can run even if escaping ever failed);
@@ -50,10 +52,33 @@ def make_reader(data: Path, limits: Limits, reader_threads: int, broker: str | N
     return BrokerReader(data, limits, url, public)
 
 
+def _ensure_tables(data: Path) -> None:
+    """The tables the requests write to, made once before any request (not raced by two of them)."""
+    from intake.cases.case import ensure_cases
+    from intake.store.accounts import ensure_accounts
+    from intake.store.db import open_db
+    from intake.store.quotas import ensure_quotas
+    from intake.store.sessions import ensure_sessions
+
+    db = open_db(data)
+    try:
+        for ensure in (ensure_accounts, ensure_cases, ensure_sessions, ensure_quotas):
+            ensure(db)
+    finally:
+        db.conn.close()
+
+
+def trusted_proxies() -> set[str]:
+    """INTAKE_TRUSTED_PROXIES: addresses of reverse proxies whose X-Forwarded-For/-Proto are believed
+    (comma-separated; default 127.0.0.1, a proxy on the same machine)."""
+    return {a.strip() for a in os.environ.get("INTAKE_TRUSTED_PROXIES", "127.0.0.1").split(",") if a.strip()}
+
+
 def create_app(data: str | os.PathLike | None = None, limits: Limits | None = None,
                reader_threads: int = 2, broker: str | None = None, public_url: str | None = None) -> FastAPI:
     data = data_dir(data)
     limits = limits or Limits.from_env()
+    _ensure_tables(data)
     reader = make_reader(data, limits, reader_threads, broker, public_url)
     daily = DailyPass(data)
 
@@ -70,9 +95,12 @@ def create_app(data: str | os.PathLike | None = None, limits: Limits | None = No
     app.state.data = data
     app.state.limits = limits
     app.state.reader = reader
-    app.add_middleware(SessionMiddleware, secret_key=session_secret(data), session_cookie="intake_session",
+    app.state.login_throttle = LoginThrottle()
+    app.add_middleware(SessionMiddleware, secret_key=session_secret(data), session_cookie=COOKIE,
                        same_site="lax", https_only=False, max_age=14 * 24 * 3600)
+    app.add_middleware(SecureCookie, always=os.environ.get("INTAKE_HTTPS", "") == "1")
     app.add_middleware(BodyLimit, max_file_bytes=limits.max_bytes)
+    app.add_middleware(ForwardedFrom, trusted=trusted_proxies())
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     from .routes import api, applicant, auth, blobs, committee, secretariat
@@ -90,4 +118,5 @@ def create_app(data: str | os.PathLike | None = None, limits: Limits | None = No
         return response
 
     errors.install(app)
+    operations.install(app)
     return app

@@ -1,7 +1,15 @@
-"""Request-size limits applied before a body is read (FastAPI parses a form before any dependency runs)."""
+"""Request-size limits applied before a body is read (FastAPI parses a form before any dependency runs),
+and the allowance of visitors without an account (cases per address per day)."""
 from __future__ import annotations
 
+from fastapi import Depends, Request
 from starlette.responses import JSONResponse
+
+from intake.store.accounts import User
+from intake.store.quotas import check_case_quota, record_case_opening
+
+from .deps import current_user, get_db
+from .session import client_address
 
 MAX_FILES_PER_REQUEST = 20
 
@@ -25,20 +33,32 @@ class BodyLimit:
             length = 0
         if length > self.limit:
             return await self._refuse(scope, receive, send)
-        seen = 0
+        seen, over, started = 0, False, False
 
         async def counted():
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
+                    over = True
                     raise TooLargeBody()
             return message
 
+        async def guarded_send(message):
+            # The form parser turns our exception into its own 400; once the body is over the
+            # limit, whatever the application answers is replaced by the 413.
+            nonlocal started
+            if over:
+                return
+            started = True
+            await send(message)
+
         try:
-            await self.app(scope, counted, send)
+            await self.app(scope, counted, guarded_send)
         except TooLargeBody:
+            pass
+        if over and not started:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope, receive, send):
@@ -49,3 +69,16 @@ class BodyLimit:
 
 class TooLargeBody(Exception):
     pass
+
+
+
+def case_quota(request: Request, db=Depends(get_db), user: User | None = Depends(current_user)):
+    """Dependency of the routes that open a case: a visitor without an account may open
+    `limits.cases_per_address_day` cases a day from one address (429 after); counted once opened."""
+    if user is not None:
+        yield
+        return
+    address = client_address(request)
+    check_case_quota(db, address, request.app.state.limits.cases_per_address_day)
+    yield
+    record_case_opening(db, address)

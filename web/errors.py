@@ -6,9 +6,22 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from intake.errors import BadInput, Conflict, IntakeError, NotAllowed, NotFound, Unavailable
+import errno
+import logging
+import sqlite3
 
-STATUS = {NotFound: 404, NotAllowed: 403, Conflict: 409, BadInput: 400, Unavailable: 503}
+from intake.errors import BadInput, Conflict, IntakeError, NotAllowed, NotFound, OverQuota, StorageFull, Unavailable
+
+STATUS = {NotFound: 404, NotAllowed: 403, Conflict: 409, BadInput: 400, StorageFull: 507, Unavailable: 503,
+          OverQuota: 429}
+log = logging.getLogger("intake.web")
+
+
+def disk_full(exc: BaseException) -> bool:
+    """ENOSPC/EDQUOT from a write, or SQLite's "database or disk is full"."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return isinstance(exc, sqlite3.OperationalError) and "full" in str(exc)
 
 
 def status_of(exc: IntakeError) -> int:
@@ -30,6 +43,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(IntakeError)
     async def application_error(request: Request, exc: IntakeError):
         return answer(request, status_of(exc), str(exc))
+
+    @app.exception_handler(OSError)
+    @app.exception_handler(sqlite3.OperationalError)
+    async def storage_error(request: Request, exc: Exception):
+        if disk_full(exc):
+            log.error("disk full: %s %s: %s", request.method, request.url.path, exc)
+            return answer(request, 507, str(StorageFull()))
+        raise exc
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

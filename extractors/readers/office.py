@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..limits import ReadLimits, UnreadableDocument
+from ..limits import ReadLimits, UnreadableDocument, die_with_parent
 from ..model import Document
 from .docx import read_docx
 
@@ -67,7 +67,8 @@ def convert_to_docx(binary: str, data: bytes, kind: str, seconds: int) -> bytes:
         cmd = [*offline_prefix(), binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                "--nolockcheck", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out_dir), str(src)]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                start_new_session=True, env={**os.environ, "HOME": tmp})
+                                start_new_session=True, env={**os.environ, "HOME": tmp},
+                                preexec_fn=die_with_parent)
         _RUNNING.add(proc.pid)
         try:
             _, err = proc.communicate(timeout=seconds)

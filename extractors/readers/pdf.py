@@ -20,6 +20,7 @@ from collections import Counter
 import pypdfium2.raw as pdfium_c
 
 from ..limits import ReadLimits, UnreadableDocument
+from .pdf_streams import check_inflated
 from ..model import Cell, Document, Line, Page, Table
 from ..text import has_cjk, normalize
 
@@ -33,6 +34,7 @@ def read_pdf(data: bytes, doc: Document, limits: ReadLimits, table_engine: str |
     table_engine = table_engine or os.environ.get("INTAKE_PDF_TABLES", "pdfium")
     import pypdfium2 as pdfium
 
+    check_inflated(data, limits.max_inflated_bytes)
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:

@@ -85,7 +85,7 @@ def _add_outcome_columns(db: sqlite_utils.Database) -> None:
     key = db.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(db.conn)}"
     if key in _migrated:
         return
-    cols = db["cases"].columns_dict
+    cols = db.table("cases").columns_dict
     for name, kind in OUTCOME_COLUMNS.items():
         if name not in cols:
             db.table("cases").add_column(name, kind)

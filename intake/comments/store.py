@@ -284,11 +284,20 @@ def import_sheets(db, blobs: BlobStore, draft_id: int, items: list[tuple[str, by
     `received` is used when the sheet carries no date of its own (CLI: the file's
     modification time; web: the upload time; None: today).
     """
+    get_draft(db, draft_id)
+    stored = [(name, blobs.put_bytes(data), received) for name, data, received in items]  # kept whatever happens next
+    return import_stored(db, blobs, draft_id, stored, source, limits)
+
+
+def import_stored(db, blobs: BlobStore, draft_id: int, items: list[tuple[str, str, str | None]],
+                  source: str = "upload", limits: Limits | None = None) -> list[SheetImport]:
+    """Like import_sheets for sheets already in the blob store: [(file name, sha256, received)].
+    Each is read by its worker from the store, so the server never holds a sheet's bytes (the web
+    upload streams into the store first)."""
     draft = get_draft(db, draft_id)
     results: list[SheetImport | None] = [None] * len(items)
     to_read, again, batch = [], [], set()
-    for i, (name, data, received) in enumerate(items):
-        sha = blobs.put_bytes(data)  # kept whatever happens next
+    for i, (name, sha, received) in enumerate(items):
         if sha in batch:
             again.append((i, name, sha))  # the same bytes twice in this batch
             continue
@@ -297,9 +306,9 @@ def import_sheets(db, blobs: BlobStore, draft_id: int, items: list[tuple[str, by
             results[i] = _duplicate(db, name, row)
         else:
             batch.add(sha)
-            to_read.append((i, name, data, sha, received))
-    docs = read_sheets([(name, data) for _, name, data, _, _ in to_read], limits) if to_read else []
-    for (i, name, data, sha, received), doc in zip(to_read, docs):
+            to_read.append((i, name, sha, received))
+    docs = read_sheets([(name, blobs.path(sha)) for _, name, sha, _ in to_read], limits) if to_read else []
+    for (i, name, sha, received), doc in zip(to_read, docs):
         if isinstance(doc, ReadError):
             sheet = CommentSheet(file=name, sha256=sha, error=doc.error, is_comment_sheet=False)
         else:
@@ -316,7 +325,7 @@ def import_sheets(db, blobs: BlobStore, draft_id: int, items: list[tuple[str, by
 def import_blob(db, blobs: BlobStore, draft_id: int, sha256: str, filename: str, received: str | None = None,
                 source: str = "upload", limits: Limits | None = None) -> SheetImport:
     """A sheet already streamed into the blob store (the web upload path) → parsed and registered."""
-    return import_sheets(db, blobs, draft_id, [(filename, blobs.read(sha256), received)], source, limits)[0]
+    return import_stored(db, blobs, draft_id, [(filename, sha256, received)], source, limits)[0]
 
 
 def _duplicate(db, name: str, row: dict) -> SheetImport:

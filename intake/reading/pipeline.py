@@ -5,7 +5,8 @@
     read_file_safely("draft.docx") -> Document | ReadError
 
 A file that cannot be read gets `error` (naming the file and the problem); the
-others are still processed, in the order given.
+others are still processed, in the order given. A file given by its path (alone, or as
+(name, path) to show another name) is read by the worker itself: the server never holds its bytes.
 """
 from __future__ import annotations
 
@@ -22,9 +23,20 @@ from extractors.model import Document
 from extractors.read import read_document
 
 from intake.config import Limits
+from intake.reading.files import NotRegularFile, check_regular, read_regular
 from intake.reading.worker import run_each
 
-Item = Union[str, os.PathLike, tuple[str, bytes]]
+Item = Union[str, os.PathLike, tuple[str, bytes], tuple[str, os.PathLike]]
+HASH_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class OnDisk:
+    """A file the worker reads itself (read_regular: never a FIFO or a device)."""
+    path: str
+
+    def read(self, max_bytes: int) -> bytes:
+        return read_regular(self.path, max_bytes)
 
 
 @dataclass
@@ -39,7 +51,7 @@ class ReadError:
 
 def read_limits(limits: Limits) -> ReadLimits:
     return ReadLimits(max_pages=limits.max_pages, max_zip_entries=limits.max_zip_entries,
-                      max_unzipped_bytes=limits.max_unzipped_bytes,
+                      max_unzipped_bytes=limits.max_unzipped_bytes, max_inflated_bytes=limits.max_inflated_bytes,
                       convert_seconds=max(5, limits.file_seconds - 5))
 
 
@@ -47,28 +59,46 @@ def _workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def _load(item: Item, limits: Limits) -> tuple[str, bytes | None, str | None]:
-    """(name, bytes, problem): a path is read here, so size and existence are checked before any worker."""
-    if isinstance(item, tuple):
-        name, data = item
-        name = str(name)
-    else:
-        path = Path(item)
-        name = path.name
-        try:
-            size = path.stat().st_size
-            if size > limits.max_bytes:
-                return name, None, _too_large(size, limits)
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return name, None, "找不到文件"
-        except IsADirectoryError:
-            return name, None, "这是一个目录，不是文件"
-        except OSError as e:
-            return name, None, f"无法打开文件（{e.strerror or e}）"
-    if len(data) > limits.max_bytes:
-        return name, None, _too_large(len(data), limits)
-    return name, data, None
+def _load(item: Item, limits: Limits) -> tuple[str, bytes | OnDisk | None, str | None, str]:
+    """(name, bytes or OnDisk, problem, sha256): a path is checked (exists, regular, size) and hashed
+    here in pieces, and read only by the worker."""
+    if isinstance(item, tuple) and isinstance(item[1], (bytes, bytearray)):
+        name, data = str(item[0]), item[1]
+        if len(data) > limits.max_bytes:
+            return name, None, _too_large(len(data), limits), hashlib.sha256(data).hexdigest()
+        return name, data, None, hashlib.sha256(data).hexdigest()
+    name, path = (str(item[0]), Path(item[1])) if isinstance(item, tuple) else (Path(item).name, Path(item))
+    try:
+        check_regular(path)
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            return name, None, _too_large(size, limits), ""
+        return name, OnDisk(str(path)), None, _sha256_of(path)
+    except NotRegularFile as e:
+        return name, None, str(e).split(": ", 1)[-1], ""
+    except FileNotFoundError:
+        return name, None, "找不到文件", ""
+    except IsADirectoryError:
+        return name, None, "这是一个目录，不是文件", ""
+    except OSError as e:
+        return name, None, f"无法打开文件（{e.strerror or e}）", ""
+
+
+def _sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(HASH_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _in_worker(fn, source, name: str, rlimits: ReadLimits, max_bytes: int, *extra):
+    """Runs in the worker: the file's bytes (read here when given by path), then `fn`."""
+    data = source.read(max_bytes) if isinstance(source, OnDisk) else source
+    if len(data) > max_bytes:
+        from extractors.limits import UnreadableDocument
+        raise UnreadableDocument(f"文件大小超过上限 {max_bytes // 1048576} MB")
+    return fn(data, name, rlimits, *extra)
 
 
 def _too_large(size: int, limits: Limits) -> str:
@@ -133,13 +163,10 @@ def _run(fn, items: Iterable[Item], limits: Limits | None, workers: int | None, 
     limits = limits or Limits.from_env()
     rlimits = read_limits(limits)
     loaded = [_load(item, limits) for item in items]
-    jobs = [(data, name, rlimits, *extra) for name, data, problem in loaded if problem is None]
-    outcomes = iter(run_each(fn, jobs, seconds=limits.file_seconds, workers=workers or _workers()))
-    out = []
-    for name, data, problem in loaded:
-        sha = hashlib.sha256(data).hexdigest() if data is not None else ""
-        out.append((name, sha, problem if problem is not None else next(outcomes)))
-    return out
+    jobs = [(fn, data, name, rlimits, limits.max_bytes, *extra) for name, data, problem, _ in loaded if problem is None]
+    outcomes = iter(run_each(_in_worker, jobs, seconds=limits.file_seconds, workers=workers or _workers(),
+                             max_memory=limits.worker_memory_bytes))
+    return [(name, sha, problem if problem is not None else next(outcomes)) for name, _, problem, sha in loaded]
 
 
 def extract_files(items: Iterable[Item], limits: Limits | None = None, workers: int | None = None) -> list[DocumentFacts]:

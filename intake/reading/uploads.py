@@ -50,12 +50,25 @@ def sniff_kind(head: bytes, file_name: str) -> tuple[str, str | None]:
     return kind, None
 
 
+def case_bytes(db, case: Case) -> int:
+    """What the case's files take together (every upload counts, read or not)."""
+    row = db.execute("select coalesce(sum(size), 0) from documents where case_id = ?", [case.id]).fetchone()
+    return int(row[0])
+
+
 def accept_upload(db, store: BlobStore, case: Case, stream: BinaryIO, file_name: str,
                   limits: Limits) -> Accepted:
+    """Store one file into the case. Refused with a sentence (nothing kept) past the per-file cap or
+    the case's allowance (`limits.case_max_bytes`); StorageFull when the disk is nearly full."""
     name = clean_name(file_name)
+    room = limits.case_max_bytes - case_bytes(db, case)
+    if room <= 0:
+        return Accepted(None, name, None, 0, None, _case_full(name, limits))
     try:
-        sha, size = store.put_stream(stream, max_bytes=limits.max_bytes)
+        sha, size = store.put_stream(stream, max_bytes=min(limits.max_bytes, room))
     except TooLarge:
+        if room < limits.max_bytes:
+            return Accepted(None, name, None, 0, None, _case_full(name, limits))
         mb = limits.max_bytes // (1024 * 1024)
         return Accepted(None, name, None, 0, None, f"{name}：文件超过 {mb} MB 的上限，未保存")
     with open(store.path(sha), "rb") as f:
@@ -65,3 +78,7 @@ def accept_upload(db, store: BlobStore, case: Case, stream: BinaryIO, file_name:
         error = f"{name}：{error}"
     doc_id = add_document(db, case, sha, name, size, kind, error)
     return Accepted(doc_id, name, sha, size, kind, error)
+
+
+def _case_full(name: str, limits: Limits) -> str:
+    return f"{name}：本案件的文件总量已达上限（{limits.case_max_bytes // (1024 * 1024)} MB），未保存"

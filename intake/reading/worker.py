@@ -5,6 +5,12 @@ cannot kill one hung task, so each file gets its own process: forked (cheap, the
 parent's imports are already loaded) when this process has a single thread, else
 started by a fork server with the readers preloaded. On timeout the child is
 killed; a crash (segfault, out of memory) becomes an error for that file only.
+
+Memory: the parent samples each worker's own memory (its private pages, and those of anything it
+started, LibreOffice included) several times a second and kills it past `max_memory`; an address-
+space rlimit would break onnxruntime and LibreOffice, which reserve far more than they touch.
+Parent death: a worker (and the fork server) gets SIGKILL when its parent dies (PR_SET_PDEATHSIG),
+so nothing keeps reading after the server is killed.
 """
 from __future__ import annotations
 
@@ -19,7 +25,12 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Sequence, cast
 
-PRELOAD = ["extractors.read", "extractors.extract", "extractors.readers.pdf", "extractors.readers.docx", "pypdfium2", "pdfplumber", "docx"]
+from intake.reading.memory import tree_memory
+
+SAMPLE_SECONDS = 0.05  # how often a running worker's memory is looked at
+TOO_MUCH_MEMORY = "文件解压后过大或结构异常：读取占用内存超过上限（{mb} MB），已中止"
+
+PRELOAD = ["intake.reading.forkserver_guard", "extractors.read", "extractors.extract", "extractors.readers.pdf", "extractors.readers.docx", "pypdfium2", "pdfplumber", "docx"]
 
 
 @dataclass
@@ -32,9 +43,29 @@ class Outcome:
 def _context():
     if threading.active_count() == 1 and "fork" in mp.get_all_start_methods():
         return mp.get_context("fork")
+    return _fork_server_context()
+
+
+def _fork_server_context():
+    # Linux sends the parent-death signal when the *thread* that started a process ends: the fork
+    # server is tied to its starter only when that is the main thread (it lives as long as the
+    # process); started from a passing thread, it relies on multiprocessing's own end-of-pipe check.
+    main = threading.current_thread() is threading.main_thread()
+    os.environ["INTAKE_SERVER_PID"] = str(os.getpid()) if main else ""
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
     return ctx
+
+
+def start_fork_server() -> None:
+    """Start the fork server now, from the calling thread (the server's main thread at start-up), so
+    that it dies with the server; later readers and previews use it."""
+    if "forkserver" not in mp.get_all_start_methods():
+        return
+    _fork_server_context()
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
 
 
 def _on_term(signum, frame) -> None:
@@ -45,8 +76,9 @@ def _on_term(signum, frame) -> None:
 
 
 def _child(conn, fn: Callable, args: tuple) -> None:
-    from extractors.limits import UnreadableDocument
+    from extractors.limits import UnreadableDocument, die_with_parent
 
+    die_with_parent()
     signal.signal(signal.SIGTERM, _on_term)
 
     try:
@@ -67,8 +99,10 @@ def _child(conn, fn: Callable, args: tuple) -> None:
         conn.close()
 
 
-def run_each(fn: Callable, arg_tuples: Sequence[tuple], seconds: float, workers: int = 2) -> list[Outcome]:
-    """`fn(*args)` for each args tuple, each in its own process, at most `workers` at a time.
+def run_each(fn: Callable, arg_tuples: Sequence[tuple], seconds: float, workers: int = 2,
+             max_memory: int | None = None) -> list[Outcome]:
+    """`fn(*args)` for each args tuple, each in its own process, at most `workers` at a time, each
+    stopped past `seconds` or past `max_memory` bytes of its own memory (None: no memory limit).
 
     Returns one Outcome per tuple, in order. `fn` must be a module-level function.
     """
@@ -93,6 +127,8 @@ def run_each(fn: Callable, arg_tuples: Sequence[tuple], seconds: float, workers:
                 child.close()
                 running[parent] = (i, proc, time.monotonic() + seconds)
             timeout = max(0.0, min(d for _, _, d in running.values()) - time.monotonic())
+            if max_memory:
+                timeout = min(timeout, SAMPLE_SECONDS)
             for ready in wait(list(running), timeout=timeout):
                 conn = cast(Connection, ready)
                 i, proc, _ = running.pop(conn)
@@ -107,7 +143,12 @@ def run_each(fn: Callable, arg_tuples: Sequence[tuple], seconds: float, workers:
                     proc.kill()
             now = time.monotonic()
             for conn, (i, proc, deadline) in list(running.items()):
-                if now >= deadline:
+                if max_memory and tree_memory(proc.pid) > max_memory:
+                    running.pop(conn)
+                    _stop(proc, at_once=True)
+                    conn.close()
+                    results[i] = Outcome(False, error=TOO_MUCH_MEMORY.format(mb=max_memory // 1048576))
+                elif now >= deadline:
                     running.pop(conn)
                     _stop(proc)
                     conn.close()
@@ -119,9 +160,23 @@ def run_each(fn: Callable, arg_tuples: Sequence[tuple], seconds: float, workers:
     return results
 
 
-def _stop(proc) -> None:
+def _stop(proc, at_once: bool = False) -> None:
+    if at_once:  # growing memory: no time for a polite end, but take LibreOffice (its own group) too
+        _kill_tree(proc.pid)
+        proc.join(1)
+        return
     proc.terminate()
     proc.join(1)
     if proc.is_alive():
         proc.kill()
         proc.join(1)
+
+
+def _kill_tree(pid: int) -> None:
+    from intake.reading.memory import descendants
+
+    for p in [pid, *descendants(pid)]:
+        try:
+            os.kill(p, signal.SIGKILL)
+        except OSError:
+            pass

@@ -1,6 +1,8 @@
 """Accounts: staff (secretariat, committee, admin) and registered applicants.
 
-Passwords are hashed with argon2 (argon2-cffi); nothing else about a password is stored."""
+Passwords are hashed with argon2 (argon2-cffi); nothing else about a password is stored. A disabled
+account cannot sign in; disabling, deleting or changing the password ends its sessions
+(intake.store.sessions)."""
 from __future__ import annotations
 
 import secrets
@@ -44,8 +46,10 @@ class User:
 def ensure_accounts(db: sqlite_utils.Database) -> None:
     if "users" not in db.table_names():
         db.table("users").create({"id": int, "name": str, "role": str, "display": str, "password_hash": str,
-                            "created": str}, pk="id", not_null={"name", "role", "password_hash"})
+                            "created": str, "disabled": int}, pk="id", not_null={"name", "role", "password_hash"})
         db.table("users").create_index(["name"], unique=True)
+    elif "disabled" not in db.table("users").columns_dict:  # a database from before accounts could be disabled
+        db.table("users").add_column("disabled", int)
 
 
 def now() -> str:
@@ -83,12 +87,61 @@ def get_by_name(db: sqlite_utils.Database, name: str) -> User | None:
 
 
 def get_user(db: sqlite_utils.Database, uid: int) -> User | None:
+    """The account with this id, None when there is none or it is disabled."""
     ensure_accounts(db)
-    rows = list(db["users"].rows_where("id = ?", [uid], limit=1))
+    rows = list(db["users"].rows_where("id = ? and not coalesce(disabled, 0)", [uid], limit=1))
     return _user(rows[0]) if rows else None
 
 
+def _existing(db: sqlite_utils.Database, name: str) -> dict:
+    ensure_accounts(db)
+    row = next(db["users"].rows_where("name = ?", [name], limit=1), None)
+    if row is None:
+        raise AccountError(f"没有用户 {name}")
+    return row
+
+
+def set_disabled(db: sqlite_utils.Database, name: str, disabled: bool) -> User:
+    """Disable (signs the account out everywhere) or enable an account."""
+    from intake.store.sessions import end_all_sessions
+
+    row = _existing(db, name)
+    db.table("users").update(row["id"], {"disabled": 1 if disabled else 0})
+    if disabled:
+        end_all_sessions(db, row["id"])
+    return _user(row)
+
+
+def set_password(db: sqlite_utils.Database, name: str, password: str | None = None) -> tuple[User, str]:
+    """A new password (generated when none is given); every session of the account ends."""
+    from intake.store.sessions import end_all_sessions
+
+    row = _existing(db, name)
+    password = password or secrets.token_urlsafe(9)
+    if len(password) < 8:
+        raise AccountError("密码至少8个字符")
+    db.table("users").update(row["id"], {"password_hash": _hasher.hash(password)})
+    end_all_sessions(db, row["id"])
+    return _user(row), password
+
+
+def delete_user(db: sqlite_utils.Database, name: str) -> User:
+    """Delete the account and its sessions. Its cases stay (reachable by their links and by the
+    secretariat) but lose their owner, so an account made later with the same id cannot see them."""
+    from intake.store.sessions import end_all_sessions
+
+    row = _existing(db, name)
+    end_all_sessions(db, row["id"])
+    if "cases" in db.table_names():
+        db.execute("update cases set owner_id = null where owner_id = ?", [row["id"]])
+    db.table("users").delete(row["id"])
+    db.conn.commit()
+    return _user(row)
+
+
 def authenticate(db: sqlite_utils.Database, name: str, password: str) -> User | None:
+    """The account when name and password match and it is not disabled; None otherwise, after the
+    same work whichever it was (an unknown name costs a hash too)."""
     ensure_accounts(db)
     rows = list(db["users"].rows_where("name = ?", [name or ""], limit=1))
     if not rows:
@@ -99,6 +152,8 @@ def authenticate(db: sqlite_utils.Database, name: str, password: str) -> User | 
         _hasher.verify(row["password_hash"], password or "")
     except (VerificationError, InvalidHashError):
         return None
+    if row.get("disabled"):
+        return None
     if _hasher.check_needs_rehash(row["password_hash"]):
         db.table("users").update(row["id"], {"password_hash": _hasher.hash(password)})
     return _user(row)
@@ -107,3 +162,8 @@ def authenticate(db: sqlite_utils.Database, name: str, password: str) -> User | 
 def list_users(db: sqlite_utils.Database) -> list[User]:
     ensure_accounts(db)
     return [_user(r) for r in db["users"].rows_where(order_by="id")]
+
+
+def disabled_names(db: sqlite_utils.Database) -> set[str]:
+    ensure_accounts(db)
+    return {r["name"] for r in db["users"].rows_where("coalesce(disabled, 0)", select="name")}

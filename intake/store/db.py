@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from intake.config import data_dir
+from intake.config import data_dir, private
 
 DB_NAME = "intake.db"
 
@@ -21,6 +21,9 @@ def open_db(data: str | os.PathLike | None = None, shared_across_threads: bool =
     request use in turn (FastAPI runs a request's dependencies and endpoint on different threads);
     never shared between requests."""
     path = Path(data_dir(data)) / DB_NAME
+    if not path.exists():  # private to its owner; SQLite gives the -wal and -shm files the same mode
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    private(path)
     db = sqlite_utils.Database(sqlite3.connect(path, check_same_thread=not shared_across_threads))
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA foreign_keys=ON")

@@ -21,6 +21,8 @@ from ..deps import (check_csrf, csrf_token, current_user, editable_case, get_db,
 from ..schemas import (CaseCreated, CaseSummary, ChatMessage, Facts, Login, NewCase, Override, Scheme, Scores,
                        SessionInfo, StateChange)
 from ..session import case_tokens, remember_case, sign_in
+from ..app_limits import case_quota
+from ..throttle import throttle
 from .applicant import store_uploads
 from .secretariat import read_queue
 
@@ -35,7 +37,7 @@ def session(request: Request, user: User | None = Depends(current_user)):
 @router.post("/login", response_model=SessionInfo)
 def api_login(body: Login, request: Request, db=Depends(get_db)):
     """Sign in for scripts; returns the CSRF token to send as X-CSRF-Token."""
-    user = authenticate(db, body.name, body.password)
+    user = throttle(request).check(request, body.name, lambda: authenticate(db, body.name, body.password))
     if user is None:
         raise HTTPException(401, "用户名或密码错误")
     sign_in(request, user)
@@ -59,7 +61,8 @@ def my_cases(request: Request, db=Depends(get_db), user: User | None = Depends(c
     return [CaseSummary(**c.summary()) for c in cases_for(db, user, case_tokens(request))]
 
 
-@router.post("/cases", response_model=CaseCreated, status_code=201, dependencies=[Depends(check_csrf)])
+@router.post("/cases", response_model=CaseCreated, status_code=201, dependencies=[Depends(check_csrf),
+                                                                                   Depends(case_quota)])
 def new_case(body: NewCase, request: Request, db=Depends(get_db), user: User | None = Depends(current_user)):
     case = open_case(db, body.scheme, body.applicant, body.product, owner=user)
     remember_case(request, case.token)

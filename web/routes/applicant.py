@@ -18,7 +18,7 @@ from intake.cases.report import case_report, grouped
 from intake.reading.uploads import accept_upload
 from intake.cases.worksheet import is_scored, rows as worksheet_rows, total as worksheet_total, worksheet
 
-from ..app_limits import MAX_FILES_PER_REQUEST
+from ..app_limits import MAX_FILES_PER_REQUEST, case_quota
 from ..factsform import facts_from_form, fields_for
 from ..deps import check_csrf, current_user, editable_case, get_db, get_store, render, viewable_case, who
 from ..previews import render_page_png
@@ -44,7 +44,7 @@ def my_cases(request: Request, db=Depends(get_db), user: User | None = Depends(c
                                              "schemes": schemes()})
 
 
-@router.post("/cases", include_in_schema=False, dependencies=[Depends(check_csrf)])
+@router.post("/cases", include_in_schema=False, dependencies=[Depends(check_csrf), Depends(case_quota)])
 def new_case(request: Request, scheme: str = Form(...), applicant: str = Form(""), product: str = Form(""),
              db=Depends(get_db), user: User | None = Depends(current_user)):
     case = open_case(db, scheme, applicant, product, owner=user)

@@ -7,8 +7,9 @@ from fastapi.responses import RedirectResponse
 from intake.store.accounts import AccountError, add_user, authenticate
 from intake.cases.case import case_by_token
 
-from ..deps import check_csrf, get_db, render
-from ..session import remember_case, sign_in, sign_out
+from ..deps import check_csrf, get_db, render, require_user
+from ..session import remember_case, sign_in, sign_out, sign_out_everywhere
+from ..throttle import throttle
 
 router = APIRouter(tags=["accounts"])
 
@@ -25,7 +26,7 @@ def login_page(request: Request, next: str = ""):
 @router.post("/login", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def login(request: Request, name: str = Form(...), password: str = Form(...), next: str = Form(""),
           db=Depends(get_db)):
-    user = authenticate(db, name.strip(), password)
+    user = throttle(request).check(request, name.strip(), lambda: authenticate(db, name.strip(), password))
     if user is None:
         return render(request, "login.html", {"error": "用户名或密码错误", "name": name}, status_code=401)
     sign_in(request, user)
@@ -39,6 +40,26 @@ def logout(request: Request):
     return RedirectResponse("/", status_code=303)
 
 
+@router.post("/logout/everywhere", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def logout_everywhere(request: Request, user=Depends(require_user)):
+    """Sign this account out on every device (a lost laptop, a shared computer)."""
+    sign_out_everywhere(request, user)
+    return RedirectResponse("/", status_code=303)
+
+
+@router.post("/api/logout", tags=["api"], dependencies=[Depends(check_csrf)])
+def api_logout(request: Request):
+    """End this session on the server: the cookie, wherever it was copied, signs nobody in after."""
+    sign_out(request)
+    return {"ok": True}
+
+
+@router.post("/api/logout/everywhere", tags=["api"], dependencies=[Depends(check_csrf)])
+def api_logout_everywhere(request: Request, user=Depends(require_user)):
+    """End every session of the signed-in account; returns how many ended."""
+    return {"ended": sign_out_everywhere(request, user)}
+
+
 @router.get("/register", include_in_schema=False)
 def register_page(request: Request):
     return render(request, "register.html")
@@ -48,7 +69,8 @@ def register_page(request: Request):
 def register(request: Request, name: str = Form(...), password: str = Form(...), display: str = Form(""),
              db=Depends(get_db)):
     try:
-        user, _ = add_user(db, name, "applicant", password, display=display.strip()[:100])
+        with throttle(request).hashing_slot():
+            user, _ = add_user(db, name, "applicant", password, display=display.strip()[:100])
     except AccountError as e:
         return render(request, "register.html", {"error": str(e), "name": name}, status_code=400)
     sign_in(request, user)

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from intake.comments import store
+from intake.store.blobs import TooLarge
 from intake.store.accounts import User
 from intake.comments.desk import blank_sheet_docx, clauses, register_csv, register_docx, register_view
 
@@ -213,10 +214,19 @@ async def comment_form(request: Request, draft_id: int, db=Depends(get_db)):
 async def sheet_upload(request: Request, draft_id: int, files: list[UploadFile] = File(...), db=Depends(get_db),
                        blobs=Depends(get_store)):
     draft = _draft(db, draft_id)
-    items = [(f.filename or "sheet", await _read_capped(request, f), date.today().isoformat()) for f in files[:20]]
     import anyio
+    limit = request.app.state.limits.max_bytes
+    items = []
+    for f in files[:20]:  # streamed into the store in pieces, never whole in memory; read by the workers from there
+        try:
+            sha, _ = await anyio.to_thread.run_sync(lambda: blobs.put_stream(f.file, max_bytes=limit))
+        except TooLarge:
+            raise HTTPException(413, f"{f.filename}：文件超过 {limit // 1048576} MB 的上限")
+        finally:
+            await f.close()
+        items.append((f.filename or "sheet", sha, date.today().isoformat()))
     results = await anyio.to_thread.run_sync(
-        lambda: store.import_sheets(db, blobs, draft.id, items, source="web", limits=request.app.state.limits))
+        lambda: store.import_stored(db, blobs, draft.id, items, source="web", limits=request.app.state.limits))
     return render(request, "receipt.html", {"draft": draft, "results": results})
 
 

@@ -1,0 +1,59 @@
+"""`intake backup DEST [--data DIR]` and `intake restore SRC [--data DIR] [--force]`.
+
+Exit codes: 0 done and checked, 3 done but a check found a problem (named on stderr), 2 refused
+(no database to back up, a non-empty target for restore, not a backup)."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from intake.errors import BadInput
+
+
+def _finish(summary, as_json: bool, verb: str) -> None:
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
+    else:
+        rows = sum(summary.tables.values())
+        click.echo(f"{verb} {summary.folder}: {rows} rows in {len(summary.tables)} tables, "
+                   f"{summary.files_copied} files copied ({summary.files_present} already there)")
+    for p in summary.problems:
+        click.echo(f"error: {p}", err=True)
+    sys.exit(3 if summary.problems else 0)
+
+
+def register(cli: click.Group) -> None:
+    @cli.command("backup")
+    @click.argument("dest", type=click.Path(file_okay=False))
+    @click.option("--data", "data", type=click.Path(file_okay=False), help="data directory (default $INTAKE_DATA or ./var)")
+    @click.option("--json", "as_json", is_flag=True)
+    def backup_cmd(dest: str, data: str | None, as_json: bool) -> None:
+        """Back up the database and the stored files into DEST, safely while the service runs.
+
+        Run it again into the same DEST: only new files are copied."""
+        from intake.store.backup import backup
+
+        try:
+            summary = backup(data, dest)
+        except BadInput as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(2)
+        _finish(summary, as_json, "backed up to")
+
+    @cli.command("restore")
+    @click.argument("src", type=click.Path(exists=True, file_okay=False))
+    @click.option("--data", "data", type=click.Path(file_okay=False), help="data directory to restore into")
+    @click.option("--force", is_flag=True, help="replace an existing database (stop the service first)")
+    @click.option("--json", "as_json", is_flag=True)
+    def restore_cmd(src: str, data: str | None, force: bool, as_json: bool) -> None:
+        """Restore a backup made by `intake backup` into a data directory (checked file by file)."""
+        from intake.store.backup import restore
+
+        try:
+            summary = restore(src, data, force)
+        except BadInput as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(2)
+        _finish(summary, as_json, "restored into")

@@ -1,0 +1,39 @@
+"""Allowances for visitors without an account: how many cases one address may open in a day.
+
+Kept in the database (a restart does not reset them); rows older than a day are dropped as new
+ones come."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import sqlite_utils
+
+from intake.errors import OverQuota
+
+
+def ensure_quotas(db: sqlite_utils.Database) -> None:
+    if "case_openings" not in db.table_names():  # IF NOT EXISTS: two requests may get here at once
+        with db.conn:
+            db.execute("create table if not exists case_openings (id integer primary key, address text, at text)")
+            db.execute("create index if not exists idx_case_openings_address_at on case_openings (address, at)")
+
+
+def _since() -> str:
+    return (datetime.now(timezone.utc) - timedelta(days=1)).isoformat(timespec="seconds")
+
+
+def cases_today(db: sqlite_utils.Database, address: str) -> int:
+    ensure_quotas(db)
+    return db["case_openings"].count_where("address = ? and at > ?", [address, _since()])
+
+
+def check_case_quota(db: sqlite_utils.Database, address: str, per_day: int) -> None:
+    if cases_today(db, address) >= per_day:
+        raise OverQuota(f"今天从此地址开立的申请已达 {per_day} 个的上限，请明天再试，或注册账号后继续")
+
+
+def record_case_opening(db: sqlite_utils.Database, address: str) -> None:
+    ensure_quotas(db)
+    db.table("case_openings").insert({"address": address, "at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+    db.execute("delete from case_openings where at <= ?", [_since()])
+    db.conn.commit()
