@@ -25,8 +25,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "users": ("cli.users", "Staff and applicant accounts of the web service."),
     "worker": ("cli.worker", "Read uploaded documents for the web service via a broker …"),
     "queue": ("cli.queue", "The secretariat's queue: bring every case's outcome summary …"),
-    "backup": ("cli.backup", "Back up the data directory (database and stored files) into DEST."),
-    "restore": ("cli.backup", "Restore a backup made by `intake backup` into an empty data directory."),
+    "backup": ("cli.backup", "Back up the database and the stored files into DEST, safely while …"),
+    "restore": ("cli.backup", "Restore a backup made by `intake backup` into a data directory …"),
 }
 
 

@@ -99,7 +99,7 @@ def test_the_pre_filled_form_lists_the_identifier_to_check():
 
 
 def test_intake_extract_prints_what_to_check():
-    from intake.cli_extract import render
+    from cli.extract import render
 
     out = render(_cnas("CNAS L1O452"))
     assert "cert_number: 请核对：可能为 CNAS L10452" in out

@@ -276,6 +276,21 @@ class BrokerReader:
         self._read = self.broker.get_actor("intake.read")
         self._worker: Any = None
         self._unsent: list[int] = []
+        self.threads = ["results"]  # what /healthz expects alive: the consumer of the workers' results
+        self.observers: list = []  # callables(event: str, **details) — metrics, as DocumentReader's
+
+    def alive(self) -> int:
+        """1 while the consumer of the workers' results runs (the readers themselves are elsewhere)."""
+        return int(self._worker is not None)
+
+    def depth(self) -> int:
+        """Documents sent to the workers and not yet read, and those not sent yet."""
+        db = open_db(self.data)
+        try:
+            waiting = db.execute("select count(*) from documents where state in ('queued', 'reading')").fetchone()[0]
+        finally:
+            db.conn.close()
+        return max(waiting, len(self._unsent))
 
     def start(self) -> None:
         import dramatiq
@@ -314,4 +329,8 @@ class BrokerReader:
         db = getattr(self._local, "db", None)
         if db is None:
             db = self._local.db = open_db(self.data)
-        record(db, message)
+        if record(db, message) and message.get("state") in ("read", "failed"):
+            result = message.get("result") or {}
+            for observe in self.observers:  # metrics: a failed read counted by its reason
+                observe("read", seconds=float(message.get("seconds") or 0), ocr=bool(result.get("ocr")),
+                        error=result.get("error"))
