@@ -157,11 +157,14 @@ def render_gap_report_docx(evaluation_json: dict, applicant: dict | None = None,
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
+    from docx.shared import Cm, Pt, RGBColor
 
     ctx = report_context(evaluation_json, applicant, today)
     fills = {"met": "E2F0D9", "not_met": "F8CBAD", "missing": "FFF2A8", "review": "DEEBF7", "not_applicable": "EEEEEE"}
     d = docx.Document()
+    sec = d.sections[0]  # python-docx's blank document is US Letter; ours are A4
+    sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
+    sec.left_margin = sec.right_margin = sec.top_margin = sec.bottom_margin = Cm(2.0)
     style = d.styles["Normal"]
     style.font.name = "宋体"
     style.font.size = Pt(10)
