@@ -13,31 +13,19 @@ from intake.store.blobs import BlobStore
 from intake.cases.case import Case, case_for, case_to_edit, ensure_cases
 from intake.store.db import open_db
 
+from . import labels
+from .branding import branding
 from .session import case_tokens, user_id
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.autoescape = True
 
-STATUS_LABELS = {"met": "满足", "not_met": "不满足", "missing": "缺少材料", "review": "需人工审核",
-                 "not_applicable": "不适用"}
-OUTCOME_LABELS = {"eligible": "符合条件", "not_eligible": "不符合条件", "incomplete": "材料不全",
-                  "needs_review": "待人工审核"}
-DOC_TYPES = {"business_license": "营业执照", "qms_certificate": "质量管理体系认证证书",
-             "ems_certificate": "环境管理体系认证证书", "ohsms_certificate": "职业健康安全管理体系认证证书",
-             "cnas_certificate": "CNAS 实验室认可证书", "test_report": "检验检测报告", "patent_certificate": "专利证书",
-             "trademark_certificate": "商标注册证", "satisfaction_report": "用户满意度测评报告",
-             "financial_statement": "审计报告/财务报表", "credit_report": "信用报告/无违法违规证明",
-             "production_license": "生产许可证", "ccc_certificate": "强制性产品认证证书",
-             "award_certificate": "质量奖/荣誉证书", "rd_center_certificate": "研发机构认定文件",
-             "application_form": "申报书", "comment_sheet": "征求意见表", "other": "其他"}
-FACT_LABELS = {"sector": "所属行业", "product_kind": "产品类别", "org_kind": "组织类型", "association_member": "协会会员",
-               "target_level": "申报等级", "declarations": "申请人声明", "scale": "规模", "exemptions": "免于规模限制",
-               "sells_online": "网络销售", "code_coverage": "用码覆盖率", "mandatory_standard": "强制性国家标准",
-               "production_start": "批量生产开始日期"}
-VALUE_LABELS = {"agriculture": "农业", "manufacturing": "制造业", "services": "服务业", "consumer": "消费品",
-                "production_material": "生产资料", "enterprise": "企业", "cooperative": "农业专业合作社", "other": "其他"}
-templates.env.globals.update(FACT_LABELS=FACT_LABELS, VALUE_LABELS=VALUE_LABELS)
-templates.env.globals.update(STATUS_LABELS=STATUS_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, DOC_TYPES=DOC_TYPES)
+templates.env.globals.update({k: getattr(labels, k) for k in (
+    "STATUS_LABELS", "OUTCOME_LABELS", "DOC_TYPES", "DOC_STATES", "FIELD_LABELS", "INDICATOR_COLUMNS", "FACT_LABELS",
+    "FACT_QUESTIONS", "VALUE_LABELS", "AUDIT_ACTIONS", "ROLE_LABELS", "STEPS")})
+templates.env.globals["brand"] = branding()
+templates.env.filters["beijing"] = labels.beijing
+templates.env.filters["plain"] = labels.plain
 
 
 def get_db(request: Request):

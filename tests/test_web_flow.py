@@ -1,0 +1,154 @@
+"""The applicant's guided flow through FastAPI's TestClient: the steps, plain Chinese (no item
+ids, no fact keys, no JSON/API links), facts asked as questions, the cross-checks, submitting a
+不符合条件 case only with the blockers acknowledged, 进度查询, Beijing time for staff."""
+from __future__ import annotations
+
+import io
+import re
+
+import docx
+import pytest
+
+from docgen import pdf_bytes
+from web_helpers import csrf, login, make_client, open_case, page_csrf, upload, wait_report
+
+STEPS = ["info", "upload", "result", "assistant", "submit"]
+# what an applicant must never read: item ids, fact keys and their English values, JSON/API links
+INTERNAL = re.compile(r"\b(?:jinzhi|jiangsu|nonferrous|credit|trace)\.[\w.]+|\b(?:sector|product_kind|org_kind|"
+                      r"org_name|target_level|association_member|agriculture|manufacturing|services|"
+                      r"not_applicable|not_met|JSON|API)\b")
+LICENCE = [["营业执照", "统一社会信用代码：91320500MA1X2Y3Z4W", "名称：苏州苏信精密机械有限公司",
+            "住所：江苏省苏州市工业园区星湖街1号", "法定代表人：王强", "成立日期：2012年06月01日"]]
+
+
+@pytest.fixture
+def client(tmp_path):
+    with make_client(tmp_path) as c:
+        yield c
+
+
+def visible(html: str) -> str:
+    """The text a person reads: tags, attributes, scripts and styles removed."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def new_case(client, scheme: str) -> int:
+    r = client.post("/cases", data={"csrf": page_csrf(client.get("/").text), "scheme": scheme}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("?step=info")
+    return int(re.search(r"/cases/(\d+)", r.headers["location"]).group(1))
+
+
+@pytest.mark.parametrize("scheme", ["jiangsu", "jinzhi", "nonferrous", "trace", "credit"])
+def test_every_step_is_plain_chinese(client, scheme):
+    cid = new_case(client, scheme)
+    for step in STEPS:
+        html = client.get(f"/cases/{cid}?step={step}").text
+        assert 'aria-current="step"' in html
+        leaked = INTERNAL.findall(visible(html))
+        assert not leaked, (step, leaked)
+        assert "/api/" not in html and "/docs" not in html
+
+
+def test_unknown_sector_is_one_question_not_nine_missing_items(client):
+    cid = new_case(client, "jiangsu")
+    page = visible(client.get(f"/cases/{cid}?step=result").text)
+    assert "请回答" in page and "所属行业" in page
+    assert "无法判断本条是否适用" not in page  # the sector-branch items are not listed as 缺少材料
+    missing = re.search(r"缺少材料（(\d+)）", page)
+    assert missing and int(missing.group(1)) < 9
+    # the 基本信息 step asks it once, as a question; jinzhi's items do not depend on it, so it asks nothing of it
+    assert visible(client.get(f"/cases/{cid}?step=info").text).count("贵单位属于哪个行业？") == 1
+    assert "贵单位属于哪个行业？" not in client.get(f"/cases/{new_case(client, 'jinzhi')}?step=info").text
+
+
+def test_branches_that_do_not_apply_are_hidden(client):
+    cid = new_case(client, "jiangsu")
+    html = client.get(f"/cases/{cid}?step=info").text
+    r = client.post(f"/cases/{cid}/info", data={"csrf": page_csrf(html), "applicant": "苏州苏信精密机械有限公司",
+                                                "sector": "manufacturing", "go": "stay"}, follow_redirects=False)
+    assert r.headers["location"] == f"/cases/{cid}?step=info&saved=1"  # 暂存: saved, same step
+    page = visible(client.get(f"/cases/{cid}?step=result").text)
+    assert "不适用" not in page and "所属行业" not in page
+    report = client.get(f"/api/cases/{cid}/report").json()  # staff and the API still have every item
+    assert any(i["status"] == "not_applicable" for i in report["items"])
+    info = client.get(r.headers["location"]).text
+    assert "已暂存" in info and 'value="manufacturing" checked' in info
+    assert "生产规模有多大？" not in info  # the agricultural scale question is hidden for manufacturing
+
+
+def test_next_goes_to_upload_and_the_private_link_resumes(client):
+    cid = new_case(client, "jinzhi")
+    html = client.get(f"/cases/{cid}?step=info").text
+    r = client.post(f"/cases/{cid}/info", data={"csrf": page_csrf(html), "applicant": "甲公司", "product": "齿轮",
+                                                "go": "next"}, follow_redirects=False)
+    assert r.headers["location"] == f"/cases/{cid}?step=upload"
+    link = re.search(r'id="case-link">([^<]+)<', html).group(1)
+    client.cookies.clear()  # another device: only the link
+    r = client.get(link.replace("http://testserver", ""), follow_redirects=True)
+    assert r.status_code == 200 and 'aria-current="step">上传材料' in r.text  # picks up where it was left
+
+
+def test_name_typed_and_licence_disagree_is_a_check_with_both_values(client):
+    case = open_case(client, "jiangsu", applicant="江苏苏欣精密机械有限公司")
+    upload(client, case["id"], [("营业执照.pdf", pdf_bytes(LICENCE))])
+    wait_report(client, case["id"])
+    for step in ("upload", "result", "submit"):
+        page = visible(client.get(f"/cases/{case['id']}?step={step}").text)
+        assert "请核对" in page and "江苏苏欣精密机械有限公司" in page and "苏州苏信精密机械有限公司" in page, step
+    # the gap report and the pre-filled form print one and the same name
+    gap = client.get(f"/cases/{case['id']}/gap-report.html").text
+    form = docx.Document(io.BytesIO(client.get(f"/cases/{case['id']}/application.docx").content))
+    cells = " ".join(c.text for t in form.tables for r in t.rows for c in r.cells)
+    assert "苏州苏信精密机械有限公司" in gap and "苏州苏信精密机械有限公司" in cells
+    assert "江苏苏欣精密机械有限公司" not in cells
+
+
+def test_not_eligible_needs_the_blockers_acknowledged(client):
+    cid = new_case(client, "nonferrous")
+    html = client.get(f"/cases/{cid}?step=info").text
+    client.post(f"/cases/{cid}/info", data={"csrf": page_csrf(html), "applicant": "某铜业有限公司",
+                                            "association_member": "no", "go": "stay"})
+    report = client.get(f"/api/cases/{cid}/report").json()
+    assert report["outcome"]["status"] == "not_eligible"
+    blockers = [i for i in report["items"] if i["status"] == "not_met"]
+    page = client.get(f"/cases/{cid}?step=submit").text
+    assert f'name="acknowledge" value="{len(blockers)}"' in page and "不满足的要求" in page
+    token = page_csrf(page)
+    r = client.post(f"/cases/{cid}/submit", data={"csrf": token}, follow_redirects=False)
+    assert r.status_code == 400 and "已知悉" in r.text
+    assert client.get(f"/api/cases/{cid}").json()["status"] == "draft"
+    r = client.post(f"/cases/{cid}/submit", data={"csrf": token, "acknowledge": str(len(blockers))}, follow_redirects=False)
+    assert r.status_code == 303
+    progress = visible(client.get(f"/cases/{cid}").text)  # 进度查询
+    assert "进度查询" in progress and "已提交" in progress and "当前环节" in progress
+
+
+def test_deadline_note_on_the_case_page(client):
+    cid = new_case(client, "nonferrous")
+    page = visible(client.get(f"/cases/{cid}?step=info").text)
+    assert "申报截止日为 2024-08-31" in page
+
+
+def test_staff_audit_log_in_beijing_time_with_from_and_to(client, tmp_path):
+    from datetime import datetime, timedelta
+
+    from intake.store.db import open_db
+
+    cid = new_case(client, "jiangsu")
+    html = client.get(f"/cases/{cid}?step=info").text
+    for sector in ("agriculture", "manufacturing"):
+        client.post(f"/cases/{cid}/info", data={"csrf": page_csrf(html), "applicant": "甲公司", "sector": sector,
+                                                "go": "stay"})
+    client.post(f"/cases/{cid}/submit", data={"csrf": page_csrf(html)})
+    client.cookies.clear()
+    login(client, "sec")
+    page = client.get(f"/cases/{cid}").text
+    audit = visible(page[page.index('id="audit"'):])
+    assert "所属行业：农业 → 制造业" in audit and "申请单位：（空） → 甲公司" in audit
+    db = open_db(tmp_path / "var")
+    stored = [r["created"] for r in db["audit"].rows_where("case_id = ?", [cid])]
+    db.conn.close()
+    assert stored[0].endswith("+00:00")  # kept in UTC, shown at UTC+8
+    shown = (datetime.fromisoformat(stored[-1]) + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+    assert shown in audit and "+00:00" not in audit

@@ -1,0 +1,92 @@
+"""One vocabulary of Chinese labels for everything the web pages show: verdicts, outcomes, document
+types, document fields, the applicant's facts and their values, audit actions, the applicant's steps.
+Templates get them as globals (web/deps.py); `plain()` turns an engine message into words an applicant
+reads (no fact keys, no English values); `beijing()` shows a stored UTC time in Beijing time."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+STATUS_LABELS = {"met": "满足", "not_met": "不满足", "missing": "缺少材料", "review": "需人工审核",
+                 "not_applicable": "不适用"}
+OUTCOME_LABELS = {"eligible": "符合条件", "not_eligible": "不符合条件", "incomplete": "材料不全",
+                  "needs_review": "待人工审核"}
+DOC_TYPES = {"business_license": "营业执照", "qms_certificate": "质量管理体系认证证书",
+             "ems_certificate": "环境管理体系认证证书", "ohsms_certificate": "职业健康安全管理体系认证证书",
+             "cnas_certificate": "CNAS 实验室认可证书", "test_report": "检验检测报告", "patent_certificate": "专利证书",
+             "trademark_certificate": "商标注册证", "satisfaction_report": "用户满意度测评报告",
+             "financial_statement": "审计报告/财务报表", "credit_report": "信用报告/无违法违规证明",
+             "production_license": "生产许可证", "ccc_certificate": "强制性产品认证证书",
+             "award_certificate": "质量奖/荣誉证书", "rd_center_certificate": "研发机构认定文件",
+             "application_form": "申报书", "comment_sheet": "征求意见表", "other": "其他"}
+DOC_STATES = {"queued": "排队中", "reading": "读取中", "read": "已读取", "failed": "读取失败"}
+# fields read from a document (extractors/data/fields.yaml and the application form)
+FIELD_LABELS = {"org_name": "单位名称", "uscc": "统一社会信用代码", "address": "住所/地址", "province": "所在省份",
+                "legal_rep": "法定代表人", "established": "成立日期", "cert_number": "证书/报告编号",
+                "standard": "依据标准", "scope": "范围/产品", "issuer": "发证/出具机构", "issued": "发证/出具日期",
+                "valid_until": "有效期至", "validity": "有效期", "lab_number": "实验室认可编号",
+                "patent_type": "专利类型", "satisfaction_score": "满意度得分", "revenue": "营业收入",
+                "net_profit": "净利润", "indicators": "检验项目", "sample": "样品名称", "product": "申报产品",
+                "applicant": "申请单位", "contact_person": "联系人", "phone": "电话", "email": "电子邮箱",
+                "grade_spec": "牌号/规格", "declarations": "申请人声明", "self_assessment": "自评得分"}
+INDICATOR_COLUMNS = {"name": "检验项目", "unit": "单位", "requirement": "标准要求", "measured": "实测值",
+                     "verdict": "单项判定"}
+# the applicant's facts: the question asked and the label it is shown under
+FACT_LABELS = {"sector": "所属行业", "product_kind": "产品类别", "org_kind": "组织类型", "association_member": "协会会员",
+               "target_level": "申报等级", "declarations": "申请人声明", "scale": "规模", "exemptions": "免于规模限制",
+               "sells_online": "网络销售", "code_coverage": "用码覆盖率", "mandatory_standard": "强制性国家标准",
+               "production_start": "批量生产开始日期", "scores": "评分", "applicant": "申请单位", "product": "申报产品",
+               "net_profit": "净利润", "revenue": "营业收入", "form": "申请表其他项", "self_assessment": "自评得分"}
+FACT_QUESTIONS = {"sector": "贵单位属于哪个行业？", "product_kind": "申报产品属于哪一类？",
+                  "org_kind": "贵单位是哪种组织？", "association_member": "贵单位是中国有色金属工业协会会员吗？",
+                  "target_level": "申报哪个等级？", "mandatory_standard": "申报产品有强制性国家标准要求吗？",
+                  "sells_online": "申报产品通过网络销售吗？", "code_coverage": "产品用码覆盖率是多少？",
+                  "production_start": "申报产品从哪天开始批量生产？", "scale": "生产规模有多大？"}
+VALUE_LABELS = {"agriculture": "农业", "manufacturing": "制造业", "services": "服务业", "consumer": "消费品",
+                "production_material": "生产资料", "enterprise": "企业", "cooperative": "农业专业合作社", "other": "其他",
+                "True": "是", "False": "否", "true": "是", "false": "否"}
+AUDIT_ACTIONS = {"open": "开立申请", "details": "修改基本信息", "facts": "填写补充信息", "submit": "提交",
+                 "override": "人工改判", "scores": "评分", "state": "推进程序", "decide": "记录结论",
+                 "chat-correction": "助手记录更正", "chat-facts": "助手记录信息", "upload": "上传材料"}
+ROLE_LABELS = {"secretariat": "秘书处", "committee": "标准委员会", "admin": "管理员", "applicant": "申请人"}
+# the applicant's steps (web/routes/applicant.py); "scheme" is the home page
+STEPS = [("scheme", "选择方案"), ("info", "基本信息"), ("upload", "上传材料"), ("result", "预审结果"),
+         ("assistant", "补充说明（助手）"), ("submit", "提交")]
+
+
+def beijing(ts: str | None, seconds: bool = False) -> str:
+    """'2026-11-29T07:05:00+00:00' → '2026-11-29 15:05' (Beijing time). Dates stay dates."""
+    if not ts:
+        return ""
+    s = str(ts)
+    if len(s) <= 10:
+        return s
+    try:
+        t = datetime.fromisoformat(s.replace("Z", "+00:00"))
+    except ValueError:
+        return s
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=timezone.utc)  # the store writes UTC
+    return t.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+_KEY = re.compile(r"\b(" + "|".join(sorted(set(FACT_LABELS) | set(VALUE_LABELS), key=len, reverse=True)) + r")\b")
+_ITEM_ID = re.compile(r"\b(?:jinzhi|jiangsu|nonferrous|credit|trace)\.[A-Za-z0-9_.]*[A-Za-z0-9]")
+
+
+def plain(text: str | None) -> str:
+    """An engine message in the applicant's words: fact keys and English values by their Chinese
+    labels, `key = value` as 「label：value」, internal item ids dropped."""
+    if not text:
+        return ""
+    s = re.sub(r"\b(\w+)\s*=\s*(\w+)", lambda m: f"{_label(m.group(1))}为{_label(m.group(2))}", str(text))
+    s = _KEY.sub(lambda m: _label(m.group(1)), s)
+    s = _ITEM_ID.sub("", s)
+    return re.sub(r"\s{2,}", " ", s).replace("（）", "").strip()
+
+
+def _label(word: str) -> str:
+    return FACT_LABELS.get(word) or VALUE_LABELS.get(word) or word
