@@ -4,9 +4,10 @@ Templates get them as globals (web/deps.py); `plain()` turns an engine message i
 reads (no fact keys, no English values); `beijing()` shows a stored UTC time in Beijing time."""
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
+
+from intake.vocabulary import FACT_LABELS, FACT_QUESTIONS, VALUE_LABELS, plain  # noqa: F401 (one vocabulary)
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -34,20 +35,6 @@ FIELD_LABELS = {"org_name": "单位名称", "uscc": "统一社会信用代码", 
                 "grade_spec": "牌号/规格", "declarations": "申请人声明", "self_assessment": "自评得分"}
 INDICATOR_COLUMNS = {"name": "检验项目", "unit": "单位", "requirement": "标准要求", "measured": "实测值",
                      "verdict": "单项判定"}
-# the applicant's facts: the question asked and the label it is shown under
-FACT_LABELS = {"sector": "所属行业", "product_kind": "产品类别", "org_kind": "组织类型", "association_member": "协会会员",
-               "target_level": "申报等级", "declarations": "申请人声明", "scale": "规模", "exemptions": "免于规模限制",
-               "sells_online": "网络销售", "code_coverage": "用码覆盖率", "mandatory_standard": "强制性国家标准",
-               "production_start": "批量生产开始日期", "scores": "评分", "applicant": "申请单位", "product": "申报产品",
-               "net_profit": "净利润", "revenue": "营业收入", "form": "申请表其他项", "self_assessment": "自评得分"}
-FACT_QUESTIONS = {"sector": "贵单位属于哪个行业？", "product_kind": "申报产品属于哪一类？",
-                  "org_kind": "贵单位是哪种组织？", "association_member": "贵单位是中国有色金属工业协会会员吗？",
-                  "target_level": "申报哪个等级？", "mandatory_standard": "申报产品有强制性国家标准要求吗？",
-                  "sells_online": "申报产品通过网络销售吗？", "code_coverage": "产品用码覆盖率是多少？",
-                  "production_start": "申报产品从哪天开始批量生产？", "scale": "生产规模有多大？"}
-VALUE_LABELS = {"agriculture": "农业", "manufacturing": "制造业", "services": "服务业", "consumer": "消费品",
-                "production_material": "生产资料", "enterprise": "企业", "cooperative": "农业专业合作社", "other": "其他",
-                "True": "是", "False": "否", "true": "是", "false": "否"}
 AUDIT_ACTIONS = {"open": "开立申请", "details": "修改基本信息", "facts": "填写补充信息", "submit": "提交",
                  "override": "人工改判", "scores": "评分", "state": "推进程序", "decide": "记录结论",
                  "chat-correction": "助手记录更正", "chat-facts": "助手记录信息", "upload": "上传材料"}
@@ -71,22 +58,3 @@ def beijing(ts: str | None, seconds: bool = False) -> str:
     if t.tzinfo is None:
         t = t.replace(tzinfo=timezone.utc)  # the store writes UTC
     return t.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
-
-
-_KEY = re.compile(r"\b(" + "|".join(sorted(set(FACT_LABELS) | set(VALUE_LABELS), key=len, reverse=True)) + r")\b")
-_ITEM_ID = re.compile(r"\b(?:jinzhi|jiangsu|nonferrous|credit|trace)\.[A-Za-z0-9_.]*[A-Za-z0-9]")
-
-
-def plain(text: str | None) -> str:
-    """An engine message in the applicant's words: fact keys and English values by their Chinese
-    labels, `key = value` as 「label：value」, internal item ids dropped."""
-    if not text:
-        return ""
-    s = re.sub(r"\b(\w+)\s*=\s*(\w+)", lambda m: f"{_label(m.group(1))}为{_label(m.group(2))}", str(text))
-    s = _KEY.sub(lambda m: _label(m.group(1)), s)
-    s = _ITEM_ID.sub("", s)
-    return re.sub(r"\s{2,}", " ", s).replace("（）", "").strip()
-
-
-def _label(word: str) -> str:
-    return FACT_LABELS.get(word) or VALUE_LABELS.get(word) or word

@@ -23,6 +23,7 @@ from .interview import (apply_confirmation, changes_between, describe_changes, d
                         display_value, documents_of, facts_of, is_free_text, new_state, open_asks, parse_for,
                         record, reason_map, related_items, skip, status_map, unrecord)
 from .retrieval import clause_key, index_for, tokenize
+from intake.vocabulary import plain
 
 
 @dataclass
@@ -240,7 +241,7 @@ class Assistant:
         groups = {"not_met": [], "missing": [], "review": []}
         for it in ev["items"]:
             if it["status"] in groups:
-                groups[it["status"]].append(f"· {it['id']}（{it['clause']}）{it['title']}：{it['reason']}")
+                groups[it["status"]].append(f"· {it['clause']} {it['title']}：{plain(it['reason'])}")
         for st in ("not_met", "missing", "review"):
             if groups[st]:
                 lines.append(f"{words[st]}（{len(groups[st])} 项）：\n" + "\n".join(groups[st]))
@@ -337,7 +338,7 @@ class Assistant:
             if ck in keys or any(ck.startswith(k) and len(k) >= 2 for k in keys):
                 if it["status"] == "not_applicable":
                     continue
-                out.append(f"· {it['id']}（{it['clause']}）{words.get(it['status'], it['status'])}：{it['reason']}")
+                out.append(f"· {it['clause']} {it['title']}：{words.get(it['status'], it['status'])}，{plain(it['reason'])}")
         if len(out) > 4:
             out = out[:4] + [f"· 另有 {len(out) - 4} 项相关条目，输入“还缺什么”可查看全部。"]
         return out
