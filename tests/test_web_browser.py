@@ -245,7 +245,7 @@ def test_secretariat_reviews_a_case(page, server):
         "e => parseFloat(getComputedStyle(e).lineHeight) || 24")  # one line, never a character per line
     row = page.locator("table.queue tr", has_text="天津津品示范精密机械有限公司")  # the demo case
     row.locator("a").first.click()
-    page.wait_for_selector("#checklist")
+    page.wait_for_selector("#checklist", timeout=90000)  # the demo case's documents may still be read on a busy machine
     check(page, "secretariat-2-case")
     item = page.locator("li.item", has_text="jinzhi.4.4")
     item.locator("summary").click()
@@ -266,7 +266,7 @@ def test_secretariat_reviews_a_case(page, server):
     page.locator("#documents a").first.click()
     page.wait_for_selector("h1")
     fields = page.locator("table.fields").inner_text()
-    assert "单位名称" in fields and "org_name" not in fields.replace("org_name ", "")
+    assert "单位名称" in fields and "有效期" in fields and "org_name" not in fields
     check(page, "secretariat-4-document")
 
 
