@@ -152,3 +152,35 @@ def test_staff_audit_log_in_beijing_time_with_from_and_to(client, tmp_path):
     assert stored[0].endswith("+00:00")  # kept in UTC, shown at UTC+8
     shown = (datetime.fromisoformat(stored[-1]) + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
     assert shown in audit and "+00:00" not in audit
+
+
+TEST_REPORT = [["检验检测报告", "报告编号：TJ2024-0815", "样品名称：精密齿轮箱", "委托单位：苏州苏信精密机械有限公司",
+                "检验依据：GB/T 10095.1-2022", "签发日期：2024年06月01日"]]
+
+
+@pytest.mark.parametrize("typed, flagged", [("铝合金门窗", True), ("精密齿轮箱", False), ("齿轮箱", False)])
+def test_product_typed_against_the_test_reports_sample(client, typed, flagged):
+    r = client.post("/api/cases", json={"scheme": "jinzhi", "applicant": "苏州苏信精密机械有限公司", "product": typed},
+                    headers={"X-CSRF-Token": csrf(client)})
+    case = r.json()
+    upload(client, case["id"], [("检验报告.pdf", pdf_bytes(TEST_REPORT))])
+    wait_report(client, case["id"])
+    page = re.sub(r"\s+", "", visible(client.get(f"/cases/{case['id']}?step=result").text))
+    assert ("请核对" in page and "申报产品" in page and f"“{typed}”" in page and "“精密齿轮箱”" in page) == flagged
+
+
+def test_service_name_operator_and_logo_are_configuration(tmp_path, monkeypatch):
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    monkeypatch.setenv("INTAKE_SERVICE_NAME", "江苏精品认证申报预审")
+    monkeypatch.setenv("INTAKE_OPERATOR", "江苏省某标准化协会")
+    monkeypatch.setenv("INTAKE_LOGO", str(logo))
+    with make_client(tmp_path) as client:
+        page = client.get("/").text
+        assert "<title>江苏精品认证申报预审</title>" in page and "运营单位：江苏省某标准化协会" in page
+        assert "质量品牌申报预审服务" not in page
+        r = client.get("/brand/logo")
+        assert r.headers["content-type"] == "image/png" and r.content == logo.read_bytes()
+    monkeypatch.setenv("INTAKE_LOGO", str(tmp_path / "missing.png"))  # a wrong path falls back to the default
+    with make_client(tmp_path / "other") as client:
+        assert client.get("/brand/logo").headers["content-type"].startswith("image/svg+xml")

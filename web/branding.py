@@ -1,5 +1,5 @@
 """The service's name, the body that runs it and its logo, so an association can run the service
-under its own name. Configuration, read once at start from the environment:
+under its own name. Configuration from the environment (read on each page, so cheap it needs no cache):
 
     INTAKE_SERVICE_NAME   the name in the header and page titles   (default 质量品牌申报预审服务)
     INTAKE_OPERATOR       the operating body, shown in the footer  (default: not shown)
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_LOGO = Path(__file__).parent / "static" / "logo.svg"
@@ -29,7 +28,6 @@ class Branding:
         return LOGO_TYPES.get(self.logo.suffix.lower(), "application/octet-stream")
 
 
-@lru_cache(maxsize=1)
 def branding() -> Branding:
     logo = Path(os.environ.get("INTAKE_LOGO") or DEFAULT_LOGO)
     if logo.suffix.lower() not in LOGO_TYPES or not logo.is_file():

@@ -23,7 +23,6 @@ templates.env.autoescape = True
 templates.env.globals.update({k: getattr(labels, k) for k in (
     "STATUS_LABELS", "OUTCOME_LABELS", "DOC_TYPES", "DOC_STATES", "FIELD_LABELS", "INDICATOR_COLUMNS", "FACT_LABELS",
     "FACT_QUESTIONS", "VALUE_LABELS", "AUDIT_ACTIONS", "ROLE_LABELS", "STEPS")})
-templates.env.globals["brand"] = branding()
 templates.env.filters["beijing"] = labels.beijing
 templates.env.filters["plain"] = labels.plain
 
@@ -105,7 +104,7 @@ def render(request: Request, name: str, ctx: dict | None = None, status_code: in
             user = get_user(db, uid)
         finally:
             db.conn.close()
-    base = {"user": user, "csrf": csrf_token(request)}
+    base = {"user": user, "csrf": csrf_token(request), "brand": branding()}
     return templates.TemplateResponse(request, name, {**base, **(ctx or {})}, status_code=status_code)
 
 

@@ -30,7 +30,7 @@ FIELD_LABELS = {"org_name": "单位名称", "uscc": "统一社会信用代码", 
                 "standard": "依据标准", "scope": "范围/产品", "issuer": "发证/出具机构", "issued": "发证/出具日期",
                 "valid_until": "有效期至", "validity": "有效期", "lab_number": "实验室认可编号",
                 "patent_type": "专利类型", "satisfaction_score": "满意度得分", "revenue": "营业收入",
-                "net_profit": "净利润", "indicators": "检验项目", "sample": "样品名称", "product": "申报产品",
+                "net_profit": "净利润", "indicators": "检验项目", "product": "申报产品",
                 "applicant": "申请单位", "contact_person": "联系人", "phone": "电话", "email": "电子邮箱",
                 "grade_spec": "牌号/规格", "declarations": "申请人声明", "self_assessment": "自评得分"}
 INDICATOR_COLUMNS = {"name": "检验项目", "unit": "单位", "requirement": "标准要求", "measured": "实测值",

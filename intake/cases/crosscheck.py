@@ -41,7 +41,7 @@ def cross_checks(applicant: str, product: str, report: dict) -> list[dict]:
                     **{k: lic[k] for k in ("file", "document_id", "page")},
                     "hint": "申请书和差距报告按营业执照上的名称填写；如营业执照是旧名称，请上传变更后的营业执照。"})
     if product:
-        for s in _read(report, "test_report", ("sample", "scope")):
+        for s in _read(report, "test_report", ("scope",)):
             a, b = _norm(product), _norm(s["value"])
             if a and b and a not in b and b not in a:
                 out.append({"what": "申报产品", "typed": product, "read": s["value"], "source": "检验检测报告的样品",
