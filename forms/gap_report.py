@@ -15,6 +15,8 @@ from typing import Any
 
 import jinja2
 
+from checklists.vocabulary import plain
+
 from .application import FormError, _satisfy, attachment_rows, template_fault, write_atomic
 from .clean import clean_text, clean_tree
 from .specs import TEMPLATE_DIR, common, scheme_spec
@@ -93,10 +95,10 @@ def report_context(evaluation: dict, applicant: dict | None = None, today: date 
     items = []
     for it in evaluation.get("items") or []:
         status = it.get("status") or "missing"
-        satisfy = _satisfy(it, spec_items.get(it.get("id"), {})) if status in GAP_STATUSES else ""
+        satisfy = plain(_satisfy(it, spec_items.get(it.get("id"), {}))) if status in GAP_STATUSES else ""
         if status == "review" and not satisfy:
             satisfy = "由评价人员人工确认"
-        reason = it.get("reason") or ""
+        reason = plain(it.get("reason"))  # the applicant's words: no fact keys, no English values
         o = it.get("override") if isinstance(it.get("override"), dict) else None
         if o:  # a reviewer's verdict laid over the engine's
             who = "，".join(str(x) for x in (o.get("user") or o.get("by"), o.get("at")) if x)
@@ -212,7 +214,7 @@ def render_gap_report_docx(evaluation_json: dict, applicant: dict | None = None,
     d.add_heading("需要处理的条目", level=1)
     if ctx["gaps"]:
         table(["结论", "条款", "要求", "原因及证据", "怎样才能满足"],
-              [([g["status_cn"], f"{g['clause']}\n{g['id']}", g["title"],
+              [([g["status_cn"], g["clause"], g["title"],
                  "\n".join([g["reason"]] + g["evidence"]).strip(), g["satisfy"]], g["status"]) for g in ctx["gaps"]],
               status_col=0)
     else:
@@ -220,7 +222,7 @@ def render_gap_report_docx(evaluation_json: dict, applicant: dict | None = None,
 
     d.add_heading("全部条目", level=1)
     table(["结论", "条款", "要求", "原因", "证据（文件、页、原文）"],
-          [([i["status_cn"], f"{i['clause']}\n{i['id']}", i["title"], i["reason"], "\n".join(i["evidence"]) or "—"],
+          [([i["status_cn"], i["clause"], i["title"], i["reason"], "\n".join(i["evidence"]) or "—"],
             i["status"]) for i in ctx["items"]], status_col=0)
 
     d.add_heading("所交材料", level=1)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from intake.vocabulary import FACT_LABELS, FACT_QUESTIONS, VALUE_LABELS, plain  # noqa: F401 (one vocabulary)
+from checklists.vocabulary import FACT_LABELS, FACT_QUESTIONS, VALUE_LABELS, plain  # noqa: F401 (one vocabulary)
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 

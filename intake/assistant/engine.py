@@ -23,7 +23,7 @@ from .interview import (apply_confirmation, changes_between, describe_changes, d
                         display_value, documents_of, facts_of, is_free_text, new_state, open_asks, parse_for,
                         record, reason_map, related_items, skip, status_map, unrecord)
 from .retrieval import clause_key, index_for, tokenize
-from intake.vocabulary import plain
+from checklists.vocabulary import plain
 
 
 @dataclass

@@ -20,7 +20,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from extractors.facts import DocumentFacts
-from intake.vocabulary import plain
+from checklists.vocabulary import plain
 
 from .answers import (Parsed, parse_choice, parse_date, parse_number, parse_text, parse_yes_no,
                       split_lead_in, vocabulary)

@@ -1,7 +1,7 @@
 """The applicant's facts in words: the label each fact is shown under, the question that asks it,
 the Chinese for its values, and `plain()`, which turns an engine message into words an applicant
-reads (no fact keys, no English values, no internal item ids). Shared by the web pages and the
-assistant, so both speak one vocabulary (web/labels.py adds the page-only labels)."""
+reads (no fact keys, no English values, no internal item ids). Shared by the web pages, the
+assistant and the gap report, so all speak one vocabulary (web/labels.py adds the page-only labels)."""
 from __future__ import annotations
 
 import re
