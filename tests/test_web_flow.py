@@ -184,3 +184,13 @@ def test_service_name_operator_and_logo_are_configuration(tmp_path, monkeypatch)
     monkeypatch.setenv("INTAKE_LOGO", str(tmp_path / "missing.png"))  # a wrong path falls back to the default
     with make_client(tmp_path / "other") as client:
         assert client.get("/brand/logo").headers["content-type"].startswith("image/svg+xml")
+
+
+def test_error_pages_speak_chinese(client):
+    html = {"Accept": "text/html"}
+    r = client.get("/no-such-page", headers=html)
+    assert r.status_code == 404 and "找不到这个页面" in r.text and "Not Found" not in r.text
+    cid = new_case(client, "jinzhi")
+    r = client.get(f"/cases/{cid}/documents/1?page=abc", headers=html)
+    assert r.status_code == 422 and "格式不对" in r.text and "int_parsing" not in r.text
+    assert client.get("/api/cases/abc").json()["detail"][0]["type"] == "int_parsing"  # the API keeps its JSON

@@ -22,7 +22,7 @@ templates.env.autoescape = True
 
 templates.env.globals.update({k: getattr(labels, k) for k in (
     "STATUS_LABELS", "OUTCOME_LABELS", "DOC_TYPES", "DOC_STATES", "FIELD_LABELS", "INDICATOR_COLUMNS", "FACT_LABELS",
-    "FACT_QUESTIONS", "VALUE_LABELS", "AUDIT_ACTIONS", "ROLE_LABELS", "STEPS")})
+    "FACT_QUESTIONS", "VALUE_LABELS", "AUDIT_ACTIONS", "ROLE_LABELS", "STEPS", "HTTP_MESSAGES")})
 templates.env.filters["beijing"] = labels.beijing
 templates.env.filters["plain"] = labels.plain
 

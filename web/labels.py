@@ -58,3 +58,9 @@ def beijing(ts: str | None, seconds: bool = False) -> str:
     if t.tzinfo is None:
         t = t.replace(tzinfo=timezone.utc)  # the store writes UTC
     return t.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+# a person's words for an HTTP error whose own message is a framework default in English
+HTTP_MESSAGES = {400: "提交的内容有误，请检查后重试", 401: "请先登录", 403: "没有权限查看或办理此项",
+                 404: "找不到这个页面或申请（链接可能有误，或申请不属于您）", 405: "不支持这样打开此页面",
+                 409: "当前状态下不能这样办理", 413: "文件或请求太大", 422: "填写的内容不完整或格式不对，请检查后重试",
+                 429: "操作太频繁，请稍后再试", 500: "服务出错了，请稍后再试；如持续出现请联系秘书处",
+                 503: "服务暂时不可用，请稍后再试"}

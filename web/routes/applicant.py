@@ -206,7 +206,9 @@ async def info(request: Request, case=Depends(editable_case), db=Depends(get_db)
     applicant, product = (str(form.get(k) or "")[:200] for k in ("applicant", "product"))
     if (applicant, product) != (case.applicant or "", case.product or ""):
         update_details(db, case, applicant, product, who(user))
-    set_facts(db, case, facts_from_form(case.scheme, form), who(user))
+    facts = facts_from_form(case.scheme, form)
+    if any(case.facts.get(k) != v for k, v in facts.items()):  # 暂存 of an unchanged form logs nothing
+        set_facts(db, case, facts, who(user))
     step = "upload" if form.get("go") == "next" else "info"
     saved = "&saved=1" if step == "info" else ""
     return RedirectResponse(f"/cases/{case.id}?step={step}{saved}", status_code=303)
