@@ -194,3 +194,22 @@ def test_error_pages_speak_chinese(client):
     r = client.get(f"/cases/{cid}/documents/1?page=abc", headers=html)
     assert r.status_code == 422 and "格式不对" in r.text and "int_parsing" not in r.text
     assert client.get("/api/cases/abc").json()["detail"][0]["type"] == "int_parsing"  # the API keeps its JSON
+
+
+def test_document_page_shows_chinese_field_names_and_the_indicators_as_a_table(client, tmp_path):
+    from docgen import Grid
+
+    report = pdf_bytes([["检验检测报告", "报告编号：TJ2024-0815", "样品名称：精密齿轮箱", "委托单位：苏州苏信精密机械有限公司",
+                         Grid([["检验项目", "单位", "标准要求", "实测值", "单项判定"],
+                               ["齿距累积总偏差", "μm", "≤40", "28", "合格"],
+                               ["噪声", "dB(A)", "≤85", "79", "合格"]])]])
+    case = open_case(client, "jinzhi")
+    upload(client, case["id"], [("检验报告.pdf", report)])
+    doc = wait_report(client, case["id"])["documents"][0]
+    assert doc["fields"]["indicators"]["value"], doc["fields"]  # read by the extractor
+    page = client.get(f"/cases/{case['id']}/documents/{doc['document_id']}")  # one page for applicant and staff
+    html = page.text
+    fields = visible(html[html.index('class="grid cards fields"'):html.index("</table>")])
+    assert "证书/报告编号" in fields and "cert_number" not in fields and "indicators" not in fields
+    table = visible(html[html.index('class="grid cards indicators"'):])
+    assert all(w in table for w in ("检验项目", "实测值", "单项判定", "齿距累积总偏差", "28", "合格"))
