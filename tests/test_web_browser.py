@@ -20,7 +20,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from docgen import pdf_bytes
+from docgen import Grid, pdf_bytes
 
 CHROMIUM = os.environ.get("INTAKE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -143,6 +143,18 @@ def test_applicant_completes_a_case_guided_by_the_steps(page, server, tmp_path):
     qms.write_bytes(pdf_bytes([["质量管理体系认证证书", "证书编号：00124Q30001R2M", "兹证明 苏州苏信浏览器测试机械有限公司",
                                 "质量管理体系符合 GB/T 19001-2016 / ISO 9001:2015", "认证范围：齿轮箱的生产",
                                 "发证日期：2024年03月01日", "有效期至：2027年02月28日", "发证机构：中国质量认证中心"]]))
+    report = tmp_path / "检验检测报告（齿轮箱型式试验，含全部检验项目及实测数据）.pdf"
+    report.write_bytes(pdf_bytes([["检验检测报告", "报告编号：JSQI-2024-SX-000815-01", "样品名称：精密齿轮箱",
+                                   "委托单位：苏州苏信浏览器测试机械有限公司", "检验依据：GB/T 10095.1-2022",
+                                   Grid([["检验项目", "单位", "标准要求", "实测值", "单项判定"],
+                                         ["齿距累积总偏差", "μm", "≤40", "28", "合格"],
+                                         ["噪声（空载，1 米处声压级）", "dB(A)", "≤85", "79", "合格"],
+                                         ["温升", "K", "≤45", "31", "合格"]]),
+                                   "签发日期：2024年06月01日"]]))
+    trademark = tmp_path / "商标注册证.pdf"
+    trademark.write_bytes(pdf_bytes([["商标注册证", "第 12345678 号", "注册人：苏州苏信浏览器测试机械有限公司",
+                                      "注册有效期限：2020年01月07日至2030年01月06日"]]))
+    bundle = [licence, qms, report, trademark]
     page.goto(server["url"] + "/")
     check(page, "applicant-1-home", applicant=True)
     page.locator("section.scheme", has_text="江苏精品").locator("button").click()
@@ -164,9 +176,9 @@ def test_applicant_completes_a_case_guided_by_the_steps(page, server, tmp_path):
         if page.evaluate("() => document.activeElement.id") == "file-input":
             break
     assert page.evaluate("() => document.activeElement.id") == "file-input"
-    page.set_input_files("#file-input", [str(licence), str(qms)])
+    page.set_input_files("#file-input", [str(f) for f in bundle])
     page.wait_for_selector("#progress li >> text=已上传")
-    expect(page.locator("tr.doc.read")).to_have_count(2, timeout=60000)
+    expect(page.locator("tr.doc.read")).to_have_count(len(bundle), timeout=90000)
     page.wait_for_selector("#checks >> text=请核对")
     check(page, "applicant-3-upload", applicant=True)
     page.click("text=下一步：查看预审结果")
@@ -186,8 +198,11 @@ def test_applicant_completes_a_case_guided_by_the_steps(page, server, tmp_path):
     review = page.locator("#submit").inner_text()
     assert "请核对" in review and "还缺的材料" in review
     check(page, "applicant-6-submit", applicant=True)
-    if page.locator("#acknowledge").count():  # 不符合条件: the blockers listed must be acknowledged
-        page.check("#acknowledge")
+    # 不符合条件 (the test report is over two years old): the blockers listed must be acknowledged
+    assert "不符合条件" in review and "不满足的要求" in review
+    page.click("#submit-button")  # not ticked: the browser keeps the form, nothing is submitted
+    assert page.locator("#submit-form").is_visible() and "step=submit" in page.url
+    page.check("#acknowledge")
     page.click("#submit-button")
     page.wait_for_selector("#progress-query")
     assert page.locator("#case-status").inner_text() == "已提交"
