@@ -7,23 +7,20 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+from checklists.engine import OUTCOME_ZH, STATUS_ZH
+from checklists.rules import DOC_TYPES as CHECKLIST_DOC_TYPES
+from intake.cases.case import DOC_STATES, STATUSES
 from checklists.vocabulary import FACT_LABELS, FACT_QUESTIONS, VALUE_LABELS, plain  # noqa: F401 (one vocabulary)
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
-STATUS_LABELS = {"met": "满足", "not_met": "不满足", "missing": "缺少材料", "review": "需人工审核",
-                 "not_applicable": "不适用"}
-OUTCOME_LABELS = {"eligible": "符合条件", "not_eligible": "不符合条件", "incomplete": "材料不全",
-                  "needs_review": "待人工审核"}
-DOC_TYPES = {"business_license": "营业执照", "qms_certificate": "质量管理体系认证证书",
-             "ems_certificate": "环境管理体系认证证书", "ohsms_certificate": "职业健康安全管理体系认证证书",
-             "cnas_certificate": "CNAS 实验室认可证书", "test_report": "检验检测报告", "patent_certificate": "专利证书",
-             "trademark_certificate": "商标注册证", "satisfaction_report": "用户满意度测评报告",
-             "financial_statement": "审计报告/财务报表", "credit_report": "信用报告/无违法违规证明",
-             "production_license": "生产许可证", "ccc_certificate": "强制性产品认证证书",
-             "award_certificate": "质量奖/荣誉证书", "rd_center_certificate": "研发机构认定文件",
-             "application_form": "申报书", "comment_sheet": "征求意见表", "other": "其他"}
-DOC_STATES = {"queued": "排队中", "reading": "读取中", "read": "已读取", "failed": "读取失败"}
+# verdicts and outcomes: the engine's own words (checklists/engine.py), case states: intake's
+STATUS_LABELS = STATUS_ZH
+OUTCOME_LABELS = OUTCOME_ZH
+CASE_STATES = STATUSES
+# document types: the checklists' names (as in the gap report and the engine's reasons), plus the two
+# kinds only the service itself reads
+DOC_TYPES = {**CHECKLIST_DOC_TYPES, "application_form": "申报书", "comment_sheet": "征求意见表"}
 # fields read from a document (extractors/data/fields.yaml and the application form)
 FIELD_LABELS = {"org_name": "单位名称", "uscc": "统一社会信用代码", "address": "住所/地址", "province": "所在省份",
                 "legal_rep": "法定代表人", "established": "成立日期", "cert_number": "证书/报告编号",
