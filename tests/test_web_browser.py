@@ -113,6 +113,7 @@ AXE_RUN = """async () => {
 def check(page, name: str, applicant: bool = False) -> None:
     """Screenshot, axe-core, no sideways scroll on the phone, plain Chinese for applicants."""
     page.wait_for_load_state()
+    page.wait_for_function("() => document.readyState === 'complete' && document.title.length > 0")
     shot(page, name)
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
@@ -176,6 +177,7 @@ def test_applicant_completes_a_case_guided_by_the_steps(page, server, tmp_path):
         if page.evaluate("() => document.activeElement.id") == "file-input":
             break
     assert page.evaluate("() => document.activeElement.id") == "file-input"
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.filepick')).outlineStyle") == "solid"  # focus visible
     page.set_input_files("#file-input", [str(f) for f in bundle])
     page.wait_for_selector("#progress li >> text=已上传")
     expect(page.locator("tr.doc.read")).to_have_count(len(bundle), timeout=90000)
