@@ -92,7 +92,7 @@ def test_next_goes_to_upload_and_the_private_link_resumes(client):
 def test_name_typed_and_licence_disagree_is_a_check_with_both_values(client):
     case = open_case(client, "jiangsu", applicant="江苏苏欣精密机械有限公司")
     upload(client, case["id"], [("营业执照.pdf", pdf_bytes(LICENCE))])
-    wait_report(client, case["id"])
+    assert [d["state"] for d in wait_report(client, case["id"], 180)["documents"]] == ["read"]
     for step in ("upload", "result", "submit"):
         page = visible(client.get(f"/cases/{case['id']}?step={step}").text)
         assert "请核对" in page and "江苏苏欣精密机械有限公司" in page and "苏州苏信精密机械有限公司" in page, step
@@ -164,7 +164,7 @@ def test_product_typed_against_the_test_reports_sample(client, typed, flagged):
                     headers={"X-CSRF-Token": csrf(client)})
     case = r.json()
     upload(client, case["id"], [("检验报告.pdf", pdf_bytes(TEST_REPORT))])
-    wait_report(client, case["id"])
+    assert [d["state"] for d in wait_report(client, case["id"], 180)["documents"]] == ["read"]
     page = re.sub(r"\s+", "", visible(client.get(f"/cases/{case['id']}?step=result").text))
     assert ("请核对" in page and "申报产品" in page and f"“{typed}”" in page and "“精密齿轮箱”" in page) == flagged
 
@@ -205,7 +205,7 @@ def test_document_page_shows_chinese_field_names_and_the_indicators_as_a_table(c
                                ["噪声", "dB(A)", "≤85", "79", "合格"]])]])
     case = open_case(client, "jinzhi")
     upload(client, case["id"], [("检验报告.pdf", report)])
-    doc = wait_report(client, case["id"])["documents"][0]
+    doc = wait_report(client, case["id"], 180)["documents"][0]
     assert doc["fields"]["indicators"]["value"], doc["fields"]  # read by the extractor
     page = client.get(f"/cases/{case['id']}/documents/{doc['document_id']}")  # one page for applicant and staff
     html = page.text
