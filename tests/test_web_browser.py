@@ -183,12 +183,19 @@ def test_applicant_completes_a_case_guided_by_the_steps(page, server, tmp_path):
     expect(page.locator("tr.doc.read")).to_have_count(len(bundle), timeout=90000)
     page.wait_for_selector("#checks >> text=请核对")
     check(page, "applicant-3-upload", applicant=True)
+    page.locator("#documents a", has_text="检验检测报告").click()  # what was read, page by page
+    page.wait_for_selector("table.indicators")
+    check(page, "applicant-3b-document", applicant=True)
+    page.go_back()
     page.click("text=下一步：查看预审结果")
     page.wait_for_selector("#checklist")
     checks = page.locator("#checks").inner_text()
     assert "江苏苏欣浏览器测试机械有限公司" in checks and "苏州苏信浏览器测试机械有限公司" in checks
     assert "不适用" not in page.locator("main").inner_text()  # the agriculture and services branches are hidden
     check(page, "applicant-4-result", applicant=True)
+    page.goto(case_url + "/gap-report.html")
+    check(page, "applicant-4b-gap-report", applicant=True)
+    page.go_back()
     page.click("text=下一步：补充说明")
     page.fill("#chat-input", "证书有效期是几年？")
     page.click("#chat-form button")
@@ -213,6 +220,9 @@ def test_applicant_completes_a_case_guided_by_the_steps(page, server, tmp_path):
     check(page, "applicant-7-progress", applicant=True)
     page.goto(server["url"] + "/cases")
     check(page, "applicant-8-my-cases", applicant=True)
+    for path, name in (("/register", "register"), ("/drafts", "drafts"), ("/login", "login"), ("/no-such-page", "not-found")):
+        page.goto(server["url"] + path)
+        check(page, f"applicant-9-{name}", applicant=True)
     page.goto(case_url + "?step=upload")  # not editable any more: back to 进度查询
     page.wait_for_selector("#progress-query")
 
