@@ -213,3 +213,18 @@ def test_document_page_shows_chinese_field_names_and_the_indicators_as_a_table(c
     assert "证书/报告编号" in fields and "cert_number" not in fields and "indicators" not in fields
     table = visible(html[html.index('class="grid cards indicators"'):])
     assert all(w in table for w in ("检验项目", "实测值", "单项判定", "齿距累积总偏差", "28", "合格"))
+
+
+def test_the_api_asks_the_same_acknowledgement(client):
+    case = open_case(client, "nonferrous")
+    token = csrf(client)
+    client.put(f"/api/cases/{case['id']}/facts", headers={"X-CSRF-Token": token}, json={"association_member": False})
+    report = client.get(f"/api/cases/{case['id']}/report").json()
+    n = len([i for i in report["items"] if i["status"] == "not_met"])
+    assert report["outcome"]["status"] == "not_eligible" and n
+    r = client.post(f"/api/cases/{case['id']}/submit", headers={"X-CSRF-Token": token})
+    assert r.status_code == 400 and f"acknowledge_blockers = {n}" in r.json()["detail"]
+    r = client.post(f"/api/cases/{case['id']}/submit", headers={"X-CSRF-Token": token}, json={"acknowledge_blockers": n + 1})
+    assert r.status_code == 400
+    r = client.post(f"/api/cases/{case['id']}/submit", headers={"X-CSRF-Token": token}, json={"acknowledge_blockers": n})
+    assert r.status_code == 200 and r.json()["status"] == "submitted"

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from checklists.engine import OUTCOME_ZH, STATUS_ZH
 from checklists.rules import DOC_TYPES as CHECKLIST_DOC_TYPES
-from intake.cases.case import DOC_STATES, STATUSES
+from intake.cases.case import DOC_STATES, STATUSES  # noqa: F401 (re-exported to the templates)
 from checklists.vocabulary import FACT_LABELS, FACT_QUESTIONS, VALUE_LABELS, plain  # noqa: F401 (one vocabulary)
 
 BEIJING = ZoneInfo("Asia/Shanghai")

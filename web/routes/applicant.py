@@ -12,10 +12,10 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from intake.cases import chat as case_chat
 from intake.store.accounts import User
 from intake.cases.case import (CaseError, audit_log, cases_for, documents, get_document, open_case, set_facts,
-                          submit, update_details)
+                          update_details)
 from intake.cases.exports import Unavailable, application_docx, gap_report_docx, gap_report_html
 from intake.cases.procedures import declarations, procedure, scheme_ids
-from intake.cases.report import case_report, grouped
+from intake.cases.report import case_report, grouped, submit_checked
 from intake.reading.uploads import accept_upload
 from intake.cases.worksheet import rows as worksheet_rows, total as worksheet_total, worksheet
 
@@ -227,11 +227,7 @@ def submit_case(acknowledge: str = Form(""), case=Depends(editable_case), db=Dep
                 user: User | None = Depends(current_user)):
     """A case the pre-check finds 不符合条件 goes in only with the applicant's acknowledgement of
     the blockers listed on the 提交 step (the count must match what the page showed)."""
-    report = case_report(db, case)
-    blockers = [i for i in report.get("items", []) if i["status"] == "not_met"]
-    if (report.get("outcome") or {}).get("status") == "not_eligible" and acknowledge != str(len(blockers)):
-        raise CaseError(f"预审发现 {len(blockers)} 项不满足条件。请在“提交”一步逐项阅读，并勾选“已知悉”后再提交。")
-    submit(db, case, who(user))
+    submit_checked(db, case, who(user), int(acknowledge) if acknowledge.isdigit() else None)
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
