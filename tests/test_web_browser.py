@@ -270,6 +270,8 @@ def test_secretariat_reviews_a_case(page, server):
     status = page.locator("table.queue td .status").first
     assert status.evaluate("e => e.getBoundingClientRect().height") < 2 * status.evaluate(
         "e => parseFloat(getComputedStyle(e).lineHeight) || 24")  # one line, never a character per line
+    holder = page.locator("table.queue td", has_text="天津津品示范精密机械有限公司").first
+    assert holder.evaluate("e => e.getBoundingClientRect().width") > 150  # never a character per line
     row = page.locator("table.queue tr", has_text="天津津品示范精密机械有限公司")  # the demo case
     row.locator("a").first.click()
     page.wait_for_selector("#checklist", timeout=90000)  # the demo case's documents may still be read on a busy machine
