@@ -28,6 +28,7 @@ class FactSpec:
     choices: tuple[tuple[str, str], ...] = ()  # (value, label)
     form: bool = True  # offered in the web facts form
     all: bool = False  # every scheme accepts it
+    question: str = ""  # how an applicant is asked for it, in their words ("" → the label)
 
     @property
     def values(self) -> list[str]:
@@ -53,7 +54,8 @@ def schema() -> dict[str, FactSpec]:
         if (d["type"] == "choice") != bool(choices):
             raise SchemaError(f"{path}: fact {key!r}: a choice lists its `choices`, nothing else does")
         out[key] = FactSpec(key, d["type"], str(d["label"]), str(d["description"]), choices,
-                            form=d.get("form", True) is not False, all=bool(d.get("all")))
+                            form=d.get("form", True) is not False, all=bool(d.get("all")),
+                            question=str(d.get("question") or ""))
     return out
 
 

@@ -1,11 +1,17 @@
-"""checklists/vocabulary.yaml: document types, item verdicts and outcomes with their Chinese labels —
-the one place every layer takes them from."""
+"""The one vocabulary: document types, item verdicts and outcomes with their Chinese labels
+(checklists/vocabulary.yaml), the facts' labels, questions and value names (from the facts schema,
+checklists/facts.yaml), and `plain()`, which turns an engine message into words an applicant reads
+(no fact keys, no English values, no internal item ids). Shared by the web pages, the assistant, the
+forms and the gap report, so all speak one vocabulary (web/labels.py adds the page-only labels)."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from .factschema import schema
 
 
 @lru_cache(maxsize=1)
@@ -18,6 +24,37 @@ STATUS_ZH: dict[str, str] = dict(vocabulary()["item_statuses"])
 STATUS_ORDER: list[str] = list(STATUS_ZH)
 OUTCOME_ZH: dict[str, str] = dict(vocabulary()["outcome_statuses"])
 
+FACT_LABELS: dict[str, str] = {k: f.label for k, f in schema().items()}
+FACT_QUESTIONS: dict[str, str] = {k: f.question for k, f in schema().items() if f.question}
+VALUE_LABELS: dict[str, str] = {**{v: label for f in schema().values() for v, label in f.choices},
+                                "True": "是", "False": "否", "true": "是", "false": "否"}
+
 
 def doc_label(doc_type: str) -> str:
     return DOC_TYPES.get(doc_type, doc_type)
+
+
+_KEY = re.compile(r"\b(" + "|".join(sorted(set(FACT_LABELS) | set(VALUE_LABELS), key=len, reverse=True)) + r")\b")
+
+
+@lru_cache(maxsize=1)
+def _item_id() -> re.Pattern:
+    """An internal item id of any scheme in the registry ("jiangsu.art8.1.1")."""
+    from .registry import scheme_ids
+
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, scheme_ids())) + r")\.[A-Za-z0-9_.]*[A-Za-z0-9]")
+
+
+def plain(text: str | None) -> str:
+    """An engine message in the applicant's words: fact keys and English values by their Chinese
+    labels, `key = value` as 「label为value」, internal item ids dropped."""
+    if not text:
+        return ""
+    s = re.sub(r"\b(\w+)\s*=\s*(\w+)", lambda m: f"{_label(m.group(1))}为{_label(m.group(2))}", str(text))
+    s = _KEY.sub(lambda m: _label(m.group(1)), s)
+    s = _item_id().sub("", s)
+    return re.sub(r"\s{2,}", " ", s).replace("（）", "").strip()
+
+
+def _label(word: str) -> str:
+    return FACT_LABELS.get(word) or VALUE_LABELS.get(word) or word

@@ -158,7 +158,10 @@ def facts_from_documents(documents: list[dict]) -> dict:
 
 def read_application_form(doc: Document) -> ApplicationForm:
     form = ApplicationForm(file=doc.file)
-    for line in doc.lines(include_cells=False):
+    m = FORM_CODE.search(str(doc.metadata.get("properties") or ""))
+    if m:
+        form.scheme = m.group(1)
+    for line in [] if form.scheme else doc.lines(include_cells=False):  # older forms printed the code
         m = FORM_CODE.search(line.text)
         if m:
             form.scheme = m.group(1)

@@ -122,7 +122,6 @@ def build_template(scheme_id: str) -> bytes:
     props.revision = 1
 
     _para(d, spec["title"], size=18, bold=True, center=True)
-    _para(d, f"表单代码：{spec['form_code']}", size=8, center=True, color=GREY)
     _para(d, spec["basis"], size=9)
     _para(d, f"报送单位：{spec['addressee']}", size=9)
     _para(d, "预填日期：{{ prefilled_on }}　　预审评价日：{{ as_of }}　　预审结论：{{ outcome }}", size=9)

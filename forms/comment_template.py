@@ -22,6 +22,8 @@ def write_comment_template(out, title: str, rows: int = 10, heading: str = HEADI
     from docx.shared import Cm, Pt
 
     d = docx.Document()
+    sec = d.sections[0]  # python-docx's blank document is US Letter; ours are A4
+    sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
     _cjk_font(d, size_pt=12)
     p = d.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -15,6 +15,8 @@ from typing import Any
 
 import jinja2
 
+from checklists.vocabulary import plain
+
 from .application import FormError, _satisfy, attachment_rows, template_fault, write_atomic
 from .clean import clean_text, clean_tree
 from .specs import TEMPLATE_DIR, common, scheme_spec
@@ -93,10 +95,10 @@ def report_context(evaluation: dict, applicant: dict | None = None, today: date 
     items = []
     for it in evaluation.get("items") or []:
         status = it.get("status") or "missing"
-        satisfy = _satisfy(it, spec_items.get(it.get("id"), {})) if status in GAP_STATUSES else ""
+        satisfy = plain(_satisfy(it, spec_items.get(it.get("id"), {}))) if status in GAP_STATUSES else ""
         if status == "review" and not satisfy:
             satisfy = "由评价人员人工确认"
-        reason = it.get("reason") or ""
+        reason = plain(it.get("reason"))  # the applicant's words: no fact keys, no English values
         o = it.get("override") if isinstance(it.get("override"), dict) else None
         if o:  # a reviewer's verdict laid over the engine's
             who = "，".join(str(x) for x in (o.get("user") or o.get("by"), o.get("at")) if x)
@@ -158,11 +160,14 @@ def render_gap_report_docx(evaluation_json: dict, applicant: dict | None = None,
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
+    from docx.shared import Cm, Pt, RGBColor
 
     ctx = report_context(evaluation_json, applicant, today)
     fills = {"met": "E2F0D9", "not_met": "F8CBAD", "missing": "FFF2A8", "review": "DEEBF7", "not_applicable": "EEEEEE"}
     d = docx.Document()
+    sec = d.sections[0]  # python-docx's blank document is US Letter; ours are A4
+    sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
+    sec.left_margin = sec.right_margin = sec.top_margin = sec.bottom_margin = Cm(2.0)
     style = d.styles["Normal"]
     style.font.name = "宋体"
     style.font.size = Pt(10)
@@ -212,7 +217,7 @@ def render_gap_report_docx(evaluation_json: dict, applicant: dict | None = None,
     d.add_heading("需要处理的条目", level=1)
     if ctx["gaps"]:
         table(["结论", "条款", "要求", "原因及证据", "怎样才能满足"],
-              [([g["status_cn"], f"{g['clause']}\n{g['id']}", g["title"],
+              [([g["status_cn"], g["clause"], g["title"],
                  "\n".join([g["reason"]] + g["evidence"]).strip(), g["satisfy"]], g["status"]) for g in ctx["gaps"]],
               status_col=0)
     else:
@@ -220,7 +225,7 @@ def render_gap_report_docx(evaluation_json: dict, applicant: dict | None = None,
 
     d.add_heading("全部条目", level=1)
     table(["结论", "条款", "要求", "原因", "证据（文件、页、原文）"],
-          [([i["status_cn"], f"{i['clause']}\n{i['id']}", i["title"], i["reason"], "\n".join(i["evidence"]) or "—"],
+          [([i["status_cn"], i["clause"], i["title"], i["reason"], "\n".join(i["evidence"]) or "—"],
             i["status"]) for i in ctx["items"]], status_col=0)
 
     d.add_heading("所交材料", level=1)

@@ -181,21 +181,22 @@ def test_every_pending_kind_answers_a_question_and_keeps_the_ask(scheme, key, qu
 def test_a_correction_that_changes_a_status_says_which_item_and_its_new_status():
     a, r, _ = upload_with("nonferrous", "qms_certificate", date(2024, 8, 1),
                           valid_until=field("2023-03-31", "有效期至 2023年3月31日", confidence=0.6))
-    assert "nonferrous.art5.4" in r.text and "现在不满足" in r.text      # the upload's own change line
+    assert "第五条（四）" in r.text and "现在不满足" in r.text      # the upload's own change line
+    assert "nonferrous.art5.4" not in r.text  # the applicant reads clauses, not internal ids
     r = a.reply("2026年3月31日")
     change = next(c for c in r.changes if c["item"] == "nonferrous.art5.4")
     assert (change["before"], change["after"]) == ("not_met", "missing")
-    assert "nonferrous.art5.4（第五条（四））现在缺少材料：GB/T 19001 证书有效期至 2026-03-31" in r.text
+    assert "第五条（四） 质量、环境、职业健康安全三体系认证有效：现在缺少材料，GB/T 19001 证书有效期至 2026-03-31" in r.text
 
 
-def test_a_declaration_changes_an_item_to_review_with_its_id_and_reason():
+def test_a_declaration_changes_an_item_to_review_with_its_clause_and_reason():
     a = Assistant("jiangsu", as_of=AS_OF.isoformat())
     r = answer_until(a, a.reply("你好"), "declarations.jiangsu.art8.1.4")
     r = a.reply("没有")  # "近3年是否有过监督抽查不合格记录，或重大…责任事故？"
     change = next(c for c in r.changes if c["item"] == "jiangsu.art8.1.4")
     assert change["after"] == "review"
-    line = next(l for l in r.text.splitlines() if "jiangsu.art8.1.4" in l)
-    assert "现在需人工审核：" in line and change["reason"] in line and change["reason"]
+    line = next(l for l in r.text.splitlines() if change["clause"] in l)
+    assert "现在需人工审核，" in line and change["reason"] in line and change["reason"]
 
 
 def test_free_text_confirmation_takes_a_rules_topic_as_a_question_unless_introduced():
@@ -221,7 +222,7 @@ def test_a_correction_that_only_changes_the_reason_is_reported_too():
     r = a.reply("应为2027年12月31日")
     change = next(c for c in r.changes if c["item"] == "nonferrous.art5.4")
     assert change["before"] == change["after"] == "met" and "2027-12-31" in change["reason"]
-    assert "nonferrous.art5.4（第五条（四））仍已满足" in r.text
+    assert "第五条（四） 质量、环境、职业健康安全三体系认证有效：仍已满足" in r.text
 
 
 def test_a_free_text_ask_takes_text_but_not_a_question():

@@ -71,7 +71,7 @@ def test_answer_says_what_changed_in_item_terms():
     r = answer_until(a, a.reply("你好"), "declarations.jiangsu.art8.1.2")
     r = a.reply("没有")  # "近3年是否有过不良信用记录？"
     assert any(c["item"] == "jiangsu.art8.1.2" and c["after"] == "review" for c in r.changes)
-    assert "jiangsu.art8.1.2" in r.text and "需人工审核" in r.text
+    assert "第八条（一）2" in r.text and "需人工审核" in r.text
 
 
 def test_stated_net_profit_makes_the_profit_item_review_until_statements_come():
@@ -90,7 +90,7 @@ def test_stated_net_profit_makes_the_profit_item_review_until_statements_come():
     r = a.reply("1200万")
     change = next(c for c in r.changes if c["item"] == "jiangsu.art8.1.3")
     assert change["after"] == "review"
-    assert "jiangsu.art8.1.3" in r.text and "需人工审核" in r.text and "申请人声明" in r.text
+    assert "第八条（一）3" in r.text and "需人工审核" in r.text and "申请人声明" in r.text
     assert a.facts()["net_profit"] == {"2023": 8000000, "2024": 12000000}
 
 

@@ -38,14 +38,14 @@ def _order(text: str, *needles: str) -> list[int]:
 def test_html_lists_gaps_first_with_what_would_satisfy_them():
     html = render_gap_report_html(EVAL, today=date(2024, 8, 2))
     gaps = html[html.index("需要处理的条目"):html.index("全部条目")]
-    pos = _order(gaps, "nonferrous.art5.4", "nonferrous.art4", "nonferrous.art5.2")
+    pos = _order(gaps, "三体系认证", "协会会员", "符合产业政策")
     assert pos == sorted(pos)  # 不满足, then 缺少材料, then 需人工审核
-    assert "nonferrous.art6.4" not in gaps and "nonferrous.art7.1" not in gaps
-    assert "在事实中填写 association_member 并附会员证明" in gaps  # the engine's own words win
+    assert "CNAS 认可实验室" not in gaps and "关键技术突破" not in gaps
+    assert "在事实中填写 协会会员 并附会员证明" in gaps  # the engine's own words win, in the applicant's words
+    assert "nonferrous." not in html and "association_member" not in html  # no internal ids or fact keys
     assert "在有效期内的三体系认证证书" in gaps  # else the form spec's
     allitems = html[html.index("全部条目"):]
-    pos = _order(allitems, "nonferrous.art5.4", "nonferrous.art4", "nonferrous.art5.2", "nonferrous.art6.4",
-                 "nonferrous.art7.1")
+    pos = _order(allitems, "三体系认证", "协会会员", "符合产业政策", "CNAS 认可实验室", "关键技术突破")
     assert pos == sorted(pos)
 
 
@@ -74,9 +74,9 @@ def test_given_applicant_wins_over_documents():
 def test_docx_has_the_same_content_and_reopens(tmp_path):
     d = open_docx(render_gap_report_docx(EVAL))
     cells = [[c.text for c in r.cells] for t in d.tables for r in t.rows]
-    gap_rows = [r for r in cells if len(r) == 5 and r[0] in ("不满足", "缺少材料", "需人工审核") and "\n" in r[1]]
-    assert [r[1].split("\n")[1] for r in gap_rows[:3]] == ["nonferrous.art5.4", "nonferrous.art4", "nonferrous.art5.2"]
-    assert "在事实中填写 association_member 并附会员证明" in gap_rows[1][4]
+    gap_rows = [r for r in cells if len(r) == 5 and r[0] in ("不满足", "缺少材料", "需人工审核") and r[1].startswith("第")]
+    assert [r[1] for r in gap_rows[:3]] == ["第五条（四）", "第四条", "第五条（二）"]
+    assert "在事实中填写 协会会员 并附会员证明" in gap_rows[1][4]
     assert any("EMS.pdf 第2页" in c for r in cells for c in r)
     assert any(r[:2] == ["单位名称", NF] for r in cells)
 
@@ -119,7 +119,7 @@ def test_report_from_the_real_engine():
     statuses = [it["status"] for it in ev["items"]]
     assert len(re.findall(r'<span class="badge s-', html)) >= len(statuses)
     for it in ev["items"]:
-        assert it["id"] in html
+        assert it["title"] in html and it["id"] not in html
     open_docx(render_gap_report_docx(ev))
 
 

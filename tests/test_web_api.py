@@ -45,9 +45,9 @@ def test_upload_is_read_and_the_report_fills_in(client, tmp_path):
     assert items["jinzhi.3.1.reg"]["status"] in ("met", "review")
     assert report["outcome"]["status"] in ("incomplete", "not_eligible", "needs_review", "eligible")
     # the page shows the groups and the recognised licence with a link to its page
-    html = client.get(f"/cases/{case['id']}").text
-    assert "缺少材料" in html and "营业执照" in html
-    assert f"/cases/{case['id']}/documents/" in html
+    assert "缺少材料" in client.get(f"/cases/{case['id']}?step=result").text
+    html = client.get(f"/cases/{case['id']}?step=upload").text
+    assert "营业执照" in html and f"/cases/{case['id']}/documents/" in html
     png = client.get(f"/cases/{case['id']}/documents/{docs['licence.pdf']['document_id']}/pages/1.png")
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
     # the assistant said what it recognised, in the case's chat
@@ -251,7 +251,7 @@ def test_chat_panel_answers_and_turns_answers_into_case_facts(client):
     assert report["facts"]["target_level"]["value"] == "优质品牌" if isinstance(report["facts"].get("target_level"), dict) \
         else report["facts"]["target_level"] == "优质品牌"
     assert client.get(f"/api/cases/{case['id']}/chat").json()[0]["text"] == "卓越品牌的满意度测评要达到多少分？"
-    html = client.get(f"/cases/{case['id']}").text
+    html = client.get(f"/cases/{case['id']}?step=assistant").text
     assert 'id="chat"' in html and "卓越品牌的满意度测评要达到多少分？" in html
 
 

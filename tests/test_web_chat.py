@@ -96,7 +96,7 @@ def test_markup_in_a_message_comes_back_as_text(client):
     evs = events(body)  # JSON data: the markup is a string, never a raw line of the stream
     assert all(not line.startswith("<") for line in body.splitlines())
     assert evs[-1][0] == "done" and "".join(d["text"] for n, d in evs if n == "chunk") == evs[-1][1]["reply"]
-    html = client.get(f"/cases/{case['id']}").text
+    html = client.get(f"/cases/{case['id']}?step=assistant").text
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 

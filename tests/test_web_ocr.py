@@ -97,7 +97,7 @@ def test_scan_out_of_time_is_requeued_shows_progress_and_is_finished_by_the_next
     assert doc["ocr_progress"]["text"] == "识别中：已完成 1/2 页，排队继续识别"
     assert "cert_number" not in doc["fields"]  # the certificate page is not read yet
     assert client.app.state.reader.queue.get_nowait() == doc_id  # back in the queue
-    page = client.get(f"/cases/{case_id}/report-fragment").text
+    page = client.get(f"/cases/{case_id}/report-fragment?step=upload").text  # the 上传材料 step's list
     assert "识别中：已完成 1/2 页，排队继续识别" in page
     report = client.get(f"/api/cases/{case_id}/report").json()
     assert report["case"]["complete"] is False  # the page keeps polling

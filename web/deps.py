@@ -8,27 +8,23 @@ import sqlite_utils
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
-from checklists.factschema import schema as fact_schema
-from checklists.vocabulary import DOC_TYPES as VOCAB_DOC_TYPES
-from checklists.vocabulary import OUTCOME_ZH, STATUS_ZH
 from intake.store.accounts import User, get_user
 from intake.store.blobs import BlobStore
 from intake.cases.case import Case, case_for, case_to_edit, ensure_cases
 from intake.store.db import open_db
 
+from . import labels
+from .branding import branding
 from .session import case_tokens, user_id
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.autoescape = True
 
-# Labels from the one vocabulary (checklists/vocabulary.yaml) and the facts schema (checklists/facts.yaml).
-STATUS_LABELS = dict(STATUS_ZH)
-OUTCOME_LABELS = dict(OUTCOME_ZH)
-DOC_TYPES = dict(VOCAB_DOC_TYPES)
-FACT_LABELS = {k: f.label for k, f in fact_schema().items()}
-VALUE_LABELS = {v: text for f in fact_schema().values() for v, text in f.choices if v != text}
-templates.env.globals.update(FACT_LABELS=FACT_LABELS, VALUE_LABELS=VALUE_LABELS)
-templates.env.globals.update(STATUS_LABELS=STATUS_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, DOC_TYPES=DOC_TYPES)
+templates.env.globals.update({k: getattr(labels, k) for k in (
+    "STATUS_LABELS", "OUTCOME_LABELS", "DOC_TYPES", "DOC_STATES", "FIELD_LABELS", "INDICATOR_COLUMNS", "FACT_LABELS",
+    "FACT_QUESTIONS", "VALUE_LABELS", "AUDIT_ACTIONS", "ROLE_LABELS", "STEPS", "HTTP_MESSAGES")})
+templates.env.filters["beijing"] = labels.beijing
+templates.env.filters["plain"] = labels.plain
 
 
 def get_db(request: Request):
@@ -108,7 +104,7 @@ def render(request: Request, name: str, ctx: dict | None = None, status_code: in
             user = get_user(db, uid)
         finally:
             db.conn.close()
-    base = {"user": user, "csrf": csrf_token(request)}
+    base = {"user": user, "csrf": csrf_token(request), "brand": branding()}
     return templates.TemplateResponse(request, name, {**base, **(ctx or {})}, status_code=status_code)
 
 

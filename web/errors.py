@@ -3,6 +3,8 @@ route. JSON for the API and scripts, the error page for a browser."""
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -55,3 +57,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         return answer(request, exc.status_code, exc.detail, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        """A malformed form or query from a browser (`?page=abc`) gets the error page in Chinese;
+        the API keeps FastAPI's field-by-field JSON."""
+        if wants_json(request):
+            return await request_validation_exception_handler(request, exc)
+        return answer(request, 422, "")

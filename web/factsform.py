@@ -29,7 +29,8 @@ def fields_for(scheme_id: str) -> list[dict]:
             choices = [(name, name) for name in (scheme.tables.get("scale") or {})]
         if spec.type in ("exemptions", "declarations") and not choices:
             continue
-        out.append({"key": spec.key, "type": spec.type, "label": spec.label, "choices": choices})
+        out.append({"key": spec.key, "type": spec.type, "label": spec.label, "question": spec.question or spec.label,
+                    "choices": choices})
     return out
 
 

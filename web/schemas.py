@@ -107,3 +107,7 @@ class StateChange(BaseModel):
     state: str
     note: str = ""
     on: date | None = None
+
+
+class SubmitCase(BaseModel):
+    acknowledge_blockers: int | None = Field(None, ge=0, description="the number of not_met items acknowledged")

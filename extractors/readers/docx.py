@@ -98,6 +98,10 @@ def read_docx(data: bytes, doc: Document, limits: ReadLimits, converted: bool = 
         pages = pages[:limits.max_pages]
     doc.pages = pages
     doc.metadata["page_count"] = len(walker.pages)
+    props = d.core_properties  # a generated form keeps its form code here, out of the applicant's sight
+    code = " ".join(v for v in (props.subject, props.keywords) if v)
+    if code:
+        doc.metadata["properties"] = code[:200]
     return doc
 
 

@@ -50,6 +50,13 @@ def read_pdf(data: bytes, doc: Document, limits: ReadLimits, table_engine: str |
         if b"%%EOF" not in data[-2048:]:
             doc.warnings.append("PDF 文件可能不完整（结尾缺少 %%EOF），已读取能读到的内容")
         doc.metadata["page_count"] = n_pages
+        try:  # a generated form saved as PDF keeps its form code in Subject/Keywords
+            info = pdf.get_metadata_dict(skip_empty=True)
+        except Exception:  # metadata is optional; a broken info dictionary must not stop the read
+            info = {}
+        code = " ".join(str(info.get(k) or "") for k in ("Subject", "Keywords")).strip()
+        if code:
+            doc.metadata["properties"] = code[:200]
         ruled: list[int] = []
         broken = []
         for i in range(n_read):

@@ -25,6 +25,7 @@ from .interview import (_parse_confirmation, apply_confirmation, changes_between
 from .numbers import compute, for_answer, named_levels
 from .retrieval import clause_key, index_for, tokenize
 from .schemedata import contact
+from checklists.vocabulary import plain
 
 
 @dataclass
@@ -327,7 +328,7 @@ class Assistant:
         groups: dict[str, list] = {"not_met": [], "missing": [], "review": []}
         for it in ev["items"]:
             if it["status"] in groups:
-                groups[it["status"]].append(f"· {it['id']}（{it['clause']}）{it['title']}：{it['reason']}")
+                groups[it["status"]].append(f"· {it['clause']} {it['title']}：{plain(it['reason'])}")
         for st in ("not_met", "missing", "review"):
             if groups[st]:
                 lines.append(f"{words[st]}（{len(groups[st])} 项）：\n" + "\n".join(groups[st]))
@@ -493,7 +494,7 @@ class Assistant:
             if ck in keys or any(ck.startswith(k) and len(k) >= 2 for k in keys):
                 if it["status"] == "not_applicable":
                     continue
-                out.append(f"· {it['id']}（{it['clause']}）{words.get(it['status'], it['status'])}：{it['reason']}")
+                out.append(f"· {it['clause']} {it['title']}：{words.get(it['status'], it['status'])}，{plain(it['reason'])}")
         if len(out) > 4:
             out = out[:4] + [f"· 另有 {len(out) - 4} 项相关条目，输入“还缺什么”可查看全部。"]
         return out

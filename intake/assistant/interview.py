@@ -20,6 +20,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from extractors.facts import DocumentFacts
+from checklists.vocabulary import plain
 
 from .answers import (Parsed, parse_choice, parse_date, parse_number, parse_text, parse_yes_no,
                       split_lead_in, vocabulary)
@@ -658,12 +659,12 @@ def describe_changes(changes: list[dict], outcome_before: str | None, evaluation
     if len(gone) > 2:
         clauses = list(dict.fromkeys(c["clause"] for c in gone))
         reasons = {c["reason"] for c in gone}
-        why = f"：{gone[0]['reason']}" if len(reasons) == 1 else ""
+        why = f"：{plain(gone[0]['reason'])}" if len(reasons) == 1 else ""
         lines.append(f"· {len(gone)} 项现在不适用（{'、'.join(clauses)}）{why}")
         changes = [c for c in changes if c["after"] != "not_applicable"]
     for c in changes[: v["max_change_lines"]]:
         now_word = "现在" if c["before"] != c["after"] else "仍"
-        lines.append(f"· {c['item']}（{c['clause']}）{now_word}{words.get(c['after'], c['after'])}：{c['reason']}")
+        lines.append(f"· {c['clause']} {c.get('title') or ''}：{now_word}{words.get(c['after'], c['after'])}，{plain(c['reason'])}")
     if len(changes) > v["max_change_lines"]:
         lines.append(f"· 另有 {len(changes) - v['max_change_lines']} 项状态变化，输入“还缺什么”可查看全部。")
     status = evaluation["outcome"]["status"]

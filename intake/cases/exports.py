@@ -6,6 +6,7 @@ from __future__ import annotations
 from forms.application import FormError, form_bytes
 from forms.gap_report import render_gap_report_docx, render_gap_report_html
 
+from intake.cases.crosscheck import particulars
 from intake.errors import Unavailable
 
 __all__ = ["Unavailable", "application_docx", "gap_report_docx", "gap_report_html"]
@@ -13,20 +14,21 @@ __all__ = ["Unavailable", "application_docx", "gap_report_docx", "gap_report_htm
 
 
 
-def _applicant(case) -> dict:
-    return {k: v for k, v in {"org_name": case.applicant, "product": case.product}.items() if v}
+def _applicant(case, report: dict) -> dict:
+    """The same names in the gap report and the form (intake.cases.crosscheck.particulars)."""
+    return particulars(case.applicant, case.product, report)
 
 
 def gap_report_html(report: dict, case) -> str:
     try:
-        return render_gap_report_html(report, _applicant(case))
+        return render_gap_report_html(report, _applicant(case, report))
     except FormError as e:
         raise Unavailable(f"差距报告无法生成：{e}") from e
 
 
 def gap_report_docx(report: dict, case) -> bytes:
     try:
-        return render_gap_report_docx(report, _applicant(case))
+        return render_gap_report_docx(report, _applicant(case, report))
     except FormError as e:
         raise Unavailable(f"差距报告无法生成：{e}") from e
 
@@ -34,6 +36,9 @@ def gap_report_docx(report: dict, case) -> bytes:
 def application_docx(report: dict, case) -> bytes:
     docs = [d for d in report.get("documents", []) if d.get("state") == "read"]
     try:
-        return form_bytes(case.scheme, docs, dict(case.facts), report)
+        named = _applicant(case, report)
+        facts = {**case.facts, **({"applicant": named["org_name"]} if "org_name" in named else {}),
+                 **({"product": named["product"]} if "product" in named else {})}
+        return form_bytes(case.scheme, docs, facts, report)
     except FormError as e:
         raise Unavailable(f"申报书无法生成：{e}") from e

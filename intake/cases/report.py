@@ -142,3 +142,22 @@ def _doc_json(d: dict) -> dict:
 
 def grouped(report: dict) -> list[tuple[str, str, list[dict]]]:
     return [(key, label, [i for i in report.get("items", []) if i["status"] == key]) for key, label in GROUPS]
+
+
+def blockers(report: dict) -> list[dict]:
+    """The items that make the pre-check say 不符合条件 (not_met), when it says so; else none."""
+    if (report.get("outcome") or {}).get("status") != "not_eligible":
+        return []
+    return [i for i in report.get("items", []) if i["status"] == "not_met"]
+
+
+def submit_checked(db, case: Case, who: str, acknowledged: int | None):
+    """Submit, but a case the pre-check finds 不符合条件 only with the applicant's acknowledgement
+    of the blockers they were shown: `acknowledged` must be their number."""
+    from intake.cases.case import CaseError, submit
+
+    found = blockers(case_report(db, case))
+    if found and acknowledged != len(found):
+        raise CaseError(f"预审发现 {len(found)} 项不满足条件。请在“提交”一步逐项阅读，并勾选“已知悉”后再提交"
+                        f"（接口：acknowledge_blockers = {len(found)}）。")
+    return submit(db, case, who)

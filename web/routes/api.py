@@ -11,15 +11,15 @@ from fastapi.responses import StreamingResponse
 from intake.cases import chat as case_chat
 from intake.store.accounts import User, authenticate
 from intake.cases.case import (add_override, audit_log, can_edit, cases_for, documents, get_document, move_state,
-                               open_case, set_facts, set_scores, submit)
+                               open_case, set_facts, set_scores)
 from intake.cases.procedures import declarations, procedure, scheme_ids
-from intake.cases.report import case_report
+from intake.cases.report import case_report, submit_checked
 from intake.cases.worksheet import rows as worksheet_rows, total as worksheet_total
 
 from ..deps import (check_csrf, csrf_token, current_user, editable_case, get_db, get_store, require_secretariat,
                     viewable_case, who)
 from ..schemas import (CaseCreated, CaseSummary, ChatMessage, Facts, Login, NewCase, Override, Scheme, Scores,
-                       SessionInfo, StateChange)
+                       SessionInfo, StateChange, SubmitCase)
 from ..session import case_tokens, remember_case, sign_in
 from ..app_limits import case_quota
 from ..throttle import throttle
@@ -107,8 +107,11 @@ def put_facts(body: Facts, case=Depends(editable_case), db=Depends(get_db), user
 
 
 @router.post("/cases/{case_id}/submit", response_model=CaseSummary, dependencies=[Depends(check_csrf)])
-def submit_case(case=Depends(editable_case), db=Depends(get_db), user: User | None = Depends(current_user)):
-    return CaseSummary(**submit(db, case, who(user)).summary())
+def submit_case(body: SubmitCase | None = None, case=Depends(editable_case), db=Depends(get_db),
+                user: User | None = Depends(current_user)):
+    """A case the pre-check finds 不符合条件 needs `{"acknowledge_blockers": N}`, N its number of
+    not_met items (what the applicant was shown)."""
+    return CaseSummary(**submit_checked(db, case, who(user), body.acknowledge_blockers if body else None).summary())
 
 
 @router.get("/cases/{case_id}/procedure")

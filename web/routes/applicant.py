@@ -11,15 +11,19 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from intake.cases import chat as case_chat
 from intake.store.accounts import User
 from intake.cases.case import (CaseError, audit_log, cases_for, documents, get_document, open_case, set_facts,
-                          submit, update_details)
+                          update_details)
 from intake.cases.exports import Unavailable, application_docx, gap_report_docx, gap_report_html
 from intake.cases.procedures import declarations, procedure, scheme_ids
-from intake.cases.report import case_report, grouped
+from intake.cases.report import case_report, grouped, submit_checked
 from intake.reading.uploads import accept_upload
 from intake.cases.worksheet import is_scored, rows as worksheet_rows, total as worksheet_total, worksheet
 
 from ..app_limits import MAX_FILES_PER_REQUEST, case_quota
+from ..applicant_view import applicant_view
+from ..audit_view import readable_audit
+from ..branding import branding
 from ..factsform import facts_from_form, fields_for
+from ..labels import STEPS
 from ..deps import check_csrf, current_user, editable_case, get_db, get_store, render, viewable_case, who
 from ..previews import render_page_png
 from ..session import case_tokens, remember_case
@@ -41,7 +45,7 @@ def my_cases(request: Request, db=Depends(get_db), user: User | None = Depends(c
     if user is not None and user.is_staff:
         return RedirectResponse("/queue" if user.can_review_cases() else "/committee", status_code=303)
     return render(request, "my_cases.html", {"cases": cases_for(db, user, case_tokens(request)),
-                                             "schemes": schemes()})
+                                             "scheme_names": {p.scheme: p.name for p in schemes()}})
 
 
 @router.post("/cases", include_in_schema=False, dependencies=[Depends(check_csrf), Depends(case_quota)])
@@ -49,7 +53,7 @@ def new_case(request: Request, scheme: str = Form(...), applicant: str = Form(""
              db=Depends(get_db), user: User | None = Depends(current_user)):
     case = open_case(db, scheme, applicant, product, owner=user)
     remember_case(request, case.token)
-    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+    return RedirectResponse(f"/cases/{case.id}?step=info", status_code=303)
 
 
 def case_context(request: Request, db, case, user: User | None) -> dict:
@@ -64,7 +68,8 @@ def case_context(request: Request, db, case, user: User | None) -> dict:
            "limits": request.app.state.limits}
     ctx["chat_history"] = case_chat.transcript(db, case.id)
     if ctx["staff"]:
-        ctx["audit"] = audit_log(db, case.id)
+        ctx["audit"] = readable_audit(audit_log(db, case.id), {i["id"]: i for i in report.get("items", [])},
+                                      declarations(case.scheme))
         if is_scored(case.scheme):
             titles = {i["id"]: i.get("title", "") for i in report.get("items", [])}
             scores = case.facts.get("scores") or {}
@@ -75,17 +80,45 @@ def case_context(request: Request, db, case, user: User | None) -> dict:
     return ctx
 
 
+STEP_IDS = [k for k, _ in STEPS if k != "scheme"]
+
+
+def default_step(case, docs: list) -> str:
+    """Where a returning applicant picks up: the first step not yet done."""
+    if not case.editable:
+        return "progress"
+    if not case.applicant:
+        return "info"
+    return "upload" if not docs else "result"
+
+
 @router.get("/cases/{case_id}", include_in_schema=False)
-def case_page(request: Request, case=Depends(viewable_case), db=Depends(get_db),
+def case_page(request: Request, step: str = "", case=Depends(viewable_case), db=Depends(get_db),
               user: User | None = Depends(current_user)):
-    return render(request, "case.html", case_context(request, db, case, user))
+    ctx = case_context(request, db, case, user)
+    if not ctx["staff"]:
+        allowed = STEP_IDS + ["progress"] if case.editable else ["progress", "result", "assistant"]
+        ctx["step"] = step if step in allowed else default_step(case, ctx["docs"])
+        ctx["view"] = applicant_view(ctx["report"], case.applicant, case.product)
+        ctx["submitted_at"] = case.submitted_at
+    return render(request, "case.html", ctx)
+
+
+@router.get("/brand/logo", include_in_schema=False)
+def logo():
+    b = branding()
+    return FileResponse(b.logo, media_type=b.logo_type, headers={"Cache-Control": "public, max-age=3600"})
 
 
 @router.get("/cases/{case_id}/report-fragment", include_in_schema=False)
-def report_fragment(request: Request, case=Depends(viewable_case), db=Depends(get_db),
+def report_fragment(request: Request, step: str = "", case=Depends(viewable_case), db=Depends(get_db),
                     user: User | None = Depends(current_user)):
     ctx = case_context(request, db, case, user)
-    resp = render(request, "_report.html", ctx)
+    name = "_report.html"
+    if not ctx["staff"]:
+        ctx["view"] = applicant_view(ctx["report"], case.applicant, case.product)
+        name = "_applicant_docs.html" if step == "upload" else "_applicant_result.html"
+    resp = render(request, name, ctx)
     resp.headers["X-Report-Complete"] = "1" if ctx["report"]["case"]["complete"] else "0"
     return resp
 
@@ -123,6 +156,22 @@ async def upload(request: Request, files: list[UploadFile] = File(...), case=Dep
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
+@router.post("/cases/{case_id}/info", include_in_schema=False, dependencies=[Depends(check_csrf)])
+async def info(request: Request, case=Depends(editable_case), db=Depends(get_db),
+               user: User | None = Depends(current_user)):
+    """基本信息 in one form: the names and the facts the scheme asks; 暂存 stays, 下一步 moves on."""
+    form = await request.form()
+    applicant, product = (str(form.get(k) or "")[:200] for k in ("applicant", "product"))
+    if (applicant, product) != (case.applicant or "", case.product or ""):
+        update_details(db, case, applicant, product, who(user))
+    facts = facts_from_form(case.scheme, form)
+    if any(case.facts.get(k) != v for k, v in facts.items()):  # 暂存 of an unchanged form logs nothing
+        set_facts(db, case, facts, who(user))
+    step = "upload" if form.get("go") == "next" else "info"
+    saved = "&saved=1" if step == "info" else ""
+    return RedirectResponse(f"/cases/{case.id}?step={step}{saved}", status_code=303)
+
+
 @router.post("/cases/{case_id}/facts", include_in_schema=False, dependencies=[Depends(check_csrf)])
 async def facts(request: Request, case=Depends(editable_case), db=Depends(get_db),
                 user: User | None = Depends(current_user)):
@@ -132,8 +181,11 @@ async def facts(request: Request, case=Depends(editable_case), db=Depends(get_db
 
 
 @router.post("/cases/{case_id}/submit", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def submit_case(case=Depends(editable_case), db=Depends(get_db), user: User | None = Depends(current_user)):
-    submit(db, case, who(user))
+def submit_case(acknowledge: str = Form(""), case=Depends(editable_case), db=Depends(get_db),
+                user: User | None = Depends(current_user)):
+    """A case the pre-check finds 不符合条件 goes in only with the applicant's acknowledgement of
+    the blockers listed on the 提交 step (the count must match what the page showed)."""
+    submit_checked(db, case, who(user), int(acknowledge) if acknowledge.isdigit() else None)
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
@@ -147,11 +199,12 @@ def original(doc_id: int, case=Depends(viewable_case), db=Depends(get_db), store
 
 
 @router.get("/cases/{case_id}/documents/{doc_id}", include_in_schema=False)
-def document_page(request: Request, doc_id: int, page: int = 1, case=Depends(viewable_case), db=Depends(get_db)):
+def document_page(request: Request, doc_id: int, page: int = 1, case=Depends(viewable_case), db=Depends(get_db),
+                  user: User | None = Depends(current_user)):
     doc = _doc(db, case.id, doc_id)
-    fields = [(k, v) for k, v in ((doc.get("facts") or {}).get("fields") or {}).items()
-              if isinstance(v, dict) and v.get("page") == page]
-    return render(request, "document.html", {"case": case, "doc": doc, "page": page, "fields": fields})
+    doc["type"] = (doc.get("facts") or {}).get("type")
+    return render(request, "document.html", {"case": case, "doc": doc, "page": page,
+                                             "staff": bool(user and user.is_staff)})
 
 
 @router.get("/cases/{case_id}/documents/{doc_id}/pages/{page}.png", include_in_schema=False)
