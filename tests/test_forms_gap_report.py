@@ -41,7 +41,7 @@ def test_html_lists_gaps_first_with_what_would_satisfy_them():
     pos = _order(gaps, "三体系认证", "协会会员", "符合产业政策")
     assert pos == sorted(pos)  # 不满足, then 缺少材料, then 需人工审核
     assert "CNAS 认可实验室" not in gaps and "关键技术突破" not in gaps
-    assert "在事实中填写 协会会员 并附会员证明" in gaps  # the engine's own words win, in the applicant's words
+    assert "在事实中填写 中国有色金属工业协会会员 并附会员证明" in gaps  # the engine's own words win, in the applicant's words
     assert "nonferrous." not in html and "association_member" not in html  # no internal ids or fact keys
     assert "在有效期内的三体系认证证书" in gaps  # else the form spec's
     allitems = html[html.index("全部条目"):]
@@ -76,7 +76,7 @@ def test_docx_has_the_same_content_and_reopens(tmp_path):
     cells = [[c.text for c in r.cells] for t in d.tables for r in t.rows]
     gap_rows = [r for r in cells if len(r) == 5 and r[0] in ("不满足", "缺少材料", "需人工审核") and r[1].startswith("第")]
     assert [r[1] for r in gap_rows[:3]] == ["第五条（四）", "第四条", "第五条（二）"]
-    assert "在事实中填写 协会会员 并附会员证明" in gap_rows[1][4]
+    assert "在事实中填写 中国有色金属工业协会会员 并附会员证明" in gap_rows[1][4]
     assert any("EMS.pdf 第2页" in c for r in cells for c in r)
     assert any(r[:2] == ["单位名称", NF] for r in cells)
 

@@ -105,7 +105,7 @@ def test_every_builtin_scheme_has_its_interview_wording_in_its_folder_and_the_sa
 def test_one_vocabulary_for_document_types_and_statuses():
     from extractors.classify import TYPES
     from forms.specs import common
-    from web.deps import DOC_TYPES as WEB_DOC_TYPES, OUTCOME_LABELS, STATUS_LABELS
+    from web.labels import DOC_TYPES as WEB_DOC_TYPES, OUTCOME_LABELS, STATUS_LABELS
 
     assert set(DOC_TYPES) == set(TYPES)
     assert len(set(DOC_TYPES.values())) == len(DOC_TYPES)  # one wording each, no two types alike
@@ -172,7 +172,7 @@ def test_sample_scheme_through_the_web_and_the_form(with_sample, tmp_path):
     with make_client(tmp_path) as client:
         assert "sample" in {s["id"] for s in client.get("/api/schemes").json()}
         case = open_case(client, "sample")
-        html = client.get(f"/cases/{case['id']}").text
+        html = client.get(f"/cases/{case['id']}?step=info").text  # the 基本信息 step
         assert 'name="sells_online"' in html and 'name="target_level"' in html and 'name="sector"' not in html
         r = client.put(f"/api/cases/{case['id']}/facts", headers={"X-CSRF-Token": csrf(client)},
                        json={"sells_online": False, "target_level": "优秀"})

@@ -154,7 +154,7 @@ def test_applicant_completes_a_case_guided_by_the_steps(page, server, tmp_path):
                                    "签发日期：2024年06月01日"]]))
     trademark = tmp_path / "商标注册证.pdf"
     trademark.write_bytes(pdf_bytes([["商标注册证", "第 12345678 号", "注册人：苏州苏信浏览器测试机械有限公司",
-                                      "注册有效期限：2020年01月07日至2030年01月06日"]]))
+                                      "注册有效期限：2012年01月07日至2022年01月06日"]]))  # expired: 第八条（一）5 not met
     bundle = [licence, qms, report, trademark]
     page.goto(server["url"] + "/")
     check(page, "applicant-1-home", applicant=True)
@@ -207,7 +207,7 @@ def test_applicant_completes_a_case_guided_by_the_steps(page, server, tmp_path):
     review = page.locator("#submit").inner_text()
     assert "请核对" in review and "还缺的材料" in review
     check(page, "applicant-6-submit", applicant=True)
-    # 不符合条件 (the test report is over two years old): the blockers listed must be acknowledged
+    # 不符合条件 (the trademark has expired): the blockers listed must be acknowledged
     assert "不符合条件" in review and "不满足的要求" in review
     page.click("#submit-button")  # not ticked: the browser keeps the form, nothing is submitted
     assert page.locator("#submit-form").is_visible() and "step=submit" in page.url
