@@ -23,6 +23,7 @@ DOC_TYPES: dict[str, str] = dict(vocabulary()["document_types"])
 STATUS_ZH: dict[str, str] = dict(vocabulary()["item_statuses"])
 STATUS_ORDER: list[str] = list(STATUS_ZH)
 OUTCOME_ZH: dict[str, str] = dict(vocabulary()["outcome_statuses"])
+FIELD_NAMES: dict[str, str] = dict(vocabulary()["field_names"])
 
 FACT_LABELS: dict[str, str] = {k: f.label for k, f in schema().items()}
 FACT_QUESTIONS: dict[str, str] = {k: f.question for k, f in schema().items() if f.question}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from checklists.vocabulary import DOC_TYPES, OUTCOME_ZH, STATUS_ZH  # noqa: F401 (re-exported to the templates)
+from checklists.vocabulary import DOC_TYPES, FIELD_NAMES, OUTCOME_ZH, STATUS_ZH  # noqa: F401 (re-exported to the templates)
 from checklists.vocabulary import FACT_LABELS, FACT_QUESTIONS, VALUE_LABELS, plain  # noqa: F401 (one vocabulary)
 from intake.cases.case import DOC_STATES, STATUSES  # noqa: F401 (re-exported to the templates)
 
@@ -17,15 +17,8 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 STATUS_LABELS = STATUS_ZH
 OUTCOME_LABELS = OUTCOME_ZH
 CASE_STATES = STATUSES
-# fields read from a document (extractors/data/fields.yaml and the application form)
-FIELD_LABELS = {"org_name": "单位名称", "uscc": "统一社会信用代码", "address": "住所/地址", "province": "所在省份",
-                "legal_rep": "法定代表人", "established": "成立日期", "cert_number": "证书/报告编号",
-                "standard": "依据标准", "scope": "范围/产品", "issuer": "发证/出具机构", "issued": "发证/出具日期",
-                "valid_until": "有效期至", "validity": "有效期", "lab_number": "实验室认可编号",
-                "patent_type": "专利类型", "satisfaction_score": "满意度得分", "revenue": "营业收入",
-                "net_profit": "净利润", "indicators": "检验项目", "product": "申报产品",
-                "applicant": "申请单位", "contact_person": "联系人", "phone": "电话", "email": "电子邮箱",
-                "grade_spec": "牌号/规格", "declarations": "申请人声明", "self_assessment": "自评得分"}
+# fields read from a document: the one vocabulary's (checklists/vocabulary.yaml field_names)
+FIELD_LABELS = FIELD_NAMES
 INDICATOR_COLUMNS = {"name": "检验项目", "unit": "单位", "requirement": "标准要求", "measured": "实测值",
                      "verdict": "单项判定"}
 AUDIT_ACTIONS = {"open": "开立申请", "details": "修改基本信息", "facts": "填写补充信息", "submit": "提交",

@@ -32,7 +32,12 @@ class Parsed:
 
 @lru_cache(maxsize=None)
 def vocabulary() -> dict:
-    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    """The assistant's own words (data/interview.yaml) with the one vocabulary's names of document
+    types, outcomes and fields (checklists/vocabulary.yaml)."""
+    from checklists.vocabulary import DOC_TYPES, FIELD_NAMES, OUTCOME_ZH
+
+    return {**yaml.safe_load(DATA.read_text(encoding="utf-8")), "doc_type_names": DOC_TYPES,
+            "outcome_words": OUTCOME_ZH, "field_names": FIELD_NAMES}
 
 
 def clean(message: str) -> str:
