@@ -29,6 +29,8 @@ run: deps
 	$(VENV)/bin/intake serve --host 127.0.0.1 --port 8000 --demo
 
 test: deps system-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -q
 

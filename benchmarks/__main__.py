@@ -1,5 +1,6 @@
 """`make bench`: runs every benchmarks/bench_*.py in its own process (so peak memory
 is per benchmark) and prints what each reports. `python -m benchmarks extract` runs one."""
+
 from __future__ import annotations
 
 import subprocess

@@ -7,6 +7,7 @@ a ratio to the plainest variant measured in the same run.
 
     python -m benchmarks bench_assistant
 """
+
 from __future__ import annotations
 
 import time
@@ -21,22 +22,29 @@ from intake.assistant.retrieval import ClauseIndex, clause_key
 QUESTIONS = Path(__file__).parent / "questions.yaml"
 
 VARIANTS = [
-    ("plain BM25 (jieba default dict, text only)",
-     dict(user_dict=False, search_mode=False, title_weight=0, parent_context=False, synonyms=False)),
-    ("+ domain user dictionary",
-     dict(user_dict=True, search_mode=False, title_weight=0, parent_context=False, synonyms=False)),
-    ("+ search-mode sub-words",
-     dict(user_dict=True, search_mode=True, title_weight=0, parent_context=False, synonyms=False)),
-    ("+ titles (x1)",
-     dict(user_dict=True, search_mode=True, title_weight=1, parent_context=False, synonyms=False)),
-    ("+ titles (x2)",
-     dict(user_dict=True, search_mode=True, title_weight=2, parent_context=False, synonyms=False)),
-    ("+ parent headings",
-     dict(user_dict=True, search_mode=True, title_weight=2, parent_context=True, synonyms=False)),
-    ("+ synonyms (shipped default)",
-     dict(user_dict=True, search_mode=True, title_weight=2, parent_context=True, synonyms=True)),
-    ("shipped default, titles x1",
-     dict(user_dict=True, search_mode=True, title_weight=1, parent_context=True, synonyms=True)),
+    (
+        "plain BM25 (jieba default dict, text only)",
+        dict(user_dict=False, search_mode=False, title_weight=0, parent_context=False, synonyms=False),
+    ),
+    (
+        "+ domain user dictionary",
+        dict(user_dict=True, search_mode=False, title_weight=0, parent_context=False, synonyms=False),
+    ),
+    (
+        "+ search-mode sub-words",
+        dict(user_dict=True, search_mode=True, title_weight=0, parent_context=False, synonyms=False),
+    ),
+    ("+ titles (x1)", dict(user_dict=True, search_mode=True, title_weight=1, parent_context=False, synonyms=False)),
+    ("+ titles (x2)", dict(user_dict=True, search_mode=True, title_weight=2, parent_context=False, synonyms=False)),
+    ("+ parent headings", dict(user_dict=True, search_mode=True, title_weight=2, parent_context=True, synonyms=False)),
+    (
+        "+ synonyms (shipped default)",
+        dict(user_dict=True, search_mode=True, title_weight=2, parent_context=True, synonyms=True),
+    ),
+    (
+        "shipped default, titles x1",
+        dict(user_dict=True, search_mode=True, title_weight=1, parent_context=True, synonyms=True),
+    ),
 ]
 
 
@@ -69,8 +77,16 @@ def run_variant(options: dict, data: dict, verbose: bool = False) -> dict:
         # An off-topic question must get "don't know" whichever scheme is open.
         dunno += all(not indexes[s].search(q).known for s in indexes)
     elapsed = time.perf_counter() - t0
-    return {"n": n, "top1": top1, "top3": top3, "wrong_dunno": wrong_dunno, "off": len(off),
-            "off_dunno": dunno, "seconds": elapsed, "misses": misses}
+    return {
+        "n": n,
+        "top1": top1,
+        "top3": top3,
+        "wrong_dunno": wrong_dunno,
+        "off": len(off),
+        "off_dunno": dunno,
+        "seconds": elapsed,
+        "misses": misses,
+    }
 
 
 def main() -> None:
@@ -82,19 +98,26 @@ def main() -> None:
     for name, options in VARIANTS:
         r = run_variant(options, data, verbose=name.startswith("+ synonyms"))
         base = base or r["seconds"]
-        rows.append((name, f"top-1 {r['top1']}/{r['n']} ({r['top1'] / r['n']:.0%})  "
-                           f"top-3 {r['top3']}/{r['n']} ({r['top3'] / r['n']:.0%})  "
-                           f"on-topic 'don't know' {r['wrong_dunno']}  "
-                           f"off-topic 'don't know' {r['off_dunno']}/{r['off']}  "
-                           f"time x{r['seconds'] / base:.2f}"))
+        rows.append(
+            (
+                name,
+                f"top-1 {r['top1']}/{r['n']} ({r['top1'] / r['n']:.0%})  "
+                f"top-3 {r['top3']}/{r['n']} ({r['top3'] / r['n']:.0%})  "
+                f"on-topic 'don't know' {r['wrong_dunno']}  "
+                f"off-topic 'don't know' {r['off_dunno']}/{r['off']}  "
+                f"time x{r['seconds'] / base:.2f}",
+            )
+        )
         if r["misses"]:
             last = r
     report(rows)
     if holdout:
         r = run_variant(VARIANTS[-2][1], holdout, verbose=True)
-        print(f"\n  held-out set, shipped default: top-1 {r['top1']}/{r['n']} ({r['top1'] / r['n']:.0%})  "
-              f"top-3 {r['top3']}/{r['n']} ({r['top3'] / r['n']:.0%})  on-topic 'don't know' {r['wrong_dunno']}  "
-              f"off-topic 'don't know' {r['off_dunno']}/{r['off']}")
+        print(
+            f"\n  held-out set, shipped default: top-1 {r['top1']}/{r['n']} ({r['top1'] / r['n']:.0%})  "
+            f"top-3 {r['top3']}/{r['n']} ({r['top3'] / r['n']:.0%})  on-topic 'don't know' {r['wrong_dunno']}  "
+            f"off-topic 'don't know' {r['off_dunno']}/{r['off']}"
+        )
         for scheme, q, want, got in r["misses"]:
             print(f"    [{scheme}] {q}  want {want}  got {got}")
     if last:

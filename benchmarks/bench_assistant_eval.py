@@ -4,6 +4,7 @@ part (every third item, fixed before tuning) is reported as totals.
 
     python -m benchmarks bench_assistant_eval
 """
+
 from __future__ import annotations
 
 import sys
@@ -19,8 +20,10 @@ def main() -> None:
     for part in ("tuned", "held-out"):
         print(f"questions, {part}: {q[part].line()}")
     for scheme, item, text in q["tuned"].misses:
-        print(f"  miss [{scheme}] {item['q']}  want {item.get('clause') or 'decline'} {item.get('fact', '')}\n"
-              f"       {text[:160]!r}")
+        print(
+            f"  miss [{scheme}] {item['q']}  want {item.get('clause') or 'decline'} {item.get('fact', '')}\n"
+            f"       {text[:160]!r}"
+        )
     iv = run_interviews()
     for part in ("tuned", "held-out"):
         rs = iv[part]
@@ -28,8 +31,10 @@ def main() -> None:
         not_given = sum(len(r.not_given) for r in rs)
         turns = sum(r.turns for r in rs)
         unscripted = sum(len(r.unscripted) for r in rs)
-        print(f"interviews, {part}: {ok}/{len(rs)} as scripted ({turns} turns); facts stored that were not given: "
-              f"{not_given}; questions the script does not answer (skipped): {unscripted}")
+        print(
+            f"interviews, {part}: {ok}/{len(rs)} as scripted ({turns} turns); facts stored that were not given: "
+            f"{not_given}; questions the script does not answer (skipped): {unscripted}"
+        )
     for r in iv["tuned"]:
         for w in r.wrong + r.not_given + [f"unscripted question skipped: {k}" for k in r.unscripted]:
             print(f"  [{r.name}] {w}")

@@ -9,6 +9,7 @@ Reports
 Phase 1 (generate, parse, store) runs in a child process so that the peak memory reported
 for phase 2 is the register's own. `python -m benchmarks comments`.
 """
+
 from __future__ import annotations
 
 import multiprocessing as mp
@@ -40,8 +41,10 @@ def _sheets(seed: int = 1):
     pos = 0
     for i, n in enumerate(sizes):
         unit = unit_name(rng, i)
-        rows = [[str(k + 1), c.clause if rng.random() > 0.05 else "第13章", c.text, c.reason]
-                for k, c in enumerate(comments[pos:pos + n])]
+        rows = [
+            [str(k + 1), c.clause if rng.random() > 0.05 else "第13章", c.text, c.reason]
+            for k, c in enumerate(comments[pos : pos + n])
+        ]
         pos += n
         day = rng.choice([3, 5, 6, 7, 8, 8, 9])
         yield f"sheet{i:04d}.docx", _sheet(rows, unit, f"2026年1月{day}日")
@@ -52,18 +55,23 @@ def _sheet(rows: list[list[str]], unit: str, day: str) -> bytes:
     import io
 
     import docx
+    from comment_sheets import TITLE
     from docx.shared import Cm
 
-    from comment_sheets import TITLE
     from forms.register import _append_rows
 
     d = docx.Document()
     d.add_paragraph("团体标准制定征求意见表")
     t = d.add_table(rows=4, cols=4)
     t.style = "Table Grid"
-    for r, vals in enumerate([["单位名称或专家姓名", unit, "单位盖章或专家签名", unit],
-                              ["联系人", "张三", "联系方式", "13800000000"],
-                              ["标准名称", TITLE, "", ""], ["序号", "章节", "修改意见", "具体理由"]]):
+    for r, vals in enumerate(
+        [
+            ["单位名称或专家姓名", unit, "单位盖章或专家签名", unit],
+            ["联系人", "张三", "联系方式", "13800000000"],
+            ["标准名称", TITLE, "", ""],
+            ["序号", "章节", "修改意见", "具体理由"],
+        ]
+    ):
         for c, v in enumerate(vals):
             if v:
                 t.cell(r, c).text = v
@@ -77,6 +85,7 @@ def _sheet(rows: list[list[str]], unit: str, day: str) -> bytes:
 
 def phase1(data_dir: str, out: dict) -> None:
     from comment_sheets import draft_markdown
+
     from extractors.comments import parse_sheet
     from extractors.read import read_document
     from intake.comments import store as C
@@ -119,9 +128,9 @@ def phase1(data_dir: str, out: dict) -> None:
 def dense_baseline(n: int = 2000) -> tuple[float, float]:
     """Seconds and MB of a dense cdist over `n` comments (what N×N would cost), for comparison."""
     import numpy as np
+    from comment_corpus import corpus
     from rapidfuzz import fuzz, process
 
-    from comment_corpus import corpus
     from extractors.comments.duplicates import canon
 
     texts = [canon(c.text) for c in corpus(n, seed=3)]
@@ -170,33 +179,48 @@ def main() -> int:
     scale = (N_COMMENTS / 2000) ** 2
     copies = sum(len(g.members) for g in groups if g.kind in ("exact", "near"))
     from comment_corpus import CAMPAIGN_LETTERS, corpus
-    from extractors.comments.duplicates import canon
     from rapidfuzz import fuzz
+
+    from extractors.comments.duplicates import canon
 
     planted = sum(c.campaign is not None for c in corpus(N_COMMENTS, campaign_share=0.15, seed=1))
     in_groups = {m for g in groups if g.kind in ("exact", "near") for m in g.members}
     letters = [canon(t) for t in CAMPAIGN_LETTERS]
-    found = sum(1 for row in rows if row["id"] in in_groups
-                and max(fuzz.ratio(canon(row["comment"]), t) for t in letters) >= 85)
-    report([
-        ("sheets / comments", f"{N_SHEETS} / {r['comments']} ({r['mb']:.1f} MB of DOCX, generated in {r['generate_s']:.1f} s)"),
-        ("baseline: read_document only", f"{N_SHEETS / r['read_s']:.1f} sheets/s"),
-        ("parse_sheet alone", f"{N_SHEETS / r['parse_s']:.0f} sheets/s"),
-        ("read + parse_sheet", f"{N_SHEETS / r['read_parse_s']:.1f} sheets/s "
-                               f"({r['read_parse_s'] / r['read_s']:.2f}× the bare read)"),
-        ("store in SQLite", f"{N_SHEETS / r['store_s']:.0f} sheets/s"),
-        ("worker pipeline read (50 sheets)", f"{50 / r['pipeline_read_s']:.1f} sheets/s (one process per file)"),
-        ("load 10,000 comments", f"{t1 - t0:.2f} s"),
-        ("duplicate detection", f"{t2 - t1:.2f} s  ({len(groups)} groups, {copies} comments in copy groups)"),
-        ("planted campaign copies found", f"{found} of {planted}"),
-        ("register data (incl. detection)", f"{t3 - t2:.2f} s"),
-        ("register DOCX + CSV written", f"{t4 - t3:.2f} s"),
-        ("detection + register total", f"{t4 - t1:.2f} s"),
-        ("peak memory (RSS, this process)", f"{peak:.0f} MB (before phase 2: {rss_before:.0f} MB); "
-                                            f"Python allocations peak {traced_peak / 1048576:.0f} MB"),
-        ("baseline: dense cdist 2,000²", f"{dense_s:.2f} s, {dense_mb:.1f} MB → 10,000² ≈ {dense_s * scale:.0f} s, "
-                                         f"{dense_mb * scale:.0f} MB (uint8)"),
-    ])
+    found = sum(
+        1 for row in rows if row["id"] in in_groups and max(fuzz.ratio(canon(row["comment"]), t) for t in letters) >= 85
+    )
+    report(
+        [
+            (
+                "sheets / comments",
+                f"{N_SHEETS} / {r['comments']} ({r['mb']:.1f} MB of DOCX, generated in {r['generate_s']:.1f} s)",
+            ),
+            ("baseline: read_document only", f"{N_SHEETS / r['read_s']:.1f} sheets/s"),
+            ("parse_sheet alone", f"{N_SHEETS / r['parse_s']:.0f} sheets/s"),
+            (
+                "read + parse_sheet",
+                f"{N_SHEETS / r['read_parse_s']:.1f} sheets/s ({r['read_parse_s'] / r['read_s']:.2f}× the bare read)",
+            ),
+            ("store in SQLite", f"{N_SHEETS / r['store_s']:.0f} sheets/s"),
+            ("worker pipeline read (50 sheets)", f"{50 / r['pipeline_read_s']:.1f} sheets/s (one process per file)"),
+            ("load 10,000 comments", f"{t1 - t0:.2f} s"),
+            ("duplicate detection", f"{t2 - t1:.2f} s  ({len(groups)} groups, {copies} comments in copy groups)"),
+            ("planted campaign copies found", f"{found} of {planted}"),
+            ("register data (incl. detection)", f"{t3 - t2:.2f} s"),
+            ("register DOCX + CSV written", f"{t4 - t3:.2f} s"),
+            ("detection + register total", f"{t4 - t1:.2f} s"),
+            (
+                "peak memory (RSS, this process)",
+                f"{peak:.0f} MB (before phase 2: {rss_before:.0f} MB); "
+                f"Python allocations peak {traced_peak / 1048576:.0f} MB",
+            ),
+            (
+                "baseline: dense cdist 2,000²",
+                f"{dense_s:.2f} s, {dense_mb:.1f} MB → 10,000² ≈ {dense_s * scale:.0f} s, "
+                f"{dense_mb * scale:.0f} MB (uint8)",
+            ),
+        ]
+    )
     return 0
 
 

@@ -7,6 +7,7 @@ Reports, per scheme, over a 20-document bundle with its evaluation:
 - reading a filled form back (read_document + read_application_form), beside read_document alone.
 `python -m benchmarks forms`.
 """
+
 from __future__ import annotations
 
 import io
@@ -34,12 +35,24 @@ def _bundle(scheme: str) -> list[dict]:
 def _evaluation(scheme: str, docs: list[dict]) -> dict:
     from forms.specs import scheme_spec
 
-    items = [{"id": it["id"], "clause": it["clause"], "title": it["title"],
-              "status": ("met", "missing", "review", "not_met")[i % 4], "reason": "理由" * 20,
-              "evidence": [{"file": docs[0]["file"], "page": 1, "text": "原文"}]}
-             for i, it in enumerate(scheme_spec(scheme)["items"])]
-    return {"scheme": scheme, "as_of": "2025-06-01", "items": items, "documents": docs,
-            "outcome": {"status": "not_eligible", "level": None, "score": None, "grade": None}}
+    items = [
+        {
+            "id": it["id"],
+            "clause": it["clause"],
+            "title": it["title"],
+            "status": ("met", "missing", "review", "not_met")[i % 4],
+            "reason": "理由" * 20,
+            "evidence": [{"file": docs[0]["file"], "page": 1, "text": "原文"}],
+        }
+        for i, it in enumerate(scheme_spec(scheme)["items"])
+    ]
+    return {
+        "scheme": scheme,
+        "as_of": "2025-06-01",
+        "items": items,
+        "documents": docs,
+        "outcome": {"status": "not_eligible", "level": None, "score": None, "grade": None},
+    }
 
 
 def _median(fn) -> float:
@@ -77,11 +90,19 @@ def main() -> int:
             data = out.read_bytes()
             read = _median(lambda: read_document(data, "f.docx"))
             back = _median(lambda: read_application_form(read_document(data, "f.docx")))
-            rows.append((f"{scheme}: build_form", f"{form * 1000:6.1f} ms  ({form / base:4.1f}× open+save template "
-                                                  f"{base * 1000:.1f} ms)"))
+            rows.append(
+                (
+                    f"{scheme}: build_form",
+                    f"{form * 1000:6.1f} ms  ({form / base:4.1f}× open+save template {base * 1000:.1f} ms)",
+                )
+            )
             rows.append((f"{scheme}: gap report", f"{gap * 1000:6.1f} ms  (HTML + DOCX)"))
-            rows.append((f"{scheme}: read back", f"{back * 1000:6.1f} ms  ({back / read:4.2f}× read_document "
-                                                 f"{read * 1000:.1f} ms)"))
+            rows.append(
+                (
+                    f"{scheme}: read back",
+                    f"{back * 1000:6.1f} ms  ({back / read:4.2f}× read_document {read * 1000:.1f} ms)",
+                )
+            )
     rows.append(("peak memory", f"{peak_rss_mb():.0f} MB"))
     report(rows)
     return 0

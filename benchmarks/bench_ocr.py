@@ -9,6 +9,7 @@ holder's name, 2° of rotation, blur, noise, JPEG), plus a phone photo of the ce
     python -m benchmarks bench_ocr            # all settings
     python -m benchmarks.bench_ocr --quick    # shipped settings and RapidOCR defaults only
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,16 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 ISSUE_BASELINE_S = 7.0  # the issue's measurement: RapidOCR defaults, 200 dpi, these 2 cores
 
 # name -> overrides of extractors/data/ocr.yaml ("shipped" is the file as it is)
-DEFAULTS = dict(det_limit_type="min", det_limit_side_len=736, use_cls=True, suppress_seals=False, suppress_stamps=False,
-                retry_below_score=0.0, threads=0, max_side_len=2000)
+DEFAULTS = dict(
+    det_limit_type="min",
+    det_limit_side_len=736,
+    use_cls=True,
+    suppress_seals=False,
+    suppress_stamps=False,
+    retry_below_score=0.0,
+    threads=0,
+    max_side_len=2000,
+)
 SETTINGS: dict[str, dict] = {
     "rapidocr defaults": DEFAULTS,
     "shipped": {},
@@ -53,6 +62,7 @@ def corpus() -> list[tuple[str, str, object]]:
         def make():
             fx = make_fixture()
             return s.scanned_pdf(fx, dpi=300), fx
+
         return make
 
     def photo():
@@ -121,10 +131,19 @@ def run_one(name: str, index: int) -> dict:
     hits, total, missed = field_hits(doc, fx)
     # confidence calibration: is a line's text exactly somewhere in the truth?
     lines = [(c, _squash(t) in want) for t, c in read_back(doc)]
-    return {"pages": sum(1 for p in doc.pages if p.ocr), "seconds": seconds, "cpu": cpu, "peak_mb": peak_rss_mb(),
-            "right": [c for c, ok in lines if ok], "wrong": [c for c, ok in lines if not ok],
-            "chars": len(want), "errors": Levenshtein.distance(want, got), "hits": hits, "total": total,
-            "missed": [f"{label}: {m}" for m in missed]}
+    return {
+        "pages": sum(1 for p in doc.pages if p.ocr),
+        "seconds": seconds,
+        "cpu": cpu,
+        "peak_mb": peak_rss_mb(),
+        "right": [c for c, ok in lines if ok],
+        "wrong": [c for c, ok in lines if not ok],
+        "chars": len(want),
+        "errors": Levenshtein.distance(want, got),
+        "hits": hits,
+        "total": total,
+        "missed": [f"{label}: {m}" for m in missed],
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -138,13 +157,31 @@ def main(argv: list[str]) -> int:
         return 0
     names = QUICK if "--quick" in argv else list(SETTINGS)
     n_pages = len(corpus())
-    acc = {n: {"pages": 0, "seconds": 0.0, "cpu": 0.0, "peak_mb": 0.0, "chars": 0, "errors": 0, "hits": 0,
-               "total": 0, "missed": [], "right": [], "wrong": []} for n in names}
+    acc = {
+        n: {
+            "pages": 0,
+            "seconds": 0.0,
+            "cpu": 0.0,
+            "peak_mb": 0.0,
+            "chars": 0,
+            "errors": 0,
+            "hits": 0,
+            "total": 0,
+            "missed": [],
+            "right": [],
+            "wrong": [],
+        }
+        for n in names
+    }
     # page-major, settings interleaved: load from other users of the machine hits every setting alike
     for index in range(n_pages):
         for name in names:
-            out = subprocess.run([sys.executable, "-m", "benchmarks.bench_ocr", "--child", name, str(index)],
-                                 capture_output=True, text=True, cwd=ROOT)
+            out = subprocess.run(
+                [sys.executable, "-m", "benchmarks.bench_ocr", "--child", name, str(index)],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+            )
             if out.returncode != 0:
                 print(f"  {name}: failed\n{out.stderr[-2000:]}")
                 return 1
@@ -158,22 +195,30 @@ def main(argv: list[str]) -> int:
     def per_page(a: dict, k: str) -> float:
         return a[k] / max(a["pages"], 1)
 
-    print(f"  {n_pages} generated scans (sealed, skewed, blurred, noisy, JPEG); the issue measured RapidOCR "
-          f"defaults at {ISSUE_BASELINE_S:.1f} s/page (200 dpi, 2 cores)")
+    print(
+        f"  {n_pages} generated scans (sealed, skewed, blurred, noisy, JPEG); the issue measured RapidOCR "
+        f"defaults at {ISSUE_BASELINE_S:.1f} s/page (200 dpi, 2 cores)"
+    )
     print("  wall s/page depends on what else runs on the machine; CPU s/page (this process, all threads) less so")
-    print(f"  {'setting':42} {'wall s':>7} {'CPU s':>6} {'CPU vs defaults':>15} {'peak MB':>8} {'chars':>7} {'fields':>7}")
+    print(
+        f"  {'setting':42} {'wall s':>7} {'CPU s':>6} {'CPU vs defaults':>15} {'peak MB':>8} {'chars':>7} {'fields':>7}"
+    )
     for name in names:
         a = acc[name]
-        print(f"  {name:42} {per_page(a, 'seconds'):7.2f} {per_page(a, 'cpu'):6.2f} "
-              f"{per_page(a, 'cpu') / per_page(base, 'cpu'):14.2f}x {a['peak_mb']:8.0f} "
-              f"{1 - a['errors'] / max(a['chars'], 1):7.2%} {a['hits']:>3}/{a['total']:<3}")
+        print(
+            f"  {name:42} {per_page(a, 'seconds'):7.2f} {per_page(a, 'cpu'):6.2f} "
+            f"{per_page(a, 'cpu') / per_page(base, 'cpu'):14.2f}x {a['peak_mb']:8.0f} "
+            f"{1 - a['errors'] / max(a['chars'], 1):7.2%} {a['hits']:>3}/{a['total']:<3}"
+        )
     right = [c for n in names for c in acc[n]["right"]]
     wrong = [c for n in names for c in acc[n]["wrong"]]
     if right and wrong:
         print(f"  line confidence, all settings: {len(right)} lines read exactly, {len(wrong)} with an error")
         for t in (0.90, 0.95, 0.98, 0.99):
-            print(f"    below {t:.2f}: {sum(c < t for c in wrong)}/{len(wrong)} wrong lines caught, "
-                  f"{sum(c < t for c in right)}/{len(right)} right lines sent to review")
+            print(
+                f"    below {t:.2f}: {sum(c < t for c in wrong)}/{len(wrong)} wrong lines caught, "
+                f"{sum(c < t for c in right)}/{len(right)} right lines sent to review"
+            )
     for name in names:
         if acc[name]["missed"]:
             print(f"  missed with {name}: {'; '.join(acc[name]['missed'][:6])}")

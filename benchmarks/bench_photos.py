@@ -11,6 +11,7 @@ held-out pages are only ever seen as these totals.
     python -m benchmarks bench_photos           # held-out + tuned
     python -m benchmarks.bench_photos --held-out  # the held-out part only (faster)
 """
+
 from __future__ import annotations
 
 import json
@@ -43,6 +44,7 @@ def child(mode: str, part: str, index: int, image: str) -> dict:
         eng(data)
         return {"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0, "peak_mb": peak_rss_mb()}
     import photo_corpus as pc
+
     from extractors import ocr
     from extractors.extract import extract_facts
     from extractors.read import read_document
@@ -56,13 +58,21 @@ def child(mode: str, part: str, index: int, image: str) -> dict:
     facts = extract_facts(doc)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     s = pc.score(page, facts)
-    return {"seconds": seconds, "cpu": cpu, "peak_mb": peak_rss_mb(), "right": s["right"], "total": s["total"],
-            "type_right": int(s["type_right"]), "silent": len(s["silent"])}
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "peak_mb": peak_rss_mb(),
+        "right": s["right"],
+        "total": s["total"],
+        "type_right": int(s["type_right"]),
+        "silent": len(s["silent"]),
+    }
 
 
 def _run_child(*args: str) -> dict:
-    out = subprocess.run([sys.executable, "-m", "benchmarks.bench_photos", "--child", *args],
-                         capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_photos", "--child", *args], capture_output=True, text=True, cwd=ROOT
+    )
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-2000:])
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -70,8 +80,19 @@ def _run_child(*args: str) -> dict:
 
 def measure(part: str) -> dict:
     pages = _pages(part)
-    acc = {"pages": 0, "right": 0, "total": 0, "type_right": 0, "silent": 0, "peak_ours": 0.0, "peak_bare": 0.0,
-           "cpu_ratio": [], "wall_ratio": [], "cpu_ours": [], "cpu_bare": []}
+    acc = {
+        "pages": 0,
+        "right": 0,
+        "total": 0,
+        "type_right": 0,
+        "silent": 0,
+        "peak_ours": 0.0,
+        "peak_bare": 0.0,
+        "cpu_ratio": [],
+        "wall_ratio": [],
+        "cpu_ours": [],
+        "cpu_bare": [],
+    }
     with tempfile.TemporaryDirectory() as tmp:
         for i, page in enumerate(pages):
             image = Path(tmp) / f"{i}.jpg"
@@ -100,19 +121,27 @@ def main(argv: list[str]) -> int:
         print(f"  skipped: {ocr.INSTALL_HINT}")
         return 0
     parts = ["held-out"] if "--held-out" in argv else ["held-out", "tuned"]
-    print("  generated photos and scans of licences (one/two columns, spaced labels), certificates (Chinese, "
-          "English, bilingual), a test report; perspective, rotation, shade, blur, JPEG, seal, 副本 stamp, watermark")
-    print(f"  {'part':9} {'pages':>5} {'type':>7} {'fields':>14} {'silent':>6} {'CPU s/page':>10} "
-          f"{'bare':>6} {'ratio':>6} {'wall ratio':>10} {'peak MB':>8} {'bare MB':>8}")
+    print(
+        "  generated photos and scans of licences (one/two columns, spaced labels), certificates (Chinese, "
+        "English, bilingual), a test report; perspective, rotation, shade, blur, JPEG, seal, 副本 stamp, watermark"
+    )
+    print(
+        f"  {'part':9} {'pages':>5} {'type':>7} {'fields':>14} {'silent':>6} {'CPU s/page':>10} "
+        f"{'bare':>6} {'ratio':>6} {'wall ratio':>10} {'peak MB':>8} {'bare MB':>8}"
+    )
     for part in parts:
         a = measure(part)
-        print(f"  {part:9} {a['pages']:>5} {a['type_right']:>3}/{a['pages']:<3} "
-              f"{a['right']:>4}/{a['total']:<4}{a['right'] / max(a['total'], 1):>6.1%} {a['silent']:>6} "
-              f"{statistics.mean(a['cpu_ours']):>10.2f} {statistics.mean(a['cpu_bare']):>6.2f} "
-              f"{statistics.median(a['cpu_ratio']):>5.2f}x {statistics.median(a['wall_ratio']):>9.2f}x "
-              f"{a['peak_ours']:>8.0f} {a['peak_bare']:>8.0f}")
-    print("  ratio: median over pages of intake's CPU seconds (read + OCR + layout + extract) / bare RapidOCR's; "
-          "silent: values read wrong without 请核对")
+        print(
+            f"  {part:9} {a['pages']:>5} {a['type_right']:>3}/{a['pages']:<3} "
+            f"{a['right']:>4}/{a['total']:<4}{a['right'] / max(a['total'], 1):>6.1%} {a['silent']:>6} "
+            f"{statistics.mean(a['cpu_ours']):>10.2f} {statistics.mean(a['cpu_bare']):>6.2f} "
+            f"{statistics.median(a['cpu_ratio']):>5.2f}x {statistics.median(a['wall_ratio']):>9.2f}x "
+            f"{a['peak_ours']:>8.0f} {a['peak_bare']:>8.0f}"
+        )
+    print(
+        "  ratio: median over pages of intake's CPU seconds (read + OCR + layout + extract) / bare RapidOCR's; "
+        "silent: values read wrong without 请核对"
+    )
     return 0
 
 

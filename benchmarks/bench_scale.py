@@ -11,6 +11,7 @@ readers  reading throughput: 12 documents uploaded through the web, read by the 
          (the baseline), then through a Redis broker by 1 and by 2 `intake worker` processes.
 Bounded: every request has a timeout; each section gives up after 15 minutes.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -40,10 +41,24 @@ SIZES = [int(s) for s in os.environ.get("BENCH_QUEUE_SIZES", "100,1000,2000,1000
 SCHEMES = ["jinzhi", "credit", "nonferrous", "jiangsu", "trace"]
 NAME, USCC = "江苏精工特钢股份有限公司", "91320281142315286E"
 DOCS = {
-    "licence.pdf": ["营业执照", f"统一社会信用代码 {USCC}", f"名称 {NAME}", "法定代表人 陈立新",
-                    "成立日期 1998年06月18日", "住所 江苏省江阴市临港街道滨江西路188号", "登记机关 无锡市市场监督管理局"],
-    "qms.pdf": ["质量管理体系认证证书", "证书编号：00124Q31234R2M", f"兹证明 {NAME}", "管理体系符合 GB/T 19001-2016 标准",
-                "发证日期：2023年04月01日", "有效期至：2027年03月31日", "中国质量认证中心"],
+    "licence.pdf": [
+        "营业执照",
+        f"统一社会信用代码 {USCC}",
+        f"名称 {NAME}",
+        "法定代表人 陈立新",
+        "成立日期 1998年06月18日",
+        "住所 江苏省江阴市临港街道滨江西路188号",
+        "登记机关 无锡市市场监督管理局",
+    ],
+    "qms.pdf": [
+        "质量管理体系认证证书",
+        "证书编号：00124Q31234R2M",
+        f"兹证明 {NAME}",
+        "管理体系符合 GB/T 19001-2016 标准",
+        "发证日期：2023年04月01日",
+        "有效期至：2027年03月31日",
+        "中国质量认证中心",
+    ],
     "satisfaction.pdf": ["用户满意度测评报告", f"受测评单位：{NAME}", "用户满意度测评综合得分为 86.5 分"],
 }
 
@@ -71,8 +86,9 @@ def serve(data: Path, env: dict | None = None, broker: str | None = None) -> tup
     args = [str(BIN / "intake"), "serve", "--port", str(port), "--data", str(data), "--no-demo"]
     if broker:
         args += ["--broker", broker]
-    proc = subprocess.Popen(args, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        args, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     _wait(lambda: httpx.get(url + "/api/schemes", timeout=2).status_code == 200, 120, "the web service")
     return proc, url
@@ -90,6 +106,7 @@ def stop(proc: subprocess.Popen) -> None:
 
 # --- the queue ----------------------------------------------------------------------------------
 
+
 def read_facts() -> dict[str, dict]:
     from intake.reading.pipeline import extract_files
 
@@ -103,23 +120,48 @@ def add_cases(db, n: int, start: int, facts: dict[str, dict]) -> None:
     from intake.cases.procedures import procedure
 
     ensure_cases(db)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     cases, docs = [], []
     first_id = (db.execute("select max(id) from cases").fetchone()[0] or 0) + 1
     for i in range(n):
         k = start + i
         scheme = SCHEMES[k % len(SCHEMES)]
         submitted = (now - timedelta(days=k % 90, minutes=k)).isoformat(timespec="seconds")
-        cases.append({"id": first_id + i, "token": f"bench-{k}-{os.urandom(8).hex()}", "scheme": scheme,
-                      "applicant": f"{NAME[:4]}{k}号有限公司", "product": "特种钢材", "owner_id": None,
-                      "status": "submitted" if k % 3 else "in_review",
-                      "procedure_state": procedure(scheme).first().id, "state_since": submitted[:10],
-                      "certificate_issued": None, "facts": json.dumps({"sector": "manufacturing"}), "version": 2,
-                      "created": submitted, "submitted_at": submitted, "updated": submitted})
+        cases.append(
+            {
+                "id": first_id + i,
+                "token": f"bench-{k}-{os.urandom(8).hex()}",
+                "scheme": scheme,
+                "applicant": f"{NAME[:4]}{k}号有限公司",
+                "product": "特种钢材",
+                "owner_id": None,
+                "status": "submitted" if k % 3 else "in_review",
+                "procedure_state": procedure(scheme).first().id,
+                "state_since": submitted[:10],
+                "certificate_issued": None,
+                "facts": json.dumps({"sector": "manufacturing"}),
+                "version": 2,
+                "created": submitted,
+                "submitted_at": submitted,
+                "updated": submitted,
+            }
+        )
         for name, f in facts.items():
-            docs.append({"case_id": first_id + i, "sha256": f["sha256"], "file_name": name, "size": 1000,
-                         "kind": "pdf", "state": "read", "error": None, "facts": json.dumps(f, ensure_ascii=False),
-                         "pages": 1, "created": submitted, "read_at": submitted})
+            docs.append(
+                {
+                    "case_id": first_id + i,
+                    "sha256": f["sha256"],
+                    "file_name": name,
+                    "size": 1000,
+                    "kind": "pdf",
+                    "state": "read",
+                    "error": None,
+                    "facts": json.dumps(f, ensure_ascii=False),
+                    "pages": 1,
+                    "created": submitted,
+                    "read_at": submitted,
+                }
+            )
     db["cases"].insert_all(cases, batch_size=1000)
     db["documents"].insert_all(docs, batch_size=1000)
 
@@ -182,25 +224,33 @@ def bench_queue() -> list[tuple[str, str]]:
             finally:
                 stop(proc)
             base = t[trivial]
-            rows += [(f"{size:>6} cases: trivial authenticated endpoint (baseline)", f"{base * 1000:.1f} ms"),
-                     (f"{size:>6} cases: queue page (50 rows)", f"{t[page] * 1000:.1f} ms  ({t[page] / base:.1f}x)"),
-                     (f"{size:>6} cases: /api/queue (100 rows)", f"{t[api] * 1000:.1f} ms  ({t[api] / base:.1f}x)"),
-                     (f"{size:>6} cases: /api/queue filtered (scheme, ≥30 days)",
-                      f"{t[filtered] * 1000:.1f} ms  ({t[filtered] / base:.1f}x)"),
-                     (f"{size:>6} cases: queue page, last page", f"{t[deep] * 1000:.1f} ms  ({t[deep] / base:.1f}x)"),
-                     (f"{size:>6} cases: queue page, first after midnight (50 rows recomputed)",
-                      f"{first * 1000:.0f} ms  ({first / base:.0f}x)"),
-                     (f"{size:>6} cases: daily pass, per case", f"{per_case * 1000:.1f} ms"),
-                     (f"{size:>6} cases: database size", f"{_db_size(data) / 1048576:.1f} MB")]
+            rows += [
+                (f"{size:>6} cases: trivial authenticated endpoint (baseline)", f"{base * 1000:.1f} ms"),
+                (f"{size:>6} cases: queue page (50 rows)", f"{t[page] * 1000:.1f} ms  ({t[page] / base:.1f}x)"),
+                (f"{size:>6} cases: /api/queue (100 rows)", f"{t[api] * 1000:.1f} ms  ({t[api] / base:.1f}x)"),
+                (
+                    f"{size:>6} cases: /api/queue filtered (scheme, ≥30 days)",
+                    f"{t[filtered] * 1000:.1f} ms  ({t[filtered] / base:.1f}x)",
+                ),
+                (f"{size:>6} cases: queue page, last page", f"{t[deep] * 1000:.1f} ms  ({t[deep] / base:.1f}x)"),
+                (
+                    f"{size:>6} cases: queue page, first after midnight (50 rows recomputed)",
+                    f"{first * 1000:.0f} ms  ({first / base:.0f}x)",
+                ),
+                (f"{size:>6} cases: daily pass, per case", f"{per_case * 1000:.1f} ms"),
+                (f"{size:>6} cases: database size", f"{_db_size(data) / 1048576:.1f} MB"),
+            ]
         db.conn.close()
     return rows
 
 
 # --- the command line ---------------------------------------------------------------------------
 
+
 def farm(command: list[str], baseline: str) -> dict[str, float]:
-    out = subprocess.run(["farm-bench", "-n", "20", "--vs", baseline, "--", *command],
-                         capture_output=True, text=True, timeout=600).stdout
+    out = subprocess.run(
+        ["farm-bench", "-n", "20", "--vs", baseline, "--", *command], capture_output=True, text=True, timeout=600
+    ).stdout
     medians = {}
     for line in out.splitlines():
         parts = line.split()
@@ -216,13 +266,18 @@ def bench_cli() -> list[tuple[str, str]]:
     bare = f"{sys.executable} -c pass"
     for args in (["--help"], ["schemes"]):
         m = farm([str(BIN / "intake"), *args], bare)
-        rows.append((f"intake {' '.join(args)} vs python -c pass (cpu, median of paired ratios)",
-                     f"{m.get('A/B cpu', float('nan')):.2f}x  (wall {m.get('A/B wall', float('nan')):.2f}x; "
-                     f"{m.get('A cpu', float('nan')) * 1000:.0f} ms vs {m.get('B cpu', float('nan')) * 1000:.0f} ms cpu)"))
+        rows.append(
+            (
+                f"intake {' '.join(args)} vs python -c pass (cpu, median of paired ratios)",
+                f"{m.get('A/B cpu', float('nan')):.2f}x  (wall {m.get('A/B wall', float('nan')):.2f}x; "
+                f"{m.get('A cpu', float('nan')) * 1000:.0f} ms vs {m.get('B cpu', float('nan')) * 1000:.0f} ms cpu)",
+            )
+        )
     return rows
 
 
 # --- the readers --------------------------------------------------------------------------------
+
 
 def _doc(n: int) -> bytes:
     para = "本页为检验记录的正文，记载取样、试验条件和结果，供核查。" * 6
@@ -233,18 +288,23 @@ def throughput(url: str, docs: list[bytes]) -> float:
     """Seconds from the first upload until every document is read."""
     with httpx.Client(base_url=url, timeout=120) as c:
         csrf = c.get("/api/session").json()["csrf"]
-        cid = c.post("/api/cases", json={"scheme": "jinzhi", "applicant": NAME},
-                     headers={"X-CSRF-Token": csrf}).json()["id"]
+        cid = c.post("/api/cases", json={"scheme": "jinzhi", "applicant": NAME}, headers={"X-CSRF-Token": csrf}).json()[
+            "id"
+        ]
         t0 = time.perf_counter()
         for i, d in enumerate(docs):
-            c.post(f"/api/cases/{cid}/documents", headers={"X-CSRF-Token": csrf},
-                   files=[("files", (f"doc{i}.pdf", d, "application/pdf"))]).raise_for_status()
+            c.post(
+                f"/api/cases/{cid}/documents",
+                headers={"X-CSRF-Token": csrf},
+                files=[("files", (f"doc{i}.pdf", d, "application/pdf"))],
+            ).raise_for_status()
 
         def done():
             states = [x["state"] for x in c.get(f"/api/cases/{cid}/documents").json()]
             if "failed" in states:
                 raise SystemExit("a document failed to read")
             return len(states) == len(docs) and all(s == "read" for s in states)
+
         _wait(done, 900, "the documents to be read")
         return time.perf_counter() - t0
 
@@ -262,15 +322,34 @@ def bench_readers() -> list[tuple[str, str]]:
         finally:
             stop(proc)
         port = _port()
-        redis = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp),
-                                  "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        redis = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(tmp),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
         broker = f"redis://127.0.0.1:{port}/0"
         try:
             for n in (1, 2):
                 web, url = serve(tmp / f"web{n}", broker=broker)
-                workers = [subprocess.Popen([str(BIN / "intake"), "worker", "--broker", broker,
-                                             "--data", str(tmp / f"w{n}-{i}")],
-                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for i in range(n)]
+                workers = [
+                    subprocess.Popen(
+                        [str(BIN / "intake"), "worker", "--broker", broker, "--data", str(tmp / f"w{n}-{i}")],
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
+                    for i in range(n)
+                ]
                 try:
                     time.sleep(3)  # the workers connected
                     results[n] = throughput(url, docs)
@@ -281,12 +360,20 @@ def bench_readers() -> list[tuple[str, str]]:
         finally:
             stop(redis)
     base = results["embedded"]
-    rows = [("cores", str(os.cpu_count())),
-            (f"{len(docs)} × 40-page PDFs, embedded readers (2 threads; baseline)",
-             f"{base:.1f} s  ({len(docs) / base:.2f} docs/s)")]
+    rows = [
+        ("cores", str(os.cpu_count())),
+        (
+            f"{len(docs)} × 40-page PDFs, embedded readers (2 threads; baseline)",
+            f"{base:.1f} s  ({len(docs) / base:.2f} docs/s)",
+        ),
+    ]
     for n in (1, 2):
-        rows.append((f"through Redis, {n} worker process(es)",
-                     f"{results[n]:.1f} s  ({len(docs) / results[n]:.2f} docs/s, {base / results[n]:.2f}x the embedded throughput)"))
+        rows.append(
+            (
+                f"through Redis, {n} worker process(es)",
+                f"{results[n]:.1f} s  ({len(docs) / results[n]:.2f} docs/s, {base / results[n]:.2f}x the embedded throughput)",
+            )
+        )
     return rows
 
 

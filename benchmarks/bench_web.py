@@ -9,6 +9,7 @@
     one document.
 Bounded: every request has a timeout, the whole run gives up after 10 minutes.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,8 +35,14 @@ APPLICANTS = 20
 PAGES = 30
 DOCS_ON_PAGE = 30
 DEADLINE = time.time() + 600
-LINES = ["检验检测报告", "报告编号：TJ2024-{n:05d}", "委托单位：天津某某精密机械制造有限公司",
-         "检验依据：GB/T 3077-2015", "签发日期：2024年6月1日", "检验结论：所检项目符合标准要求。"]
+LINES = [
+    "检验检测报告",
+    "报告编号：TJ2024-{n:05d}",
+    "委托单位：天津某某精密机械制造有限公司",
+    "检验依据：GB/T 3077-2015",
+    "签发日期：2024年6月1日",
+    "检验结论：所检项目符合标准要求。",
+]
 
 
 def _pdf(n: int, pages: int) -> bytes:
@@ -52,8 +59,11 @@ def _port() -> int:
 def start_server(data: Path) -> tuple[subprocess.Popen, str]:
     port = _port()
     intake = Path(sys.executable).parent / "intake"
-    proc = subprocess.Popen([str(intake), "serve", "--port", str(port), "--data", str(data)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(intake), "serve", "--port", str(port), "--data", str(data)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     while time.time() < DEADLINE:
         try:
@@ -74,12 +84,18 @@ class Applicant:
         with httpx.Client(base_url=self.url, timeout=60) as c:
             try:
                 csrf = c.get("/api/session").json()["csrf"]
-                case = c.post("/api/cases", json={"scheme": "nonferrous", "applicant": "负载测试公司"},
-                              headers={"X-CSRF-Token": csrf})
+                case = c.post(
+                    "/api/cases",
+                    json={"scheme": "nonferrous", "applicant": "负载测试公司"},
+                    headers={"X-CSRF-Token": csrf},
+                )
                 case.raise_for_status()
                 cid = case.json()["id"]
-                r = c.post(f"/api/cases/{cid}/documents", headers={"X-CSRF-Token": csrf},
-                           files=[("files", ("report.pdf", self.pdf, "application/pdf"))])
+                r = c.post(
+                    f"/api/cases/{cid}/documents",
+                    headers={"X-CSRF-Token": csrf},
+                    files=[("files", ("report.pdf", self.pdf, "application/pdf"))],
+                )
                 r.raise_for_status()
                 while time.time() < DEADLINE:
                     t0 = time.perf_counter()
@@ -110,18 +126,26 @@ def journey(url: str, n: int, pdf: bytes) -> dict:
     done = [a.done_at - t0 for a in apps if a.done_at]
     lat = sorted(latencies)
     p95 = lat[int(0.95 * (len(lat) - 1))] if lat else float("nan")
-    return {"all_complete_s": max(done) if len(done) == n else float("nan"), "p95_s": p95,
-            "requests": len(lat), "failures": failures}
+    return {
+        "all_complete_s": max(done) if len(done) == n else float("nan"),
+        "p95_s": p95,
+        "requests": len(lat),
+        "failures": failures,
+    }
 
 
 def case_with_documents(url: str, n: int) -> tuple[httpx.Client, int]:
     c = httpx.Client(base_url=url, timeout=60)
     csrf = c.get("/api/session").json()["csrf"]
-    cid = c.post("/api/cases", json={"scheme": "jinzhi", "applicant": "页面测试公司"},
-                 headers={"X-CSRF-Token": csrf}).json()["id"]
+    cid = c.post(
+        "/api/cases", json={"scheme": "jinzhi", "applicant": "页面测试公司"}, headers={"X-CSRF-Token": csrf}
+    ).json()["id"]
     for i in range(n):
-        c.post(f"/api/cases/{cid}/documents", headers={"X-CSRF-Token": csrf},
-               files=[("files", (f"doc{i}.pdf", _pdf(i, 1), "application/pdf"))]).raise_for_status()
+        c.post(
+            f"/api/cases/{cid}/documents",
+            headers={"X-CSRF-Token": csrf},
+            files=[("files", (f"doc{i}.pdf", _pdf(i, 1), "application/pdf"))],
+        ).raise_for_status()
     while time.time() < DEADLINE and not c.get(f"/api/cases/{cid}/report").json()["case"]["complete"]:
         time.sleep(0.5)
     return c, cid
@@ -159,19 +183,30 @@ def main() -> int:
             proc.terminate()
             proc.wait(10)
     failures = base["failures"] + load["failures"]
-    report([
-        ("cores", str(os.cpu_count())),
-        (f"1 applicant, {PAGES}-page PDF: report complete (baseline)", f"{base['all_complete_s']:.2f} s"),
-        (f"{APPLICANTS} concurrent applicants: all reports complete",
-         f"{load['all_complete_s']:.2f} s  ({load['all_complete_s'] / base['all_complete_s']:.1f}x baseline)"),
-        ("report endpoint p95, 1 applicant (baseline)", f"{base['p95_s'] * 1000:.0f} ms"),
-        (f"report endpoint p95 under load ({load['requests']} requests)",
-         f"{load['p95_s'] * 1000:.0f} ms  ({load['p95_s'] / base['p95_s']:.1f}x baseline)"),
-        ("failed requests", str(len(failures))),
-        ("case page, 1 document: first render / warm (baseline)", f"{one_cold * 1000:.0f} ms / {one_warm * 1000:.0f} ms"),
-        (f"case page, {DOCS_ON_PAGE} documents: first render / warm",
-         f"{many_cold * 1000:.0f} ms / {many_warm * 1000:.0f} ms  ({many_cold / one_cold:.1f}x / {many_warm / one_warm:.1f}x baseline)"),
-    ])
+    report(
+        [
+            ("cores", str(os.cpu_count())),
+            (f"1 applicant, {PAGES}-page PDF: report complete (baseline)", f"{base['all_complete_s']:.2f} s"),
+            (
+                f"{APPLICANTS} concurrent applicants: all reports complete",
+                f"{load['all_complete_s']:.2f} s  ({load['all_complete_s'] / base['all_complete_s']:.1f}x baseline)",
+            ),
+            ("report endpoint p95, 1 applicant (baseline)", f"{base['p95_s'] * 1000:.0f} ms"),
+            (
+                f"report endpoint p95 under load ({load['requests']} requests)",
+                f"{load['p95_s'] * 1000:.0f} ms  ({load['p95_s'] / base['p95_s']:.1f}x baseline)",
+            ),
+            ("failed requests", str(len(failures))),
+            (
+                "case page, 1 document: first render / warm (baseline)",
+                f"{one_cold * 1000:.0f} ms / {one_warm * 1000:.0f} ms",
+            ),
+            (
+                f"case page, {DOCS_ON_PAGE} documents: first render / warm",
+                f"{many_cold * 1000:.0f} ms / {many_warm * 1000:.0f} ms  ({many_cold / one_cold:.1f}x / {many_warm / one_warm:.1f}x baseline)",
+            ),
+        ]
+    )
     for f in failures[:5]:
         print("  failure:", f)
     return 1 if failures else 0

@@ -1,4 +1,5 @@
 """Small helpers shared by the benchmarks: wall time and peak memory of a call."""
+
 from __future__ import annotations
 
 import resource

@@ -9,6 +9,7 @@ set is written as DOCX, as a text PDF (reportlab), as a PDF exported by LibreOff
 intake.comments and written out as the register DOCX and CSV; every comment and reason of the sheets
 is looked for in the register's 意见内容 / 修改建议或理由 columns.
 """
+
 from __future__ import annotations
 
 import csv
@@ -34,18 +35,36 @@ def _write(tmp: Path, batch) -> dict[str, list[Path]]:
         p = d / f"sheet{i}.docx"
         p.write_bytes(seed_sheet(rows, unit=unit, stamp=unit, date=None))
         out["docx"].append(p)
-        top = [["单位名称或专家姓名", unit, "单位盖章或专家签名", unit], ["联系人", "张三", "联系方式", "13800000000"],
-               ["标准名称", TITLE, "", ""], list(HEAD)]
+        top = [
+            ["单位名称或专家姓名", unit, "单位盖章或专家签名", unit],
+            ["联系人", "张三", "联系方式", "13800000000"],
+            ["标准名称", TITLE, "", ""],
+            list(HEAD),
+        ]
         q = tmp / f"sheet{i}.pdf"
         q.write_bytes(pdf_bytes([["团体标准制定征求意见表", Grid(top + rows, merges=[(2, 1, 2, 3)])]]))
         out["pdf (reportlab)"].append(q)
     binary = office.soffice()
     if binary:
+
         def convert(paths, target, outdir):
-            subprocess.run([binary, f"-env:UserInstallation={(tmp / 'profile').as_uri()}", "--headless",
-                            "--convert-to", target, "--outdir", str(outdir)] + [str(p) for p in paths],
-                           check=True, capture_output=True, timeout=600)
+            subprocess.run(
+                [
+                    binary,
+                    f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
+                    "--headless",
+                    "--convert-to",
+                    target,
+                    "--outdir",
+                    str(outdir),
+                ]
+                + [str(p) for p in paths],
+                check=True,
+                capture_output=True,
+                timeout=600,
+            )
             return sorted(outdir.glob(f"*.{target}"))
+
         out["pdf (LibreOffice)"] = convert(out["docx"], "pdf", tmp / "lo-pdf")
         out["doc"] = convert(convert(out["docx"], "odt", tmp / "odt"), "doc", tmp / "doc")
     return out
@@ -81,12 +100,18 @@ def measure(name: str, batch) -> None:
             work = tmp / ("register-" + fmt.replace(" ", "_").replace("(", "").replace(")", ""))
             work.mkdir()
             dc, dr, cc, cr = _register_columns(files, work)
-            hits = [exact_rate(comments, dc), exact_rate(reasons, [x for x in dr if x]),
-                    exact_rate(comments, cc), exact_rate(reasons, [x for x in cr if x])]
+            hits = [
+                exact_rate(comments, dc),
+                exact_rate(reasons, [x for x in dr if x]),
+                exact_rate(comments, cc),
+                exact_rate(reasons, [x for x in cr if x]),
+            ]
             n = sum(h for h, _ in hits[:2]), sum(k for _, k in hits[:2])
             m = sum(h for h, _ in hits[2:]), sum(k for _, k in hits[2:])
-            print(f"{name:9} {fmt:18} DOCX {n[0]}/{n[1]} ({100 * n[0] / n[1]:.1f} %)   "
-                  f"CSV {m[0]}/{m[1]} ({100 * m[0] / m[1]:.1f} %)")
+            print(
+                f"{name:9} {fmt:18} DOCX {n[0]}/{n[1]} ({100 * n[0] / n[1]:.1f} %)   "
+                f"CSV {m[0]}/{m[1]} ({100 * m[0] / m[1]:.1f} %)"
+            )
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
 """Measure the similarity of campaign copies vs independent comments (how the thresholds in
 extractors/comments/rules.yaml were chosen). `python -m benchmarks.measure_comment_thresholds`"""
+
 from __future__ import annotations
 
 import random
@@ -12,8 +13,9 @@ from rapidfuzz import fuzz
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from extractors.comments.duplicates import canon  # noqa: E402
 from comment_corpus import CAMPAIGN_LETTERS, TOPICS, campaign_copy, independent, unit_name  # noqa: E402
+
+from extractors.comments.duplicates import canon  # noqa: E402
 
 
 def pct(xs, q):
@@ -37,10 +39,14 @@ def main() -> None:
         caught = sum(x >= t for x in copies) / len(copies)
         above = sum(x >= t for x in same_prompt)
         print(f"  {t:.2f}     {caught:6.1%}        {above} of {len(same_prompt)}")
-    print(f"campaign copy vs its letter   n={len(copies):5d}  min={min(copies):.3f}  p01={pct(copies, .01):.3f}  "
-          f"median={statistics.median(copies):.3f}")
-    print(f"independent, same prompt      n={len(same_prompt):5d}  max={max(same_prompt):.3f}  "
-          f"p99={pct(same_prompt, .99):.3f}  p90={pct(same_prompt, .90):.3f}  median={statistics.median(same_prompt):.3f}")
+    print(
+        f"campaign copy vs its letter   n={len(copies):5d}  min={min(copies):.3f}  p01={pct(copies, 0.01):.3f}  "
+        f"median={statistics.median(copies):.3f}"
+    )
+    print(
+        f"independent, same prompt      n={len(same_prompt):5d}  max={max(same_prompt):.3f}  "
+        f"p99={pct(same_prompt, 0.99):.3f}  p90={pct(same_prompt, 0.90):.3f}  median={statistics.median(same_prompt):.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """Each scheme's source text split by clause (`checklists/schemes/<id>/clauses.yaml`),
 so reports and the assistant can quote the regulation itself, citing the seed's own numbering."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -27,11 +28,13 @@ def _path(scheme_id: str) -> Path:
     return path
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(scheme_id: str) -> tuple[Clause, ...]:
     data = yaml.safe_load(_path(scheme_id).read_text(encoding="utf-8"))
-    return tuple(Clause(clause=str(c["clause"]), title=str(c.get("title") or ""), text=str(c["text"]).strip())
-                 for c in data["clauses"])
+    return tuple(
+        Clause(clause=str(c["clause"]), title=str(c.get("title") or ""), text=str(c["text"]).strip())
+        for c in data["clauses"]
+    )
 
 
 def load_clauses(scheme_id: str) -> list[Clause]:

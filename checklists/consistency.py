@@ -9,6 +9,7 @@ rule reads is in the checklist, no part repeats what another owns (levels, claus
 and the optional interview.yaml words only questions the checklist asks (or yes/no facts of the schema),
 each with its polarity, and cites only items and clauses the scheme has.
 """
+
 from __future__ import annotations
 
 from .clauses import find_clause, load_clauses
@@ -43,8 +44,11 @@ def _clauses(scheme) -> list[str]:
         load_clauses(scheme.id)
     except KeyError as e:
         return [f"clauses: {e}"]
-    return [f"checklist: {it.id} cites clause {it.clause!r}, which clauses.yaml does not have"
-            for it in scheme.items if find_clause(scheme.id, it.clause) is None]
+    return [
+        f"checklist: {it.id} cites clause {it.clause!r}, which clauses.yaml does not have"
+        for it in scheme.items
+        if find_clause(scheme.id, it.clause) is None
+    ]
 
 
 def _tables(scheme) -> list[str]:
@@ -58,8 +62,11 @@ def _tables(scheme) -> list[str]:
 
 
 def _declaration_items(scheme) -> set[str]:
-    return {it.id for it in scheme.items
-            if "declarations" in RULES[it.rule].reads or any(a.key == f"declarations.{it.id}" for a in it.asks)}
+    return {
+        it.id
+        for it in scheme.items
+        if "declarations" in RULES[it.rule].reads or any(a.key == f"declarations.{it.id}" for a in it.asks)
+    }
 
 
 def _procedure(scheme) -> list[str]:
@@ -105,7 +112,7 @@ def _form(scheme) -> list[str]:
             if t not in DOC_TYPES:
                 out.append(f"form: {it.get('id')} names document type {t!r}, not in the vocabulary")
     declared = {it["id"] for it in items if it.get("declaration")}
-    offered = set((read_part(scheme.id, "procedure").get("declarations") or {}))
+    offered = set(read_part(scheme.id, "procedure").get("declarations") or {})
     if declared != offered:
         out.append(f"form: declaration items {sorted(declared)} differ from the procedure's {sorted(offered)}")
     for field, refs in (form.get("field_items") or {}).items():

@@ -7,6 +7,7 @@ Both texts are normalised (NFKC, no spaces or punctuation), the product is cut i
 "unsure" — a broader scope ("有色金属材料") can cover a narrower product, which words cannot tell —
 and the item goes to a person with the terms that were and were not found.
 """
+
 from __future__ import annotations
 
 import logging

@@ -10,6 +10,7 @@ applies what holds for every item: applicability (sector, target level, online
 sales), cross-document consistency with the business licence, OCR'd values a person
 must check, and a reviewer's override, which wins. Each adjustment is kept in the trace.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,7 +24,7 @@ from extractors.facts import DocumentFacts
 
 from .factsfile import FactsError, parse_as_of, validate_facts
 from .rules import DOC_TYPES, RULES, Context, Evidence, Step, Verdict, add_years, doc_label, parse_date, where
-from .scheme import STATUSES, Ask, Item, Scheme, load_scheme, list_schemes  # noqa: F401 (re-exported)
+from .scheme import STATUSES, Ask, Item, Scheme, list_schemes, load_scheme  # noqa: F401 (re-exported)
 from .settings import settings  # noqa: F401 (re-exported)
 from .vocabulary import OUTCOME_ZH, STATUS_ZH  # noqa: F401 (re-exported)
 
@@ -53,11 +54,16 @@ class ItemResult:
 
     def to_json(self) -> dict:
         out = {
-            "id": self.item.id, "clause": self.item.clause, "title": self.item.title,
-            "status": self.status, "reason": self.reason,
+            "id": self.item.id,
+            "clause": self.item.clause,
+            "title": self.item.title,
+            "status": self.status,
+            "reason": self.reason,
             "evidence": [e.to_json() for e in self.evidence],
-            "gate": self.item.is_gate, "gates": [g for g in self.item.gates if g != "*"],
-            "quote": self.item.quote, "rule": self.item.rule,
+            "gate": self.item.is_gate,
+            "gates": [g for g in self.item.gates if g != "*"],
+            "quote": self.item.quote,
+            "rule": self.item.rule,
             "satisfy": self.item.satisfy if self.status in ("missing", "not_met", "review") else "",
             "needs": [a.to_json() for a in self.needs],
             "warnings": list(self.warnings),
@@ -108,23 +114,29 @@ class Evaluation:
         """Which rule ran on which facts with which values; unknown facts are marked unknown, never false."""
         r = self.item(item_id)
         return {
-            "id": r.item.id, "clause": r.item.clause, "title": r.item.title,
-            "rule": r.item.rule, "params": r.item.params,
+            "id": r.item.id,
+            "clause": r.item.clause,
+            "title": r.item.title,
+            "rule": r.item.rule,
+            "params": r.item.params,
             "as_of": self.as_of.isoformat(),
             "steps": [s.to_json() for s in r.steps],
             "unknown": [s.fact for s in r.steps if not s.known],
             "rule_status": r.rule_status,
             "adjustments": list(r.adjustments),
-            "status": r.status, "reason": r.reason,
+            "status": r.status,
+            "reason": r.reason,
         }
 
     def explain(self, item_id: str) -> str:
         """The trace as text, for `intake check --explain ITEM`."""
         r = self.item(item_id)
-        lines = [f"{r.item.id}  {r.item.clause}  {r.item.title}",
-                 f"  条文：{r.item.quote}",
-                 f"  规则：{r.item.rule} {r.item.params if r.item.params else ''}".rstrip(),
-                 f"  评价日：{self.as_of}"]
+        lines = [
+            f"{r.item.id}  {r.item.clause}  {r.item.title}",
+            f"  条文：{r.item.quote}",
+            f"  规则：{r.item.rule} {r.item.params if r.item.params else ''}".rstrip(),
+            f"  评价日：{self.as_of}",
+        ]
         lines.append("  查看的事实：" if r.steps else "  查看的事实：（无）")
         lines += [f"    - {s.describe()}" for s in r.steps]
         unknown = [s.fact for s in r.steps if not s.known]
@@ -141,8 +153,14 @@ class Evaluation:
 
 # -- evaluation ----------------------------------------------------------------
 
-def evaluate(scheme: Scheme | str, documents: list[DocumentFacts], facts: dict | None = None,
-             as_of: date | str | None = None, overrides: dict | None = None) -> Evaluation:
+
+def evaluate(
+    scheme: Scheme | str,
+    documents: list[DocumentFacts],
+    facts: dict | None = None,
+    as_of: date | str | None = None,
+    overrides: dict | None = None,
+) -> Evaluation:
     """Evaluate every item of `scheme` on `as_of` (default today). Raises FactsError on bad facts/overrides."""
     if isinstance(scheme, str):
         scheme = load_scheme(scheme)
@@ -163,7 +181,7 @@ def _check_overrides(scheme: Scheme, overrides: dict | None) -> dict:
         if iid not in ids:
             raise FactsError(f"overrides: 方案 {scheme.id} 没有条目 {iid!r}")
         if not isinstance(ov, dict) or ov.get("status") not in STATUSES:
-            raise FactsError(f"overrides.{iid}: 应为 {{\"status\": {'/'.join(STATUSES)}, \"note\": …, \"by\": …}}")
+            raise FactsError(f'overrides.{iid}: 应为 {{"status": {"/".join(STATUSES)}, "note": …, "by": …}}')
         out[iid] = ov
     return out
 
@@ -172,8 +190,16 @@ def _evaluate_item(ctx: Context, item: Item, target: str | None, override: dict 
     r = _applicability(ctx, item, target)
     if r is None:
         verdict: Verdict = RULES[item.rule].func(ctx, item, item.params)
-        r = ItemResult(item, verdict.status, verdict.reason, list(verdict.evidence), list(verdict.steps),
-                       verdict.status, score=verdict.score, score_cap=verdict.score_cap)
+        r = ItemResult(
+            item,
+            verdict.status,
+            verdict.reason,
+            list(verdict.evidence),
+            list(verdict.steps),
+            verdict.status,
+            score=verdict.score,
+            score_cap=verdict.score_cap,
+        )
         _bars(ctx, r)
         _consistency(ctx, r, verdict.docs)
         _ocr(ctx, r, verdict.docs)
@@ -200,16 +226,25 @@ def _applicability(ctx: Context, item: Item, target: str | None) -> ItemResult |
         v, known = ctx.fact(key)
         if not known:
             step = Step(f"facts.{key}", None, False, "", f"需为 {values} 之一才适用")
-            return ItemResult(item, "missing", f"未说明 {key}（{' / '.join(map(str, values))}），无法判断本条是否适用",
-                              [], [step], None, needs=[Ask(key, "choice", _question(key), choices=tuple(values))])
+            return ItemResult(
+                item,
+                "missing",
+                f"未说明 {key}（{' / '.join(map(str, values))}），无法判断本条是否适用",
+                [],
+                [step],
+                None,
+                needs=[Ask(key, "choice", _question(key), choices=tuple(values))],
+            )
         if v not in values:
             step = Step(f"facts.{key}", v, True, "申请人填报", f"∉ {values} → 不适用")
-            return ItemResult(item, "not_applicable", f"不适用：{key} = {_show(v)}（本条适用于 {'/'.join(values)}）",
-                              [], [step], None)
+            return ItemResult(
+                item, "not_applicable", f"不适用：{key} = {_show(v)}（本条适用于 {'/'.join(values)}）", [], [step], None
+            )
     if target and item.gates and target not in item.gates:
         step = Step("facts.target_level", target, True, "申请人填报", f"本条只约束 {'、'.join(item.gates)}")
-        return ItemResult(item, "not_applicable", f"申报级别为{target}，本条仅适用于{'、'.join(item.gates)}",
-                          [], [step], None)
+        return ItemResult(
+            item, "not_applicable", f"申报级别为{target}，本条仅适用于{'、'.join(item.gates)}", [], [step], None
+        )
     return None
 
 
@@ -224,13 +259,21 @@ def _bars(ctx: Context, r: ItemResult) -> None:
             continue
         until = add_years(on, int(bar["years"]))
         barred = ctx.as_of < until
-        r.steps.append(Step(f"facts.{bar['fact']}", v, True, "申请人填报",
-                            f"{on} + {bar['years']} 年 = {until} {'>' if barred else '≤'} 评价日 {ctx.as_of}"))
+        r.steps.append(
+            Step(
+                f"facts.{bar['fact']}",
+                v,
+                True,
+                "申请人填报",
+                f"{on} + {bar['years']} 年 = {until} {'>' if barred else '≤'} 评价日 {ctx.as_of}",
+            )
+        )
         if barred:
             r.adjustments.append(f"{bar['clause']}：{r.status} → not_met")
             r.status = "not_met"
-            r.reason = (f"{bar['clause']}：{bar.get('reason') or '证书被撤销'}（{on}），{until} 前不得再次申请；"
-                        f"另：{r.reason}")
+            r.reason = (
+                f"{bar['clause']}：{bar.get('reason') or '证书被撤销'}（{on}），{until} 前不得再次申请；另：{r.reason}"
+            )
 
 
 def _show(v: Any) -> str:
@@ -239,6 +282,7 @@ def _show(v: Any) -> str:
 
 def _question(key: str) -> str:
     from .factsfile import FACT_KEYS
+
     return FACT_KEYS.get(key, ("", key))[1]
 
 
@@ -276,7 +320,7 @@ def _same_holder(name: str, licence_name: str) -> bool:
     if a == b:
         return True
     suffixes = settings().get("internal_unit_suffixes") or []
-    return a.startswith(b) and a[len(b):] in suffixes
+    return a.startswith(b) and a[len(b) :] in suffixes
 
 
 def _consistency(ctx: Context, r: ItemResult, docs: list[DocumentFacts]) -> None:
@@ -292,12 +336,15 @@ def _consistency(ctx: Context, r: ItemResult, docs: list[DocumentFacts]) -> None
         if name and lic_name and not _same_holder(name, lic_name):
             found.append(("org_name", f"{doc_label(d.type)} {d.file} 的持有人“{name}”与营业执照名称“{lic_name}”不一致"))
         if uscc and lic_uscc and str(uscc).upper() != str(lic_uscc).upper():
-            found.append(("uscc", f"{doc_label(d.type)} {d.file} 的统一社会信用代码 {uscc} 与营业执照 {lic_uscc} 不一致"))
+            found.append(
+                ("uscc", f"{doc_label(d.type)} {d.file} 的统一社会信用代码 {uscc} 与营业执照 {lic_uscc} 不一致")
+            )
         for field_name, _ in found:
             f = d.fields.get(field_name)
             if f is not None and not any(e.file == d.file and e.field == field_name for e in r.evidence):
-                r.evidence.append(Evidence(d.file, f.page, f.text, field_name, f.ocr, f.confidence,
-                                          f.ocr_confidence, f.check))
+                r.evidence.append(
+                    Evidence(d.file, f.page, f.text, field_name, f.ocr, f.confidence, f.ocr_confidence, f.check)
+                )
         problems = [p for _, p in found]
         r.warnings += problems
         if problems and r.status == "met":
@@ -342,8 +389,9 @@ def _ocr(ctx: Context, r: ItemResult, docs: list[DocumentFacts] | tuple = ()) ->
         for name in IDENTITY_FIELDS:
             f = d.fields.get(name)
             if f is not None and f.check and not any(e.file == d.file and e.field == name for e in r.evidence):
-                r.evidence.append(Evidence(d.file, f.page, f.text, name, f.ocr, f.confidence, f.ocr_confidence,
-                                           f.check))
+                r.evidence.append(
+                    Evidence(d.file, f.page, f.text, name, f.ocr, f.confidence, f.ocr_confidence, f.check)
+                )
     shaky = []
     for e in r.evidence:
         conf = _ocr_shaky(e, threshold)
@@ -360,6 +408,7 @@ def _ocr(ctx: Context, r: ItemResult, docs: list[DocumentFacts] | tuple = ()) ->
 
 
 # -- outcome -------------------------------------------------------------------
+
 
 def _status_of(results: list[ItemResult]) -> str:
     statuses = {r.status for r in results}
@@ -398,13 +447,22 @@ def _outcome(scheme: Scheme, results: list[ItemResult], facts: dict, as_of: date
             level = lv.name
         if level:
             idx = scheme.level_names.index(level)
-            if idx > 0 and set(scheme.gating_ids(level)) == set(scheme.gating_ids(scheme.level_names[idx - 1])) \
-                    and scheme.levels[idx].min_facts == scheme.levels[idx - 1].min_facts and scheme.shared_levels_note:
+            if (
+                idx > 0
+                and set(scheme.gating_ids(level)) == set(scheme.gating_ids(scheme.level_names[idx - 1]))
+                and scheme.levels[idx].min_facts == scheme.levels[idx - 1].min_facts
+                and scheme.shared_levels_note
+            ):
                 notes.append(scheme.shared_levels_note)
     else:
         gating = [by_id[i] for i in scheme.gating_ids(None)]
-    outcome: dict[str, Any] = {"status": _status_of(gating), "level": level, "score": None, "score_max": None,
-                               "grade": None}
+    outcome: dict[str, Any] = {
+        "status": _status_of(gating),
+        "level": level,
+        "score": None,
+        "score_max": None,
+        "grade": None,
+    }
     if target:
         outcome["target_level"] = target
     if scheme.scoring:
@@ -414,8 +472,10 @@ def _outcome(scheme: Scheme, results: list[ItemResult], facts: dict, as_of: date
         outcome["provisional"] = True
     camp = scheme.campaign
     if camp.get("deadline") and as_of > camp["deadline"]:
-        notes.append(f"{camp.get('name', '本期申报')}截止日为 {camp['deadline']}，评价日 {as_of} 已过截止日"
-                     f"（{camp.get('clause', '')}）")
+        notes.append(
+            f"{camp.get('name', '本期申报')}截止日为 {camp['deadline']}，评价日 {as_of} 已过截止日"
+            f"（{camp.get('clause', '')}）"
+        )
     outcome["counts"] = {s: sum(1 for r in results if r.status == s) for s in STATUSES}
     outcome["notes"] = notes
     return outcome
@@ -449,8 +509,10 @@ def _score(scheme: Scheme, results: list[ItemResult], outcome: dict) -> None:
     outcome["best_grade"] = None if failed else grade_of(scheme, cap)
     outcome["best_grade_label"] = "可争取的最高等级"
     if failed:
-        outcome["grade_withheld"] = (f"基本要求{'、'.join(r.item.clause for r in failed)}"
-                                     f"{'不满足' if any(r.status == 'not_met' for r in failed) else '尚缺材料'}，不评定等级")
+        outcome["grade_withheld"] = (
+            f"基本要求{'、'.join(r.item.clause for r in failed)}"
+            f"{'不满足' if any(r.status == 'not_met' for r in failed) else '尚缺材料'}，不评定等级"
+        )
     elif exact is None:
         outcome["grade_withheld"] = "尚未全部评分，不评定等级（可争取的最高等级按现有材料估算）"
     minimum = min((g["min"] for g in scheme.scoring.get("grades") or []), default=None)
@@ -472,6 +534,11 @@ def _fact_sources(ctx: Context, results: list[ItemResult]) -> dict:
         for name in ("org_name", "uscc", "province", "established", "address"):
             f = lic.fields.get(name)
             if f is not None and name not in out:
-                out[name] = {"value": f.value, "source": where(lic, f), "file": lic.file, "page": f.page,
-                             "text": f.text}
+                out[name] = {
+                    "value": f.value,
+                    "source": where(lic, f),
+                    "file": lic.file,
+                    "page": f.page,
+                    "text": f.text,
+                }
     return out

@@ -6,6 +6,7 @@ derived. Which schemes use a key is read from the schemes' data: an ask's key, a
 parameter naming a fact, applies_when / not_applicable_when, a bar, a level's min_facts, and the
 facts a rule reads by itself (rules.py `@rule(..., reads=...)`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,8 +15,20 @@ from pathlib import Path
 
 import yaml
 
-TYPES = ("choice", "bool", "fraction", "level", "declarations", "scores", "scale", "exemptions", "date", "text",
-         "by_year", "object")
+TYPES = (
+    "choice",
+    "bool",
+    "fraction",
+    "level",
+    "declarations",
+    "scores",
+    "scale",
+    "exemptions",
+    "date",
+    "text",
+    "by_year",
+    "object",
+)
 FACT_PARAMS = ("fact", "or_fact", "by", "covers")  # rule parameters whose value names a fact
 
 
@@ -53,17 +66,26 @@ def schema() -> dict[str, FactSpec]:
         choices = tuple((str(c["value"]), str(c["label"])) for c in d.get("choices") or ())
         if (d["type"] == "choice") != bool(choices):
             raise SchemaError(f"{path}: fact {key!r}: a choice lists its `choices`, nothing else does")
-        out[key] = FactSpec(key, d["type"], str(d["label"]), str(d["description"]), choices,
-                            form=d.get("form", True) is not False, all=bool(d.get("all")),
-                            question=str(d.get("question") or ""))
+        out[key] = FactSpec(
+            key,
+            d["type"],
+            str(d["label"]),
+            str(d["description"]),
+            choices,
+            form=d.get("form", True) is not False,
+            all=bool(d.get("all")),
+            question=str(d.get("question") or ""),
+        )
     return out
 
 
 def facts_file_kinds() -> dict[str, tuple[str, str]]:
     """key → (kind, description) as the facts-file validation reads them."""
     kinds = {"fraction": "number01"}
-    return {k: (f"choice:{'|'.join(f.values)}" if f.type == "choice" else kinds.get(f.type, f.type), f.description)
-            for k, f in schema().items()}
+    return {
+        k: (f"choice:{'|'.join(f.values)}" if f.type == "choice" else kinds.get(f.type, f.type), f.description)
+        for k, f in schema().items()
+    }
 
 
 def _fact_of(key: str) -> str | None:

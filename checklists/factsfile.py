@@ -4,6 +4,7 @@ Checked against the scheme before anything is evaluated: an unknown key, a strin
 where a number belongs, a level the scheme does not have → one `FactsError` whose
 message says what was expected.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,15 @@ FACT_KEYS: dict[str, tuple[str, str]] = facts_file_kinds()
 
 
 def _type_name(v: Any) -> str:
-    return {str: "文本", bool: "true/false", int: "数字", float: "数字", list: "列表", dict: "对象",
-            type(None): "null"}.get(type(v), type(v).__name__)
+    return {
+        str: "文本",
+        bool: "true/false",
+        int: "数字",
+        float: "数字",
+        list: "列表",
+        dict: "对象",
+        type(None): "null",
+    }.get(type(v), type(v).__name__)
 
 
 def _is_number(v: Any) -> bool:
@@ -47,7 +55,7 @@ def load_facts_file(path: str | Path) -> dict:
     except json.JSONDecodeError as e:
         raise FactsError(f"{p}: 不是有效的 JSON（第 {e.lineno} 行第 {e.colno} 列：{e.msg}）") from None
     if not isinstance(data, dict):
-        raise FactsError(f"{p}: 事实文件应为一个 JSON 对象 {{\"sector\": …}}，实际是{_type_name(data)}")
+        raise FactsError(f'{p}: 事实文件应为一个 JSON 对象 {{"sector": …}}，实际是{_type_name(data)}')
     return data
 
 
@@ -75,7 +83,9 @@ def validate_facts(scheme, facts: dict | None, origin: str = "facts") -> dict:
                 raise FactsError(f"{where} 应为 true 或 false，实际是{_type_name(value)} {value!r}")
         elif kind == "number01":
             if not _is_number(value) or not 0 <= value <= 1:
-                raise FactsError(f"{where} 应为 0 到 1 之间的数字（如 0.85 表示 85%），实际是{_type_name(value)} {value!r}")
+                raise FactsError(
+                    f"{where} 应为 0 到 1 之间的数字（如 0.85 表示 85%），实际是{_type_name(value)} {value!r}"
+                )
         elif kind == "level":
             if not scheme.level_names:
                 raise FactsError(f"{where}: 方案 {scheme.id} 没有级别，不能指定 target_level")
@@ -89,13 +99,25 @@ def validate_facts(scheme, facts: dict | None, origin: str = "facts") -> dict:
             if not isinstance(value, dict):
                 raise FactsError(f"{where} 应为对象：条目 id → 0..1 的得分比例，实际是{_type_name(value)}")
             scored = {it.id for it in scheme.items if it.rule == "scored"}
-            value = _item_map(scheme, value, where, scored, lambda v: _is_number(v) and 0 <= v <= 1,
-                              "0 到 1 之间的数字（得分比例，如 0.8）")
+            value = _item_map(
+                scheme,
+                value,
+                where,
+                scored,
+                lambda v: _is_number(v) and 0 <= v <= 1,
+                "0 到 1 之间的数字（得分比例，如 0.8）",
+            )
         elif kind == "scale":
-            if not isinstance(value, dict) or set(value) - {"category", "value", "unit"} \
-                    or not isinstance(value.get("category"), str) or not _is_number(value.get("value")):
-                raise FactsError(f"{where} 应为 {{\"category\": 文本, \"value\": 数字, \"unit\": 文本}}，实际是 "
-                                 f"{json.dumps(value, ensure_ascii=False)}")
+            if (
+                not isinstance(value, dict)
+                or set(value) - {"category", "value", "unit"}
+                or not isinstance(value.get("category"), str)
+                or not _is_number(value.get("value"))
+            ):
+                raise FactsError(
+                    f'{where} 应为 {{"category": 文本, "value": 数字, "unit": 文本}}，实际是 '
+                    f"{json.dumps(value, ensure_ascii=False)}"
+                )
         elif kind == "exemptions":
             names = [ex["name"] for ex in scheme.exemptions]
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -110,10 +132,13 @@ def validate_facts(scheme, facts: dict | None, origin: str = "facts") -> dict:
                 raise FactsError(f"{where} 应为日期 YYYY-MM-DD，实际是 {value!r}")
             value = parse_date(value).isoformat()
         elif kind == "by_year":
-            if not isinstance(value, dict) or not all(re.fullmatch(r"\d{4}", str(y)) and _is_number(v)
-                                                      for y, v in value.items()):
-                raise FactsError(f"{where} 应为对象：年份 → 金额（元），如 {{\"2024\": 12000000}}，实际是 "
-                                 f"{json.dumps(value, ensure_ascii=False)}")
+            if not isinstance(value, dict) or not all(
+                re.fullmatch(r"\d{4}", str(y)) and _is_number(v) for y, v in value.items()
+            ):
+                raise FactsError(
+                    f'{where} 应为对象：年份 → 金额（元），如 {{"2024": 12000000}}，实际是 '
+                    f"{json.dumps(value, ensure_ascii=False)}"
+                )
             value = {str(y): v for y, v in value.items()}
         elif kind == "object":
             if not isinstance(value, dict):

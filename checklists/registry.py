@@ -11,11 +11,12 @@
 A folder named in INTAKE_SCHEMES_PATH (several separated by the OS path separator) adds schemes
 without touching code: the folder's subfolders that hold a checklist.yaml are schemes too.
 """
+
 from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -72,7 +73,7 @@ def part_path(scheme_id: str, part: str) -> Path:
     return scheme_dir(scheme_id) / f"{part}.yaml"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(path: str, mtime: float) -> dict:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     return data if isinstance(data, dict) else {}

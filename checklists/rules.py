@@ -10,12 +10,14 @@ association membership, scale, code coverage …) describe the applicant and are
 taken as stated. Declarations (`declarations`) stand in for evidence nobody can
 upload; a declaration alone makes an item `review`, never `met`.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from extractors.facts import DocumentFacts
 from extractors.facts import Field as DocField
@@ -49,8 +51,13 @@ class Step:
     note: str = ""  # the comparison made with it
 
     def to_json(self) -> dict:
-        return {"fact": self.fact, "known": self.known, "value": _jsonable(self.value) if self.known else None,
-                "source": self.source, "note": self.note}
+        return {
+            "fact": self.fact,
+            "known": self.known,
+            "value": _jsonable(self.value) if self.known else None,
+            "source": self.source,
+            "note": self.note,
+        }
 
     def describe(self) -> str:
         v = f"= {_jsonable(self.value)!r}" if self.known else "= 未知（未提供）"
@@ -104,6 +111,7 @@ class Context:
 
 
 # -- helpers ---------------------------------------------------------------
+
 
 def parse_date(v: Any) -> date | None:
     if isinstance(v, date):
@@ -159,8 +167,16 @@ def field_step(doc: DocumentFacts, name: str, note: str = "") -> tuple[Step, Evi
     fact = f"{doc.type}.{name}"
     if f is None or f.value in (None, ""):
         return Step(fact, known=False, source=doc.file, note=note), None
-    ev = Evidence(file=doc.file, page=f.page, text=f.text, field=name, ocr=f.ocr, confidence=f.confidence,
-                  ocr_confidence=f.ocr_confidence, check=f.check)
+    ev = Evidence(
+        file=doc.file,
+        page=f.page,
+        text=f.text,
+        field=name,
+        ocr=f.ocr,
+        confidence=f.confidence,
+        ocr_confidence=f.ocr_confidence,
+        check=f.check,
+    )
     return Step(fact, f.value, True, where(doc, f), note), ev
 
 
@@ -183,6 +199,7 @@ def declared(ctx: Context, item, steps: list[Step]) -> bool | None:
 
 # -- the registry ------------------------------------------------------------
 
+
 @dataclass
 class Rule:
     name: str
@@ -195,8 +212,10 @@ class Rule:
     def check_params(self, params: dict) -> str | None:
         unknown = [str(p) for p in params if p not in self.required + self.optional]
         if unknown:
-            return (f"unknown parameter(s) {', '.join(unknown)}; "
-                    f"allowed: {', '.join(self.required + self.optional) or 'none'}")
+            return (
+                f"unknown parameter(s) {', '.join(unknown)}; "
+                f"allowed: {', '.join(self.required + self.optional) or 'none'}"
+            )
         missing = [p for p in self.required if p not in params]
         if missing:
             return f"missing parameter(s) {', '.join(missing)}"
@@ -217,11 +236,12 @@ def rule(name: str, required: tuple[str, ...] = (), optional: tuple[str, ...] = 
     def deco(func):
         RULES[name] = Rule(name, func, required, optional, (func.__doc__ or "").strip(), reads)
         return func
+
     return deco
 
 
 def cert_noun(label: str) -> str:
-    """"GB/T 24001" → "GB/T 24001 证书"; "营业执照" stays as it is."""
+    """ "GB/T 24001" → "GB/T 24001 证书"; "营业执照" stays as it is."""
     return label if re.search(r"[证照书件告]$", label) else f"{label} 证书"
 
 
@@ -249,9 +269,11 @@ def _validity(ctx: Context, doc: DocumentFacts, label: str, no_expiry_ok: bool =
 
 def _best(ctx: Context, docs: list[DocumentFacts]) -> list[DocumentFacts]:
     """Most useful first: valid on as_of, then latest expiry, unknown expiry last."""
+
     def key(d):
         u = parse_date(d.value("valid_until"))
         return (u is not None and u >= ctx.as_of, u or date.min)
+
     return sorted(docs, key=key, reverse=True)
 
 
@@ -279,8 +301,14 @@ def _covers(ctx: Context, docs: list[DocumentFacts], fact: str, steps: list[Step
     product, known = ctx.fact(fact)
     steps.append(Step(f"facts.{fact}", product, known, "申请人填报" if known else ""))
     if not known:
-        return "review", [f"未说明申报产品（{fact}），无法核对{'、'.join(sorted({doc_label(d.type) for d in docs}))}"
-                          f"的范围是否覆盖申报产品"], [fact]
+        return (
+            "review",
+            [
+                f"未说明申报产品（{fact}），无法核对{'、'.join(sorted({doc_label(d.type) for d in docs}))}"
+                f"的范围是否覆盖申报产品"
+            ],
+            [fact],
+        )
     status, reasons = "met", []
     for d in docs:
         st, _ = field_step(d, "scope")
@@ -315,7 +343,9 @@ def cert_valid(ctx: Context, item, p: dict) -> Verdict:
             if c.get("optional"):
                 continue
             statuses.append("missing")
-            reasons.append(f"未提供 {cert_noun(label)}" if re.match(r"[A-Za-z]", label) else f"未提供{cert_noun(label)}")
+            reasons.append(
+                f"未提供 {cert_noun(label)}" if re.match(r"[A-Za-z]", label) else f"未提供{cert_noun(label)}"
+            )
             needs.append(c["doc_type"])
             continue
         doc = found[0]
@@ -352,9 +382,14 @@ def any_document(ctx: Context, item, p: dict) -> Verdict:
             v, known = ctx.fact(p["or_fact"])
             steps.append(Step(f"facts.{p['or_fact']}", v, known, "申请人填报" if known else ""))
             if v is True:  # a statement alone is never met
-                return Verdict("review", f"仅有申请人说明（{p.get('note') or p['or_fact']}），"
-                                         f"{p.get('or_fact_note') or '需提供证明材料并人工核实'}", [], steps,
-                               needs=list(p["doc_types"]))
+                return Verdict(
+                    "review",
+                    f"仅有申请人说明（{p.get('note') or p['or_fact']}），"
+                    f"{p.get('or_fact_note') or '需提供证明材料并人工核实'}",
+                    [],
+                    steps,
+                    needs=list(p["doc_types"]),
+                )
         return Verdict("missing", f"未提供{label}", [], steps)
     doc = found[0]
     then = p.get("then", "met")
@@ -411,8 +446,13 @@ def registered(ctx: Context, item, p: dict) -> Verdict:
     """Business licence: registered in the province; an independent legal person; established ≥ min_years before as_of."""
     lic = ctx.licence
     if lic is None:
-        return Verdict("missing", "未提供营业执照", [], [Step("business_license", known=False, note="未提供")],
-                       needs=["business_license"])
+        return Verdict(
+            "missing",
+            "未提供营业执照",
+            [],
+            [Step("business_license", known=False, note="未提供")],
+            needs=["business_license"],
+        )
     steps, evidence, problems, reviews = [], [], [], []
     st, ev = field_step(lic, "province")
     steps.append(st)
@@ -455,8 +495,7 @@ def registered(ctx: Context, item, p: dict) -> Verdict:
             since = add_years(est, p["min_years"])
             if since > ctx.as_of:
                 est_step.note = f"{est} + {p['min_years']} 年 = {since} > 评价日 {ctx.as_of}"
-                problems.append(f"成立日期 {est}，至评价日 {ctx.as_of} 存续不满 {p['min_years']} 年"
-                                f"（{since} 起方满）")
+                problems.append(f"成立日期 {est}，至评价日 {ctx.as_of} 存续不满 {p['min_years']} 年（{since} 起方满）")
             else:
                 est_step.note = f"{est} + {p['min_years']} 年 = {since} ≤ 评价日 {ctx.as_of}"
     if problems:
@@ -479,19 +518,29 @@ def declaration(ctx: Context, item, p: dict) -> Verdict:
     v = declared(ctx, item, steps)
     subject = p.get("subject") or item.title
     found = ctx.docs(*(p.get("doc_types") or ()))
-    steps.append(Step("/".join(p.get("doc_types") or ()) or "documents", len(found) if found else None,
-                      bool(found), "、".join(d.file for d in found)))
+    steps.append(
+        Step(
+            "/".join(p.get("doc_types") or ()) or "documents",
+            len(found) if found else None,
+            bool(found),
+            "、".join(d.file for d in found),
+        )
+    )
     if v is False:
         return Verdict("not_met", f"申请人声明不满足：{subject}", [], steps)
     evidence = [e for d in found[:3] for e in doc_evidence(d, "issuer", "issued", "org_name")]
     if found:
         extra = "；另有申请人声明" if v else ""
-        return Verdict("review", f"已提供{'、'.join(doc_label(d.type) for d in found[:3])}（"
-                                 f"{'、'.join(d.file for d in found[:3])}），需人工确认：{subject}{extra}",
-                       evidence, steps, found[:3])
+        return Verdict(
+            "review",
+            f"已提供{'、'.join(doc_label(d.type) for d in found[:3])}（"
+            f"{'、'.join(d.file for d in found[:3])}），需人工确认：{subject}{extra}",
+            evidence,
+            steps,
+            found[:3],
+        )
     if v is True:
-        return Verdict("review", f"仅有申请人自我声明（{subject}），需人工核实，自我声明不能单独判定满足",
-                       [], steps)
+        return Verdict("review", f"仅有申请人自我声明（{subject}），需人工核实，自我声明不能单独判定满足", [], steps)
     return Verdict("missing", f"未提供声明或证明材料：{subject}", [], steps)
 
 
@@ -507,8 +556,14 @@ def review(ctx: Context, item, p: dict) -> Verdict:
         if not known:
             return Verdict("missing", f"未说明 {key}，无法判断", [], steps, needs=[key])
     found = ctx.docs(*(p.get("doc_types") or ()))
-    steps.append(Step("/".join(p.get("doc_types") or ()) or "documents", len(found) if found else None,
-                      bool(found), "、".join(d.file for d in found)))
+    steps.append(
+        Step(
+            "/".join(p.get("doc_types") or ()) or "documents",
+            len(found) if found else None,
+            bool(found),
+            "、".join(d.file for d in found),
+        )
+    )
     v = declared(ctx, item, steps)
     if v is False:
         return Verdict("not_met", f"申请人声明不满足：{item.title}", [], steps)
@@ -543,6 +598,7 @@ def _issuer_recognised(ctx: Context, doc: DocumentFacts, p: dict, steps: list[St
     """(recognised, why): the document's issuer is on the scheme's list (tables[issuer_table]), or one of
     its lines states the authorisation (issuer_statement, a regular expression)."""
     import unicodedata
+
     table = ctx.scheme.tables.get(p["issuer_table"]) or {}
     names = table.get("names") or []
     st, _ = field_step(doc, "issuer")
@@ -561,12 +617,14 @@ def _issuer_recognised(ctx: Context, doc: DocumentFacts, p: dict, steps: list[St
                 return True, f"报告载明授权：“{f.text}”"
     st.note = "不在认可名单中，报告未载明授权" if st.known else "未识别出出具机构"
     who = f"出具机构“{st.value}”不在{table.get('label', '认可机构名单')}中" if st.known else "报告中未识别出出具机构"
-    return False, (f"{who}，报告也未载明授权；"
-                   f"{table.get('satisfy', '需提供授权证明，由人工核实')}")
+    return False, (f"{who}，报告也未载明授权；{table.get('satisfy', '需提供授权证明，由人工核实')}")
 
 
-@rule("min_value", required=("min",), optional=("doc_type", "field", "fact", "label", "unit", "percent", "note",
-                                               "issuer_table", "issuer_statement"))
+@rule(
+    "min_value",
+    required=("min",),
+    optional=("doc_type", "field", "fact", "label", "unit", "percent", "note", "issuer_table", "issuer_statement"),
+)
 def min_value(ctx: Context, item, p: dict) -> Verdict:
     """A number from a document field (doc_type + field) or a context fact (fact) is ≥ min."""
     label = p.get("label") or p.get("field") or p.get("fact")
@@ -586,8 +644,9 @@ def min_value(ctx: Context, item, p: dict) -> Verdict:
         if doc is not None:
             return Verdict("review", f"{doc.file} 中未识别出{label}，请核对", doc_evidence(doc), steps, [doc])
         what = doc_label(p["doc_type"]) if p.get("doc_type") else label
-        return Verdict("missing", f"未提供{what}", [], steps,
-                       needs=[p["doc_type"]] if p.get("doc_type") else [p["fact"]])
+        return Verdict(
+            "missing", f"未提供{what}", [], steps, needs=[p["doc_type"]] if p.get("doc_type") else [p["fact"]]
+        )
     steps[-1].note = f"{show(value)} {'≥' if value >= p['min'] else '<'} {show(p['min'])}"
     src = f"（{doc.file}）" if doc is not None else "（申请人填报）"
     evidence = [ev] if ev else []
@@ -620,10 +679,17 @@ def fact_true(ctx: Context, item, p: dict) -> Verdict:
 def standard_codes(text: str) -> list[str]:
     """Prefixes of the standards a text cites: "GB/T 5213-2019、Q/TJ 001" → ["GB/T", "Q/TJ"]."""
     import unicodedata
+
     t = unicodedata.normalize("NFKC", str(text or "")).upper()
-    return [re.sub(r"\s+", "", m) for m in re.findall(r"(?<![A-Z])(GB/T|GB/Z|GB|Q/[A-Z0-9]*|T/[A-Z0-9]*|DB\s*\d*/T|"
-                                                     r"DB\s*\d*|[A-Z]{2}/T|[A-Z]{2})\s*[\d/]", t)
-            if not m.startswith(("IS", "IE"))]
+    return [
+        re.sub(r"\s+", "", m)
+        for m in re.findall(
+            r"(?<![A-Z])(GB/T|GB/Z|GB|Q/[A-Z0-9]*|T/[A-Z0-9]*|DB\s*\d*/T|"
+            r"DB\s*\d*|[A-Z]{2}/T|[A-Z]{2})\s*[\d/]",
+            t,
+        )
+        if not m.startswith(("IS", "IE"))
+    ]
 
 
 def national_standard(text: str) -> bool | None:
@@ -647,10 +713,15 @@ def _not_national(p: dict, docs: list[DocumentFacts], steps: list[Step]) -> Verd
         steps.append(st)
         if national is not True:
             said = f"检验依据为“{st.value}”，不是国家标准（GB/GB/T）" if national is False else "报告中未识别出检验依据"
-            return Verdict("review", f"{d.file} {said}：报告的要求值不是国家标准要求，无法判断关键指标是否高于国家标准"
-                                     f"要求的 {p['min_margin'] * 100:g}%；需提供对应国家标准的要求值，由人工判断哪项是关键指标",
-                           [e for e in [ev] if e] + doc_evidence(d, "indicators"), steps, [d],
-                           needs=["test_report"])
+            return Verdict(
+                "review",
+                f"{d.file} {said}：报告的要求值不是国家标准要求，无法判断关键指标是否高于国家标准"
+                f"要求的 {p['min_margin'] * 100:g}%；需提供对应国家标准的要求值，由人工判断哪项是关键指标",
+                [e for e in [ev] if e] + doc_evidence(d, "indicators"),
+                steps,
+                [d],
+                needs=["test_report"],
+            )
     return None
 
 
@@ -681,8 +752,14 @@ def indicator_margin(ctx: Context, item, p: dict) -> Verdict:
     if failed:
         d, ind = failed[0]
         ev = doc_evidence(d, "indicators")
-        return Verdict("not_met", f"{d.file} 指标“{ind.get('name')}”判定为{ind.get('verdict')}"
-                                  f"（要求 {ind.get('requirement')}，实测 {ind.get('measured')}）", ev, steps, [d])
+        return Verdict(
+            "not_met",
+            f"{d.file} 指标“{ind.get('name')}”判定为{ind.get('verdict')}"
+            f"（要求 {ind.get('requirement')}，实测 {ind.get('measured')}）",
+            ev,
+            steps,
+            [d],
+        )
     if best is None:
         ev = [e for d in docs for e in doc_evidence(d, "indicators", "standard")]
         if unknown_margin:
@@ -691,10 +768,19 @@ def indicator_margin(ctx: Context, item, p: dict) -> Verdict:
     d, ind = best
     m = ind["margin"]
     ev = doc_evidence(d, "indicators")
-    steps.append(Step("max(indicators.margin)", m, True, d.file,
-                      f"{m * 100:.1f}% {'≥' if m >= p['min_margin'] else '<'} {p['min_margin'] * 100:g}%"))
-    text = (f"指标“{ind.get('name')}”要求 {ind.get('requirement')}，实测 {ind.get('measured')}"
-            f"{ind.get('unit') or ''}，优于标准 {m * 100:.1f}%")
+    steps.append(
+        Step(
+            "max(indicators.margin)",
+            m,
+            True,
+            d.file,
+            f"{m * 100:.1f}% {'≥' if m >= p['min_margin'] else '<'} {p['min_margin'] * 100:g}%",
+        )
+    )
+    text = (
+        f"指标“{ind.get('name')}”要求 {ind.get('requirement')}，实测 {ind.get('measured')}"
+        f"{ind.get('unit') or ''}，优于标准 {m * 100:.1f}%"
+    )
     if m >= p["min_margin"]:
         return Verdict("met", f"全部指标合格；{text}，达到 {p['min_margin'] * 100:g}% 的要求", ev, steps, [d])
     return Verdict("not_met", f"全部指标合格，但最优的{text}，未达到 {p['min_margin'] * 100:g}%", ev, steps, [d])
@@ -716,18 +802,30 @@ def test_report(ctx: Context, item, p: dict) -> Verdict:
     issued = parse_date(st.value)
     if p.get("max_age_years"):
         if issued is None:
-            return Verdict("review", f"{d.file} 未识别出报告日期，无法判断是否在 {p['max_age_years']} 年有效期内",
-                           evidence, steps, [d])
+            return Verdict(
+                "review",
+                f"{d.file} 未识别出报告日期，无法判断是否在 {p['max_age_years']} 年有效期内",
+                evidence,
+                steps,
+                [d],
+            )
         until = add_years(issued, p["max_age_years"])
         if until < ctx.as_of:
             st.note = f"{issued} + {p['max_age_years']} 年 = {until} < 评价日 {ctx.as_of}"
-            return Verdict("not_met", f"最新检测报告 {d.file} 出具于 {issued}，至评价日 {ctx.as_of} "
-                                      f"已超过 {p['max_age_years']} 年有效期（{until} 止）", evidence, steps, [d])
+            return Verdict(
+                "not_met",
+                f"最新检测报告 {d.file} 出具于 {issued}，至评价日 {ctx.as_of} "
+                f"已超过 {p['max_age_years']} 年有效期（{until} 止）",
+                evidence,
+                steps,
+                [d],
+            )
         st.note = f"{issued} + {p['max_age_years']} 年 = {until} ≥ 评价日 {ctx.as_of}"
     bad = [i for i in indicators_of(d) if failed_indicator(i)]
     if bad:
-        return Verdict("not_met", f"{d.file} 指标“{bad[0].get('name')}”判定为{bad[0].get('verdict')}",
-                       evidence, steps, [d])
+        return Verdict(
+            "not_met", f"{d.file} 指标“{bad[0].get('name')}”判定为{bad[0].get('verdict')}", evidence, steps, [d]
+        )
     reason = f"检测报告 {d.file}" + (f"（{issued} 出具）" if issued else "")
     if p.get("max_age_years") and issued:
         reason += f"，在 {p['max_age_years']} 年有效期内"
@@ -750,10 +848,16 @@ def years_since(ctx: Context, item, p: dict) -> Verdict:
             ok = since <= ctx.as_of
             steps[-1].note = f"{start} + {p['years']} 年 = {since} {'≤' if ok else '>'} 评价日 {ctx.as_of}"
             if not ok:
-                return Verdict("not_met", f"{subject}自 {start} 起，至评价日 {ctx.as_of} 不满 {p['years']} 年", [], steps)
+                return Verdict(
+                    "not_met", f"{subject}自 {start} 起，至评价日 {ctx.as_of} 不满 {p['years']} 年", [], steps
+                )
             lic = ctx.licence
-            return Verdict("review", f"申请人说明{subject}自 {start} 起，满 {p['years']} 年（申请人填报，需核实）",
-                           doc_evidence(lic, "established") if lic else [], steps)
+            return Verdict(
+                "review",
+                f"申请人说明{subject}自 {start} 起，满 {p['years']} 年（申请人填报，需核实）",
+                doc_evidence(lic, "established") if lic else [],
+                steps,
+            )
     lic = ctx.licence
     if lic is None:
         steps.append(Step("business_license.established", known=False, note="未提供"))
@@ -766,8 +870,13 @@ def years_since(ctx: Context, item, p: dict) -> Verdict:
     since = add_years(est, p["years"])
     if since > ctx.as_of:
         st.note = f"{est} + {p['years']} 年 = {since} > 评价日 {ctx.as_of}"
-        return Verdict("not_met", f"企业成立于 {est}，至评价日 {ctx.as_of} 不满 {p['years']} 年，"
-                                  f"不可能有 {p['years']} 年以上{subject}", [ev], steps, [lic])
+        return Verdict(
+            "not_met",
+            f"企业成立于 {est}，至评价日 {ctx.as_of} 不满 {p['years']} 年，不可能有 {p['years']} 年以上{subject}",
+            [ev],
+            steps,
+            [lic],
+        )
     st.note = f"{est} + {p['years']} 年 = {since} ≤ 评价日 {ctx.as_of}"
     return Verdict("review", f"企业成立于 {est}，已满 {p['years']} 年；{subject}需核实", [ev], steps, [lic])
 
@@ -816,8 +925,9 @@ def profit_years(ctx: Context, item, p: dict) -> Verdict:
         if y in profits:
             v, d, f = profits[y]
             steps.append(Step(f"net_profit[{y}]", v, True, where(d, f), f"{yuan(v)} {'>' if v > 0 else '≤'} 0"))
-            evidence.append(Evidence(d.file, f.page, f.text, "net_profit", f.ocr, f.confidence, f.ocr_confidence,
-                                     f.check))
+            evidence.append(
+                Evidence(d.file, f.page, f.text, "net_profit", f.ocr, f.confidence, f.ocr_confidence, f.check)
+            )
             if d not in docs:
                 docs.append(d)
         elif y in declared:
@@ -834,14 +944,24 @@ def profit_years(ctx: Context, item, p: dict) -> Verdict:
     if losses:
         return Verdict("not_met", f"近 {n} 年（{span}）未保持盈利：{'；'.join(losses)}", evidence, steps, docs)
     if absent:
-        what = (f"未提供 {span} 年度审计报告/财务报表" if not ctx.docs("financial_statement") and not stated
-                else f"缺少 {'、'.join(map(str, absent))} 年度净利润（近 {n} 个完整会计年度为 {span}）")
-        return Verdict("missing", what, evidence, steps, docs,
-                       needs=["financial_statement"] + [f"net_profit.{y}" for y in absent])
+        what = (
+            f"未提供 {span} 年度审计报告/财务报表"
+            if not ctx.docs("financial_statement") and not stated
+            else f"缺少 {'、'.join(map(str, absent))} 年度净利润（近 {n} 个完整会计年度为 {span}）"
+        )
+        return Verdict(
+            "missing", what, evidence, steps, docs, needs=["financial_statement"] + [f"net_profit.{y}" for y in absent]
+        )
     if stated:
-        return Verdict("review", f"已有申请人声明（{'，'.join(stated)}），待上传 "
-                                 f"{'、'.join(str(y) for y in wanted if y not in profits)} 年度审计报告确认",
-                       evidence, steps, docs, needs=["financial_statement"])
+        return Verdict(
+            "review",
+            f"已有申请人声明（{'，'.join(stated)}），待上传 "
+            f"{'、'.join(str(y) for y in wanted if y not in profits)} 年度审计报告确认",
+            evidence,
+            steps,
+            docs,
+            needs=["financial_statement"],
+        )
     vals = "，".join(f"{y} 年 {yuan(profits[y][0])}" for y in wanted)
     return Verdict("met", f"近 {n} 年均盈利：{vals}", evidence, steps, docs)
 
@@ -854,8 +974,12 @@ def _claimed_exemption(ctx: Context, branch: str) -> dict | None:
     return None
 
 
-@rule("min_revenue", required=("thresholds",), optional=("by", "branch", "field", "label", "alternative"),
-      reads=("revenue",))
+@rule(
+    "min_revenue",
+    required=("thresholds",),
+    optional=("by", "branch", "field", "label", "alternative"),
+    reads=("revenue",),
+)
 def min_revenue(ctx: Context, item, p: dict) -> Verdict:
     """Annual sales of the latest complete financial year ≥ the threshold for the applicant's kind
     (`by`: a fact choosing the threshold); a claimed exemption of the branch turns a shortfall into review."""
@@ -865,8 +989,13 @@ def min_revenue(ctx: Context, item, p: dict) -> Verdict:
         kind, known = ctx.fact(p["by"])
         steps.append(Step(f"facts.{p['by']}", kind, known, "申请人填报" if known else ""))
         if not known:
-            return Verdict("missing", f"未说明 {p['by']}（{'/'.join(p['thresholds'])}），无法确定适用的规模门槛",
-                           [], steps, needs=[p["by"]])
+            return Verdict(
+                "missing",
+                f"未说明 {p['by']}（{'/'.join(p['thresholds'])}），无法确定适用的规模门槛",
+                [],
+                steps,
+                needs=[p["by"]],
+            )
         if kind not in p["thresholds"]:
             return Verdict("review", f"{p['by']} 为 {kind}，本条未规定该类的规模门槛，需人工判断", [], steps)
         threshold = p["thresholds"][kind]
@@ -885,11 +1014,20 @@ def min_revenue(ctx: Context, item, p: dict) -> Verdict:
         if stated_year is not None:
             return _declared_revenue(stated_year, declared[stated_year], threshold, label, exemption, p, steps)
         if exemption:
-            return Verdict("review", f"申请人称属于“{exemption['name']}”，按{exemption['clause']}可不受规模条件限制，"
-                                     f"需提供有效的佐证材料", [], steps)
+            return Verdict(
+                "review",
+                f"申请人称属于“{exemption['name']}”，按{exemption['clause']}可不受规模条件限制，需提供有效的佐证材料",
+                [],
+                steps,
+            )
         steps.append(Step(f"revenue[{latest}]", known=False, note="未找到"))
-        return Verdict("missing", f"未提供 {latest} 年度{label}（审计报告/财务报表）；门槛 {yuan(threshold)}",
-                       [], steps, needs=["financial_statement", f"{p.get('field', 'revenue')}.{latest}"])
+        return Verdict(
+            "missing",
+            f"未提供 {latest} 年度{label}（审计报告/财务报表）；门槛 {yuan(threshold)}",
+            [],
+            steps,
+            needs=["financial_statement", f"{p.get('field', 'revenue')}.{latest}"],
+        )
     v, d, f = revenues[year]
     ok = v >= threshold
     steps.append(Step(f"revenue[{year}]", v, True, where(d, f), f"{yuan(v)} {'≥' if ok else '<'} {yuan(threshold)}"))
@@ -898,28 +1036,47 @@ def min_revenue(ctx: Context, item, p: dict) -> Verdict:
     if ok:
         return Verdict("met", f"{year} 年{label} {yuan(v)}{note}，达到 {yuan(threshold)} 的要求", ev, steps, [d])
     if exemption:
-        return Verdict("review", f"{year} 年{label} {yuan(v)}，低于 {yuan(threshold)}；申请人称属于"
-                                 f"“{exemption['name']}”，按{exemption['clause']}可不受规模条件限制，需提供有效的佐证材料",
-                       ev, steps, [d])
+        return Verdict(
+            "review",
+            f"{year} 年{label} {yuan(v)}，低于 {yuan(threshold)}；申请人称属于"
+            f"“{exemption['name']}”，按{exemption['clause']}可不受规模条件限制，需提供有效的佐证材料",
+            ev,
+            steps,
+            [d],
+        )
     if p.get("alternative"):
-        return Verdict("review", f"{year} 年{label} {yuan(v)}{note}，低于 {yuan(threshold)}；{p['alternative']}",
-                       ev, steps, [d])
+        return Verdict(
+            "review", f"{year} 年{label} {yuan(v)}{note}，低于 {yuan(threshold)}；{p['alternative']}", ev, steps, [d]
+        )
     return Verdict("not_met", f"{year} 年{label} {yuan(v)}{note}，低于要求的 {yuan(threshold)}", ev, steps, [d])
 
 
-def _declared_revenue(year: int, v: float, threshold: float, label: str, exemption: dict | None, p: dict,
-                      steps: list[Step]) -> Verdict:
+def _declared_revenue(
+    year: int, v: float, threshold: float, label: str, exemption: dict | None, p: dict, steps: list[Step]
+) -> Verdict:
     """Sales only the applicant stated: short of the threshold fails (or review under an exemption or an
     alternative), reaching it is review until the statements confirm it."""
     ok = v >= threshold
-    steps.append(Step(f"facts.revenue[{year}]", v, True, "申请人声明", f"{yuan(v)} {'≥' if ok else '<'} {yuan(threshold)}"))
+    steps.append(
+        Step(f"facts.revenue[{year}]", v, True, "申请人声明", f"{yuan(v)} {'≥' if ok else '<'} {yuan(threshold)}")
+    )
     said = f"申请人声明 {year} 年{label} {yuan(v)}"
     if ok:
-        return Verdict("review", f"{said}，达到 {yuan(threshold)} 的要求；已有申请人声明，待上传审计报告确认",
-                       [], steps, needs=["financial_statement"])
+        return Verdict(
+            "review",
+            f"{said}，达到 {yuan(threshold)} 的要求；已有申请人声明，待上传审计报告确认",
+            [],
+            steps,
+            needs=["financial_statement"],
+        )
     if exemption:
-        return Verdict("review", f"{said}，低于 {yuan(threshold)}；申请人称属于“{exemption['name']}”，"
-                                 f"按{exemption['clause']}可不受规模条件限制，需提供有效的佐证材料", [], steps)
+        return Verdict(
+            "review",
+            f"{said}，低于 {yuan(threshold)}；申请人称属于“{exemption['name']}”，"
+            f"按{exemption['clause']}可不受规模条件限制，需提供有效的佐证材料",
+            [],
+            steps,
+        )
     if p.get("alternative"):
         return Verdict("review", f"{said}，低于 {yuan(threshold)}；{p['alternative']}", [], steps)
     return Verdict("not_met", f"{said}，低于要求的 {yuan(threshold)}", [], steps)
@@ -930,15 +1087,23 @@ def exemption(ctx: Context, item, p: dict) -> Verdict:
     """An exemption from the scale conditions: claimed → review (proof needed); not claimed → not_applicable."""
     claimed = ctx.facts.get("exemptions")
     names = [ex["name"] for ex in ctx.scheme.exemptions if ex.get("branch") == p["branch"]]
-    steps = [Step("facts.exemptions", claimed, claimed is not None, "申请人填报" if claimed is not None else "",
-                  f"本条可豁免：{'、'.join(names)}")]
+    steps = [
+        Step(
+            "facts.exemptions",
+            claimed,
+            claimed is not None,
+            "申请人填报" if claimed is not None else "",
+            f"本条可豁免：{'、'.join(names)}",
+        )
+    ]
     ex = _claimed_exemption(ctx, p["branch"])
     if ex is None:
         return Verdict("not_applicable", f"未申报本条豁免（{'、'.join(names)}）", [], steps)
     found = ctx.docs("award_certificate", "other", "application_form")
     evidence = [e for d in found[:2] for e in doc_evidence(d)]
-    return Verdict("review", f"申请人称属于“{ex['name']}”，需提供有效的佐证材料后方可不受规模条件限制",
-                   evidence, steps, found[:2])
+    return Verdict(
+        "review", f"申请人称属于“{ex['name']}”，需提供有效的佐证材料后方可不受规模条件限制", evidence, steps, found[:2]
+    )
 
 
 @rule("scale", required=("table",), optional=("branch",), reads=("scale",))
@@ -950,34 +1115,48 @@ def scale(ctx: Context, item, p: dict) -> Verdict:
     exemption = _claimed_exemption(ctx, p["branch"]) if p.get("branch") else None
     if not known:
         if exemption:
-            return Verdict("review", f"申请人称属于“{exemption['name']}”，可不受规模条件限制，需提供佐证材料", [], steps)
+            return Verdict(
+                "review", f"申请人称属于“{exemption['name']}”，可不受规模条件限制，需提供佐证材料", [], steps
+            )
         return Verdict("missing", "未说明生产规模（类别、数量、单位）", [], steps, needs=["scale"])
     name, row = scale_row(table, v["category"])
     need = f"{fmt_num(row['min'])} {row['unit']}" if row else ""
     if row is None:
-        return Verdict("review", f"规模类别“{v['category']}”不在本条所列类别（{'、'.join(table)}）中，需人工判断",
-                       [], steps)
+        return Verdict(
+            "review", f"规模类别“{v['category']}”不在本条所列类别（{'、'.join(table)}）中，需人工判断", [], steps
+        )
     if name != v["category"]:
         steps[0].note = f"“{v['category']}”按本条的“{name}”"
     unit = _unit(v.get("unit", ""))
     if unit != _unit(row["unit"]):
-        return Verdict("review", f"规模 {fmt_num(v['value'])} {v.get('unit')} 与本条单位（{row['unit']}）不同，需人工换算",
-                       [], steps)
+        return Verdict(
+            "review",
+            f"规模 {fmt_num(v['value'])} {v.get('unit')} 与本条单位（{row['unit']}）不同，需人工换算",
+            [],
+            steps,
+        )
     ok = v["value"] >= row["min"]
     steps[0].note = f"{steps[0].note}；{fmt_num(v['value'])} {'≥' if ok else '<'} {need}".lstrip("；")
     if ok:
-        return Verdict("met", f"{name} {fmt_num(v['value'])} {row['unit']}，达到 {need} 的要求（申请人填报）",
-                       [], steps)
+        return Verdict(
+            "met", f"{name} {fmt_num(v['value'])} {row['unit']}，达到 {need} 的要求（申请人填报）", [], steps
+        )
     said = v["category"] if name == v["category"] else f"{v['category']}（本条“{name}”）"
     if exemption:
-        return Verdict("review", f"{said} {fmt_num(v['value'])} {row['unit']}，低于 {need}；申请人称属于"
-                                 f"“{exemption['name']}”，需提供佐证材料", [], steps)
+        return Verdict(
+            "review",
+            f"{said} {fmt_num(v['value'])} {row['unit']}，低于 {need}；申请人称属于"
+            f"“{exemption['name']}”，需提供佐证材料",
+            [],
+            steps,
+        )
     return Verdict("not_met", f"{said} {fmt_num(v['value'])} {row['unit']}，低于要求的 {need}", [], steps)
 
 
 def scale_row(table: dict, category: str) -> tuple[str, dict | None]:
     """The table's row for a category, by the seed's word or one of the row's `synonyms`."""
     import unicodedata
+
     c = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(category or "")))
     for name, row in table.items():
         if c == name or c in (row.get("synonyms") or ()):
@@ -1000,30 +1179,70 @@ def scored(ctx: Context, item, p: dict) -> Verdict:
     steps = [Step(f"scores.{item.id}", s, s is not None, "评价人员评分" if s is not None else "")]
     found = ctx.docs(*(p.get("doc_types") or item.evidence))
     decl = ctx.declaration(item.id)
-    steps.append(Step("/".join(p.get("doc_types") or item.evidence) or "documents",
-                      len(found) if found else None, bool(found), "、".join(d.file for d in found)))
+    steps.append(
+        Step(
+            "/".join(p.get("doc_types") or item.evidence) or "documents",
+            len(found) if found else None,
+            bool(found),
+            "、".join(d.file for d in found),
+        )
+    )
     evidence = [e for d in found[:3] for e in doc_evidence(d)]
     cap = 1.0 if (found or decl) else cap0
     if s is not None:
         pts = s * item.points
         steps[0].note = f"{s * 100:g}% × {fmt_num(item.points)} 分 = {pts:g} 分"
         if s <= 0:  # scored, but nothing earned: the item's requirement is not met
-            return Verdict("not_met", f"评价人员评分 0%，本项未得分（满分 {fmt_num(item.points)} 分）",
-                           evidence, steps, found[:3], score=s, score_cap=s)
-        return Verdict("met", f"评价人员评分 {s * 100:g}%，得 {pts:g} 分（满分 {fmt_num(item.points)} 分）",
-                       evidence, steps, found[:3], score=s, score_cap=s)
+            return Verdict(
+                "not_met",
+                f"评价人员评分 0%，本项未得分（满分 {fmt_num(item.points)} 分）",
+                evidence,
+                steps,
+                found[:3],
+                score=s,
+                score_cap=s,
+            )
+        return Verdict(
+            "met",
+            f"评价人员评分 {s * 100:g}%，得 {pts:g} 分（满分 {fmt_num(item.points)} 分）",
+            evidence,
+            steps,
+            found[:3],
+            score=s,
+            score_cap=s,
+        )
     if found:
-        return Verdict("review", f"已提供 {'、'.join(d.file for d in found[:3])}，待评价人员按 6.2.1 评分"
-                                 f"（满分 {fmt_num(item.points)} 分）", evidence, steps, found[:3], score_cap=cap)
+        return Verdict(
+            "review",
+            f"已提供 {'、'.join(d.file for d in found[:3])}，待评价人员按 6.2.1 评分（满分 {fmt_num(item.points)} 分）",
+            evidence,
+            steps,
+            found[:3],
+            score_cap=cap,
+        )
     if decl:
-        return Verdict("review", f"仅有申请人说明，待评价人员按 6.2.1 评分（满分 {fmt_num(item.points)} 分）",
-                       [], steps, score_cap=cap)
-    return Verdict("missing", f"未提供材料；按 6.2.1 最多只能得 {cap0 * 100:g}%"
-                              f"（{cap0 * item.points:g}/{fmt_num(item.points)} 分）", [], steps, score_cap=cap)
+        return Verdict(
+            "review",
+            f"仅有申请人说明，待评价人员按 6.2.1 评分（满分 {fmt_num(item.points)} 分）",
+            [],
+            steps,
+            score_cap=cap,
+        )
+    return Verdict(
+        "missing",
+        f"未提供材料；按 6.2.1 最多只能得 {cap0 * 100:g}%（{cap0 * item.points:g}/{fmt_num(item.points)} 分）",
+        [],
+        steps,
+        score_cap=cap,
+    )
 
 
 @rule("later_stage", optional=("note",))
 def later_stage(ctx: Context, item, p: dict) -> Verdict:
     """Decided at a later stage of the procedure, not at the pre-check."""
-    return Verdict("review", p.get("note") or "在后续程序中评价，预审阶段不作判断", [],
-                   [Step("stage", "later", True, "", "预审不判断")])
+    return Verdict(
+        "review",
+        p.get("note") or "在后续程序中评价，预审阶段不作判断",
+        [],
+        [Step("stage", "later", True, "", "预审不判断")],
+    )

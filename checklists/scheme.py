@@ -4,12 +4,13 @@ A mistake in a data file (duplicate item id, unknown rule or parameter, a level
 or item that does not exist) is rejected when the file is loaded, naming the
 file and the line, so the secretariat can fix the YAML without reading code.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,9 @@ class _LineLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
-                raise SchemeError(f"line {key_node.start_mark.line + 1}: key {key!r} appears twice "
-                                  f"(first on line {seen[key]})")
+                raise SchemeError(
+                    f"line {key_node.start_mark.line + 1}: key {key!r} appears twice (first on line {seen[key]})"
+                )
             seen[key] = key_node.start_mark.line + 1
         d = _LineDict(super().construct_mapping(node, deep=True))
         d.line = node.start_mark.line + 1
@@ -208,7 +210,7 @@ def parse_scheme(text: str, path: Path) -> Scheme:
     try:
         data = yaml.load(text, Loader=_LineLoader)
     except SchemeError as e:
-        raise SchemeError(f"{path}:{str(e)[len('line '):]}") from None
+        raise SchemeError(f"{path}:{str(e)[len('line ') :]}") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark else 0
@@ -227,8 +229,14 @@ def parse_scheme(text: str, path: Path) -> Scheme:
         name = _str(lv, "name", path)
         if name in [l.name for l in levels]:
             raise _err(path, lv.line, f"level {name!r} is listed twice")
-        levels.append(Level(name=name, requires=tuple(lv.get("requires") or ()),
-                            min_facts=dict(lv.get("min_facts") or {}), note=_str(lv, "note", path, False)))
+        levels.append(
+            Level(
+                name=name,
+                requires=tuple(lv.get("requires") or ()),
+                min_facts=dict(lv.get("min_facts") or {}),
+                note=_str(lv, "note", path, False),
+            )
+        )
     level_names = [l.name for l in levels]
 
     items: list[Item] = []
@@ -254,14 +262,19 @@ def parse_scheme(text: str, path: Path) -> Scheme:
         elif isinstance(gates_raw, list):
             for g in gates_raw:
                 if g not in level_names:
-                    raise _err(path, _line(raw, "gates"), f"item {iid}: gates names level {g!r}, "
-                                           f"but the scheme's levels are {level_names or '[]'}")
+                    raise _err(
+                        path,
+                        _line(raw, "gates"),
+                        f"item {iid}: gates names level {g!r}, but the scheme's levels are {level_names or '[]'}",
+                    )
             gates = tuple(gates_raw)
         else:
             raise _err(path, _line(raw, "gates"), f"item {iid}: `gates` should be all, none or a list of level names")
         rule = _str(raw, "rule", path)
         if rule not in RULES:
-            raise _err(path, _line(raw, "rule"), f"item {iid}: unknown rule {rule!r}; known rules: {', '.join(sorted(RULES))}")
+            raise _err(
+                path, _line(raw, "rule"), f"item {iid}: unknown rule {rule!r}; known rules: {', '.join(sorted(RULES))}"
+            )
         params = dict(raw.get("params") or {})
         problem = RULES[rule].check_params(params)
         if problem:
@@ -280,29 +293,56 @@ def parse_scheme(text: str, path: Path) -> Scheme:
                 raise _err(path, a.line, f"item {iid}: upload ask needs a known doc_type, got {doc_type!r}")
             key = _str(a, "key", path)
             if not _known_ask_key(key, kind, sid):
-                raise _err(path, a.line, f"item {iid}: ask key {key!r} is neither a facts-file key, "
-                                         f"declarations.<item id> nor a document type")
-            asks.append(Ask(key=key, kind=kind, question=_str(a, "question", path),
-                            unit=a.get("unit"), choices=tuple(a.get("choices") or ()), doc_type=doc_type))
-        items.append(Item(
-            id=iid, clause=_str(raw, "clause", path), title=_str(raw, "title", path),
-            quote=_str(raw, "quote", path), gates=gates, evidence=evidence, rule=rule, params=params,
-            asks=tuple(asks), satisfy=_str(raw, "satisfy", path, False),
-            applies_when=dict(raw.get("applies_when") or {}),
-            not_applicable_when=dict(raw.get("not_applicable_when") or {}),
-            bars=_bars(raw, iid, path),
-            points=raw.get("points"), note=_str(raw, "note", path, False), line=line))
+                raise _err(
+                    path,
+                    a.line,
+                    f"item {iid}: ask key {key!r} is neither a facts-file key, "
+                    f"declarations.<item id> nor a document type",
+                )
+            asks.append(
+                Ask(
+                    key=key,
+                    kind=kind,
+                    question=_str(a, "question", path),
+                    unit=a.get("unit"),
+                    choices=tuple(a.get("choices") or ()),
+                    doc_type=doc_type,
+                )
+            )
+        items.append(
+            Item(
+                id=iid,
+                clause=_str(raw, "clause", path),
+                title=_str(raw, "title", path),
+                quote=_str(raw, "quote", path),
+                gates=gates,
+                evidence=evidence,
+                rule=rule,
+                params=params,
+                asks=tuple(asks),
+                satisfy=_str(raw, "satisfy", path, False),
+                applies_when=dict(raw.get("applies_when") or {}),
+                not_applicable_when=dict(raw.get("not_applicable_when") or {}),
+                bars=_bars(raw, iid, path),
+                points=raw.get("points"),
+                note=_str(raw, "note", path, False),
+                line=line,
+            )
+        )
 
     ids = set(seen)
     for it in items:
         for a in it.asks:
-            if a.key.startswith("declarations.") and a.key[len("declarations."):] not in ids:
+            if a.key.startswith("declarations.") and a.key[len("declarations.") :] not in ids:
                 raise _err(path, it.line, f"item {it.id}: ask {a.key!r} names an item the file does not define")
     for lv, raw_lv in zip(levels, data.get("levels") or []):
         for r in lv.requires:
             if r not in ids:
-                raise _err(path, _line(raw_lv, "requires"),
-                           f"level {lv.name!r} requires item {r!r}, which the file does not define")
+                raise _err(
+                    path,
+                    _line(raw_lv, "requires"),
+                    f"level {lv.name!r} requires item {r!r}, which the file does not define",
+                )
     scoring = dict(data.get("scoring") or {})
     if scoring:
         for g in scoring.get("grades") or []:
@@ -319,12 +359,21 @@ def parse_scheme(text: str, path: Path) -> Scheme:
     if campaign.get("deadline") is not None and not isinstance(campaign["deadline"], date):
         raise _err(path, getattr(data.get("campaign"), "line", 0), "campaign deadline should be a date YYYY-MM-DD")
     return Scheme(
-        id=sid, name=_str(data, "name", path), source=_str(data, "source", path), path=path,
-        levels=levels, items=items, campaign=campaign, scoring=scoring,
-        tables=dict(data.get("tables") or {}), exemptions=exemptions,
+        id=sid,
+        name=_str(data, "name", path),
+        source=_str(data, "source", path),
+        path=path,
+        levels=levels,
+        items=items,
+        campaign=campaign,
+        scoring=scoring,
+        tables=dict(data.get("tables") or {}),
+        exemptions=exemptions,
         provisional=dict(data.get("provisional") or {}),
         shared_levels_note=_str(data, "shared_levels_note", path, False),
-        notes=list(data.get("notes") or []), stages=data.get("level_kind") == "stages")
+        notes=list(data.get("notes") or []),
+        stages=data.get("level_kind") == "stages",
+    )
 
 
 def scheme_path(scheme_id: str) -> Path:
@@ -337,7 +386,7 @@ def scheme_ids() -> list[str]:
     return _registry_ids()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_cached(path: str, mtime: float) -> Scheme:
     p = Path(path)
     return parse_scheme(p.read_text(encoding="utf-8"), p)

@@ -1,4 +1,5 @@
 """checklists/settings.yaml: engine settings shared by every scheme (data, not code)."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -3,6 +3,7 @@
 checklists/facts.yaml), and `plain()`, which turns an engine message into words an applicant reads
 (no fact keys, no English values, no internal item ids). Shared by the web pages, the assistant, the
 forms and the gap report, so all speak one vocabulary (web/labels.py adds the page-only labels)."""
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,13 @@ FIELD_NAMES: dict[str, str] = dict(vocabulary()["field_names"])
 
 FACT_LABELS: dict[str, str] = {k: f.label for k, f in schema().items()}
 FACT_QUESTIONS: dict[str, str] = {k: f.question for k, f in schema().items() if f.question}
-VALUE_LABELS: dict[str, str] = {**{v: label for f in schema().values() for v, label in f.choices},
-                                "True": "是", "False": "否", "true": "是", "false": "否"}
+VALUE_LABELS: dict[str, str] = {
+    **{v: label for f in schema().values() for v, label in f.choices},
+    "True": "是",
+    "False": "否",
+    "true": "是",
+    "false": "否",
+}
 
 
 def doc_label(doc_type: str) -> str:

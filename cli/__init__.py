@@ -6,6 +6,7 @@ imports it.
 Start-up is kept to a bare Python start: this module imports nothing (the click group lives in
 `cli.group`), `intake --help` is written from the table below, and a command's module is imported
 only when that command runs."""
+
 from __future__ import annotations
 
 import sys
@@ -36,6 +37,7 @@ DESCRIPTION = "intake: pre-check applications for quality-brand schemes, collect
 def __getattr__(name: str):
     if name == "cli":  # `from cli import cli`: the click group, built on first use
         from cli.group import cli
+
         return cli
     raise AttributeError(name)
 

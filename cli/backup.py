@@ -2,6 +2,7 @@
 
 Exit codes: 0 done and checked, 3 done but a check found a problem (named on stderr), 2 refused
 (no database to back up, a non-empty target for restore, not a backup)."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,10 @@ def _finish(summary, as_json: bool, verb: str) -> None:
         click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
     else:
         rows = sum(summary.tables.values())
-        click.echo(f"{verb} {summary.folder}: {rows} rows in {len(summary.tables)} tables, "
-                   f"{summary.files_copied} files copied ({summary.files_present} already there)")
+        click.echo(
+            f"{verb} {summary.folder}: {rows} rows in {len(summary.tables)} tables, "
+            f"{summary.files_copied} files copied ({summary.files_present} already there)"
+        )
     for p in summary.problems:
         click.echo(f"error: {p}", err=True)
     sys.exit(3 if summary.problems else 0)
@@ -27,7 +30,9 @@ def _finish(summary, as_json: bool, verb: str) -> None:
 def register(cli: click.Group) -> None:
     @cli.command("backup")
     @click.argument("dest", type=click.Path(file_okay=False))
-    @click.option("--data", "data", type=click.Path(file_okay=False), help="data directory (default $INTAKE_DATA or ./var)")
+    @click.option(
+        "--data", "data", type=click.Path(file_okay=False), help="data directory (default $INTAKE_DATA or ./var)"
+    )
     @click.option("--json", "as_json", is_flag=True)
     def backup_cmd(dest: str, data: str | None, as_json: bool) -> None:
         """Back up the database and the stored files into DEST, safely while the service runs.

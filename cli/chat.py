@@ -13,6 +13,7 @@ in a JSON file, so a phone triage can be continued later.
 
 Exit codes: 0 ok, 2 bad arguments (unknown scheme, bad facts file), 3 a FILE could not be read.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,9 +31,9 @@ def _load_json(path: str, what: str) -> dict:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise click.BadParameter(f"{path}: 文件不存在", param_hint=what)
+        raise click.BadParameter(f"{path}: 文件不存在", param_hint=what) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise click.BadParameter(f"{path}: 不是有效的 JSON（{e}）", param_hint=what)
+        raise click.BadParameter(f"{path}: 不是有效的 JSON（{e}）", param_hint=what) from None
     if not isinstance(data, dict):
         raise click.BadParameter(f"{path}: 应为一个 JSON 对象", param_hint=what)
     return data
@@ -48,16 +49,21 @@ def register(cli: click.Group) -> None:
     @cli.command("chat")
     @click.option("--scheme", "scheme_id", required=True, help="jinzhi / credit / nonferrous / jiangsu / trace")
     @click.option("--facts", "facts_file", type=click.Path(dir_okay=False), help="a facts file (contract keys)")
-    @click.option("--state", "state_file", type=click.Path(dir_okay=False),
-                  help="keep the conversation in this JSON file (read if it exists, written after each turn)")
+    @click.option(
+        "--state",
+        "state_file",
+        type=click.Path(dir_okay=False),
+        help="keep the conversation in this JSON file (read if it exists, written after each turn)",
+    )
     @click.option("--as-of", "as_of", help="evaluation date YYYY-MM-DD (default today)")
-    @click.option("--json", "as_json", is_flag=True, help="each reply as a JSON object (text, quotes, question, changes, outcome)")
+    @click.option(
+        "--json", "as_json", is_flag=True, help="each reply as a JSON object (text, quotes, question, changes, outcome)"
+    )
     @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
     def chat(scheme_id, facts_file, state_file, as_of, as_json, files):
         """Talk an applicant through a scheme: rule questions answered from the scheme's text, and
         an interview that asks only what is still missing."""
         from checklists.factsfile import FactsError
-
         from intake.assistant.engine import Assistant
 
         refuse_special(facts_file, state_file)
@@ -67,17 +73,18 @@ def register(cli: click.Group) -> None:
             state = _load_json(state_file, "--state")
         if as_of:
             from datetime import date
+
             try:
                 date.fromisoformat(as_of)
             except ValueError:
-                raise click.BadParameter(f"{as_of!r} 不是 YYYY-MM-DD 日期", param_hint="--as-of")
+                raise click.BadParameter(f"{as_of!r} 不是 YYYY-MM-DD 日期", param_hint="--as-of") from None
         try:
             assistant = Assistant(scheme_id, state, as_of=as_of, facts=facts)
             assistant.evaluate()  # a bad facts file fails here, before the conversation
         except FactsError as e:
-            raise click.BadParameter(str(e), param_hint="--facts")
+            raise click.BadParameter(str(e), param_hint="--facts") from None
         except (KeyError, ValueError) as e:
-            raise click.BadParameter(str(e).strip("'\""), param_hint="--scheme/--state")
+            raise click.BadParameter(str(e).strip("'\""), param_hint="--scheme/--state") from None
 
         interactive = sys.stdin.isatty()
         unreadable = False
@@ -125,11 +132,17 @@ def register(cli: click.Group) -> None:
 def _turn(line: str, assistant, emit, upload) -> None:
     for p in UPLOAD_PREFIXES:
         if line.startswith(p):
-            path = line[len(p):].strip()
+            path = line[len(p) :].strip()
             if not Path(path).is_file():
                 from intake.assistant.engine import Reply
-                emit(Reply(text=f"找不到文件“{path}”，请检查路径。", question=assistant.state.get("pending"),
-                           state=assistant.state))
+
+                emit(
+                    Reply(
+                        text=f"找不到文件“{path}”，请检查路径。",
+                        question=assistant.state.get("pending"),
+                        state=assistant.state,
+                    )
+                )
                 return
             upload([path], err=False)
             return

@@ -7,6 +7,7 @@ Exit codes (contract): 0 success whatever the verdict; 2 bad arguments (unknown 
 file, a date that is not a date, an unknown item for --explain); 3 some input file could not be
 read — every file is still listed, the unreadable ones with `error`, and the others evaluated.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,6 @@ from checklists.engine import OUTCOME_ZH, STATUS_ZH, Evaluation
 from checklists.factsfile import FactsError, load_facts_file, parse_as_of
 from checklists.scheme import SchemeError, load_scheme
 from forms.gap_report import write_gap_report
-
 from intake.precheck import precheck
 
 from .paths import refuse_special
@@ -36,16 +36,30 @@ def _fail(message: str, code: int = 2) -> None:
 
 def register(cli: click.Group) -> None:
     @cli.command("check")
-    @click.option("--scheme", "scheme_id", required=True, metavar="ID",
-                  help="jinzhi, credit, nonferrous, jiangsu or trace (see `intake schemes`)")
+    @click.option(
+        "--scheme",
+        "scheme_id",
+        required=True,
+        metavar="ID",
+        help="jinzhi, credit, nonferrous, jiangsu or trace (see `intake schemes`)",
+    )
     @click.option("--as-of", "as_of", metavar="DATE", help="evaluation date YYYY-MM-DD (default: today)")
     @click.option("--facts", "facts_path", metavar="FACTS.json", help="what documents cannot show (see README)")
-    @click.option("--overrides", "overrides_path", metavar="FILE.json",
-                  help="a reviewer's verdicts: {item id: {status, note, by}}; they win and are shown in the reason")
+    @click.option(
+        "--overrides",
+        "overrides_path",
+        metavar="FILE.json",
+        help="a reviewer's verdicts: {item id: {status, note, by}}; they win and are shown in the reason",
+    )
     @click.option("--json", "as_json", is_flag=True, help="the contract's JSON object")
     @click.option("--explain", "explain", metavar="ITEM", help="why ITEM got its verdict: the rule, facts and values")
-    @click.option("--out", "out_dir", metavar="DIR", type=click.Path(file_okay=False),
-                  help="also write the gap report (HTML and DOCX) into DIR")
+    @click.option(
+        "--out",
+        "out_dir",
+        metavar="DIR",
+        type=click.Path(file_okay=False),
+        help="also write the gap report (HTML and DOCX) into DIR",
+    )
     @click.argument("files", nargs=-1, type=click.Path())
     def check(scheme_id, as_of, facts_path, overrides_path, as_json, explain, out_dir, files) -> None:
         """Check FILE... against a scheme: a verdict per checklist item with its clause, reason and evidence."""
@@ -61,8 +75,7 @@ def register(cli: click.Group) -> None:
             stated = load_facts_file(facts_path) if facts_path else {}
             overrides = load_facts_file(overrides_path) if overrides_path else None
             if explain and explain not in {it.id for it in scheme.items}:
-                raise FactsError(f"--explain: 方案 {scheme.id} 没有条目 {explain!r}；条目 id 形如 "
-                                 f"{scheme.items[0].id}")
+                raise FactsError(f"--explain: 方案 {scheme.id} 没有条目 {explain!r}；条目 id 形如 {scheme.items[0].id}")
             result = precheck(scheme, list(files), stated, day, overrides, origin=facts_path or "facts")
             ev, form_warnings = result.evaluation, result.warnings
         except FactsError as e:
@@ -110,16 +123,20 @@ def _evidence(e) -> str:
 def render(ev: Evaluation) -> str:
     """Outcome first, then the items grouped 不满足 / 缺少材料 / 需人工审核 / 满足 / 不适用."""
     o = ev.outcome
-    lines = [f"{ev.scheme.name}（{ev.scheme.id}）  评价日 {ev.as_of}",
-             f"结论：{OUTCOME_ZH.get(o['status'], o['status'])}（{o['status']}）"]
+    lines = [
+        f"{ev.scheme.name}（{ev.scheme.id}）  评价日 {ev.as_of}",
+        f"结论：{OUTCOME_ZH.get(o['status'], o['status'])}（{o['status']}）",
+    ]
     if ev.scheme.level_names:
         lines[-1] += f"  可达级别：{o['level'] or '—'}"
         if o.get("target_level"):
             lines[-1] += f"（申报 {o['target_level']}）"
     if ev.scheme.scoring:
         score = "—" if o["score"] is None else f"{o['score']:g}"
-        lines.append(f"得分：{score} / {o.get('score_total', 100):g}  现有材料最高可得：{o['score_max']:g}"
-                     f"  等级：{o['grade'] or '—'}")
+        lines.append(
+            f"得分：{score} / {o.get('score_total', 100):g}  现有材料最高可得：{o['score_max']:g}"
+            f"  等级：{o['grade'] or '—'}"
+        )
         if o.get("grade_withheld"):
             lines.append(f"  （{o['grade_withheld']}）")
         if o.get("best_grade"):

@@ -11,6 +11,7 @@
 Exit codes (contract): 0 ok, 2 bad arguments, 3 some input file could not be read
 (every file is still listed in the JSON with its `error`).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,12 +26,11 @@ import click
 from extractors.comments import parse_sheet
 from forms.comment_template import write_comment_template
 from forms.register import write_register_csv, write_register_docx
-
 from intake.comments import store as C
-from intake.store.blobs import BlobStore
-from intake.store.db import open_db
 from intake.reading.files import NotRegularFile, read_regular
 from intake.reading.pipeline import ReadError
+from intake.store.blobs import BlobStore
+from intake.store.db import open_db
 
 SKIP = (".", "~$")  # hidden files, Word's lock files
 
@@ -73,8 +73,15 @@ def _read_draft(path: str):
         _die(str(e), 3)
 
 
-def _draft(db, blobs, draft: str, deadline: str | None = None, title: str | None = None,
-           handler: str | None = None, drafting_unit: str | None = None) -> C.Draft:
+def _draft(
+    db,
+    blobs,
+    draft: str,
+    deadline: str | None = None,
+    title: str | None = None,
+    handler: str | None = None,
+    drafting_unit: str | None = None,
+) -> C.Draft:
     """DRAFT is the draft's file (DOCX/PDF/Markdown/text) or the number of a draft already stored."""
     path = Path(draft)
     if not path.exists():
@@ -84,15 +91,33 @@ def _draft(db, blobs, draft: str, deadline: str | None = None, title: str | None
             except C.CommentsError as e:
                 _die(str(e), 2)
             if deadline or title or handler or drafting_unit:
-                db["comment_drafts"].update(d.id, {k: v for k, v in {"deadline": deadline, "title": title,
-                                                                     "handler": handler,
-                                                                     "drafting_unit": drafting_unit}.items() if v})
+                db["comment_drafts"].update(
+                    d.id,
+                    {
+                        k: v
+                        for k, v in {
+                            "deadline": deadline,
+                            "title": title,
+                            "handler": handler,
+                            "drafting_unit": drafting_unit,
+                        }.items()
+                        if v
+                    },
+                )
                 d = C.get_draft(db, d.id)
             return d
         _die(f"{draft}: 找不到草案文件", 3)
     try:
-        return C.publish_draft(db, blobs, _read_bytes(path), path.name, title=title, deadline=deadline,
-                               handler=handler, drafting_unit=drafting_unit)
+        return C.publish_draft(
+            db,
+            blobs,
+            _read_bytes(path),
+            path.name,
+            title=title,
+            deadline=deadline,
+            handler=handler,
+            drafting_unit=drafting_unit,
+        )
     except C.CommentsError as e:
         _die(f"{path.name}: {e}", 3)
 
@@ -103,7 +128,7 @@ def _date(ctx, param, value):
     try:
         return date.fromisoformat(value).isoformat()
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)")
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _mtime(p: Path) -> str | None:
@@ -113,8 +138,12 @@ def _mtime(p: Path) -> str | None:
         return None
 
 
-data_option = click.option("--data", type=click.Path(file_okay=False), default=None,
-                           help="data directory (SQLite + stored originals); default $INTAKE_DATA or ./var")
+data_option = click.option(
+    "--data",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="data directory (SQLite + stored originals); default $INTAKE_DATA or ./var",
+)
 
 
 def register(cli: click.Group) -> None:
@@ -124,8 +153,12 @@ def register(cli: click.Group) -> None:
 
     @comments.command("parse")
     @click.argument("files", nargs=-1, required=True, type=click.Path())
-    @click.option("--draft", "draft_path", type=click.Path(exists=True, dir_okay=False),
-                  help="the draft: check each reference against its clauses and the sheet's title against its title")
+    @click.option(
+        "--draft",
+        "draft_path",
+        type=click.Path(exists=True, dir_okay=False),
+        help="the draft: check each reference against its clauses and the sheet's title against its title",
+    )
     @click.option("--json", "as_json", is_flag=True, help="the contract's JSON: a list, one object per sheet")
     def parse(files, draft_path, as_json) -> None:
         """Read each comment sheet (DOCX, .doc/.wps, PDF): header, signature, every comment."""
@@ -137,10 +170,21 @@ def register(cli: click.Group) -> None:
         out = []
         for p, doc in zip(paths, docs):
             if isinstance(doc, ReadError):
-                obj = {"file": p.name, "sha256": doc.sha256, "error": doc.error, "is_comment_sheet": False,
-                       "standard_title": "", "submitter": "", "submitter_kind": "organisation",
-                       "contact_person": "", "contact": "", "signed": False, "date": None, "comments": [],
-                       "warnings": []}
+                obj = {
+                    "file": p.name,
+                    "sha256": doc.sha256,
+                    "error": doc.error,
+                    "is_comment_sheet": False,
+                    "standard_title": "",
+                    "submitter": "",
+                    "submitter_kind": "organisation",
+                    "contact_person": "",
+                    "contact": "",
+                    "signed": False,
+                    "date": None,
+                    "comments": [],
+                    "warnings": [],
+                }
             else:
                 sheet = parse_sheet(doc, expected_title=standard.title if standard else None)
                 if sheet.error:
@@ -162,23 +206,35 @@ def register(cli: click.Group) -> None:
         sys.exit(3 if any(o["error"] for o in out) else 0)
 
     @comments.command("register")
-    @click.option("--draft", "draft", required=True, help="the draft standard (DOCX/PDF/Markdown/text) or a stored draft's number")
+    @click.option(
+        "--draft", "draft", required=True, help="the draft standard (DOCX/PDF/Markdown/text) or a stored draft's number"
+    )
     @click.argument("sheets", nargs=-1, type=click.Path())
     @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="the register, .docx")
-    @click.option("--csv", "csv_out", type=click.Path(dir_okay=False), help="also write the rows as CSV (UTF-8, Excel-ready)")
+    @click.option(
+        "--csv", "csv_out", type=click.Path(dir_okay=False), help="also write the rows as CSV (UTF-8, Excel-ready)"
+    )
     @click.option("--deadline", callback=_date, help="YYYY-MM-DD; default: the date the draft's notice names")
-    @click.option("--received", callback=_date,
-                  help="YYYY-MM-DD the sheets were received (e.g. by e-mail), for sheets without a date of their own; "
-                       "default: each file's modification time")
+    @click.option(
+        "--received",
+        callback=_date,
+        help="YYYY-MM-DD the sheets were received (e.g. by e-mail), for sheets without a date of their own; "
+        "default: each file's modification time",
+    )
     @click.option("--title", help="standard title, when the draft's own cannot be read")
     @click.option("--handler", help="承办人")
     @click.option("--drafting-unit", help="负责起草单位")
-    @click.option("--data", type=click.Path(file_okay=False), default=None,
-                  help="keep the register in this data directory (SQLite + stored originals): re-runs add sheets "
-                       "and `dispose` records decisions; without it nothing is kept between runs")
+    @click.option(
+        "--data",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="keep the register in this data directory (SQLite + stored originals): re-runs add sheets "
+        "and `dispose` records decisions; without it nothing is kept between runs",
+    )
     @click.option("--json", "as_json", is_flag=True, help="the contract's summary JSON")
-    def register_cmd(draft, sheets, out, csv_out, deadline, received, title, handler, drafting_unit, data,
-                     as_json) -> None:
+    def register_cmd(
+        draft, sheets, out, csv_out, deadline, received, title, handler, drafting_unit, data, as_json
+    ) -> None:
         """Import SHEETs (files or folders) and write the 征求意见汇总处理表.
 
         With --data the sheets are stored there, so re-running with more sheets adds them,
@@ -188,24 +244,40 @@ def register(cli: click.Group) -> None:
         """
         if data is None:
             with tempfile.TemporaryDirectory(prefix="intake-register-") as tmp:
-                _register(draft, sheets, out, csv_out, deadline, received, title, handler, drafting_unit, tmp,
-                          as_json, keep=False)
+                _register(
+                    draft,
+                    sheets,
+                    out,
+                    csv_out,
+                    deadline,
+                    received,
+                    title,
+                    handler,
+                    drafting_unit,
+                    tmp,
+                    as_json,
+                    keep=False,
+                )
         else:
-            _register(draft, sheets, out, csv_out, deadline, received, title, handler, drafting_unit, data, as_json,
-                      keep=True)
+            _register(
+                draft, sheets, out, csv_out, deadline, received, title, handler, drafting_unit, data, as_json, keep=True
+            )
 
-    def _register(draft, sheets, out, csv_out, deadline, received, title, handler, drafting_unit, data, as_json,
-                  keep: bool) -> None:
+    def _register(
+        draft, sheets, out, csv_out, deadline, received, title, handler, drafting_unit, data, as_json, keep: bool
+    ) -> None:
         db, blobs = open_db(data), BlobStore(data)
         try:
-            code = _register_in(db, blobs, draft, sheets, out, csv_out, deadline, received, title, handler,
-                                drafting_unit, as_json, keep)
+            code = _register_in(
+                db, blobs, draft, sheets, out, csv_out, deadline, received, title, handler, drafting_unit, as_json, keep
+            )
         finally:
             db.close()
         sys.exit(code)
 
-    def _register_in(db, blobs, draft, sheets, out, csv_out, deadline, received, title, handler, drafting_unit,
-                     as_json, keep: bool) -> int:
+    def _register_in(
+        db, blobs, draft, sheets, out, csv_out, deadline, received, title, handler, drafting_unit, as_json, keep: bool
+    ) -> int:
         d = _draft(db, blobs, draft, deadline, title, handler, drafting_unit)
         paths = _files(sheets)
         items, problems, skipped = [], [], []
@@ -213,8 +285,14 @@ def register(cli: click.Group) -> None:
             try:
                 data_ = read_regular(p)
                 if hashlib.sha256(data_).hexdigest() == d.sha256:
-                    skipped.append({"file": p.name, "status": "skipped", "error": None,
-                                    "warnings": ["这是征求意见稿本身，不是意见表，已跳过"]})
+                    skipped.append(
+                        {
+                            "file": p.name,
+                            "status": "skipped",
+                            "error": None,
+                            "warnings": ["这是征求意见稿本身，不是意见表，已跳过"],
+                        }
+                    )
                     continue
                 items.append((p.name, data_, received or _mtime(p)))
             except NotRegularFile as e:
@@ -231,9 +309,17 @@ def register(cli: click.Group) -> None:
             except OSError as e:  # name the file that failed: /dev/full as --csv is not the .docx
                 _die(f"{target}: 无法写入（{e.strerror or e}）", 2)
         summary = dict(reg.summary)
-        summary.update({"draft_id": d.id if keep else None, "deadline": d.deadline, "out": str(out), "csv": csv_out,
-                        "summary_text": reg.summary_text, "groups": reg.groups,
-                        "files": [_import_json(r) for r in results] + problems + skipped})
+        summary.update(
+            {
+                "draft_id": d.id if keep else None,
+                "deadline": d.deadline,
+                "out": str(out),
+                "csv": csv_out,
+                "summary_text": reg.summary_text,
+                "groups": reg.groups,
+                "files": [_import_json(r) for r in results] + problems + skipped,
+            }
+        )
         if as_json:
             _echo_json(summary)
         else:
@@ -258,17 +344,39 @@ def register(cli: click.Group) -> None:
             rows = [r for r in rows if not r["decision"]]
         if clause:
             rows = [r for r in rows if clause in r["clauses"] or r["clause"] == clause]
-        keys = ("id", "file", "receipt", "seq", "clause", "clause_raw", "comment", "reason", "comment_raw", "reason_raw",
-                "submitter",
-                "valid", "nearest", "late", "decision", "decision_reason", "decided_by")
+        keys = (
+            "id",
+            "file",
+            "receipt",
+            "seq",
+            "clause",
+            "clause_raw",
+            "comment",
+            "reason",
+            "comment_raw",
+            "reason_raw",
+            "submitter",
+            "valid",
+            "nearest",
+            "late",
+            "decision",
+            "decision_reason",
+            "decided_by",
+        )
         if as_json:
             _echo_json([{k: r[k] for k in keys} for r in rows])
             return
         for r in rows:
             flag = "" if r["valid"] else "  [章条无效]"
-            dec = f"  → {r['decision']}" + (f"：{r['decision_reason']}" if r["decision_reason"] else "") if r["decision"] else ""
-            click.echo(f"#{r['id']:<5} {r['clause'] or '—':<8} {r['submitter'][:20]:<20} "
-                       f"{(r.get('comment_raw') or r['comment'])[:40]}{flag}{dec}")
+            dec = (
+                f"  → {r['decision']}" + (f"：{r['decision_reason']}" if r["decision_reason"] else "")
+                if r["decision"]
+                else ""
+            )
+            click.echo(
+                f"#{r['id']:<5} {r['clause'] or '—':<8} {r['submitter'][:20]:<20} "
+                f"{(r.get('comment_raw') or r['comment'])[:40]}{flag}{dec}"
+            )
 
     @comments.command("dispose")
     @click.option("--draft", "draft", required=True, help="the draft file or a stored draft's number")
@@ -303,7 +411,7 @@ def register(cli: click.Group) -> None:
         try:
             n = C.dispose(db, targets, decision, reason, by)
         except C.CommentsError as e:
-            raise click.BadParameter(str(e))
+            raise click.BadParameter(str(e)) from None
         if as_json:
             _echo_json({"disposed": targets, "decision": decision, "reason": reason})
         else:
@@ -322,12 +430,20 @@ def register(cli: click.Group) -> None:
             _echo_json(rows)
             return
         for r in rows:
-            state = "无法读取：" + r["error"] if r["error"] else (
-                f"已被 #{r['superseded_by']} 替代" if r["superseded_by"] else
-                (f"待人工核对：{r['review']}" if r.get("review") else f"第 {r['version']} 版"))
+            state = (
+                "无法读取：" + r["error"]
+                if r["error"]
+                else (
+                    f"已被 #{r['superseded_by']} 替代"
+                    if r["superseded_by"]
+                    else (f"待人工核对：{r['review']}" if r.get("review") else f"第 {r['version']} 版")
+                )
+            )
             late = " 逾期" if r["late"] else ""
-            click.echo(f"{r['receipt']}  {r['received']}{late}  {r['submitter'] or '—'}  {r['file']}  "
-                       f"{r['comments']} 条意见  {state}")
+            click.echo(
+                f"{r['receipt']}  {r['received']}{late}  {r['submitter'] or '—'}  {r['file']}  "
+                f"{r['comments']} 条意见  {state}"
+            )
 
     @comments.command("clauses")
     @click.option("--draft", "draft_path", required=True, type=click.Path(exists=True, dir_okay=False))
@@ -347,8 +463,9 @@ def register(cli: click.Group) -> None:
             click.echo(f"warning: {w}", err=True)
 
     @comments.command("template")
-    @click.option("--draft", "draft_path", type=click.Path(exists=True, dir_okay=False),
-                  help="the draft (its title is filled in)")
+    @click.option(
+        "--draft", "draft_path", type=click.Path(exists=True, dir_okay=False), help="the draft (its title is filled in)"
+    )
     @click.option("--title", help="the standard's title (instead of, or overriding, --draft)")
     @click.option("--out", required=True, type=click.Path(dir_okay=False))
     @click.option("--rows", default=10, show_default=True, type=click.IntRange(1, 200), help="blank comment rows")
@@ -372,19 +489,31 @@ def _cn_date(iso: str) -> str:
 
 def _import_json(r: C.SheetImport) -> dict:
     s = r.sheet
-    return {"file": r.file, "sha256": r.sha256, "receipt": r.receipt, "status": r.status, "late": r.late,
-            "received": r.received, "received_from": r.received_from, "error": r.error,
-            "review": s.review if s else None,
-            "submitter": s.submitter if s else "", "comments": len(s.comments) if s else 0,
-            "warnings": s.warnings if s else [], "supersedes": r.supersedes}
+    return {
+        "file": r.file,
+        "sha256": r.sha256,
+        "receipt": r.receipt,
+        "status": r.status,
+        "late": r.late,
+        "received": r.received,
+        "received_from": r.received_from,
+        "error": r.error,
+        "review": s.review if s else None,
+        "submitter": s.submitter if s else "",
+        "comments": len(s.comments) if s else 0,
+        "warnings": s.warnings if s else [],
+        "supersedes": r.supersedes,
+    }
 
 
 def _render_sheet(o: dict) -> str:
     if o["error"]:
         return f"{o['file']}\n  无法读取：{o['error']}\n"
-    head = (f"{o['file']} — {o['submitter'] or '（未填单位）'} ({'专家' if o['submitter_kind'] == 'expert' else '单位'})"
-            f"{'，已盖章/签名' if o['signed'] else '，未盖章/签名'}{'，' + o['date'] if o['date'] else ''}\n"
-            f"  标准：{o['standard_title'] or '—'}；联系人：{o['contact_person'] or '—'} {o['contact']}")
+    head = (
+        f"{o['file']} — {o['submitter'] or '（未填单位）'} ({'专家' if o['submitter_kind'] == 'expert' else '单位'})"
+        f"{'，已盖章/签名' if o['signed'] else '，未盖章/签名'}{'，' + o['date'] if o['date'] else ''}\n"
+        f"  标准：{o['standard_title'] or '—'}；联系人：{o['contact_person'] or '—'} {o['contact']}"
+    )
     lines = [head]
     for c in o["comments"]:
         bad = "" if c.get("valid", True) else f"  [章条无效{'，最接近 ' + c['nearest'] if c.get('nearest') else ''}]"
@@ -397,8 +526,10 @@ def _render_sheet(o: dict) -> str:
 
 
 def _render_register(s: dict) -> str:
-    lines = [f"《{s['standard_title']}》 → {s['out']}" + (f" and {s['csv']}" if s.get("csv") else ""),
-             s["summary_text"]]
+    lines = [
+        f"《{s['standard_title']}》 → {s['out']}" + (f" and {s['csv']}" if s.get("csv") else ""),
+        s["summary_text"],
+    ]
     for f in s["files"]:
         status = f"无法读取：{f['error']}" if f.get("error") else f"{f.get('status')} {f.get('receipt') or ''}"
         if f.get("review"):

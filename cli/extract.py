@@ -3,6 +3,7 @@
 Exit codes (contract): 0 every file read, 3 some file could not be read (a missing path included;
 every file is still listed, the unreadable ones with `error`), 2 bad arguments (no FILE at all).
 """
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,6 @@ import unicodedata
 import click
 
 from extractors.facts import DocumentFacts
-
 from intake.reading.pipeline import extract_files
 
 
@@ -34,6 +34,7 @@ def register(cli: click.Group) -> None:
 
 
 # -- the readable output -------------------------------------------------------------
+
 
 def _width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
@@ -74,13 +75,16 @@ def render(r: DocumentFacts) -> str:
     head = f"{r.file}"
     if r.error:
         return f"{head}\n  ERROR: {r.error}"
-    lines = [f"{head}  —  {r.type} (confidence {r.type_confidence:.2f}), {r.pages} page(s)"
-             + (", OCR" if r.ocr else "")]
+    lines = [
+        f"{head}  —  {r.type} (confidence {r.type_confidence:.2f}), {r.pages} page(s)" + (", OCR" if r.ocr else "")
+    ]
     if not r.fields:
         lines.append("  (no fields found)")
     else:
-        rows = [(name, _clip(_value(name, f.value), 40), str(f.page or ""), f"{f.confidence:.2f}",
-                 _clip(f.text, 50)) for name, f in r.fields.items()]
+        rows = [
+            (name, _clip(_value(name, f.value), 40), str(f.page or ""), f"{f.confidence:.2f}", _clip(f.text, 50))
+            for name, f in r.fields.items()
+        ]
         header = ("field", "value", "page", "conf", "line")
         widths = [max(_width(x[i]) for x in rows + [header]) for i in range(5)]
         for row in [header] + rows:
@@ -89,9 +93,17 @@ def render(r: DocumentFacts) -> str:
     if ind and isinstance(ind.value, list):
         lines.append("  indicators:")
         header = ("name", "requirement", "measured", "unit", "verdict", "margin")
-        rows = [(str(i.get("name", "")), str(i.get("requirement", "")), _num(i.get("measured", "")),
-                 str(i.get("unit", "") or ""), str(i.get("verdict") or ""),
-                 "" if i.get("margin") is None else f"{i['margin']:+.1%}") for i in ind.value]
+        rows = [
+            (
+                str(i.get("name", "")),
+                str(i.get("requirement", "")),
+                _num(i.get("measured", "")),
+                str(i.get("unit", "") or ""),
+                str(i.get("verdict") or ""),
+                "" if i.get("margin") is None else f"{i['margin']:+.1%}",
+            )
+            for i in ind.value
+        ]
         widths = [max(_width(_clip(x[k], 24)) for x in rows + [header]) for k in range(6)]
         for row in [header] + rows:
             lines.append("    " + "  ".join(_pad(_clip(c, 24), widths[k]) for k, c in enumerate(row)).rstrip())

@@ -4,19 +4,18 @@ the scheme's application form, pre-filled from the files and the declared facts.
 Exit codes (contract): 0 written, 2 bad arguments (unknown scheme, bad facts file or date),
 3 some input file could not be read (the form is still written from the others).
 """
+
 from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import click
 
 from checklists.factsfile import FactsError, load_facts_file
+from intake.precheck import precheck
 
 from .paths import refuse_special
-
-from intake.precheck import precheck
 
 
 def register(cli: click.Group) -> None:
@@ -28,8 +27,15 @@ def register(cli: click.Group) -> None:
     @click.option("--pdf", is_flag=True, help="also write a PDF beside it (needs LibreOffice)")
     @click.option("--json", "as_json", is_flag=True, help="print what was filled and what is missing as JSON")
     @click.argument("files", nargs=-1, type=click.Path(dir_okay=True))
-    def form(scheme: str, facts_file: str | None, as_of: str | None, out: str, pdf: bool, as_json: bool,
-             files: tuple[str, ...]) -> None:
+    def form(
+        scheme: str,
+        facts_file: str | None,
+        as_of: str | None,
+        out: str,
+        pdf: bool,
+        as_json: bool,
+        files: tuple[str, ...],
+    ) -> None:
         """Write the scheme's application form, pre-filled from FILE... and --facts; gaps shaded."""
         from forms.application import FormError, build_form
         from forms.specs import UnknownScheme, scheme_spec
@@ -37,7 +43,7 @@ def register(cli: click.Group) -> None:
         try:
             scheme_spec(scheme)
         except UnknownScheme as e:
-            raise click.BadParameter(str(e), param_hint="--scheme")
+            raise click.BadParameter(str(e), param_hint="--scheme") from None
         if not out.lower().endswith(".docx"):
             raise click.BadParameter("应以 .docx 结尾", param_hint="--out")
         try:
@@ -45,7 +51,7 @@ def register(cli: click.Group) -> None:
             facts = load_facts_file(facts_file) if facts_file else {}
             result = precheck(scheme, list(files), facts, as_of, origin=facts_file or "facts")
         except FactsError as e:  # bad facts, a bad date
-            raise click.BadParameter(str(e), param_hint="--facts" if facts_file else "--as-of")
+            raise click.BadParameter(str(e), param_hint="--facts" if facts_file else "--as-of") from None
         for w in result.warnings:
             click.echo(f"warning: {w}", err=True)
         evaluation = result.evaluation.to_json()
@@ -68,15 +74,27 @@ def register(cli: click.Group) -> None:
             if r.error:
                 click.echo(f"error: {r.error}", err=True)
         if as_json:
-            click.echo(json.dumps({
-                "scheme": scheme, "form": str(filled.path), "pdf": str(pdf_path) if pdf_path else None,
-                "outcome": (evaluation or {}).get("outcome"),
-                "filled": filled.filled, "missing": filled.missing, "to_check": filled.to_check,
-                "documents": [{"file": d["file"], "type": d["type"], "error": d["error"]} for d in documents],
-            }, ensure_ascii=False, indent=2))
+            click.echo(
+                json.dumps(
+                    {
+                        "scheme": scheme,
+                        "form": str(filled.path),
+                        "pdf": str(pdf_path) if pdf_path else None,
+                        "outcome": (evaluation or {}).get("outcome"),
+                        "filled": filled.filled,
+                        "missing": filled.missing,
+                        "to_check": filled.to_check,
+                        "documents": [{"file": d["file"], "type": d["type"], "error": d["error"]} for d in documents],
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
         else:
             click.echo(f"wrote {filled.path}" + (f" and {pdf_path}" if pdf_path else ""))
-            click.echo(f"  预填 {len(filled.filled)} 项；待补 {len(filled.missing)} 项；待核对 {len(filled.to_check)} 项")
+            click.echo(
+                f"  预填 {len(filled.filled)} 项；待补 {len(filled.missing)} 项；待核对 {len(filled.to_check)} 项"
+            )
             for line in filled.missing:
                 click.echo(f"  缺 {line}")
             for line in filled.to_check:

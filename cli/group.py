@@ -1,5 +1,6 @@
 """The click group behind `intake`: knows every command's name and help from `cli.COMMANDS` and
 imports a command's module only when that command is looked up to run."""
+
 from __future__ import annotations
 
 import importlib
@@ -22,8 +23,10 @@ class LazyGroup(click.Group):
         return self.commands.get(name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, COMMANDS[name][1] if name in COMMANDS else self.commands[name].get_short_help_str())
-                for name in self.list_commands(ctx)]
+        rows = [
+            (name, COMMANDS[name][1] if name in COMMANDS else self.commands[name].get_short_help_str())
+            for name in self.list_commands(ctx)
+        ]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 

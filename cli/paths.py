@@ -1,5 +1,6 @@
 """Paths named on the command line: a FIFO or a device given where a file belongs is refused
 (exit 3, one line naming it) before anything reads it — a plain read would block or never end."""
+
 from __future__ import annotations
 
 import sys

@@ -1,5 +1,6 @@
 """`intake queue refresh [--data DIR] [--as-of DATE]`: the daily pass over the secretariat's queue, for
 cron when the web service is not running (the service runs the same pass in the background)."""
+
 from __future__ import annotations
 
 import click

@@ -1,5 +1,6 @@
 """`intake schemes [--json]`: the schemes a bundle can be checked against (the scheme data only:
 no engine, no reader)."""
+
 from __future__ import annotations
 
 import json

@@ -1,14 +1,23 @@
 """`intake users add NAME --role ROLE [--password P]`, `intake users list`,
 `intake users disable|enable|reset-password|delete NAME` (each of the last four except enable ends
 the account's sessions at once: a copied cookie stops working)."""
+
 from __future__ import annotations
 
 import json
 
 import click
 
-from intake.store.accounts import (ROLES, AccountError, add_user, delete_user, disabled_names, list_users,
-                                   set_disabled, set_password)
+from intake.store.accounts import (
+    ROLES,
+    AccountError,
+    add_user,
+    delete_user,
+    disabled_names,
+    list_users,
+    set_disabled,
+    set_password,
+)
 from intake.store.db import open_db
 
 
@@ -27,7 +36,7 @@ def register(cli: click.Group) -> None:
         try:
             user, pw = add_user(open_db(data), name, role, password)
         except AccountError as e:
-            raise click.UsageError(str(e))
+            raise click.UsageError(str(e)) from None
         click.echo(f"added {user.name} ({user.role})" + ("" if password else f" password: {pw}"))
 
     @users.command("list")
@@ -49,7 +58,7 @@ def register(cli: click.Group) -> None:
             return action()
         except AccountError as e:
             click.echo(f"error: {e}", err=True)
-            raise SystemExit(2)
+            raise SystemExit(2) from None
 
     @users.command("disable")
     @click.argument("name")

@@ -1,5 +1,6 @@
 """`intake worker --broker URL [--threads N] [--data DIR]`: read uploaded documents for the web service
 on this machine, taking jobs from the broker (Redis); run as many as the reading load needs."""
+
 from __future__ import annotations
 
 import click
@@ -7,12 +8,26 @@ import click
 
 def register(cli: click.Group) -> None:
     @cli.command("worker")
-    @click.option("--broker", "broker", envvar="INTAKE_BROKER", required=True,
-                  help="the broker the web service sends jobs to, e.g. redis://host:6379/0 (or $INTAKE_BROKER)")
-    @click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 64),
-                  help="jobs read at once by this process (each in its own time-limited child process)")
-    @click.option("--data", "data", type=click.Path(file_okay=False),
-                  help="local working directory: the OCR cache (default $INTAKE_DATA or ./var)")
+    @click.option(
+        "--broker",
+        "broker",
+        envvar="INTAKE_BROKER",
+        required=True,
+        help="the broker the web service sends jobs to, e.g. redis://host:6379/0 (or $INTAKE_BROKER)",
+    )
+    @click.option(
+        "--threads",
+        default=1,
+        show_default=True,
+        type=click.IntRange(1, 64),
+        help="jobs read at once by this process (each in its own time-limited child process)",
+    )
+    @click.option(
+        "--data",
+        "data",
+        type=click.Path(file_okay=False),
+        help="local working directory: the OCR cache (default $INTAKE_DATA or ./var)",
+    )
     def worker(broker: str, threads: int, data: str | None) -> None:
         """Read uploaded documents for the web service via a broker; stops on Ctrl-C or SIGTERM."""
         import logging
@@ -25,4 +40,4 @@ def register(cli: click.Group) -> None:
         try:
             serve_worker(broker, threads)
         except Exception as e:  # the broker unreachable, a bad URL: say so, not a traceback
-            raise click.ClickException(f"无法连接任务队列 {broker}：{e}")
+            raise click.ClickException(f"无法连接任务队列 {broker}：{e}") from None

@@ -15,11 +15,12 @@ through the readers) and returns:
     form.contract_facts() # only the keys `intake check --facts` accepts
     form.document_facts() # a DocumentFacts of type application_form (fields with page and line)
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +38,12 @@ _LINE_KV = re.compile(r"^(?P<label>[^:：]{2,20})[:：]\s*(?P<value>.+)$")
 BANDS = ("0%-20%", "20%-40%", "40%-60%", "60%-80%", "80%-100%")
 
 
-@lru_cache(maxsize=None)
+@cache
 def spec() -> dict:
     return yaml.safe_load(DATA.read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _label_index() -> dict[str, str]:
     out = {}
     for key, fs in spec()["fields"].items():
@@ -107,10 +108,17 @@ class ApplicationForm:
         if self.declarations:
             fields["declarations"] = Field(value=dict(self.declarations), page=None, text="逐项符合情况：申请人声明")
         if self.self_assessment:
-            fields["self_assessment"] = Field(value={k: dict(v) for k, v in self.self_assessment.items()},
-                                              page=None, text="自评表")
-        return DocumentFacts(file=self.file, sha256=sha256, type="application_form", type_confidence=1.0,
-                             fields=fields, warnings=list(self.warnings))
+            fields["self_assessment"] = Field(
+                value={k: dict(v) for k, v in self.self_assessment.items()}, page=None, text="自评表"
+            )
+        return DocumentFacts(
+            file=self.file,
+            sha256=sha256,
+            type="application_form",
+            type_confidence=1.0,
+            fields=fields,
+            warnings=list(self.warnings),
+        )
 
 
 def enrich(facts: DocumentFacts, doc: Document) -> DocumentFacts:
@@ -206,8 +214,15 @@ def _read_key_values(t: Table, grid: list[list[str]], form: ApplicationForm) -> 
                 nxt += 1  # positions covered by the label's own merged cell
             value = row[nxt] if nxt < len(row) else ""
             if value and label_of(value) is None and key not in form.fields:
-                _set(form, key, value, t.page, f"{row[c]} {value}", raw.get((r, nxt)),
-                     min(conf.get((r, c), 1.0), conf.get((r, nxt), 1.0)))
+                _set(
+                    form,
+                    key,
+                    value,
+                    t.page,
+                    f"{row[c]} {value}",
+                    raw.get((r, nxt)),
+                    min(conf.get((r, c), 1.0), conf.get((r, nxt), 1.0)),
+                )
             c = nxt + 1 if value and label_of(value) is None else nxt
 
 
@@ -226,14 +241,16 @@ def _read_lines(doc: Document, form: ApplicationForm) -> None:
             _set(form, key, value, line.page, line.text, line.raw, line.confidence)
 
 
-def _set(form: ApplicationForm, key: str, text: str, page: int, line: str, raw: str | None,
-         line_confidence: float = 1.0) -> None:
+def _set(
+    form: ApplicationForm, key: str, text: str, page: int, line: str, raw: str | None, line_confidence: float = 1.0
+) -> None:
     value, warning = _parse(key, text)
     if warning:
         form.warnings.append(f"{form.file}：{warning}")
     if value is not None:
-        form.fields[key] = Field(value=value, page=page, text=line, confidence=1.0, raw=raw,
-                                 ocr_confidence=round(line_confidence, 3))  # kept only on OCR pages: _mark_ocr
+        form.fields[key] = Field(
+            value=value, page=page, text=line, confidence=1.0, raw=raw, ocr_confidence=round(line_confidence, 3)
+        )  # kept only on OCR pages: _mark_ocr
 
 
 def _parse(key: str, text: str) -> tuple[Any, str | None]:

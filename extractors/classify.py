@@ -3,6 +3,7 @@ each type scores by its title words, weighted keywords and patterns, minus negat
 
     classify(doc) -> ("qms_certificate", 0.83)
 """
+
 from __future__ import annotations
 
 import math
@@ -17,10 +18,26 @@ from .model import Document
 from .text import normalize
 
 DATA = Path(__file__).resolve().parent / "data" / "doctypes.yaml"
-TYPES = ("business_license", "qms_certificate", "ems_certificate", "ohsms_certificate", "cnas_certificate",
-         "test_report", "patent_certificate", "trademark_certificate", "satisfaction_report",
-         "financial_statement", "credit_report", "production_license", "ccc_certificate",
-         "award_certificate", "rd_center_certificate", "application_form", "comment_sheet", "other")
+TYPES = (
+    "business_license",
+    "qms_certificate",
+    "ems_certificate",
+    "ohsms_certificate",
+    "cnas_certificate",
+    "test_report",
+    "patent_certificate",
+    "trademark_certificate",
+    "satisfaction_report",
+    "financial_statement",
+    "credit_report",
+    "production_license",
+    "ccc_certificate",
+    "award_certificate",
+    "rd_center_certificate",
+    "application_form",
+    "comment_sheet",
+    "other",
+)
 
 
 @dataclass
@@ -48,14 +65,18 @@ def load(path: str = str(DATA)) -> tuple[dict, list[DocType]]:
     for name, t in data["types"].items():
         if name not in TYPES:
             raise ValueError(f"{path}: unknown document type {name!r}")
-        types.append(DocType(
-            name=name,
-            title=[_squash(x) for x in t.get("title", [])],
-            keywords={_squash(k): float(v) for k, v in (t.get("keywords") or {}).items()},
-            patterns=[(_pattern(p), float(w)) for p, w in (t.get("patterns") or {}).items()],
-            negative=[(_pattern(re.escape(_squash(k)) if not any(c in k for c in "\\|[(?") else k), float(w))
-                      for k, w in (t.get("negative") or {}).items()],
-        ))
+        types.append(
+            DocType(
+                name=name,
+                title=[_squash(x) for x in t.get("title", [])],
+                keywords={_squash(k): float(v) for k, v in (t.get("keywords") or {}).items()},
+                patterns=[(_pattern(p), float(w)) for p, w in (t.get("patterns") or {}).items()],
+                negative=[
+                    (_pattern(re.escape(_squash(k)) if not any(c in k for c in "\\|[(?") else k), float(w))
+                    for k, w in (t.get("negative") or {}).items()
+                ],
+            )
+        )
     return data["settings"], types
 
 
@@ -109,7 +130,8 @@ def classify(doc: Document) -> tuple[str, float]:
     """(type, confidence 0..1); `other` when no type scores `min_score`."""
     settings, _ = load()
     if not any(l.text.strip() for p in doc.pages[: settings["pages"]] for l in p.lines) and not any(
-            c.text for p in doc.pages[: settings["pages"]] for t in p.tables for r in t.rows for c in r):
+        c.text for p in doc.pages[: settings["pages"]] for t in p.tables for r in t.rows for c in r
+    ):
         return "other", 0.0  # nothing to read (a scan awaiting OCR): unknown, not surely "other"
     sc = scores(doc)
     ranked = sorted(sc.items(), key=lambda kv: kv[1], reverse=True)

@@ -1,8 +1,9 @@
 """Document → typed facts with provenance: classify, then run the recognisers the type calls for.
 
-    facts = extract_facts(doc)
-    facts.type, facts.value("valid_until"), facts.fields["org_name"].page
+facts = extract_facts(doc)
+facts.type, facts.value("valid_until"), facts.fields["org_name"].page
 """
+
 from __future__ import annotations
 
 import re
@@ -13,22 +14,39 @@ from .facts import DocumentFacts, Field
 from .fields import indicators as _indicators
 from .fields import money as _money
 from .fields import uscc as _uscc
+from .fields.dates import find_dates
 from .fields.labels import MAX_HITS, DocIndex, Finder, Hit, LabelIndex, best, lines_at, load_spec
 from .fields.province import province_of, province_of_uscc
 from .fields.values import CHECKERS, split_issuer
-from .fields.dates import find_dates
 from .model import Document
 
-LABEL_FIELDS = ("org_name", "address", "legal_rep", "established", "cert_number", "standard", "scope",
-                "issuer", "issued", "valid_until", "lab_number", "patent_type", "first_issued", "next_audit_due",
-                "reg_number")
+LABEL_FIELDS = (
+    "org_name",
+    "address",
+    "legal_rep",
+    "established",
+    "cert_number",
+    "standard",
+    "scope",
+    "issuer",
+    "issued",
+    "valid_until",
+    "lab_number",
+    "patent_type",
+    "first_issued",
+    "next_audit_due",
+    "reg_number",
+)
 # what an unlabelled line needs to be taken for an address: a street and a number
 _STREET = re.compile(r"\d+\s*(?:号|弄|栋|幢|室)|[路街巷]|\d+\s+[A-Za-z]|[A-Za-z]\s+\d+")
 # a licence's term (营业期限 2010年03月15日至长期) starts at its founding, not at the issue date
 _TERM_LABELS = {"营业期限", "合伙期限", "经营期限"}
 # families of management-system standards, so a QMS certificate's standard is its 19001 line
-_FAMILY = {"qms_certificate": r"19001|9001", "ems_certificate": r"24001|14001",
-           "ohsms_certificate": r"45001|28001|18001"}
+_FAMILY = {
+    "qms_certificate": r"19001|9001",
+    "ems_certificate": r"24001|14001",
+    "ohsms_certificate": r"45001|28001|18001",
+}
 
 
 @lru_cache(maxsize=1)
@@ -50,9 +68,15 @@ def recognisers_for(doctype: str) -> list[str]:
 
 
 def _to_field(h: Hit) -> Field:
-    return Field(value=h.value, page=h.page, text=h.text, confidence=round(h.confidence, 3),
-                 raw=h.raw if h.raw != h.text else None, ocr=h.ocr,
-                 ocr_confidence=_ocr_confidence(h.ocr, h.ocr_confidence))
+    return Field(
+        value=h.value,
+        page=h.page,
+        text=h.text,
+        confidence=round(h.confidence, 3),
+        raw=h.raw if h.raw != h.text else None,
+        ocr=h.ocr,
+        ocr_confidence=_ocr_confidence(h.ocr, h.ocr_confidence),
+    )
 
 
 def _ocr_confidence(ocr: bool, line_confidence: float | None) -> float | None:
@@ -70,8 +94,11 @@ def _pattern_hits(dix: DocIndex, name: str) -> list[Hit]:
     window = load_spec().get("pattern_pages", {})
     first, last = window.get(name, window.get("default", [10, 2]))
     numbers = [p.number for p in dix.doc.pages]
-    pages = set(numbers) if first is None or len(numbers) <= first + last else \
-        set(numbers[:first]) | set(numbers[len(numbers) - last:])
+    pages = (
+        set(numbers)
+        if first is None or len(numbers) <= first + last
+        else set(numbers[:first]) | set(numbers[len(numbers) - last :])
+    )
     hits: list[Hit] = []
     order = 100_000
 
@@ -86,9 +113,22 @@ def _pattern_hits(dix: DocIndex, name: str) -> list[Hit]:
             value, factor, extra = c.value, c.factor, c.extra
         conf = min(l.confidence for l in lines)
         ocr = page in dix.ocr_pages
-        hits.append(Hit(name, value, page, " ".join(l.text for l in lines), " ".join(l.raw for l in lines),
-                        w * factor * conf, ocr, "", "pattern", order, extra=extra,
-                        ocr_confidence=conf if ocr else None))
+        hits.append(
+            Hit(
+                name,
+                value,
+                page,
+                " ".join(l.text for l in lines),
+                " ".join(l.raw for l in lines),
+                w * factor * conf,
+                ocr,
+                "",
+                "pattern",
+                order,
+                extra=extra,
+                ocr_confidence=conf if ocr else None,
+            )
+        )
 
     for rx, w in _patterns().get(name, []):
         anchored = rx.pattern.startswith("^") or rx.pattern.endswith("$")
@@ -127,8 +167,14 @@ class _Extraction:
         self.dix = DocIndex(_label_index(), doc, (first, last))
         self.finder = Finder(self.dix)
         self.doctype, self.type_conf = classify(doc)
-        self.facts = DocumentFacts(file=doc.file, sha256=doc.sha256, type=self.doctype,
-                                   type_confidence=self.type_conf, pages=len(doc.pages), ocr=doc.ocr)
+        self.facts = DocumentFacts(
+            file=doc.file,
+            sha256=doc.sha256,
+            type=self.doctype,
+            type_confidence=self.type_conf,
+            pages=len(doc.pages),
+            ocr=doc.ocr,
+        )
         self.hits: dict[str, Hit] = {}
 
     def run(self) -> DocumentFacts:
@@ -173,18 +219,30 @@ class _Extraction:
         for name, d in _money.find(self.doc).items():
             if name in wanted:
                 ocr = d["page"] in self.dix.ocr_pages
-                self.facts.fields[name] = Field(d["value"], d["page"], d["text"], round(d["confidence"], 3),
-                                                ocr=ocr, ocr_confidence=_ocr_confidence(ocr, d["line_confidence"]))
+                self.facts.fields[name] = Field(
+                    d["value"],
+                    d["page"],
+                    d["text"],
+                    round(d["confidence"], 3),
+                    ocr=ocr,
+                    ocr_confidence=_ocr_confidence(ocr, d["line_confidence"]),
+                )
 
     def _indicators(self) -> None:
         tables: list = []
         rows, page, header = _indicators.find(self.doc, tables)
         if rows:
-            scanned = [c.confidence for t in tables if t.page in self.dix.ocr_pages
-                       for r in t.rows for c in r if c.text]
+            scanned = [
+                c.confidence for t in tables if t.page in self.dix.ocr_pages for r in t.rows for c in r if c.text
+            ]
             self.facts.fields["indicators"] = Field(
-                rows, page, header, 0.9, ocr=bool(scanned),
-                ocr_confidence=_ocr_confidence(bool(scanned), min(scanned, default=None)))
+                rows,
+                page,
+                header,
+                0.9,
+                ocr=bool(scanned),
+                ocr_confidence=_ocr_confidence(bool(scanned), min(scanned, default=None)),
+            )
 
     def _label_field(self, name: str) -> None:
         hits = self.finder.find(name, self.doctype)
@@ -210,31 +268,75 @@ class _Extraction:
                 c = checker(e.line.text)
                 if c and re.search(family, c.value) and not any(h.value == c.value for h in preferred):
                     ocr = e.page in self.dix.ocr_pages
-                    preferred.append(Hit("standard", c.value, e.page, e.line.text, e.line.raw,
-                                         0.8 * e.line.confidence, ocr, "", "pattern",
-                                         ocr_confidence=e.line.confidence if ocr else None))
+                    preferred.append(
+                        Hit(
+                            "standard",
+                            c.value,
+                            e.page,
+                            e.line.text,
+                            e.line.raw,
+                            0.8 * e.line.confidence,
+                            ocr,
+                            "",
+                            "pattern",
+                            ocr_confidence=e.line.confidence if ocr else None,
+                        )
+                    )
             # a label naming another family (a QMS certificate that also cites 14001) loses to its own
             return preferred or hits
         return hits
 
     def _dates(self) -> None:
         iss = self.hits.get("issued")
-        if "valid_until" not in self.hits and iss is not None and iss.extra.get("range_end") \
-                and "valid_until" in recognisers_for(self.doctype):
+        if (
+            "valid_until" not in self.hits
+            and iss is not None
+            and iss.extra.get("range_end")
+            and "valid_until" in recognisers_for(self.doctype)
+        ):
             # `有效期自2021年04月15日至2026年04月15日` read under 有效期自: its end is the expiry
-            self.hits["valid_until"] = Hit("valid_until", iss.extra["range_end"], iss.page, iss.text, iss.raw,
-                                           iss.confidence, iss.ocr, iss.label, "range end",
-                                           ocr_confidence=iss.ocr_confidence)
+            self.hits["valid_until"] = Hit(
+                "valid_until",
+                iss.extra["range_end"],
+                iss.page,
+                iss.text,
+                iss.raw,
+                iss.confidence,
+                iss.ocr,
+                iss.label,
+                "range end",
+                ocr_confidence=iss.ocr_confidence,
+            )
         vu = self.hits.get("valid_until")
         if vu is not None and vu.extra.get("long_term"):
-            self.facts.fields["validity"] = Field("长期", vu.page, vu.text, round(vu.confidence, 3),
-                                                  raw=vu.raw if vu.raw != vu.text else None, ocr=vu.ocr,
-                                                  ocr_confidence=_ocr_confidence(vu.ocr, vu.ocr_confidence))
-        if "issued" not in self.hits and vu is not None and vu.extra.get("range_start") \
-                and vu.label not in _TERM_LABELS and "issued" in recognisers_for(self.doctype):
-            self.hits["issued"] = Hit("issued", vu.extra["range_start"], vu.page, vu.text, vu.raw,
-                                      vu.confidence * 0.85, vu.ocr, vu.label, "range start",
-                                      ocr_confidence=vu.ocr_confidence)
+            self.facts.fields["validity"] = Field(
+                "长期",
+                vu.page,
+                vu.text,
+                round(vu.confidence, 3),
+                raw=vu.raw if vu.raw != vu.text else None,
+                ocr=vu.ocr,
+                ocr_confidence=_ocr_confidence(vu.ocr, vu.ocr_confidence),
+            )
+        if (
+            "issued" not in self.hits
+            and vu is not None
+            and vu.extra.get("range_start")
+            and vu.label not in _TERM_LABELS
+            and "issued" in recognisers_for(self.doctype)
+        ):
+            self.hits["issued"] = Hit(
+                "issued",
+                vu.extra["range_start"],
+                vu.page,
+                vu.text,
+                vu.raw,
+                vu.confidence * 0.85,
+                vu.ocr,
+                vu.label,
+                "range start",
+                ocr_confidence=vu.ocr_confidence,
+            )
         if "issued" not in self.hits and "issued" in recognisers_for(self.doctype):
             h = self._bare_date()
             if h:
@@ -246,12 +348,24 @@ class _Extraction:
         first = self.dix.pages.get(self.doc.pages[0].number, []) if self.doc.pages else []
         for e in reversed(first):
             ds = find_dates(e.line.text)
-            if len(ds) == 1 and len(re.sub(r"\s", "", e.line.text)) - (ds[0].end - ds[0].start) <= 4 \
-                    and (e.page, e.line.text) not in used:
+            if (
+                len(ds) == 1
+                and len(re.sub(r"\s", "", e.line.text)) - (ds[0].end - ds[0].start) <= 4
+                and (e.page, e.line.text) not in used
+            ):
                 ocr = e.page in self.dix.ocr_pages
-                return Hit("issued", ds[0].value.isoformat(), e.page, e.line.text, e.line.raw,
-                           0.6 * e.line.confidence, ocr, "", "date line",
-                           ocr_confidence=e.line.confidence if ocr else None)
+                return Hit(
+                    "issued",
+                    ds[0].value.isoformat(),
+                    e.page,
+                    e.line.text,
+                    e.line.raw,
+                    0.6 * e.line.confidence,
+                    ocr,
+                    "",
+                    "date line",
+                    ocr_confidence=e.line.confidence if ocr else None,
+                )
         return None
 
     def _org_and_issuer(self) -> None:
@@ -265,18 +379,30 @@ class _Extraction:
         issuer = self.hits.get("issuer")
         org = self.hits.get("org_name")
         if "org_name" in wanted and (org is None or org.confidence < 0.6):
-            hits = [h for h in _pattern_hits(self.dix, "org_name")
-                    if not (issuer and h.value == issuer.value) and not self._looks_like_issuer(h.value)]
+            hits = [
+                h
+                for h in _pattern_hits(self.dix, "org_name")
+                if not (issuer and h.value == issuer.value) and not self._looks_like_issuer(h.value)
+            ]
             h = best(hits + ([org] if org else []))
             if h:
                 self.hits["org_name"] = h
         org = self.hits.get("org_name")
         beside = self._issuer_beside(org) if org is not None else None
-        if "issuer" in wanted and beside and (self.hits.get("issuer") is None
-                                              or self.hits["issuer"].confidence < 0.6):
+        if "issuer" in wanted and beside and (self.hits.get("issuer") is None or self.hits["issuer"].confidence < 0.6):
             # the issuer printed beside the holder's name, split from it
-            self.hits["issuer"] = Hit("issuer", beside, org.page, org.text, org.raw, 0.8 * org.confidence, org.ocr,
-                                      org.label, "beside the holder", ocr_confidence=org.ocr_confidence)
+            self.hits["issuer"] = Hit(
+                "issuer",
+                beside,
+                org.page,
+                org.text,
+                org.raw,
+                0.8 * org.confidence,
+                org.ocr,
+                org.label,
+                "beside the holder",
+                ocr_confidence=org.ocr_confidence,
+            )
         if "address" in wanted and "address" not in self.hits and self.hits.get("org_name"):
             h = self._address_under_holder(self.hits["org_name"])
             if h:
@@ -288,7 +414,7 @@ class _Extraction:
             return org.extra["issuer_beside"]
         if not isinstance(org.value, str) or org.value not in org.text:
             return None
-        line = org.text[org.text.index(org.value):].split(" ")[0]
+        line = org.text[org.text.index(org.value) :].split(" ")[0]
         return split_issuer(line)[1]
 
     def _address_under_holder(self, org: Hit) -> Hit | None:
@@ -300,12 +426,21 @@ class _Extraction:
                 if any(m.sep == "colon" for m in below.matches):
                     return None  # a labelled line (`No. 88 Longyang Avenue` is an address, not a number)
                 c = CHECKERS["address"](below.s)
-                if c is None or c.factor < 1.0 or self._looks_like_issuer(c.value) \
-                        or not _STREET.search(c.value):
+                if c is None or c.factor < 1.0 or self._looks_like_issuer(c.value) or not _STREET.search(c.value):
                     return None
                 ocr = org.page in self.dix.ocr_pages
-                return Hit("address", c.value, org.page, below.line.text, below.line.raw, 0.6 * below.line.confidence,
-                           ocr, "", "under the holder", ocr_confidence=below.line.confidence if ocr else None)
+                return Hit(
+                    "address",
+                    c.value,
+                    org.page,
+                    below.line.text,
+                    below.line.raw,
+                    0.6 * below.line.confidence,
+                    ocr,
+                    "",
+                    "under the holder",
+                    ocr_confidence=below.line.confidence if ocr else None,
+                )
         return None
 
     def _looks_like_issuer(self, name: str) -> bool:
@@ -320,15 +455,35 @@ class _Extraction:
             if h and isinstance(h.value, str):
                 p = province_of(h.value)
                 if p:
-                    self.hits["province"] = Hit("province", p, h.page, h.text, h.raw, h.confidence * factor,
-                                                h.ocr, h.label, f"from {name}", ocr_confidence=h.ocr_confidence)
+                    self.hits["province"] = Hit(
+                        "province",
+                        p,
+                        h.page,
+                        h.text,
+                        h.raw,
+                        h.confidence * factor,
+                        h.ocr,
+                        h.label,
+                        f"from {name}",
+                        ocr_confidence=h.ocr_confidence,
+                    )
                     return
         h = self.hits.get("uscc")
         if h:
             p = province_of_uscc(h.value)
             if p:
-                self.hits["province"] = Hit("province", p, h.page, h.text, h.raw, 0.6 * h.confidence, h.ocr,
-                                            h.label, "from uscc region code", ocr_confidence=h.ocr_confidence)
+                self.hits["province"] = Hit(
+                    "province",
+                    p,
+                    h.page,
+                    h.text,
+                    h.raw,
+                    0.6 * h.confidence,
+                    h.ocr,
+                    h.label,
+                    "from uscc region code",
+                    ocr_confidence=h.ocr_confidence,
+                )
 
     def _satisfaction(self) -> None:
         hits = []
@@ -353,9 +508,20 @@ class _Extraction:
                         w = _satisfaction_weight(e.line.text)
                         ocr = e.page in self.dix.ocr_pages
                         conf = min(e.line.confidence, right[0].confidence)
-                        hits.append(Hit("satisfaction_score", int(v) if v == int(v) else v, e.page,
-                                        f"{e.line.text} {right[0].text}", f"{e.line.raw} {right[0].raw}",
-                                        w * conf, ocr, "", "next cell", ocr_confidence=conf if ocr else None))
+                        hits.append(
+                            Hit(
+                                "satisfaction_score",
+                                int(v) if v == int(v) else v,
+                                e.page,
+                                f"{e.line.text} {right[0].text}",
+                                f"{e.line.raw} {right[0].raw}",
+                                w * conf,
+                                ocr,
+                                "",
+                                "next cell",
+                                ocr_confidence=conf if ocr else None,
+                            )
+                        )
         h = best(hits)
         if h:
             self.hits["satisfaction_score"] = h
@@ -373,8 +539,10 @@ class _Extraction:
         titled = page_types(self.doc)
         if len(set(titled.values())) > 1:
             listing = ", ".join(f"page {n}: {t}" for n, t in titled.items())
-            w.append(f"{self.doc.file}: several documents in one file ({listing}); the facts are read as one "
-                     f"{self.doctype} — upload them as separate files")
+            w.append(
+                f"{self.doc.file}: several documents in one file ({listing}); the facts are read as one "
+                f"{self.doctype} — upload them as separate files"
+            )
         issued, until = self.facts.value("issued"), self.facts.value("valid_until")
         if isinstance(issued, str) and isinstance(until, str) and issued > until:
             w.append(f"{self.doc.file}: issued {issued} is after valid_until {until} — check both dates")

@@ -1,4 +1,5 @@
 """Typed facts read from one document, with provenance (the contract's `intake extract` object)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,8 +21,12 @@ class Field:
     check: str | None = None
 
     def to_json(self) -> dict:
-        out = {"value": self.value, "page": self.page, "text": self.text,
-               "confidence": round(float(self.confidence), 3)}
+        out = {
+            "value": self.value,
+            "page": self.page,
+            "text": self.text,
+            "confidence": round(float(self.confidence), 3),
+        }
         if self.raw is not None and self.raw != self.text:
             out["raw"] = self.raw
         if self.ocr:
@@ -63,12 +68,28 @@ class DocumentFacts:
         }
 
     @classmethod
-    def from_json(cls, d: dict) -> "DocumentFacts":
-        fields = {k: Field(value=v.get("value"), page=v.get("page"), text=v.get("text", ""),
-                           confidence=v.get("confidence", 1.0), raw=v.get("raw"), ocr=v.get("ocr", False),
-                           ocr_confidence=v.get("ocr_confidence"), check=v.get("check"))
-                  for k, v in (d.get("fields") or {}).items()}
-        return cls(file=d.get("file", ""), sha256=d.get("sha256", ""), type=d.get("type", "other"),
-                   type_confidence=d.get("type_confidence", 0.0), pages=d.get("pages", 0),
-                   ocr=d.get("ocr", False), error=d.get("error"), fields=fields,
-                   warnings=list(d.get("warnings") or []))
+    def from_json(cls, d: dict) -> DocumentFacts:
+        fields = {
+            k: Field(
+                value=v.get("value"),
+                page=v.get("page"),
+                text=v.get("text", ""),
+                confidence=v.get("confidence", 1.0),
+                raw=v.get("raw"),
+                ocr=v.get("ocr", False),
+                ocr_confidence=v.get("ocr_confidence"),
+                check=v.get("check"),
+            )
+            for k, v in (d.get("fields") or {}).items()
+        }
+        return cls(
+            file=d.get("file", ""),
+            sha256=d.get("sha256", ""),
+            type=d.get("type", "other"),
+            type_confidence=d.get("type_confidence", 0.0),
+            pages=d.get("pages", 0),
+            ocr=d.get("ocr", False),
+            error=d.get("error"),
+            fields=fields,
+            warnings=list(d.get("warnings") or []),
+        )

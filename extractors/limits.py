@@ -2,6 +2,7 @@
 
 `intake.config.Limits` maps onto `ReadLimits` (extractors never import intake).
 """
+
 from __future__ import annotations
 
 import ctypes

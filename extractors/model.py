@@ -8,10 +8,11 @@ Coordinates: `bbox` is (x0, top, x1, bottom) in points from the page's top-left
 corner, or None where the format has no geometry (DOCX). Pages are 1-based; a
 DOCX is one logical page per explicit page break (or one page).
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from .text import normalize
 
@@ -30,10 +31,8 @@ class Line:
     role: str = "body"  # body | header | footer | cell
 
     @classmethod
-    def of(cls, raw: str, page: int, bbox: BBox | None = None, confidence: float = 1.0,
-           role: str = "body") -> "Line":
-        return cls(text=normalize(raw), raw=raw, page=page, bbox=bbox,
-                   confidence=confidence, role=role)
+    def of(cls, raw: str, page: int, bbox: BBox | None = None, confidence: float = 1.0, role: str = "body") -> Line:
+        return cls(text=normalize(raw), raw=raw, page=page, bbox=bbox, confidence=confidence, role=role)
 
 
 @dataclass
@@ -52,10 +51,10 @@ class Cell:
     colspan: int = 1
     bbox: BBox | None = None
     confidence: float = 1.0
-    tables: list["Table"] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
 
     @classmethod
-    def of(cls, raw: str, row: int, col: int, **kw) -> "Cell":
+    def of(cls, raw: str, row: int, col: int, **kw) -> Cell:
         return cls(text=normalize(raw), raw=raw, row=row, col=col, **kw)
 
 
@@ -130,8 +129,14 @@ class Document:
                     for r in t.rows:
                         for c in r:
                             if c.text:
-                                yield Line(text=c.text, raw=c.raw, page=p.number, bbox=c.bbox,
-                                           confidence=c.confidence, role="cell")
+                                yield Line(
+                                    text=c.text,
+                                    raw=c.raw,
+                                    page=p.number,
+                                    bbox=c.bbox,
+                                    confidence=c.confidence,
+                                    role="cell",
+                                )
 
     @property
     def text(self) -> str:
@@ -142,7 +147,7 @@ class Document:
             yield from p.tables
 
     @classmethod
-    def from_text(cls, text: str, file: str = "text.txt", sha256: str = "") -> "Document":
+    def from_text(cls, text: str, file: str = "text.txt", sha256: str = "") -> Document:
         """A one-page document from plain text; "\\f" separates pages. For tests and .txt input."""
         pages = []
         for i, chunk in enumerate(text.split("\f"), start=1):

@@ -18,6 +18,7 @@ cached on disk by the file's sha256, the page number and the engine settings
 never re-OCRs it. A progress callback (`progress=` or the `reporting()` context)
 hears about every page.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -29,22 +30,40 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .model import Document, Page
 from .ocr_layout import Layout, OcrBox
 
-__all__ = ["ocr_document", "available", "INSTALL_HINT", "recognize", "load_settings", "OcrSettings",
-           "OcrProgress", "reporting", "OcrTimeout", "cache_path", "suppress_seals", "page_images", "read_image",
-           "deferred", "progress_of", "cached_pages"]
+__all__ = [
+    "ocr_document",
+    "available",
+    "INSTALL_HINT",
+    "recognize",
+    "load_settings",
+    "OcrSettings",
+    "OcrProgress",
+    "reporting",
+    "OcrTimeout",
+    "cache_path",
+    "suppress_seals",
+    "page_images",
+    "read_image",
+    "deferred",
+    "progress_of",
+    "cached_pages",
+]
 
 log = logging.getLogger(__name__)
 
 ENGINE = "rapidocr-onnxruntime"
-INSTALL_HINT = ("OCR 引擎未安装：`make run` 会安装；或执行 `pip install -r requirements-ocr.txt && "
-                "pip install --no-deps -r requirements-ocr-engine.txt`")
+INSTALL_HINT = (
+    "OCR 引擎未安装：`make run` 会安装；或执行 `pip install -r requirements-ocr.txt && "
+    "pip install --no-deps -r requirements-ocr-engine.txt`"
+)
 DATA = Path(__file__).parent / "data" / "ocr.yaml"
 CACHE_FORMAT = 1
 
@@ -68,9 +87,18 @@ class OcrSettings:
     review_below: float = 0.98
     row_labels: tuple[str, ...] = ()
 
-    ENGINE_KEYS = ("dpi", "max_side_len", "det_limit_side_len", "det_limit_type", "det_unclip_ratio", "use_cls",
-                   "suppress_seals", "suppress_stamps", "seal_white_point",
-                   "min_line_score")
+    ENGINE_KEYS = (
+        "dpi",
+        "max_side_len",
+        "det_limit_side_len",
+        "det_limit_type",
+        "det_unclip_ratio",
+        "use_cls",
+        "suppress_seals",
+        "suppress_stamps",
+        "seal_white_point",
+        "min_line_score",
+    )
 
     def fingerprint(self) -> str:
         """Changes whenever a setting that changes what the engine reads changes."""
@@ -142,6 +170,7 @@ class OcrTimeout(Exception):
 
 # -- the engine ----------------------------------------------------------------------------
 
+
 def available() -> bool:
     try:
         import cv2  # noqa: F401
@@ -166,16 +195,23 @@ _engine_lock = threading.Lock()
 
 def engine(settings: OcrSettings):
     """One RapidOCR instance per process and settings (loading the models costs ~0.5 s)."""
-    key = (settings.max_side_len, settings.det_limit_side_len, settings.det_limit_type, settings.det_unclip_ratio,
-           settings.threads)
+    key = (
+        settings.max_side_len,
+        settings.det_limit_side_len,
+        settings.det_limit_type,
+        settings.det_unclip_ratio,
+        settings.threads,
+    )
     with _engine_lock:
         if key not in _engines:
             from rapidocr_onnxruntime import RapidOCR
 
-            kw: dict[str, Any] = dict(max_side_len=settings.max_side_len,
-                                      det_limit_side_len=settings.det_limit_side_len,
-                                      det_limit_type=settings.det_limit_type,
-                                      det_unclip_ratio=settings.det_unclip_ratio)
+            kw: dict[str, Any] = dict(
+                max_side_len=settings.max_side_len,
+                det_limit_side_len=settings.det_limit_side_len,
+                det_limit_type=settings.det_limit_type,
+                det_unclip_ratio=settings.det_unclip_ratio,
+            )
             if settings.threads:
                 kw["intra_op_num_threads"] = settings.threads
             eng = RapidOCR(**kw)
@@ -219,8 +255,7 @@ def recognize(image, settings: OcrSettings | None = None, deadline: float | None
     return read_image(image, settings, deadline)[0]
 
 
-def read_image(image, settings: OcrSettings | None = None,
-               deadline: float | None = None) -> tuple[list[OcrBox], int]:
+def read_image(image, settings: OcrSettings | None = None, deadline: float | None = None) -> tuple[list[OcrBox], int]:
     """(boxes, quarter turns counter-clockwise that made the image read best).
 
     Boxes are in pixels of the turned image: a page scanned sideways is laid out the way
@@ -250,8 +285,7 @@ def _mean_score(boxes: list[OcrBox]) -> float:
     return sum(b.score * len(b.text) for b in boxes) / n if n else 0.0
 
 
-def _retry_turned(rgb, boxes: list[OcrBox], settings: OcrSettings,
-                  deadline: float | None) -> tuple[list[OcrBox], int]:
+def _retry_turned(rgb, boxes: list[OcrBox], settings: OcrSettings, deadline: float | None) -> tuple[list[OcrBox], int]:
     """A page that reads badly may be upside down or sideways: try it turned, keep the best reading.
 
     "Best" is the most confidently read text (characters × score), so a turn that reads the
@@ -275,8 +309,7 @@ def _retry_turned(rgb, boxes: list[OcrBox], settings: OcrSettings,
     return best, best_turns
 
 
-def _recognize_bgr(img, settings: OcrSettings, deadline: float | None,
-                   use_cls: bool) -> tuple[list[OcrBox], int]:
+def _recognize_bgr(img, settings: OcrSettings, deadline: float | None, use_cls: bool) -> tuple[list[OcrBox], int]:
     """(boxes recognised with a score of at least min_line_score, boxes the detector found)."""
     import numpy as np
 
@@ -297,15 +330,14 @@ def _recognize_bgr(img, settings: OcrSettings, deadline: float | None,
     rec: list = []
     step = 24  # recognise in slices so the page's time limit is checked as we go
     for i in range(0, len(crops), step):
-        part, _ = eng.text_rec(crops[i:i + step], False)
+        part, _ = eng.text_rec(crops[i : i + step], False)
         rec.extend(part)
         _check(deadline)
     points = eng._get_origin_points(dt_boxes, op, raw_h, raw_w)
     out = []
     for quad, (text, score, *_rest) in zip(points, rec):
         if text.strip() and float(score) >= settings.min_line_score:
-            out.append(OcrBox(quad=[(float(x), float(y)) for x, y in np.asarray(quad)], text=text,
-                              score=float(score)))
+            out.append(OcrBox(quad=[(float(x), float(y)) for x, y in np.asarray(quad)], text=text, score=float(score)))
     return out, len(dt_boxes)
 
 
@@ -315,6 +347,7 @@ def _check(deadline: float | None) -> None:
 
 
 # -- pages of a document ------------------------------------------------------------------
+
 
 @dataclass
 class PageImage:
@@ -349,8 +382,9 @@ def _open_image(data: bytes, max_pixels: int):
     return im
 
 
-def page_images(doc: Document, data: bytes, numbers: list[int], settings: OcrSettings,
-                max_pages: int = 300) -> Iterator[PageImage]:
+def page_images(
+    doc: Document, data: bytes, numbers: list[int], settings: OcrSettings, max_pages: int = 300
+) -> Iterator[PageImage]:
     """The pages `numbers` as upright RGB images, one at a time (a page's pixels are freed before the next)."""
     if doc.format == "image":
         from PIL import ImageOps
@@ -430,8 +464,15 @@ def _needing(doc: Document, data: bytes, settings: OcrSettings, max_pages: int) 
     return [p.number for p in doc.pages if p.needs_ocr and not p.ocr]
 
 
-def ocr_document(doc: Document, data: bytes, limits=None, *, settings: OcrSettings | None = None,
-                 cache_dir: Path | str | None = None, progress: Progress | None = None) -> Document:
+def ocr_document(
+    doc: Document,
+    data: bytes,
+    limits=None,
+    *,
+    settings: OcrSettings | None = None,
+    cache_dir: Path | str | None = None,
+    progress: Progress | None = None,
+) -> Document:
     """Recognise every page of `doc` that needs OCR, in place, and return `doc`.
 
     Each such page gets OCR lines (bbox in page units, per-line confidence), tables
@@ -453,7 +494,12 @@ def ocr_document(doc: Document, data: bytes, limits=None, *, settings: OcrSettin
         doc.warnings.append(f"第 {_pages_text(numbers)} 页没有可用的文字层，需要 OCR。{INSTALL_HINT}")
         doc.metadata["ocr_missing"] = INSTALL_HINT
         for i, n in enumerate(numbers, 1):
-            _report(progress, OcrProgress(doc.file, n, i, len(numbers), "unavailable", message=INSTALL_HINT), doc.sha256, cache)
+            _report(
+                progress,
+                OcrProgress(doc.file, n, i, len(numbers), "unavailable", message=INSTALL_HINT),
+                doc.sha256,
+                cache,
+            )
         return doc
     pages = {p.number: p for p in doc.pages}
     layout = Layout(settings.row_labels, rebuilt_confidence=round(settings.review_below - 0.05, 3))
@@ -475,12 +521,19 @@ def ocr_document(doc: Document, data: bytes, limits=None, *, settings: OcrSettin
             t0 = time.monotonic()
             done = numbers.index(pi.number) + 1
             if budget is not None and t0 - started > budget and pi.number != todo[0]:  # always progress
-                rest = todo[todo.index(pi.number):]
+                rest = todo[todo.index(pi.number) :]
                 doc.metadata["ocr_pending"] = rest
-                doc.warnings.append(f"第 {_pages_text(rest)} 页尚未 OCR（本次读取时间已用完）；再次读取会从这里继续，"
-                                    "已识别的页不会重新识别")
+                doc.warnings.append(
+                    f"第 {_pages_text(rest)} 页尚未 OCR（本次读取时间已用完）；再次读取会从这里继续，"
+                    "已识别的页不会重新识别"
+                )
                 for n in rest:
-                    _report(progress, OcrProgress(doc.file, n, numbers.index(n) + 1, len(numbers), "pending"), doc.sha256, cache)
+                    _report(
+                        progress,
+                        OcrProgress(doc.file, n, numbers.index(n) + 1, len(numbers), "pending"),
+                        doc.sha256,
+                        cache,
+                    )
                 break
             _report(progress, OcrProgress(doc.file, pi.number, done - 1, len(numbers), "running"), doc.sha256, cache)
             try:
@@ -488,8 +541,12 @@ def ocr_document(doc: Document, data: bytes, limits=None, *, settings: OcrSettin
             except OcrTimeout:
                 failed.append(pi.number)
                 doc.warnings.append(f"第 {pi.number} 页 OCR 超过 {settings.page_seconds:g} 秒，已跳过，请人工核对")
-                _report(progress, OcrProgress(doc.file, pi.number, done, len(numbers), "timeout",
-                                              time.monotonic() - t0), doc.sha256, cache)
+                _report(
+                    progress,
+                    OcrProgress(doc.file, pi.number, done, len(numbers), "timeout", time.monotonic() - t0),
+                    doc.sha256,
+                    cache,
+                )
                 continue
             except MemoryError:
                 raise
@@ -497,30 +554,53 @@ def ocr_document(doc: Document, data: bytes, limits=None, *, settings: OcrSettin
                 log.exception("OCR failed on page %s of %s", pi.number, doc.file)
                 failed.append(pi.number)
                 doc.warnings.append(f"第 {pi.number} 页 OCR 出错（{type(e).__name__}），该页需人工核对")
-                _report(progress, OcrProgress(doc.file, pi.number, done, len(numbers), "error",
-                                              message=str(e)[:200]), doc.sha256, cache)
+                _report(
+                    progress,
+                    OcrProgress(doc.file, pi.number, done, len(numbers), "error", message=str(e)[:200]),
+                    doc.sha256,
+                    cache,
+                )
                 continue
-            entry = {"format": CACHE_FORMAT, "engine": f"{ENGINE} {_engine_version()}",
-                     "settings": {k: getattr(settings, k) for k in settings.ENGINE_KEYS},
-                     "scale": pi.scale, "turns": turns,
-                     "width": pi.height if turns % 2 else pi.width, "height": pi.width if turns % 2 else pi.height,
-                     "seconds": round(time.monotonic() - t0, 2),
-                     "boxes": [[[list(p) for p in b.quad], b.text, round(b.score, 4)] for b in boxes]}
+            entry = {
+                "format": CACHE_FORMAT,
+                "engine": f"{ENGINE} {_engine_version()}",
+                "settings": {k: getattr(settings, k) for k in settings.ENGINE_KEYS},
+                "scale": pi.scale,
+                "turns": turns,
+                "width": pi.height if turns % 2 else pi.width,
+                "height": pi.width if turns % 2 else pi.height,
+                "seconds": round(time.monotonic() - t0, 2),
+                "boxes": [[[list(p) for p in b.quad], b.text, round(b.score, 4)] for b in boxes],
+            }
             if doc.sha256:
                 _store(cache_path(cache, doc.sha256, pi.number, settings) if cache else None, entry)
             turned[pi.number] = _fill(pages[pi.number], entry, layout)
             pi.image.close()
-            _report(progress, OcrProgress(doc.file, pi.number, done, len(numbers), "ocr", entry["seconds"]), doc.sha256, cache)
+            _report(
+                progress,
+                OcrProgress(doc.file, pi.number, done, len(numbers), "ocr", entry["seconds"]),
+                doc.sha256,
+                cache,
+            )
     except (ValueError, OSError) as e:  # an image that cannot be decoded: the pages stay flagged
         doc.warnings.append(f"无法进行 OCR：{e}")
         for n in (n for n in todo if not pages[n].ocr):
-            _report(progress, OcrProgress(doc.file, n, numbers.index(n) + 1, len(numbers), "error", message=str(e)), doc.sha256, cache)
+            _report(
+                progress,
+                OcrProgress(doc.file, n, numbers.index(n) + 1, len(numbers), "error", message=str(e)),
+                doc.sha256,
+                cache,
+            )
     read = [n for n in numbers if pages[n].ocr]
     if read:
         low = sum(1 for n in read for l in pages[n].lines if l.confidence < settings.review_below)
-        doc.metadata["ocr"] = {"pages": read, "engine": f"{ENGINE} {_engine_version()}",
-                               "review_below": settings.review_below, "low_confidence_lines": low,
-                               "turned": {n: t for n, t in turned.items() if t}}
+        doc.metadata["ocr"] = {
+            "pages": read,
+            "engine": f"{ENGINE} {_engine_version()}",
+            "review_below": settings.review_below,
+            "low_confidence_lines": low,
+            "turned": {n: t for n, t in turned.items() if t},
+        }
         if not any(pages[n].lines for n in read):
             doc.warnings.append(f"第 {_pages_text(read)} 页 OCR 未识别出文字（空白页或图片质量太差）")
     return doc
@@ -538,8 +618,10 @@ def _file_budget(limits) -> float | None:
 
 def _fill(page: Page, entry: dict, layout: Layout) -> int:
     scale = float(entry.get("scale") or 1.0)
-    boxes = [OcrBox(quad=[(x * scale, y * scale) for x, y in quad], text=text, score=score)
-             for quad, text, score in entry.get("boxes", [])]
+    boxes = [
+        OcrBox(quad=[(x * scale, y * scale) for x, y in quad], text=text, score=score)
+        for quad, text, score in entry.get("boxes", [])
+    ]
     page.lines, page.tables = layout.page(boxes, page.number)
     page.width = entry.get("width") or page.width
     page.height = entry.get("height") or page.height
@@ -548,8 +630,7 @@ def _fill(page: Page, entry: dict, layout: Layout) -> int:
     return int(entry.get("turns") or 0)
 
 
-def _report(progress: Progress | None, event: OcrProgress, sha256: str = "",
-            cache: Path | None = None) -> None:
+def _report(progress: Progress | None, event: OcrProgress, sha256: str = "", cache: Path | None = None) -> None:
     if cache is not None and sha256:
         _store(_progress_path(cache, sha256), {**asdict(event), "at": time.time()})
     if progress is None:
@@ -574,8 +655,7 @@ def progress_of(sha256: str, cache_dir: Path | str | None = None) -> dict | None
     return _load_cached(_progress_path(cache, sha256)) if cache else None
 
 
-def cached_pages(sha256: str, cache_dir: Path | str | None = None,
-                 settings: OcrSettings | None = None) -> set[int]:
+def cached_pages(sha256: str, cache_dir: Path | str | None = None, settings: OcrSettings | None = None) -> set[int]:
     """Page numbers of a file whose OCR is in the cache at these settings (a re-read will not redo them)."""
     cache = _cache_dir(cache_dir)
     if cache is None or not sha256:
@@ -585,7 +665,7 @@ def cached_pages(sha256: str, cache_dir: Path | str | None = None,
     folder = cache_path(cache, sha256, 0, settings).parent
     pages = set()
     for path in folder.glob(f"{sha256}-p*{suffix}"):
-        number = path.name[len(sha256) + 2:-len(suffix)]
+        number = path.name[len(sha256) + 2 : -len(suffix)]
         if number.isdigit():
             pages.add(int(number))
     return pages

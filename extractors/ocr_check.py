@@ -13,6 +13,7 @@ would after swapping characters OCR confuses (O/0, I/1, S/5, B/8, Z/2, G/6) is f
 swapped value. Letters that identifiers hardly ever carry (O, I) are flagged even without a format.
 A value holding characters no identifier has (a CJK character, `!`) is flagged too.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,22 @@ from .facts import DocumentFacts, Field
 from .text import normalize
 
 IDENTIFIERS = ("cert_number", "uscc", "lab_number", "reg_number")
-TO_DIGIT = {"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "i": "1", "S": "5", "s": "5",
-            "B": "8", "Z": "2", "z": "2", "G": "6", "b": "6"}
+TO_DIGIT = {
+    "O": "0",
+    "o": "0",
+    "D": "0",
+    "Q": "0",
+    "I": "1",
+    "l": "1",
+    "i": "1",
+    "S": "5",
+    "s": "5",
+    "B": "8",
+    "Z": "2",
+    "z": "2",
+    "G": "6",
+    "b": "6",
+}
 TO_LETTER = {"0": "OQD", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"}
 RARE_LETTERS = "OI"  # hardly any Chinese code scheme uses them (GB 32100 leaves out I, O, Z, S, V)
 _FOREIGN = re.compile(r"[^A-Za-z0-9\-/.() ]")
@@ -76,7 +91,7 @@ def _swaps(v: str, limit: int = 3) -> list[tuple[int, str]]:
                 if i <= last:
                     continue
                 for sw in TO_DIGIT.get(v[i]) or TO_LETTER.get(v[i], ""):
-                    t = s[:i] + sw + s[i + 1:]
+                    t = s[:i] + sw + s[i + 1 :]
                     out.append((n, t))
                     nxt.append((t, i))
             if len(out) > 20000:  # bounded work for a long run of look-alikes

@@ -13,6 +13,7 @@ them back into the shapes the rest of `extractors` expects from a text layer:
 
 No image is needed: the same boxes from the OCR cache are laid out again for free.
 """
+
 from __future__ import annotations
 
 import math
@@ -155,6 +156,7 @@ def _split_box(p: _Placed, k: int) -> tuple[_Placed, _Placed]:
 
     def at(a, b):
         return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+
     top, bottom = at(q0, q1), at(q3, q2)
     left = OcrBox([q0, top, bottom, q3], text[:k], p.box.score)
     right = OcrBox([top, q1, q2, bottom], text[k:].lstrip(), p.box.score)
@@ -165,13 +167,13 @@ def _merged(parts: list[_Placed], text: str) -> _Placed:
     """One label box from its spaced-out fragments; its score is the weakest fragment's."""
     first, last = parts[0].box.quad, parts[-1].box.quad
     box = OcrBox([first[0], last[1], last[2], first[3]], text, min(q.box.score for q in parts))
-    return _Placed(box, min(q.x0 for q in parts), min(q.y0 for q in parts),
-                   max(q.x1 for q in parts), max(q.y1 for q in parts))
+    return _Placed(
+        box, min(q.x0 for q in parts), min(q.y0 for q in parts), max(q.x1 for q in parts), max(q.y1 for q in parts)
+    )
 
 
 def _union(bboxes: list[BBox]) -> BBox:
-    return (min(b[0] for b in bboxes), min(b[1] for b in bboxes),
-            max(b[2] for b in bboxes), max(b[3] for b in bboxes))
+    return (min(b[0] for b in bboxes), min(b[1] for b in bboxes), max(b[2] for b in bboxes), max(b[3] for b in bboxes))
 
 
 class Layout:
@@ -234,12 +236,17 @@ class Layout:
         def close_band() -> None:
             if not band:
                 return
-            if split is None or not any(p.x0 >= split for row in band for p in row) \
-                    or not any(p.x0 < split for row in band for p in row):
+            if (
+                split is None
+                or not any(p.x0 >= split for row in band for p in row)
+                or not any(p.x0 < split for row in band for p in row)
+            ):
                 out[-1].extend(band)
             else:
-                for side in ([p for row in band for p in row if p.x0 < split],
-                             [p for row in band for p in row if p.x0 >= split]):
+                for side in (
+                    [p for row in band for p in row if p.x0 < split],
+                    [p for row in band for p in row if p.x0 >= split],
+                ):
                     out.append(rows([p.box for p in side], angle) if side else [])
                     out[-1] = [self._join_spaced_labels(r) for r in out[-1]]
                 out.append([])
@@ -305,7 +312,7 @@ class Layout:
                         label_part, value_part = _split_box(row[j], _raw_length(row[j].box.text.lstrip(), nxt[:k]))
                         parts.append(label_part)
                         text = text + nxt[:k]
-                        row = row[:j] + [value_part] + row[j + 1:]  # the value stays, without them
+                        row = row[:j] + [value_part] + row[j + 1 :]  # the value stays, without them
                         break
                 break
             if text in self._words and len(parts) > 1:
@@ -377,8 +384,12 @@ class Layout:
                 i += 1
                 continue
             j = i
-            while j + 1 < len(rs) and (len(rs[j + 1]) >= 2 or self._wrapped_cell(rs, j + 1)) \
-                    and not self._kv_row(rs[j + 1]) and self._close(rs[j], rs[j + 1]):
+            while (
+                j + 1 < len(rs)
+                and (len(rs[j + 1]) >= 2 or self._wrapped_cell(rs, j + 1))
+                and not self._kv_row(rs[j + 1])
+                and self._close(rs[j], rs[j + 1])
+            ):
                 j += 1
             run = list(range(i, j + 1))
             if sum(1 for k in run if len(rs[k]) >= 3) >= 2:
@@ -391,8 +402,11 @@ class Layout:
 
     def _kv_row(self, row: list[_Placed]) -> bool:
         """A label/value row of a form, not a table row: "名称：xx" or "名称 xx 类型 yy"."""
-        return len(row) <= 4 and all(self.is_label(p.box.text) for p in row[::2]) \
+        return (
+            len(row) <= 4
+            and all(self.is_label(p.box.text) for p in row[::2])
             and any(re.search(r"[:：]", p.box.text) or self._label.match(normalize(p.box.text)) for p in row)
+        )
 
     def _wrapped_cell(self, rs: list[list[_Placed]], k: int) -> bool:
         """A one-box row between table rows, indented: a cell's text running onto a second line."""
@@ -427,8 +441,15 @@ class Layout:
                     continue
                 ps = sorted(ps, key=lambda p: (round(p.cy / max(p.h, 1)), p.x0))
                 raw = " ".join(p.box.text for p in ps)
-                out_row.append(Cell.of(raw, row=r, col=c, bbox=_union([p.box.bbox for p in ps]),
-                                       confidence=round(min(p.box.score for p in ps), 4)))
+                out_row.append(
+                    Cell.of(
+                        raw,
+                        row=r,
+                        col=c,
+                        bbox=_union([p.box.bbox for p in ps]),
+                        confidence=round(min(p.box.score for p in ps), 4),
+                    )
+                )
             out_rows.append(out_row)
         bbox = _union([p.box.bbox for row in trs for p in row])
         return Table(page=page, rows=out_rows, bbox=bbox)
@@ -454,4 +475,5 @@ def _column_of(p: _Placed, cols: list[tuple[float, float]]) -> int:
     def score(c: tuple[float, float]) -> float:
         overlap = min(c[1], p.x1) - max(c[0], p.x0)
         return overlap if overlap > 0 else -abs((c[0] + c[1]) / 2 - (p.x0 + p.x1) / 2)
+
     return max(range(len(cols)), key=lambda k: score(cols[k]))

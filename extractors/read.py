@@ -4,6 +4,7 @@ The format is sniffed from the bytes; the file name only produces a warning when
 extension disagrees. Anything that cannot be read raises `UnreadableDocument` with
 one line saying why (the caller adds the file name).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -97,14 +98,19 @@ def _dump(doc: Document) -> str:
     for p in doc.pages:
         out.append(f"-- page {p.number}" + (" (needs OCR)" if p.needs_ocr else "") + (" (OCR)" if p.ocr else ""))
         for line in p.lines:
-            pos = "" if line.bbox is None else " @%.0f,%.0f" % line.bbox[:2]
+            pos = "" if line.bbox is None else f" @{line.bbox[0]:.0f},{line.bbox[1]:.0f}"
             out.append(f"  [{line.role}{pos}] {line.text}")
         for i, t in enumerate(p.tables, 1):
             out.append(f"  table {i}: {len(t.rows)} rows × {t.n_cols} cols")
             for row in t.rows:
-                out.append("    | " + " | ".join(
-                    c.text.replace("\n", " ") + (f" ⟨{c.rowspan}×{c.colspan}⟩" if c.rowspan > 1 or c.colspan > 1 else "")
-                    for c in row))
+                out.append(
+                    "    | "
+                    + " | ".join(
+                        c.text.replace("\n", " ")
+                        + (f" ⟨{c.rowspan}×{c.colspan}⟩" if c.rowspan > 1 or c.colspan > 1 else "")
+                        for c in row
+                    )
+                )
     return "\n".join(out)
 
 

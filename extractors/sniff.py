@@ -4,6 +4,7 @@ when its extension says something else ("扩展名为 .pdf，实际为 DOCX").
     >>> sniff(b"%PDF-1.7 ...", "a.docx").kind
     'pdf'
 """
+
 from __future__ import annotations
 
 import io
@@ -16,27 +17,77 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # kind -> label shown to people
 LABELS = {
-    "pdf": "PDF", "docx": "DOCX", "doc": "DOC", "wps": "WPS", "odt": "ODT", "rtf": "RTF",
-    "image": "图片", "text": "文本", "html": "HTML", "xlsx": "XLSX", "xls": "XLS", "pptx": "PPTX", "ppt": "PPT",
-    "ods": "ODS", "odp": "ODP", "encrypted_office": "加密的 Office 文件", "zip": "ZIP",
-    "empty": "空文件", "unknown": "未知格式",
+    "pdf": "PDF",
+    "docx": "DOCX",
+    "doc": "DOC",
+    "wps": "WPS",
+    "odt": "ODT",
+    "rtf": "RTF",
+    "image": "图片",
+    "text": "文本",
+    "html": "HTML",
+    "xlsx": "XLSX",
+    "xls": "XLS",
+    "pptx": "PPTX",
+    "ppt": "PPT",
+    "ods": "ODS",
+    "odp": "ODP",
+    "encrypted_office": "加密的 Office 文件",
+    "zip": "ZIP",
+    "empty": "空文件",
+    "unknown": "未知格式",
 }
 
 # extension -> the kinds it may honestly carry
 EXTENSIONS = {
-    ".pdf": {"pdf"}, ".docx": {"docx", "encrypted_office"}, ".docm": {"docx"}, ".dotx": {"docx"},
+    ".pdf": {"pdf"},
+    ".docx": {"docx", "encrypted_office"},
+    ".docm": {"docx"},
+    ".dotx": {"docx"},
     ".doc": {"doc", "wps"},  # WPS Office writes genuine .doc files with its own markers
-    ".wps": {"wps", "doc"}, ".odt": {"odt"}, ".rtf": {"rtf"},
-    ".png": {"image"}, ".jpg": {"image"}, ".jpeg": {"image"}, ".tif": {"image"}, ".tiff": {"image"},
-    ".bmp": {"image"}, ".gif": {"image"}, ".webp": {"image"}, ".heic": {"image"}, ".heif": {"image"},
-    ".html": {"html"}, ".htm": {"html"}, ".mht": {"html"}, ".mhtml": {"html"}, ".xhtml": {"html"},
-    ".txt": {"text"}, ".md": {"text"}, ".markdown": {"text"}, ".csv": {"text"},
-    ".xlsx": {"xlsx", "encrypted_office"}, ".xls": {"xls"}, ".pptx": {"pptx"}, ".ppt": {"ppt"},
-    ".ods": {"ods"}, ".odp": {"odp"}, ".zip": {"zip", "docx", "xlsx", "pptx", "odt"},
+    ".wps": {"wps", "doc"},
+    ".odt": {"odt"},
+    ".rtf": {"rtf"},
+    ".png": {"image"},
+    ".jpg": {"image"},
+    ".jpeg": {"image"},
+    ".tif": {"image"},
+    ".tiff": {"image"},
+    ".bmp": {"image"},
+    ".gif": {"image"},
+    ".webp": {"image"},
+    ".heic": {"image"},
+    ".heif": {"image"},
+    ".html": {"html"},
+    ".htm": {"html"},
+    ".mht": {"html"},
+    ".mhtml": {"html"},
+    ".xhtml": {"html"},
+    ".txt": {"text"},
+    ".md": {"text"},
+    ".markdown": {"text"},
+    ".csv": {"text"},
+    ".xlsx": {"xlsx", "encrypted_office"},
+    ".xls": {"xls"},
+    ".pptx": {"pptx"},
+    ".ppt": {"ppt"},
+    ".ods": {"ods"},
+    ".odp": {"odp"},
+    ".zip": {"zip", "docx", "xlsx", "pptx", "odt"},
 }
 
-_IMAGE_EXT = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".tif": "tiff", ".tiff": "tiff", ".bmp": "bmp",
-              ".gif": "gif", ".webp": "webp", ".heic": "heic", ".heif": "heic"}
+_IMAGE_EXT = {
+    ".png": "png",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".tif": "tiff",
+    ".tiff": "tiff",
+    ".bmp": "bmp",
+    ".gif": "gif",
+    ".webp": "webp",
+    ".heic": "heic",
+    ".heif": "heic",
+}
 
 _OPENDOCUMENT = {
     b"application/vnd.oasis.opendocument.text": "odt",
@@ -109,9 +160,9 @@ def _zip_kind(data: bytes) -> str:
                         return _OPENDOCUMENT[mime]
     except Exception:  # BadZipFile, zlib.error, …: a damaged zip
         # a truncated DOCX has lost its central directory: judge by the first local header
-        first = data[30:30 + int.from_bytes(data[26:28], "little")] if len(data) > 30 else b""
+        first = data[30 : 30 + int.from_bytes(data[26:28], "little")] if len(data) > 30 else b""
         if first.startswith((b"word/", b"[Content_Types].xml", b"_rels/", b"docProps/")):
-            return "docx" if b"word/" in data[:1 << 20] else "zip"
+            return "docx" if b"word/" in data[: 1 << 20] else "zip"
         return "zip"
     if "word/document.xml" in names or any(n.startswith("word/") for n in names):
         return "docx"
@@ -124,6 +175,7 @@ def _zip_kind(data: bytes) -> str:
 
 def _ole_kind(data: bytes) -> str:
     """Compound File Binary: decide by the stream names in its directory (UTF-16LE)."""
+
     def has(name: str) -> bool:
         return name.encode("utf-16-le") in data
 
@@ -131,8 +183,9 @@ def _ole_kind(data: bytes) -> str:
         return "encrypted_office"
     if has("WordDocument"):
         # WPS Office writes its own producer string into the summary information
-        if b"WPS" in data[:1 << 20] and (b"Kingsoft" in data or "WPS Office".encode("utf-16-le") in data
-                                         or b"WPS Office" in data):
+        if b"WPS" in data[: 1 << 20] and (
+            b"Kingsoft" in data or "WPS Office".encode("utf-16-le") in data or b"WPS Office" in data
+        ):
             return "wps"
         return "doc"
     if has("Workbook") or has("Book"):
@@ -144,8 +197,9 @@ def _ole_kind(data: bytes) -> str:
     return "unknown"
 
 
-_HTML_START = re.compile(rb"^(\xef\xbb\xbf)?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])",
-                         re.I | re.S)
+_HTML_START = re.compile(
+    rb"^(\xef\xbb\xbf)?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.I | re.S
+)
 
 
 def _is_html(head: bytes) -> bool:
@@ -185,7 +239,7 @@ def _text_encoding(data: bytes) -> str:
             text = sample.decode(enc)
         except UnicodeDecodeError as e:
             if enc == "utf-8" and e.start >= len(sample) - 3 and len(data) > len(sample):
-                text = sample[:e.start].decode(enc)  # a character cut by the sample window
+                text = sample[: e.start].decode(enc)  # a character cut by the sample window
             else:
                 continue
         controls = sum(1 for c in text if ord(c) < 32 and c not in "\r\n\t\f")

@@ -2,6 +2,7 @@
 
 The original text is always kept beside a normalised value (see `Line.raw`).
 """
+
 from __future__ import annotations
 
 import re
@@ -31,4 +32,3 @@ def normalize(text: str | None) -> str:
 
 def has_cjk(text: str) -> bool:
     return bool(_CJK_CHAR.search(text or ""))
-

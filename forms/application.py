@@ -19,6 +19,7 @@ Template context (every template uses exactly these names):
   gaps[] strings;  gaps_note
   sources[]  label value file page text confidence
 """
+
 from __future__ import annotations
 
 import io
@@ -73,6 +74,7 @@ class FilledForm:
 
 # ---------------------------------------------------------------------------- values
 
+
 def _declared(facts: dict, key: str) -> Any:
     """A value the applicant declared. Facts keep the checklists' --facts keys (`applicant` and
     `product` are the names as text); other form values sit under `form` (contact_person, phone …)."""
@@ -117,8 +119,14 @@ def pick_value(sources: list, docs: list[dict], facts: dict) -> Pick:
         if best:
             d, fld = best
             conf = float(fld.get("confidence", 1.0) or 0.0)
-            return Pick(value=fld["value"], file=d.get("file"), page=fld.get("page"), text=fld.get("text") or "",
-                        confidence=conf, check=check or conf < threshold)
+            return Pick(
+                value=fld["value"],
+                file=d.get("file"),
+                page=fld.get("page"),
+                text=fld.get("text") or "",
+                confidence=conf,
+                check=check or conf < threshold,
+            )
     return Pick()
 
 
@@ -172,12 +180,21 @@ def field_cells(spec: dict, docs: list[dict], facts: dict) -> tuple[dict, list[d
             note = f"请核对（{why}）：{note}"
             checks.append(f"【{label}】{shown}：{note}")
         cells[key] = {"value": shown, "fill": fill, "note": note}
-        sources.append({"label": label, "value": shown, "file": p.file or "", "page": str(p.page or ""),
-                        "text": p.text, "confidence": "" if p.confidence is None else f"{p.confidence:.2f}"})
+        sources.append(
+            {
+                "label": label,
+                "value": shown,
+                "file": p.file or "",
+                "page": str(p.page or ""),
+                "text": p.text,
+                "confidence": "" if p.confidence is None else f"{p.confidence:.2f}",
+            }
+        )
     return cells, sources, gaps, checks
 
 
 # ---------------------------------------------------------------------------- item rows
+
 
 def _evidence_docs(item: dict, ev_item: dict | None, docs: list[dict]) -> list[tuple[dict, int | None]]:
     """The documents that back an item: those the evaluation cites, else those of the item's types."""
@@ -218,16 +235,21 @@ def item_rows(spec: dict, docs: list[dict], facts: dict, evaluation: dict | None
     known = {it["id"] for it in items}
     for ev in (evaluation or {}).get("items") or []:  # items the engine has and the spec lacks
         if ev.get("id") not in known:
-            items.append({"id": ev.get("id"), "clause": ev.get("clause", ""), "title": ev.get("title", ""),
-                          "evidence": []})
+            items.append(
+                {"id": ev.get("id"), "clause": ev.get("clause", ""), "title": ev.get("title", ""), "evidence": []}
+            )
     rows, sources, gaps = [], [], []
     type_names = common()["document_types"]
     for item in items:
         ev = ev_items.get(item["id"])
         status = (ev or {}).get("status")
         backing = _evidence_docs(item, ev, docs)
-        document = "；".join(f"{d.get('file')}（{type_names.get(d.get('type'), d.get('type'))}"
-                            + (f"，第{page}页" if page else "") + "）" for d, page in backing)
+        document = "；".join(
+            f"{d.get('file')}（{type_names.get(d.get('type'), d.get('type'))}"
+            + (f"，第{page}页" if page else "")
+            + "）"
+            for d, page in backing
+        )
         numbers = [str(_fv(d, "cert_number") or _fv(d, "lab_number") or "") for d, _ in backing]
         validity = []
         for d, _ in backing:
@@ -235,8 +257,11 @@ def item_rows(spec: dict, docs: list[dict], facts: dict, evaluation: dict | None
                 validity.append(str(_fv(d, "valid_until")))
             elif _fv(d, "issued"):
                 validity.append(f"出具 {_fv(d, 'issued')}")
-        low = any(((d.get("fields") or {}).get(n) or {}).get("confidence", 1) < common()["check_below"]
-                  for d, _ in backing for n in ("cert_number", "valid_until"))
+        low = any(
+            ((d.get("fields") or {}).get(n) or {}).get("confidence", 1) < common()["check_below"]
+            for d, _ in backing
+            for n in ("cert_number", "valid_until")
+        )
         is_gap = status in ("missing", "not_met") or (status is None and not backing and item.get("evidence"))
         note_parts = []
         if ev and ev.get("reason"):
@@ -245,8 +270,10 @@ def item_rows(spec: dict, docs: list[dict], facts: dict, evaluation: dict | None
             need = _satisfy(ev, item)
             if need:
                 note_parts.append(f"需要：{need}")
-            gaps.append(f"【{item['id']} · {item.get('clause', '')}】{item.get('title', '')}：" + (
-                f"需要 {need}" if need else statuses.get(status, "缺少材料")))
+            gaps.append(
+                f"【{item['id']} · {item.get('clause', '')}】{item.get('title', '')}："
+                + (f"需要 {need}" if need else statuses.get(status, "缺少材料"))
+            )
         if low:
             note_parts.append("编号或有效期识别置信度低，请核对")
         decl = declarations.get(item["id"])
@@ -257,18 +284,32 @@ def item_rows(spec: dict, docs: list[dict], facts: dict, evaluation: dict | None
         else:
             declaration, decl_fill = "—", FILL_NONE
         fill = FILL_MISSING if is_gap else (FILL_CHECK if low or status == "review" else FILL_NONE)
-        rows.append({
-            "id": item["id"],
-            "requirement": f"{item.get('clause', '')} {item.get('title', '')}".strip(),
-            "document": document, "number": "；".join(n for n in numbers if n),
-            "validity": "；".join(validity), "status": statuses.get(status, "未预审") if status else "未预审",
-            "declaration": declaration, "note": "；".join(note_parts), "fill": fill, "decl_fill": decl_fill,
-        })
+        rows.append(
+            {
+                "id": item["id"],
+                "requirement": f"{item.get('clause', '')} {item.get('title', '')}".strip(),
+                "document": document,
+                "number": "；".join(n for n in numbers if n),
+                "validity": "；".join(validity),
+                "status": statuses.get(status, "未预审") if status else "未预审",
+                "declaration": declaration,
+                "note": "；".join(note_parts),
+                "fill": fill,
+                "decl_fill": decl_fill,
+            }
+        )
         for d, page in backing:
-            sources.append({"label": f"{item['id']} 证明材料", "value": " ".join(
-                str(x) for x in (_fv(d, "cert_number"), _fv(d, "valid_until")) if x)
-                or type_names.get(d.get("type"), d.get("type") or ""),
-                "file": d.get("file", ""), "page": str(page or ""), "text": "", "confidence": ""})
+            sources.append(
+                {
+                    "label": f"{item['id']} 证明材料",
+                    "value": " ".join(str(x) for x in (_fv(d, "cert_number"), _fv(d, "valid_until")) if x)
+                    or type_names.get(d.get("type"), d.get("type") or ""),
+                    "file": d.get("file", ""),
+                    "page": str(page or ""),
+                    "text": "",
+                    "confidence": "",
+                }
+            )
     return rows, sources, gaps
 
 
@@ -283,10 +324,17 @@ def self_assessment_rows(spec: dict, item_rows_: list[dict], facts: dict) -> lis
             continue
         mine = own.get(it["id"]) or {}
         band, score = mine.get("band", ""), mine.get("score", "")
-        out.append({"id": it["id"], "title": it["title"], "points": str(it["points"]),
-                    "evidence": by_id[it["id"]]["document"] or "未找到",
-                    "band": band, "score": "" if score in (None, "") else str(score),
-                    "fill": FILL_NONE if band else FILL_MISSING})
+        out.append(
+            {
+                "id": it["id"],
+                "title": it["title"],
+                "points": str(it["points"]),
+                "evidence": by_id[it["id"]]["document"] or "未找到",
+                "band": band,
+                "score": "" if score in (None, "") else str(score),
+                "fill": FILL_NONE if band else FILL_MISSING,
+            }
+        )
     return out
 
 
@@ -306,12 +354,22 @@ def attachment_rows(docs: list[dict]) -> list[dict]:
             status = "已读取"
         if d.get("warnings"):
             status += f"；{len(d['warnings'])} 条提示"
-        checks = [f"{FIELD_NAMES.get(k, k)} {f['value']}（{f['check']}）" for k, f in (d.get("fields") or {}).items()
-                  if isinstance(f, dict) and f.get("check") and k in FIELD_NAMES]
+        checks = [
+            f"{FIELD_NAMES.get(k, k)} {f['value']}（{f['check']}）"
+            for k, f in (d.get("fields") or {}).items()
+            if isinstance(f, dict) and f.get("check") and k in FIELD_NAMES
+        ]
         if checks:
             status += "；" + "；".join(checks)
-        rows.append({"n": str(n), "file": d.get("file", ""), "type": names.get(d.get("type"), d.get("type") or ""),
-                     "pages": str(d.get("pages") or ""), "status": status})
+        rows.append(
+            {
+                "n": str(n),
+                "file": d.get("file", ""),
+                "type": names.get(d.get("type"), d.get("type") or ""),
+                "pages": str(d.get("pages") or ""),
+                "status": status,
+            }
+        )
     return rows
 
 
@@ -345,8 +403,13 @@ def merged_facts(docs: list[dict], facts: dict) -> dict:
     return out
 
 
-def form_context(scheme_id: str, documents: list[dict], facts: dict | None = None,
-                 evaluation: dict | None = None, today: date | None = None) -> dict:
+def form_context(
+    scheme_id: str,
+    documents: list[dict],
+    facts: dict | None = None,
+    evaluation: dict | None = None,
+    today: date | None = None,
+) -> dict:
     spec = scheme_spec(scheme_id)
     docs = [d for d in documents or [] if isinstance(d, dict)]
     facts = merged_facts(docs, facts or {})
@@ -373,6 +436,7 @@ def form_context(scheme_id: str, documents: list[dict], facts: dict | None = Non
 
 
 # ---------------------------------------------------------------------------- rendering
+
 
 def strict_env() -> jinja2.Environment:
     return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
@@ -441,8 +505,15 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def build_form(scheme_id: str, documents: list[dict], facts: dict | None, evaluation: dict | None,
-               out_path, today: date | None = None, template: Path | None = None) -> FilledForm:
+def build_form(
+    scheme_id: str,
+    documents: list[dict],
+    facts: dict | None,
+    evaluation: dict | None,
+    out_path,
+    today: date | None = None,
+    template: Path | None = None,
+) -> FilledForm:
     """Write the pre-filled application form of `scheme_id` to `out_path` (DOCX)."""
     ctx = form_context(scheme_id, documents, facts, evaluation, today)
     data = render_template(template or template_path(scheme_id), ctx)
@@ -451,7 +522,12 @@ def build_form(scheme_id: str, documents: list[dict], facts: dict | None, evalua
     return FilledForm(path=out, filled=ctx["sources"], missing=ctx["gaps"], to_check=ctx["_checks"])
 
 
-def form_bytes(scheme_id: str, documents: list[dict], facts: dict | None = None,
-               evaluation: dict | None = None, today: date | None = None) -> bytes:
+def form_bytes(
+    scheme_id: str,
+    documents: list[dict],
+    facts: dict | None = None,
+    evaluation: dict | None = None,
+    today: date | None = None,
+) -> bytes:
     """The form as bytes, for a web download."""
     return render_template(template_path(scheme_id), form_context(scheme_id, documents, facts, evaluation, today))

@@ -7,12 +7,13 @@ The .docx files are generated (python-docx writing Jinja2 tags for docxtpl), so 
 lives in the YAML a secretariat can read, and a test keeps the committed templates in sync.
 Context variables the templates use are documented in forms/application.py (`form_context`).
 """
+
 from __future__ import annotations
 
 import io
 import sys
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
@@ -22,12 +23,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from .specs import common, schemes, scheme_spec, template_path
+from .specs import common, scheme_spec, schemes, template_path
 
 FONT = "宋体"
 NOTE_COLOR = RGBColor(0x9C, 0x27, 0x00)
 GREY = RGBColor(0x66, 0x66, 0x66)
-FIXED_TIME = datetime(2025, 1, 1, tzinfo=timezone.utc)
+FIXED_TIME = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def _set_font(run, size: float | None = None, bold: bool = False, color: RGBColor | None = None) -> None:
@@ -103,8 +104,12 @@ def _field_table(d, fields: list[dict]) -> None:
     t = _table(d, ["项目", "填写内容", "说明"], widths)
     for f in fields:
         k = f["key"]
-        _row(t, [f["label"], f"{{% cellbg f.{k}.fill %}}{{{{ f.{k}.value }}}}", f"{{{{ f.{k}.note }}}}"],
-             widths, {2: NOTE_COLOR})
+        _row(
+            t,
+            [f["label"], f"{{% cellbg f.{k}.fill %}}{{{{ f.{k}.value }}}}", f"{{{{ f.{k}.note }}}}"],
+            widths,
+            {2: NOTE_COLOR},
+        )
 
 
 def build_template(scheme_id: str) -> bytes:
@@ -125,9 +130,13 @@ def build_template(scheme_id: str) -> bytes:
     _para(d, spec["basis"], size=9)
     _para(d, f"报送单位：{spec['addressee']}", size=9)
     _para(d, "预填日期：{{ prefilled_on }}　　预审评价日：{{ as_of }}　　预审结论：{{ outcome }}", size=9)
-    _para(d, "填表说明：黄色底纹的空格是服务未能从所交材料中读到的内容，请补填（“说明”栏写明它用于哪一条目、哪一条款）；"
-             "橙色底纹的内容识别置信度较低，请核对。填好后可将本表连同材料再次上传，所填内容将计入下一次预审。",
-          size=9, color=GREY)
+    _para(
+        d,
+        "填表说明：黄色底纹的空格是服务未能从所交材料中读到的内容，请补填（“说明”栏写明它用于哪一条目、哪一条款）；"
+        "橙色底纹的内容识别置信度较低，请核对。填好后可将本表连同材料再次上传，所填内容将计入下一次预审。",
+        size=9,
+        color=GREY,
+    )
 
     _para(d, "一、申请单位基本情况", size=12, bold=True)
     _field_table(d, common()["applicant_fields"])
@@ -137,32 +146,68 @@ def build_template(scheme_id: str) -> bytes:
 
     _new_section(d, landscape=True)  # the item rows need the width
     _para(d, "三、逐项符合情况及证明材料", size=12, bold=True)
-    _para(d, "“申请人声明”栏：对只能由申请人声明的条目填写“是”（符合）或“否”；声明须经人工确认，不能单独作为满足条件的依据。",
-          size=9, color=GREY)
+    _para(
+        d,
+        "“申请人声明”栏：对只能由申请人声明的条目填写“是”（符合）或“否”；声明须经人工确认，不能单独作为满足条件的依据。",
+        size=9,
+        color=GREY,
+    )
     widths = [2.6, 5.4, 3.8, 2.3, 2.0, 1.6, 1.3, 6.7]
-    _loop_table(d, ["条目", "条款及要求", "证明材料", "编号", "有效期至", "预审结论", "申请人声明", "说明"], widths,
-                "it in items",
-                ["{{ it.id }}", "{{ it.requirement }}", "{% cellbg it.fill %}{{ it.document }}", "{{ it.number }}",
-                 "{{ it.validity }}", "{{ it.status }}", "{% cellbg it.decl_fill %}{{ it.declaration }}",
-                 "{{ it.note }}"],
-                {7: NOTE_COLOR})
+    _loop_table(
+        d,
+        ["条目", "条款及要求", "证明材料", "编号", "有效期至", "预审结论", "申请人声明", "说明"],
+        widths,
+        "it in items",
+        [
+            "{{ it.id }}",
+            "{{ it.requirement }}",
+            "{% cellbg it.fill %}{{ it.document }}",
+            "{{ it.number }}",
+            "{{ it.validity }}",
+            "{{ it.status }}",
+            "{% cellbg it.decl_fill %}{{ it.declaration }}",
+            "{{ it.note }}",
+        ],
+        {7: NOTE_COLOR},
+    )
 
     section_no = 4
     if spec.get("self_assessment"):
         _para(d, f"{_cn(section_no)}、自评表（技术规范第5章评价指标，评分档见6.2.1）", size=12, bold=True)
-        _para(d, "“自评档”栏填写 0%-20%、20%-40%、40%-60%、60%-80%、80%-100% 之一，“自评分”栏填写分值。"
-                 "预审找到的证据仅供参考，最终得分由审查组评定。可达最高分：{{ score_max }}。", size=9, color=GREY)
+        _para(
+            d,
+            "“自评档”栏填写 0%-20%、20%-40%、40%-60%、60%-80%、80%-100% 之一，“自评分”栏填写分值。"
+            "预审找到的证据仅供参考，最终得分由审查组评定。可达最高分：{{ score_max }}。",
+            size=9,
+            color=GREY,
+        )
         w = [2.8, 6.0, 1.2, 9.0, 4.0, 2.7]
-        _loop_table(d, ["条目", "指标", "分值", "已找到的证据", "自评档", "自评分"], w, "s in self_items",
-                    ["{{ s.id }}", "{{ s.title }}", "{{ s.points }}", "{{ s.evidence }}",
-                     "{% cellbg s.fill %}{{ s.band }}", "{% cellbg s.fill %}{{ s.score }}"])
+        _loop_table(
+            d,
+            ["条目", "指标", "分值", "已找到的证据", "自评档", "自评分"],
+            w,
+            "s in self_items",
+            [
+                "{{ s.id }}",
+                "{{ s.title }}",
+                "{{ s.points }}",
+                "{{ s.evidence }}",
+                "{% cellbg s.fill %}{{ s.band }}",
+                "{% cellbg s.fill %}{{ s.score }}",
+            ],
+        )
         section_no += 1
 
     _new_section(d, landscape=False)
     _para(d, f"{_cn(section_no)}、附件清单", size=12, bold=True)
     w = [1.2, 6.6, 4.0, 1.4, 3.8]
-    _loop_table(d, ["序号", "文件名", "材料类型", "页数", "读取情况"], w, "a in attachments",
-                ["{{ a.n }}", "{{ a.file }}", "{{ a.type }}", "{{ a.pages }}", "{{ a.status }}"])
+    _loop_table(
+        d,
+        ["序号", "文件名", "材料类型", "页数", "读取情况"],
+        w,
+        "a in attachments",
+        ["{{ a.n }}", "{{ a.file }}", "{{ a.type }}", "{{ a.pages }}", "{{ a.status }}"],
+    )
     _para(d, "{{ attachments_note }}", size=9, color=GREY)
     section_no += 1
 
@@ -176,8 +221,13 @@ def build_template(scheme_id: str) -> bytes:
     _para(d, f"{_cn(section_no)}、预填来源", size=12, bold=True)
     _para(d, "下表列出本表每一项预填内容取自哪一份材料的哪一页、哪一行。", size=9, color=GREY)
     w = [2.6, 3.8, 3.6, 0.9, 4.8, 1.3]
-    _loop_table(d, ["项目", "填入内容", "来源文件", "页", "原文", "置信度"], w, "s in sources",
-                ["{{ s.label }}", "{{ s.value }}", "{{ s.file }}", "{{ s.page }}", "{{ s.text }}", "{{ s.confidence }}"])
+    _loop_table(
+        d,
+        ["项目", "填入内容", "来源文件", "页", "原文", "置信度"],
+        w,
+        "s in sources",
+        ["{{ s.label }}", "{{ s.value }}", "{{ s.file }}", "{{ s.page }}", "{{ s.text }}", "{{ s.confidence }}"],
+    )
 
     pledge = spec["pledge"]
     brk = d.add_paragraph().add_run()

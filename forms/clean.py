@@ -1,4 +1,5 @@
 """Values made safe for a Word document: no XML-illegal characters, bounded length."""
+
 from __future__ import annotations
 
 import re

@@ -1,12 +1,13 @@
 """The blank comment sheet (征求意见表) for a draft, laid out like seed 000's 附件2.
 
-    单位名称或专家姓名 | … | 单位盖章或专家签名 | …
-    联系人             | … | 联系方式           | …
-    标准名称           | <the draft's title, merged over three columns>
-    序号 | 章节 | 修改意见 | 具体理由
-    1 … n  (blank rows)
-    备注：修改意见和具体理由，可另附相关说明
+单位名称或专家姓名 | … | 单位盖章或专家签名 | …
+联系人             | … | 联系方式           | …
+标准名称           | <the draft's title, merged over three columns>
+序号 | 章节 | 修改意见 | 具体理由
+1 … n  (blank rows)
+备注：修改意见和具体理由，可另附相关说明
 """
+
 from __future__ import annotations
 
 from forms.register import _cjk_font, set_column_widths
@@ -14,8 +15,9 @@ from forms.register import _cjk_font, set_column_widths
 HEADING = "团体标准制定征求意见表"
 
 
-def write_comment_template(out, title: str, rows: int = 10, heading: str = HEADING,
-                           deadline: str | None = None, contact: str | None = None) -> None:
+def write_comment_template(
+    out, title: str, rows: int = 10, heading: str = HEADING, deadline: str | None = None, contact: str | None = None
+) -> None:
     import docx
     from docx.enum.table import WD_ALIGN_VERTICAL
     from docx.enum.text import WD_ALIGN_PARAGRAPH

@@ -6,6 +6,7 @@
 `evaluation_json` is the contract's `intake check --json` object (or Evaluation.to_json()).
 The gaps come first (不满足, then 缺少材料, then 需人工审核), each with what would satisfy it.
 """
+
 from __future__ import annotations
 
 import io
@@ -22,15 +23,24 @@ from .clean import clean_text, clean_tree
 from .specs import TEMPLATE_DIR, common, scheme_spec
 
 HTML_TEMPLATE = "gap_report.html.j2"
-APPLICANT_ROWS = [("org_name", "单位名称"), ("uscc", "统一社会信用代码"), ("address", "注册地址"),
-                  ("legal_rep", "法定代表人"), ("established", "成立日期"), ("contact_person", "联系人"),
-                  ("phone", "电话"), ("email", "邮箱"), ("product", "申报产品")]
+APPLICANT_ROWS = [
+    ("org_name", "单位名称"),
+    ("uscc", "统一社会信用代码"),
+    ("address", "注册地址"),
+    ("legal_rep", "法定代表人"),
+    ("established", "成立日期"),
+    ("contact_person", "联系人"),
+    ("phone", "电话"),
+    ("email", "邮箱"),
+    ("product", "申报产品"),
+]
 GAP_STATUSES = ("not_met", "missing", "review")
 
 
 def html_env(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(template_dir)), autoescape=True,
-                              undefined=jinja2.StrictUndefined)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir)), autoescape=True, undefined=jinja2.StrictUndefined
+    )
 
 
 def _applicant(evaluation: dict, applicant: dict | None) -> dict:
@@ -105,18 +115,25 @@ def report_context(evaluation: dict, applicant: dict | None = None, today: date 
             reason += f"（人工复核：{status_cn.get(o.get('status'), o.get('status') or '')}"
             reason += f"，{o['note']}" if o.get("note") else ""
             reason += f"，{who}）" if who else "）"
-        items.append({
-            "id": it.get("id", ""), "clause": it.get("clause", ""), "title": it.get("title", ""),
-            "status": status, "status_cn": status_cn.get(status, status),
-            "reason": reason, "satisfy": satisfy,
-            "evidence": [_evidence_line(e) for e in it.get("evidence") or []],
-        })
+        items.append(
+            {
+                "id": it.get("id", ""),
+                "clause": it.get("clause", ""),
+                "title": it.get("title", ""),
+                "status": status,
+                "status_cn": status_cn.get(status, status),
+                "reason": reason,
+                "satisfy": satisfy,
+                "evidence": [_evidence_line(e) for e in it.get("evidence") or []],
+            }
+        )
     rank = {s: i for i, s in enumerate(order)}
     items.sort(key=lambda x: rank.get(x["status"], len(order)))  # stable: the scheme's order within a status
     o = evaluation.get("outcome") or {}
     scored = any(o.get(k) is not None for k in ("score", "score_max", "grade"))
-    notes = [str(n) for key in ("notes", "warnings") for n in (o.get(key) or evaluation.get(key) or [])
-             if isinstance(n, str)]
+    notes = [
+        str(n) for key in ("notes", "warnings") for n in (o.get(key) or evaluation.get(key) or []) if isinstance(n, str)
+    ]
     if isinstance(o.get("note"), str):
         notes.append(o["note"])
     appl = _applicant(evaluation, applicant)
@@ -126,12 +143,22 @@ def report_context(evaluation: dict, applicant: dict | None = None, today: date 
         "generated_on": (today or date.today()).isoformat(),
         "applicant": {**{k: "" for k, _ in APPLICANT_ROWS}, **appl},
         "applicant_rows": [{"label": label, "value": str(appl.get(k, "") or "")} for k, label in APPLICANT_ROWS],
-        "outcome": {"status": o.get("status") or "", "status_cn": c["outcome_status"].get(o.get("status"), "—"),
-                    "level": o.get("level"), "score": o.get("score"), "score_max": o.get("score_max"),
-                    "grade": o.get("grade"), "best_grade": o.get("best_grade"),
-                    "grade_withheld": o.get("grade_withheld"), "scored": scored},
-        "counts": [{"status": s, "label": status_cn[s], "n": sum(1 for i in items if i["status"] == s)}
-                   for s in order if any(i["status"] == s for i in items)],
+        "outcome": {
+            "status": o.get("status") or "",
+            "status_cn": c["outcome_status"].get(o.get("status"), "—"),
+            "level": o.get("level"),
+            "score": o.get("score"),
+            "score_max": o.get("score_max"),
+            "grade": o.get("grade"),
+            "best_grade": o.get("best_grade"),
+            "grade_withheld": o.get("grade_withheld"),
+            "scored": scored,
+        },
+        "counts": [
+            {"status": s, "label": status_cn[s], "n": sum(1 for i in items if i["status"] == s)}
+            for s in order
+            if any(i["status"] == s for i in items)
+        ],
         "notes": notes,
         "gaps": [i for i in items if i["status"] in GAP_STATUSES],
         "items": items,
@@ -140,8 +167,12 @@ def report_context(evaluation: dict, applicant: dict | None = None, today: date 
     return clean_tree(ctx)
 
 
-def render_gap_report_html(evaluation_json: dict, applicant: dict | None = None, today: date | None = None,
-                           env: jinja2.Environment | None = None) -> str:
+def render_gap_report_html(
+    evaluation_json: dict,
+    applicant: dict | None = None,
+    today: date | None = None,
+    env: jinja2.Environment | None = None,
+) -> str:
     """The report as one self-contained HTML page (inline CSS, no external resources)."""
     ctx = report_context(evaluation_json, applicant, today)
     env = env or html_env()
@@ -154,6 +185,7 @@ def render_gap_report_html(evaluation_json: dict, applicant: dict | None = None,
 
 
 # ---------------------------------------------------------------------------- DOCX
+
 
 def render_gap_report_docx(evaluation_json: dict, applicant: dict | None = None, today: date | None = None) -> bytes:
     """The same report as a Word document (built with python-docx: its tables grow with the items)."""
@@ -193,8 +225,10 @@ def render_gap_report_docx(evaluation_json: dict, applicant: dict | None = None,
 
     h = d.add_heading(f"预审报告：{ctx['scheme']['name']}", level=0)
     h.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p = d.add_paragraph(f"方案代码 {ctx['scheme']['id']} · 评价日 {ctx['as_of']} · 生成于 {ctx['generated_on']} · "
-                        "本报告为材料预审结果，最终以评价/认证机构的审核为准。")
+    p = d.add_paragraph(
+        f"方案代码 {ctx['scheme']['id']} · 评价日 {ctx['as_of']} · 生成于 {ctx['generated_on']} · "
+        "本报告为材料预审结果，最终以评价/认证机构的审核为准。"
+    )
     p.runs[0].font.color.rgb = RGBColor(0x66, 0x66, 0x66)
 
     d.add_heading("申请单位", level=1)
@@ -204,9 +238,11 @@ def render_gap_report_docx(evaluation_json: dict, applicant: dict | None = None,
     o = ctx["outcome"]
     rows = [(["结论", o["status_cn"]], None), (["可达等级", o["level"] or "—"], None)]
     if o["scored"]:
-        rows += [(["得分", "尚未全部评分" if o["score"] is None else str(o["score"])], None),
-                 (["可达最高分", "—" if o["score_max"] is None else str(o["score_max"])], None),
-                 (["等级（星级）", o["grade"] or o.get("grade_withheld") or "—"], None)]
+        rows += [
+            (["得分", "尚未全部评分" if o["score"] is None else str(o["score"])], None),
+            (["可达最高分", "—" if o["score_max"] is None else str(o["score_max"])], None),
+            (["等级（星级）", o["grade"] or o.get("grade_withheld") or "—"], None),
+        ]
         if o.get("best_grade"):
             rows.append((["可争取的最高等级", o["best_grade"]], None))
     rows.append((["条目统计", "，".join(f"{c['label']} {c['n']}" for c in ctx["counts"])], None))
@@ -216,22 +252,42 @@ def render_gap_report_docx(evaluation_json: dict, applicant: dict | None = None,
 
     d.add_heading("需要处理的条目", level=1)
     if ctx["gaps"]:
-        table(["结论", "条款", "要求", "原因及证据", "怎样才能满足"],
-              [([g["status_cn"], g["clause"], g["title"],
-                 "\n".join([g["reason"]] + g["evidence"]).strip(), g["satisfy"]], g["status"]) for g in ctx["gaps"]],
-              status_col=0)
+        table(
+            ["结论", "条款", "要求", "原因及证据", "怎样才能满足"],
+            [
+                (
+                    [
+                        g["status_cn"],
+                        g["clause"],
+                        g["title"],
+                        "\n".join([g["reason"]] + g["evidence"]).strip(),
+                        g["satisfy"],
+                    ],
+                    g["status"],
+                )
+                for g in ctx["gaps"]
+            ],
+            status_col=0,
+        )
     else:
         d.add_paragraph("没有不满足或缺少材料的条目。")
 
     d.add_heading("全部条目", level=1)
-    table(["结论", "条款", "要求", "原因", "证据（文件、页、原文）"],
-          [([i["status_cn"], i["clause"], i["title"], i["reason"], "\n".join(i["evidence"]) or "—"],
-            i["status"]) for i in ctx["items"]], status_col=0)
+    table(
+        ["结论", "条款", "要求", "原因", "证据（文件、页、原文）"],
+        [
+            ([i["status_cn"], i["clause"], i["title"], i["reason"], "\n".join(i["evidence"]) or "—"], i["status"])
+            for i in ctx["items"]
+        ],
+        status_col=0,
+    )
 
     d.add_heading("所交材料", level=1)
     if ctx["documents"]:
-        table(["#", "文件", "类型", "页数", "读取情况"],
-              [([a["n"], a["file"], a["type"], a["pages"], a["status"]], None) for a in ctx["documents"]])
+        table(
+            ["#", "文件", "类型", "页数", "读取情况"],
+            [([a["n"], a["file"], a["type"], a["pages"], a["status"]], None) for a in ctx["documents"]],
+        )
     else:
         d.add_paragraph("（未提交材料）")
     d.core_properties.title = clean_text(f"预审报告 {ctx['scheme']['name']}")
@@ -242,8 +298,9 @@ def render_gap_report_docx(evaluation_json: dict, applicant: dict | None = None,
     return data
 
 
-def write_gap_report(evaluation_json: dict, out_dir, applicant: dict | None = None,
-                     today: date | None = None) -> list[Path]:
+def write_gap_report(
+    evaluation_json: dict, out_dir, applicant: dict | None = None, today: date | None = None
+) -> list[Path]:
     """Write gap-report-<scheme>-<as_of>.html and .docx into `out_dir`; returns both paths."""
     html = render_gap_report_html(evaluation_json, applicant, today)
     data = render_gap_report_docx(evaluation_json, applicant, today)

@@ -1,4 +1,5 @@
 """DOCX → PDF through LibreOffice, when it is installed (detected at run time)."""
+
 from __future__ import annotations
 
 import shutil
@@ -24,8 +25,16 @@ def docx_to_pdf(docx_path, out_path=None, timeout: int = 120) -> Path:
     target = Path(out_path) if out_path else src.with_suffix(".pdf")
     with tempfile.TemporaryDirectory(prefix="intake-pdf-") as tmp:
         # a private profile: concurrent conversions (and a user's open LibreOffice) do not collide
-        cmd = [exe, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
-               "--outdir", tmp, str(src)]
+        cmd = [
+            exe,
+            f"-env:UserInstallation=file://{tmp}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            tmp,
+            str(src),
+        ]
         try:
             proc = subprocess.run(cmd, capture_output=True, timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -4,6 +4,7 @@ Pure: takes the comments as plain dicts (see `intake.comments.comments`) and the
 duplicate groups, returns a `RegisterData` that `write_register_docx` /
 `write_register_csv` render. The summary is phrased for the 编制说明.
 """
+
 from __future__ import annotations
 
 import csv
@@ -80,8 +81,16 @@ def _disposition(r: dict) -> str:
     return r["decision"] + (f"：{r['decision_reason']}" if r.get("decision_reason") else "")
 
 
-def build_register(draft_title: str, drafting_unit: str, handler: str, filled: str, deadline: str | None,
-                   comments: list[dict], groups: list, sheets: list[dict]) -> RegisterData:
+def build_register(
+    draft_title: str,
+    drafting_unit: str,
+    handler: str,
+    filled: str,
+    deadline: str | None,
+    comments: list[dict],
+    groups: list,
+    sheets: list[dict],
+) -> RegisterData:
     """Order by clause, keep each duplicate group together behind its representative, mark
     invalid references and late sheets, and count everything for the summary."""
     by_id = {c["id"]: c for c in comments}
@@ -137,19 +146,48 @@ def build_register(draft_title: str, drafting_unit: str, handler: str, filled: s
                     remarks.append(f"章条“{raw or c['clause']}”在征求意见稿中不存在{near}")
             if c.get("late"):
                 remarks.append(f"逾期（{c.get('received')}收到）")
-            rows.append(RegisterRow(
-                no=no, clause=_clause_label(c), comment=written(c, "comment"), suggestion_reason=_suggestion_reason(c),
-                submitter=c.get("proposer") or c.get("submitter_raw") or c.get("submitter") or c.get("file") or "",
-                disposition=_disposition(c),
-                remark="；".join(remarks), item_id=cid, file=c.get("file", ""), seq=c.get("seq"),
-                receipt=c.get("receipt", ""), group=gi, late=bool(c.get("late")), valid_clause=bool(c.get("valid", 1))))
+            rows.append(
+                RegisterRow(
+                    no=no,
+                    clause=_clause_label(c),
+                    comment=written(c, "comment"),
+                    suggestion_reason=_suggestion_reason(c),
+                    submitter=c.get("proposer") or c.get("submitter_raw") or c.get("submitter") or c.get("file") or "",
+                    disposition=_disposition(c),
+                    remark="；".join(remarks),
+                    item_id=cid,
+                    file=c.get("file", ""),
+                    seq=c.get("seq"),
+                    receipt=c.get("receipt", ""),
+                    group=gi,
+                    late=bool(c.get("late")),
+                    valid_clause=bool(c.get("valid", 1)),
+                )
+            )
 
     summary = _summary(draft_title, comments, groups, sheets)
-    groups_json = [g.to_json(key=lambda k: {"id": k, "file": by_id[k]["file"], "seq": by_id[k]["seq"],
-                                            "submitter": by_id[k]["submitter"]}) for g in groups]
-    return RegisterData(title=draft_title, drafting_unit=drafting_unit, handler=handler, filled=filled,
-                        deadline=deadline, rows=rows, summary=summary, summary_text=summary_text(summary),
-                        groups=groups_json)
+    groups_json = [
+        g.to_json(
+            key=lambda k: {
+                "id": k,
+                "file": by_id[k]["file"],
+                "seq": by_id[k]["seq"],
+                "submitter": by_id[k]["submitter"],
+            }
+        )
+        for g in groups
+    ]
+    return RegisterData(
+        title=draft_title,
+        drafting_unit=drafting_unit,
+        handler=handler,
+        filled=filled,
+        deadline=deadline,
+        rows=rows,
+        summary=summary,
+        summary_text=summary_text(summary),
+        groups=groups_json,
+    )
 
 
 def _summary(title: str, comments: list[dict], groups: list, sheets: list[dict]) -> dict:
@@ -170,20 +208,32 @@ def _summary(title: str, comments: list[dict], groups: list, sheets: list[dict])
         "submitters": len(submitters),
         "comments": len(comments),
         "comments_without_valid_clause": [
-            {"file": c["file"], "seq": c["seq"], "clause_raw": c.get("clause_raw") or "",
-             "nearest": c.get("nearest")} for c in comments if not c.get("valid", 1)],
-        "duplicate_groups": [[{"file": by_id[m]["file"], "seq": by_id[m]["seq"]} for m in g.members]
-                             for g in groups if g.kind in ("exact", "near")],
-        "similar_groups": [[{"file": by_id[m]["file"], "seq": by_id[m]["seq"]} for m in g.members]
-                           for g in groups if g.kind == "similar"],
+            {"file": c["file"], "seq": c["seq"], "clause_raw": c.get("clause_raw") or "", "nearest": c.get("nearest")}
+            for c in comments
+            if not c.get("valid", 1)
+        ],
+        "duplicate_groups": [
+            [{"file": by_id[m]["file"], "seq": by_id[m]["seq"]} for m in g.members]
+            for g in groups
+            if g.kind in ("exact", "near")
+        ],
+        "similar_groups": [
+            [{"file": by_id[m]["file"], "seq": by_id[m]["seq"]} for m in g.members]
+            for g in groups
+            if g.kind == "similar"
+        ],
         "late": [s["file"] for s in current if s.get("late")],
         "unreadable": [{"file": s["file"], "error": s["error"]} for s in sheets if s.get("error")],
         "superseded": [s["file"] for s in sheets if s.get("superseded_by")],
         "organisations": kinds.get("organisation", 0),
         "experts": kinds.get("expert", 0),
         "per_clause": dict(sorted(per_clause.items(), key=lambda kv: sort_key("" if kv[0] == "未注明" else kv[0]))),
-        "decisions": {"采纳": decisions.get("采纳", 0), "部分采纳": decisions.get("部分采纳", 0),
-                      "未采纳": decisions.get("未采纳", 0), "待处理": decisions.get("待处理", 0)},
+        "decisions": {
+            "采纳": decisions.get("采纳", 0),
+            "部分采纳": decisions.get("部分采纳", 0),
+            "未采纳": decisions.get("未采纳", 0),
+            "待处理": decisions.get("待处理", 0),
+        },
         "campaigns": sum(1 for g in groups if g.campaign),
         "no_comments": [s.get("submitter") or s["file"] for s in current if not s.get("comments")],
         "blank": [s["file"] for s in blank],
@@ -193,8 +243,10 @@ def _summary(title: str, comments: list[dict], groups: list, sheets: list[dict])
 
 def summary_text(s: dict) -> str:
     """One paragraph for the 编制说明."""
-    parts = [f"征求意见期间共收到{s['submitters']}个单位和专家（其中单位{s['organisations']}个、专家{s['experts']}名）"
-             f"反馈的征求意见表{s['sheets']}份"]
+    parts = [
+        f"征求意见期间共收到{s['submitters']}个单位和专家（其中单位{s['organisations']}个、专家{s['experts']}名）"
+        f"反馈的征求意见表{s['sheets']}份"
+    ]
     if s["late"]:
         parts[-1] += f"（其中逾期{len(s['late'])}份）"
     if s.get("no_comments"):
@@ -353,8 +405,14 @@ def write_register_docx(data: RegisterData, out) -> None:
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     _repeat_header(table.rows[0])
     set_column_widths(table, COL_WIDTHS_CM)
-    _append_rows(table, ([str(row.no), row.clause, row.comment, row.suggestion_reason, row.submitter,
-                          row.disposition, row.remark] for row in data.rows), [Cm(w) for w in COL_WIDTHS_CM])
+    _append_rows(
+        table,
+        (
+            [str(row.no), row.clause, row.comment, row.suggestion_reason, row.submitter, row.disposition, row.remark]
+            for row in data.rows
+        ),
+        [Cm(w) for w in COL_WIDTHS_CM],
+    )
     if not data.rows:
         cells = table.add_row().cells
         cells[0].merge(cells[-1]).text = "未收到意见"
@@ -381,11 +439,24 @@ def register_csv_rows(data: RegisterData) -> list[list[str]]:
     head = COLUMNS + ["文件", "意见表中序号", "回执号", "重复组", "逾期", "章条有效", "意见编号"]
     out = [head]
     for r in data.rows:
-        out.append([str(r.no), _cell(r.clause), _cell(r.comment), _cell(r.suggestion_reason), _cell(r.submitter),
-                    _cell(r.disposition), _cell(r.remark),
-                    _cell(r.file), "" if r.seq is None else str(r.seq), r.receipt,
-                    "" if r.group is None else str(r.group + 1), "是" if r.late else "", "是" if r.valid_clause else "否",
-                    str(r.item_id)])
+        out.append(
+            [
+                str(r.no),
+                _cell(r.clause),
+                _cell(r.comment),
+                _cell(r.suggestion_reason),
+                _cell(r.submitter),
+                _cell(r.disposition),
+                _cell(r.remark),
+                _cell(r.file),
+                "" if r.seq is None else str(r.seq),
+                r.receipt,
+                "" if r.group is None else str(r.group + 1),
+                "是" if r.late else "",
+                "是" if r.valid_clause else "否",
+                str(r.item_id),
+            ]
+        )
     return out
 
 

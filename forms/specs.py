@@ -4,9 +4,10 @@
 Labels of document types, verdicts and outcomes come from the one vocabulary
 (checklists/vocabulary.yaml), the scheme's name from its procedure, the levels a form may offer
 from its checklist — never written twice."""
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -31,7 +32,7 @@ def schemes() -> tuple[str, ...]:
 SCHEMES = schemes()  # those present at import (tests parametrize over them); code calls schemes()
 
 
-@lru_cache(maxsize=None)
+@cache
 def common() -> dict:
     c = yaml.safe_load((SPEC_DIR / "common.yaml").read_text(encoding="utf-8"))
     c["document_types"] = dict(DOC_TYPES)

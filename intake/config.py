@@ -14,6 +14,7 @@ INTAKE_CASES_PER_ADDRESS_DAY  cases an anonymous visitor (one address) may open 
 INTAKE_WORKER_MEMORY_MB memory of one reading worker (its own pages, LibreOffice included) before
                        it is stopped, default 1024
 """
+
 from __future__ import annotations
 
 import os
@@ -42,7 +43,7 @@ class Limits:
     cases_per_address_day: int = 20
 
     @classmethod
-    def from_env(cls) -> "Limits":
+    def from_env(cls) -> Limits:
         return cls(
             max_bytes=_int("INTAKE_MAX_UPLOAD_MB", 50) * 1024 * 1024,
             max_pages=_int("INTAKE_MAX_PAGES", 300),

@@ -10,6 +10,7 @@ command line to its exit codes.
     StorageFull  → 507   the disk is (nearly) full: nothing more is accepted until space is freed
     OverQuota    → 429   an anonymous visitor's allowance (cases per day, bytes per case) is used up
 """
+
 from __future__ import annotations
 
 

@@ -10,6 +10,7 @@ way in (`FactsError` — a BadInput — names the key and the accepted values).
     result = precheck("jinzhi", documents, {"sector": "manufacturing"}, as_of="2026-03-01")
     result.evaluation.to_json(); result.facts; result.warnings
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -30,7 +31,7 @@ FORM_ONLY_KEYS = ("form", "self_assessment")
 @dataclass
 class Precheck:
     evaluation: Evaluation
-    facts: dict                      # the declared facts used: forms' values under the stated ones
+    facts: dict  # the declared facts used: forms' values under the stated ones
     warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
@@ -40,9 +41,14 @@ class Precheck:
         return out
 
 
-def precheck(scheme: Scheme | str, documents: Sequence[DocumentFacts | dict | str | PathLike],
-             stated: dict | None = None, as_of: date | str | None = None, overrides: dict | None = None,
-             origin: str = "facts") -> Precheck:
+def precheck(
+    scheme: Scheme | str,
+    documents: Sequence[DocumentFacts | dict | str | PathLike],
+    stated: dict | None = None,
+    as_of: date | str | None = None,
+    overrides: dict | None = None,
+    origin: str = "facts",
+) -> Precheck:
     """Evaluate `scheme` on `documents` — read ones (DocumentFacts or their JSON) or file paths, which
     are read here in the time-limited workers after the facts are checked — and the `stated` facts.
     Raises checklists' UnknownScheme for an unknown scheme, FactsError for bad facts or overrides."""
@@ -60,8 +66,14 @@ def _read(documents) -> list[DocumentFacts]:
 
     paths = [d for d in documents if isinstance(d, (str, PathLike))]
     read = iter(extract_files(paths) if paths else [])
-    return [next(read) if isinstance(d, (str, PathLike)) else
-            d if isinstance(d, DocumentFacts) else DocumentFacts.from_json(d) for d in documents]
+    return [
+        next(read)
+        if isinstance(d, (str, PathLike))
+        else d
+        if isinstance(d, DocumentFacts)
+        else DocumentFacts.from_json(d)
+        for d in documents
+    ]
 
 
 def _validated(scheme: Scheme, stated: dict, origin: str) -> dict:

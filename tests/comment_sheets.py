@@ -1,4 +1,5 @@
 """Comment-sheet and draft fixtures generated in code (seed 000's 附件2 layout and its variants)."""
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,9 @@ HEAD = ["序号", "章节", "修改意见", "具体理由"]
 
 
 def seed_text() -> str:
-    here = Path(__file__).resolve().parent.parent / "intake" / "demo" / "jinzhi_draft_000.md"  # the same text, in the repo
+    here = (
+        Path(__file__).resolve().parent.parent / "intake" / "demo" / "jinzhi_draft_000.md"
+    )  # the same text, in the repo
     for p in (SEED, here):
         if p.exists():
             return p.read_text(encoding="utf-8")
@@ -44,15 +47,26 @@ def draft_pdf() -> bytes:
     return pdf_bytes([draft_lines()])
 
 
-def seed_sheet(rows: list[list[str]], unit: str = "天津某某检测有限公司", stamp: str | None = "天津某某检测有限公司（盖章）",
-               person: str = "张三", contact: str = "13800000000", title: str = TITLE,
-               merges: list[tuple[int, int, int, int]] | None = None, after: list | None = None,
-               unit_label: str = "单位名称或专家姓名", head: list[str] = HEAD, date: str | None = "2026年1月5日") -> bytes:
+def seed_sheet(
+    rows: list[list[str]],
+    unit: str = "天津某某检测有限公司",
+    stamp: str | None = "天津某某检测有限公司（盖章）",
+    person: str = "张三",
+    contact: str = "13800000000",
+    title: str = TITLE,
+    merges: list[tuple[int, int, int, int]] | None = None,
+    after: list | None = None,
+    unit_label: str = "单位名称或专家姓名",
+    head: list[str] = HEAD,
+    date: str | None = "2026年1月5日",
+) -> bytes:
     """A filled sheet in 附件2's layout; `rows` are the comment rows, `merges` are relative to them."""
-    top = [[unit_label, unit, "单位盖章或专家签名", stamp or ""],
-           ["联系人", person, "联系方式", contact],
-           ["标准名称", title, "", ""],
-           list(head)]
+    top = [
+        [unit_label, unit, "单位盖章或专家签名", stamp or ""],
+        ["联系人", person, "联系方式", contact],
+        ["标准名称", title, "", ""],
+        list(head),
+    ]
     foot = [["备注：修改意见和具体理由，可另附相关说明", "", "", ""]]
     n = len(top)
     m = [(2, 1, 2, 3), (n + len(rows), 0, n + len(rows), 3)]
@@ -82,7 +96,6 @@ def draft_docx_autonumbered() -> bytes:
     import docx
     from docx.enum.style import WD_STYLE_TYPE
     from docx.oxml import parse_xml
-    from docx.oxml.ns import qn
 
     d = docx.Document()
     numbering = d.part.numbering_part.element
@@ -118,9 +131,20 @@ def draft_docx_autonumbered() -> bytes:
 
 TITLED = "电线电缆产品质量分级评价规范"
 CITED = "标准化工作导则　第1部分：标准化文件的结构和起草规则"
-_TITLED_BODY = ["前言", f"本文件按照 GB/T 1.1—2020《{CITED}》的规定起草。", "本文件由天津市某某协会提出并归口。",
-                "1 范围", "本文件规定了电线电缆产品质量分级评价的要求。", "2 规范性引用文件", "下列文件中的内容通过文中的规范性引用而构成本文件必不可少的条款。",
-                "3 术语和定义", "4 评价要求", "4.1 一般要求", "导体电阻应符合GB/T 3956的规定。", "4.2 分级"]
+_TITLED_BODY = [
+    "前言",
+    f"本文件按照 GB/T 1.1—2020《{CITED}》的规定起草。",
+    "本文件由天津市某某协会提出并归口。",
+    "1 范围",
+    "本文件规定了电线电缆产品质量分级评价的要求。",
+    "2 规范性引用文件",
+    "下列文件中的内容通过文中的规范性引用而构成本文件必不可少的条款。",
+    "3 术语和定义",
+    "4 评价要求",
+    "4.1 一般要求",
+    "导体电阻应符合GB/T 3956的规定。",
+    "4.2 分级",
+]
 
 
 def titled_draft_docx() -> bytes:
@@ -143,14 +167,22 @@ def titled_draft_docx() -> bytes:
 
 def titled_draft_markdown() -> bytes:
     body = "\n\n".join(("## " + x) if x == "前言" or x[:1].isdigit() else x for x in _TITLED_BODY)
-    return f"# 团体标准\n\nT/TJZJ 0012—2026\n\n# {TITLED}\n\n{body}\n".encode("utf-8")
+    return f"# 团体标准\n\nT/TJZJ 0012—2026\n\n# {TITLED}\n\n{body}\n".encode()
 
 
 def flattened_sheet(rows: list[list[str]], unit: str = "天津某某检测有限公司", title: str = TITLE) -> list[str]:
     """A 附件2 sheet whose table a converter flattened: every non-empty cell a paragraph of its own,
     row after row (what LibreOffice gives for some legacy .doc tables)."""
-    cells = [["单位名称或专家姓名", unit, "单位盖章或专家签名", f"{unit}（盖章）"], ["联系人", "张三", "联系方式", "13800000000"],
-             ["标准名称", title], list(HEAD)] + rows + [["备注：修改意见和具体理由，可另附相关说明"]]
+    cells = (
+        [
+            ["单位名称或专家姓名", unit, "单位盖章或专家签名", f"{unit}（盖章）"],
+            ["联系人", "张三", "联系方式", "13800000000"],
+            ["标准名称", title],
+            list(HEAD),
+        ]
+        + rows
+        + [["备注：修改意见和具体理由，可另附相关说明"]]
+    )
     return ["团体标准制定征求意见表"] + [c for row in cells for c in row if c]
 
 
@@ -174,13 +206,12 @@ def pdf_sheet_with_stamp(stamp: str, unit: str = "天津某某检测有限公司
     "ink" (a red seal drawn as vector paths), "none", or "elsewhere" (a picture under the table)."""
     import io
 
+    from docgen import _font
     from reportlab.graphics.shapes import Circle, Drawing, String
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Table, TableStyle
-
-    from docgen import _font
 
     font = _font()
     st = ParagraphStyle("c", fontName=font, fontSize=10, leading=13, wordWrap="CJK")
@@ -192,10 +223,12 @@ def pdf_sheet_with_stamp(stamp: str, unit: str = "天津某某检测有限公司
         seal = Drawing(60, 60)
         seal.add(Circle(30, 30, 27, strokeColor=colors.Color(0.86, 0.1, 0.1), strokeWidth=3, fillColor=None))
         seal.add(String(14, 26, "SEAL", fillColor=colors.Color(0.86, 0.1, 0.1), fontSize=9))
-    rows = [[P("单位名称或专家姓名"), P(unit), P("单位盖章或专家签名"), seal or ""],
-            [P("联系人"), P("张三"), P("联系方式"), P("13800000000")],
-            [P("序号"), P("章节"), P("修改意见"), P("具体理由")],
-            [P("1"), P("8.2"), P("有效期建议改为2年。"), P("与监督周期一致。")]]
+    rows = [
+        [P("单位名称或专家姓名"), P(unit), P("单位盖章或专家签名"), seal or ""],
+        [P("联系人"), P("张三"), P("联系方式"), P("13800000000")],
+        [P("序号"), P("章节"), P("修改意见"), P("具体理由")],
+        [P("1"), P("8.2"), P("有效期建议改为2年。"), P("与监督周期一致。")],
+    ]
     t = Table(rows, colWidths=[100, 140, 100, 120])
     t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.8, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story = [P("团体标准制定征求意见表"), t]

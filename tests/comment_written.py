@@ -6,6 +6,7 @@ as written (tests/test_comments_written.py) and to measure it (`python -m tests.
 `sheets(seed)` builds the sheets' rows; the test sheets use seed 1, the held-out measurement other
 seeds nobody looks at while changing the parser.
 """
+
 from __future__ import annotations
 
 import random
@@ -25,21 +26,53 @@ VARIANTS = {
     "：": ["：", ":", "：", "： "],
     "。": ["。", "。", ".", "．"],
 }
-QUOTES = [("“", "”"), ("\"", "\""), ("‘", "’"), ("「", "」"), ("『", "』"), ("【", "】"), ("《", "》"), ("〈", "〉")]
+QUOTES = [("“", "”"), ('"', '"'), ("‘", "’"), ("「", "」"), ("『", "』"), ("【", "】"), ("《", "》"), ("〈", "〉")]
 BRACKETS = [("（", "）"), ("(", ")"), ("［", "］"), ("[", "]"), ("〔", "〕")]
 INSERTS = [
-    "{q0}应{q1}改为{q2}宜{q3}", "参照GB/T 1.1—2020{b0}附录F{b1}", "见{q0}标准化工作导则{q1}", "例如：≥95％、≤0.5 mm",
-    "温度为（20±2）℃", "第3.1条～第3.3条", "建议……再议", "删除{q0}等{q1}字", "Ａ类、Ｂ类", "ＧＢ／Ｔ　19001", "约１０个工作日",
-    "如{b0}a{b1}、{b0}b{b1}两项", "改为“≥3年”", "‘合格’→‘符合’", "比例由10%调整为5%!", "是否适用？", "注：同上",
-    "—— 即{q0}津质精品{q1}", "可采用·分级", "①②两款合并",
+    "{q0}应{q1}改为{q2}宜{q3}",
+    "参照GB/T 1.1—2020{b0}附录F{b1}",
+    "见{q0}标准化工作导则{q1}",
+    "例如：≥95％、≤0.5 mm",
+    "温度为（20±2）℃",
+    "第3.1条～第3.3条",
+    "建议……再议",
+    "删除{q0}等{q1}字",
+    "Ａ类、Ｂ类",
+    "ＧＢ／Ｔ　19001",
+    "约１０个工作日",
+    "如{b0}a{b1}、{b0}b{b1}两项",
+    "改为“≥3年”",
+    "‘合格’→‘符合’",
+    "比例由10%调整为5%!",
+    "是否适用？",
+    "注：同上",
+    "—— 即{q0}津质精品{q1}",
+    "可采用·分级",
+    "①②两款合并",
 ]
 
 
 # Used only by the held-out measurement (benchmarks/measure_comment_quoting.py): marks the parser was
 # never tuned on.
 HELD_OUT_INSERTS = [
-    "『甲类』与「乙类」", "偏差±0.5％", "（见图２）", "“A级”→“AA级”", "依据〔2025〕12号文", "№3样品", "约1/2", "≈30天",
-    "§4.2", "• 抽样", "【注】", "厚度10 μm", "Ⅱ类产品", "面积100㎡", "《规范》第２．３条", "温度≤－10℃", "‰", "‘宜’字",
+    "『甲类』与「乙类」",
+    "偏差±0.5％",
+    "（见图２）",
+    "“A级”→“AA级”",
+    "依据〔2025〕12号文",
+    "№3样品",
+    "约1/2",
+    "≈30天",
+    "§4.2",
+    "• 抽样",
+    "【注】",
+    "厚度10 μm",
+    "Ⅱ类产品",
+    "面积100㎡",
+    "《规范》第２．３条",
+    "温度≤－10℃",
+    "‰",
+    "‘宜’字",
 ]
 
 
@@ -63,8 +96,9 @@ def sheet_rows(rng: random.Random, n: int, inserts: list[str] = INSERTS) -> list
     for i in range(1, n + 1):
         c = independent(rng, rng.choice(CLAUSES))
         clause = rng.choice([c.clause, f"第{c.clause}条", f"{c.clause}"])
-        rows.append([str(i), clause, vary(c.text, rng, inserts),
-                     vary(c.reason, rng, inserts) if rng.random() < 0.8 else ""])
+        rows.append(
+            [str(i), clause, vary(c.text, rng, inserts), vary(c.reason, rng, inserts) if rng.random() < 0.8 else ""]
+        )
     return rows
 
 

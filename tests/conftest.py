@@ -9,6 +9,7 @@
 - Markers: `slow` (starts processes or browsers), `browser` (headless Chromium), `libreoffice`
   (soffice), `ocr` (the OCR engine). `pytest -m "not slow"` is the fast inner loop.
 """
+
 from __future__ import annotations
 
 import sys

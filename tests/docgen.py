@@ -6,6 +6,7 @@
 
 A page is a list of blocks: a str is a line of text, a `Grid` a ruled table.
 """
+
 from __future__ import annotations
 
 import io
@@ -47,8 +48,13 @@ def _font() -> str:
     return "CJK"
 
 
-def pdf_bytes(pages: list[list], font_size: float = 11, password: str | None = None,
-              header: str | None = None, footer: str | None = None) -> bytes:
+def pdf_bytes(
+    pages: list[list],
+    font_size: float = 11,
+    password: str | None = None,
+    header: str | None = None,
+    footer: str | None = None,
+) -> bytes:
     """A text PDF (embedded CJK font, real text layer) with one list of blocks per page.
 
     `password` encrypts it (user password); `header`/`footer` are drawn on every page
@@ -59,8 +65,7 @@ def pdf_bytes(pages: list[list], font_size: float = 11, password: str | None = N
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     font = _font()
-    style = ParagraphStyle("cjk", fontName=font, fontSize=font_size, leading=font_size * 1.5,
-                           wordWrap="CJK")
+    style = ParagraphStyle("cjk", fontName=font, fontSize=font_size, leading=font_size * 1.5, wordWrap="CJK")
     cell_style = ParagraphStyle("cell", parent=style, fontSize=font_size - 1, leading=(font_size - 1) * 1.3)
     story = []
     for i, page in enumerate(pages):
@@ -70,9 +75,11 @@ def pdf_bytes(pages: list[list], font_size: float = 11, password: str | None = N
             if isinstance(block, Grid):
                 data = [[Paragraph(_esc(c), cell_style) if c else "" for c in row] for row in block.rows]
                 t = Table(data, colWidths=block.col_widths)
-                cmds = [("GRID", (0, 0), (-1, -1), 0.8, colors.black),
-                        ("FONTNAME", (0, 0), (-1, -1), font),
-                        ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+                cmds = [
+                    ("GRID", (0, 0), (-1, -1), 0.8, colors.black),
+                    ("FONTNAME", (0, 0), (-1, -1), font),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ]
                 for r0, c0, r1, c1 in block.merges:
                     cmds.append(("SPAN", (c0, r0), (c1, r1)))
                 t.setStyle(TableStyle(cmds))
@@ -80,6 +87,7 @@ def pdf_bytes(pages: list[list], font_size: float = 11, password: str | None = N
                 story.append(Spacer(1, 6))
             else:
                 story.append(Paragraph(_esc(str(block)), style))
+
     def running(canvas, doc):
         canvas.saveState()
         canvas.setFont(font, 9)
@@ -92,10 +100,12 @@ def pdf_bytes(pages: list[list], font_size: float = 11, password: str | None = N
     kw = {}
     if password:
         from reportlab.lib import pdfencrypt
+
         kw["encrypt"] = pdfencrypt.StandardEncryption(password, ownerPassword=password + "-owner")
     buf = io.BytesIO()
     SimpleDocTemplate(buf, pagesize=A4, topMargin=50, bottomMargin=50, **kw).build(
-        story, onFirstPage=running, onLaterPages=running)
+        story, onFirstPage=running, onLaterPages=running
+    )
     return buf.getvalue()
 
 
@@ -128,8 +138,7 @@ def _esc(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def docx_bytes(blocks: list, page_breaks: bool = False, header: str | None = None,
-               footer: str | None = None) -> bytes:
+def docx_bytes(blocks: list, page_breaks: bool = False, header: str | None = None, footer: str | None = None) -> bytes:
     """A DOCX with paragraphs (str), page breaks ("\\f") and tables (`Grid`, merges applied with
     python-docx's merge; a `Grid` as a cell value is a table nested in that cell)."""
     import docx
@@ -189,19 +198,31 @@ def encrypted_office_bytes(payload_size: int = 4096) -> bytes:
         starts.append(first)
         fat += [first + k + 1 for k in range(n - 1)] + [end]
     fat += [free] * (128 - len(fat))
-    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16
-              + struct.pack("<HHHHH6xIIIIIIIII", 0x3E, 3, 0xFFFE, 9, 6, 0, 1, 1, 0, 4096, end, 0, end, 0)
-              + struct.pack("<I", 0) + struct.pack("<I", free) * 108)
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 16
+        + struct.pack("<HHHHH6xIIIIIIIII", 0x3E, 3, 0xFFFE, 9, 6, 0, 1, 1, 0, 4096, end, 0, end, 0)
+        + struct.pack("<I", 0)
+        + struct.pack("<I", free) * 108
+    )
 
     def entry(name: str, kind: int, left: int, right: int, child: int, start: int, size: int) -> bytes:
         raw = (name + "\x00").encode("utf-16-le")
-        return (raw.ljust(64, b"\x00") + struct.pack("<HBBIII", len(raw), kind, 1, left, right, child)
-                + b"\x00" * 16 + b"\x00" * 4 + b"\x00" * 16 + struct.pack("<IQ", start, size))
+        return (
+            raw.ljust(64, b"\x00")
+            + struct.pack("<HBBIII", len(raw), kind, 1, left, right, child)
+            + b"\x00" * 16
+            + b"\x00" * 4
+            + b"\x00" * 16
+            + struct.pack("<IQ", start, size)
+        )
 
-    directory = (entry("Root Entry", 5, free, free, 1, end, 0)
-                 + entry("EncryptionInfo", 2, free, 2, free, starts[0], payload_size)
-                 + entry("EncryptedPackage", 2, free, free, free, starts[1], payload_size)
-                 + b"\x00" * 128)
+    directory = (
+        entry("Root Entry", 5, free, free, 1, end, 0)
+        + entry("EncryptionInfo", 2, free, 2, free, starts[0], payload_size)
+        + entry("EncryptedPackage", 2, free, free, free, starts[1], payload_size)
+        + b"\x00" * 128
+    )
     body = struct.pack("<128I", *fat) + directory
     for _ in range(2):
         body += os.urandom(payload_size).ljust(n * 512, b"\x00")

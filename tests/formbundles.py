@@ -1,5 +1,6 @@
 """Realistic evidence bundles for the forms tests, as `intake extract` objects (what the
 extractors produce), one per scheme, plus helpers to look inside generated DOCX files."""
+
 from __future__ import annotations
 
 import io
@@ -15,13 +16,30 @@ def doc(file: str, type_: str, pages: int = 1, error: str | None = None, **field
         if isinstance(v, tuple):
             v, conf = v
         out[k] = {"value": v, "page": 1, "text": f"{k} {v}", "confidence": conf}
-    return {"file": file, "sha256": "0" * 64, "type": type_, "type_confidence": 0.9, "pages": pages,
-            "ocr": False, "error": error, "fields": out, "warnings": []}
+    return {
+        "file": file,
+        "sha256": "0" * 64,
+        "type": type_,
+        "type_confidence": 0.9,
+        "pages": pages,
+        "ocr": False,
+        "error": error,
+        "fields": out,
+        "warnings": [],
+    }
 
 
 def license_(name: str, uscc: str, address: str, province: str, established: str = "2012-05-16") -> dict:
-    return doc("营业执照.pdf", "business_license", org_name=name, uscc=uscc, address=address, province=province,
-               legal_rep="王建国", established=established)
+    return doc(
+        "营业执照.pdf",
+        "business_license",
+        org_name=name,
+        uscc=uscc,
+        address=address,
+        province=province,
+        legal_rep="王建国",
+        established=established,
+    )
 
 
 TJ = "天津市海河精密机械有限公司"
@@ -31,16 +49,29 @@ NF = "江西赣铜新材料股份有限公司"
 BUNDLES = {
     "jinzhi": [
         license_(TJ, "91120116MA05K1XM8B", "天津市滨海新区黄海路8号", "天津市"),
-        doc("质量体系证书.pdf", "qms_certificate", org_name=TJ, cert_number="00124Q31234R2M",
-            standard="GB/T 19001-2016", valid_until="2026-03-31", issuer="中质协质量保证中心"),
-        doc("检验报告.pdf", "test_report", org_name=TJ, cert_number="TJ2024-0815", scope="精密齿轮",
-            standard="GB/T 10095.1-2022", issued="2024-06-01"),
+        doc(
+            "质量体系证书.pdf",
+            "qms_certificate",
+            org_name=TJ,
+            cert_number="00124Q31234R2M",
+            standard="GB/T 19001-2016",
+            valid_until="2026-03-31",
+            issuer="中质协质量保证中心",
+        ),
+        doc(
+            "检验报告.pdf",
+            "test_report",
+            org_name=TJ,
+            cert_number="TJ2024-0815",
+            scope="精密齿轮",
+            standard="GB/T 10095.1-2022",
+            issued="2024-06-01",
+        ),
         doc("专利证书.pdf", "patent_certificate", org_name=TJ, cert_number="ZL202210123456.7", patent_type="发明"),
     ],
     "credit": [
         license_(TJ, "91120116MA05K1XM8B", "天津市滨海新区黄海路8号", "天津市"),
-        doc("质量体系证书.pdf", "qms_certificate", org_name=TJ, cert_number="00124Q31234R2M",
-            valid_until="2026-03-31"),
+        doc("质量体系证书.pdf", "qms_certificate", org_name=TJ, cert_number="00124Q31234R2M", valid_until="2026-03-31"),
         doc("信用报告.pdf", "credit_report", org_name=TJ, issued="2025-01-10"),
     ],
     "nonferrous": [
@@ -53,21 +84,38 @@ BUNDLES = {
     ],
     "jiangsu": [
         license_(JS, "91320500MA1XQ7GH0N", "江苏省苏州市吴江区盛泽镇", "江苏省", "2010-01-08"),
-        doc("商标注册证.pdf", "trademark_certificate", org_name=JS, cert_number="第12345678号",
-            valid_until="2030-06-27"),
-        doc("审计报告.pdf", "financial_statement", org_name=JS,
-            revenue={"2023": 180000000, "2024": 210000000}, net_profit={"2023": 9000000, "2024": 12000000}),
+        doc(
+            "商标注册证.pdf", "trademark_certificate", org_name=JS, cert_number="第12345678号", valid_until="2030-06-27"
+        ),
+        doc(
+            "审计报告.pdf",
+            "financial_statement",
+            org_name=JS,
+            revenue={"2023": 180000000, "2024": 210000000},
+            net_profit={"2023": 9000000, "2024": 12000000},
+        ),
     ],
     "trace": [
         license_(TJ, "91120116MA05K1XM8B", "天津市滨海新区黄海路8号", "天津市"),
-        doc("生产许可证.pdf", "production_license", org_name=TJ, cert_number="XK06-001-00123",
-            scope="电线电缆", valid_until="2027-08-01"),
+        doc(
+            "生产许可证.pdf",
+            "production_license",
+            org_name=TJ,
+            cert_number="XK06-001-00123",
+            scope="电线电缆",
+            valid_until="2027-08-01",
+        ),
     ],
 }
 
 DECLARED = {
-    "form": {"contact_person": "李晓梅", "phone": "022-66881234", "email": "lixm@example.com",
-             "grade_spec": "M2-M8", "product": "精密齿轮"},
+    "form": {
+        "contact_person": "李晓梅",
+        "phone": "022-66881234",
+        "email": "lixm@example.com",
+        "grade_spec": "M2-M8",
+        "product": "精密齿轮",
+    },
     "declarations": {"jinzhi.4.3": True},
 }
 

@@ -6,6 +6,7 @@ merged, a null fact deletes) and states what it expects: item statuses, outcome 
 substrings the reason must contain. Documents are written as the contract's `intake extract`
 objects; a field may be given as a bare value (page 1, text "<field>: <value>", confidence 1).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -22,15 +23,26 @@ def document(d: dict) -> DocumentFacts:
     fields = {}
     for name, v in (d.get("fields") or {}).items():
         if isinstance(v, dict) and "value" in v:
-            fields[name] = Field(value=_plain(v["value"]), page=v.get("page", 1),
-                                 text=v.get("text", f"{name}: {v['value']}"),
-                                 confidence=v.get("confidence", 1.0), ocr=v.get("ocr", False),
-                                 ocr_confidence=v.get("ocr_confidence"))
+            fields[name] = Field(
+                value=_plain(v["value"]),
+                page=v.get("page", 1),
+                text=v.get("text", f"{name}: {v['value']}"),
+                confidence=v.get("confidence", 1.0),
+                ocr=v.get("ocr", False),
+                ocr_confidence=v.get("ocr_confidence"),
+            )
         else:
             fields[name] = Field(value=_plain(v), page=1, text=f"{name}: {_plain(v)}")
-    return DocumentFacts(file=d["file"], sha256=d.get("sha256", "0" * 64), type=d["type"],
-                         type_confidence=1.0, pages=d.get("pages", 1), ocr=d.get("ocr", False),
-                         error=d.get("error"), fields=fields)
+    return DocumentFacts(
+        file=d["file"],
+        sha256=d.get("sha256", "0" * 64),
+        type=d["type"],
+        type_confidence=1.0,
+        pages=d.get("pages", 1),
+        ocr=d.get("ocr", False),
+        error=d.get("error"),
+        fields=fields,
+    )
 
 
 def _plain(v):

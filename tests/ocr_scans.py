@@ -7,6 +7,7 @@ is kept beside it so a test can compare what OCR reads with what the text layer 
 
 Used by tests/test_ocr*.py and benchmarks/bench_ocr.py.
 """
+
 from __future__ import annotations
 
 import io
@@ -35,41 +36,62 @@ class Fixture:
 
 
 def licence() -> Fixture:
-    return Fixture("licence", [[
-        "营业执照",
-        f"统一社会信用代码：{LICENCE_USCC}",
-        f"名称：{LICENCE_ORG}",
-        "类型：有限责任公司(自然人投资或控股)",
-        "住所：天津市滨海新区经济技术开发区第十三大街88号",
-        "法定代表人：王建国",
-        "注册资本：伍仟万元人民币",
-        "成立日期：2015年03月18日",
-        "营业期限：2015年03月18日至长期",
-        "经营范围：精密机械零部件、液压元件的研发、制造、销售；货物进出口。",
-        "登记机关：天津市滨海新区市场监督管理局",
-        "2024年06月12日",
-    ]], holder=LICENCE_ORG, expected={
-        "type": "business_license", "org_name": LICENCE_ORG, "uscc": LICENCE_USCC,
-        "legal_rep": "王建国", "established": "2015-03-18",
-    })
+    return Fixture(
+        "licence",
+        [
+            [
+                "营业执照",
+                f"统一社会信用代码：{LICENCE_USCC}",
+                f"名称：{LICENCE_ORG}",
+                "类型：有限责任公司(自然人投资或控股)",
+                "住所：天津市滨海新区经济技术开发区第十三大街88号",
+                "法定代表人：王建国",
+                "注册资本：伍仟万元人民币",
+                "成立日期：2015年03月18日",
+                "营业期限：2015年03月18日至长期",
+                "经营范围：精密机械零部件、液压元件的研发、制造、销售；货物进出口。",
+                "登记机关：天津市滨海新区市场监督管理局",
+                "2024年06月12日",
+            ]
+        ],
+        holder=LICENCE_ORG,
+        expected={
+            "type": "business_license",
+            "org_name": LICENCE_ORG,
+            "uscc": LICENCE_USCC,
+            "legal_rep": "王建国",
+            "established": "2015-03-18",
+        },
+    )
 
 
 def certificate() -> Fixture:
-    return Fixture("certificate", [[
-        "质量管理体系认证证书",
-        f"证书编号：{CERT_NUMBER}",
-        f"兹证明：{CERT_ORG}",
-        f"统一社会信用代码：{CERT_USCC}",
-        "注册地址：江苏省苏州市工业园区星湖街328号",
-        "质量管理体系符合标准：GB/T 19001-2016/ISO 9001:2015",
-        "认证范围：铝合金型材的设计、生产和销售",
-        "发证日期：2024年06月01日",
-        "有效期至：2027年05月31日",
-        "发证机构：中质协质量保证中心",
-    ]], holder=CERT_ORG, expected={
-        "type": "qms_certificate", "org_name": CERT_ORG, "uscc": CERT_USCC,
-        "cert_number": CERT_NUMBER, "valid_until": "2027-05-31", "standard": "GB/T 19001-2016/ISO 9001:2015",
-    })
+    return Fixture(
+        "certificate",
+        [
+            [
+                "质量管理体系认证证书",
+                f"证书编号：{CERT_NUMBER}",
+                f"兹证明：{CERT_ORG}",
+                f"统一社会信用代码：{CERT_USCC}",
+                "注册地址：江苏省苏州市工业园区星湖街328号",
+                "质量管理体系符合标准：GB/T 19001-2016/ISO 9001:2015",
+                "认证范围：铝合金型材的设计、生产和销售",
+                "发证日期：2024年06月01日",
+                "有效期至：2027年05月31日",
+                "发证机构：中质协质量保证中心",
+            ]
+        ],
+        holder=CERT_ORG,
+        expected={
+            "type": "qms_certificate",
+            "org_name": CERT_ORG,
+            "uscc": CERT_USCC,
+            "cert_number": CERT_NUMBER,
+            "valid_until": "2027-05-31",
+            "standard": "GB/T 19001-2016/ISO 9001:2015",
+        },
+    )
 
 
 INDICATORS = [
@@ -83,16 +105,23 @@ INDICATORS = [
 
 
 def test_report() -> Fixture:
-    return Fixture("test_report", [[
-        "检验报告",
-        "报告编号：WT2024-08815",
-        f"委托单位：{CERT_ORG}",
-        "样品名称：铝合金建筑型材",
-        "检验依据：GB/T 5237.1-2017",
-        "签发日期：2024年07月15日",
-        Grid(INDICATORS, col_widths=[40, 130, 80, 80, 60, 70]),
-        "检验结论：所检项目符合GB/T 5237.1-2017要求。",
-    ]], holder=CERT_ORG, expected={"type": "test_report", "org_name": CERT_ORG})
+    return Fixture(
+        "test_report",
+        [
+            [
+                "检验报告",
+                "报告编号：WT2024-08815",
+                f"委托单位：{CERT_ORG}",
+                "样品名称：铝合金建筑型材",
+                "检验依据：GB/T 5237.1-2017",
+                "签发日期：2024年07月15日",
+                Grid(INDICATORS, col_widths=[40, 130, 80, 80, 60, 70]),
+                "检验结论：所检项目符合GB/T 5237.1-2017要求。",
+            ]
+        ],
+        holder=CERT_ORG,
+        expected={"type": "test_report", "org_name": CERT_ORG},
+    )
 
 
 FIXTURES = {"licence": licence, "certificate": certificate, "test_report": test_report}
@@ -156,8 +185,16 @@ def stamp_seal(img, centre: tuple[float, float], diameter: float, label: str = "
     return ImageChops.multiply(img, over)
 
 
-def degrade(img, *, seed: int = 7, rotate: float = 2.0, blur: float = 0.8, noise: float = 10.0,
-            jpeg: int = 55, shade: bool = False):
+def degrade(
+    img,
+    *,
+    seed: int = 7,
+    rotate: float = 2.0,
+    blur: float = 0.8,
+    noise: float = 10.0,
+    jpeg: int = 55,
+    shade: bool = False,
+):
     """Make a clean render look scanned/photographed. Returns JPEG bytes."""
     import numpy as np
     from PIL import Image, ImageFilter

@@ -16,6 +16,7 @@ only as an aggregate figure, never page by page, while the layout code is tuned.
     python -m tests.photo_corpus --score tuned  # OCR + extract the tuned part, one line per page
     python -m tests.photo_corpus --score held-out   # the held-out part: aggregate figures only
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -105,15 +106,31 @@ def _cn_date(iso: str) -> str:
 
 # -- licences ------------------------------------------------------------------------------
 
+
 def _licence_fields(c: int, year: int) -> tuple[list[tuple[str, str]], dict]:
     org, uscc, addr, rep, prov = COMPANIES[c]
     est = f"{year}-0{c % 9 + 1}-1{c % 10}"
     scope = SCOPES[c % len(SCOPES)]
-    pairs = [("名称", org), ("类型", "有限责任公司（自然人投资或控股）"), ("法定代表人", rep),
-             ("注册资本", "伍仟万元整"), ("成立日期", _cn_date(est)), ("营业期限", f"{_cn_date(est)}至长期"),
-             ("住所", addr), ("经营范围", scope)]
-    fields = {"org_name": org, "uscc": uscc, "address": addr, "province": prov, "legal_rep": rep,
-              "established": est, "validity": "长期", "scope": scope}
+    pairs = [
+        ("名称", org),
+        ("类型", "有限责任公司（自然人投资或控股）"),
+        ("法定代表人", rep),
+        ("注册资本", "伍仟万元整"),
+        ("成立日期", _cn_date(est)),
+        ("营业期限", f"{_cn_date(est)}至长期"),
+        ("住所", addr),
+        ("经营范围", scope),
+    ]
+    fields = {
+        "org_name": org,
+        "uscc": uscc,
+        "address": addr,
+        "province": prov,
+        "legal_rep": rep,
+        "established": est,
+        "validity": "长期",
+        "scope": scope,
+    }
     return pairs, fields
 
 
@@ -126,8 +143,11 @@ def licence(name: str, c: int, *, columns: int = 1, spaced: bool = False, year: 
     landscape = columns == 2
     W, H = (1754, 1240) if landscape else (1240, 1754)
     size = 28
-    items = [Text(W / 2 - 3 * 64, 110, "营 业 执 照", 64), Text(W / 2 - 60, 200, "（副  本）", 30),
-             Text(90, 270, f"统一社会信用代码  {uscc}", size)]
+    items = [
+        Text(W / 2 - 3 * 64, 110, "营 业 执 照", 64),
+        Text(W / 2 - 60, 200, "（副  本）", 30),
+        Text(90, 270, f"统一社会信用代码  {uscc}", size),
+    ]
     label_w = 5 * size if spaced else 0
 
     def put(x: float, y: float, label: str, value: str, width: float) -> float:
@@ -161,20 +181,42 @@ def licence(name: str, c: int, *, columns: int = 1, spaced: bool = False, year: 
     items.append(Text(W - 620, foot_y, issuer, size))
     items.append(Text(W - 560, foot_y + 60, _cn_date(issued), size))
     fields.update(issuer=issuer, issued=issued)
-    return Sheet(name, W, H, items, {"type": "business_license", "fields": fields},
-                 seal_at=(W - 420, foot_y + 50), stamp_at=(100, 262))
+    return Sheet(
+        name,
+        W,
+        H,
+        items,
+        {"type": "business_license", "fields": fields},
+        seal_at=(W - 420, foot_y + 50),
+        stamp_at=(100, 262),
+    )
 
 
 # -- certificates --------------------------------------------------------------------------
 
 CERT_NUMBERS = ["00124Q35612R2M", "04423E10038R0M", "15621S20460R1S", "00224Q28911R3M"]
 KINDS = {  # type, Chinese title, Chinese standard, English title, English standard
-    "qms": ("qms_certificate", "质量管理体系认证证书", "GB/T 19001-2016/ISO 9001:2015",
-            "QUALITY MANAGEMENT SYSTEM CERTIFICATE", "ISO 9001:2015"),
-    "ems": ("ems_certificate", "环境管理体系认证证书", "GB/T 24001-2016/ISO 14001:2015",
-            "ENVIRONMENTAL MANAGEMENT SYSTEM CERTIFICATE", "ISO 14001:2015"),
-    "ohsms": ("ohsms_certificate", "职业健康安全管理体系认证证书", "GB/T 45001-2020/ISO 45001:2018",
-              "OCCUPATIONAL HEALTH AND SAFETY MANAGEMENT SYSTEM CERTIFICATE", "ISO 45001:2018"),
+    "qms": (
+        "qms_certificate",
+        "质量管理体系认证证书",
+        "GB/T 19001-2016/ISO 9001:2015",
+        "QUALITY MANAGEMENT SYSTEM CERTIFICATE",
+        "ISO 9001:2015",
+    ),
+    "ems": (
+        "ems_certificate",
+        "环境管理体系认证证书",
+        "GB/T 24001-2016/ISO 14001:2015",
+        "ENVIRONMENTAL MANAGEMENT SYSTEM CERTIFICATE",
+        "ISO 14001:2015",
+    ),
+    "ohsms": (
+        "ohsms_certificate",
+        "职业健康安全管理体系认证证书",
+        "GB/T 45001-2020/ISO 45001:2018",
+        "OCCUPATIONAL HEALTH AND SAFETY MANAGEMENT SYSTEM CERTIFICATE",
+        "ISO 45001:2018",
+    ),
 }
 CERT_SCOPES = ["铝合金型材的设计、生产和销售", "电线电缆的生产和服务", "精密机械零部件的加工"]
 
@@ -191,24 +233,48 @@ def certificate(name: str, c: int, kind: str, n: int, *, language: str = "zh") -
     en = EN_NAMES.get(org, org)
     issuer_cn, issuer_en = "中联认证中心（北京）有限公司", "China United Certification Co., Ltd."
     if language == "en":
-        items += [Text(110, 160, en_title, 36), Text(110, 300, f"Certificate No.: {number}", 28),
-                  Text(110, 400, "This is to certify that the management system of", 28),
-                  Text(110, 470, en, 34), Text(110, 560, "has been assessed and found to conform to", 28),
-                  Text(110, 620, en_std, 30), Text(110, 720, "Scope: Design and manufacture of aluminium profiles", 28),
-                  Text(110, 820, f"Issue date: {_en_date(issued, n)}", 28),
-                  Text(110, 880, f"Valid until: {_en_date(until, n)}", 28),
-                  Text(110, H - 260, issuer_en, 30)]
-        fields = {"org_name": en, "cert_number": number, "standard": en_std, "issued": issued,
-                  "valid_until": until, "issuer": issuer_en}
+        items += [
+            Text(110, 160, en_title, 36),
+            Text(110, 300, f"Certificate No.: {number}", 28),
+            Text(110, 400, "This is to certify that the management system of", 28),
+            Text(110, 470, en, 34),
+            Text(110, 560, "has been assessed and found to conform to", 28),
+            Text(110, 620, en_std, 30),
+            Text(110, 720, "Scope: Design and manufacture of aluminium profiles", 28),
+            Text(110, 820, f"Issue date: {_en_date(issued, n)}", 28),
+            Text(110, 880, f"Valid until: {_en_date(until, n)}", 28),
+            Text(110, H - 260, issuer_en, 30),
+        ]
+        fields = {
+            "org_name": en,
+            "cert_number": number,
+            "standard": en_std,
+            "issued": issued,
+            "valid_until": until,
+            "issuer": issuer_en,
+        }
         seal = (760, H - 250)
     else:
         items += [Text(W / 2 - 18 * len(title), 150, title, 36)]
         y = 280
-        rows = [f"证书编号：{number}", "兹证明", org, f"统一社会信用代码：{uscc}", f"注册地址：{addr}",
-                f"建立的管理体系符合标准：{std}", f"认证范围：{scope}", f"发证日期：{_cn_date(issued)}",
-                f"有效期至：{_cn_date(until)}"]
-        english = {0: f"Certificate No.: {number}", 2: en, 5: f"Standard: {en_std}",
-                   7: f"Issue date: {_en_date(issued, n)}", 8: f"Valid until: {_en_date(until, n)}"}
+        rows = [
+            f"证书编号：{number}",
+            "兹证明",
+            org,
+            f"统一社会信用代码：{uscc}",
+            f"注册地址：{addr}",
+            f"建立的管理体系符合标准：{std}",
+            f"认证范围：{scope}",
+            f"发证日期：{_cn_date(issued)}",
+            f"有效期至：{_cn_date(until)}",
+        ]
+        english = {
+            0: f"Certificate No.: {number}",
+            2: en,
+            5: f"Standard: {en_std}",
+            7: f"Issue date: {_en_date(issued, n)}",
+            8: f"Valid until: {_en_date(until, n)}",
+        }
         for k, row in enumerate(rows):
             items.append(Text(110, y, row, 34 if k == 2 else 28))
             y += 62
@@ -218,8 +284,18 @@ def certificate(name: str, c: int, kind: str, n: int, *, language: str = "zh") -
         items.append(Text(110, H - 260, issuer_cn, 30))
         if language == "bilingual":
             items.append(Text(110, H - 215, issuer_en, 22))
-        fields = {"org_name": org, "uscc": uscc, "address": addr, "province": prov, "cert_number": number,
-                  "standard": std, "scope": scope, "issued": issued, "valid_until": until, "issuer": issuer_cn}
+        fields = {
+            "org_name": org,
+            "uscc": uscc,
+            "address": addr,
+            "province": prov,
+            "cert_number": number,
+            "standard": std,
+            "scope": scope,
+            "issued": issued,
+            "valid_until": until,
+            "issuer": issuer_cn,
+        }
         seal = (560, H - 250)
     return Sheet(name, W, H, items, {"type": typ, "fields": fields}, seal_at=seal, stamp_at=(100, 290))
 
@@ -232,40 +308,80 @@ def _en_date(iso: str, n: int) -> str:
 
 # -- test report ---------------------------------------------------------------------------
 
+
 def test_report(name: str, c: int) -> Sheet:
     org, uscc, addr, rep, prov = COMPANIES[c]
     W, H = 1240, 1754
     number = f"WT202{c % 5}-0{c}815"
-    items = [Text(W / 2 - 72, 120, "检验报告", 36), Text(110, 240, f"报告编号：{number}", 28),
-             Text(110, 300, f"委托单位：{org}", 28), Text(110, 360, "样品名称：铝合金建筑型材", 28),
-             Text(110, 420, "检验依据：GB/T 5237.1-2017", 28), Text(110, 480, "签发日期：2024年07月15日", 28)]
-    table = [["序号", "检验项目", "标准要求", "实测结果", "单位", "单项判定"],
-             ["1", "抗拉强度", "≥160", "185", "MPa", "合格"], ["2", "断后伸长率", "≥8", "11.5", "%", "合格"],
-             ["3", "维氏硬度", "≥58", "66", "HV", "合格"], ["4", "膜厚", "≥10", "12.3", "μm", "合格"]]
+    items = [
+        Text(W / 2 - 72, 120, "检验报告", 36),
+        Text(110, 240, f"报告编号：{number}", 28),
+        Text(110, 300, f"委托单位：{org}", 28),
+        Text(110, 360, "样品名称：铝合金建筑型材", 28),
+        Text(110, 420, "检验依据：GB/T 5237.1-2017", 28),
+        Text(110, 480, "签发日期：2024年07月15日", 28),
+    ]
+    table = [
+        ["序号", "检验项目", "标准要求", "实测结果", "单位", "单项判定"],
+        ["1", "抗拉强度", "≥160", "185", "MPa", "合格"],
+        ["2", "断后伸长率", "≥8", "11.5", "%", "合格"],
+        ["3", "维氏硬度", "≥58", "66", "HV", "合格"],
+        ["4", "膜厚", "≥10", "12.3", "μm", "合格"],
+    ]
     xs = [110, 210, 470, 660, 850, 980]
     for r, row in enumerate(table):
         for x, cell in zip(xs, row):
             items.append(Text(x, 580 + r * 64, cell, 26))
     items.append(Text(110, 920, "检验结论：所检项目符合GB/T 5237.1-2017要求。", 28))
     items.append(Text(700, H - 260, "天津市产品质量监督检测技术研究院", 26))
-    fields = {"org_name": org, "cert_number": number, "standard": "GB/T 5237.1-2017", "issued": "2024-07-15",
-              "issuer": "天津市产品质量监督检测技术研究院"}
-    return Sheet(name, W, H, items, {"type": "test_report", "fields": fields}, seal_at=(860, H - 250),
-                 stamp_at=(100, 232))
+    fields = {
+        "org_name": org,
+        "cert_number": number,
+        "standard": "GB/T 5237.1-2017",
+        "issued": "2024-07-15",
+        "issuer": "天津市产品质量监督检测技术研究院",
+    }
+    return Sheet(
+        name, W, H, items, {"type": "test_report", "fields": fields}, seal_at=(860, H - 250), stamp_at=(100, 232)
+    )
 
 
 # -- damage --------------------------------------------------------------------------------
 
 PROFILES = {
     # a flatbed scan: slight rotation, a seal, JPEG
-    "scan": dict(rotate=(-1.5, 1.5), perspective=0.0, shade=0.0, blur=(0.5, 0.8), jpeg=(60, 75),
-                 seal=True, stamp=False, watermark=False),
+    "scan": dict(
+        rotate=(-1.5, 1.5),
+        perspective=0.0,
+        shade=0.0,
+        blur=(0.5, 0.8),
+        jpeg=(60, 75),
+        seal=True,
+        stamp=False,
+        watermark=False,
+    ),
     # a phone photo: perspective, rotation, uneven light, blur
-    "photo": dict(rotate=(-4.0, 4.0), perspective=0.04, shade=0.35, blur=(0.7, 1.1), jpeg=(45, 65),
-                  seal=True, stamp=False, watermark=False),
+    "photo": dict(
+        rotate=(-4.0, 4.0),
+        perspective=0.04,
+        shade=0.35,
+        blur=(0.7, 1.1),
+        jpeg=(45, 65),
+        seal=True,
+        stamp=False,
+        watermark=False,
+    ),
     # a stamped copy: 副本 stamp over a label, diagonal watermark, seal
-    "stamped": dict(rotate=(-2.0, 2.0), perspective=0.02, shade=0.15, blur=(0.5, 0.9), jpeg=(55, 70),
-                    seal=True, stamp=True, watermark=True),
+    "stamped": dict(
+        rotate=(-2.0, 2.0),
+        perspective=0.02,
+        shade=0.15,
+        blur=(0.5, 0.9),
+        jpeg=(55, 70),
+        seal=True,
+        stamp=True,
+        watermark=True,
+    ),
 }
 
 
@@ -369,10 +485,15 @@ def photograph(sheet: Sheet, profile: str, seed: int) -> bytes:
         k = p["perspective"]
         src = [(pad, pad), (pad + W, pad), (pad + W, pad + H), (pad, pad + H)]
         dst = [(x + rng.uniform(-k, k) * W, y + rng.uniform(-k, k) * H) for x, y in src]
-        img = img.transform(img.size, Image.PERSPECTIVE, _perspective_coeffs(dst, src), Image.BICUBIC,
-                            fillcolor=(110, 96, 80))
-    img = img.rotate(rng.uniform(*p["rotate"]), resample=Image.BICUBIC, expand=False,
-                     fillcolor=(110, 96, 80) if p["perspective"] else (236, 236, 232))
+        img = img.transform(
+            img.size, Image.PERSPECTIVE, _perspective_coeffs(dst, src), Image.BICUBIC, fillcolor=(110, 96, 80)
+        )
+    img = img.rotate(
+        rng.uniform(*p["rotate"]),
+        resample=Image.BICUBIC,
+        expand=False,
+        fillcolor=(110, 96, 80) if p["perspective"] else (236, 236, 232),
+    )
     a = np.asarray(img).astype(np.float32)
     if p["shade"]:  # a lamp on one side, the phone's shadow across a corner
         h, w = a.shape[:2]
@@ -403,15 +524,22 @@ def _perspective_coeffs(dst, src):
 
 # -- the corpus ----------------------------------------------------------------------------
 
+
 def sheets() -> list[Sheet]:
     return [
-        licence("licence_colon_a", 0), licence("licence_colon_b", 5, year=2016),
-        licence("licence_spaced_a", 1, spaced=True), licence("licence_spaced_b", 2, spaced=True, year=2018),
-        licence("licence_two_column_a", 3, columns=2), licence("licence_two_column_b", 4, columns=2, year=2009),
+        licence("licence_colon_a", 0),
+        licence("licence_colon_b", 5, year=2016),
+        licence("licence_spaced_a", 1, spaced=True),
+        licence("licence_spaced_b", 2, spaced=True, year=2018),
+        licence("licence_two_column_a", 3, columns=2),
+        licence("licence_two_column_b", 4, columns=2, year=2009),
         licence("licence_two_column_spaced", 2, columns=2, spaced=True, year=2014),
-        certificate("qms_cn", 0, "qms", 0), certificate("ems_cn", 4, "ems", 1),
-        certificate("ohsms_cn", 3, "ohsms", 2), certificate("qms_bilingual", 1, "qms", 3, language="bilingual"),
-        certificate("qms_en", 5, "qms", 1, language="en"), certificate("ems_en", 3, "ems", 2, language="en"),
+        certificate("qms_cn", 0, "qms", 0),
+        certificate("ems_cn", 4, "ems", 1),
+        certificate("ohsms_cn", 3, "ohsms", 2),
+        certificate("qms_bilingual", 1, "qms", 3, language="bilingual"),
+        certificate("qms_en", 5, "qms", 1, language="en"),
+        certificate("ems_en", 3, "ems", 2, language="en"),
         test_report("test_report_a", 4),
     ]
 
@@ -461,12 +589,14 @@ def held_out_pages() -> list[Page]:
 
 # -- scoring -------------------------------------------------------------------------------
 
+
 def same(got, want) -> bool:
     """Values compared as the contract gives them (NFKC), ignoring spaces and trailing punctuation."""
     from extractors.text import normalize
 
     def canon(v) -> str:
         return normalize(str(v)).replace(" ", "").rstrip("。.;；")
+
     return canon(got) == canon(want)
 
 
@@ -477,10 +607,16 @@ def score(page: Page, facts) -> dict:
     wrong = {k: (got.get(k), v) for k, v in want["fields"].items() if k not in right}
     # a value read wrong that nothing marks for checking: what "unsure is not yes" must keep at zero
     silent = [k for k in wrong if k in got and not getattr(facts.fields[k], "check", None)]
-    return {"type_right": facts.type == want["type"], "type": facts.type, "right": len(right),
-            "total": len(want["fields"]), "wrong": wrong, "silent": silent,
-            "flagged_right": sum(1 for k in right if getattr(facts.fields[k], "check", None)),
-            "extra": sorted(set(got) - set(want["fields"]))}
+    return {
+        "type_right": facts.type == want["type"],
+        "type": facts.type,
+        "right": len(right),
+        "total": len(want["fields"]),
+        "wrong": wrong,
+        "silent": silent,
+        "flagged_right": sum(1 for k in right if getattr(facts.fields[k], "check", None)),
+        "extra": sorted(set(got) - set(want["fields"])),
+    }
 
 
 def read(page: Page, cache_dir: str | None = None):
@@ -507,9 +643,12 @@ def run(part: str, cache_dir: str | None = None, verbose: bool = True) -> dict:
             totals[k] += s[k]
         totals["silent"] += len(s["silent"])
         if verbose and part == "tuned":  # the held-out part is only ever seen as totals
-            print(f"{p.name:38} {s['type']:18} {s['right']}/{s['total']}  "
-                  + "; ".join(f"{k}={g!r} (want {w!r}){' 未标记' if k in s['silent'] else ''}"
-                              for k, (g, w) in s["wrong"].items()))
+            print(
+                f"{p.name:38} {s['type']:18} {s['right']}/{s['total']}  "
+                + "; ".join(
+                    f"{k}={g!r} (want {w!r}){' 未标记' if k in s['silent'] else ''}" for k, (g, w) in s["wrong"].items()
+                )
+            )
     return totals
 
 
@@ -518,14 +657,17 @@ if __name__ == "__main__":
     if args[:1] == ["--write-expected"]:
         EXPECTED.mkdir(parents=True, exist_ok=True)
         for s in sheets():
-            (EXPECTED / f"{s.name}.json").write_text(json.dumps(s.expected, ensure_ascii=False, indent=2) + "\n",
-                                                     encoding="utf-8")
+            (EXPECTED / f"{s.name}.json").write_text(
+                json.dumps(s.expected, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
     elif args[:1] == ["--score"]:
         part = args[1] if len(args) > 1 else "tuned"
         t = run(part, cache_dir=args[2] if len(args) > 2 else None)
-        print(f"{part}: {t['pages']} pages, type right {t['type_right']}/{t['pages']}, "
-              f"fields right {t['right']}/{t['total']} = {t['right'] / max(t['total'], 1):.1%}, "
-              f"wrong values without 请核对 {t['silent']}, right values sent to 请核对 {t['flagged_right']}")
+        print(
+            f"{part}: {t['pages']} pages, type right {t['type_right']}/{t['pages']}, "
+            f"fields right {t['right']}/{t['total']} = {t['right'] / max(t['total'], 1):.1%}, "
+            f"wrong values without 请核对 {t['silent']}, right values sent to 请核对 {t['flagged_right']}"
+        )
     else:
         out = Path(args[0] if args else "photo-corpus-out")
         out.mkdir(parents=True, exist_ok=True)

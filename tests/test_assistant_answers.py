@@ -1,30 +1,35 @@
 """Reading an applicant's answers: exact values are taken, anything vague is re-asked, never guessed."""
+
 from datetime import date
 
 import pytest
 
-from intake.assistant.answers import (message_problem, parse_choice, parse_date, parse_number,
-                                      parse_yes_no)
+from intake.assistant.answers import message_problem, parse_choice, parse_date, parse_number, parse_yes_no
 
-SECTORS = [{"value": "agriculture", "label": "农业", "aliases": ["种植业"]},
-           {"value": "manufacturing", "label": "制造业", "aliases": ["工业"]},
-           {"value": "services", "label": "服务业"}]
+SECTORS = [
+    {"value": "agriculture", "label": "农业", "aliases": ["种植业"]},
+    {"value": "manufacturing", "label": "制造业", "aliases": ["工业"]},
+    {"value": "services", "label": "服务业"},
+]
 
 
-@pytest.mark.parametrize("text,unit,value", [
-    ("约500万", "元", 5_000_000),
-    ("1.2亿元", "元", 120_000_000),
-    ("3个亿", "元", 300_000_000),
-    ("5,000万元", "元", 50_000_000),
-    ("1.2亿", "万元", 12_000),
-    ("800万元左右", "万元", 800),
-    ("1200亩", "亩", 1200),
-    ("12000头", "头", 12000),
-    ("10万羽", "羽", 100_000),
-    ("82.6分", "分", 82.6),
-    ("85%", "fraction", 0.85),
-    ("８５％", "fraction", 0.85),  # full-width digits
-])
+@pytest.mark.parametrize(
+    "text,unit,value",
+    [
+        ("约500万", "元", 5_000_000),
+        ("1.2亿元", "元", 120_000_000),
+        ("3个亿", "元", 300_000_000),
+        ("5,000万元", "元", 50_000_000),
+        ("1.2亿", "万元", 12_000),
+        ("800万元左右", "万元", 800),
+        ("1200亩", "亩", 1200),
+        ("12000头", "头", 12000),
+        ("10万羽", "羽", 100_000),
+        ("82.6分", "分", 82.6),
+        ("85%", "fraction", 0.85),
+        ("８５％", "fraction", 0.85),  # full-width digits
+    ],
+)
 def test_numbers_with_units_are_converted_to_the_asked_unit(text, unit, value):
     p = parse_number(text, unit)
     assert p.ok and p.value == pytest.approx(value)
@@ -58,8 +63,19 @@ def test_dates():
     assert not parse_date("去年春天").ok
 
 
-@pytest.mark.parametrize("text,value", [("是", True), ("有", True), ("是的，有", True), ("对", True),
-                                        ("否", False), ("没有", False), ("无", False), ("不是", False)])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("是", True),
+        ("有", True),
+        ("是的，有", True),
+        ("对", True),
+        ("否", False),
+        ("没有", False),
+        ("无", False),
+        ("不是", False),
+    ],
+)
 def test_yes_no(text, value):
     assert parse_yes_no(text).value is value
 

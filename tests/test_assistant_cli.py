@@ -1,4 +1,5 @@
 """`intake chat` in a terminal script: one message per line in, each reply followed by a blank line out."""
+
 import json
 import subprocess
 import sys
@@ -6,7 +7,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from assistant_helpers import answer_for
 
 INTAKE = [sys.executable, "-m", "cli"]
@@ -22,9 +22,20 @@ def licence_pdf(tmp_path_factory):
     from docgen import pdf_bytes
 
     path = tmp_path_factory.mktemp("chat") / "营业执照.pdf"
-    path.write_bytes(pdf_bytes([["营业执照", "名称 江苏某某精工科技有限公司", "法定代表人 张三",
-                                 "成立日期 2010年05月01日", "住所 江苏省南京市玄武区某路1号",
-                                 "登记机关 南京市市场监督管理局"]]))
+    path.write_bytes(
+        pdf_bytes(
+            [
+                [
+                    "营业执照",
+                    "名称 江苏某某精工科技有限公司",
+                    "法定代表人 张三",
+                    "成立日期 2010年05月01日",
+                    "住所 江苏省南京市玄武区某路1号",
+                    "登记机关 南京市市场监督管理局",
+                ]
+            ]
+        )
+    )
     return path
 
 
@@ -39,7 +50,7 @@ def test_piped_question_gets_one_reply_citing_the_clause():
 def test_each_message_gets_exactly_one_reply():
     r = run(["chat", "--scheme", "trace"], "你好\n用码覆盖率是什么意思？\n\n今天天气怎么样？\n")
     replies = r.stdout.split("\n\n")[:-1]
-    assert len(replies) == 3                      # the empty line is not a message
+    assert len(replies) == 3  # the empty line is not a message
     assert "三（二）3" in replies[1]
     assert "没有找到依据" in replies[2]
 
@@ -48,8 +59,9 @@ class Conversation:
     """`intake chat --json` driven line by line, with a watchdog so a bug cannot hang the suite."""
 
     def __init__(self, args):
-        self.p = subprocess.Popen(INTAKE + args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        self.p = subprocess.Popen(
+            INTAKE + args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+        )
         self.timer = threading.Timer(120, self.p.kill)
         self.timer.start()
 
@@ -58,7 +70,7 @@ class Conversation:
         self.p.stdin.flush()
         out = self.p.stdout.readline()
         assert out, self.p.stderr.read()
-        assert self.p.stdout.readline() == "\n"    # the blank line after each reply
+        assert self.p.stdout.readline() == "\n"  # the blank line after each reply
         return json.loads(out)
 
     def close(self):

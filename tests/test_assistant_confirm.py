@@ -4,17 +4,18 @@ Bug (web engineer): after an upload read with low confidence ("请确认单位�
 question "证书有效期是几年？" became the new 单位名称. A confirmation takes 对/是/确认/正确 or
 a corrected value of the field's own kind; a question is answered and the confirmation re-asked.
 """
+
 from datetime import date
 
 import pytest
-
 from assistant_helpers import ORG, answer_for, document, field
+
 from extractors.facts import DocumentFacts
 from extractors.fields.uscc import make as make_uscc
 from intake.assistant.engine import Assistant
 
 AS_OF = date(2025, 6, 1)
-MISREAD = "某某精工科拔有限公司"   # one character misread by OCR
+MISREAD = "某某精工科拔有限公司"  # one character misread by OCR
 
 
 def upload_with(scheme, doc_type, as_of=AS_OF, **fields):
@@ -27,14 +28,13 @@ def upload_with(scheme, doc_type, as_of=AS_OF, **fields):
 
 
 def low_org(scheme="jiangsu"):
-    return upload_with(scheme, "business_license",
-                       org_name=field(MISREAD, f"名称 {MISREAD}", confidence=0.6))
+    return upload_with(scheme, "business_license", org_name=field(MISREAD, f"名称 {MISREAD}", confidence=0.6))
 
 
 def nothing_stored(a, r, pending):
     assert a.corrections() == []
     assert not any(k.startswith("confirm:") for k in a.state["answers"])
-    assert r.question == pending                      # the same confirmation is asked again:
+    assert r.question == pending  # the same confirmation is asked again:
     # in full after a reply that is not a question; after an answered question, a short reminder
     # naming the value (issue 13: the whole confirmation repeated after every reply is noise)
     assert r.question["question"] in r.text or f"“{pending['original']}”" in r.text.splitlines()[-1]
@@ -45,22 +45,25 @@ def test_question_during_org_name_confirmation_is_answered_not_stored():
     pending = r.question
     r = a.reply("证书有效期是几年？")
     nothing_stored(a, r, pending)
-    assert r.quotes                                   # answered from the scheme's text
+    assert r.quotes  # answered from the scheme's text
     assert "证书有效期" in r.text
     r = a.reply("对")
     assert a.corrections() == [] and "确认" in r.text
     assert r.question is None or r.question["kind"] != "confirm"
 
 
-@pytest.mark.parametrize("message", [
-    "证书有效期是几年",          # no question mark, question word 几
-    "有效期多少年",
-    "需要提交哪些材料",
-    "营业执照怎么上传",
-    "是否需要审计报告",
-    "商标过期了还能申请吗",
-    "证书有效期",                # no question word: the rules retrieval matches it well
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "证书有效期是几年",  # no question mark, question word 几
+        "有效期多少年",
+        "需要提交哪些材料",
+        "营业执照怎么上传",
+        "是否需要审计报告",
+        "商标过期了还能申请吗",
+        "证书有效期",  # no question word: the rules retrieval matches it well
+    ],
+)
 def test_questions_in_any_form_do_not_become_the_org_name(message):
     a, r, _ = low_org()
     pending = r.question
@@ -68,8 +71,10 @@ def test_questions_in_any_form_do_not_become_the_org_name(message):
     nothing_stored(a, r, pending)
 
 
-@pytest.mark.parametrize("message", ["某某精工科技有限公司", "不对，是某某精工科技有限公司",
-                                     "应为某某精工科技有限公司", "改为 某某精工科技有限公司"])
+@pytest.mark.parametrize(
+    "message",
+    ["某某精工科技有限公司", "不对，是某某精工科技有限公司", "应为某某精工科技有限公司", "改为 某某精工科技有限公司"],
+)
 def test_a_corrected_org_name_is_taken_without_the_lead_in(message):
     a, r, doc = low_org()
     r = a.reply(message)
@@ -105,8 +110,12 @@ def test_yes_words_confirm():
 
 
 def test_date_confirmation_takes_a_date_and_answers_a_question():
-    a, r, doc = upload_with("nonferrous", "qms_certificate", date(2024, 8, 1),
-                            valid_until=field("2023-03-31", "有效期至 2023年3月31日", confidence=0.6))
+    a, r, doc = upload_with(
+        "nonferrous",
+        "qms_certificate",
+        date(2024, 8, 1),
+        valid_until=field("2023-03-31", "有效期至 2023年3月31日", confidence=0.6),
+    )
     pending = r.question
     r = a.reply("证书有效期是几年")
     nothing_stored(a, r, pending)
@@ -120,12 +129,16 @@ def test_date_confirmation_takes_a_date_and_answers_a_question():
 
 
 def test_score_confirmation_takes_a_number_and_answers_a_question():
-    a, r, _ = upload_with("nonferrous", "satisfaction_report", date(2024, 8, 1),
-                          satisfaction_score=field(82.6, "综合满意度 82.6 分", confidence=0.5))
+    a, r, _ = upload_with(
+        "nonferrous",
+        "satisfaction_report",
+        date(2024, 8, 1),
+        satisfaction_score=field(82.6, "综合满意度 82.6 分", confidence=0.5),
+    )
     pending = r.question
     r = a.reply("满意度85分够吗")
     nothing_stored(a, r, pending)
-    r = a.reply("满意度测评")                       # a rules topic, not a score
+    r = a.reply("满意度测评")  # a rules topic, not a score
     nothing_stored(a, r, pending)
     r = a.reply("86.2分")
     assert [c["value"] for c in a.corrections()] == [86.2]
@@ -156,15 +169,18 @@ def answer_until(a, reply, key, max_turns=60):
     raise AssertionError(f"never asked {key}")
 
 
-@pytest.mark.parametrize("scheme,key,question", [
-    ("jiangsu", "declarations.jiangsu.art8.1.2", "是否需要上传检测报告"),      # yes/no
-    ("jiangsu", "declarations.jiangsu.art8.1.2", "证书有效期是几年"),
-    ("trace", "code_coverage", "用码覆盖率98%够吗"),                           # number with a number in it
-    ("trace", "code_coverage", "用码覆盖率怎么算"),
-    ("nonferrous", "production_start", "2018年开始生产的算几年"),              # date with a year in it
-    ("nonferrous", "target_level", "卓越品牌要多少分"),                         # choice naming a choice
-    ("jiangsu:农业", "scale", "稻麦1000亩够不够"),                              # scale with an amount in it
-])
+@pytest.mark.parametrize(
+    "scheme,key,question",
+    [
+        ("jiangsu", "declarations.jiangsu.art8.1.2", "是否需要上传检测报告"),  # yes/no
+        ("jiangsu", "declarations.jiangsu.art8.1.2", "证书有效期是几年"),
+        ("trace", "code_coverage", "用码覆盖率98%够吗"),  # number with a number in it
+        ("trace", "code_coverage", "用码覆盖率怎么算"),
+        ("nonferrous", "production_start", "2018年开始生产的算几年"),  # date with a year in it
+        ("nonferrous", "target_level", "卓越品牌要多少分"),  # choice naming a choice
+        ("jiangsu:农业", "scale", "稻麦1000亩够不够"),  # scale with an amount in it
+    ],
+)
 def test_every_pending_kind_answers_a_question_and_keeps_the_ask(scheme, key, question):
     scheme, _, sector = scheme.partition(":")
     a = Assistant(scheme, as_of=(date(2024, 8, 1) if scheme == "nonferrous" else AS_OF).isoformat())
@@ -179,14 +195,21 @@ def test_every_pending_kind_answers_a_question_and_keeps_the_ask(scheme, key, qu
 
 
 def test_a_correction_that_changes_a_status_says_which_item_and_its_new_status():
-    a, r, _ = upload_with("nonferrous", "qms_certificate", date(2024, 8, 1),
-                          valid_until=field("2023-03-31", "有效期至 2023年3月31日", confidence=0.6))
-    assert "第五条（四）" in r.text and "现在不满足" in r.text      # the upload's own change line
+    a, r, _ = upload_with(
+        "nonferrous",
+        "qms_certificate",
+        date(2024, 8, 1),
+        valid_until=field("2023-03-31", "有效期至 2023年3月31日", confidence=0.6),
+    )
+    assert "第五条（四）" in r.text and "现在不满足" in r.text  # the upload's own change line
     assert "nonferrous.art5.4" not in r.text  # the applicant reads clauses, not internal ids
     r = a.reply("2026年3月31日")
     change = next(c for c in r.changes if c["item"] == "nonferrous.art5.4")
     assert (change["before"], change["after"]) == ("not_met", "missing")
-    assert "第五条（四） 质量、环境、职业健康安全三体系认证有效：现在缺少材料，GB/T 19001 证书有效期至 2026-03-31" in r.text
+    assert (
+        "第五条（四） 质量、环境、职业健康安全三体系认证有效：现在缺少材料，GB/T 19001 证书有效期至 2026-03-31"
+        in r.text
+    )
 
 
 def test_a_declaration_changes_an_item_to_review_with_its_clause_and_reason():
@@ -200,10 +223,11 @@ def test_a_declaration_changes_an_item_to_review_with_its_clause_and_reason():
 
 
 def test_free_text_confirmation_takes_a_rules_topic_as_a_question_unless_introduced():
-    a, r, _ = upload_with("trace", "qms_certificate",
-                          scope=field("铝合金型材的生严", "认证范围 铝合金型材的生严", confidence=0.5))
+    a, r, _ = upload_with(
+        "trace", "qms_certificate", scope=field("铝合金型材的生严", "认证范围 铝合金型材的生严", confidence=0.5)
+    )
     pending = r.question
-    r = a.reply("用码覆盖率")                          # a rules topic, no question word
+    r = a.reply("用码覆盖率")  # a rules topic, no question word
     nothing_stored(a, r, pending)
     assert r.quotes
     r = a.reply("铝合金型材的生产")
@@ -216,8 +240,15 @@ def test_a_correction_that_only_changes_the_reason_is_reported_too():
     scope = field("铝合金板带材的生产", "认证范围：铝合金板带材的生产")  # covers the product (第五条（四）)
     for t in ("ems_certificate", "ohsms_certificate"):
         a.on_upload(document(t, "nonferrous", date(2024, 8, 1), scope=scope))
-    r = a.on_upload(document("qms_certificate", "nonferrous", date(2024, 8, 1), scope=scope,
-                             valid_until=field("2026-12-31", "有效期至 2026年12月31日", confidence=0.6)))
+    r = a.on_upload(
+        document(
+            "qms_certificate",
+            "nonferrous",
+            date(2024, 8, 1),
+            scope=scope,
+            valid_until=field("2026-12-31", "有效期至 2026年12月31日", confidence=0.6),
+        )
+    )
     assert r.question["kind"] == "confirm"
     r = a.reply("应为2027年12月31日")
     change = next(c for c in r.changes if c["item"] == "nonferrous.art5.4")

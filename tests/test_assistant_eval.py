@@ -3,6 +3,7 @@ over the five schemes, a third held out (every third item). The figures are what
 >= 80 % of answerable questions with the right clause and the key fact, >= 80 % of unanswerable
 or off-topic questions declined, and no fact stored that the person did not give. Failures list
 the tuned items only; a held-out item is never printed."""
+
 from assistant_eval.evaluate import run_interviews, run_questions
 
 
@@ -20,8 +21,9 @@ def test_scripted_interviews_store_only_what_was_said():
     iv = run_interviews()
     assert len(iv["tuned"]) + len(iv["held-out"]) >= 10
     for part, results in iv.items():  # held-out: the count only
-        assert sum(len(r.not_given) for r in results) == 0, [w for r in results for w in r.not_given] \
-            if part == "tuned" else part
+        assert sum(len(r.not_given) for r in results) == 0, (
+            [w for r in results for w in r.not_given] if part == "tuned" else part
+        )
     assert [w for r in iv["tuned"] for w in r.wrong] == []
 
 
@@ -30,11 +32,16 @@ def test_the_scripted_applicant_answers_the_question_actually_asked():
     the script has no answer for is skipped (listed), and nothing is stored for it."""
     from assistant_eval.evaluate import run_interview
 
-    spec = {"name": "order", "scheme": "jinzhi", "as_of": "2025-06-01", "turns": [
-        {"say": "你好"},
-        {"say": "从来没有", "asks": "declarations.jinzhi.4.4", "stores": {"declarations.jinzhi.4.4": True}},
-        {"say": "没有", "asks": "declarations.jinzhi.11.1", "stores": {"declarations.jinzhi.11.1": True}},
-    ]}
+    spec = {
+        "name": "order",
+        "scheme": "jinzhi",
+        "as_of": "2025-06-01",
+        "turns": [
+            {"say": "你好"},
+            {"say": "从来没有", "asks": "declarations.jinzhi.4.4", "stores": {"declarations.jinzhi.4.4": True}},
+            {"say": "没有", "asks": "declarations.jinzhi.11.1", "stores": {"declarations.jinzhi.11.1": True}},
+        ],
+    }
     r = run_interview(spec)
     assert r.wrong == [] and r.not_given == []
     assert r.unscripted == ["declarations.jinzhi.4.3"]  # asked first, not in the script: skipped

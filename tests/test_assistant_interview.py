@@ -1,11 +1,12 @@
 """The interview through the engine alone: from an empty case to a complete pre-check,
 one question at a time, with bad answers re-asked and never stored."""
+
 import json
 from datetime import date
 
 import pytest
-
 from assistant_helpers import answer_for, document, drive, field
+
 from intake.assistant.engine import Assistant
 
 AS_OF = {"nonferrous": date(2024, 8, 1)}
@@ -54,15 +55,15 @@ def test_scripted_conversation_reaches_a_complete_precheck(scheme):
 def test_one_question_per_turn_in_the_documented_order():
     a = start("jiangsu")
     r = a.reply("你好")
-    assert r.question["key"] == "sector"              # sector before anything else in 江苏精品
+    assert r.question["key"] == "sector"  # sector before anything else in 江苏精品
     r = a.reply("制造业")
-    assert r.question["key"] == "product_kind"        # then the product kind the threshold depends on
+    assert r.question["key"] == "product_kind"  # then the product kind the threshold depends on
     r = a.reply("生产资料")
     kinds = []
     while r.question and r.question["kind"] != "upload":
         kinds.append(r.question["kind"])
         r = a.reply(answer_for(r.question))
-    assert r.question["kind"] == "upload"             # facts first, uploads after
+    assert r.question["kind"] == "upload"  # facts first, uploads after
     assert a.facts()["product_kind"] == "production_material"
 
 
@@ -100,7 +101,7 @@ def test_bad_answers_are_reasked_and_never_stored(bad):
     r = answer_until(a, a.reply("你好"), "code_coverage")
     before = json.dumps(a.state["answers"], sort_keys=True)
     r = a.reply(bad)
-    assert r.question["key"] == "code_coverage"       # the same question again
+    assert r.question["key"] == "code_coverage"  # the same question again
     assert json.dumps(a.state["answers"], sort_keys=True) == before
     assert "code_coverage" not in a.facts()
 
@@ -116,7 +117,7 @@ def test_future_founding_date_is_refused():
 
 def test_number_with_unit_and_hedge_is_accepted():
     a = start("trace")
-    r = answer_until(a, a.reply("你好"), "code_coverage")
+    answer_until(a, a.reply("你好"), "code_coverage")
     a.reply("约80%")
     assert a.facts()["code_coverage"] == pytest.approx(0.8)
 
@@ -136,7 +137,7 @@ def test_change_an_earlier_answer_without_losing_later_ones():
     a.reply("你好")
     a.reply("制造业")
     a.reply("消费类")
-    r = a.reply("没有")                                # a declaration: no bad credit record
+    r = a.reply("没有")  # a declaration: no bad credit record
     assert a.facts()["product_kind"] == "consumer"
     r = a.reply("修改 消费类产品还是生产资料类")
     assert r.question["key"] == "product_kind" and "当前：消费类产品" in r.text
@@ -144,7 +145,7 @@ def test_change_an_earlier_answer_without_losing_later_ones():
     facts = a.facts()
     assert facts["product_kind"] == "production_material"
     assert facts["sector"] == "manufacturing"
-    assert facts["declarations"]["jiangsu.art8.1.2"] is True   # the later answer is still there
+    assert facts["declarations"]["jiangsu.art8.1.2"] is True  # the later answer is still there
 
 
 def test_back_reasks_the_previous_question():
@@ -165,7 +166,7 @@ def test_skip_and_what_is_missing_at_any_time():
     assert r.question["key"] != first
     r = a.reply("还缺什么")
     assert "预审结论" in r.text and "跳过的问题" in r.text
-    assert r.question is not None                       # the current question is still waiting
+    assert r.question is not None  # the current question is still waiting
 
 
 def test_rule_question_mid_interview_keeps_the_question_open():
@@ -181,8 +182,14 @@ def test_rule_answer_says_what_it_means_for_this_case():
     a = start("nonferrous")
     a.reply("你好")
     a.reply("卓越品牌")
-    a.on_upload(document("satisfaction_report", "nonferrous", as_of("nonferrous"),
-                         satisfaction_score=field(82.6, "综合满意度得分 82.6 分")))
+    a.on_upload(
+        document(
+            "satisfaction_report",
+            "nonferrous",
+            as_of("nonferrous"),
+            satisfaction_score=field(82.6, "综合满意度得分 82.6 分"),
+        )
+    )
     r = a.reply("卓越品牌的满意度测评要达到多少分？")
     assert any(q["clause"] == "第七条（六）" for q in r.quotes)
     assert "85分" in r.text and "82.6" in r.text and "不满足" in r.text
@@ -191,17 +198,29 @@ def test_rule_answer_says_what_it_means_for_this_case():
 def test_upload_is_described_and_low_confidence_values_confirmed_or_corrected():
     a = start("nonferrous")
     a.reply("你好")
-    doc = document("qms_certificate", "nonferrous", as_of("nonferrous"),
-                   valid_until=field("2023-03-31", "有效期至 2023年3月31日", confidence=0.6))
+    doc = document(
+        "qms_certificate",
+        "nonferrous",
+        as_of("nonferrous"),
+        valid_until=field("2023-03-31", "有效期至 2023年3月31日", confidence=0.6),
+    )
     r = a.on_upload(doc)
     assert "质量管理体系认证证书" in r.text and "2023-03-31" in r.text
     assert r.question["kind"] == "confirm" and r.question["field"] == "valid_until"
     r = a.reply("不对，是2026年3月31日")
     assert "2026-03-31" in r.text
     corr = a.corrections()
-    assert corr == [{"sha256": doc["sha256"], "file": "qms_certificate.pdf", "field": "valid_until",
-                     "original": "2023-03-31", "value": "2026-03-31", "source": "申请人声明",
-                     "at": corr[0]["at"]}]
+    assert corr == [
+        {
+            "sha256": doc["sha256"],
+            "file": "qms_certificate.pdf",
+            "field": "valid_until",
+            "original": "2023-03-31",
+            "value": "2026-03-31",
+            "source": "申请人声明",
+            "at": corr[0]["at"],
+        }
+    ]
     # The correction overrides the extraction in the evaluation; the stored upload is unchanged.
     used = next(d for d in a.evaluate()["documents"] if d["type"] == "qms_certificate")
     assert used["fields"]["valid_until"]["value"] == "2026-03-31"
@@ -211,8 +230,9 @@ def test_upload_is_described_and_low_confidence_values_confirmed_or_corrected():
 def test_confirming_keeps_the_value_read():
     a = start("nonferrous")
     a.reply("你好")
-    a.on_upload(document("qms_certificate", "nonferrous", as_of("nonferrous"),
-                         valid_until=field("2026-12-31", confidence=0.5)))
+    a.on_upload(
+        document("qms_certificate", "nonferrous", as_of("nonferrous"), valid_until=field("2026-12-31", confidence=0.5))
+    )
     r = a.reply("对")
     assert a.corrections() == [] and "确认" in r.text
 
@@ -220,8 +240,18 @@ def test_confirming_keeps_the_value_read():
 def test_unreadable_upload_is_reported_and_the_conversation_goes_on():
     a = start("jinzhi")
     a.reply("你好")
-    r = a.on_upload({"file": "坏文件.pdf", "sha256": "x" * 64, "type": "other", "pages": 0, "ocr": False,
-                     "error": "坏文件.pdf: 不是有效的 PDF", "fields": {}, "warnings": []})
+    r = a.on_upload(
+        {
+            "file": "坏文件.pdf",
+            "sha256": "x" * 64,
+            "type": "other",
+            "pages": 0,
+            "ocr": False,
+            "error": "坏文件.pdf: 不是有效的 PDF",
+            "fields": {},
+            "warnings": [],
+        }
+    )
     assert "坏文件.pdf" in r.text and "读不了" in r.text
     assert r.question is not None
 
@@ -256,20 +286,25 @@ def test_a_question_naming_a_choice_is_not_taken_as_the_answer():
 def test_sync_with_a_case_kept_elsewhere():
     a = start("jiangsu")
     a.reply("你好")
-    a.sync(documents=[document("business_license", "jiangsu", as_of("jiangsu"))],
-           facts={"sector": "services"})
+    a.sync(documents=[document("business_license", "jiangsu", as_of("jiangsu"))], facts={"sector": "services"})
     ev = a.evaluate()
     assert next(i for i in ev["items"] if i["id"] == "jiangsu.art8.1.1")["status"] == "met"
     assert next(i for i in ev["items"] if i["id"] == "jiangsu.art8.2.2.1")["status"] == "not_applicable"
-    r = a.reply("制造业")        # the chat's own answer wins over the synced fact
+    a.reply("制造业")  # the chat's own answer wins over the synced fact
     assert a.facts()["sector"] == "manufacturing"
 
 
 def test_expired_certificate_is_called_expired_on_upload():
     a = start("nonferrous")
     a.reply("你好")
-    r = a.on_upload(document("ems_certificate", "nonferrous", as_of("nonferrous"),
-                             valid_until=field("2024-03-31", "有效期至 2024年3月31日")))
+    r = a.on_upload(
+        document(
+            "ems_certificate",
+            "nonferrous",
+            as_of("nonferrous"),
+            valid_until=field("2024-03-31", "有效期至 2024年3月31日"),
+        )
+    )
     assert "环境管理体系认证证书" in r.text and "已于 2024-03-31 过期" in r.text
 
 
@@ -292,7 +327,7 @@ def test_changed_answer_reports_a_new_threshold_even_without_a_new_status():
     a.reply("你好")
     a.reply("农业")
     a.reply("合作社")
-    r = a.reply("修改 哪一类组织")                     # question words inside a 修改 command
+    r = a.reply("修改 哪一类组织")  # question words inside a 修改 command
     assert r.question["key"] == "org_kind"
     r = a.reply("企业")
     line = next(c for c in r.changes if c["item"] == "jiangsu.art8.2.1.3")
@@ -306,6 +341,7 @@ def test_the_product_name_is_asked_with_the_document_it_is_compared_against_not_
     from datetime import date
 
     from assistant_helpers import document
+
     from intake.assistant.engine import Assistant
 
     a = Assistant("jinzhi", as_of="2025-06-01")
@@ -319,6 +355,7 @@ def _asked_product(scheme="jinzhi"):
     from datetime import date
 
     from assistant_helpers import document
+
     from intake.assistant.engine import Assistant
 
     a = Assistant(scheme, as_of="2025-06-01")
@@ -377,6 +414,7 @@ def test_the_credit_precheck_never_announces_a_grade_nothing_was_scored_for():
     from datetime import date
 
     from assistant_helpers import document
+
     from intake.assistant.engine import Assistant
 
     a = Assistant("credit", as_of="2025-06-01")

@@ -1,5 +1,6 @@
 """The optional model back-end, against a local stub of an OpenAI-compatible server:
 it may only rephrase; a failure or an unfaithful rewrite leaves the deterministic text."""
+
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -76,16 +77,19 @@ def test_faithful_rephrasing_is_used(stub, monkeypatch):
     assert r.text == "您好，答复如下：\n" + plain
     path, body = s.requests[0]
     assert path == "/v1/chat/completions"
-    assert "第七条（六）" in body["messages"][-1]["content"]       # the model sees the retrieved clause
+    assert "第七条（六）" in body["messages"][-1]["content"]  # the model sees the retrieved clause
     assert r.quotes and r.quotes[0]["text"] in r.text
 
 
-@pytest.mark.parametrize("rewrite", [
-    lambda t: "满意度要求为90分。",                                # invents a number, drops the clause
-    lambda t: t.replace("第七条（六）", "有关规定"),               # drops the clause reference
-    lambda t: t.replace("85分", "80分"),                          # changes a threshold
-    lambda t: "",                                                 # empty
-])
+@pytest.mark.parametrize(
+    "rewrite",
+    [
+        lambda t: "满意度要求为90分。",  # invents a number, drops the clause
+        lambda t: t.replace("第七条（六）", "有关规定"),  # drops the clause reference
+        lambda t: t.replace("85分", "80分"),  # changes a threshold
+        lambda t: "",  # empty
+    ],
+)
 def test_unfaithful_rephrasing_falls_back(stub, monkeypatch, rewrite):
     monkeypatch.delenv("INTAKE_LLM_URL", raising=False)
     plain = deterministic()

@@ -3,6 +3,7 @@ meant — relative to the question as it is asked — and confirmed in words tha
 
 What is favourable is written here by reading each question, independently of the assistant's
 data: FAVOURABLE[key] is the answer a company that meets the scheme gives to the question as asked."""
+
 import re
 
 import pytest
@@ -17,11 +18,11 @@ SCHEMES = ["jinzhi", "credit", "nonferrous", "jiangsu", "trace"]
 # "yes": 是 to the question as asked is what a company that meets the scheme says; "no": 没有 is.
 # None: the question is a plain fact with no better answer (the fact is what was said).
 FAVOURABLE = {
-    "declarations.jinzhi.4.3": "no",        # 是否…被作为典型案例通报过
-    "declarations.jinzhi.4.4": "no",        # 是否发生过较大及以上事故…
-    "declarations.jinzhi.11.1": "no",       # 证书是否被暂停或撤销过
-    "declarations.credit.4.b": "no",        # 是否有过违法行为…
-    "declarations.credit.4.c": "no",        # 是否在使用国家限制或淘汰的…
+    "declarations.jinzhi.4.3": "no",  # 是否…被作为典型案例通报过
+    "declarations.jinzhi.4.4": "no",  # 是否发生过较大及以上事故…
+    "declarations.jinzhi.11.1": "no",  # 证书是否被暂停或撤销过
+    "declarations.credit.4.b": "no",  # 是否有过违法行为…
+    "declarations.credit.4.c": "no",  # 是否在使用国家限制或淘汰的…
     "association_member": "yes",
     "declarations.nonferrous.art5.2": "yes",
     "declarations.nonferrous.art5.5": "no",  # 是否有过重大用户质量投诉…
@@ -29,8 +30,8 @@ FAVOURABLE = {
     "declarations.nonferrous.art6.6": "yes",
     "declarations.nonferrous.art7.2": "yes",
     "declarations.nonferrous.art7.5": "yes",
-    "declarations.jiangsu.art8.1.2": "no",   # 是否有过不良信用记录
-    "declarations.jiangsu.art8.1.4": "no",   # 是否有过监督抽查不合格记录…
+    "declarations.jiangsu.art8.1.2": "no",  # 是否有过不良信用记录
+    "declarations.jiangsu.art8.1.4": "no",  # 是否有过监督抽查不合格记录…
     "declarations.jiangsu.art8.2.2.2": "yes",
     "declarations.jiangsu.art8.2.3.2": "yes",
     "mandatory_standard": None,
@@ -61,9 +62,14 @@ def yes_no_asks():
                     seen.add(ask.key)
                     out.append(pytest.param(sid, ask_from_item(it, ask, scheme), id=f"{sid}:{ask.key}"))
         for q in vocabulary()["case_questions"]:
-            if q["kind"] == "yes_no" and q["key"] not in seen and any(
+            if (
+                q["kind"] == "yes_no"
+                and q["key"] not in seen
+                and any(
                     q["key"] in (it.applies_when or {}) or q["key"] in (it.not_applicable_when or {})
-                    for it in scheme.items):
+                    for it in scheme.items
+                )
+            ):
                 seen.add(q["key"])
                 out.append(pytest.param(sid, case_ask(q, scheme), id=f"{sid}:{q['key']}"))
     return out

@@ -1,4 +1,5 @@
 """The assistant's rule answers: quoted from the scheme's own text, or an honest "don't know"."""
+
 from pathlib import Path
 
 import pytest
@@ -50,8 +51,12 @@ def test_topics_offered_when_unknown_are_clause_titles():
 
 
 def test_index_over_given_clauses_and_clause_keys():
-    ix = ClauseIndex([{"clause": "1", "title": "范围", "text": "本办法适用于茶叶。"},
-                      {"clause": "2", "title": "有效期", "text": "证书有效期为三年。"}])
+    ix = ClauseIndex(
+        [
+            {"clause": "1", "title": "范围", "text": "本办法适用于茶叶。"},
+            {"clause": "2", "title": "有效期", "text": "证书有效期为三年。"},
+        ]
+    )
     assert ix.search("证书有效期多长").best.clause == "2"
     assert clause_key("5.1.1 a)") == clause_key("5.1.1a")
     assert clause_key("第五条（四）") == clause_key("第五条(四)")

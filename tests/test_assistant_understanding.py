@@ -1,5 +1,6 @@
 """What people say, understood: questions are not answers, natural answers are taken, numbers are
 computed from the scheme files, what the text does not settle is said plainly, no noise."""
+
 import pytest
 
 from intake.assistant.answers import looks_like_question, parse_choice, parse_number, parse_yes_no
@@ -14,23 +15,61 @@ def start(scheme, as_of=AS_OF):
     return a
 
 
-@pytest.mark.parametrize("message", ["要交审计报告不", "有专利没有", "要钱么", "消费类还是生产资料类", "被罚款了会不会被撤证",
-                                     "能不能先报再补材料", "可不可以用企标", "是不是一定要三体系"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "要交审计报告不",
+        "有专利没有",
+        "要钱么",
+        "消费类还是生产资料类",
+        "被罚款了会不会被撤证",
+        "能不能先报再补材料",
+        "可不可以用企标",
+        "是不是一定要三体系",
+    ],
+)
 def test_questions_are_recognised(message):
     assert looks_like_question(message)
 
 
-@pytest.mark.parametrize("message", ["没有", "从来没有", "还没有", "还是没有", "我们一次都没有", "有过一次", "不涉及", "暂时没有",
-                                     "有过一次不过已经整改了", "我们用过，现在没有"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "没有",
+        "从来没有",
+        "还没有",
+        "还是没有",
+        "我们一次都没有",
+        "有过一次",
+        "不涉及",
+        "暂时没有",
+        "有过一次不过已经整改了",
+        "我们用过，现在没有",
+    ],
+)
 def test_answers_are_not_taken_for_questions(message):
     assert not looks_like_question(message)
 
 
-@pytest.mark.parametrize("message,said,note", [
-    ("有过一次", True, None), ("从来没有", False, None), ("涉及", True, None), ("还没有", False, None),
-    ("部分产品有", True, "partial"), ("参与过两项行业标准", True, None), ("用的GS1", True, None),
-    ("暂时没有", False, None), ("还在办", False, "in_progress"), ("没问题", True, None), ("我们公司没有", False, None),
-    ("不涉及", False, "not_involved"), ("无不良记录", False, None), ("一个都没有", False, None)])
+@pytest.mark.parametrize(
+    "message,said,note",
+    [
+        ("有过一次", True, None),
+        ("从来没有", False, None),
+        ("涉及", True, None),
+        ("还没有", False, None),
+        ("部分产品有", True, "partial"),
+        ("参与过两项行业标准", True, None),
+        ("用的GS1", True, None),
+        ("暂时没有", False, None),
+        ("还在办", False, "in_progress"),
+        ("没问题", True, None),
+        ("我们公司没有", False, None),
+        ("不涉及", False, "not_involved"),
+        ("无不良记录", False, None),
+        ("一个都没有", False, None),
+    ],
+)
 def test_natural_yes_no_answers(message, said, note):
     p = parse_yes_no(message)
     assert (p.value, p.note) == (said, note)
@@ -81,19 +120,22 @@ def test_a_question_while_a_yes_no_is_pending_is_answered_and_the_question_reask
     pending = a.state["pending"]
     r = a.reply("被罚款了会不会被撤证")
     assert a.state["answers"] == {} and r.question["key"] == pending["key"]
-    assert any(q["clause"] == "11.1 b)" for q in r.quotes)   # the lead-in: 暂停或撤销, 3年内申报资格
+    assert any(q["clause"] == "11.1 b)" for q in r.quotes)  # the lead-in: 暂停或撤销, 3年内申报资格
     assert "取消3年内申报资格" in r.text
 
 
-@pytest.mark.parametrize("scheme,question,opening", [
-    ("credit", "信用评分92分是几星", "92分属于四星级"),
-    ("credit", "自评78分还差几分到三星", "还差2分：三星级要80分"),
-    ("nonferrous", "满意度82分能申请优质吗", "能：82分达到优质品牌要求的 75分（第六条（七））"),
-    ("nonferrous", "满意度82分够卓越吗", "不够：82分低于卓越品牌要求的 85分（第七条（六））"),
-    ("jiangsu", "营收8000万够不够（我们是专精特新小巨人）", "可以不受这个门槛限制"),
-    ("jiangsu", "去年亏损200万还能报吗", "不符合：亏损200万元"),
-    ("jinzhi", "证书是2021年6月发的，现在还有效吗", "已过期"),
-])
+@pytest.mark.parametrize(
+    "scheme,question,opening",
+    [
+        ("credit", "信用评分92分是几星", "92分属于四星级"),
+        ("credit", "自评78分还差几分到三星", "还差2分：三星级要80分"),
+        ("nonferrous", "满意度82分能申请优质吗", "能：82分达到优质品牌要求的 75分（第六条（七））"),
+        ("nonferrous", "满意度82分够卓越吗", "不够：82分低于卓越品牌要求的 85分（第七条（六））"),
+        ("jiangsu", "营收8000万够不够（我们是专精特新小巨人）", "可以不受这个门槛限制"),
+        ("jiangsu", "去年亏损200万还能报吗", "不符合：亏损200万元"),
+        ("jinzhi", "证书是2021年6月发的，现在还有效吗", "已过期"),
+    ],
+)
 def test_numbers_are_computed_and_the_reply_opens_with_the_verdict(scheme, question, opening):
     r = start(scheme).reply(question)
     assert r.text.startswith(opening), r.text
@@ -113,7 +155,9 @@ def test_thresholds_are_read_from_the_scheme_file(monkeypatch):
 def test_a_level_named_gets_that_levels_clause():
     a = start("nonferrous", "2024-08-01")
     r = a.reply("优质品牌的满意度要多少分？")
-    assert r.quotes[0]["clause"] in ("第六条（七）", "第六条") and "75" in r.text and "85分" not in r.text.split("\n")[0]
+    assert (
+        r.quotes[0]["clause"] in ("第六条（七）", "第六条") and "75" in r.text and "85分" not in r.text.split("\n")[0]
+    )
 
 
 def test_provisional_thresholds_are_said_as_such():
@@ -121,8 +165,15 @@ def test_provisional_thresholds_are_said_as_such():
     assert r.text.startswith("不够：80%低于AA要求的 90%") and "暂定" in r.text
 
 
-@pytest.mark.parametrize("scheme,question", [("jinzhi", "评价收费多少钱"), ("nonferrous", "答辩需要总经理参加吗"),
-                                             ("jiangsu", "从申请到拿证一般要多久"), ("trace", "评审周期多长")])
+@pytest.mark.parametrize(
+    "scheme,question",
+    [
+        ("jinzhi", "评价收费多少钱"),
+        ("nonferrous", "答辩需要总经理参加吗"),
+        ("jiangsu", "从申请到拿证一般要多久"),
+        ("trace", "评审周期多长"),
+    ],
+)
 def test_what_the_text_does_not_settle_is_said_plainly(scheme, question):
     r = start(scheme, "2024-08-01" if scheme == "nonferrous" else AS_OF).reply(question)
     assert r.text.startswith("原文未规定") and "咨询" in r.text
@@ -149,10 +200,15 @@ def test_low_confidence_values_are_confirmed_in_one_list():
     from assistant_helpers import field
 
     a = start("jiangsu")
-    r = a.on_upload(_doc("qms_certificate", "jiangsu",
-                         issuer=field("某认证中心", "发证机构 某认证中心", confidence=0.5),
-                         valid_until=field("2023-03-31", "有效期至 2023年3月31日", confidence=0.6),
-                         cert_number=field("Q-1", confidence=0.5)))
+    r = a.on_upload(
+        _doc(
+            "qms_certificate",
+            "jiangsu",
+            issuer=field("某认证中心", "发证机构 某认证中心", confidence=0.5),
+            valid_until=field("2023-03-31", "有效期至 2023年3月31日", confidence=0.6),
+            cert_number=field("Q-1", confidence=0.5),
+        )
+    )
     q = r.question
     assert q["kind"] == "confirm_group" and len(q["items"]) == 3
     assert r.text.count("把握不大") == 1 and "2023-03-31" in r.text and "某认证中心" in r.text

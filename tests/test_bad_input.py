@@ -1,5 +1,6 @@
 """Bad input: each case gets one clear message naming the file, and the other files in
 the same call are still read (every case goes through the worker pipeline)."""
+
 from __future__ import annotations
 
 import io
@@ -7,8 +8,8 @@ import os
 import zipfile
 
 import pytest
+from docgen import docx_bytes, encrypted_office_bytes, many_pages_pdf, pdf_bytes
 
-from docgen import encrypted_office_bytes, docx_bytes, many_pages_pdf, pdf_bytes
 from extractors.read import ReadLimits, UnreadableDocument, read_document
 from intake.config import Limits
 from intake.reading.pipeline import ReadError, extract_files, read_file_safely, read_files_safely
@@ -87,12 +88,14 @@ def test_docx_zip_bomb_by_entry_count():
 
 def test_docx_with_entity_expansion():
     real = zipfile.ZipFile(io.BytesIO(docx_bytes(["正文"])))
-    laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-              + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10))
-              + ']>')
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10))
+        + "]>"
+    )
     parts = {n: real.read(n) for n in real.namelist()}
     body = parts["word/document.xml"].decode()
-    parts["word/document.xml"] = laughs + body[body.index("<w:document"):].replace("正文", "&lol9;")
+    parts["word/document.xml"] = laughs + body[body.index("<w:document") :].replace("正文", "&lol9;")
     check("laughs.docx", zipped(parts), "DTD", "拒绝读取")
 
 
@@ -133,8 +136,10 @@ def test_missing_path_is_an_error_not_a_crash(tmp_path):
 
 # ---- the worker: hung and crashing readers ------------------------------------------
 
+
 def _hang(data, name, limits):
     import time
+
     if name.startswith("hang"):
         time.sleep(60)
     return read_document(data, name, limits)

@@ -1,6 +1,7 @@
 """Readers on more than one machine: a real redis-server, the web service sending documents as jobs,
 two `intake worker` processes reading them. Killing a worker mid-job loses nothing and records
 nothing twice; with no broker the embedded readers still do the work."""
+
 from __future__ import annotations
 
 import os
@@ -14,17 +15,28 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from docgen import pdf_bytes
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server (make test installs it)")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server (make test installs it)"),
+]
 
 INTAKE = str(Path(sys.executable).parent / "intake")
-LICENCE = ["营业执照", "统一社会信用代码：91120116MA05JXQ72G", "名称：天津{n}号精密机械有限公司",
-           "住所：天津市滨海新区海泰发展六道6号", "法定代表人：李明", "成立日期：2015年03月18日"]
-ENV = {**os.environ, "INTAKE_BROKER_HEARTBEAT_MS": "5000", "INTAKE_BROKER_MAINTENANCE": "1000000",
-       "INTAKE_FILE_SECONDS": "120"}
+LICENCE = [
+    "营业执照",
+    "统一社会信用代码：91120116MA05JXQ72G",
+    "名称：天津{n}号精密机械有限公司",
+    "住所：天津市滨海新区海泰发展六道6号",
+    "法定代表人：李明",
+    "成立日期：2015年03月18日",
+]
+ENV = {
+    **os.environ,
+    "INTAKE_BROKER_HEARTBEAT_MS": "5000",
+    "INTAKE_BROKER_MAINTENANCE": "1000000",
+    "INTAKE_FILE_SECONDS": "120",
+}
 
 
 def free_port() -> int:
@@ -56,8 +68,23 @@ def stop(proc: subprocess.Popen) -> None:
 @pytest.fixture
 def redis_url(tmp_path):
     port = free_port()
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp_path),
-                             "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(tmp_path),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     import redis
 
     client = redis.Redis(port=port)
@@ -94,8 +121,13 @@ class Cluster:
     def worker(self) -> subprocess.Popen:
         n = len(self.workers)
         log = open(self.tmp / f"worker{n}.log", "wb")
-        proc = subprocess.Popen([INTAKE, "worker", "--broker", self.broker, "--data", str(self.tmp / f"w{n}")],
-                                env=ENV, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [INTAKE, "worker", "--broker", self.broker, "--data", str(self.tmp / f"w{n}")],
+            env=ENV,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.workers.append(proc)
         self.procs.append(proc)
         return proc
@@ -126,12 +158,18 @@ class Applicant:
     def __init__(self, url: str):
         self.c = httpx.Client(base_url=url, timeout=60)
         self.csrf = self.c.get("/api/session").json()["csrf"]
-        self.case = self.c.post("/api/cases", json={"scheme": "jinzhi", "applicant": "天津某某精密机械有限公司"},
-                                headers={"X-CSRF-Token": self.csrf}).json()["id"]
+        self.case = self.c.post(
+            "/api/cases",
+            json={"scheme": "jinzhi", "applicant": "天津某某精密机械有限公司"},
+            headers={"X-CSRF-Token": self.csrf},
+        ).json()["id"]
 
     def upload(self, name: str, data: bytes) -> int:
-        r = self.c.post(f"/api/cases/{self.case}/documents", headers={"X-CSRF-Token": self.csrf},
-                        files=[("files", (name, data, "application/pdf"))])
+        r = self.c.post(
+            f"/api/cases/{self.case}/documents",
+            headers={"X-CSRF-Token": self.csrf},
+            files=[("files", (name, data, "application/pdf"))],
+        )
         r.raise_for_status()
         return r.json()["files"][0]["document_id"]
 
@@ -154,9 +192,8 @@ def scanned_pdf(pages: int) -> bytes:
     """An image-only PDF of `pages` scanned pages: every page needs OCR, so reading it takes a while."""
     import io
 
-    from PIL import Image
-
     from ocr_scans import licence, scan
+    from PIL import Image
 
     img = Image.open(io.BytesIO(scan(licence())))
     buf = io.BytesIO()

@@ -1,13 +1,13 @@
 """The web side of the distributed readers, without processes: a worker's result is recorded once per
 document whatever arrives twice or late; the signed links to originals cannot be forged, reused for
 another file, or used after they expire."""
+
 from __future__ import annotations
 
 import hashlib
 import time
 
 import pytest
-
 from web_helpers import make_client
 
 from intake.cases import case as C
@@ -30,8 +30,13 @@ def a_document(db, tmp_path):
 
 
 def result(name: str) -> dict:
-    return {"file": "licence.pdf", "type": "business_license", "fields": {"org_name": {"value": name}},
-            "pages": 1, "error": None}
+    return {
+        "file": "licence.pdf",
+        "type": "business_license",
+        "fields": {"org_name": {"value": name}},
+        "pages": 1,
+        "error": None,
+    }
 
 
 def test_a_result_is_recorded_once_and_a_late_duplicate_changes_nothing(db, tmp_path):
@@ -51,8 +56,14 @@ def test_a_result_is_recorded_once_and_a_late_duplicate_changes_nothing(db, tmp_
 
 def test_a_failed_read_is_recorded_with_its_reason_and_unknown_documents_are_ignored(db, tmp_path):
     case, doc_id = a_document(db, tmp_path)
-    assert record(db, {"document_id": doc_id, "state": "failed",
-                       "result": {"file": "licence.pdf", "error": "licence.pdf：读取超时（超过 60 秒），已中止"}})
+    assert record(
+        db,
+        {
+            "document_id": doc_id,
+            "state": "failed",
+            "result": {"file": "licence.pdf", "error": "licence.pdf：读取超时（超过 60 秒），已中止"},
+        },
+    )
     doc = C.get_document(db, case.id, doc_id)
     assert doc["state"] == "failed" and "读取超时" in doc["error"]
     assert not record(db, {"document_id": 99999, "state": "read", "result": result("x")})
@@ -96,5 +107,6 @@ def test_an_upload_with_the_broker_down_is_kept_queued_and_sent_with_the_next(tm
     assert [a[0] for a in sent] == [first, second] and reader._unsent == []
     url = sent[0][3]
     assert url.startswith("http://127.0.0.1:9/blobs/") and link_valid(
-        link_key(tmp_path / "var"), sent[0][1], int(url.split("expires=")[1].split("&")[0]), url.split("sig=")[1])
+        link_key(tmp_path / "var"), sent[0][1], int(url.split("expires=")[1].split("&")[0]), url.split("sig=")[1]
+    )
     db.conn.close()

@@ -1,4 +1,5 @@
 """The seed texts split by clause: every scheme ships one, quotes are the seed's words."""
+
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,7 @@ def test_unknown_scheme_is_a_clear_error():
 @pytest.mark.parametrize("scheme,seed", [("jinzhi", "000"), ("nonferrous", "002"), ("jiangsu", "003")])
 def test_quotes_are_verbatim_from_the_seed(scheme, seed):
     import re
+
     text = next(SEEDS.glob(f"{seed}_*.txt")).read_text(encoding="utf-8")
     flat = re.sub(r"\s+", "", text)
     for c in load_clauses(scheme):

@@ -1,11 +1,12 @@
 """The engine's contracts beyond the golden cases: data-file validation with file:line, the trace,
 what would satisfy an item, and the shape of the JSON."""
+
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from checklists import FactsError, SchemeError, evaluate, list_schemes, load_scheme
+from checklists import FactsError, SchemeError, evaluate, list_schemes
 from checklists.scheme import parse_scheme
 from extractors.facts import DocumentFacts, Field
 
@@ -40,17 +41,27 @@ def test_a_good_file_loads():
     assert s.gating_ids("一级") == ["demo.1"] and s.gating_ids("二级") == ["demo.1", "demo.2"]
 
 
-@pytest.mark.parametrize("change,line,message", [
-    (("id: demo.2", "id: demo.1"), 15, "duplicate item id 'demo.1'"),
-    (("rule: min_value", "rule: at_least"), 20, "unknown rule 'at_least'"),
-    (("gates: [二级]", "gates: [三级]"), 19, "gates names level '三级'"),
-    (("  - name: 二级", "  - name: 二级\n    requires: [demo.9]"), 7, "requires item 'demo.9'"),
-    (("min: 85}", "minimum: 85}"), 21, "unknown parameter(s) minimum"),
-    (("  title: 会员\n", "  title: 会员\n  title: 会员2\n"), 11, "key 'title' appears twice"),
-    (("quote: 面向会员。", "quote: [面向会员"), 10, "not valid YAML"),
-    (("  params: {fact: association_member}\n", "  params: {fact: association_member}\n  asks:\n"
-      "  - {key: member_since, kind: date, question: 何时入会？}\n"), 16, "ask key 'member_since'"),
-])
+@pytest.mark.parametrize(
+    "change,line,message",
+    [
+        (("id: demo.2", "id: demo.1"), 15, "duplicate item id 'demo.1'"),
+        (("rule: min_value", "rule: at_least"), 20, "unknown rule 'at_least'"),
+        (("gates: [二级]", "gates: [三级]"), 19, "gates names level '三级'"),
+        (("  - name: 二级", "  - name: 二级\n    requires: [demo.9]"), 7, "requires item 'demo.9'"),
+        (("min: 85}", "minimum: 85}"), 21, "unknown parameter(s) minimum"),
+        (("  title: 会员\n", "  title: 会员\n  title: 会员2\n"), 11, "key 'title' appears twice"),
+        (("quote: 面向会员。", "quote: [面向会员"), 10, "not valid YAML"),
+        (
+            (
+                "  params: {fact: association_member}\n",
+                "  params: {fact: association_member}\n  asks:\n"
+                "  - {key: member_since, kind: date, question: 何时入会？}\n",
+            ),
+            16,
+            "ask key 'member_since'",
+        ),
+    ],
+)
 def test_a_mistake_is_rejected_with_file_and_line(change, line, message):
     text = GOOD.replace(*change)
     with pytest.raises(SchemeError) as e:
@@ -63,6 +74,7 @@ def test_a_mistake_is_rejected_with_file_and_line(change, line, message):
 
 def test_every_shipped_scheme_quotes_its_clause_texts():
     from checklists.clauses import find_clause
+
     for s in list_schemes():
         for it in s.items:
             c = find_clause(s.id, it.clause)
@@ -72,8 +84,9 @@ def test_every_shipped_scheme_quotes_its_clause_texts():
 
 
 def _doc(file, type_, **fields):
-    return DocumentFacts(file=file, sha256="x", type=type_, pages=1,
-                         fields={k: Field(v, 1, f"{k}：{v}") for k, v in fields.items()})
+    return DocumentFacts(
+        file=file, sha256="x", type=type_, pages=1, fields={k: Field(v, 1, f"{k}：{v}") for k, v in fields.items()}
+    )
 
 
 def test_missing_fact_is_unknown_not_false():
@@ -87,8 +100,12 @@ def test_missing_fact_is_unknown_not_false():
 
 
 def test_trace_names_values_compared():
-    ev = evaluate("nonferrous", [_doc("ems.pdf", "ems_certificate", valid_until="2024-03-31")],
-                  {"association_member": True}, as_of="2024-08-01")
+    ev = evaluate(
+        "nonferrous",
+        [_doc("ems.pdf", "ems_certificate", valid_until="2024-03-31")],
+        {"association_member": True},
+        as_of="2024-08-01",
+    )
     t = ev.trace("nonferrous.art5.4")
     step = next(s for s in t["steps"] if s["fact"] == "ems_certificate.valid_until")
     assert step["value"] == "2024-03-31" and step["source"] == "ems.pdf 第1页"
@@ -100,8 +117,12 @@ def test_trace_names_values_compared():
 
 
 def test_what_would_satisfy_an_item():
-    ev = evaluate("nonferrous", [_doc("qms.pdf", "qms_certificate", valid_until="2030-01-01")],
-                  {"association_member": True}, as_of="2024-08-01")
+    ev = evaluate(
+        "nonferrous",
+        [_doc("qms.pdf", "qms_certificate", valid_until="2030-01-01")],
+        {"association_member": True},
+        as_of="2024-08-01",
+    )
     item = next(i for i in ev.to_json()["items"] if i["id"] == "nonferrous.art5.4")
     assert item["status"] == "missing"
     assert {n["doc_type"] for n in item["needs"]} == {"ems_certificate", "ohsms_certificate"}
@@ -140,10 +161,30 @@ def test_each_shipped_scheme_evaluates_with_nothing():
 
 @pytest.mark.parametrize("junk", [None, "", "长期", "??", 12, 3.5, [], {}, ["x"], {"a": "b"}, True])
 def test_odd_field_values_never_crash_the_engine(junk):
-    types = ["business_license", "qms_certificate", "ems_certificate", "test_report", "financial_statement",
-             "satisfaction_report", "trademark_certificate", "patent_certificate", "credit_report"]
-    names = ["org_name", "uscc", "province", "established", "valid_until", "issued", "indicators", "revenue",
-             "net_profit", "satisfaction_score", "address"]
+    types = [
+        "business_license",
+        "qms_certificate",
+        "ems_certificate",
+        "test_report",
+        "financial_statement",
+        "satisfaction_report",
+        "trademark_certificate",
+        "patent_certificate",
+        "credit_report",
+    ]
+    names = [
+        "org_name",
+        "uscc",
+        "province",
+        "established",
+        "valid_until",
+        "issued",
+        "indicators",
+        "revenue",
+        "net_profit",
+        "satisfaction_score",
+        "address",
+    ]
     docs = [_doc(f"{t}.pdf", t, **{n: junk for n in names}) for t in types]
     for s in list_schemes():
         ev = evaluate(s, docs, {}, as_of="2025-01-01")

@@ -1,4 +1,5 @@
 """`intake form`: files in, pre-filled form out; the filled form read back on the next run."""
+
 from __future__ import annotations
 
 import io
@@ -8,10 +9,10 @@ import shutil
 import docx
 import pytest
 from click.testing import CliRunner
-
 from docgen import Grid, pdf_bytes
-from cli import cli
 from formbundles import kv_rows, open_docx, table_with_header
+
+from cli import cli
 
 NAME = "天津市海河精密机械有限公司"
 
@@ -19,23 +20,54 @@ NAME = "天津市海河精密机械有限公司"
 @pytest.fixture()
 def bundle(tmp_path):
     files = {
-        "license.pdf": [["营业执照", "统一社会信用代码 91120116MA05K1XM8B", f"名称 {NAME}", "类型 有限责任公司",
-                         "法定代表人 王建国", "住所 天津市滨海新区黄海路8号", "成立日期 2012年05月16日",
-                         "登记机关 天津市滨海新区市场监督管理局"]],
-        "qms.pdf": [["质量管理体系认证证书", "证书编号：00124Q31234R2M", f"兹证明 {NAME}",
-                     "质量管理体系符合 GB/T 19001-2016/ISO 9001:2015", "认证范围：精密齿轮的设计和生产",
-                     "有效期至：2026年03月31日", "发证日期：2023年04月01日", "中质协质量保证中心"]],
-        "report.pdf": [["检验报告", "报告编号：TJ2024-0815", f"委托单位：{NAME}", "样品名称：精密齿轮",
-                        "检验依据：GB/T 10095.1-2022", "签发日期：2024年06月01日",
-                        Grid([["检验项目", "标准要求", "实测值", "单项判定"], ["齿距偏差", "≤10μm", "8μm", "合格"]])]],
+        "license.pdf": [
+            [
+                "营业执照",
+                "统一社会信用代码 91120116MA05K1XM8B",
+                f"名称 {NAME}",
+                "类型 有限责任公司",
+                "法定代表人 王建国",
+                "住所 天津市滨海新区黄海路8号",
+                "成立日期 2012年05月16日",
+                "登记机关 天津市滨海新区市场监督管理局",
+            ]
+        ],
+        "qms.pdf": [
+            [
+                "质量管理体系认证证书",
+                "证书编号：00124Q31234R2M",
+                f"兹证明 {NAME}",
+                "质量管理体系符合 GB/T 19001-2016/ISO 9001:2015",
+                "认证范围：精密齿轮的设计和生产",
+                "有效期至：2026年03月31日",
+                "发证日期：2023年04月01日",
+                "中质协质量保证中心",
+            ]
+        ],
+        "report.pdf": [
+            [
+                "检验报告",
+                "报告编号：TJ2024-0815",
+                f"委托单位：{NAME}",
+                "样品名称：精密齿轮",
+                "检验依据：GB/T 10095.1-2022",
+                "签发日期：2024年06月01日",
+                Grid([["检验项目", "标准要求", "实测值", "单项判定"], ["齿距偏差", "≤10μm", "8μm", "合格"]]),
+            ]
+        ],
     }
     paths = []
     for name, pages in files.items():
         (tmp_path / name).write_bytes(pdf_bytes(pages))
         paths.append(str(tmp_path / name))
     facts = tmp_path / "facts.json"
-    facts.write_text(json.dumps({"form": {"contact_person": "李晓梅", "phone": "022-66881234"},
-                                 "declarations": {"jinzhi.4.3": True}}, ensure_ascii=False), encoding="utf-8")
+    facts.write_text(
+        json.dumps(
+            {"form": {"contact_person": "李晓梅", "phone": "022-66881234"}, "declarations": {"jinzhi.4.3": True}},
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     return tmp_path, paths, str(facts)
 
 
@@ -46,8 +78,9 @@ def _run(*args):
 def test_form_from_files_and_facts(bundle):
     tmp, paths, facts = bundle
     out = tmp / "申请书.docx"
-    r = _run("form", "--scheme", "jinzhi", "--facts", facts, "--as-of", "2025-06-01", *paths,
-             "--out", str(out), "--json")
+    r = _run(
+        "form", "--scheme", "jinzhi", "--facts", facts, "--as-of", "2025-06-01", *paths, "--out", str(out), "--json"
+    )
     assert r.exit_code == 0, r.output
     summary = json.loads(r.stdout)
     assert summary["form"] == str(out)
@@ -81,15 +114,19 @@ def test_no_files_gives_a_blank_form(tmp_path):
     assert all(v == "" for v, _, _ in kv_rows(open_docx(tmp_path / "blank.docx")).values())
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--scheme", "shanghai"], "unknown scheme"),
-    (["--scheme", "jinzhi", "--facts", "MISSING"], "无法读取"),
-    (["--scheme", "jinzhi", "--facts", "BADJSON"], "JSON"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--scheme", "shanghai"], "unknown scheme"),
+        (["--scheme", "jinzhi", "--facts", "MISSING"], "无法读取"),
+        (["--scheme", "jinzhi", "--facts", "BADJSON"], "JSON"),
+    ],
+)
 def test_bad_arguments_exit_2(tmp_path, args, message):
     (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
-    args = [a.replace("MISSING", str(tmp_path / "nope.json")).replace("BADJSON", str(tmp_path / "bad.json"))
-            for a in args]
+    args = [
+        a.replace("MISSING", str(tmp_path / "nope.json")).replace("BADJSON", str(tmp_path / "bad.json")) for a in args
+    ]
     r = _run("form", *args, "--out", str(tmp_path / "f.docx"))
     assert r.exit_code == 2 and message in r.output
     assert not (tmp_path / "f.docx").exists()

@@ -1,5 +1,6 @@
 """The command line starts fast: `intake --help` and `intake schemes` load no document reader, OCR,
 numeric or web stack; each command's module is imported only when that command runs."""
+
 from __future__ import annotations
 
 import importlib
@@ -14,13 +15,30 @@ from click.testing import CliRunner
 import cli as cli_package
 from cli import COMMANDS, cli
 
-HEAVY = {"numpy", "pdfplumber", "pypdfium2", "pdfminer", "rapidocr_onnxruntime", "onnxruntime", "cv2", "PIL",
-         "docx", "fastapi", "starlette", "uvicorn", "pydantic", "jieba", "extractors.read"}
+HEAVY = {
+    "numpy",
+    "pdfplumber",
+    "pypdfium2",
+    "pdfminer",
+    "rapidocr_onnxruntime",
+    "onnxruntime",
+    "cv2",
+    "PIL",
+    "docx",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "pydantic",
+    "jieba",
+    "extractors.read",
+}
 
 
 def imported_by(*args: str) -> set[str]:
-    code = ("import sys, cli; rc = cli.main(sys.argv[1:]); "
-            "print('\\n'.join(sorted(sys.modules)), file=sys.stderr); sys.exit(rc)")
+    code = (
+        "import sys, cli; rc = cli.main(sys.argv[1:]); "
+        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr); sys.exit(rc)"
+    )
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     return set(done.stderr.split())
@@ -46,8 +64,13 @@ def test_a_command_module_is_imported_when_its_command_is_asked_for():
 
 def test_the_fast_help_is_what_click_writes():
     for width in (80, 60):
-        fast = subprocess.run([sys.executable, "-m", "cli", "--help"], capture_output=True, text=True,
-                              env={**os.environ, "COLUMNS": str(width)}, timeout=60).stdout
+        fast = subprocess.run(
+            [sys.executable, "-m", "cli", "--help"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "COLUMNS": str(width)},
+            timeout=60,
+        ).stdout
         full = CliRunner().invoke(cli, ["--help"], prog_name="intake", terminal_width=width - 2).output
         assert fast == full and "schemes" in fast
 

@@ -1,12 +1,13 @@
 """The regression corpus tests/data/comment_sheets.yaml, each case as DOCX and as a text PDF."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 import yaml
-
 from docgen import Grid, docx_bytes, pdf_bytes
+
 from extractors.comments import parse_sheet
 from extractors.read import read_document
 from extractors.text import normalize
@@ -19,8 +20,9 @@ def blocks(case):
     for b in case["blocks"]:
         if isinstance(b, dict):
             g = b["grid"]
-            out.append(Grid([[str(c) for c in row] for row in g["rows"]],
-                            merges=[tuple(m) for m in g.get("merges", [])]))
+            out.append(
+                Grid([[str(c) for c in row] for row in g["rows"]], merges=[tuple(m) for m in g.get("merges", [])])
+            )
         else:
             out.append(str(b))
     return out

@@ -1,12 +1,13 @@
 """Duplicate and campaign detection: exact copies, near copies, similar comments on one clause."""
+
 from __future__ import annotations
 
 import random
 from itertools import combinations
 
+from comment_corpus import CAMPAIGN_LETTERS, TOPICS, campaign_copy, corpus, independent, unit_name
 from rapidfuzz import fuzz
 
-from comment_corpus import CAMPAIGN_LETTERS, TOPICS, campaign_copy, corpus, independent, unit_name
 from extractors.comments.duplicates import Item, canon, find_duplicates, similar_pairs
 from extractors.comments.rules import load_rules
 
@@ -14,8 +15,12 @@ LETTER = CAMPAIGN_LETTERS[0]
 
 
 def test_exact_copies_are_one_group_whatever_the_punctuation_and_spacing():
-    items = [Item(1, LETTER, "8.2", "甲"), Item(2, LETTER.replace("，", ", "), "8.2", "乙"),
-             Item(3, "完全不同的一条意见，关于收费标准应当公开。", "12.1", "丙"), Item(4, LETTER + " ", "8.2", "丁")]
+    items = [
+        Item(1, LETTER, "8.2", "甲"),
+        Item(2, LETTER.replace("，", ", "), "8.2", "乙"),
+        Item(3, "完全不同的一条意见，关于收费标准应当公开。", "12.1", "丙"),
+        Item(4, LETTER + " ", "8.2", "丁"),
+    ]
     groups = find_duplicates(items)
     assert len(groups) == 1
     g = groups[0]
@@ -69,7 +74,9 @@ def test_thresholds_separate_measured_copies_from_independent_comments():
     copies = []
     for i in range(300):
         k = rng.randrange(len(CAMPAIGN_LETTERS))
-        copies.append(fuzz.ratio(canon(campaign_copy(rng, k, unit_name(rng, i)).text), canon(CAMPAIGN_LETTERS[k])) / 100)
+        copies.append(
+            fuzz.ratio(canon(campaign_copy(rng, k, unit_name(rng, i)).text), canon(CAMPAIGN_LETTERS[k])) / 100
+        )
     indep = []
     for clause in TOPICS:
         texts = list({canon(independent(rng, clause).text) for _ in range(60)})

@@ -1,5 +1,6 @@
 """The register quotes every comment exactly as the commenter wrote it (full-width punctuation, quotes,
 brackets), from DOCX, legacy .doc and PDF sheets; normalisation is for matching only."""
+
 from __future__ import annotations
 
 import csv
@@ -11,11 +12,11 @@ import subprocess
 import docx
 import pytest
 from click.testing import CliRunner
-
-from cli import cli
 from comment_sheets import draft_markdown, seed_sheet
 from comment_written import exact_rate, sheets, squeeze
 from docgen import Grid, pdf_bytes
+
+from cli import cli
 from extractors.readers import office
 from extractors.text import normalize
 
@@ -29,9 +30,21 @@ def run(*args):
 
 
 def soffice_convert(paths, target: str, outdir, profile) -> list:
-    subprocess.run([office.soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
-                    target, "--outdir", str(outdir)] + [str(p) for p in paths], check=True, capture_output=True,
-                   timeout=300)
+    subprocess.run(
+        [
+            office.soffice(),
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(outdir),
+        ]
+        + [str(p) for p in paths],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return sorted(outdir.glob(f"*.{target}"))
 
 
@@ -48,8 +61,12 @@ def pdf_sheets_reportlab(tmp_path):
 
     out = []
     for i, (unit, rows) in enumerate(SHEETS):
-        top = [["单位名称或专家姓名", unit, "单位盖章或专家签名", unit], ["联系人", "张三", "联系方式", "13800000000"],
-               ["标准名称", TITLE, "", ""], list(HEAD)]
+        top = [
+            ["单位名称或专家姓名", unit, "单位盖章或专家签名", unit],
+            ["联系人", "张三", "联系方式", "13800000000"],
+            ["标准名称", TITLE, "", ""],
+            list(HEAD),
+        ]
         p = tmp_path / f"sheet{i}.pdf"
         p.write_bytes(pdf_bytes([["团体标准制定征求意见表", Grid(top + rows, merges=[(2, 1, 2, 3)])]]))
         out.append(p)
@@ -60,8 +77,20 @@ def register(sheet_files, tmp_path):
     tmp_path.mkdir(exist_ok=True)
     (tmp_path / "draft.md").write_bytes(draft_markdown())
     out, csv_out = tmp_path / "register.docx", tmp_path / "register.csv"
-    r = run("comments", "register", "--draft", tmp_path / "draft.md", *sheet_files, "--out", out, "--csv", csv_out,
-            "--data", tmp_path / "var", "--json")
+    r = run(
+        "comments",
+        "register",
+        "--draft",
+        tmp_path / "draft.md",
+        *sheet_files,
+        "--out",
+        out,
+        "--csv",
+        csv_out,
+        "--data",
+        tmp_path / "var",
+        "--json",
+    )
     assert r.exit_code == 0, r.output
     table = docx.Document(str(out)).tables[0]
     docx_rows = [[c.text for c in row.cells] for row in table.rows[1:]]
@@ -130,8 +159,12 @@ def test_register_page_quotes_uploaded_sheets_exactly(docx_sheets, tmp_path):
     with make_client(tmp_path) as client:
         login(client, "com")
         token = page_csrf(client.get("/committee").text)
-        r = client.post("/committee/drafts", data={"csrf": token, "title": "", "deadline": "2026-01-08"},
-                        files={"file": ("draft.md", draft_markdown(), "text/markdown")}, follow_redirects=False)
+        r = client.post(
+            "/committee/drafts",
+            data={"csrf": token, "title": "", "deadline": "2026-01-08"},
+            files={"file": ("draft.md", draft_markdown(), "text/markdown")},
+            follow_redirects=False,
+        )
         draft_id = int(r.headers["location"].rstrip("/").split("/")[-1].split("?")[0])
         page = client.get(f"/drafts/{draft_id}").text
         files = [("files", (p.name, p.read_bytes(), "application/octet-stream")) for p in docx_sheets]

@@ -4,14 +4,15 @@ extracted; the type and every field compared with the hand-written tests/corpus/
 A field found but not expected fails too (a wrong value is worse than none). A field whose
 value may legitimately vary can be listed under "ignore" in the expected file.
 """
+
 import json
 from pathlib import Path
 
 import pytest
+from corpus.documents import DOCUMENTS, render
 
 from extractors.extract import extract_facts
 from extractors.read import read_document
-from corpus.documents import DOCUMENTS, render
 
 EXPECTED = Path(__file__).parent / "corpus" / "expected"
 
@@ -20,6 +21,7 @@ def test_every_document_has_an_expected_file_and_every_type_is_covered():
     assert sorted(p.stem for p in EXPECTED.glob("*.json")) == sorted(DOCUMENTS)
     types = {json.loads(p.read_text(encoding="utf-8"))["type"] for p in EXPECTED.glob("*.json")}
     from extractors.classify import TYPES
+
     assert types == set(TYPES) - {"other"}
 
 

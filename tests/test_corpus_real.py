@@ -2,10 +2,10 @@
 read as PDF. The tuned part is compared document by document; the held-out part (a fixed third, by
 the hash of the name) only in aggregate, so nobody tunes to its documents. Figures:
 `python -m tests.corpus_real.score`."""
+
 import json
 
 import pytest
-
 from corpus_real.documents import DOCUMENTS, is_held_out, pdf, text
 from corpus_real.score import EXPECTED, parts, score
 
@@ -45,5 +45,6 @@ def test_held_out_part_in_aggregate():
 
 def test_expected_files_name_a_known_type():
     from extractors.classify import TYPES
+
     for p in EXPECTED.glob("*.json"):
         assert json.loads(p.read_text(encoding="utf-8"))["type"] in TYPES

@@ -1,17 +1,18 @@
 """Every Word document the service hands out is on A4 paper, and the pre-filled form keeps its
 internal form code in the document's properties, not on the page the applicant reads."""
+
 from __future__ import annotations
 
 import io
 
 import docx
 import pytest
-
 from formbundles import BUNDLES, DECLARED
+from test_forms_gap_report import EVAL
+
 from forms.application import build_form
 from forms.comment_template import write_comment_template
 from forms.gap_report import render_gap_report_docx
-from test_forms_gap_report import EVAL
 
 A4 = (round(21.0 / 2.54 * 914400), round(29.7 / 2.54 * 914400))  # EMU
 

@@ -1,4 +1,5 @@
 """extract_facts over odd documents: warnings, OCR, long documents, nothing crashes."""
+
 import random
 
 from extractors.extract import extract_facts
@@ -22,7 +23,7 @@ def test_empty_document_is_other_with_a_warning():
 
 
 def test_a_long_document_is_read_on_its_first_and_last_pages():
-    pages = ["审计报告\n被审计单位：天津某某科技有限公司"] + ["正文 第%d页 会计政策说明" % i for i in range(2, 60)]
+    pages = ["审计报告\n被审计单位：天津某某科技有限公司"] + [f"正文 第{i}页 会计政策说明" for i in range(2, 60)]
     pages.append("天津华信会计师事务所（特殊普通合伙）\n报告日期：2024年3月20日")
     facts = extract_facts(Document.from_text("\f".join(pages)))
     assert facts.value("org_name") == "天津某某科技有限公司"
@@ -35,9 +36,19 @@ def test_odd_tables_and_random_text_never_crash():
     for _ in range(200):
         lines = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(rng.randint(0, 8))]
         doc = Document.from_text("\n".join(lines) or " ")
-        rows = [[Cell.of("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))), r, c,
-                         rowspan=rng.choice([1, 1, 2]), colspan=rng.choice([1, 1, 3]))
-                 for c in range(rng.randint(0, 5))] for r in range(rng.randint(0, 5))]
+        rows = [
+            [
+                Cell.of(
+                    "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))),
+                    r,
+                    c,
+                    rowspan=rng.choice([1, 1, 2]),
+                    colspan=rng.choice([1, 1, 3]),
+                )
+                for c in range(rng.randint(0, 5))
+            ]
+            for r in range(rng.randint(0, 5))
+        ]
         doc.pages[0].tables.append(Table(page=1, rows=rows))
         facts = extract_facts(doc)
         assert not [w for w in facts.warnings if "时出错" in w], facts.warnings
@@ -46,14 +57,18 @@ def test_odd_tables_and_random_text_never_crash():
 
 
 def test_an_issue_date_after_the_expiry_is_flagged():
-    facts = extract_facts(Document.from_text("质量管理体系认证证书\nGB/T 19001-2016\n发证日期：2027年6月1日\n有效期至：2024年5月31日"))
+    facts = extract_facts(
+        Document.from_text("质量管理体系认证证书\nGB/T 19001-2016\n发证日期：2027年6月1日\n有效期至：2024年5月31日")
+    )
     assert facts.value("issued") == "2027-06-01" and facts.value("valid_until") == "2024-05-31"
     assert any("after valid_until" in w for w in facts.warnings)
 
 
 def test_several_certificates_scanned_into_one_file_are_flagged():
-    doc = Document.from_text("质量管理体系认证证书\n兹证明 天津某某有限公司\nGB/T 19001-2016\n有效期至：2027年5月31日\f"
-                             "环境管理体系认证证书\n兹证明 天津某某有限公司\nGB/T 24001-2016\n有效期至：2026年1月14日")
+    doc = Document.from_text(
+        "质量管理体系认证证书\n兹证明 天津某某有限公司\nGB/T 19001-2016\n有效期至：2027年5月31日\f"
+        "环境管理体系认证证书\n兹证明 天津某某有限公司\nGB/T 24001-2016\n有效期至：2026年1月14日"
+    )
     facts = extract_facts(doc)
     assert any("several documents" in w and "page 2: ems_certificate" in w for w in facts.warnings)
     one = extract_facts(Document.from_text("检验报告\n委托单位：天津某某有限公司\f检验报告（续）\n检验结论：合格"))

@@ -1,4 +1,5 @@
 """`intake extract FILE... [--json]` end to end: the contract's JSON, exit codes, the readable table."""
+
 import hashlib
 import json
 import subprocess
@@ -6,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from corpus.documents import render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +64,7 @@ def test_no_file_is_a_usage_error():
 def test_readable_output_is_a_table_per_file(files, tmp_path):
     bad = tmp_path / "bad-uscc.docx"
     from docgen import docx_bytes
+
     bad.write_bytes(docx_bytes(["营业执照", "名称：天津某某科技有限公司", "统一社会信用代码：91120116MA05T3K210"]))
     r = run("extract", str(files / "license.pdf"), str(files / "report.docx"), str(bad))
     assert r.returncode == 0, r.stderr

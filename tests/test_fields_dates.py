@@ -6,10 +6,21 @@ from extractors.fields.dates import find_range, parse_date
 from extractors.fields.values import check_date
 
 
-@pytest.mark.parametrize("text", [
-    "2027年5月31日", "2027年05月31日", "2027.05.31", "2027-5-31", "2027/05/31", "2027 年 5 月 31 日",
-    "二〇二七年五月三十一日", "二○二七年五月三十一日", "２０２７年５月３１日", "有效期至：2027.5.31",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2027年5月31日",
+        "2027年05月31日",
+        "2027.05.31",
+        "2027-5-31",
+        "2027/05/31",
+        "2027 年 5 月 31 日",
+        "二〇二七年五月三十一日",
+        "二○二七年五月三十一日",
+        "２０２７年５月３１日",
+        "有效期至：2027.5.31",
+    ],
+)
 def test_every_written_form_of_a_date(text):
     assert parse_date(text) == date(2027, 5, 31)
 
@@ -24,10 +35,16 @@ def test_impossible_dates_are_not_dates():
     assert parse_date("第2023号") is None
 
 
-@pytest.mark.parametrize("text", [
-    "2024.06.01-2027.05.31", "2024年6月1日至2027年5月31日", "2024-06-01 ~ 2027-05-31",
-    "自2024年6月1日起至2027年5月31日止", "２０２４．０６．０１—２０２７．０５．３１",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024.06.01-2027.05.31",
+        "2024年6月1日至2027年5月31日",
+        "2024-06-01 ~ 2027-05-31",
+        "自2024年6月1日起至2027年5月31日止",
+        "２０２４．０６．０１—２０２７．０５．３１",
+    ],
+)
 def test_ranges_give_issue_and_expiry(text):
     assert find_range(text) == (date(2024, 6, 1), date(2027, 5, 31))
 

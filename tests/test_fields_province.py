@@ -18,11 +18,16 @@ def test_each_region_from_its_name_and_its_code(r):
     assert province_of_uscc(f"91{r['code']}0000") == r["name"]
 
 
-@pytest.mark.parametrize("address,expected", [
-    ("苏州工业园区星湖街328号", "江苏省"), ("天津滨海高新区华苑产业区", "天津市"),
-    ("内蒙古包头市稀土高新区", "内蒙古自治区"), ("广西柳州市柳南区", "广西壮族自治区"),
-    ("上海市黄浦区江西中路100号", "上海市"),
-])
+@pytest.mark.parametrize(
+    "address,expected",
+    [
+        ("苏州工业园区星湖街328号", "江苏省"),
+        ("天津滨海高新区华苑产业区", "天津市"),
+        ("内蒙古包头市稀土高新区", "内蒙古自治区"),
+        ("广西柳州市柳南区", "广西壮族自治区"),
+        ("上海市黄浦区江西中路100号", "上海市"),
+    ],
+)
 def test_province_from_address(address, expected):
     assert province_of(address) == expected
 
@@ -36,6 +41,7 @@ def test_province_falls_back_to_the_uscc_region_with_lower_confidence():
 
 def test_address_wins_over_uscc():
     code = make("320500", "MA1XY2Q3")
-    facts = extract_facts(Document.from_text(
-        f"营业执照\n名称：某某精工有限公司\n统一社会信用代码：{code}\n住所：天津市西青区某某路8号"))
+    facts = extract_facts(
+        Document.from_text(f"营业执照\n名称：某某精工有限公司\n统一社会信用代码：{code}\n住所：天津市西青区某某路8号")
+    )
     assert facts.value("province") == "天津市"

@@ -1,15 +1,15 @@
 """Pre-filled application forms: values from the evidence, gaps visible, nothing invented."""
+
 from __future__ import annotations
 
 import copy
 from datetime import date
 
 import pytest
+from formbundles import BUNDLES, DECLARED, JS, NF, TJ, all_text, fill_of, kv_rows, open_docx, table_with_header
 
 from forms.application import FILL_CHECK, FILL_MISSING, FormError, build_form, form_context
 from forms.specs import SCHEMES, UnknownScheme, scheme_spec
-from formbundles import (BUNDLES, DECLARED, JS, NF, TJ, all_text, fill_of, kv_rows, open_docx,
-                               table_with_header)
 
 TODAY = date(2025, 6, 1)
 
@@ -18,12 +18,25 @@ def _evaluation(scheme: str, statuses: dict[str, str], outcome: dict | None = No
     items = []
     for it in scheme_spec(scheme)["items"]:
         st = statuses.get(it["id"], "met")
-        items.append({"id": it["id"], "clause": it["clause"], "title": it["title"], "status": st,
-                      "reason": f"原因：{it['id']}", "evidence": [],
-                      "satisfy": "上传有效证书" if st in ("missing", "not_met") else ""})
-    return {"scheme": scheme, "as_of": "2025-06-01", "items": items,
-            "outcome": outcome or {"status": "incomplete", "level": None, "score": None, "grade": None},
-            "documents": BUNDLES[scheme], "facts": {}}
+        items.append(
+            {
+                "id": it["id"],
+                "clause": it["clause"],
+                "title": it["title"],
+                "status": st,
+                "reason": f"原因：{it['id']}",
+                "evidence": [],
+                "satisfy": "上传有效证书" if st in ("missing", "not_met") else "",
+            }
+        )
+    return {
+        "scheme": scheme,
+        "as_of": "2025-06-01",
+        "items": items,
+        "outcome": outcome or {"status": "incomplete", "level": None, "score": None, "grade": None},
+        "documents": BUNDLES[scheme],
+        "facts": {},
+    }
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
@@ -97,7 +110,8 @@ def test_sources_section_says_which_document_filled_what(tmp_path):
 def test_item_rows_carry_evidence_number_validity_and_verdict(tmp_path):
     ev = _evaluation("nonferrous", {"nonferrous.art5.4": "not_met", "nonferrous.art4": "missing"})
     ev["items"][[i["id"] for i in ev["items"]].index("nonferrous.art5.4")]["evidence"] = [
-        {"file": "EMS.pdf", "page": 1, "text": "有效期至 2024年3月31日"}]
+        {"file": "EMS.pdf", "page": 1, "text": "有效期至 2024年3月31日"}
+    ]
     out = build_form("nonferrous", BUNDLES["nonferrous"], {}, ev, tmp_path / "f.docx")
     d = open_docx(out.path)
     rows = {r.cells[0].text: r.cells for r in table_with_header(d, "条目").rows[1:]}

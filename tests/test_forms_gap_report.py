@@ -1,33 +1,66 @@
 """The gap report (HTML + DOCX): gaps first, each with clause, reason, evidence and what would satisfy it."""
+
 from __future__ import annotations
 
 import re
 from datetime import date
 
 import pytest
+from formbundles import BUNDLES, NF, open_docx
 
 from extractors.facts import DocumentFacts
 from forms.application import FormError
 from forms.gap_report import render_gap_report_docx, render_gap_report_html, write_gap_report
-from formbundles import BUNDLES, NF, open_docx
 
 EVAL = {
-    "scheme": "nonferrous", "as_of": "2024-08-01",
+    "scheme": "nonferrous",
+    "as_of": "2024-08-01",
     "outcome": {"status": "not_eligible", "level": None, "score": None, "grade": None},
     "items": [
-        {"id": "nonferrous.art6.4", "clause": "第六条（四）", "title": "CNAS 认可实验室", "status": "met",
-         "reason": "CNAS L1234 有效期至 2027-05-01", "evidence": [{"file": "CNAS.pdf", "page": 1, "text": "CNAS L1234"}]},
-        {"id": "nonferrous.art5.2", "clause": "第五条（二）", "title": "符合产业政策", "status": "review",
-         "reason": "需专家判断", "evidence": []},
-        {"id": "nonferrous.art4", "clause": "第四条", "title": "协会会员", "status": "missing",
-         "reason": "未声明是否为协会会员", "evidence": [], "satisfy": "在事实中填写 association_member 并附会员证明"},
-        {"id": "nonferrous.art5.4", "clause": "第五条（四）", "title": "三体系认证", "status": "not_met",
-         "reason": "GB/T 24001 证书已于 2024-03-31 过期 <b>注意</b>",
-         "evidence": [{"file": "EMS.pdf", "page": 2, "text": "有效期至：2024年3月31日"}]},
-        {"id": "nonferrous.art7.1", "clause": "第七条（一）", "title": "关键技术突破", "status": "not_applicable",
-         "reason": "未申报卓越品牌", "evidence": []},
+        {
+            "id": "nonferrous.art6.4",
+            "clause": "第六条（四）",
+            "title": "CNAS 认可实验室",
+            "status": "met",
+            "reason": "CNAS L1234 有效期至 2027-05-01",
+            "evidence": [{"file": "CNAS.pdf", "page": 1, "text": "CNAS L1234"}],
+        },
+        {
+            "id": "nonferrous.art5.2",
+            "clause": "第五条（二）",
+            "title": "符合产业政策",
+            "status": "review",
+            "reason": "需专家判断",
+            "evidence": [],
+        },
+        {
+            "id": "nonferrous.art4",
+            "clause": "第四条",
+            "title": "协会会员",
+            "status": "missing",
+            "reason": "未声明是否为协会会员",
+            "evidence": [],
+            "satisfy": "在事实中填写 association_member 并附会员证明",
+        },
+        {
+            "id": "nonferrous.art5.4",
+            "clause": "第五条（四）",
+            "title": "三体系认证",
+            "status": "not_met",
+            "reason": "GB/T 24001 证书已于 2024-03-31 过期 <b>注意</b>",
+            "evidence": [{"file": "EMS.pdf", "page": 2, "text": "有效期至：2024年3月31日"}],
+        },
+        {
+            "id": "nonferrous.art7.1",
+            "clause": "第七条（一）",
+            "title": "关键技术突破",
+            "status": "not_applicable",
+            "reason": "未申报卓越品牌",
+            "evidence": [],
+        },
     ],
-    "documents": BUNDLES["nonferrous"], "facts": {},
+    "documents": BUNDLES["nonferrous"],
+    "facts": {},
 }
 
 
@@ -37,14 +70,16 @@ def _order(text: str, *needles: str) -> list[int]:
 
 def test_html_lists_gaps_first_with_what_would_satisfy_them():
     html = render_gap_report_html(EVAL, today=date(2024, 8, 2))
-    gaps = html[html.index("需要处理的条目"):html.index("全部条目")]
+    gaps = html[html.index("需要处理的条目") : html.index("全部条目")]
     pos = _order(gaps, "三体系认证", "协会会员", "符合产业政策")
     assert pos == sorted(pos)  # 不满足, then 缺少材料, then 需人工审核
     assert "CNAS 认可实验室" not in gaps and "关键技术突破" not in gaps
-    assert "在事实中填写 中国有色金属工业协会会员 并附会员证明" in gaps  # the engine's own words win, in the applicant's words
+    assert (
+        "在事实中填写 中国有色金属工业协会会员 并附会员证明" in gaps
+    )  # the engine's own words win, in the applicant's words
     assert "nonferrous." not in html and "association_member" not in html  # no internal ids or fact keys
     assert "在有效期内的三体系认证证书" in gaps  # else the form spec's
-    allitems = html[html.index("全部条目"):]
+    allitems = html[html.index("全部条目") :]
     pos = _order(allitems, "三体系认证", "协会会员", "符合产业政策", "CNAS 认可实验室", "关键技术突破")
     assert pos == sorted(pos)
 
@@ -74,7 +109,9 @@ def test_given_applicant_wins_over_documents():
 def test_docx_has_the_same_content_and_reopens(tmp_path):
     d = open_docx(render_gap_report_docx(EVAL))
     cells = [[c.text for c in r.cells] for t in d.tables for r in t.rows]
-    gap_rows = [r for r in cells if len(r) == 5 and r[0] in ("不满足", "缺少材料", "需人工审核") and r[1].startswith("第")]
+    gap_rows = [
+        r for r in cells if len(r) == 5 and r[0] in ("不满足", "缺少材料", "需人工审核") and r[1].startswith("第")
+    ]
     assert [r[1] for r in gap_rows[:3]] == ["第五条（四）", "第四条", "第五条（二）"]
     assert "在事实中填写 中国有色金属工业协会会员 并附会员证明" in gap_rows[1][4]
     assert any("EMS.pdf 第2页" in c for r in cells for c in r)
@@ -104,9 +141,13 @@ def test_not_an_evaluation_is_a_clear_error(bad, tmp_path):
 
 
 def test_credit_report_shows_score_and_grade():
-    ev = {"scheme": "credit", "as_of": "2025-06-01",
-          "outcome": {"status": "needs_review", "level": None, "score": None, "score_max": 71.2, "grade": "达标级"},
-          "items": [], "documents": []}
+    ev = {
+        "scheme": "credit",
+        "as_of": "2025-06-01",
+        "outcome": {"status": "needs_review", "level": None, "score": None, "score_max": 71.2, "grade": "达标级"},
+        "items": [],
+        "documents": [],
+    }
     html = render_gap_report_html(ev)
     assert "可达最高分" in html and "71.2" in html and "达标级" in html and "尚未全部评分" in html
 
@@ -124,9 +165,17 @@ def test_report_from_the_real_engine():
 
 
 def test_reviewer_override_and_declared_product_are_shown():
-    ev = {**EVAL, "facts": {"product": {"value": "高精度铜板带", "source": "facts"}},
-          "items": [dict(EVAL["items"][2], status="met",
-                         override={"status": "met", "note": "已核会员证", "user": "秘书处张", "at": "2024-08-02"})]}
+    ev = {
+        **EVAL,
+        "facts": {"product": {"value": "高精度铜板带", "source": "facts"}},
+        "items": [
+            dict(
+                EVAL["items"][2],
+                status="met",
+                override={"status": "met", "note": "已核会员证", "user": "秘书处张", "at": "2024-08-02"},
+            )
+        ],
+    }
     html = render_gap_report_html(ev)
     assert "高精度铜板带" in html
     assert "人工复核：满足，已核会员证，秘书处张，2024-08-02" in html

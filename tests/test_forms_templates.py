@@ -1,4 +1,5 @@
 """Template faults fail here, naming the template and the variable — never at an applicant's download."""
+
 from __future__ import annotations
 
 import io
@@ -6,18 +7,21 @@ import io
 import docx
 import jinja2
 import pytest
+from formbundles import BUNDLES, DECLARED, open_docx
 
 from forms import build_templates
 from forms.application import FormError, FormTemplateError, form_context, render_template, strict_env
 from forms.gap_report import HTML_TEMPLATE, html_env, render_gap_report_html
 from forms.specs import SCHEMES, TEMPLATE_DIR, template_path
-from formbundles import BUNDLES, DECLARED, open_docx
 
 
 def test_committed_templates_match_the_build_script():
-    stale = [s for s in SCHEMES
-             if build_templates.comparable_parts(template_path(s).read_bytes())
-             != build_templates.comparable_parts(build_templates.build_template(s))]
+    stale = [
+        s
+        for s in SCHEMES
+        if build_templates.comparable_parts(template_path(s).read_bytes())
+        != build_templates.comparable_parts(build_templates.build_template(s))
+    ]
     assert stale == [], "run `python -m forms.build_templates` and commit forms/templates/"
 
 
@@ -76,11 +80,23 @@ def test_corrupt_template_file_is_a_clear_error(tmp_path):
 
 
 def test_html_template_renders_strictly_with_full_and_empty_evaluations():
-    full = {"scheme": "jinzhi", "as_of": "2025-06-01",
-            "outcome": {"status": "needs_review", "level": None, "score": None, "grade": None},
-            "items": [{"id": "jinzhi.4.2", "clause": "4 第2项", "title": "质量管理体系", "status": "review",
-                       "reason": "r", "evidence": [{"file": "a.pdf", "page": 1, "text": "t"}]}],
-            "documents": BUNDLES["jinzhi"], "facts": {}}
+    full = {
+        "scheme": "jinzhi",
+        "as_of": "2025-06-01",
+        "outcome": {"status": "needs_review", "level": None, "score": None, "grade": None},
+        "items": [
+            {
+                "id": "jinzhi.4.2",
+                "clause": "4 第2项",
+                "title": "质量管理体系",
+                "status": "review",
+                "reason": "r",
+                "evidence": [{"file": "a.pdf", "page": 1, "text": "t"}],
+            }
+        ],
+        "documents": BUNDLES["jinzhi"],
+        "facts": {},
+    }
     empty = {"scheme": "jinzhi", "items": []}
     for ev in (full, empty):
         html = render_gap_report_html(ev, env=html_env())

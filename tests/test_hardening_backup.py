@@ -2,6 +2,7 @@
 restores (`intake restore`) into a fresh folder as a consistent service — every case, document hash
 and comment there is the original's, every stored file present and intact; a backup taken at rest
 restores to an identical database."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,13 +10,13 @@ import sqlite3
 import threading
 
 from click.testing import CliRunner
+from comment_sheets import draft_markdown
+from web_helpers import csrf, make_client, open_case, upload
 
 from cli import cli
-from comment_sheets import draft_markdown
 from intake.comments import store as comments
 from intake.store.blobs import BlobStore
 from intake.store.db import open_db
-from web_helpers import csrf, make_client, open_case, upload
 
 
 def rows(path, table, cols):
@@ -41,6 +42,7 @@ def test_a_backup_under_load_restores_every_case_document_and_comment(tmp_path):
 
     def load(n):  # applicants keep uploading and commenting while the backups run
         from fastapi.testclient import TestClient
+
         browser = TestClient(client.app)  # a browser of its own (its own session)
         i = 0
         try:
@@ -49,12 +51,16 @@ def test_a_backup_under_load_restores_every_case_document_and_comment(tmp_path):
                 case = open_case(browser, applicant=f"公司{n}-{i}")
                 r = upload(browser, case["id"], [(f"f{n}-{i}.txt", f"营业执照 {n}-{i} 名称：某公司".encode() * 50)])
                 assert r.status_code == 200
-                r = browser.post(f"/api/drafts/{draft.id}/comments", headers={"X-CSRF-Token": csrf(browser)},
-                                json={"submitter": f"单位{n}-{i}", "comments": [{"clause": "4", "comment": f"意见{i}"}]})
+                r = browser.post(
+                    f"/api/drafts/{draft.id}/comments",
+                    headers={"X-CSRF-Token": csrf(browser)},
+                    json={"submitter": f"单位{n}-{i}", "comments": [{"clause": "4", "comment": f"意见{i}"}]},
+                )
                 assert r.status_code == 200, r.text
                 done[n] = i
         except Exception as e:  # reported by the test below
             import traceback
+
             errors.append("".join(traceback.format_exception(e)))
 
     with client:
@@ -63,10 +69,11 @@ def test_a_backup_under_load_restores_every_case_document_and_comment(tmp_path):
             w.start()
         run = CliRunner().invoke
         import time
+
         while min(done) < 5 and not errors:  # the load is under way
             time.sleep(0.1)
         backups = []
-        for k in range(3):  # the same folder each time: the later ones copy only new files
+        for _ in range(3):  # the same folder each time: the later ones copy only new files
             r = run(cli, ["backup", str(tmp_path / "backup"), "--data", str(data), "--json"])
             assert r.exit_code == 0, r.output
             backups.append(r.output)
@@ -97,7 +104,9 @@ def test_a_backup_under_load_restores_every_case_document_and_comment(tmp_path):
 
     # the restored folder is a working service: a case link opens its case with its documents
     from fastapi.testclient import TestClient
+
     from web.app import create_app
+
     some = max(cases)
     with TestClient(create_app(restored)) as c:
         token = cases[some][3]

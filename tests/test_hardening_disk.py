@@ -2,15 +2,17 @@
 under the free-space floor, the reader threads survive a disk that fails every write and resume by
 themselves once it is freed; a visitor without an account may open so many cases a day from one
 address and store so many bytes per case."""
+
 from __future__ import annotations
 
 import sqlite3
 import time
 
+from web_helpers import csrf, make_client, open_case, upload
+
 from intake.config import Limits
 from intake.reading import readers
 from intake.store import blobs
-from web_helpers import csrf, make_client, open_case, upload
 
 LICENCE = "营业执照\n名称：天津某某科技有限公司\n统一社会信用代码：91120116MA05T3K21X\n".encode()
 
@@ -44,8 +46,11 @@ def test_reading_survives_a_full_disk_and_resumes_by_itself(tmp_path, monkeypatc
         disk.full = True
         refused = upload(client, case["id"], [("b.txt", LICENCE)])
         assert refused.status_code == 507 and refused.json()["detail"].startswith("存储空间不足")
-        page = client.post(f"/cases/{case['id']}/documents", headers={"X-CSRF-Token": csrf(client), "Accept": "text/html"},
-                           files=[("files", ("b.txt", LICENCE, "text/plain"))])
+        page = client.post(
+            f"/cases/{case['id']}/documents",
+            headers={"X-CSRF-Token": csrf(client), "Accept": "text/html"},
+            files=[("files", ("b.txt", LICENCE, "text/plain"))],
+        )
         assert page.status_code == 507 and "存储空间不足" in page.text
         disk.full = False
         doc = upload(client, case["id"], [("licence.txt", LICENCE)]).json()["files"][0]
@@ -69,6 +74,7 @@ def test_reading_survives_a_full_disk_and_resumes_by_itself(tmp_path, monkeypatc
 def test_a_write_that_hits_enospc_is_507_not_500(tmp_path, monkeypatch):
     """The floor was not reached but the disk fills during the write itself."""
     import builtins
+
     client = make_client(tmp_path)
     case = open_case(client)
     monkeypatch.setattr(blobs.BlobStore, "check_space", lambda self, incoming=0: None)
@@ -90,17 +96,25 @@ class _Full:
 
     def write(self, data):
         import errno
+
         raise OSError(errno.ENOSPC, "No space left on device")
 
 
 def test_anonymous_visitors_open_so_many_cases_a_day(tmp_path):
     client = make_client(tmp_path, Limits(max_bytes=1024 * 1024, cases_per_address_day=3))
     token = csrf(client)
-    codes = [client.post("/api/cases", json={"scheme": "jinzhi", "applicant": f"公司{i}", "product": "齿轮"},
-                         headers={"X-CSRF-Token": token}).status_code for i in range(5)]
+    codes = [
+        client.post(
+            "/api/cases",
+            json={"scheme": "jinzhi", "applicant": f"公司{i}", "product": "齿轮"},
+            headers={"X-CSRF-Token": token},
+        ).status_code
+        for i in range(5)
+    ]
     assert codes == [201, 201, 201, 429, 429]
-    r = client.post("/api/cases", json={"scheme": "jinzhi", "applicant": "x", "product": "y"},
-                    headers={"X-CSRF-Token": token})
+    r = client.post(
+        "/api/cases", json={"scheme": "jinzhi", "applicant": "x", "product": "y"}, headers={"X-CSRF-Token": token}
+    )
     assert "上限" in r.json()["detail"]
 
 

@@ -1,6 +1,7 @@
 """Issue 17, memory and process lifetime: a PDF whose content inflates to 1.5 GB never takes the
 server's process tree over 1 GB (reading it, previewing it); a worker past its memory limit is
 stopped; workers and the fork server die with a killed parent."""
+
 from __future__ import annotations
 
 import os
@@ -16,14 +17,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from docgen import pdf_bytes
+
 from extractors.limits import UnreadableDocument
 from extractors.readers.pdf_streams import check_inflated
 from intake.reading.memory import descendants, tree_rss
 from intake.reading.worker import run_each
 
-GB = 1024 ** 3
+GB = 1024**3
 
 
 def bomb_pdf(inflated: int = 1536 * 1024 * 1024) -> bytes:
@@ -32,10 +33,12 @@ def bomb_pdf(inflated: int = 1536 * 1024 * 1024) -> bytes:
     piece = bytes(16 * 1024 * 1024)
     parts = [z.compress(piece) for _ in range(inflated // len(piece))]
     stream = b"".join(parts) + z.flush()
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
     out, offsets = bytearray(b"%PDF-1.7\n"), []
     for i, body in enumerate(objs, 1):
         offsets.append(len(out))
@@ -100,8 +103,11 @@ class Sampler(threading.Thread):
 def test_the_bomb_never_takes_the_server_over_1gb(bomb, tmp_path):
     port = _free_port()
     log = open(tmp_path / "server.log", "w")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "intake"), "serve", "--port", str(port),
-                             "--data", str(tmp_path / "var")], stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "intake"), "serve", "--port", str(port), "--data", str(tmp_path / "var")],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     sampler = Sampler(proc.pid)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as c:
@@ -112,10 +118,16 @@ def test_the_bomb_never_takes_the_server_over_1gb(bomb, tmp_path):
                 except httpx.HTTPError:
                     time.sleep(0.3)
             sampler.start()
-            case = c.post("/api/cases", json={"scheme": "jinzhi", "applicant": "某公司", "product": "齿轮"},
-                          headers={"X-CSRF-Token": csrf}).json()
-            r = c.post(f"/api/cases/{case['id']}/documents", headers={"X-CSRF-Token": csrf},
-                       files=[("files", ("bomb.pdf", bomb, "application/pdf"))])
+            case = c.post(
+                "/api/cases",
+                json={"scheme": "jinzhi", "applicant": "某公司", "product": "齿轮"},
+                headers={"X-CSRF-Token": csrf},
+            ).json()
+            r = c.post(
+                f"/api/cases/{case['id']}/documents",
+                headers={"X-CSRF-Token": csrf},
+                files=[("files", ("bomb.pdf", bomb, "application/pdf"))],
+            )
             doc_id = r.json()["files"][0]["document_id"]
             deadline = time.time() + 120
             while time.time() < deadline:
@@ -186,19 +198,34 @@ def _rss(pid: int) -> int:
 def test_anonymous_sheet_uploads_are_streamed_not_held(tmp_path):
     """Three anonymous posts of 20 files of 25 MB each to /drafts/N/sheets: the server process stays
     under 350 MB (it used to hold every file whole: 3.2 GB)."""
-    from comment_sheets import draft_markdown
     from click.testing import CliRunner
+    from comment_sheets import draft_markdown
+
     from cli import cli
 
     data = tmp_path / "var"
     (tmp_path / "draft.md").write_bytes(draft_markdown())
-    r = CliRunner().invoke(cli, ["comments", "register", "--draft", str(tmp_path / "draft.md"), "--out",
-                                 str(tmp_path / "r.docx"), "--data", str(data)])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "comments",
+            "register",
+            "--draft",
+            str(tmp_path / "draft.md"),
+            "--out",
+            str(tmp_path / "r.docx"),
+            "--data",
+            str(data),
+        ],
+    )
     assert r.exit_code == 0, r.output
     port = _free_port()
     log = open(tmp_path / "server.log", "w")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "intake"), "serve", "--port", str(port),
-                             "--data", str(data)], stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "intake"), "serve", "--port", str(port), "--data", str(data)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     peak = 0
     done = threading.Event()
 
@@ -222,8 +249,10 @@ def test_anonymous_sheet_uploads_are_streamed_not_held(tmp_path):
                     time.sleep(0.3)
             threading.Thread(target=sample, daemon=True).start()
             for post in range(3):
-                files = [("files", (f"意见表{post}-{i}.docx", base + f"{post}-{i}".encode(), "application/octet-stream"))
-                         for i in range(20)]
+                files = [
+                    ("files", (f"意见表{post}-{i}.docx", base + f"{post}-{i}".encode(), "application/octet-stream"))
+                    for i in range(20)
+                ]
                 r = c.post("/drafts/1/sheets", data={"csrf": csrf}, files=files, headers={"Accept": "text/html"})
                 assert r.status_code == 200, r.text[:500]
                 assert r.text.count("YJ001-") >= 20  # every file got its receipt, unreadable or not
@@ -239,8 +268,11 @@ def test_anonymous_sheet_uploads_are_streamed_not_held(tmp_path):
 def test_the_fork_server_dies_with_a_killed_server(tmp_path):
     port = _free_port()
     log = open(tmp_path / "server.log", "w")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "intake"), "serve", "--port", str(port),
-                             "--data", str(tmp_path / "var")], stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "intake"), "serve", "--port", str(port), "--data", str(tmp_path / "var")],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         for _ in range(200):
             try:

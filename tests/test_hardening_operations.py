@@ -2,6 +2,7 @@
 threads, disk, queue), /metrics speaks the Prometheus text format with the queue depth, read
 durations and failures by reason, and each request leaves one structured log line without the
 case link's token."""
+
 from __future__ import annotations
 
 import json
@@ -9,15 +10,18 @@ import logging
 import time
 
 from prometheus_client.parser import text_string_to_metric_families
+from web_helpers import make_client, open_case, upload
 
 from intake.config import Limits
 from intake.store import blobs
-from web_helpers import make_client, open_case, upload
 
 
 def samples(text: str) -> dict:
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for fam in text_string_to_metric_families(text) for s in fam.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for fam in text_string_to_metric_families(text)
+        for s in fam.samples
+    }
 
 
 def test_healthz_reports_each_part_and_fails_when_one_breaks(tmp_path, monkeypatch):
@@ -46,8 +50,14 @@ def test_metrics_in_prometheus_format_with_reads_and_failures(tmp_path, monkeypa
     client = make_client(tmp_path, Limits(max_bytes=5 * 1024 * 1024, file_seconds=30))
     with client:
         case = open_case(client)
-        upload(client, case["id"], [("licence.txt", "营业执照\n名称：天津某某有限公司\n".encode()),
-                                    ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\n")])
+        upload(
+            client,
+            case["id"],
+            [
+                ("licence.txt", "营业执照\n名称：天津某某有限公司\n".encode()),
+                ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\n"),
+            ],
+        )
         deadline = time.time() + 60
         while time.time() < deadline:
             docs = client.get(f"/api/cases/{case['id']}/documents").json()
@@ -71,8 +81,11 @@ def test_metrics_are_not_for_the_public(tmp_path):
 def test_request_log_lines_are_json_without_case_tokens(tmp_path, caplog):
     client = make_client(tmp_path)
     with caplog.at_level(logging.INFO, logger="intake.requests"):
-        link = client.post("/api/cases", json={"scheme": "jinzhi", "applicant": "乙公司", "product": "x"},
-                           headers={"X-CSRF-Token": client.get("/api/session").json()["csrf"]}).json()["token"]
+        link = client.post(
+            "/api/cases",
+            json={"scheme": "jinzhi", "applicant": "乙公司", "product": "x"},
+            headers={"X-CSRF-Token": client.get("/api/session").json()["csrf"]},
+        ).json()["token"]
         client.get(f"/c/{link}", follow_redirects=False)
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "intake.requests"]
     assert {"method", "route", "status", "ms", "client"} <= set(lines[-1])

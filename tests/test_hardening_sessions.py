@@ -2,14 +2,15 @@
 password reset, a disabled or deleted account, "sign out everywhere"); password guessing is
 throttled per account and per address with the same answer for unknown names; the session
 cookie is Secure over HTTPS."""
+
 from __future__ import annotations
 
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from web_helpers import PASSWORD, csrf, login, make_client
 
 from cli import cli
 from intake.store.db import open_db
-from web_helpers import PASSWORD, csrf, login, make_client
 
 
 def copy_of(client: TestClient) -> TestClient:
@@ -78,10 +79,12 @@ def test_users_cli_disable_reset_delete_end_sessions(tmp_path):
 
 
 def test_a_deleted_applicant_cases_go_to_nobody(tmp_path):
-    from intake.store.accounts import add_user, delete_user
     from intake.cases.case import open_case
+    from intake.store.accounts import add_user, delete_user
+
     db = open_db(tmp_path)
     from intake.cases.case import ensure_cases
+
     ensure_cases(db)
     user, _ = add_user(db, "zhang", "applicant", PASSWORD)
     case = open_case(db, "jinzhi", "某公司", "齿轮", owner=user)
@@ -112,27 +115,34 @@ def test_unknown_names_get_the_same_answers_as_known_ones(tmp_path):
     known = [client.post("/api/login", json={"name": "sec", "password": "wrong-pw-x"}) for _ in range(7)]
     client.app.state.login_throttle.records.clear()
     unknown = [client.post("/api/login", json={"name": "ghost", "password": "wrong-pw-x"}) for _ in range(7)]
-    assert [(r.status_code, r.json(), r.headers.get("retry-after")) for r in known] == \
-           [(r.status_code, r.json(), r.headers.get("retry-after")) for r in unknown]
+    assert [(r.status_code, r.json(), r.headers.get("retry-after")) for r in known] == [
+        (r.status_code, r.json(), r.headers.get("retry-after")) for r in unknown
+    ]
 
 
 def test_one_address_is_throttled_across_many_names(tmp_path):
     client = make_client(tmp_path)
-    codes = [client.post("/api/login", json={"name": f"user{i}", "password": "wrong-pw-x"}).status_code
-             for i in range(25)]
+    codes = [
+        client.post("/api/login", json={"name": f"user{i}", "password": "wrong-pw-x"}).status_code for i in range(25)
+    ]
     assert codes[:20] == [401] * 20 and codes[-1] == 429
 
 
 def test_the_html_form_is_throttled_too(tmp_path):
     client = make_client(tmp_path)
     token = csrf(client)
-    codes = [client.post("/login", data={"name": "sec", "password": "nope-nope", "csrf": token},
-                         headers={"Accept": "text/html"}).status_code for _ in range(8)]
+    codes = [
+        client.post(
+            "/login", data={"name": "sec", "password": "nope-nope", "csrf": token}, headers={"Accept": "text/html"}
+        ).status_code
+        for _ in range(8)
+    ]
     assert codes[:5] == [401] * 5 and codes[-1] == 429
 
 
 def test_concurrent_password_checks_are_bounded(tmp_path):
     import threading
+
     client = make_client(tmp_path)
     t = client.app.state.login_throttle
     t.queue_seconds = 0.2

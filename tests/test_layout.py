@@ -1,6 +1,7 @@
 """The package boundaries: data flows extractors → checklists → forms; intake orchestrates; web and
 cli are faces nothing else imports. Read from the source (every import statement, also the ones
 inside functions), so a late import cannot slip past."""
+
 from __future__ import annotations
 
 import ast

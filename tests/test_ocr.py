@@ -3,13 +3,14 @@
 Each full-page OCR costs a couple of seconds on the shared cores, so the scans are
 made and read once per module (fixtures below) and several tests look at each.
 """
+
 from __future__ import annotations
 
 import io
 
+import ocr_scans as s
 import pytest
 
-import ocr_scans as s
 from extractors import ocr
 from extractors.read import read_document
 
@@ -164,6 +165,7 @@ def _settings_with(**kw):
 
     def load(*a, **more):
         return real(*a, **{**kw, **more})
+
     return load
 
 
@@ -262,8 +264,9 @@ def test_out_of_time_file_returns_what_it_read_and_the_next_read_continues(tmp_p
     events = []
     with ocr.deferred():
         doc = read_document(data, "two-pages.pdf")
-    ocr.ocr_document(doc, data, SimpleNamespace(ocr_seconds=0.01, max_pages=300), cache_dir=tmp_path,
-                     progress=events.append)
+    ocr.ocr_document(
+        doc, data, SimpleNamespace(ocr_seconds=0.01, max_pages=300), cache_dir=tmp_path, progress=events.append
+    )
     assert [(e.page, e.status) for e in events] == [(1, "running"), (1, "ocr"), (2, "pending")]
     assert doc.pages[0].ocr and not doc.pages[1].ocr and doc.needs_ocr
     assert doc.metadata["ocr_pending"] == [2] and any("再次读取" in w for w in doc.warnings)

@@ -3,19 +3,20 @@
 
 Documents are built as the OCR reader leaves them (see test_ocr_confidence.scanned): no engine needed.
 """
+
 from __future__ import annotations
 
 import json
 from datetime import date
 
 import pytest
+from test_ocr_confidence import CNAS, scanned
 
 from checklists.engine import evaluate, ocr_review_below
 from extractors.extract import extract_facts
 from extractors.facts import DocumentFacts
 from extractors.ocr_check import _settings, alternative
 from forms.gap_report import render_gap_report_html
-from test_ocr_confidence import CNAS, scanned
 
 QMS = [
     "质量管理体系认证证书",
@@ -29,17 +30,20 @@ QMS = [
 ]
 
 
-@pytest.mark.parametrize("read, likely", [
-    ("04423E10038ROM", "04423E10038R0M"),  # O for 0 before the last letter
-    ("0O124Q35612R2M", "00124Q35612R2M"),
-    ("15621S2O460R1S", "15621S20460R1S"),  # the S of an OHSMS number is a letter, the O is not
-    ("CNAS L1O452", "CNAS L10452"),
-    ("00224028911R3M", "00224O28911R3M / 00224Q28911R3M / 00224D28911R3M"),  # the letter read as a 0
-    ("04423E10038R0M", None),  # sound values are left alone
-    ("15621S20460R1S", None),
-    ("91120116MA05T3K21X", None),
-    ("WT2024-04815", None),  # a free-form report number with nothing doubtful
-])
+@pytest.mark.parametrize(
+    "read, likely",
+    [
+        ("04423E10038ROM", "04423E10038R0M"),  # O for 0 before the last letter
+        ("0O124Q35612R2M", "00124Q35612R2M"),
+        ("15621S2O460R1S", "15621S20460R1S"),  # the S of an OHSMS number is a letter, the O is not
+        ("CNAS L1O452", "CNAS L10452"),
+        ("00224028911R3M", "00224O28911R3M / 00224Q28911R3M / 00224D28911R3M"),  # the letter read as a 0
+        ("04423E10038R0M", None),  # sound values are left alone
+        ("15621S20460R1S", None),
+        ("91120116MA05T3K21X", None),
+        ("WT2024-04815", None),  # a free-form report number with nothing doubtful
+    ],
+)
 def test_the_likely_alternative_of_an_identifier(read, likely):
     assert alternative(read, _settings()[1]) == likely
 
@@ -65,8 +69,9 @@ def test_a_sound_ocr_identifier_and_a_text_layer_identifier_are_not_flagged():
 
 
 def test_a_value_with_a_stray_character_is_flagged():
-    facts = extract_facts(scanned([line.replace("04423E10038ROM", "邑04423E10038R0M") for line in QMS],
-                                  0.999, name="qms.jpg"))
+    facts = extract_facts(
+        scanned([line.replace("04423E10038ROM", "邑04423E10038R0M") for line in QMS], 0.999, name="qms.jpg")
+    )
     f = facts.fields["cert_number"]
     assert f.check and "请核对" in f.check and f.ocr_confidence < ocr_review_below()
 

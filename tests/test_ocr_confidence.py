@@ -3,6 +3,7 @@
 Documents are built in code as the OCR reader leaves them (Page.ocr=True, Line.confidence = the
 recogniser's line score), so these tests need no OCR engine.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,16 +42,31 @@ CNAS = [
 ]
 
 
-def scanned(lines: list[str], confidence: float | list[float] = 0.9, tables: list[Table] | None = None,
-            name: str = "scan.jpg", ocr: bool = True) -> Document:
+def scanned(
+    lines: list[str],
+    confidence: float | list[float] = 0.9,
+    tables: list[Table] | None = None,
+    name: str = "scan.jpg",
+    ocr: bool = True,
+) -> Document:
     confs = confidence if isinstance(confidence, list) else [confidence] * len(lines)
-    page = Page(1, [Line.of(t, 1, (40, 40 + 24 * i, 520, 58 + 24 * i), confidence=c)
-                    for i, (t, c) in enumerate(zip(lines, confs))],
-                tables=tables or [], width=595, height=842, needs_ocr=ocr, ocr=ocr)
+    page = Page(
+        1,
+        [
+            Line.of(t, 1, (40, 40 + 24 * i, 520, 58 + 24 * i), confidence=c)
+            for i, (t, c) in enumerate(zip(lines, confs))
+        ],
+        tables=tables or [],
+        width=595,
+        height=842,
+        needs_ocr=ocr,
+        ocr=ocr,
+    )
     return Document(name, "0" * 64, "image" if ocr else "pdf", [page])
 
 
 # -- the field carries the OCR line confidence ----------------------------------------------
+
 
 def test_every_field_read_from_ocr_lines_carries_the_line_confidence():
     facts = extract_facts(scanned(LICENCE, 0.9))
@@ -71,7 +87,14 @@ def test_a_field_from_a_very_sure_line_still_reports_the_line_not_1():
 
 
 def test_a_value_over_two_lines_carries_the_weaker_line():
-    lines = ["营业执照", "名称", "天津市华宇精密铸造有限公司", "成立日期", "2015年03月18日", "住所 天津市滨海新区黄海路188号"]
+    lines = [
+        "营业执照",
+        "名称",
+        "天津市华宇精密铸造有限公司",
+        "成立日期",
+        "2015年03月18日",
+        "住所 天津市滨海新区黄海路188号",
+    ]
     facts = extract_facts(scanned(lines, [0.99, 0.99, 0.93, 0.99, 0.91, 0.99]))
     assert facts.value("established") == "2015-03-18"
     assert facts.fields["established"].ocr_confidence == pytest.approx(0.91)
@@ -79,8 +102,13 @@ def test_a_value_over_two_lines_carries_the_weaker_line():
 
 
 def test_table_cells_read_by_ocr_carry_the_weaker_cell():
-    t = Table(1, [[Cell.of("成立日期", 0, 0, confidence=0.99), Cell.of("2015年03月18日", 0, 1, confidence=0.92)],
-                  [Cell.of("名称", 1, 0, confidence=0.99), Cell.of("天津市华宇精密铸造有限公司", 1, 1, confidence=0.96)]])
+    t = Table(
+        1,
+        [
+            [Cell.of("成立日期", 0, 0, confidence=0.99), Cell.of("2015年03月18日", 0, 1, confidence=0.92)],
+            [Cell.of("名称", 1, 0, confidence=0.99), Cell.of("天津市华宇精密铸造有限公司", 1, 1, confidence=0.96)],
+        ],
+    )
     facts = extract_facts(scanned(["营业执照", "登记机关 天津市滨海新区市场监督管理局"], 0.99, tables=[t]))
     assert facts.value("established") == "2015-03-18"
     assert facts.fields["established"].ocr_confidence == pytest.approx(0.92)
@@ -88,9 +116,14 @@ def test_table_cells_read_by_ocr_carry_the_weaker_cell():
 
 
 def test_amounts_from_an_ocr_table_carry_the_row_confidence():
-    t = Table(1, [[Cell.of("项目", 0, 0, confidence=0.99), Cell.of("2023年", 0, 1, confidence=0.99)],
-                  [Cell.of("营业收入", 1, 0, confidence=0.99), Cell.of("13,500.00", 1, 1, confidence=0.88)],
-                  [Cell.of("净利润", 2, 0, confidence=0.99), Cell.of("1,210.00", 2, 1, confidence=0.97)]])
+    t = Table(
+        1,
+        [
+            [Cell.of("项目", 0, 0, confidence=0.99), Cell.of("2023年", 0, 1, confidence=0.99)],
+            [Cell.of("营业收入", 1, 0, confidence=0.99), Cell.of("13,500.00", 1, 1, confidence=0.88)],
+            [Cell.of("净利润", 2, 0, confidence=0.99), Cell.of("1,210.00", 2, 1, confidence=0.97)],
+        ],
+    )
     facts = extract_facts(scanned(["利润表", "2023年度", "单位：万元"], 0.99, tables=[t]))
     assert facts.value("revenue") == {"2023": 135_000_000}
     assert facts.fields["revenue"].ocr_confidence == pytest.approx(0.88)
@@ -110,6 +143,7 @@ def test_text_layer_fields_have_no_ocr_confidence_and_json_round_trips():
 
 
 # -- checklist verdicts ---------------------------------------------------------------------
+
 
 def test_the_engine_uses_the_ocr_settings_threshold():
     assert ocr_review_below() == load_settings().review_below
@@ -153,13 +187,16 @@ QMS = [
 ]
 
 
-@pytest.mark.parametrize("as_read, standard", [
-    ("GB/T 19001-2016/ISO 9001:2015", "GB/T 19001-2016/ISO 9001:2015"),  # the text twin
-    ("GB/T19001-2016/ISO 9001:2015", "GB/T 19001-2016/ISO 9001:2015"),  # the space lost
-    ("GB/T19001—2016", "GB/T 19001-2016"),
-    ("IS0 9001:2015", "ISO 9001:2015"),  # letter O read as zero
-    ("GB/T 19001-2016/IS09001:2015", "GB/T 19001-2016/ISO 9001:2015"),
-])
+@pytest.mark.parametrize(
+    "as_read, standard",
+    [
+        ("GB/T 19001-2016/ISO 9001:2015", "GB/T 19001-2016/ISO 9001:2015"),  # the text twin
+        ("GB/T19001-2016/ISO 9001:2015", "GB/T 19001-2016/ISO 9001:2015"),  # the space lost
+        ("GB/T19001—2016", "GB/T 19001-2016"),
+        ("IS0 9001:2015", "ISO 9001:2015"),  # letter O read as zero
+        ("GB/T 19001-2016/IS09001:2015", "GB/T 19001-2016/ISO 9001:2015"),
+    ],
+)
 def test_an_ocr_d_management_system_standard_reads_as_its_text_twin(as_read, standard):
     lines = [t.format(as_read) for t in QMS]
     facts = extract_facts(scanned(lines, 0.96))
@@ -170,18 +207,27 @@ def test_an_ocr_d_management_system_standard_reads_as_its_text_twin(as_read, sta
     assert f.ocr_confidence == pytest.approx(0.96)
 
 
-@pytest.mark.parametrize("as_read, standard", [
-    ("YS/T1234-2020", "YS/T 1234-2020"),
-    ("DB 32/T 3456-2021", "DB32/T 3456-2021"),
-    ("DB32/T3456—2021", "DB32/T 3456-2021"),
-    ("GB / T 5237.1-2017", "GB/T 5237.1-2017"),
-    ("IEC 61000-4-2:2008", "IEC 61000-4-2:2008"),
-    ("1SO/IEC 17025:2017", "ISO/IEC 17025:2017"),
-    ("T/CNIA 0123-2022", "T/CNIA 0123-2022"),
-])
+@pytest.mark.parametrize(
+    "as_read, standard",
+    [
+        ("YS/T1234-2020", "YS/T 1234-2020"),
+        ("DB 32/T 3456-2021", "DB32/T 3456-2021"),
+        ("DB32/T3456—2021", "DB32/T 3456-2021"),
+        ("GB / T 5237.1-2017", "GB/T 5237.1-2017"),
+        ("IEC 61000-4-2:2008", "IEC 61000-4-2:2008"),
+        ("1SO/IEC 17025:2017", "ISO/IEC 17025:2017"),
+        ("T/CNIA 0123-2022", "T/CNIA 0123-2022"),
+    ],
+)
 def test_a_test_report_s_standard_is_written_canonically(as_read, standard):
-    lines = ["检验报告", "报告编号：WT2024-08815", "委托单位：苏州华东铝业股份有限公司", "样品名称：铝合金建筑型材",
-             f"检验依据：{as_read}", "签发日期：2024年07月15日"]
+    lines = [
+        "检验报告",
+        "报告编号：WT2024-08815",
+        "委托单位：苏州华东铝业股份有限公司",
+        "样品名称：铝合金建筑型材",
+        f"检验依据：{as_read}",
+        "签发日期：2024年07月15日",
+    ]
     facts = extract_facts(scanned(lines, 0.97))
     assert facts.type == "test_report"
     assert facts.value("standard") == standard
@@ -195,6 +241,7 @@ def test_a_report_number_is_not_taken_for_a_standard():
 
 
 # -- end to end through the OCR engine (a few seconds; skipped without it) -----------------
+
 
 def _engine():
     from extractors import ocr

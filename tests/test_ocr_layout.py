@@ -1,4 +1,5 @@
 """Rows, label/value pairs and tables rebuilt from OCR box positions (no engine needed)."""
+
 from __future__ import annotations
 
 import math
@@ -28,23 +29,40 @@ def texts(boxes):
 
 def test_rows_of_a_skewed_page_are_grouped_and_ordered():
     # 3° of skew moves the far end of a row by more than a line height
-    boxes = [box(600, 100, "天津某某有限公司", angle_deg=3), box(60, 100, "名称", angle_deg=3),
-             box(60, 130, "住所", angle_deg=3), box(600, 130, "天津市河西区某路1号", angle_deg=3)]
+    boxes = [
+        box(600, 100, "天津某某有限公司", angle_deg=3),
+        box(60, 100, "名称", angle_deg=3),
+        box(60, 130, "住所", angle_deg=3),
+        box(600, 130, "天津市河西区某路1号", angle_deg=3),
+    ]
     assert abs(math.degrees(skew_angle(boxes)) - 3) < 0.2
     lines, _ = texts(boxes)
     assert lines == ["名称天津某某有限公司", "住所天津市河西区某路1号"]
 
 
 def test_a_row_with_two_label_value_pairs_becomes_two_lines():
-    lines, tables = texts([box(60, 100, "注册资本"), box(160, 100, "伍仟万元"),
-                           box(400, 100, "成立日期"), box(500, 100, "2015年03月18日")])
+    lines, tables = texts(
+        [
+            box(60, 100, "注册资本"),
+            box(160, 100, "伍仟万元"),
+            box(400, 100, "成立日期"),
+            box(500, 100, "2015年03月18日"),
+        ]
+    )
     assert lines == ["注册资本伍仟万元", "成立日期 2015年03月18日"]
     assert tables == []
 
 
 def test_a_wrapped_value_is_joined_to_its_label():
-    lines, _ = texts([box(60, 100, "住所"), box(160, 100, "天津市滨海新区经济技术开发区"),
-                      box(160, 124, "第十三大街88号"), box(60, 160, "法定代表人"), box(200, 160, "王建国")])
+    lines, _ = texts(
+        [
+            box(60, 100, "住所"),
+            box(160, 100, "天津市滨海新区经济技术开发区"),
+            box(160, 124, "第十三大街88号"),
+            box(60, 160, "法定代表人"),
+            box(200, 160, "王建国"),
+        ]
+    )
     assert lines == ["住所天津市滨海新区经济技术开发区第十三大街88号", "法定代表人王建国"]
 
 
@@ -55,9 +73,11 @@ def test_line_confidence_is_its_weakest_box():
 
 def test_indicator_table_from_aligned_boxes():
     xs = [60, 120, 300, 400, 480]
-    rows = [["序号", "检验项目", "标准要求", "实测结果", "判定"],
-            ["1", "抗拉强度", "≥160", "185", "合格"],
-            ["2", "断后伸长率", "≥8", "11.5", "合格"]]
+    rows = [
+        ["序号", "检验项目", "标准要求", "实测结果", "判定"],
+        ["1", "抗拉强度", "≥160", "185", "合格"],
+        ["2", "断后伸长率", "≥8", "11.5", "合格"],
+    ]
     boxes = [box(x, 300 + 30 * r, t, w=min(18 * len(t), 90)) for r, row in enumerate(rows) for x, t in zip(xs, row)]
     boxes.append(box(120, 396, "维氏硬度"))  # a row with an empty cell still belongs
     boxes.append(box(400, 396, "66"))
@@ -72,10 +92,19 @@ def test_indicator_table_from_aligned_boxes():
 
 def test_widely_spaced_label_fragments_become_one_label():
     # `名　　称` read as two boxes, and `住　　所` with the second character glued to the value
-    lines, tables = texts([box(60, 100, "名", w=20), box(160, 100, "称", w=20), box(200, 100, "天津某某有限公司"),
-                           box(60, 140, "类", w=20), box(160, 140, "型", w=20), box(200, 140, "有限责任公司"),
-                           box(60, 180, "住", w=20), box(160, 180, "所天津市河西区某路1号"),
-                           box(200, 204, "第三层")])
+    lines, tables = texts(
+        [
+            box(60, 100, "名", w=20),
+            box(160, 100, "称", w=20),
+            box(200, 100, "天津某某有限公司"),
+            box(60, 140, "类", w=20),
+            box(160, 140, "型", w=20),
+            box(200, 140, "有限责任公司"),
+            box(60, 180, "住", w=20),
+            box(160, 180, "所天津市河西区某路1号"),
+            box(200, 204, "第三层"),
+        ]
+    )
     assert lines == ["名称天津某某有限公司", "类型有限责任公司", "住所天津市河西区某路1号第三层"]
     assert tables == []
 
@@ -84,14 +113,28 @@ def test_widely_spaced_label_fragments_become_one_label():
 def test_two_columns_are_read_one_after_the_other_and_wrapped_values_stay_whole(angle):
     def b(x, y, text):
         return box(x, y, text, angle_deg=angle)
-    left = [b(60, 100, "名称"), b(160, 100, "天津某某有限公司"),
-            b(60, 140, "经营范围"), b(160, 140, "机械零部件制造；货物进"), b(160, 164, "出口")]
+
+    left = [
+        b(60, 100, "名称"),
+        b(160, 100, "天津某某有限公司"),
+        b(60, 140, "经营范围"),
+        b(160, 140, "机械零部件制造；货物进"),
+        b(160, 164, "出口"),
+    ]
     # the right column's labels spaced out, the second character glued to the value
-    right = [b(560, 100, "注册资本"), b(660, 100, "伍仟万元"),
-             box(560, 140, "住", w=20, angle_deg=angle), b(620, 140, "所天津市河西区某路1号")]
+    right = [
+        b(560, 100, "注册资本"),
+        b(660, 100, "伍仟万元"),
+        box(560, 140, "住", w=20, angle_deg=angle),
+        b(620, 140, "所天津市河西区某路1号"),
+    ]
     lines, tables = texts(right + left)
-    assert lines == ["名称天津某某有限公司", "经营范围机械零部件制造;货物进出口",
-                     "注册资本伍仟万元", "住所天津市河西区某路1号"]
+    assert lines == [
+        "名称天津某某有限公司",
+        "经营范围机械零部件制造;货物进出口",
+        "注册资本伍仟万元",
+        "住所天津市河西区某路1号",
+    ]
     assert tables == []
 
 

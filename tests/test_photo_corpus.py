@@ -4,13 +4,14 @@ The tuned part may be looked at page by page; the held-out third only as one agg
 (`python -m tests.photo_corpus --score held-out`). Thresholds are the measured figures less a margin
 for engine noise: raise them as extraction improves, never lower them to pass.
 """
+
 from __future__ import annotations
 
 import json
 
+import photo_corpus as pc
 import pytest
 
-import photo_corpus as pc
 from extractors import ocr
 
 needs_engine = pytest.mark.skipif(not ocr.available(), reason=ocr.INSTALL_HINT)

@@ -1,13 +1,13 @@
 """The secretariat's queue read from the stored outcome summaries: kept current when a case changes
 and when its as-of date passes; filters, counts and pages in SQL; the engine never runs on a read of
 fresh rows."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 import pytest
-
-from web_helpers import csrf, login, make_client
+from web_helpers import login, make_client
 
 from intake.cases import case as C
 from intake.cases import report as R
@@ -43,6 +43,7 @@ def row(db, case_id):
 def no_engine(monkeypatch):
     def boom(*a, **k):
         raise AssertionError("the queue called the checklist engine")
+
     monkeypatch.setattr(R, "evaluate_case", boom)
 
 
@@ -91,8 +92,10 @@ def test_filters_counts_and_pages_in_the_database(client, db):
     ids += [submitted(db, "jiangsu", f"江苏{i}号有限公司").id for i in range(3)]
     draft = C.open_case(db, "jiangsu", "草稿公司")
     old = ids[0]
-    db.execute("update cases set submitted_at = ? where id = ?",
-               [(date.today() - timedelta(days=40)).isoformat() + "T08:00:00+00:00", old])
+    db.execute(
+        "update cases set submitted_at = ? where id = ?",
+        [(date.today() - timedelta(days=40)).isoformat() + "T08:00:00+00:00", old],
+    )
     db.conn.commit()
     login(client, "sec")
     r = client.get("/api/queue?per_page=4&page=2")

@@ -1,6 +1,7 @@
 """One home per scheme (issue 14): every scheme's folder (checklist, clauses, procedure, form) agrees with
 itself, the vocabulary and the facts schema; and a sixth scheme — tests/schemes/sample/, data only — is
 taken up by the command line, the engine, the forms and the web without a line of code."""
+
 from __future__ import annotations
 
 import json
@@ -10,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from golden_cases import document
 
 from checklists.consistency import problems
 from checklists.factschema import schema, used_facts
 from checklists.registry import BUILTIN, scheme_ids
 from checklists.scheme import load_scheme
 from checklists.vocabulary import DOC_TYPES, OUTCOME_ZH, STATUS_ZH
-from golden_cases import document
 
 EXTRA = Path(__file__).parent / "schemes"
 BUILTINS = ["jinzhi", "credit", "nonferrous", "jiangsu", "trace"]
@@ -29,8 +30,11 @@ def with_sample(monkeypatch):
 
 def test_the_registry_holds_the_five_schemes_in_the_seeds_order():
     assert scheme_ids() == BUILTINS
-    assert all((BUILTIN / s / f"{part}.yaml").exists() for s in BUILTINS
-               for part in ("checklist", "clauses", "procedure", "form"))
+    assert all(
+        (BUILTIN / s / f"{part}.yaml").exists()
+        for s in BUILTINS
+        for part in ("checklist", "clauses", "procedure", "form")
+    )
 
 
 @pytest.mark.parametrize("scheme", BUILTINS + ["sample"])
@@ -42,14 +46,22 @@ def test_a_disagreement_is_caught(tmp_path, monkeypatch):
     """Copy a scheme and break it the ways the five once were: the checker names each break."""
     shutil.copytree(EXTRA / "sample", tmp_path / "broken")
     chk = tmp_path / "broken" / "checklist.yaml"
-    chk.write_text(chk.read_text(encoding="utf-8").replace("id: sample", "id: broken")
-                   .replace("sample.", "broken."), encoding="utf-8")
+    chk.write_text(
+        chk.read_text(encoding="utf-8").replace("id: sample", "id: broken").replace("sample.", "broken."),
+        encoding="utf-8",
+    )
     form = tmp_path / "broken" / "form.yaml"
-    form.write_text(form.read_text(encoding="utf-8").replace("sample.", "broken.")
-                    .replace("- {id: broken.art5,", "- {id: broken.art9, clause: 第九条,"), encoding="utf-8")
+    form.write_text(
+        form.read_text(encoding="utf-8")
+        .replace("sample.", "broken.")
+        .replace("- {id: broken.art5,", "- {id: broken.art9, clause: 第九条,"),
+        encoding="utf-8",
+    )
     proc = tmp_path / "broken" / "procedure.yaml"
-    proc.write_text(proc.read_text(encoding="utf-8").replace("sample.art3", "broken.art2.2")
-                    + "levels: [达标级, 三星级]\n", encoding="utf-8")
+    proc.write_text(
+        proc.read_text(encoding="utf-8").replace("sample.art3", "broken.art2.2") + "levels: [达标级, 三星级]\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("INTAKE_SCHEMES_PATH", str(tmp_path))
     found = "\n".join(problems("broken"))
     assert "`levels` belongs to checklist.yaml" in found  # credit's four levels in procedures.yaml
@@ -61,8 +73,10 @@ def test_a_disagreement_is_caught(tmp_path, monkeypatch):
 def test_an_interview_file_that_disagrees_with_the_checklist_is_caught(tmp_path, monkeypatch):
     shutil.copytree(EXTRA / "sample", tmp_path / "sample2")
     chk = tmp_path / "sample2" / "checklist.yaml"
-    chk.write_text(chk.read_text(encoding="utf-8").replace("id: sample", "id: sample2")
-                   .replace("sample.", "sample2."), encoding="utf-8")
+    chk.write_text(
+        chk.read_text(encoding="utf-8").replace("id: sample", "id: sample2").replace("sample.", "sample2."),
+        encoding="utf-8",
+    )
     for part in ("form", "procedure"):
         f = tmp_path / "sample2" / f"{part}.yaml"
         f.write_text(f.read_text(encoding="utf-8").replace("sample.", "sample2."), encoding="utf-8")
@@ -72,7 +86,8 @@ def test_an_interview_file_that_disagrees_with_the_checklist_is_caught(tmp_path,
         "  declarations.sample2.art99: {ask: 是否？}\n"
         "  sells_online: {ask: 产品是否通过网络销售？, polarity: sideways}\n"
         "numbers:\n  - {kind: validity, words: [有效], clauses: [第九十九条], item: sample2.art9}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     monkeypatch.setenv("INTAKE_SCHEMES_PATH", str(tmp_path))
     found = "\n".join(problems("sample2"))
     assert "lacks said_yes/said_no" in found
@@ -105,7 +120,8 @@ def test_every_builtin_scheme_has_its_interview_wording_in_its_folder_and_the_sa
 def test_one_vocabulary_for_document_types_and_statuses():
     from extractors.classify import TYPES
     from forms.specs import common
-    from web.labels import DOC_TYPES as WEB_DOC_TYPES, OUTCOME_LABELS, STATUS_LABELS
+    from web.labels import DOC_TYPES as WEB_DOC_TYPES
+    from web.labels import OUTCOME_LABELS, STATUS_LABELS
 
     assert set(DOC_TYPES) == set(TYPES)
     assert len(set(DOC_TYPES.values())) == len(DOC_TYPES)  # one wording each, no two types alike
@@ -137,6 +153,7 @@ def test_the_credit_worksheet_is_the_checklists_points_and_grades():
 
 # -- the sixth scheme: one data folder, no code ----------------------------------------------
 
+
 def test_sample_scheme_is_listed_by_the_command_line(with_sample):
     from cli import cli
 
@@ -148,22 +165,51 @@ def test_sample_scheme_is_listed_by_the_command_line(with_sample):
 def test_sample_scheme_is_evaluated(with_sample, tmp_path):
     from checklists.engine import evaluate
 
-    docs = [document({"file": "licence.pdf", "type": "business_license",
-                      "fields": {"org_name": "浙江某某有限公司", "province": "浙江省"}}),
-            document({"file": "qms.pdf", "type": "qms_certificate",
-                      "fields": {"org_name": "浙江某某有限公司", "valid_until": "2027-01-01"}}),
-            document({"file": "csi.pdf", "type": "satisfaction_report",
-                      "fields": {"org_name": "浙江某某有限公司", "satisfaction_score": 79.9}})]
-    ev = evaluate(load_scheme("sample"), docs, {"sells_online": False, "declarations": {"sample.art3": True}},
-                  as_of=date(2026, 1, 1), overrides={"sample.art3": {"status": "met", "note": "核实", "by": "秘书处"}})
+    docs = [
+        document(
+            {
+                "file": "licence.pdf",
+                "type": "business_license",
+                "fields": {"org_name": "浙江某某有限公司", "province": "浙江省"},
+            }
+        ),
+        document(
+            {
+                "file": "qms.pdf",
+                "type": "qms_certificate",
+                "fields": {"org_name": "浙江某某有限公司", "valid_until": "2027-01-01"},
+            }
+        ),
+        document(
+            {
+                "file": "csi.pdf",
+                "type": "satisfaction_report",
+                "fields": {"org_name": "浙江某某有限公司", "satisfaction_score": 79.9},
+            }
+        ),
+    ]
+    ev = evaluate(
+        load_scheme("sample"),
+        docs,
+        {"sells_online": False, "declarations": {"sample.art3": True}},
+        as_of=date(2026, 1, 1),
+        overrides={"sample.art3": {"status": "met", "note": "核实", "by": "秘书处"}},
+    )
     out = ev.to_json()
     items = {i["id"]: i["status"] for i in out["items"]}
-    assert items == {"sample.art2.1": "met", "sample.art2.2": "met", "sample.art3": "met",
-                     "sample.art4": "not_met", "sample.art5": "not_applicable"}
+    assert items == {
+        "sample.art2.1": "met",
+        "sample.art2.2": "met",
+        "sample.art3": "met",
+        "sample.art4": "not_met",
+        "sample.art5": "not_applicable",
+    }
     assert out["outcome"]["level"] == "合格" and out["outcome"]["status"] == "eligible"
-    assert used_facts(load_scheme("sample")) == [k for k in schema() if k in
-                                                 {"target_level", "declarations", "sells_online", "applicant",
-                                                  "product", "form", "self_assessment"}]
+    assert used_facts(load_scheme("sample")) == [
+        k
+        for k in schema()
+        if k in {"target_level", "declarations", "sells_online", "applicant", "product", "form", "self_assessment"}
+    ]
 
 
 def test_sample_scheme_through_the_web_and_the_form(with_sample, tmp_path):
@@ -174,8 +220,11 @@ def test_sample_scheme_through_the_web_and_the_form(with_sample, tmp_path):
         case = open_case(client, "sample")
         html = client.get(f"/cases/{case['id']}?step=info").text  # the 基本信息 step
         assert 'name="sells_online"' in html and 'name="target_level"' in html and 'name="sector"' not in html
-        r = client.put(f"/api/cases/{case['id']}/facts", headers={"X-CSRF-Token": csrf(client)},
-                       json={"sells_online": False, "target_level": "优秀"})
+        r = client.put(
+            f"/api/cases/{case['id']}/facts",
+            headers={"X-CSRF-Token": csrf(client)},
+            json={"sells_online": False, "target_level": "优秀"},
+        )
         assert r.status_code == 200, r.text
         report = client.get(f"/api/cases/{case['id']}/report").json()
         assert {i["id"]: i["status"] for i in report["items"]}["sample.art5"] == "not_applicable"
@@ -188,13 +237,20 @@ def test_the_interview_reads_the_scale_words_from_the_scheme():
     from intake.assistant.interview import parse_scale
 
     table = load_scheme("jiangsu").tables["scale"]
-    ask = {"categories": {n: r["unit"] for n, r in table.items()},
-           "synonyms": {s: n for n, r in table.items() for s in r.get("synonyms") or ()}}
-    got = {m: parse_scale(ask, m).value for m in ("常规稻麦 1000亩", "水稻1200亩", "渔业养殖水体 300亩", "工厂化生产 600吨")}
-    assert got == {"常规稻麦 1000亩": {"category": "常规稻麦", "value": 1000, "unit": "亩"},
-                   "水稻1200亩": {"category": "常规稻麦", "value": 1200, "unit": "亩"},
-                   "渔业养殖水体 300亩": {"category": "渔业养殖水体", "value": 300, "unit": "亩"},
-                   "工厂化生产 600吨": {"category": "工厂化", "value": 600, "unit": "吨"}}
+    ask = {
+        "categories": {n: r["unit"] for n, r in table.items()},
+        "synonyms": {s: n for n, r in table.items() for s in r.get("synonyms") or ()},
+    }
+    got = {
+        m: parse_scale(ask, m).value
+        for m in ("常规稻麦 1000亩", "水稻1200亩", "渔业养殖水体 300亩", "工厂化生产 600吨")
+    }
+    assert got == {
+        "常规稻麦 1000亩": {"category": "常规稻麦", "value": 1000, "unit": "亩"},
+        "水稻1200亩": {"category": "常规稻麦", "value": 1200, "unit": "亩"},
+        "渔业养殖水体 300亩": {"category": "渔业养殖水体", "value": 300, "unit": "亩"},
+        "工厂化生产 600吨": {"category": "工厂化", "value": 600, "unit": "吨"},
+    }
 
 
 def test_coverage_never_says_covered_when_it_does_not():

@@ -18,8 +18,13 @@ def test_document_from_text_keeps_raw_beside_normalised():
 
 
 def test_merged_cell_is_not_repeated_in_grid():
-    t = Table(page=1, rows=[[Cell.of("序号", 0, 0), Cell.of("意见", 0, 1)],
-                            [Cell.of("1", 1, 0), Cell.of("跨两行的意见", 1, 1, rowspan=2)],
-                            [Cell.of("", 2, 0)]])
+    t = Table(
+        page=1,
+        rows=[
+            [Cell.of("序号", 0, 0), Cell.of("意见", 0, 1)],
+            [Cell.of("1", 1, 0), Cell.of("跨两行的意见", 1, 1, rowspan=2)],
+            [Cell.of("", 2, 0)],
+        ],
+    )
     assert t.grid() == [["序号", "意见"], ["1", "跨两行的意见"], ["", ""]]
     assert t.grid(fill_merged=True)[2][1] == "跨两行的意见"

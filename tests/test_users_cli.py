@@ -1,12 +1,13 @@
 """`intake users add/list`: accounts for the web service."""
+
 from __future__ import annotations
 
 import json
 
 from click.testing import CliRunner
 
-from intake.store.accounts import authenticate
 from cli import cli
+from intake.store.accounts import authenticate
 from intake.store.db import open_db
 
 

@@ -1,6 +1,7 @@
 """Every field a document yields is shown to people under a Chinese name (one vocabulary:
 checklists/vocabulary.yaml), never its key — read from what the extractors really emit on the
 regression corpora, so a new field without a name fails here."""
+
 from __future__ import annotations
 
 import json
@@ -31,9 +32,15 @@ def test_values_to_check_are_listed_under_chinese_names():
     """The assistant's list of values read with doubt once said 'validity：长期' to an applicant."""
     from intake.assistant.interview import confirmation_group, pending_confirmations
 
-    doc = {"file": "执照.pdf", "sha256": "ab", "type": "business_license", "fields": {
-        "validity": {"value": "长期", "confidence": 0.5, "page": 1, "text": "营业期限 长期"},
-        "issued": {"value": "2024-06-12", "confidence": 0.5, "page": 1, "text": "2024年06月12日"}}}
+    doc = {
+        "file": "执照.pdf",
+        "sha256": "ab",
+        "type": "business_license",
+        "fields": {
+            "validity": {"value": "长期", "confidence": 0.5, "page": 1, "text": "营业期限 长期"},
+            "issued": {"value": "2024-06-12", "confidence": 0.5, "page": 1, "text": "2024年06月12日"},
+        },
+    }
     items = pending_confirmations({"documents": [doc], "answers": {}, "skipped": []})
     said = confirmation_group(items)["question"]
     assert len(items) == 2 and "validity" not in said and "issued" not in said

@@ -1,14 +1,22 @@
 """The web service's JSON API and pages through FastAPI's TestClient: an applicant's case from
 upload to submission, the secretariat's queue, override and worksheet, the procedure states."""
+
 from __future__ import annotations
 
 import pytest
-
 from docgen import pdf_bytes
 from web_helpers import csrf, login, make_client, open_case, page_csrf, upload, wait_report
 
-LICENCE = [["营业执照", "统一社会信用代码：91120116MA05JXQ72G", "名称：天津津品示范精密机械有限公司",
-            "住所：天津市滨海新区海泰发展六道6号", "法定代表人：李明", "成立日期：2015年03月18日"]]
+LICENCE = [
+    [
+        "营业执照",
+        "统一社会信用代码：91120116MA05JXQ72G",
+        "名称：天津津品示范精密机械有限公司",
+        "住所：天津市滨海新区海泰发展六道6号",
+        "法定代表人：李明",
+        "成立日期：2015年03月18日",
+    ]
+]
 
 
 @pytest.fixture
@@ -52,19 +60,23 @@ def test_upload_is_read_and_the_report_fills_in(client, tmp_path):
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
     # the assistant said what it recognised, in the case's chat
     import time
+
     for _ in range(50):  # written just after the document's state (a moment later)
         said = " ".join(m["text"] for m in client.get(f"/api/cases/{case['id']}/chat").json())
         if "licence.pdf" in said:
             break
         time.sleep(0.2)
     assert "licence.pdf" in said and "天津津品示范精密机械有限公司" in said
-    assert client.get(f"/cases/{case['id']}/documents/{docs['licence.pdf']['document_id']}/pages/9.png").status_code == 404
+    assert (
+        client.get(f"/cases/{case['id']}/documents/{docs['licence.pdf']['document_id']}/pages/9.png").status_code == 404
+    )
     one = client.get(f"/api/cases/{case['id']}/documents/{docs['licence.pdf']['document_id']}").json()
     assert one["state"] == "read" and one["facts"]["fields"]["org_name"]["page"] == 1
 
 
 def test_upload_over_the_size_limit_is_refused_and_not_stored(tmp_path):
     from intake.config import Limits
+
     with make_client(tmp_path, Limits(max_bytes=1024 * 1024)) as client:
         case = open_case(client)
         r = upload(client, case["id"], [("big.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10))])
@@ -73,18 +85,22 @@ def test_upload_over_the_size_limit_is_refused_and_not_stored(tmp_path):
         assert not [p for p in (tmp_path / "var" / "files").rglob("*") if p.is_file()]
         # a body larger than 20 files at the cap is refused before it is read
         from web_helpers import csrf as _csrf
-        r = client.post(f"/api/cases/{case['id']}/documents", content=b"\0" * (23 * 1024 * 1024),
-                        headers={"X-CSRF-Token": _csrf(client), "Content-Type": "multipart/form-data; boundary=b"})
+
+        r = client.post(
+            f"/api/cases/{case['id']}/documents",
+            content=b"\0" * (23 * 1024 * 1024),
+            headers={"X-CSRF-Token": _csrf(client), "Content-Type": "multipart/form-data; boundary=b"},
+        )
         assert r.status_code == 413
 
 
 def test_a_file_the_worker_gives_up_on_is_marked_failed_with_why(tmp_path, monkeypatch):
-    import time as _time
 
     import intake.reading.readers as reading
 
     def slow(path, name, sha, limits):  # stands in for a hostile file: the worker's time limit answers
         return {"file": name, "sha256": sha, "error": f"{name}: 读取超过 {limits.file_seconds} 秒，已中止"}
+
     monkeypatch.setattr(reading, "read_file", slow)
     with make_client(tmp_path) as client:
         case = open_case(client)
@@ -98,16 +114,25 @@ def test_a_file_the_worker_gives_up_on_is_marked_failed_with_why(tmp_path, monke
 def test_facts_submit_and_read_only_after(client):
     case = open_case(client, "nonferrous")
     token = csrf(client)
-    r = client.put(f"/api/cases/{case['id']}/facts", headers={"X-CSRF-Token": token},
-                   json={"association_member": True, "target_level": "优质品牌"})
+    r = client.put(
+        f"/api/cases/{case['id']}/facts",
+        headers={"X-CSRF-Token": token},
+        json={"association_member": True, "target_level": "优质品牌"},
+    )
     assert r.status_code == 200 and r.json()["association_member"] is True
     report = client.get(f"/api/cases/{case['id']}/report").json()
     assert {i["id"]: i for i in report["items"]}["nonferrous.art4"]["status"] == "met"
-    assert client.post(f"/api/cases/{case['id']}/submit", headers={"X-CSRF-Token": token}).json()["status"] == "submitted"
+    assert (
+        client.post(f"/api/cases/{case['id']}/submit", headers={"X-CSRF-Token": token}).json()["status"] == "submitted"
+    )
     # now read-only: no uploads, no facts, no second submission
     assert upload(client, case["id"], [("x.pdf", pdf_bytes(LICENCE))]).status_code == 409
-    assert client.put(f"/api/cases/{case['id']}/facts", headers={"X-CSRF-Token": token},
-                      json={"association_member": False}).status_code == 409
+    assert (
+        client.put(
+            f"/api/cases/{case['id']}/facts", headers={"X-CSRF-Token": token}, json={"association_member": False}
+        ).status_code
+        == 409
+    )
     html = client.get(f"/cases/{case['id']}").text
     assert "已提交" in html and 'id="upload-form"' not in html
 
@@ -115,8 +140,11 @@ def test_facts_submit_and_read_only_after(client):
 def test_facts_form_on_the_page(client):
     case = open_case(client, "jinzhi")
     html = client.get(f"/cases/{case['id']}").text
-    r = client.post(f"/cases/{case['id']}/facts", data={"csrf": page_csrf(html), "sector": "manufacturing",
-                                                       "decl.jinzhi.4.4": "yes"}, follow_redirects=False)
+    r = client.post(
+        f"/cases/{case['id']}/facts",
+        data={"csrf": page_csrf(html), "sector": "manufacturing", "decl.jinzhi.4.4": "yes"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     report = client.get(f"/api/cases/{case['id']}/report").json()
     item = {i["id"]: i for i in report["items"]}["jinzhi.4.4"]
@@ -139,11 +167,17 @@ def test_secretariat_queue_override_with_note_and_audit(client):
     assert client.get("/api/queue?scheme=jiangsu").json() == []
     assert "全国有色金属产品质量品牌培育（1）" in client.get("/queue").text
     # an override without a note is refused
-    r = client.post(f"/api/cases/{case['id']}/overrides", headers={"X-CSRF-Token": token},
-                    json={"item_id": "nonferrous.art4", "status": "met", "note": ""})
+    r = client.post(
+        f"/api/cases/{case['id']}/overrides",
+        headers={"X-CSRF-Token": token},
+        json={"item_id": "nonferrous.art4", "status": "met", "note": ""},
+    )
     assert r.status_code == 422
-    r = client.post(f"/api/cases/{case['id']}/overrides", headers={"X-CSRF-Token": token},
-                    json={"item_id": "nonferrous.art4", "status": "met", "note": "会员证书已核验"})
+    r = client.post(
+        f"/api/cases/{case['id']}/overrides",
+        headers={"X-CSRF-Token": token},
+        json={"item_id": "nonferrous.art4", "status": "met", "note": "会员证书已核验"},
+    )
     assert r.status_code == 200
     item = {i["id"]: i for i in client.get(f"/api/cases/{case['id']}/report").json()["items"]}["nonferrous.art4"]
     assert item["status"] == "met" and item["override"]["note"] == "会员证书已核验"
@@ -160,12 +194,14 @@ def test_procedure_states_and_publicity_period(client):
     assert client.post(f"/api/cases/{case['id']}/procedure", headers=h, json={"state": "published"}).status_code == 400
     for state in ("document_review", "onsite", "satisfaction", "defence", "approval"):
         assert client.post(f"/api/cases/{case['id']}/procedure", headers=h, json={"state": state}).status_code == 200
-    view = client.post(f"/api/cases/{case['id']}/procedure", headers=h,
-                       json={"state": "publicity", "on": "2024-10-01"}).json()
+    view = client.post(
+        f"/api/cases/{case['id']}/procedure", headers=h, json={"state": "publicity", "on": "2024-10-01"}
+    ).json()
     assert view["current_name"] == "公示及异议处理" and view["publicity_ends"] == "2024-10-08"
     assert view["publicity_over"] is True  # today is after 2024-10-08
-    view = client.post(f"/api/cases/{case['id']}/procedure", headers=h,
-                       json={"state": "published", "on": "2024-10-09"}).json()
+    view = client.post(
+        f"/api/cases/{case['id']}/procedure", headers=h, json={"state": "published", "on": "2024-10-09"}
+    ).json()
     assert view["certificate"]["valid_until"] == "2028-10-08"  # 4 years
 
 
@@ -174,6 +210,7 @@ def test_jinzhi_certificate_renewal_window(client):
 
     from intake.cases.case import get_case
     from intake.store.db import open_db
+
     case = submitted_case(client, "jinzhi")
     token = login(client, "sec")
     h = {"X-CSRF-Token": token}
@@ -196,16 +233,20 @@ def test_credit_worksheet_total_and_grade(client):
     ws = client.get(f"/api/cases/{case['id']}/worksheet").json()
     assert ws["total"]["max"] == 100 and ws["total"]["grade"] is None
     scores = {r["id"]: 0.9 for r in ws["rows"]}
-    ws = client.put(f"/api/cases/{case['id']}/worksheet", headers={"X-CSRF-Token": token},
-                    json={"scores": scores}).json()
+    ws = client.put(
+        f"/api/cases/{case['id']}/worksheet", headers={"X-CSRF-Token": token}, json={"scores": scores}
+    ).json()
     assert ws["total"]["score"] == 90 and ws["total"]["grade"] == "四星级"
     report = client.get(f"/api/cases/{case['id']}/report").json()
     # the basic requirements of chapter 4 (declarations 4 b, 4 c) are still open: the score stands, no grade yet
     assert report["outcome"]["score"] == 90 and report["outcome"]["grade"] is None
     assert "4 b" in report["outcome"]["grade_withheld"]
     for item in ("credit.4.a", "credit.4.b", "credit.4.c"):
-        r = client.post(f"/api/cases/{case['id']}/overrides", headers={"X-CSRF-Token": token},
-                        json={"item_id": item, "status": "met", "note": "现场审查确认"})
+        r = client.post(
+            f"/api/cases/{case['id']}/overrides",
+            headers={"X-CSRF-Token": token},
+            json={"item_id": item, "status": "met", "note": "现场审查确认"},
+        )
         assert r.status_code == 200, r.text
     report = client.get(f"/api/cases/{case['id']}/report").json()
     assert report["outcome"]["score"] == 90 and report["outcome"]["grade"] == "四星级"  # the engine agrees
@@ -239,8 +280,11 @@ def test_openapi_docs(client):
 def test_chat_panel_answers_and_turns_answers_into_case_facts(client):
     case = open_case(client, "nonferrous")
     token = csrf(client)
-    r = client.post(f"/api/cases/{case['id']}/chat", headers={"X-CSRF-Token": token},
-                    json={"message": "卓越品牌的满意度测评要达到多少分？"})
+    r = client.post(
+        f"/api/cases/{case['id']}/chat",
+        headers={"X-CSRF-Token": token},
+        json={"message": "卓越品牌的满意度测评要达到多少分？"},
+    )
     assert r.status_code == 200, r.text
     assert "85" in r.json()["reply"]
     r = client.post(f"/api/cases/{case['id']}/chat", headers={"X-CSRF-Token": token}, json={"message": "你好"})
@@ -248,8 +292,11 @@ def test_chat_panel_answers_and_turns_answers_into_case_facts(client):
     r = client.post(f"/api/cases/{case['id']}/chat", headers={"X-CSRF-Token": token}, json={"message": "优质品牌"})
     assert r.json()["changed"] is True
     report = client.get(f"/api/cases/{case['id']}/report").json()
-    assert report["facts"]["target_level"]["value"] == "优质品牌" if isinstance(report["facts"].get("target_level"), dict) \
+    assert (
+        report["facts"]["target_level"]["value"] == "优质品牌"
+        if isinstance(report["facts"].get("target_level"), dict)
         else report["facts"]["target_level"] == "优质品牌"
+    )
     assert client.get(f"/api/cases/{case['id']}/chat").json()[0]["text"] == "卓越品牌的满意度测评要达到多少分？"
     html = client.get(f"/cases/{case['id']}?step=assistant").text
     assert 'id="chat"' in html and "卓越品牌的满意度测评要达到多少分？" in html
@@ -262,19 +309,33 @@ def test_a_value_corrected_in_the_chat_counts_and_the_secretariat_sees_it(client
     upload(client, case["id"], [("licence.pdf", pdf_bytes(licence))])
     wait_report(client, case["id"])
     from intake.store.db import open_db
+
     db = open_db(client.app.state.data)
     # a correction as the assistant records it after the applicant answers its confirmation question
     state_doc = client.get(f"/api/cases/{case['id']}/documents/1").json()["facts"]
     from intake.assistant import Assistant
+
     bot = Assistant("jinzhi")
     bot.sync(documents=[state_doc])
-    bot.state["corrections"].append({"sha256": state_doc["sha256"], "file": "licence.pdf", "field": "org_name",
-                                     "original": "天津某某科技有限公司", "value": "天津某某精密科技有限公司",
-                                     "source": "申请人声明", "at": "2026-01-01T00:00:00"})
+    bot.state["corrections"].append(
+        {
+            "sha256": state_doc["sha256"],
+            "file": "licence.pdf",
+            "field": "org_name",
+            "original": "天津某某科技有限公司",
+            "value": "天津某某精密科技有限公司",
+            "source": "申请人声明",
+            "at": "2026-01-01T00:00:00",
+        }
+    )
     import json as _json
-    db["case_chat"].upsert({"case_id": case["id"], "state": _json.dumps(bot.state, ensure_ascii=False),
-                            "transcript": "[]", "updated": ""}, pk="case_id")
+
+    db["case_chat"].upsert(
+        {"case_id": case["id"], "state": _json.dumps(bot.state, ensure_ascii=False), "transcript": "[]", "updated": ""},
+        pk="case_id",
+    )
     from intake.cases.case import touch
+
     touch(db, case["id"])  # what chat() does when a turn records a correction
     report = client.get(f"/api/cases/{case['id']}/report").json()
     assert report["corrections"][0]["value"] == "天津某某精密科技有限公司"

@@ -4,6 +4,7 @@ secretariat reviews a case. Each runs at desktop size and on a phone (390×844);
 passes is screenshotted under tests/artifacts/ and checked: axe-core (tests/vendor/axe.min.js,
 the npm package axe-core, MPL-2.0) finds no serious or critical violation, the phone layout does
 not scroll sideways, and an applicant's page shows no internal id, English key or JSON link."""
+
 from __future__ import annotations
 
 import os
@@ -18,23 +19,29 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import expect
-
 from docgen import Grid, pdf_bytes
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("INTAKE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 # what an applicant must never read: item ids, fact keys and English values, field keys, JSON/API
-INTERNAL = re.compile(r"\b(?:jinzhi|jiangsu|nonferrous|credit|trace)\.[\w.]+|\b(?:sector|product_kind|org_kind|"
-                      r"org_name|cert_number|valid_until|target_level|association_member|agriculture|manufacturing|"
-                      r"services|not_applicable|not_met|missing|review|JSON|API)\b")
+INTERNAL = re.compile(
+    r"\b(?:jinzhi|jiangsu|nonferrous|credit|trace)\.[\w.]+|\b(?:sector|product_kind|org_kind|"
+    r"org_name|cert_number|valid_until|target_level|association_member|agriculture|manufacturing|"
+    r"services|not_applicable|not_met|missing|review|JSON|API)\b"
+)
 ROOT = Path(__file__).parent.parent
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                 reason="Debian's chromium is not installed (`make test` installs it via scripts/system-deps.sh)")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="Debian's chromium is not installed (`make test` installs it via scripts/system-deps.sh)",
+    ),
+]
 
 
 def free_port() -> int:
@@ -51,8 +58,13 @@ def server():
     port = free_port()
     intake = Path(sys.executable).parent / "intake"
     log = open(data.parent / "server.log", "w")  # a file, not a pipe nobody reads (it would fill and block)
-    proc = subprocess.Popen([str(intake), "serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(data), "--demo"],
-                            stdout=log, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        [str(intake), "serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(data), "--demo"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -78,10 +90,20 @@ def server():
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                    "--disable-component-update", "--disable-sync", "--no-first-run"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield b
         b.close()
 
@@ -89,8 +111,14 @@ def browser():
 @pytest.fixture(params=list(VIEWPORTS))
 def page(browser, request):
     # bypass_csp: the page's CSP allows only its own scripts; axe-core is injected by the test
-    ctx = browser.new_context(locale="zh-CN", viewport=VIEWPORTS[request.param], bypass_csp=True,
-                              device_scale_factor=1, is_mobile=request.param == "phone", has_touch=request.param == "phone")
+    ctx = browser.new_context(
+        locale="zh-CN",
+        viewport=VIEWPORTS[request.param],
+        bypass_csp=True,
+        device_scale_factor=1,
+        is_mobile=request.param == "phone",
+        has_touch=request.param == "phone",
+    )
     pg = ctx.new_page()
     pg.set_default_timeout(30000)
     pg.viewport_name = request.param
@@ -138,23 +166,72 @@ def login(page, server, name: str) -> None:
 def test_applicant_completes_a_case_guided_by_the_steps(page, server, tmp_path):
     """Chinese only, step by step, from choosing the scheme to 提交 and 进度查询."""
     licence = tmp_path / "营业执照.pdf"
-    licence.write_bytes(pdf_bytes([["营业执照", "名称：苏州苏信浏览器测试机械有限公司", "住所：江苏省苏州市工业园区星湖街8号",
-                                    "法定代表人：王五", "成立日期：2012年06月01日"]]))
+    licence.write_bytes(
+        pdf_bytes(
+            [
+                [
+                    "营业执照",
+                    "名称：苏州苏信浏览器测试机械有限公司",
+                    "住所：江苏省苏州市工业园区星湖街8号",
+                    "法定代表人：王五",
+                    "成立日期：2012年06月01日",
+                ]
+            ]
+        )
+    )
     qms = tmp_path / "质量管理体系认证证书.pdf"
-    qms.write_bytes(pdf_bytes([["质量管理体系认证证书", "证书编号：00124Q30001R2M", "兹证明 苏州苏信浏览器测试机械有限公司",
-                                "质量管理体系符合 GB/T 19001-2016 / ISO 9001:2015", "认证范围：齿轮箱的生产",
-                                "发证日期：2024年03月01日", "有效期至：2027年02月28日", "发证机构：中国质量认证中心"]]))
+    qms.write_bytes(
+        pdf_bytes(
+            [
+                [
+                    "质量管理体系认证证书",
+                    "证书编号：00124Q30001R2M",
+                    "兹证明 苏州苏信浏览器测试机械有限公司",
+                    "质量管理体系符合 GB/T 19001-2016 / ISO 9001:2015",
+                    "认证范围：齿轮箱的生产",
+                    "发证日期：2024年03月01日",
+                    "有效期至：2027年02月28日",
+                    "发证机构：中国质量认证中心",
+                ]
+            ]
+        )
+    )
     report = tmp_path / "检验检测报告（齿轮箱型式试验，含全部检验项目及实测数据）.pdf"
-    report.write_bytes(pdf_bytes([["检验检测报告", "报告编号：JSQI-2024-SX-000815-01", "样品名称：精密齿轮箱",
-                                   "委托单位：苏州苏信浏览器测试机械有限公司", "检验依据：GB/T 10095.1-2022",
-                                   Grid([["检验项目", "单位", "标准要求", "实测值", "单项判定"],
-                                         ["齿距累积总偏差", "μm", "≤40", "28", "合格"],
-                                         ["噪声（空载，1 米处声压级）", "dB(A)", "≤85", "79", "合格"],
-                                         ["温升", "K", "≤45", "31", "合格"]]),
-                                   "签发日期：2024年06月01日"]]))
+    report.write_bytes(
+        pdf_bytes(
+            [
+                [
+                    "检验检测报告",
+                    "报告编号：JSQI-2024-SX-000815-01",
+                    "样品名称：精密齿轮箱",
+                    "委托单位：苏州苏信浏览器测试机械有限公司",
+                    "检验依据：GB/T 10095.1-2022",
+                    Grid(
+                        [
+                            ["检验项目", "单位", "标准要求", "实测值", "单项判定"],
+                            ["齿距累积总偏差", "μm", "≤40", "28", "合格"],
+                            ["噪声（空载，1 米处声压级）", "dB(A)", "≤85", "79", "合格"],
+                            ["温升", "K", "≤45", "31", "合格"],
+                        ]
+                    ),
+                    "签发日期：2024年06月01日",
+                ]
+            ]
+        )
+    )
     trademark = tmp_path / "商标注册证.pdf"
-    trademark.write_bytes(pdf_bytes([["商标注册证", "第 12345678 号", "注册人：苏州苏信浏览器测试机械有限公司",
-                                      "注册有效期限：2012年01月07日至2022年01月06日"]]))  # expired: 第八条（一）5 not met
+    trademark.write_bytes(
+        pdf_bytes(
+            [
+                [
+                    "商标注册证",
+                    "第 12345678 号",
+                    "注册人：苏州苏信浏览器测试机械有限公司",
+                    "注册有效期限：2012年01月07日至2022年01月06日",
+                ]
+            ]
+        )
+    )  # expired: 第八条（一）5 not met
     bundle = [licence, qms, report, trademark]
     page.goto(server["url"] + "/")
     check(page, "applicant-1-home", applicant=True)
@@ -177,7 +254,9 @@ def test_applicant_completes_a_case_guided_by_the_steps(page, server, tmp_path):
         if page.evaluate("() => document.activeElement.id") == "file-input":
             break
     assert page.evaluate("() => document.activeElement.id") == "file-input"
-    assert page.evaluate("() => getComputedStyle(document.querySelector('.filepick')).outlineStyle") == "solid"  # focus visible
+    assert (
+        page.evaluate("() => getComputedStyle(document.querySelector('.filepick')).outlineStyle") == "solid"
+    )  # focus visible
     page.set_input_files("#file-input", [str(f) for f in bundle])
     page.wait_for_selector("#progress li >> text=已上传")
     expect(page.locator("tr.doc.read")).to_have_count(len(bundle), timeout=90000)
@@ -220,7 +299,12 @@ def test_applicant_completes_a_case_guided_by_the_steps(page, server, tmp_path):
     check(page, "applicant-7-progress", applicant=True)
     page.goto(server["url"] + "/cases")
     check(page, "applicant-8-my-cases", applicant=True)
-    for path, name in (("/register", "register"), ("/drafts", "drafts"), ("/login", "login"), ("/no-such-page", "not-found")):
+    for path, name in (
+        ("/register", "register"),
+        ("/drafts", "drafts"),
+        ("/login", "login"),
+        ("/no-such-page", "not-found"),
+    ):
         page.goto(server["url"] + path)
         check(page, f"applicant-9-{name}", applicant=True)
     page.goto(case_url + "?step=upload")  # not editable any more: back to 进度查询
@@ -229,8 +313,10 @@ def test_applicant_completes_a_case_guided_by_the_steps(page, server, tmp_path):
 
 def test_committee_publishes_and_handles_a_comment(page, server, tmp_path):
     draft = tmp_path / "draft.md"  # not byte-identical to the demo draft (same bytes = same draft)
-    draft.write_bytes((ROOT / "intake" / "demo" / "jinzhi_draft_000.md").read_bytes()
-                      + f"\n浏览器测试版 {page.viewport_name}\n".encode())
+    draft.write_bytes(
+        (ROOT / "intake" / "demo" / "jinzhi_draft_000.md").read_bytes()
+        + f"\n浏览器测试版 {page.viewport_name}\n".encode()
+    )
     login(page, server, "committee")
     page.wait_for_url(re.compile(r"/committee$"))
     assert "“津质精品”产品质量等级评价通则" in page.content()  # the demo draft of seed 000
@@ -272,7 +358,8 @@ def test_secretariat_reviews_a_case(page, server):
     check(page, "secretariat-1-queue")
     status = page.locator("table.queue td .status").first
     assert status.evaluate("e => e.getBoundingClientRect().height") < 2 * status.evaluate(
-        "e => parseFloat(getComputedStyle(e).lineHeight) || 24")  # one line, never a character per line
+        "e => parseFloat(getComputedStyle(e).lineHeight) || 24"
+    )  # one line, never a character per line
     holder = page.locator("table.queue td", has_text="天津津品示范精密机械有限公司").first
     assert holder.evaluate("e => e.getBoundingClientRect().width") > 150  # never a character per line
     row = page.locator("table.queue tr", has_text="天津津品示范精密机械有限公司")  # the demo case
@@ -305,8 +392,9 @@ def test_secretariat_reviews_a_case(page, server):
 def test_secretariat_scores_the_credit_worksheet_live(page, server):
     with httpx.Client(base_url=server["url"], timeout=30) as c:
         token = c.get("/api/session").json()["csrf"]
-        case = c.post("/api/cases", json={"scheme": "credit", "applicant": "信用测试公司"},
-                      headers={"X-CSRF-Token": token}).json()
+        case = c.post(
+            "/api/cases", json={"scheme": "credit", "applicant": "信用测试公司"}, headers={"X-CSRF-Token": token}
+        ).json()
         c.post(f"/api/cases/{case['id']}/submit", headers={"X-CSRF-Token": token}).raise_for_status()
     login(page, server, "secretariat")
     page.wait_for_url(re.compile(r"/queue"))

@@ -1,24 +1,39 @@
 """The chat panel over the web API: the streamed turn (Server-Sent Events) gives the same reply as
 the JSON endpoint, under the same rights; and a scripted conversation per scheme, from an empty case
 to a complete pre-check, through the web endpoints, with the answers showing in the case's report."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
 from assistant_helpers import answer_for
 from docgen import pdf_bytes
 from web_helpers import csrf, make_client, open_case, upload, wait_report
 
 SCHEMES = ["jinzhi", "credit", "nonferrous", "jiangsu", "trace"]
-ADDRESS = {"jinzhi": "天津市滨海新区海泰发展六道6号", "jiangsu": "江苏省南京市江宁区天元路6号",
-           "nonferrous": "北京市海淀区中关村大街6号", "credit": "北京市海淀区中关村大街6号", "trace": "浙江省杭州市西湖区文三路6号"}
+ADDRESS = {
+    "jinzhi": "天津市滨海新区海泰发展六道6号",
+    "jiangsu": "江苏省南京市江宁区天元路6号",
+    "nonferrous": "北京市海淀区中关村大街6号",
+    "credit": "北京市海淀区中关村大街6号",
+    "trace": "浙江省杭州市西湖区文三路6号",
+}
 
 
 def licence_pdf(scheme: str) -> bytes:
-    return pdf_bytes([["营业执照", "统一社会信用代码：91120116MA05JXQ72G", "名称：某某精工科技有限公司",
-                       "住所：" + ADDRESS[scheme], "法定代表人：李明", "成立日期：2015年03月18日"]])
+    return pdf_bytes(
+        [
+            [
+                "营业执照",
+                "统一社会信用代码：91120116MA05JXQ72G",
+                "名称：某某精工科技有限公司",
+                "住所：" + ADDRESS[scheme],
+                "法定代表人：李明",
+                "成立日期：2015年03月18日",
+            ]
+        ]
+    )
 
 
 @pytest.fixture
@@ -54,11 +69,12 @@ def test_streamed_reply_is_the_json_reply_in_sentence_chunks(client, tmp_path):
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
     evs = events(body)
     chunks = [d["text"] for name, d in evs if name == "chunk"]
-    assert len(chunks) > 1                             # cut into sentences/lines, not one block
+    assert len(chunks) > 1  # cut into sentences/lines, not one block
     assert [name for name, _ in evs][-1] == "done"
     done = evs[-1][1]
-    plain = client.post(f"/api/cases/{plain_case['id']}/chat", headers={"X-CSRF-Token": token},
-                        json={"message": question}).json()
+    plain = client.post(
+        f"/api/cases/{plain_case['id']}/chat", headers={"X-CSRF-Token": token}, json={"message": question}
+    ).json()
     assert "".join(chunks) == done["reply"] == plain["reply"]
     assert done["quotes"] == plain["quotes"] and done["quotes"]  # the clause quoted, as in the JSON reply
     # the turn is kept in the case's transcript like a JSON turn
@@ -71,10 +87,10 @@ def test_final_event_carries_the_question_and_the_changes(client):
     case = open_case(client, "jiangsu")
     _, body = stream(client, case["id"], "你好", token)
     ask = events(body)[-1][1]["question"]
-    assert ask["key"] == "sector" and ask["choices"]    # a choice question the panel can show
+    assert ask["key"] == "sector" and ask["choices"]  # a choice question the panel can show
     _, body = stream(client, case["id"], answer_for(ask, {"sector": "制造业"}), token)
     done = events(body)[-1][1]
-    assert done["changed"] is True                       # the panel refreshes the report on this
+    assert done["changed"] is True  # the panel refreshes the report on this
     assert client.get(f"/api/cases/{case['id']}/report").json()["facts"]["sector"]["value"] == "manufacturing"
 
 
@@ -85,7 +101,7 @@ def test_stream_refuses_without_csrf_and_for_another_applicants_case(client, tmp
     assert client.get(f"/api/cases/{case['id']}/chat").json() == []  # nothing was said or stored
     with make_client(tmp_path / "other") as other:
         r, _ = stream(other, case["id"], "还缺什么", csrf(other))
-        assert r.status_code == 404                      # same as a case that does not exist
+        assert r.status_code == 404  # same as a case that does not exist
 
 
 def test_markup_in_a_message_comes_back_as_text(client):
@@ -131,17 +147,20 @@ def test_scripted_conversation_through_the_web_reaches_a_complete_precheck(clien
     report = client.get(f"/api/cases/{case['id']}/report").json()
     facts = {k: f["value"] for k, f in report["facts"].items()}  # the facts the report was computed on
     declared = [k.split(".", 1)[1] for k in answered if k.startswith("declarations.")]
-    for item in declared:                               # every declaration answered 是 is a case fact …
+    for item in declared:  # every declaration answered 是 is a case fact …
         assert facts["declarations"][item] is True
     if "sector" in answered:
         assert facts["sector"] == "manufacturing"
     statuses = {i["id"]: i["status"] for i in report["items"]}
     was = {i["id"]: i["status"] for i in before["items"]}
     moved = [i for i in statuses if was[i] == "missing" and statuses[i] == "review"]
-    assert moved                                        # … and items went from 缺少材料 to 需人工审核
-    licence_items = [i["id"] for i in before["items"]
-                     if i["status"] == "missing" and any(n.get("doc_type") == "business_license" for n in i["needs"])]
-    if licence_items:                                   # a scheme that needs a licence asked for it …
+    assert moved  # … and items went from 缺少材料 to 需人工审核
+    licence_items = [
+        i["id"]
+        for i in before["items"]
+        if i["status"] == "missing" and any(n.get("doc_type") == "business_license" for n in i["needs"])
+    ]
+    if licence_items:  # a scheme that needs a licence asked for it …
         assert "licence" in answered
         licence = next(d for d in report["documents"] if d["file"] == "licence.pdf")
         assert licence["state"] == "read" and licence["type"] == "business_license"
@@ -167,4 +186,8 @@ def test_an_upload_batch_gives_one_summary_in_the_transcript(client):
     assert upload(client, case["id"], [("licence-c.pdf", licence_pdf("trace"))], token).status_code == 200
     wait_report(client, case["id"])
     said = client.get(f"/api/cases/{case['id']}/chat").json()
-    assert said[-1]["role"] == "assistant" and "licence-c.pdf" in said[-1]["text"] and "licence-a.pdf" not in said[-1]["text"]
+    assert (
+        said[-1]["role"] == "assistant"
+        and "licence-c.pdf" in said[-1]["text"]
+        and "licence-a.pdf" not in said[-1]["text"]
+    )

@@ -1,11 +1,11 @@
 """The committee's desk and the public draft page through TestClient."""
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 import pytest
-
 from docgen import Grid, docx_bytes
 from web_helpers import login, make_client, page_csrf
 
@@ -22,9 +22,12 @@ def client(tmp_path):
 def publish(client, deadline="2026-01-08") -> int:
     login(client, "com")
     html = client.get("/committee").text
-    r = client.post("/committee/drafts", data={"csrf": page_csrf(html), "title": "津质精品通则", "deadline": deadline,
-                                               "drafting_unit": "编制组"},
-                    files={"file": ("draft.md", DRAFT, "text/markdown")}, follow_redirects=False)
+    r = client.post(
+        "/committee/drafts",
+        data={"csrf": page_csrf(html), "title": "津质精品通则", "deadline": deadline, "drafting_unit": "编制组"},
+        files={"file": ("draft.md", DRAFT, "text/markdown")},
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text
     client.cookies.clear()
     return int(r.headers["location"].rsplit("/", 1)[1])
@@ -32,9 +35,17 @@ def publish(client, deadline="2026-01-08") -> int:
 
 def comment(client, draft_id, submitter, clause, text, reason="理由"):
     html = client.get(f"/drafts/{draft_id}").text
-    return client.post(f"/drafts/{draft_id}/comments", data={
-        "csrf": page_csrf(html), "submitter": submitter, "submitter_kind": "organisation",
-        "clause_1": clause, "comment_1": text, "reason_1": reason})
+    return client.post(
+        f"/drafts/{draft_id}/comments",
+        data={
+            "csrf": page_csrf(html),
+            "submitter": submitter,
+            "submitter_kind": "organisation",
+            "clause_1": clause,
+            "comment_1": text,
+            "reason_1": reason,
+        },
+    )
 
 
 def test_publish_then_public_page_with_clauses_and_blank_sheet(client):
@@ -59,17 +70,31 @@ def test_online_comment_gets_a_receipt_and_late_marking(client):
 
 def test_uploaded_sheet_is_parsed_and_kept(client):
     draft_id = publish(client)
-    sheet = docx_bytes(["团体标准制定征求意见表", Grid([
-        ["单位名称或专家姓名", "上海某某公司", "单位盖章或专家签名", "（盖章）"],
-        ["联系人", "张三", "联系方式", "13800000000"],
-        ["标准名称", "“津质精品”产品质量等级评价通则", "", ""],
-        ["序号", "章节", "修改意见", "具体理由"],
-        ["1", "第 8.2 条", "证书有效期改为4年", "与其他评价一致"],
-        ["2", "第13章", "增加附录", "便于操作"]], merges=[(2, 1, 2, 3)])])
+    sheet = docx_bytes(
+        [
+            "团体标准制定征求意见表",
+            Grid(
+                [
+                    ["单位名称或专家姓名", "上海某某公司", "单位盖章或专家签名", "（盖章）"],
+                    ["联系人", "张三", "联系方式", "13800000000"],
+                    ["标准名称", "“津质精品”产品质量等级评价通则", "", ""],
+                    ["序号", "章节", "修改意见", "具体理由"],
+                    ["1", "第 8.2 条", "证书有效期改为4年", "与其他评价一致"],
+                    ["2", "第13章", "增加附录", "便于操作"],
+                ],
+                merges=[(2, 1, 2, 3)],
+            ),
+        ]
+    )
     html = client.get(f"/drafts/{draft_id}").text
-    r = client.post(f"/drafts/{draft_id}/sheets", data={"csrf": page_csrf(html)},
-                    files=[("files", ("上海某某公司.docx", sheet, "application/octet-stream")),
-                           ("files", ("broken.docx", b"PK\x03\x04broken", "application/octet-stream"))])
+    r = client.post(
+        f"/drafts/{draft_id}/sheets",
+        data={"csrf": page_csrf(html)},
+        files=[
+            ("files", ("上海某某公司.docx", sheet, "application/octet-stream")),
+            ("files", ("broken.docx", b"PK\x03\x04broken", "application/octet-stream")),
+        ],
+    )
     assert r.status_code == 200
     assert r.text.count('class="receipt-no"') == 2 and "原件已保存" in r.text
     login(client, "com")
@@ -91,12 +116,22 @@ def test_register_by_clause_dispositions_groups_and_exports(client):
     reg = client.get(f"/api/drafts/{draft_id}/register").json()
     campaign = [c for c in reg["comments"] if c["clause"] == "8.2"]
     # 未采纳 needs a reason
-    r = client.post(f"/committee/drafts/{draft_id}/dispositions",
-                    data={"csrf": token, "item_id": campaign[0]["id"], "decision": "未采纳", "reason": ""})
+    r = client.post(
+        f"/committee/drafts/{draft_id}/dispositions",
+        data={"csrf": token, "item_id": campaign[0]["id"], "decision": "未采纳", "reason": ""},
+    )
     assert r.status_code == 400
-    r = client.post(f"/committee/drafts/{draft_id}/dispositions",
-                    data={"csrf": token, "item_id": campaign[0]["id"], "decision": "未采纳",
-                          "reason": "有效期与8.2保持一致", "whole_group": "1"}, follow_redirects=False)
+    r = client.post(
+        f"/committee/drafts/{draft_id}/dispositions",
+        data={
+            "csrf": token,
+            "item_id": campaign[0]["id"],
+            "decision": "未采纳",
+            "reason": "有效期与8.2保持一致",
+            "whole_group": "1",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     reg = client.get(f"/api/drafts/{draft_id}/register").json()
     assert reg["summary"]["decisions"]["未采纳"] == 3 and reg["summary"]["decisions"]["待处理"] == 1
@@ -144,13 +179,20 @@ def test_desk_uploads_received_sheets_dated_by_their_received_date(client):
 
     draft_id = publish(client)
     token = login(client, "com")
-    on_time = seed_sheet([["1", "8.2", "有效期（3年）过长，建议改为“2年”。", ""]], unit="甲公司", stamp="甲公司", date=None)
+    on_time = seed_sheet(
+        [["1", "8.2", "有效期（3年）过长，建议改为“2年”。", ""]], unit="甲公司", stamp="甲公司", date=None
+    )
     dated_late = seed_sheet([["1", "4", "建议增加信用要求。", ""]], unit="乙公司", stamp="乙公司", date="2026年1月12日")
     lost = docx_bytes(["团体标准制定征求意见表", "表格没有了，只剩一行字。"])
-    r = client.post(f"/committee/drafts/{draft_id}/sheets", data={"csrf": token, "received": "2026-01-06"},
-                    files=[("files", ("甲.docx", on_time, "application/octet-stream")),
-                           ("files", ("乙.docx", dated_late, "application/octet-stream")),
-                           ("files", ("丢表.docx", lost, "application/octet-stream"))])
+    r = client.post(
+        f"/committee/drafts/{draft_id}/sheets",
+        data={"csrf": token, "received": "2026-01-06"},
+        files=[
+            ("files", ("甲.docx", on_time, "application/octet-stream")),
+            ("files", ("乙.docx", dated_late, "application/octet-stream")),
+            ("files", ("丢表.docx", lost, "application/octet-stream")),
+        ],
+    )
     assert r.status_code == 200
     results = re.search(r'<ul class="items" id="upload-results">(.*?)</ul>', r.text, re.S).group(1)
     items = re.findall(r"<li.*?</li>", results, re.S)
@@ -162,8 +204,11 @@ def test_desk_uploads_received_sheets_dated_by_their_received_date(client):
     assert "有效期（3年）过长，建议改为“2年”。" in html  # quoted as written
     sheets = re.search(r"<h2>收到的意见表</h2>(.*?)</table>", html, re.S).group(1)
     assert "待人工核对" in sheets
-    bad = client.post(f"/committee/drafts/{draft_id}/sheets", data={"csrf": token, "received": "2999-01-01"},
-                      files=[("files", ("丙.docx", on_time + b" ", "application/octet-stream"))])
+    bad = client.post(
+        f"/committee/drafts/{draft_id}/sheets",
+        data={"csrf": token, "received": "2999-01-01"},
+        files=[("files", ("丙.docx", on_time + b" ", "application/octet-stream"))],
+    )
     assert bad.status_code == 400 and "收到日期" in bad.text and 'id="desk-upload"' in bad.text
     client.cookies.clear()
     page = client.get(f"/drafts/{draft_id}").text  # the public page: no received date to choose
@@ -182,14 +227,18 @@ def test_decisions_start_pending_errors_inline_and_the_pending_filter(client):
     item = int(re.search(r'name="item_id" value="(\d+)"', li).group(1))
     r = client.post(f"/committee/drafts/{draft_id}/dispositions", data={"csrf": token, "item_id": item, "decision": ""})
     assert r.status_code == 400 and "请选择处理意见" in _li(r.text, "有效期建议改为2年")
-    r = client.post(f"/committee/drafts/{draft_id}/dispositions",
-                    data={"csrf": token, "item_id": item, "decision": "未采纳", "reason": ""})
+    r = client.post(
+        f"/committee/drafts/{draft_id}/dispositions",
+        data={"csrf": token, "item_id": item, "decision": "未采纳", "reason": ""},
+    )
     assert r.status_code == 400
     li = _li(r.text, "有效期建议改为2年")  # on the form that caused it, the choice kept
     assert "须说明理由" in li and "<option selected>未采纳</option>" in li and "出错了" not in r.text
-    r = client.post(f"/committee/drafts/{draft_id}/dispositions",
-                    data={"csrf": token, "item_id": item, "decision": "未采纳", "reason": "与同类评价一致"},
-                    follow_redirects=False)
+    r = client.post(
+        f"/committee/drafts/{draft_id}/dispositions",
+        data={"csrf": token, "item_id": item, "decision": "未采纳", "reason": "与同类评价一致"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     pending = client.get(f"/committee/drafts/{draft_id}?pending=1").text
     assert "建议增加信用要求" in pending and "有效期建议改为2年" not in pending
@@ -201,9 +250,12 @@ def test_clause_picker_and_drafts_list_tell_things_apart(client):
     html = client.get("/committee").text
     ids = []
     for version, deadline, extra in (("征求意见稿", "2026-01-08", b""), ("第二次征求意见稿", "2026-03-01", b"\n\n")):
-        r = client.post("/committee/drafts", data={"csrf": page_csrf(html), "title": "津质精品通则", "deadline": deadline,
-                                                   "version": version},
-                        files={"file": ("draft.md", DRAFT + extra, "text/markdown")}, follow_redirects=False)
+        r = client.post(
+            "/committee/drafts",
+            data={"csrf": page_csrf(html), "title": "津质精品通则", "deadline": deadline, "version": version},
+            files={"file": ("draft.md", DRAFT + extra, "text/markdown")},
+            follow_redirects=False,
+        )
         ids.append(int(r.headers["location"].rsplit("/", 1)[1]))
     client.cookies.clear()
     listing = client.get("/drafts").text
@@ -218,16 +270,22 @@ def test_clause_picker_and_drafts_list_tell_things_apart(client):
 def test_published_without_a_title_shows_the_detected_one_editable(client):
     login(client, "com")
     html = client.get("/committee").text
-    r = client.post("/committee/drafts", data={"csrf": page_csrf(html), "title": ""},
-                    files={"file": ("draft.md", DRAFT + b"\n", "text/markdown")}, follow_redirects=False)
+    r = client.post(
+        "/committee/drafts",
+        data={"csrf": page_csrf(html), "title": ""},
+        files={"file": ("draft.md", DRAFT + b"\n", "text/markdown")},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"].endswith("?published=1")
     page = client.get(r.headers["location"]).text
     assert 'name="title" value="“津质精品”产品质量等级评价通则"' in page and "请核对" in page
     draft_id = int(r.headers["location"].split("?")[0].rsplit("/", 1)[1])
     token = page_csrf(page)
-    r = client.post(f"/committee/drafts/{draft_id}/settings", data={"csrf": token, "title": "津质精品评价通则（修订）",
-                                                                    "version": "第二稿", "deadline": "2026-02-01"},
-                    follow_redirects=False)
+    r = client.post(
+        f"/committee/drafts/{draft_id}/settings",
+        data={"csrf": token, "title": "津质精品评价通则（修订）", "version": "第二稿", "deadline": "2026-02-01"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     page = client.get(f"/committee/drafts/{draft_id}").text
     assert "<h1>津质精品评价通则（修订）</h1>" in page and "第二稿" in page and "2026-02-01" in page
@@ -238,9 +296,17 @@ def test_published_without_a_title_shows_the_detected_one_editable(client):
 def test_online_form_errors_are_shown_on_the_form_with_what_was_typed(client):
     draft_id = publish(client)
     html = client.get(f"/drafts/{draft_id}").text
-    r = client.post(f"/drafts/{draft_id}/comments", data={"csrf": page_csrf(html), "submitter": "甲公司",
-                                                          "submitter_kind": "organisation", "clause_1": "8.2",
-                                                          "comment_1": "", "reason_1": "理由写了，意见忘了写"})
+    r = client.post(
+        f"/drafts/{draft_id}/comments",
+        data={
+            "csrf": page_csrf(html),
+            "submitter": "甲公司",
+            "submitter_kind": "organisation",
+            "clause_1": "8.2",
+            "comment_1": "",
+            "reason_1": "理由写了，意见忘了写",
+        },
+    )
     assert r.status_code == 400
     form = re.search(r'<section id="comment-form">.*?</section>', r.text, re.S).group(0)
     assert "请至少填写一条修改意见" in form and 'value="甲公司"' in form and "理由写了，意见忘了写" in form
@@ -253,17 +319,27 @@ def test_desk_upload_and_draft_settings_are_the_committees_and_need_the_form_tok
     sheet = [("files", ("甲.docx", seed_sheet([["1", "8.2", "意见。", ""]]), "application/octet-stream"))]
     html = client.get(f"/drafts/{draft_id}").text
     token = page_csrf(html)  # a visitor's own valid token is not enough
-    assert client.post(f"/committee/drafts/{draft_id}/sheets", data={"csrf": token, "received": "2026-01-01"},
-                       files=sheet).status_code == 401
-    assert client.post(f"/committee/drafts/{draft_id}/settings", data={"csrf": token, "title": "改名"}).status_code == 401
+    assert (
+        client.post(
+            f"/committee/drafts/{draft_id}/sheets", data={"csrf": token, "received": "2026-01-01"}, files=sheet
+        ).status_code
+        == 401
+    )
+    assert (
+        client.post(f"/committee/drafts/{draft_id}/settings", data={"csrf": token, "title": "改名"}).status_code == 401
+    )
     login(client, "sec")
     token = page_csrf(client.get(f"/drafts/{draft_id}").text)
-    assert client.post(f"/committee/drafts/{draft_id}/settings", data={"csrf": token, "title": "改名"}).status_code == 403
+    assert (
+        client.post(f"/committee/drafts/{draft_id}/settings", data={"csrf": token, "title": "改名"}).status_code == 403
+    )
     client.cookies.clear()
     login(client, "com")
     assert client.post(f"/committee/drafts/{draft_id}/settings", data={"title": "改名"}).status_code == 403  # no token
-    assert client.post(f"/committee/drafts/{draft_id}/sheets", data={"received": "2026-01-01"},
-                       files=sheet).status_code == 403
+    assert (
+        client.post(f"/committee/drafts/{draft_id}/sheets", data={"received": "2026-01-01"}, files=sheet).status_code
+        == 403
+    )
     assert "改名" not in client.get("/drafts").text
 
 
@@ -273,11 +349,17 @@ def test_publish_form_preview_reads_the_drafts_own_title(client):
     login(client, "com")
     html = client.get("/committee").text
     assert 'src="/static/committee.js"' in html and 'data-preview="/committee/drafts/preview"' in html
-    r = client.post("/committee/drafts/preview", data={"csrf": page_csrf(html)},
-                    files={"file": ("draft.docx", titled_draft_docx(), "application/octet-stream")})
+    r = client.post(
+        "/committee/drafts/preview",
+        data={"csrf": page_csrf(html)},
+        files={"file": ("draft.docx", titled_draft_docx(), "application/octet-stream")},
+    )
     assert r.status_code == 200 and r.json()["title"] == TITLED
     assert client.get("/drafts").text.count('class="scheme"') == 0  # nothing published by a preview
-    r = client.post("/committee/drafts/preview", data={"csrf": page_csrf(html)},
-                    files={"file": ("draft.docx", b"PK\x03\x04broken", "application/octet-stream")})
+    r = client.post(
+        "/committee/drafts/preview",
+        data={"csrf": page_csrf(html)},
+        files={"file": ("draft.docx", b"PK\x03\x04broken", "application/octet-stream")},
+    )
     assert r.status_code == 400 and "draft.docx" in r.json()["error"]
     assert client.get("/static/committee.js").status_code == 200

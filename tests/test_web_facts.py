@@ -1,14 +1,15 @@
 """The facts a case accepts are the facts schema's (checklists/facts.yaml), the same through the API, the
 web form and the command line: nothing accepted in one place and dropped in another (issue 14)."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
+from web_helpers import csrf, make_client, open_case, page_csrf
 
 from checklists.factschema import form_facts, schema
 from checklists.scheme import load_scheme
-from web_helpers import csrf, make_client, open_case, page_csrf
 
 
 @pytest.fixture
@@ -56,8 +57,8 @@ def test_every_schema_key_is_accepted_by_the_api_model():
 def test_the_web_form_draws_exactly_the_schemes_facts(client, scheme):
     case = open_case(client, scheme)
     html = client.get(f"/cases/{case['id']}?step=info").text  # the 基本信息 step
-    form = html[html.index('id="facts-form"'):]
-    form = form[:form.index("</form>")]
+    form = html[html.index('id="facts-form"') :]
+    form = form[: form.index("</form>")]
     names = set(re.findall(r'name="([a-z_]+)"', form)) - {"csrf", "applicant", "product", "go"}
     names = {"scale" if n.startswith("scale_") else n for n in names}
     expected = {f.key for f in form_facts(load_scheme(scheme))} - {"declarations"}
@@ -70,9 +71,17 @@ def test_the_web_form_draws_exactly_the_schemes_facts(client, scheme):
 def test_the_web_form_round_trips_a_date_and_an_exemption(client):
     case = open_case(client, "jiangsu")
     html = client.get(f"/cases/{case['id']}").text
-    r = client.post(f"/cases/{case['id']}/facts", follow_redirects=False,
-                    data={"csrf": page_csrf(html), "sector": "manufacturing", "certificate_revoked_on": "2024-01-02",
-                          "exemptions": "专精特新小巨人", "business_status": "存续"})
+    r = client.post(
+        f"/cases/{case['id']}/facts",
+        follow_redirects=False,
+        data={
+            "csrf": page_csrf(html),
+            "sector": "manufacturing",
+            "certificate_revoked_on": "2024-01-02",
+            "exemptions": "专精特新小巨人",
+            "business_status": "存续",
+        },
+    )
     assert r.status_code == 303
     facts = client.get(f"/api/cases/{case['id']}/report").json()["facts"]
     got = {k: (v["value"] if isinstance(v, dict) and "value" in v else v) for k, v in facts.items()}

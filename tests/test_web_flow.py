@@ -1,6 +1,7 @@
 """The applicant's guided flow through FastAPI's TestClient: the steps, plain Chinese (no item
 ids, no fact keys, no JSON/API links), facts asked as questions, the cross-checks, submitting a
 不符合条件 case only with the blockers acknowledged, 进度查询, Beijing time for staff."""
+
 from __future__ import annotations
 
 import io
@@ -8,17 +9,26 @@ import re
 
 import docx
 import pytest
-
 from docgen import pdf_bytes
 from web_helpers import csrf, login, make_client, open_case, page_csrf, upload, wait_report
 
 STEPS = ["info", "upload", "result", "assistant", "submit"]
 # what an applicant must never read: item ids, fact keys and their English values, JSON/API links
-INTERNAL = re.compile(r"\b(?:jinzhi|jiangsu|nonferrous|credit|trace)\.[\w.]+|\b(?:sector|product_kind|org_kind|"
-                      r"org_name|target_level|association_member|agriculture|manufacturing|services|"
-                      r"not_applicable|not_met|JSON|API)\b")
-LICENCE = [["营业执照", "统一社会信用代码：91320500MA1X2Y3Z4W", "名称：苏州苏信精密机械有限公司",
-            "住所：江苏省苏州市工业园区星湖街1号", "法定代表人：王强", "成立日期：2012年06月01日"]]
+INTERNAL = re.compile(
+    r"\b(?:jinzhi|jiangsu|nonferrous|credit|trace)\.[\w.]+|\b(?:sector|product_kind|org_kind|"
+    r"org_name|target_level|association_member|agriculture|manufacturing|services|"
+    r"not_applicable|not_met|JSON|API)\b"
+)
+LICENCE = [
+    [
+        "营业执照",
+        "统一社会信用代码：91320500MA1X2Y3Z4W",
+        "名称：苏州苏信精密机械有限公司",
+        "住所：江苏省苏州市工业园区星湖街1号",
+        "法定代表人：王强",
+        "成立日期：2012年06月01日",
+    ]
+]
 
 
 @pytest.fixture
@@ -65,8 +75,16 @@ def test_unknown_sector_is_one_question_not_nine_missing_items(client):
 def test_branches_that_do_not_apply_are_hidden(client):
     cid = new_case(client, "jiangsu")
     html = client.get(f"/cases/{cid}?step=info").text
-    r = client.post(f"/cases/{cid}/info", data={"csrf": page_csrf(html), "applicant": "苏州苏信精密机械有限公司",
-                                                "sector": "manufacturing", "go": "stay"}, follow_redirects=False)
+    r = client.post(
+        f"/cases/{cid}/info",
+        data={
+            "csrf": page_csrf(html),
+            "applicant": "苏州苏信精密机械有限公司",
+            "sector": "manufacturing",
+            "go": "stay",
+        },
+        follow_redirects=False,
+    )
     assert r.headers["location"] == f"/cases/{cid}?step=info&saved=1"  # 暂存: saved, same step
     page = visible(client.get(f"/cases/{cid}?step=result").text)
     assert "不适用" not in page and "所属行业" not in page
@@ -80,8 +98,11 @@ def test_branches_that_do_not_apply_are_hidden(client):
 def test_next_goes_to_upload_and_the_private_link_resumes(client):
     cid = new_case(client, "jinzhi")
     html = client.get(f"/cases/{cid}?step=info").text
-    r = client.post(f"/cases/{cid}/info", data={"csrf": page_csrf(html), "applicant": "甲公司", "product": "齿轮",
-                                                "go": "next"}, follow_redirects=False)
+    r = client.post(
+        f"/cases/{cid}/info",
+        data={"csrf": page_csrf(html), "applicant": "甲公司", "product": "齿轮", "go": "next"},
+        follow_redirects=False,
+    )
     assert r.headers["location"] == f"/cases/{cid}?step=upload"
     link = re.search(r'id="case-link">([^<]+)<', html).group(1)
     client.cookies.clear()  # another device: only the link
@@ -107,8 +128,10 @@ def test_name_typed_and_licence_disagree_is_a_check_with_both_values(client):
 def test_not_eligible_needs_the_blockers_acknowledged(client):
     cid = new_case(client, "nonferrous")
     html = client.get(f"/cases/{cid}?step=info").text
-    client.post(f"/cases/{cid}/info", data={"csrf": page_csrf(html), "applicant": "某铜业有限公司",
-                                            "association_member": "no", "go": "stay"})
+    client.post(
+        f"/cases/{cid}/info",
+        data={"csrf": page_csrf(html), "applicant": "某铜业有限公司", "association_member": "no", "go": "stay"},
+    )
     report = client.get(f"/api/cases/{cid}/report").json()
     assert report["outcome"]["status"] == "not_eligible"
     blockers = [i for i in report["items"] if i["status"] == "not_met"]
@@ -118,7 +141,9 @@ def test_not_eligible_needs_the_blockers_acknowledged(client):
     r = client.post(f"/cases/{cid}/submit", data={"csrf": token}, follow_redirects=False)
     assert r.status_code == 400 and "已知悉" in r.text
     assert client.get(f"/api/cases/{cid}").json()["status"] == "draft"
-    r = client.post(f"/cases/{cid}/submit", data={"csrf": token, "acknowledge": str(len(blockers))}, follow_redirects=False)
+    r = client.post(
+        f"/cases/{cid}/submit", data={"csrf": token, "acknowledge": str(len(blockers))}, follow_redirects=False
+    )
     assert r.status_code == 303
     progress = visible(client.get(f"/cases/{cid}").text)  # 进度查询
     assert "进度查询" in progress and "已提交" in progress and "当前环节" in progress
@@ -138,13 +163,14 @@ def test_staff_audit_log_in_beijing_time_with_from_and_to(client, tmp_path):
     cid = new_case(client, "jiangsu")
     html = client.get(f"/cases/{cid}?step=info").text
     for sector in ("agriculture", "manufacturing"):
-        client.post(f"/cases/{cid}/info", data={"csrf": page_csrf(html), "applicant": "甲公司", "sector": sector,
-                                                "go": "stay"})
+        client.post(
+            f"/cases/{cid}/info", data={"csrf": page_csrf(html), "applicant": "甲公司", "sector": sector, "go": "stay"}
+        )
     client.post(f"/cases/{cid}/submit", data={"csrf": page_csrf(html)})
     client.cookies.clear()
     login(client, "sec")
     page = client.get(f"/cases/{cid}").text
-    audit = visible(page[page.index('id="audit"'):])
+    audit = visible(page[page.index('id="audit"') :])
     assert "所属行业：农业 → 制造业" in audit and "申请单位：（空） → 甲公司" in audit
     db = open_db(tmp_path / "var")
     stored = [r["created"] for r in db["audit"].rows_where("case_id = ?", [cid])]
@@ -154,14 +180,25 @@ def test_staff_audit_log_in_beijing_time_with_from_and_to(client, tmp_path):
     assert shown in audit and "+00:00" not in audit
 
 
-TEST_REPORT = [["检验检测报告", "报告编号：TJ2024-0815", "样品名称：精密齿轮箱", "委托单位：苏州苏信精密机械有限公司",
-                "检验依据：GB/T 10095.1-2022", "签发日期：2024年06月01日"]]
+TEST_REPORT = [
+    [
+        "检验检测报告",
+        "报告编号：TJ2024-0815",
+        "样品名称：精密齿轮箱",
+        "委托单位：苏州苏信精密机械有限公司",
+        "检验依据：GB/T 10095.1-2022",
+        "签发日期：2024年06月01日",
+    ]
+]
 
 
 @pytest.mark.parametrize("typed, flagged", [("铝合金门窗", True), ("精密齿轮箱", False), ("齿轮箱", False)])
 def test_product_typed_against_the_test_reports_sample(client, typed, flagged):
-    r = client.post("/api/cases", json={"scheme": "jinzhi", "applicant": "苏州苏信精密机械有限公司", "product": typed},
-                    headers={"X-CSRF-Token": csrf(client)})
+    r = client.post(
+        "/api/cases",
+        json={"scheme": "jinzhi", "applicant": "苏州苏信精密机械有限公司", "product": typed},
+        headers={"X-CSRF-Token": csrf(client)},
+    )
     case = r.json()
     upload(client, case["id"], [("检验报告.pdf", pdf_bytes(TEST_REPORT))])
     assert [d["state"] for d in wait_report(client, case["id"], 180)["documents"]] == ["read"]
@@ -199,19 +236,32 @@ def test_error_pages_speak_chinese(client):
 def test_document_page_shows_chinese_field_names_and_the_indicators_as_a_table(client, tmp_path):
     from docgen import Grid
 
-    report = pdf_bytes([["检验检测报告", "报告编号：TJ2024-0815", "样品名称：精密齿轮箱", "委托单位：苏州苏信精密机械有限公司",
-                         Grid([["检验项目", "单位", "标准要求", "实测值", "单项判定"],
-                               ["齿距累积总偏差", "μm", "≤40", "28", "合格"],
-                               ["噪声", "dB(A)", "≤85", "79", "合格"]])]])
+    report = pdf_bytes(
+        [
+            [
+                "检验检测报告",
+                "报告编号：TJ2024-0815",
+                "样品名称：精密齿轮箱",
+                "委托单位：苏州苏信精密机械有限公司",
+                Grid(
+                    [
+                        ["检验项目", "单位", "标准要求", "实测值", "单项判定"],
+                        ["齿距累积总偏差", "μm", "≤40", "28", "合格"],
+                        ["噪声", "dB(A)", "≤85", "79", "合格"],
+                    ]
+                ),
+            ]
+        ]
+    )
     case = open_case(client, "jinzhi")
     upload(client, case["id"], [("检验报告.pdf", report)])
     doc = wait_report(client, case["id"], 180)["documents"][0]
     assert doc["fields"]["indicators"]["value"], doc["fields"]  # read by the extractor
     page = client.get(f"/cases/{case['id']}/documents/{doc['document_id']}")  # one page for applicant and staff
     html = page.text
-    fields = visible(html[html.index('class="grid cards fields"'):html.index("</table>")])
+    fields = visible(html[html.index('class="grid cards fields"') : html.index("</table>")])
     assert "证书/报告编号" in fields and "cert_number" not in fields and "indicators" not in fields
-    table = visible(html[html.index('class="grid cards indicators"'):])
+    table = visible(html[html.index('class="grid cards indicators"') :])
     assert all(w in table for w in ("检验项目", "实测值", "单项判定", "齿距累积总偏差", "28", "合格"))
 
 
@@ -224,7 +274,11 @@ def test_the_api_asks_the_same_acknowledgement(client):
     assert report["outcome"]["status"] == "not_eligible" and n
     r = client.post(f"/api/cases/{case['id']}/submit", headers={"X-CSRF-Token": token})
     assert r.status_code == 400 and f"acknowledge_blockers = {n}" in r.json()["detail"]
-    r = client.post(f"/api/cases/{case['id']}/submit", headers={"X-CSRF-Token": token}, json={"acknowledge_blockers": n + 1})
+    r = client.post(
+        f"/api/cases/{case['id']}/submit", headers={"X-CSRF-Token": token}, json={"acknowledge_blockers": n + 1}
+    )
     assert r.status_code == 400
-    r = client.post(f"/api/cases/{case['id']}/submit", headers={"X-CSRF-Token": token}, json={"acknowledge_blockers": n})
+    r = client.post(
+        f"/api/cases/{case['id']}/submit", headers={"X-CSRF-Token": token}, json={"acknowledge_blockers": n}
+    )
     assert r.status_code == 200 and r.json()["status"] == "submitted"

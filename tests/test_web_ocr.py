@@ -1,20 +1,20 @@
 """Scanned documents in the web service: the case page shows OCR progress per page while a scan
 is read, and a scan whose read ran out of time with pages still waiting for OCR goes back in the
 queue (the next read continues from the OCR cache) — a bounded number of times."""
+
 from __future__ import annotations
 
 import io
 import threading
-import time
-
-import pytest
 
 import ocr_scans as s
+import pytest
+from web_helpers import make_client, open_case, upload
+
 from extractors import ocr
 from intake.reading import pipeline
 from intake.reading import readers as reading
 from intake.store.db import open_db
-from web_helpers import make_client, open_case, upload
 
 pytestmark = pytest.mark.ocr
 
@@ -72,8 +72,7 @@ def _read_watching(client, case_id: int, doc_id: int) -> list[str]:
 
 
 def _document(client, case_id: int, doc_id: int) -> dict:
-    return next(d for d in client.get(f"/api/cases/{case_id}/report").json()["documents"]
-                if d["document_id"] == doc_id)
+    return next(d for d in client.get(f"/api/cases/{case_id}/report").json()["documents"] if d["document_id"] == doc_id)
 
 
 @needs_engine
@@ -85,6 +84,7 @@ def test_scan_out_of_time_is_requeued_shows_progress_and_is_finished_by_the_next
         rl = plain(limits)
         object.__setattr__(rl, "ocr_seconds", 0.01)  # travels to the worker with the limits
         return rl
+
     monkeypatch.setattr(pipeline, "read_limits", tight)
     client = make_client(tmp_path)
     case_id, doc_id = _uploaded(client, "扫描件.pdf", _two_page_scan())
@@ -122,8 +122,18 @@ def _fake_reads(monkeypatch, new_page_each_read: bool):
     def read_file(path, name, sha, limits):
         if new_page_each_read:
             cached.add(len(cached) + 1)
-        return {"file": name, "sha256": sha, "type": "other", "pages": 9, "ocr": True, "error": None,
-                "fields": {}, "warnings": ["第 9 页尚未 OCR（本次读取时间已用完）"], "ocr_pending": [9]}
+        return {
+            "file": name,
+            "sha256": sha,
+            "type": "other",
+            "pages": 9,
+            "ocr": True,
+            "error": None,
+            "fields": {},
+            "warnings": ["第 9 页尚未 OCR（本次读取时间已用完）"],
+            "ocr_pending": [9],
+        }
+
     monkeypatch.setattr(reading, "read_file", read_file)
     monkeypatch.setattr(ocr, "cached_pages", lambda sha, *a, **k: set(cached))
 
@@ -165,6 +175,7 @@ def test_a_worker_stopped_mid_ocr_is_requeued_without_showing_the_error(tmp_path
     def killed(path, name, sha, limits):  # the worker's hard limit stopped it after it cached a page
         cached.add(len(cached) + 1)
         return {"file": name, "sha256": sha, "error": f"{name}: 读取超时（超过 60 秒），已中止"}
+
     monkeypatch.setattr(reading, "read_file", killed)
     monkeypatch.setattr(ocr, "cached_pages", lambda sha, *a, **k: set(cached))
     client = make_client(tmp_path)

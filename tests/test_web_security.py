@@ -1,13 +1,13 @@
 """Each access rule of the web service, tested by trying to break it."""
+
 from __future__ import annotations
 
 import pytest
-
 from docgen import pdf_bytes
 from web_helpers import PASSWORD, csrf, login, make_client, open_case, page_csrf, upload, wait_report
 
 XSS = '<script>alert("x")</script>'
-XSS_FILE = '<img src=x onerror=alert(1)>.pdf'
+XSS_FILE = "<img src=x onerror=alert(1)>.pdf"
 
 
 @pytest.fixture
@@ -30,11 +30,18 @@ def test_another_applicants_case_id_in_the_url_is_not_found(client):
     a, b = two_applicants(client)
     doc = client.get(f"/api/cases/{b['id']}/documents")  # B's own: fine
     assert doc.status_code == 200
-    for path in (f"/cases/{a['id']}", f"/api/cases/{a['id']}", f"/api/cases/{a['id']}/report",
-                 f"/cases/{a['id']}/report-fragment", f"/api/cases/{a['id']}/documents",
-                 f"/cases/{a['id']}/documents/1", f"/cases/{a['id']}/documents/1/file",
-                 f"/cases/{a['id']}/documents/1/pages/1.png", f"/cases/{a['id']}/gap-report.html",
-                 f"/cases/{a['id']}/application.docx"):
+    for path in (
+        f"/cases/{a['id']}",
+        f"/api/cases/{a['id']}",
+        f"/api/cases/{a['id']}/report",
+        f"/cases/{a['id']}/report-fragment",
+        f"/api/cases/{a['id']}/documents",
+        f"/cases/{a['id']}/documents/1",
+        f"/cases/{a['id']}/documents/1/file",
+        f"/cases/{a['id']}/documents/1/pages/1.png",
+        f"/cases/{a['id']}/gap-report.html",
+        f"/cases/{a['id']}/application.docx",
+    ):
         r = client.get(path)
         assert r.status_code == 404, path
         assert "甲公司" not in r.text
@@ -63,8 +70,11 @@ def test_case_link_token_grants_that_case_only(client):
 
 
 def test_registered_applicant_sees_only_own_cases_across_browsers(client):
-    r = client.post("/register", data={"csrf": page_csrf(client.get("/register").text), "name": "alice",
-                                       "password": PASSWORD}, follow_redirects=False)
+    r = client.post(
+        "/register",
+        data={"csrf": page_csrf(client.get("/register").text), "name": "alice", "password": PASSWORD},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     mine = open_case(client, applicant="爱丽丝公司")
     client.cookies.clear()
@@ -83,8 +93,9 @@ def test_forms_without_or_with_a_wrong_csrf_token_are_refused(client):
     for data in ({}, {"csrf": ""}, {"csrf": good[:-2] + "xx"}):
         assert client.post(f"/cases/{case['id']}/facts", data={**data, "sector": "services"}).status_code == 403
         assert client.post(f"/cases/{case['id']}/submit", data=data).status_code == 403
-        r = client.post(f"/cases/{case['id']}/documents", data=data,
-                        files=[("files", ("a.pdf", b"%PDF-1.4", "application/pdf"))])
+        r = client.post(
+            f"/cases/{case['id']}/documents", data=data, files=[("files", ("a.pdf", b"%PDF-1.4", "application/pdf"))]
+        )
         assert r.status_code == 403
         assert client.post("/cases", data={**data, "scheme": "jinzhi"}).status_code == 403
         assert client.post("/login", data={**data, "name": "sec", "password": PASSWORD}).status_code == 403
@@ -117,8 +128,11 @@ def test_committee_member_sees_no_applications(client):
     assert client.get("/queue").status_code == 403
     assert client.get("/api/queue").status_code == 403
     assert client.get(f"/cases/{case['id']}/gap-report.html").status_code == 403
-    r = client.post(f"/api/cases/{case['id']}/overrides", headers={"X-CSRF-Token": token},
-                    json={"item_id": "nonferrous.art4", "status": "met", "note": "x"})
+    r = client.post(
+        f"/api/cases/{case['id']}/overrides",
+        headers={"X-CSRF-Token": token},
+        json={"item_id": "nonferrous.art4", "status": "met", "note": "x"},
+    )
     assert r.status_code == 403
     assert client.post("/api/cases", headers={"X-CSRF-Token": token}, json={"scheme": "jinzhi"}).status_code == 403
 
@@ -129,13 +143,16 @@ def test_a_committee_member_cannot_tell_which_case_ids_exist(client):
     for path in ("/cases/{}", "/api/cases/{}/report", "/api/cases/{}"):
         there = client.get(path.format(case["id"]))
         absent = client.get(path.format(case["id"] + 1000))
-        assert (there.status_code, there.json()) == (absent.status_code, absent.json()) == (
-            403, {"detail": "标准委员会成员不能查看申报材料"})
+        assert (
+            (there.status_code, there.json())
+            == (absent.status_code, absent.json())
+            == (403, {"detail": "标准委员会成员不能查看申报材料"})
+        )
 
 
 def test_an_id_past_sqlites_integers_is_not_found(client):
     login(client, "sec")
-    for cid in (2 ** 63, 2 ** 64 + 5):
+    for cid in (2**63, 2**64 + 5):
         assert client.get(f"/api/cases/{cid}").status_code == 404
         assert client.get(f"/api/cases/{cid}/report").status_code == 404
 
@@ -159,9 +176,18 @@ def test_applicant_cannot_use_secretariat_tools(client):
     token = csrf(client)
     h = {"X-CSRF-Token": token}
     assert client.get("/api/queue").status_code == 401
-    assert client.post(f"/api/cases/{case['id']}/overrides", headers=h,
-                       json={"item_id": "nonferrous.art4", "status": "met", "note": "我说满足"}).status_code == 401
-    assert client.post(f"/api/cases/{case['id']}/procedure", headers=h, json={"state": "document_review"}).status_code == 401
+    assert (
+        client.post(
+            f"/api/cases/{case['id']}/overrides",
+            headers=h,
+            json={"item_id": "nonferrous.art4", "status": "met", "note": "我说满足"},
+        ).status_code
+        == 401
+    )
+    assert (
+        client.post(f"/api/cases/{case['id']}/procedure", headers=h, json={"state": "document_review"}).status_code
+        == 401
+    )
     assert client.get(f"/api/cases/{case['id']}/audit").status_code == 401
     items = {i["id"]: i for i in client.get(f"/api/cases/{case['id']}/report").json()["items"]}
     assert "override" not in items["nonferrous.art4"]
@@ -172,8 +198,12 @@ def test_secretariat_cannot_edit_an_applicants_case(client):
     token = login(client, "sec")
     assert client.get(f"/cases/{case['id']}").status_code == 200
     assert upload(client, case["id"], [("x.pdf", b"%PDF-1.4")], token=token).status_code == 409
-    assert client.put(f"/api/cases/{case['id']}/facts", headers={"X-CSRF-Token": token},
-                      json={"association_member": True}).status_code == 409
+    assert (
+        client.put(
+            f"/api/cases/{case['id']}/facts", headers={"X-CSRF-Token": token}, json={"association_member": True}
+        ).status_code
+        == 409
+    )
 
 
 def test_login_wrong_password_and_tampered_session(client, tmp_path):
@@ -188,6 +218,7 @@ def test_login_wrong_password_and_tampered_session(client, tmp_path):
     assert client.get("/api/queue").status_code == 401
     # passwords are stored as argon2 hashes only
     from intake.store.db import open_db
+
     rows = list(open_db(tmp_path / "var")["users"].rows)
     assert all(r["password_hash"].startswith("$argon2") for r in rows)
     assert not any(PASSWORD in str(r) for r in rows)
@@ -205,9 +236,13 @@ def test_company_and_file_names_with_script_show_as_text_everywhere(client):
     upload(client, case["id"], [(XSS_FILE, pdf_bytes([["营业执照", "名称：" + XSS]]))])
     wait_report(client, case["id"])
     client.post(f"/api/cases/{case['id']}/submit", headers={"X-CSRF-Token": csrf(client)})
-    pages = [client.get(f"/cases/{case['id']}").text, client.get(f"/cases/{case['id']}/report-fragment").text,
-             client.get(f"/cases/{case['id']}/gap-report.html").text, client.get("/cases").text,
-             client.get(f"/cases/{case['id']}/documents/1").text]
+    pages = [
+        client.get(f"/cases/{case['id']}").text,
+        client.get(f"/cases/{case['id']}/report-fragment").text,
+        client.get(f"/cases/{case['id']}/gap-report.html").text,
+        client.get("/cases").text,
+        client.get(f"/cases/{case['id']}/documents/1").text,
+    ]
     client.cookies.clear()
     login(client, "sec")
     pages.append(client.get("/queue").text)
@@ -221,6 +256,7 @@ def test_company_and_file_names_with_script_show_as_text_everywhere(client):
 def test_every_state_changing_route_checks_csrf(client):
     """A route added later without the CSRF dependency fails here."""
     from web.deps import check_csrf
+
     exempt = {"/api/login"}  # signs in with a password; returns the token
     missing = []
     for route in client.app.routes:

@@ -1,5 +1,6 @@
 """`intake serve` on a fresh data directory: prints the demo accounts and the address, creates the
 database, a demo case in the secretariat's queue and the 津质精品 draft of seed 000 for comment."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,12 @@ def test_first_start_creates_demo_data_and_prints_accounts(tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     data = tmp_path / "var"
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "intake"), "serve", "--port", str(port),
-                             "--data", str(data), "--demo"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "intake"), "serve", "--port", str(port), "--data", str(data), "--demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     out = []
     try:
         deadline = time.time() + 60
@@ -47,8 +52,12 @@ def test_first_start_creates_demo_data_and_prints_accounts(tmp_path):
         proc.terminate()
         proc.wait(10)
     # a second start finds the data and creates nothing new
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "intake"), "serve", "--port", str(port),
-                             "--data", str(data), "--demo"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "intake"), "serve", "--port", str(port), "--data", str(data), "--demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         line = ""
         deadline = time.time() + 60
@@ -66,8 +75,12 @@ def test_a_production_start_creates_no_accounts(tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     data = tmp_path / "var"
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "intake"), "serve", "--port", str(port),
-                             "--data", str(data)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "intake"), "serve", "--port", str(port), "--data", str(data)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     out = []
     try:
         deadline = time.time() + 60

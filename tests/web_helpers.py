@@ -1,14 +1,14 @@
 """Shared by the web tests: an app over a temp data directory, signing in, CSRF, waiting for reads."""
+
 from __future__ import annotations
 
 import re
 import time
 
-
 from fastapi.testclient import TestClient
 
-from intake.store.accounts import add_user
 from intake.config import Limits
+from intake.store.accounts import add_user
 from intake.store.db import open_db
 from web.app import create_app
 
@@ -39,16 +39,22 @@ def page_csrf(html: str) -> str:
 
 
 def open_case(client: TestClient, scheme: str = "jinzhi", applicant: str = "天津某某科技有限公司") -> dict:
-    r = client.post("/api/cases", json={"scheme": scheme, "applicant": applicant, "product": "齿轮"},
-                    headers={"X-CSRF-Token": csrf(client)})
+    r = client.post(
+        "/api/cases",
+        json={"scheme": scheme, "applicant": applicant, "product": "齿轮"},
+        headers={"X-CSRF-Token": csrf(client)},
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
 
 def upload(client: TestClient, case_id: int, files: list[tuple[str, bytes]], token: str | None = None):
     headers = {"X-CSRF-Token": token or csrf(client)}
-    return client.post(f"/api/cases/{case_id}/documents", headers=headers,
-                       files=[("files", (name, data, "application/octet-stream")) for name, data in files])
+    return client.post(
+        f"/api/cases/{case_id}/documents",
+        headers=headers,
+        files=[("files", (name, data, "application/octet-stream")) for name, data in files],
+    )
 
 
 def wait_report(client: TestClient, case_id: int, seconds: float = 60) -> dict:

@@ -1,6 +1,7 @@
 """The web service: `create_app(data)` builds the FastAPI application over one data directory.
 
 Routes (web/routes/) are thin: each reads the request, calls intake/, renders a template or JSON."""
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,10 @@ from .throttle import LoginThrottle
 HERE = Path(__file__).parent
 # Scripts only from our own /static (no inline script can run even if escaping ever failed);
 # inline styles are allowed because the generated gap report is one self-contained HTML file.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def session_secret(data: Path) -> str:
@@ -74,8 +77,13 @@ def trusted_proxies() -> set[str]:
     return {a.strip() for a in os.environ.get("INTAKE_TRUSTED_PROXIES", "127.0.0.1").split(",") if a.strip()}
 
 
-def create_app(data: str | os.PathLike | None = None, limits: Limits | None = None,
-               reader_threads: int = 2, broker: str | None = None, public_url: str | None = None) -> FastAPI:
+def create_app(
+    data: str | os.PathLike | None = None,
+    limits: Limits | None = None,
+    reader_threads: int = 2,
+    broker: str | None = None,
+    public_url: str | None = None,
+) -> FastAPI:
     data = data_dir(data)
     limits = limits or Limits.from_env()
     _ensure_tables(data)
@@ -90,20 +98,26 @@ def create_app(data: str | os.PathLike | None = None, limits: Limits | None = No
         daily.stop()
         reader.stop()
 
-    app = FastAPI(title="intake", description="申报材料预审、标准征求意见、秘书处审核 — JSON API",
-                  lifespan=lifespan)
+    app = FastAPI(title="intake", description="申报材料预审、标准征求意见、秘书处审核 — JSON API", lifespan=lifespan)
     app.state.data = data
     app.state.limits = limits
     app.state.reader = reader
     app.state.login_throttle = LoginThrottle()
-    app.add_middleware(SessionMiddleware, secret_key=session_secret(data), session_cookie=COOKIE,
-                       same_site="lax", https_only=False, max_age=14 * 24 * 3600)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_secret(data),
+        session_cookie=COOKIE,
+        same_site="lax",
+        https_only=False,
+        max_age=14 * 24 * 3600,
+    )
     app.add_middleware(SecureCookie, always=os.environ.get("INTAKE_HTTPS", "") == "1")
     app.add_middleware(BodyLimit, max_file_bytes=limits.max_bytes)
     app.add_middleware(ForwardedFrom, trusted=trusted_proxies())
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     from .routes import api, applicant, auth, blobs, committee, secretariat
+
     for module in (auth, applicant, secretariat, committee, api, blobs):
         app.include_router(module.router)
 

@@ -1,5 +1,6 @@
 """Request-size limits applied before a body is read (FastAPI parses a form before any dependency runs),
 and the allowance of visitors without an account (cases per address per day)."""
+
 from __future__ import annotations
 
 from fastapi import Depends, Request
@@ -63,13 +64,14 @@ class BodyLimit:
 
     async def _refuse(self, scope, receive, send):
         mb = (self.limit - 1024 * 1024) // MAX_FILES_PER_REQUEST // 1048576
-        await JSONResponse({"detail": f"一次上传的总量过大（每个文件不超过 {mb} MB，每次最多 "
-                                      f"{MAX_FILES_PER_REQUEST} 个文件）"}, status_code=413)(scope, receive, send)
+        await JSONResponse(
+            {"detail": f"一次上传的总量过大（每个文件不超过 {mb} MB，每次最多 {MAX_FILES_PER_REQUEST} 个文件）"},
+            status_code=413,
+        )(scope, receive, send)
 
 
 class TooLargeBody(Exception):
     pass
-
 
 
 def case_quota(request: Request, db=Depends(get_db), user: User | None = Depends(current_user)):

@@ -2,6 +2,7 @@
 fact (an unknown sector is asked once, not listed as nine missing items), branches that do not
 apply left out, engine wording in plain Chinese, the cross-checks and deadline notes beside it.
 The staff pages show the report as it is (ids, every item, the engine's words)."""
+
 from __future__ import annotations
 
 from intake.cases.crosscheck import cross_checks
@@ -26,29 +27,45 @@ def questions(items: list[dict]) -> list[dict]:
         for n in i["needs"]:
             root = n["key"].split(".")[0]
             if root == "declarations":
-                q = out.setdefault("declarations", {"key": "declarations", "label": "申请人声明",
-                                                    "question": "请确认以下声明是否属实", "affects": []})
+                q = out.setdefault(
+                    "declarations",
+                    {"key": "declarations", "label": "申请人声明", "question": "请确认以下声明是否属实", "affects": []},
+                )
             elif root in FACT_QUESTIONS:
-                q = out.setdefault(root, {"key": root, "label": FACT_LABELS[root],
-                                          "question": FACT_QUESTIONS[root], "affects": []})
+                q = out.setdefault(
+                    root, {"key": root, "label": FACT_LABELS[root], "question": FACT_QUESTIONS[root], "affects": []}
+                )
             else:
-                q = out.setdefault(n["key"], {"key": n["key"], "label": plain(n.get("question")),
-                                              "question": plain(n.get("question")), "affects": []})
+                q = out.setdefault(
+                    n["key"],
+                    {
+                        "key": n["key"],
+                        "label": plain(n.get("question")),
+                        "question": plain(n.get("question")),
+                        "affects": [],
+                    },
+                )
             if i["title"] not in q["affects"]:
                 q["affects"].append(i["title"])
     return list(out.values())
 
 
 def applicant_view(report: dict, applicant: str, product: str) -> dict:
-    items = [{**i, "reason": plain(i.get("reason"))} for i in report.get("items") or []
-             if i["status"] != "not_applicable" and not _is_question(i)]
+    items = [
+        {**i, "reason": plain(i.get("reason"))}
+        for i in report.get("items") or []
+        if i["status"] != "not_applicable" and not _is_question(i)
+    ]
     groups = [(key, label, [i for i in items if i["status"] == key]) for key, label in SHOWN]
     outcome = report.get("outcome") or {}
     blockers = [i for i in items if i["status"] == "not_met"]
-    return {"groups": groups, "questions": questions(report.get("items") or []),
-            "checks": cross_checks(applicant, product, report),
-            "notes": [plain(n) for n in outcome.get("notes") or []],
-            "outcome_label": OUTCOME_LABELS.get(outcome.get("status"), ""),
-            "blockers": blockers,
-            "missing": [i for i in items if i["status"] == "missing"],
-            "review": [i for i in items if i["status"] == "review"]}
+    return {
+        "groups": groups,
+        "questions": questions(report.get("items") or []),
+        "checks": cross_checks(applicant, product, report),
+        "notes": [plain(n) for n in outcome.get("notes") or []],
+        "outcome_label": OUTCOME_LABELS.get(outcome.get("status"), ""),
+        "blockers": blockers,
+        "missing": [i for i in items if i["status"] == "missing"],
+        "review": [i for i in items if i["status"] == "review"],
+    }

@@ -1,5 +1,6 @@
 """The audit log as the secretariat reads it: who, when (Beijing time), what, and for changes of
 the applicant's details and facts, each field from → to (worked out by replaying the log)."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,13 @@ def _changes(before: dict, after: dict, labels: dict, declarations: dict) -> lis
     out = []
     for k in list(dict.fromkeys([*before, *after])):
         if before.get(k) != after.get(k):
-            out.append({"field": labels.get(k, k), "from": _show(before.get(k), declarations),
-                        "to": _show(after.get(k), declarations)})
+            out.append(
+                {
+                    "field": labels.get(k, k),
+                    "from": _show(before.get(k), declarations),
+                    "to": _show(after.get(k), declarations),
+                }
+            )
     return out
 
 
@@ -45,8 +51,13 @@ def readable_audit(rows: list[dict], items: dict[str, dict], declarations: dict)
     out = []
     for r in rows:
         action, detail = r.get("action") or "", r.get("detail") or ""
-        row = {"who": r.get("user") or "", "when": beijing(r.get("created")), "what": AUDIT_ACTIONS.get(action, action),
-               "changes": [], "note": ""}
+        row = {
+            "who": r.get("user") or "",
+            "when": beijing(r.get("created")),
+            "what": AUDIT_ACTIONS.get(action, action),
+            "changes": [],
+            "note": "",
+        }
         if action == "details":
             applicant, _, product = detail.partition(" / ")
             new = {"applicant": applicant, "product": product}
@@ -65,16 +76,25 @@ def readable_audit(rows: list[dict], items: dict[str, dict], declarations: dict)
             if m:
                 item = items.get(m.group(1)) or {}
                 was = re.search(r"原判定：(\S+?) —", item.get("reason") or "")
-                row["changes"] = [{"field": f"{item.get('clause', '')} {item.get('title', m.group(1))}".strip(),
-                                   "from": was.group(1) if was else "预审结论",
-                                   "to": STATUS_LABELS.get(m.group(2), m.group(2))}]
+                row["changes"] = [
+                    {
+                        "field": f"{item.get('clause', '')} {item.get('title', m.group(1))}".strip(),
+                        "from": was.group(1) if was else "预审结论",
+                        "to": STATUS_LABELS.get(m.group(2), m.group(2)),
+                    }
+                ]
                 row["note"] = m.group(3)
                 row["item"] = m.group(1)
         elif action == "chat-correction" and isinstance(_json(detail), list):
             for c in _json(detail):
                 if isinstance(c, dict):
-                    row["changes"].append({"field": f"{c.get('file', '')} {FIELD_LABELS.get(c.get('field'), c.get('field'))}",
-                                           "from": str(c.get("original") or EMPTY), "to": str(c.get("value") or EMPTY)})
+                    row["changes"].append(
+                        {
+                            "field": f"{c.get('file', '')} {FIELD_LABELS.get(c.get('field'), c.get('field'))}",
+                            "from": str(c.get("original") or EMPTY),
+                            "to": str(c.get("value") or EMPTY),
+                        }
+                    )
         elif action == "state":
             before, _, rest = detail.partition(" → ")
             after, _, note = rest.partition("：")

@@ -6,6 +6,7 @@ under its own name. Configuration from the environment (read on each page, so ch
     INTAKE_LOGO           path to a PNG, JPEG or SVG logo          (default web/static/logo.svg)
     INTAKE_CONTACT        a contact line for applicants (phone, e-mail), shown in the footer
 """
+
 from __future__ import annotations
 
 import os
@@ -32,6 +33,9 @@ def branding() -> Branding:
     logo = Path(os.environ.get("INTAKE_LOGO") or DEFAULT_LOGO)
     if logo.suffix.lower() not in LOGO_TYPES or not logo.is_file():
         logo = DEFAULT_LOGO
-    return Branding(service_name=(os.environ.get("INTAKE_SERVICE_NAME") or "质量品牌申报预审服务").strip()[:60],
-                    operator=(os.environ.get("INTAKE_OPERATOR") or "").strip()[:100],
-                    contact=(os.environ.get("INTAKE_CONTACT") or "").strip()[:200], logo=logo)
+    return Branding(
+        service_name=(os.environ.get("INTAKE_SERVICE_NAME") or "质量品牌申报预审服务").strip()[:60],
+        operator=(os.environ.get("INTAKE_OPERATOR") or "").strip()[:100],
+        contact=(os.environ.get("INTAKE_CONTACT") or "").strip()[:200],
+        logo=logo,
+    )

@@ -1,4 +1,5 @@
 """Dependencies shared by the routes: the database, the current user, CSRF, access to a case."""
+
 from __future__ import annotations
 
 import secrets
@@ -8,9 +9,9 @@ import sqlite_utils
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
+from intake.cases.case import Case, case_for, case_to_edit, ensure_cases
 from intake.store.accounts import User, get_user
 from intake.store.blobs import BlobStore
-from intake.cases.case import Case, case_for, case_to_edit, ensure_cases
 from intake.store.db import open_db
 
 from . import labels
@@ -20,9 +21,26 @@ from .session import case_tokens, user_id
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.autoescape = True
 
-templates.env.globals.update({k: getattr(labels, k) for k in (
-    "STATUS_LABELS", "OUTCOME_LABELS", "DOC_TYPES", "DOC_STATES", "FIELD_LABELS", "INDICATOR_COLUMNS", "FACT_LABELS",
-    "FACT_QUESTIONS", "VALUE_LABELS", "AUDIT_ACTIONS", "ROLE_LABELS", "STEPS", "HTTP_MESSAGES")})
+templates.env.globals.update(
+    {
+        k: getattr(labels, k)
+        for k in (
+            "STATUS_LABELS",
+            "OUTCOME_LABELS",
+            "DOC_TYPES",
+            "DOC_STATES",
+            "FIELD_LABELS",
+            "INDICATOR_COLUMNS",
+            "FACT_LABELS",
+            "FACT_QUESTIONS",
+            "VALUE_LABELS",
+            "AUDIT_ACTIONS",
+            "ROLE_LABELS",
+            "STEPS",
+            "HTTP_MESSAGES",
+        )
+    }
+)
 templates.env.filters["beijing"] = labels.beijing
 templates.env.filters["plain"] = labels.plain
 
@@ -77,21 +95,27 @@ async def check_csrf(request: Request) -> None:
     expected = request.session.get("csrf")
     sent = request.headers.get("x-csrf-token")
     if not sent and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
         form = await request.form()
         sent = form.get("csrf")
     if not expected or not isinstance(sent, str) or not secrets.compare_digest(expected, sent):
         raise HTTPException(403, "表单已失效或来源不明（CSRF 校验失败），请刷新页面后重试")
 
 
-def viewable_case(case_id: int, request: Request, db: sqlite_utils.Database = Depends(get_db),
-                  user: User | None = Depends(current_user)) -> Case:
+def viewable_case(
+    case_id: int,
+    request: Request,
+    db: sqlite_utils.Database = Depends(get_db),
+    user: User | None = Depends(current_user),
+) -> Case:
     """The case, if this visitor may see it (the rule is the application's: intake.cases.case_for)."""
     return case_for(db, case_id, user, case_tokens(request))
 
 
-def editable_case(request: Request, case: Case = Depends(viewable_case),
-                  user: User | None = Depends(current_user)) -> Case:
+def editable_case(
+    request: Request, case: Case = Depends(viewable_case), user: User | None = Depends(current_user)
+) -> Case:
     return case_to_edit(user, case, case_tokens(request))
 
 

@@ -1,21 +1,29 @@
 """The application's errors (intake.errors) as answers: one place instead of try/except in each
 route. JSON for the API and scripts, the error page for a browser."""
-from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.exception_handlers import request_validation_exception_handler
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from __future__ import annotations
 
 import errno
 import logging
 import sqlite3
 
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
 from intake.errors import BadInput, Conflict, IntakeError, NotAllowed, NotFound, OverQuota, StorageFull, Unavailable
 
-STATUS = {NotFound: 404, NotAllowed: 403, Conflict: 409, BadInput: 400, StorageFull: 507, Unavailable: 503,
-          OverQuota: 429}
+STATUS = {
+    NotFound: 404,
+    NotAllowed: 403,
+    Conflict: 409,
+    BadInput: 400,
+    StorageFull: 507,
+    Unavailable: 503,
+    OverQuota: 429,
+}
 log = logging.getLogger("intake.web")
 
 
@@ -38,6 +46,7 @@ def answer(request: Request, status: int, detail, headers: dict | None = None):
     if wants_json(request):
         return JSONResponse({"detail": detail}, status_code=status, headers=headers)
     from .deps import render
+
     return render(request, "error.html", {"status": status, "detail": detail}, status_code=status)
 
 

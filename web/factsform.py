@@ -1,6 +1,7 @@
 """The web facts form, derived from the facts schema (checklists/facts.yaml) and the scheme's data:
 the scheme's own facts only (checklists.factschema.form_facts), each drawn by its type, and read back
 by the same list — a key the schema names is never shown in one place and dropped in another."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -29,8 +30,15 @@ def fields_for(scheme_id: str) -> list[dict]:
             choices = [(name, name) for name in (scheme.tables.get("scale") or {})]
         if spec.type in ("exemptions", "declarations") and not choices:
             continue
-        out.append({"key": spec.key, "type": spec.type, "label": spec.label, "question": spec.question or spec.label,
-                    "choices": choices})
+        out.append(
+            {
+                "key": spec.key,
+                "type": spec.type,
+                "label": spec.label,
+                "question": spec.question or spec.label,
+                "choices": choices,
+            }
+        )
     return out
 
 
@@ -73,7 +81,10 @@ def _scale(form) -> dict | None:
     if not value:
         return None
     try:
-        return {"category": (form.get("scale_category") or "")[:50], "value": float(value),
-                "unit": (form.get("scale_unit") or "")[:10]}
+        return {
+            "category": (form.get("scale_category") or "")[:50],
+            "value": float(value),
+            "unit": (form.get("scale_unit") or "")[:10],
+        }
     except ValueError:
         raise CaseError("规模数值须为数字") from None

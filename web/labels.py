@@ -2,13 +2,22 @@
 types, document fields, the applicant's facts and their values, audit actions, the applicant's steps.
 Templates get them as globals (web/deps.py); `plain()` turns an engine message into words an applicant
 reads (no fact keys, no English values); `beijing()` shows a stored UTC time in Beijing time."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from checklists.vocabulary import DOC_TYPES, FIELD_NAMES, OUTCOME_ZH, STATUS_ZH  # noqa: F401 (re-exported to the templates)
-from checklists.vocabulary import FACT_LABELS, FACT_QUESTIONS, VALUE_LABELS, plain  # noqa: F401 (one vocabulary)
+from checklists.vocabulary import (  # noqa: F401 (re-exported to the templates)  # noqa: F401 (one vocabulary)
+    DOC_TYPES,
+    FACT_LABELS,
+    FACT_QUESTIONS,
+    FIELD_NAMES,
+    OUTCOME_ZH,
+    STATUS_ZH,
+    VALUE_LABELS,
+    plain,
+)
 from intake.cases.case import DOC_STATES, STATUSES  # noqa: F401 (re-exported to the templates)
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -19,15 +28,36 @@ OUTCOME_LABELS = OUTCOME_ZH
 CASE_STATES = STATUSES
 # fields read from a document: the one vocabulary's (checklists/vocabulary.yaml field_names)
 FIELD_LABELS = FIELD_NAMES
-INDICATOR_COLUMNS = {"name": "检验项目", "unit": "单位", "requirement": "标准要求", "measured": "实测值",
-                     "verdict": "单项判定"}
-AUDIT_ACTIONS = {"open": "开立申请", "details": "修改基本信息", "facts": "填写补充信息", "submit": "提交",
-                 "override": "人工改判", "scores": "评分", "state": "推进程序", "decide": "记录结论",
-                 "chat-correction": "助手记录更正", "chat-facts": "助手记录信息", "upload": "上传材料"}
+INDICATOR_COLUMNS = {
+    "name": "检验项目",
+    "unit": "单位",
+    "requirement": "标准要求",
+    "measured": "实测值",
+    "verdict": "单项判定",
+}
+AUDIT_ACTIONS = {
+    "open": "开立申请",
+    "details": "修改基本信息",
+    "facts": "填写补充信息",
+    "submit": "提交",
+    "override": "人工改判",
+    "scores": "评分",
+    "state": "推进程序",
+    "decide": "记录结论",
+    "chat-correction": "助手记录更正",
+    "chat-facts": "助手记录信息",
+    "upload": "上传材料",
+}
 ROLE_LABELS = {"secretariat": "秘书处", "committee": "标准委员会", "admin": "管理员", "applicant": "申请人"}
 # the applicant's steps (web/routes/applicant.py); "scheme" is the home page
-STEPS = [("scheme", "选择方案"), ("info", "基本信息"), ("upload", "上传材料"), ("result", "预审结果"),
-         ("assistant", "补充说明（助手）"), ("submit", "提交")]
+STEPS = [
+    ("scheme", "选择方案"),
+    ("info", "基本信息"),
+    ("upload", "上传材料"),
+    ("result", "预审结果"),
+    ("assistant", "补充说明（助手）"),
+    ("submit", "提交"),
+]
 
 
 def beijing(ts: str | None, seconds: bool = False) -> str:
@@ -42,11 +72,21 @@ def beijing(ts: str | None, seconds: bool = False) -> str:
     except ValueError:
         return s
     if t.tzinfo is None:
-        t = t.replace(tzinfo=timezone.utc)  # the store writes UTC
+        t = t.replace(tzinfo=UTC)  # the store writes UTC
     return t.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
 # a person's words for an HTTP error whose own message is a framework default in English
-HTTP_MESSAGES = {400: "提交的内容有误，请检查后重试", 401: "请先登录", 403: "没有权限查看或办理此项",
-                 404: "找不到这个页面或申请（链接可能有误，或申请不属于您）", 405: "不支持这样打开此页面",
-                 409: "当前状态下不能这样办理", 413: "文件或请求太大", 422: "填写的内容不完整或格式不对，请检查后重试",
-                 429: "操作太频繁，请稍后再试", 500: "服务出错了，请稍后再试；如持续出现请联系秘书处",
-                 503: "服务暂时不可用，请稍后再试"}
+HTTP_MESSAGES = {
+    400: "提交的内容有误，请检查后重试",
+    401: "请先登录",
+    403: "没有权限查看或办理此项",
+    404: "找不到这个页面或申请（链接可能有误，或申请不属于您）",
+    405: "不支持这样打开此页面",
+    409: "当前状态下不能这样办理",
+    413: "文件或请求太大",
+    422: "填写的内容不完整或格式不对，请检查后重试",
+    429: "操作太频繁，请稍后再试",
+    500: "服务出错了，请稍后再试；如持续出现请联系秘书处",
+    503: "服务暂时不可用，请稍后再试",
+}

@@ -5,6 +5,7 @@ never its path: a case link's token must not end up in a log).
 Metrics: intake_queue_depth, intake_reader_threads_alive, intake_disk_free_bytes,
 intake_read_seconds / intake_ocr_read_seconds (histograms), intake_read_failures_total{reason},
 intake_http_requests_total{method,route,status}, intake_http_request_seconds{route}."""
+
 from __future__ import annotations
 
 import json
@@ -24,10 +25,20 @@ requests_log = logging.getLogger("intake.requests")
 
 READ_BUCKETS = (0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300)
 # reason label ← words of the sentence a failed read carries (the sentence itself is for people)
-FAILURE_REASONS = [("文件解压后过大", "too_large_inflated"), ("超时", "timeout"), ("内存", "memory"),
-                   ("超过上限", "too_large"), ("加密", "encrypted"), ("密码", "encrypted"),
-                   ("不支持", "unsupported"), ("损坏", "corrupt"), ("不完整", "corrupt"), ("为空", "empty"),
-                   ("意外退出", "crashed"), ("内部错误", "internal")]
+FAILURE_REASONS = [
+    ("文件解压后过大", "too_large_inflated"),
+    ("超时", "timeout"),
+    ("内存", "memory"),
+    ("超过上限", "too_large"),
+    ("加密", "encrypted"),
+    ("密码", "encrypted"),
+    ("不支持", "unsupported"),
+    ("损坏", "corrupt"),
+    ("不完整", "corrupt"),
+    ("为空", "empty"),
+    ("意外退出", "crashed"),
+    ("内部错误", "internal"),
+]
 
 
 def failure_reason(error: str | None) -> str:
@@ -41,23 +52,29 @@ class Metrics:
         Gauge("intake_queue_depth", "documents waiting to be read", registry=r).set_function(reader.depth)
         Gauge("intake_reader_threads_alive", "reader threads running", registry=r).set_function(reader.alive)
         Gauge("intake_disk_free_bytes", "free space on the data directory's disk", registry=r).set_function(
-            lambda: free_bytes(data))
+            lambda: free_bytes(data)
+        )
         Gauge("intake_disk_floor_bytes", "uploads are refused under this much free space", registry=r).set(
-            limits.min_free_bytes)
-        self.read_seconds = Histogram("intake_read_seconds", "time to read one document (worker)",
-                                      buckets=READ_BUCKETS, registry=r)
-        self.ocr_seconds = Histogram("intake_ocr_read_seconds", "time to read one document that needed OCR",
-                                     buckets=READ_BUCKETS, registry=r)
-        self.failures = Counter("intake_read_failures", "documents that could not be read, by reason",
-                                ["reason"], registry=r)
-        self.requests = Counter("intake_http_requests", "requests answered", ["method", "route", "status"],
-                                registry=r)
-        self.request_seconds = Histogram("intake_http_request_seconds", "time to answer a request", ["route"],
-                                         registry=r)
+            limits.min_free_bytes
+        )
+        self.read_seconds = Histogram(
+            "intake_read_seconds", "time to read one document (worker)", buckets=READ_BUCKETS, registry=r
+        )
+        self.ocr_seconds = Histogram(
+            "intake_ocr_read_seconds", "time to read one document that needed OCR", buckets=READ_BUCKETS, registry=r
+        )
+        self.failures = Counter(
+            "intake_read_failures", "documents that could not be read, by reason", ["reason"], registry=r
+        )
+        self.requests = Counter("intake_http_requests", "requests answered", ["method", "route", "status"], registry=r)
+        self.request_seconds = Histogram(
+            "intake_http_request_seconds", "time to answer a request", ["route"], registry=r
+        )
         reader.observers.append(self.observe)
 
-    def observe(self, event: str, seconds: float = 0.0, ocr: bool = False, error: str | None = None,
-                reason: str | None = None) -> None:
+    def observe(
+        self, event: str, seconds: float = 0.0, ocr: bool = False, error: str | None = None, reason: str | None = None
+    ) -> None:
         """Called by the reader threads (intake.reading.readers.DocumentReader.observers)."""
         if event == "read":
             (self.ocr_seconds if ocr else self.read_seconds).observe(seconds)
@@ -90,10 +107,18 @@ def install(app) -> None:
             metrics = request.app.state.metrics
             metrics.requests.labels(request.method, route, str(status)).inc()
             metrics.request_seconds.labels(route).observe(seconds)
-            requests_log.info(json.dumps({"method": request.method, "route": route, "status": status,
-                                          "ms": round(seconds * 1000, 1),
-                                          "client": request.client.host if request.client else None},
-                                         ensure_ascii=False))
+            requests_log.info(
+                json.dumps(
+                    {
+                        "method": request.method,
+                        "route": route,
+                        "status": status,
+                        "ms": round(seconds * 1000, 1),
+                        "client": request.client.host if request.client else None,
+                    },
+                    ensure_ascii=False,
+                )
+            )
 
 
 @router.get("/healthz")
@@ -114,13 +139,27 @@ def healthz(request: Request):
     expected = len(state.reader.threads)
     alive = state.reader.alive()
     free = free_bytes(state.data)
-    checks.update({"readers": {"alive": alive, "expected": expected},
-                   "disk": {"free_bytes": free, "floor_bytes": state.limits.min_free_bytes},
-                   "queue_depth": state.reader.depth()})
-    problems = [p for p, bad in (("database", checks["database"] != "ok"), ("readers", alive < expected),
-                                 ("disk", free < state.limits.min_free_bytes)) if bad]
-    return JSONResponse({"status": "ok" if not problems else "fail", "problems": problems, **checks},
-                        status_code=200 if not problems else 503, headers={"Cache-Control": "no-store"})
+    checks.update(
+        {
+            "readers": {"alive": alive, "expected": expected},
+            "disk": {"free_bytes": free, "floor_bytes": state.limits.min_free_bytes},
+            "queue_depth": state.reader.depth(),
+        }
+    )
+    problems = [
+        p
+        for p, bad in (
+            ("database", checks["database"] != "ok"),
+            ("readers", alive < expected),
+            ("disk", free < state.limits.min_free_bytes),
+        )
+        if bad
+    ]
+    return JSONResponse(
+        {"status": "ok" if not problems else "fail", "problems": problems, **checks},
+        status_code=200 if not problems else 503,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def metrics_allowed() -> set[str]:

@@ -2,6 +2,7 @@
 (intake.reading.worker: a hostile PDF cannot hang the server here either, nor fill its memory: the
 compressed streams are measured before pdfium sees them, and the worker is stopped past its memory
 limit), cached by file hash and page."""
+
 from __future__ import annotations
 
 import io
@@ -46,8 +47,13 @@ def render_page_png(store: BlobStore, sha256: str, page: int, cache: Path, limit
     from intake.reading.worker import run_each
 
     limits = limits or Limits.from_env()
-    outcome = run_each(_render, [(str(store.path(sha256)), page, SCALE, limits.max_inflated_bytes)], seconds=SECONDS,
-                       workers=1, max_memory=limits.worker_memory_bytes)[0]
+    outcome = run_each(
+        _render,
+        [(str(store.path(sha256)), page, SCALE, limits.max_inflated_bytes)],
+        seconds=SECONDS,
+        workers=1,
+        max_memory=limits.worker_memory_bytes,
+    )[0]
     if not outcome.ok:
         raise ValueError(outcome.error or "无法生成预览")
     cache.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,5 @@
 """The JSON API's request and response models: the typed boundary of the web face."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -56,9 +57,18 @@ class CaseCreated(CaseSummary):
 
 def _fact_field(spec):
     """The request model's field for one key of the facts schema (checklists/facts.yaml)."""
-    types = {"bool": bool, "level": str, "declarations": dict[str, bool], "scores": dict[str, float],
-             "scale": ScaleFact, "exemptions": list[str], "date": date, "text": str,
-             "by_year": dict[str, float], "object": dict}
+    types = {
+        "bool": bool,
+        "level": str,
+        "declarations": dict[str, bool],
+        "scores": dict[str, float],
+        "scale": ScaleFact,
+        "exemptions": list[str],
+        "date": date,
+        "text": str,
+        "by_year": dict[str, float],
+        "object": dict,
+    }
     if spec.type == "choice":
         kind = Literal[tuple(spec.values)]
     elif spec.type == "fraction":
@@ -82,8 +92,12 @@ def _facts_model() -> type[BaseModel]:
     from intake.cases.case import FACT_KEYS as CASE_FACT_KEYS
 
     fields = {k: _fact_field(schema()[k]) for k in CASE_FACT_KEYS if k != "scores"}
-    return create_model("Facts", __config__=ConfigDict(extra="forbid"),
-                        __doc__="The contract's --facts keys (absent or null: unchanged / removed).", **fields)
+    return create_model(
+        "Facts",
+        __config__=ConfigDict(extra="forbid"),
+        __doc__="The contract's --facts keys (absent or null: unchanged / removed).",
+        **fields,
+    )
 
 
 Facts = _facts_model()

@@ -8,6 +8,7 @@ copied cookie stops working at once. The cookie is `Secure` whenever the request
 
 Case links (tokens) are kept in the session (the last 20) and can also be sent per request in the
 X-Case-Token header by a script."""
+
 from __future__ import annotations
 
 from fastapi import Request
@@ -108,9 +109,17 @@ class SecureCookie:
 
         async def secure_send(message):
             if message["type"] == "http.response.start":
-                message["headers"] = [(k, v + b"; Secure" if k.lower() == b"set-cookie"
-                                       and v.startswith(COOKIE.encode() + b"=") and b"secure" not in v.lower() else v)
-                                      for k, v in message.get("headers", [])]
+                message["headers"] = [
+                    (
+                        k,
+                        v + b"; Secure"
+                        if k.lower() == b"set-cookie"
+                        and v.startswith(COOKIE.encode() + b"=")
+                        and b"secure" not in v.lower()
+                        else v,
+                    )
+                    for k, v in message.get("headers", [])
+                ]
             await send(message)
 
         await self.app(scope, receive, secure_send)

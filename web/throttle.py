@@ -6,6 +6,7 @@ tell which) or an address must wait before its next try, 1 s, then 2, 4 … up t
 trying during the wait is answered 429 with Retry-After, without checking the password. A success
 clears the account's count. When `concurrent` checks are already running, a sign-in waits a few
 seconds and is then answered 429 too."""
+
 from __future__ import annotations
 
 import math
@@ -105,8 +106,9 @@ class _Slot:
 
 
 def too_many(seconds: int, detail: str | None = None) -> HTTPException:
-    return HTTPException(429, detail or f"登录失败次数过多，请 {seconds} 秒后再试",
-                         headers={"Retry-After": str(max(1, seconds))})
+    return HTTPException(
+        429, detail or f"登录失败次数过多，请 {seconds} 秒后再试", headers={"Retry-After": str(max(1, seconds))}
+    )
 
 
 def throttle(request: Request) -> LoginThrottle:

@@ -2,9 +2,22 @@
 
 Pure functions over `extractors.model.Document`; storage and the CLI live in `intake.comments.store`.
 """
+
 from .clauses import parse_refs, sort_key
 from .draft import Clause, DraftStandard, RefCheck, markdown_document, read_draft
 from .sheet import Comment, CommentSheet, check_title, parse_sheet, split_numbered
 
-__all__ = ["parse_refs", "sort_key", "Clause", "DraftStandard", "RefCheck", "markdown_document", "read_draft",
-           "Comment", "CommentSheet", "check_title", "parse_sheet", "split_numbered"]
+__all__ = [
+    "parse_refs",
+    "sort_key",
+    "Clause",
+    "DraftStandard",
+    "RefCheck",
+    "markdown_document",
+    "read_draft",
+    "Comment",
+    "CommentSheet",
+    "check_title",
+    "parse_sheet",
+    "split_numbered",
+]

@@ -1,26 +1,43 @@
 """Clause references as people write them → normalised ids.
 
-    parse_refs("第 7.2.5 条")  -> ["7.2.5"]
-    parse_refs("7.2.5 a)")     -> ["7.2.5a"]
-    parse_refs("８．２")        -> ["8.2"]
-    parse_refs("4.2、5.1")     -> ["4.2", "5.1"]
-    parse_refs("5.1~5.3")      -> ["5.1", "5.2", "5.3"]
-    parse_refs("第4章")        -> ["4"]
-    parse_refs("表1"), parse_refs("附录 A") -> ["表1"], ["附录A"]
-    parse_refs("前言"), parse_refs("全文")  -> ["前言"], ["全文"]
+parse_refs("第 7.2.5 条")  -> ["7.2.5"]
+parse_refs("7.2.5 a)")     -> ["7.2.5a"]
+parse_refs("８．２")        -> ["8.2"]
+parse_refs("4.2、5.1")     -> ["4.2", "5.1"]
+parse_refs("5.1~5.3")      -> ["5.1", "5.2", "5.3"]
+parse_refs("第4章")        -> ["4"]
+parse_refs("表1"), parse_refs("附录 A") -> ["表1"], ["附录A"]
+parse_refs("前言"), parse_refs("全文")  -> ["前言"], ["全文"]
 """
+
 from __future__ import annotations
 
 import re
 
 from ..text import normalize
 
-CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-          "〇": 0, "零": 0}
+CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "〇": 0, "零": 0}
 
 # Words kept as written (the contract: 全文, 前言, 范围, 附录A …). Longer first.
-WORDS = ["规范性引用文件", "术语和定义", "参考文献", "编制说明", "标准名称", "全文", "前言", "引言", "范围",
-         "目次", "封面", "题目", "标题", "名称", "整体", "总体", "索引"]
+WORDS = [
+    "规范性引用文件",
+    "术语和定义",
+    "参考文献",
+    "编制说明",
+    "标准名称",
+    "全文",
+    "前言",
+    "引言",
+    "范围",
+    "目次",
+    "封面",
+    "题目",
+    "标题",
+    "名称",
+    "整体",
+    "总体",
+    "索引",
+]
 
 _NUM = r"(?:[A-Z]\.)?\d{1,3}(?:\.\d{1,3})*"
 _ITEM = r"(?:\s*(?:[(（]\s*(?P<l1>[a-z])\s*[)）]|(?P<l2>[a-z])\s*[)）]|(?P<l3>[a-z])(?![A-Za-z]))(?:\s*[(（]?\d{1,2}[)）])?)?"
@@ -101,8 +118,19 @@ def primary(refs: list[str]) -> str:
 
 def sort_key(ref: str) -> tuple:
     """Register order: 全文/封面/前言 first, then chapters numerically, tables, 附录, others."""
-    front = {"全文": 0, "整体": 0, "总体": 0, "封面": 1, "标准名称": 1, "名称": 1, "题目": 1, "标题": 1,
-             "目次": 2, "前言": 3, "引言": 4}
+    front = {
+        "全文": 0,
+        "整体": 0,
+        "总体": 0,
+        "封面": 1,
+        "标准名称": 1,
+        "名称": 1,
+        "题目": 1,
+        "标题": 1,
+        "目次": 2,
+        "前言": 3,
+        "引言": 4,
+    }
     if ref in front:
         return (0, front[ref], ())
     if ref == "范围":

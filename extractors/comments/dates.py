@@ -1,4 +1,5 @@
 """Dates as written on comment sheets → ISO (2026年1月5日, 2026-1-5, 2026.01.05, 2026/1/5)."""
+
 from __future__ import annotations
 
 import re

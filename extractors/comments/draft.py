@@ -6,6 +6,7 @@ continues the tree (chapter n+1 after n, a sub-clause under an existing parent,
 siblings increasing), so dates, phone numbers and wrapped sentences starting
 with a digit do not become clauses.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,8 +41,14 @@ class Clause:
     text: str = ""  # the clause's own text (up to a few hundred characters)
 
     def to_json(self) -> dict:
-        return {"id": self.id, "title": self.title, "kind": self.kind, "parent": self.parent,
-                "page": self.page, "text": self.text}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "parent": self.parent,
+            "page": self.page,
+            "text": self.text,
+        }
 
 
 @dataclass
@@ -102,9 +109,13 @@ class DraftStandard:
         parts = ref.split(".")
         if re.fullmatch(r"[A-Z]?\d*(?:\.\d+)*", ref) and parts:
             parent = ".".join(parts[:-1]) or None
-            siblings = [c for c in self.clauses.values()
-                        if c.kind in ("chapter", "clause", "appendix") and c.parent == parent
-                        and re.fullmatch(r"[A-Z]?[\d.]+", c.id)]
+            siblings = [
+                c
+                for c in self.clauses.values()
+                if c.kind in ("chapter", "clause", "appendix")
+                and c.parent == parent
+                and re.fullmatch(r"[A-Z]?[\d.]+", c.id)
+            ]
             if not parent:
                 siblings = [c for c in self.clauses.values() if c.kind == "chapter"]
             try:
@@ -135,22 +146,35 @@ class DraftStandard:
         """A clause named by its heading (`证书管理` → 8)."""
         if cutoff is None:
             cutoff = load_rules()["thresholds"]["clause_title_match"] * 100
-        titled = {c.id: c.title for c in self.clauses.values() if c.kind in ("chapter", "clause", "appendix") and c.title}
+        titled = {
+            c.id: c.title for c in self.clauses.values() if c.kind in ("chapter", "clause", "appendix") and c.title
+        }
         if not titled or not text:
             return None
         hit = process.extractOne(normalize(text), titled, scorer=fuzz.ratio, score_cutoff=cutoff)
         return hit[2] if hit else None
 
     def to_json(self) -> dict:
-        return {"title": self.title, "code": self.code, "deadline": self.deadline,
-                "drafting_unit": self.drafting_unit,
-                "clauses": [self.clauses[i].to_json() for i in self.ids()], "warnings": self.warnings}
+        return {
+            "title": self.title,
+            "code": self.code,
+            "deadline": self.deadline,
+            "drafting_unit": self.drafting_unit,
+            "clauses": [self.clauses[i].to_json() for i in self.ids()],
+            "warnings": self.warnings,
+        }
 
     @classmethod
-    def from_json(cls, d: dict) -> "DraftStandard":
+    def from_json(cls, d: dict) -> DraftStandard:
         clauses = {c["id"]: Clause(**c) for c in d.get("clauses", [])}
-        return cls(title=d.get("title") or "", clauses=clauses, code=d.get("code"), deadline=d.get("deadline"),
-                   drafting_unit=d.get("drafting_unit"), warnings=list(d.get("warnings", [])))
+        return cls(
+            title=d.get("title") or "",
+            clauses=clauses,
+            code=d.get("code"),
+            deadline=d.get("deadline"),
+            drafting_unit=d.get("drafting_unit"),
+            warnings=list(d.get("warnings", [])),
+        )
 
 
 def _clean(text: str) -> str:
@@ -189,8 +213,13 @@ class _TreeBuilder:
         parts = number.split(".")
         if len(parts) == 1:
             n = int(parts[0])
-            if self.appendix or not (self.last_chapter < n <= self.last_chapter + 2) or len(rest) > 40 \
-                    or re.search(r"[。；;，,]$", rest) or not rest:
+            if (
+                self.appendix
+                or not (self.last_chapter < n <= self.last_chapter + 2)
+                or len(rest) > 40
+                or re.search(r"[。；;，,]$", rest)
+                or not rest
+            ):
                 return False
             self.last_chapter = n
             self.add(Clause(number, rest, "chapter", None, page))
@@ -250,8 +279,12 @@ def draft_title(doc: Document, lines: list[tuple[int, str]]) -> str:
     styled = [t for t in doc.metadata.get("title_styled", []) if plausible(t)]
     if styled:
         return _strip_title(styled[0])
-    return (_title(lines) or _strip_title(cover_title(doc)) or _strip_title(first_heading(doc.metadata.get("headings", [])))
-            or _notice_title(lines))
+    return (
+        _title(lines)
+        or _strip_title(cover_title(doc))
+        or _strip_title(first_heading(doc.metadata.get("headings", [])))
+        or _notice_title(lines)
+    )
 
 
 def _read_lines(lines: list[tuple[int | None, str]]) -> DraftStandard:
@@ -291,8 +324,13 @@ def _read_lines(lines: list[tuple[int | None, str]]) -> DraftStandard:
         if m and not re.search(r"[。；]$", t):
             cid = m.group(1) + m.group(2).replace("A", "A")
             if cid not in b.clauses:
-                b.clauses[cid] = Clause(cid, m.group(3).strip(), "table" if m.group(1) == "表" else "figure",
-                                        b.current.id if b.current else None, page)
+                b.clauses[cid] = Clause(
+                    cid,
+                    m.group(3).strip(),
+                    "table" if m.group(1) == "表" else "figure",
+                    b.current.id if b.current else None,
+                    page,
+                )
             continue
         m = _APPX_CLAUSE.match(t)
         if m and b.appendix == m.group(1) and b.appendix_clause(m.group(1), m.group(2), m.group(3).strip(), page):
@@ -323,7 +361,7 @@ def _strip_title(t: str) -> str:
     m = re.search(r"《(.+?)》", t)
     if m:
         t = m.group(1)
-    return t.strip(" 《》“”")  if t.count("“") != t.count("”") else t.strip(" 《》")
+    return t.strip(" 《》“”") if t.count("“") != t.count("”") else t.strip(" 《》")
 
 
 def _title(lines: list[tuple[int, str]]) -> str:
@@ -338,7 +376,7 @@ def _title(lines: list[tuple[int, str]]) -> str:
     # 2. the line before "(征求意见稿)", skipping the English title
     for i, (_, t) in enumerate(lines):
         if re.fullmatch(r"[（(]?\s*征求意见稿\s*[)）]?", t):
-            for _, prev in reversed(lines[max(0, i - 3):i]):
+            for _, prev in reversed(lines[max(0, i - 3) : i]):
                 if re.search(r"[\u4e00-\u9fff]", prev) and plausible(prev):
                     return _strip_title(prev)
     return ""

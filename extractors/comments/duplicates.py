@@ -6,14 +6,15 @@ Indel ratio 2·LCS/(l1+l2) can never exceed 2·min/(l1+l2)), one query at a
 time with rapidfuzz's `score_cutoff`; similar comments only within one clause.
 Thresholds come from rules.yaml (measured: see README, "comments").
 """
+
 from __future__ import annotations
 
 import bisect
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from typing import Hashable, Iterable
 
 from rapidfuzz import fuzz, process
 
@@ -45,9 +46,14 @@ class DuplicateGroup:
     campaign: bool = False  # the same text from several submitters
 
     def to_json(self, key=lambda k: k) -> dict:
-        return {"kind": self.kind, "campaign": self.campaign, "sources": self.sources,
-                "min_score": round(self.min_score, 3), "representative": key(self.representative),
-                "members": [key(m) for m in self.members]}
+        return {
+            "kind": self.kind,
+            "campaign": self.campaign,
+            "sources": self.sources,
+            "min_score": round(self.min_score, 3),
+            "representative": key(self.representative),
+            "members": [key(m) for m in self.members],
+        }
 
 
 class _UnionFind:
@@ -94,8 +100,9 @@ def similar_pairs(texts: list[str], threshold: float) -> Iterable[tuple[int, int
         hi = bisect.bisect_right(lengths, lengths[b - 1] * stretch, lo=b)
         if hi <= a + 1:
             continue
-        m = process.cdist(sorted_texts[a:b], sorted_texts[a:hi], scorer=fuzz.ratio, score_cutoff=cutoff,
-                          dtype=np.uint8, workers=1)
+        m = process.cdist(
+            sorted_texts[a:b], sorted_texts[a:hi], scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8, workers=1
+        )
         for qi, cj in zip(*np.nonzero(m)):
             x, y = a + int(qi), a + int(cj)
             if y <= x:
@@ -106,8 +113,13 @@ def similar_pairs(texts: list[str], threshold: float) -> Iterable[tuple[int, int
                 yield (min(i, j), max(i, j), score)
 
 
-def find_duplicates(items: list[Item], campaign: float | None = None, similar: float | None = None,
-                    min_chars: int | None = None, campaign_sources: int | None = None) -> list[DuplicateGroup]:
+def find_duplicates(
+    items: list[Item],
+    campaign: float | None = None,
+    similar: float | None = None,
+    min_chars: int | None = None,
+    campaign_sources: int | None = None,
+) -> list[DuplicateGroup]:
     """Groups of 2+ items: `exact`/`near` copies anywhere, `similar` ones on the same clause.
 
     An item belongs to at most one group; copies win over similarity.
@@ -145,8 +157,16 @@ def find_duplicates(items: list[Item], campaign: float | None = None, similar: f
             continue
         # the representative: the most common wording (the form letter), first received
         commonest = max(us, key=lambda u: (len(members_of[u]), -min(members_of[u])))
-        groups.append(_group("exact" if len(us) == 1 else "near", items, idxs, members_of[commonest][0],
-                             uf.low[root] if len(us) > 1 else 1.0, campaign_sources))
+        groups.append(
+            _group(
+                "exact" if len(us) == 1 else "near",
+                items,
+                idxs,
+                members_of[commonest][0],
+                uf.low[root] if len(us) > 1 else 1.0,
+                campaign_sources,
+            )
+        )
         grouped.update(idxs)
 
     # similar comments on the same clause, among what is not already a copy group
@@ -154,7 +174,7 @@ def find_duplicates(items: list[Item], campaign: float | None = None, similar: f
     for idx, it in enumerate(items):
         if it.clause and idx not in grouped and len(canons[idx]) >= min_chars:
             by_clause[it.clause].append(idx)
-    for clause, idxs in by_clause.items():
+    for idxs in by_clause.values():
         if len(idxs) < 2:
             continue
         cu = _UnionFind(len(idxs))
@@ -170,15 +190,23 @@ def find_duplicates(items: list[Item], campaign: float | None = None, similar: f
             if len(locs) < 2:
                 continue
             rep = max(locs, key=lambda a: (degree[a], -a))
-            groups.append(_group("similar", items, sorted(idxs[a] for a in locs), idxs[rep], cu.low[root],
-                                 campaign_sources))
+            groups.append(
+                _group("similar", items, sorted(idxs[a] for a in locs), idxs[rep], cu.low[root], campaign_sources)
+            )
     first = {it.key: i for i, it in reversed(list(enumerate(items)))}
     groups.sort(key=lambda g: (-len(g.members), first[g.members[0]]))
     return groups
 
 
-def _group(kind: str, items: list[Item], idxs: list[int], rep: int, score: float, campaign_sources: int) -> DuplicateGroup:
+def _group(
+    kind: str, items: list[Item], idxs: list[int], rep: int, score: float, campaign_sources: int
+) -> DuplicateGroup:
     sources = len({items[i].source for i in idxs if items[i].source}) or len(idxs)
-    return DuplicateGroup(kind=kind, members=[items[i].key for i in idxs], representative=items[rep].key,
-                          min_score=score, sources=sources,
-                          campaign=kind in ("exact", "near") and sources >= campaign_sources)
+    return DuplicateGroup(
+        kind=kind,
+        members=[items[i].key for i in idxs],
+        representative=items[rep].key,
+        min_score=score,
+        sources=sources,
+        campaign=kind in ("exact", "near") and sources >= campaign_sources,
+    )

@@ -6,6 +6,7 @@ start values, deeper levels restarting) and returns the body's paragraphs with t
 
 Runs inside the reader's time-limited worker on bytes the DOCX reader has accepted.
 """
+
 from __future__ import annotations
 
 import io
@@ -25,8 +26,21 @@ def _val(el, path: str, default=None):
 
 def _roman(n: int) -> str:
     out = ""
-    for v, s in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
-                 (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+    for v, s in (
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ):
         while n >= v:
             out, n = out + s, n - v
     return out
@@ -94,8 +108,11 @@ class _Numbering:
                 numpr = ppr.find(W + "numPr") if ppr is not None else None
                 num_id = _val(numpr, W + "numId")
                 ilvl = _val(numpr, W + "ilvl")
-                self.styles[st.get(W + "styleId")] = (num_id, int(ilvl) if ilvl is not None else None,
-                                                      _val(st, W + "basedOn"))
+                self.styles[st.get(W + "styleId")] = (
+                    num_id,
+                    int(ilvl) if ilvl is not None else None,
+                    _val(st, W + "basedOn"),
+                )
 
     def of_style(self, style: str | None, depth: int = 0) -> tuple[str | None, int | None]:
         if not style or style not in self.styles or depth > 10:
@@ -134,7 +151,7 @@ def docx_numbered_lines(data: bytes) -> list[str]:
             levels = num.levels.get(abstract, {})
             if ilvl in levels:
                 c = counters.setdefault(abstract, [0] * 10)
-                start = lambda k: overrides.get(k, levels.get(k, {}).get("start", 1))
+                start = lambda k: overrides.get(k, levels.get(k, {}).get("start", 1))  # noqa: B023 (used at once)
                 c[ilvl] = c[ilvl] + 1 if c[ilvl] else start(ilvl)
                 for k in range(ilvl + 1, 10):
                     c[k] = 0

@@ -1,4 +1,5 @@
 """Loads rules.yaml once: label variants, keywords and thresholds are data, not code."""
+
 from __future__ import annotations
 
 import functools

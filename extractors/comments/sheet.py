@@ -6,6 +6,7 @@ paragraphs (`单位名称：…`), the comment table from whichever header row n
 clause and comment columns (label variants in rules.yaml), continued over
 split tables, repeated header rows and rows with an empty 序号.
 """
+
 from __future__ import annotations
 
 import functools
@@ -47,15 +48,26 @@ class Comment:
                 setattr(self, name + "_raw", getattr(self, name))
 
     def to_json(self) -> dict:
-        return {"seq": self.seq, "clause": self.clause, "clause_raw": self.clause_raw,
-                "comment": self.comment, "reason": self.reason, "clauses": self.clauses,
-                "seq_raw": self.seq_raw, "original": self.original, "suggestion": self.suggestion,
-                "page": self.page, "proposer": self.proposer, "comment_raw": self.comment_raw,
-                "reason_raw": self.reason_raw, "original_raw": self.original_raw,
-                "suggestion_raw": self.suggestion_raw}
+        return {
+            "seq": self.seq,
+            "clause": self.clause,
+            "clause_raw": self.clause_raw,
+            "comment": self.comment,
+            "reason": self.reason,
+            "clauses": self.clauses,
+            "seq_raw": self.seq_raw,
+            "original": self.original,
+            "suggestion": self.suggestion,
+            "page": self.page,
+            "proposer": self.proposer,
+            "comment_raw": self.comment_raw,
+            "reason_raw": self.reason_raw,
+            "original_raw": self.original_raw,
+            "suggestion_raw": self.suggestion_raw,
+        }
 
     @classmethod
-    def from_json(cls, d: dict) -> "Comment":
+    def from_json(cls, d: dict) -> Comment:
         keys = cls.__dataclass_fields__
         return cls(**{k: v for k, v in d.items() if k in keys})
 
@@ -79,16 +91,26 @@ class CommentSheet:
     submitter_raw: str = ""  # the unit's or expert's name as written (brackets, spaces kept)
 
     def to_json(self) -> dict:
-        return {"file": self.file, "sha256": self.sha256, "error": self.error,
-                "is_comment_sheet": self.is_comment_sheet,
-                "standard_title": self.standard_title, "submitter": self.submitter,
-                "submitter_kind": self.submitter_kind, "contact_person": self.contact_person,
-                "contact": self.contact, "signed": self.signed, "date": self.date,
-                "comments": [c.to_json() for c in self.comments], "warnings": list(self.warnings),
-                "review": self.review, "submitter_raw": self.submitter_raw or self.submitter}
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "error": self.error,
+            "is_comment_sheet": self.is_comment_sheet,
+            "standard_title": self.standard_title,
+            "submitter": self.submitter,
+            "submitter_kind": self.submitter_kind,
+            "contact_person": self.contact_person,
+            "contact": self.contact,
+            "signed": self.signed,
+            "date": self.date,
+            "comments": [c.to_json() for c in self.comments],
+            "warnings": list(self.warnings),
+            "review": self.review,
+            "submitter_raw": self.submitter_raw or self.submitter,
+        }
 
     @classmethod
-    def from_json(cls, d: dict) -> "CommentSheet":
+    def from_json(cls, d: dict) -> CommentSheet:
         keys = cls.__dataclass_fields__
         s = cls(**{k: v for k, v in d.items() if k in keys and k != "comments"})
         s.comments = [Comment.from_json(c) for c in d.get("comments", [])]
@@ -118,7 +140,8 @@ def normalised(raw: str) -> str:
 # numbered items inside one cell / in attached text
 
 _ITEM_START = re.compile(
-    r"(?:(?<=^)|(?<=\s)|(?<=[。；;，,]))\s*(?:[(（]\s*(\d{1,2})\s*[)）]|(\d{1,2})\s*(?:[.、．](?!\d)|[)）])|([①-⑳]))")
+    r"(?:(?<=^)|(?<=\s)|(?<=[。；;，,]))\s*(?:[(（]\s*(\d{1,2})\s*[)）]|(\d{1,2})\s*(?:[.、．](?!\d)|[)）])|([①-⑳]))"
+)
 
 
 def split_numbered(text: str) -> list[str]:
@@ -135,9 +158,8 @@ def split_numbered(text: str) -> list[str]:
             expected += 1
     if len(hits) < 2:
         return [text]
-    head = text[:hits[0].start()].strip()
-    items = [text[a.end():(b.start() if b else len(text))].strip(" \n；;")
-             for a, b in zip(hits, hits[1:] + [None])]
+    head = text[: hits[0].start()].strip()
+    items = [text[a.end() : (b.start() if b else len(text))].strip(" \n；;") for a, b in zip(hits, hits[1:] + [None])]
     if head and len(head) > 20:  # real text before "1." – not a list
         return [text]
     return [i for i in items if i]
@@ -152,7 +174,7 @@ def _header_roles() -> dict[str, list[str]]:
 
 
 def _split_label(text: str, loose: bool = True) -> tuple[str | None, str]:
-    """"单位名称：某公司" → ("submitter", "某公司"); a bare label → (role, "")."""
+    """ "单位名称：某公司" → ("submitter", "某公司"); a bare label → (role, "")."""
     roles = _header_roles()
     m = re.match(r"^\s*([^:：]{1,16})[:：]\s*(.*)$", text, re.S)
     if m:
@@ -193,8 +215,11 @@ def _header_from_table(t: Table, rows: range, h: _Header, loose: bool = True) ->
         if len(cells) >= 2 and r + 1 < len(t.rows) and r + 1 in rows:
             roles = [_split_label(c.text, loose) for c in cells]
             below = t.rows[r + 1]
-            if all(role and not value for role, value in roles) and len(below) == len(cells) \
-                    and not any(_split_label(c.text, loose)[0] for c in below):
+            if (
+                all(role and not value for role, value in roles)
+                and len(below) == len(cells)
+                and not any(_split_label(c.text, loose)[0] for c in below)
+            ):
                 for (role, _), label_cell, value_cell in zip(roles, cells, below):
                     h.put(role, label_cell.text, value_cell.text)  # labels in one row, values under them
                 continue
@@ -224,7 +249,7 @@ def _header_from_line(text: str, h: _Header) -> None:
     for a, b in zip(hits, hits[1:] + [None]):
         role = match_label(a.group(1), _header_roles(), exact_only=True)
         if role:
-            value = normalize(text[a.end():(b.start() if b else len(text))]).strip(" ，,；;")
+            value = normalize(text[a.end() : (b.start() if b else len(text))]).strip(" ，,；;")
             h.put(role, a.group(1), value)
 
 
@@ -254,8 +279,12 @@ def _find_header(t: Table) -> tuple[int, _Columns] | None:
                     roles[role].append(c)
         has_place = "clause" in roles or "original" in roles
         has_text = "comment" in roles or "suggestion" in roles
-        if has_text and (has_place or "reason" in roles or "seq" in roles) and nonempty \
-                and labelled / len(nonempty) >= 0.6:
+        if (
+            has_text
+            and (has_place or "reason" in roles or "seq" in roles)
+            and nonempty
+            and labelled / len(nonempty) >= 0.6
+        ):
             # a second header row (修改意见 over 原文 | 建议) refines the columns
             if r + 1 < len(filled):
                 sub = {c: match_label(x, cols_rules) for c, x in enumerate(filled[r + 1]) if x}
@@ -284,6 +313,7 @@ def _see_attachment(text: str) -> bool:
 @dataclass
 class _Draft:
     """A comment being assembled from one or more rows."""
+
     seq_raw: str
     clause_raw: str
     parts: dict[str, list[str]]
@@ -301,16 +331,19 @@ def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft], wrapped: 
     origin = t.grid()
     filled = t.grid(fill_merged=True)
     # each cell as written (its normalised text where a reader kept no original)
-    written = [[(as_written(x, wrapped) or y) if y else "" for x, y in zip(rr, ro)]
-               for rr, ro in zip(t.grid(raw=True), origin)]
+    written = [
+        [(as_written(x, wrapped) or y) if y else "" for x, y in zip(rr, ro)] for rr, ro in zip(t.grid(raw=True), origin)
+    ]
 
     def get(grid, r, role):
         return "\n".join(grid[r][c] for c in cols.roles.get(role, []) if c < len(grid[r]) and grid[r][c])
 
     # A 序号 column left empty in every row (Word's automatic numbering is not text): rows are told
     # apart by sentence ends instead of by numbers.
-    numbered = any(re.fullmatch(r"[\d一二三四五六七八九十()（）.、 ]+", get(origin, r, "seq") or "-")
-                   for r in range(start, len(origin)))
+    numbered = any(
+        re.fullmatch(r"[\d一二三四五六七八九十()（）.、 ]+", get(origin, r, "seq") or "-")
+        for r in range(start, len(origin))
+    )
 
     for r in range(start, len(origin)):
         row = origin[r]
@@ -338,8 +371,12 @@ def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft], wrapped: 
             for role, text in body.items():
                 pending[-1].add(role, text)  # the comment goes on in this row
             continue
-        d = _Draft(seq_raw=seq or get(filled, r, "seq"), clause_raw=(clause_own or get(filled, r, "clause")).strip(),
-                   parts={}, page=t.page)
+        d = _Draft(
+            seq_raw=seq or get(filled, r, "seq"),
+            clause_raw=(clause_own or get(filled, r, "clause")).strip(),
+            parts={},
+            page=t.page,
+        )
         for role, text in body.items():
             d.add(role, text)
         d.add("proposer", proposer)
@@ -377,7 +414,9 @@ def _explode(d: _Draft) -> list[tuple[str, str, dict[str, str]]]:
     return out
 
 
-_LEAD = re.compile(r"^\s*(?:关于|针对|对)?\s*((?:第\s*)?[\dA-Z][\d.]*\s*(?:[章条款节])?\s*(?:[a-z][)）])?|[表图]\s*\d+|附录\s*[A-Z]|前言|全文|范围)")
+_LEAD = re.compile(
+    r"^\s*(?:关于|针对|对)?\s*((?:第\s*)?[\dA-Z][\d.]*\s*(?:[章条款节])?\s*(?:[a-z][)）])?|[表图]\s*\d+|附录\s*[A-Z]|前言|全文|范围)"
+)
 
 
 def _leading_ref(text: str) -> str:
@@ -403,11 +442,11 @@ def _comments_from_lines(lines: list[tuple[int, str]]) -> list[tuple[str, str, d
         clause = ""
         m = re.match(r"^\s*(?:章条编号|条款号|章节|条款|章条)\s*[:：]\s*([^\n，,；;]+)[\n，,；;]?", item)
         if m:
-            clause, item = m.group(1), item[m.end():]
+            clause, item = m.group(1), item[m.end() :]
         else:
             clause = _leading_ref(item)
             if clause:
-                item = item[len(_LEAD.match(item).group(0)):].lstrip(" :：,，、")
+                item = item[len(_LEAD.match(item).group(0)) :].lstrip(" :：,，、")
         parts = _REASON_SPLIT.split(item, maxsplit=1)
         comment = re.sub(r"^(?:修改意见|意见|修改建议|建议)\s*[:：]", "", parts[0].strip()).strip()
         reason = parts[1].strip() if len(parts) > 1 else ""
@@ -423,11 +462,15 @@ def _submitter_kind(h: _Header, name: str) -> str:
     label = label_key(h.labels.get("submitter", ""))
     if any(label == label_key(w) for w in rules["expert_labels"]):
         return "expert"
-    if re.match(r"^[\u4e00-\u9fff·]{2,4}\s*[(（]", name) or "专家" in name \
-            or re.search(r"(?:教授|研究员|工程师|博士|院士)$", name):
+    if (
+        re.match(r"^[\u4e00-\u9fff·]{2,4}\s*[(（]", name)
+        or "专家" in name
+        or re.search(r"(?:教授|研究员|工程师|博士|院士)$", name)
+    ):
         return "expert"  # 张三（天津大学） – a person with an affiliation
-    if any(name.endswith(s) for s in rules["organisation_suffixes"]) \
-            or any(s in name for s in rules["organisation_suffixes"] if len(s) >= 2):
+    if any(name.endswith(s) for s in rules["organisation_suffixes"]) or any(
+        s in name for s in rules["organisation_suffixes"] if len(s) >= 2
+    ):
         return "organisation"
     if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", name):
         return "expert"
@@ -487,7 +530,8 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
         # the raw line: normalising would glue "李四    联系电话" together
         _header_from_line(unicodedata.normalize("NFKC", l.raw or l.text), h)
     titled = any(any(w in text for w in rules["sheet_titles"]) for _, text in body[:15]) or any(
-        any(w in c.text for w in rules["sheet_titles"]) for t in doc.tables() for row in t.rows[:2] for c in row)
+        any(w in c.text for w in rules["sheet_titles"]) for t in doc.tables() for row in t.rows[:2] for c in row
+    )
 
     exploded = [(s, c, parts, d.page) for d in pending for s, c, parts in _explode(d)]
     if not found_table:  # a table the converter flattened into paragraphs, cell after cell
@@ -496,8 +540,9 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
         if flat:
             exploded, found_table = flat, True
     attachment = _attachment_lines(body, body_raw)
-    refers = [i for i, (_, _, parts, _) in enumerate(exploded)
-              if _see_attachment(parts["comment"] or parts["suggestion"])]
+    refers = [
+        i for i, (_, _, parts, _) in enumerate(exploded) if _see_attachment(parts["comment"] or parts["suggestion"])
+    ]
     if attachment and (refers or not found_table):
         extra = _comments_from_lines(attachment)
         if extra:
@@ -510,8 +555,11 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
             else:
                 exploded.extend(extra)
     elif not found_table and titled:
-        exploded.extend(_comments_from_lines([(p, raw) for (p, t), (_, raw) in zip(body, body_raw)
-                                              if not any(w in t for w in rules["sheet_titles"])]))
+        exploded.extend(
+            _comments_from_lines(
+                [(p, raw) for (p, t), (_, raw) in zip(body, body_raw) if not any(w in t for w in rules["sheet_titles"])]
+            )
+        )
     if refers and not attachment:
         if len(exploded) > refers[-1] + 1 and len(tables_with_rows) > 1:
             # the attached page is a further table (already read): the 见附页 rows only point to it
@@ -530,20 +578,37 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
 
     nothing = {label_key(w) for w in rules.get("no_comment_texts", [])}
     before_filter = len(exploded)
-    exploded = [e for e in exploded if label_key((e[2]["comment"] or e[2]["suggestion"])) not in nothing
-                or (e[2]["reason"] and label_key(e[2]["reason"]) not in nothing)]
+    exploded = [
+        e
+        for e in exploded
+        if label_key(e[2]["comment"] or e[2]["suggestion"]) not in nothing
+        or (e[2]["reason"] and label_key(e[2]["reason"]) not in nothing)
+    ]
     said_nothing = before_filter > len(exploded)  # 无意见 / 同意 rows: a reply without comments
     has_text = sum(len(t) for _, t in body) + sum(len(c.text) for t in doc.tables() for r in t.rows for c in r) > 0
     for i, (seq_raw, clause_raw, parts, page) in enumerate(exploded, start=1):
         comment = parts["comment"] or parts["suggestion"]
         suggestion = parts["suggestion"] if parts["comment"] else ""
         refs = parse_refs(clause_raw)
-        sheet.comments.append(Comment(
-            seq=i, clause=primary(refs), clause_raw=normalize(clause_raw), comment=normalised(comment),
-            reason=normalised(parts["reason"]), clauses=refs, seq_raw=seq_raw, original=normalised(parts["original"]),
-            suggestion=normalised(suggestion), page=page, proposer=normalize(parts.get("proposer", "")),
-            comment_raw=comment, reason_raw=parts["reason"], original_raw=parts["original"],
-            suggestion_raw=suggestion))
+        sheet.comments.append(
+            Comment(
+                seq=i,
+                clause=primary(refs),
+                clause_raw=normalize(clause_raw),
+                comment=normalised(comment),
+                reason=normalised(parts["reason"]),
+                clauses=refs,
+                seq_raw=seq_raw,
+                original=normalised(parts["original"]),
+                suggestion=normalised(suggestion),
+                page=page,
+                proposer=normalize(parts.get("proposer", "")),
+                comment_raw=comment,
+                reason_raw=parts["reason"],
+                original_raw=parts["original"],
+                suggestion_raw=suggestion,
+            )
+        )
 
     v = h.values
     sheet.standard_title = _strip_title(v.get("standard_title", "")) or _title_in_heading(body)
@@ -555,8 +620,11 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
     sheet.signed = _signed(h, doc)
     sheet.date = find_date(v.get("date", "")) or find_date(v.get("signature", "")) or _dated_line(body)
     if not sheet.comments:
-        sheet.warnings.append("未读出意见：意见表是空白的，或写明无意见" if said_nothing or not has_text
-                              else "未读出意见：文件中有文字，但没有读出任何一条意见")
+        sheet.warnings.append(
+            "未读出意见：意见表是空白的，或写明无意见"
+            if said_nothing or not has_text
+            else "未读出意见：文件中有文字，但没有读出任何一条意见"
+        )
     if not sheet.submitter:
         sheet.warnings.append("未找到单位名称或专家姓名")
     if not sheet.signed:
@@ -571,8 +639,12 @@ def _labels_on_their_own_lines(body: list[tuple[int, str]], raw: list[tuple[int,
     """`单位名称或专家姓名` on one line, the name on the next (a header table flattened into paragraphs)."""
     for i in range(len(body) - 1):
         role, value = _split_label(body[i][1], loose=True)
-        if role and not value and not _split_label(body[i + 1][1], loose=True)[0] \
-                and not match_label(body[i + 1][1], load_rules()["columns"]):
+        if (
+            role
+            and not value
+            and not _split_label(body[i + 1][1], loose=True)[0]
+            and not match_label(body[i + 1][1], load_rules()["columns"])
+        ):
             h.put(role, body[i][1], body[i + 1][1])
 
 
@@ -587,7 +659,7 @@ def _flattened_table(body: list[tuple[int, str]], raw: list[tuple[int, str]]) ->
     cols = load_rules()["columns"]
     for start in range(len(body)):
         roles = []
-        for _, t in body[start:start + 8]:
+        for _, t in body[start : start + 8]:
             role = match_label(t, cols) if len(label_key(t)) <= 10 else None
             if not role:
                 break
@@ -598,7 +670,7 @@ def _flattened_table(body: list[tuple[int, str]], raw: list[tuple[int, str]]) ->
         return []
     text_roles = [r for r in roles if r in ("original", "comment", "suggestion", "reason")]
     records: list[list[tuple[int, str, str]]] = []
-    for (page, t), (_, r) in zip(body[start + len(roles):], raw[start + len(roles):]):
+    for (page, t), (_, r) in zip(body[start + len(roles) :], raw[start + len(roles) :]):
         if _is_footer(t) or _split_label(t, loose=False)[0] or any(w in t for w in load_rules()["sheet_titles"]):
             if records:
                 break
@@ -612,7 +684,12 @@ def _flattened_table(body: list[tuple[int, str]], raw: list[tuple[int, str]]) ->
         seq = _SEQ_LINE.match(rec[0][1]).group(1)
         lines = rec[1:]
         clause = ""
-        if lines and "clause" in roles and len(lines[0][1]) <= 20 and (parse_refs(lines[0][1]) or _leading_ref(lines[0][1])):
+        if (
+            lines
+            and "clause" in roles
+            and len(lines[0][1]) <= 20
+            and (parse_refs(lines[0][1]) or _leading_ref(lines[0][1]))
+        ):
             clause, lines = lines[0][1], lines[1:]
         texts = [r for _, _, r in lines]
         if not texts:
@@ -702,14 +779,15 @@ def check_title(sheet: CommentSheet, expected_title: str) -> None:
     score = title_similarity(sheet.standard_title, expected_title)
     if score < load_rules()["thresholds"]["title_match"]:
         sheet.warnings.append(
-            f"标准名称不符：意见表填写的是《{sheet.standard_title}》，征求意见稿是《{expected_title}》（相似度 {score:.2f}）")
+            f"标准名称不符：意见表填写的是《{sheet.standard_title}》，征求意见稿是《{expected_title}》（相似度 {score:.2f}）"
+        )
 
 
 def _attachment_lines(body: list[tuple[int, str]], raw: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """Lines (as written) after an 附页 / 续页 heading (the comments that did not fit the table)."""
     for i, (_, t) in enumerate(body):
         if re.match(r"^(?:附页|续页|附\s*[:：]|附件\s*\d*\s*[:：]?$|附页\s*\d*\s*[:：]?)", t) and len(t) < 30:
-            return [(p, r) for (p, x), (_, r) in zip(body[i + 1:], raw[i + 1:]) if x and not _is_footer(x)]
+            return [(p, r) for (p, x), (_, r) in zip(body[i + 1 :], raw[i + 1 :]) if x and not _is_footer(x)]
     return []
 
 

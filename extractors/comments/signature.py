@@ -6,6 +6,7 @@ cell to its right, or the paragraph holding a `单位盖章：` label. Runs insi
 reader's time-limited worker (see intake.comments.store) on bytes the reader has already
 accepted (zip size and entry limits checked), parsed with defusedxml.
 """
+
 from __future__ import annotations
 
 import io
@@ -50,7 +51,9 @@ def docx_signature_image(data: bytes) -> bool:
     paragraphs = [p for p in (body if body is not None else []) if p.tag == W + "p"]
     for i, p in enumerate(paragraphs):
         if _is_signature_label(_text(p)):
-            if _has_picture(p) or (i + 1 < len(paragraphs) and _has_picture(paragraphs[i + 1]) and not _text(paragraphs[i + 1])):
+            if _has_picture(p) or (
+                i + 1 < len(paragraphs) and _has_picture(paragraphs[i + 1]) and not _text(paragraphs[i + 1])
+            ):
                 return True
     return False
 

@@ -5,6 +5,7 @@ the first heading (Markdown, DOCX Heading 1). A title cited in the 前言 ("本�
 `docx_styled_titles` looks at the DOCX XML once more (like numbering.py), inside the reader's
 time-limited worker, on bytes the DOCX reader has accepted; the rest works on the Document.
 """
+
 from __future__ import annotations
 
 import io
@@ -23,13 +24,19 @@ HEADING_STYLES = ("heading1", "标题1", "1级标题")
 # lines on a cover that are not the standard's name
 _NOT_A_TITLE = re.compile(
     r"^(?:团体标准|国家标准|行业标准|地方标准|企业标准|中华人民共和国.*标准|.*标准化(?:技术)?委员会|.*协会(?:文件)?|.*文件|"
-    r"前言|目次|引言|征求意见稿|送审稿|报批稿|[（(].*[)）]|ICS.*|CCS.*|[A-Z/ ]+\s*[\d.*＊]+.*|\d{4}.*(?:发布|实施)|.*发布|.*实施)$")
+    r"前言|目次|引言|征求意见稿|送审稿|报批稿|[（(].*[)）]|ICS.*|CCS.*|[A-Z/ ]+\s*[\d.*＊]+.*|\d{4}.*(?:发布|实施)|.*发布|.*实施)$"
+)
 
 
 def plausible(text: str) -> bool:
     t = re.sub(r"\s+", "", normalize(text))
-    return (3 <= len(t) <= 60 and bool(re.search(r"[\u4e00-\u9fff]", t)) and not re.search(r"[。；;:：，,]$", t)
-            and not t.startswith("本") and not _NOT_A_TITLE.match(t))
+    return (
+        3 <= len(t) <= 60
+        and bool(re.search(r"[\u4e00-\u9fff]", t))
+        and not re.search(r"[。；;:：，,]$", t)
+        and not t.startswith("本")
+        and not _NOT_A_TITLE.match(t)
+    )
 
 
 def _style_key(text: str) -> str:
@@ -50,7 +57,7 @@ def docx_styled_titles(data: bytes) -> dict[str, list[str]]:
     except (KeyError, zipfile.BadZipFile, ET.ParseError, ValueError):
         return out
     body = root.find(W + "body")
-    for p in (body.iter(W + "p") if body is not None else []):
+    for p in body.iter(W + "p") if body is not None else []:
         ps = p.find(f"{W}pPr/{W}pStyle")
         if ps is None:
             continue
@@ -69,8 +76,7 @@ def docx_styled_titles(data: bytes) -> dict[str, list[str]]:
 def cover_title(doc: Document, pages: int = 2) -> str:
     """The biggest plausible line on the first pages (a cover's standard name is set larger than the
     text), where lines carry positions (PDF) and one size stands out; "" otherwise."""
-    sized = [(l.bbox[3] - l.bbox[1], l.text) for p in doc.pages[:pages] for l in p.lines
-             if l.bbox and l.role == "body"]
+    sized = [(l.bbox[3] - l.bbox[1], l.text) for p in doc.pages[:pages] for l in p.lines if l.bbox and l.role == "body"]
     if len(sized) < 3:
         return ""
     body = sorted(h for h, _ in sized)[len(sized) // 2]  # the text's usual line height
@@ -91,5 +97,8 @@ _CITED = re.compile(r"(?:GB|GB/T|GB/Z|T/[A-Z]+|DB\d*/T|[A-Z]{2}/T|ISO|IEC)\s*[\d
 def is_citation(line: str, start: int) -> bool:
     """Is the 《…》 at `start` another standard cited (a code right before it, or a 按照/依据 … 起草 sentence)?"""
     before = line[:start]
-    return bool(_CITED.search(before) or re.search(r"(?:按照|依据|根据|参照|引用|符合|代替|替代)", before)
-                and re.search(r"起草|规定|要求|编写|代替|替代", line[start:]))
+    return bool(
+        _CITED.search(before)
+        or re.search(r"(?:按照|依据|根据|参照|引用|符合|代替|替代)", before)
+        and re.search(r"起草|规定|要求|编写|代替|替代", line[start:])
+    )

@@ -1,10 +1,11 @@
 """Dates as written on Chinese certificates, and ranges giving issue and expiry.
 
-    >>> parse_date("二〇二七年五月三十一日")
-    datetime.date(2027, 5, 31)
-    >>> find_range("有效期:2024.06.01-2027.05.31")
-    (datetime.date(2024, 6, 1), datetime.date(2027, 5, 31))
+>>> parse_date("二〇二七年五月三十一日")
+datetime.date(2027, 5, 31)
+>>> find_range("有效期:2024.06.01-2027.05.31")
+(datetime.date(2024, 6, 1), datetime.date(2027, 5, 31))
 """
+
 from __future__ import annotations
 
 import re
@@ -12,22 +13,42 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "О": 0, "O": 0, "o": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3,
-             "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGIT = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "О": 0,
+    "O": 0,
+    "o": 0,
+    "Ｏ": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN = "〇零○ОOoＯ一二三四五六七八九"
 
 _NUMERIC = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*(?:年|\.|-|/|—)\s*(\d{1,2})\s*(?:月|\.|-|/|—)\s*(\d{1,2})(?!\d)\s*日?")
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年|\.|-|/|—)\s*(\d{1,2})\s*(?:月|\.|-|/|—)\s*(\d{1,2})(?!\d)\s*日?"
+)
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
 _CHINESE = re.compile(rf"([{_CN}]{{4}})\s*年\s*([{_CN}十]{{1,3}})\s*月\s*([{_CN}十]{{1,3}})\s*日")
 _RANGE_SEP = re.compile(r"^\s*(?:至|到|起至|~|-|—|–|－|―|~|止|to|until|till|through)\s*(?:至)?\s*$", re.I)
 # English certificates: 22-03-2019 (day first), Aug. 20, 2013, 20th August 2013
 _DAY_FIRST = re.compile(r"(?<![\d./-])(\d{1,2})\s?([-./])\s?(\d{1,2})\s?\2\s?((?:19|20)\d{2})(?!\d)")
-_MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                           "nov", "dec"))}
+_MONTHS = {
+    m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))
+}
 _MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _MONTH_FIRST = re.compile(rf"(?<![A-Za-z]){_MONTH}\s*(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*((?:19|20)\d{{2}})(?!\d)", re.I)
-_DAY_MONTH = re.compile(rf"(?<![\d.])(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}\s*,?\s*((?:19|20)\d{{2}})(?!\d)", re.I)
+_DAY_MONTH = re.compile(
+    rf"(?<![\d.])(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}\s*,?\s*((?:19|20)\d{{2}})(?!\d)", re.I
+)
 LONG_TERM = re.compile(r"长期|永久|无固定期限|[*＊]{3,}")  # `至******`: a term with no end printed
 
 
@@ -76,6 +97,7 @@ def find_dates(text: str, compact: bool = False) -> list[DateMatch]:
             d = _make(int(y), mo, da)
             if d:
                 out.append(DateMatch(d, m.start(), m.end()))
+
     def free(m: re.Match) -> bool:
         return not any(o.start < m.end() and m.start() < o.end for o in out)
 
@@ -110,10 +132,10 @@ def find_range(text: str) -> tuple[date, date | None] | None:
     s = unicodedata.normalize("NFKC", text or "")
     found = find_dates(s)
     for a, b in zip(found, found[1:]):
-        if _RANGE_SEP.match(s[a.end:b.start]) and a.value <= b.value:
+        if _RANGE_SEP.match(s[a.end : b.start]) and a.value <= b.value:
             return a.value, b.value
     for a in found:
-        rest = s[a.end:a.end + 8]
+        rest = s[a.end : a.end + 8]
         if re.match(r"^\s*(?:至|到|-|~|—)\s*(?:长期|永久|无固定期限|[*＊]{3,})", rest):
             return a.value, None
     return None

@@ -1,6 +1,7 @@
 """Test-report indicator tables: 检验项目 / 标准要求 / 实测值 / 单项判定, the requirement parsed
 (`≥350`, `≤0.05%`, `不小于`, `不超过`, `350~450`, `10±0.5`) and the margin by which the
 measured value beats it (0.12 = 12 % better; None where it cannot be computed)."""
+
 from __future__ import annotations
 
 import re
@@ -44,10 +45,12 @@ def parse_requirement(text: str) -> Requirement | None:
             v = float(m.group(1))
             if re.fullmatch(r"[-~]\d+(?:\.\d+)?", m.group(2)):
                 # a grade between two (`≥3-4`): the lower grade, as a measured `3-4` reads — equal is no margin
-                return Requirement(op, low=v if op in (">=", ">") else None,
-                                   high=float(m.group(2)[1:]) if op in ("<=", "<") else None)
-            return Requirement(op, low=v if op in (">=", ">") else None,
-                               high=v if op in ("<=", "<") else None, unit=m.group(2).strip())
+                return Requirement(
+                    op, low=v if op in (">=", ">") else None, high=float(m.group(2)[1:]) if op in ("<=", "<") else None
+                )
+            return Requirement(
+                op, low=v if op in (">=", ">") else None, high=v if op in ("<=", "<") else None, unit=m.group(2).strip()
+            )
     m = _AT_LEAST.match(s)
     if m:
         return Requirement(">=", low=float(m.group(1)), unit=m.group(2))
@@ -77,6 +80,7 @@ def margin(req: Requirement | None, measured: list[float]) -> float | None:
     """How far the worst measured value is better than the requirement, as a fraction of the limit."""
     if req is None or not measured:
         return None
+
     def one(m: float) -> float | None:
         if req.op in (">=", ">"):
             return (m - req.low) / abs(req.low) if req.low else None
@@ -88,6 +92,7 @@ def margin(req: Requirement | None, measured: list[float]) -> float | None:
             vals = [v for v in (lo, hi) if v is not None]
             return min(vals) if vals else None
         return None
+
     vals = [one(m) for m in measured]
     if any(v is None for v in vals):
         return None
@@ -140,8 +145,17 @@ def _unit_from(name: str) -> str:
     return (m.group(1) or m.group(2)) if m else ""
 
 
-_VERDICT = {"合格": "合格", "符合": "合格", "通过": "合格", "pass": "合格", "√": "合格",
-            "不合格": "不合格", "不符合": "不合格", "fail": "不合格", "×": "不合格"}
+_VERDICT = {
+    "合格": "合格",
+    "符合": "合格",
+    "通过": "合格",
+    "pass": "合格",
+    "√": "合格",
+    "不合格": "不合格",
+    "不符合": "不合格",
+    "fail": "不合格",
+    "×": "不合格",
+}
 
 
 def _verdict(text: str) -> str | None:
@@ -192,9 +206,11 @@ def _table_rows(t: Table, cols: dict, start: int) -> list[dict]:
     out = []
     header_unit = ""
     for row in g[start:]:
+
         def col(k: str) -> str:
             j = cols.get(k)
-            return row[j] if j is not None and j < len(row) else ""
+            return row[j] if j is not None and j < len(row) else ""  # noqa: B023 (used in this iteration)
+
         name, name_unit = _item_name(row, cols)
         if not name or _header_match(name, _spec()["name"]):
             continue
@@ -211,14 +227,16 @@ def _table_rows(t: Table, cols: dict, start: int) -> list[dict]:
             m_value = measured[0]
         else:
             m_value = meas_text
-        out.append({
-            "name": name,
-            "requirement": req_text,
-            "measured": m_value,
-            "unit": unit,
-            "verdict": _verdict(col("verdict")),
-            "margin": margin(req, measured),
-        })
+        out.append(
+            {
+                "name": name,
+                "requirement": req_text,
+                "measured": m_value,
+                "unit": unit,
+                "verdict": _verdict(col("verdict")),
+                "margin": margin(req, measured),
+            }
+        )
     return out
 
 

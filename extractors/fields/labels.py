@@ -7,15 +7,17 @@
 Labels are data (extractors/data/fields.yaml). `LabelIndex` finds every label occurrence in a
 document once; each field then picks its own labels from it.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -97,8 +99,11 @@ def _label_regex(labels: list[str]) -> re.Pattern:
 
     def emit(node: dict) -> str:
         ends = "" in node
-        branches = [re.escape(c) + (r"\s?" + emit(sub) if sub and set(sub) != {""} else emit(sub))
-                    for c, sub in sorted(node.items(), key=lambda kv: kv[0]) if c]
+        branches = [
+            re.escape(c) + (r"\s?" + emit(sub) if sub and set(sub) != {""} else emit(sub))
+            for c, sub in sorted(node.items(), key=lambda kv: kv[0])
+            if c
+        ]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -173,7 +178,7 @@ class LabelIndex:
                 sep = "space"
             while end < len(s) and s[end] == " ":
                 end += 1
-            strong = sep == "colon" or i == 0 or (sep == "space" and len(label) >= 2 and s[i - 1:i] == " ")
+            strong = sep == "colon" or i == 0 or (sep == "space" and len(label) >= 2 and s[i - 1 : i] == " ")
             out.append(LabelMatch(label, i, end, sep, strong))
             consumed = end
         return out
@@ -195,7 +200,7 @@ class LabelIndex:
         return len(label) >= 4
 
     # -- the document -----------------------------------------------------------------
-    def entries(self, doc: Document) -> "DocIndex":
+    def entries(self, doc: Document) -> DocIndex:
         return DocIndex(self, doc)
 
 
@@ -208,8 +213,14 @@ class DocIndex:
         self.index = index
         first, last = window
         if first is not None and len(doc.pages) > first + last:
-            doc = Document(doc.file, doc.sha256, doc.format, doc.pages[:first] + doc.pages[len(doc.pages) - last:],
-                           doc.warnings, doc.metadata)
+            doc = Document(
+                doc.file,
+                doc.sha256,
+                doc.format,
+                doc.pages[:first] + doc.pages[len(doc.pages) - last :],
+                doc.warnings,
+                doc.metadata,
+            )
         self.doc = doc
         self.pages: dict[int, list[Entry]] = {}
         self.cells: list[Entry] = []
@@ -232,8 +243,7 @@ class DocIndex:
             for c in r:
                 if c.text:
                     s = spaced(c.raw or c.text)
-                    line = Line(text=c.text, raw=c.raw, page=page, bbox=c.bbox, confidence=c.confidence,
-                                role="cell")
+                    line = Line(text=c.text, raw=c.raw, page=page, bbox=c.bbox, confidence=c.confidence, role="cell")
                     self.cells.append(Entry(line, s, self.index.matches(s), page, -1, t, c))
                     self.by_cell[id(c)] = self.cells[-1]
                 for nested in c.tables:
@@ -259,7 +269,7 @@ class DocIndex:
         return self._streams
 
     def is_label_only(self, e: Entry) -> bool:
-        return bool(e.matches) and e.matches[0].start == 0 and not e.s[e.matches[0].end:].strip(" :：")
+        return bool(e.matches) and e.matches[0].start == 0 and not e.s[e.matches[0].end :].strip(" :：")
 
     def starts_with_label(self, e: Entry) -> bool:
         return bool(e.matches) and e.matches[0].start == 0 and e.matches[0].strong
@@ -304,8 +314,8 @@ class Finder:
             m = e.matches[k]
             w = labels[m.label]
             order += 1
-            nxt = next((x for x in e.matches[k + 1:] if x.strong and x.start >= m.end), None)
-            value_text = e.s[m.end: nxt.start if nxt else len(e.s)].strip()
+            nxt = next((x for x in e.matches[k + 1 :] if x.strong and x.start >= m.end), None)
+            value_text = e.s[m.end : nxt.start if nxt else len(e.s)].strip()
             value_text = _UNKNOWN_LABEL.split(value_text, maxsplit=1)[0]
             if value_text.strip(" :：;；,，/、"):
                 more: list[Entry] = []
@@ -313,20 +323,22 @@ class Finder:
                     value_text, more = self._continue(e, value_text)
                 c = checker(value_text, field_name=field_name)
                 if c is not None:
-                    hits.append(self._hit(field_name, c, e, None, w * _SEP_FACTOR[m.sep], m, "same line", order,
-                                          more))
+                    hits.append(self._hit(field_name, c, e, None, w * _SEP_FACTOR[m.sep], m, "same line", order, more))
                 continue
             if k + 1 < len(e.matches) and e.matches[k + 1].start - m.end <= 2:
                 # `统一社会信用代码/注册号：…`: two names for one value — the value belongs to both
-                if e.s[m.end:e.matches[k + 1].start].strip() in ("/", "、", "或"):
-                    nxt2 = next((x for x in e.matches[k + 2:] if x.strong), None)
-                    value_text = e.s[e.matches[k + 1].end: nxt2.start if nxt2 else len(e.s)].strip()
+                if e.s[m.end : e.matches[k + 1].start].strip() in ("/", "、", "或"):
+                    nxt2 = next((x for x in e.matches[k + 2 :] if x.strong), None)
+                    value_text = e.s[e.matches[k + 1].end : nxt2.start if nxt2 else len(e.s)].strip()
                     c = checker(value_text, field_name=field_name) if value_text else None
                     if c is not None:
-                        hits.append(self._hit(field_name, c, e, None, w * _SEP_FACTOR[e.matches[k + 1].sep], m,
-                                              "same line", order))
+                        hits.append(
+                            self._hit(
+                                field_name, c, e, None, w * _SEP_FACTOR[e.matches[k + 1].sep], m, "same line", order
+                            )
+                        )
                 continue
-            if e.s[:m.start].strip(" :：;；,，.、()（）0123456789") and not (m.sep == "colon" and m.end >= len(e.s)):
+            if e.s[: m.start].strip(" :：;；,，.、()（）0123456789") and not (m.sep == "colon" and m.end >= len(e.s)):
                 # `天津华信会计师事务所`: a label word ending a name, not a caption — but a sentence ending
                 # in its label and a colon (`…valid for the following scope:`) gives the value below
                 continue
@@ -349,8 +361,11 @@ class Finder:
         if e.line.bbox:
             x0, top, x1, bottom = e.line.bbox
             mid = (top + bottom) / 2
-            beside = [o for o in lines if o is not e and o.line.bbox and o.line.bbox[0] >= x1 - 1
-                      and o.line.bbox[1] <= mid <= o.line.bbox[3]]
+            beside = [
+                o
+                for o in lines
+                if o is not e and o.line.bbox and o.line.bbox[0] >= x1 - 1 and o.line.bbox[1] <= mid <= o.line.bbox[3]
+            ]
             beside.sort(key=lambda o: o.line.bbox[0])
             if beside and not self.dix.starts_with_label(beside[0]):
                 yield beside[0], 0.95, "beside"
@@ -386,7 +401,7 @@ class Finder:
         lines = self.dix.pages.get(e.page, [])
         parts, used = [text], []
         prev = e
-        for o in lines[e.index + 1: e.index + 1 + max_lines]:
+        for o in lines[e.index + 1 : e.index + 1 + max_lines]:
             if _far_below(prev, o) or _whole_org_name(o.s):
                 break  # the body signing at the foot, past a blank space, is not more of the value
             prev = o
@@ -402,18 +417,42 @@ class Finder:
             used.append(o)
         return " ".join(parts), used
 
-    def _hit(self, name: str, c: Checked, label_entry: Entry, value_entry: Entry | None, w: float,
-             m: LabelMatch, how: str, order: int, more: tuple[Entry, ...] | list[Entry] = ()) -> Hit:
-        src = [label_entry] if value_entry is None else (
-            [value_entry, label_entry] if how == "line above" else [label_entry, value_entry])
+    def _hit(
+        self,
+        name: str,
+        c: Checked,
+        label_entry: Entry,
+        value_entry: Entry | None,
+        w: float,
+        m: LabelMatch,
+        how: str,
+        order: int,
+        more: tuple[Entry, ...] | list[Entry] = (),
+    ) -> Hit:
+        src = (
+            [label_entry]
+            if value_entry is None
+            else ([value_entry, label_entry] if how == "line above" else [label_entry, value_entry])
+        )
         src = src + list(more)
         text = " ".join(x.line.text for x in src)
         raw = " ".join(x.line.raw for x in src)
         line_conf = min(x.line.confidence for x in src)
         ocr_lines = [x.line.confidence for x in src if x.page in self.dix.ocr_pages]
-        return Hit(name, c.value, label_entry.page, text, raw, max(0.0, min(1.0, w * c.factor * line_conf)),
-                   ocr=bool(ocr_lines), label=m.label, how=how, order=order, extra=c.extra,
-                   ocr_confidence=min(ocr_lines) if ocr_lines else None)
+        return Hit(
+            name,
+            c.value,
+            label_entry.page,
+            text,
+            raw,
+            max(0.0, min(1.0, w * c.factor * line_conf)),
+            ocr=bool(ocr_lines),
+            label=m.label,
+            how=how,
+            order=order,
+            extra=c.extra,
+            ocr_confidence=min(ocr_lines) if ocr_lines else None,
+        )
 
 
 def _far_below(a: Entry, b: Entry) -> bool:
@@ -454,8 +493,13 @@ def page_streams(doc: Document) -> Iterator[tuple[int, str, list[tuple[int, int,
             parts.append(l.text)
             pos += len(l.text)
             if i + 1 < len(p.lines):
-                wrapped = margin is not None and l.bbox is not None and l.bbox[2] >= margin - 15 \
-                    and p.lines[i + 1].bbox is not None and p.lines[i + 1].bbox[1] > l.bbox[1]
+                wrapped = (
+                    margin is not None
+                    and l.bbox is not None
+                    and l.bbox[2] >= margin - 15
+                    and p.lines[i + 1].bbox is not None
+                    and p.lines[i + 1].bbox[1] > l.bbox[1]
+                )
                 if not wrapped:
                     parts.append("\n")
                     pos += 1

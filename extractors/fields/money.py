@@ -1,5 +1,6 @@
 """营业收入 / 净利润 by year, in yuan: from tables with year columns or year rows, income
 statements (本期金额 / 上期金额), and prose such as `2023年营业收入1.35亿元`."""
+
 from __future__ import annotations
 
 import re
@@ -122,7 +123,7 @@ def _from_table(doc: Document, t: Table, out: dict[str, list[Amount]]) -> None:
                 if report_year:
                     cols[j] = str(report_year - 1)
         if cols:
-            for ri, row2 in enumerate(g[hi + 1:], hi + 1):
+            for ri, row2 in enumerate(g[hi + 1 :], hi + 1):
                 which = None
                 for cell in row2[:2]:
                     which = _which(cell)
@@ -137,15 +138,18 @@ def _from_table(doc: Document, t: Table, out: dict[str, list[Amount]]) -> None:
                     if j < len(row2):
                         v = parse_amount(row2[j], row_unit)
                         if v is not None:
-                            out[field].append(Amount(year, v, t.page, " | ".join(x for x in row2 if x), 0.95 * w,
-                                                            _row_confidence(t, ri)))
+                            out[field].append(
+                                Amount(
+                                    year, v, t.page, " | ".join(x for x in row2 if x), 0.95 * w, _row_confidence(t, ri)
+                                )
+                            )
             break
     # years as rows: a header naming 营业收入 / 净利润 columns
     for hi, row in enumerate(g[:3]):
         cols2 = {j: _which(c) for j, c in enumerate(row) if j > 0 and _which(c)}
         if not cols2:
             continue
-        for ri, row2 in enumerate(g[hi + 1:], hi + 1):
+        for ri, row2 in enumerate(g[hi + 1 :], hi + 1):
             m = _YEAR.search(row2[0]) if row2 else None
             if not m:
                 continue
@@ -153,8 +157,11 @@ def _from_table(doc: Document, t: Table, out: dict[str, list[Amount]]) -> None:
                 hu = _HEADER_UNIT.search(row[j])
                 v = parse_amount(row2[j], hu.group(1) if hu else unit) if j < len(row2) else None
                 if v is not None:
-                    out[field].append(Amount(m.group(1), v, t.page, " | ".join(x for x in row2 if x), 0.95 * w,
-                                             _row_confidence(t, ri)))
+                    out[field].append(
+                        Amount(
+                            m.group(1), v, t.page, " | ".join(x for x in row2 if x), 0.95 * w, _row_confidence(t, ri)
+                        )
+                    )
         break
 
 
@@ -164,17 +171,28 @@ _PROSE_ITEM = None
 def _prose_regex() -> re.Pattern:
     global _PROSE_ITEM
     if _PROSE_ITEM is None:
-        labels = sorted({normalize(l) for f in ("revenue", "net_profit") for l in _spec()[f]["labels"]
-                         if not re.match(r"^[一二三四五六七八九十]+、", l) and "(" not in l}, key=len, reverse=True)
+        labels = sorted(
+            {
+                normalize(l)
+                for f in ("revenue", "net_profit")
+                for l in _spec()[f]["labels"]
+                if not re.match(r"^[一二三四五六七八九十]+、", l) and "(" not in l
+            },
+            key=len,
+            reverse=True,
+        )
         _PROSE_ITEM = re.compile(
             r"(?P<year>(?<!\d)(?:19|20)\d{2})\s*(?:年度|年)|"
             r"(?P<label>" + "|".join(map(re.escape, labels)) + r")\s*(?:总额|合计)?\s*"
             r"(?:[(（]\s*(?P<unit0>亿元|百万元|万元|千元|元)\s*[)）])?\s*(?:为|达|达到|实现|是|:|：)?\s*(?:人民币)?\s*"
-            r"(?P<num>[-−]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>亿元|百万元|万元|千元|元|亿|万)?")
+            r"(?P<num>[-−]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>亿元|百万元|万元|千元|元|亿|万)?"
+        )
     return _PROSE_ITEM
 
 
-_PAIR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?\s*[:：]?\s*([-−]?\d[\d,]*(?:\.\d+)?)\s*(亿元|百万元|万元|千元|元|亿|万)")
+_PAIR = re.compile(
+    r"((?:19|20)\d{2})\s*年(?:度)?\s*[:：]?\s*([-−]?\d[\d,]*(?:\.\d+)?)\s*(亿元|百万元|万元|千元|元|亿|万)"
+)
 
 
 def _from_label_year_pairs(doc: Document, out: dict[str, list[Amount]]) -> None:
@@ -186,7 +204,7 @@ def _from_label_year_pairs(doc: Document, out: dict[str, list[Amount]]) -> None:
                     i = l.text.find(normalize(lab))
                     if i < 0:
                         continue
-                    rest = l.text[i + len(normalize(lab)):]
+                    rest = l.text[i + len(normalize(lab)) :]
                     m = re.match(r"\s*[:：]?\s*(?=(?:19|20)\d{2}\s*年)", rest)
                     if not m or not _which(lab):
                         continue
@@ -197,8 +215,9 @@ def _from_label_year_pairs(doc: Document, out: dict[str, list[Amount]]) -> None:
                             break
                         v = parse_amount(pm.group(2) + pm.group(3))
                         if v is not None:
-                            out[field].append(Amount(pm.group(1), v, p.number, l.text, 0.85 * l.confidence,
-                                                            l.confidence))
+                            out[field].append(
+                                Amount(pm.group(1), v, p.number, l.text, 0.85 * l.confidence, l.confidence)
+                            )
                         pos = pm.end()
                         sep = re.match(r"\s*[,，;；、]?\s*", rest[pos:])
                         pos += sep.end() if sep else 0
@@ -221,13 +240,13 @@ def _from_prose(doc: Document, out: dict[str, list[Amount]]) -> None:
             if not which or not unit:
                 continue
             field, w = which
-            gap = text[year_end:m.start()] if year else ""
+            gap = text[year_end : m.start()] if year else ""
             this_year, factor = None, 0.85
             if year and len(gap) <= 60 and not re.search(r"[。\n]", gap):
                 this_year = year
             else:
                 line_start = text.rfind("\n", 0, m.start()) + 1
-                if not re.sub(r"^[\s一二三四五六七八九十\d、.()（）]*", "", text[line_start:m.start()]):
+                if not re.sub(r"^[\s一二三四五六七八九十\d、.()（）]*", "", text[line_start : m.start()]):
                     if report_year is False:
                         report_year = _report_year(doc)
                     if report_year:
@@ -237,9 +256,16 @@ def _from_prose(doc: Document, out: dict[str, list[Amount]]) -> None:
             v = parse_amount(m.group("num") + unit)
             lines = lines_at(spans, m.start(), m.end())
             if v is not None:
-                out[field].append(Amount(this_year, v, page, " ".join(l.text for l in lines),
-                                         factor * w * min(l.confidence for l in lines),
-                                         min(l.confidence for l in lines)))
+                out[field].append(
+                    Amount(
+                        this_year,
+                        v,
+                        page,
+                        " ".join(l.text for l in lines),
+                        factor * w * min(l.confidence for l in lines),
+                        min(l.confidence for l in lines),
+                    )
+                )
 
 
 _AMOUNT_TOKEN = re.compile(r"[(（]?-?\d{1,3}(?:,\d{3})+(?:\.\d+)?[)）]?|[(（]?-?\d+\.\d{2}[)）]?|[(（]?-?\d{4,}[)）]?")
@@ -293,8 +319,7 @@ def _from_text_statement(doc: Document, out: dict[str, list[Amount]]) -> None:
             for year, num in zip(columns, nums):
                 v = parse_amount(num, unit)
                 if v is not None:
-                    out[field].append(Amount(year, v, p.number, l.text, 0.9 * w * l.confidence,
-                                                     l.confidence))
+                    out[field].append(Amount(year, v, p.number, l.text, 0.9 * w * l.confidence, l.confidence))
 
 
 def find(doc: Document) -> dict[str, dict]:

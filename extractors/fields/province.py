@@ -1,4 +1,5 @@
 """The province-level region (all 34) a place name, an address or a USCC implies."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """统一社会信用代码 (GB 32100): python-stdnum checks the 18th character; the embedded 9-character
 organisation code (characters 9–17) carries its own GB 11714 check digit, which stdnum does not check."""
+
 from __future__ import annotations
 
 import re
@@ -38,8 +39,9 @@ def problem(code: str) -> str | None:
         _uscc.validate(code)
     except Exception as e:  # stdnum's ValidationError subclasses
         name = type(e).__name__
-        return {"InvalidChecksum": "第 18 位校验码不符",
-                "InvalidFormat": "含有统一社会信用代码不使用的字符"}.get(name, "格式不符")
+        return {"InvalidChecksum": "第 18 位校验码不符", "InvalidFormat": "含有统一社会信用代码不使用的字符"}.get(
+            name, "格式不符"
+        )
     org = code[8:17]
     if org_code_check_digit(org[:8]) != org[8]:
         return f"其中的组织机构代码 {org[:8]}-{org[8]} 不符合 GB 11714 校验规则"
@@ -85,13 +87,41 @@ def find(finder: Finder, doc: Document) -> tuple[Hit | None, list[str]]:
             why = problem(code)
             fixed = repaired(code) if why else None
             if why is None:
-                valid.append(Hit("uscc", code, h.page, h.text, h.raw, h.confidence, h.ocr, h.label, h.how, h.order,
-                                 ocr_confidence=h.ocr_confidence))
+                valid.append(
+                    Hit(
+                        "uscc",
+                        code,
+                        h.page,
+                        h.text,
+                        h.raw,
+                        h.confidence,
+                        h.ocr,
+                        h.label,
+                        h.how,
+                        h.order,
+                        ocr_confidence=h.ocr_confidence,
+                    )
+                )
             elif fixed:
-                valid.append(Hit("uscc", fixed, h.page, h.text, h.raw, 0.85 * h.confidence, h.ocr, h.label, h.how,
-                                 h.order, ocr_confidence=h.ocr_confidence))
-                warnings.append(f"统一社会信用代码 {code} on page {h.page} read as {fixed} "
-                                f"(letters a USCC never contains taken for the digits they resemble)")
+                valid.append(
+                    Hit(
+                        "uscc",
+                        fixed,
+                        h.page,
+                        h.text,
+                        h.raw,
+                        0.85 * h.confidence,
+                        h.ocr,
+                        h.label,
+                        h.how,
+                        h.order,
+                        ocr_confidence=h.ocr_confidence,
+                    )
+                )
+                warnings.append(
+                    f"统一社会信用代码 {code} on page {h.page} read as {fixed} "
+                    f"(letters a USCC never contains taken for the digits they resemble)"
+                )
             elif code not in seen_bad:
                 seen_bad.add(code)
                 warnings.append(f"第 {h.page} 页的统一社会信用代码 {code} 无效：{why}")
@@ -105,8 +135,21 @@ def find(finder: Finder, doc: Document) -> tuple[Hit | None, list[str]]:
                 order += 1
                 if why is None:
                     ocr = line.page in {p.number for p in doc.pages if p.ocr}
-                    valid.append(Hit("uscc", code, line.page, line.text, line.raw, 0.8 * line.confidence,
-                                     ocr, "", "unlabelled", order, ocr_confidence=line.confidence if ocr else None))
+                    valid.append(
+                        Hit(
+                            "uscc",
+                            code,
+                            line.page,
+                            line.text,
+                            line.raw,
+                            0.8 * line.confidence,
+                            ocr,
+                            "",
+                            "unlabelled",
+                            order,
+                            ocr_confidence=line.confidence if ocr else None,
+                        )
+                    )
                 elif code not in seen_bad and not hits:
                     seen_bad.add(code)
                     warnings.append(f"第 {line.page} 页的统一社会信用代码 {code} 无效：{why}")
@@ -131,7 +174,19 @@ def _across_lines(doc: Document) -> list[Hit]:
             if problem(code) is None:
                 conf = 0.7 * min(a.confidence, b.confidence)
                 ocr = p.number in ocr_pages
-                out.append(Hit("uscc", code, p.number, f"{a.text} {b.text}", f"{a.raw} {b.raw}", conf, ocr, "",
-                               "across two lines", 20_000 + len(out),
-                               ocr_confidence=min(a.confidence, b.confidence) if ocr else None))
+                out.append(
+                    Hit(
+                        "uscc",
+                        code,
+                        p.number,
+                        f"{a.text} {b.text}",
+                        f"{a.raw} {b.raw}",
+                        conf,
+                        ocr,
+                        "",
+                        "across two lines",
+                        20_000 + len(out),
+                        ocr_confidence=min(a.confidence, b.confidence) if ocr else None,
+                    )
+                )
     return out

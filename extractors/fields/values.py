@@ -1,12 +1,14 @@
 """Value checkers: each takes the text found beside a label and returns the cleaned value
 and a factor for the confidence, or None when the text is not such a value."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..text import normalize
 from .dates import LONG_TERM, find_dates, find_range
@@ -21,7 +23,8 @@ class Checked:
 
 ORG_SUFFIX = re.compile(
     r"(有限责任公司|股份有限公司|有限公司|公司|集团|厂|研究院|研究所|院|所|中心|协会|学会|大学|学院|局|委员会|"
-    r"站|社|合作社|事务所|部|行|店|馆|处|办公室|实验室|商会|联合会|政府)$")
+    r"站|社|合作社|事务所|部|行|店|馆|处|办公室|实验室|商会|联合会|政府)$"
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TRAILING_SEAL = re.compile(r"[(（]?\s*(?:盖章|公章|签章|章|印章|签字|签名|单位公章|盖公章)\s*[)）]?$")
 _EDGE_PUNCT = " :：;；,，。.、|/-—_"
@@ -37,7 +40,8 @@ def clean_text(s: str) -> str:
 # an English holder or issuer: `Chengdu Shuxin Precision Mould Co., Ltd.`
 EN_ORG = re.compile(
     r"^[A-Z][A-Za-z0-9&'().,\- ]{2,120}?(?:Co\.?\s?,?\s?Ltd\.?|Company Limited|Limited|Corporation|Corp\.|Inc\.?|LLC|"
-    r"GmbH|Group|Centre|Center|Institute|Laboratory|University|Association|Service for Conformity Assessment)$")
+    r"GmbH|Group|Centre|Center|Institute|Laboratory|University|Association|Service for Conformity Assessment)$"
+)
 
 
 _HOLDER_END = re.compile(r"(?:有限责任公司|股份有限公司|有限公司|集团公司|公司|\(有限合伙\)|\(普通合伙\))")
@@ -53,9 +57,9 @@ def _authority() -> re.Pattern:
 def split_issuer(v: str) -> tuple[str, str | None]:
     """`上海浦江汇融证券股份有限公司中国证监会` → (the holder, the issuer printed beside it)."""
     for m in _HOLDER_END.finditer(v):
-        rest = v[m.end():].strip(_EDGE_PUNCT)
+        rest = v[m.end() :].strip(_EDGE_PUNCT)
         if rest and _authority().match(rest):
-            return v[:m.end()], rest
+            return v[: m.end()], rest
     return v, None
 
 
@@ -88,9 +92,13 @@ def check_person(s: str, **_) -> Checked | None:
 # a postcode or a telephone number glued to the end of an address: `…166号邮编:610000`, `…88号027-84561234`
 _ADDRESS_TAIL = re.compile(
     r"(?<=[\u4e00-\u9fff\d)）])\s*[,，;；]?\s*(?:(?:邮编|邮政编码|Post\s?code|P\.?C\.?)\s*[:：]?\s*\d{6}|"
-    r"(?:电话|联系电话|Tel\.?|TEL)?\s*[:：]?\s*(?:\(?0\d{2,3}\)?\s?-?\s?\d{7,8}|1[3-9]\d{9}))\s*$")
-_EN_ADDRESS = re.compile(r"\b(?:Road|Rd\.|Street|St\.|Avenue|Ave\.|District|Zone|Park|Town|Village|Province|City|China|"
-                         r"Building|Block|Room|Floor|Lane|Industrial)\b", re.I)
+    r"(?:电话|联系电话|Tel\.?|TEL)?\s*[:：]?\s*(?:\(?0\d{2,3}\)?\s?-?\s?\d{7,8}|1[3-9]\d{9}))\s*$"
+)
+_EN_ADDRESS = re.compile(
+    r"\b(?:Road|Rd\.|Street|St\.|Avenue|Ave\.|District|Zone|Park|Town|Village|Province|City|China|"
+    r"Building|Block|Room|Floor|Lane|Industrial)\b",
+    re.I,
+)
 
 
 def check_address(s: str, **_) -> Checked | None:
@@ -113,7 +121,9 @@ def check_number(s: str, **_) -> Checked | None:
     v = re.sub(r"^(?:No|NO|no)\s*[.:]?\s*(?=[A-Za-z0-9(])", "", clean_text(s))
     if re.match(r"^\d{1,5}\s+[A-Za-z]", v) and _EN_ADDRESS.search(v):
         return None  # `No. 35 Huanhai Road, …`: an address, not a number
-    m = re.match(r"^(?:第\s*)?((?:\([\u4e00-\u9fff]{1,2}\))?[A-Za-z0-9][A-Za-z0-9\-/().:\s]*[A-Za-z0-9)])\s*号?(?:\s|$)", v)
+    m = re.match(
+        r"^(?:第\s*)?((?:\([\u4e00-\u9fff]{1,2}\))?[A-Za-z0-9][A-Za-z0-9\-/().:\s]*[A-Za-z0-9)])\s*号?(?:\s|$)", v
+    )
     if m and re.search(r"\d", m.group(1)):
         tokens = re.sub(r"\s+", " ", m.group(1)).strip().split(" ")
         kept = tokens[:1]
@@ -134,8 +144,10 @@ def check_number(s: str, **_) -> Checked | None:
 
 _STANDARDS = Path(__file__).parent.parent / "data" / "standards.yaml"
 # number (part .1, IEC-style parts -4-2) and year; no digit may follow either (a longer number is no code)
-_CODE_TAIL = (r"\s?(?P<num>\d{1,6}(?:[.]\d+)*(?:-\d{1,2}(?=\s?[-—–:]\s?\d))*)(?!\d)"
-              r"(?:\s?(?P<sep>[-—–:])\s?(?P<year>\d{2,4})(?!\d))?")
+_CODE_TAIL = (
+    r"\s?(?P<num>\d{1,6}(?:[.]\d+)*(?:-\d{1,2}(?=\s?[-—–:]\s?\d))*)(?!\d)"
+    r"(?:\s?(?P<sep>[-—–:])\s?(?P<year>\d{2,4})(?!\d))?"
+)
 
 
 @dataclass(frozen=True)
@@ -171,11 +183,13 @@ def _standard_syntax() -> _StandardSyntax:
 
     start = r"(?<![A-Za-z0-9])"
     families = [p if isinstance(p, dict) else {"re": p} for p in spec.get("prefix_patterns") or []]
-    code = re.compile(start + "(?P<prefix>" + alternation(spec["prefixes"], [f["re"] for f in families])
-                      + ")" + _CODE_TAIL)
+    code = re.compile(
+        start + "(?P<prefix>" + alternation(spec["prefixes"], [f["re"] for f in families]) + ")" + _CODE_TAIL
+    )
     joiners = "|".join(re.escape(j) for j in spec.get("joiners") or ["/"])
-    adopted = re.compile(r"\s?(?P<join>" + joiners + r")\s?(?P<prefix>" + alternation(spec["adopted_prefixes"])
-                         + ")" + _CODE_TAIL)
+    adopted = re.compile(
+        r"\s?(?P<join>" + joiners + r")\s?(?P<prefix>" + alternation(spec["adopted_prefixes"]) + ")" + _CODE_TAIL
+    )
     literals = tuple((re.compile(tolerant(p)), p) for p in sorted(spec["prefixes"], key=len, reverse=True))
     year_required = tuple(re.compile(f["re"]) for f in families if f.get("year") == "required")
     return _StandardSyntax(code, adopted, literals, year_required)
@@ -203,8 +217,11 @@ def check_standard(s: str, **_) -> Checked | None:
     for m in syntax.code.finditer(text):
         if not re.search(r"\d{3,}", m.group("num") + (m.group("year") or "")):
             continue
-        if not m.group("year") and any(rx.fullmatch(m.group("prefix")) for rx in syntax.year_required) \
-                and not any(rx.fullmatch(m.group("prefix")) for rx, _ in syntax.literals):
+        if (
+            not m.group("year")
+            and any(rx.fullmatch(m.group("prefix")) for rx in syntax.year_required)
+            and not any(rx.fullmatch(m.group("prefix")) for rx, _ in syntax.literals)
+        ):
             continue
         out, end = _canonical_code(m, syntax), m.end()
         while (a := syntax.adopted.match(text, end)) is not None:
@@ -259,8 +276,15 @@ def check_date(s: str, field_name: str = "", **_) -> Checked | None:
 
 
 CHECKERS: dict[str, Callable[..., Checked | None]] = {
-    "org": check_org, "person": check_person, "address": check_address, "text": check_text,
-    "number": check_number, "standard": check_standard, "lab": check_lab,
-    "patent_type": check_patent_type, "date": check_date, "reg_number": check_reg_number,
+    "org": check_org,
+    "person": check_person,
+    "address": check_address,
+    "text": check_text,
+    "number": check_number,
+    "standard": check_standard,
+    "lab": check_lab,
+    "patent_type": check_patent_type,
+    "date": check_date,
+    "reg_number": check_reg_number,
     "uscc": lambda s, **_: Checked(normalize(s)) if normalize(s) else None,  # checked in uscc.py
 }

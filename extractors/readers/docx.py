@@ -10,6 +10,7 @@ Before python-docx sees the file the zip is checked (entry count and declared
 uncompressed size, from the central directory, before anything is inflated) and
 every XML part is refused if it declares a DTD or entities.
 """
+
 from __future__ import annotations
 
 import io
@@ -24,8 +25,30 @@ from ..text import normalize
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _WRAPPERS = {W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag", W + "ins", W + "moveTo"}
-_BINARY_PARTS = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".bin", ".wdp",
-                 ".ttf", ".odttf", ".otf", ".mp4", ".wav", ".mp3", ".ole", ".xlsx", ".docx", ".pptx", ".pdf")
+_BINARY_PARTS = (
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".bmp",
+    ".tif",
+    ".tiff",
+    ".emf",
+    ".wmf",
+    ".bin",
+    ".wdp",
+    ".ttf",
+    ".odttf",
+    ".otf",
+    ".mp4",
+    ".wav",
+    ".mp3",
+    ".ole",
+    ".xlsx",
+    ".docx",
+    ".pptx",
+    ".pdf",
+)
 _DTD_MARKERS = [m.encode(enc) for m in ("<!DOCTYPE", "<!ENTITY") for enc in ("ascii", "utf-16-le", "utf-16-be")]
 
 
@@ -38,16 +61,21 @@ def check_zip(data: bytes, limits: ReadLimits, what: str = "DOCX") -> None:
     with z:
         infos = z.infolist()
         if len(infos) > limits.max_zip_entries:
-            raise UnreadableDocument(f"{what} 包含 {len(infos)} 个压缩条目，超过上限 {limits.max_zip_entries}，"
-                                     "疑似压缩炸弹，拒绝读取")
+            raise UnreadableDocument(
+                f"{what} 包含 {len(infos)} 个压缩条目，超过上限 {limits.max_zip_entries}，疑似压缩炸弹，拒绝读取"
+            )
         total = sum(i.file_size for i in infos)
         if total > limits.max_unzipped_bytes:
-            raise UnreadableDocument(f"{what} 解压后共 {total // (1024 * 1024)} MB，超过上限 "
-                                     f"{limits.max_unzipped_bytes // (1024 * 1024)} MB，疑似压缩炸弹，拒绝读取")
+            raise UnreadableDocument(
+                f"{what} 解压后共 {total // (1024 * 1024)} MB，超过上限 "
+                f"{limits.max_unzipped_bytes // (1024 * 1024)} MB，疑似压缩炸弹，拒绝读取"
+            )
         for info in infos:
             if info.compress_size and info.file_size / info.compress_size > 1000 and info.file_size > 10 << 20:
-                raise UnreadableDocument(f"{what} 中的 {info.filename} 压缩比异常（{info.file_size // info.compress_size}:1），"
-                                         "疑似压缩炸弹，拒绝读取")
+                raise UnreadableDocument(
+                    f"{what} 中的 {info.filename} 压缩比异常（{info.file_size // info.compress_size}:1），"
+                    "疑似压缩炸弹，拒绝读取"
+                )
         for info in infos:
             # every part a parser might read, whatever its name: only known binary media are skipped
             if info.is_dir() or info.filename.lower().endswith(_BINARY_PARTS):
@@ -55,9 +83,13 @@ def check_zip(data: bytes, limits: ReadLimits, what: str = "DOCX") -> None:
             try:
                 part = _read_capped(z, info)
             except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError) as e:
-                raise UnreadableDocument(f"{what} 文件已损坏或不完整（{info.filename}：{str(e)[:80]}），无法读取") from None
+                raise UnreadableDocument(
+                    f"{what} 文件已损坏或不完整（{info.filename}：{str(e)[:80]}），无法读取"
+                ) from None
             if any(m in part for m in _DTD_MARKERS):
-                raise UnreadableDocument(f"{what} 的 {info.filename} 含有 DTD/实体声明（XML 实体扩展攻击的特征），拒绝读取")
+                raise UnreadableDocument(
+                    f"{what} 的 {info.filename} 含有 DTD/实体声明（XML 实体扩展攻击的特征），拒绝读取"
+                )
 
 
 def _read_capped(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -93,9 +125,11 @@ def read_docx(data: bytes, doc: Document, limits: ReadLimits, converted: bool = 
     pages = walker.finish()
     _add_headers_footers(d, pages)
     if len(pages) > limits.max_pages:
-        doc.warnings.append(f"共 {len(pages)} 页，超过上限 {limits.max_pages} 页：只读取前 {limits.max_pages} 页，"
-                            f"跳过 {len(pages) - limits.max_pages} 页")
-        pages = pages[:limits.max_pages]
+        doc.warnings.append(
+            f"共 {len(pages)} 页，超过上限 {limits.max_pages} 页：只读取前 {limits.max_pages} 页，"
+            f"跳过 {len(pages) - limits.max_pages} 页"
+        )
+        pages = pages[: limits.max_pages]
     doc.pages = pages
     doc.metadata["page_count"] = len(walker.pages)
     props = d.core_properties  # a generated form keeps its form code here, out of the applicant's sight
@@ -126,7 +160,9 @@ def _open(data: bytes):
         except Exception as e2:
             raise UnreadableDocument(f"DOCX 文件已损坏或不是 Word 文档（{type(e2).__name__}），无法读取") from None
     except (PackageNotFoundError, KeyError, zipfile.BadZipFile) as e:
-        raise UnreadableDocument(f"DOCX 文件已损坏或不是 Word 文档（{type(e).__name__}: {str(e)[:120]}），无法读取") from None
+        raise UnreadableDocument(
+            f"DOCX 文件已损坏或不是 Word 文档（{type(e).__name__}: {str(e)[:120]}），无法读取"
+        ) from None
     except Exception as e:  # lxml syntax errors and the like
         raise UnreadableDocument(f"DOCX 文件已损坏，无法解析（{type(e).__name__}: {str(e)[:120]}）") from None
 
@@ -327,8 +363,14 @@ def _add_headers_footers(d, pages: list[Page]) -> None:
     headers: list[str] = []
     footers: list[str] = []
     for section in d.sections:
-        for attr, out in (("header", headers), ("first_page_header", headers), ("even_page_header", headers),
-                          ("footer", footers), ("first_page_footer", footers), ("even_page_footer", footers)):
+        for attr, out in (
+            ("header", headers),
+            ("first_page_header", headers),
+            ("even_page_header", headers),
+            ("footer", footers),
+            ("first_page_footer", footers),
+            ("even_page_footer", footers),
+        ):
             try:
                 part = getattr(section, attr)
                 if part.is_linked_to_previous:

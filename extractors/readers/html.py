@@ -1,6 +1,7 @@
 """HTML (and MHT web archives) → Document. Many systems export "Word" files that are really
 HTML saved as .doc; they are read here with the standard library's tolerant parser
 (no network, no entity expansion beyond HTML's own), tables with colspan/rowspan resolved."""
+
 from __future__ import annotations
 
 import email
@@ -11,8 +12,30 @@ from html.parser import HTMLParser
 from ..model import Cell, Document, Line, Page, Table
 from ..text import normalize
 
-_BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "title", "section", "article",
-           "blockquote", "pre", "dt", "dd", "hr", "header", "footer", "caption"}
+_BLOCKS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "title",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "dt",
+    "dd",
+    "hr",
+    "header",
+    "footer",
+    "caption",
+}
 _SKIP = {"script", "style", "head", "noscript", "template", "xml"}
 
 
@@ -90,8 +113,7 @@ class _Parser(HTMLParser):
             t = self.stack[-1]
             if not t["rows"]:
                 t["rows"].append([])
-            t["cell"] = {"text": [], "colspan": _int(a.get("colspan")), "rowspan": _int(a.get("rowspan")),
-                         "tables": []}
+            t["cell"] = {"text": [], "colspan": _int(a.get("colspan")), "rowspan": _int(a.get("rowspan")), "tables": []}
             t["rows"][-1].append(t["cell"])
         elif tag in _BLOCKS:
             self.flush()
@@ -136,8 +158,15 @@ def _table(rows: list[list[dict]]) -> Table:
             while (r, col) in covered:
                 col += 1
             raw = "\n".join(c["text"])
-            cell = Cell(text="\n".join(normalize(s) for s in raw.split("\n") if s.strip()), raw=raw, row=r, col=col,
-                        rowspan=min(c["rowspan"], len(rows) - r), colspan=c["colspan"], tables=c["tables"])
+            cell = Cell(
+                text="\n".join(normalize(s) for s in raw.split("\n") if s.strip()),
+                raw=raw,
+                row=r,
+                col=col,
+                rowspan=min(c["rowspan"], len(rows) - r),
+                colspan=c["colspan"],
+                tables=c["tables"],
+            )
             for dr in range(cell.rowspan):
                 for dc in range(cell.colspan):
                     covered.add((r + dr, col + dc))

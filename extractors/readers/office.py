@@ -1,6 +1,7 @@
 """Legacy and other word-processor formats (.doc, .wps, .odt, .rtf) → DOCX through a
 headless LibreOffice, then the DOCX reader. LibreOffice is optional: without it the
 file gets one clear message saying what to install."""
+
 from __future__ import annotations
 
 import functools
@@ -64,11 +65,28 @@ def convert_to_docx(binary: str, data: bytes, kind: str, seconds: int) -> bytes:
         out_dir = Path(tmp) / "out"
         # A private profile: concurrent conversions must not share (and lock) one.
         profile = Path(tmp) / "profile"
-        cmd = [*offline_prefix(), binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-               "--nolockcheck", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out_dir), str(src)]
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                start_new_session=True, env={**os.environ, "HOME": tmp},
-                                preexec_fn=die_with_parent)
+        cmd = [
+            *offline_prefix(),
+            binary,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(out_dir),
+            str(src),
+        ]
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env={**os.environ, "HOME": tmp},
+            preexec_fn=die_with_parent,
+        )
         _RUNNING.add(proc.pid)
         try:
             _, err = proc.communicate(timeout=seconds)

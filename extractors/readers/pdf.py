@@ -8,6 +8,7 @@ pdfplumber's full page parse (a Python object per character, ~60 pages/s) is onl
 the fallback where pdfium's paths explain no edges, each such page parsed once and
 closed straight away (`INTAKE_PDF_TABLES=pdfplumber` forces it, for comparison).
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -20,9 +21,9 @@ from collections import Counter
 import pypdfium2.raw as pdfium_c
 
 from ..limits import ReadLimits, UnreadableDocument
-from .pdf_streams import check_inflated
 from ..model import Cell, Document, Line, Page, Table
 from ..text import has_cjk, normalize
+from .pdf_streams import check_inflated
 
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
@@ -45,8 +46,9 @@ def read_pdf(data: bytes, doc: Document, limits: ReadLimits, table_engine: str |
             raise UnreadableDocument("PDF 文件已损坏或不完整：没有可读的页面")
         n_read = min(n_pages, limits.max_pages)
         if n_read < n_pages:
-            doc.warnings.append(f"共 {n_pages} 页，超过上限 {limits.max_pages} 页：只读取前 {n_read} 页，"
-                                f"跳过 {n_pages - n_read} 页")
+            doc.warnings.append(
+                f"共 {n_pages} 页，超过上限 {limits.max_pages} 页：只读取前 {n_read} 页，跳过 {n_pages - n_read} 页"
+            )
         if b"%%EOF" not in data[-2048:]:
             doc.warnings.append("PDF 文件可能不完整（结尾缺少 %%EOF），已读取能读到的内容")
         doc.metadata["page_count"] = n_pages
@@ -78,7 +80,9 @@ def read_pdf(data: bytes, doc: Document, limits: ReadLimits, table_engine: str |
     if broken:
         if len(broken) == n_read:
             raise UnreadableDocument("PDF 文件已损坏，没有一页能打开，无法读取")
-        doc.warnings.append(f"第 {'、'.join(map(str, broken[:20]))}{' 等' if len(broken) > 20 else ''} 页已损坏，无法读取，已跳过")
+        doc.warnings.append(
+            f"第 {'、'.join(map(str, broken[:20]))}{' 等' if len(broken) > 20 else ''} 页已损坏，无法读取，已跳过"
+        )
     if ruled:
         _add_tables(data, doc, ruled)
     mark_headers_footers(doc.pages)
@@ -94,6 +98,7 @@ def _pdfium_message(e: Exception, data: bytes) -> str:
 
 
 # ---- one page through pypdfium2 -------------------------------------------------
+
 
 def _read_page(page, number: int, table_engine: str) -> tuple[Page, bool]:
     """(page, still needs pdfplumber): text and, where the page has rules, its tables."""
@@ -171,7 +176,9 @@ def _charbox(raw_textpage, index: int) -> tuple[float, float, float, float]:
     return r.left, r.bottom, r.right, r.top
 
 
-def _lines(text: str, raw_textpage, number: int, page_height: float, disordered: set[int] | frozenset[int] = frozenset()) -> list[Line]:
+def _lines(
+    text: str, raw_textpage, number: int, page_height: float, disordered: set[int] | frozenset[int] = frozenset()
+) -> list[Line]:
     out = []
     pos = 0
     for raw_line in text.split("\r\n"):
@@ -186,8 +193,12 @@ def _lines(text: str, raw_textpage, number: int, page_height: float, disordered:
             try:
                 l0, b0, r0, t0 = _charbox(raw_textpage, first)
                 l1, b1, r1, t1 = _charbox(raw_textpage, last)
-                bbox = (l0 if l0 < l1 else l1, page_height - (t0 if t0 > t1 else t1),
-                        r0 if r0 > r1 else r1, page_height - (b0 if b0 < b1 else b1))
+                bbox = (
+                    l0 if l0 < l1 else l1,
+                    page_height - (t0 if t0 > t1 else t1),
+                    r0 if r0 > r1 else r1,
+                    page_height - (b0 if b0 < b1 else b1),
+                )
             except IndexError:  # a char pdfium cannot place: keep the text, drop the position
                 bbox = None
         if disordered and raw_textpage is not None and any(start <= i < pos for i in disordered):
@@ -327,8 +338,10 @@ def _scan(parent, count, get, counts: list[float], depth: int) -> None:
 
 _JUNK = re.compile(r"\(cid:\d+\)|\ufffd|[\ue000-\uf8ff]")
 # characters a Chinese document's text layer is made of; anything else in bulk is a broken font
-_NOT_TEXT = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2000-\u206f\u2150-\u22ff"
-                       r"\u2460-\u24ff\u25a0-\u25ff0-9A-Za-z\s.,:;!?()\[\]{}<>%/\\+\-=≥≤±×÷·°、，。：；（）《》“”‘’\"'#&*_@~|$^`]")
+_NOT_TEXT = re.compile(
+    r"[^\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2000-\u206f\u2150-\u22ff"
+    r"\u2460-\u24ff\u25a0-\u25ff0-9A-Za-z\s.,:;!?()\[\]{}<>%/\\+\-=≥≤±×÷·°、，。：；（）《》“”‘’\"'#&*_@~|$^`]"
+)
 
 
 def _garbage(text: str) -> bool:
@@ -336,8 +349,9 @@ def _garbage(text: str) -> bool:
     n = len(text) - text.count(" ") - text.count("\r") - text.count("\n")
     if n <= 0:
         return False
-    if ("(cid:" in text or "\ufffd" in text or _PRIVATE.search(text)) and \
-            sum(len(m.group()) for m in _JUNK.finditer(text)) / n > 0.3:
+    if ("(cid:" in text or "\ufffd" in text or _PRIVATE.search(text)) and sum(
+        len(m.group()) for m in _JUNK.finditer(text)
+    ) / n > 0.3:
         return True
     return n >= 10 and len(_NOT_TEXT.findall(text)) / n > 0.5
 
@@ -346,6 +360,7 @@ _PRIVATE = re.compile(r"[\ue000-\uf8ff]")
 
 
 # ---- ruled tables from pdfium's vector paths (no per-character parse) ------------------
+
 
 def native_tables(raw_page, textpage, number: int, height: float, disordered: bool = False) -> list[Table] | None:
     """Tables from the page's ruling lines, found with pdfplumber's own edge → intersection →
@@ -371,8 +386,13 @@ def native_tables(raw_page, textpage, number: int, height: float, disordered: bo
             raw_text = textpage.get_text_bounded(left=x0, bottom=height - bottom, right=x1, top=height - top)
             if disordered and _MIXED_FONT.search(raw_text):
                 centres = centres or _char_centres(textpage.raw)
-                raw_text = _in_reading_order(textpage.raw, [i for i, cx, cy in centres if x0 <= cx <= x1
-                                                            and height - bottom <= cy <= height - top]) or raw_text
+                raw_text = (
+                    _in_reading_order(
+                        textpage.raw,
+                        [i for i, cx, cy in centres if x0 <= cx <= x1 and height - bottom <= cy <= height - top],
+                    )
+                    or raw_text
+                )
             found.append(((x0, top, x1, bottom), raw_text.replace("\r\n", "\n").replace("\r", "\n").strip()))
         tables.append(_table_from_cells(found, number))
     return tables
@@ -426,16 +446,37 @@ def _edge(p, q, out: list) -> None:
     if abs(y0 - y1) <= 1 and abs(x1 - x0) > 1:
         x0, x1 = min(x0, x1), max(x0, x1)
         y = (y0 + y1) / 2
-        out.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0,
-                    "orientation": "h", "object_type": "line"})
+        out.append(
+            {
+                "x0": x0,
+                "x1": x1,
+                "top": y,
+                "bottom": y,
+                "width": x1 - x0,
+                "height": 0,
+                "orientation": "h",
+                "object_type": "line",
+            }
+        )
     elif abs(x0 - x1) <= 1 and abs(y1 - y0) > 1:
         top, bottom = min(y0, y1), max(y0, y1)
         x = (x0 + x1) / 2
-        out.append({"x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0, "height": bottom - top,
-                    "orientation": "v", "object_type": "line"})
+        out.append(
+            {
+                "x0": x,
+                "x1": x,
+                "top": top,
+                "bottom": bottom,
+                "width": 0,
+                "height": bottom - top,
+                "orientation": "v",
+                "object_type": "line",
+            }
+        )
 
 
 # ---- ruled tables through pdfplumber, only on the pages that have rules -------------
+
 
 def _add_tables(data: bytes, doc: Document, indices: list[int]) -> None:
     import pdfplumber
@@ -473,8 +514,9 @@ def _attach(page: Page, tables: list[Table]) -> None:
         if line.bbox is None:
             return False
         cx, cy = (line.bbox[0] + line.bbox[2]) / 2, (line.bbox[1] + line.bbox[3]) / 2
-        return any(t.bbox and t.bbox[0] - 1 <= cx <= t.bbox[2] + 1 and t.bbox[1] - 1 <= cy <= t.bbox[3] + 1
-                   for t in tables)
+        return any(
+            t.bbox and t.bbox[0] - 1 <= cx <= t.bbox[2] + 1 and t.bbox[1] - 1 <= cy <= t.bbox[3] + 1 for t in tables
+        )
 
     page.lines = [l for l in page.lines if not inside(l)]
 
@@ -495,8 +537,12 @@ def _table(found, page_number: int) -> Table:
     """pdfplumber's table → model.Table. pdfplumber lists each real cell once, in the row where
     it starts, with None where a position is covered by a merged cell."""
     texts = found.extract()
-    cells = [(bbox, (texts[r][c] if r < len(texts) and c < len(texts[r]) else None) or "")
-             for r, row in enumerate(found.rows) for c, bbox in enumerate(row.cells) if bbox is not None]
+    cells = [
+        (bbox, (texts[r][c] if r < len(texts) and c < len(texts[r]) else None) or "")
+        for r, row in enumerate(found.rows)
+        for c, bbox in enumerate(row.cells)
+        if bbox is not None
+    ]
     return _table_from_cells(cells, page_number)
 
 
@@ -524,12 +570,24 @@ def _table_from_cells(cells: list[tuple[tuple, str]], page_number: int) -> Table
         r, c = _index(ys, top), _index(xs, x0)
         rowspan = max(1, _index(ys, bottom) - r)
         colspan = max(1, _index(xs, x1) - c)
-        grid.setdefault(r, []).append(Cell(text=normalize(unwrap(raw_text)), raw=raw_text,
-                                           row=r, col=c, rowspan=rowspan, colspan=colspan,
-                                           bbox=(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1))))
+        grid.setdefault(r, []).append(
+            Cell(
+                text=normalize(unwrap(raw_text)),
+                raw=raw_text,
+                row=r,
+                col=c,
+                rowspan=rowspan,
+                colspan=colspan,
+                bbox=(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1)),
+            )
+        )
     rows = [sorted(grid.get(r, []), key=lambda cell: cell.col) for r in range(max(len(ys) - 1, 0))]
-    bbox = (round(min(b[0] for b, _ in cells), 1), round(min(b[1] for b, _ in cells), 1),
-            round(max(b[2] for b, _ in cells), 1), round(max(b[3] for b, _ in cells), 1))
+    bbox = (
+        round(min(b[0] for b, _ in cells), 1),
+        round(min(b[1] for b, _ in cells), 1),
+        round(max(b[2] for b, _ in cells), 1),
+        round(max(b[3] for b, _ in cells), 1),
+    )
     return Table(page=page_number, rows=rows, bbox=bbox)
 
 

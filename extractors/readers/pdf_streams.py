@@ -4,6 +4,7 @@ A 1.5 MB PDF whose page content is one Flate stream of zeros inflates to 1.5 GB,
 it whole (and more) while it renders or reads the page. Each stream is inflated here in small
 pieces and counted, never kept, and the file refused past the limit. Streams that are not Flate
 (JPEG images, plain text) are skipped at the first byte."""
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,7 @@ def inflated_size(data: bytes, start: int, limit: int) -> int:
     d = zlib.decompressobj()
     total, pos, end = 0, start, len(data)
     try:
-        pending = d.decompress(data[pos:pos + 65536], PIECE)
+        pending = d.decompress(data[pos : pos + 65536], PIECE)
         pos += 65536
         while True:
             total += len(pending)
@@ -31,7 +32,7 @@ def inflated_size(data: bytes, start: int, limit: int) -> int:
             if d.unconsumed_tail:
                 pending = d.decompress(d.unconsumed_tail, PIECE)
             elif pos < end:
-                pending = d.decompress(data[pos:pos + 65536], PIECE)
+                pending = d.decompress(data[pos : pos + 65536], PIECE)
                 pos += 65536
             else:
                 return total + len(d.flush())
@@ -44,5 +45,6 @@ def check_inflated(data: bytes, max_bytes: int, file_name: str = "") -> None:
     for m in _STREAM.finditer(data):
         size = inflated_size(data, m.end(), max_bytes)
         if size > max_bytes:
-            raise UnreadableDocument(f"{TOO_LARGE}：其中一段压缩内容解压后超过 {max_bytes // 1048576} MB，"
-                                     f"可能是恶意构造的文件，未读取")
+            raise UnreadableDocument(
+                f"{TOO_LARGE}：其中一段压缩内容解压后超过 {max_bytes // 1048576} MB，可能是恶意构造的文件，未读取"
+            )

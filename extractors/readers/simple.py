@@ -1,4 +1,5 @@
 """Images (one page waiting for OCR) and plain text / Markdown."""
+
 from __future__ import annotations
 
 import io
@@ -22,10 +23,12 @@ def read_image(data: bytes, doc: Document, subtype: str, max_pages: int = 300) -
     if n_frames > 1:
         doc.metadata["frames"] = n_frames
     if n_frames > max_pages:
-        doc.warnings.append(f"图片共 {n_frames} 帧，超过上限 {max_pages} 页：只读取前 {max_pages} 帧，"
-                            f"跳过 {n_frames - max_pages} 帧")
-    doc.pages = [Page(number=n, width=width, height=height, needs_ocr=True)
-                 for n in range(1, min(n_frames, max_pages) + 1)]
+        doc.warnings.append(
+            f"图片共 {n_frames} 帧，超过上限 {max_pages} 页：只读取前 {max_pages} 帧，跳过 {n_frames - max_pages} 帧"
+        )
+    doc.pages = [
+        Page(number=n, width=width, height=height, needs_ocr=True) for n in range(1, min(n_frames, max_pages) + 1)
+    ]
     return doc
 
 

@@ -4,13 +4,14 @@ ambiguous and comes back as a re-ask naming the expected form.
 
 Every parser returns `Parsed(value, None)` or `Parsed(None, "<re-ask text>")`.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -30,14 +31,18 @@ class Parsed:
         return self.problem is None
 
 
-@lru_cache(maxsize=None)
+@cache
 def vocabulary() -> dict:
     """The assistant's own words (data/interview.yaml) with the one vocabulary's names of document
     types, outcomes and fields (checklists/vocabulary.yaml)."""
     from checklists.vocabulary import DOC_TYPES, FIELD_NAMES, OUTCOME_ZH
 
-    return {**yaml.safe_load(DATA.read_text(encoding="utf-8")), "doc_type_names": DOC_TYPES,
-            "outcome_words": OUTCOME_ZH, "field_names": FIELD_NAMES}
+    return {
+        **yaml.safe_load(DATA.read_text(encoding="utf-8")),
+        "doc_type_names": DOC_TYPES,
+        "outcome_words": OUTCOME_ZH,
+        "field_names": FIELD_NAMES,
+    }
 
 
 def clean(message: str) -> str:
@@ -56,8 +61,10 @@ def message_problem(message: str) -> str | None:
     if message is None or not str(message).strip():
         return "没有收到内容。请直接输入您的回答或问题。"
     if len(message) > MAX_MESSAGE:
-        return (f"您的消息有 {len(message)} 个字符，超过了 {MAX_MESSAGE} 字的上限，我没有保存它。"
-                "请只回答当前的问题，或把问题拆短一些。")
+        return (
+            f"您的消息有 {len(message)} 个字符，超过了 {MAX_MESSAGE} 字的上限，我没有保存它。"
+            "请只回答当前的问题，或把问题拆短一些。"
+        )
     if _MARKUP.search(message) or _CONTROL.search(message):
         return "您的消息里有网页标记或控制字符，我没有保存它。请直接用文字回答，例如“是”或“5000万元”。"
     return None
@@ -71,7 +78,7 @@ def _strip_subject(s: str, words: list[str]) -> str:
         w = next((w for w in sorted(words, key=len, reverse=True) if s.startswith(w) and len(s) > len(w)), None)
         if w is None:
             return s
-        s = s[len(w):].lstrip(" ,，、:：;；")
+        s = s[len(w) :].lstrip(" ,，、:：;；")
 
 
 def parse_yes_no(message: str, whole_only: bool = False) -> Parsed:
@@ -85,7 +92,9 @@ def parse_yes_no(message: str, whole_only: bool = False) -> Parsed:
 
     s = clean(message).lower().rstrip("，,;；")
     if any(w in s for w in words("unsure")):
-        return Parsed(problem="不确定的回答我不会替您记下：请回答“是”或“否”；拿不准的话可以先回答“跳过”，弄清楚后再输入“修改”补答。")
+        return Parsed(
+            problem="不确定的回答我不会替您记下：请回答“是”或“否”；拿不准的话可以先回答“跳过”，弄清楚后再输入“修改”补答。"
+        )
     if s in words("yes"):
         return Parsed(True)
     if s in words("no"):
@@ -104,11 +113,12 @@ def parse_yes_no(message: str, whole_only: bool = False) -> Parsed:
     if len(s) <= MAX_YES_NO:
         if any(w in s for w in words("in_progress")):
             return Parsed(False, note="in_progress")
-        leads = sorted([(w, True) for w in words("yes_lead")] + [(w, False) for w in words("no_lead")],
-                       key=lambda wv: -len(wv[0]))
+        leads = sorted(
+            [(w, True) for w in words("yes_lead")] + [(w, False) for w in words("no_lead")], key=lambda wv: -len(wv[0])
+        )
         partial = next((w for w in words("partial") if s.startswith(w)), None)
         if partial:
-            rest = s[len(partial):]
+            rest = s[len(partial) :]
             negated = any(n in rest for n in ("没", "未", "无", "不"))
             return Parsed(not negated, note=None if negated else "partial")
         for w, value in leads:
@@ -126,10 +136,28 @@ def parse_yes_no(message: str, whole_only: bool = False) -> Parsed:
 
 # Multipliers and the units an ask may be expressed in; `to` is the stored unit.
 _NUMBER = re.compile(r"(?<![\d.])(-?\d+(?:,\d{3})*(?:\.\d+)?)")
-_HEDGES = ("约", "大约", "大概", "差不多", "将近", "接近", "左右", "上下", "来", "多", "余", "几", "approximately", "about", "around")
+_HEDGES = (
+    "约",
+    "大约",
+    "大概",
+    "差不多",
+    "将近",
+    "接近",
+    "左右",
+    "上下",
+    "来",
+    "多",
+    "余",
+    "几",
+    "approximately",
+    "about",
+    "around",
+)
 _FUZZY = re.compile(r"\d+\s*(来|多|余)\s*[万亿千百]|[几数][十百千万亿]|[一二三四五六七八九十百千万亿两]+(来|多|余)")
 _CN_NUMERAL = re.compile(r"[零〇一二三四五六七八九十百千两]")
-_WORD_NUMBER = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b", re.I)
+_WORD_NUMBER = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b", re.I
+)
 
 
 def unit_name(unit: str | None) -> str:
@@ -166,7 +194,7 @@ def parse_number(message: str, unit: str | None = None, signed: bool = False) ->
         return Parsed(problem=f"这个数不能是负数，{form}。")
     elif loss:
         return Parsed(problem=f"这个数不能是负数，{form}。")
-    tail = s[s.index(nums[0]) + len(nums[0]):]
+    tail = s[s.index(nums[0]) + len(nums[0]) :]
     tail = re.sub(r"^\s+", "", tail)
     for hedge in _HEDGES:
         tail = tail.replace(hedge, "")
@@ -174,11 +202,10 @@ def parse_number(message: str, unit: str | None = None, signed: bool = False) ->
     for suffix, f in sorted(spec.get("suffixes", {}).items(), key=lambda kv: -len(kv[0])):
         if tail.lower().startswith(suffix.lower()):
             factor = f
-            tail = tail[len(suffix):]
+            tail = tail[len(suffix) :]
             break
     if factor is None:
-        if tail.strip() and any(tail.strip().lower().startswith(u.lower())
-                                for u in vocabulary()["known_unit_words"]):
+        if tail.strip() and any(tail.strip().lower().startswith(u.lower()) for u in vocabulary()["known_unit_words"]):
             return Parsed(problem=f"这个问题的单位是“{unit_name(unit)}”，您写的单位对不上。{form}。")
         factor = 1
     value = value * factor
@@ -224,12 +251,14 @@ def parse_choice(message: str, choices: list[dict]) -> Parsed:
         i = int(s)
         if 1 <= i <= len(choices):
             return Parsed(choices[i - 1]["value"])
-    exact = [c for c in choices if s in {str(c["value"]).lower(), c["label"].lower(),
-                                         *[a.lower() for a in c.get("aliases", [])]}]
+    exact = [
+        c
+        for c in choices
+        if s in {str(c["value"]).lower(), c["label"].lower(), *[a.lower() for a in c.get("aliases", [])]}
+    ]
     if len(exact) == 1:
         return Parsed(exact[0]["value"])
-    contained = [c for c in choices
-                 if any(w and w.lower() in s for w in [c["label"], *c.get("aliases", [])])]
+    contained = [c for c in choices if any(w and w.lower() in s for w in [c["label"], *c.get("aliases", [])])]
     if len(contained) == 1:
         return Parsed(contained[0]["value"])
     # Short names: "AA级" → AA (not A, not AAA), "优质" → 优质品牌, "我们是专精特新" → 专精特新小巨人.
@@ -256,13 +285,12 @@ def parse_text(message: str) -> Parsed:
     if said == "not_given":
         return Parsed(problem="这不是一个具体的值。", note="not_given")
     if said == "yes_no":
-        return Parsed(problem=f"“{s}”不是这个问题要的内容，请直接写出来；暂时说不上来可以回答“跳过”。",
-                      note="yes_no")
+        return Parsed(problem=f"“{s}”不是这个问题要的内容，请直接写出来；暂时说不上来可以回答“跳过”。", note="yes_no")
     return Parsed(s)
 
 
 def non_answer(message: str) -> str | None:
-    """"not_given" (不知道, 暂无, 还没定 …), "yes_no" (是, 没有, 从来没有 …) or None (a value)."""
+    """ "not_given" (不知道, 暂无, 还没定 …), "yes_no" (是, 没有, 从来没有 …) or None (a value)."""
     v = vocabulary()
     norm = [unicodedata.normalize("NFKC", str(w)).lower() for w in v["yes_no"]["subject_words"]]
     s = _strip_subject(clean(message).lower().rstrip("，,;；"), norm)
@@ -289,8 +317,9 @@ def looks_like_question(message: str) -> bool:
         return True
     if any(s.endswith(e) for e in m["endings"]):
         return True
-    if m.get("a_not_a") and any(x.group(1) not in (m.get("a_not_a_except") or [])
-                                 for x in re.finditer(r"([\u4e00-\u9fff])[不没]\1", s)):
+    if m.get("a_not_a") and any(
+        x.group(1) not in (m.get("a_not_a_except") or []) for x in re.finditer(r"([\u4e00-\u9fff])[不没]\1", s)
+    ):
         return True
     if any(w in s[1:] and not s.startswith(w) and not s.endswith(w) for w in m.get("inner_words") or []):
         return True  # "消费类还是生产资料类"; "还是没有" is an answer
@@ -315,4 +344,4 @@ def split_lead_in(message: str) -> tuple[bool, str]:
         if w is None:
             return found, s
         found = True
-        s = s[len(w):].lstrip(" ,，:：;；、。.")
+        s = s[len(w) :].lstrip(" ,，:：;；、。.")

@@ -10,6 +10,7 @@ Verdicts always come from the checklist engine (`checklists.evaluate`); rule ans
 always quote the scheme's own text. An optional model back-end (intake.assistant.llm)
 may only rephrase the finished text.
 """
+
 from __future__ import annotations
 
 import copy
@@ -18,28 +19,52 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
+from checklists.vocabulary import plain
+
 from .answers import clean, looks_like_question, message_problem, parse_yes_no, split_lead_in, vocabulary
-from .interview import (_parse_confirmation, apply_confirmation, changes_between, describe_changes, describe_document,
-                        display_value, documents_of, facts_of, is_free_text, new_state, open_asks, parse_for,
-                        record, reason_map, related_items, skip, status_map, unrecord, with_polarity)
+from .interview import (
+    _parse_confirmation,
+    apply_confirmation,
+    changes_between,
+    describe_changes,
+    describe_document,
+    display_value,
+    documents_of,
+    facts_of,
+    is_free_text,
+    new_state,
+    open_asks,
+    parse_for,
+    reason_map,
+    record,
+    related_items,
+    skip,
+    status_map,
+    unrecord,
+    with_polarity,
+)
 from .numbers import compute, for_answer, named_levels
 from .retrieval import clause_key, index_for, tokenize
 from .schemedata import contact
-from checklists.vocabulary import plain
 
 
 @dataclass
 class Reply:
     text: str
     quotes: list[dict] = field(default_factory=list)  # [{clause, title, text}] quoted verbatim from the seed
-    question: dict | None = None                      # the ask now waiting for an answer (kind, choices, unit …)
+    question: dict | None = None  # the ask now waiting for an answer (kind, choices, unit …)
     changes: list[dict] = field(default_factory=list)  # [{item, clause, title, before, after, reason}]
     state: dict = field(default_factory=dict)
-    outcome: dict | None = None                       # the engine's outcome after this turn
+    outcome: dict | None = None  # the engine's outcome after this turn
 
     def to_json(self) -> dict:
-        return {"text": self.text, "quotes": self.quotes, "question": self.question,
-                "changes": self.changes, "outcome": self.outcome}
+        return {
+            "text": self.text,
+            "quotes": self.quotes,
+            "question": self.question,
+            "changes": self.changes,
+            "outcome": self.outcome,
+        }
 
 
 def _checklists():
@@ -49,8 +74,15 @@ def _checklists():
 
 
 class Assistant:
-    def __init__(self, scheme_id: str, state: dict | None = None, *, as_of: date | str | None = None,
-                 facts: dict | None = None, llm=None):
+    def __init__(
+        self,
+        scheme_id: str,
+        state: dict | None = None,
+        *,
+        as_of: date | str | None = None,
+        facts: dict | None = None,
+        llm=None,
+    ):
         ck = _checklists()
         self.scheme = ck.load_scheme(scheme_id)  # raises for an unknown scheme, naming the known ones
         self.scheme_id = scheme_id
@@ -126,8 +158,9 @@ class Assistant:
         if first and (not text or cmd == "help" or _is_greeting(text)):
             return self._finish([self._intro()])
         if self.state.pop("reask_first", False) and not cmd and not looks_like_question(text):
-            return self._finish(["这个问题的问法更新了，请按下面的问法再回答一次（刚才的回答没有记录）。"],
-                                keep_pending=True)
+            return self._finish(
+                ["这个问题的问法更新了，请按下面的问法再回答一次（刚才的回答没有记录）。"], keep_pending=True
+            )
         if cmd:
             return getattr(self, f"_cmd_{cmd}")(text)
         pending = self.state.get("pending")
@@ -145,17 +178,16 @@ class Assistant:
             return self._rule_question(text)
         parsed = parse_for(pending, text, self.as_of)
         if parsed.ok and is_free_text(pending) and not split_lead_in(text)[0] and self._rules_know(text):
-            return self._rule_question(text)   # "证书有效期" while a free-text value is pending
+            return self._rule_question(text)  # "证书有效期" while a free-text value is pending
         if parsed.ok:
             return self._answer(pending, parsed.value, text, note=parsed.note)
         if parsed.note == "not_given" and pending["kind"] == "text":
             return self._not_given(pending)
         if not re.search(r"\d", text) and parsed.note != "yes_no" and self._rules_know(text):
-            return self._rule_question(text)   # not an answer of the right kind, but a rules topic
+            return self._rule_question(text)  # not an answer of the right kind, but a rules topic
         said = parsed.problem if pending["kind"] == "confirm" else f"抱歉，这个回答我没法记录。{parsed.problem}"
         if pending["kind"] != "confirm" and self._off_topic(text):
-            said = (f"这不是当前问题的回答，在《{self.scheme.name}》原文里也没有找到依据，我不能回答。"
-                    f"{parsed.problem}")
+            said = f"这不是当前问题的回答，在《{self.scheme.name}》原文里也没有找到依据，我不能回答。{parsed.problem}"
         return self._finish([said], keep_pending=True)
 
     def _off_topic(self, text: str) -> bool:
@@ -172,15 +204,22 @@ class Assistant:
         if yn.ok and yn.value is False:
             skip(self.state, pending)
             if yn.note == "in_progress":
-                return self._finish([f"好的，记下：{_doc_name(pending.get('doc_type'))}还在办理，先跳过；"
-                                     "办好后随时上传，这一项会列在“还缺什么”里。"])
-            return self._finish([f"好的，先不上传{_doc_name(pending.get('doc_type'))}；"
-                                 f"这一项会列在“还缺什么”里。"])
+                return self._finish(
+                    [
+                        f"好的，记下：{_doc_name(pending.get('doc_type'))}还在办理，先跳过；"
+                        "办好后随时上传，这一项会列在“还缺什么”里。"
+                    ]
+                )
+            return self._finish([f"好的，先不上传{_doc_name(pending.get('doc_type'))}；这一项会列在“还缺什么”里。"])
         if self._rules_know(text):
             return self._rule_question(text)
-        return self._finish([f"这里需要上传文件：{_doc_name(pending.get('doc_type'))}。"
-                             "上传后我会告诉您识别出的内容；没有这份材料可以回答“没有”或“跳过”。"],
-                            keep_pending=True)
+        return self._finish(
+            [
+                f"这里需要上传文件：{_doc_name(pending.get('doc_type'))}。"
+                "上传后我会告诉您识别出的内容；没有这份材料可以回答“没有”或“跳过”。"
+            ],
+            keep_pending=True,
+        )
 
     def _confirm_group(self, pending: dict, text: str) -> Reply:
         items = pending["items"]
@@ -190,8 +229,9 @@ class Assistant:
             for it in items:
                 apply_confirmation(self.state, it, ("confirmed", it["original"]))
             self.state["pending"] = None
-            return self._finish([f"好的，这 {len(items)} 个值都按识别结果确认。"], before=before,
-                                outcome_before=outcome_before)
+            return self._finish(
+                [f"好的，这 {len(items)} 个值都按识别结果确认。"], before=before, outcome_before=outcome_before
+            )
         m = re.match(r"^(\d{1,2})\s*[.、:：号,，]?\s*(.*)$", clean(text))
         if m and 1 <= int(m.group(1)) <= len(items):
             item = items[int(m.group(1)) - 1]
@@ -205,8 +245,9 @@ class Assistant:
             return self._finish([said], before=before, outcome_before=outcome_before, related=related)
         if self._rules_know(text):
             return self._rule_question(text)
-        return self._finish([f"请回“对”确认全部 {len(items)} 个值，或写“序号 正确的值”，例如“1 某某科技有限公司”。"],
-                            keep_pending=True)
+        return self._finish(
+            [f"请回“对”确认全部 {len(items)} 个值，或写“序号 正确的值”，例如“1 某某科技有限公司”。"], keep_pending=True
+        )
 
     def _is_correction(self, text: str) -> bool:
         pending = self.state.get("pending")
@@ -231,8 +272,12 @@ class Assistant:
         batch = self.state.get("upload_batch")
         if not batch:
             before, outcome_before = self._last()
-            batch = {"status": before, "outcome": outcome_before, "reason": self.state.get("last_reason"),
-                     "described": []}
+            batch = {
+                "status": before,
+                "outcome": outcome_before,
+                "reason": self.state.get("last_reason"),
+                "described": [],
+            }
         batch["described"].append(describe_document(doc, self.as_of))
         self.state["upload_batch"] = batch
         self.state["documents"] = [d for d in self.state["documents"] if d.get("sha256") != doc.get("sha256")]
@@ -241,11 +286,15 @@ class Assistant:
         if len(lines) > 1:
             lines.insert(0, f"收到 {len(lines)} 份文件：")
         pending = self.state.get("pending")
-        if pending and pending.get("kind") in ("upload", "confirm", "confirm_group") and (
-                pending.get("kind") != "upload" or pending.get("doc_type") == doc.get("type")):
+        if (
+            pending
+            and pending.get("kind") in ("upload", "confirm", "confirm_group")
+            and (pending.get("kind") != "upload" or pending.get("doc_type") == doc.get("type"))
+        ):
             self.state["pending"] = None  # a new upload may add values to check: the list is rebuilt
-        return self._finish(lines, before=dict(batch["status"] or {}), outcome_before=batch["outcome"],
-                            reasons_before=batch["reason"])
+        return self._finish(
+            lines, before=dict(batch["status"] or {}), outcome_before=batch["outcome"], reasons_before=batch["reason"]
+        )
 
     # -- commands ------------------------------------------------------------------
 
@@ -287,8 +336,9 @@ class Assistant:
         nothing stored; "修改" brings it back."""
         skip(self.state, pending)
         self.state["pending"] = None
-        return self._finish([f"好的，“{_short(pending.get('question', ''))}”记为未提供，不会替您填写；"
-                             f"确定后输入“修改”可以补答。"])
+        return self._finish(
+            [f"好的，“{_short(pending.get('question', ''))}”记为未提供，不会替您填写；确定后输入“修改”可以补答。"]
+        )
 
     def _cmd_back(self, text: str) -> Reply:
         order = [k for k in self.state["order"] if k in self.state["asked"]]
@@ -302,10 +352,11 @@ class Assistant:
         target = text
         for p in prefixes:
             if text.startswith(p):
-                target = text[len(p):].strip(" :：")
+                target = text[len(p) :].strip(" :：")
                 break
-        asked = [self.state["asked"][k] for k in self.state["order"] + self.state["skipped"]
-                 if k in self.state["asked"]]
+        asked = [
+            self.state["asked"][k] for k in self.state["order"] + self.state["skipped"] if k in self.state["asked"]
+        ]
         if not target:
             if not asked:
                 return self._finish(["还没有回答过的问题。"], keep_pending=True)
@@ -316,15 +367,19 @@ class Assistant:
         for a in asked:
             if target in a["question"] or target == a["key"] or target in (a.get("title") or ""):
                 return self._reask(a)
-        return self._finish([f"没有找到和“{target}”相关的已答问题。输入“修改”可以看到全部已答问题。"],
-                            keep_pending=True)
+        return self._finish(
+            [f"没有找到和“{target}”相关的已答问题。输入“修改”可以看到全部已答问题。"], keep_pending=True
+        )
 
     def _cmd_missing(self, text: str) -> Reply:
         ev = self.evaluate()
         v = vocabulary()
         words = v["status_words"]
-        lines = [f"预审结论：{v['outcome_words'].get(ev['outcome']['status'], ev['outcome']['status'])}"
-                 + (f"（可达级别：{ev['outcome']['level']}）" if ev["outcome"].get("level") else "") + "。"]
+        lines = [
+            f"预审结论：{v['outcome_words'].get(ev['outcome']['status'], ev['outcome']['status'])}"
+            + (f"（可达级别：{ev['outcome']['level']}）" if ev["outcome"].get("level") else "")
+            + "。"
+        ]
         groups: dict[str, list] = {"not_met": [], "missing": [], "review": []}
         for it in ev["items"]:
             if it["status"] in groups:
@@ -363,8 +418,7 @@ class Assistant:
             related = {it.id for it in self.scheme.items if doc_type in (it.evidence or [])}
         else:
             related = related_items(self.scheme, ask["key"])
-        return self._finish([said], before=before, outcome_before=outcome_before, evaluation=ev,
-                            related=related)
+        return self._finish([said], before=before, outcome_before=outcome_before, evaluation=ev, related=related)
 
     def _reask(self, ask: dict) -> Reply:
         self.state["pending"] = ask
@@ -402,9 +456,14 @@ class Assistant:
             return self._finish(lines, keep_pending=True, quotes=quotes, evaluation=ev)
         if not ans.known:
             topics = "、".join(ix.topics())
-            return self._finish([f"抱歉，这个问题我在《{self.scheme.name}》原文里没有找到依据，不能凭猜测回答。"
-                                 f"我能回答的方面有：{topics}。也可以输入“还缺什么”查看您的申请进度。"],
-                                keep_pending=True, quotes=[])
+            return self._finish(
+                [
+                    f"抱歉，这个问题我在《{self.scheme.name}》原文里没有找到依据，不能凭猜测回答。"
+                    f"我能回答的方面有：{topics}。也可以输入“还缺什么”查看您的申请进度。"
+                ],
+                keep_pending=True,
+                quotes=[],
+            )
         ev = self.evaluate()
         hits = self._case_order(ans.hits, ev, named_levels(self.scheme, text))
         best = hits[0]
@@ -450,8 +509,9 @@ class Assistant:
                 return None
             lines = [f"原文未规定{topic['topic']}，请向{contact(self.scheme_id)}咨询。"]
             quotes: list[dict] = []
-            related = [c["clause"] for c in ix.clauses
-                       if any(w in (c.get("text") or "") for w in topic.get("related") or [])]
+            related = [
+                c["clause"] for c in ix.clauses if any(w in (c.get("text") or "") for w in topic.get("related") or [])
+            ]
             for c in related[:1]:
                 lines.append("原文相关的规定只有这一条：")
                 lines += self._quote_lines(ix, c, quotes)
@@ -494,7 +554,9 @@ class Assistant:
             if ck in keys or any(ck.startswith(k) and len(k) >= 2 for k in keys):
                 if it["status"] == "not_applicable":
                     continue
-                out.append(f"· {it['clause']} {it['title']}：{words.get(it['status'], it['status'])}，{plain(it['reason'])}")
+                out.append(
+                    f"· {it['clause']} {it['title']}：{words.get(it['status'], it['status'])}，{plain(it['reason'])}"
+                )
         if len(out) > 4:
             out = out[:4] + [f"· 另有 {len(out) - 4} 项相关条目，输入“还缺什么”可查看全部。"]
         return out
@@ -511,10 +573,18 @@ class Assistant:
     def _last(self) -> tuple[dict, str | None]:
         return dict(self.state.get("last_status") or {}), self.state.get("last_outcome")
 
-    def _finish(self, lines: list[str], *, keep_pending: bool = False, before: dict | None = None,
-                outcome_before: str | None = None, quotes: list[dict] | None = None,
-                evaluation: dict | None = None, related: set[str] | frozenset[str] = frozenset(),
-                reasons_before: dict | None = None) -> Reply:
+    def _finish(
+        self,
+        lines: list[str],
+        *,
+        keep_pending: bool = False,
+        before: dict | None = None,
+        outcome_before: str | None = None,
+        quotes: list[dict] | None = None,
+        evaluation: dict | None = None,
+        related: set[str] | frozenset[str] = frozenset(),
+        reasons_before: dict | None = None,
+    ) -> Reply:
         ev = evaluation or self.evaluate()
         changes: list[dict] = []
         if before is not None:
@@ -543,8 +613,12 @@ class Assistant:
         if caveat:
             lines.append(caveat)
         if pending:
-            if keep_pending and pending["kind"] in ("confirm", "confirm_group") and quotes is not None \
-                    and self.state.get("last_posed") == pending["key"]:
+            if (
+                keep_pending
+                and pending["kind"] in ("confirm", "confirm_group")
+                and quotes is not None
+                and self.state.get("last_posed") == pending["key"]
+            ):
                 # Answering a question in between: a short reminder, not the whole confirmation again.
                 lines.append(_reminder(pending))
             else:
@@ -552,8 +626,14 @@ class Assistant:
             self.state["last_posed"] = pending["key"]
         text = "\n".join(l for l in lines if l)
         text = self._rephrase(text, quotes or [])
-        return Reply(text=text, quotes=quotes or [], question=copy.deepcopy(pending), changes=changes,
-                     state=self.state, outcome=ev["outcome"])
+        return Reply(
+            text=text,
+            quotes=quotes or [],
+            question=copy.deepcopy(pending),
+            changes=changes,
+            state=self.state,
+            outcome=ev["outcome"],
+        )
 
     def _provisional(self, lines: list[str]) -> str | None:
         """A reply that states a provisional threshold says 暂定 and why (the scheme's own note)."""
@@ -561,8 +641,12 @@ class Assistant:
         text = "\n".join(l for l in lines if l)
         if not prov or (prov.get("note") or "暂定") in text:
             return None
-        shown = {f"{v * 100:g}%" for lv in self.scheme.levels for v in (lv.min_facts or {}).values()
-                 if isinstance(v, (int, float)) and v <= 1}
+        shown = {
+            f"{v * 100:g}%"
+            for lv in self.scheme.levels
+            for v in (lv.min_facts or {}).values()
+            if isinstance(v, (int, float)) and v <= 1
+        }
         if any(re.search(rf"(?<![\d.]){re.escape(x)}", text) for x in shown):
             return f"注：这些门槛是{vocabulary().get('provisional_word', '暂定')}的——{prov.get('note', '')}"
         return None
@@ -584,20 +668,28 @@ class Assistant:
             level += f"，等级：{out['grade']}"
         best = ""
         if not out.get("grade") and out.get("best_grade"):  # not a grade: nothing scored yet (issue 14)
-            best = f"{out.get('best_grade_label') or '可争取的最高等级'}：{out['best_grade']}（尚未评分，不是评定等级）。"
-        return (f"需要问的都问完了，预审完成。结论：{v['outcome_words'].get(status, status)}{level}"
-                f"（不满足 {n_not} 项、缺少材料 {n_missing} 项、需人工审核 {n_review} 项）。{best}"
-                "输入“还缺什么”查看明细，或继续上传材料、提问。")
+            best = (
+                f"{out.get('best_grade_label') or '可争取的最高等级'}：{out['best_grade']}（尚未评分，不是评定等级）。"
+            )
+        return (
+            f"需要问的都问完了，预审完成。结论：{v['outcome_words'].get(status, status)}{level}"
+            f"（不满足 {n_not} 项、缺少材料 {n_missing} 项、需人工审核 {n_review} 项）。{best}"
+            "输入“还缺什么”查看明细，或继续上传材料、提问。"
+        )
 
     def _intro(self) -> str:
-        return (f"您好！我是《{self.scheme.name}》申报预审助手。我会一条一条问您申报需要的信息，"
-                "也可以回答关于规则的问题（我只按原文回答，并注明条款）。随时可以说“还缺什么”、“跳过”、“返回”、“修改”。")
+        return (
+            f"您好！我是《{self.scheme.name}》申报预审助手。我会一条一条问您申报需要的信息，"
+            "也可以回答关于规则的问题（我只按原文回答，并注明条款）。随时可以说“还缺什么”、“跳过”、“返回”、“修改”。"
+        )
 
     def _help(self) -> str:
-        return ("我可以：\n· 一步步问您申报需要的信息（回答“是/否”、数字加单位如“5000万元”、日期如“2019-05-01”，或选项）；\n"
-                "· 按原文回答规则问题，例如“证书有效期几年？”；\n"
-                "· “还缺什么”：查看预审结论和缺少的材料；“跳过”：先不答当前问题；“返回”：重答上一个问题；"
-                "“修改”：改任何一个已答问题（其他回答保留）；“有哪些主题”：我能回答的方面。")
+        return (
+            "我可以：\n· 一步步问您申报需要的信息（回答“是/否”、数字加单位如“5000万元”、日期如“2019-05-01”，或选项）；\n"
+            "· 按原文回答规则问题，例如“证书有效期几年？”；\n"
+            "· “还缺什么”：查看预审结论和缺少的材料；“跳过”：先不答当前问题；“返回”：重答上一个问题；"
+            "“修改”：改任何一个已答问题（其他回答保留）；“有哪些主题”：我能回答的方面。"
+        )
 
 
 def _cite(clause: str) -> str:

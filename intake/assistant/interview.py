@@ -12,18 +12,18 @@ A skipped question is not asked again unless the applicant goes back to it.
 All state lives in a plain JSON-serialisable dict (see `new_state`) so that the web
 service can keep it per case; this module only reads and updates that dict.
 """
+
 from __future__ import annotations
 
 import copy
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
-from extractors.facts import DocumentFacts
 from checklists.vocabulary import plain
+from extractors.facts import DocumentFacts
 
-from .answers import (Parsed, parse_choice, parse_date, parse_number, parse_text, parse_yes_no,
-                      split_lead_in, vocabulary)
+from .answers import Parsed, parse_choice, parse_date, parse_number, parse_text, parse_yes_no, split_lead_in, vocabulary
 from .schemedata import yes_no_spec
 
 SOURCE = "申请人声明"
@@ -31,30 +31,31 @@ STATE_VERSION = 1
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def new_state(scheme_id: str, base_facts: dict | None = None, as_of: str | None = None) -> dict:
     return {
         "version": STATE_VERSION,
         "scheme": scheme_id,
-        "as_of": as_of,              # ISO date of the evaluation; None = today
+        "as_of": as_of,  # ISO date of the evaluation; None = today
         "base_facts": copy.deepcopy(base_facts or {}),  # e.g. from `intake chat --facts`
-        "answers": {},               # ask key → {value, raw, source, at, question}
-        "order": [],                 # ask keys in the order they were (last) answered
-        "skipped": [],               # ask keys the applicant skipped
-        "asked": {},                 # ask key → the ask (so "修改 …" can find it again)
-        "pending": None,             # the ask waiting for an answer
-        "documents": [],             # `intake extract` objects of uploads
-        "corrections": [],           # applicant corrections of values read from uploads
-        "confirmed": [],             # "sha256:field" the applicant confirmed as read
-        "last_status": {},           # item id → status after the previous turn
+        "answers": {},  # ask key → {value, raw, source, at, question}
+        "order": [],  # ask keys in the order they were (last) answered
+        "skipped": [],  # ask keys the applicant skipped
+        "asked": {},  # ask key → the ask (so "修改 …" can find it again)
+        "pending": None,  # the ask waiting for an answer
+        "documents": [],  # `intake extract` objects of uploads
+        "corrections": [],  # applicant corrections of values read from uploads
+        "confirmed": [],  # "sha256:field" the applicant confirmed as read
+        "last_status": {},  # item id → status after the previous turn
         "last_outcome": None,
         "turns": 0,
     }
 
 
 # -- facts --------------------------------------------------------------------------
+
 
 def _split_key(key: str) -> tuple[str, str | None]:
     top, _, rest = key.partition(".")
@@ -128,6 +129,7 @@ def documents_of(state: dict) -> list[DocumentFacts]:
 
 # -- asks ---------------------------------------------------------------------------
 
+
 def _case_question(key: str) -> dict | None:
     for q in vocabulary()["case_questions"]:
         if q["key"] == key:
@@ -148,8 +150,15 @@ def _choices(key: str, raw: list, scheme) -> list[dict]:
 
 
 def ask_from_item(item, ask, scheme) -> dict:
-    a = {"key": ask.key, "kind": ask.kind, "question": ask.question, "item": item.id,
-         "clause": item.clause, "title": item.title, "source": "item"}
+    a = {
+        "key": ask.key,
+        "kind": ask.kind,
+        "question": ask.question,
+        "item": item.id,
+        "clause": item.clause,
+        "title": item.title,
+        "source": "item",
+    }
     if ask.unit:
         a["unit"] = ask.unit
     if ask.kind == "number" and _fact_kind(ask.key) == "number01":
@@ -303,9 +312,18 @@ def open_asks(scheme, evaluation: dict, state: dict) -> list[dict]:
                 add(ask_from_item(it, ask, scheme))
             if uploads and not it.asks and row.get("status") == "missing":
                 for t in it.evidence[:1]:
-                    add({"key": f"upload:{t}", "kind": "upload", "doc_type": t, "item": it.id,
-                         "clause": it.clause, "title": it.title, "source": "item",
-                         "question": f"请上传{vocabulary()['doc_type_names'].get(t, t)}（{it.clause}：{it.title}）。"})
+                    add(
+                        {
+                            "key": f"upload:{t}",
+                            "kind": "upload",
+                            "doc_type": t,
+                            "item": it.id,
+                            "clause": it.clause,
+                            "title": it.title,
+                            "source": "item",
+                            "question": f"请上传{vocabulary()['doc_type_names'].get(t, t)}（{it.clause}：{it.title}）。",
+                        }
+                    )
 
     gates = [it for it in scheme.items if gating(it)]
     others = [it for it in scheme.items if not gating(it)]
@@ -345,6 +363,7 @@ def _expanded(asks, need_keys: set) -> list:
 
 # -- answers ------------------------------------------------------------------------
 
+
 def parse_for(ask: dict, message: str, today: date | None = None) -> Parsed:
     kind = ask["kind"]
     if kind == "yes_no":
@@ -373,7 +392,9 @@ def fact_of_yes_no(ask: dict, said: Parsed) -> Parsed:
         return said
     negative = ask.get("polarity") == "negative"
     if said.note == "not_involved" and not (negative or ask.get("not_involved") == "no"):
-        return Parsed(problem="“不涉及”我没法判断该记“是”还是“否”，请就这个问题回答“是”或“否”（拿不准可以回答“跳过”）。")
+        return Parsed(
+            problem="“不涉及”我没法判断该记“是”还是“否”，请就这个问题回答“是”或“否”（拿不准可以回答“跳过”）。"
+        )
     return Parsed(said.value if not negative else not said.value, note=said.note)
 
 
@@ -384,7 +405,7 @@ def said_words(ask: dict, value: Any) -> str | None:
 
 
 def parse_scale(ask: dict, message: str) -> Parsed:
-    """"稻麦 1200亩" / "养鸡10万羽" → {category, value, unit} in the unit the scheme's table uses."""
+    """ "稻麦 1200亩" / "养鸡10万羽" → {category, value, unit} in the unit the scheme's table uses."""
     cats: dict = ask.get("categories") or {}
     listing = "、".join(f"{c}（{u}）" for c, u in cats.items())
     s = message.strip()
@@ -413,8 +434,13 @@ def parse_scale(ask: dict, message: str) -> Parsed:
 
 def record(state: dict, ask: dict, value: Any, raw: str) -> None:
     key = ask["key"]
-    state["answers"][key] = {"value": value, "raw": raw, "source": SOURCE, "at": now(),
-                             "question": ask.get("question", "")}
+    state["answers"][key] = {
+        "value": value,
+        "raw": raw,
+        "source": SOURCE,
+        "at": now(),
+        "question": ask.get("question", ""),
+    }
     if key in state["order"]:
         state["order"].remove(key)
     state["order"].append(key)
@@ -461,8 +487,21 @@ def display_value(ask: dict, value: Any) -> str:
 
 # -- uploads: what was recognised, what to confirm -------------------------------------
 
-_SHOWN_FIELDS = ("org_name", "uscc", "cert_number", "standard", "scope", "issuer", "issued", "valid_until",
-                 "established", "province", "lab_number", "patent_type", "satisfaction_score")
+_SHOWN_FIELDS = (
+    "org_name",
+    "uscc",
+    "cert_number",
+    "standard",
+    "scope",
+    "issuer",
+    "issued",
+    "valid_until",
+    "established",
+    "province",
+    "lab_number",
+    "patent_type",
+    "satisfaction_score",
+)
 
 
 def describe_document(doc: dict, as_of: date | None = None) -> str:
@@ -509,10 +548,20 @@ def pending_confirmations(state: dict) -> list[dict]:
             if key in state["answers"] or key in state["skipped"]:
                 continue
             page = f"第{f['page']}页" if f.get("page") else ""
-            out.append({"key": key, "kind": "confirm", "sha256": d["sha256"], "file": d.get("file"),
-                        "field": fname, "original": value, "source": "upload", "text": f.get("text", ""),
-                        "question": f"我从“{d.get('file')}”{page}读到{names.get(fname, fname)}：{value}，"
-                                    f"但把握不大（原文：“{f.get('text', '')}”）。对吗？对的话回“对”，不对请直接写正确的值。"})
+            out.append(
+                {
+                    "key": key,
+                    "kind": "confirm",
+                    "sha256": d["sha256"],
+                    "file": d.get("file"),
+                    "field": fname,
+                    "original": value,
+                    "source": "upload",
+                    "text": f.get("text", ""),
+                    "question": f"我从“{d.get('file')}”{page}读到{names.get(fname, fname)}：{value}，"
+                    f"但把握不大（原文：“{f.get('text', '')}”）。对吗？对的话回“对”，不对请直接写正确的值。",
+                }
+            )
     return out
 
 
@@ -527,8 +576,11 @@ def confirmation_group(items: list[dict]) -> dict:
     for n, it in enumerate(items, 1):
         label = names.get(it["field"], it["field"])
         rows.append(f"{n}. “{it.get('file')}” {label}：{it['original']}（原文：“{it.get('text', '')}”）")
-    question = (f"下面 {len(items)} 个值是从上传的文件里读出来的，但把握不大，请核对：\n" + "\n".join(rows)
-                + "\n都对的话回“对”；有不对的，请写“序号 正确的值”，例如“1 某某科技有限公司”。")
+    question = (
+        f"下面 {len(items)} 个值是从上传的文件里读出来的，但把握不大，请核对：\n"
+        + "\n".join(rows)
+        + "\n都对的话回“对”；有不对的，请写“序号 正确的值”，例如“1 某某科技有限公司”。"
+    )
     return {"key": key, "kind": "confirm_group", "items": items, "question": question, "source": "upload"}
 
 
@@ -556,8 +608,10 @@ def _parse_confirmation(ask: dict, message: str, today: date | None) -> Parsed:
         return Parsed(problem=f"好的，那正确的{label}是什么？请直接写出来（{form}）。")
     p = check_correction(kind, field_name, value_text, today)
     if not p.ok:
-        return Parsed(problem=f"“{value_text}”看起来不是{label}。{p.problem or ''}"
-                              f"请写正确的{label}（{form}），或回答“对”确认识别值；想问规则的话请加上问号。")
+        return Parsed(
+            problem=f"“{value_text}”看起来不是{label}。{p.problem or ''}"
+            f"请写正确的{label}（{form}），或回答“对”确认识别值；想问规则的话请加上问号。"
+        )
     return Parsed(("corrected", p.value))
 
 
@@ -581,15 +635,22 @@ def check_correction(kind: str, field_name: str, text: str, today: date | None =
         return Parsed(name) if name and len(text) <= len(name) + 2 else Parsed(problem="")
     if kind == "text":
         return parse_text(text)
-    checker = {"org": checkers.check_org, "person": checkers.check_person, "address": checkers.check_address,
-               "code": checkers.check_number, "lab": checkers.check_lab, "standard": checkers.check_standard,
-               "patent_type": checkers.check_patent_type}[kind]
+    checker = {
+        "org": checkers.check_org,
+        "person": checkers.check_person,
+        "address": checkers.check_address,
+        "code": checkers.check_number,
+        "lab": checkers.check_lab,
+        "standard": checkers.check_standard,
+        "patent_type": checkers.check_patent_type,
+    }[kind]
     got = checker(text, field_name=field_name)
     if got is None or got.value in (None, ""):
         return Parsed(problem="")
     value = got.value
-    if kind == "org" and not (checkers.ORG_SUFFIX.search(value)
-                              or value.endswith(tuple(vocabulary()["org_name_endings"]))):
+    if kind == "org" and not (
+        checkers.ORG_SUFFIX.search(value) or value.endswith(tuple(vocabulary()["org_name_endings"]))
+    ):
         return Parsed(problem="")
     if kind in ("person", "address", "code") and (got.factor < 1.0 or value != checkers.clean_text(text)):
         return Parsed(problem="")  # only part of the message is such a value, or it only looks like one
@@ -604,15 +665,28 @@ def apply_confirmation(state: dict, ask: dict, parsed_value: tuple) -> str:
     if action == "confirmed" or value == ask["original"]:
         state["confirmed"].append(f"{ask['sha256']}:{ask['field']}")
         return f"好的，{label}按“{ask['original']}”确认。"
-    state["corrections"] = [c for c in state["corrections"]
-                            if not (c["sha256"] == ask["sha256"] and c["field"] == ask["field"])]
-    state["corrections"].append({"sha256": ask["sha256"], "file": ask.get("file"), "field": ask["field"],
-                                 "original": ask["original"], "value": value, "source": SOURCE, "at": now()})
-    return (f"已更正：{label}由识别值“{ask['original']}”改为“{value}”（申请人声明）。"
-            f"原识别值会保留，秘书处审核时能看到这处更正。")
+    state["corrections"] = [
+        c for c in state["corrections"] if not (c["sha256"] == ask["sha256"] and c["field"] == ask["field"])
+    ]
+    state["corrections"].append(
+        {
+            "sha256": ask["sha256"],
+            "file": ask.get("file"),
+            "field": ask["field"],
+            "original": ask["original"],
+            "value": value,
+            "source": SOURCE,
+            "at": now(),
+        }
+    )
+    return (
+        f"已更正：{label}由识别值“{ask['original']}”改为“{value}”（申请人声明）。"
+        f"原识别值会保留，秘书处审核时能看到这处更正。"
+    )
 
 
 # -- what changed ---------------------------------------------------------------------
+
 
 def status_map(evaluation: dict) -> dict[str, str]:
     return {it["id"]: it["status"] for it in evaluation["items"]}
@@ -634,8 +708,12 @@ def related_items(scheme, key: str) -> set[str]:
     return out
 
 
-def changes_between(before: dict[str, str], evaluation: dict, reasons_before: dict | None = None,
-                    related: set[str] | frozenset[str] = frozenset()) -> list[dict]:
+def changes_between(
+    before: dict[str, str],
+    evaluation: dict,
+    reasons_before: dict | None = None,
+    related: set[str] | frozenset[str] = frozenset(),
+) -> list[dict]:
     """Items whose status changed; also items related to the answer whose reason changed
     (the same status for a different reason: another threshold now applies)."""
     out = []
@@ -644,10 +722,19 @@ def changes_between(before: dict[str, str], evaluation: dict, reasons_before: di
         if old is None:
             continue
         reason = it.get("reason", "")
-        if old != it["status"] or (it["id"] in related and reasons_before is not None
-                                   and reasons_before.get(it["id"]) not in (None, reason)):
-            out.append({"item": it["id"], "clause": it.get("clause"), "title": it.get("title"),
-                        "before": old, "after": it["status"], "reason": reason})
+        if old != it["status"] or (
+            it["id"] in related and reasons_before is not None and reasons_before.get(it["id"]) not in (None, reason)
+        ):
+            out.append(
+                {
+                    "item": it["id"],
+                    "clause": it.get("clause"),
+                    "title": it.get("title"),
+                    "before": old,
+                    "after": it["status"],
+                    "reason": reason,
+                }
+            )
     return out
 
 
@@ -664,11 +751,15 @@ def describe_changes(changes: list[dict], outcome_before: str | None, evaluation
         changes = [c for c in changes if c["after"] != "not_applicable"]
     for c in changes[: v["max_change_lines"]]:
         now_word = "现在" if c["before"] != c["after"] else "仍"
-        lines.append(f"· {c['clause']} {c.get('title') or ''}：{now_word}{words.get(c['after'], c['after'])}，{plain(c['reason'])}")
+        lines.append(
+            f"· {c['clause']} {c.get('title') or ''}：{now_word}{words.get(c['after'], c['after'])}，{plain(c['reason'])}"
+        )
     if len(changes) > v["max_change_lines"]:
         lines.append(f"· 另有 {len(changes) - v['max_change_lines']} 项状态变化，输入“还缺什么”可查看全部。")
     status = evaluation["outcome"]["status"]
     if outcome_before and status != outcome_before:
-        lines.append(f"预审结论：{v['outcome_words'].get(outcome_before, outcome_before)} → "
-                     f"{v['outcome_words'].get(status, status)}。")
+        lines.append(
+            f"预审结论：{v['outcome_words'].get(outcome_before, outcome_before)} → "
+            f"{v['outcome_words'].get(status, status)}。"
+        )
     return "\n".join(lines)

@@ -10,6 +10,7 @@ reword it. Its output is thrown away, and the deterministic text used, when the
 call fails, times out, returns something unusable, drops a clause number or a
 verdict word, or introduces a number that was not in the original.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,9 +18,11 @@ import re
 
 import httpx
 
-SYSTEM = ("你是质量品牌申报预审助手的文字润色器。只可改写措辞，使其更自然、礼貌、简洁。"
-          "必须保留原文中的所有条款编号、引号内的原文引用、数字、日期和结论词（满足/不满足/缺少/需人工审核/不适用），"
-          "不得增加任何新的规则、数字或结论。只输出改写后的文字。")
+SYSTEM = (
+    "你是质量品牌申报预审助手的文字润色器。只可改写措辞，使其更自然、礼貌、简洁。"
+    "必须保留原文中的所有条款编号、引号内的原文引用、数字、日期和结论词（满足/不满足/缺少/需人工审核/不适用），"
+    "不得增加任何新的规则、数字或结论。只输出改写后的文字。"
+)
 MAX_OUT = 4000
 _KEEP_WORDS = ("不满足", "已满足", "缺少材料", "需人工审核", "不适用")
 
@@ -48,8 +51,12 @@ class Rephraser:
         headers = {"Content-Type": "application/json"}
         if self.key:
             headers["Authorization"] = f"Bearer {self.key}"
-        body = {"model": self.model, "temperature": 0, "max_tokens": 1200,
-                "messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": text}]}
+        body = {
+            "model": self.model,
+            "temperature": 0,
+            "max_tokens": 1200,
+            "messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": text}],
+        }
         with httpx.Client(timeout=self.timeout, follow_redirects=False) as client:
             r = client.post(self.url, json=body, headers=headers)
             r.raise_for_status()
@@ -64,7 +71,9 @@ class Rephraser:
 
 _NUM = re.compile(r"\d+(?:\.\d+)?")
 _QUOTED = re.compile(r"“([^”]{4,})”")
-_CLAUSE = re.compile(r"第[一二三四五六七八九十百]+条(?:（[一二三四五六七八九十]+）)?(?:\d+)?(?:（\d+）)?|第 [\d.]+ 条|[a-z]+\.[a-z0-9_.]+")
+_CLAUSE = re.compile(
+    r"第[一二三四五六七八九十百]+条(?:（[一二三四五六七八九十]+）)?(?:\d+)?(?:（\d+）)?|第 [\d.]+ 条|[a-z]+\.[a-z0-9_.]+"
+)
 
 
 def faithful(original: str, rephrased: str) -> bool:

@@ -8,6 +8,7 @@ Which computations a scheme offers, and the words that call them, are data
 (checklists/schemes/<id>.yaml) — never a second copy. A reply opens with the verdict and the
 number; the caller then quotes the clauses returned.
 """
+
 from __future__ import annotations
 
 import re
@@ -110,13 +111,17 @@ def named_levels(scheme, text: str) -> list[str]:
 
 # -- computations ---------------------------------------------------------------------
 
+
 def _grade(scheme, spec, text, as_of, facts) -> Computed | None:
     grades = (scheme.scoring or {}).get("grades") or []
     if not grades:
         return None
     score = _score(text)
-    asked = [g for g in grades if re.sub(r"级$", "", g["name"]) in text
-             or (g["name"][:1] in "三四五" and f"{g['name'][:1]}星" in text)]
+    asked = [
+        g
+        for g in grades
+        if re.sub(r"级$", "", g["name"]) in text or (g["name"][:1] in "三四五" and f"{g['name'][:1]}星" in text)
+    ]
     overall = (scheme.scoring or {}).get("clause")
     if score is None:
         if not asked:
@@ -124,26 +129,36 @@ def _grade(scheme, spec, text, as_of, facts) -> Computed | None:
         g = asked[0]
         nxt = next((x for x in grades if x["min"] > g["min"]), None)
         upper = f"、低于 {_g(nxt['min'])}分" if nxt else f"、不超过满分 {_g(scheme.scoring.get('total', 100))}分"
-        return Computed([f"{g['name']}：评价得分 {_g(g['min'])}分及以上{upper}（{g['clause']}）。"],
-                        [g["clause"], overall])
+        return Computed(
+            [f"{g['name']}：评价得分 {_g(g['min'])}分及以上{upper}（{g['clause']}）。"], [g["clause"], overall]
+        )
     if score > scheme.scoring.get("total", 100):
         return Computed([f"{_g(score)}分超出了满分 {_g(scheme.scoring.get('total', 100))}分，请核对分数。"], [overall])
     got = [g for g in grades if score >= g["min"]]
     g = got[-1] if got else None
-    now = (f"{_g(score)}分属于{g['name']}（{g['clause']}：{_g(g['min'])}分及以上）。" if g else
-           f"{_g(score)}分低于{_g(grades[0]['min'])}分，评不上等级（最低的{grades[0]['name']}要{_g(grades[0]['min'])}分）。")
+    now = (
+        f"{_g(score)}分属于{g['name']}（{g['clause']}：{_g(g['min'])}分及以上）。"
+        if g
+        else f"{_g(score)}分低于{_g(grades[0]['min'])}分，评不上等级（最低的{grades[0]['name']}要{_g(grades[0]['min'])}分）。"
+    )
     wanted = next((a for a in asked if a["min"] > score), None)
     target = wanted or next((x for x in grades if x["min"] > score), None)
     if wanted:  # "还差几分到三星": the gap first
-        lines = [f"还差{_g(wanted['min'] - score)}分：{wanted['name']}要{_g(wanted['min'])}分（{wanted['clause']}）。", now]
+        lines = [
+            f"还差{_g(wanted['min'] - score)}分：{wanted['name']}要{_g(wanted['min'])}分（{wanted['clause']}）。",
+            now,
+        ]
     else:
         lines = [now]
         if target:
             lines.append(f"距{target['name']}（{_g(target['min'])}分）还差{_g(target['min'] - score)}分。")
         elif g:
             lines.append("已是最高等级。")
-    failed = [f"{it.clause}（{it.title}）" for it in scheme.items
-              if it.gates and (facts.get("declarations") or {}).get(it.id) is False]
+    failed = [
+        f"{it.clause}（{it.title}）"
+        for it in scheme.items
+        if it.gates and (facts.get("declarations") or {}).get(it.id) is False
+    ]
     if failed:  # a grade is never given beside a failed precondition (issue 14)
         lines.append(f"注意：按您目前的回答，{'、'.join(dict.fromkeys(failed))}不满足；前提条件不满足时不评星级。")
     lines.append("注：星级以认证机构按评分标准评定的完整得分为准，且申请条件须全部满足；自评分只作参考。")
@@ -180,13 +195,13 @@ def _level_min(scheme, spec, text, as_of, facts) -> Computed | None:
         return None
     percent = bool(spec.get("fact")) and all(m <= 1 for _, m, _ in table)
     value = _percent(text) if percent else _score(text)
-    unit = "%" if percent else "分"
 
     def show(v: float) -> str:
         return f"{_g(v * 100)}%" if percent else f"{_g(v)}分"
 
-    asked = _named_levels(scheme, text) or ([facts["target_level"]] if facts.get("target_level") in
-                                            scheme.level_names and value is not None else [])
+    asked = _named_levels(scheme, text) or (
+        [facts["target_level"]] if facts.get("target_level") in scheme.level_names and value is not None else []
+    )
     lines = []
     if value is None:
         if not asked:
@@ -200,8 +215,10 @@ def _level_min(scheme, spec, text, as_of, facts) -> Computed | None:
             if value >= m:
                 lines.append(f"{'能' if asked else '达到'}：{show(value)}达到{name}要求的 {show(m)}（{clause}）。")
             else:
-                lines.append(f"{'不够' if asked else '未达到'}：{show(value)}低于{name}要求的 {show(m)}"
-                             f"（{clause}），还差 {show(m - value)}。")
+                lines.append(
+                    f"{'不够' if asked else '未达到'}：{show(value)}低于{name}要求的 {show(m)}"
+                    f"（{clause}），还差 {show(m - value)}。"
+                )
         if asked and all(value < m for n, m, _ in rows):
             ok = [n for n, m, _ in table if value >= m]
             if ok:
@@ -222,9 +239,11 @@ def _sales(scheme, spec, text, as_of, facts) -> Computed | None:
     aliases = spec.get("exemption_aliases") or {}
     claimed = {name for word, name in aliases.items() if word in text}
     exempt = next((ex for ex in scheme.exemptions or [] if ex["name"] in claimed or ex["name"] in text), None)
-    sector = (exempt or {}).get("branch") \
-        or next((s for s, words in sector_words.items() if any(w in text for w in words)), None) \
+    sector = (
+        (exempt or {}).get("branch")
+        or next((s for s, words in sector_words.items() if any(w in text for w in words)), None)
         or facts.get("sector")
+    )
     rows = [it for it in scheme.items if (it.params or {}).get("thresholds") and (it.params or {}).get("branch")]
     if sector:
         rows = [it for it in rows if it.params["branch"] == sector] or rows
@@ -236,20 +255,31 @@ def _sales(scheme, spec, text, as_of, facts) -> Computed | None:
             if by and facts.get(by) and facts[by] != key:
                 continue
             kind_words = (spec.get("kinds") or {}).get(key) or []
-            if by and not facts.get(by) and any(any(w in text for w in ws) for k, ws in (spec.get("kinds") or {}).items()
-                                                if k in p["thresholds"]) and not any(w in text for w in kind_words):
+            if (
+                by
+                and not facts.get(by)
+                and any(
+                    any(w in text for w in ws) for k, ws in (spec.get("kinds") or {}).items() if k in p["thresholds"]
+                )
+                and not any(w in text for w in kind_words)
+            ):
                 continue
             who = labels.get(key, p.get("label") or "") if key != "default" else p.get("label", "年收入")
             branch = labels.get(p["branch"], p["branch"])
             ok = amount >= minimum
-            lines.append(f"{'够' if ok else '不够'}：{_yuan(amount)}{'达到' if ok else '低于'}{branch}（{who}）"
-                         f"{_yuan(minimum)}的门槛（{it.clause}）" + ("" if ok else f"，还差{_yuan(minimum - amount)}") + "。")
+            lines.append(
+                f"{'够' if ok else '不够'}：{_yuan(amount)}{'达到' if ok else '低于'}{branch}（{who}）"
+                f"{_yuan(minimum)}的门槛（{it.clause}）" + ("" if ok else f"，还差{_yuan(minimum - amount)}") + "。"
+            )
             clauses.append(it.clause)
     if not lines:
         return None
     if exempt:
-        lines.insert(0, f"可以不受这个门槛限制：{exempt['name']}可不受规模条件的限制，提供有效的佐证材料后直接纳入培育库"
-                        f"（{exempt['clause']}）。只看销售额的话：")
+        lines.insert(
+            0,
+            f"可以不受这个门槛限制：{exempt['name']}可不受规模条件的限制，提供有效的佐证材料后直接纳入培育库"
+            f"（{exempt['clause']}）。只看销售额的话：",
+        )
         clauses.insert(0, exempt["clause"])
     if amount < 0:
         lines.insert(0, "注意：销售额不会是负数，请核对。")
@@ -292,13 +322,15 @@ def _margin(scheme, spec, text, as_of, facts) -> Computed | None:
     if need is None or got is None:
         return None
     ok = got >= float(need)
-    line = (f"{'够' if ok else '不够'}：高出 {_g(got * 100)}%，要求至少有一项关键指标高于国家标准 {_g(float(need) * 100)}%"
-            f"（{item.clause}）" + ("" if ok else f"，还差 {_g((float(need) - got) * 100)} 个百分点") + "。")
+    line = (
+        f"{'够' if ok else '不够'}：高出 {_g(got * 100)}%，要求至少有一项关键指标高于国家标准 {_g(float(need) * 100)}%"
+        f"（{item.clause}）" + ("" if ok else f"，还差 {_g((float(need) - got) * 100)} 个百分点") + "。"
+    )
     return Computed([line], [item.clause])
 
 
 def _profit(scheme, spec, text, as_of, facts) -> Computed | None:
-    """"亏了200万还能报吗" against a rule that asks for years of profit (rule profit_years)."""
+    """ "亏了200万还能报吗" against a rule that asks for years of profit (rule profit_years)."""
     try:
         item = scheme.item(spec["item"])
     except Exception:
@@ -310,14 +342,23 @@ def _profit(scheme, spec, text, as_of, facts) -> Computed | None:
         return None
     said = f"亏损{_yuan(abs(amount))}" if amount is not None and loss else ("亏损" if loss else f"盈利{_yuan(amount)}")
     if loss:
-        line = (f"不符合：{said}，而{item.clause}要求近{years}年保持盈利（每一年净利润都为正）；"
-                "有亏损的年度在近两年内的，目前不满足这一条。")
+        line = (
+            f"不符合：{said}，而{item.clause}要求近{years}年保持盈利（每一年净利润都为正）；"
+            "有亏损的年度在近两年内的，目前不满足这一条。"
+        )
     else:
         line = f"这一年{said}，符合该年度的要求；{item.clause}要求近{years}年每年都盈利。"
     return Computed([line], [item.clause])
 
 
-_KINDS = {"profit": _profit, "grade": _grade, "level_min": _level_min, "sales": _sales, "validity": _validity, "margin": _margin}
+_KINDS = {
+    "profit": _profit,
+    "grade": _grade,
+    "level_min": _level_min,
+    "sales": _sales,
+    "validity": _validity,
+    "margin": _margin,
+}
 
 
 def compute(scheme, text: str, as_of: date, facts: dict | None = None) -> Computed | None:

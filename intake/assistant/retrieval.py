@@ -8,6 +8,7 @@ weight) the answer is "don't know" rather than a guess.
 The domain dictionary, synonyms, stop words and the threshold are data files in
 `intake/assistant/data/`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -15,7 +16,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -24,11 +25,11 @@ DATA = Path(__file__).parent / "data"
 
 # How a retriever is built; the benchmark compares variants of these.
 DEFAULT_OPTIONS = {
-    "title_weight": 2,      # title tokens counted this many times in the clause's document
+    "title_weight": 2,  # title tokens counted this many times in the clause's document
     "parent_context": True,  # add the headings/short texts of enclosing clauses
-    "synonyms": True,       # expand applicant phrasing with the seed's terms
-    "search_mode": True,    # jieba "search" mode: long words also yield their sub-words
-    "user_dict": True,      # domain terms (用码覆盖率 …) kept whole
+    "synonyms": True,  # expand applicant phrasing with the seed's terms
+    "search_mode": True,  # jieba "search" mode: long words also yield their sub-words
+    "user_dict": True,  # domain terms (用码覆盖率 …) kept whole
 }
 
 
@@ -59,21 +60,20 @@ def _settings() -> dict:
     return yaml.safe_load((DATA / "retrieval.yaml").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stopwords() -> frozenset[str]:
     words = (DATA / "stopwords.txt").read_text(encoding="utf-8").split()
     return frozenset(words)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _synonyms() -> tuple[tuple[str, tuple[str, ...]], ...]:
     raw = yaml.safe_load((DATA / "synonyms.yaml").read_text(encoding="utf-8")) or {}
     # Longest key first so that "ISO 9001" wins over shorter overlapping keys.
-    return tuple(sorted(((_norm(str(k)).lower(), tuple(v)) for k, v in raw.items()),
-                        key=lambda kv: -len(kv[0])))
+    return tuple(sorted(((_norm(str(k)).lower(), tuple(v)) for k, v in raw.items()), key=lambda kv: -len(kv[0])))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _tokenizer(user_dict: bool):
     import jieba
 
@@ -206,8 +206,9 @@ class ClauseIndex:
     def _confident(self, hit: Hit) -> bool:
         """Either most of the question is in the clause, or a clear BM25 match with some coverage."""
         s = self.settings
-        return (hit.coverage >= s["min_coverage"] and hit.score >= s["min_score"]) or \
-            (hit.coverage >= s["strong_min_coverage"] and hit.score >= s["strong_score"])
+        return (hit.coverage >= s["min_coverage"] and hit.score >= s["min_score"]) or (
+            hit.coverage >= s["strong_min_coverage"] and hit.score >= s["strong_score"]
+        )
 
     def clause(self, clause_id: str) -> dict | None:
         key = clause_key(clause_id)
@@ -236,7 +237,7 @@ class ClauseIndex:
         return seen[:limit]
 
 
-@lru_cache(maxsize=None)
+@cache
 def index_for(scheme_id: str) -> ClauseIndex:
     from checklists.clauses import load_clauses
 

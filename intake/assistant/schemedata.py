@@ -3,6 +3,7 @@ the registry): yes/no questions in their positive form with their polarity, comp
 templates, the contact for what the text does not settle. Optional: a scheme without the file is
 interviewed with its checklist's own questions. Thresholds are never copied there (they are read
 from the checklist)."""
+
 from __future__ import annotations
 
 from checklists.registry import read_part

@@ -2,26 +2,31 @@
 reviewer overrides (with an audit log), the credit scoring worksheet and the procedure state.
 
 Access is decided here too (`can_view` / `can_edit`), so the web and any script share one rule."""
+
 from __future__ import annotations
 
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import sqlite_utils
-
-from intake.errors import BadInput, Conflict, NotAllowed, NotFound
 
 from checklists.factsfile import FACT_KEYS as ENGINE_FACT_KEYS
 from checklists.factsfile import FactsError, validate_facts
 from checklists.scheme import load_scheme
-
-from intake.store.accounts import User, ensure_accounts
 from intake.cases.procedures import certificate_dates, procedure, publicity_ends, scheme_ids
+from intake.errors import BadInput, Conflict, NotAllowed, NotFound
+from intake.store.accounts import User, ensure_accounts
 
-STATUSES = {"draft": "草稿", "submitted": "已提交", "in_review": "审核中", "approved": "已通过",
-            "rejected": "未通过", "withdrawn": "已撤回"}
+STATUSES = {
+    "draft": "草稿",
+    "submitted": "已提交",
+    "in_review": "审核中",
+    "approved": "已通过",
+    "rejected": "未通过",
+    "withdrawn": "已撤回",
+}
 DOC_STATES = {"queued": "排队中", "reading": "读取中", "read": "已读取", "failed": "读取失败"}
 ITEM_STATUSES = ("met", "not_met", "missing", "review", "not_applicable")
 # the checklists' facts keys, less those a case keeps in columns of its own (applicant, product)
@@ -33,43 +38,83 @@ class CaseError(BadInput):
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def ensure_cases(db: sqlite_utils.Database) -> None:
     ensure_accounts(db)
     names = set(db.table_names())
     if "cases" not in names:
-        db.table("cases").create({"id": int, "token": str, "scheme": str, "applicant": str, "product": str,
-                            "owner_id": int, "status": str, "procedure_state": str, "state_since": str,
-                            "certificate_issued": str, "facts": str, "version": int,
-                            "created": str, "submitted_at": str, "updated": str, **OUTCOME_COLUMNS},
-                           pk="id", not_null={"token", "scheme", "status"})
+        db.table("cases").create(
+            {
+                "id": int,
+                "token": str,
+                "scheme": str,
+                "applicant": str,
+                "product": str,
+                "owner_id": int,
+                "status": str,
+                "procedure_state": str,
+                "state_since": str,
+                "certificate_issued": str,
+                "facts": str,
+                "version": int,
+                "created": str,
+                "submitted_at": str,
+                "updated": str,
+                **OUTCOME_COLUMNS,
+            },
+            pk="id",
+            not_null={"token", "scheme", "status"},
+        )
         db.table("cases").create_index(["token"], unique=True)
         db.table("cases").create_index(["status", "scheme"])
         _queue_indexes(db)
     else:
         _add_outcome_columns(db)
     if "documents" not in names:
-        db.table("documents").create({"id": int, "case_id": int, "sha256": str, "file_name": str, "size": int,
-                                "kind": str, "state": str, "error": str, "facts": str, "pages": int,
-                                "created": str, "read_at": str}, pk="id",
-                               foreign_keys=[("case_id", "cases", "id")])
+        db.table("documents").create(
+            {
+                "id": int,
+                "case_id": int,
+                "sha256": str,
+                "file_name": str,
+                "size": int,
+                "kind": str,
+                "state": str,
+                "error": str,
+                "facts": str,
+                "pages": int,
+                "created": str,
+                "read_at": str,
+            },
+            pk="id",
+            foreign_keys=[("case_id", "cases", "id")],
+        )
         db.table("documents").create_index(["case_id"])
         db.table("documents").create_index(["state"])
     if "overrides" not in names:
-        db.table("overrides").create({"id": int, "case_id": int, "item_id": str, "status": str, "note": str,
-                                "user": str, "created": str}, pk="id", foreign_keys=[("case_id", "cases", "id")])
+        db.table("overrides").create(
+            {"id": int, "case_id": int, "item_id": str, "status": str, "note": str, "user": str, "created": str},
+            pk="id",
+            foreign_keys=[("case_id", "cases", "id")],
+        )
         db.table("overrides").create_index(["case_id"])
     if "audit" not in names:
-        db.table("audit").create({"id": int, "case_id": int, "user": str, "action": str, "detail": str,
-                            "created": str}, pk="id")
+        db.table("audit").create(
+            {"id": int, "case_id": int, "user": str, "action": str, "detail": str, "created": str}, pk="id"
+        )
         db.table("audit").create_index(["case_id"])
 
 
 # the stored outcome summary the secretariat's queue reads (intake.cases.queue)
-OUTCOME_COLUMNS = {"outcome_status": str, "outcome_level": str, "outcome": str, "outcome_as_of": str,
-                   "outcome_version": int}
+OUTCOME_COLUMNS = {
+    "outcome_status": str,
+    "outcome_level": str,
+    "outcome": str,
+    "outcome_as_of": str,
+    "outcome_version": int,
+}
 _migrated: set[str] = set()
 
 
@@ -127,13 +172,17 @@ class Case:
     def procedure_view(self, today: date | None = None) -> dict:
         proc = procedure(self.scheme)
         cur = proc.state(self.procedure_state)
-        out = {"states": [{"id": s.id, "name": s.name, "clause": s.clause, "objection": s.objection}
-                          for s in proc.states],
-               "current": cur.id, "current_name": cur.name, "since": self.state_since,
-               "next": [{"id": s.id, "name": s.name} for s in proc.next_states(cur.id)],
-               "publicity_ends": None, "publicity_over": False,
-               "publicity_days": cur.days if cur.publicity else None,
-               "certificate": None}
+        out = {
+            "states": [{"id": s.id, "name": s.name, "clause": s.clause, "objection": s.objection} for s in proc.states],
+            "current": cur.id,
+            "current_name": cur.name,
+            "since": self.state_since,
+            "next": [{"id": s.id, "name": s.name} for s in proc.next_states(cur.id)],
+            "publicity_ends": None,
+            "publicity_over": False,
+            "publicity_days": cur.days if cur.publicity else None,
+            "certificate": None,
+        }
         if cur.publicity and self.state_since:
             end = publicity_ends(cur, date.fromisoformat(self.state_since[:10]))
             out["publicity_ends"] = end.isoformat() if end else None
@@ -150,28 +199,49 @@ class Case:
         return out
 
     def summary(self, today: date | None = None) -> dict:
-        return {"id": self.id, "scheme": self.scheme, "applicant": self.applicant, "product": self.product,
-                "status": self.status, "status_label": self.status_label,
-                "procedure_state": self.procedure_state, "created": self.created,
-                "submitted_at": self.submitted_at, "days_waiting": self.days_waiting(today)}
+        return {
+            "id": self.id,
+            "scheme": self.scheme,
+            "applicant": self.applicant,
+            "product": self.product,
+            "status": self.status,
+            "status_label": self.status_label,
+            "procedure_state": self.procedure_state,
+            "created": self.created,
+            "submitted_at": self.submitted_at,
+            "days_waiting": self.days_waiting(today),
+        }
 
 
 def _months_before(iso: str, months: int) -> str:
     from intake.cases.procedures import add_months
+
     return add_months(date.fromisoformat(iso), -months).isoformat()
 
 
 def _case(row: dict) -> Case:
-    return Case(id=row["id"], token=row["token"], scheme=row["scheme"], applicant=row.get("applicant") or "",
-                product=row.get("product") or "", owner_id=row.get("owner_id"), status=row["status"],
-                procedure_state=row["procedure_state"], state_since=row.get("state_since"),
-                certificate_issued=row.get("certificate_issued"), facts=json.loads(row.get("facts") or "{}"),
-                version=row.get("version") or 0, created=row["created"], submitted_at=row.get("submitted_at"),
-                updated=row.get("updated") or row["created"])
+    return Case(
+        id=row["id"],
+        token=row["token"],
+        scheme=row["scheme"],
+        applicant=row.get("applicant") or "",
+        product=row.get("product") or "",
+        owner_id=row.get("owner_id"),
+        status=row["status"],
+        procedure_state=row["procedure_state"],
+        state_since=row.get("state_since"),
+        certificate_issued=row.get("certificate_issued"),
+        facts=json.loads(row.get("facts") or "{}"),
+        version=row.get("version") or 0,
+        created=row["created"],
+        submitted_at=row.get("submitted_at"),
+        updated=row.get("updated") or row["created"],
+    )
 
 
-def open_case(db: sqlite_utils.Database, scheme: str, applicant: str = "", product: str = "",
-              owner: User | None = None) -> Case:
+def open_case(
+    db: sqlite_utils.Database, scheme: str, applicant: str = "", product: str = "", owner: User | None = None
+) -> Case:
     """A new draft case. Staff accounts review cases; they cannot be applicants."""
     ensure_cases(db)
     if owner is not None and owner.is_staff:
@@ -180,10 +250,22 @@ def open_case(db: sqlite_utils.Database, scheme: str, applicant: str = "", produ
         raise CaseError(f"未知的评价项目 {scheme!r}")
     proc = procedure(scheme)
     t = now()
-    row = {"token": secrets.token_urlsafe(24), "scheme": scheme, "applicant": applicant.strip()[:200],
-           "product": product.strip()[:200], "owner_id": owner.id if owner else None, "status": "draft",
-           "procedure_state": proc.first().id, "state_since": None, "certificate_issued": None,
-           "facts": "{}", "version": 1, "created": t, "submitted_at": None, "updated": t}
+    row = {
+        "token": secrets.token_urlsafe(24),
+        "scheme": scheme,
+        "applicant": applicant.strip()[:200],
+        "product": product.strip()[:200],
+        "owner_id": owner.id if owner else None,
+        "status": "draft",
+        "procedure_state": proc.first().id,
+        "state_since": None,
+        "certificate_issued": None,
+        "facts": "{}",
+        "version": 1,
+        "created": t,
+        "submitted_at": None,
+        "updated": t,
+    }
     cid = db.table("cases").insert(row).last_pk
     log(db, cid, owner.name if owner else "申请人", "open", f"{proc.name}")
     return get_case(db, cid)
@@ -261,22 +343,6 @@ def cases_for(db: sqlite_utils.Database, user: User | None, tokens=()) -> list[C
     return out
 
 
-def queue(db: sqlite_utils.Database, scheme: str | None = None, status: str | None = None,
-          procedure_state: str | None = None, q: str | None = None) -> list[Case]:
-    """The secretariat's queue: submitted (not draft) cases, oldest first."""
-    ensure_cases(db)
-    where, args = ["status != 'draft'"], []
-    if scheme:
-        where.append("scheme = ?"); args.append(scheme)
-    if status:
-        where.append("status = ?"); args.append(status)
-    if procedure_state:
-        where.append("procedure_state = ?"); args.append(procedure_state)
-    if q:
-        where.append("(applicant like ? or product like ?)"); args += [f"%{q}%", f"%{q}%"]
-    return [_case(r) for r in db["cases"].rows_where(" and ".join(where), args, order_by="submitted_at, id")]
-
-
 def touch(db: sqlite_utils.Database, case_id: int, **changes) -> None:
     db.execute("update cases set version = coalesce(version, 0) + 1, updated = ? where id = ?", [now(), case_id])
     if changes:
@@ -289,6 +355,7 @@ def _refresh_queue_row(db: sqlite_utils.Database, case_id: int) -> None:
     row = db.execute("select status from cases where id = ?", [case_id]).fetchone()
     if row and row[0] != "draft":
         from intake.cases.queue import refresh_outcome
+
         refresh_outcome(db, case_id, cache=True)
 
 
@@ -303,6 +370,7 @@ def audit_log(db: sqlite_utils.Database, case_id: int) -> list[dict]:
 
 
 # --- applicant's side -------------------------------------------------------------
+
 
 def _require_draft(case: Case) -> None:
     if not case.editable:
@@ -343,14 +411,26 @@ def submit(db, case: Case, who: str) -> Case:
 
 # --- documents ---------------------------------------------------------------------
 
-def add_document(db, case: Case, sha256: str, file_name: str, size: int, kind: str | None,
-                 error: str | None = None) -> int:
+
+def add_document(
+    db, case: Case, sha256: str, file_name: str, size: int, kind: str | None, error: str | None = None
+) -> int:
     """Record an uploaded file (already stored). A file of an unsupported type is recorded as
     failed with the reason; the original stays stored either way."""
     _require_draft(case)
-    row = {"case_id": case.id, "sha256": sha256, "file_name": file_name[:255], "size": size,
-           "kind": kind or "", "state": "failed" if error else "queued", "error": error, "facts": None,
-           "pages": None, "created": now(), "read_at": now() if error else None}
+    row = {
+        "case_id": case.id,
+        "sha256": sha256,
+        "file_name": file_name[:255],
+        "size": size,
+        "kind": kind or "",
+        "state": "failed" if error else "queued",
+        "error": error,
+        "facts": None,
+        "pages": None,
+        "created": now(),
+        "read_at": now() if error else None,
+    }
     did = db.table("documents").insert(row).last_pk
     touch(db, case.id)
     return did
@@ -374,8 +454,9 @@ def get_document(db, case_id: int, doc_id: int) -> dict:
     raise NotFound("没有这个文件")
 
 
-def set_document_state(db, doc_id: int, state: str, error: str | None = None, facts: dict | None = None,
-                       pages: int | None = None) -> None:
+def set_document_state(
+    db, doc_id: int, state: str, error: str | None = None, facts: dict | None = None, pages: int | None = None
+) -> None:
     changes: dict[str, object] = {"state": state, "error": error}
     if facts is not None:
         changes["facts"] = json.dumps(facts, ensure_ascii=False)
@@ -395,6 +476,7 @@ def pending_documents(db) -> list[int]:
 
 # --- secretariat's side ------------------------------------------------------------
 
+
 def add_override(db, case: Case, item_id: str, status: str, note: str, who: User) -> None:
     if not who.can_review_cases():
         raise CaseError("只有秘书处可以改判")
@@ -403,8 +485,16 @@ def add_override(db, case: Case, item_id: str, status: str, note: str, who: User
     note = (note or "").strip()
     if not note:
         raise CaseError("改判必须填写说明")
-    db.table("overrides").insert({"case_id": case.id, "item_id": item_id, "status": status, "note": note[:2000],
-                            "user": who.name, "created": now()})
+    db.table("overrides").insert(
+        {
+            "case_id": case.id,
+            "item_id": item_id,
+            "status": status,
+            "note": note[:2000],
+            "user": who.name,
+            "created": now(),
+        }
+    )
     touch(db, case.id)
     log(db, case.id, who.name, "override", f"{item_id} → {status}：{note[:500]}")
 
@@ -456,8 +546,13 @@ def move_state(db, case: Case, state_id: str, who: User, note: str = "", on: dat
         if proc.validity_years:
             changes["certificate_issued"] = day
     touch(db, case.id, **changes)
-    log(db, case.id, who.name, "state", f"{proc.state(case.procedure_state).name} → {target.name}" +
-        (f"：{note}" if note else ""))
+    log(
+        db,
+        case.id,
+        who.name,
+        "state",
+        f"{proc.state(case.procedure_state).name} → {target.name}" + (f"：{note}" if note else ""),
+    )
     return get_case(db, case.id)
 
 

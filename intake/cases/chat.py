@@ -1,6 +1,7 @@
 """The assistant (intake.assistant) attached to a case: its conversation state is kept per case,
 synced with the case's read documents and declared facts before each turn; answers the applicant
 gives in the chat become the case's declared facts (so the report and the secretariat see them)."""
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,11 @@ def ensure_chat(db) -> None:
         for attempt in range(5):
             try:
                 if "case_chat" not in db.table_names():
-                    db.table("case_chat").create({"case_id": int, "state": str, "transcript": str,
-                                                  "updated": str}, pk="case_id", if_not_exists=True)
+                    db.table("case_chat").create(
+                        {"case_id": int, "state": str, "transcript": str, "updated": str},
+                        pk="case_id",
+                        if_not_exists=True,
+                    )
                 return
             except sqlite3.OperationalError:
                 if attempt == 4:
@@ -54,8 +58,11 @@ def document_read(db, case_id: int, doc: dict) -> None:
     with _lock(case.id):
         row = next(db["case_chat"].rows_where("case_id = ?", [case.id]), None)
         bot = Assistant(case.scheme, json.loads(row["state"]) if row else None)
-        others = [d["facts"] for d in documents(db, case.id)
-                  if d["state"] == "read" and d["facts"] and d["sha256"] != doc.get("sha256")]
+        others = [
+            d["facts"]
+            for d in documents(db, case.id)
+            if d["state"] == "read" and d["facts"] and d["sha256"] != doc.get("sha256")
+        ]
         bot.sync(documents=others, facts={k: v for k, v in case.facts.items() if k != "scores"})
         reply = bot.on_upload(doc)
         history = json.loads(row["transcript"]) if row else []
@@ -63,9 +70,15 @@ def document_read(db, case_id: int, doc: dict) -> None:
         if history and history[-1].get("kind") == "uploads":
             history.pop()
         history.append({"role": "assistant", "kind": "uploads", "text": reply.text, "at": now()})
-        db.table("case_chat").upsert({"case_id": case.id, "state": json.dumps(bot.state, ensure_ascii=False),
-                                "transcript": json.dumps(history[-200:], ensure_ascii=False), "updated": now()},
-                               pk="case_id")
+        db.table("case_chat").upsert(
+            {
+                "case_id": case.id,
+                "state": json.dumps(bot.state, ensure_ascii=False),
+                "transcript": json.dumps(history[-200:], ensure_ascii=False),
+                "updated": now(),
+            },
+            pk="case_id",
+        )
 
 
 def chat(db, case: Case, message: str, who: str, may_edit: bool) -> dict:
@@ -84,7 +97,9 @@ def chat(db, case: Case, message: str, who: str, may_edit: bool) -> dict:
         changed = False
         if may_edit and (bot.state.get("corrections") or []) != before:
             touch(db, case.id)  # a corrected value changes the report
-            log(db, case.id, who, "chat-correction", json.dumps(bot.state["corrections"][-1:], ensure_ascii=False)[:500])
+            log(
+                db, case.id, who, "chat-correction", json.dumps(bot.state["corrections"][-1:], ensure_ascii=False)[:500]
+            )
             changed = True
         if may_edit:
             new = {k: v for k, v in bot.facts().items() if k in FACT_KEYS and k != "scores"}
@@ -93,13 +108,21 @@ def chat(db, case: Case, message: str, who: str, may_edit: bool) -> dict:
                 touch(db, case.id, facts=json.dumps(merged, ensure_ascii=False))
                 log(db, case.id, who, "chat-facts", json.dumps(new, ensure_ascii=False)[:500])
                 changed = True
-        history += [{"role": "user" if may_edit else "staff", "text": message[:2000], "at": now(), "who": who},
-                    {"role": "assistant", "text": reply.text, "at": now()}]
+        history += [
+            {"role": "user" if may_edit else "staff", "text": message[:2000], "at": now(), "who": who},
+            {"role": "assistant", "text": reply.text, "at": now()},
+        ]
         # staff may ask the assistant on a case, but only the applicant's turns move the interview on
         keep = json.dumps(bot.state, ensure_ascii=False) if may_edit or saved is None else saved
-        db.table("case_chat").upsert({"case_id": case.id, "state": keep,
-                                "transcript": json.dumps(history[-200:], ensure_ascii=False), "updated": now()},
-                               pk="case_id")
+        db.table("case_chat").upsert(
+            {
+                "case_id": case.id,
+                "state": keep,
+                "transcript": json.dumps(history[-200:], ensure_ascii=False),
+                "updated": now(),
+            },
+            pk="case_id",
+        )
     return {**reply.to_json(), "reply": reply.text, "changed": changed}
 
 

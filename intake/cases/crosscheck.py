@@ -2,6 +2,7 @@
 business licence, the product as typed against the test report's sample. Each mismatch is one
 请核对 with both values and where the read one stands; `particulars` is the one value the gap
 report and the pre-filled form both print (the licence's legal name when one was read)."""
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,15 @@ def _read(report: dict, doc_type: str, fields: tuple[str, ...]) -> list[dict]:
         for name in fields:
             f = (d.get("fields") or {}).get(name)
             if isinstance(f, dict) and f.get("value"):
-                out.append({"value": str(f["value"]), "file": d.get("file"), "document_id": d.get("document_id"),
-                            "page": f.get("page"), "text": f.get("text")})
+                out.append(
+                    {
+                        "value": str(f["value"]),
+                        "file": d.get("file"),
+                        "document_id": d.get("document_id"),
+                        "page": f.get("page"),
+                        "text": f.get("text"),
+                    }
+                )
                 break
     return out
 
@@ -37,16 +45,30 @@ def cross_checks(applicant: str, product: str, report: dict) -> list[dict]:
     out = []
     lic = licence_name(report)
     if applicant and lic and _norm(applicant) != _norm(lic["value"]):
-        out.append({"what": "申请单位名称", "typed": applicant, "read": lic["value"], "source": "营业执照",
-                    **{k: lic[k] for k in ("file", "document_id", "page")},
-                    "hint": "申请书和差距报告按营业执照上的名称填写；如营业执照是旧名称，请上传变更后的营业执照。"})
+        out.append(
+            {
+                "what": "申请单位名称",
+                "typed": applicant,
+                "read": lic["value"],
+                "source": "营业执照",
+                **{k: lic[k] for k in ("file", "document_id", "page")},
+                "hint": "申请书和差距报告按营业执照上的名称填写；如营业执照是旧名称，请上传变更后的营业执照。",
+            }
+        )
     if product:
         for s in _read(report, "test_report", ("scope",)):
             a, b = _norm(product), _norm(s["value"])
             if a and b and a not in b and b not in a:
-                out.append({"what": "申报产品", "typed": product, "read": s["value"], "source": "检验检测报告的样品",
-                            **{k: s[k] for k in ("file", "document_id", "page")},
-                            "hint": "检验检测报告应针对申报产品；如报告的样品不是申报产品，请补充相应的报告。"})
+                out.append(
+                    {
+                        "what": "申报产品",
+                        "typed": product,
+                        "read": s["value"],
+                        "source": "检验检测报告的样品",
+                        **{k: s[k] for k in ("file", "document_id", "page")},
+                        "hint": "检验检测报告应针对申报产品；如报告的样品不是申报产品，请补充相应的报告。",
+                    }
+                )
     return out
 
 

@@ -1,17 +1,15 @@
 """Downloads of a case: the gap report (HTML/DOCX, forms.gap_report) and the pre-filled
 application (DOCX, forms.application). Raises Unavailable with a sentence for the user when the
 file cannot be made (a template missing or broken)."""
+
 from __future__ import annotations
 
 from forms.application import FormError, form_bytes
 from forms.gap_report import render_gap_report_docx, render_gap_report_html
-
 from intake.cases.crosscheck import particulars
 from intake.errors import Unavailable
 
 __all__ = ["Unavailable", "application_docx", "gap_report_docx", "gap_report_html"]
-
-
 
 
 def _applicant(case, report: dict) -> dict:
@@ -37,8 +35,11 @@ def application_docx(report: dict, case) -> bytes:
     docs = [d for d in report.get("documents", []) if d.get("state") == "read"]
     try:
         named = _applicant(case, report)
-        facts = {**case.facts, **({"applicant": named["org_name"]} if "org_name" in named else {}),
-                 **({"product": named["product"]} if "product" in named else {})}
+        facts = {
+            **case.facts,
+            **({"applicant": named["org_name"]} if "org_name" in named else {}),
+            **({"product": named["product"]} if "product" in named else {}),
+        }
         return form_bytes(case.scheme, docs, facts, report)
     except FormError as e:
         raise Unavailable(f"申报书无法生成：{e}") from e

@@ -2,6 +2,7 @@
 folder in the registry, checklists/schemes/<id>/procedure.yaml, written from the seeds). The levels an
 applicant may apply for are the checklist's — a scheme without levels (credit: its grades are scored,
 not applied for) or whose levels are stages (jiangsu) offers none."""
+
 from __future__ import annotations
 
 import calendar
@@ -52,7 +53,7 @@ class Procedure:
         i = ids.index(state_id)
         current = self.states[i]
         out = []
-        for s in self.states[i + 1:]:
+        for s in self.states[i + 1 :]:
             if s.objection and not current.publicity:
                 continue
             out.append(s)
@@ -76,10 +77,17 @@ def applicable_levels(scheme: str) -> list[str]:
 def procedure(scheme: str) -> Procedure:
     d = _part(scheme)
     states = [State(**s) for s in d["states"]]
-    return Procedure(scheme=scheme, name=d["name"], source=d["source"], summary=" ".join(d["summary"].split()),
-                     levels=applicable_levels(scheme), deadline=d.get("deadline"),
-                     validity_years=d.get("validity_years"), renewal_months=d.get("renewal_months"),
-                     states=states)
+    return Procedure(
+        scheme=scheme,
+        name=d["name"],
+        source=d["source"],
+        summary=" ".join(d["summary"].split()),
+        levels=applicable_levels(scheme),
+        deadline=d.get("deadline"),
+        validity_years=d.get("validity_years"),
+        renewal_months=d.get("renewal_months"),
+        states=states,
+    )
 
 
 def scheme_ids() -> list[str]:

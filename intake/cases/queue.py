@@ -7,6 +7,7 @@ that is no longer a draft) and when its as-of date is stale: time rules change v
 pass, so the rows of a page are refreshed on read (at most one page's worth) and `refresh_stale`
 (the daily pass: the web service runs it in the background, `intake queue refresh` from cron)
 brings every row to today."""
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,12 @@ class QueueFilters:
 
     def where(self, today: date) -> tuple[str, list]:
         where, args = ["status != 'draft'"], []
-        for column, value in (("scheme", self.scheme), ("status", self.status),
-                              ("procedure_state", self.procedure_state), ("outcome_status", self.outcome)):
+        for column, value in (
+            ("scheme", self.scheme),
+            ("status", self.status),
+            ("procedure_state", self.procedure_state),
+            ("outcome_status", self.outcome),
+        ):
             if value:
                 where.append(f"{column} = ?")
                 args.append(value)
@@ -66,8 +71,11 @@ def summarise(report: dict) -> dict:
     """The part of a report the queue shows: the outcome and how many items have each verdict."""
     counts = Counter(item["status"] for item in report.get("items", []))
     docs = report.get("documents") or []
-    return {**report.get("outcome", {}), "counts": dict(counts),
-            "complete": all(d.get("state") in ("read", "failed") for d in docs)}
+    return {
+        **report.get("outcome", {}),
+        "counts": dict(counts),
+        "complete": all(d.get("state") in ("read", "failed") for d in docs),
+    }
 
 
 def refresh_outcome(db, case_id: int, as_of: date | None = None, cache: bool = False) -> None:
@@ -82,10 +90,19 @@ def refresh_outcome(db, case_id: int, as_of: date | None = None, cache: bool = F
         return
     case = _case(rows[0])
     summary = summarise(case_report(db, case, as_of, cache=cache))
-    db.execute("update cases set outcome_status = ?, outcome_level = ?, outcome = ?, outcome_as_of = ?, "
-               "outcome_version = ? where id = ? and version = ?",
-               [summary.get("status"), summary.get("level"), json.dumps(summary, ensure_ascii=False),
-                as_of.isoformat(), case.version, case.id, case.version])
+    db.execute(
+        "update cases set outcome_status = ?, outcome_level = ?, outcome = ?, outcome_as_of = ?, "
+        "outcome_version = ? where id = ? and version = ?",
+        [
+            summary.get("status"),
+            summary.get("level"),
+            json.dumps(summary, ensure_ascii=False),
+            as_of.isoformat(),
+            case.version,
+            case.id,
+            case.version,
+        ],
+    )
     db.conn.commit()
 
 
@@ -111,8 +128,9 @@ def refresh_stale(db, as_of: date | None = None, should_stop=lambda: False) -> i
     return n
 
 
-def queue_page(db, filters: QueueFilters | None = None, page: int = 1, per_page: int = PER_PAGE,
-               today: date | None = None) -> QueuePage:
+def queue_page(
+    db, filters: QueueFilters | None = None, page: int = 1, per_page: int = PER_PAGE, today: date | None = None
+) -> QueuePage:
     """One page of the queue, oldest submission first. The rows on the page are brought up to date
     first when stale, so what is shown is always today's outcome."""
     ensure_cases(db)
@@ -122,12 +140,15 @@ def queue_page(db, filters: QueueFilters | None = None, page: int = 1, per_page:
     where, args = filters.where(today)
     total = db.execute(f"select count(*) from cases where {where}", args).fetchone()[0]
     # ids first (from an index), then those rows: a deep page skips index entries, not whole rows
-    select = (f"select * from cases where id in (select id from cases where {where} "
-              "order by submitted_at, id limit ? offset ?) order by submitted_at, id")
+    select = (
+        f"select * from cases where id in (select id from cases where {where} "
+        "order by submitted_at, id limit ? offset ?) order by submitted_at, id"
+    )
     page_args = [*args, per_page, (page - 1) * per_page]
     rows = [dict(r) for r in db.query(select, page_args)]
-    stale = [r["id"] for r in rows if r.get("outcome_version") != r["version"]
-             or r.get("outcome_as_of") != today.isoformat()]
+    stale = [
+        r["id"] for r in rows if r.get("outcome_version") != r["version"] or r.get("outcome_as_of") != today.isoformat()
+    ]
     if stale:
         for case_id in stale:
             refresh_outcome(db, case_id, today)
@@ -144,9 +165,13 @@ def queue_row(row: dict, today: date) -> dict:
     case = _case({**row, "facts": None})
     proc = procedure(case.scheme)
     outcome = json.loads(row.get("outcome") or "{}")
-    return {**case.summary(today), "scheme_name": proc.name,
-            "procedure_name": proc.state(case.procedure_state).name,
-            "outcome": outcome, "outcome_as_of": row.get("outcome_as_of")}
+    return {
+        **case.summary(today),
+        "scheme_name": proc.name,
+        "procedure_name": proc.state(case.procedure_state).name,
+        "outcome": outcome,
+        "outcome_as_of": row.get("outcome_as_of"),
+    }
 
 
 def status_labels() -> dict[str, str]:

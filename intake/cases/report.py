@@ -1,6 +1,7 @@
 """A case's pre-check report in the contract's `intake check` shape: the checklist engine run on
 the case's read documents and declared facts, then the secretariat's overrides laid on top
 (each overridden item keeps the engine's verdict beside the new one)."""
+
 from __future__ import annotations
 
 import logging
@@ -10,12 +11,11 @@ from datetime import date
 
 from checklists.clauses import UnknownScheme
 from checklists.factsfile import FactsError
-from extractors import ocr
-
-from intake.cases.case import Case, documents, overrides
-from intake.precheck import precheck
-from intake.cases.procedures import procedure
 from checklists.vocabulary import STATUS_ZH
+from extractors import ocr
+from intake.cases.case import Case, documents, overrides
+from intake.cases.procedures import procedure
+from intake.precheck import precheck
 
 GROUPS = list(STATUS_ZH.items())  # the vocabulary's order: the gaps first
 STATUS_LABELS = dict(GROUPS)
@@ -24,8 +24,7 @@ _cache: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 
 
-def evaluate_case(scheme: str, docs: list[dict], facts: dict, as_of: date,
-                  overrides: dict | None = None) -> dict:
+def evaluate_case(scheme: str, docs: list[dict], facts: dict, as_of: date, overrides: dict | None = None) -> dict:
     """The checklist engine (`checklists.engine.evaluate`) on read documents, declared facts and the
     secretariat's overrides; a report saying why when it cannot run."""
     try:
@@ -41,9 +40,15 @@ def evaluate_case(scheme: str, docs: list[dict], facts: dict, as_of: date,
 
 
 def _empty(scheme, docs, facts, as_of, why) -> dict:
-    return {"scheme": scheme, "as_of": as_of.isoformat(),
-            "outcome": {"status": "incomplete", "level": None, "score": None, "grade": None},
-            "items": [], "documents": docs, "facts": facts, "warnings": [why]}
+    return {
+        "scheme": scheme,
+        "as_of": as_of.isoformat(),
+        "outcome": {"status": "incomplete", "level": None, "score": None, "grade": None},
+        "items": [],
+        "documents": docs,
+        "facts": facts,
+        "warnings": [why],
+    }
 
 
 def case_report(db, case: Case, as_of: date | None = None, cache: bool = True) -> dict:
@@ -67,9 +72,13 @@ def case_report(db, case: Case, as_of: date | None = None, cache: bool = True) -
         o = latest.get(item["id"])
         if o:
             item["override"] = {"status": o["status"], "note": o["note"], "user": o["user"], "at": o["created"]}
-    report["case"] = {"id": case.id, "status": case.status, "applicant": case.applicant,
-                      "scheme_name": procedure(case.scheme).name,
-                      "complete": all(d["state"] in ("read", "failed") for d in docs)}
+    report["case"] = {
+        "id": case.id,
+        "status": case.status,
+        "applicant": case.applicant,
+        "scheme_name": procedure(case.scheme).name,
+        "complete": all(d["state"] in ("read", "failed") for d in docs),
+    }
     if not cache:
         return report
     with _lock:
@@ -104,12 +113,21 @@ def _with_progress(doc: dict) -> dict:
     else:
         page = min(total, done + 1) if event["status"] == "running" else done
         text = f"识别中：第 {page}/{total} 页"
-    return {**doc, "ocr_progress": {"done": done, "total": total, "page": event.get("page"),
-                                    "status": event.get("status"), "text": text}}
+    return {
+        **doc,
+        "ocr_progress": {
+            "done": done,
+            "total": total,
+            "page": event.get("page"),
+            "status": event.get("status"),
+            "text": text,
+        },
+    }
 
 
 def applicant_corrections(db, case_id: int) -> list[dict]:
     from intake.cases.chat import corrections
+
     return corrections(db, case_id)
 
 
@@ -132,8 +150,14 @@ def _db_file(db) -> str:
 
 def _doc_json(d: dict) -> dict:
     facts = d.get("facts") or {}
-    out = {**{k: v for k, v in facts.items()}, "file": d["file_name"], "sha256": d["sha256"],
-           "document_id": d["id"], "state": d["state"], "error": d.get("error") or facts.get("error")}
+    out = {
+        **{k: v for k, v in facts.items()},
+        "file": d["file_name"],
+        "sha256": d["sha256"],
+        "document_id": d["id"],
+        "state": d["state"],
+        "error": d.get("error") or facts.get("error"),
+    }
     out.setdefault("type", facts.get("type") if facts else None)
     out.setdefault("fields", {})
     out.setdefault("pages", d.get("pages") or 0)
@@ -158,6 +182,8 @@ def submit_checked(db, case: Case, who: str, acknowledged: int | None):
 
     found = blockers(case_report(db, case))
     if found and acknowledged != len(found):
-        raise CaseError(f"预审发现 {len(found)} 项不满足条件。请在“提交”一步逐项阅读，并勾选“已知悉”后再提交"
-                        f"（接口：acknowledge_blockers = {len(found)}）。")
+        raise CaseError(
+            f"预审发现 {len(found)} 项不满足条件。请在“提交”一步逐项阅读，并勾选“已知悉”后再提交"
+            f"（接口：acknowledge_blockers = {len(found)}）。"
+        )
     return submit(db, case, who)

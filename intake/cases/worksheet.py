@@ -2,9 +2,10 @@
 The same arithmetic runs live in the browser (web/static/app.js) from `worksheet_json()`.
 Points, bands and grades are the checklist's (checklists/schemes/credit/checklist.yaml `scoring`
 and each scored item's `points`): one source for the engine and the worksheet."""
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from checklists.scheme import load_scheme
 
@@ -16,15 +17,22 @@ def is_scored(scheme: str) -> bool:
     return bool(load_scheme(scheme).scoring)
 
 
-@lru_cache(maxsize=None)
+@cache
 def worksheet(scheme: str = SCORED_SCHEME) -> dict:
     s = load_scheme(scheme)
-    bands = [{"label": f"{b['from'] * 100:g}%-{b['to'] * 100:g}%", "low": float(b["from"]), "high": float(b["to"])}
-             for b in s.scoring.get("bands") or []]
-    grades = sorted(({"min": g["min"], "name": g["name"]} for g in s.scoring.get("grades") or []),
-                    key=lambda g: g["min"])
-    return {"source": f"{s.source} {s.scoring.get('clause', '')}".strip(),
-            "items": {it.id: it.points for it in s.items if it.rule == "scored"}, "bands": bands, "grades": grades}
+    bands = [
+        {"label": f"{b['from'] * 100:g}%-{b['to'] * 100:g}%", "low": float(b["from"]), "high": float(b["to"])}
+        for b in s.scoring.get("bands") or []
+    ]
+    grades = sorted(
+        ({"min": g["min"], "name": g["name"]} for g in s.scoring.get("grades") or []), key=lambda g: g["min"]
+    )
+    return {
+        "source": f"{s.source} {s.scoring.get('clause', '')}".strip(),
+        "items": {it.id: it.points for it in s.items if it.rule == "scored"},
+        "bands": bands,
+        "grades": grades,
+    }
 
 
 def band_fraction(index: int, scheme: str = SCORED_SCHEME) -> float:
@@ -51,8 +59,14 @@ def total(scores: dict[str, float], scheme: str = SCORED_SCHEME) -> dict:
     items = worksheet(scheme)["items"]
     s = sum(points * scores[i] for i, points in items.items() if i in scores)
     complete = all(i in scores for i in items)
-    return {"score": round(s, 2), "complete": complete, "scored": sum(i in scores for i in items),
-            "items": len(items), "grade": grade(s, scheme) if complete else None, "max": sum(items.values())}
+    return {
+        "score": round(s, 2),
+        "complete": complete,
+        "scored": sum(i in scores for i in items),
+        "items": len(items),
+        "grade": grade(s, scheme) if complete else None,
+        "max": sum(items.values()),
+    }
 
 
 def rows(scores: dict[str, float], titles: dict[str, str] | None = None, scheme: str = SCORED_SCHEME) -> list[dict]:
@@ -60,7 +74,14 @@ def rows(scores: dict[str, float], titles: dict[str, str] | None = None, scheme:
     out = []
     for item_id, points in worksheet(scheme)["items"].items():
         f = scores.get(item_id)
-        out.append({"id": item_id, "title": titles.get(item_id, ""), "points": points, "fraction": f,
-                    "band": band_of(f, scheme) if f is not None else None,
-                    "score": round(points * f, 2) if f is not None else None})
+        out.append(
+            {
+                "id": item_id,
+                "title": titles.get(item_id, ""),
+                "points": points,
+                "fraction": f,
+                "band": band_of(f, scheme) if f is not None else None,
+                "score": round(points * f, 2) if f is not None else None,
+            }
+        )
     return out

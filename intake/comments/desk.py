@@ -1,5 +1,6 @@
 """What the committee's desk and the public draft page show, built on intake.comments.store:
 comments grouped by clause with their campaign group, invalid references, exports as bytes."""
+
 from __future__ import annotations
 
 import io
@@ -15,21 +16,32 @@ def register_view(db, draft_id: int) -> dict:
     group_of = {}
     for n, g in enumerate(groups, start=1):
         for m in g.members:
-            group_of[m] = {"n": n, "kind": g.kind, "campaign": g.campaign, "sources": g.sources,
-                           "size": len(g.members)}
+            group_of[m] = {"n": n, "kind": g.kind, "campaign": g.campaign, "sources": g.sources, "size": len(g.members)}
     by_clause: OrderedDict[str, list[dict]] = OrderedDict()
     titles = {c.id: c.title for c in (draft.standard.clauses[i] for i in draft.standard.ids())}
     for r in sorted(rows, key=lambda r: _clause_key(r["clause"])):
         r["group"] = group_of.get(r["id"])
         by_clause.setdefault(r["clause"] or "未注明", []).append(r)
     reg = store.register_data(db, draft_id)
-    return {"draft": draft, "by_clause": [(k, titles.get(k, ""), v) for k, v in by_clause.items()],
-            "invalid": [r for r in rows if not r.get("valid", 1)],
-            "groups": [{"n": n, **g.to_json()} for n, g in enumerate(groups, start=1)],
-            "campaigns": [{"n": n, "sources": g.sources, "size": len(g.members),
-                           "text": next((r.get("comment_raw") or r["comment"] for r in rows if r["id"] == g.representative), "")}
-                          for n, g in enumerate(groups, start=1) if g.campaign],
-            "sheets": store.sheets(db, draft_id), "summary": reg.summary, "comments": rows}
+    return {
+        "draft": draft,
+        "by_clause": [(k, titles.get(k, ""), v) for k, v in by_clause.items()],
+        "invalid": [r for r in rows if not r.get("valid", 1)],
+        "groups": [{"n": n, **g.to_json()} for n, g in enumerate(groups, start=1)],
+        "campaigns": [
+            {
+                "n": n,
+                "sources": g.sources,
+                "size": len(g.members),
+                "text": next((r.get("comment_raw") or r["comment"] for r in rows if r["id"] == g.representative), ""),
+            }
+            for n, g in enumerate(groups, start=1)
+            if g.campaign
+        ],
+        "sheets": store.sheets(db, draft_id),
+        "summary": reg.summary,
+        "comments": rows,
+    }
 
 
 def _clause_key(clause: str):
@@ -45,6 +57,7 @@ def clauses(draft) -> list[dict]:
 
 def blank_sheet_docx(draft) -> bytes:
     from forms.comment_template import write_comment_template
+
     buf = io.BytesIO()
     write_comment_template(buf, draft.title, deadline=draft.deadline)
     return buf.getvalue()
@@ -52,14 +65,17 @@ def blank_sheet_docx(draft) -> bytes:
 
 def register_docx(db, draft_id: int, handler: str | None = None) -> bytes:
     from forms.register import write_register_docx
+
     buf = io.BytesIO()
     write_register_docx(store.register_data(db, draft_id, handler=handler), buf)
     return buf.getvalue()
 
 
 def register_csv(db, draft_id: int) -> bytes:
-    from forms.register import register_csv_rows
     import csv
+
+    from forms.register import register_csv_rows
+
     out = io.StringIO()
     csv.writer(out).writerows(register_csv_rows(store.register_data(db, draft_id)))
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -14,12 +14,13 @@ Every original is stored content-addressed (intake.store.blobs) before it is par
 file that cannot be read is still kept. The same bytes imported twice are one sheet;
 a different sheet from the same submitter is a new version and supersedes the old one.
 """
+
 from __future__ import annotations
 
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import sqlite_utils
 
@@ -29,11 +30,10 @@ from extractors.comments.duplicates import DuplicateGroup, Item, canon, find_dup
 from extractors.comments.sheet import normalised
 from extractors.model import Document
 from forms.register import RegisterData, build_register
-
-from intake.store.blobs import BlobStore
 from intake.config import Limits
 from intake.errors import BadInput
 from intake.reading.pipeline import ReadError, read_files_with
+from intake.store.blobs import BlobStore
 
 DECISIONS = ("采纳", "部分采纳", "未采纳")
 
@@ -54,42 +54,103 @@ def _add_columns(db, table: str, columns: dict) -> None:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def ensure_comments(db: sqlite_utils.Database) -> None:
     if "comment_drafts" not in db.table_names():
-        db.table("comment_drafts").create({
-            "id": int, "sha256": str, "file": str, "title": str, "code": str, "deadline": str,
-            "drafting_unit": str, "handler": str, "tree": str, "created": str,
-        }, pk="id")
+        db.table("comment_drafts").create(
+            {
+                "id": int,
+                "sha256": str,
+                "file": str,
+                "title": str,
+                "code": str,
+                "deadline": str,
+                "drafting_unit": str,
+                "handler": str,
+                "tree": str,
+                "created": str,
+            },
+            pk="id",
+        )
         db.table("comment_drafts").create_index(["sha256"])
     if "comment_sheets" not in db.table_names():
-        db.table("comment_sheets").create({
-            "id": int, "draft_id": int, "receipt": str, "sha256": str, "file": str, "source": str,
-            "received": str, "received_from": str, "late": int, "version": int, "superseded_by": int,
-            "submitter": str, "submitter_key": str, "submitter_kind": str, "contact_person": str,
-            "contact": str, "signed": int, "standard_title": str, "sheet_date": str, "error": str,
-            "warnings": str, "created": str,
-        }, pk="id", foreign_keys=[("draft_id", "comment_drafts", "id")])
+        db.table("comment_sheets").create(
+            {
+                "id": int,
+                "draft_id": int,
+                "receipt": str,
+                "sha256": str,
+                "file": str,
+                "source": str,
+                "received": str,
+                "received_from": str,
+                "late": int,
+                "version": int,
+                "superseded_by": int,
+                "submitter": str,
+                "submitter_key": str,
+                "submitter_kind": str,
+                "contact_person": str,
+                "contact": str,
+                "signed": int,
+                "standard_title": str,
+                "sheet_date": str,
+                "error": str,
+                "warnings": str,
+                "created": str,
+            },
+            pk="id",
+            foreign_keys=[("draft_id", "comment_drafts", "id")],
+        )
         db.table("comment_sheets").create_index(["draft_id", "sha256"], unique=True)
         db.table("comment_sheets").create_index(["receipt"], unique=True)
     if "comment_items" not in db.table_names():
-        db.table("comment_items").create({
-            "id": int, "sheet_id": int, "draft_id": int, "seq": int, "seq_raw": str, "clause": str,
-            "clause_raw": str, "clauses": str, "comment": str, "reason": str, "original": str,
-            "suggestion": str, "page": int, "valid": int, "nearest": str, "proposer": str,
-            "comment_raw": str, "reason_raw": str, "original_raw": str, "suggestion_raw": str,
-        }, pk="id", foreign_keys=[("sheet_id", "comment_sheets", "id"), ("draft_id", "comment_drafts", "id")])
+        db.table("comment_items").create(
+            {
+                "id": int,
+                "sheet_id": int,
+                "draft_id": int,
+                "seq": int,
+                "seq_raw": str,
+                "clause": str,
+                "clause_raw": str,
+                "clauses": str,
+                "comment": str,
+                "reason": str,
+                "original": str,
+                "suggestion": str,
+                "page": int,
+                "valid": int,
+                "nearest": str,
+                "proposer": str,
+                "comment_raw": str,
+                "reason_raw": str,
+                "original_raw": str,
+                "suggestion_raw": str,
+            },
+            pk="id",
+            foreign_keys=[("sheet_id", "comment_sheets", "id"), ("draft_id", "comment_drafts", "id")],
+        )
         db.table("comment_items").create_index(["sheet_id"])
         db.table("comment_items").create_index(["draft_id"])
     _add_columns(db, "comment_items", {c: str for c in RAW_TEXTS})
     _add_columns(db, "comment_drafts", {"version": str})
     _add_columns(db, "comment_sheets", {"review": str, "submitter_raw": str})
     if "comment_dispositions" not in db.table_names():
-        db.table("comment_dispositions").create({
-            "id": int, "item_id": int, "decision": str, "reason": str, "by": str, "at": str,
-        }, pk="id", foreign_keys=[("item_id", "comment_items", "id")])
+        db.table("comment_dispositions").create(
+            {
+                "id": int,
+                "item_id": int,
+                "decision": str,
+                "reason": str,
+                "by": str,
+                "at": str,
+            },
+            pk="id",
+            foreign_keys=[("item_id", "comment_items", "id")],
+        )
         db.table("comment_dispositions").create_index(["item_id"])
 
 
@@ -111,10 +172,17 @@ class Draft:
     created: str | None = None
 
     def to_json(self) -> dict:
-        return {"id": self.id, "sha256": self.sha256, "file": self.file, "title": self.title,
-                "deadline": self.deadline, "drafting_unit": self.drafting_unit, "handler": self.handler,
-                "clauses": [c.to_json() for c in (self.standard.clauses[i] for i in self.standard.ids())],
-                "warnings": self.standard.warnings}
+        return {
+            "id": self.id,
+            "sha256": self.sha256,
+            "file": self.file,
+            "title": self.title,
+            "deadline": self.deadline,
+            "drafting_unit": self.drafting_unit,
+            "handler": self.handler,
+            "clauses": [c.to_json() for c in (self.standard.clauses[i] for i in self.standard.ids())],
+            "warnings": self.standard.warnings,
+        }
 
 
 def read_draft_bytes(data: bytes, filename: str, limits: Limits | None = None) -> DraftStandard:
@@ -165,25 +233,51 @@ def read_sheets(items, limits: Limits | None = None) -> list[Document | ReadErro
     return read_files_with(_read_sheet_in_worker, items, limits)
 
 
-def publish_draft(db, blobs: BlobStore, data: bytes, filename: str, title: str | None = None,
-                  deadline: str | None = None, drafting_unit: str | None = None, handler: str | None = None,
-                  limits: Limits | None = None, version: str | None = None) -> Draft:
+def publish_draft(
+    db,
+    blobs: BlobStore,
+    data: bytes,
+    filename: str,
+    title: str | None = None,
+    deadline: str | None = None,
+    drafting_unit: str | None = None,
+    handler: str | None = None,
+    limits: Limits | None = None,
+    version: str | None = None,
+) -> Draft:
     """Store a draft and its clause tree; the same bytes give the same draft (settings updated)."""
     ensure_comments(db)
     sha = blobs.put_bytes(data)
     existing = list(db["comment_drafts"].rows_where("sha256 = ?", [sha], order_by="id", limit=1))
     if existing:
         row = existing[0]
-        changes = {k: v for k, v in {"title": title, "deadline": _iso(deadline) if deadline else None,
-                                     "drafting_unit": drafting_unit, "handler": handler, "version": version}.items() if v}
+        changes = {
+            k: v
+            for k, v in {
+                "title": title,
+                "deadline": _iso(deadline) if deadline else None,
+                "drafting_unit": drafting_unit,
+                "handler": handler,
+                "version": version,
+            }.items()
+            if v
+        }
         if changes:
             db.table("comment_drafts").update(row["id"], changes)
         return get_draft(db, row["id"])
     standard = read_draft_bytes(data, filename, limits)
-    row = {"sha256": sha, "file": filename, "title": title or standard.title or filename,
-           "code": standard.code, "deadline": _iso(deadline) if deadline else standard.deadline,
-           "drafting_unit": drafting_unit or standard.drafting_unit, "handler": handler,
-           "tree": json.dumps(standard.to_json(), ensure_ascii=False), "created": now(), "version": version}
+    row = {
+        "sha256": sha,
+        "file": filename,
+        "title": title or standard.title or filename,
+        "code": standard.code,
+        "deadline": _iso(deadline) if deadline else standard.deadline,
+        "drafting_unit": drafting_unit or standard.drafting_unit,
+        "handler": handler,
+        "tree": json.dumps(standard.to_json(), ensure_ascii=False),
+        "created": now(),
+        "version": version,
+    }
     draft_id = db.table("comment_drafts").insert(row).last_pk
     return get_draft(db, draft_id)
 
@@ -195,17 +289,28 @@ def get_draft(db, draft_id: int) -> Draft:
     except sqlite_utils.db.NotFoundError:
         raise CommentsError(f"没有第 {draft_id} 号征求意见稿") from None
     standard = DraftStandard.from_json(json.loads(row["tree"]))
-    return Draft(id=row["id"], sha256=row["sha256"], file=row["file"], title=row["title"],
-                 deadline=row["deadline"], drafting_unit=row["drafting_unit"], handler=row["handler"],
-                 standard=standard, version=row.get("version"), created=row.get("created"))
+    return Draft(
+        id=row["id"],
+        sha256=row["sha256"],
+        file=row["file"],
+        title=row["title"],
+        deadline=row["deadline"],
+        drafting_unit=row["drafting_unit"],
+        handler=row["handler"],
+        standard=standard,
+        version=row.get("version"),
+        created=row.get("created"),
+    )
 
 
 def list_drafts(db) -> list[dict]:
     """Every draft, with what tells two drafts of one standard apart: `version` (as the committee named
     it, else 第N稿 by publication order), the publication date, the deadline and the file."""
     ensure_comments(db)
-    out = [{k: r.get(k) for k in ("id", "file", "title", "code", "deadline", "drafting_unit", "created", "version")}
-           for r in db["comment_drafts"].rows_where(order_by="id")]
+    out = [
+        {k: r.get(k) for k in ("id", "file", "title", "code", "deadline", "drafting_unit", "created", "version")}
+        for r in db["comment_drafts"].rows_where(order_by="id")
+    ]
     seen: dict[str, int] = {}
     for d in out:
         seen[d["title"]] = seen.get(d["title"], 0) + 1
@@ -218,8 +323,14 @@ def list_drafts(db) -> list[dict]:
     return out
 
 
-def update_draft(db, draft_id: int, title: str | None = None, deadline: str | None = None,
-                 drafting_unit: str | None = None, version: str | None = None) -> Draft:
+def update_draft(
+    db,
+    draft_id: int,
+    title: str | None = None,
+    deadline: str | None = None,
+    drafting_unit: str | None = None,
+    version: str | None = None,
+) -> Draft:
     """The committee corrects what was read from the draft (its title above all) or sets a version."""
     get_draft(db, draft_id)
     if title is not None and not title.strip():
@@ -228,9 +339,11 @@ def update_draft(db, draft_id: int, title: str | None = None, deadline: str | No
         iso = _iso(deadline) if deadline else None
     except ValueError:
         raise CommentsError(f"截止日期“{deadline}”不是有效日期（应为 年-月-日）") from None
-    changes = {k: v.strip() if isinstance(v, str) else v for k, v in
-               {"title": title, "deadline": iso, "drafting_unit": drafting_unit, "version": version}.items()
-               if v is not None}
+    changes = {
+        k: v.strip() if isinstance(v, str) else v
+        for k, v in {"title": title, "deadline": iso, "drafting_unit": drafting_unit, "version": version}.items()
+        if v is not None
+    }
     if changes:
         db.table("comment_drafts").update(draft_id, changes)
     return get_draft(db, draft_id)
@@ -252,14 +365,29 @@ class SheetImport:
     supersedes: list[str] = field(default_factory=list)  # receipts of the versions it replaces
     sheet: CommentSheet | None = None
     received: str | None = None  # the date lateness is judged by
-    received_from: str = ""  # sheet (its own date) | given (收到日期 / --received) | file (its time) | web | online | today
+    received_from: str = (
+        ""  # sheet (its own date) | given (收到日期 / --received) | file (its time) | web | online | today
+    )
 
     def to_json(self) -> dict:
-        out = self.sheet.to_json() if self.sheet else {"file": self.file, "sha256": self.sha256,
-                                                       "error": self.error, "comments": [], "warnings": []}
-        out.update({"file": self.file, "sha256": self.sha256, "error": self.error, "receipt": self.receipt,
-                    "status": self.status, "late": self.late, "supersedes": self.supersedes,
-                    "received": self.received, "received_from": self.received_from})
+        out = (
+            self.sheet.to_json()
+            if self.sheet
+            else {"file": self.file, "sha256": self.sha256, "error": self.error, "comments": [], "warnings": []}
+        )
+        out.update(
+            {
+                "file": self.file,
+                "sha256": self.sha256,
+                "error": self.error,
+                "receipt": self.receipt,
+                "status": self.status,
+                "late": self.late,
+                "supersedes": self.supersedes,
+                "received": self.received,
+                "received_from": self.received_from,
+            }
+        )
         return out
 
 
@@ -277,8 +405,14 @@ def _receipt(draft_id: int, sheet_id: int) -> str:
     return f"YJ{draft_id:03d}-{sheet_id:05d}"
 
 
-def import_sheets(db, blobs: BlobStore, draft_id: int, items: list[tuple[str, bytes, str | None]],
-                  source: str = "upload", limits: Limits | None = None) -> list[SheetImport]:
+def import_sheets(
+    db,
+    blobs: BlobStore,
+    draft_id: int,
+    items: list[tuple[str, bytes, str | None]],
+    source: str = "upload",
+    limits: Limits | None = None,
+) -> list[SheetImport]:
     """Store and parse filled comment sheets: [(file name, bytes, received date or None)].
 
     `received` is used when the sheet carries no date of its own (CLI: the file's
@@ -289,8 +423,14 @@ def import_sheets(db, blobs: BlobStore, draft_id: int, items: list[tuple[str, by
     return import_stored(db, blobs, draft_id, stored, source, limits)
 
 
-def import_stored(db, blobs: BlobStore, draft_id: int, items: list[tuple[str, str, str | None]],
-                  source: str = "upload", limits: Limits | None = None) -> list[SheetImport]:
+def import_stored(
+    db,
+    blobs: BlobStore,
+    draft_id: int,
+    items: list[tuple[str, str, str | None]],
+    source: str = "upload",
+    limits: Limits | None = None,
+) -> list[SheetImport]:
     """Like import_sheets for sheets already in the blob store: [(file name, sha256, received)].
     Each is read by its worker from the store, so the server never holds a sheet's bytes (the web
     upload streams into the store first)."""
@@ -322,23 +462,41 @@ def import_stored(db, blobs: BlobStore, draft_id: int, items: list[tuple[str, st
     return results
 
 
-def import_blob(db, blobs: BlobStore, draft_id: int, sha256: str, filename: str, received: str | None = None,
-                source: str = "upload", limits: Limits | None = None) -> SheetImport:
+def import_blob(
+    db,
+    blobs: BlobStore,
+    draft_id: int,
+    sha256: str,
+    filename: str,
+    received: str | None = None,
+    source: str = "upload",
+    limits: Limits | None = None,
+) -> SheetImport:
     """A sheet already streamed into the blob store (the web upload path) → parsed and registered."""
     return import_stored(db, blobs, draft_id, [(filename, sha256, received)], source, limits)[0]
 
 
 def _duplicate(db, name: str, row: dict) -> SheetImport:
-    r = SheetImport(name, row["sha256"], row["receipt"], row["id"], "duplicate", bool(row["late"]),
-                    row["error"], sheet=_stored_sheet(db, row), received=row["received"],
-                    received_from=row["received_from"] or "")
+    r = SheetImport(
+        name,
+        row["sha256"],
+        row["receipt"],
+        row["id"],
+        "duplicate",
+        bool(row["late"]),
+        row["error"],
+        sheet=_stored_sheet(db, row),
+        received=row["received"],
+        received_from=row["received_from"] or "",
+    )
     if r.sheet:
         r.sheet.warnings.append(f"此前已收到相同文件（{row['file']}，回执 {row['receipt']}），未重复登记")
     return r
 
 
-def _store_sheet(db, draft: Draft, sheet: CommentSheet, name: str, sha: str, received: str | None,
-                 source: str) -> SheetImport:
+def _store_sheet(
+    db, draft: Draft, sheet: CommentSheet, name: str, sha: str, received: str | None, source: str
+) -> SheetImport:
     received_on = sheet.date or _iso(received) or date.today().isoformat()
     received_from = "sheet" if sheet.date else (source if received else "today")
     late = bool(draft.deadline and received_on > draft.deadline and not sheet.error)
@@ -352,26 +510,63 @@ def _store_sheet(db, draft: Draft, sheet: CommentSheet, name: str, sha: str, rec
         return _duplicate(db, name, row)
 
 
-def _insert_sheet(db, draft: Draft, sheet: CommentSheet, name: str, sha: str, source: str, received_on: str,
-                  received_from: str, late: bool, key: str) -> SheetImport:
+def _insert_sheet(
+    db,
+    draft: Draft,
+    sheet: CommentSheet,
+    name: str,
+    sha: str,
+    source: str,
+    received_on: str,
+    received_from: str,
+    late: bool,
+    key: str,
+) -> SheetImport:
     with db.conn:
-        sheet_id = db.table("comment_sheets").insert({
-            "draft_id": draft.id, "receipt": f"pending-{sha}", "sha256": sha, "file": name, "source": source,
-            "received": received_on, "received_from": received_from, "late": int(late), "version": 1,
-            "superseded_by": None, "submitter": sheet.submitter, "submitter_key": key,
-            "submitter_kind": sheet.submitter_kind, "contact_person": sheet.contact_person,
-            "contact": sheet.contact, "signed": int(sheet.signed), "standard_title": sheet.standard_title,
-            "sheet_date": sheet.date, "error": sheet.error, "warnings": json.dumps(sheet.warnings, ensure_ascii=False),
-            "review": None if sheet.error else sheet.review, "submitter_raw": sheet.submitter_raw or sheet.submitter,
-            "created": now()}, alter=True).last_pk
+        sheet_id = (
+            db.table("comment_sheets")
+            .insert(
+                {
+                    "draft_id": draft.id,
+                    "receipt": f"pending-{sha}",
+                    "sha256": sha,
+                    "file": name,
+                    "source": source,
+                    "received": received_on,
+                    "received_from": received_from,
+                    "late": int(late),
+                    "version": 1,
+                    "superseded_by": None,
+                    "submitter": sheet.submitter,
+                    "submitter_key": key,
+                    "submitter_kind": sheet.submitter_kind,
+                    "contact_person": sheet.contact_person,
+                    "contact": sheet.contact,
+                    "signed": int(sheet.signed),
+                    "standard_title": sheet.standard_title,
+                    "sheet_date": sheet.date,
+                    "error": sheet.error,
+                    "warnings": json.dumps(sheet.warnings, ensure_ascii=False),
+                    "review": None if sheet.error else sheet.review,
+                    "submitter_raw": sheet.submitter_raw or sheet.submitter,
+                    "created": now(),
+                },
+                alter=True,
+            )
+            .last_pk
+        )
         receipt = _receipt(draft.id, sheet_id)
         db.table("comment_sheets").update(sheet_id, {"receipt": receipt})
         supersedes = []
         status = "error" if sheet.error else "new"
         if key and not sheet.error and not (sheet.review and not sheet.comments):  # an unread sheet replaces nothing
-            older = list(db["comment_sheets"].rows_where(
-                "draft_id = ? and submitter_key = ? and id != ? and superseded_by is null and error is null",
-                [draft.id, key, sheet_id], order_by="id"))
+            older = list(
+                db["comment_sheets"].rows_where(
+                    "draft_id = ? and submitter_key = ? and id != ? and superseded_by is null and error is null",
+                    [draft.id, key, sheet_id],
+                    order_by="id",
+                )
+            )
             if older:
                 status = "revision"
                 db.table("comment_sheets").update(sheet_id, {"version": max(o["version"] for o in older) + 1})
@@ -379,17 +574,31 @@ def _insert_sheet(db, draft: Draft, sheet: CommentSheet, name: str, sha: str, so
                     db.table("comment_sheets").update(o["id"], {"superseded_by": sheet_id})
                     supersedes.append(o["receipt"])
         db.table("comment_items").insert_all([_item_row(draft, sheet_id, c) for c in sheet.comments], alter=True)
-    return SheetImport(name, sha, receipt, sheet_id, status, late, sheet.error, supersedes, sheet, received_on,
-                       received_from)
+    return SheetImport(
+        name, sha, receipt, sheet_id, status, late, sheet.error, supersedes, sheet, received_on, received_from
+    )
 
 
 def _item_row(draft: Draft, sheet_id: int, c) -> dict:
     valid, nearest = check_clause(draft.standard, c.clauses, c.clause_raw)
-    return {"sheet_id": sheet_id, "draft_id": draft.id, "seq": c.seq, "seq_raw": c.seq_raw, "clause": c.clause,
-            "clause_raw": c.clause_raw, "clauses": json.dumps(c.clauses, ensure_ascii=False), "comment": c.comment,
-            "reason": c.reason, "original": c.original, "suggestion": c.suggestion, "page": c.page,
-            "valid": int(valid), "nearest": nearest, "proposer": c.proposer,
-            **{k: getattr(c, k) for k in RAW_TEXTS}}
+    return {
+        "sheet_id": sheet_id,
+        "draft_id": draft.id,
+        "seq": c.seq,
+        "seq_raw": c.seq_raw,
+        "clause": c.clause,
+        "clause_raw": c.clause_raw,
+        "clauses": json.dumps(c.clauses, ensure_ascii=False),
+        "comment": c.comment,
+        "reason": c.reason,
+        "original": c.original,
+        "suggestion": c.suggestion,
+        "page": c.page,
+        "valid": int(valid),
+        "nearest": nearest,
+        "proposer": c.proposer,
+        **{k: getattr(c, k) for k in RAW_TEXTS},
+    }
 
 
 def check_clause(standard: DraftStandard, refs: list[str], raw: str = "") -> tuple[bool, str | None]:
@@ -407,25 +616,52 @@ def check_clause(standard: DraftStandard, refs: list[str], raw: str = "") -> tup
 def _stored_sheet(db, row: dict) -> CommentSheet:
     from extractors.comments.sheet import Comment
 
-    sheet = CommentSheet(file=row["file"], sha256=row["sha256"], error=row["error"],
-                         is_comment_sheet=not row["error"], standard_title=row["standard_title"] or "",
-                         submitter=row["submitter"] or "", submitter_kind=row["submitter_kind"] or "organisation",
-                         contact_person=row["contact_person"] or "", contact=row["contact"] or "",
-                         signed=bool(row["signed"]), date=row["sheet_date"],
-                         warnings=json.loads(row["warnings"] or "[]"), review=row.get("review"),
-                         submitter_raw=row.get("submitter_raw") or "")
+    sheet = CommentSheet(
+        file=row["file"],
+        sha256=row["sha256"],
+        error=row["error"],
+        is_comment_sheet=not row["error"],
+        standard_title=row["standard_title"] or "",
+        submitter=row["submitter"] or "",
+        submitter_kind=row["submitter_kind"] or "organisation",
+        contact_person=row["contact_person"] or "",
+        contact=row["contact"] or "",
+        signed=bool(row["signed"]),
+        date=row["sheet_date"],
+        warnings=json.loads(row["warnings"] or "[]"),
+        review=row.get("review"),
+        submitter_raw=row.get("submitter_raw") or "",
+    )
     for it in db["comment_items"].rows_where("sheet_id = ?", [row["id"]], order_by="seq"):
-        sheet.comments.append(Comment(seq=it["seq"], clause=it["clause"], clause_raw=it["clause_raw"],
-                                      comment=it["comment"], reason=it["reason"],
-                                      clauses=json.loads(it["clauses"] or "[]"), seq_raw=it["seq_raw"] or "",
-                                      original=it["original"] or "", suggestion=it["suggestion"] or "",
-                                      page=it["page"], proposer=it.get("proposer") or "",
-                                      **{k: it.get(k) or "" for k in RAW_TEXTS}))
+        sheet.comments.append(
+            Comment(
+                seq=it["seq"],
+                clause=it["clause"],
+                clause_raw=it["clause_raw"],
+                comment=it["comment"],
+                reason=it["reason"],
+                clauses=json.loads(it["clauses"] or "[]"),
+                seq_raw=it["seq_raw"] or "",
+                original=it["original"] or "",
+                suggestion=it["suggestion"] or "",
+                page=it["page"],
+                proposer=it.get("proposer") or "",
+                **{k: it.get(k) or "" for k in RAW_TEXTS},
+            )
+        )
     return sheet
 
 
-def submit_online(db, draft_id: int, submitter: str, comments: list[dict], submitter_kind: str = "organisation",
-                  contact_person: str = "", contact: str = "", received: str | None = None) -> SheetImport:
+def submit_online(
+    db,
+    draft_id: int,
+    submitter: str,
+    comments: list[dict],
+    submitter_kind: str = "organisation",
+    contact_person: str = "",
+    contact: str = "",
+    received: str | None = None,
+) -> SheetImport:
     """A comment form filled in on the web: [{"clause": "8.2", "comment": "…", "reason": "…"}] → receipt."""
     from extractors.comments.sheet import Comment
 
@@ -437,15 +673,33 @@ def submit_online(db, draft_id: int, submitter: str, comments: list[dict], submi
     items = [c for c in comments if (c.get("comment") or "").strip()]
     if not items:
         raise CommentsError("请至少填写一条修改意见")
-    sheet = CommentSheet(file="online", sha256="", standard_title=draft.title, submitter=submitter.strip(),
-                         submitter_raw=submitter.strip(),
-                         submitter_kind=submitter_kind, contact_person=contact_person, contact=contact, signed=True)
+    sheet = CommentSheet(
+        file="online",
+        sha256="",
+        standard_title=draft.title,
+        submitter=submitter.strip(),
+        submitter_raw=submitter.strip(),
+        submitter_kind=submitter_kind,
+        contact_person=contact_person,
+        contact=contact,
+        signed=True,
+    )
     for i, c in enumerate(items, start=1):
         refs = parse_refs(c.get("clause", ""))
         written, reason = c["comment"].strip(), (c.get("reason") or "").strip()
-        sheet.comments.append(Comment(seq=i, clause=primary(refs), clause_raw=c.get("clause", ""),
-                                      comment=normalised(written), reason=normalised(reason),
-                                      clauses=refs, seq_raw=str(i), comment_raw=written, reason_raw=reason))
+        sheet.comments.append(
+            Comment(
+                seq=i,
+                clause=primary(refs),
+                clause_raw=c.get("clause", ""),
+                comment=normalised(written),
+                reason=normalised(reason),
+                clauses=refs,
+                seq_raw=str(i),
+                comment_raw=written,
+                reason_raw=reason,
+            )
+        )
     payload = json.dumps(sheet.to_json(), ensure_ascii=False, sort_keys=True).encode()
     import hashlib
 
@@ -486,11 +740,15 @@ def comments(db, draft_id: int) -> list[dict]:
                   s.id as sheet_id
            from comment_items i join comment_sheets s on s.id = i.sheet_id
            where i.draft_id = ? and s.superseded_by is null and s.error is null
-           order by s.id, i.seq""", [draft_id])
+           order by s.id, i.seq""",
+        [draft_id],
+    )
     last = {}
     for d in db.execute_returning_dicts(
-            """select d.* from comment_dispositions d join comment_items i on i.id = d.item_id
-               where i.draft_id = ? order by d.id""", [draft_id]):
+        """select d.* from comment_dispositions d join comment_items i on i.id = d.item_id
+               where i.draft_id = ? order by d.id""",
+        [draft_id],
+    ):
         last[d["item_id"]] = d
     for r in rows:
         r["clauses"] = json.loads(r["clauses"] or "[]")
@@ -505,8 +763,10 @@ def comments(db, draft_id: int) -> list[dict]:
 
 
 def duplicate_groups(rows: list[dict]) -> list[DuplicateGroup]:
-    items = [Item(key=r["id"], text=r["comment"], clause=r["clause"], source=canon(r["submitter"]) or r["file"])
-             for r in rows]
+    items = [
+        Item(key=r["id"], text=r["comment"], clause=r["clause"], source=canon(r["submitter"]) or r["file"])
+        for r in rows
+    ]
     return find_duplicates(items)
 
 
@@ -517,13 +777,16 @@ def dispose(db, item_ids: int | list[int], decision: str, reason: str = "", by: 
     if decision not in DECISIONS:
         raise CommentsError(f"处理意见应为{'、'.join(DECISIONS)}之一，不能是“{decision}”")
     if decision != "采纳" and not (reason or "").strip():
-        raise CommentsError(f"“{decision}”须说明理由：请在理由栏写明为什么{'只部分采纳' if decision == '部分采纳' else '不采纳'}")
+        raise CommentsError(
+            f"“{decision}”须说明理由：请在理由栏写明为什么{'只部分采纳' if decision == '部分采纳' else '不采纳'}"
+        )
     for i in ids:
         if not db["comment_items"].count_where("id = ?", [i]):
             raise CommentsError(f"没有第 {i} 号意见")
     at = now()
-    db.table("comment_dispositions").insert_all([{"item_id": i, "decision": decision, "reason": (reason or "").strip(),
-                                            "by": by, "at": at} for i in ids])
+    db.table("comment_dispositions").insert_all(
+        [{"item_id": i, "decision": decision, "reason": (reason or "").strip(), "by": by, "at": at} for i in ids]
+    )
     return len(ids)
 
 
@@ -542,6 +805,13 @@ def register_data(db, draft_id: int, handler: str | None = None, filled: str | N
     rows = comments(db, draft_id)
     groups = duplicate_groups(rows)
     all_sheets = sheets(db, draft_id)
-    return build_register(draft_title=draft.title, drafting_unit=draft.drafting_unit or "",
-                          handler=handler or draft.handler or "", filled=filled or date.today().isoformat(),
-                          deadline=draft.deadline, comments=rows, groups=groups, sheets=all_sheets)
+    return build_register(
+        draft_title=draft.title,
+        drafting_unit=draft.drafting_unit or "",
+        handler=handler or draft.handler or "",
+        filled=filled or date.today().isoformat(),
+        deadline=draft.deadline,
+        comments=rows,
+        groups=groups,
+        sheets=all_sheets,
+    )

@@ -2,21 +2,25 @@
 accounts (passwords printed once, and kept in <data>/demo-accounts.txt, mode 600), a demo case
 with two documents submitted to the secretariat, and the 津质精品 draft of seed 000 published
 for comment."""
+
 from __future__ import annotations
 
 import logging
 import os
 from pathlib import Path
 
+from intake.cases.case import open_case, set_facts, submit
 from intake.comments import store as comments
+from intake.reading.uploads import accept_upload
 from intake.store.accounts import add_user, list_users
 from intake.store.blobs import BlobStore
-from intake.cases.case import open_case, set_facts, submit
-from intake.reading.uploads import accept_upload
 
 HERE = Path(__file__).parent
-STAFF = [("secretariat", "secretariat", "秘书处（演示）"), ("committee", "committee", "标准委员会（演示）"),
-         ("admin", "admin", "管理员（演示）")]
+STAFF = [
+    ("secretariat", "secretariat", "秘书处（演示）"),
+    ("committee", "committee", "标准委员会（演示）"),
+    ("admin", "admin", "管理员（演示）"),
+]
 DRAFT_FILE = HERE / "jinzhi_draft_000.md"
 DRAFT_TITLE = "“津质精品”产品质量等级评价通则（征求意见稿）"
 DRAFT_DEADLINE = "2026-01-08"
@@ -49,8 +53,16 @@ def create_demo(db, data: Path, limits, echo=print) -> dict:
     for name in ("营业执照.txt", "质量管理体系认证证书.txt"):
         with open(HERE / name, "rb") as f:
             doc_ids.append(accept_upload(db, store, case, f, name, limits).document_id)
-    set_facts(db, case, {"sector": "manufacturing", "product_kind": "production_material",
-                         "declarations": {"jinzhi.4.3": True, "jinzhi.4.4": True}}, "演示申请人")
+    set_facts(
+        db,
+        case,
+        {
+            "sector": "manufacturing",
+            "product_kind": "production_material",
+            "declarations": {"jinzhi.4.3": True, "jinzhi.4.4": True},
+        },
+        "演示申请人",
+    )
     submit(db, case, "演示申请人")
     echo(f"演示申请：#{case.id}（已提交，秘书处队列中可见）")
     draft = publish_demo_draft(db, data, echo, limits)
@@ -58,8 +70,16 @@ def create_demo(db, data: Path, limits, echo=print) -> dict:
 
 
 def publish_demo_draft(db, data: Path, echo=print, limits=None):
-    draft = comments.publish_draft(db, BlobStore(data), DRAFT_FILE.read_bytes(), DRAFT_FILE.name, title=DRAFT_TITLE,
-                                   deadline=DRAFT_DEADLINE, drafting_unit=DRAFT_UNIT, handler="标准委员会（演示）",
-                                   limits=limits)
+    draft = comments.publish_draft(
+        db,
+        BlobStore(data),
+        DRAFT_FILE.read_bytes(),
+        DRAFT_FILE.name,
+        title=DRAFT_TITLE,
+        deadline=DRAFT_DEADLINE,
+        drafting_unit=DRAFT_UNIT,
+        handler="标准委员会（演示）",
+        limits=limits,
+    )
     echo(f"演示征求意见稿已发布：{DRAFT_TITLE}（/drafts/{draft.id}）")
     return draft.id

@@ -16,9 +16,8 @@ Delivery: a job is acknowledged only when done (Redis broker: unacknowledged mes
 whose heartbeat stops are put back for another worker), so a worker that dies mid-job loses
 nothing; a job may then be read twice, but it is recorded once: `record` takes a result only while
 the document is still queued or reading (keyed by document id)."""
-from __future__ import annotations
 
-from typing import Any
+from __future__ import annotations
 
 import hashlib
 import hmac
@@ -30,6 +29,7 @@ import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from intake.cases.case import set_document_state
@@ -62,23 +62,37 @@ def make_broker(url: str):
     jobs go back on the queue (default 60 000); INTAKE_BROKER_MAINTENANCE: out of a million broker
     calls, how many look for dead workers (dramatiq's default 1000)."""
     import dramatiq
-    from dramatiq.brokers.redis import RedisBroker
-
     import redis
+    from dramatiq.brokers.redis import RedisBroker
 
     # bounded waits: an unreachable broker must not hang an upload request
     client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30)
-    broker = RedisBroker(client=client, namespace="intake",
-                         heartbeat_timeout=_int_env("INTAKE_BROKER_HEARTBEAT_MS", 60_000),
-                         maintenance_chance=_int_env("INTAKE_BROKER_MAINTENANCE", 1000))
+    broker = RedisBroker(
+        client=client,
+        namespace="intake",
+        heartbeat_timeout=_int_env("INTAKE_BROKER_HEARTBEAT_MS", 60_000),
+        maintenance_chance=_int_env("INTAKE_BROKER_MAINTENANCE", 1000),
+    )
     limits = Limits.from_env()
     # the read's own limit (run_each) is per round; dramatiq's is only a backstop above all rounds
     backstop_ms = (limits.file_seconds * (OCR_ROUNDS + 1) + 300) * 1000
     actor: Any = dramatiq.Actor  # its stubs type the function generically; ours are plain callables
-    actor(read_job, broker=broker, actor_name="intake.read", queue_name=READ_QUEUE, priority=0,
-                   options={"time_limit": backstop_ms, "max_retries": 5, "min_backoff": 2000})
-    actor(_result_placeholder, broker=broker, actor_name="intake.result", queue_name=RESULTS_QUEUE,
-                   priority=0, options={"max_retries": 10, "min_backoff": 1000})
+    actor(
+        read_job,
+        broker=broker,
+        actor_name="intake.read",
+        queue_name=READ_QUEUE,
+        priority=0,
+        options={"time_limit": backstop_ms, "max_retries": 5, "min_backoff": 2000},
+    )
+    actor(
+        _result_placeholder,
+        broker=broker,
+        actor_name="intake.result",
+        queue_name=RESULTS_QUEUE,
+        priority=0,
+        options={"max_retries": 10, "min_backoff": 1000},
+    )
     return broker
 
 
@@ -87,6 +101,7 @@ def _result_placeholder(message: dict) -> None:  # replaced on the web side by B
 
 
 # --- signed links to originals ---------------------------------------------------------------
+
 
 def link_key(data: str | os.PathLike) -> bytes:
     """A random key made on first use and kept (mode 600) in the data directory."""
@@ -108,8 +123,9 @@ def _signature(key: bytes, sha256: str, expires: int) -> str:
 
 def sign_link(key: bytes, base_url: str, sha256: str, seconds: int = LINK_SECONDS) -> str:
     expires = int(time.time()) + seconds
-    return f"{base_url.rstrip('/')}/blobs/{sha256}?" + urlencode({"expires": expires,
-                                                                  "sig": _signature(key, sha256, expires)})
+    return f"{base_url.rstrip('/')}/blobs/{sha256}?" + urlencode(
+        {"expires": expires, "sig": _signature(key, sha256, expires)}
+    )
 
 
 def link_valid(key: bytes, sha256: str, expires: int, sig: str) -> bool:
@@ -170,7 +186,8 @@ def read_with_rounds(path: Path, file_name: str, sha256: str, limits: Limits, ro
         result = last_good  # stopped mid-OCR on the last round: keep what an earlier round read
     if result.get("ocr_pending") and not result.get("error"):
         result.setdefault("warnings", []).append(
-            f"第 {_pages_text(result['ocr_pending'])} 页读取 {rounds} 次后仍未完成 OCR，请人工核对这些页")
+            f"第 {_pages_text(result['ocr_pending'])} 页读取 {rounds} 次后仍未完成 OCR，请人工核对这些页"
+        )
     if rounds > 1:
         result["ocr_rounds"] = rounds
     return result
@@ -189,15 +206,22 @@ def read_job(doc_id: int, sha256: str, file_name: str, url: str, limits: dict) -
         try:
             path = fetch(url, sha256, lim.max_bytes, Path(tmp))
         except FetchRefused as e:
-            _send_result.send({"document_id": doc_id, "state": "failed", "reader": me,
-                               "result": {"file": file_name, "sha256": sha256, "error": f"{file_name}：{e}"}})
+            _send_result.send(
+                {
+                    "document_id": doc_id,
+                    "state": "failed",
+                    "reader": me,
+                    "result": {"file": file_name, "sha256": sha256, "error": f"{file_name}：{e}"},
+                }
+            )
             return
         result = read_with_rounds(path, file_name, sha256, lim)
     result.setdefault("file", file_name)
     result["sha256"] = sha256
     result["read_by"] = me
-    _send_result.send({"document_id": doc_id, "state": "failed" if result.get("error") else "read",
-                       "reader": me, "result": result})
+    _send_result.send(
+        {"document_id": doc_id, "state": "failed" if result.get("error") else "read", "reader": me, "result": result}
+    )
 
 
 def serve_worker(url: str, threads: int = 1, stop=None) -> None:
@@ -228,10 +252,12 @@ def serve_worker(url: str, threads: int = 1, stop=None) -> None:
 
 def _prewarm() -> None:
     from intake.reading.pipeline import _prewarm as warm
+
     warm()
 
 
 # --- the web service's side ---------------------------------------------------------------------
+
 
 def record(db, message: dict) -> bool:
     """A worker's message about a document, recorded at most once: `reading` only over `queued`,
@@ -249,8 +275,14 @@ def record(db, message: dict) -> bool:
     if state not in ("read", "failed") or current not in ("queued", "reading"):
         return False
     result = message.get("result") or {}
-    set_document_state(db, doc_id, state, error=result.get("error") if state == "failed" else None,
-                       facts=result, pages=result.get("pages"))
+    set_document_state(
+        db,
+        doc_id,
+        state,
+        error=result.get("error") if state == "failed" else None,
+        facts=result,
+        pages=result.get("pages"),
+    )
     if state == "read":
         _tell_assistant(db, case_id, result)
     return True
@@ -258,6 +290,7 @@ def record(db, message: dict) -> bool:
 
 def _tell_assistant(db, case_id: int, result: dict) -> None:
     from intake.cases import chat as case_chat
+
     try:
         case_chat.document_read(db, case_id, result)
     except Exception:  # the chat is a convenience: never fail a read because of it
@@ -293,8 +326,9 @@ class BrokerReader:
         return max(waiting, len(self._unsent))
 
     def start(self) -> None:
-        import dramatiq
         import threading
+
+        import dramatiq
 
         if self._worker is not None:
             return
@@ -317,8 +351,13 @@ class BrokerReader:
         try:
             while self._unsent:
                 row = db.table("documents").get(self._unsent[0])
-                self._read.send(row["id"], row["sha256"], row["file_name"],
-                                sign_link(self.key, self.public_url, row["sha256"]), asdict(self.limits))
+                self._read.send(
+                    row["id"],
+                    row["sha256"],
+                    row["file_name"],
+                    sign_link(self.key, self.public_url, row["sha256"]),
+                    asdict(self.limits),
+                )
                 self._unsent.pop(0)
         except Exception:
             log.exception("broker %s: %d document(s) not sent yet", self.url, len(self._unsent))
@@ -332,5 +371,9 @@ class BrokerReader:
         if record(db, message) and message.get("state") in ("read", "failed"):
             result = message.get("result") or {}
             for observe in self.observers:  # metrics: a failed read counted by its reason
-                observe("read", seconds=float(message.get("seconds") or 0), ocr=bool(result.get("ocr")),
-                        error=result.get("error"))
+                observe(
+                    "read",
+                    seconds=float(message.get("seconds") or 0),
+                    ocr=bool(result.get("ocr")),
+                    error=result.get("error"),
+                )

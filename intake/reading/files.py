@@ -2,6 +2,7 @@
 
 A FIFO blocks a plain read forever and /dev/zero never ends, so the path is opened without
 blocking and checked with fstat on the open descriptor (no race between the check and the read)."""
+
 from __future__ import annotations
 
 import errno
@@ -9,8 +10,13 @@ import os
 import stat
 from pathlib import Path
 
-KINDS = [(stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
-         (stat.S_ISSOCK, "套接字"), (stat.S_ISDIR, "目录")]
+KINDS = [
+    (stat.S_ISFIFO, "命名管道（FIFO）"),
+    (stat.S_ISCHR, "字符设备"),
+    (stat.S_ISBLK, "块设备"),
+    (stat.S_ISSOCK, "套接字"),
+    (stat.S_ISDIR, "目录"),
+]
 
 
 class NotRegularFile(OSError):

@@ -2,6 +2,7 @@
 
 The server puts its pid in INTAKE_SERVER_PID before starting the fork server; only a process whose
 parent is that server (the fork server itself) asks for the parent-death signal."""
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@
 Private pages only (smaps_rollup: Private_Clean + Private_Dirty): a forked worker shares the
 server's pages until it writes to them, and counting those (RSS) would charge every worker the
 whole server. Elsewhere, or when /proc cannot tell, 0 (no limit is enforced)."""
+
 from __future__ import annotations
 
 import os

@@ -8,31 +8,32 @@ A file that cannot be read gets `error` (naming the file and the problem); the
 others are still processed, in the order given. A file given by its path (alone, or as
 (name, path) to show another name) is read by the worker itself: the server never holds its bytes.
 """
+
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Union
 
 from extractors.extract import extract_facts
 from extractors.facts import DocumentFacts
 from extractors.limits import ReadLimits
 from extractors.model import Document
 from extractors.read import read_document
-
 from intake.config import Limits
 from intake.reading.files import NotRegularFile, check_regular, read_regular
 from intake.reading.worker import run_each
 
-Item = Union[str, os.PathLike, tuple[str, bytes], tuple[str, os.PathLike]]
+Item = str | os.PathLike | tuple[str, bytes] | tuple[str, os.PathLike]
 HASH_CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True)
 class OnDisk:
     """A file the worker reads itself (read_regular: never a FIFO or a device)."""
+
     path: str
 
     def read(self, max_bytes: int) -> bytes:
@@ -50,9 +51,13 @@ class ReadError:
 
 
 def read_limits(limits: Limits) -> ReadLimits:
-    return ReadLimits(max_pages=limits.max_pages, max_zip_entries=limits.max_zip_entries,
-                      max_unzipped_bytes=limits.max_unzipped_bytes, max_inflated_bytes=limits.max_inflated_bytes,
-                      convert_seconds=max(5, limits.file_seconds - 5))
+    return ReadLimits(
+        max_pages=limits.max_pages,
+        max_zip_entries=limits.max_zip_entries,
+        max_unzipped_bytes=limits.max_unzipped_bytes,
+        max_inflated_bytes=limits.max_inflated_bytes,
+        convert_seconds=max(5, limits.file_seconds - 5),
+    )
 
 
 def _workers() -> int:
@@ -97,6 +102,7 @@ def _in_worker(fn, source, name: str, rlimits: ReadLimits, max_bytes: int, *extr
     data = source.read(max_bytes) if isinstance(source, OnDisk) else source
     if len(data) > max_bytes:
         from extractors.limits import UnreadableDocument
+
         raise UnreadableDocument(f"文件大小超过上限 {max_bytes // 1048576} MB")
     return fn(data, name, rlimits, *extra)
 
@@ -132,6 +138,7 @@ def _facts_of(doc: Document) -> DocumentFacts:
 class Extraction:
     """A file's facts, and the pages still waiting for OCR: the file's time ran out first
     (extractors.ocr `metadata["ocr_pending"]`); reading it again continues from the OCR cache."""
+
     facts: DocumentFacts
     ocr_pending: list[int]
 
@@ -164,37 +171,52 @@ def _run(fn, items: Iterable[Item], limits: Limits | None, workers: int | None, 
     rlimits = read_limits(limits)
     loaded = [_load(item, limits) for item in items]
     jobs = [(fn, data, name, rlimits, limits.max_bytes, *extra) for name, data, problem, _ in loaded if problem is None]
-    outcomes = iter(run_each(_in_worker, jobs, seconds=limits.file_seconds, workers=workers or _workers(),
-                             max_memory=limits.worker_memory_bytes))
+    outcomes = iter(
+        run_each(
+            _in_worker,
+            jobs,
+            seconds=limits.file_seconds,
+            workers=workers or _workers(),
+            max_memory=limits.worker_memory_bytes,
+        )
+    )
     return [(name, sha, problem if problem is not None else next(outcomes)) for name, _, problem, sha in loaded]
 
 
-def extract_files(items: Iterable[Item], limits: Limits | None = None, workers: int | None = None) -> list[DocumentFacts]:
+def extract_files(
+    items: Iterable[Item], limits: Limits | None = None, workers: int | None = None
+) -> list[DocumentFacts]:
     """Read each file (a path, or (name, bytes)) in a worker and extract its facts."""
     return [e.facts for e in extract_tracked(items, limits, workers)]
 
 
-def extract_tracked(items: Iterable[Item], limits: Limits | None = None,
-                    workers: int | None = None) -> list[Extraction]:
+def extract_tracked(
+    items: Iterable[Item], limits: Limits | None = None, workers: int | None = None
+) -> list[Extraction]:
     """extract_files, each result with the page numbers whose OCR is still to do (empty when none)."""
     _prewarm()
-    return [value if problem is None
-            else Extraction(DocumentFacts(file=name, sha256=sha, error=f"{name}: {problem}"), [])
-            for name, sha, value, problem in _results(_extract_one, items, limits, workers, _ocr_cache())]
+    return [
+        value if problem is None else Extraction(DocumentFacts(file=name, sha256=sha, error=f"{name}: {problem}"), [])
+        for name, sha, value, problem in _results(_extract_one, items, limits, workers, _ocr_cache())
+    ]
 
 
-def read_files_safely(items: Iterable[Item], limits: Limits | None = None,
-                      workers: int | None = None) -> list[Document | ReadError]:
+def read_files_safely(
+    items: Iterable[Item], limits: Limits | None = None, workers: int | None = None
+) -> list[Document | ReadError]:
     """The Document of each file, read in a time-limited worker; a ReadError where it cannot be read."""
     return read_files_with(_read_one, items, limits, workers, _ocr_cache())
 
 
-def read_files_with(reader, items: Iterable[Item], limits: Limits | None = None, workers: int | None = None,
-                    extra: tuple = ()) -> list[Document | ReadError]:
+def read_files_with(
+    reader, items: Iterable[Item], limits: Limits | None = None, workers: int | None = None, extra: tuple = ()
+) -> list[Document | ReadError]:
     """Like read_files_safely with a reader of one's own, `reader(data, name, read_limits, *extra) ->
     Document` (a module-level function: it runs in the worker), e.g. to note what only the bytes show."""
-    return [value if problem is None else ReadError(name, sha, f"{name}: {problem}")
-            for name, sha, value, problem in _results(reader, items, limits, workers, extra)]
+    return [
+        value if problem is None else ReadError(name, sha, f"{name}: {problem}")
+        for name, sha, value, problem in _results(reader, items, limits, workers, extra)
+    ]
 
 
 def _results(fn, items, limits, workers, extra):

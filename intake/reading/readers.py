@@ -11,6 +11,7 @@ the pages still missing named in a warning.
 Nothing stops a reader thread: when even recording a failure fails (a full disk, a locked or
 broken database), the document is left as it was and tried again after a pause that grows (5 s
 up to 5 min), so reading resumes by itself once space is freed. `alive()` tells /healthz."""
+
 from __future__ import annotations
 
 import json
@@ -21,14 +22,13 @@ import time
 from pathlib import Path
 
 from extractors import ocr
-
 from intake.cases import chat as case_chat
-from intake.store.blobs import BlobStore
 from intake.cases.case import pending_documents, set_document_state
 from intake.config import Limits
-from intake.store.db import open_db
 from intake.reading.pipeline import extract_tracked
 from intake.reading.worker import start_fork_server
+from intake.store.blobs import BlobStore
+from intake.store.db import open_db
 
 log = logging.getLogger("intake.reading.readers")
 
@@ -56,8 +56,9 @@ class DocumentReader:
         self.ocr_rounds = ocr_rounds
         self.store = BlobStore(data)
         self.queue: queue.Queue[int | None] = queue.Queue()
-        self.threads = [threading.Thread(target=self._run, name=f"reader-{i}", daemon=True)
-                        for i in range(max(1, threads))]
+        self.threads = [
+            threading.Thread(target=self._run, name=f"reader-{i}", daemon=True) for i in range(max(1, threads))
+        ]
         self._started = False
         self._stopping = False
         self._retry_after = RETRY_FIRST
@@ -129,8 +130,7 @@ class DocumentReader:
             set_document_state(db, doc_id, "failed", error=f"内部错误：{type(problem).__name__}")
             self._notify("failed", reason="internal")
         except Exception:  # cannot even record it (disk full): leave it queued and come back
-            log.warning("document %s: state not recorded (%s); retrying in %.0f s", doc_id, problem,
-                        self._retry_after)
+            log.warning("document %s: state not recorded (%s); retrying in %.0f s", doc_id, problem, self._retry_after)
             _reset(db, close=False)
             self._retry_later(doc_id)
 
@@ -159,20 +159,19 @@ class DocumentReader:
         before = ocr.cached_pages(sha)
         started = time.monotonic()
         result = read_file(self.store.path(sha), row["file_name"], sha, self.limits)
-        self._notify("read", seconds=time.monotonic() - started, ocr=bool(result.get("ocr")),
-                     error=result.get("error"))
+        self._notify("read", seconds=time.monotonic() - started, ocr=bool(result.get("ocr")), error=result.get("error"))
         result.setdefault("file", row["file_name"])
         result["sha256"] = sha
         rounds = _ocr_rounds(row) + 1
         if self._continue_ocr(result, rounds, progressed=bool(ocr.cached_pages(sha) - before)):
             self._requeue(db, doc_id, row, result, rounds)
         elif result.get("error"):
-            set_document_state(db, doc_id, "failed", error=result["error"], facts=result,
-                               pages=result.get("pages"))
+            set_document_state(db, doc_id, "failed", error=result["error"], facts=result, pages=result.get("pages"))
         else:
             if result.get("ocr_pending"):
                 result.setdefault("warnings", []).append(
-                    f"第 {_pages_text(result['ocr_pending'])} 页读取 {rounds} 次后仍未完成 OCR，请人工核对这些页")
+                    f"第 {_pages_text(result['ocr_pending'])} 页读取 {rounds} 次后仍未完成 OCR，请人工核对这些页"
+                )
             if rounds > 1:
                 result["ocr_rounds"] = rounds
             set_document_state(db, doc_id, "read", facts=result, pages=result.get("pages"))

@@ -1,16 +1,16 @@
 """Accepting an uploaded file into a case: streamed to the content-addressed store under a size
 cap, its real type sniffed from the bytes, recorded, queued for reading. The stored original is
 never deleted, whatever happens to it later."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import BinaryIO
 
 from extractors.sniff import LABELS, sniff
-
-from intake.store.blobs import BlobStore, TooLarge
 from intake.cases.case import Case, add_document
 from intake.config import Limits
+from intake.store.blobs import BlobStore, TooLarge
 
 # kinds the readers take; anything else is kept but marked failed with the reason
 READABLE = {"pdf", "docx", "doc", "wps", "odt", "rtf", "image", "text", "zip"}
@@ -27,8 +27,14 @@ class Accepted:
     error: str | None
 
     def to_json(self) -> dict:
-        return {"document_id": self.document_id, "file": self.file_name, "sha256": self.sha256,
-                "size": self.size, "kind": self.kind, "error": self.error}
+        return {
+            "document_id": self.document_id,
+            "file": self.file_name,
+            "sha256": self.sha256,
+            "size": self.size,
+            "kind": self.kind,
+            "error": self.error,
+        }
 
 
 def clean_name(name: str | None) -> str:
@@ -56,8 +62,7 @@ def case_bytes(db, case: Case) -> int:
     return int(row[0])
 
 
-def accept_upload(db, store: BlobStore, case: Case, stream: BinaryIO, file_name: str,
-                  limits: Limits) -> Accepted:
+def accept_upload(db, store: BlobStore, case: Case, stream: BinaryIO, file_name: str, limits: Limits) -> Accepted:
     """Store one file into the case. Refused with a sentence (nothing kept) past the per-file cap or
     the case's allowance (`limits.case_max_bytes`); StorageFull when the disk is nearly full."""
     name = clean_name(file_name)

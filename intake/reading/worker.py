@@ -12,6 +12,7 @@ space rlimit would break onnxruntime and LibreOffice, which reserve far more tha
 Parent death: a worker (and the fork server) gets SIGKILL when its parent dies (PR_SET_PDEATHSIG),
 so nothing keeps reading after the server is killed.
 """
+
 from __future__ import annotations
 
 import gc
@@ -21,16 +22,26 @@ import signal
 import threading
 import time
 import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any, Callable, Sequence, cast
+from typing import Any, cast
 
 from intake.reading.memory import tree_memory
 
 SAMPLE_SECONDS = 0.05  # how often a running worker's memory is looked at
 TOO_MUCH_MEMORY = "文件解压后过大或结构异常：读取占用内存超过上限（{mb} MB），已中止"
 
-PRELOAD = ["intake.reading.forkserver_guard", "extractors.read", "extractors.extract", "extractors.readers.pdf", "extractors.readers.docx", "pypdfium2", "pdfplumber", "docx"]
+PRELOAD = [
+    "intake.reading.forkserver_guard",
+    "extractors.read",
+    "extractors.extract",
+    "extractors.readers.pdf",
+    "extractors.readers.docx",
+    "pypdfium2",
+    "pdfplumber",
+    "docx",
+]
 
 
 @dataclass
@@ -90,7 +101,10 @@ def _child(conn, fn: Callable, args: tuple) -> None:
             result = Outcome(False, error="内存不足，文件过大或结构异常，无法读取")
         except Exception as e:  # a reader bug must not take the other files with it
             last = traceback.extract_tb(e.__traceback__)[-1]
-            result = Outcome(False, error=f"读取出错（{type(e).__name__}: {str(e)[:160]}，{last.filename.rsplit('/', 1)[-1]}:{last.lineno}）")
+            result = Outcome(
+                False,
+                error=f"读取出错（{type(e).__name__}: {str(e)[:160]}，{last.filename.rsplit('/', 1)[-1]}:{last.lineno}）",
+            )
         try:
             conn.send(result)
         except Exception as e:  # unpicklable result
@@ -99,8 +113,9 @@ def _child(conn, fn: Callable, args: tuple) -> None:
         conn.close()
 
 
-def run_each(fn: Callable, arg_tuples: Sequence[tuple], seconds: float, workers: int = 2,
-             max_memory: int | None = None) -> list[Outcome]:
+def run_each(
+    fn: Callable, arg_tuples: Sequence[tuple], seconds: float, workers: int = 2, max_memory: int | None = None
+) -> list[Outcome]:
     """`fn(*args)` for each args tuple, each in its own process, at most `workers` at a time, each
     stopped past `seconds` or past `max_memory` bytes of its own memory (None: no memory limit).
 
@@ -136,7 +151,9 @@ def run_each(fn: Callable, arg_tuples: Sequence[tuple], seconds: float, workers:
                     results[i] = conn.recv()
                 except (EOFError, OSError):
                     proc.join(5)
-                    results[i] = Outcome(False, error=f"读取进程意外退出（exit code {proc.exitcode}），文件可能损坏或过大")
+                    results[i] = Outcome(
+                        False, error=f"读取进程意外退出（exit code {proc.exitcode}），文件可能损坏或过大"
+                    )
                 conn.close()
                 proc.join(5)
                 if proc.is_alive():

@@ -3,17 +3,18 @@
 Passwords are hashed with argon2 (argon2-cffi); nothing else about a password is stored. A disabled
 account cannot sign in; disabling, deleting or changing the password ends its sessions
 (intake.store.sessions)."""
+
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
-
-from intake.errors import BadInput
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from intake.errors import BadInput
 
 STAFF_ROLES = ("secretariat", "committee", "admin")
 ROLES = STAFF_ROLES + ("applicant",)
@@ -45,19 +46,31 @@ class User:
 
 def ensure_accounts(db: sqlite_utils.Database) -> None:
     if "users" not in db.table_names():
-        db.table("users").create({"id": int, "name": str, "role": str, "display": str, "password_hash": str,
-                            "created": str, "disabled": int}, pk="id", not_null={"name", "role", "password_hash"})
+        db.table("users").create(
+            {
+                "id": int,
+                "name": str,
+                "role": str,
+                "display": str,
+                "password_hash": str,
+                "created": str,
+                "disabled": int,
+            },
+            pk="id",
+            not_null={"name", "role", "password_hash"},
+        )
         db.table("users").create_index(["name"], unique=True)
     elif "disabled" not in db.table("users").columns_dict:  # a database from before accounts could be disabled
         db.table("users").add_column("disabled", int)
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def add_user(db: sqlite_utils.Database, name: str, role: str, password: str | None = None,
-             display: str = "") -> tuple[User, str]:
+def add_user(
+    db: sqlite_utils.Database, name: str, role: str, password: str | None = None, display: str = ""
+) -> tuple[User, str]:
     """Create an account; returns it with the password (generated when none is given)."""
     ensure_accounts(db)
     name = (name or "").strip()
@@ -70,8 +83,13 @@ def add_user(db: sqlite_utils.Database, name: str, role: str, password: str | No
     password = password or secrets.token_urlsafe(9)
     if len(password) < 8:
         raise AccountError("密码至少8个字符")
-    row = {"name": name, "role": role, "display": display or name,
-           "password_hash": _hasher.hash(password), "created": now()}
+    row = {
+        "name": name,
+        "role": role,
+        "display": display or name,
+        "password_hash": _hasher.hash(password),
+        "created": now(),
+    }
     uid = db.table("users").insert(row).last_pk
     return User(id=uid, name=name, role=role, display=row["display"]), password
 

@@ -10,6 +10,7 @@
 Originals are written before the database names them and never changed or deleted, so copying the
 files after the database snapshot leaves no row without its file. Caches (OCR, previews) are not
 backed up: they are rebuilt on demand."""
+
 from __future__ import annotations
 
 import hashlib
@@ -18,7 +19,7 @@ import os
 import shutil
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from intake.config import data_dir
@@ -38,8 +39,13 @@ class Summary:
     problems: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"folder": self.folder, "files_copied": self.files_copied, "files_present": self.files_present,
-                "tables": self.tables, "problems": self.problems}
+        return {
+            "folder": self.folder,
+            "files_copied": self.files_copied,
+            "files_present": self.files_present,
+            "tables": self.tables,
+            "problems": self.problems,
+        }
 
 
 def _private_dir(path: Path) -> None:
@@ -99,17 +105,23 @@ def _sha256(path: Path) -> str:
 def _tables(db_path: Path) -> dict[str, int]:
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
-        names = [r[0] for r in conn.execute("select name from sqlite_master where type='table' "
-                                            "and name not like 'sqlite_%' order by name")]
+        names = [
+            r[0]
+            for r in conn.execute(
+                "select name from sqlite_master where type='table' and name not like 'sqlite_%' order by name"
+            )
+        ]
         return {n: conn.execute(f'select count(*) from "{n}"').fetchone()[0] for n in names}
     finally:
         conn.close()
 
 
 # The rows that name a stored original (an online comment's sha256 is of its text, not a file).
-BLOB_QUERIES = {"documents": "select sha256 from documents",
-                "comment_drafts": "select sha256 from comment_drafts",
-                "comment_sheets": "select sha256 from comment_sheets where source != 'online'"}
+BLOB_QUERIES = {
+    "documents": "select sha256 from documents",
+    "comment_drafts": "select sha256 from comment_drafts",
+    "comment_sheets": "select sha256 from comment_sheets where source != 'online'",
+}
 
 
 def referenced_blobs(db_path: Path) -> set[str]:
@@ -117,8 +129,7 @@ def referenced_blobs(db_path: Path) -> set[str]:
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
-        return {sha for table, sql in BLOB_QUERIES.items() if table in tables
-                for (sha,) in conn.execute(sql) if sha}
+        return {sha for table, sql in BLOB_QUERIES.items() if table in tables for (sha,) in conn.execute(sql) if sha}
     finally:
         conn.close()
 
@@ -159,9 +170,18 @@ def backup(data: str | os.PathLike | None, dest: str | os.PathLike, check: bool 
     summary.tables = _tables(dest / DB_NAME)
     if check:
         _check(dest, summary)
-    (dest / MANIFEST).write_text(json.dumps({"taken": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                                             "source": str(source.resolve()), **summary.to_json()},
-                                            ensure_ascii=False, indent=2), encoding="utf-8")
+    (dest / MANIFEST).write_text(
+        json.dumps(
+            {
+                "taken": datetime.now(UTC).isoformat(timespec="seconds"),
+                "source": str(source.resolve()),
+                **summary.to_json(),
+            },
+            ensure_ascii=False,
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
     return summary
 
 

@@ -1,5 +1,6 @@
 """Content-addressed file store: every uploaded original is kept under
 <data>/files/ab/cdef…  (sha256), whether or not it could be parsed."""
+
 from __future__ import annotations
 
 import errno

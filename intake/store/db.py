@@ -3,6 +3,7 @@
 Each area creates its own tables through `ensure_*` functions in its module;
 this module only opens the file.
 """
+
 from __future__ import annotations
 
 import os

@@ -2,9 +2,10 @@
 
 Kept in the database (a restart does not reset them); rows older than a day are dropped as new
 ones come."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
@@ -19,7 +20,7 @@ def ensure_quotas(db: sqlite_utils.Database) -> None:
 
 
 def _since() -> str:
-    return (datetime.now(timezone.utc) - timedelta(days=1)).isoformat(timespec="seconds")
+    return (datetime.now(UTC) - timedelta(days=1)).isoformat(timespec="seconds")
 
 
 def cases_today(db: sqlite_utils.Database, address: str) -> int:
@@ -34,6 +35,6 @@ def check_case_quota(db: sqlite_utils.Database, address: str, per_day: int) -> N
 
 def record_case_opening(db: sqlite_utils.Database, address: str) -> None:
     ensure_quotas(db)
-    db.table("case_openings").insert({"address": address, "at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+    db.table("case_openings").insert({"address": address, "at": datetime.now(UTC).isoformat(timespec="seconds")})
     db.execute("delete from case_openings where at <= ?", [_since()])
     db.conn.commit()

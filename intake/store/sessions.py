@@ -4,11 +4,12 @@ went: logout, a password change or reset, a disabled or deleted account, "sign o
 The browser holds a random session key (inside the signed session cookie); the database keeps only
 its sha256, the account and the times. A key whose row is gone, expired, or whose account is
 disabled signs nobody in."""
+
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
@@ -16,7 +17,7 @@ LIFETIME = timedelta(days=14)
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _digest(key: str) -> str:
@@ -26,8 +27,10 @@ def _digest(key: str) -> str:
 def ensure_sessions(db: sqlite_utils.Database) -> None:
     if "sessions" not in db.table_names():  # IF NOT EXISTS: two requests may get here at once
         with db.conn:
-            db.execute("create table if not exists sessions (id text primary key, user_id integer not null, "
-                       "created text, expires text not null, address text)")
+            db.execute(
+                "create table if not exists sessions (id text primary key, user_id integer not null, "
+                "created text, expires text not null, address text)"
+            )
             db.execute("create index if not exists idx_sessions_user_id on sessions (user_id)")
 
 
@@ -37,8 +40,15 @@ def start_session(db: sqlite_utils.Database, user_id: int, address: str = "") ->
     key = secrets.token_urlsafe(32)
     now = _now()
     db.execute("delete from sessions where expires <= ?", [now.isoformat(timespec="seconds")])  # keep it small
-    db.table("sessions").insert({"id": _digest(key), "user_id": user_id, "created": now.isoformat(timespec="seconds"),
-                           "expires": (now + LIFETIME).isoformat(timespec="seconds"), "address": address[:64]})
+    db.table("sessions").insert(
+        {
+            "id": _digest(key),
+            "user_id": user_id,
+            "created": now.isoformat(timespec="seconds"),
+            "expires": (now + LIFETIME).isoformat(timespec="seconds"),
+            "address": address[:64],
+        }
+    )
     return key
 
 

@@ -4,6 +4,7 @@ Held-out rule, fixed before tuning: within each scheme's list (questions) and wi
 interviews, every third item (index % 3 == 2) is held out. Reports give per-item detail for the
 tuned part only; the held-out part is reported as totals.
 """
+
 from __future__ import annotations
 
 import copy
@@ -33,14 +34,16 @@ class Tally:
     right: int = 0
     unanswerable: int = 0
     declined: int = 0
-    stored: int = 0          # questions taken as answers (a fact stored that was not given)
+    stored: int = 0  # questions taken as answers (a fact stored that was not given)
     misses: list = field(default_factory=list)
 
     def line(self) -> str:
         a = f"{self.right}/{self.answerable} ({100 * self.right / max(self.answerable, 1):.0f}%)"
         d = f"{self.declined}/{self.unanswerable} ({100 * self.declined / max(self.unanswerable, 1):.0f}%)"
-        return f"answerable with right clause + key fact {a}; unanswerable/off-topic declined {d}; " \
-               f"facts stored from a question {self.stored}"
+        return (
+            f"answerable with right clause + key fact {a}; unanswerable/off-topic declined {d}; "
+            f"facts stored from a question {self.stored}"
+        )
 
 
 def ask(scheme: str, as_of: str, q: str):
@@ -90,6 +93,7 @@ def run_questions() -> dict[str, Tally]:
 
 # -- interviews --------------------------------------------------------------------------
 
+
 def interviews() -> list[dict]:
     return yaml.safe_load((HERE / "interviews.yaml").read_text(encoding="utf-8"))
 
@@ -98,7 +102,7 @@ def interviews() -> list[dict]:
 class InterviewResult:
     name: str
     turns: int = 0
-    wrong: list = field(default_factory=list)      # expectations not met
+    wrong: list = field(default_factory=list)  # expectations not met
     not_given: list = field(default_factory=list)  # facts stored that the person did not give
     unscripted: list = field(default_factory=list)  # questions the script has no answer for (skipped)
 
@@ -123,7 +127,7 @@ def _next_turn(a, queue: list, played: set, res: InterviewResult):
         group = [queue[j]]
         while j + len(group) < len(queue) and queue[j + len(group)][1].get("asks") == queue[j][1]["asks"]:
             group.append(queue[j + len(group)])
-        del queue[j:j + len(group)]
+        del queue[j : j + len(group)]
         queue[0:0] = group[1:]
         return group[0]
     if asked & played or len(res.unscripted) > len(queue) + 10:
@@ -142,6 +146,7 @@ def run_interview(spec: dict) -> InterviewResult:
 
     sys.path.insert(0, str(HERE.parent))
     from assistant_helpers import document
+
     from intake.assistant.engine import Assistant
 
     as_of = str(spec["as_of"])

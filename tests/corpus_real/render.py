@@ -10,6 +10,7 @@ A page is a list of blocks:
 - `Gap(points)`: vertical space;
 - `Grid` (tests/docgen.py): a ruled table — a page with a Grid is drawn by docgen.pdf_bytes.
 """
+
 from __future__ import annotations
 
 import io
@@ -70,8 +71,10 @@ def text(pages: list[list]) -> str:
 def pdf(pages: list[list]) -> bytes:
     """A text-layer PDF of the pages (positioned; a page holding a Grid goes through docgen)."""
     if any(isinstance(b, Grid) for page in pages for b in page):
-        flat = [[b if isinstance(b, (str, Grid)) else " ".join(_plain(b)) for b in page
-                 if not isinstance(b, Gap)] for page in pages]
+        flat = [
+            [b if isinstance(b, (str, Grid)) else " ".join(_plain(b)) for b in page if not isinstance(b, Gap)]
+            for page in pages
+        ]
         return pdf_bytes(flat)
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase.pdfmetrics import stringWidth

@@ -3,6 +3,7 @@ counts against), separately for the tuned part and the held-out part.
 
     python -m tests.corpus_real.score            # both figures; problems listed for the tuned part only
 """
+
 from __future__ import annotations
 
 import json
@@ -70,8 +71,9 @@ def score(names: list[str]) -> Score:
             if k in got and same(got[k], v):
                 s.fields_right += 1
             else:
-                problems.append(f"{k}: {got.get(k)!r}, expected {v!r}"
-                                + (f" (line: {facts.fields[k].text!r})" if k in got else ""))
+                problems.append(
+                    f"{k}: {got.get(k)!r}, expected {v!r}" + (f" (line: {facts.fields[k].text!r})" if k in got else "")
+                )
         for k in got.keys() - expected["fields"].keys():
             s.fields_total += 1
             problems.append(f"{k}: unexpected {got[k]!r} (line: {facts.fields[k].text!r})")
@@ -89,8 +91,10 @@ if __name__ == "__main__":
     tuned, held = parts()
     for label, names, show in (("tuned", tuned, True), ("held-out", held, False)):
         s = score(names)
-        print(f"{label}: {s.documents} documents, typed right {s.typed_right}/{s.documents}, "
-              f"fields right {s.fields_right}/{s.fields_total} ({s.field_rate:.1%})")
+        print(
+            f"{label}: {s.documents} documents, typed right {s.typed_right}/{s.documents}, "
+            f"fields right {s.fields_right}/{s.fields_total} ({s.field_rate:.1%})"
+        )
         if show:
             for name, problems in s.problems.items():
                 print(f"  {name}:\n    " + "\n    ".join(problems))

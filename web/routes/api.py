@@ -1,6 +1,7 @@
 """JSON API: the data of every page, for scripts (OpenAPI at /docs). Authentication is the same
 session cookie as the pages (POST /api/login), or a case token in the X-Case-Token header for a
 case link holder; every POST/PUT carries the X-CSRF-Token header (GET /api/session returns it)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -9,19 +10,51 @@ from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, Res
 from fastapi.responses import StreamingResponse
 
 from intake.cases import chat as case_chat
-from intake.store.accounts import User, authenticate
-from intake.cases.case import (add_override, audit_log, can_edit, cases_for, documents, get_document, move_state,
-                               open_case, set_facts, set_scores)
+from intake.cases.case import (
+    add_override,
+    audit_log,
+    can_edit,
+    cases_for,
+    documents,
+    get_document,
+    move_state,
+    open_case,
+    set_facts,
+    set_scores,
+)
 from intake.cases.procedures import declarations, procedure, scheme_ids
 from intake.cases.report import case_report, submit_checked
-from intake.cases.worksheet import rows as worksheet_rows, total as worksheet_total
+from intake.cases.worksheet import rows as worksheet_rows
+from intake.cases.worksheet import total as worksheet_total
+from intake.store.accounts import User, authenticate
 
-from ..deps import (check_csrf, csrf_token, current_user, editable_case, get_db, get_store, require_secretariat,
-                    viewable_case, who)
-from ..schemas import (CaseCreated, CaseSummary, ChatMessage, Facts, Login, NewCase, Override, Scheme, Scores,
-                       SessionInfo, StateChange, SubmitCase)
-from ..session import case_tokens, remember_case, sign_in
 from ..app_limits import case_quota
+from ..deps import (
+    check_csrf,
+    csrf_token,
+    current_user,
+    editable_case,
+    get_db,
+    get_store,
+    require_secretariat,
+    viewable_case,
+    who,
+)
+from ..schemas import (
+    CaseCreated,
+    CaseSummary,
+    ChatMessage,
+    Facts,
+    Login,
+    NewCase,
+    Override,
+    Scheme,
+    Scores,
+    SessionInfo,
+    StateChange,
+    SubmitCase,
+)
+from ..session import case_tokens, remember_case, sign_in
 from ..throttle import throttle
 from .applicant import store_uploads
 from .secretariat import read_queue
@@ -49,9 +82,19 @@ def schemes():
     out = []
     for s in scheme_ids():
         p = procedure(s)
-        out.append(Scheme(id=s, name=p.name, source=p.source, levels=p.levels, summary=p.summary,
-                          deadline=p.deadline, validity_years=p.validity_years,
-                          states=[st.name for st in p.states], declarations=declarations(s)))
+        out.append(
+            Scheme(
+                id=s,
+                name=p.name,
+                source=p.source,
+                levels=p.levels,
+                summary=p.summary,
+                deadline=p.deadline,
+                validity_years=p.validity_years,
+                states=[st.name for st in p.states],
+                declarations=declarations(s),
+            )
+        )
     return out
 
 
@@ -61,13 +104,13 @@ def my_cases(request: Request, db=Depends(get_db), user: User | None = Depends(c
     return [CaseSummary(**c.summary()) for c in cases_for(db, user, case_tokens(request))]
 
 
-@router.post("/cases", response_model=CaseCreated, status_code=201, dependencies=[Depends(check_csrf),
-                                                                                   Depends(case_quota)])
+@router.post(
+    "/cases", response_model=CaseCreated, status_code=201, dependencies=[Depends(check_csrf), Depends(case_quota)]
+)
 def new_case(body: NewCase, request: Request, db=Depends(get_db), user: User | None = Depends(current_user)):
     case = open_case(db, body.scheme, body.applicant, body.product, owner=user)
     remember_case(request, case.token)
-    return CaseCreated(**case.summary(), token=case.token,
-                       link=str(request.base_url).rstrip("/") + f"/c/{case.token}")
+    return CaseCreated(**case.summary(), token=case.token, link=str(request.base_url).rstrip("/") + f"/c/{case.token}")
 
 
 @router.get("/cases/{case_id}", response_model=CaseSummary)
@@ -84,8 +127,13 @@ def report(case=Depends(viewable_case), db=Depends(get_db), as_of: date | None =
 
 @router.get("/cases/{case_id}/documents")
 def list_documents(case=Depends(viewable_case), db=Depends(get_db)):
-    return [{k: d[k] for k in ("id", "file_name", "sha256", "size", "kind", "state", "error", "pages", "created",
-                               "read_at")} for d in documents(db, case.id)]
+    return [
+        {
+            k: d[k]
+            for k in ("id", "file_name", "sha256", "size", "kind", "state", "error", "pages", "created", "read_at")
+        }
+        for d in documents(db, case.id)
+    ]
 
 
 @router.get("/cases/{case_id}/documents/{doc_id}")
@@ -95,8 +143,13 @@ def document(doc_id: int, case=Depends(viewable_case), db=Depends(get_db)):
 
 
 @router.post("/cases/{case_id}/documents", dependencies=[Depends(check_csrf)])
-async def upload(request: Request, files: list[UploadFile] = File(...), case=Depends(editable_case),
-                 db=Depends(get_db), store=Depends(get_store)):
+async def upload(
+    request: Request,
+    files: list[UploadFile] = File(...),
+    case=Depends(editable_case),
+    db=Depends(get_db),
+    store=Depends(get_store),
+):
     """Upload one or more files (multipart field `files`); each is stored, sniffed and queued."""
     return {"files": await store_uploads(request, case, files, db, store)}
 
@@ -107,8 +160,12 @@ def put_facts(body: Facts, case=Depends(editable_case), db=Depends(get_db), user
 
 
 @router.post("/cases/{case_id}/submit", response_model=CaseSummary, dependencies=[Depends(check_csrf)])
-def submit_case(body: SubmitCase | None = None, case=Depends(editable_case), db=Depends(get_db),
-                user: User | None = Depends(current_user)):
+def submit_case(
+    body: SubmitCase | None = None,
+    case=Depends(editable_case),
+    db=Depends(get_db),
+    user: User | None = Depends(current_user),
+):
     """A case the pre-check finds 不符合条件 needs `{"acknowledge_blockers": N}`, N its number of
     not_met items (what the applicant was shown)."""
     return CaseSummary(**submit_checked(db, case, who(user), body.acknowledge_blockers if body else None).summary())
@@ -121,11 +178,21 @@ def case_procedure(case=Depends(viewable_case)):
 
 # --- secretariat -------------------------------------------------------------------------
 
+
 @router.get("/queue")
-def api_queue(response: Response, scheme: str = "", status: str = "", state: str = "", q: str = "",
-              outcome: str = "", min_days: int | None = Query(None, ge=0, le=100000),
-              page: int = Query(1, ge=1, le=1000000), per_page: int = Query(100, ge=1, le=500),
-              db=Depends(get_db), user: User = Depends(require_secretariat)):
+def api_queue(
+    response: Response,
+    scheme: str = "",
+    status: str = "",
+    state: str = "",
+    q: str = "",
+    outcome: str = "",
+    min_days: int | None = Query(None, ge=0, le=100000),
+    page: int = Query(1, ge=1, le=1000000),
+    per_page: int = Query(100, ge=1, le=500),
+    db=Depends(get_db),
+    user: User = Depends(require_secretariat),
+):
     """Submitted cases, oldest first, one page at a time (`page`, `per_page` ≤ 500); filters: scheme,
     status, procedure `state`, pre-check `outcome`, `min_days` waiting, `q` (applicant or product).
     The whole count is in the X-Total-Count header; `outcome` is each case's stored summary
@@ -137,8 +204,9 @@ def api_queue(response: Response, scheme: str = "", status: str = "", state: str
 
 
 @router.post("/cases/{case_id}/overrides", dependencies=[Depends(check_csrf)])
-def api_override(body: Override, case=Depends(viewable_case), db=Depends(get_db),
-                 user: User = Depends(require_secretariat)):
+def api_override(
+    body: Override, case=Depends(viewable_case), db=Depends(get_db), user: User = Depends(require_secretariat)
+):
     add_override(db, case, body.item_id, body.status, body.note, user)
     return {"ok": True}
 
@@ -155,19 +223,22 @@ def api_worksheet(case=Depends(viewable_case), user: User = Depends(require_secr
 
 
 @router.put("/cases/{case_id}/worksheet", dependencies=[Depends(check_csrf)])
-def api_put_worksheet(body: Scores, case=Depends(viewable_case), db=Depends(get_db),
-                      user: User = Depends(require_secretariat)):
+def api_put_worksheet(
+    body: Scores, case=Depends(viewable_case), db=Depends(get_db), user: User = Depends(require_secretariat)
+):
     scores = set_scores(db, case, body.scores, user)
     return {"rows": worksheet_rows(scores, scheme=case.scheme), "total": worksheet_total(scores, case.scheme)}
 
 
 @router.post("/cases/{case_id}/procedure", dependencies=[Depends(check_csrf)])
-def api_state(body: StateChange, case=Depends(viewable_case), db=Depends(get_db),
-              user: User = Depends(require_secretariat)):
+def api_state(
+    body: StateChange, case=Depends(viewable_case), db=Depends(get_db), user: User = Depends(require_secretariat)
+):
     return move_state(db, case, body.state, user, body.note, body.on).procedure_view()
 
 
 # --- the assistant ----------------------------------------------------------------------
+
 
 @router.get("/cases/{case_id}/chat")
 def chat_history(case=Depends(viewable_case), db=Depends(get_db)):
@@ -175,22 +246,42 @@ def chat_history(case=Depends(viewable_case), db=Depends(get_db)):
 
 
 @router.post("/cases/{case_id}/chat", dependencies=[Depends(check_csrf)])
-def chat(body: ChatMessage, request: Request, case=Depends(viewable_case), db=Depends(get_db),
-         user: User | None = Depends(current_user)):
+def chat(
+    body: ChatMessage,
+    request: Request,
+    case=Depends(viewable_case),
+    db=Depends(get_db),
+    user: User | None = Depends(current_user),
+):
     """One chat turn with the assistant about this case: `reply` (text), `quotes` (clauses quoted
     from the scheme), `question` (what it asks next), `changes` (items whose verdict changed)."""
     return case_chat.chat(db, case, body.message, who(user), can_edit(user, case, case_tokens(request)))
 
 
-@router.post("/cases/{case_id}/chat/stream", dependencies=[Depends(check_csrf)],
-             response_class=StreamingResponse,
-             responses={200: {"content": {"text/event-stream": {}},
-                              "description": "`chunk` events ({text}) then one `done` event (the JSON reply)"}})
-def chat_stream(body: ChatMessage, request: Request, case=Depends(viewable_case), db=Depends(get_db),
-                user: User | None = Depends(current_user)):
+@router.post(
+    "/cases/{case_id}/chat/stream",
+    dependencies=[Depends(check_csrf)],
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "`chunk` events ({text}) then one `done` event (the JSON reply)",
+        }
+    },
+)
+def chat_stream(
+    body: ChatMessage,
+    request: Request,
+    case=Depends(viewable_case),
+    db=Depends(get_db),
+    user: User | None = Depends(current_user),
+):
     """The same turn as POST …/chat, streamed as Server-Sent Events: `chunk` events whose `text`
     joined give the reply, then a `done` event carrying the whole JSON reply (question, changes …).
     The turn is taken (and stored) before the first byte, so a dropped connection loses nothing."""
     result = case_chat.chat(db, case, body.message, who(user), can_edit(user, case, case_tokens(request)))
-    return StreamingResponse(case_chat.sse_events(result), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    return StreamingResponse(
+        case_chat.sse_events(result),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )

@@ -1,5 +1,6 @@
 """Applicants: choose a scheme, open a case, upload, watch the report fill in, answer facts,
 download, submit. The secretariat sees the same case page with its review tools."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,22 +10,31 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from intake.cases import chat as case_chat
-from intake.store.accounts import User
-from intake.cases.case import (CaseError, audit_log, cases_for, documents, get_document, open_case, set_facts,
-                          update_details)
+from intake.cases.case import (
+    audit_log,
+    cases_for,
+    documents,
+    get_document,
+    open_case,
+    set_facts,
+    update_details,
+)
 from intake.cases.exports import Unavailable, application_docx, gap_report_docx, gap_report_html
 from intake.cases.procedures import declarations, procedure, scheme_ids
 from intake.cases.report import case_report, grouped, submit_checked
+from intake.cases.worksheet import is_scored, worksheet
+from intake.cases.worksheet import rows as worksheet_rows
+from intake.cases.worksheet import total as worksheet_total
 from intake.reading.uploads import accept_upload
-from intake.cases.worksheet import is_scored, rows as worksheet_rows, total as worksheet_total, worksheet
+from intake.store.accounts import User
 
 from ..app_limits import MAX_FILES_PER_REQUEST, case_quota
 from ..applicant_view import applicant_view
 from ..audit_view import readable_audit
 from ..branding import branding
+from ..deps import check_csrf, current_user, editable_case, get_db, get_store, render, viewable_case, who
 from ..factsform import facts_from_form, fields_for
 from ..labels import STEPS
-from ..deps import check_csrf, current_user, editable_case, get_db, get_store, render, viewable_case, who
 from ..previews import render_page_png
 from ..session import case_tokens, remember_case
 
@@ -44,13 +54,22 @@ def home(request: Request):
 def my_cases(request: Request, db=Depends(get_db), user: User | None = Depends(current_user)):
     if user is not None and user.is_staff:
         return RedirectResponse("/queue" if user.can_review_cases() else "/committee", status_code=303)
-    return render(request, "my_cases.html", {"cases": cases_for(db, user, case_tokens(request)),
-                                             "scheme_names": {p.scheme: p.name for p in schemes()}})
+    return render(
+        request,
+        "my_cases.html",
+        {"cases": cases_for(db, user, case_tokens(request)), "scheme_names": {p.scheme: p.name for p in schemes()}},
+    )
 
 
 @router.post("/cases", include_in_schema=False, dependencies=[Depends(check_csrf), Depends(case_quota)])
-def new_case(request: Request, scheme: str = Form(...), applicant: str = Form(""), product: str = Form(""),
-             db=Depends(get_db), user: User | None = Depends(current_user)):
+def new_case(
+    request: Request,
+    scheme: str = Form(...),
+    applicant: str = Form(""),
+    product: str = Form(""),
+    db=Depends(get_db),
+    user: User | None = Depends(current_user),
+):
     case = open_case(db, scheme, applicant, product, owner=user)
     remember_case(request, case.token)
     return RedirectResponse(f"/cases/{case.id}?step=info", status_code=303)
@@ -59,24 +78,35 @@ def new_case(request: Request, scheme: str = Form(...), applicant: str = Form(""
 def case_context(request: Request, db, case, user: User | None) -> dict:
     report = case_report(db, case)
     proc = procedure(case.scheme)
-    ctx = {"case": case, "proc": proc, "report": report, "groups": grouped(report),
-           "docs": documents(db, case.id), "declarations": declarations(case.scheme),
-           "fact_fields": fields_for(case.scheme),
-           "link": str(request.base_url).rstrip("/") + f"/c/{case.token}",
-           "editable": case.editable and not (user and user.is_staff),
-           "staff": bool(user and user.can_review_cases()), "procedure": case.procedure_view(),
-           "limits": request.app.state.limits}
+    ctx = {
+        "case": case,
+        "proc": proc,
+        "report": report,
+        "groups": grouped(report),
+        "docs": documents(db, case.id),
+        "declarations": declarations(case.scheme),
+        "fact_fields": fields_for(case.scheme),
+        "link": str(request.base_url).rstrip("/") + f"/c/{case.token}",
+        "editable": case.editable and not (user and user.is_staff),
+        "staff": bool(user and user.can_review_cases()),
+        "procedure": case.procedure_view(),
+        "limits": request.app.state.limits,
+    }
     ctx["chat_history"] = case_chat.transcript(db, case.id)
     if ctx["staff"]:
-        ctx["audit"] = readable_audit(audit_log(db, case.id), {i["id"]: i for i in report.get("items", [])},
-                                      declarations(case.scheme))
+        ctx["audit"] = readable_audit(
+            audit_log(db, case.id), {i["id"]: i for i in report.get("items", [])}, declarations(case.scheme)
+        )
         if is_scored(case.scheme):
             titles = {i["id"]: i.get("title", "") for i in report.get("items", [])}
             scores = case.facts.get("scores") or {}
             sheet = worksheet(case.scheme)
-            ctx["worksheet"] = {"rows": worksheet_rows(scores, titles, case.scheme),
-                                "total": worksheet_total(scores, case.scheme),
-                                "bands": sheet["bands"], "grades": sheet["grades"]}
+            ctx["worksheet"] = {
+                "rows": worksheet_rows(scores, titles, case.scheme),
+                "total": worksheet_total(scores, case.scheme),
+                "bands": sheet["bands"],
+                "grades": sheet["grades"],
+            }
     return ctx
 
 
@@ -93,8 +123,13 @@ def default_step(case, docs: list) -> str:
 
 
 @router.get("/cases/{case_id}", include_in_schema=False)
-def case_page(request: Request, step: str = "", case=Depends(viewable_case), db=Depends(get_db),
-              user: User | None = Depends(current_user)):
+def case_page(
+    request: Request,
+    step: str = "",
+    case=Depends(viewable_case),
+    db=Depends(get_db),
+    user: User | None = Depends(current_user),
+):
     ctx = case_context(request, db, case, user)
     if not ctx["staff"]:
         allowed = STEP_IDS + ["progress"] if case.editable else ["progress", "result", "assistant"]
@@ -111,8 +146,13 @@ def logo():
 
 
 @router.get("/cases/{case_id}/report-fragment", include_in_schema=False)
-def report_fragment(request: Request, step: str = "", case=Depends(viewable_case), db=Depends(get_db),
-                    user: User | None = Depends(current_user)):
+def report_fragment(
+    request: Request,
+    step: str = "",
+    case=Depends(viewable_case),
+    db=Depends(get_db),
+    user: User | None = Depends(current_user),
+):
     ctx = case_context(request, db, case, user)
     name = "_report.html"
     if not ctx["staff"]:
@@ -124,12 +164,16 @@ def report_fragment(request: Request, step: str = "", case=Depends(viewable_case
 
 
 @router.post("/cases/{case_id}/details", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def details(case_id: int, applicant: str = Form(""), product: str = Form(""), case=Depends(editable_case),
-            db=Depends(get_db), user: User | None = Depends(current_user)):
+def details(
+    case_id: int,
+    applicant: str = Form(""),
+    product: str = Form(""),
+    case=Depends(editable_case),
+    db=Depends(get_db),
+    user: User | None = Depends(current_user),
+):
     update_details(db, case, applicant, product, who(user))
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
-
-
 
 
 async def store_uploads(request: Request, case, files: list[UploadFile], db, store) -> list[dict]:
@@ -146,10 +190,14 @@ async def store_uploads(request: Request, case, files: list[UploadFile], db, sto
     return out
 
 
-@router.post("/cases/{case_id}/documents", include_in_schema=False,
-             dependencies=[Depends(check_csrf)])
-async def upload(request: Request, files: list[UploadFile] = File(...), case=Depends(editable_case),
-                 db=Depends(get_db), store=Depends(get_store)):
+@router.post("/cases/{case_id}/documents", include_in_schema=False, dependencies=[Depends(check_csrf)])
+async def upload(
+    request: Request,
+    files: list[UploadFile] = File(...),
+    case=Depends(editable_case),
+    db=Depends(get_db),
+    store=Depends(get_store),
+):
     results = await store_uploads(request, case, files, db, store)
     if "application/json" in request.headers.get("accept", ""):
         return {"files": results}
@@ -157,8 +205,9 @@ async def upload(request: Request, files: list[UploadFile] = File(...), case=Dep
 
 
 @router.post("/cases/{case_id}/info", include_in_schema=False, dependencies=[Depends(check_csrf)])
-async def info(request: Request, case=Depends(editable_case), db=Depends(get_db),
-               user: User | None = Depends(current_user)):
+async def info(
+    request: Request, case=Depends(editable_case), db=Depends(get_db), user: User | None = Depends(current_user)
+):
     """基本信息 in one form: the names and the facts the scheme asks; 暂存 stays, 下一步 moves on."""
     form = await request.form()
     applicant, product = (str(form.get(k) or "")[:200] for k in ("applicant", "product"))
@@ -173,16 +222,21 @@ async def info(request: Request, case=Depends(editable_case), db=Depends(get_db)
 
 
 @router.post("/cases/{case_id}/facts", include_in_schema=False, dependencies=[Depends(check_csrf)])
-async def facts(request: Request, case=Depends(editable_case), db=Depends(get_db),
-                user: User | None = Depends(current_user)):
+async def facts(
+    request: Request, case=Depends(editable_case), db=Depends(get_db), user: User | None = Depends(current_user)
+):
     form = await request.form()
     set_facts(db, case, facts_from_form(case.scheme, form), who(user))
     return RedirectResponse(f"/cases/{case.id}#facts", status_code=303)
 
 
 @router.post("/cases/{case_id}/submit", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def submit_case(acknowledge: str = Form(""), case=Depends(editable_case), db=Depends(get_db),
-                user: User | None = Depends(current_user)):
+def submit_case(
+    acknowledge: str = Form(""),
+    case=Depends(editable_case),
+    db=Depends(get_db),
+    user: User | None = Depends(current_user),
+):
     """A case the pre-check finds 不符合条件 goes in only with the applicant's acknowledgement of
     the blockers listed on the 提交 step (the count must match what the page showed)."""
     submit_checked(db, case, who(user), int(acknowledge) if acknowledge.isdigit() else None)
@@ -191,33 +245,42 @@ def submit_case(acknowledge: str = Form(""), case=Depends(editable_case), db=Dep
 
 # --- documents: original, page preview ----------------------------------------------
 
+
 @router.get("/cases/{case_id}/documents/{doc_id}/file", include_in_schema=False)
 def original(doc_id: int, case=Depends(viewable_case), db=Depends(get_db), store=Depends(get_store)):
     doc = _doc(db, case.id, doc_id)
-    return FileResponse(store.path(doc["sha256"]), media_type="application/octet-stream",
-                        filename=doc["file_name"])
+    return FileResponse(store.path(doc["sha256"]), media_type="application/octet-stream", filename=doc["file_name"])
 
 
 @router.get("/cases/{case_id}/documents/{doc_id}", include_in_schema=False)
-def document_page(request: Request, doc_id: int, page: int = 1, case=Depends(viewable_case), db=Depends(get_db),
-                  user: User | None = Depends(current_user)):
+def document_page(
+    request: Request,
+    doc_id: int,
+    page: int = 1,
+    case=Depends(viewable_case),
+    db=Depends(get_db),
+    user: User | None = Depends(current_user),
+):
     doc = _doc(db, case.id, doc_id)
     doc["type"] = (doc.get("facts") or {}).get("type")
-    return render(request, "document.html", {"case": case, "doc": doc, "page": page,
-                                             "staff": bool(user and user.is_staff)})
+    return render(
+        request, "document.html", {"case": case, "doc": doc, "page": page, "staff": bool(user and user.is_staff)}
+    )
 
 
 @router.get("/cases/{case_id}/documents/{doc_id}/pages/{page}.png", include_in_schema=False)
-async def page_png(request: Request, doc_id: int, page: int, case=Depends(viewable_case), db=Depends(get_db),
-                   store=Depends(get_store)):
+async def page_png(
+    request: Request, doc_id: int, page: int, case=Depends(viewable_case), db=Depends(get_db), store=Depends(get_store)
+):
     doc = _doc(db, case.id, doc_id)
     if doc["kind"] != "pdf":
         raise HTTPException(404, "此文件没有页面预览（仅 PDF）")
     try:
-        png = await anyio.to_thread.run_sync(render_page_png, store, doc["sha256"], page,
-                                             Path(request.app.state.data) / "previews")
+        png = await anyio.to_thread.run_sync(
+            render_page_png, store, doc["sha256"], page, Path(request.app.state.data) / "previews"
+        )
     except ValueError as e:
-        raise HTTPException(404, str(e))
+        raise HTTPException(404, str(e)) from None
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
 
@@ -227,14 +290,18 @@ def _doc(db, case_id: int, doc_id: int) -> dict:
 
 # --- downloads -------------------------------------------------------------------------
 
+
 @router.get("/cases/{case_id}/gap-report.html", include_in_schema=False)
 def gap_html(request: Request, case=Depends(viewable_case), db=Depends(get_db)):
     report = case_report(db, case)
     try:
         html = gap_report_html(report, case)
     except Unavailable:
-        return render(request, "gap_report.html", {"case": case, "report": report, "groups": grouped(report),
-                                                   "proc": procedure(case.scheme)})
+        return render(
+            request,
+            "gap_report.html",
+            {"case": case, "report": report, "groups": grouped(report), "proc": procedure(case.scheme)},
+        )
     return HTMLResponse(html, headers={"Content-Disposition": f'inline; filename="gap-report-{case.id}.html"'})
 
 
@@ -251,5 +318,8 @@ def application(case=Depends(viewable_case), db=Depends(get_db)):
 
 
 def _docx(data: bytes, name: str) -> Response:
-    return Response(data, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        data,
+        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,11 +1,12 @@
 """Signing in and out, applicants' registration, and case links (/c/TOKEN)."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
-from intake.store.accounts import AccountError, add_user, authenticate
 from intake.cases.case import case_by_token
+from intake.store.accounts import AccountError, add_user, authenticate
 
 from ..deps import check_csrf, get_db, render, require_user
 from ..session import remember_case, sign_in, sign_out, sign_out_everywhere
@@ -24,8 +25,7 @@ def login_page(request: Request, next: str = ""):
 
 
 @router.post("/login", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def login(request: Request, name: str = Form(...), password: str = Form(...), next: str = Form(""),
-          db=Depends(get_db)):
+def login(request: Request, name: str = Form(...), password: str = Form(...), next: str = Form(""), db=Depends(get_db)):
     user = throttle(request).check(request, name.strip(), lambda: authenticate(db, name.strip(), password))
     if user is None:
         return render(request, "login.html", {"error": "用户名或密码错误", "name": name}, status_code=401)
@@ -66,8 +66,9 @@ def register_page(request: Request):
 
 
 @router.post("/register", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def register(request: Request, name: str = Form(...), password: str = Form(...), display: str = Form(""),
-             db=Depends(get_db)):
+def register(
+    request: Request, name: str = Form(...), password: str = Form(...), display: str = Form(""), db=Depends(get_db)
+):
     try:
         with throttle(request).hashing_slot():
             user, _ = add_user(db, name, "applicant", password, display=display.strip()[:100])

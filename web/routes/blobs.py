@@ -1,6 +1,7 @@
 """Originals for the reading workers: `GET /blobs/{sha256}?expires=…&sig=…`, a link the web service
 signed when it sent the job (intake.reading.broker). No session: the signature is the permission,
 for that one file, until it expires."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
@@ -19,5 +20,6 @@ def original(sha256: str, request: Request, expires: int = 0, sig: str = ""):
     store = BlobStore(request.app.state.data)
     if not store.has(sha256):
         raise HTTPException(404, "没有这个文件")
-    return FileResponse(store.path(sha256), media_type="application/octet-stream",
-                        headers={"Cache-Control": "no-store"})
+    return FileResponse(
+        store.path(sha256), media_type="application/octet-stream", headers={"Cache-Control": "no-store"}
+    )

@@ -1,5 +1,6 @@
 """The standards committee's comment desk (publish a draft, the register, dispositions, exports)
 and the public draft pages (clauses, blank sheet, online comment form, sheet upload, receipts)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -9,9 +10,9 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from intake.comments import store
-from intake.store.blobs import TooLarge
-from intake.store.accounts import User
 from intake.comments.desk import blank_sheet_docx, clauses, register_csv, register_docx, register_view
+from intake.store.accounts import User
+from intake.store.blobs import TooLarge
 
 from ..deps import check_csrf, get_db, get_store, render, require_committee
 
@@ -23,7 +24,7 @@ def _draft(db, draft_id: int):
     try:
         return store.get_draft(db, draft_id)
     except store.CommentsError:
-        raise HTTPException(404, "没有这份征求意见稿")
+        raise HTTPException(404, "没有这份征求意见稿") from None
 
 
 async def _read_capped(request: Request, f: UploadFile) -> bytes:
@@ -40,15 +41,24 @@ async def _read_capped(request: Request, f: UploadFile) -> bytes:
 
 # --- the committee's desk -------------------------------------------------------------
 
+
 @router.get("/committee", include_in_schema=False)
 def desk(request: Request, db=Depends(get_db), user: User = Depends(require_committee)):
     return render(request, "committee.html", {"drafts": store.list_drafts(db)})
 
 
 @router.post("/committee/drafts", include_in_schema=False, dependencies=[Depends(check_csrf)])
-async def publish(request: Request, file: UploadFile = File(...), title: str = Form(""), deadline: str = Form(""),
-                  drafting_unit: str = Form(""), version: str = Form(""), db=Depends(get_db),
-                  blobs=Depends(get_store), user: User = Depends(require_committee)):
+async def publish(
+    request: Request,
+    file: UploadFile = File(...),
+    title: str = Form(""),
+    deadline: str = Form(""),
+    drafting_unit: str = Form(""),
+    version: str = Form(""),
+    db=Depends(get_db),
+    blobs=Depends(get_store),
+    user: User = Depends(require_committee),
+):
     data = await _read_capped(request, file)
     try:
         if deadline:
@@ -57,19 +67,36 @@ async def publish(request: Request, file: UploadFile = File(...), title: str = F
             except ValueError:
                 raise store.CommentsError(f"截止日期“{deadline}”不是有效日期（应为 年-月-日）") from None
         import anyio
+
         draft = await anyio.to_thread.run_sync(
-            lambda: store.publish_draft(db, blobs, data, file.filename or "draft", title=title.strip() or None,
-                                        deadline=deadline or None, drafting_unit=drafting_unit.strip() or None,
-                                        handler=user.display, limits=request.app.state.limits,
-                                        version=version.strip()[:100] or None))
+            lambda: store.publish_draft(
+                db,
+                blobs,
+                data,
+                file.filename or "draft",
+                title=title.strip() or None,
+                deadline=deadline or None,
+                drafting_unit=drafting_unit.strip() or None,
+                handler=user.display,
+                limits=request.app.state.limits,
+                version=version.strip()[:100] or None,
+            )
+        )
     except store.CommentsError as e:
-        return render(request, "committee.html", {"drafts": store.list_drafts(db), "error": f"{file.filename}：{e}",
-                                                  "form": {"title": title, "deadline": deadline,
-                                                           "drafting_unit": drafting_unit, "version": version}},
-                      status_code=400)
+        return render(
+            request,
+            "committee.html",
+            {
+                "drafts": store.list_drafts(db),
+                "error": f"{file.filename}：{e}",
+                "form": {"title": title, "deadline": deadline, "drafting_unit": drafting_unit, "version": version},
+            },
+            status_code=400,
+        )
     # a title read from the file (none typed) is shown, editable, at the top of the draft's desk
-    return RedirectResponse(f"/committee/drafts/{draft.id}" + ("" if title.strip() else "?published=1"),
-                            status_code=303)
+    return RedirectResponse(
+        f"/committee/drafts/{draft.id}" + ("" if title.strip() else "?published=1"), status_code=303
+    )
 
 
 @router.post("/committee/drafts/preview", include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -78,13 +105,19 @@ async def preview(request: Request, file: UploadFile = File(...), user: User = D
     deadline its notice names, the drafting unit), for the committee to check and edit; nothing stored."""
     data = await _read_capped(request, file)
     import anyio
+
     try:
         standard = await anyio.to_thread.run_sync(
-            lambda: store.read_draft_bytes(data, file.filename or "draft", request.app.state.limits))
+            lambda: store.read_draft_bytes(data, file.filename or "draft", request.app.state.limits)
+        )
     except store.CommentsError as e:
         return JSONResponse({"error": f"{file.filename}：{e}"}, status_code=400)
-    return {"title": standard.title, "deadline": standard.deadline, "drafting_unit": standard.drafting_unit,
-            "clauses": len(standard.clauses)}
+    return {
+        "title": standard.title,
+        "deadline": standard.deadline,
+        "drafting_unit": standard.drafting_unit,
+        "clauses": len(standard.clauses),
+    }
 
 
 def _desk(request: Request, db, draft_id: int, status_code: int = 200, **extra):
@@ -93,8 +126,14 @@ def _desk(request: Request, db, draft_id: int, status_code: int = 200, **extra):
     if pending:
         view["by_clause"] = [(k, t, [r for r in rows if not r["decision"]]) for k, t, rows in view["by_clause"]]
         view["by_clause"] = [x for x in view["by_clause"] if x[2]]
-    view.update({"pending": pending, "published": request.query_params.get("published") == "1",
-                 "today": date.today().isoformat(), **extra})
+    view.update(
+        {
+            "pending": pending,
+            "published": request.query_params.get("published") == "1",
+            "today": date.today().isoformat(),
+            **extra,
+        }
+    )
     return render(request, "comment_register.html", view, status_code=status_code)
 
 
@@ -105,22 +144,43 @@ def register_page(request: Request, draft_id: int, db=Depends(get_db), user: Use
 
 
 @router.post("/committee/drafts/{draft_id}/settings", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def draft_settings(request: Request, draft_id: int, title: str = Form(...), deadline: str = Form(""),
-                   drafting_unit: str = Form(""), version: str = Form(""), db=Depends(get_db),
-                   user: User = Depends(require_committee)):
+def draft_settings(
+    request: Request,
+    draft_id: int,
+    title: str = Form(...),
+    deadline: str = Form(""),
+    drafting_unit: str = Form(""),
+    version: str = Form(""),
+    db=Depends(get_db),
+    user: User = Depends(require_committee),
+):
     _draft(db, draft_id)
     try:
-        store.update_draft(db, draft_id, title=title[:200], deadline=deadline or None,
-                           drafting_unit=drafting_unit[:200], version=version[:100])
+        store.update_draft(
+            db,
+            draft_id,
+            title=title[:200],
+            deadline=deadline or None,
+            drafting_unit=drafting_unit[:200],
+            version=version[:100],
+        )
     except store.CommentsError as e:
         return _desk(request, db, draft_id, 400, settings_error=str(e))
     return RedirectResponse(f"/committee/drafts/{draft_id}", status_code=303)
 
 
 @router.post("/committee/drafts/{draft_id}/dispositions", include_in_schema=False, dependencies=[Depends(check_csrf)])
-def disposition(request: Request, draft_id: int, item_id: int = Form(...), decision: str = Form(""),
-                reason: str = Form(""), whole_group: str = Form(""), pending: str = Form(""), db=Depends(get_db),
-                user: User = Depends(require_committee)):
+def disposition(
+    request: Request,
+    draft_id: int,
+    item_id: int = Form(...),
+    decision: str = Form(""),
+    reason: str = Form(""),
+    whole_group: str = Form(""),
+    pending: str = Form(""),
+    db=Depends(get_db),
+    user: User = Depends(require_committee),
+):
     _draft(db, draft_id)
     if not any(c["id"] == item_id for c in store.comments(db, draft_id)):
         raise HTTPException(404, "没有这条意见")
@@ -130,15 +190,28 @@ def disposition(request: Request, draft_id: int, item_id: int = Form(...), decis
             raise store.CommentsError("请选择处理意见：采纳、部分采纳或未采纳")
         store.dispose(db, ids, decision, reason, by=user.display)
     except store.CommentsError as e:  # shown beside the comment, with what was typed kept
-        return _desk(request, db, draft_id, 400, pending=pending == "1",
-                     form_error={"item_id": item_id, "message": str(e), "decision": decision, "reason": reason})
+        return _desk(
+            request,
+            db,
+            draft_id,
+            400,
+            pending=pending == "1",
+            form_error={"item_id": item_id, "message": str(e), "decision": decision, "reason": reason},
+        )
     back = "?pending=1" if pending == "1" else ""
     return RedirectResponse(f"/committee/drafts/{draft_id}{back}#c{item_id}", status_code=303)
 
 
 @router.post("/committee/drafts/{draft_id}/sheets", include_in_schema=False, dependencies=[Depends(check_csrf)])
-async def desk_upload(request: Request, draft_id: int, files: list[UploadFile] = File(...), received: str = Form(""),
-                      db=Depends(get_db), blobs=Depends(get_store), user: User = Depends(require_committee)):
+async def desk_upload(
+    request: Request,
+    draft_id: int,
+    files: list[UploadFile] = File(...),
+    received: str = Form(""),
+    db=Depends(get_db),
+    blobs=Depends(get_store),
+    user: User = Depends(require_committee),
+):
     """Sheets the committee received by e-mail or post, dated by when they were received (收到日期);
     a sheet's own written date still wins."""
     draft = _draft(db, draft_id)
@@ -147,30 +220,40 @@ async def desk_upload(request: Request, draft_id: int, files: list[UploadFile] =
         if received > date.today().isoformat():
             raise ValueError
     except ValueError:
-        return _desk(request, db, draft_id, 400, upload_error=f"收到日期“{received}”不是有效日期（应为今天或以前的 年-月-日）")
+        return _desk(
+            request, db, draft_id, 400, upload_error=f"收到日期“{received}”不是有效日期（应为今天或以前的 年-月-日）"
+        )
     items = [(f.filename or "sheet", await _read_capped(request, f), received) for f in files[:20]]
     import anyio
+
     results = await anyio.to_thread.run_sync(
-        lambda: store.import_sheets(db, blobs, draft.id, items, source="given", limits=request.app.state.limits))
+        lambda: store.import_sheets(db, blobs, draft.id, items, source="given", limits=request.app.state.limits)
+    )
     return _desk(request, db, draft_id, uploads=results, upload_received=received)
 
 
 @router.get("/committee/drafts/{draft_id}/register.docx", include_in_schema=False)
 def export_docx(draft_id: int, db=Depends(get_db), user: User = Depends(require_committee)):
     _draft(db, draft_id)
-    return Response(register_docx(db, draft_id, handler=user.display),
-                    media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    headers={"Content-Disposition": f'attachment; filename="register-{draft_id}.docx"'})
+    return Response(
+        register_docx(db, draft_id, handler=user.display),
+        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": f'attachment; filename="register-{draft_id}.docx"'},
+    )
 
 
 @router.get("/committee/drafts/{draft_id}/register.csv", include_in_schema=False)
 def export_csv(draft_id: int, db=Depends(get_db), user: User = Depends(require_committee)):
     _draft(db, draft_id)
-    return Response(register_csv(db, draft_id), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="register-{draft_id}.csv"'})
+    return Response(
+        register_csv(db, draft_id),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="register-{draft_id}.csv"'},
+    )
 
 
 # --- public pages -------------------------------------------------------------------------
+
 
 @router.get("/drafts", include_in_schema=False)
 def public_list(request: Request, db=Depends(get_db)):
@@ -180,57 +263,92 @@ def public_list(request: Request, db=Depends(get_db)):
 @router.get("/drafts/{draft_id}", include_in_schema=False)
 def public_page(request: Request, draft_id: int, db=Depends(get_db)):
     draft = _draft(db, draft_id)
-    return render(request, "draft.html", {"draft": draft, "clauses": clauses(draft), "rows": range(1, MAX_ROWS + 1),
-                                          "late": bool(draft.deadline and date.today().isoformat() > draft.deadline)})
+    return render(
+        request,
+        "draft.html",
+        {
+            "draft": draft,
+            "clauses": clauses(draft),
+            "rows": range(1, MAX_ROWS + 1),
+            "late": bool(draft.deadline and date.today().isoformat() > draft.deadline),
+        },
+    )
 
 
 @router.get("/drafts/{draft_id}/comment-sheet.docx", include_in_schema=False)
 def blank_sheet(draft_id: int, db=Depends(get_db)):
     draft = _draft(db, draft_id)
-    return Response(blank_sheet_docx(draft),
-                    media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    headers={"Content-Disposition": f'attachment; filename="comment-sheet-{draft_id}.docx"'})
+    return Response(
+        blank_sheet_docx(draft),
+        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": f'attachment; filename="comment-sheet-{draft_id}.docx"'},
+    )
 
 
 @router.post("/drafts/{draft_id}/comments", include_in_schema=False, dependencies=[Depends(check_csrf)])
 async def comment_form(request: Request, draft_id: int, db=Depends(get_db)):
     draft = _draft(db, draft_id)
     form = await request.form()
-    rows = [{"clause": str(form.get(f"clause_{i}") or ""), "comment": str(form.get(f"comment_{i}") or "")[:5000],
-             "reason": str(form.get(f"reason_{i}") or "")[:5000]} for i in range(1, MAX_ROWS + 1)]
+    rows = [
+        {
+            "clause": str(form.get(f"clause_{i}") or ""),
+            "comment": str(form.get(f"comment_{i}") or "")[:5000],
+            "reason": str(form.get(f"reason_{i}") or "")[:5000],
+        }
+        for i in range(1, MAX_ROWS + 1)
+    ]
     try:
-        result = store.submit_online(db, draft.id, str(form.get("submitter") or "")[:200], rows,
-                                     submitter_kind=str(form.get("submitter_kind") or "organisation"),
-                                     contact_person=str(form.get("contact_person") or "")[:100],
-                                     contact=str(form.get("contact") or "")[:200])
+        result = store.submit_online(
+            db,
+            draft.id,
+            str(form.get("submitter") or "")[:200],
+            rows,
+            submitter_kind=str(form.get("submitter_kind") or "organisation"),
+            contact_person=str(form.get("contact_person") or "")[:100],
+            contact=str(form.get("contact") or "")[:200],
+        )
     except store.CommentsError as e:  # shown on the form, what was typed kept
-        return render(request, "draft.html", {"draft": draft, "clauses": clauses(draft), "rows": range(1, MAX_ROWS + 1),
-                                              "late": bool(draft.deadline and date.today().isoformat() > draft.deadline),
-                                              "form_error": f"意见未提交：{e}", "form": dict(form)}, status_code=400)
+        return render(
+            request,
+            "draft.html",
+            {
+                "draft": draft,
+                "clauses": clauses(draft),
+                "rows": range(1, MAX_ROWS + 1),
+                "late": bool(draft.deadline and date.today().isoformat() > draft.deadline),
+                "form_error": f"意见未提交：{e}",
+                "form": dict(form),
+            },
+            status_code=400,
+        )
     return render(request, "receipt.html", {"draft": draft, "results": [result]})
 
 
 @router.post("/drafts/{draft_id}/sheets", include_in_schema=False, dependencies=[Depends(check_csrf)])
-async def sheet_upload(request: Request, draft_id: int, files: list[UploadFile] = File(...), db=Depends(get_db),
-                       blobs=Depends(get_store)):
+async def sheet_upload(
+    request: Request, draft_id: int, files: list[UploadFile] = File(...), db=Depends(get_db), blobs=Depends(get_store)
+):
     draft = _draft(db, draft_id)
     import anyio
+
     limit = request.app.state.limits.max_bytes
     items = []
     for f in files[:20]:  # streamed into the store in pieces, never whole in memory; read by the workers from there
         try:
-            sha, _ = await anyio.to_thread.run_sync(lambda: blobs.put_stream(f.file, max_bytes=limit))
+            sha, _ = await anyio.to_thread.run_sync(lambda: blobs.put_stream(f.file, max_bytes=limit))  # noqa: B023
         except TooLarge:
-            raise HTTPException(413, f"{f.filename}：文件超过 {limit // 1048576} MB 的上限")
+            raise HTTPException(413, f"{f.filename}：文件超过 {limit // 1048576} MB 的上限") from None
         finally:
             await f.close()
         items.append((f.filename or "sheet", sha, date.today().isoformat()))
     results = await anyio.to_thread.run_sync(
-        lambda: store.import_stored(db, blobs, draft.id, items, source="web", limits=request.app.state.limits))
+        lambda: store.import_stored(db, blobs, draft.id, items, source="web", limits=request.app.state.limits)
+    )
     return render(request, "receipt.html", {"draft": draft, "results": results})
 
 
 # --- JSON ---------------------------------------------------------------------------------
+
 
 class OnlineComment(BaseModel):
     clause: str = Field("", max_length=100)
@@ -261,10 +379,17 @@ def api_comment(draft_id: int, body: OnlineSheet, db=Depends(get_db)):
     """Submit comments online; returns the receipt number and whether it was late."""
     _draft(db, draft_id)
     try:
-        r = store.submit_online(db, draft_id, body.submitter, [c.model_dump() for c in body.comments],
-                                body.submitter_kind, body.contact_person, body.contact)
+        r = store.submit_online(
+            db,
+            draft_id,
+            body.submitter,
+            [c.model_dump() for c in body.comments],
+            body.submitter_kind,
+            body.contact_person,
+            body.contact,
+        )
     except store.CommentsError as e:
-        raise HTTPException(400, str(e))
+        raise HTTPException(400, str(e)) from None
     return {"receipt": r.receipt, "late": r.late, "status": r.status}
 
 
