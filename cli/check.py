@@ -39,7 +39,7 @@ def register(cli: click.Group) -> None:
     @click.option("--scheme", "scheme_id", required=True, metavar="ID",
                   help="jinzhi, credit, nonferrous, jiangsu or trace (see `intake schemes`)")
     @click.option("--as-of", "as_of", metavar="DATE", help="evaluation date YYYY-MM-DD (default: today)")
-    @click.option("--facts", "facts_path", metavar="FACTS.json", help="what documents cannot show (see README)")
+    @click.option("--facts", "facts_path", metavar="FACTS.json", help="what documents cannot show (see docs/check.md)")
     @click.option("--overrides", "overrides_path", metavar="FILE.json",
                   help="a reviewer's verdicts: {item id: {status, note, by}}; they win and are shown in the reason")
     @click.option("--json", "as_json", is_flag=True, help="the contract's JSON object")
