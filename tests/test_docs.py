@@ -14,6 +14,7 @@
   variable is read by the code; every documented repository path, Python module and name, and
   every relative link (and its #anchor) exists.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -105,8 +106,12 @@ def test_every_command_has_a_page_and_every_page_command_exists():
 
 
 def run(args: list[str], cwd: Path, stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-           "INTAKE_DATA": str(cwd / "var"), "COLUMNS": "80"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        "INTAKE_DATA": str(cwd / "var"),
+        "COLUMNS": "80",
+    }
     return subprocess.run(args, cwd=cwd, input=stdin, capture_output=True, text=True, timeout=timeout, env=env)
 
 
@@ -123,6 +128,7 @@ def test_help_lists_every_documented_command(tmp_path):
     from click.testing import CliRunner
 
     from cli.group import cli
+
     clicks = CliRunner().invoke(cli, ["--help"]).output  # the click group's own listing agrees
     assert set(re.findall(r"^  ([a-z]+)  ", clicks.split("Commands:")[1], flags=re.M)) == listed
 
@@ -141,8 +147,10 @@ def invocations() -> list[tuple[str, str]]:
                 continue
             text = "\n".join(b.lines).replace("\\\n", " ")
             for k, line in enumerate(text.split("\n")):
-                found += [(f"{name}:{b.line + k + 1}", m, prefix in ("", "$ ", "bin/"))
-                          for prefix, m in INVOCATION.findall(line)]
+                found += [
+                    (f"{name}:{b.line + k + 1}", m, prefix in ("", "$ ", "bin/"))
+                    for prefix, m in INVOCATION.findall(line)
+                ]
         found += [(name, m, prefix == "") for code in inline_code(page(name)) for prefix, m in INVOCATION.findall(code)]
     return found
 
@@ -159,6 +167,7 @@ def test_documented_invocations_use_real_commands_and_options():
     import click
 
     from cli.group import cli
+
     ctx = click.Context(cli)
     problems, seen = [], set()
     for where, rest, surely in invocations():
@@ -178,7 +187,7 @@ def test_documented_invocations_use_real_commands_and_options():
                 problems.append(f"{where}: `intake {' '.join(path)} {sub}` is no subcommand")
                 break
             cmd, path = cmd.commands[sub], [*path, sub]
-            rest_words = rest_words[rest_words.index(sub) + 1:]
+            rest_words = rest_words[rest_words.index(sub) + 1 :]
         options = {o for p in cmd.params for o in (*p.opts, *p.secondary_opts)} | {"--help", "-h"}
         for w in rest_words:
             opt = re.sub(r"[\]\[]", "", w).split("=")[0]
@@ -191,13 +200,14 @@ def test_documented_invocations_use_real_commands_and_options():
 # -- the examples that run ---------------------------------------------------------------------
 
 
-def _source(name: str, spec: str) -> bytes:
-    sys.path.insert(0, str(ROOT / "tests"))
+def _source(name: str, spec: str) -> bytes:  # tests/ is on sys.path (conftest.py)
     if spec.startswith("corpus:"):
         from corpus.documents import render
+
         return render(spec.split(":", 1)[1], Path(name).suffix.lstrip("."))
     if spec.startswith("scan:"):
         import ocr_scans
+
         return ocr_scans.scanned_pdf(getattr(ocr_scans, spec.split(":", 1)[1])())
     json.loads(spec)  # a literal file's text must be JSON itself
     return spec.encode()
@@ -251,9 +261,15 @@ def matches(doc, actual, path: str = "$") -> list[str]:
     if isinstance(doc, dict):
         if not isinstance(actual, dict):
             return [f"{path}: documented an object, got {type(actual).__name__}"]
-        return [e for k, v in doc.items()
-                for e in ([f"{path}.{k}: documented, not in the output"] if k not in actual
-                          else matches(v, actual[k], f"{path}.{k}"))]
+        return [
+            e
+            for k, v in doc.items()
+            for e in (
+                [f"{path}.{k}: documented, not in the output"]
+                if k not in actual
+                else matches(v, actual[k], f"{path}.{k}")
+            )
+        ]
     if isinstance(doc, list):
         if not isinstance(actual, list):
             return [f"{path}: documented a list, got {type(actual).__name__}"]
@@ -262,15 +278,20 @@ def matches(doc, actual, path: str = "$") -> list[str]:
             key = next((k for k in ("id", "file", "key") if isinstance(d, dict) and k in d), None)
             candidates = [a for a in actual if not key or (isinstance(a, dict) and a.get(key) == d[key])]
             if not any(not matches(d, a) for a in candidates):
-                best = matches(d, candidates[0], f"{path}[{i}]") if candidates else [f"{path}[{i}]: no {key} {d[key]!r}"]
+                best = (
+                    matches(d, candidates[0], f"{path}[{i}]") if candidates else [f"{path}[{i}]: no {key} {d[key]!r}"]
+                )
                 errors += best
         return errors
     if isinstance(doc, str):
         return [] if "…" in doc or doc == actual else [f"{path}: documented {doc!r}, got {actual!r}"]
     if isinstance(doc, bool) or doc is None:
         return [] if doc == actual else [f"{path}: documented {doc!r}, got {actual!r}"]
-    return [] if isinstance(actual, (int, float)) and not isinstance(actual, bool) else [
-        f"{path}: documented a number, got {actual!r}"]
+    return (
+        []
+        if isinstance(actual, (int, float)) and not isinstance(actual, bool)
+        else [f"{path}: documented a number, got {actual!r}"]
+    )
 
 
 def squash(line: str) -> str:
@@ -300,7 +321,9 @@ def test_documented_example_runs(block: Block, tmp_path):
             problems = matches(lenient_json(shown), json.loads(r.stdout))
         else:
             real = {squash(line) for line in r.stdout.split("\n")}
-            problems = [f"not in the output: {line}" for line in documented if line.strip() and squash(line) not in real]
+            problems = [
+                f"not in the output: {line}" for line in documented if line.strip() and squash(line) not in real
+            ]
         assert problems == [], f"{block.page}:{block.line} `{command}`"
 
 
@@ -327,8 +350,8 @@ def test_schemes_json_has_the_documented_keys_and_ids(tmp_path):
 
 
 def _files(tmp: Path) -> None:
-    sys.path.insert(0, str(ROOT / "tests"))
     from corpus.documents import render
+
     (tmp / "qms.pdf").write_bytes(render("qms_prose", "pdf"))
     (tmp / "bad.json").write_text("{not json")
     (tmp / "unknown-key.json").write_text('{"no_such_fact": 1}')
@@ -342,25 +365,50 @@ EXIT_CODES = [
     ("check.md", "Exit codes: 0 whatever the verdict", ["check", "--scheme", "jinzhi", "qms.pdf"], 0),
     ("check.md", "2 bad arguments (unknown scheme", ["check", "--scheme", "no-such-scheme", "qms.pdf"], 2),
     ("check.md", "a facts file that is not JSON", ["check", "--scheme", "jinzhi", "--facts", "bad.json", "qms.pdf"], 2),
-    ("check.md", "or\nhas a wrong key/value",
-     ["check", "--scheme", "jinzhi", "--facts", "unknown-key.json", "qms.pdf"], 2),
-    ("check.md", "a date that is not `YYYY-MM-DD`", ["check", "--scheme", "jinzhi", "--as-of", "2024-13-45", "qms.pdf"], 2),
-    ("check.md", "an unknown `--explain` item", ["check", "--scheme", "jinzhi", "--explain", "jinzhi.99", "qms.pdf"], 2),
+    (
+        "check.md",
+        "or\nhas a wrong key/value",
+        ["check", "--scheme", "jinzhi", "--facts", "unknown-key.json", "qms.pdf"],
+        2,
+    ),
+    (
+        "check.md",
+        "a date that is not `YYYY-MM-DD`",
+        ["check", "--scheme", "jinzhi", "--as-of", "2024-13-45", "qms.pdf"],
+        2,
+    ),
+    (
+        "check.md",
+        "an unknown `--explain` item",
+        ["check", "--scheme", "jinzhi", "--explain", "jinzhi.99", "qms.pdf"],
+        2,
+    ),
     ("check.md", "3 some file\ncould not be read", ["check", "--scheme", "jinzhi", "qms.pdf", "missing.pdf"], 3),
     ("form.md", "Exit codes: 0 written", ["form", "--scheme", "jinzhi", "--out", "blank.docx"], 0),
     ("form.md", "2 bad arguments (unknown scheme", ["form", "--scheme", "no-such-scheme", "--out", "a.docx"], 2),
     ("form.md", "`--out` not .docx", ["form", "--scheme", "jinzhi", "--out", "a.pdf"], 2),
     ("form.md", "3 some file could not be read", ["form", "--scheme", "jinzhi", "missing.pdf", "--out", "a.docx"], 3),
-    ("comments.md", "2 bad arguments (unknown decision",
-     ["comments", "dispose", "--draft", "1", "1", "--decision", "随便", "--by", "王伟"], 2),
-    ("comments.md", "3 some file could not be\nread or is not a comment sheet", ["comments", "parse", "qms.pdf", "--json"], 3),
+    (
+        "comments.md",
+        "2 bad arguments (unknown decision",
+        ["comments", "dispose", "--draft", "1", "1", "--decision", "随便", "--by", "王伟"],
+        2,
+    ),
+    (
+        "comments.md",
+        "3 some file could not be\nread or is not a comment sheet",
+        ["comments", "parse", "qms.pdf", "--json"],
+        3,
+    ),
     ("chat.md", "2 (unknown scheme", ["chat", "--scheme", "no-such-scheme"], 2),
     ("chat.md", "3 (a FILE could not be read", ["chat", "--scheme", "jinzhi", "missing.pdf"], 3),
 ]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name, words, argv, code", EXIT_CODES, ids=[f"{n}:{' '.join(a[:2])}:{c}" for n, _, a, c in EXIT_CODES])
+@pytest.mark.parametrize(
+    "name, words, argv, code", EXIT_CODES, ids=[f"{n}:{' '.join(a[:2])}:{c}" for n, _, a, c in EXIT_CODES]
+)
 def test_documented_exit_codes_hold(name, words, argv, code, tmp_path):
     assert squash(words) in squash(page(name)), f"{name} no longer says {words!r}: update this table"
     _files(tmp_path)
@@ -425,6 +473,7 @@ def test_every_documented_path_exists():
 
 
 PACKAGES = ("extractors", "checklists", "forms", "intake", "web", "cli", "benchmarks", "tests")
+DOTTED = re.compile(r"(?<![\w/.])((?:" + "|".join(PACKAGES) + r")(?:\.\w+)+)")
 FILE_SUFFIX = re.compile(r"\.(db|py|yaml|md|json|docx|pdf|txt|csv|html|svg|key)$")
 
 
@@ -449,7 +498,7 @@ def documented_python_names() -> set[str]:
     names = set()
     for name, t in TEXTS.items():
         for code in inline_code(t):
-            for m in re.findall(r"(?<![\w/.])((?:%s)(?:\.\w+)+)" % "|".join(PACKAGES), code):
+            for m in DOTTED.findall(code):
                 if not FILE_SUFFIX.search(m):
                     names.add(m)
         for m in re.findall(r"python -m ([\w.]+)", t):
@@ -466,7 +515,8 @@ def documented_python_names() -> set[str]:
 
 
 def test_every_documented_python_module_and_name_exists():
-    sys.path.insert(0, str(ROOT))
+    if str(ROOT) not in sys.path:  # `python -m tests.corpus_real.score`, `benchmarks.…`
+        sys.path.insert(0, str(ROOT))
     names = documented_python_names()
     assert len(names) >= 30
     code = code_text()  # a logger's name is a name too
@@ -491,6 +541,10 @@ def test_every_relative_link_and_anchor_resolves():
             path = (base / file) if file else base / name
             if not path.exists():
                 problems.append(f"{name}: {target}")
-            elif anchor and path.suffix == ".md" and anchor not in {slug(h) for h in headings(path.read_text(encoding="utf-8"))}:
+            elif (
+                anchor
+                and path.suffix == ".md"
+                and anchor not in {slug(h) for h in headings(path.read_text(encoding="utf-8"))}
+            ):
                 problems.append(f"{name}: {target} (no such heading)")
     assert count >= 10 and problems == []
