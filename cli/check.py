@@ -44,7 +44,7 @@ def register(cli: click.Group) -> None:
         help="jinzhi, credit, nonferrous, jiangsu or trace (see `intake schemes`)",
     )
     @click.option("--as-of", "as_of", metavar="DATE", help="evaluation date YYYY-MM-DD (default: today)")
-    @click.option("--facts", "facts_path", metavar="FACTS.json", help="what documents cannot show (see README)")
+    @click.option("--facts", "facts_path", metavar="FACTS.json", help="what documents cannot show (see docs/check.md)")
     @click.option(
         "--overrides",
         "overrides_path",

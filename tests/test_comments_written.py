@@ -20,7 +20,7 @@ from cli import cli
 from extractors.readers import office
 from extractors.text import normalize
 
-SHEETS = sheets(1)  # the test sheets (the held-out measurement uses other seeds: see README)
+SHEETS = sheets(1)  # the test sheets (the held-out measurement uses other seeds: see docs/comments.md)
 COMMENTS = [r[2] for _, rows in SHEETS for r in rows]
 REASONS = [r[3] for _, rows in SHEETS for r in rows if r[3]]
 

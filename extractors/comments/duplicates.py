@@ -4,7 +4,7 @@ No N×N matrix: identical texts collapse through a hash first; near copies are
 searched only among texts whose lengths make the threshold reachable (the
 Indel ratio 2·LCS/(l1+l2) can never exceed 2·min/(l1+l2)), one query at a
 time with rapidfuzz's `score_cutoff`; similar comments only within one clause.
-Thresholds come from rules.yaml (measured: see README, "comments").
+Thresholds come from rules.yaml (measured: see docs/comments.md, "Duplicates").
 """
 
 from __future__ import annotations
