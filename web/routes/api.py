@@ -57,7 +57,7 @@ from ..schemas import (
 from ..session import case_tokens, remember_case, sign_in
 from ..throttle import throttle
 from .applicant import store_uploads
-from .secretariat import read_queue
+from .secretariat import QueueQuery, queue_query, read_queue
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -182,13 +182,7 @@ def case_procedure(case=Depends(viewable_case)):
 @router.get("/queue")
 def api_queue(
     response: Response,
-    scheme: str = "",
-    status: str = "",
-    state: str = "",
-    q: str = "",
-    outcome: str = "",
-    min_days: int | None = Query(None, ge=0, le=100000),
-    page: int = Query(1, ge=1, le=1000000),
+    query: QueueQuery = Depends(queue_query),
     per_page: int = Query(100, ge=1, le=500),
     db=Depends(get_db),
     user: User = Depends(require_secretariat),
@@ -197,7 +191,7 @@ def api_queue(
     status, procedure `state`, pre-check `outcome`, `min_days` waiting, `q` (applicant or product).
     The whole count is in the X-Total-Count header; `outcome` is each case's stored summary
     (status, level, score, grade, `counts` per verdict, `complete`) as of `outcome_as_of`."""
-    result = read_queue(db, scheme, status, state, q, outcome, min_days, page, per_page)
+    result = read_queue(db, query, per_page)
     response.headers["X-Total-Count"] = str(result.total)
     response.headers["X-Page-Count"] = str(result.pages)
     return result.rows

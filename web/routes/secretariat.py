@@ -3,6 +3,8 @@ the procedure states and the decision. Every change lands in the case's audit lo
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 
@@ -17,32 +19,36 @@ from ..deps import check_csrf, get_db, render, require_secretariat, viewable_cas
 router = APIRouter(tags=["secretariat"])
 
 
-def read_queue(
-    db,
-    scheme="",
-    status="",
-    state="",
-    q="",
-    outcome="",
-    min_days: int | None = None,
-    page: int = 1,
-    per_page: int = PER_PAGE,
-) -> QueuePage:
-    """The queue from the case rows' stored summaries (SQL only; never the checklist engine)."""
-    filters = QueueFilters(
-        scheme=scheme or None,
-        status=status or None,
-        procedure_state=state or None,
-        outcome=outcome or None,
-        min_days=min_days,
-        q=q or None,
-    )
-    return queue_page(db, filters, page, per_page)
+@dataclass(frozen=True)
+class QueueQuery:
+    """The queue's filters and page as a request states them (the HTML page and /api/queue alike)."""
+
+    scheme: str = ""
+    status: str = ""
+    state: str = ""
+    q: str = ""
+    outcome: str = ""
+    min_days: int | None = None
+    page: int = 1
+
+    def filters(self) -> QueueFilters:
+        return QueueFilters(
+            scheme=self.scheme or None,
+            status=self.status or None,
+            procedure_state=self.state or None,
+            outcome=self.outcome or None,
+            min_days=self.min_days,
+            q=self.q or None,
+        )
+
+    def form(self) -> dict:
+        """The values the page's filter form shows (no page: a new filter starts at page 1)."""
+        out = {k: v for k, v in asdict(self).items() if k != "page"}
+        out["min_days"] = "" if self.min_days is None else self.min_days
+        return out
 
 
-@router.get("/queue", include_in_schema=False)
-def queue_html(
-    request: Request,
+def queue_query(
     scheme: str = "",
     status: str = "",
     state: str = "",
@@ -50,18 +56,24 @@ def queue_html(
     outcome: str = "",
     min_days: int | None = Query(None, ge=0, le=100000),
     page: int = Query(1, ge=1, le=1000000),
+) -> QueueQuery:
+    return QueueQuery(scheme, status, state, q, outcome, min_days, page)
+
+
+def read_queue(db, query: QueueQuery, per_page: int = PER_PAGE) -> QueuePage:
+    """The queue from the case rows' stored summaries (SQL only; never the checklist engine)."""
+    return queue_page(db, query.filters(), query.page, per_page)
+
+
+@router.get("/queue", include_in_schema=False)
+def queue_html(
+    request: Request,
+    query: QueueQuery = Depends(queue_query),
     db=Depends(get_db),
     user: User = Depends(require_secretariat),
 ):
-    result = read_queue(db, scheme, status, state, q, outcome, min_days, page)
-    filters = {
-        "scheme": scheme,
-        "status": status,
-        "state": state,
-        "q": q,
-        "outcome": outcome,
-        "min_days": "" if min_days is None else min_days,
-    }
+    result = read_queue(db, query)
+    filters = query.form()
     return render(
         request,
         "queue.html",
