@@ -42,6 +42,11 @@ class FactSpec:
     form: bool = True  # offered in the web facts form
     all: bool = False  # every scheme accepts it
     question: str = ""  # how an applicant is asked for it, in their words ("" → the label)
+    not_asked_when: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (fact, values) that make it moot
+
+    def asked_given(self, facts: dict) -> bool:
+        """Whether the form asks it, given the facts already stated."""
+        return not any(facts.get(fact) in values for fact, values in self.not_asked_when)
 
     @property
     def values(self) -> list[str]:
@@ -75,6 +80,7 @@ def schema() -> dict[str, FactSpec]:
             form=d.get("form", True) is not False,
             all=bool(d.get("all")),
             question=str(d.get("question") or ""),
+            not_asked_when=tuple((k, tuple(v)) for k, v in (d.get("not_asked_when") or {}).items()),
         )
     return out
 

@@ -145,10 +145,10 @@ def test_the_credit_worksheet_is_the_checklists_points_and_grades():
     from intake.cases.worksheet import grade, worksheet
 
     s = load_scheme("credit")
-    assert worksheet()["items"] == {it.id: it.points for it in s.items if it.rule == "scored"}
-    assert sum(worksheet()["items"].values()) == s.scoring["total"] == 100
-    assert [g["name"] for g in worksheet()["grades"]] == [g["name"] for g in s.scoring["grades"]]
-    assert grade(69.996) is None and grade(70) == "达标级"
+    assert worksheet("credit")["items"] == {it.id: it.points for it in s.items if it.rule == "scored"}
+    assert sum(worksheet("credit")["items"].values()) == s.scoring["total"] == 100
+    assert [g["name"] for g in worksheet("credit")["grades"]] == [g["name"] for g in s.scoring["grades"]]
+    assert grade(69.996, "credit") is None and grade(70, "credit") == "达标级"
 
 
 # -- the sixth scheme: one data folder, no code ----------------------------------------------

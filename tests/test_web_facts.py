@@ -87,3 +87,15 @@ def test_the_web_form_round_trips_a_date_and_an_exemption(client):
     got = {k: (v["value"] if isinstance(v, dict) and "value" in v else v) for k, v in facts.items()}
     assert got["certificate_revoked_on"] == "2024-01-02" and got["exemptions"] == ["专精特新小巨人"]
     assert got["business_status"] == "存续"
+
+
+def test_a_fact_the_stated_ones_make_moot_is_not_asked(client):
+    """The scale table is agriculture's: once the sector is manufacturing the form stops asking it
+    (facts.yaml not_asked_when), as long as the sector is unknown it asks."""
+    case = open_case(client, "jiangsu")
+    ask = lambda: client.get(f"/cases/{case['id']}?step=info").text  # noqa: E731
+    assert 'name="scale_value"' in ask()
+    assert put(client, case, {"sector": "manufacturing"}).status_code == 200
+    assert 'name="scale_value"' not in ask()
+    assert put(client, case, {"sector": "agriculture"}).status_code == 200
+    assert 'name="scale_value"' in ask()

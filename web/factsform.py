@@ -12,8 +12,9 @@ from intake.cases.case import CaseError
 from intake.cases.procedures import applicable_levels, declarations
 
 
-def fields_for(scheme_id: str) -> list[dict]:
-    """[{key, type, label, choices: [(value, label)]}] in the schema's order."""
+def fields_for(scheme_id: str, facts: dict | None = None) -> list[dict]:
+    """[{key, type, label, question, choices: [(value, label)], asked}] in the schema's order; `asked` is
+    false for a fact the stated `facts` make moot (the schema's not_asked_when)."""
     scheme = load_scheme(scheme_id)
     out = []
     for spec in form_facts(scheme):
@@ -37,6 +38,7 @@ def fields_for(scheme_id: str) -> list[dict]:
                 "label": spec.label,
                 "question": spec.question or spec.label,
                 "choices": choices,
+                "asked": spec.asked_given(facts or {}),
             }
         )
     return out

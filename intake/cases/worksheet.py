@@ -1,4 +1,4 @@
-"""The credit scheme's scoring worksheet: a band per item (6.2.1) → the total → the grade (6.2.2).
+"""A scored scheme's worksheet (credit's today): a band per item (6.2.1) → the total → the grade (6.2.2).
 The same arithmetic runs live in the browser (web/static/app.js) from `worksheet_json()`.
 Points, bands and grades are the checklist's (checklists/schemes/credit/checklist.yaml `scoring`
 and each scored item's `points`): one source for the engine and the worksheet."""
@@ -9,8 +9,6 @@ from functools import cache
 
 from checklists.scheme import load_scheme
 
-SCORED_SCHEME = "credit"
-
 
 def is_scored(scheme: str) -> bool:
     """A scheme whose checklist has `scoring` is scored by the secretariat on a worksheet."""
@@ -18,7 +16,7 @@ def is_scored(scheme: str) -> bool:
 
 
 @cache
-def worksheet(scheme: str = SCORED_SCHEME) -> dict:
+def worksheet(scheme: str) -> dict:
     s = load_scheme(scheme)
     bands = [
         {"label": f"{b['from'] * 100:g}%-{b['to'] * 100:g}%", "low": float(b["from"]), "high": float(b["to"])}
@@ -35,19 +33,19 @@ def worksheet(scheme: str = SCORED_SCHEME) -> dict:
     }
 
 
-def band_fraction(index: int, scheme: str = SCORED_SCHEME) -> float:
+def band_fraction(index: int, scheme: str) -> float:
     b = worksheet(scheme)["bands"][index]
     return round((b["low"] + b["high"]) / 2, 3)
 
 
-def band_of(fraction: float, scheme: str = SCORED_SCHEME) -> int:
+def band_of(fraction: float, scheme: str) -> int:
     for i, b in enumerate(worksheet(scheme)["bands"]):
         if fraction <= b["high"] + 1e-9:
             return i
     return len(worksheet(scheme)["bands"]) - 1
 
 
-def grade(score: float, scheme: str = SCORED_SCHEME) -> str | None:
+def grade(score: float, scheme: str) -> str | None:
     name = None
     for g in worksheet(scheme)["grades"]:
         if score >= g["min"] - 1e-9:
@@ -55,7 +53,7 @@ def grade(score: float, scheme: str = SCORED_SCHEME) -> str | None:
     return name
 
 
-def total(scores: dict[str, float], scheme: str = SCORED_SCHEME) -> dict:
+def total(scores: dict[str, float], scheme: str) -> dict:
     items = worksheet(scheme)["items"]
     s = sum(points * scores[i] for i, points in items.items() if i in scores)
     complete = all(i in scores for i in items)
@@ -69,7 +67,7 @@ def total(scores: dict[str, float], scheme: str = SCORED_SCHEME) -> dict:
     }
 
 
-def rows(scores: dict[str, float], titles: dict[str, str] | None = None, scheme: str = SCORED_SCHEME) -> list[dict]:
+def rows(scores: dict[str, float], titles: dict[str, str] | None = None, *, scheme: str) -> list[dict]:
     titles = titles or {}
     out = []
     for item_id, points in worksheet(scheme)["items"].items():

@@ -85,7 +85,7 @@ def case_context(request: Request, db, case, user: User | None) -> dict:
         "groups": grouped(report),
         "docs": documents(db, case.id),
         "declarations": declarations(case.scheme),
-        "fact_fields": fields_for(case.scheme),
+        "fact_fields": fields_for(case.scheme, case.facts),
         "link": str(request.base_url).rstrip("/") + f"/c/{case.token}",
         "editable": case.editable and not (user and user.is_staff),
         "staff": bool(user and user.can_review_cases()),
@@ -102,7 +102,7 @@ def case_context(request: Request, db, case, user: User | None) -> dict:
             scores = case.facts.get("scores") or {}
             sheet = worksheet(case.scheme)
             ctx["worksheet"] = {
-                "rows": worksheet_rows(scores, titles, case.scheme),
+                "rows": worksheet_rows(scores, titles, scheme=case.scheme),
                 "total": worksheet_total(scores, case.scheme),
                 "bands": sheet["bands"],
                 "grades": sheet["grades"],
