@@ -35,6 +35,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from . import stages
 from .model import Document, Page
 from .ocr_layout import Layout, OcrBox
 
@@ -266,11 +267,13 @@ def read_image(image, settings: OcrSettings | None = None, deadline: float | Non
     settings = settings or load_settings()
     rgb = np.asarray(image.convert("RGB")) if hasattr(image, "convert") else np.asarray(image)
     if settings.suppress_seals:
-        rgb = suppress_seals(rgb, settings.seal_white_point, settings.suppress_stamps)
+        with stages.stage("image"):
+            rgb = suppress_seals(rgb, settings.seal_white_point, settings.suppress_stamps)
     boxes, detected = _recognize_bgr(np.ascontiguousarray(rgb[..., ::-1]), settings, deadline, settings.use_cls)
     reads_badly = detected >= 3 and (len(boxes) < detected / 2 or _mean_score(boxes) < settings.retry_below_score)
     if reads_badly or _mostly_vertical(boxes):
-        return _retry_turned(rgb, boxes, settings, deadline)
+        with stages.redirect("extra_passes"):
+            return _retry_turned(rgb, boxes, settings, deadline)
     return boxes, 0
 
 
@@ -316,21 +319,24 @@ def _recognize_bgr(img, settings: OcrSettings, deadline: float | None, use_cls: 
     eng = engine(settings)
     raw_h, raw_w = img.shape[:2]
     op: dict[str, Any] = {}
-    img, ratio_h, ratio_w = eng.preprocess(img)
-    op["preprocess"] = {"ratio_h": ratio_h, "ratio_w": ratio_w}
-    img, op = eng.maybe_add_letterbox(img, op)
-    dt_boxes, _ = eng.auto_text_det(img)
+    with stages.stage("detection"):
+        img, ratio_h, ratio_w = eng.preprocess(img)
+        op["preprocess"] = {"ratio_h": ratio_h, "ratio_w": ratio_w}
+        img, op = eng.maybe_add_letterbox(img, op)
+        dt_boxes, _ = eng.auto_text_det(img)
     _check(deadline)
     if dt_boxes is None or len(dt_boxes) == 0:
         return [], 0
-    crops = eng.get_crop_img_list(img, dt_boxes)
+    with stages.stage("recognition"):
+        crops = eng.get_crop_img_list(img, dt_boxes)
     if use_cls:
         crops, _, _ = eng.text_cls(crops)
         _check(deadline)
     rec: list = []
     step = 24  # recognise in slices so the page's time limit is checked as we go
     for i in range(0, len(crops), step):
-        part, _ = eng.text_rec(crops[i : i + step], False)
+        with stages.stage("recognition"):
+            part, _ = eng.text_rec(crops[i : i + step], False)
         rec.extend(part)
         _check(deadline)
     points = eng._get_origin_points(dt_boxes, op, raw_h, raw_w)
@@ -516,7 +522,7 @@ def ocr_document(
     budget = _file_budget(limits)
     started = time.monotonic()
     try:
-        images = page_images(doc, data, todo, settings, max_pages)
+        images = stages.timed_iter(page_images(doc, data, todo, settings, max_pages), "image")
         for pi in images:
             t0 = time.monotonic()
             done = numbers.index(pi.number) + 1

@@ -9,7 +9,7 @@ import threading
 
 import ocr_scans as s
 import pytest
-from web_helpers import make_client, open_case, upload
+from web_helpers import make_client, open_case, untimed, upload
 
 from extractors import ocr
 from intake.reading import pipeline
@@ -134,7 +134,7 @@ def _fake_reads(monkeypatch, new_page_each_read: bool):
             "ocr_pending": [9],
         }
 
-    monkeypatch.setattr(reading, "read_file", read_file)
+    monkeypatch.setattr(reading, "read_file_timed", untimed(read_file))
     monkeypatch.setattr(ocr, "cached_pages", lambda sha, *a, **k: set(cached))
 
 
@@ -176,7 +176,7 @@ def test_a_worker_stopped_mid_ocr_is_requeued_without_showing_the_error(tmp_path
         cached.add(len(cached) + 1)
         return {"file": name, "sha256": sha, "error": f"{name}: 读取超时（超过 60 秒），已中止"}
 
-    monkeypatch.setattr(reading, "read_file", killed)
+    monkeypatch.setattr(reading, "read_file_timed", untimed(killed))
     monkeypatch.setattr(ocr, "cached_pages", lambda sha, *a, **k: set(cached))
     client = make_client(tmp_path)
     reader = client.app.state.reader

@@ -41,6 +41,7 @@ PRELOAD = [
     "pypdfium2",
     "pdfplumber",
     "docx",
+    "intake.reading.warm",  # last: the OCR engine and the recognisers, loaded once for every worker
 ]
 
 
@@ -49,6 +50,7 @@ class Outcome:
     ok: bool
     value: Any = None  # fn's result when ok
     error: str | None = None  # one line for a person when not ok
+    start_seconds: float = 0.0  # from asking for the process to `fn` starting in it (worker start)
 
 
 def _context():
@@ -86,11 +88,12 @@ def _on_term(signum, frame) -> None:
     os._exit(1)
 
 
-def _child(conn, fn: Callable, args: tuple) -> None:
+def _child(conn, fn: Callable, args: tuple, asked_at: float | None = None) -> None:
     from extractors.limits import UnreadableDocument, die_with_parent
 
     die_with_parent()
     signal.signal(signal.SIGTERM, _on_term)
+    start_seconds = max(0.0, time.time() - asked_at) if asked_at else 0.0
 
     try:
         try:
@@ -105,6 +108,7 @@ def _child(conn, fn: Callable, args: tuple) -> None:
                 False,
                 error=f"读取出错（{type(e).__name__}: {str(e)[:160]}，{last.filename.rsplit('/', 1)[-1]}:{last.lineno}）",
             )
+        result.start_seconds = start_seconds
         try:
             conn.send(result)
         except Exception as e:  # unpicklable result
@@ -131,7 +135,7 @@ def run_each(
             while pending and len(running) < workers:
                 i = pending.pop(0)
                 parent, child = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_child, args=(child, fn, arg_tuples[i]), daemon=True)
+                proc = ctx.Process(target=_child, args=(child, fn, arg_tuples[i], time.time()), daemon=True)
                 # The child's garbage collector must not walk (and so copy) every object inherited
                 # from the parent: freeze them for the fork, thaw them in the parent afterwards.
                 gc.freeze()
