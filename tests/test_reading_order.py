@@ -204,3 +204,39 @@ def test_text_goes_before_ocr_and_each_lane_keeps_its_order():
     q.put(None)
     got = [q.get_nowait() for _ in range(5)]
     assert got == [None, 2, 4, 1, 3]
+
+
+def test_a_text_pdf_is_read_while_every_other_reader_is_busy_with_photos(tmp_path, monkeypatch):
+    """A browser sends each file in its own request: the photos may be taken by the readers before
+    the PDF arrives. The PDF is still read at once, by the reader that only reads text."""
+    import threading
+    import time
+
+    ocr_may_end = threading.Event()
+    photos_started: list[str] = []
+
+    def read(path, name, sha, limits, defer_ocr=False, ocr_seconds=None):
+        if name.endswith(".jpg"):
+            photos_started.append(name)
+            assert ocr_may_end.wait(60)
+        return {"file": name, "sha256": sha, "type": "other", "pages": 1, "error": None, "fields": {}}, {}
+
+    monkeypatch.setattr(reading, "read_file_timed", read)
+    with make_client(tmp_path) as client:  # the reader threads run
+        case = open_case(client)
+        photos = [
+            (f"photo{i}.jpg", image_bytes("JPEG", size=(200 + i, 100)))
+            for i in range(len(client.app.state.reader.threads))
+        ]
+        for photo in photos:
+            upload(client, case["id"], [photo])
+        deadline = time.time() + 60
+        while len(photos_started) < len(client.app.state.reader.threads) - 1 and time.time() < deadline:
+            time.sleep(0.05)
+        upload(client, case["id"], [("report.pdf", pdf_bytes([["检验报告"]]))])
+        while _states(client, case["id"])["report.pdf"] != "read" and time.time() < deadline:
+            time.sleep(0.05)
+        states = _states(client, case["id"])
+        ocr_may_end.set()
+    assert states["report.pdf"] == "read"
+    assert all(states[name] != "read" for name, _ in photos)  # the photos were still being read

@@ -5,8 +5,10 @@ Three lanes, each first come first served; a reader takes from the first lane th
   a text PDF, a DOCX or a text file is then read completely, in about a second;
 - OCR: photos (nothing to read before OCR) and scans of a page or two;
 - LONG_OCR: scans with more pages than that waiting for OCR.
-So a text PDF uploaded beside two photos is read, and the pre-check answers from it, before the
-photos' OCR begins, and the photos then have every core. A long scan is OCRed in slices
+One reader only ever takes TEXT (DocumentReader's text reader), so a text PDF uploaded beside two
+photos is read, and the pre-check answers from it, within a second, even when the other readers have
+already started on the photos (a browser sends each file in its own request, so the photos may
+arrive first). A long scan is OCRed in slices
 (readers.OCR_SLICE_SECONDS of pages per read, continuing from the OCR cache), each time going back
 behind the documents waiting: a 20-page report holds one reader for a slice at most, never the
 documents uploaded with it or after it. (A steady stream of short documents would keep a long
@@ -49,6 +51,18 @@ class ReadQueue(queue.Queue):
 
     def _get(self):
         return heapq.heappop(self._heap)[2]
+
+    def get_text(self) -> int | None:
+        """Like get(), for the reader that only reads text: waits for an item of the TEXT lane (or
+        a stop). A wake-up for an OCR item is passed on to the other readers."""
+        with self.not_empty:
+            while not (self._heap and self._heap[0][0] <= TEXT):
+                if self._heap:
+                    self.not_empty.notify()
+                self.not_empty.wait(1.0)
+            item = self._get()
+            self.not_full.notify()
+            return item
 
     def lane_of(self, doc_id: int) -> int:
         """The lane a document was last put in (TEXT when it never was)."""

@@ -90,7 +90,7 @@ class DocumentReader:
         threads = threads or default_threads()
         self.threads = [
             threading.Thread(target=self._run, name=f"reader-{i}", daemon=True) for i in range(max(1, threads))
-        ]
+        ] + [threading.Thread(target=self._run, args=(True,), name="reader-text", daemon=True)]
         self._started = False
         self._stopping = False
         self._retry_after = RETRY_FIRST
@@ -135,10 +135,10 @@ class DocumentReader:
         self._queued_at.setdefault(doc_id, time.monotonic())
         self.queue.put((doc_id, lane))
 
-    def _run(self) -> None:
+    def _run(self, text_only: bool = False) -> None:
         db = None
         while True:
-            doc_id = self.queue.get()
+            doc_id = self.queue.get_text() if text_only else self.queue.get()
             try:
                 if doc_id is None:
                     return
