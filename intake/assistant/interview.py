@@ -17,21 +17,18 @@ from __future__ import annotations
 
 import copy
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from checklists.vocabulary import plain
 from extractors.facts import DocumentFacts
+from intake.clock import now
 
 from .answers import Parsed, parse_choice, parse_date, parse_number, parse_text, parse_yes_no, split_lead_in, vocabulary
 from .schemedata import yes_no_spec
 
 SOURCE = "申请人声明"
 STATE_VERSION = 1
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def new_state(scheme_id: str, base_facts: dict | None = None, as_of: str | None = None) -> dict:

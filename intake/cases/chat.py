@@ -10,32 +10,11 @@ import threading
 from collections.abc import Iterator
 
 from intake.assistant import Assistant
-from intake.cases.case import FACT_KEYS, Case, documents, log, now, touch
+from intake.cases.case import FACT_KEYS, Case, documents, log, touch
+from intake.clock import now
 
 _locks: dict[int, threading.Lock] = {}
 _guard = threading.Lock()
-
-
-def ensure_chat(db) -> None:
-    """Create the chat table once. Two documents read at the same time both get here: the table is
-    created under a lock, and a write refused while another connection writes is tried again."""
-    import sqlite3
-    import time
-
-    with _guard:
-        for attempt in range(5):
-            try:
-                if "case_chat" not in db.table_names():
-                    db.table("case_chat").create(
-                        {"case_id": int, "state": str, "transcript": str, "updated": str},
-                        pk="case_id",
-                        if_not_exists=True,
-                    )
-                return
-            except sqlite3.OperationalError:
-                if attempt == 4:
-                    raise
-                time.sleep(0.2 * (attempt + 1))
 
 
 def _lock(case_id: int) -> threading.Lock:
@@ -44,7 +23,6 @@ def _lock(case_id: int) -> threading.Lock:
 
 
 def transcript(db, case_id: int) -> list[dict]:
-    ensure_chat(db)
     row = next(db["case_chat"].rows_where("case_id = ?", [case_id]), None)
     return json.loads(row["transcript"]) if row else []
 
@@ -53,7 +31,6 @@ def document_read(db, case_id: int, doc: dict) -> None:
     """A document of the case was read: the assistant says what it recognised, in the transcript."""
     from intake.cases.case import get_case
 
-    ensure_chat(db)
     case = get_case(db, case_id)
     with _lock(case.id):
         row = next(db["case_chat"].rows_where("case_id = ?", [case.id]), None)
@@ -83,7 +60,6 @@ def document_read(db, case_id: int, doc: dict) -> None:
 
 def chat(db, case: Case, message: str, who: str, may_edit: bool) -> dict:
     """One turn: returns the reply's JSON plus `changed` (the case's facts changed)."""
-    ensure_chat(db)
     with _lock(case.id):
         row = next(db["case_chat"].rows_where("case_id = ?", [case.id]), None)
         state = json.loads(row["state"]) if row else None
