@@ -21,7 +21,6 @@ from datetime import date
 from typing import Any
 
 from checklists.vocabulary import plain
-from extractors.facts import DocumentFacts
 from intake.clock import now
 
 from .answers import Parsed, parse_choice, parse_date, parse_number, parse_text, parse_yes_no, split_lead_in, vocabulary
@@ -109,19 +108,6 @@ def facts_of(state: dict) -> dict:
         if ans is not None and not key.startswith(("confirm:", "upload:")):
             set_fact(facts, key, ans["value"])
     return facts
-
-
-def documents_of(state: dict) -> list[DocumentFacts]:
-    """Uploaded documents with the applicant's corrections applied (original kept on the field)."""
-    docs = []
-    for d in state["documents"]:
-        d = copy.deepcopy(d)
-        for c in state["corrections"]:
-            if c["sha256"] == d.get("sha256") and c["field"] in (d.get("fields") or {}):
-                d["fields"][c["field"]]["value"] = c["value"]
-                d["fields"][c["field"]]["confidence"] = 1.0
-        docs.append(DocumentFacts.from_json(d))
-    return docs
 
 
 # -- asks ---------------------------------------------------------------------------
