@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from pathlib import Path
 
 from click.testing import CliRunner
 from docgen import image_bytes, pdf_bytes
@@ -51,3 +52,44 @@ def test_the_web_accepts_a_file_exactly_when_intake_extract_reads_it(tmp_path):
     answer = upload(client, case["id"], list(SAMPLES.items()))
     accepted = {f["file"]: f["error"] is None for f in answer.json()["files"]}
     assert accepted == read
+
+
+def test_a_form_for_a_scheme_added_as_data_keeps_its_declarations(tmp_path, monkeypatch):
+    """The sample scheme (tests/schemes/sample, data only): 是 typed in an item row reads back and counts."""
+    from formbundles import fill_in, license_
+
+    from extractors.application_form import facts_from_documents
+    from extractors.extract import extract_facts
+    from extractors.read import read_document
+    from forms.application import build_form
+    from intake.precheck import precheck
+
+    monkeypatch.setenv("INTAKE_SCHEMES_PATH", str(Path(__file__).parent / "schemes"))
+    licence = license_("浙江某某有限公司", "91330100MA27XL0E2T", "浙江省杭州市某路1号", "浙江省")
+    out = build_form("sample", [licence], {}, None, tmp_path / "f.docx")
+    data = fill_in(out.path, {}, {"sample.art3": "是"})
+    form = extract_facts(read_document(data, "申请书.docx")).to_json()
+    assert facts_from_documents([form])["declarations"] == {"sample.art3": True}
+    before = precheck("sample", [licence], as_of="2026-01-01").to_json()
+    after = precheck("sample", [licence, form], as_of="2026-01-01").to_json()
+    status = {r["id"]: r["status"] for r in after["items"]}
+    assert {r["id"]: r["status"] for r in before["items"]}["sample.art3"] == "missing"
+    assert status["sample.art3"] != "missing"
+
+
+def test_the_desk_and_the_register_order_clauses_the_same_way(tmp_path):
+    from comment_sheets import draft_markdown
+
+    from intake.comments import desk
+    from intake.comments import store as C
+    from intake.store.blobs import BlobStore
+    from intake.store.db import open_db
+
+    db, blobs = open_db(tmp_path), BlobStore(tmp_path)
+    draft = C.publish_draft(db, blobs, draft_markdown(), "draft.md")
+    clauses = ["10.1", "前言", "5.2", "全文", "4.1", "附录A", "4.1a"]
+    C.submit_online(db, draft.id, "某协会", [{"clause": c, "comment": f"关于{c}的意见"} for c in clauses])
+    shown = [clause for clause, _title, _rows in desk.register_view(db, draft.id)["by_clause"]]
+    registered = list(C.register_data(db, draft.id).summary["per_clause"])
+    assert shown == registered
+    assert shown[:2] == ["全文", "前言"] and shown.index("4.1") < shown.index("5.2") < shown.index("10.1")
