@@ -93,7 +93,7 @@ def test_scan_out_of_time_is_requeued_shows_progress_and_is_finished_by_the_next
     seen = _read_watching(client, case_id, doc_id)
     assert "识别中：第 1/2 页" in seen
     doc = _document(client, case_id, doc_id)
-    assert doc["state"] == "queued" and doc["ocr_pending"] == [2] and doc["ocr_rounds"] == 1
+    assert doc["state"] == "queued" and doc["ocr_pending"] == [2] and doc["ocr_rounds"] == 1, doc
     assert doc["ocr_progress"]["text"] == "识别中：已完成 1/2 页，排队继续识别"
     assert "cert_number" not in doc["fields"]  # the certificate page is not read yet
     assert client.app.state.reader.queue.get_nowait() == doc_id  # back in the queue

@@ -56,7 +56,30 @@ class Outcome:
 def _context():
     if threading.active_count() == 1 and "fork" in mp.get_all_start_methods():
         return mp.get_context("fork")
-    return _fork_server_context()
+    ctx = _fork_server_context()
+    _wait_until_ready(ctx)
+    return ctx
+
+
+_ready = threading.Event()
+_ready_lock = threading.Lock()
+
+
+def _noop() -> None:
+    pass
+
+
+def _wait_until_ready(ctx) -> None:
+    """The fork server loads the OCR models and the recognisers before its first fork (PRELOAD):
+    seconds that must not count against the first file's time limit. One empty child, once."""
+    if _ready.is_set():
+        return
+    with _ready_lock:
+        if not _ready.is_set():
+            proc = ctx.Process(target=_noop, daemon=True)
+            proc.start()
+            proc.join(300)
+            _ready.set()
 
 
 def _fork_server_context():
@@ -79,6 +102,8 @@ def start_fork_server() -> None:
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
+    # its preloading (the OCR models) goes on while the server starts; the first read waits for it
+    threading.Thread(target=_wait_until_ready, args=(mp.get_context("forkserver"),), daemon=True).start()
 
 
 def _on_term(signum, frame) -> None:
