@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, cast
 
-from intake.reading.memory import tree_memory
+from intake.reading.memory import exceeds
 
 SAMPLE_SECONDS = 0.05  # how often a running worker's memory is looked at
 TOO_MUCH_MEMORY = "文件解压后过大或结构异常：读取占用内存超过上限（{mb} MB），已中止"
@@ -189,7 +189,7 @@ def run_each(
                     proc.kill()
             now = time.monotonic()
             for conn, (i, proc, deadline) in list(running.items()):
-                if max_memory and tree_memory(proc.pid) > max_memory:
+                if max_memory and exceeds(proc.pid, max_memory):
                     running.pop(conn)
                     _stop(proc, at_once=True)
                     conn.close()
