@@ -99,6 +99,19 @@ class Evaluation:
             out[r.status].append(r)
         return out
 
+    def levels(self) -> list[dict]:
+        """Each level of a scheme with levels, lowest first: the outcome its gating items give
+        (`status`, as `outcome.status` would be for that level) and whether it is `reached`."""
+        by_id = {r.item.id: r for r in self.items}
+        return [
+            {
+                "name": lv.name,
+                "status": _status_of([by_id[i] for i in self.scheme.gating_ids(lv.name)]),
+                "reached": _level_reached(self.scheme, lv, by_id, self.facts),
+            }
+            for lv in self.scheme.levels
+        ]
+
     def to_json(self) -> dict:
         return {
             "scheme": self.scheme.id,

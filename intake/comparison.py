@@ -1,0 +1,185 @@
+"""Every scheme at once: one set of documents and stated facts against every registered scheme.
+
+The documents are read once; each scheme is then evaluated by the one pre-check (`intake.precheck`),
+so a scheme's entry is exactly what its own check gives — the comparison only summarises it, and
+never says more: no verdict of its own, the provisional notes and the items left for a person kept.
+
+    result = compare(["licence.pdf", "qms.pdf"], {"sector": "manufacturing"}, as_of="2026-03-01")
+    result.to_json()["schemes"]["jinzhi"]   # == precheck("jinzhi", …).to_json()
+    result.summaries()                      # per scheme: outcome, counts, level/score, next actions
+
+A scheme added as data (checklists/schemes/<id>/, or a folder on INTAKE_SCHEMES_PATH) is compared
+without code: the list comes from the scheme registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from os import PathLike
+
+from checklists.factsfile import FactsError, parse_as_of
+from checklists.rules import parse_date
+from checklists.registry import scheme_ids
+from checklists.scheme import Scheme, load_scheme
+from checklists.vocabulary import OUTCOME_ZH, STATUS_ORDER, doc_label
+from extractors.facts import DocumentFacts
+from intake.precheck import Precheck, precheck, read_documents
+
+# best first: which outcome leaves the applicant closest to applying
+OUTCOME_RANK = ("eligible", "needs_review", "incomplete", "not_eligible")
+GAPS = ("missing", "not_met")  # what an applicant can act on; `review` waits for a person
+ACTIONS_SHOWN = 3
+
+
+@dataclass
+class Comparison:
+    as_of: date
+    documents: list[DocumentFacts]
+    results: dict[str, Precheck] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)  # scheme id → why the stated facts do not fit it
+
+    def entry(self, scheme_id: str) -> dict:
+        """What `intake check --scheme ID --json` gives for the same inputs (or the error it would print)."""
+        if scheme_id in self.errors:
+            return {"scheme": scheme_id, "error": self.errors[scheme_id]}
+        return self.results[scheme_id].to_json()
+
+    def summaries(self) -> list[dict]:
+        """One summary per scheme, closest to applying first (the registry's order breaks ties)."""
+        out = [summary(r) for r in self.results.values()]
+        out.sort(key=_closeness)
+        names = {s: load_scheme(s).name for s in self.errors}
+        return out + [{"scheme": s, "name": names[s], "error": e} for s, e in self.errors.items()]
+
+    def best(self) -> str | None:
+        """The scheme closest to applying, or None when no scheme could be evaluated."""
+        done = self.summaries()
+        return done[0]["scheme"] if done and "error" not in done[0] else None
+
+    def to_json(self) -> dict:
+        ids = [*self.results, *self.errors]
+        order = [s for s in scheme_ids() if s in ids]
+        return {
+            "as_of": self.as_of.isoformat(),
+            "schemes": {s: self.entry(s) for s in order},
+            "comparison": self.summaries(),
+        }
+
+
+def compare(
+    documents: Sequence[DocumentFacts | dict | str | PathLike],
+    stated: dict | None = None,
+    as_of: date | str | None = None,
+    schemes: Sequence[str] | None = None,
+    origin: str = "facts",
+) -> Comparison:
+    """Read `documents` once and pre-check every registered scheme (or `schemes`) on them.
+    Stated facts that do not fit one scheme (a level it does not have) leave that scheme out with
+    the reason; facts that fit none raise the FactsError, as a bad argument."""
+    day = parse_as_of(as_of)
+    docs = read_documents(documents)
+    out = Comparison(day, docs)
+    for sid in schemes or scheme_ids():
+        try:
+            out.results[sid] = precheck(sid, docs, stated, day, origin=origin)
+        except FactsError as e:
+            out.errors[sid] = str(e)
+    if not out.results and out.errors:
+        raise FactsError(next(iter(out.errors.values())))
+    return out
+
+
+def summary(result: Precheck) -> dict:
+    """A scheme's line in the comparison, taken from its own check: outcome, counts per verdict, the
+    best reachable level (or the score against its threshold), what is provisional or waits for a
+    person, and the three next actions worth most."""
+    ev = result.evaluation
+    scheme, o = ev.scheme, ev.outcome
+    counts = {s: o["counts"].get(s, 0) for s in STATUS_ORDER}
+    out: dict = {
+        "scheme": scheme.id,
+        "name": scheme.name,
+        "status": o["status"],
+        "status_zh": OUTCOME_ZH.get(o["status"], o["status"]),
+        "counts": counts,
+        "level": o.get("level"),
+        "levels": ev.levels(),
+        "provisional": bool(o.get("provisional")),
+        "review": counts["review"],
+        "notes": list(o.get("notes") or []),
+        "next_actions": next_actions(result),
+    }
+    if scheme.scoring:
+        out["score"] = {
+            "score": o.get("score"),
+            "score_max": o.get("score_max"),
+            "score_total": o.get("score_total"),
+            "threshold": _threshold(scheme),
+            "grade": o.get("grade"),
+            "best_grade": o.get("best_grade"),
+            "grade_withheld": o.get("grade_withheld"),
+        }
+    out["flags"] = _flags(out)
+    return out
+
+
+def _threshold(scheme: Scheme) -> float | None:
+    grades = scheme.scoring.get("grades") or []
+    return min((g["min"] for g in grades), default=None)
+
+
+def _flags(s: dict) -> list[str]:
+    """The caveats the scheme's own check gives, in the applicant's words."""
+    flags = []
+    if s["provisional"]:
+        flags.append("暂定")
+    if s["status"] == "needs_review" or s["review"]:
+        flags.append(f"待人工审核 {s['review']} 项" if s["review"] else "待人工审核")
+    return flags
+
+
+def next_actions(result: Precheck, limit: int = ACTIONS_SHOWN) -> list[dict]:
+    """What to upload or answer next, worth most first: each open ask (the engine's `needs`) of the
+    items still missing, and of the items failing on an expired document, counted over the items it
+    would settle — gating items first. A failing item whose document is valid (another province, a
+    low score) is not settled by uploading again, so it suggests nothing."""
+    ev = result.evaluation
+    expired = {d.type for d in ev.documents if _expired(d, ev.as_of)}
+    found: dict[str, dict] = {}
+    for r in ev.items:
+        if r.status not in GAPS:
+            continue
+        for ask in r.needs:
+            if r.status == "not_met" and ask.doc_type not in expired:
+                continue
+            key = ask.doc_type or ask.key
+            a = found.setdefault(key, {"key": key, "kind": ask.kind, "items": [], "gates": 0, "ask": ask})
+            if r.item.id not in a["items"]:
+                a["items"].append(r.item.id)
+                a["gates"] += 1 if r.item.is_gate else 0
+    # worth: the items settled, gating ones counted twice; an upload before a statement at a tie
+    ranked = sorted(found.values(), key=lambda a: (-(a["gates"] + len(a["items"])), a["kind"] != "upload"))[:limit]
+    return [{**{k: v for k, v in a.items() if k != "ask"}, "text": _action_text(a["ask"], len(a["items"]))} for a in ranked]
+
+
+def _expired(doc: DocumentFacts, as_of: date) -> bool:
+    until = parse_date(doc.value("valid_until"))
+    return until is not None and until < as_of
+
+
+def _action_text(ask, n: int) -> str:
+    """In the applicant's words, no stronger than the check: a declaration alone only makes an item
+    待人工审核 (contract: never met), so it is not said to satisfy anything."""
+    if ask.doc_type:
+        return f"上传有效的{doc_label(ask.doc_type)}：可满足 {n} 项"
+    if ask.key.startswith("declarations."):
+        return f"作出声明（{ask.question.rstrip('？?')}）：{n} 项转为待人工审核"
+    return f"回答“{ask.question}”：可补足 {n} 项所需信息"
+
+
+def _closeness(s: dict) -> tuple:
+    open_items = s["counts"]["missing"] + s["counts"]["not_met"]
+    rank = OUTCOME_RANK.index(s["status"]) if s["status"] in OUTCOME_RANK else len(OUTCOME_RANK)
+    return (rank, open_items, scheme_ids().index(s["scheme"]) if s["scheme"] in scheme_ids() else 0)
