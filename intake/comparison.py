@@ -22,7 +22,7 @@ from os import PathLike
 from checklists.factsfile import FactsError, parse_as_of
 from checklists.rules import parse_date
 from checklists.registry import scheme_ids
-from checklists.scheme import Scheme, load_scheme
+from checklists.scheme import Ask, Scheme, load_scheme
 from checklists.vocabulary import OUTCOME_ZH, STATUS_ORDER, doc_label
 from extractors.facts import DocumentFacts
 from intake.precheck import Precheck, precheck, read_documents
@@ -141,27 +141,37 @@ def _flags(s: dict) -> list[str]:
 
 
 def next_actions(result: Precheck, limit: int = ACTIONS_SHOWN) -> list[dict]:
-    """What to upload or answer next, worth most first: each open ask (the engine's `needs`) of the
-    items still missing, and of the items failing on an expired document, counted over the items it
-    would settle — gating items first. A failing item whose document is valid (another province, a
-    low score) is not settled by uploading again, so it suggests nothing."""
+    """What to upload or answer next, worth most first: the open asks (the engine's `needs`) of the
+    items still missing, and of the items failing on an expired or absent document, counted over the
+    items they bear on — gating items count twice. A failing item whose document is there and valid
+    (another province, a low score) is not settled by uploading again, so it suggests nothing.
+    `sole` counts the items this action alone would settle (a declaration beside it is no alternative:
+    it never makes an item met): only those are said to be satisfied."""
     ev = result.evaluation
+    present = {d.type for d in ev.documents if not d.error}
     expired = {d.type for d in ev.documents if _expired(d, ev.as_of)}
     found: dict[str, dict] = {}
     for r in ev.items:
         if r.status not in GAPS:
             continue
-        for ask in r.needs:
-            if r.status == "not_met" and ask.doc_type not in expired:
-                continue
-            key = ask.doc_type or ask.key
-            a = found.setdefault(key, {"key": key, "kind": ask.kind, "items": [], "gates": 0, "ask": ask})
-            if r.item.id not in a["items"]:
-                a["items"].append(r.item.id)
-                a["gates"] += 1 if r.item.is_gate else 0
-    # worth: the items settled, gating ones counted twice; an upload before a statement at a tie
+        asks = {(a.doc_type or a.key): a for a in _open_asks(r, present, expired)}
+        for key, ask in asks.items():
+            a = found.setdefault(key, {"key": key, "kind": ask.kind, "items": [], "gates": 0, "sole": 0, "ask": ask})
+            a["items"].append(r.item.id)
+            a["gates"] += 1 if r.item.is_gate else 0
+            a["sole"] += 1 if [k for k in asks if not k.startswith("declarations.")] == [key] else 0
+    # worth: the items it bears on, gating ones counted twice; an upload before a statement at a tie
     ranked = sorted(found.values(), key=lambda a: (-(a["gates"] + len(a["items"])), a["kind"] != "upload"))[:limit]
-    return [{**{k: v for k, v in a.items() if k != "ask"}, "text": _action_text(a["ask"], len(a["items"]))} for a in ranked]
+    return [{**{k: v for k, v in a.items() if k != "ask"}, "text": _action_text(a)} for a in ranked]
+
+
+def _open_asks(r, present: set[str], expired: set[str]) -> list[Ask]:
+    """A missing item: its open asks. A failing one: a valid copy of each expired document it rests
+    on, and the documents it asks for that are not there at all."""
+    if r.status == "missing":
+        return list(r.needs)
+    renew = [Ask(t, "upload", "", doc_type=t) for t in r.item.evidence if t in expired]
+    return renew + [a for a in r.needs if a.doc_type and a.doc_type not in present]
 
 
 def _expired(doc: DocumentFacts, as_of: date) -> bool:
@@ -169,14 +179,19 @@ def _expired(doc: DocumentFacts, as_of: date) -> bool:
     return until is not None and until < as_of
 
 
-def _action_text(ask, n: int) -> str:
-    """In the applicant's words, no stronger than the check: a declaration alone only makes an item
-    待人工审核 (contract: never met), so it is not said to satisfy anything."""
-    if ask.doc_type:
-        return f"上传有效的{doc_label(ask.doc_type)}：可满足 {n} 项"
+def _action_text(a: dict) -> str:
+    """In the applicant's words, no stronger than the check: only the items this action alone would
+    settle are said to be satisfied, and a declaration alone only makes an item 待人工审核 (contract:
+    never met)."""
+    ask, n, sole = a["ask"], len(a["items"]), a["sole"]
     if ask.key.startswith("declarations."):
         return f"作出声明（{ask.question.rstrip('？?')}）：{n} 项转为待人工审核"
-    return f"回答“{ask.question}”：可补足 {n} 项所需信息"
+    what = f"上传有效的{doc_label(ask.doc_type)}" if ask.doc_type else f"回答“{ask.question}”"
+    if sole == n:
+        return f"{what}：可满足 {n} 项" if ask.doc_type else f"{what}：可补足 {n} 项所需信息"
+    if sole:
+        return f"{what}：可满足 {sole} 项，另涉及 {n - sole} 项（可能还需其他材料）"
+    return f"{what}：涉及 {n} 项（可能还需其他材料）"
 
 
 def _closeness(s: dict) -> tuple:
