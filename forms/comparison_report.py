@@ -40,7 +40,7 @@ def report_context(data: dict, today: date | None = None) -> dict:
                 actions=[a["text"] for a in s.get("next_actions") or []],
             )
         rows.append(row)
-    first = next(iter((data.get("schemes") or {}).values()), {})
+    first: dict = next(iter((data.get("schemes") or {}).values()), {})
     docs = [
         {
             "file": d.get("file", ""),
@@ -50,8 +50,13 @@ def report_context(data: dict, today: date | None = None) -> dict:
         for d in first.get("documents") or []
         if isinstance(d, dict)
     ]
-    return {"as_of": data.get("as_of", ""), "generated_on": (today or date.today()).isoformat(), "rows": rows,
-            "documents": docs, "notice": NOTICE}
+    return {
+        "as_of": data.get("as_of", ""),
+        "generated_on": (today or date.today()).isoformat(),
+        "rows": rows,
+        "documents": docs,
+        "notice": NOTICE,
+    }
 
 
 def _level(s: dict) -> str:
@@ -74,8 +79,8 @@ def render_comparison_html(data: dict, today: date | None = None) -> str:
 
 def render_comparison_docx(data: dict, today: date | None = None) -> bytes:
     import docx
-    from docx.shared import Cm, Pt
     from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
 
     ctx = report_context(data, today)
     d = docx.Document()

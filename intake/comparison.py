@@ -20,8 +20,8 @@ from datetime import date
 from os import PathLike
 
 from checklists.factsfile import FactsError, parse_as_of
-from checklists.rules import parse_date
 from checklists.registry import scheme_ids
+from checklists.rules import parse_date
 from checklists.scheme import Ask, Scheme, load_scheme
 from checklists.vocabulary import OUTCOME_ZH, STATUS_ORDER, doc_label
 from extractors.facts import DocumentFacts
