@@ -23,7 +23,7 @@ from checklists.factsfile import FactsError, parse_as_of
 from checklists.registry import scheme_ids
 from checklists.rules import parse_date
 from checklists.scheme import Ask, Scheme, load_scheme
-from checklists.vocabulary import OUTCOME_ZH, STATUS_ORDER, doc_label
+from checklists.vocabulary import FACT_QUESTIONS, OUTCOME_ZH, STATUS_ORDER, doc_label
 from extractors.facts import DocumentFacts
 from intake.precheck import Precheck, precheck, read_documents
 
@@ -145,8 +145,8 @@ def next_actions(result: Precheck, limit: int = ACTIONS_SHOWN) -> list[dict]:
     items still missing, and of the items failing on an expired or absent document, counted over the
     items they bear on — gating items count twice. A failing item whose document is there and valid
     (another province, a low score) is not settled by uploading again, so it suggests nothing.
-    `sole` counts the items this action alone would settle (a declaration beside it is no alternative:
-    it never makes an item met): only those are said to be satisfied."""
+    `sole` counts the items this action alone would complete (a declaration beside it is no
+    alternative: it never makes an item met)."""
     ev = result.evaluation
     present = {d.type for d in ev.documents if not d.error}
     expired = {d.type for d in ev.documents if _expired(d, ev.as_of)}
@@ -180,18 +180,21 @@ def _expired(doc: DocumentFacts, as_of: date) -> bool:
 
 
 def _action_text(a: dict) -> str:
-    """In the applicant's words, no stronger than the check: only the items this action alone would
-    settle are said to be satisfied, and a declaration alone only makes an item 待人工审核 (contract:
-    never met)."""
+    """In the applicant's words, no stronger than the check: an upload fills what an item lacks, it
+    does not promise `met` (a credit report, a certificate of a system 完善 still go to a person), so
+    the items are said to be 补齐, and only those this action alone completes; a declaration alone
+    only makes an item 待人工审核 (contract: never met)."""
     ask, n, sole = a["ask"], len(a["items"]), a["sole"]
     if ask.key.startswith("declarations."):
         return f"作出声明（{ask.question.rstrip('？?')}）：{n} 项转为待人工审核"
-    what = f"上传有效的{doc_label(ask.doc_type)}" if ask.doc_type else f"回答“{ask.question}”"
+    what = (
+        f"上传有效的{doc_label(ask.doc_type)}" if ask.doc_type else f"回答“{FACT_QUESTIONS.get(ask.key, ask.question)}”"
+    )
     if sole == n:
-        return f"{what}：可满足 {n} 项" if ask.doc_type else f"{what}：可补足 {n} 项所需信息"
+        return f"{what}：可补齐 {n} 项所缺材料"
     if sole:
-        return f"{what}：可满足 {sole} 项，另涉及 {n - sole} 项（可能还需其他材料）"
-    return f"{what}：涉及 {n} 项（可能还需其他材料）"
+        return f"{what}：可补齐 {sole} 项所缺材料，另涉及 {n - sole} 项（还可能需要其他材料）"
+    return f"{what}：涉及 {n} 项（还可能需要其他材料）"
 
 
 def _closeness(s: dict) -> tuple:

@@ -105,13 +105,13 @@ def test_next_actions_come_from_the_items_evidence():
     ev = result.results["nonferrous"].evaluation
     assert actions["ems_certificate"]["items"] == ["nonferrous.art5.4"]
     assert ev.item("nonferrous.art5.4").status == "not_met"  # EMS expired 2024-03-31, and no OHSMS at all
-    assert actions["ems_certificate"]["text"] == "上传有效的环境管理体系认证证书：涉及 1 项（可能还需其他材料）"
+    assert actions["ems_certificate"]["text"] == "上传有效的环境管理体系认证证书：涉及 1 项（还可能需要其他材料）"
     assert "nonferrous.art5.4" in actions["ohsms_certificate"]["items"]
     assert ev.item("nonferrous.art7.6").status == "not_met"  # a valid report with a low score
     assert "nonferrous.art7.6" not in actions.get("satisfaction_report", {}).get("items", [])
     assert actions["ems_certificate"]["sole"] == 0
     # a patent settles both patent items; the declaration offered beside it never makes them met
-    assert actions["patent_certificate"]["text"] == "上传有效的专利证书：可满足 2 项"
+    assert actions["patent_certificate"]["text"] == "上传有效的专利证书：可补齐 2 项所缺材料"
     js = next(s for s in result.summaries() if s["scheme"] == "jiangsu")
     assert result.results["jiangsu"].evaluation.item("jiangsu.art8.1.1").status == "not_met"
     assert "business_license" not in [a["key"] for a in js["next_actions"]]
@@ -120,7 +120,10 @@ def test_next_actions_come_from_the_items_evidence():
 def test_a_declaration_is_never_said_to_satisfy():
     result = compare(BUNDLES["jinzhi"], {}, "2025-06-01")
     texts = [a["text"] for s in result.summaries() for a in s["next_actions"] if a["key"].startswith("declarations.")]
-    assert texts and all("待人工审核" in t and "可满足" not in t for t in texts)
+    assert texts and all("待人工审核" in t and "补齐" not in t for t in texts)
+    # nor an upload: a credit report still goes to a person (jinzhi 4.3 / 4.4 are review with one)
+    texts = [a["text"] for s in result.summaries() for a in s["next_actions"]]
+    assert texts and not any("满足" in t for t in texts)
 
 
 def test_closest_scheme_first():
