@@ -1,0 +1,180 @@
+"""看看哪些方案适合我 and the 证照库 on the web (issue 26): documents uploaded once from the home page,
+every scheme compared on them with the outcomes of each scheme's own pre-check, a case for any scheme
+started from them without a second upload, the store's validity watch, a renewed document offered to
+the open cases that use the old one — and nobody else's store reachable."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from corpus.documents import render
+from docgen import pdf_bytes
+from web_helpers import csrf, make_client, page_csrf, wait_report
+
+from checklists.registry import scheme_ids
+from intake.comparison import compare
+from intake.reading.pipeline import extract_files
+
+FILES = ["license_beside", "qms_prose", "ems", "test_report_cells"]
+
+
+def files() -> list[tuple[str, bytes]]:
+    return [(f"{n}.pdf", render(n, "pdf")) for n in FILES]
+
+
+@pytest.fixture
+def client(tmp_path):
+    with make_client(tmp_path) as c:
+        yield c
+
+
+def upload_for_comparison(client, items) -> str:
+    token = page_csrf(client.get("/compare").text)
+    r = client.post(
+        "/compare",
+        data={"csrf": token},
+        files=[("files", (n, b, "application/pdf")) for n, b in items],
+    )
+    assert r.status_code == 200, r.text  # followed the redirect to the comparison
+    return r.text
+
+
+def test_home_page_leads_to_the_comparison(client):
+    html = client.get("/").text
+    assert 'href="/compare"' in html and "看看哪些方案适合我" in html
+
+
+def test_upload_compare_start_two_cases_without_uploading_again(client, tmp_path):
+    html = upload_for_comparison(client, files())
+    for sid in scheme_ids():
+        assert f'id="scheme-{sid}"' in html
+    # the page shows each scheme's own outcome: the same as its pre-check on the same files
+    paths = []
+    for n, b in files():
+        p = tmp_path / n
+        p.write_bytes(b)
+        paths.append(str(p))
+    expected = compare(extract_files(paths), {}, None)
+    for s in expected.summaries():
+        card = html.split(f'id="scheme-{s["scheme"]}"', 1)[1].split("</li>\n", 1)[0]
+        assert f'class="outcome {s["status"]}">{s["status_zh"]}<' in card, s["scheme"]
+    best = expected.best()
+    first = re.search(r'name="scheme" value="(\w+)"', html).group(1)
+    assert first == best
+    r = client.post("/compare/start", data={"csrf": page_csrf(html), "scheme": best})
+    assert r.status_code == 200 and "/cases/" in str(r.url)
+    case_id = int(re.search(r"/cases/(\d+)", str(r.url)).group(1))
+    docs = client.get(f"/api/cases/{case_id}/documents").json()
+    assert sorted(d["file_name"] for d in docs) == sorted(n for n, _ in files())
+    assert all(d["state"] == "read" for d in docs)  # read once, when they entered the store
+    report = wait_report(client, case_id, seconds=5)
+    assert report["scheme"] == best
+    assert report["outcome"]["status"] == expected.entry(best)["outcome"]["status"]
+    other = next(s for s in scheme_ids() if s != best)
+    r = client.post("/compare/start", data={"csrf": page_csrf(html), "scheme": other})
+    second = int(re.search(r"/cases/(\d+)", str(r.url)).group(1))
+    assert second != case_id
+    assert len(client.get(f"/api/cases/{second}/documents").json()) == len(FILES)
+    lib = client.get("/api/library").json()
+    assert len(lib["documents"]) == len(FILES)
+    assert all(sorted(d["cases"]) == sorted([case_id, second]) for d in lib["documents"])
+
+
+def test_the_same_file_twice_is_one_document(client):
+    upload_for_comparison(client, files()[:1])
+    upload_for_comparison(client, files()[:1])
+    assert len(client.get("/api/library").json()["documents"]) == 1
+
+
+def test_bad_file_named_others_kept(client):
+    html = upload_for_comparison(client, [("坏文件.pdf", b"%PDF-1.4 broken"), ("空.pdf", b"")] + files()[:1])
+    assert "坏文件.pdf" in html and "空.pdf" in html
+    assert "文件为空" in html
+    assert 'id="scheme-jinzhi"' in html
+
+
+def test_api_compare_equals_the_scheme_checks(client):
+    r = client.post(
+        "/api/compare",
+        headers={"X-CSRF-Token": csrf(client)},
+        files=[("files", (n, b, "application/pdf")) for n, b in files()[:2]],
+        data={"facts": '{"association_member": true}', "as_of": "2024-08-01"},
+    )
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert list(data["schemes"]) == scheme_ids() and data["as_of"] == "2024-08-01"
+    assert [f["error"] for f in data["files"]] == [None, None]
+    nf = data["schemes"]["nonferrous"]
+    assert nf["facts"]["association_member"]["value"] is True
+    r = client.post("/api/compare", headers={"X-CSRF-Token": csrf(client)}, data={"facts": '{"colour": 1}'})
+    assert r.status_code == 400 and "colour" in r.json()["detail"]
+    r = client.post("/api/compare", data={"facts": "{}"})
+    assert r.status_code == 403  # no CSRF token
+
+
+def _cert(title: str, until: date) -> bytes:
+    return pdf_bytes(
+        [
+            [
+                title,
+                "证书编号：00124E31234R2M",
+                "兹证明 天津滨海精密机械有限公司",
+                "环境管理体系符合 GB/T 24001-2016/ISO 14001:2015 标准",
+                "发证日期：2022年04月01日",
+                f"有效期至：{until.year}年{until.month:02d}月{until.day:02d}日",
+                "中国质量认证中心",
+            ]
+        ]
+    )
+
+
+def test_validity_watch_and_a_renewed_document_offered_to_open_cases(client):
+    soon = date.today() + timedelta(days=30)
+    html = upload_for_comparison(client, [("ems-old.pdf", _cert("环境管理体系认证证书", soon))])
+    r = client.post("/compare/start", data={"csrf": page_csrf(html), "scheme": "nonferrous"})
+    case_id = int(re.search(r"/cases/(\d+)", str(r.url)).group(1))
+    lib = client.get("/api/library").json()
+    (watch,) = lib["watch"]
+    assert not watch["expired"] and 28 <= watch["days_left"] <= 31
+    assert watch["cases"] == [case_id]
+    assert {"nonferrous", "credit"} <= {s["scheme"] for s in watch["schemes"]}
+    page = client.get("/library").text
+    assert "将于" in page and "有色金属" in page
+    old_id = lib["documents"][0]["id"]
+    r = client.post(
+        f"/library/{old_id}/replace",
+        data={"csrf": page_csrf(page)},
+        files={"file": ("ems-new.pdf", _cert("环境管理体系认证证书", soon + timedelta(days=3 * 365)), "application/pdf")},
+    )
+    assert r.status_code == 200
+    lib = client.get("/api/library").json()
+    assert lib["watch"] == [] and len(lib["documents"]) == 1
+    (offer,) = lib["offers"]
+    assert offer["case"] == case_id and offer["old"] == old_id
+    r = client.post("/library/offers", data={"csrf": page_csrf(r.text), "case_id": case_id, "old_id": old_id})
+    assert r.status_code == 200
+    names = [d["file_name"] for d in client.get(f"/api/cases/{case_id}/documents").json()]
+    assert names == ["ems-old.pdf", "ems-new.pdf"]
+    assert client.get("/api/library").json()["offers"] == []
+
+
+def test_another_visitors_store_is_out_of_reach(client, tmp_path):
+    upload_for_comparison(client, files()[:1])
+    doc_id = client.get("/api/library").json()["documents"][0]["id"]
+    from fastapi.testclient import TestClient
+
+    other = TestClient(client.app)
+    assert other.get("/api/library").json()["documents"] == []
+    token = page_csrf(other.get("/compare").text)
+    r = other.post(f"/library/{doc_id}/replace", data={"csrf": token}, files={"file": ("x.txt", b"x", "text/plain")})
+    assert r.status_code == 404
+    assert "license_beside.pdf" not in other.get("/compare").text
+
+
+def test_staff_have_no_store(client):
+    from web_helpers import login
+
+    login(client, "sec")
+    assert client.get("/api/library").status_code == 403
