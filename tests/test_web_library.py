@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import cache
 
 import pytest
 from corpus.documents import render
@@ -20,8 +21,13 @@ from intake.reading.pipeline import extract_files
 FILES = ["license_beside", "qms_prose", "ems", "test_report_cells"]
 
 
+@cache
+def _files() -> tuple[tuple[str, bytes], ...]:  # generated once: a PDF's bytes carry the moment it was made
+    return tuple((f"{n}.pdf", render(n, "pdf")) for n in FILES)
+
+
 def files() -> list[tuple[str, bytes]]:
-    return [(f"{n}.pdf", render(n, "pdf")) for n in FILES]
+    return list(_files())
 
 
 @pytest.fixture
@@ -146,7 +152,9 @@ def test_validity_watch_and_a_renewed_document_offered_to_open_cases(client):
     r = client.post(
         f"/library/{old_id}/replace",
         data={"csrf": page_csrf(page)},
-        files={"file": ("ems-new.pdf", _cert("环境管理体系认证证书", soon + timedelta(days=3 * 365)), "application/pdf")},
+        files={
+            "file": ("ems-new.pdf", _cert("环境管理体系认证证书", soon + timedelta(days=3 * 365)), "application/pdf")
+        },
     )
     assert r.status_code == 200
     lib = client.get("/api/library").json()

@@ -6,22 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from intake.cases.case import Case, add_document, ensure_cases, get_case, open_case, set_document_state
+from intake.cases.case import Case, add_document, get_case, open_case, set_document_state
 from intake.comparison import Comparison, compare
 from intake.errors import Conflict
 from intake.store.accounts import User
 
-from .store import as_documents, ensure_library, get_held, held
+from .store import as_documents, get_held, held
 
 USES = "library_cases"  # the cases started from a store (a visitor's store has no account to find them by)
 OPEN = ("draft", "submitted", "in_review")
-
-
-def _ensure(db) -> None:
-    ensure_library(db)
-    ensure_cases(db)
-    if USES not in db.table_names():
-        db.table(USES).create({"holder": str, "case_id": int}, pk=("holder", "case_id"))
 
 
 def compare_held(db, holder: str | None, stated: dict | None = None, as_of: date | str | None = None) -> Comparison:
@@ -31,7 +24,6 @@ def compare_held(db, holder: str | None, stated: dict | None = None, as_of: date
 
 def start_case(db, holder: str, scheme: str, owner: User | None, applicant: str = "", product: str = "") -> Case:
     """A draft case for `scheme` holding every current document of the store, as read."""
-    _ensure(db)
     case = open_case(db, scheme, applicant, product, owner=owner)
     db.table(USES).insert({"holder": holder, "case_id": case.id}, replace=True)
     for d in held(db, holder):
@@ -53,7 +45,6 @@ def holder_cases(db, holder: str | None) -> list[Case]:
     """The cases of this store: started from it, or the account's own."""
     if holder is None:
         return []
-    _ensure(db)
     ids = {r[0] for r in db.execute(f"select case_id from {USES} where holder = ?", [holder]).fetchall()}
     if holder.startswith("user:"):
         ids |= {r[0] for r in db.execute("select id from cases where owner_id = ?", [int(holder[5:])]).fetchall()}

@@ -11,12 +11,10 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import BinaryIO
 
-import sqlite_utils
-
 from extractors.facts import DocumentFacts
+from intake.clock import now
 from intake.config import Limits
 from intake.errors import NotFound
 from intake.reading.readers import read_file
@@ -25,34 +23,6 @@ from intake.store.accounts import User
 from intake.store.blobs import BlobStore, TooLarge
 
 TABLE = "library"
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def ensure_library(db: sqlite_utils.Database) -> None:
-    if TABLE in db.table_names():
-        return
-    db.table(TABLE).create(
-        {
-            "id": int,
-            "holder": str,
-            "sha256": str,
-            "file_name": str,
-            "size": int,
-            "kind": str,
-            "doc_type": str,
-            "error": str,
-            "facts": str,
-            "valid_until": str,
-            "added": str,
-            "replaced_by": int,
-        },
-        pk="id",
-        not_null={"holder", "sha256"},
-    )
-    db.table(TABLE).create_index(["holder", "sha256"], unique=True)
 
 
 def holder_of(user: User | None, key: str | None) -> str | None:
@@ -80,7 +50,6 @@ class Added:
 def add_file(db, store: BlobStore, holder: str, stream: BinaryIO, file_name: str, limits: Limits) -> Added:
     """Keep one uploaded file in the holder's store and read it (once: by content). Refused with a
     sentence past the per-file cap or the store's allowance (the case allowance)."""
-    ensure_library(db)
     name = clean_name(file_name)
     room = limits.case_max_bytes - held_bytes(db, holder)
     if room <= 0:
@@ -115,8 +84,6 @@ def add_file(db, store: BlobStore, holder: str, stream: BinaryIO, file_name: str
 def _read(db, store: BlobStore, sha: str, name: str, limits: Limits) -> dict:
     """What was read of these bytes before (any case or store of the service), else read them now."""
     for table in (TABLE, "documents"):
-        if table not in db.table_names():
-            continue
         cond = "facts is not null and (error is null or error = '')"
         row = db.execute(f"select facts from {table} where sha256 = ? and {cond} limit 1", [sha]).fetchone()
         if row:
@@ -141,7 +108,6 @@ def held(db, holder: str | None, current_only: bool = True) -> list[dict]:
     """The holder's documents, oldest first; without the replaced ones unless asked."""
     if holder is None:
         return []
-    ensure_library(db)
     where = "holder = ?" + (" and replaced_by is null" if current_only else "")
     out = []
     for r in db[TABLE].rows_where(where, [holder], order_by="id"):

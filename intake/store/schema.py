@@ -202,7 +202,22 @@ def _adopt_baseline(conn: sqlite3.Connection) -> None:
         conn.execute(f'CREATE {"UNIQUE " if unique else ""}INDEX IF NOT EXISTS "{name}" ON "{table}" ({listed})')
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_adopt_baseline,)
+def _library(conn: sqlite3.Connection) -> None:
+    """Version 2: the company's document store (证照库, intake.library): one row per document a holder
+    keeps (by content), and the cases started from a store."""
+    conn.execute(
+        'CREATE TABLE "library" ("id" INTEGER PRIMARY KEY, "holder" TEXT NOT NULL, "sha256" TEXT NOT NULL, '
+        '"file_name" TEXT, "size" INTEGER, "kind" TEXT, "doc_type" TEXT, "error" TEXT, "facts" TEXT, '
+        '"valid_until" TEXT, "added" TEXT, "replaced_by" INTEGER)'
+    )
+    conn.execute('CREATE UNIQUE INDEX "idx_library_holder_sha256" ON "library" ("holder", "sha256")')
+    conn.execute(
+        'CREATE TABLE "library_cases" ("holder" TEXT NOT NULL, "case_id" INTEGER NOT NULL, '
+        'PRIMARY KEY ("holder", "case_id"))'
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_adopt_baseline, _library)
 VERSION = len(MIGRATIONS)
 
 
