@@ -111,12 +111,18 @@ def register(cli: click.Group) -> None:
         sys.exit(3 if bad else 0)
 
 
-def _write_report(ev: Evaluation, out_dir: str) -> list[Path]:
+def out_folder(out_dir: str) -> Path:
+    """The --out folder, made if need be; one that cannot be made is a bad argument (exit 2)."""
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         _fail(f"--out {out_dir}: 无法创建目录（{e.strerror or e}）")
+    return out
+
+
+def _write_report(ev: Evaluation, out_dir: str) -> list[Path]:
+    out = out_folder(out_dir)
     facts = ev.facts
     applicant = {"org_name": facts["applicant"]} if facts.get("applicant") else None
     return write_gap_report(ev.to_json(), out, applicant)

@@ -18,7 +18,7 @@ from checklists.vocabulary import STATUS_ZH
 from forms.comparison_report import write_comparison_report
 from intake.comparison import Comparison, compare
 
-from .check import GROUPS, _fail
+from .check import GROUPS, _fail, out_folder
 from .paths import refuse_special
 
 
@@ -57,12 +57,7 @@ def check_all(as_of, facts_path, overrides_path, as_json, explain, out_dir, file
 
 
 def _write(data: dict, out_dir: str) -> list[Path]:
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        _fail(f"--out {out_dir}: 无法创建目录（{e.strerror or e}）")
-    return write_comparison_report(data, out)
+    return write_comparison_report(data, out_folder(out_dir))
 
 
 def render_comparison(result: Comparison) -> str:

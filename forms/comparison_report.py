@@ -19,7 +19,7 @@ from checklists.vocabulary import STATUS_ORDER, STATUS_ZH, doc_label
 
 from .application import write_atomic
 from .clean import clean_text
-from .gap_report import html_env
+from .gap_report import a4_document, html_env
 
 HTML_TEMPLATE = "comparison_report.html.j2"
 NOTICE = "本对照为材料预审结果，不是评价结论；各方案最终以评价/认证机构的审核为准。"
@@ -78,19 +78,8 @@ def render_comparison_html(data: dict, today: date | None = None) -> str:
 
 
 def render_comparison_docx(data: dict, today: date | None = None) -> bytes:
-    import docx
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
     ctx = report_context(data, today)
-    d = docx.Document()
-    sec = d.sections[0]  # python-docx's blank document is US Letter; ours are A4
-    sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
-    sec.left_margin = sec.right_margin = sec.top_margin = sec.bottom_margin = Cm(2.0)
-    style = d.styles["Normal"]
-    style.font.name = "宋体"
-    style.font.size = Pt(10)
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+    d = a4_document()
     d.add_heading("各方案对照", level=0)
     d.add_paragraph(f"评价日 {ctx['as_of']} · 生成于 {ctx['generated_on']} · {ctx['notice']}")
     t = d.add_table(rows=1, cols=5)

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import docx
 import pytest
-from click.testing import CliRunner
 from corpus.documents import render
 from formbundles import BUNDLES, DECLARED, doc
+from test_checklists_cli import run
 
 from checklists.registry import scheme_ids
-from cli import cli
 from intake import comparison
 from intake.comparison import compare, next_actions
 from intake.precheck import precheck
@@ -21,11 +20,6 @@ from intake.precheck import precheck
 EXTRA = Path(__file__).parent / "schemes"
 CORPUS = ["license_beside", "qms_prose", "ems", "ohsms", "test_report_cells", "production_license", "credit"]
 FACTS = {"association_member": True, "sector": "manufacturing", "declarations": {"jinzhi.4.3": True}}
-
-
-def run(*args):
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture(scope="module")

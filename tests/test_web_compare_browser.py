@@ -19,7 +19,12 @@ FILES["检验报告.pdf"] = "test_report_cells"
 @pytest.fixture
 def page(browser):  # noqa: F811 (the phone only: this journey is the phone's)
     ctx = browser.new_context(
-        locale="zh-CN", viewport=VIEWPORTS["phone"], bypass_csp=True, device_scale_factor=1, is_mobile=True, has_touch=True
+        locale="zh-CN",
+        viewport=VIEWPORTS["phone"],
+        bypass_csp=True,
+        device_scale_factor=1,
+        is_mobile=True,
+        has_touch=True,
     )
     pg = ctx.new_page()
     pg.set_default_timeout(60000)
