@@ -186,3 +186,23 @@ def test_staff_have_no_store(client):
 
     login(client, "sec")
     assert client.get("/api/library").status_code == 403
+
+
+def test_offers_and_starts_cannot_be_forced(client):
+    """Another visitor's case, a case with nothing to offer, a scheme that does not exist: refused."""
+    from fastapi.testclient import TestClient
+
+    html = upload_for_comparison(client, files()[:1])
+    r = client.post("/compare/start", data={"csrf": page_csrf(html), "scheme": "jinzhi"})
+    mine = int(re.search(r"/cases/(\d+)", str(r.url)).group(1))
+    doc_id = client.get("/api/library").json()["documents"][0]["id"]
+    r = client.post("/library/offers", data={"csrf": page_csrf(html), "case_id": mine, "old_id": doc_id})
+    assert r.status_code == 409 and "新版本" in r.text  # nothing replaced it
+    other = TestClient(client.app)
+    token = page_csrf(other.get("/compare").text)
+    r = other.post("/library/offers", data={"csrf": token, "case_id": mine, "old_id": doc_id})
+    assert r.status_code == 404
+    r = client.post("/compare/start", data={"csrf": page_csrf(html), "scheme": "../etc"})
+    assert r.status_code == 400 and "未知的评价项目" in r.text
+    r = client.post("/compare/start", data={"scheme": "jinzhi"})
+    assert r.status_code == 403  # no CSRF token
