@@ -14,6 +14,7 @@ from corpus.documents import render
 from docgen import pdf_bytes
 from web_helpers import csrf, make_client, page_csrf, wait_report
 
+from checklists.factsfile import FactsError
 from checklists.registry import scheme_ids
 from intake.comparison import compare
 from intake.reading.pipeline import extract_files
@@ -206,3 +207,44 @@ def test_offers_and_starts_cannot_be_forced(client):
     assert r.status_code == 400 and "未知的评价项目" in r.text
     r = client.post("/compare/start", data={"scheme": "jinzhi"})
     assert r.status_code == 403  # no CSRF token
+
+
+def test_company_facts_asked_once_carried_into_each_case(client):
+    """Sector and membership stated once on the comparison page: the comparison uses them, and each
+    case started from the store carries the ones its scheme asks (and no others)."""
+    html = upload_for_comparison(client, files()[:1])
+    assert "贵单位的基本情况" in html and "贵单位属于哪个行业？" in html
+    r = client.post(
+        "/compare/facts",
+        data={"csrf": page_csrf(html), "sector": "manufacturing", "association_member": "yes", "target_level": "AA"},
+    )
+    assert r.status_code == 200
+    data = client.post("/api/compare", headers={"X-CSRF-Token": csrf(client)}).json()
+    assert data["schemes"]["nonferrous"]["facts"]["association_member"]["value"] is True
+    assert data["schemes"]["jiangsu"]["facts"]["sector"]["value"] == "manufacturing"
+    assert "target_level" not in data["schemes"]["trace"]["facts"]  # not a company fact: not taken
+    ids = {}
+    for scheme in ("nonferrous", "jiangsu"):
+        r = client.post("/compare/start", data={"csrf": page_csrf(html), "scheme": scheme})
+        ids[scheme] = int(re.search(r"/cases/(\d+)", str(r.url)).group(1))
+    nf = client.get(f"/api/cases/{ids['nonferrous']}/report").json()["facts"]
+    js = client.get(f"/api/cases/{ids['jiangsu']}/report").json()["facts"]
+    assert nf["association_member"]["value"] is True and "sector" not in nf
+    assert js["sector"]["value"] == "manufacturing" and "association_member" not in js
+    info = client.get(f"/cases/{ids['jiangsu']}?step=info").text
+    assert re.search(r'name="sector" value="manufacturing"\s+checked', info)  # already answered there
+
+
+def test_only_company_facts_are_kept_for_the_company(tmp_path):
+    from intake.library.store import company_facts, set_company_facts
+    from intake.store.db import open_db
+
+    db = open_db(tmp_path)
+    with pytest.raises(FactsError, match="target_level"):
+        set_company_facts(db, "user:1", {"target_level": "AA"})
+    with pytest.raises(FactsError, match="sector"):
+        set_company_facts(db, "user:1", {"sector": "mining"})
+    set_company_facts(db, "user:1", {"sector": "services", "production_start": "2020-01-01"})
+    set_company_facts(db, "user:1", {"sector": None})
+    assert company_facts(db, "user:1") == {"production_start": "2020-01-01"}
+    assert company_facts(db, "user:2") == {}

@@ -6,20 +6,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from intake.cases.case import Case, add_document, get_case, open_case, set_document_state
+from checklists.factschema import used_facts
+from checklists.scheme import load_scheme
+from intake.cases.case import Case, add_document, get_case, open_case, set_document_state, set_facts
 from intake.comparison import Comparison, compare
 from intake.errors import Conflict
 from intake.store.accounts import User
 
-from .store import as_documents, get_held, held
+from .store import as_documents, company_facts, get_held, held
 
 USES = "library_cases"  # the cases started from a store (a visitor's store has no account to find them by)
 OPEN = ("draft", "submitted", "in_review")
 
 
 def compare_held(db, holder: str | None, stated: dict | None = None, as_of: date | str | None = None) -> Comparison:
-    """Every scheme on the holder's current documents (read when they were added)."""
-    return compare(as_documents(held(db, holder)), stated, as_of)
+    """Every scheme on the holder's current documents (read when they were added) and the facts the
+    company stated once, under `stated`."""
+    return compare(as_documents(held(db, holder)), {**company_facts(db, holder), **(stated or {})}, as_of)
 
 
 def start_case(db, holder: str, scheme: str, owner: User | None, applicant: str = "", product: str = "") -> Case:
@@ -28,6 +31,10 @@ def start_case(db, holder: str, scheme: str, owner: User | None, applicant: str 
     db.table(USES).insert({"holder": holder, "case_id": case.id}, replace=True)
     for d in held(db, holder):
         attach(db, case, d)
+    used = set(used_facts(load_scheme(scheme)))
+    facts = {k: v for k, v in company_facts(db, holder).items() if k in used}
+    if facts:  # asked once for the company, not again in each case
+        set_facts(db, get_case(db, case.id), facts, owner.name if owner else "申请人（证照库）")
     return get_case(db, case.id)
 
 

@@ -13,6 +13,10 @@ import secrets
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from checklists.factschema import company_facts as company_facts_of
+from checklists.factsfile import FactsError, validate_facts
+from checklists.registry import scheme_ids
+from checklists.scheme import list_schemes, load_scheme
 from extractors.facts import DocumentFacts
 from intake.clock import now
 from intake.config import Limits
@@ -139,3 +143,29 @@ def replace(db, holder: str, old_id: int, new_id: int) -> None:
     get_held(db, holder, new_id)
     if old_id != new_id:
         db.table(TABLE).update(old_id, {"replaced_by": new_id})
+
+
+def company_facts(db, holder: str | None) -> dict:
+    """What the company stated about itself once (sector, product kind, membership …)."""
+    if holder is None:
+        return {}
+    row = db.execute("select facts from library_facts where holder = ?", [holder]).fetchone()
+    return json.loads(row[0]) if row and row[0] else {}
+
+
+def set_company_facts(db, holder: str, facts: dict) -> dict:
+    """Keep the company's facts (None clears one); only the company facts of the schema, checked as
+    every scheme checks them. Raises FactsError naming the key."""
+    keys = {f.key for f in company_fact_specs()}
+    wrong = sorted(set(facts) - keys)
+    if wrong:
+        raise FactsError(f"不是关于企业本身的事实：{', '.join(wrong)}")
+    merged = {k: v for k, v in {**company_facts(db, holder), **facts}.items() if v is not None}
+    validate_facts(load_scheme(scheme_ids()[0]), merged, "基本情况")  # company facts do not depend on the scheme
+    row = {"holder": holder, "facts": json.dumps(merged, ensure_ascii=False), "updated": now()}
+    db.table("library_facts").upsert(row, pk="holder")
+    return merged
+
+
+def company_fact_specs() -> list:
+    return company_facts_of(list_schemes())

@@ -204,7 +204,7 @@ def _adopt_baseline(conn: sqlite3.Connection) -> None:
 
 def _library(conn: sqlite3.Connection) -> None:
     """Version 2: the company's document store (证照库, intake.library): one row per document a holder
-    keeps (by content), and the cases started from a store."""
+    keeps (by content), the cases started from a store, and the facts about the company stated once."""
     conn.execute(
         'CREATE TABLE "library" ("id" INTEGER PRIMARY KEY, "holder" TEXT NOT NULL, "sha256" TEXT NOT NULL, '
         '"file_name" TEXT, "size" INTEGER, "kind" TEXT, "doc_type" TEXT, "error" TEXT, "facts" TEXT, '
@@ -215,6 +215,7 @@ def _library(conn: sqlite3.Connection) -> None:
         'CREATE TABLE "library_cases" ("holder" TEXT NOT NULL, "case_id" INTEGER NOT NULL, '
         'PRIMARY KEY ("holder", "case_id"))'
     )
+    conn.execute('CREATE TABLE "library_facts" ("holder" TEXT PRIMARY KEY, "facts" TEXT, "updated" TEXT)')
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_adopt_baseline, _library)

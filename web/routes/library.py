@@ -14,12 +14,22 @@ from fastapi.responses import RedirectResponse
 
 from checklists.factsfile import FactsError
 from intake.library.cases import compare_held, holder_cases, offers, start_case, take_offer, uses
-from intake.library.store import add_file, get_held, held, holder_of, new_key, replace
+from intake.library.store import (
+    add_file,
+    company_facts,
+    get_held,
+    held,
+    holder_of,
+    new_key,
+    replace,
+    set_company_facts,
+)
 from intake.library.watch import WATCH_DAYS, watch
 from intake.store.accounts import User
 
 from ..app_limits import MAX_FILES_PER_REQUEST, case_quota
 from ..deps import check_csrf, current_user, editable_case, get_db, get_store, render
+from ..factsform import company_fields, read_fields
 from ..labels import BEIJING
 from ..session import remember_case
 
@@ -62,6 +72,7 @@ async def keep_uploads(request: Request, files: list[UploadFile], db, store, int
 def compare_page(request: Request, db=Depends(get_db), user: User | None = Depends(current_user)):
     h = holder(request, user)
     docs = held(db, h)
+    stated = company_facts(db, h)
     result = compare_held(db, h, as_of=beijing_today()) if docs else None
     return render(
         request,
@@ -72,6 +83,8 @@ def compare_page(request: Request, db=Depends(get_db), user: User | None = Depen
             "as_of": result.as_of.isoformat() if result else "",
             "limits": request.app.state.limits,
             "problems": request.session.pop("library_problems", []),
+            "company_fields": company_fields(stated),
+            "stated": stated,
         },
     )
 
@@ -86,6 +99,17 @@ async def compare_upload(
 ):
     results = await keep_uploads(request, files, db, store, holder(request, user, create=True) or "")
     request.session["library_problems"] = [r["error"] for r in results if r["error"]][:MAX_FILES_PER_REQUEST]
+    return RedirectResponse("/compare#result", status_code=303)
+
+
+@router.post("/compare/facts", include_in_schema=False, dependencies=[Depends(check_csrf)])
+async def company(request: Request, db=Depends(get_db), user: User | None = Depends(current_user)):
+    """基本情况: the facts about the company, stated once for every scheme and every case started here."""
+    facts = read_fields(company_fields(), await request.form())
+    try:
+        set_company_facts(db, holder(request, user, create=True) or "", facts)
+    except FactsError as e:
+        raise HTTPException(400, str(e)) from None
     return RedirectResponse("/compare#result", status_code=303)
 
 
