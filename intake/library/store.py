@@ -22,7 +22,7 @@ from intake.clock import now
 from intake.config import Limits
 from intake.errors import NotFound
 from intake.reading.readers import read_file
-from intake.reading.uploads import clean_name, sniff_kind
+from intake.reading.uploads import HEAD_BYTES, clean_name, sniff_kind
 from intake.store.accounts import User
 from intake.store.blobs import BlobStore, TooLarge
 
@@ -66,7 +66,7 @@ def add_file(db, store: BlobStore, holder: str, stream: BinaryIO, file_name: str
     if old:
         return Added(old[0], name, None, again=True)
     with open(store.path(sha), "rb") as f:
-        kind, error = sniff_kind(f.read(64 * 1024), name)
+        kind, error = sniff_kind(f.read(HEAD_BYTES), name)
     facts = _read(db, store, sha, name, limits) if not error else None
     error = f"{name}：{error}" if error else (facts or {}).get("error")
     row = {
