@@ -248,3 +248,36 @@ def test_only_company_facts_are_kept_for_the_company(tmp_path):
     set_company_facts(db, "user:1", {"sector": None})
     assert company_facts(db, "user:1") == {"production_start": "2020-01-01"}
     assert company_facts(db, "user:2") == {}
+
+
+def test_a_visitor_who_registers_keeps_the_store_in_the_account(client):
+    """Documents and answers given before registering follow the visitor into the account: the same
+    file is held once, the cases started from the store stay listed, and a second browser signed in
+    to the account sees the store."""
+    from fastapi.testclient import TestClient
+    from web_helpers import PASSWORD
+
+    html = upload_for_comparison(client, files()[:2])
+    client.post("/compare/facts", data={"csrf": page_csrf(html), "sector": "services"})
+    r = client.post("/compare/start", data={"csrf": page_csrf(html), "scheme": "jinzhi"})
+    case_id = int(re.search(r"/cases/(\d+)", str(r.url)).group(1))
+    token = page_csrf(client.get("/register").text)
+    r = client.post("/register", data={"csrf": token, "name": "bob", "password": PASSWORD})
+    assert r.status_code == 200
+    upload_for_comparison(client, files()[:1])  # the same licence again, now signed in
+    lib = client.get("/api/library").json()
+    assert len(lib["documents"]) == 2 and all(d["cases"] == [case_id] for d in lib["documents"])
+    other = TestClient(client.app)
+    r = other.post("/api/login", json={"name": "bob", "password": PASSWORD})
+    assert r.status_code == 200
+    assert len(other.get("/api/library").json()["documents"]) == 2
+    assert 'value="services" checked' in other.get("/compare").text
+
+
+def test_company_facts_in_the_api(client):
+    h = {"X-CSRF-Token": csrf(client)}
+    assert client.put("/api/library/facts", json={"association_member": True}, headers=h).status_code == 200
+    assert client.get("/api/library/facts").json() == {"association_member": True}
+    r = client.put("/api/library/facts", json={"declarations": {"jinzhi.4.3": True}}, headers=h)
+    assert r.status_code == 400 and "declarations" in r.json()["detail"]
+    assert client.put("/api/library/facts", json={"sector": "x"}).status_code == 403  # no CSRF token

@@ -169,3 +169,25 @@ def set_company_facts(db, holder: str, facts: dict) -> dict:
 
 def company_fact_specs() -> list:
     return company_facts_of(list_schemes())
+
+
+def adopt(db, visitor: str, account: str) -> None:
+    """A visitor who signs in brings their store into their account's: documents the account holds
+    already (same content) are kept once, the account's answers win over the visitor's."""
+    if visitor == account:
+        return
+    mine = dict(db.execute(f"select sha256, id from {TABLE} where holder = ?", [account]).fetchall())
+    with db.conn:
+        for row_id, sha in db.execute(f"select id, sha256 from {TABLE} where holder = ?", [visitor]).fetchall():
+            if sha in mine:  # held twice: the account's row stands for both
+                db.execute(f"update {TABLE} set replaced_by = ? where replaced_by = ?", [mine[sha], row_id])
+                db.execute(f"delete from {TABLE} where id = ?", [row_id])
+            else:
+                db.execute(f"update {TABLE} set holder = ? where id = ?", [account, row_id])
+        db.execute("update or ignore library_cases set holder = ? where holder = ?", [account, visitor])
+        db.execute("delete from library_cases where holder = ?", [visitor])
+    facts = {**company_facts(db, visitor), **company_facts(db, account)}
+    if facts:
+        set_company_facts(db, account, facts)
+    db.execute("delete from library_facts where holder = ?", [visitor])
+    db.conn.commit()

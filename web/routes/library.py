@@ -31,10 +31,9 @@ from ..app_limits import MAX_FILES_PER_REQUEST, case_quota
 from ..deps import check_csrf, current_user, editable_case, get_db, get_store, render
 from ..factsform import company_fields, read_fields
 from ..labels import BEIJING
-from ..session import remember_case
+from ..session import LIBRARY_KEY, remember_case
 
 router = APIRouter(tags=["library"])
-SESSION_KEY = "library"
 
 
 def beijing_today() -> date:
@@ -46,9 +45,9 @@ def holder(request: Request, user: User | None, create: bool = False) -> str | N
     """This visitor's store: their account's, else the one their session holds (made on first upload)."""
     if user is not None and user.is_staff:
         raise HTTPException(403, "证照库供申请人使用")
-    key = request.session.get(SESSION_KEY)
+    key = request.session.get(LIBRARY_KEY)
     if user is None and key is None and create:
-        key = request.session[SESSION_KEY] = new_key()
+        key = request.session[LIBRARY_KEY] = new_key()
     return holder_of(user, key if isinstance(key, str) else None)
 
 
@@ -237,3 +236,18 @@ def api_library(request: Request, db=Depends(get_db), user: User | None = Depend
         ],
         "offers": [{"case": o["case"].id, "old": o["old"]["id"], "new": o["new"]["id"]} for o in lib["offers"]],
     }
+
+
+@router.get("/api/library/facts", tags=["api"])
+def api_company_facts(request: Request, db=Depends(get_db), user: User | None = Depends(current_user)):
+    """The facts about the company stated once (the schema's `of: company` keys)."""
+    return company_facts(db, holder(request, user))
+
+
+@router.put("/api/library/facts", tags=["api"], dependencies=[Depends(check_csrf)])
+def api_set_company_facts(body: dict, request: Request, db=Depends(get_db), user: User | None = Depends(current_user)):
+    """Merge these facts about the company (null clears one); any other key is refused (400)."""
+    try:
+        return set_company_facts(db, holder(request, user, create=True) or "", body)
+    except FactsError as e:
+        raise HTTPException(400, str(e)) from None
