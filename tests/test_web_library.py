@@ -67,6 +67,8 @@ def test_upload_compare_start_two_cases_without_uploading_again(client, tmp_path
     for s in expected.summaries():
         card = html.split(f'id="scheme-{s["scheme"]}"', 1)[1].split("</li>\n", 1)[0]
         assert f'class="outcome {s["status"]}">{s["status_zh"]}<' in card, s["scheme"]
+        for note in s["notes"]:  # the check's own notes: a campaign deadline passed, a provisional mapping
+            assert note.split("（")[0] in card, (s["scheme"], note)
     best = expected.best()
     first = re.search(r'name="scheme" value="(\w+)"', html).group(1)
     assert first == best
