@@ -48,6 +48,12 @@ def test_one_upload_every_scheme_two_cases(page, server, tmp_path):  # noqa: F81
     cards = page.locator("ol.compare-list > li")
     expect(cards).to_have_count(5)
     check(page, "compare-2-result", applicant=True)
+    page.locator("summary", has_text="贵单位的基本情况").click()  # asked once for the company
+    page.get_by_role("group", name="贵单位属于哪个行业？").get_by_label("制造业").check()
+    check(page, "compare-2b-company-facts", applicant=True)
+    page.get_by_role("button", name="保存并重新对照").click()
+    page.wait_for_url(re.compile(r"/compare#result$"))
+    expect(page.locator("summary", has_text="贵单位的基本情况")).to_contain_text("已回答 1 项")
     best = cards.first.locator("h3").inner_text()
     assert cards.first.locator(".outcome").inner_text()  # each card states its scheme's outcome
     cards.first.get_by_role("button").click()
