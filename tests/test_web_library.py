@@ -283,3 +283,30 @@ def test_company_facts_in_the_api(client):
     r = client.put("/api/library/facts", json={"declarations": {"jinzhi.4.3": True}}, headers=h)
     assert r.status_code == 400 and "declarations" in r.json()["detail"]
     assert client.put("/api/library/facts", json={"sector": "x"}).status_code == 403  # no CSRF token
+
+
+def test_bytes_read_before_are_not_read_again_unless_unfinished(tmp_path):
+    """Content-addressed: a finished reading of the same bytes (any case or store) is reused; a case
+    document still mid-OCR (queued, partial facts) is not taken for a reading."""
+    import io
+
+    from intake.cases.case import add_document, open_case, set_document_state
+    from intake.config import Limits
+    from intake.library.store import add_file, held
+    from intake.store.blobs import BlobStore
+    from intake.store.db import open_db
+
+    db, store, limits = open_db(tmp_path), BlobStore(tmp_path), Limits()
+    name, data = files()[0]
+    sha = store.put_bytes(data)
+    case = open_case(db, "jinzhi")
+    partial = add_document(db, case, sha, name, len(data), "pdf")
+    set_document_state(db, partial, "queued", facts={"file": name, "type": "other", "fields": {}})
+    add_file(db, store, "link:a", io.BytesIO(data), "a.pdf", limits)
+    assert held(db, "link:a")[0]["doc_type"] == "business_license"  # read itself, not the partial facts
+    set_document_state(db, partial, "read", facts={"file": name, "sha256": sha, "type": "ems_certificate"})
+    db.execute("delete from library")
+    db.conn.commit()
+    add_file(db, store, "link:b", io.BytesIO(data), "b.pdf", limits)
+    (b,) = held(db, "link:b")
+    assert b["doc_type"] == "ems_certificate" and b["facts"]["file"] == "b.pdf"  # the finished reading, renamed

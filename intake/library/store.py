@@ -87,8 +87,9 @@ def add_file(db, store: BlobStore, holder: str, stream: BinaryIO, file_name: str
 
 def _read(db, store: BlobStore, sha: str, name: str, limits: Limits) -> dict:
     """What was read of these bytes before (any case or store of the service), else read them now."""
-    for table in (TABLE, "documents"):
-        cond = "facts is not null and (error is null or error = '')"
+    done = {TABLE: "", "documents": " and state = 'read'"}  # a case's document mid-OCR is not read yet
+    for table, finished in done.items():
+        cond = f"facts is not null and (error is null or error = ''){finished}"
         row = db.execute(f"select facts from {table} where sha256 = ? and {cond} limit 1", [sha]).fetchone()
         if row:
             return {**json.loads(row[0]), "file": name}
