@@ -64,8 +64,8 @@ def register(cli: click.Group) -> None:
     )
     @click.argument("files", nargs=-1, type=click.Path())
     def check(scheme_id, as_of, facts_path, overrides_path, as_json, explain, out_dir, files) -> None:
-        """Check FILE... against a scheme (or `--scheme all`: every scheme, compared): a verdict per
-        checklist item with its clause, reason and evidence."""
+        """Check FILE... against a scheme: a verdict per checklist item with its clause, reason and evidence
+        (`--scheme all`: every scheme, compared)."""
         if scheme_id == ALL:
             from .compare import check_all  # the comparison's face (it uses this module's helpers)
 
