@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from docgen import image_bytes, pdf_bytes
+from formbundles import license_
 from web_helpers import make_client, open_case, upload
 
 from cli import cli
@@ -29,6 +30,8 @@ def _xlsx() -> bytes:
         z.writestr("xl/workbook.xml", "<workbook/>")
     return buf.getvalue()
 
+
+BUNDLES_LICENCE = license_("天津某某科技有限公司", "91120116MA05K1XM8B", "天津市滨海新区黄海路8号", "天津市")
 
 SAMPLES = {
     "营业执照.doc": "<html><body><table><tr><td>名称</td><td>天津某某科技有限公司</td></tr></table></body></html>".encode(),
@@ -113,3 +116,13 @@ def test_a_blank_or_partly_filled_generated_form_reads_back_no_prompts_as_values
     assert blank.type == "application_form" and blank.fields == {}
     partly = extract_facts(read_document(fill_in(out.path, {"联系人": "李晓梅"}, {}), "申请书.docx"))
     assert {k: f.value for k, f in partly.fields.items()} == {"contact_person": "李晓梅"}
+
+
+def test_a_received_document_is_summed_up_in_the_vocabularys_words():
+    from checklists.vocabulary import FIELD_NAMES
+    from intake.assistant.interview import describe_document
+
+    doc = BUNDLES_LICENCE
+    text = describe_document(doc)
+    shown = [k for k in doc["fields"] if FIELD_NAMES.get(k) and FIELD_NAMES[k] in text]
+    assert shown and all(k not in text for k in doc["fields"])  # names, never internal keys
