@@ -30,6 +30,7 @@ from extractors.comments.duplicates import DuplicateGroup, Item, canon, find_dup
 from extractors.comments.sheet import normalised
 from extractors.model import Document
 from forms.register import RegisterData, build_register
+from intake.comments.fields import check_online_sheet
 from intake.config import Limits
 from intake.errors import BadInput
 from intake.reading.pipeline import ReadError, read_files_with
@@ -666,6 +667,9 @@ def submit_online(
     from extractors.comments.sheet import Comment
 
     draft = get_draft(db, draft_id)
+    check_online_sheet(
+        {"submitter": submitter, "contact_person": contact_person, "contact": contact}, comments, CommentsError
+    )
     if not submitter.strip():
         raise CommentsError("请填写单位名称或专家姓名")
     if submitter_kind not in ("organisation", "expert"):

@@ -8,9 +8,11 @@ from datetime import date
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from intake.comments import store
 from intake.comments.desk import blank_sheet_docx, clauses, register_csv, register_docx, register_view
+from intake.comments.fields import MAX_COMMENTS, MAX_LENGTHS
 from intake.store.accounts import User
 from intake.store.blobs import TooLarge
 
@@ -287,25 +289,23 @@ def blank_sheet(draft_id: int, db=Depends(get_db)):
 
 @router.post("/drafts/{draft_id}/comments", include_in_schema=False, dependencies=[Depends(check_csrf)])
 async def comment_form(request: Request, draft_id: int, db=Depends(get_db)):
+    """The online comment form. The fields are taken as typed (submit_online refuses what is over its
+    length, as the JSON API does) and the comments are read in a worker thread, not on the event loop."""
     draft = _draft(db, draft_id)
     form = await request.form()
     rows = [
-        {
-            "clause": str(form.get(f"clause_{i}") or ""),
-            "comment": str(form.get(f"comment_{i}") or "")[:5000],
-            "reason": str(form.get(f"reason_{i}") or "")[:5000],
-        }
-        for i in range(1, MAX_ROWS + 1)
+        {k: str(form.get(f"{k}_{i}") or "") for k in ("clause", "comment", "reason")} for i in range(1, MAX_ROWS + 1)
     ]
     try:
-        result = store.submit_online(
+        result = await run_in_threadpool(
+            store.submit_online,
             db,
             draft.id,
-            str(form.get("submitter") or "")[:200],
+            str(form.get("submitter") or ""),
             rows,
             submitter_kind=str(form.get("submitter_kind") or "organisation"),
-            contact_person=str(form.get("contact_person") or "")[:100],
-            contact=str(form.get("contact") or "")[:200],
+            contact_person=str(form.get("contact_person") or ""),
+            contact=str(form.get("contact") or ""),
         )
     except store.CommentsError as e:  # shown on the form, what was typed kept
         return render(
@@ -351,17 +351,17 @@ async def sheet_upload(
 
 
 class OnlineComment(BaseModel):
-    clause: str = Field("", max_length=100)
-    comment: str = Field(..., min_length=1, max_length=5000)
-    reason: str = Field("", max_length=5000)
+    clause: str = Field("", max_length=MAX_LENGTHS["clause"])
+    comment: str = Field(..., min_length=1, max_length=MAX_LENGTHS["comment"])
+    reason: str = Field("", max_length=MAX_LENGTHS["reason"])
 
 
 class OnlineSheet(BaseModel):
-    submitter: str = Field(..., min_length=1, max_length=200)
+    submitter: str = Field(..., min_length=1, max_length=MAX_LENGTHS["submitter"])
     submitter_kind: str = "organisation"
-    contact_person: str = ""
-    contact: str = ""
-    comments: list[OnlineComment]
+    contact_person: str = Field("", max_length=MAX_LENGTHS["contact_person"])
+    contact: str = Field("", max_length=MAX_LENGTHS["contact"])
+    comments: list[OnlineComment] = Field(..., max_length=MAX_COMMENTS)
 
 
 @router.get("/api/drafts", tags=["api"])
