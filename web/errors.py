@@ -34,6 +34,11 @@ def disk_full(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and "full" in str(exc)
 
 
+def route_of(request: Request) -> str:
+    route = request.scope.get("route")
+    return getattr(route, "path", None) or "unmatched"
+
+
 def status_of(exc: IntakeError) -> int:
     return next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 500)
 
@@ -59,7 +64,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(sqlite3.OperationalError)
     async def storage_error(request: Request, exc: Exception):
         if disk_full(exc):
-            log.error("disk full: %s %s: %s", request.method, request.url.path, exc)
+            log.error("disk full: %s %s: %s", request.method, route_of(request), exc)  # the pattern: no token
             return answer(request, 507, str(StorageFull()))
         raise exc
 

@@ -20,6 +20,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 from intake.store.blobs import free_bytes
 from intake.store.db import open_db
 
+from .errors import route_of
+
 router = APIRouter(tags=["operations"])
 requests_log = logging.getLogger("intake.requests")
 
@@ -84,9 +86,13 @@ class Metrics:
             self.failures.labels(reason or "other").inc()
 
 
-def route_of(request: Request) -> str:
-    route = request.scope.get("route")
-    return getattr(route, "path", None) or "unmatched"
+# the method label's values: anything else a client makes up is counted as "other" (one label, not one
+# per invented method, so the series cannot grow without bound)
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def method_label(method: str) -> str:
+    return method if method in METHODS else "other"
 
 
 def install(app) -> None:
@@ -105,12 +111,12 @@ def install(app) -> None:
             seconds = time.perf_counter() - started
             route = route_of(request)
             metrics = request.app.state.metrics
-            metrics.requests.labels(request.method, route, str(status)).inc()
+            metrics.requests.labels(method_label(request.method), route, str(status)).inc()
             metrics.request_seconds.labels(route).observe(seconds)
             requests_log.info(
                 json.dumps(
                     {
-                        "method": request.method,
+                        "method": method_label(request.method),
                         "route": route,
                         "status": status,
                         "ms": round(seconds * 1000, 1),
