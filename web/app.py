@@ -112,7 +112,7 @@ def create_app(
         max_age=14 * 24 * 3600,
     )
     app.add_middleware(SecureCookie, always=os.environ.get("INTAKE_HTTPS", "") == "1")
-    app.add_middleware(BodyLimit, max_file_bytes=limits.max_bytes)
+    app.add_middleware(BodyLimit, max_file_bytes=limits.max_bytes, routes=app)
     app.add_middleware(ForwardedFrom, trusted=trusted_proxies())
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
