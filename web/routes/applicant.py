@@ -8,6 +8,7 @@ from pathlib import Path
 import anyio
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from intake.cases import chat as case_chat
 from intake.cases.case import (
@@ -210,15 +211,19 @@ async def info(
 ):
     """基本信息 in one form: the names and the facts the scheme asks; 暂存 stays, 下一步 moves on."""
     form = await request.form()
+    await run_in_threadpool(save_info, request, case, form, db, user)  # database writes: off the event loop
+    step = "upload" if form.get("go") == "next" else "info"
+    saved = "&saved=1" if step == "info" else ""
+    return RedirectResponse(f"/cases/{case.id}?step={step}{saved}", status_code=303)
+
+
+def save_info(request: Request, case, form, db, user: User | None) -> None:
     applicant, product = (str(form.get(k) or "")[:200] for k in ("applicant", "product"))
     if (applicant, product) != (case.applicant or "", case.product or ""):
         update_details(db, case, applicant, product, who(user))
     facts = facts_from_form(case.scheme, form)
     if any(case.facts.get(k) != v for k, v in facts.items()):  # 暂存 of an unchanged form logs nothing
-        set_facts(db, case, facts, who(user))
-    step = "upload" if form.get("go") == "next" else "info"
-    saved = "&saved=1" if step == "info" else ""
-    return RedirectResponse(f"/cases/{case.id}?step={step}{saved}", status_code=303)
+        set_facts(db, case, facts, who(user), request.app.state.limits.case_max_bytes)
 
 
 @router.post("/cases/{case_id}/facts", include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -226,7 +231,8 @@ async def facts(
     request: Request, case=Depends(editable_case), db=Depends(get_db), user: User | None = Depends(current_user)
 ):
     form = await request.form()
-    set_facts(db, case, facts_from_form(case.scheme, form), who(user))
+    limit = request.app.state.limits.case_max_bytes
+    await run_in_threadpool(set_facts, db, case, facts_from_form(case.scheme, form), who(user), limit)
     return RedirectResponse(f"/cases/{case.id}#facts", status_code=303)
 
 
