@@ -19,8 +19,9 @@ from intake.reading.readers import DocumentReader
 
 from . import errors, operations
 from .app_limits import BodyLimit
+from .previews import PreviewPool
 from .session import COOKIE, ForwardedFrom, SecureCookie
-from .throttle import LoginThrottle
+from .throttle import LoginThrottle, RegistrationThrottle
 
 HERE = Path(__file__).parent
 # Scripts only from our own /static (no inline script can run even if escaping ever failed);
@@ -102,7 +103,9 @@ def create_app(
     app.state.data = data
     app.state.limits = limits
     app.state.reader = reader
+    app.state.previews = PreviewPool(data / "previews", limits)
     app.state.login_throttle = LoginThrottle()
+    app.state.registration_throttle = RegistrationThrottle(limits.registrations_per_address_hour)
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(data),

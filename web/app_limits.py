@@ -105,11 +105,14 @@ class TooLargeBody(Exception):
 
 def case_quota(request: Request, db=Depends(get_db), user: User | None = Depends(current_user)):
     """Dependency of the routes that open a case: a visitor without an account may open
-    `limits.cases_per_address_day` cases a day from one address (429 after); counted once opened."""
+    `limits.cases_per_address_day` cases a day from one address, an account
+    `limits.cases_per_account_day` (429 after); counted once opened."""
+    limits = request.app.state.limits
     if user is not None:
-        yield
-        return
-    address = client_address(request)
-    check_case_quota(db, address, request.app.state.limits.cases_per_address_day)
+        key, allowance = f"account:{user.id}", limits.cases_per_account_day
+        message = f"此账号今天开立的申请已达 {allowance} 个的上限，请明天再试"
+    else:
+        key, allowance, message = client_address(request), limits.cases_per_address_day, None
+    check_case_quota(db, key, allowance, message)
     yield
-    record_case_opening(db, address)
+    record_case_opening(db, key)
