@@ -58,7 +58,8 @@ def answer(request: Request, status: int, detail, headers: dict | None = None):
 def install(app: FastAPI) -> None:
     @app.exception_handler(IntakeError)
     async def application_error(request: Request, exc: IntakeError):
-        return answer(request, status_of(exc), str(exc))
+        retry = getattr(exc, "retry_after", None)  # a busy resource says when to come back
+        return answer(request, status_of(exc), str(exc), {"Retry-After": str(retry)} if retry else None)
 
     @app.exception_handler(OSError)
     @app.exception_handler(sqlite3.OperationalError)

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
-from intake.store.blobs import free_bytes
+from intake.store.blobs import BlobStore, free_bytes
 from intake.store.db import open_db
 
 from .errors import route_of
@@ -129,8 +129,8 @@ def install(app) -> None:
 
 @router.get("/healthz")
 def healthz(request: Request):
-    """200 when the database answers, every reader thread runs and the disk has room; 503 otherwise,
-    with what is wrong."""
+    """200 when the database answers, every reader thread runs, the disk has room and no stored original
+    was found damaged; 503 otherwise, with what is wrong."""
     state = request.app.state
     checks: dict = {}
     try:
@@ -142,6 +142,8 @@ def healthz(request: Request):
         checks["database"] = "ok"
     except Exception as e:
         checks["database"] = f"error: {type(e).__name__}: {e}"
+    damaged = BlobStore(state.data, min_free=0).damaged()
+    checks["files"] = {"damaged": len(damaged), "examples": damaged[:5]}
     expected = len(state.reader.threads)
     alive = state.reader.alive()
     free = free_bytes(state.data)
@@ -158,6 +160,7 @@ def healthz(request: Request):
             ("database", checks["database"] != "ok"),
             ("readers", alive < expected),
             ("disk", free < state.limits.min_free_bytes),
+            ("files", bool(damaged)),
         )
         if bad
     ]

@@ -3,8 +3,6 @@ download, submit. The secretariat sees the same case page with its review tools.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import anyio
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -36,7 +34,7 @@ from ..branding import branding
 from ..deps import check_csrf, current_user, editable_case, get_db, get_store, render, viewable_case, who
 from ..factsform import facts_from_form, fields_for
 from ..labels import STEPS
-from ..previews import render_page_png
+from ..previews import NoPreview
 from ..session import case_tokens, remember_case
 
 router = APIRouter(tags=["applicants"])
@@ -255,7 +253,8 @@ def submit_case(
 @router.get("/cases/{case_id}/documents/{doc_id}/file", include_in_schema=False)
 def original(doc_id: int, case=Depends(viewable_case), db=Depends(get_db), store=Depends(get_store)):
     doc = _doc(db, case.id, doc_id)
-    return FileResponse(store.path(doc["sha256"]), media_type="application/octet-stream", filename=doc["file_name"])
+    path = store.checked_path(doc["sha256"], doc["file_name"])  # a damaged original is refused, never sent
+    return FileResponse(path, media_type="application/octet-stream", filename=doc["file_name"])
 
 
 @router.get("/cases/{case_id}/documents/{doc_id}", include_in_schema=False)
@@ -278,14 +277,15 @@ def document_page(
 async def page_png(
     request: Request, doc_id: int, page: int, case=Depends(viewable_case), db=Depends(get_db), store=Depends(get_store)
 ):
+    """One page as PNG, from the previews shared by every request (web.previews.PreviewPool)."""
     doc = _doc(db, case.id, doc_id)
     if doc["kind"] != "pdf":
         raise HTTPException(404, "此文件没有页面预览（仅 PDF）")
+    if page < 1 or (doc.get("pages") and page > doc["pages"]):  # known without rendering anything
+        raise HTTPException(404, f"没有第 {page} 页")
     try:
-        png = await anyio.to_thread.run_sync(
-            render_page_png, store, doc["sha256"], page, Path(request.app.state.data) / "previews"
-        )
-    except ValueError as e:
+        png = await request.app.state.previews.page_png(store, doc["sha256"], page)
+    except NoPreview as e:
         raise HTTPException(404, str(e)) from None
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
