@@ -7,15 +7,14 @@ account cannot sign in; disabling, deleting or changing the password ends its se
 from __future__ import annotations
 
 import secrets
-import sqlite3
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from intake.clock import now
 from intake.errors import BadInput
 
 STAFF_ROLES = ("secretariat", "committee", "admin")
@@ -72,51 +71,11 @@ class User:
         return self.role in ("committee", "admin")
 
 
-def ensure_accounts(db: sqlite_utils.Database) -> None:
-    if "users" not in db.table_names():
-        db.table("users").create(
-            {
-                "id": int,
-                "name": str,
-                "role": str,
-                "display": str,
-                "password_hash": str,
-                "created": str,
-                "disabled": int,
-            },
-            pk="id",
-            not_null={"name", "role", "password_hash"},
-        )
-        db.table("users").create_index(["name"], unique=True)
-    columns = db.table("users").columns_dict
-    if "disabled" not in columns:  # a database from before accounts could be disabled
-        db.table("users").add_column("disabled", int)
-    if "name_key" not in columns:  # a database from before names were normalised: keys for the old names
-        _add_name_keys(db)
-
-
-def _add_name_keys(db: sqlite_utils.Database) -> None:
-    try:
-        with db.conn:
-            db.execute("alter table users add column name_key text")
-    except sqlite3.OperationalError:  # another process added it meanwhile
-        return
-    with db.conn:
-        for uid, name in db.execute("select id, name from users").fetchall():
-            db.execute("update users set name_key = ? where id = ?", [account_name(name), uid])
-        db.execute("create index if not exists idx_users_name_key on users (name_key)")
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def add_user(
     db: sqlite_utils.Database, name: str, role: str, password: str | None = None, display: str = ""
 ) -> tuple[User, str]:
     """Create an account under its normalised name (account_name); returns it with the password
     (generated when none is given). NameTaken when an account has that name already."""
-    ensure_accounts(db)
     name = account_name(name)
     if not name or len(name) > 64:
         raise AccountError("用户名不能为空，且不超过64个字符")
@@ -157,7 +116,6 @@ def _user(row: dict) -> User:
 
 def _row_by_name(db: sqlite_utils.Database, name: str) -> dict | None:
     """The account `name` names: exactly as stored, else by its normalised form."""
-    ensure_accounts(db)
     row = next(db["users"].rows_where("name = ?", [name or ""], limit=1), None)
     return row or next(db["users"].rows_where("name_key = ?", [account_name(name or "")], order_by="id", limit=1), None)
 
@@ -169,7 +127,6 @@ def get_by_name(db: sqlite_utils.Database, name: str) -> User | None:
 
 def get_user(db: sqlite_utils.Database, uid: int) -> User | None:
     """The account with this id, None when there is none or it is disabled."""
-    ensure_accounts(db)
     rows = list(db["users"].rows_where("id = ? and not coalesce(disabled, 0)", [uid], limit=1))
     return _user(rows[0]) if rows else None
 
@@ -238,10 +195,8 @@ def authenticate(db: sqlite_utils.Database, name: str, password: str) -> User | 
 
 
 def list_users(db: sqlite_utils.Database) -> list[User]:
-    ensure_accounts(db)
     return [_user(r) for r in db["users"].rows_where(order_by="id")]
 
 
 def disabled_names(db: sqlite_utils.Database) -> set[str]:
-    ensure_accounts(db)
     return {r["name"] for r in db["users"].rows_where("coalesce(disabled, 0)", select="name")}
