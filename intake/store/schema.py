@@ -214,7 +214,22 @@ def _account_name_keys(conn: sqlite3.Connection) -> None:
     conn.execute('CREATE INDEX IF NOT EXISTS "idx_users_name_key" ON "users" ("name_key")')
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_adopt_baseline, _account_name_keys)
+def _comment_sheet_submitters(conn: sqlite3.Connection) -> None:
+    """Version 3: who put each comment sheet in (`submitted_by`: account:ID, committee, or NULL for an
+    anonymous visitor; the committee's imports so far are its own) and the sheets of the same unit
+    from someone else it was kept beside (`possible_duplicate_of`, receipts as JSON)."""
+    have = _columns(conn, "comment_sheets")
+    for column in ("submitted_by", "possible_duplicate_of"):
+        if column not in have:
+            conn.execute(f'ALTER TABLE "comment_sheets" ADD COLUMN "{column}" TEXT')
+    conn.execute("UPDATE comment_sheets SET submitted_by = 'committee' WHERE source IN ('upload', 'given')")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _adopt_baseline,
+    _account_name_keys,
+    _comment_sheet_submitters,
+)
 VERSION = len(MIGRATIONS)
 
 
