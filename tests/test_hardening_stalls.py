@@ -130,3 +130,33 @@ def test_healthz_answers_while_attack_sheets_are_read(tmp_path):
         assert not runner.is_alive()
         assert max(waits, default=0) < 5, waits  # generous: a stalled service took 7 s and more
         assert answers[0].status_code == 200 and answers[0].text.count("YJ") >= 3
+
+
+def _slow_parse(doc, expected_title=None):
+    from extractors.comments import parse_sheet
+
+    if doc.file.startswith("slow"):
+        time.sleep(60)  # a sheet whose parsing never ends
+    return parse_sheet(doc, expected_title=expected_title)
+
+
+def test_each_sheet_is_parsed_within_its_own_time_budget(tmp_path, monkeypatch):
+    """Parsing runs in the sheet's worker process (not a server thread), under INTAKE_FILE_SECONDS:
+    a sheet past it fails with a sentence naming it, the others are registered."""
+    from comment_sheets import draft_markdown
+
+    from intake.comments import store as comments
+    from intake.config import Limits
+    from intake.store.blobs import BlobStore
+    from intake.store.db import open_db
+
+    monkeypatch.setattr("intake.comments.store.parse_sheet", _slow_parse)  # inherited by the forked workers
+    db, blobs = open_db(tmp_path), BlobStore(tmp_path)
+    draft = comments.publish_draft(db, blobs, draft_markdown(), "draft.md")
+    slow = seed_sheet([["1", "8.2", "意见一。", "理由"]], unit="甲公司", date="2026年1月5日")
+    fine = seed_sheet([["1", "4", "意见二。", "理由"]], unit="乙公司", date="2026年1月5日")
+    late, ok = comments.import_sheets(
+        db, blobs, draft.id, [("slow.docx", slow, None), ("fine.docx", fine, None)], limits=Limits(file_seconds=2)
+    )
+    assert late.status == "error" and late.error == "slow.docx: 读取超时（超过 2 秒），已中止"
+    assert ok.status == "new" and [c["comment"] for c in comments.comments(db, draft.id)] == ["意见二。"]

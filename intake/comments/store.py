@@ -22,6 +22,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import cast
 
 import sqlite_utils
 
@@ -37,7 +38,7 @@ from intake.comments.supersede import possible_duplicates, replace_earlier, uplo
 from intake.config import Limits
 from intake.errors import BadInput
 from intake.reading.pipeline import ReadError, read_files_with
-from intake.store.blobs import BlobStore
+from intake.store.blobs import BlobStore, Damaged
 
 DECISIONS = ("采纳", "部分采纳", "未采纳")
 
@@ -121,6 +122,37 @@ def _read_sheet_in_worker(data: bytes, name: str, rlimits) -> Document:
 
         doc.metadata["signature_image"] = pdf_signature_image(data, doc)
     return doc
+
+
+def _parse_sheet_in_worker(data: bytes, name: str, rlimits, expected_title: str | None) -> CommentSheet:
+    return parse_sheet(_read_sheet_in_worker(data, name, rlimits), expected_title=expected_title)
+
+
+def parse_stored_sheets(
+    blobs: BlobStore, items: list[tuple[str, str]], expected_title: str | None, limits: Limits | None = None
+) -> list[CommentSheet]:
+    """Each stored sheet [(file name, sha256)] read and parsed in its time-limited worker process: the
+    parsing holds no server thread, and a sheet gets INTAKE_FILE_SECONDS in all (读取超时 past it). A file
+    no longer matching its sha256, or that cannot be read, becomes a sheet with the error, naming it."""
+    out: list[CommentSheet | None] = [None] * len(items)
+    readable = []
+    for n, (name, sha) in enumerate(items):
+        if blobs.has(sha) and not blobs.verify(sha):
+            out[n] = CommentSheet(file=name, sha256=sha, error=f"{name}: {Damaged(name)}", is_comment_sheet=False)
+        else:
+            readable.append(n)
+    paths = [(items[n][0], blobs.path(items[n][1])) for n in readable]
+    parsed = read_files_with(_parse_sheet_in_worker, paths, limits, extra=(expected_title,)) if paths else []
+    for n, got in zip(readable, parsed):
+        name, sha = items[n]
+        if isinstance(got, ReadError):
+            out[n] = CommentSheet(file=name, sha256=sha, error=got.error, is_comment_sheet=False)
+        else:
+            sheet = cast(CommentSheet, got)
+            if sheet.error:
+                sheet.error = f"{name}: {sheet.error}"
+            out[n] = sheet
+    return [s for s in out if s is not None]
 
 
 def read_sheets(items, limits: Limits | None = None) -> list[Document | ReadError]:
@@ -341,14 +373,8 @@ def import_stored(
         else:
             batch.add(sha)
             to_read.append((i, name, sha, received))
-    docs = read_sheets([(name, blobs.path(sha)) for _, name, sha, _ in to_read], limits) if to_read else []
-    for (i, name, sha, received), doc in zip(to_read, docs):
-        if isinstance(doc, ReadError):
-            sheet = CommentSheet(file=name, sha256=sha, error=doc.error, is_comment_sheet=False)
-        else:
-            sheet = parse_sheet(doc, expected_title=draft.title)
-            if sheet.error:
-                sheet.error = f"{name}: {sheet.error}"
+    sheets = parse_stored_sheets(blobs, [(name, sha) for _, name, sha, _ in to_read], draft.title, limits)
+    for (i, name, sha, received), sheet in zip(to_read, sheets):
         results[i] = _store_sheet(db, draft, sheet, name, sha, received, source, submitted_by)
     for i, name, sha in again:
         row = next(db["comment_sheets"].rows_where("draft_id = ? and sha256 = ?", [draft_id, sha]))
