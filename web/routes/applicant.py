@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from checklists.registry import scheme_ids
 from intake.cases import chat as case_chat
 from intake.cases.case import (
     audit_log,
@@ -19,7 +20,7 @@ from intake.cases.case import (
     update_details,
 )
 from intake.cases.exports import Unavailable, application_docx, gap_report_docx, gap_report_html
-from intake.cases.procedures import declarations, procedure, scheme_ids
+from intake.cases.procedures import declarations, procedure
 from intake.cases.report import case_report, grouped, submit_checked
 from intake.cases.worksheet import is_scored, worksheet
 from intake.cases.worksheet import rows as worksheet_rows
@@ -41,7 +42,7 @@ router = APIRouter(tags=["applicants"])
 
 
 def schemes() -> list:
-    return [procedure(s) for s in scheme_ids()]
+    return [procedure(s) for s in scheme_ids("procedure")]
 
 
 @router.get("/", include_in_schema=False)
