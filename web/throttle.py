@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from fastapi import HTTPException, Request
 
+from intake.store.accounts import account_name
+
 from .session import client_address
 
 MAX_WAIT = 15 * 60
@@ -38,7 +40,7 @@ class LoginThrottle:
         self.queue_seconds = queue_seconds
 
     def _keys(self, name: str, address: str) -> list[tuple[str, str]]:
-        return [("account", (name or "").strip().casefold()[:64]), ("address", address)]
+        return [("account", account_name((name or "")[:256])[:64]), ("address", address)]  # lookalikes count as one
 
     def wait_seconds(self, name: str, address: str) -> int:
         """Seconds before the next try is allowed (0: now)."""
