@@ -14,15 +14,17 @@ import click
 from intake.errors import BadInput
 
 
-def _finish(summary, as_json: bool, verb: str) -> None:
-    if as_json:
-        click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
-    else:
-        rows = sum(summary.tables.values())
-        click.echo(
-            f"{verb} {summary.folder}: {rows} rows in {len(summary.tables)} tables, "
-            f"{summary.files_copied} files copied ({summary.files_present} already there)"
-        )
+def _copied(summary, verb: str) -> str:
+    rows = sum(summary.tables.values())
+    return (
+        f"{verb} {summary.folder}: {rows} rows in {len(summary.tables)} tables, "
+        f"{summary.files_copied} files copied ({summary.files_present} already there)"
+    )
+
+
+def _finish(summary, as_json: bool, line: str) -> None:
+    """The summary (JSON, or its one line), each problem on stderr; exit 3 when there is one."""
+    click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2) if as_json else line)
     for p in summary.problems:
         click.echo(f"error: {p}", err=True)
     sys.exit(3 if summary.problems else 0)
@@ -46,7 +48,7 @@ def register(cli: click.Group) -> None:
         except BadInput as e:
             click.echo(f"error: {e}", err=True)
             sys.exit(2)
-        _finish(summary, as_json, "backed up to")
+        _finish(summary, as_json, _copied(summary, "backed up to"))
 
     @cli.command("restore")
     @click.argument("src", type=click.Path(exists=True, file_okay=False))
@@ -62,7 +64,7 @@ def register(cli: click.Group) -> None:
         except BadInput as e:
             click.echo(f"error: {e}", err=True)
             sys.exit(2)
-        _finish(summary, as_json, "restored into")
+        _finish(summary, as_json, _copied(summary, "restored into"))
 
     @cli.command("verify")
     @click.option(
@@ -77,13 +79,8 @@ def register(cli: click.Group) -> None:
         from intake.store.backup import verify_store
 
         result = verify_store(data)
-        if as_json:
-            click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
-        else:
-            click.echo(
-                f"verified {result.folder}: {result.files_checked} files, "
-                f"{len(result.damaged)} damaged, {len(result.missing)} missing"
-            )
-        for p in result.problems:
-            click.echo(f"error: {p}", err=True)
-        sys.exit(3 if result.problems else 0)
+        line = (
+            f"verified {result.folder}: {result.files_checked} files, "
+            f"{len(result.damaged)} damaged, {len(result.missing)} missing"
+        )
+        _finish(result, as_json, line)
