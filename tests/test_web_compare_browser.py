@@ -42,6 +42,7 @@ def test_one_upload_every_scheme_two_cases(page, server, tmp_path):  # noqa: F81
     page.get_by_role("link", name="看看哪些方案适合我").click()
     page.wait_for_url(re.compile(r"/compare$"))
     check(page, "compare-1-empty", applicant=True)
+    assert page.title().startswith("看看哪些方案适合我 · ")
     page.set_input_files("#compare-files", paths)
     page.get_by_role("button", name="上传并对照全部项目").click()
     page.wait_for_url(re.compile(r"/compare#result$"))
