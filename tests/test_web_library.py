@@ -151,6 +151,8 @@ def test_validity_watch_and_a_renewed_document_offered_to_open_cases(client):
     assert {"nonferrous", "credit"} <= {s["scheme"] for s in watch["schemes"]}
     page = client.get("/library").text
     assert "将于" in page and "有色金属" in page
+    n = next(s["item_count"] for s in watch["schemes"] if s["scheme"] == "nonferrous")
+    assert f"全国有色金属产品质量品牌培育活动（{n} 项）" in page
     old_id = lib["documents"][0]["id"]
     r = client.post(
         f"/library/{old_id}/replace",

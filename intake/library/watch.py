@@ -20,7 +20,7 @@ def schemes_resting_on(doc_type: str) -> list[dict]:
     for s in list_schemes():
         n = sum(1 for it in s.items if doc_type in it.evidence)
         if n:
-            out.append({"scheme": s.id, "name": s.name, "items": n})
+            out.append({"scheme": s.id, "name": s.name, "item_count": n})
     return out
 
 
