@@ -74,16 +74,19 @@ def compare(
     as_of: date | str | None = None,
     schemes: Sequence[str] | None = None,
     origin: str = "facts",
+    overrides: dict | None = None,
 ) -> Comparison:
-    """Read `documents` once and pre-check every registered scheme (or `schemes`) on them.
+    """Read `documents` once and pre-check every registered scheme (or `schemes`) on them; a
+    reviewer's `overrides` go to the scheme whose item they name (`<scheme>.<clause>`).
     Stated facts that do not fit one scheme (a level it does not have) leave that scheme out with
     the reason; facts that fit none raise the FactsError, as a bad argument."""
     day = parse_as_of(as_of)
     docs = read_documents(documents)
     out = Comparison(day, docs)
     for sid in schemes or scheme_ids():
+        own = {k: v for k, v in (overrides or {}).items() if k.startswith(f"{sid}.")}
         try:
-            out.results[sid] = precheck(sid, docs, stated, day, origin=origin)
+            out.results[sid] = precheck(sid, docs, stated, day, own or None, origin=origin)
         except FactsError as e:
             out.errors[sid] = str(e)
     if not out.results and out.errors:

@@ -10,9 +10,11 @@ import docx
 import pytest
 from corpus.documents import render
 from formbundles import BUNDLES, DECLARED, doc
+from golden_cases import load_cases
 from test_checklists_cli import run
 
 from checklists.registry import scheme_ids
+from checklists.scheme import load_scheme
 from intake import comparison
 from intake.comparison import compare, next_actions
 from intake.precheck import precheck
@@ -183,3 +185,32 @@ def test_text_unreadable_file_and_report(files, tmp_path):
 def test_one_scheme_options_refused_with_all(files):
     code, _, err = run("check", "--scheme", "all", "--explain", "jinzhi.4.3", *pdfs(files)[:1])
     assert code == 2 and "--scheme ID" in err
+
+
+LEVELLED = [(n, c) for n, c in load_cases() if load_scheme(c["scheme"]).levels]
+
+
+@pytest.mark.parametrize("name,case", LEVELLED, ids=[n for n, _ in LEVELLED])
+def test_each_level_as_the_scheme_check_for_that_level(name, case):
+    """On the golden cases of the schemes with levels: a level's status in the comparison is what the
+    scheme's own check gives when that level is applied for (target_level), and a level is reached
+    only where that check reaches it."""
+    facts = {k: v for k, v in case["facts"].items() if k != "target_level"}
+    docs, sid = case["documents"], case["scheme"]
+    ov = case["overrides"] or None
+    levels = compare(docs, facts, case["as_of"], schemes=[sid], overrides=ov).results[sid].evaluation.levels()
+    for lv in levels:
+        own = precheck(sid, docs, {**facts, "target_level": lv["name"]}, case["as_of"], ov).evaluation.outcome
+        assert lv["status"] == own["status"], lv["name"]
+        assert lv["reached"] == (own["level"] == lv["name"]), lv["name"]
+
+
+def test_the_golden_cases_reach_levels_in_the_comparison():
+    """So the test above also compares reached levels, not only unreached ones."""
+    reached = set()
+    for _, case in LEVELLED:
+        facts = {k: v for k, v in case["facts"].items() if k != "target_level"}
+        sid = case["scheme"]
+        r = compare(case["documents"], facts, case["as_of"], [sid], overrides=case["overrides"]).results[sid]
+        reached |= {(case["scheme"], lv["name"]) for lv in r.evaluation.levels() if lv["reached"]}
+    assert {("jiangsu", "培育库"), ("jiangsu", "认证")} <= reached
