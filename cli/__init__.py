@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "queue": ("cli.queue", "The secretariat's queue: bring every case's outcome summary …"),
     "backup": ("cli.backup", "Back up the database and the stored files into DEST, safely while …"),
     "restore": ("cli.backup", "Restore a backup made by `intake backup` into a data directory …"),
+    "verify": ("cli.backup", "Re-hash every stored original and report damaged or missing files."),
 }
 
 

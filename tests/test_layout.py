@@ -58,6 +58,7 @@ ROOMS = {
     "errors": set(),
     "config": set(),
     "clock": set(),
+    "logsafety": set(),
     "store": set(),
     "precheck": {"reading"},
     "reading": {"store", "cases"},
