@@ -81,6 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     if args in (["--help"], ["-h"]):
         sys.stdout.write(top_help())
         return 0
+    if args[:1] == ["schemes"]:
+        from cli import schemes
+
+        if args in schemes.FAST_ARGS:  # a light command: no click group
+            return schemes.run(as_json="--json" in args)
     from cli.group import cli
 
     try:

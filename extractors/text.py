@@ -35,3 +35,12 @@ def normalize(text: str | None) -> str:
 
 def has_cjk(text: str) -> bool:
     return bool(_CJK_CHAR.search(text or ""))
+
+
+_NAME_NOISE = re.compile(r"[\s()（）·,，.。:：\-—_]")
+
+
+def name_key(name: object) -> str:
+    """An organisation's or product's name as two names are compared (the engine's holder check, the
+    counter's cross-checks): NFKC, without spaces, brackets and punctuation, lower case."""
+    return _NAME_NOISE.sub("", unicodedata.normalize("NFKC", str(name or ""))).lower()

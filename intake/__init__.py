@@ -11,6 +11,8 @@ Rooms (each sub-package says what it owns and what it may import):
     intake.precheck   the one pre-check sequence (documents + declared facts + date → verdicts)
     intake.errors     the errors every face maps to its own answers
     intake.config     settings and limits
+    intake.clock      the one clock (`now()`)
 
 The application imports extractors, checklists and forms; it never imports a face (`web`, `cli`).
+Which room may import which is tests/test_layout.py's ROOMS.
 """

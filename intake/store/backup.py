@@ -20,9 +20,9 @@ import os
 import shutil
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
+from intake.clock import now
 from intake.config import data_dir
 from intake.errors import BadInput
 from intake.store.blobs import BlobStore, sha256_of
@@ -223,7 +223,7 @@ def backup(data: str | os.PathLike | None, dest: str | os.PathLike, check: bool 
     (dest / MANIFEST).write_text(
         json.dumps(
             {
-                "taken": datetime.now(UTC).isoformat(timespec="seconds"),
+                "taken": now(),
                 "source": str(source.resolve()),
                 **summary.to_json(),
             },
