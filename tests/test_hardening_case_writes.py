@@ -158,3 +158,17 @@ def test_fact_values_are_capped_and_count_in_the_case_allowance(tmp_path):
     )
     assert r.status_code == 429 and "总量已达上限" in r.json()["detail"]
     assert cases.get_case(db, case["id"]).facts == before
+
+
+def test_a_chat_turn_begun_before_the_submit_changes_nothing_after_it(tmp_path):
+    from intake.cases import chat
+
+    db = open_db(tmp_path)
+    c = cases.open_case(db, "jinzhi", "甲公司", "齿轮")
+    assert chat.chat(db, cases.get_case(db, c.id), "我们是制造业企业", "申请人", True)["changed"]  # a draft: recorded
+    stale = cases.get_case(db, c.id)
+    cases.submit(db, stale, "申请人")
+    before = cases.get_case(db, c.id).facts
+    with pytest.raises(Conflict):  # the turn was let in (may_edit) before the case was submitted
+        chat.chat(db, stale, "是的", "申请人", True)
+    assert cases.get_case(db, c.id).facts == before

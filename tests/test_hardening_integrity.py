@@ -33,7 +33,7 @@ def test_a_damaged_original_is_refused_reported_and_healed_by_a_good_copy(tmp_pa
     with client:
         case = open_case(client)
         doc = upload(client, case["id"], [("licence.pdf", pdf_bytes(LICENCE))]).json()["files"][0]
-        wait_report(client, case["id"])
+        wait_report(client, case["id"], 300)
         url = f"/cases/{case['id']}/documents/{doc['document_id']}/file"
         assert client.get(url).status_code == 200
         assert client.get("/healthz").json()["files"] == {"damaged": 0, "examples": []}
@@ -64,7 +64,7 @@ def test_a_damaged_original_is_not_read_again_as_the_original(tmp_path):
     with client:
         case = open_case(client)
         doc = upload(client, case["id"], [("licence.pdf", pdf_bytes(LICENCE))]).json()["files"][0]
-        wait_report(client, case["id"])
+        assert wait_report(client, case["id"], 300)["case"]["complete"]  # the first reading is over
         corrupt(BlobStore(tmp_path / "var"), doc["sha256"])
         db_reader = client.app.state.reader
         from intake.store.db import open_db
@@ -73,7 +73,7 @@ def test_a_damaged_original_is_not_read_again_as_the_original(tmp_path):
         db.execute("update documents set state = 'queued' where id = ?", [doc["document_id"]])
         db.conn.commit()
         db_reader.submit(doc["document_id"])
-        report = wait_report(client, case["id"])
+        report = wait_report(client, case["id"], 300)
         got = client.get(f"/api/cases/{case['id']}/documents").json()[0]
         assert got["state"] == "failed" and "已损坏" in got["error"], got
         assert report["case"]["complete"]
@@ -100,7 +100,7 @@ def test_previews_share_a_fixed_pool_and_remember_pages_that_do_not_exist(tmp_pa
         case = open_case(client)
         pages = [[f"第 {i} 页", "名称：天津某某科技有限公司"] for i in range(30)]
         doc = upload(client, case["id"], [("many.pdf", pdf_bytes(pages))]).json()["files"][0]
-        wait_report(client, case["id"])
+        wait_report(client, case["id"], 300)
         base = f"/cases/{case['id']}/documents/{doc['document_id']}/pages"
         statuses: list[int] = []
         retry: list[str] = []

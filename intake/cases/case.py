@@ -376,6 +376,14 @@ def _check_case_room(db, case_id: int, facts_bytes: int, max_case_bytes: int | N
         raise OverQuota(f"本案件的文件与填写内容总量已达上限（{limit // (1024 * 1024)} MB），未保存")
 
 
+def applicant_change(db, case_id: int, who: str, action: str, detail: str, facts: dict | None = None) -> None:
+    """A change an applicant makes elsewhere than the forms (the chat's corrections and facts), under the
+    same guard: refused (Conflict) once the case is submitted, whenever the turn began."""
+    with draft_write(db, case_id):
+        _update_case(db, case_id, **({} if facts is None else {"facts": json.dumps(facts, ensure_ascii=False)}))
+        _log(db, case_id, who, action, detail)
+
+
 def submit(db, case: Case, who: str) -> Case:
     with draft_write(db, case.id):
         _update_case(db, case.id, status="submitted", submitted_at=now(), state_since=date.today().isoformat())
