@@ -314,22 +314,27 @@ def test_bytes_read_before_are_not_read_again_unless_unfinished(tmp_path):
     assert b["doc_type"] == "ems_certificate" and b["facts"]["file"] == "b.pdf"  # the finished reading, renamed
 
 
-def test_documents_being_read_show_then_join_the_comparison(client, tmp_path):
-    """A page upload answers before reading: the page says 读取中 and polls; a case started meanwhile
-    takes the document queued and its own reader reads it."""
+def kept_unread(client, file: tuple[str, bytes]) -> str:
+    """Put `file` in this visitor's store as a page upload leaves it: kept, not read yet."""
     import io
 
     from intake.library.store import add_file
     from intake.store.blobs import BlobStore
     from intake.store.db import open_db
 
-    upload_for_comparison(client, files()[:1])
     data = client.app.state.data
     db = open_db(data)
     (holder,) = [r[0] for r in db.execute("select distinct holder from library").fetchall()]
-    name, body = files()[1]
-    add_file(db, BlobStore(data), holder, io.BytesIO(body), name, client.app.state.limits, read_now=False)
+    add_file(db, BlobStore(data), holder, io.BytesIO(file[1]), file[0], client.app.state.limits, read_now=False)
     db.conn.close()
+    return file[0]
+
+
+def test_documents_being_read_show_then_join_the_comparison(client, tmp_path):
+    """A page upload answers before reading: the page says 读取中 and polls; a case started meanwhile
+    takes the document queued and its own reader reads it."""
+    upload_for_comparison(client, files()[:1])
+    name = kept_unread(client, files()[1])
     lib = client.get("/api/library").json()
     assert len(lib["documents"]) == 2
     r = client.post("/api/compare", headers={"X-CSRF-Token": csrf(client)})
@@ -344,19 +349,8 @@ def test_documents_being_read_show_then_join_the_comparison(client, tmp_path):
 
 
 def test_a_case_started_while_reading_reads_the_document_itself(client):
-    import io
-
-    from intake.library.store import add_file
-    from intake.store.blobs import BlobStore
-    from intake.store.db import open_db
-
     html = upload_for_comparison(client, files()[:1])
-    data = client.app.state.data
-    db = open_db(data)
-    (holder,) = [r[0] for r in db.execute("select distinct holder from library").fetchall()]
-    name, body = files()[2]
-    add_file(db, BlobStore(data), holder, io.BytesIO(body), name, client.app.state.limits, read_now=False)
-    db.conn.close()
+    name = kept_unread(client, files()[2])
     r = client.post("/compare/start", data={"csrf": page_csrf(html), "scheme": "nonferrous"})
     case_id = int(re.search(r"/cases/(\d+)", str(r.url)).group(1))
     report = wait_report(client, case_id, seconds=60)
