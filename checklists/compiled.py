@@ -55,7 +55,11 @@ def compiled(kind: str, source: Path, build: Callable[[], T], as_json: bool = Fa
     """`build()`'s result for `source`, from the cache when it holds one for this very file (the entry
     repeats its key, so a name shared by two keys is a miss). `as_json` for plain data."""
     key = _key(kind, source)
-    entry = cache_dir() / f"{_prefix(kind, source)}{zlib.crc32(key.encode()):08x}{'.json' if as_json else '.pickle'}"
+    try:
+        directory = cache_dir()
+    except (RuntimeError, KeyError):  # no home directory to find: no cache
+        return build()
+    entry = directory / f"{_prefix(kind, source)}{zlib.crc32(key.encode()):08x}{'.json' if as_json else '.pickle'}"
     if _private(entry.parent, True) and _private(entry, False):
         try:
             stored_key, value = _load(entry, as_json)

@@ -99,6 +99,17 @@ class Evaluation:
             out[r.status].append(r)
         return out
 
+    def levels(self) -> list[dict]:
+        """Each level of a scheme with levels, lowest first: the outcome its gating items give
+        (`status`, as `outcome.status` would be for that level) and whether it is `reached`."""
+        by_id = {r.item.id: r for r in self.items}
+        out, below = [], True  # a level counts as reached only above reached ones, as `outcome.level`
+        for lv in self.scheme.levels:
+            below = below and _level_reached(self.scheme, lv, by_id, self.facts)
+            status = _status_of([by_id[i] for i in self.scheme.gating_ids(lv.name)])
+            out.append({"name": lv.name, "status": status, "reached": below})
+        return out
+
     def to_json(self) -> dict:
         return {
             "scheme": self.scheme.id,

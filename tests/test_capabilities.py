@@ -126,3 +126,21 @@ def test_a_received_document_is_summed_up_in_the_vocabularys_words():
     text = describe_document(doc)
     shown = [k for k in doc["fields"] if FIELD_NAMES.get(k) and FIELD_NAMES[k] in text]
     assert shown and all(k not in text for k in doc["fields"])  # names, never internal keys
+
+
+def test_the_report_and_the_counter_compare_organisation_names_alike():
+    """One comparison of names: what the engine takes for the licence's holder, the case page's
+    cross-check does not flag, and the other way round."""
+    from intake.cases.crosscheck import cross_checks
+    from intake.precheck import precheck
+
+    licence = BUNDLES_LICENCE
+    name = licence["fields"]["org_name"]["value"]
+    for variant, same in ((name.replace("科技", "科技·"), True), ("天津某某贸易有限公司", False)):
+        cert = {**licence, "file": "质量体系证书.pdf", "type": "qms_certificate", "fields": {}}
+        cert["fields"] = {"org_name": {**licence["fields"]["org_name"], "value": variant}}
+        items = precheck("jinzhi", [licence, cert], as_of="2025-06-01").to_json()["items"]
+        warned = any(f"“{variant}”" in w for item in items for w in item.get("warnings") or [])
+        report = {"documents": [{**licence, "state": "read"}]}
+        flagged = bool(cross_checks(variant, "", report))
+        assert warned == flagged == (not same), variant

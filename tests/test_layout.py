@@ -52,7 +52,8 @@ def test_the_application_is_in_rooms_each_saying_what_it_owns():
 # The rooms inside intake/ and which other rooms each may import (besides the base modules every room
 # may use: intake.errors, intake.config, intake.clock). The data flows one way: the store under
 # everything; reading records into cases; the assistant gets its verdicts from the one pre-check and
-# knows nothing of cases, storage or reading; comments stand beside cases; the demo fills them all.
+# knows nothing of cases, storage or reading; comments stand beside cases; the demo fills them all;
+# the comparison is the pre-check per scheme; the 证照库 keeps documents and starts cases from them.
 BASE = {"errors", "config", "clock"}
 ROOMS = {
     "errors": set(),
@@ -66,6 +67,8 @@ ROOMS = {
     "cases": {"store", "precheck", "assistant"},
     "comments": {"store", "reading"},
     "demo": {"store", "reading", "cases", "comments"},
+    "comparison": {"precheck"},
+    "library": {"store", "reading", "cases", "comparison"},
 }
 
 

@@ -110,9 +110,9 @@ def create_app(
     app.add_middleware(ForwardedFrom, trusted=trusted_proxies())
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    from .routes import api, applicant, auth, blobs, committee, secretariat
+    from .routes import api, applicant, auth, blobs, committee, library, secretariat
 
-    for module in (auth, applicant, secretariat, committee, api, blobs):
+    for module in (auth, applicant, library, secretariat, committee, api, blobs):
         app.include_router(module.router)
 
     @app.middleware("http")

@@ -225,10 +225,27 @@ def _comment_sheet_submitters(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE comment_sheets SET submitted_by = 'committee' WHERE source IN ('upload', 'given')")
 
 
+def _library(conn: sqlite3.Connection) -> None:
+    """Version 4: the company's document store (证照库, intake.library): one row per document a holder
+    keeps (by content), the cases started from a store, and the facts about the company stated once."""
+    conn.execute(
+        'CREATE TABLE "library" ("id" INTEGER PRIMARY KEY, "holder" TEXT NOT NULL, "sha256" TEXT NOT NULL, '
+        '"file_name" TEXT, "size" INTEGER, "kind" TEXT, "doc_type" TEXT, "error" TEXT, "facts" TEXT, '
+        '"valid_until" TEXT, "added" TEXT, "replaced_by" INTEGER)'
+    )
+    conn.execute('CREATE UNIQUE INDEX "idx_library_holder_sha256" ON "library" ("holder", "sha256")')
+    conn.execute(
+        'CREATE TABLE "library_cases" ("holder" TEXT NOT NULL, "case_id" INTEGER NOT NULL, '
+        'PRIMARY KEY ("holder", "case_id"))'
+    )
+    conn.execute('CREATE TABLE "library_facts" ("holder" TEXT PRIMARY KEY, "facts" TEXT, "updated" TEXT)')
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _adopt_baseline,
     _account_name_keys,
     _comment_sheet_submitters,
+    _library,
 )
 VERSION = len(MIGRATIONS)
 
