@@ -413,7 +413,14 @@ def submit(db, case: Case, who: str) -> Case:
 
 
 def add_document(
-    db, case: Case, sha256: str, file_name: str, size: int, kind: str | None, error: str | None = None
+    db,
+    case: Case,
+    sha256: str,
+    file_name: str,
+    size: int,
+    kind: str | None,
+    error: str | None = None,
+    who: str = "申请人",
 ) -> int:
     """Record an uploaded file (already stored). A file of an unsupported type is recorded as
     failed with the reason; the original stays stored either way."""
@@ -433,6 +440,7 @@ def add_document(
     }
     did = db.table("documents").insert(row).last_pk
     touch(db, case.id)
+    log(db, case.id, who, "upload", file_name[:255] + (f"（{error}）" if error else ""))
     return did
 
 
@@ -464,9 +472,11 @@ def set_document_state(
         changes["pages"] = pages
     if state in ("read", "failed"):
         changes["read_at"] = now()
+    row = db.execute("select case_id from documents where id = ?", [doc_id]).fetchone()
+    if row is None:
+        return  # deleted by the applicant while it was being read: nothing to record
     db.table("documents").update(doc_id, changes)
-    case_id = db.table("documents").get(doc_id)["case_id"]
-    touch(db, case_id)
+    touch(db, row[0])
 
 
 def pending_documents(db) -> list[int]:

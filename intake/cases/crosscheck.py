@@ -48,6 +48,7 @@ def cross_checks(applicant: str, product: str, report: dict) -> list[dict]:
         out.append(
             {
                 "what": "申请单位名称",
+                "field": "applicant",
                 "typed": applicant,
                 "read": lic["value"],
                 "source": "营业执照",
@@ -62,6 +63,7 @@ def cross_checks(applicant: str, product: str, report: dict) -> list[dict]:
                 out.append(
                     {
                         "what": "申报产品",
+                        "field": "product",
                         "typed": product,
                         "read": s["value"],
                         "source": "检验检测报告的样品",

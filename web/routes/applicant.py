@@ -10,7 +10,9 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from intake.cases import chat as case_chat
+from intake.cases.answers import answer as answer_fact
 from intake.cases.case import (
+    CaseError,
     audit_log,
     cases_for,
     documents,
@@ -25,6 +27,8 @@ from intake.cases.report import case_report, grouped, submit_checked
 from intake.cases.worksheet import is_scored, worksheet
 from intake.cases.worksheet import rows as worksheet_rows
 from intake.cases.worksheet import total as worksheet_total
+from intake.cases.removal import delete_document, replaced
+from intake.cases.todo import todo
 from intake.reading.uploads import accept_upload
 from intake.store.accounts import User
 
@@ -135,8 +139,14 @@ def case_page(
         allowed = STEP_IDS + ["progress"] if case.editable else ["progress", "result", "assistant"]
         ctx["step"] = step if step in allowed else default_step(case, ctx["docs"])
         ctx["view"] = applicant_view(ctx["report"], case.applicant, case.product)
+        ctx["todo"] = to_do(ctx["report"], case)
         ctx["submitted_at"] = case.submitted_at
     return render(request, "case.html", ctx)
+
+
+def to_do(report: dict, case) -> dict:
+    grades = worksheet(case.scheme)["grades"] if is_scored(case.scheme) else []
+    return todo(report, case.applicant, case.product, grades)
 
 
 @router.get("/brand/logo", include_in_schema=False)
@@ -157,6 +167,7 @@ def report_fragment(
     name = "_report.html"
     if not ctx["staff"]:
         ctx["view"] = applicant_view(ctx["report"], case.applicant, case.product)
+        ctx["todo"] = to_do(ctx["report"], case)
         name = "_applicant_docs.html" if step == "upload" else "_applicant_result.html"
     resp = render(request, name, ctx)
     resp.headers["X-Report-Complete"] = "1" if ctx["report"]["case"]["complete"] else "0"
@@ -168,12 +179,13 @@ def details(
     case_id: int,
     applicant: str = Form(""),
     product: str = Form(""),
+    back: str = Form(""),
     case=Depends(editable_case),
     db=Depends(get_db),
     user: User | None = Depends(current_user),
 ):
     update_details(db, case, applicant, product, who(user))
-    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+    return RedirectResponse(back_to(case, back), status_code=303)
 
 
 async def store_uploads(request: Request, case, files: list[UploadFile], db, store) -> list[dict]:
@@ -190,18 +202,66 @@ async def store_uploads(request: Request, case, files: list[UploadFile], db, sto
     return out
 
 
+def back_to(case, back: str) -> str:
+    """Where a form on the upload or result step returns: the same step, at its list."""
+    return {
+        "result": f"/cases/{case.id}?step=result#todo",
+        "upload": f"/cases/{case.id}?step=upload#documents",
+    }.get(back, f"/cases/{case.id}")
+
+
 @router.post("/cases/{case_id}/documents", include_in_schema=False, dependencies=[Depends(check_csrf)])
 async def upload(
     request: Request,
     files: list[UploadFile] = File(...),
+    replace: str = Form(""),
+    back: str = Form(""),
     case=Depends(editable_case),
     db=Depends(get_db),
     store=Depends(get_store),
+    user: User | None = Depends(current_user),
 ):
+    """Upload; with `replace` (a document of this case), the one new file takes that document's place."""
+    old = _doc(db, case.id, int(replace)) if replace.isdigit() else None
+    if old is not None and len(files) != 1:
+        raise HTTPException(400, "替换时请只选择一个文件")
     results = await store_uploads(request, case, files, db, store)
+    if old is not None and results and results[0]["document_id"] is not None:
+        replaced(db, case, old["id"], results[0]["file"], who(user))
     if "application/json" in request.headers.get("accept", ""):
         return {"files": results}
-    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+    return RedirectResponse(back_to(case, back), status_code=303)
+
+
+@router.post(
+    "/cases/{case_id}/documents/{doc_id}/delete", include_in_schema=False, dependencies=[Depends(check_csrf)]
+)
+def remove_document(
+    doc_id: int,
+    back: str = Form(""),
+    case=Depends(editable_case),
+    db=Depends(get_db),
+    user: User | None = Depends(current_user),
+):
+    delete_document(db, case, doc_id, who(user))
+    return RedirectResponse(back_to(case, back), status_code=303)
+
+
+@router.post("/cases/{case_id}/answer", include_in_schema=False, dependencies=[Depends(check_csrf)])
+async def answer(
+    request: Request, case=Depends(editable_case), db=Depends(get_db), user: User | None = Depends(current_user)
+):
+    """One 请回答 line of the to-do list; a value that cannot be taken is shown beside its field, kept."""
+    form = await request.form()
+    key, raw = str(form.get("key") or ""), str(form.get("value") or "")
+    try:
+        answer_fact(db, case, case_report(db, case), key, raw, who(user))
+    except CaseError as e:
+        ctx = case_context(request, db, case, user)
+        ctx.update(step="result", view=applicant_view(ctx["report"], case.applicant, case.product))
+        ctx.update(todo=to_do(ctx["report"], case), answer_error={"key": key, "value": raw[:200], "message": str(e)})
+        return render(request, "case.html", ctx, status_code=400)
+    return RedirectResponse(back_to(case, "result"), status_code=303)
 
 
 @router.post("/cases/{case_id}/info", include_in_schema=False, dependencies=[Depends(check_csrf)])

@@ -10,6 +10,13 @@
     f.addEventListener("submit", function (e) { if (!window.confirm(f.dataset.confirm)) e.preventDefault(); });
   });
 
+  // a file chosen on a to-do line (upload or replace) goes at once; the form posts it as it is.
+  // Delegated: the to-do list is re-rendered while documents are read.
+  document.addEventListener("change", function (e) {
+    var f = e.target.form;
+    if (e.target.type === "file" && f && f.hasAttribute("data-autosubmit") && e.target.files.length) f.submit();
+  });
+
   // ---- report polling -------------------------------------------------------------
   var report = document.getElementById("report");
   var pollTimer = null;
