@@ -22,7 +22,13 @@ def cert(kind: str, std: str, holder: str, issued: str, until: str) -> bytes:
 
 QMS_OLD = cert("质量管理体系认证证书", "质量管理体系符合 GB/T 19001-2008", CO, "2014年03月01日", "2017年02月28日")
 QMS_NEW = cert("质量管理体系认证证书", "质量管理体系符合 GB/T 19001-2016", CO, "2024年03月01日", "2027年02月28日")
-EMS_OTHER = cert("环境管理体系认证证书", "环境管理体系符合 GB/T 24001-2016", "四川千文科技有限公司", "2024年05月01日", "2027年04月30日")
+EMS_OTHER = cert(
+    "环境管理体系认证证书",
+    "环境管理体系符合 GB/T 24001-2016",
+    "四川千文科技有限公司",
+    "2024年05月01日",
+    "2027年04月30日",
+)
 USELESS = "会议照片说明\n今天天气不错。\n".encode()
 
 
@@ -71,7 +77,7 @@ def test_the_result_counts_things_to_do_and_flags_expired_and_foreign_on_their_l
         assert f"“{name}”" in html
     assert html.count('name="replace"') == 3 and html.count("/delete") >= 3
     # the declarations are questions with their own control, one line each
-    assert html.count('action="/cases/%d/answer"' % cid) == sum("是 否" in t for t in todo) >= 3
+    assert html.count(f'action="/cases/{cid}/answer"') == sum("是 否" in t for t in todo) >= 3
 
 
 def test_delete_and_replace_before_submission_are_logged_and_refused_after(client):

@@ -177,7 +177,8 @@ def test_staff_audit_log_in_beijing_time_with_from_and_to(client, tmp_path):
     stored = [r["created"] for r in db["audit"].rows_where("case_id = ?", [cid])]
     db.conn.close()
     assert stored[0].endswith("+00:00")  # kept in UTC, shown at UTC+8
-    shown = (datetime.fromisoformat(stored[-1]) + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+    at = datetime.fromisoformat(stored[-1]) + timedelta(hours=8)
+    shown = f"{at.year}年{at.month}月{at.day}日 {at:%H:%M}"  # in Chinese, as people write it
     assert shown in audit and "+00:00" not in audit
 
 

@@ -43,6 +43,7 @@ templates.env.globals.update(
 )
 templates.env.filters["beijing"] = labels.beijing
 templates.env.filters["plain"] = labels.plain
+templates.env.filters["cn_date"] = labels.chinese_day
 
 
 def get_db(request: Request):

@@ -65,4 +65,3 @@ def answer(db, case: Case, report: dict, key: str, raw: str, who: str) -> None:
         set_facts(db, case, {root: {**(case.facts.get(root) or {}), rest: value}}, who)
     else:
         set_facts(db, case, {root: value}, who)
-

@@ -16,13 +16,15 @@ from checklists.factsfile import FACT_KEYS as ENGINE_FACT_KEYS
 from checklists.factsfile import FactsError, validate_facts
 from checklists.scheme import load_scheme
 from intake.cases.procedures import certificate_dates, procedure, publicity_ends, scheme_ids
-from intake.clock import now
+from intake.clock import day_of, now
+from intake.clock import today as beijing_today
 from intake.errors import BadInput, Conflict, NotAllowed, NotFound
 from intake.store.accounts import User
 
 STATUSES = {
     "draft": "草稿",
     "submitted": "已提交",
+    "correcting": "待补正",
     "in_review": "审核中",
     "approved": "已通过",
     "rejected": "未通过",
@@ -58,7 +60,8 @@ class Case:
 
     @property
     def editable(self) -> bool:
-        return self.status == "draft"
+        """A draft, or a case sent back for 补正 (what may change then: intake.cases.correction)."""
+        return self.status in ("draft", "correcting")
 
     @property
     def status_label(self) -> str:
@@ -67,7 +70,7 @@ class Case:
     def days_waiting(self, today: date | None = None) -> int | None:
         if not self.submitted_at:
             return None
-        return ((today or date.today()) - date.fromisoformat(self.submitted_at[:10])).days
+        return ((today or beijing_today()) - day_of(self.submitted_at)).days
 
     def procedure_view(self, today: date | None = None) -> dict:
         proc = procedure(self.scheme)
@@ -86,11 +89,11 @@ class Case:
         if cur.publicity and self.state_since:
             end = publicity_ends(cur, date.fromisoformat(self.state_since[:10]))
             out["publicity_ends"] = end.isoformat() if end else None
-            out["publicity_over"] = bool(end) and (today or date.today()) > end
+            out["publicity_over"] = bool(end) and (today or beijing_today()) > end
         if self.certificate_issued:
             cert = certificate_dates(proc, date.fromisoformat(self.certificate_issued))
             if cert:
-                t = (today or date.today()).isoformat()
+                t = (today or beijing_today()).isoformat()
                 renew_by = cert.get("renew_by")
                 cert["expired"] = t > cert["valid_until"]
                 cert["renewal_overdue"] = bool(renew_by) and renew_by < t <= cert["valid_until"]
@@ -298,7 +301,7 @@ def set_facts(db, case: Case, facts: dict, who: str) -> dict:
 
 def submit(db, case: Case, who: str) -> Case:
     _require_draft(case)
-    touch(db, case.id, status="submitted", submitted_at=now(), state_since=date.today().isoformat())
+    touch(db, case.id, status="submitted", submitted_at=now(), state_since=beijing_today().isoformat())
     log(db, case.id, who, "submit", "提交秘书处")
     return get_case(db, case.id)
 
@@ -383,7 +386,7 @@ def add_override(db, case: Case, item_id: str, status: str, note: str, who: User
     if not who.can_review_cases():
         raise CaseError("只有秘书处可以改判")
     if status not in ITEM_STATUSES:
-        raise CaseError(f"状态必须是 {', '.join(ITEM_STATUSES)} 之一")
+        raise CaseError("请选择改判结论（满足、不满足、缺少材料、需人工审核或不适用）")
     note = (note or "").strip()
     if not note:
         raise CaseError("改判必须填写说明")
@@ -438,7 +441,7 @@ def move_state(db, case: Case, state_id: str, who: User, note: str = "", on: dat
         target = proc.state(state_id)
     except KeyError:
         raise CaseError(f"没有这个程序环节：{state_id}") from None
-    day = (on or date.today()).isoformat()
+    day = (on or beijing_today()).isoformat()
     changes = {"procedure_state": state_id, "state_since": day}
     if case.status == "submitted":
         changes["status"] = "in_review"
@@ -461,7 +464,7 @@ def decide(db, case: Case, status: str, note: str, who: User) -> Case:
     if not who.can_review_cases():
         raise CaseError("只有秘书处可以作出结论")
     if status not in ("approved", "rejected", "in_review"):
-        raise CaseError("结论无效")
+        raise CaseError("请选择审核结论（通过、不通过或审核中）")
     if not note.strip():
         raise CaseError("必须填写说明")
     touch(db, case.id, status=status)

@@ -17,7 +17,7 @@ def delete_document(db, case: Case, doc_id: int, who: str, why: str = "删除材
     with db.conn:
         cur = db.conn.execute(
             "delete from documents where id = ? and case_id = ?"
-            " and exists (select 1 from cases where id = ? and status = 'draft')",
+            " and exists (select 1 from cases where id = ? and status in ('draft', 'correcting'))",
             [doc_id, case.id, case.id],
         )
     if cur.rowcount == 0:

@@ -25,6 +25,7 @@ from datetime import date
 from checklists.factschema import schema
 from checklists.vocabulary import FACT_QUESTIONS, VALUE_LABELS, doc_label, plain
 from intake.cases.crosscheck import cross_checks
+from intake.clock import chinese_day
 
 ACTIONABLE = ("missing", "not_met")
 PROBLEM_WORDS = {
@@ -47,18 +48,10 @@ class Line:
     flags: list[dict] = field(default_factory=list)  # problem documents: {document_id, file, problem, word, text}
     fix: dict | None = None  # a cross-check: {what, typed, read, source, hint, file, page}
     detail: str = ""  # why, with clause numbers and arithmetic: small print
+    asked: bool = False  # the secretariat asked for it in a 补正通知
 
     def to_json(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if v not in (None, [], "")}
-
-
-def chinese_date(value) -> str:
-    """2026-12-06 → 2026年12月6日 (anything else as it is)."""
-    try:
-        d = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return str(value or "")
-    return f"{d.year}年{d.month}月{d.day}日"
+        return {k: v for k, v in self.__dict__.items() if v not in (None, [], "", False)}
 
 
 def _norm(s) -> str:
@@ -109,9 +102,9 @@ def document_problems(report: dict, applicant: str, as_of: date) -> dict[int, li
             found.append(("other_holder", f"持有人是“{holder}”，不是{applicant or '营业执照上的单位'}"))
         until, since = _date(_value(d, "valid_until")), _date(_value(d, "issued"))
         if until and until < as_of:
-            found.append(("expired", f"有效期至{chinese_date(until)}，已过期"))
+            found.append(("expired", f"有效期至{chinese_day(until)}，已过期"))
         elif since and since > as_of:
-            found.append(("not_yet_valid", f"发证日期是{chinese_date(since)}，还未生效"))
+            found.append(("not_yet_valid", f"发证日期是{chinese_day(since)}，还未生效"))
         if found and did is not None:
             out[did] = [
                 {
@@ -142,6 +135,7 @@ def check_text(doc: dict, found: list[dict]) -> str:
 
 def _brief(item: dict) -> dict:
     return {
+        "id": item["id"],  # to match a 补正通知's items; never shown
         "title": item.get("title", ""),
         "clause": item.get("clause", ""),
         "status": item["status"],
@@ -184,7 +178,7 @@ def _question(need: dict) -> dict:
 
 
 def _upload_text(doc_type: str, covered: list[dict]) -> str:
-    """"上传营业执照"; a type with no name of its own ("other") says what the item's question asks for."""
+    """ "上传营业执照"; a type with no name of its own ("other") says what the item's question asks for."""
     if doc_type != "other":
         return f"上传{doc_label(doc_type)}"
     asks = [n.get("question") for i in covered for n in i.get("needs") or [] if n.get("doc_type") == doc_type]
@@ -242,13 +236,19 @@ def score_sentence(outcome: dict, grades: list[dict]) -> str:
         aim = f"，可争取“{best}”" if best else ""
         return f"按现有材料最高可得 {reach:g} 分{of}，达到“{low['name']}”所需的 {low['min']:g} 分{aim}。"
     return (
-        f"按现有材料最高可得 {reach:g} 分{of}，未达到“{low['name']}”所需的 {low['min']:g} 分；"
-        "补齐下面的材料才能达到。"
+        f"按现有材料最高可得 {reach:g} 分{of}，未达到“{low['name']}”所需的 {low['min']:g} 分；补齐下面的材料才能达到。"
     )
 
 
-def todo(report: dict, applicant: str = "", product: str = "", grades: list[dict] | None = None) -> dict:
-    """The to-do list for the applicant: {count, lines, review, met, score}."""
+def todo(
+    report: dict,
+    applicant: str = "",
+    product: str = "",
+    grades: list[dict] | None = None,
+    only: set[str] | None = None,
+) -> dict:
+    """The to-do list for the applicant: {count, lines, review, met, score}. `only`: item ids a 补正通知
+    names — then only the lines that serve them (each marked `asked`), and nothing else counts."""
     as_of = _date(report.get("as_of")) or date.today()
     facts = report.get("facts") or {}
     items = [i for i in report.get("items") or [] if i["status"] != "not_applicable"]
@@ -306,6 +306,17 @@ def todo(report: dict, applicant: str = "", product: str = "", grades: list[dict
             line.need = {"question": plain(i.get("satisfy"))} if i.get("satisfy") else None
             lines.append(line)
 
+    if only is not None:
+        lines = [ln for ln in lines if any(c["id"] in only for c in ln.covers)]
+        served = {c["id"] for ln in lines for c in ln.covers}
+        for i in items:  # an item asked for that the pre-check finds no gap in: the secretariat's word stands
+            if i["id"] in only and i["id"] not in served:
+                ups = _uploads(i)
+                line = Line("upload", f"补正：{i.get('title', '')}", [_brief(i)], ups[0] if ups else None)
+                line.detail = plain(i.get("satisfy") or i.get("reason"))
+                lines.append(line)
+        for ln in lines:
+            ln.asked = True
     order = {"fix": 0, "check": 1, "blocker": 2, "upload": 3, "answer": 4}
     lines.sort(key=lambda ln: (order[ln.kind] if not ln.flags else 1, -len(ln.covers)))
     flagged = {(f["document_id"]) for ln in lines for f in ln.flags}
