@@ -152,3 +152,39 @@ def test_waiting_days_count_beijing_days(monkeypatch):
     # 17:00 UTC on the 5th is 01:00 on the 6th in Beijing: submitted today, not yesterday
     assert late.days_waiting(date(2026, 12, 6)) == 0
     assert beijing_midnight(date(2026, 12, 6)) == "2026-12-05T16:00:00+00:00"
+
+
+def test_a_bad_value_on_the_info_form_stays_beside_its_field_with_the_rest_kept(client):
+    cid = open_case(client, "jiangsu", CO)["id"]
+    html = client.get(f"/cases/{cid}?step=info").text
+    form = {"csrf": page_csrf(html), "applicant": CO, "product": "大米", "sector": "agriculture"}
+    r = client.post(
+        f"/cases/{cid}/info", data={**form, "scale_category": "常规稻麦", "scale_value": "一千多", "go": "next"}
+    )
+    assert r.status_code == 400 and "错误代码" not in r.text
+    assert 'value="一千多"' in r.text and "“一千多”不是数字" in r.text and 'aria-invalid="true"' in r.text
+    assert 'value="常规稻麦"' in r.text and 'value="agriculture" checked' in r.text and 'id="facts-form"' in r.text
+
+
+def test_a_stale_tab_and_a_bad_link_say_what_to_do_next(client):
+    cid, _ = submitted_case(client)
+    html = client.post(
+        f"/cases/{cid}/info", data={"csrf": csrf(client), "applicant": "x"}, headers={"Accept": "text/html"}
+    ).text
+    assert "另一个窗口" in html and f'href="/cases/{cid}"' in html and "错误代码" not in html
+    html = client.get("/c/not-a-real-token", headers={"Accept": "text/html"}).text
+    assert "重新复制完整地址" in html and 'href="/cases"' in html
+
+
+def test_the_evaluation_uses_the_valid_certificate_and_says_so(client):
+    case = open_case(client, "jinzhi", CO)
+    files = [("营业执照.txt", LICENCE.encode()), ("旧证书.txt", QMS_OLD), ("新证书.txt", QMS_NEW)]
+    upload(client, case["id"], files)
+    report = wait_report(client, case["id"])
+    item = next(i for i in report["items"] if i["id"] == "jinzhi.4.2")
+    assert {e["file"] for e in item["evidence"]} == {"新证书.txt"} and "过期" not in item["reason"]
+    choice = {d["file"]: d.get("choice") for d in report["documents"]}
+    assert choice["新证书.txt"]["used"] and not choice["旧证书.txt"]["used"]
+    assert choice["旧证书.txt"]["why"] == "已过期" and choice["旧证书.txt"]["instead"] == "新证书.txt"
+    page = client.get(f"/cases/{case['id']}?step=upload").text
+    assert "预审未采用（已过期），采用的是“新证书.txt”" in page

@@ -93,7 +93,8 @@ def test_branches_that_do_not_apply_are_hidden(client):
     assert any(i["status"] == "not_applicable" for i in report["items"])
     info = client.get(r.headers["location"]).text
     assert "已暂存" in info and 'value="manufacturing" checked' in info
-    assert "生产规模有多大？" not in info  # the agricultural scale question is hidden for manufacturing
+    scale = re.search(r'<div class="fact-field"([^>]*)>\s*<fieldset><legend>生产规模有多大', info)
+    assert scale and "hidden" in scale.group(1)  # the agricultural scale question is hidden for manufacturing
 
 
 def test_next_goes_to_upload_and_the_private_link_resumes(client):

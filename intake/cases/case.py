@@ -218,7 +218,11 @@ def case_for(db: sqlite_utils.Database, case_id: int, user: User | None, tokens=
 def case_to_edit(user: User | None, case: Case, tokens=()) -> Case:
     """The case, if this visitor may change it: the applicant, while it is a draft."""
     if not can_edit(user, case, tokens):
-        raise Conflict(f"申请{case.status_label}，不能修改" if not case.editable else "无权修改")
+        raise Conflict(
+            f"这份申请{case.status_label}（可能是在另一个窗口里办理的），这个页面上的内容已过时，不能再修改。"
+            if not case.editable
+            else "无权修改"
+        )
     return case
 
 

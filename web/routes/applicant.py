@@ -18,6 +18,7 @@ from intake.cases.case import (
     audit_log,
     cases_for,
     documents,
+    get_case,
     get_document,
     open_case,
     set_facts,
@@ -139,6 +140,11 @@ def case_page(
     db=Depends(get_db),
     user: User | None = Depends(current_user),
 ):
+    return render(request, "case.html", page_context(request, db, case, user, step))
+
+
+def page_context(request: Request, db, case, user: User | None, step: str) -> dict:
+    """The case page's context; for the applicant, the step (one they may open) and its views."""
     ctx = case_context(request, db, case, user)
     if not ctx["staff"]:
         allowed = STEP_IDS + ["progress"] if case.editable else ["progress", "result", "assistant"]
@@ -150,7 +156,7 @@ def case_page(
         ctx["todo"] = to_do(ctx["report"], case, ctx["notice"])
         ctx["submitted_at"] = case.submitted_at
         ctx["receipt_no"] = receipt_number(case)
-    return render(request, "case.html", ctx)
+    return ctx
 
 
 def to_do(report: dict, case, notice: dict | None = None) -> dict:
@@ -289,9 +295,15 @@ async def info(
     applicant, product = (str(form.get(k) or "")[:200] for k in ("applicant", "product"))
     if (applicant, product) != (case.applicant or "", case.product or ""):
         update_details(db, case, applicant, product, who(user))
-    facts = facts_from_form(case.scheme, form)
-    if any(case.facts.get(k) != v for k, v in facts.items()):  # 暂存 of an unchanged form logs nothing
-        set_facts(db, case, facts, who(user))
+    try:
+        facts = facts_from_form(case.scheme, form)
+        if any(case.facts.get(k) != v for k, v in facts.items()):  # 暂存 of an unchanged form logs nothing
+            set_facts(db, case, facts, who(user))
+    except CaseError as e:  # the form again, as typed, the message beside its field: never an error page
+        ctx = page_context(request, db, get_case(db, case.id), user, "info")
+        ctx["typed"] = {k: str(v)[:200] for k, v in form.items()}
+        ctx["field_error"] = {"key": getattr(e, "key", ""), "message": str(e)}
+        return render(request, "case.html", ctx, status_code=400)
     step = "upload" if form.get("go") == "next" else "info"
     saved = "&saved=1" if step == "info" else ""
     return RedirectResponse(f"/cases/{case.id}?step={step}{saved}", status_code=303)
