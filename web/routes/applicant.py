@@ -11,6 +11,7 @@ import anyio
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from checklists.registry import scheme_ids
 from intake.cases import chat as case_chat
 from intake.cases.answers import answer as answer_fact
 from intake.cases.case import (
@@ -26,7 +27,7 @@ from intake.cases.case import (
 )
 from intake.cases.correction import notices, open_notice, require_in_notice
 from intake.cases.exports import Unavailable, application_docx, gap_report_docx, gap_report_html
-from intake.cases.procedures import declarations, procedure, scheme_ids
+from intake.cases.procedures import declarations, procedure
 from intake.cases.receipt import receipt, receipt_number
 from intake.cases.removal import delete_document, replaced
 from intake.cases.report import case_report, grouped, submit_checked
@@ -51,7 +52,7 @@ router = APIRouter(tags=["applicants"])
 
 
 def schemes() -> list:
-    return [procedure(s) for s in scheme_ids()]
+    return [procedure(s) for s in scheme_ids("procedure")]
 
 
 @router.get("/", include_in_schema=False)
