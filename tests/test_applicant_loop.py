@@ -103,7 +103,7 @@ def test_a_correction_round_trip(client):
     client.cookies.clear()
     login(client, "sec")
     page = client.get(f"/cases/{cid}").text
-    corrections = page[page.index('id="corrections"') :]
+    corrections = page[page.index('id="correction-rounds"') :]
     assert "企业重新提交" in corrections and "质量管理体系认证证书-2024.txt" in corrections
     assert "替换为" in corrections
     audit = [a["action"] for a in client.get(f"/api/cases/{cid}/audit").json()]
@@ -188,3 +188,24 @@ def test_the_evaluation_uses_the_valid_certificate_and_says_so(client):
     assert choice["旧证书.txt"]["why"] == "已过期" and choice["旧证书.txt"]["instead"] == "新证书.txt"
     page = client.get(f"/cases/{case['id']}?step=upload").text
     assert "预审未采用（已过期），采用的是“新证书.txt”" in page
+
+
+def test_the_secretariat_sees_expired_and_foreign_documents_flagged(client):
+    case = open_case(client, "jinzhi", CO)
+    foreign = QMS_NEW.replace(CO.encode(), "四川千文科技有限公司".encode())
+    files = [("营业执照.txt", LICENCE.encode()), ("旧证书.txt", QMS_OLD), ("别家证书.txt", foreign)]
+    upload(client, case["id"], files)
+    wait_report(client, case["id"])
+    client.post(f"/api/cases/{case['id']}/submit", headers={"X-CSRF-Token": csrf(client)}, json={})
+    client.cookies.clear()
+    login(client, "sec")
+    page = client.get(f"/cases/{case['id']}").text
+    docs = page[page.index('id="documents"') : page.index("</table>")]
+    rows = {re.search(r">([^<]+\.txt)</a>", r).group(1): r for r in docs.split('<tr class="doc')[1:]}
+    assert (
+        'class="expired"' in rows["旧证书.txt"]
+        and "2017年2月28日" in rows["旧证书.txt"]
+        and "已过期" in rows["旧证书.txt"]
+    )
+    assert "不是贵单位的" in rows["别家证书.txt"] and "四川千文科技有限公司" in rows["别家证书.txt"]
+    assert "已过期" not in rows["营业执照.txt"]

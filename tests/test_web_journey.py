@@ -178,7 +178,7 @@ def test_the_applicant_loop_closes(page, server, browser, tmp_path):  # noqa: F8
     sec.fill("#correction-deadline", (date.today() + timedelta(days=10)).isoformat())
     sec.fill("#correction-note", "请补交申报产品的检验检测报告")
     sec.click("#correction-form button")
-    sec.wait_for_selector("#corrections")
+    sec.wait_for_selector("#correction-rounds")
     check(sec, "journey-6-correction-sent")
 
     page.goto(case_url)
@@ -199,7 +199,7 @@ def test_the_applicant_loop_closes(page, server, browser, tmp_path):  # noqa: F8
     assert page.locator("#receipt-no").inner_text() == number and page.locator("#correction-notice").count() == 0
 
     sec.goto(case_url)
-    changes = sec.locator("#corrections").inner_text()
+    changes = sec.locator("#correction-rounds").inner_text()
     assert "企业重新提交" in changes and "检验检测报告.pdf" in changes
     check(sec, "journey-9-changed")
     staff.close()

@@ -31,10 +31,11 @@ from intake.cases.procedures import declarations, procedure
 from intake.cases.receipt import receipt, receipt_number
 from intake.cases.removal import delete_document, replaced
 from intake.cases.report import case_report, grouped, submit_checked
-from intake.cases.todo import todo
+from intake.cases.todo import document_problems, todo
 from intake.cases.worksheet import is_scored, worksheet
 from intake.cases.worksheet import rows as worksheet_rows
 from intake.cases.worksheet import total as worksheet_total
+from intake.clock import day_of
 from intake.reading.uploads import accept_upload
 from intake.store.accounts import User
 
@@ -105,6 +106,7 @@ def case_context(request: Request, db, case, user: User | None) -> dict:
     ctx["chat_history"] = case_chat.transcript(db, case.id)
     if ctx["staff"]:
         ctx["notices"] = notices(db, case.id)
+        ctx["problems"] = document_problems(report, case.applicant, day_of(report["as_of"]))
         ctx["audit"] = readable_audit(
             audit_log(db, case.id), {i["id"]: i for i in report.get("items", [])}, declarations(case.scheme)
         )

@@ -160,7 +160,7 @@ async def correction(
     titles = {i["id"]: f"{i.get('clause', '')} {i.get('title', '')}".strip() for i in case_report(db, case)["items"]}
     ids = [str(v) for v in form.getlist("item")]
     request_correction(db, case, ids, str(form.get("deadline") or ""), str(form.get("note") or ""), user.name, titles)
-    return _back(case.id, "#corrections")
+    return _back(case.id, "#correction-rounds")
 
 
 @router.post("/cases/{case_id}/decision", include_in_schema=False, dependencies=[Depends(check_csrf)])
