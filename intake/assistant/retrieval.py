@@ -205,18 +205,32 @@ class ClauseIndex:
         order = sorted(range(len(scores)), key=lambda i: -scores[i])[:k]
         # Coverage counts the applicant's own words: a word is covered when the clause
         # has it or one of the seed terms it stands for (synonyms.yaml).
-        weight = sum(self._idf(t) for t in own) or 1.0
         hits = []
         for i in order:
             if scores[i] <= 0:
                 continue
             c = self.clauses[i]
-            doc = self._docs[i]
-            grams = self._grams[i]
-            matched = {t for t in own if t in doc or stands_for.get(t, set()) & doc or _grams_cover(t, grams)}
-            cov = sum(self._idf(t) for t in matched) / weight
+            cov = self._cover(own, stands_for, i)
             hits.append(Hit(c["clause"], c.get("title") or "", c.get("text") or "", float(scores[i]), cov))
         return Answer(hits, bool(hits) and self._confident(hits[0]), tokens)
+
+    def _cover(self, own: set[str], stands_for: dict[str, set[str]], i: int) -> float:
+        weight = sum(self._idf(t) for t in own) or 1.0
+        doc, grams = self._docs[i], self._grams[i]
+        matched = {t for t in own if t in doc or stands_for.get(t, set()) & doc or _grams_cover(t, grams)}
+        return sum(self._idf(t) for t in matched) / weight
+
+    def coverage(self, text: str, clause_id: str) -> float:
+        """The share of `text`'s own words (by IDF weight) that clause `clause_id` covers; 1.0 for a
+        text with no word of its own."""
+        text = self.correct(text)
+        own = {t for t in self._tok(text) if not _NUMERIC.fullmatch(t)}
+        if not own:
+            return 1.0
+        _, stands_for = self.query_tokens(text)
+        key = clause_key(clause_id)
+        i = next((n for n, c in enumerate(self.clauses) if clause_key(c["clause"]) == key), None)
+        return 0.0 if i is None else self._cover(own, stands_for, i)
 
     def _confident(self, hit: Hit) -> bool:
         """Either most of the question is in the clause, or a clear BM25 match with some coverage."""
@@ -334,7 +348,13 @@ def correct_homophones(text: str, sounds: dict[str, str], vocab: frozenset[str])
 
 
 def _inside_word(run: str, i: int, n: int, vocab: frozenset[str]) -> bool:
-    """The window overlaps a real word of the text (…现场评审 is not 现场平审 corrected twice)."""
+    """The window overlaps a real word of the text (…现场评审 is not 现场平审 corrected twice), or lies
+    in a longer word of the language (事长 in 董事长 is not 市场)."""
+    freq = _tokenizer(True).FREQ
+    for a in range(max(0, i - 3), i + 1):
+        for b in range(i + n, min(len(run), i + n + 3) + 1):
+            if b - a > n and freq.get(run[a:b], 0) > 0:
+                return True
     for a in range(max(0, i - 3), i + n):
         for b in range(a + 2, min(len(run), a + 5) + 1):
             if (a < i < b or a < i + n < b) and run[a:b] in vocab and not (a >= i and b <= i + n):
