@@ -116,10 +116,8 @@ def read_facts() -> dict[str, dict]:
 def add_cases(db, n: int, start: int, facts: dict[str, dict]) -> None:
     """n submitted cases as the application makes them (rows, three read documents each), written in
     bulk; their summaries are then computed by the daily pass (timed by the caller)."""
-    from intake.cases.case import ensure_cases
     from intake.cases.procedures import procedure
 
-    ensure_cases(db)
     now = datetime.now(UTC)
     cases, docs = [], []
     first_id = (db.execute("select max(id) from cases").fetchone()[0] or 0) + 1
