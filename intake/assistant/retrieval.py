@@ -351,9 +351,15 @@ def _inside_word(run: str, i: int, n: int, vocab: frozenset[str]) -> bool:
     """The window overlaps a real word of the text (…现场评审 is not 现场平审 corrected twice), or lies
     in a longer word of the language (事长 in 董事长 is not 市场)."""
     freq = _tokenizer(True).FREQ
+    rare = _settings().get("typo_max_word_freq", 50)
     for a in range(max(0, i - 3), i + 1):
         for b in range(i + n, min(len(run), i + n + 3) + 1):
             if b - a > n and freq.get(run[a:b], 0) > 0:
+                return True
+    for a in range(max(0, i - 3), i + n):  # a word of the language across the window's edge (合金|型材)
+        for b in range(a + 2, min(len(run), a + 4) + 1):
+            crosses = (a < i < b <= i + n) or (i <= a < i + n < b)
+            if crosses and freq.get(run[a:b], 0) > rare:
                 return True
     for a in range(max(0, i - 3), i + n):
         for b in range(a + 2, min(len(run), a + 5) + 1):
