@@ -690,14 +690,11 @@ class Assistant:
         if caveat:
             lines.append(caveat)
         if pending:
-            if (
-                keep_pending
-                and pending["kind"] in ("confirm", "confirm_group")
-                and quotes is not None
-                and self.state.get("last_posed") == pending["key"]
-            ):
-                # Answering a question in between: a short reminder, not the whole confirmation again.
-                lines.append(_reminder(pending))
+            if keep_pending and quotes is not None and self.state.get("last_posed") == pending["key"]:
+                # Answering a question in between: the waiting ask is mentioned only where it matters —
+                # when the answer quotes a clause it bears on — and then briefly.
+                if self._concerns(pending, quotes):
+                    lines.append(_reminder(pending))
             else:
                 lines.append(_pose(pending))
             self.state["last_posed"] = pending["key"]
@@ -711,6 +708,21 @@ class Assistant:
             state=self.state,
             outcome=ev["outcome"],
         )
+
+    def _concerns(self, ask: dict, quotes: list[dict]) -> bool:
+        """The waiting ask bears on the quoted clauses: a value to confirm read from a document those
+        clauses' items use, or a question whose answer those items read."""
+        quoted = {clause_key(q["clause"]) for q in quotes}
+        if not quoted:
+            return False
+        if ask["kind"] in ("confirm", "confirm_group"):
+            shas = {it.get("sha256") for it in ask.get("items") or [ask]}
+            types = {d.get("type") for d in self.state["documents"] if d.get("sha256") in shas}
+            ids = {it.id for it in self.scheme.items if types & set(it.evidence or [])}
+        else:
+            ids = related_items(self.scheme, ask["key"])
+        clauses = {clause_key(it.clause) for it in self.scheme.items if it.id in ids}
+        return any(q == c or q.startswith(c) or c.startswith(q) for q in quoted for c in clauses)
 
     def _provisional(self, lines: list[str]) -> str | None:
         """A reply that states a provisional threshold says 暂定 and why (the scheme's own note)."""
@@ -814,6 +826,8 @@ def _pose(ask: dict) -> str:
 
 
 def _reminder(ask: dict) -> str:
+    if ask["kind"] not in ("confirm", "confirm_group"):
+        return f"（这和还没回答的问题有关：{ask['question']}）"
     if ask["kind"] == "confirm_group":
         return f"（还在等您核对上面读出的 {len(ask['items'])} 个值：回“对”确认全部，或写“序号 正确的值”。）"
     label = vocabulary()["field_names"].get(ask["field"], ask["field"])
