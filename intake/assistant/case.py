@@ -46,20 +46,26 @@ def about_own_case(text: str) -> bool:
 
 def topic_of(text: str) -> dict | None:
     s = clean(text)
-    if not about_own_case(s) or _GIVEN.search(s):
+    if _GIVEN.search(s):
         return None  # a number in the question is the question's own (numbers.py computes it)
     return next((t for t in _topics()["topics"] if any(w in s for w in t["words"])), None)
 
 
 def answer(scheme, text: str, ev: dict, state_docs: list[dict], facts: dict, as_of: date) -> CaseAnswer | None:
-    """The case's own answer to a question about it, or None when the question is not about the case."""
+    """The case's own answer to a question about it, or None when the question is not about the case.
+    A question is about the case when it says so (我们…) or when the case holds what it asks about
+    ("证书过期了怎么办" with an expired certificate uploaded)."""
     topic = topic_of(text)
     if topic is None:
+        return None
+    if not about_own_case(clean(text)) and not _holds(topic, ev, state_docs, facts, as_of):
         return None
     if topic["topic"] == "expiry":
         return _expiry(scheme, text, ev, state_docs, as_of, topic)
     items = _items(scheme, ev, topic)
     value = _value(topic, ev, state_docs, facts)
+    if value is None and not items and topic["topic"] == "loss":
+        return _no_profit_rule(scheme, [])
     if value is None:
         return _ask_for(scheme, topic, items, ev)
     said, inject = value
@@ -67,10 +73,20 @@ def answer(scheme, text: str, ev: dict, state_docs: list[dict], facts: dict, as_
     lines += _verdicts(items)
     clauses = [it["clause"] for it in items]
     if not items and topic["topic"] == "loss":
-        gates = _conditions(scheme)
-        lines.append(f"《{scheme.name}》的申请条件里没有对盈利的要求，亏损本身不是申请门槛；申请条件是：")
-        clauses = gates
+        return _no_profit_rule(scheme, lines)
     return CaseAnswer(lines, clauses, inject)
+
+
+def _no_profit_rule(scheme, lines: list[str]) -> CaseAnswer:
+    lines = lines + [f"《{scheme.name}》的申请条件里没有对盈利的要求，亏损本身不是申请门槛；申请条件是："]
+    return CaseAnswer(lines, _conditions(scheme))
+
+
+def _holds(topic: dict, ev: dict, docs: list[dict], facts: dict, as_of: date) -> bool:
+    """The case holds the topic's value; for certificates, one that has expired or expires within 90 days."""
+    if topic["topic"] == "expiry":
+        return any((d := _date(v)) is not None and (d - as_of).days <= 90 for _, v in _docs_with(docs, "valid_until"))
+    return _value(topic, ev, docs, facts) is not None
 
 
 # -- values --------------------------------------------------------------------------------------
@@ -183,7 +199,6 @@ def _ask_for(scheme, topic: dict, items: list[dict], ev: dict) -> CaseAnswer | N
         return None
     where = "、".join(dict.fromkeys(it["clause"] for it in items)) or (scheme.scoring or {}).get("clause", "")
     lines = [f"您的申请里还没有这个数。请告诉我{topic['ask']}，我按{_cite(where)}帮您核对（只作答复，不会替您记录）。"]
-    lines += _verdicts(items)
     clauses = [it["clause"] for it in items] or [(scheme.scoring or {}).get("clause")]
     return CaseAnswer(lines, [c for c in clauses if c])
 
@@ -239,9 +254,12 @@ def _expiry(scheme, text, ev, docs, as_of: date, topic) -> CaseAnswer | None:
             if days < 0
             else (f"还有 {days} 天到期" if days <= 90 else "仍在有效期内")
         )
-        lines.append(f"您的{names.get(d.get('type'), '证书')}有效期至 {until.isoformat()}，{'已过期' if days < 0 else state}：{state}（今天 {as_of.isoformat()}）。")
+        name = names.get(d.get("type"), "证书")
+        lines.append(f"您的{name}有效期至 {until.isoformat()}，{state}（今天 {as_of.isoformat()}）。")
         items = [it for it in items_all if d.get("type") in ev_by_type.get(it["id"], set())]
         lines += _verdicts(items)
+        if days <= 90 and items:
+            lines.append(f"请上传在有效期内的{name}（到期换发或复审后的新证书）；新证书上传后这些条目会重新核对。")
         clauses += [it["clause"] for it in items]
     return CaseAnswer(lines, list(dict.fromkeys(clauses)))
 

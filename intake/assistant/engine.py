@@ -276,6 +276,8 @@ class Assistant:
         A yes/no word is an answer, and a match on one-character words alone ("不对" → 不) is not good."""
         if parse_yes_no(text, whole_only=True).ok or not any(len(t) >= 2 for t in tokenize(text)):
             return False
+        if re.match(r"^[不没无未]", clean(text)) and not looks_like_question(text):
+            return False  # "不涉及", "没有网售": a negated statement answers the ask, it is no topic
         return index_for(self.scheme_id).search(text, k=1).known
 
     def on_upload(self, document: Any) -> Reply:
@@ -481,7 +483,7 @@ class Assistant:
                 if computed is not None:
                     lines += computed.lines
                     clauses += computed.clauses
-            for c in list(dict.fromkeys(clauses))[:3]:
+            for c in list(dict.fromkeys(clauses))[:4]:
                 lines += self._quote_lines(ix, c, quotes)
             return lines
         computed = compute(self.scheme, text, self.as_of, facts)
@@ -529,7 +531,11 @@ class Assistant:
         for h in hits:
             rec = ix.clause(h.clause) or {}
             texts = [rec] + [ix.clause(p) or {} for p in ix.lead_ins(h.clause)]
-            on_subject = h.clause in quoted or ix.coverage(topic, h.clause) >= floor
+            on_subject = (
+                h.clause in quoted
+                or all(a.get("any_subject") for a in attrs)
+                or ix.coverage(topic, h.clause) >= floor
+            )
             if on_subject and any(all(settles.states(r, a) for a in attrs) for r in texts):
                 out.append(h)
         return out
