@@ -14,8 +14,9 @@ import sqlite_utils
 
 from checklists.factsfile import FACT_KEYS as ENGINE_FACT_KEYS
 from checklists.factsfile import FactsError, validate_facts
+from checklists.registry import scheme_ids
 from checklists.scheme import load_scheme
-from intake.cases.procedures import certificate_dates, procedure, publicity_ends, scheme_ids
+from intake.cases.procedures import certificate_dates, procedure, publicity_ends
 from intake.clock import now
 from intake.errors import BadInput, Conflict, NotAllowed, NotFound
 from intake.store.accounts import User
@@ -145,7 +146,7 @@ def open_case(
     """A new draft case. Staff accounts review cases; they cannot be applicants."""
     if owner is not None and owner.is_staff:
         raise NotAllowed("工作人员账号不能作为申请人开立申请")
-    if scheme not in scheme_ids():
+    if scheme not in scheme_ids("procedure"):
         raise CaseError(f"未知的评价项目 {scheme!r}")
     proc = procedure(scheme)
     t = now()
