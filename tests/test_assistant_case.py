@@ -171,3 +171,16 @@ def test_two_numbers_in_one_message_are_both_checked():
     r = ask("jiangsu", "公司成立两年半，服务业年收入2500w，能进培育库么")
     assert "2.5 年" in r.text and "3年" in r.text
     assert "2500万元" in r.text and "3000万元" in r.text
+
+
+def test_the_pinyin_table_is_in_step_with_pypinyin():
+    """data/pinyin.tsv is derived from pypinyin's dictionary (scripts/pinyin_table.py): regenerate it
+    when pypinyin changes."""
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root / "scripts"))
+    from pinyin_table import OUT, render, table
+
+    assert OUT.read_text(encoding="utf-8") == render(table())

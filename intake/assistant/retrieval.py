@@ -167,7 +167,10 @@ class ClauseIndex:
         """The question with homophone typos of the scheme's words put right: a run of 2-4 Chinese
         characters that is no word (jieba knows it hardly or not at all), sounds exactly like a word
         of the scheme's text or of the everyday names (pinyin without tones) — 证输 → 证书, 包状 → 包装."""
-        return correct_homophones(question, self._sounds, self._vocab())
+        cache = self.__dict__.setdefault("_corrected", {})
+        if question not in cache:
+            cache[question] = correct_homophones(question, self._sounds, self._vocab())
+        return cache[question]
 
     def _vocab(self) -> frozenset[str]:
         if not hasattr(self, "_vocab_cache"):
@@ -287,20 +290,27 @@ def _everyday_words() -> frozenset[str]:
     return frozenset(k for k, _ in _synonyms() if re.fullmatch(r"[\u4e00-\u9fff]{2,6}", k))
 
 
-def _pinyin(text: str) -> str:
-    from pypinyin import lazy_pinyin
-
-    return " ".join(lazy_pinyin(text))
+@cache
+def _char_readings() -> dict[str, tuple[str, ...]]:
+    """Character → its toneless pinyin readings (data/pinyin.tsv, derived from pypinyin's dictionary
+    by scripts/pinyin_table.py: loading pypinyin itself costs a second per process)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for line in (DATA / "pinyin.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            ch, readings = line.split("\t")
+            out[ch] = tuple(readings.split(","))
+    return out
 
 
 def _readings(window: str, limit: int = 16) -> list[str]:
     """Every toneless reading of a few characters (都 is dou or du: 监都 sounds like 监督)."""
     from itertools import islice, product
 
-    from pypinyin import Style, pinyin
-
-    options = pinyin(window, style=Style.NORMAL, heteronym=True)
-    return [" ".join(p) for p in islice(product(*options), limit)]
+    table = _char_readings()
+    options = [table.get(ch) for ch in window]
+    if not all(options):
+        return []
+    return [" ".join(p) for p in islice(product(*options), limit)]  # type: ignore[arg-type]
 
 
 def _sound_table(words: set[str]) -> dict[str, str]:
@@ -311,10 +321,10 @@ def _sound_table(words: set[str]) -> dict[str, str]:
     for w in sorted(words):
         if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", w):
             continue
-        key = _pinyin(w)
-        if key in table and table[key] != w:
-            clash.add(key)
-        table.setdefault(key, w)
+        for key in _readings(w, limit=8):
+            if key in table and table[key] != w:
+                clash.add(key)
+            table.setdefault(key, w)
     return {k: v for k, v in table.items() if k not in clash}
 
 
