@@ -20,7 +20,6 @@ import yaml
 from checklists.vocabulary import plain
 
 from .answers import clean, vocabulary
-from .retrieval import clause_key
 
 DATA = Path(__file__).parent / "data"
 
@@ -123,7 +122,10 @@ def _value(topic: dict, ev: dict, docs: list[dict], facts: dict) -> tuple[str, s
         out = ev.get("outcome") or {}
         if out.get("score") is None or not _scored(ev):
             return None
-        return f"按目前各评分项的得分，合计 {out['score']:g} 分（满分 {out.get('score_max') or 100:g} 分）", f"{out['score']:g}分"
+        return (
+            f"按目前各评分项的得分，合计 {out['score']:g} 分（满分 {out.get('score_max') or 100:g} 分）",
+            f"{out['score']:g}分",
+        )
     if raw is None:
         return None
     if kind in ("loss", "sales") and isinstance(raw, dict):
@@ -249,11 +251,7 @@ def _expiry(scheme, text, ev, docs, as_of: date, topic) -> CaseAnswer | None:
         if until is None:
             continue
         days = (until - as_of).days
-        state = (
-            f"已过期（过期 {-days} 天）"
-            if days < 0
-            else (f"还有 {days} 天到期" if days <= 90 else "仍在有效期内")
-        )
+        state = f"已过期（过期 {-days} 天）" if days < 0 else (f"还有 {days} 天到期" if days <= 90 else "仍在有效期内")
         name = names.get(d.get("type"), "证书")
         lines.append(f"您的{name}有效期至 {until.isoformat()}，{state}（今天 {as_of.isoformat()}）。")
         items = [it for it in items_all if d.get("type") in ev_by_type.get(it["id"], set())]

@@ -513,13 +513,13 @@ class Assistant:
                 return self._not_settled(attrs)
         best = hits[0]
         shown = [best] + [h for h in hits[1:] if h.score >= 0.6 * best.score][:1]
-        lines: list[str] = []
+        said: list[str] = []
         for h in shown:
-            lines += self._quote_lines(ix, h.clause, quotes)
+            said += self._quote_lines(ix, h.clause, quotes)
         case_lines = self._for_this_case(ev, [h.clause for h in shown], text)
         if case_lines:
-            lines.append("就您的申请：\n" + "\n".join(case_lines))
-        return lines
+            said.append("就您的申请：\n" + "\n".join(case_lines))
+        return said
 
     def _settling(self, hits: list, text: str, attrs: list[dict], quoted: set[str]) -> list:
         """The hits that settle the question: they state the asked attribute and speak of the same subject
@@ -532,9 +532,7 @@ class Assistant:
             rec = ix.clause(h.clause) or {}
             texts = [rec] + [ix.clause(p) or {} for p in ix.lead_ins(h.clause)]
             on_subject = (
-                h.clause in quoted
-                or all(a.get("any_subject") for a in attrs)
-                or ix.coverage(topic, h.clause) >= floor
+                h.clause in quoted or all(a.get("any_subject") for a in attrs) or ix.coverage(topic, h.clause) >= floor
             )
             if on_subject and any(all(settles.states(r, a) for a in attrs) for r in texts):
                 out.append(h)

@@ -206,9 +206,9 @@ def _level_min(scheme, spec, text, as_of, facts) -> Computed | None:
     provisional = getattr(scheme, "provisional", None) if percent else None
     if value is None and asked and provisional:
         # The text gives no per-level figure: say so first; the scheme's working figures are 暂定.
-        rows = "、".join(f"{name} {show(m)}" for name, m, _ in table if name in asked)
+        working = "、".join(f"{name} {show(m)}" for name, m, _ in table if name in asked)
         lines.append(
-            f"原文未规定各级的具体门槛（只列出了等级名称）。本方案暂定：{rows}——暂定值，以正式发布的标准为准，"
+            f"原文未规定各级的具体门槛（只列出了等级名称）。本方案暂定：{working}——暂定值，以正式发布的标准为准，"
             "请向评价机构确认。"
         )
         return Computed(lines, list(dict.fromkeys(c for n, _, c in table if c and n in asked)))
@@ -382,7 +382,8 @@ def _age(scheme, spec, text, as_of, facts) -> Computed | None:
     ok = years >= float(need)
     line = (
         f"{'够' if ok else '不够'}：{_g(years)} 年，{item.clause}要求{item.title}（{_g(float(need))}年以上）"
-        + ("" if ok else f"，还差 {_g(float(need) - years)} 年") + "。"
+        + ("" if ok else f"，还差 {_g(float(need) - years)} 年")
+        + "。"
     )
     return Computed([line], [item.clause])
 
@@ -400,7 +401,9 @@ _KINDS = {
 
 _CN_DIGIT = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
-_CN_AMOUNT = re.compile(r"(百分之)([零一二两三四五六七八九十百千]+)|([零一二两三四五六七八九十百千]+)(?=\s*(?:个亿|亿|万|分(?!之)))")
+_CN_AMOUNT = re.compile(
+    r"(百分之)([零一二两三四五六七八九十百千]+)|([零一二两三四五六七八九十百千]+)(?=\s*(?:个亿|亿|万|分(?!之)))"
+)
 
 
 def _cn_int(word: str) -> int | None:

@@ -310,7 +310,7 @@ def _readings(window: str, limit: int = 16) -> list[str]:
     options = [table.get(ch) for ch in window]
     if not all(options):
         return []
-    return [" ".join(p) for p in islice(product(*options), limit)]  # type: ignore[arg-type]
+    return [" ".join(p) for p in islice(product(*options), limit)]
 
 
 def _sound_table(words: set[str]) -> dict[str, str]:
