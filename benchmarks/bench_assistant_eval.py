@@ -17,25 +17,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from assistant_eval.evaluate import run_interviews, run_phone, run_questions, run_shared  # noqa: E402
 
 
+def misses(found: list) -> None:
+    for scheme, item, text in found:
+        want = item.get("clause") or "decline"
+        print(
+            f"  miss [{scheme}] {item.get('id', '')} {item['q']}  want {want} {item.get('fact', '')}\n       {text[:200]!r}"
+        )
+
+
 def main() -> None:
     shared = run_shared()
     if shared is not None:
         print(f"shared set (/work/shared/chat): {shared.line()}")
-        for scheme, item, text in shared.misses:
-            print(f"  miss [{scheme}] {item['q']}  want {item.get('clause') or 'decline'}\n       {text[:160]!r}")
+        misses(shared.misses)
     phone = run_phone()
     for part in ("tuned", "held-out"):
         print(f"phone questions (issue 27), {part}: {phone[part].line()}")
-    for scheme, item, text in phone["tuned"].misses:
-        print(f"  miss [{scheme}] {item['id']} {item['q']}  want {item.get('clause') or 'decline'}\n       {text[:200]!r}")
+    misses(phone["tuned"].misses)  # the held-out part: totals only
     q = run_questions()
     for part in ("tuned", "held-out"):
         print(f"questions, {part}: {q[part].line()}")
-    for scheme, item, text in q["tuned"].misses:
-        print(
-            f"  miss [{scheme}] {item['q']}  want {item.get('clause') or 'decline'} {item.get('fact', '')}\n"
-            f"       {text[:160]!r}"
-        )
+    misses(q["tuned"].misses)
     iv = run_interviews()
     for part in ("tuned", "held-out"):
         rs = iv[part]

@@ -37,6 +37,17 @@ class Tally:
     stored: int = 0  # questions taken as answers (a fact stored that was not given)
     misses: list = field(default_factory=list)
 
+    def count(self, scheme: str, item: dict, reply, ok: bool, stored: bool) -> None:
+        self.stored += stored
+        if item.get("decline"):
+            self.unanswerable += 1
+            self.declined += ok
+        else:
+            self.answerable += 1
+            self.right += ok
+        if not ok or stored:
+            self.misses.append((scheme, item, reply.text))
+
     def line(self) -> str:
         a = f"{self.right}/{self.answerable} ({100 * self.right / max(self.answerable, 1):.0f}%)"
         d = f"{self.declined}/{self.unanswerable} ({100 * self.declined / max(self.unanswerable, 1):.0f}%)"
@@ -78,16 +89,7 @@ def run_questions() -> dict[str, Tally]:
         for i, item in enumerate(items):
             t = out["held-out" if held_out(i) else "tuned"]
             r, stored = ask(scheme, as_of[scheme], item["q"])
-            ok = judge(item, r)
-            t.stored += stored
-            if item.get("decline"):
-                t.unanswerable += 1
-                t.declined += ok
-            else:
-                t.answerable += 1
-                t.right += ok
-            if not ok or stored:
-                t.misses.append((scheme, item, r.text))
+            t.count(scheme, item, r, judge(item, r), stored)
     return out
 
 
@@ -269,16 +271,7 @@ def run_phone() -> dict[str, Tally]:
     for item in items:
         t = out["held-out" if phone_held_out(item["id"]) else "tuned"]
         r, stored = ask_in_case(item, as_of[item["scheme"]])
-        ok = judge_phone(item, r)
-        t.stored += stored
-        if item.get("decline"):
-            t.unanswerable += 1
-            t.declined += ok
-        else:
-            t.answerable += 1
-            t.right += ok
-        if not ok or stored:
-            t.misses.append((item["scheme"], item, r.text))
+        t.count(item["scheme"], item, r, judge_phone(item, r), stored)
     return out
 
 
