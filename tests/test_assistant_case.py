@@ -184,3 +184,9 @@ def test_the_pinyin_table_is_in_step_with_pypinyin():
     from pinyin_table import OUT, render, table
 
     assert OUT.read_text(encoding="utf-8") == render(table())
+
+
+def test_scores_of_two_indicator_groups_are_added_before_grading():
+    r = ask("credit", "基本指标78分，专项指标12分，能评几星")
+    assert "基本指标 78分＋专项指标 12分＝90分" in r.text and "90分属于四星级" in r.text
+    assert "6.2.2 c)" in quoted(r)

@@ -116,7 +116,8 @@ def _grade(scheme, spec, text, as_of, facts) -> Computed | None:
     grades = (scheme.scoring or {}).get("grades") or []
     if not grades:
         return None
-    score = _score(text)
+    parts = _group_scores(scheme, text)
+    score = sum(p for _, p in parts) if parts else _score(text)
     asked = [
         g
         for g in grades
@@ -136,11 +137,16 @@ def _grade(scheme, spec, text, as_of, facts) -> Computed | None:
         return Computed([f"{_g(score)}分超出了满分 {_g(scheme.scoring.get('total', 100))}分，请核对分数。"], [overall])
     got = [g for g in grades if score >= g["min"]]
     g = got[-1] if got else None
+    added = "＋".join(f"{name} {_g(p)}分" for name, p in parts)
+    if parts:
+        added += f"＝{_g(score)}分（两部分相加后再定等级）。"
     now = (
         f"{_g(score)}分属于{g['name']}（{g['clause']}：{_g(g['min'])}分及以上）。"
         if g
         else f"{_g(score)}分低于{_g(grades[0]['min'])}分，评不上等级（最低的{grades[0]['name']}要{_g(grades[0]['min'])}分）。"
     )
+    if parts:
+        now = f"{added}\n{now}"
     wanted = next((a for a in asked if a["min"] > score), None)
     target = wanted or next((x for x in grades if x["min"] > score), None)
     if wanted:  # "还差几分到三星": the gap first
@@ -164,6 +170,21 @@ def _grade(scheme, spec, text, as_of, facts) -> Computed | None:
     lines.append("注：星级以认证机构按评分标准评定的完整得分为准，且申请条件须全部满足；自评分只作参考。")
     clauses = [c for c in [g and g["clause"], target and target["clause"], overall] if c]
     return Computed(lines, list(dict.fromkeys(clauses)))
+
+
+def _group_scores(scheme, text: str) -> list[tuple[str, float]]:
+    """ "基本指标80分，专项指标12分": a score given for each of two or more scoring groups of the scheme
+    (their names are the clauses' own titles), to be added before grading."""
+    from .structure import point_groups
+
+    names = sorted({t for _, t, _ in point_groups(scheme)}, key=len, reverse=True)
+    found: list[tuple[str, float]] = []
+    for m in re.finditer(r"(\d+(?:\.\d+)?)\s*分", text):
+        before = text[max(0, m.start() - 12) : m.start()]
+        name = next((n for n in names if n in before), None)
+        if name and name not in [f[0] for f in found]:
+            found.append((name, float(m.group(1))))
+    return found if len(found) >= 2 else []
 
 
 def _level_thresholds(scheme, spec) -> list[tuple[str, float, str]]:
