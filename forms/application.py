@@ -32,6 +32,8 @@ from typing import Any
 
 import jinja2
 
+from extractors.application_form import generated
+
 from .clean import clean_tree
 from .specs import all_fields, common, scheme_spec, template_path
 
@@ -167,8 +169,8 @@ def field_cells(spec: dict, docs: list[dict], facts: dict) -> tuple[dict, list[d
                 need = "申请书必填项"
             if key == "target_level" and spec.get("levels"):
                 need += f"；可选 {'/'.join(spec['levels'])}"
-            cells[key] = {"value": "", "fill": FILL_MISSING, "note": f"缺，请填写：{need}"}
-            gaps.append(f"【{label}】未能从材料中读到，请填写：{need}")
+            cells[key] = {"value": "", "fill": FILL_MISSING, "note": f"{generated()['missing_note']}{need}"}
+            gaps.append(f"【{label}】{generated()['missing_line']}{need}")
             continue
         shown = _display(p.value, fspec)
         origin = p.file if p.file == DECLARED else f"{p.file} 第{p.page or '?'}页"

@@ -24,6 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from checklists.registry import scheme_ids
+from extractors.application_form import generated
 
 from .specs import common, scheme_spec, template_path
 
@@ -103,7 +104,7 @@ def _loop_table(d, header, widths, loop: str, cells: list[str], color_cols=None)
 
 def _field_table(d, fields: list[dict]) -> None:
     widths = [4.2, 6.8, 6.0]
-    t = _table(d, ["项目", "填写内容", "说明"], widths)
+    t = _table(d, list(generated()["field_header"]), widths)
     for f in fields:
         k = f["key"]
         _row(

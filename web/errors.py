@@ -34,6 +34,11 @@ def disk_full(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and "full" in str(exc)
 
 
+def route_of(request: Request) -> str:
+    route = request.scope.get("route")
+    return getattr(route, "path", None) or "unmatched"
+
+
 def status_of(exc: IntakeError) -> int:
     return next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 500)
 
@@ -53,13 +58,14 @@ def answer(request: Request, status: int, detail, headers: dict | None = None):
 def install(app: FastAPI) -> None:
     @app.exception_handler(IntakeError)
     async def application_error(request: Request, exc: IntakeError):
-        return answer(request, status_of(exc), str(exc))
+        retry = getattr(exc, "retry_after", None)  # a busy resource says when to come back
+        return answer(request, status_of(exc), str(exc), {"Retry-After": str(retry)} if retry else None)
 
     @app.exception_handler(OSError)
     @app.exception_handler(sqlite3.OperationalError)
     async def storage_error(request: Request, exc: Exception):
         if disk_full(exc):
-            log.error("disk full: %s %s: %s", request.method, request.url.path, exc)
+            log.error("disk full: %s %s: %s", request.method, route_of(request), exc)  # the pattern: no token
             return answer(request, 507, str(StorageFull()))
         raise exc
 

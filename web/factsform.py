@@ -10,6 +10,7 @@ from checklists.factschema import form_facts
 from checklists.scheme import load_scheme
 from intake.cases.case import CaseError
 from intake.cases.procedures import applicable_levels, declarations
+from intake.library.store import company_fact_specs
 
 
 def fields_for(scheme_id: str, facts: dict | None = None) -> list[dict]:
@@ -31,23 +32,35 @@ def fields_for(scheme_id: str, facts: dict | None = None) -> list[dict]:
             choices = [(name, name) for name in (scheme.tables.get("scale") or {})]
         if spec.type in ("exemptions", "declarations") and not choices:
             continue
-        out.append(
-            {
-                "key": spec.key,
-                "type": spec.type,
-                "label": spec.label,
-                "question": spec.question or spec.label,
-                "choices": choices,
-                "asked": spec.asked_given(facts or {}),
-            }
-        )
+        out.append(_field(spec, choices, facts))
     return out
+
+
+def company_fields(facts: dict | None = None) -> list[dict]:
+    """The facts about the company (the schema's `of: company`), asked once for every scheme."""
+    return [_field(spec, list(spec.choices), facts) for spec in company_fact_specs()]
+
+
+def _field(spec, choices: list[tuple[str, str]], facts: dict | None) -> dict:
+    return {
+        "key": spec.key,
+        "type": spec.type,
+        "label": spec.label,
+        "question": spec.question or spec.label,
+        "choices": choices,
+        "asked": spec.asked_given(facts or {}),
+    }
 
 
 def facts_from_form(scheme_id: str, form) -> dict:
     """The posted form → facts (None: cleared), for exactly the fields `fields_for` drew."""
+    return read_fields(fields_for(scheme_id), form)
+
+
+def read_fields(fields: list[dict], form) -> dict:
+    """The posted form → facts (None: cleared), for exactly `fields`."""
     facts: dict = {}
-    for f in fields_for(scheme_id):
+    for f in fields:
         key, kind = f["key"], f["type"]
         raw = (form.get(key) or "").strip() if kind not in ("exemptions", "declarations") else ""
         if kind in ("choice", "level"):

@@ -36,12 +36,14 @@ def vocabulary() -> dict:
     """The assistant's own words (data/interview.yaml) with the one vocabulary's names of document
     types, outcomes and fields (checklists/vocabulary.yaml)."""
     from checklists.vocabulary import DOC_TYPES, FIELD_NAMES, OUTCOME_ZH
+    from checklists.vocabulary import vocabulary as shared
 
     return {
         **yaml.safe_load(DATA.read_text(encoding="utf-8")),
         "doc_type_names": DOC_TYPES,
         "outcome_words": OUTCOME_ZH,
         "field_names": FIELD_NAMES,
+        "document_summary": list(shared()["document_summary"]),
     }
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,7 +20,7 @@ from checklists.registry import scheme_ids
 from checklists.scheme import load_scheme
 from intake.cases.procedures import certificate_dates, procedure, publicity_ends
 from intake.clock import now
-from intake.errors import BadInput, Conflict, NotAllowed, NotFound
+from intake.errors import BadInput, Conflict, NotAllowed, NotFound, OverQuota
 from intake.store.accounts import User
 
 STATUSES = {
@@ -266,41 +268,127 @@ def audit_log(db: sqlite_utils.Database, case_id: int) -> list[dict]:
 
 # --- applicant's side -------------------------------------------------------------
 
+# a declared fact is a short answer: one value as JSON, and all of them together, are capped (and count
+# toward the case's byte allowance with its files)
+MAX_FACT_CHARS = 4000
+MAX_FACTS_CHARS = 64 * 1024
 
-def _require_draft(case: Case) -> None:
-    if not case.editable:
-        raise CaseError(f"申请已{case.status_label}，不能再修改")
+
+@contextmanager
+def draft_write(db: sqlite_utils.Database, case_id: int) -> Iterator[Case]:
+    """The one guard for every change to what an applicant submits (details, facts, documents):
+
+        with draft_write(db, case.id) as fresh:   # Conflict (409) unless the case is still a draft
+            ...writes with db.execute (see below)...
+
+    The case's state is read and the body's writes are made in one SQLite write transaction (BEGIN
+    IMMEDIATE: no other writer between the check and the writes), so a request that loaded the case
+    before it was submitted cannot change it after. The writes inside must not commit on their own:
+    sqlite-utils' insert/update do (`with conn:`), so use db.execute (`_insert`, `_update_case`, `_log`).
+    Rolled back when the body raises."""
+    conn = db.conn
+    if conn.in_transaction:
+        conn.commit()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        case = get_case(db, case_id)
+        if not case.editable:
+            raise Conflict(f"申请{case.status_label}，不能再修改")
+        yield case
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
+def _insert(db: sqlite_utils.Database, table: str, row: dict) -> int:
+    columns = ", ".join(f'"{k}"' for k in row)
+    cursor = db.execute(f'insert into "{table}" ({columns}) values ({", ".join("?" * len(row))})', list(row.values()))
+    return int(cursor.lastrowid or 0)
+
+
+def _update_case(db: sqlite_utils.Database, case_id: int, **changes) -> None:
+    """touch() inside a transaction: the version and time moved on, `changes` written."""
+    sets = ", ".join(f'"{k}" = ?' for k in changes)
+    db.execute(
+        f"update cases set version = coalesce(version, 0) + 1, updated = ?{', ' + sets if sets else ''} where id = ?",
+        [now(), *changes.values(), case_id],
+    )
+
+
+def _log(db: sqlite_utils.Database, case_id: int, user: str, action: str, detail: str = "") -> None:
+    _insert(db, "audit", {"case_id": case_id, "user": user, "action": action, "detail": detail, "created": now()})
+
+
+def case_bytes(db: sqlite_utils.Database, case_id: int) -> int:
+    """What the case takes toward its allowance: every file uploaded (read or not) and its declared facts."""
+    facts = db.execute("select coalesce(length(cast(facts as blob)), 0) from cases where id = ?", [case_id]).fetchone()
+    return _file_bytes(db, case_id) + int(facts[0] if facts else 0)
+
+
+def _file_bytes(db: sqlite_utils.Database, case_id: int) -> int:
+    return int(db.execute("select coalesce(sum(size), 0) from documents where case_id = ?", [case_id]).fetchone()[0])
 
 
 def update_details(db, case: Case, applicant: str, product: str, who: str) -> None:
-    _require_draft(case)
-    touch(db, case.id, applicant=applicant.strip()[:200], product=product.strip()[:200])
-    log(db, case.id, who, "details", f"{applicant} / {product}")
+    with draft_write(db, case.id):
+        _update_case(db, case.id, applicant=applicant.strip()[:200], product=product.strip()[:200])
+        _log(db, case.id, who, "details", f"{applicant[:200]} / {product[:200]}")
 
 
-def set_facts(db, case: Case, facts: dict, who: str) -> dict:
-    """Replace the applicant's declared facts (the contract's --facts keys); unknown keys are refused."""
-    _require_draft(case)
+def set_facts(db, case: Case, facts: dict, who: str, max_case_bytes: int | None = None) -> dict:
+    """Replace the applicant's declared facts (the contract's --facts keys); unknown keys are refused,
+    and so is a value longer than MAX_FACT_CHARS, or facts past the case's allowance (its files count)."""
     unknown = set(facts) - (set(FACT_KEYS) - {"scores"})
     if unknown:
         raise CaseError(f"未知的事实项：{', '.join(sorted(unknown))}")
-    merged = {**case.facts, **{k: v for k, v in facts.items() if v is not None}}
-    for k, v in facts.items():
-        if v is None:
-            merged.pop(k, None)
-    try:  # the facts schema's rules, as for a facts file: a value the scheme cannot take is refused
-        validate_facts(load_scheme(case.scheme), {k: v for k, v in merged.items() if k != "scores"}, "事实")
-    except FactsError as e:
-        raise CaseError(str(e)) from None
-    touch(db, case.id, facts=json.dumps(merged, ensure_ascii=False))
-    log(db, case.id, who, "facts", json.dumps({k: v for k, v in facts.items()}, ensure_ascii=False)[:500])
+    _check_fact_sizes(facts)
+    with draft_write(db, case.id) as fresh:
+        merged = {**fresh.facts, **{k: v for k, v in facts.items() if v is not None}}
+        for k, v in facts.items():
+            if v is None:
+                merged.pop(k, None)
+        try:  # the facts schema's rules, as for a facts file: a value the scheme cannot take is refused
+            validate_facts(load_scheme(fresh.scheme), {k: v for k, v in merged.items() if k != "scores"}, "事实")
+        except FactsError as e:
+            raise CaseError(str(e)) from None
+        stored = json.dumps(merged, ensure_ascii=False)
+        _check_case_room(db, fresh.id, len(stored.encode()), max_case_bytes)
+        _update_case(db, case.id, facts=stored)
+        _log(db, case.id, who, "facts", json.dumps(dict(facts), ensure_ascii=False)[:500])
     return merged
 
 
+def _check_fact_sizes(facts: dict) -> None:
+    for k, v in facts.items():
+        size = len(json.dumps(v, ensure_ascii=False, default=str))
+        if size > MAX_FACT_CHARS:
+            raise CaseError(f"事实项“{k}”的内容过长（{size} 个字符，不超过 {MAX_FACT_CHARS} 个）")
+    if len(json.dumps(facts, ensure_ascii=False, default=str)) > MAX_FACTS_CHARS:
+        raise CaseError(f"填写的事实内容过多（合计不超过 {MAX_FACTS_CHARS // 1024}K 个字符）")
+
+
+def _check_case_room(db, case_id: int, facts_bytes: int, max_case_bytes: int | None) -> None:
+    from intake.config import Limits
+
+    limit = max_case_bytes or Limits.from_env().case_max_bytes
+    if _file_bytes(db, case_id) + facts_bytes > limit:
+        raise OverQuota(f"本案件的文件与填写内容总量已达上限（{limit // (1024 * 1024)} MB），未保存")
+
+
+def applicant_change(db, case_id: int, who: str, action: str, detail: str, facts: dict | None = None) -> None:
+    """A change an applicant makes elsewhere than the forms (the chat's corrections and facts), under the
+    same guard: refused (Conflict) once the case is submitted, whenever the turn began."""
+    with draft_write(db, case_id):
+        _update_case(db, case_id, **({} if facts is None else {"facts": json.dumps(facts, ensure_ascii=False)}))
+        _log(db, case_id, who, action, detail)
+
+
 def submit(db, case: Case, who: str) -> Case:
-    _require_draft(case)
-    touch(db, case.id, status="submitted", submitted_at=now(), state_since=date.today().isoformat())
-    log(db, case.id, who, "submit", "提交秘书处")
+    with draft_write(db, case.id):
+        _update_case(db, case.id, status="submitted", submitted_at=now(), state_since=date.today().isoformat())
+        _log(db, case.id, who, "submit", "提交秘书处")
+    _refresh_queue_row(db, case.id)
     return get_case(db, case.id)
 
 
@@ -311,8 +399,8 @@ def add_document(
     db, case: Case, sha256: str, file_name: str, size: int, kind: str | None, error: str | None = None
 ) -> int:
     """Record an uploaded file (already stored). A file of an unsupported type is recorded as
-    failed with the reason; the original stays stored either way."""
-    _require_draft(case)
+    failed with the reason; the original stays stored either way. Refused (Conflict) once the case
+    is no longer a draft, checked in the same transaction as the write (draft_write)."""
     row = {
         "case_id": case.id,
         "sha256": sha256,
@@ -326,8 +414,9 @@ def add_document(
         "created": now(),
         "read_at": now() if error else None,
     }
-    did = db.table("documents").insert(row).last_pk
-    touch(db, case.id)
+    with draft_write(db, case.id):
+        did = _insert(db, "documents", row)
+        _update_case(db, case.id)
     return did
 
 

@@ -5,13 +5,7 @@ report and the pre-filled form both print (the licence's legal name when one was
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
-
-def _norm(s) -> str:
-    s = unicodedata.normalize("NFKC", str(s or ""))
-    return re.sub(r"[\s()（）·,，.。:：\-—_]", "", s).lower()
+from extractors.text import name_key as _norm
 
 
 def _read(report: dict, doc_type: str, fields: tuple[str, ...]) -> list[dict]:

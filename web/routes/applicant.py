@@ -3,11 +3,10 @@ download, submit. The secretariat sees the same case page with its review tools.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import anyio
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from checklists.registry import scheme_ids
 from intake.cases import chat as case_chat
@@ -36,7 +35,7 @@ from ..branding import branding
 from ..deps import check_csrf, current_user, editable_case, get_db, get_store, render, viewable_case, who
 from ..factsform import facts_from_form, fields_for
 from ..labels import STEPS
-from ..previews import render_page_png
+from ..previews import NoPreview
 from ..session import case_tokens, remember_case
 
 router = APIRouter(tags=["applicants"])
@@ -211,15 +210,19 @@ async def info(
 ):
     """基本信息 in one form: the names and the facts the scheme asks; 暂存 stays, 下一步 moves on."""
     form = await request.form()
+    await run_in_threadpool(save_info, request, case, form, db, user)  # database writes: off the event loop
+    step = "upload" if form.get("go") == "next" else "info"
+    saved = "&saved=1" if step == "info" else ""
+    return RedirectResponse(f"/cases/{case.id}?step={step}{saved}", status_code=303)
+
+
+def save_info(request: Request, case, form, db, user: User | None) -> None:
     applicant, product = (str(form.get(k) or "")[:200] for k in ("applicant", "product"))
     if (applicant, product) != (case.applicant or "", case.product or ""):
         update_details(db, case, applicant, product, who(user))
     facts = facts_from_form(case.scheme, form)
     if any(case.facts.get(k) != v for k, v in facts.items()):  # 暂存 of an unchanged form logs nothing
-        set_facts(db, case, facts, who(user))
-    step = "upload" if form.get("go") == "next" else "info"
-    saved = "&saved=1" if step == "info" else ""
-    return RedirectResponse(f"/cases/{case.id}?step={step}{saved}", status_code=303)
+        set_facts(db, case, facts, who(user), request.app.state.limits.case_max_bytes)
 
 
 @router.post("/cases/{case_id}/facts", include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -227,7 +230,8 @@ async def facts(
     request: Request, case=Depends(editable_case), db=Depends(get_db), user: User | None = Depends(current_user)
 ):
     form = await request.form()
-    set_facts(db, case, facts_from_form(case.scheme, form), who(user))
+    limit = request.app.state.limits.case_max_bytes
+    await run_in_threadpool(set_facts, db, case, facts_from_form(case.scheme, form), who(user), limit)
     return RedirectResponse(f"/cases/{case.id}#facts", status_code=303)
 
 
@@ -250,7 +254,8 @@ def submit_case(
 @router.get("/cases/{case_id}/documents/{doc_id}/file", include_in_schema=False)
 def original(doc_id: int, case=Depends(viewable_case), db=Depends(get_db), store=Depends(get_store)):
     doc = _doc(db, case.id, doc_id)
-    return FileResponse(store.path(doc["sha256"]), media_type="application/octet-stream", filename=doc["file_name"])
+    path = store.checked_path(doc["sha256"], doc["file_name"])  # a damaged original is refused, never sent
+    return FileResponse(path, media_type="application/octet-stream", filename=doc["file_name"])
 
 
 @router.get("/cases/{case_id}/documents/{doc_id}", include_in_schema=False)
@@ -273,14 +278,15 @@ def document_page(
 async def page_png(
     request: Request, doc_id: int, page: int, case=Depends(viewable_case), db=Depends(get_db), store=Depends(get_store)
 ):
+    """One page as PNG, from the previews shared by every request (web.previews.PreviewPool)."""
     doc = _doc(db, case.id, doc_id)
     if doc["kind"] != "pdf":
         raise HTTPException(404, "此文件没有页面预览（仅 PDF）")
+    if page < 1 or (doc.get("pages") and page > doc["pages"]):  # known without rendering anything
+        raise HTTPException(404, f"没有第 {page} 页")
     try:
-        png = await anyio.to_thread.run_sync(
-            render_page_png, store, doc["sha256"], page, Path(request.app.state.data) / "previews"
-        )
-    except ValueError as e:
+        png = await request.app.state.previews.page_png(store, doc["sha256"], page)
+    except NoPreview as e:
         raise HTTPException(404, str(e)) from None
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
