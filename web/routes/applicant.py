@@ -272,19 +272,26 @@ async def answer(
     """One 请回答 line of the to-do list; a value that cannot be taken is shown beside its field, kept."""
     form = await request.form()
     key, raw = str(form.get("key") or ""), str(form.get("value") or "")
-    try:
-        report = case_report(db, case)
-        require_in_notice(db, case, {i["id"] for i in report.get("items", []) if key in needs_keys(i)})
-        answer_fact(db, case, report, key, raw, who(user))
-    except CaseError as e:
-        ctx = case_context(request, db, case, user)
-        ctx.update(step="result", view=applicant_view(ctx["report"], case.applicant, case.product))
-        ctx.update(notice=open_notice(db, case))
-        ctx.update(
-            todo=to_do(ctx["report"], case, ctx["notice"]),
-            answer_error={"key": key, "value": raw[:200], "message": str(e)},
-        )
-        return render(request, "case.html", ctx, status_code=400)
+
+    def take_answer() -> dict | None:  # the pre-check is CPU work: off the event loop; the page's context on error
+        try:
+            report = case_report(db, case)
+            require_in_notice(db, case, {i["id"] for i in report.get("items", []) if key in needs_keys(i)})
+            answer_fact(db, case, report, key, raw, who(user))
+            return None
+        except CaseError as e:
+            ctx = case_context(request, db, case, user)
+            ctx.update(step="result", view=applicant_view(ctx["report"], case.applicant, case.product))
+            ctx.update(notice=open_notice(db, case))
+            ctx.update(
+                todo=to_do(ctx["report"], case, ctx["notice"]),
+                answer_error={"key": key, "value": raw[:200], "message": str(e)},
+            )
+            return ctx
+
+    refused = await run_in_threadpool(take_answer)
+    if refused is not None:
+        return render(request, "case.html", refused, status_code=400)
     return RedirectResponse(back_to(case, "result"), status_code=303)
 
 
