@@ -26,6 +26,7 @@ from checklists.vocabulary import FACT_QUESTIONS, VALUE_LABELS, doc_label, plain
 from extractors.text import name_key
 from intake.cases.crosscheck import cross_checks
 from intake.clock import chinese_day
+from intake.clock import today as beijing_today  # the day is Beijing's
 
 ACTIONABLE = ("missing", "not_met")
 PROBLEM_WORDS = {
@@ -245,7 +246,7 @@ def todo(
 ) -> dict:
     """The to-do list for the applicant: {count, lines, review, met, score}. `only`: item ids a 补正通知
     names — then only the lines that serve them (each marked `asked`), and nothing else counts."""
-    as_of = _date(report.get("as_of")) or date.today()
+    as_of = _date(report.get("as_of")) or beijing_today()
     facts = report.get("facts") or {}
     items = [i for i in report.get("items") or [] if i["status"] != "not_applicable"]
     types = evidence_types(report.get("scheme") or "")
