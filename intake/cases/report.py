@@ -13,6 +13,7 @@ from checklists.clauses import UnknownScheme
 from checklists.factsfile import FactsError
 from checklists.vocabulary import STATUS_ZH
 from extractors import ocr
+from extractors.facts import DocumentFacts
 from intake.cases.case import Case, documents, overrides
 from intake.cases.procedures import procedure
 from intake.precheck import precheck
@@ -26,7 +27,7 @@ _lock = threading.Lock()
 
 
 def evaluate_case(
-    scheme: str, docs: list[dict], facts: dict, as_of: date, overrides: dict | None = None, corrections=()
+    scheme: str, docs: list[DocumentFacts], facts: dict, as_of: date, overrides: dict | None = None, corrections=()
 ) -> dict:
     """The one evaluation (`intake.precheck`) on read documents, the applicant's corrections, declared
     facts and the secretariat's overrides; a report saying why when it cannot run."""
@@ -48,7 +49,7 @@ def _empty(scheme, docs, facts, as_of, why) -> dict:
         "as_of": as_of.isoformat(),
         "outcome": {"status": "incomplete", "level": None, "score": None, "grade": None},
         "items": [],
-        "documents": docs,
+        "documents": [d.to_json() for d in docs],
         "facts": facts,
         "warnings": [why],
     }
@@ -125,9 +126,10 @@ def _with_progress(doc: dict) -> dict:
     }
 
 
-def read_documents(docs: list[dict]) -> list[dict]:
-    """The `intake extract` objects of a case's documents that have been read."""
-    return [d["facts"] for d in docs if d["state"] == "read" and d["facts"]]
+def read_documents(docs: list[dict]) -> list[DocumentFacts]:
+    """A case's documents that have been read, as the evaluation takes them: their stored readings
+    (the `intake extract` objects, `case.documents`) turned back into DocumentFacts, here and only here."""
+    return [DocumentFacts.from_json(d["facts"]) for d in docs if d["state"] == "read" and d["facts"]]
 
 
 def case_facts(case: Case) -> dict:
