@@ -1,5 +1,5 @@
-"""No secret in a log line: case links (/c/TOKEN) and signed links to originals (…?sig=…) are
-replaced before any handler writes a record, whoever logged it (our request log, the web server,
+"""No secret in a log line: case links (/c/TOKEN), signed links to originals (…?sig=…) and passwords
+in URLs (the broker's redis://:PASSWORD@host) are replaced before any handler writes a record, whoever logged it (our request log, the web server,
 the HTTP client a reading worker fetches originals with).
 
     protect_logs()          # after logging is configured: every handler of the loggers below filters"""
@@ -15,6 +15,7 @@ _SECRETS = [
     (re.compile(r"(/c/)[A-Za-z0-9_\-]{8,}"), r"\1…"),
     (re.compile(r"(\bsig=)[^&\s\"'<>]+"), r"\1…"),
     (re.compile(r"((?:x-case-token|token)[\"']?\s*[:=]\s*[\"']?)[A-Za-z0-9_\-]{16,}", re.I), r"\1…"),
+    (re.compile(r"(://[^/\s:@]*:)[^@\s/]+@"), r"\1…@"),  # a password in a URL (redis://:PASSWORD@host)
 ]
 LOGGERS = ("", "intake", "uvicorn", "uvicorn.error", "uvicorn.access", "httpx", "httpcore")
 

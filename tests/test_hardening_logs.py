@@ -37,6 +37,10 @@ def test_the_filter_replaces_tokens_and_signatures_in_any_record():
     )
     assert "9f86d081884c7d65" not in redact(line) and "expires=1700000000" in redact(line)
     assert redact('"GET /c/Zq3_abcdefghijklmnopqrstuvwx HTTP/1.1" 303') == '"GET /c/… HTTP/1.1" 303'
+    assert (
+        redact("broker redis://:s3cret-Pw@10.0.0.5:6379/0: 2 not sent")
+        == "broker redis://:…@10.0.0.5:6379/0: 2 not sent"
+    )
     record = logging.LogRecord(
         "uvicorn.access", logging.INFO, "", 0, '%s - "%s %s"', ("1.2.3.4", "GET", "/c/" + "t" * 32), None
     )

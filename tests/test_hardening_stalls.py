@@ -49,6 +49,9 @@ def test_attack_texts_are_parsed_to_the_end_in_a_separate_process():
         "import sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/tests']\n"
         "from test_hardening_stalls import ATTACKS\n"
         "from extractors.comments.clauses import parse_refs\n"
+        "from extractors.comments.sheet import split_numbered\n"
+        "assert [len(split_numbered(a)) for a in ATTACKS] == [1] * len(ATTACKS)\n"  # a comment cell: no list in them
+        "assert split_numbered('1. 甲' + ' ' * 200_000 + '2. 乙') == ['甲', '乙']\n"
         "print([parse_refs(a) for a in ATTACKS])\n"
     )
     done = subprocess.run([sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True, timeout=60, cwd=ROOT)

@@ -47,7 +47,8 @@ def test_one_upload_every_scheme_two_cases(page, server, tmp_path):  # noqa: F81
     page.get_by_role("button", name="上传并对照全部项目").click()
     page.wait_for_url(re.compile(r"/compare#result$"))
     cards = page.locator("ol.compare-list > li")
-    expect(cards).to_have_count(5)
+    expect(cards).to_have_count(5, timeout=120_000)  # read after the answer; the page polls till done
+    expect(page.locator("#report")).to_have_attribute("data-complete", "1", timeout=120_000)
     check(page, "compare-2-result", applicant=True)
     page.locator("summary", has_text="贵单位的基本情况").click()  # asked once for the company
     page.get_by_role("group", name="贵单位属于哪个行业？").get_by_label("制造业").check()

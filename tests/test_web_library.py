@@ -312,3 +312,48 @@ def test_bytes_read_before_are_not_read_again_unless_unfinished(tmp_path):
     add_file(db, store, "link:b", io.BytesIO(data), "b.pdf", limits)
     (b,) = held(db, "link:b")
     assert b["doc_type"] == "ems_certificate" and b["facts"]["file"] == "b.pdf"  # the finished reading, renamed
+
+
+def kept_unread(client, file: tuple[str, bytes]) -> str:
+    """Put `file` in this visitor's store as a page upload leaves it: kept, not read yet."""
+    import io
+
+    from intake.library.store import add_file
+    from intake.store.blobs import BlobStore
+    from intake.store.db import open_db
+
+    data = client.app.state.data
+    db = open_db(data)
+    (holder,) = [r[0] for r in db.execute("select distinct holder from library").fetchall()]
+    add_file(db, BlobStore(data), holder, io.BytesIO(file[1]), file[0], client.app.state.limits, read_now=False)
+    db.conn.close()
+    return file[0]
+
+
+def test_documents_being_read_show_then_join_the_comparison(client, tmp_path):
+    """A page upload answers before reading: the page says 读取中 and polls; a case started meanwhile
+    takes the document queued and its own reader reads it."""
+    upload_for_comparison(client, files()[:1])
+    name = kept_unread(client, files()[1])
+    lib = client.get("/api/library").json()
+    assert len(lib["documents"]) == 2
+    r = client.post("/api/compare", headers={"X-CSRF-Token": csrf(client)})
+    assert r.json()["reading"] == [name]  # not compared until read
+    assert [d["file"] for d in r.json()["schemes"]["jinzhi"]["documents"]] == [files()[0][0]]
+    html = client.get("/compare").text  # rendered before its background task reads the document
+    assert 'data-complete="0"' in html and "正在读取 1 份材料" in html
+    frag = client.get("/compare/fragment")  # the task has run by now
+    assert frag.headers["X-Report-Complete"] == "1" and "正在读取" not in frag.text
+    r = client.post("/api/compare", headers={"X-CSRF-Token": csrf(client)})
+    assert r.json()["reading"] == [] and len(r.json()["schemes"]["jinzhi"]["documents"]) == 2
+
+
+def test_a_case_started_while_reading_reads_the_document_itself(client):
+    html = upload_for_comparison(client, files()[:1])
+    name = kept_unread(client, files()[2])
+    r = client.post("/compare/start", data={"csrf": page_csrf(html), "scheme": "nonferrous"})
+    case_id = int(re.search(r"/cases/(\d+)", str(r.url)).group(1))
+    report = wait_report(client, case_id, seconds=60)
+    assert report["case"]["complete"]
+    docs = {d["file_name"]: d for d in client.get(f"/api/cases/{case_id}/documents").json()}
+    assert docs[name]["state"] == "read" and docs[files()[0][0]]["state"] == "read"

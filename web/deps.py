@@ -45,6 +45,7 @@ templates.env.globals.update(
 templates.env.globals["COMMENT_FIELD_MAX"] = COMMENT_FIELD_MAX
 templates.env.filters["beijing"] = labels.beijing
 templates.env.filters["plain"] = labels.plain
+templates.env.filters["cn_date"] = labels.chinese_day
 
 
 def get_db(request: Request):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import re
 import sqlite3
 
 from fastapi import FastAPI, Request
@@ -52,7 +53,20 @@ def answer(request: Request, status: int, detail, headers: dict | None = None):
         return JSONResponse({"detail": detail}, status_code=status, headers=headers)
     from .deps import render
 
-    return render(request, "error.html", {"status": status, "detail": detail}, status_code=status)
+    return render(
+        request, "error.html", {"status": status, "detail": detail, "next": next_step(request, status)}, status
+    )
+
+
+def next_step(request: Request, status: int) -> list[tuple[str, str]]:
+    """What to do from here, for a person: a stale tab goes back to the case as it is now; a bad case
+    link to 我的申请 (where a signed-in applicant finds their cases) or the secretariat."""
+    m = re.match(r"/cases/(\d+)", request.url.path)
+    if m and status in (400, 409):
+        return [(f"/cases/{m.group(1)}", "打开这份申请，查看当前状态")]
+    if request.url.path.startswith("/c/") and status == 404:
+        return [("/cases", "我的申请"), ("/login", "登录后查看")]
+    return []
 
 
 def install(app: FastAPI) -> None:

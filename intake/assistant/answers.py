@@ -347,3 +347,15 @@ def split_lead_in(message: str) -> tuple[bool, str]:
             return found, s
         found = True
         s = s[len(w) :].lstrip(" ,，:：;；、。.")
+
+
+def split_questions(message: str) -> list[str]:
+    """Two questions in one message ("评价依据能用团标吗？证书能用几年") as two: split after a question
+    mark, a full stop or a semicolon, when every piece is a question of its own (a question mark or
+    word, at least four characters); otherwise the message is one question."""
+    s = clean(message)
+    pieces = [p.strip(" ，,") for p in re.split(r"(?<=[?？。;；])", s)]
+    pieces = [p for p in pieces if p]
+    if len(pieces) < 2 or not all(len(re.sub(r"[?？。;；\s]", "", p)) >= 4 and looks_like_question(p) for p in pieces):
+        return [s]
+    return pieces

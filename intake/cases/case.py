@@ -19,13 +19,15 @@ from checklists.factsfile import FactsError, validate_facts
 from checklists.registry import scheme_ids
 from checklists.scheme import load_scheme
 from intake.cases.procedures import certificate_dates, procedure, publicity_ends
-from intake.clock import now
+from intake.clock import day_of, now
+from intake.clock import today as beijing_today
 from intake.errors import BadInput, Conflict, NotAllowed, NotFound, OverQuota
 from intake.store.accounts import User
 
 STATUSES = {
     "draft": "草稿",
     "submitted": "已提交",
+    "correcting": "待补正",
     "in_review": "审核中",
     "approved": "已通过",
     "rejected": "未通过",
@@ -61,7 +63,8 @@ class Case:
 
     @property
     def editable(self) -> bool:
-        return self.status == "draft"
+        """A draft, or a case sent back for 补正 (what may change then: intake.cases.correction)."""
+        return self.status in ("draft", "correcting")
 
     @property
     def status_label(self) -> str:
@@ -70,7 +73,7 @@ class Case:
     def days_waiting(self, today: date | None = None) -> int | None:
         if not self.submitted_at:
             return None
-        return ((today or date.today()) - date.fromisoformat(self.submitted_at[:10])).days
+        return ((today or beijing_today()) - day_of(self.submitted_at)).days
 
     def procedure_view(self, today: date | None = None) -> dict:
         proc = procedure(self.scheme)
@@ -89,11 +92,11 @@ class Case:
         if cur.publicity and self.state_since:
             end = publicity_ends(cur, date.fromisoformat(self.state_since[:10]))
             out["publicity_ends"] = end.isoformat() if end else None
-            out["publicity_over"] = bool(end) and (today or date.today()) > end
+            out["publicity_over"] = bool(end) and (today or beijing_today()) > end
         if self.certificate_issued:
             cert = certificate_dates(proc, date.fromisoformat(self.certificate_issued))
             if cert:
-                t = (today or date.today()).isoformat()
+                t = (today or beijing_today()).isoformat()
                 renew_by = cert.get("renew_by")
                 cert["expired"] = t > cert["valid_until"]
                 cert["renewal_overdue"] = bool(renew_by) and renew_by < t <= cert["valid_until"]
@@ -218,7 +221,11 @@ def case_for(db: sqlite_utils.Database, case_id: int, user: User | None, tokens=
 def case_to_edit(user: User | None, case: Case, tokens=()) -> Case:
     """The case, if this visitor may change it: the applicant, while it is a draft."""
     if not can_edit(user, case, tokens):
-        raise Conflict(f"申请{case.status_label}，不能修改" if not case.editable else "无权修改")
+        raise Conflict(
+            f"这份申请{case.status_label}（可能是在另一个窗口里办理的），这个页面上的内容已过时，不能再修改。"
+            if not case.editable
+            else "无权修改"
+        )
     return case
 
 
@@ -386,7 +393,7 @@ def applicant_change(db, case_id: int, who: str, action: str, detail: str, facts
 
 def submit(db, case: Case, who: str) -> Case:
     with draft_write(db, case.id):
-        _update_case(db, case.id, status="submitted", submitted_at=now(), state_since=date.today().isoformat())
+        _update_case(db, case.id, status="submitted", submitted_at=now(), state_since=beijing_today().isoformat())
         _log(db, case.id, who, "submit", "提交秘书处")
     _refresh_queue_row(db, case.id)
     return get_case(db, case.id)
@@ -396,7 +403,14 @@ def submit(db, case: Case, who: str) -> Case:
 
 
 def add_document(
-    db, case: Case, sha256: str, file_name: str, size: int, kind: str | None, error: str | None = None
+    db,
+    case: Case,
+    sha256: str,
+    file_name: str,
+    size: int,
+    kind: str | None,
+    error: str | None = None,
+    who: str = "申请人",
 ) -> int:
     """Record an uploaded file (already stored). A file of an unsupported type is recorded as
     failed with the reason; the original stays stored either way. Refused (Conflict) once the case
@@ -417,6 +431,7 @@ def add_document(
     with draft_write(db, case.id):
         did = _insert(db, "documents", row)
         _update_case(db, case.id)
+        _log(db, case.id, who, "upload", file_name[:255] + (f"（{error}）" if error else ""))
     return did
 
 
@@ -447,9 +462,11 @@ def set_document_state(
         changes["pages"] = pages
     if state in ("read", "failed"):
         changes["read_at"] = now()
+    row = db.execute("select case_id from documents where id = ?", [doc_id]).fetchone()
+    if row is None:
+        return  # deleted by the applicant while it was being read: nothing to record
     db.table("documents").update(doc_id, changes)
-    case_id = db.table("documents").get(doc_id)["case_id"]
-    touch(db, case_id)
+    touch(db, row[0])
 
 
 def pending_documents(db) -> list[int]:
@@ -463,7 +480,7 @@ def add_override(db, case: Case, item_id: str, status: str, note: str, who: User
     if not who.can_review_cases():
         raise CaseError("只有秘书处可以改判")
     if status not in ITEM_STATUSES:
-        raise CaseError(f"状态必须是 {', '.join(ITEM_STATUSES)} 之一")
+        raise CaseError("请选择改判结论（满足、不满足、缺少材料、需人工审核或不适用）")
     note = (note or "").strip()
     if not note:
         raise CaseError("改判必须填写说明")
@@ -518,7 +535,7 @@ def move_state(db, case: Case, state_id: str, who: User, note: str = "", on: dat
         target = proc.state(state_id)
     except KeyError:
         raise CaseError(f"没有这个程序环节：{state_id}") from None
-    day = (on or date.today()).isoformat()
+    day = (on or beijing_today()).isoformat()
     changes = {"procedure_state": state_id, "state_since": day}
     if case.status == "submitted":
         changes["status"] = "in_review"
@@ -541,7 +558,7 @@ def decide(db, case: Case, status: str, note: str, who: User) -> Case:
     if not who.can_review_cases():
         raise CaseError("只有秘书处可以作出结论")
     if status not in ("approved", "rejected", "in_review"):
-        raise CaseError("结论无效")
+        raise CaseError("请选择审核结论（通过、不通过或审核中）")
     if not note.strip():
         raise CaseError("必须填写说明")
     touch(db, case.id, status=status)

@@ -42,6 +42,7 @@ def cross_checks(applicant: str, product: str, report: dict) -> list[dict]:
         out.append(
             {
                 "what": "申请单位名称",
+                "field": "applicant",
                 "typed": applicant,
                 "read": lic["value"],
                 "source": "营业执照",
@@ -56,6 +57,7 @@ def cross_checks(applicant: str, product: str, report: dict) -> list[dict]:
                 out.append(
                     {
                         "what": "申报产品",
+                        "field": "product",
                         "typed": product,
                         "read": s["value"],
                         "source": "检验检测报告的样品",

@@ -25,22 +25,31 @@ def compare_held(db, holder: str | None, stated: dict | None = None, as_of: date
     return compare(as_documents(held(db, holder)), {**company_facts(db, holder), **(stated or {})}, as_of)
 
 
-def start_case(db, holder: str, scheme: str, owner: User | None, applicant: str = "", product: str = "") -> Case:
-    """A draft case for `scheme` holding every current document of the store, as read."""
+def start_case(
+    db, holder: str, scheme: str, owner: User | None, applicant: str = "", product: str = ""
+) -> tuple[Case, list[int]]:
+    """A draft case for `scheme` holding every current document of the store, as read; also the ids of
+    the case's documents still to read (kept, but not read yet: for the case's reader)."""
     case = open_case(db, scheme, applicant, product, owner=owner)
     db.table(USES).insert({"holder": holder, "case_id": case.id}, replace=True)
+    to_read = []
     for d in held(db, holder):
-        attach(db, case, d)
+        doc_id = attach(db, case, d)
+        if d["state"] == "queued":
+            to_read.append(doc_id)
     used = set(used_facts(load_scheme(scheme)))
     facts = {k: v for k, v in company_facts(db, holder).items() if k in used}
     if facts:  # asked once for the company, not again in each case
         set_facts(db, get_case(db, case.id), facts, owner.name if owner else "申请人（证照库）")
-    return get_case(db, case.id)
+    return get_case(db, case.id), to_read
 
 
 def attach(db, case: Case, d: dict) -> int:
-    """Put a stored document into a case with its reading (the reader does not read it again)."""
+    """Put a stored document into a case with its reading (the reader does not read it again); one
+    not read yet goes in queued."""
     doc_id = add_document(db, case, d["sha256"], d["file_name"], d["size"], d["kind"], None)
+    if d["state"] == "queued":
+        return doc_id
     if d["facts"] and not d["error"]:
         set_document_state(db, doc_id, "read", facts=d["facts"], pages=d["facts"].get("pages"))
     else:

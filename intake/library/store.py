@@ -51,9 +51,12 @@ class Added:
         return {"id": self.id, "file": self.file_name, "error": self.error, "already_held": self.again}
 
 
-def add_file(db, store: BlobStore, holder: str, stream: BinaryIO, file_name: str, limits: Limits) -> Added:
-    """Keep one uploaded file in the holder's store and read it (once: by content). Refused with a
-    sentence past the per-file cap or the store's allowance (the case allowance)."""
+def add_file(
+    db, store: BlobStore, holder: str, stream: BinaryIO, file_name: str, limits: Limits, read_now: bool = True
+) -> Added:
+    """Keep one uploaded file in the holder's store. Bytes read before anywhere in the service take that
+    reading; others are read now, or with `read_now=False` left `queued` for `read_pending`. Refused with
+    a sentence past the per-file cap or the store's allowance (the case allowance)."""
     name = clean_name(file_name)
     room = limits.case_max_bytes - held_bytes(db, holder)
     if room <= 0:
@@ -67,35 +70,59 @@ def add_file(db, store: BlobStore, holder: str, stream: BinaryIO, file_name: str
         return Added(old[0], name, None, again=True)
     with open(store.path(sha), "rb") as f:
         kind, error = sniff_kind(f.read(HEAD_BYTES), name)
-    facts = _read(db, store, sha, name, limits) if not error else None
-    error = f"{name}：{error}" if error else (facts or {}).get("error")
-    row = {
-        "holder": holder,
-        "sha256": sha,
-        "file_name": name,
-        "size": size,
-        "kind": kind,
-        "doc_type": (facts or {}).get("type") or "",
-        "error": error,
-        "facts": json.dumps(facts, ensure_ascii=False) if facts else None,
-        "valid_until": _valid_until(facts),
-        "added": now(),
-        "replaced_by": None,
-    }
-    return Added(db.table(TABLE).insert(row).last_pk, name, error)
+    row = {"holder": holder, "sha256": sha, "file_name": name, "size": size, "kind": kind, "added": now()}
+    row_id = db.table(TABLE).insert({**row, "state": "queued", "replaced_by": None}).last_pk
+    if error:
+        _record(db, row_id, None, f"{name}：{error}")
+    elif (facts := _known_reading(db, sha, name)) is not None:
+        _record(db, row_id, facts, None)
+    elif read_now:
+        read_pending(db, store, limits, [row_id])
+    return Added(row_id, name, db.table(TABLE).get(row_id)["error"])
 
 
-def _read(db, store: BlobStore, sha: str, name: str, limits: Limits) -> dict:
-    """What was read of these bytes before (any case or store of the service), else read them now."""
-    done = {TABLE: "", "documents": " and state = 'read'"}  # a case's document mid-OCR is not read yet
+def pending(db, ids: list[int] | None = None) -> list[int]:
+    """The documents kept but not read yet (all of them, or those of `ids`)."""
+    rows = db.execute(f"select id from {TABLE} where state = 'queued' order by id").fetchall()
+    return [r[0] for r in rows if ids is None or r[0] in ids]
+
+
+def read_pending(db, store: BlobStore, limits: Limits, ids: list[int] | None = None) -> int:
+    """Read the queued documents (in the time-limited worker, as every read) and record each."""
+    done = 0
+    for row_id in pending(db, ids):
+        r = db.table(TABLE).get(row_id)
+        facts = _known_reading(db, r["sha256"], r["file_name"])
+        if facts is None:
+            facts = read_file(store.path(r["sha256"]), r["file_name"], r["sha256"], limits)
+            facts["file"], facts["sha256"] = r["file_name"], r["sha256"]
+        _record(db, row_id, facts, facts.get("error"))
+        done += 1
+    return done
+
+
+def _record(db, row_id: int, facts: dict | None, error: str | None) -> None:
+    db.table(TABLE).update(
+        row_id,
+        {
+            "state": "failed" if error else "read",
+            "error": error,
+            "facts": json.dumps(facts, ensure_ascii=False) if facts else None,
+            "doc_type": (facts or {}).get("type") or "",
+            "valid_until": _valid_until(facts),
+        },
+    )
+
+
+def _known_reading(db, sha: str, name: str) -> dict | None:
+    """What was read of these bytes before, anywhere in the service (content-addressed), renamed."""
+    done = {TABLE: " and state = 'read'", "documents": " and state = 'read'"}  # not a document mid-OCR
     for table, finished in done.items():
         cond = f"facts is not null and (error is null or error = ''){finished}"
         row = db.execute(f"select facts from {table} where sha256 = ? and {cond} limit 1", [sha]).fetchone()
         if row:
             return {**json.loads(row[0]), "file": name}
-    facts = read_file(store.path(sha), name, sha, limits)
-    facts["file"], facts["sha256"] = name, sha
-    return facts
+    return None
 
 
 def _valid_until(facts: dict | None) -> str | None:
@@ -133,6 +160,8 @@ def as_documents(rows: list[dict]) -> list[DocumentFacts]:
     """The stored readings, as the evaluation takes them (an unreadable file keeps its error)."""
     out = []
     for r in rows:
+        if r["state"] == "queued":
+            continue  # not read yet: it joins the comparison once it is
         facts = r["facts"] or {"file": r["file_name"], "sha256": r["sha256"], "error": r["error"]}
         out.append(DocumentFacts.from_json(facts))
     return out

@@ -231,7 +231,7 @@ def _library(conn: sqlite3.Connection) -> None:
     conn.execute(
         'CREATE TABLE "library" ("id" INTEGER PRIMARY KEY, "holder" TEXT NOT NULL, "sha256" TEXT NOT NULL, '
         '"file_name" TEXT, "size" INTEGER, "kind" TEXT, "doc_type" TEXT, "error" TEXT, "facts" TEXT, '
-        '"valid_until" TEXT, "added" TEXT, "replaced_by" INTEGER)'
+        '"valid_until" TEXT, "added" TEXT, "replaced_by" INTEGER, "state" TEXT)'
     )
     conn.execute('CREATE UNIQUE INDEX "idx_library_holder_sha256" ON "library" ("holder", "sha256")')
     conn.execute(

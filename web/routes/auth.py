@@ -93,6 +93,10 @@ def case_link(token: str, request: Request, db=Depends(get_db)):
     """The case link: whoever holds it works on that case (no account needed)."""
     case = case_by_token(db, token)
     if case is None:
-        raise HTTPException(404, "案件链接无效")
+        raise HTTPException(
+            404,
+            "这个申请链接无效，可能复制时少了字符。请从受理回执或提交时保存的链接重新复制完整地址；"
+            "注册过账号的，可登录后在“我的申请”中找到；仍找不到请联系秘书处。",
+        )
     remember_case(request, token)
     return RedirectResponse(f"/cases/{case.id}", status_code=303)

@@ -6,10 +6,11 @@ twins (/api/compare, /api/library) call the same functions of intake.library."""
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date, datetime
 
 import anyio
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse
 
 from checklists.factsfile import FactsError
@@ -21,11 +22,15 @@ from intake.library.store import (
     held,
     holder_of,
     new_key,
+    pending,
+    read_pending,
     replace,
     set_company_facts,
 )
 from intake.library.watch import WATCH_DAYS, watch
 from intake.store.accounts import User
+from intake.store.blobs import BlobStore
+from intake.store.db import open_db
 
 from ..app_limits import MAX_FILES_PER_REQUEST, case_quota
 from ..deps import check_csrf, current_user, editable_case, get_db, get_store, render
@@ -51,53 +56,96 @@ def holder(request: Request, user: User | None, create: bool = False) -> str | N
     return holder_of(user, key if isinstance(key, str) else None)
 
 
-async def keep_uploads(request: Request, files: list[UploadFile], db, store, into: str) -> list[dict]:
+async def keep_uploads(request: Request, files: list[UploadFile], db, store, into: str, read_now: bool) -> list[dict]:
     if len(files) > MAX_FILES_PER_REQUEST:
         raise HTTPException(413, f"每次最多上传 {MAX_FILES_PER_REQUEST} 个文件")
     out = []
     for f in files:
         added = await anyio.to_thread.run_sync(
-            add_file, db, store, into, f.file, f.filename or "", request.app.state.limits
+            add_file, db, store, into, f.file, f.filename or "", request.app.state.limits, read_now
         )
         out.append(added.to_json())
         await f.close()
     return out
 
 
+_reading: set[int] = set()  # store documents a background task of this process is reading
+_reading_lock = threading.Lock()
+
+
+def read_later(request: Request, background: BackgroundTasks, ids: list[int]) -> None:
+    """Read these kept documents after the answer is sent (the page shows 读取中 and fills in); ids
+    already being read here are left to that task; ones a restart interrupted are taken up again."""
+    with _reading_lock:
+        fresh = [i for i in ids if i not in _reading]
+        _reading.update(fresh)
+    if fresh:
+        background.add_task(_read, request.app.state.data, request.app.state.limits, fresh)
+
+
+def _read(data, limits, ids: list[int]) -> None:
+    db = open_db(data)
+    try:
+        read_pending(db, BlobStore(data), limits, ids)
+    finally:
+        db.conn.close()
+        with _reading_lock:
+            _reading.difference_update(ids)
+
+
 # --- pages -----------------------------------------------------------------------------------
 
 
 @router.get("/compare", include_in_schema=False)
-def compare_page(request: Request, db=Depends(get_db), user: User | None = Depends(current_user)):
+def compare_page(
+    request: Request, background: BackgroundTasks, db=Depends(get_db), user: User | None = Depends(current_user)
+):
     h = holder(request, user)
+    ctx = _comparison(db, h)
+    read_later(request, background, [d["id"] for d in ctx["reading"]])
+    ctx |= {
+        "limits": request.app.state.limits,
+        "problems": request.session.pop("library_problems", []),
+        "company_fields": company_fields(ctx["stated"]),
+    }
+    return render(request, "compare.html", ctx)
+
+
+@router.get("/compare/fragment", include_in_schema=False)
+def compare_fragment(request: Request, db=Depends(get_db), user: User | None = Depends(current_user)):
+    """The comparison alone, polled while documents are being read (X-Report-Complete: 1 once all are)."""
+    ctx = _comparison(db, holder(request, user))
+    resp = render(request, "_compare_result.html", ctx)
+    resp.headers["X-Report-Complete"] = "0" if ctx["reading"] else "1"
+    return resp
+
+
+def _comparison(db, h: str | None) -> dict:
     docs = held(db, h)
     stated = company_facts(db, h)
-    result = compare_held(db, h, as_of=beijing_today()) if docs else None
-    return render(
-        request,
-        "compare.html",
-        {
-            "docs": docs,
-            "summaries": result.summaries() if result else [],
-            "as_of": result.as_of.isoformat() if result else "",
-            "limits": request.app.state.limits,
-            "problems": request.session.pop("library_problems", []),
-            "company_fields": company_fields(stated),
-            "stated": stated,
-        },
-    )
+    read = [d for d in docs if d["state"] != "queued"]
+    result = compare_held(db, h, as_of=beijing_today()) if read else None
+    return {
+        "docs": docs,
+        "reading": [d for d in docs if d["state"] == "queued"],
+        "stated": stated,
+        "summaries": result.summaries() if result else [],
+        "as_of": result.as_of.isoformat() if result else "",
+    }
 
 
 @router.post("/compare", include_in_schema=False, dependencies=[Depends(check_csrf)])
 async def compare_upload(
     request: Request,
+    background: BackgroundTasks,
     files: list[UploadFile] = File(...),
     db=Depends(get_db),
     store=Depends(get_store),
     user: User | None = Depends(current_user),
 ):
-    results = await keep_uploads(request, files, db, store, holder(request, user, create=True) or "")
+    results = await keep_uploads(request, files, db, store, holder(request, user, create=True) or "", read_now=False)
     request.session["library_problems"] = [r["error"] for r in results if r["error"]][:MAX_FILES_PER_REQUEST]
+    read_later(request, background, pending(db, [r["id"] for r in results if r["id"] is not None]))
     return RedirectResponse("/compare#result", status_code=303)
 
 
@@ -115,7 +163,9 @@ async def company(request: Request, db=Depends(get_db), user: User | None = Depe
 @router.post("/compare/start", include_in_schema=False, dependencies=[Depends(check_csrf), Depends(case_quota)])
 def start(request: Request, scheme: str = Form(...), db=Depends(get_db), user: User | None = Depends(current_user)):
     h = holder(request, user, create=True) or ""
-    case = start_case(db, h, scheme, owner=user, applicant=_org_name(held(db, h)))
+    case, to_read = start_case(db, h, scheme, owner=user, applicant=_org_name(held(db, h)))
+    for doc_id in to_read:  # kept but not read yet: the case's reader reads it like an upload
+        request.app.state.reader.submit(doc_id)
     remember_case(request, case.token)
     return RedirectResponse(f"/cases/{case.id}?step=info", status_code=303)
 
@@ -137,7 +187,7 @@ async def replace_document(
 ):
     h = holder(request, user)
     get_held(db, h, doc_id)  # someone else's document is NotFound, before anything is stored
-    added = (await keep_uploads(request, [file], db, store, h or ""))[0]
+    added = (await keep_uploads(request, [file], db, store, h or "", read_now=True))[0]
     if added["id"] is not None and not added["error"]:
         replace(db, h or "", doc_id, added["id"])
     else:
@@ -208,14 +258,16 @@ async def api_compare(
 ):
     """Add FILES (optional) to this visitor's 证照库 and compare every scheme on all the documents it
     holds: `schemes` (each scheme's entry equals its own pre-check, as `intake check --scheme all
-    --json`), `comparison` (one summary per scheme, closest first) and `files` (what was kept)."""
+    --json`), `comparison` (one summary per scheme, closest first), `files` (what was kept: read
+    before this answers) and `reading` (documents a page upload left still being read, not yet compared)."""
     h = holder(request, user, create=True) or ""
-    kept = await keep_uploads(request, files, db, store, h) if files else []
+    kept = await keep_uploads(request, files, db, store, h, read_now=True) if files else []
     try:
         result = compare_held(db, h, _stated(facts), as_of.strip() or beijing_today())
     except FactsError as e:
         raise HTTPException(400, str(e)) from None
-    return {**result.to_json(), "files": kept}
+    reading = [d["file_name"] for d in held(db, h) if d["state"] == "queued"]
+    return {**result.to_json(), "files": kept, "reading": reading}
 
 
 @router.get("/api/library", tags=["api"])
