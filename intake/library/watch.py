@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from checklists.rules import parse_date
 from checklists.scheme import list_schemes
+from intake import clock
 
 from .cases import OPEN, uses
 from .store import held
@@ -27,7 +28,7 @@ def schemes_resting_on(doc_type: str) -> list[dict]:
 def watch(db, holder: str | None, today: date | None = None, days: int = WATCH_DAYS) -> list[dict]:
     """Expired or expiring documents, soonest first: {document, valid_until, days_left, expired,
     schemes, cases} — `cases` the open ones (draft, submitted, in review) holding the document."""
-    today = today or date.today()
+    today = today or clock.today()
     used = uses(db, holder)
     out = []
     for d in held(db, holder):

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import date, datetime
 
 import anyio
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse
 
 from checklists.factsfile import FactsError
+from intake.clock import today
 from intake.library.cases import compare_held, holder_cases, offers, start_case, take_offer, uses
 from intake.library.store import (
     add_file,
@@ -35,15 +35,9 @@ from intake.store.db import open_db
 from ..app_limits import MAX_FILES_PER_REQUEST, case_quota
 from ..deps import check_csrf, current_user, editable_case, get_db, get_store, render
 from ..factsform import company_fields, read_fields
-from ..labels import BEIJING
 from ..session import LIBRARY_KEY, remember_case
 
 router = APIRouter(tags=["library"])
-
-
-def beijing_today() -> date:
-    """The applicant's day: validity and the comparison's evaluation date are Beijing days."""
-    return datetime.now(BEIJING).date()
 
 
 def holder(request: Request, user: User | None, create: bool = False) -> str | None:
@@ -124,7 +118,7 @@ def _comparison(db, h: str | None) -> dict:
     docs = held(db, h)
     stated = company_facts(db, h)
     read = [d for d in docs if d["state"] != "queued"]
-    result = compare_held(db, h, as_of=beijing_today()) if read else None
+    result = compare_held(db, h, as_of=today()) if read else None
     return {
         "docs": docs,
         "reading": [d for d in docs if d["state"] == "queued"],
@@ -224,7 +218,7 @@ def _library(db, h: str | None) -> dict:
     used = uses(db, h)
     return {
         "docs": [d | {"cases": used.get(d["sha256"], [])} for d in held(db, h)],
-        "watch": watch(db, h, beijing_today()),
+        "watch": watch(db, h, today()),
         "watch_days": WATCH_DAYS,
         "offers": offers(db, h),
         "cases": holder_cases(db, h),
@@ -263,7 +257,7 @@ async def api_compare(
     h = holder(request, user, create=True) or ""
     kept = await keep_uploads(request, files, db, store, h, read_now=True) if files else []
     try:
-        result = compare_held(db, h, _stated(facts), as_of.strip() or beijing_today())
+        result = compare_held(db, h, _stated(facts), as_of.strip() or today())
     except FactsError as e:
         raise HTTPException(400, str(e)) from None
     reading = [d["file_name"] for d in held(db, h) if d["state"] == "queued"]
