@@ -186,7 +186,7 @@ def test_the_page_shows_what_is_decided_and_marks_the_rest_as_being_read(tmp_pat
     while not reader.queue.empty():
         _take(reader)
     after = client.get(f"/cases/{case['id']}/progress.json").json()
-    assert after["complete"] is True and after["reading"] == 0 and after["waiting_items"] == 0
+    assert after["complete"] is True and after["reading"] == 0 and after["waiting"] == 0
     assert "读取中" not in client.get(f"/cases/{case['id']}/report-fragment?step=result").text
 
 

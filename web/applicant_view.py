@@ -9,14 +9,7 @@ from intake.cases.crosscheck import cross_checks
 
 from .labels import FACT_LABELS, FACT_QUESTIONS, OUTCOME_LABELS, plain
 
-SHOWN = [
-    ("not_met", "不满足"),
-    ("reading", "读取中"),
-    ("missing", "缺少材料"),
-    ("review", "需人工审核"),
-    ("met", "满足"),
-]
-TO_DO = ("not_met", "missing", "review")  # what the applicant still has to act on (questions too)
+SHOWN = [("not_met", "不满足"), ("missing", "缺少材料"), ("review", "需人工审核"), ("met", "满足")]
 
 
 def _is_question(item: dict) -> bool:
@@ -62,33 +55,16 @@ def still_reading(report: dict) -> int:
     return sum(1 for d in report.get("documents") or [] if d.get("state") in ("queued", "reading"))
 
 
-def while_reading(items: list[dict], report: dict) -> list[dict]:
-    """While documents are still being read, an item that waits for a document is not yet missing:
-    one of them may settle it. It is shown as 读取中; items the documents already read decided stay."""
-    if not still_reading(report):
-        return items
-    return [
-        {**i, "status": "reading", "reason": "材料读取中，读完后自动更新"} if i["status"] == "missing" else i
-        for i in items
-    ]
-
-
-def todo_count(view: dict) -> int:
-    """The count the page keeps up to date: requirements still to act on, and questions to answer."""
-    return sum(len(items) for key, _, items in view["groups"] if key in TO_DO) + len(view["questions"])
-
-
 def applicant_view(report: dict, applicant: str, product: str) -> dict:
     items = [
         {**i, "reason": plain(i.get("reason"))}
         for i in report.get("items") or []
         if i["status"] != "not_applicable" and not _is_question(i)
     ]
-    items = while_reading(items, report)
     groups = [(key, label, [i for i in items if i["status"] == key]) for key, label in SHOWN]
     outcome = report.get("outcome") or {}
     blockers = [i for i in items if i["status"] == "not_met"]
-    view = {
+    return {
         "groups": groups,
         "questions": questions(report.get("items") or []),
         "checks": cross_checks(applicant, product, report),
@@ -97,22 +73,22 @@ def applicant_view(report: dict, applicant: str, product: str) -> dict:
         "blockers": blockers,
         "missing": [i for i in items if i["status"] == "missing"],
         "review": [i for i in items if i["status"] == "review"],
-        "reading": [i for i in items if i["status"] == "reading"],
         "documents_reading": still_reading(report),
     }
-    view["todo"] = todo_count(view)
-    return view
 
 
-def progress(report: dict, view: dict) -> dict:
+def progress(report: dict, todo: dict) -> dict:
     """What the page polls while documents are read (GET /cases/{id}/progress.json): small, so it
-    can be asked every second; the page fetches the report itself only when the case changed."""
+    can be asked every second; the page fetches the list itself only when the case changed. `todo`
+    is the to-do list (intake.cases.todo); `waiting` counts its uploads a document still being read
+    may settle (shown 读取中)."""
     docs = report.get("documents") or []
+    reading = still_reading(report)
     return {
         "complete": bool((report.get("case") or {}).get("complete")),
         "documents": len(docs),
         "read": sum(1 for d in docs if d.get("state") in ("read", "failed")),
-        "reading": view["documents_reading"],
-        "todo": view["todo"],
-        "waiting_items": len(view["reading"]),
+        "reading": reading,
+        "todo": todo["count"],
+        "waiting": sum(1 for ln in todo["lines"] if ln["kind"] == "upload") if reading else 0,
     }

@@ -30,7 +30,7 @@ from intake.reading.lanes import LONG_OCR, OCR, TEXT, ReadQueue, ocr_lane
 from intake.reading.pipeline import extract_tracked
 from intake.reading.timings import note_read
 from intake.reading.worker import start_fork_server
-from intake.store.blobs import BlobStore
+from intake.store.blobs import BlobStore, Damaged
 from intake.store.db import open_db
 
 log = logging.getLogger("intake.reading.readers")
@@ -198,6 +198,12 @@ class DocumentReader:
             return
         set_document_state(db, doc_id, "reading")
         sha = row["sha256"]
+        if self.store.has(sha) and not self.store.verify(sha):  # re-read only what is still the original
+            error = str(Damaged(row["file_name"]))
+            set_document_state(
+                db, doc_id, "failed", error=error, facts={"file": row["file_name"], "sha256": sha, "error": error}
+            )
+            return
         before = ocr.cached_pages(sha)
         started = time.monotonic()
         queued = started - self._queued_at.pop(doc_id, started)
