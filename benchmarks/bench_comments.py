@@ -88,7 +88,7 @@ def phase1(data_dir: str, out: dict) -> None:
 
     from extractors.comments import parse_sheet
     from extractors.read import read_document
-    from intake.comments import store as C
+    from intake import comments as C
     from intake.store.blobs import BlobStore
     from intake.store.db import open_db
 
@@ -111,7 +111,7 @@ def phase1(data_dir: str, out: dict) -> None:
 
     t0 = time.perf_counter()
     for (n, b), s in zip(files, parsed):
-        C._store_sheet(db, draft, s, n, blobs.put_bytes(b), None, "file")
+        C.store.store_sheet(db, draft, s, n, blobs.put_bytes(b), None, "file")
     out["store_s"] = time.perf_counter() - t0
 
     # the full path through the time-limited worker pipeline, on a sample (one process per file)
@@ -155,7 +155,7 @@ def main() -> int:
         mgr.shutdown()
 
         from forms.register import write_register_csv, write_register_docx
-        from intake.comments import store as C
+        from intake import comments as C
         from intake.store.db import open_db
 
         db = open_db(tmp)

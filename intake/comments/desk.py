@@ -6,13 +6,13 @@ from __future__ import annotations
 import io
 from collections import OrderedDict
 
-from intake.comments import store
+from intake.comments import register, store
 
 
 def register_view(db, draft_id: int) -> dict:
     draft = store.get_draft(db, draft_id)
     rows = store.comments(db, draft_id)
-    groups = store.duplicate_groups(rows)
+    groups = register.duplicate_groups(rows)
     group_of = {}
     for n, g in enumerate(groups, start=1):
         for m in g.members:
@@ -22,7 +22,7 @@ def register_view(db, draft_id: int) -> dict:
     for r in sorted(rows, key=lambda r: _clause_key(r["clause"])):
         r["group"] = group_of.get(r["id"])
         by_clause.setdefault(r["clause"] or "未注明", []).append(r)
-    reg = store.register_data(db, draft_id)
+    reg = register.register_data(db, draft_id)
     return {
         "draft": draft,
         "by_clause": [(k, titles.get(k, ""), v) for k, v in by_clause.items()],
@@ -67,7 +67,7 @@ def register_docx(db, draft_id: int, handler: str | None = None) -> bytes:
     from forms.register import write_register_docx
 
     buf = io.BytesIO()
-    write_register_docx(store.register_data(db, draft_id, handler=handler), buf)
+    write_register_docx(register.register_data(db, draft_id, handler=handler), buf)
     return buf.getvalue()
 
 
@@ -77,5 +77,5 @@ def register_csv(db, draft_id: int) -> bytes:
     from forms.register import register_csv_rows
 
     out = io.StringIO()
-    csv.writer(out).writerows(register_csv_rows(store.register_data(db, draft_id)))
+    csv.writer(out).writerows(register_csv_rows(register.register_data(db, draft_id)))
     return ("\ufeff" + out.getvalue()).encode("utf-8")

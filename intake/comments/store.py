@@ -1,13 +1,6 @@
-"""Public comments on a draft standard: storage and the committee's operations.
-
-The web pages and `intake comments …` call these functions:
-
-    draft = publish_draft(db, blobs, data, "draft.docx", deadline="2026-01-08")
-    receipt = submit_online(db, draft.id, submitter="…", comments=[{"clause": "8.2", "comment": "…"}])
-    results = import_sheets(db, blobs, draft.id, [("a.docx", data, None)])   # -> [SheetImport]
-    reg = register_data(db, draft.id)                                         # -> forms.register.RegisterData
-    dispose(db, comment_id, "部分采纳", reason="…", by="王伟")
-    write_register_docx(reg, "register.docx"); write_register_csv(reg, "register.csv")
+"""Comments on a draft standard kept in SQLite: drafts, sheets, their comments and the committee's
+decisions. Reading files is intake.comments.reading; the ways comments come in are
+intake.comments.imports; the register is assembled in intake.comments.register.
 
 Tables (sqlite-utils): comment_drafts, comment_sheets, comment_items, comment_dispositions.
 Every original is stored content-addressed (intake.store.blobs) before it is parsed, so a
@@ -24,16 +17,10 @@ from datetime import UTC, date, datetime
 
 import sqlite_utils
 
-from extractors.comments import CommentSheet, DraftStandard, markdown_document, parse_sheet, read_draft
-from extractors.comments.clauses import parse_refs, primary
-from extractors.comments.duplicates import DuplicateGroup, Item, canon, find_duplicates
-from extractors.comments.sheet import normalised
-from extractors.model import Document
-from forms.register import RegisterData, build_register
-from intake.config import Limits
+from extractors.comments import CommentSheet, DraftStandard
+from extractors.comments.duplicates import canon
+from extractors.comments.sheet import Comment
 from intake.errors import BadInput
-from intake.reading.pipeline import ReadError, read_files_with
-from intake.store.blobs import BlobStore
 
 DECISIONS = ("采纳", "部分采纳", "未采纳")
 
@@ -185,87 +172,25 @@ class Draft:
         }
 
 
-def read_draft_bytes(data: bytes, filename: str, limits: Limits | None = None) -> DraftStandard:
-    """The clause tree of a draft in DOCX, PDF, .doc, Markdown or text (read in a time-limited worker)."""
-    doc = _read_one(data, filename, limits)
-    if isinstance(doc, ReadError):
-        raise CommentsError(doc.error)
-    if doc.format == "text":  # Markdown headings (#, -, **) are stripped line by line
-        doc = markdown_document(doc.text, filename)
-    return read_draft(doc)
+def draft_by_sha(db, sha: str) -> int | None:
+    """The draft already published from these bytes."""
+    ensure_comments(db)
+    row = next(db["comment_drafts"].rows_where("sha256 = ?", [sha], order_by="id", limit=1), None)
+    return row["id"] if row else None
 
 
-def _read_one(data: bytes, filename: str, limits: Limits | None) -> Document | ReadError:
-    return read_files_with(_read_draft_in_worker, [(filename, data)], limits, workers=1)[0]
-
-
-def _read_draft_in_worker(data: bytes, name: str, rlimits) -> Document:
-    from extractors.comments.numbering import docx_numbered_lines
-    from extractors.read import read_document
-
-    doc = read_document(data, name, rlimits)
-    if doc.format == "docx":  # numbers from Word's automatic numbering are not in the text
-        doc.metadata["numbered_lines"] = docx_numbered_lines(data)
-    if doc.format in ("docx", "doc", "odt", "rtf", "wps"):  # the Title-styled paragraph names the draft
-        from extractors.comments.title import docx_styled_titles
-
-        styled = docx_styled_titles(doc.metadata.get("docx_bytes") or data)
-        doc.metadata["title_styled"], doc.metadata["headings"] = styled["title"], styled["headings"]
-    return doc
-
-
-def _read_sheet_in_worker(data: bytes, name: str, rlimits) -> Document:
-    from extractors.comments.signature import docx_signature_image
-    from extractors.read import read_document
-
-    doc = read_document(data, name, rlimits)
-    if doc.format == "docx":
-        doc.metadata["signature_image"] = docx_signature_image(data)
-    elif doc.format == "pdf":  # an image or red seal ink in the signature cell
-        from extractors.comments.signature import pdf_signature_image
-
-        doc.metadata["signature_image"] = pdf_signature_image(data, doc)
-    return doc
-
-
-def read_sheets(items, limits: Limits | None = None) -> list[Document | ReadError]:
-    """Each sheet (a path or (name, bytes)) read in a time-limited worker, stamp images noted."""
-    return read_files_with(_read_sheet_in_worker, items, limits)
-
-
-def publish_draft(
+def insert_draft(
     db,
-    blobs: BlobStore,
-    data: bytes,
+    sha: str,
     filename: str,
+    standard: DraftStandard,
     title: str | None = None,
     deadline: str | None = None,
     drafting_unit: str | None = None,
     handler: str | None = None,
-    limits: Limits | None = None,
     version: str | None = None,
 ) -> Draft:
-    """Store a draft and its clause tree; the same bytes give the same draft (settings updated)."""
-    ensure_comments(db)
-    sha = blobs.put_bytes(data)
-    existing = list(db["comment_drafts"].rows_where("sha256 = ?", [sha], order_by="id", limit=1))
-    if existing:
-        row = existing[0]
-        changes = {
-            k: v
-            for k, v in {
-                "title": title,
-                "deadline": _iso(deadline) if deadline else None,
-                "drafting_unit": drafting_unit,
-                "handler": handler,
-                "version": version,
-            }.items()
-            if v
-        }
-        if changes:
-            db.table("comment_drafts").update(row["id"], changes)
-        return get_draft(db, row["id"])
-    standard = read_draft_bytes(data, filename, limits)
+    """A newly published draft: what the committee typed wins over what was read from the file."""
     row = {
         "sha256": sha,
         "file": filename,
@@ -330,8 +255,10 @@ def update_draft(
     deadline: str | None = None,
     drafting_unit: str | None = None,
     version: str | None = None,
+    handler: str | None = None,
 ) -> Draft:
-    """The committee corrects what was read from the draft (its title above all) or sets a version."""
+    """The committee corrects what was read from the draft (its title above all) or sets a version;
+    None leaves a setting as it is."""
     get_draft(db, draft_id)
     if title is not None and not title.strip():
         raise CommentsError("标准名称不能为空")
@@ -341,7 +268,13 @@ def update_draft(
         raise CommentsError(f"截止日期“{deadline}”不是有效日期（应为 年-月-日）") from None
     changes = {
         k: v.strip() if isinstance(v, str) else v
-        for k, v in {"title": title, "deadline": iso, "drafting_unit": drafting_unit, "version": version}.items()
+        for k, v in {
+            "title": title,
+            "deadline": iso,
+            "drafting_unit": drafting_unit,
+            "version": version,
+            "handler": handler,
+        }.items()
         if v is not None
     }
     if changes:
@@ -405,78 +338,14 @@ def _receipt(draft_id: int, sheet_id: int) -> str:
     return f"YJ{draft_id:03d}-{sheet_id:05d}"
 
 
-def import_sheets(
-    db,
-    blobs: BlobStore,
-    draft_id: int,
-    items: list[tuple[str, bytes, str | None]],
-    source: str = "upload",
-    limits: Limits | None = None,
-) -> list[SheetImport]:
-    """Store and parse filled comment sheets: [(file name, bytes, received date or None)].
-
-    `received` is used when the sheet carries no date of its own (CLI: the file's
-    modification time; web: the upload time; None: today).
-    """
-    get_draft(db, draft_id)
-    stored = [(name, blobs.put_bytes(data), received) for name, data, received in items]  # kept whatever happens next
-    return import_stored(db, blobs, draft_id, stored, source, limits)
+def sheet_row(db, draft_id: int, sha: str) -> dict | None:
+    """The sheet of these bytes already registered on the draft."""
+    ensure_comments(db)
+    return next(db["comment_sheets"].rows_where("draft_id = ? and sha256 = ?", [draft_id, sha]), None)
 
 
-def import_stored(
-    db,
-    blobs: BlobStore,
-    draft_id: int,
-    items: list[tuple[str, str, str | None]],
-    source: str = "upload",
-    limits: Limits | None = None,
-) -> list[SheetImport]:
-    """Like import_sheets for sheets already in the blob store: [(file name, sha256, received)].
-    Each is read by its worker from the store, so the server never holds a sheet's bytes (the web
-    upload streams into the store first)."""
-    draft = get_draft(db, draft_id)
-    results: list[SheetImport | None] = [None] * len(items)
-    to_read, again, batch = [], [], set()
-    for i, (name, sha, received) in enumerate(items):
-        if sha in batch:
-            again.append((i, name, sha))  # the same bytes twice in this batch
-            continue
-        row = next(db["comment_sheets"].rows_where("draft_id = ? and sha256 = ?", [draft_id, sha]), None)
-        if row:
-            results[i] = _duplicate(db, name, row)
-        else:
-            batch.add(sha)
-            to_read.append((i, name, sha, received))
-    docs = read_sheets([(name, blobs.path(sha)) for _, name, sha, _ in to_read], limits) if to_read else []
-    for (i, name, sha, received), doc in zip(to_read, docs):
-        if isinstance(doc, ReadError):
-            sheet = CommentSheet(file=name, sha256=sha, error=doc.error, is_comment_sheet=False)
-        else:
-            sheet = parse_sheet(doc, expected_title=draft.title)
-            if sheet.error:
-                sheet.error = f"{name}: {sheet.error}"
-        results[i] = _store_sheet(db, draft, sheet, name, sha, received, source)
-    for i, name, sha in again:
-        row = next(db["comment_sheets"].rows_where("draft_id = ? and sha256 = ?", [draft_id, sha]))
-        results[i] = _duplicate(db, name, row)
-    return results
-
-
-def import_blob(
-    db,
-    blobs: BlobStore,
-    draft_id: int,
-    sha256: str,
-    filename: str,
-    received: str | None = None,
-    source: str = "upload",
-    limits: Limits | None = None,
-) -> SheetImport:
-    """A sheet already streamed into the blob store (the web upload path) → parsed and registered."""
-    return import_stored(db, blobs, draft_id, [(filename, sha256, received)], source, limits)[0]
-
-
-def _duplicate(db, name: str, row: dict) -> SheetImport:
+def duplicate(db, name: str, row: dict) -> SheetImport:
+    """A file whose bytes were registered before: its earlier receipt, nothing stored twice."""
     r = SheetImport(
         name,
         row["sha256"],
@@ -485,7 +354,7 @@ def _duplicate(db, name: str, row: dict) -> SheetImport:
         "duplicate",
         bool(row["late"]),
         row["error"],
-        sheet=_stored_sheet(db, row),
+        sheet=stored_sheet(db, row),
         received=row["received"],
         received_from=row["received_from"] or "",
     )
@@ -494,7 +363,7 @@ def _duplicate(db, name: str, row: dict) -> SheetImport:
     return r
 
 
-def _store_sheet(
+def store_sheet(
     db, draft: Draft, sheet: CommentSheet, name: str, sha: str, received: str | None, source: str
 ) -> SheetImport:
     received_on = sheet.date or _iso(received) or date.today().isoformat()
@@ -504,10 +373,10 @@ def _store_sheet(
     try:
         return _insert_sheet(db, draft, sheet, name, sha, source, received_on, received_from, late, key)
     except sqlite3.IntegrityError:  # the same bytes stored meanwhile by another request
-        row = next(db["comment_sheets"].rows_where("draft_id = ? and sha256 = ?", [draft.id, sha]), None)
+        row = sheet_row(db, draft.id, sha)
         if row is None:
             raise
-        return _duplicate(db, name, row)
+        return duplicate(db, name, row)
 
 
 def _insert_sheet(
@@ -613,9 +482,7 @@ def check_clause(standard: DraftStandard, refs: list[str], raw: str = "") -> tup
     return True, None
 
 
-def _stored_sheet(db, row: dict) -> CommentSheet:
-    from extractors.comments.sheet import Comment
-
+def stored_sheet(db, row: dict) -> CommentSheet:
     sheet = CommentSheet(
         file=row["file"],
         sha256=row["sha256"],
@@ -650,65 +517,6 @@ def _stored_sheet(db, row: dict) -> CommentSheet:
             )
         )
     return sheet
-
-
-def submit_online(
-    db,
-    draft_id: int,
-    submitter: str,
-    comments: list[dict],
-    submitter_kind: str = "organisation",
-    contact_person: str = "",
-    contact: str = "",
-    received: str | None = None,
-) -> SheetImport:
-    """A comment form filled in on the web: [{"clause": "8.2", "comment": "…", "reason": "…"}] → receipt."""
-    from extractors.comments.sheet import Comment
-
-    draft = get_draft(db, draft_id)
-    if not submitter.strip():
-        raise CommentsError("请填写单位名称或专家姓名")
-    if submitter_kind not in ("organisation", "expert"):
-        raise CommentsError("类型应为“单位”或“专家”")
-    items = [c for c in comments if (c.get("comment") or "").strip()]
-    if not items:
-        raise CommentsError("请至少填写一条修改意见")
-    sheet = CommentSheet(
-        file="online",
-        sha256="",
-        standard_title=draft.title,
-        submitter=submitter.strip(),
-        submitter_raw=submitter.strip(),
-        submitter_kind=submitter_kind,
-        contact_person=contact_person,
-        contact=contact,
-        signed=True,
-    )
-    for i, c in enumerate(items, start=1):
-        refs = parse_refs(c.get("clause", ""))
-        written, reason = c["comment"].strip(), (c.get("reason") or "").strip()
-        sheet.comments.append(
-            Comment(
-                seq=i,
-                clause=primary(refs),
-                clause_raw=c.get("clause", ""),
-                comment=normalised(written),
-                reason=normalised(reason),
-                clauses=refs,
-                seq_raw=str(i),
-                comment_raw=written,
-                reason_raw=reason,
-            )
-        )
-    payload = json.dumps(sheet.to_json(), ensure_ascii=False, sort_keys=True).encode()
-    import hashlib
-
-    sha = hashlib.sha256(payload).hexdigest()
-    existing = next(db["comment_sheets"].rows_where("draft_id = ? and sha256 = ?", [draft_id, sha]), None)
-    if existing:  # the same form posted twice
-        return SheetImport("online", sha, existing["receipt"], existing["id"], "duplicate", bool(existing["late"]))
-    sheet.sha256 = sha
-    return _store_sheet(db, draft, sheet, "online", sha, received or date.today().isoformat(), "online")
 
 
 def sheets(db, draft_id: int, include_superseded: bool = True) -> list[dict]:
@@ -762,14 +570,6 @@ def comments(db, draft_id: int) -> list[dict]:
     return rows
 
 
-def duplicate_groups(rows: list[dict]) -> list[DuplicateGroup]:
-    items = [
-        Item(key=r["id"], text=r["comment"], clause=r["clause"], source=canon(r["submitter"]) or r["file"])
-        for r in rows
-    ]
-    return find_duplicates(items)
-
-
 def dispose(db, item_ids: int | list[int], decision: str, reason: str = "", by: str = "") -> int:
     """Record 采纳 / 部分采纳 / 未采纳 for one or more comments; a reason is required unless 采纳."""
     ensure_comments(db)
@@ -788,30 +588,3 @@ def dispose(db, item_ids: int | list[int], decision: str, reason: str = "", by: 
         [{"item_id": i, "decision": decision, "reason": (reason or "").strip(), "by": by, "at": at} for i in ids]
     )
     return len(ids)
-
-
-def group_of(db, draft_id: int, item_id: int) -> list[int]:
-    """Every comment in the copy/similar group of `item_id` (itself alone when ungrouped)."""
-    rows = comments(db, draft_id)
-    for g in duplicate_groups(rows):
-        if item_id in g.members:
-            return [m for m in g.members if isinstance(m, int)]
-    return [item_id]
-
-
-def register_data(db, draft_id: int, handler: str | None = None, filled: str | None = None) -> RegisterData:
-    """Everything the 征求意见汇总处理表 shows, with the contract's summary."""
-    draft = get_draft(db, draft_id)
-    rows = comments(db, draft_id)
-    groups = duplicate_groups(rows)
-    all_sheets = sheets(db, draft_id)
-    return build_register(
-        draft_title=draft.title,
-        drafting_unit=draft.drafting_unit or "",
-        handler=handler or draft.handler or "",
-        filled=filled or date.today().isoformat(),
-        deadline=draft.deadline,
-        comments=rows,
-        groups=groups,
-        sheets=all_sheets,
-    )

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from intake.comments import store
+from intake.comments import imports, reading, store
 from intake.comments.desk import blank_sheet_docx, clauses, register_csv, register_docx, register_view
+from intake.comments.register import group_of
 from intake.store.accounts import User
 from intake.store.blobs import TooLarge
 
@@ -69,7 +70,7 @@ async def publish(
         import anyio
 
         draft = await anyio.to_thread.run_sync(
-            lambda: store.publish_draft(
+            lambda: imports.publish_draft(
                 db,
                 blobs,
                 data,
@@ -108,7 +109,7 @@ async def preview(request: Request, file: UploadFile = File(...), user: User = D
 
     try:
         standard = await anyio.to_thread.run_sync(
-            lambda: store.read_draft_bytes(data, file.filename or "draft", request.app.state.limits)
+            lambda: reading.read_draft_bytes(data, file.filename or "draft", request.app.state.limits)
         )
     except store.CommentsError as e:
         return JSONResponse({"error": f"{file.filename}：{e}"}, status_code=400)
@@ -184,7 +185,7 @@ def disposition(
     _draft(db, draft_id)
     if not any(c["id"] == item_id for c in store.comments(db, draft_id)):
         raise HTTPException(404, "没有这条意见")
-    ids = store.group_of(db, draft_id, item_id) if whole_group else [item_id]
+    ids = group_of(db, draft_id, item_id) if whole_group else [item_id]
     try:
         if not decision or decision == "待处理":
             raise store.CommentsError("请选择处理意见：采纳、部分采纳或未采纳")
@@ -227,7 +228,7 @@ async def desk_upload(
     import anyio
 
     results = await anyio.to_thread.run_sync(
-        lambda: store.import_sheets(db, blobs, draft.id, items, source="given", limits=request.app.state.limits)
+        lambda: imports.import_sheets(db, blobs, draft.id, items, source="given", limits=request.app.state.limits)
     )
     return _desk(request, db, draft_id, uploads=results, upload_received=received)
 
@@ -298,7 +299,7 @@ async def comment_form(request: Request, draft_id: int, db=Depends(get_db)):
         for i in range(1, MAX_ROWS + 1)
     ]
     try:
-        result = store.submit_online(
+        result = imports.submit_online(
             db,
             draft.id,
             str(form.get("submitter") or "")[:200],
@@ -342,7 +343,7 @@ async def sheet_upload(
             await f.close()
         items.append((f.filename or "sheet", sha, date.today().isoformat()))
     results = await anyio.to_thread.run_sync(
-        lambda: store.import_stored(db, blobs, draft.id, items, source="web", limits=request.app.state.limits)
+        lambda: imports.import_stored(db, blobs, draft.id, items, source="web", limits=request.app.state.limits)
     )
     return render(request, "receipt.html", {"draft": draft, "results": results})
 
@@ -379,7 +380,7 @@ def api_comment(draft_id: int, body: OnlineSheet, db=Depends(get_db)):
     """Submit comments online; returns the receipt number and whether it was late."""
     _draft(db, draft_id)
     try:
-        r = store.submit_online(
+        r = imports.submit_online(
             db,
             draft_id,
             body.submitter,

@@ -1,0 +1,70 @@
+"""Reading drafts and filled comment sheets: each file is read in a time-limited worker (the worker
+functions run there, on bytes or a stored blob's path) and turned into the extractors' models."""
+
+from __future__ import annotations
+
+from extractors.comments import CommentSheet, DraftStandard, markdown_document, parse_sheet, read_draft
+from extractors.model import Document
+from intake.comments.store import CommentsError
+from intake.config import Limits
+from intake.reading.pipeline import ReadError, read_files_with
+
+
+def read_draft_bytes(data: bytes, filename: str, limits: Limits | None = None) -> DraftStandard:
+    """The clause tree of a draft in DOCX, PDF, .doc, Markdown or text (read in a time-limited worker)."""
+    doc = _read_one(data, filename, limits)
+    if isinstance(doc, ReadError):
+        raise CommentsError(doc.error)
+    if doc.format == "text":  # Markdown headings (#, -, **) are stripped line by line
+        doc = markdown_document(doc.text, filename)
+    return read_draft(doc)
+
+
+def _read_one(data: bytes, filename: str, limits: Limits | None) -> Document | ReadError:
+    return read_files_with(_read_draft_in_worker, [(filename, data)], limits, workers=1)[0]
+
+
+def _read_draft_in_worker(data: bytes, name: str, rlimits) -> Document:
+    from extractors.comments.numbering import docx_numbered_lines
+    from extractors.read import read_document
+
+    doc = read_document(data, name, rlimits)
+    if doc.format == "docx":  # numbers from Word's automatic numbering are not in the text
+        doc.metadata["numbered_lines"] = docx_numbered_lines(data)
+    if doc.format in ("docx", "doc", "odt", "rtf", "wps"):  # the Title-styled paragraph names the draft
+        from extractors.comments.title import docx_styled_titles
+
+        styled = docx_styled_titles(doc.metadata.get("docx_bytes") or data)
+        doc.metadata["title_styled"], doc.metadata["headings"] = styled["title"], styled["headings"]
+    return doc
+
+
+def _read_sheet_in_worker(data: bytes, name: str, rlimits) -> Document:
+    from extractors.comments.signature import docx_signature_image
+    from extractors.read import read_document
+
+    doc = read_document(data, name, rlimits)
+    if doc.format == "docx":
+        doc.metadata["signature_image"] = docx_signature_image(data)
+    elif doc.format == "pdf":  # an image or red seal ink in the signature cell
+        from extractors.comments.signature import pdf_signature_image
+
+        doc.metadata["signature_image"] = pdf_signature_image(data, doc)
+    return doc
+
+
+def read_sheets(items, limits: Limits | None = None) -> list[Document | ReadError]:
+    """Each sheet (a path or (name, bytes)) read in a time-limited worker, stamp images noted."""
+    return read_files_with(_read_sheet_in_worker, items, limits)
+
+
+def sheet_from(
+    doc: Document | ReadError, name: str, sha256: str = "", expected_title: str | None = None
+) -> CommentSheet:
+    """What a read sheet says (or why it could not be read), its errors naming the file."""
+    if isinstance(doc, ReadError):
+        return CommentSheet(file=name, sha256=sha256 or doc.sha256, error=doc.error, is_comment_sheet=False)
+    sheet = parse_sheet(doc, expected_title=expected_title)
+    if sheet.error:
+        sheet.error = f"{name}: {sheet.error}"
+    return sheet
