@@ -6,13 +6,12 @@ from __future__ import annotations
 import io
 from collections import OrderedDict
 
-from intake.comments import register, store
+from intake.comments import register
 
 
 def register_view(db, draft_id: int) -> dict:
-    draft = store.get_draft(db, draft_id)
-    rows = store.comments(db, draft_id)
-    groups = register.duplicate_groups(rows)
+    computed = register.compute(db, draft_id)
+    draft, rows, groups = computed.draft, computed.rows, computed.groups
     group_of = {}
     for n, g in enumerate(groups, start=1):
         for m in g.members:
@@ -22,7 +21,7 @@ def register_view(db, draft_id: int) -> dict:
     for r in sorted(rows, key=lambda r: _clause_key(r["clause"])):
         r["group"] = group_of.get(r["id"])
         by_clause.setdefault(r["clause"] or "未注明", []).append(r)
-    reg = register.register_data(db, draft_id)
+    reg = register.register_data(db, draft_id, computed=computed)
     return {
         "draft": draft,
         "by_clause": [(k, titles.get(k, ""), v) for k, v in by_clause.items()],
@@ -38,9 +37,10 @@ def register_view(db, draft_id: int) -> dict:
             for n, g in enumerate(groups, start=1)
             if g.campaign
         ],
-        "sheets": store.sheets(db, draft_id),
+        "sheets": computed.sheets,
         "summary": reg.summary,
         "comments": rows,
+        "to_check": sum(1 for r in rows if r.get("to_check")),
     }
 
 

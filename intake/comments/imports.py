@@ -12,9 +12,10 @@ from extractors.comments import CommentSheet
 from extractors.comments.clauses import parse_refs, primary
 from extractors.comments.sheet import Comment, normalised
 from intake.comments import store
-from intake.comments.reading import read_draft_bytes, read_sheets, sheet_from
+from intake.comments.reading import read_draft_file, read_sheets, sheet_from
 from intake.comments.store import CommentsError, Draft, SheetImport, get_draft
 from intake.config import Limits
+from intake.reading.pipeline import ReadError
 from intake.store.blobs import BlobStore
 
 
@@ -31,7 +32,24 @@ def publish_draft(
     version: str | None = None,
 ) -> Draft:
     """Store a draft and its clause tree; the same bytes give the same draft (settings updated)."""
-    sha = blobs.put_bytes(data)
+    return publish_stored(
+        db, blobs, blobs.put_bytes(data), filename, title, deadline, drafting_unit, handler, limits, version
+    )
+
+
+def publish_stored(
+    db,
+    blobs: BlobStore,
+    sha: str,
+    filename: str,
+    title: str | None = None,
+    deadline: str | None = None,
+    drafting_unit: str | None = None,
+    handler: str | None = None,
+    limits: Limits | None = None,
+    version: str | None = None,
+) -> Draft:
+    """A draft already streamed into the blob store, read by its worker from there and published."""
     existing = store.draft_by_sha(db, sha)
     if existing is not None:
         return store.update_draft(
@@ -43,7 +61,7 @@ def publish_draft(
             handler=handler or None,
             version=version or None,
         )
-    standard = read_draft_bytes(data, filename, limits)
+    standard = read_draft_file(blobs.path(sha), filename, limits)
     return store.insert_draft(
         db,
         sha,
@@ -102,10 +120,22 @@ def import_stored(
     docs = read_sheets([(name, blobs.path(sha)) for _, name, sha, _ in to_read], limits) if to_read else []
     for (i, name, sha, received), doc in zip(to_read, docs):
         sheet = sheet_from(doc, name, sha, expected_title=draft.title)
+        if not isinstance(doc, ReadError):
+            _keep_images(blobs, doc, sheet)
         results[i] = store.store_sheet(db, draft, sheet, name, sha, received, source)
     for i, name, sha in again:
         results[i] = store.duplicate(db, name, store.sheet_row(db, draft_id, sha))
     return results
+
+
+def _keep_images(blobs: BlobStore, doc, sheet: CommentSheet) -> None:
+    """Each comment read from a scan keeps the picture of its rows, shown beside the text on the desk."""
+    from extractors.comments.scan import region_image
+
+    for c in sheet.comments:
+        data = region_image(doc, c.region)
+        if data:
+            c.image = blobs.put_bytes(data)
 
 
 def import_blob(

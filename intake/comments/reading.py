@@ -12,16 +12,21 @@ from intake.reading.pipeline import ReadError, read_files_with
 
 def read_draft_bytes(data: bytes, filename: str, limits: Limits | None = None) -> DraftStandard:
     """The clause tree of a draft in DOCX, PDF, .doc, Markdown or text (read in a time-limited worker)."""
-    doc = _read_one(data, filename, limits)
+    return _draft_of(read_files_with(_read_draft_in_worker, [(filename, data)], limits, workers=1)[0], filename)
+
+
+def read_draft_file(path, filename: str, limits: Limits | None = None) -> DraftStandard:
+    """Like read_draft_bytes for a draft already on disk (a streamed upload in the blob store): the
+    worker reads the file, the server never holds it whole."""
+    return _draft_of(read_files_with(_read_draft_in_worker, [(filename, path)], limits, workers=1)[0], filename)
+
+
+def _draft_of(doc: Document | ReadError, filename: str) -> DraftStandard:
     if isinstance(doc, ReadError):
         raise CommentsError(doc.error)
     if doc.format == "text":  # Markdown headings (#, -, **) are stripped line by line
         doc = markdown_document(doc.text, filename)
     return read_draft(doc)
-
-
-def _read_one(data: bytes, filename: str, limits: Limits | None) -> Document | ReadError:
-    return read_files_with(_read_draft_in_worker, [(filename, data)], limits, workers=1)[0]
 
 
 def _read_draft_in_worker(data: bytes, name: str, rlimits) -> Document:
@@ -40,13 +45,19 @@ def _read_draft_in_worker(data: bytes, name: str, rlimits) -> Document:
 
 
 def _read_sheet_in_worker(data: bytes, name: str, rlimits) -> Document:
+    from extractors import ocr
+    from extractors.comments.scan import read_scanned
     from extractors.comments.signature import docx_signature_image
     from extractors.read import read_document
 
-    doc = read_document(data, name, rlimits)
+    with ocr.deferred():  # a scanned sheet is read cell by cell from its ruled table (one OCR pass)
+        doc = read_document(data, name, rlimits)
+    doc.metadata.pop("ocr_pending", None)
+    if doc.needs_ocr:
+        read_scanned(doc, data, rlimits)
     if doc.format == "docx":
         doc.metadata["signature_image"] = docx_signature_image(data)
-    elif doc.format == "pdf":  # an image or red seal ink in the signature cell
+    elif doc.format == "pdf" and not doc.ocr:  # an image or red seal ink in the signature cell
         from extractors.comments.signature import pdf_signature_image
 
         doc.metadata["signature_image"] = pdf_signature_image(data, doc)

@@ -125,6 +125,14 @@ def ensure_comments(db: sqlite_utils.Database) -> None:
     _add_columns(db, "comment_items", {c: str for c in RAW_TEXTS})
     _add_columns(db, "comment_drafts", {"version": str})
     _add_columns(db, "comment_sheets", {"review": str, "submitter_raw": str})
+    _add_columns(db, "comment_items", {"confidence": float, "region": str, "image": str})
+    if "comment_checks" not in db.table_names():  # the committee's check of a comment read from a scan
+        db.table("comment_checks").create(
+            {"id": int, "item_id": int, "field": str, "old": str, "new": str, "by": str, "at": str},
+            pk="id",
+            foreign_keys=[("item_id", "comment_items", "id")],
+        )
+        db.table("comment_checks").create_index(["item_id"])
     if "comment_dispositions" not in db.table_names():
         db.table("comment_dispositions").create(
             {
@@ -241,11 +249,24 @@ def list_drafts(db) -> list[dict]:
         seen[d["title"]] = seen.get(d["title"], 0) + 1
         d["nth"] = seen[d["title"]]
         d["published"] = (d["created"] or "")[:10]
+    counts = _counts(db)
     for d in out:
+        d["received"], d["decided"] = counts.get(d["id"], (0, 0))
         d["same_title"] = seen[d["title"]] > 1
         if not d["version"] and d["same_title"]:
             d["version"] = f"第{d['nth']}稿"
     return out
+
+
+def _counts(db) -> dict[int, tuple[int, int]]:
+    """Per draft: (current comments received, of them decided)."""
+    rows = db.execute(
+        """select i.draft_id, count(distinct i.id), count(distinct d.item_id)
+           from comment_items i join comment_sheets s on s.id = i.sheet_id
+           left join comment_dispositions d on d.item_id = i.id
+           where s.superseded_by is null and s.error is null group by i.draft_id"""
+    ).fetchall()
+    return {r[0]: (r[1], r[2]) for r in rows}
 
 
 def update_draft(
@@ -467,6 +488,9 @@ def _item_row(draft: Draft, sheet_id: int, c) -> dict:
         "nearest": nearest,
         "proposer": c.proposer,
         **{k: getattr(c, k) for k in RAW_TEXTS},
+        "confidence": c.confidence,
+        "region": json.dumps(c.region) if c.region else None,
+        "image": c.image or None,
     }
 
 
@@ -514,6 +538,9 @@ def stored_sheet(db, row: dict) -> CommentSheet:
                 page=it["page"],
                 proposer=it.get("proposer") or "",
                 **{k: it.get(k) or "" for k in RAW_TEXTS},
+                confidence=it.get("confidence"),
+                region=json.loads(it["region"]) if it.get("region") else None,
+                image=it.get("image") or "",
             )
         )
     return sheet
@@ -558,8 +585,11 @@ def comments(db, draft_id: int) -> list[dict]:
         [draft_id],
     ):
         last[d["item_id"]] = d
+    checked = _checked(db, draft_id)
     for r in rows:
         r["clauses"] = json.loads(r["clauses"] or "[]")
+        r["checked"] = checked.get(r["id"])
+        r["to_check"] = to_check(r)
         r["sheet_submitter"] = r["submitter"]
         if r.get("proposer"):  # a consolidated sheet names who made each comment
             r["submitter"] = r["proposer"]
@@ -588,3 +618,99 @@ def dispose(db, item_ids: int | list[int], decision: str, reason: str = "", by: 
         [{"item_id": i, "decision": decision, "reason": (reason or "").strip(), "by": by, "at": at} for i in ids]
     )
     return len(ids)
+
+
+# ---------------------------------------------------------------------------
+# comments read from scans: the committee's check
+
+CHECKED_FIELDS = ("comment", "clause", "reason")
+
+
+def to_check(row: dict) -> bool:
+    """请核对: read from a scan below the review threshold, and not yet confirmed or corrected."""
+    conf = row.get("confidence")
+    return conf is not None and conf < review_below() and not row.get("checked")
+
+
+def review_below() -> float:
+    """The OCR's review threshold (extractors/data/ocr.yaml): below it a read text is not taken as written."""
+    from extractors.ocr import load_settings
+
+    return load_settings().review_below
+
+
+def _checked(db, draft_id: int) -> dict[int, dict]:
+    """The last check of each comment of the draft: {item_id: {by, at, corrected}}."""
+    out: dict[int, dict] = {}
+    for c in db.execute_returning_dicts(
+        """select c.* from comment_checks c join comment_items i on i.id = c.item_id
+           where i.draft_id = ? order by c.id""",
+        [draft_id],
+    ):
+        prev = out.get(c["item_id"], {})
+        out[c["item_id"]] = {
+            "by": c["by"],
+            "at": c["at"],
+            "corrected": prev.get("corrected") or c["field"] != "confirmed",
+        }
+    return out
+
+
+def check_comment(db, draft_id: int, item_id: int, by: str, **corrected: str) -> list[dict]:
+    """The committee confirms a comment read from a scan (nothing given) or corrects it
+    (comment=…, clause=…, reason=…). A correction replaces the text everywhere it is shown; the
+    text that was read is kept in comment_checks, the audit trail. Returns the checks recorded."""
+    ensure_comments(db)
+    item = next(db["comment_items"].rows_where("id = ? and draft_id = ?", [item_id, draft_id]), None)
+    if item is None:
+        raise CommentsError(f"第 {draft_id} 号征求意见稿没有第 {item_id} 号意见")
+    unknown = set(corrected) - set(CHECKED_FIELDS)
+    if unknown:
+        raise CommentsError(f"不能更正“{'、'.join(sorted(unknown))}”")
+    at, changes, checks = now(), {}, []
+    for name, value in corrected.items():
+        value = (value or "").strip()
+        old = item[name + "_raw"] if name != "clause" else item["clause_raw"]
+        if name == "comment" and not value:
+            raise CommentsError("意见内容不能为空")
+        if value == (old or ""):
+            continue
+        checks.append({"item_id": item_id, "field": name, "old": old or "", "new": value, "by": by, "at": at})
+        changes.update(_corrected_columns(db, name, value, item))
+    if not checks:
+        checks.append({"item_id": item_id, "field": "confirmed", "old": "", "new": "", "by": by, "at": at})
+    with db.conn:
+        if changes:
+            db.table("comment_items").update(item_id, changes)
+        db.table("comment_checks").insert_all(checks)
+    return checks
+
+
+def _corrected_columns(db, name: str, value: str, item: dict) -> dict:
+    from extractors.comments.clauses import parse_refs, primary
+    from extractors.comments.sheet import normalised
+
+    if name == "clause":
+        refs = parse_refs(value)
+        valid, nearest = check_clause(get_draft(db, item["draft_id"]).standard, refs, value)
+        return {
+            "clause_raw": value,
+            "clause": primary(refs),
+            "clauses": json.dumps(refs, ensure_ascii=False),
+            "valid": int(valid),
+            "nearest": nearest,
+        }
+    return {name + "_raw": value, name: normalised(value)}
+
+
+def checks(db, item_id: int) -> list[dict]:
+    """The audit trail of a comment read from a scan: every confirmation and correction, oldest first."""
+    ensure_comments(db)
+    return list(db["comment_checks"].rows_where("item_id = ?", [item_id], order_by="id"))
+
+
+def item_image(db, draft_id: int, item_id: int) -> str | None:
+    """The sha256 of the picture of a comment's rows on its scanned sheet, if one was kept."""
+    ensure_comments(db)
+    row = next(db["comment_items"].rows_where("id = ? and draft_id = ?", [item_id, draft_id]), None)
+    return row.get("image") if row else None
