@@ -346,6 +346,8 @@ LIST_KEYS = (
     "decision",
     "decision_reason",
     "decided_by",
+    "confidence",
+    "to_check",
 )
 
 
@@ -372,7 +374,7 @@ def list_cmd(draft, pending, clause, data, as_json) -> None:
 
 
 def _comment_line(r: dict) -> str:
-    flag = "" if r["valid"] else "  [章条无效]"
+    flag = ("" if r["valid"] else "  [章条无效]") + ("  [请核对：扫描件识别]" if r.get("to_check") else "")
     dec = (
         f"  → {r['decision']}" + (f"：{r['decision_reason']}" if r["decision_reason"] else "") if r["decision"] else ""
     )
@@ -533,12 +535,22 @@ def _render_sheet(o: dict) -> str:
     lines = [head]
     for c in o["comments"]:
         bad = "" if c.get("valid", True) else f"  [章条无效{'，最接近 ' + c['nearest'] if c.get('nearest') else ''}]"
-        lines.append(f"  {c['seq']:>3}. [{c['clause'] or '—'}] {(c.get('comment_raw') or c['comment'])[:60]}{bad}")
+        lines.append(
+            f"  {c['seq']:>3}. [{c['clause'] or '—'}] {(c.get('comment_raw') or c['comment'])[:60]}{bad}{_scanned(c)}"
+        )
     if o.get("review"):
         lines.append(f"  待人工核对：{o['review']}")
     for w in o["warnings"]:
         lines.append(f"  注意：{w}")
     return "\n".join(lines) + "\n"
+
+
+def _scanned(c: dict) -> str:
+    """Read from a scan: said, and 请核对 below the OCR review threshold."""
+    conf = c.get("confidence")
+    if conf is None:
+        return ""
+    return f"  [扫描识别 {conf:.2f}{'，请核对' if conf < store.review_below() else ''}]"
 
 
 def _render_register(s: dict) -> str:

@@ -19,22 +19,10 @@ from intake.reading.pipeline import ReadError
 from intake.store.blobs import BlobStore
 
 
-def publish_draft(
-    db,
-    blobs: BlobStore,
-    data: bytes,
-    filename: str,
-    title: str | None = None,
-    deadline: str | None = None,
-    drafting_unit: str | None = None,
-    handler: str | None = None,
-    limits: Limits | None = None,
-    version: str | None = None,
-) -> Draft:
-    """Store a draft and its clause tree; the same bytes give the same draft (settings updated)."""
-    return publish_stored(
-        db, blobs, blobs.put_bytes(data), filename, title, deadline, drafting_unit, handler, limits, version
-    )
+def publish_draft(db, blobs: BlobStore, data: bytes, filename: str, **settings) -> Draft:
+    """Store a draft and its clause tree; the same bytes give the same draft (settings updated).
+    `settings`: title, deadline, drafting_unit, handler, limits, version (as publish_stored)."""
+    return publish_stored(db, blobs, blobs.put_bytes(data), filename, **settings)
 
 
 def publish_stored(

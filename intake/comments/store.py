@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import sqlite_utils
 
 from extractors.comments import CommentSheet, DraftStandard
 from extractors.comments.duplicates import canon
 from extractors.comments.sheet import Comment
+from intake.clock import now
 from intake.errors import BadInput
 
 DECISIONS = ("采纳", "部分采纳", "未采纳")
@@ -30,123 +31,6 @@ class CommentsError(BadInput):
 
 
 RAW_TEXTS = ("comment_raw", "reason_raw", "original_raw", "suggestion_raw")  # as the commenter wrote them
-
-
-def _add_columns(db, table: str, columns: dict) -> None:
-    """Columns added since a database was created (older stores keep working)."""
-    have = set(db[table].columns_dict)
-    for name, kind in columns.items():
-        if name not in have:
-            db[table].add_column(name, kind)
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def ensure_comments(db: sqlite_utils.Database) -> None:
-    if "comment_drafts" not in db.table_names():
-        db.table("comment_drafts").create(
-            {
-                "id": int,
-                "sha256": str,
-                "file": str,
-                "title": str,
-                "code": str,
-                "deadline": str,
-                "drafting_unit": str,
-                "handler": str,
-                "tree": str,
-                "created": str,
-            },
-            pk="id",
-        )
-        db.table("comment_drafts").create_index(["sha256"])
-    if "comment_sheets" not in db.table_names():
-        db.table("comment_sheets").create(
-            {
-                "id": int,
-                "draft_id": int,
-                "receipt": str,
-                "sha256": str,
-                "file": str,
-                "source": str,
-                "received": str,
-                "received_from": str,
-                "late": int,
-                "version": int,
-                "superseded_by": int,
-                "submitter": str,
-                "submitter_key": str,
-                "submitter_kind": str,
-                "contact_person": str,
-                "contact": str,
-                "signed": int,
-                "standard_title": str,
-                "sheet_date": str,
-                "error": str,
-                "warnings": str,
-                "created": str,
-            },
-            pk="id",
-            foreign_keys=[("draft_id", "comment_drafts", "id")],
-        )
-        db.table("comment_sheets").create_index(["draft_id", "sha256"], unique=True)
-        db.table("comment_sheets").create_index(["receipt"], unique=True)
-    if "comment_items" not in db.table_names():
-        db.table("comment_items").create(
-            {
-                "id": int,
-                "sheet_id": int,
-                "draft_id": int,
-                "seq": int,
-                "seq_raw": str,
-                "clause": str,
-                "clause_raw": str,
-                "clauses": str,
-                "comment": str,
-                "reason": str,
-                "original": str,
-                "suggestion": str,
-                "page": int,
-                "valid": int,
-                "nearest": str,
-                "proposer": str,
-                "comment_raw": str,
-                "reason_raw": str,
-                "original_raw": str,
-                "suggestion_raw": str,
-            },
-            pk="id",
-            foreign_keys=[("sheet_id", "comment_sheets", "id"), ("draft_id", "comment_drafts", "id")],
-        )
-        db.table("comment_items").create_index(["sheet_id"])
-        db.table("comment_items").create_index(["draft_id"])
-    _add_columns(db, "comment_items", {c: str for c in RAW_TEXTS})
-    _add_columns(db, "comment_drafts", {"version": str})
-    _add_columns(db, "comment_sheets", {"review": str, "submitter_raw": str})
-    _add_columns(db, "comment_items", {"confidence": float, "region": str, "image": str})
-    if "comment_checks" not in db.table_names():  # the committee's check of a comment read from a scan
-        db.table("comment_checks").create(
-            {"id": int, "item_id": int, "field": str, "old": str, "new": str, "by": str, "at": str},
-            pk="id",
-            foreign_keys=[("item_id", "comment_items", "id")],
-        )
-        db.table("comment_checks").create_index(["item_id"])
-    if "comment_dispositions" not in db.table_names():
-        db.table("comment_dispositions").create(
-            {
-                "id": int,
-                "item_id": int,
-                "decision": str,
-                "reason": str,
-                "by": str,
-                "at": str,
-            },
-            pk="id",
-            foreign_keys=[("item_id", "comment_items", "id")],
-        )
-        db.table("comment_dispositions").create_index(["item_id"])
 
 
 # ---------------------------------------------------------------------------
@@ -182,7 +66,6 @@ class Draft:
 
 def draft_by_sha(db, sha: str) -> int | None:
     """The draft already published from these bytes."""
-    ensure_comments(db)
     row = next(db["comment_drafts"].rows_where("sha256 = ?", [sha], order_by="id", limit=1), None)
     return row["id"] if row else None
 
@@ -216,7 +99,6 @@ def insert_draft(
 
 
 def get_draft(db, draft_id: int) -> Draft:
-    ensure_comments(db)
     try:
         row = db.table("comment_drafts").get(draft_id)
     except sqlite_utils.db.NotFoundError:
@@ -239,7 +121,6 @@ def get_draft(db, draft_id: int) -> Draft:
 def list_drafts(db) -> list[dict]:
     """Every draft, with what tells two drafts of one standard apart: `version` (as the committee named
     it, else 第N稿 by publication order), the publication date, the deadline and the file."""
-    ensure_comments(db)
     out = [
         {k: r.get(k) for k in ("id", "file", "title", "code", "deadline", "drafting_unit", "created", "version")}
         for r in db["comment_drafts"].rows_where(order_by="id")
@@ -361,7 +242,6 @@ def _receipt(draft_id: int, sheet_id: int) -> str:
 
 def sheet_row(db, draft_id: int, sha: str) -> dict | None:
     """The sheet of these bytes already registered on the draft."""
-    ensure_comments(db)
     return next(db["comment_sheets"].rows_where("draft_id = ? and sha256 = ?", [draft_id, sha]), None)
 
 
@@ -547,7 +427,6 @@ def stored_sheet(db, row: dict) -> CommentSheet:
 
 
 def sheets(db, draft_id: int, include_superseded: bool = True) -> list[dict]:
-    ensure_comments(db)
     where = "draft_id = ?" + ("" if include_superseded else " and superseded_by is null")
     out = []
     for r in db["comment_sheets"].rows_where(where, [draft_id], order_by="id"):
@@ -559,7 +438,6 @@ def sheets(db, draft_id: int, include_superseded: bool = True) -> list[dict]:
 
 
 def sheet_by_receipt(db, receipt: str) -> dict | None:
-    ensure_comments(db)
     return next(db["comment_sheets"].rows_where("receipt = ?", [receipt]), None)
 
 
@@ -569,7 +447,6 @@ def sheet_by_receipt(db, receipt: str) -> dict | None:
 
 def comments(db, draft_id: int) -> list[dict]:
     """The current comments (superseded and unreadable sheets left out) with their sheet and disposition."""
-    ensure_comments(db)
     rows = db.execute_returning_dicts(
         """select i.*, s.file, s.receipt, s.submitter, s.submitter_raw, s.submitter_kind, s.received, s.late,
                   s.id as sheet_id
@@ -602,7 +479,6 @@ def comments(db, draft_id: int) -> list[dict]:
 
 def dispose(db, item_ids: int | list[int], decision: str, reason: str = "", by: str = "") -> int:
     """Record 采纳 / 部分采纳 / 未采纳 for one or more comments; a reason is required unless 采纳."""
-    ensure_comments(db)
     ids = [item_ids] if isinstance(item_ids, int) else list(item_ids)
     if decision not in DECISIONS:
         raise CommentsError(f"处理意见应为{'、'.join(DECISIONS)}之一，不能是“{decision}”")
@@ -660,7 +536,6 @@ def check_comment(db, draft_id: int, item_id: int, by: str, **corrected: str) ->
     """The committee confirms a comment read from a scan (nothing given) or corrects it
     (comment=…, clause=…, reason=…). A correction replaces the text everywhere it is shown; the
     text that was read is kept in comment_checks, the audit trail. Returns the checks recorded."""
-    ensure_comments(db)
     item = next(db["comment_items"].rows_where("id = ? and draft_id = ?", [item_id, draft_id]), None)
     if item is None:
         raise CommentsError(f"第 {draft_id} 号征求意见稿没有第 {item_id} 号意见")
@@ -705,12 +580,10 @@ def _corrected_columns(db, name: str, value: str, item: dict) -> dict:
 
 def checks(db, item_id: int) -> list[dict]:
     """The audit trail of a comment read from a scan: every confirmation and correction, oldest first."""
-    ensure_comments(db)
     return list(db["comment_checks"].rows_where("item_id = ?", [item_id], order_by="id"))
 
 
 def item_image(db, draft_id: int, item_id: int) -> str | None:
     """The sha256 of the picture of a comment's rows on its scanned sheet, if one was kept."""
-    ensure_comments(db)
     row = next(db["comment_items"].rows_where("id = ? and draft_id = ?", [item_id, draft_id]), None)
     return row.get("image") if row else None
