@@ -11,8 +11,9 @@ for phase 2 is the register's own. `python -m benchmarks comments`.
 
 Scanned sheets (`--scans` runs only this part): reading a 2-page scanned comment sheet (straighten,
 one OCR pass per page, ruled grid, cells re-read where print was missed) beside the baseline of the
-document pipeline's OCR of 2 evidence pages (a scanned licence and certificate), paired and
-interleaved in the same process, no OCR cache; the issue's budget is ≤ 1.30×.
+document pipeline's OCR (what evidence pages get) of the same 2 pages, and beside that OCR of 2
+evidence pages (a scanned licence and certificate, far less text per page); paired and interleaved
+in the same process, no OCR cache. The issue's budget is ≤ 1.30× the OCR of 2 pages.
 """
 
 from __future__ import annotations
@@ -171,10 +172,10 @@ def scanned_sheet_cost() -> dict:
     pages[0].save(buf, "PDF", resolution=comment_scans.DPI, save_all=True, append_images=pages[1:])
     evidence_pdf = buf.getvalue()
 
-    def evidence() -> None:
+    def pipeline_ocr(data: bytes, name: str) -> None:
         with ocr.deferred():
-            doc = read_document(evidence_pdf, "evidence.pdf")
-        ocr.ocr_document(doc, evidence_pdf)
+            doc = read_document(data, name)
+        ocr.ocr_document(doc, data)
         assert sum(p.ocr for p in doc.pages) == 2
 
     def scanned() -> None:
@@ -183,23 +184,40 @@ def scanned_sheet_cost() -> dict:
         read_scanned(doc, sheet_pdf)
         assert sum(p.ocr for p in doc.pages) == 2
 
-    evidence()  # the engine loaded once before either is timed
-    base, mine = [], []
+    runs = {
+        "evidence": lambda: pipeline_ocr(evidence_pdf, "evidence.pdf"),
+        "same_pages": lambda: pipeline_ocr(sheet_pdf, sheet.filename),
+        "sheet": scanned,
+    }
+    runs["evidence"]()  # the engine loaded once before anything is timed
+    times: dict[str, list[float]] = {k: [] for k in runs}
     for _ in range(SCAN_REPEATS):
-        for fn, out in ((evidence, base), (scanned, mine)):
+        for k, fn in runs.items():
             t0 = time.perf_counter()
             fn()
-            out.append(time.perf_counter() - t0)
-    b, m = statistics.median(base), statistics.median(mine)
-    return {"baseline_s": b, "sheet_s": m, "ratio": m / b, "sheet": sheet.name}
+            times[k].append(time.perf_counter() - t0)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    return {
+        "evidence_s": med["evidence"],
+        "same_pages_s": med["same_pages"],
+        "sheet_s": med["sheet"],
+        "ratio": med["sheet"] / med["same_pages"],
+        "ratio_evidence": med["sheet"] / med["evidence"],
+        "sheet": sheet.name,
+    }
 
 
 def report_scans(r: dict) -> None:
     report(
         [
-            ("baseline: OCR of 2 evidence pages", f"{r['baseline_s']:.1f} s (median of {SCAN_REPEATS}, interleaved)"),
-            (f"2-page scanned sheet ({r['sheet']})", f"{r['sheet_s']:.1f} s"),
-            ("scanned sheet / baseline", f"{r['ratio']:.2f}× (budget ≤ 1.30×)"),
+            (
+                "baseline: pipeline OCR of the sheet's 2 pages",
+                f"{r['same_pages_s']:.1f} s (median of {SCAN_REPEATS}, interleaved)",
+            ),
+            ("pipeline OCR of 2 evidence pages", f"{r['evidence_s']:.1f} s (a licence and a certificate: less text)"),
+            (f"2-page scanned sheet read ({r['sheet']})", f"{r['sheet_s']:.1f} s"),
+            ("sheet / OCR of the same pages", f"{r['ratio']:.2f}× (budget ≤ 1.30×)"),
+            ("sheet / OCR of 2 evidence pages", f"{r['ratio_evidence']:.2f}×"),
         ]
     )
 

@@ -79,14 +79,15 @@ class ScanSheet:
         img = render(pdf, page, DPI)
         k = DPI / 72
         tables = _cells(pdf, page)
-        if page == 0 and tables:
+        last_page = page == _n_pages(pdf) - 1
+        if tables and (page == 0 if self.layout == "four" else last_page):
             sign = tables[-1 if self.layout == "five" else 0][0][-1]  # the cell beside 单位盖章或专家签名
             cx, cy = (sign[0] + sign[2]) / 2 * k, (sign[1] + sign[3]) / 2 * k
             if self.signature in ("hand", "both"):
                 img = _handwriting(img, (cx - 30, cy), rng)
             if self.signature in ("seal", "both"):
                 img = stamp_seal(img, (cx + rng.uniform(-15, 15), cy + rng.uniform(-8, 8)), 40 / 25.4 * DPI)
-        if self.seal_last_row and tables and page == _n_pages(pdf) - 1 and not self.blank:
+        if self.seal_last_row and tables and last_page and not self.blank:
             main = tables[0]
             last = main[-1] if self.layout == "five" else main[-2]  # the last comment row
             x0, y0, x1, y1 = last[len(last) // 2]
@@ -216,13 +217,13 @@ def sheets() -> list[ScanSheet]:
         ("four", "photo", 3, dict(skew=-1.5, perspective=0.02, shadow=True, signature="both")),
         ("five", "scan", 3, dict(skew=1.0, signature="hand")),
         ("five", "photo", 2, dict(skew=2.5, perspective=0.015, shadow=True, seal_last_row=True)),
-        ("four", "scan", 9, dict(skew=-0.8, pages=2, seal_last_row=True)),
+        ("four", "scan", 16, dict(skew=-0.8, pages=2, seal_last_row=True)),
         ("four", "photo", 4, dict(skew=3.0, shadow=True, signature="both")),
         ("five", "scan", 4, dict(skew=-2.0, seal_last_row=True, signature="both")),
         ("four", "scan", 2, dict(skew=1.8, signature="hand")),
         ("five", "photo", 3, dict(skew=-0.6, perspective=0.02, signature="seal")),
         ("four", "photo", 3, dict(skew=2.2, perspective=0.01, shadow=True, seal_last_row=True)),
-        ("five", "scan", 10, dict(skew=0.7, pages=2)),
+        ("five", "scan", 18, dict(skew=0.7, pages=2)),
         ("four", "scan", 3, dict(skew=-2.8, shadow=True, signature="hand")),
     ]
     out = [_sheet(i, layout, how, n, rng, **kw) for i, (layout, how, n, kw) in enumerate(plan)]

@@ -13,7 +13,7 @@ from docgen import Grid, docx_bytes, pdf_bytes
 from web_helpers import login, make_client, page_csrf
 
 from extractors.comments import CommentSheet, read_draft
-from extractors.comments.scan import find_grid
+from extractors.comments.scan import find_grid, find_tables
 from extractors.comments.sheet import Comment, parse_sheet
 from extractors.read import read_document
 from forms.register import register_csv_rows
@@ -51,6 +51,17 @@ def test_the_grid_of_a_ruled_table_with_merged_header_cells():
     assert spans[(0, 1)] == (1, 2)  # 修改意见 over 原文 | 修改为
     assert spans[(1, 1)] == (1, 1) and spans[(1, 2)] == (1, 1)
     assert spans[(2, 3)] == (1, 1) and spans[(3, 3)] == (1, 1)  # comment rows stay apart
+
+
+def test_two_tables_on_a_page_keep_their_own_columns():
+    """A one-row signature table under the comment table does not add its columns to the comments."""
+    import numpy as np
+
+    ink = np.zeros((600, 800), np.uint8)
+    ink[:400] = _ruled([50, 100, 150, 300], [40, 120, 300, 500, 700])[:400]
+    ink[420:600] = _ruled([450, 500], [40, 260, 700])[420:600]
+    grids = find_tables(ink)
+    assert [(len(g.xs) - 1, len(g.ys) - 1) for g in grids] == [(4, 3), (2, 1)]
 
 
 def test_a_page_without_a_ruled_table_has_no_grid():

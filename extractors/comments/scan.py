@@ -21,6 +21,7 @@ the same recognition (no second OCR pass).
 
 from __future__ import annotations
 
+import bisect
 import io
 import time
 from dataclasses import dataclass
@@ -68,24 +69,29 @@ def _read_page(page: Page, pi, settings) -> dict:
     import numpy as np
     from PIL import Image
 
-    rgb = straighten(np.asarray(pi.image.convert("RGB")), settings)
+    rgb, ink = straighten(np.asarray(pi.image.convert("RGB")), settings)
     boxes, turns = ocr.read_image(Image.fromarray(rgb), settings, deadline=time.monotonic() + settings.page_seconds)
     if turns:
-        rgb = np.ascontiguousarray(np.rot90(rgb, turns))
-    ink = _ink(rgb, settings)
-    grid = find_grid(ink)
+        rgb, ink = np.ascontiguousarray(np.rot90(rgb, turns)), np.ascontiguousarray(np.rot90(ink, turns))
+    grids = find_tables(ink)
     s = pi.scale
     page.width, page.height = rgb.shape[1] * s, rgb.shape[0] * s
     page.ocr = page.needs_ocr = True
-    if grid is None:
+    if not grids:
         page.lines, page.tables = Layout(settings.row_labels).page(
             [OcrBox([(x * s, y * s) for x, y in b.quad], b.text, b.score) for b in boxes], page.number
         )
     else:
-        table, outside = _fill(grid, boxes, page.number, s)
-        _reread_empty(table, rgb, ink, s, settings)
-        _mark_ink(table, grid, rgb, ink, boxes, s)
-        page.tables = [table]
+        page.tables, outside = [], []
+        for grid, mine in _by_table(grids, boxes):
+            if grid is None:
+                outside += [_Piece(b.text, b.score, *b.bbox) for b in mine]
+                continue
+            table, rest = _fill(grid, mine, page.number, s)
+            _reread_empty(table, rgb, ink, s, settings)
+            _mark_ink(table, grid, rgb, ink, boxes, s)
+            page.tables.append(table)
+            outside += rest
         page.lines = _lines(outside, page.number, s)
     buf = io.BytesIO()
     Image.fromarray(rgb).save(buf, "JPEG", quality=75)
@@ -112,8 +118,9 @@ def _rules(ink, horizontal: bool, length: int):
 
 
 def straighten(rgb, settings=None):
-    """The page warped so the table's outline is an upright rectangle (skew and perspective undone);
-    the page unchanged when no table outline is found."""
+    """(page, its print) warped so the table's outline is an upright rectangle (skew and perspective
+    undone); unchanged when no table outline is found. The print mask is warped with the page rather
+    than found again."""
     import cv2
     import numpy as np
 
@@ -124,10 +131,10 @@ def straighten(rgb, settings=None):
     lines = cv2.dilate(lines, np.ones((5, 5), np.uint8))
     contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
-        return rgb
+        return rgb, ink
     outline = max(contours, key=cv2.contourArea)
     if cv2.contourArea(outline) < MIN_TABLE * h * w:
-        return rgb
+        return rgb, ink
     quad = cv2.approxPolyDP(outline, 0.02 * cv2.arcLength(outline, True), True).reshape(-1, 2)
     if len(quad) != 4:
         quad = cv2.boxPoints(cv2.minAreaRect(outline))
@@ -137,9 +144,11 @@ def straighten(rgb, settings=None):
     x0, y0 = float(min(tl[0], bl[0])), float(min(tl[1], tr[1]))
     dst = np.array([[x0, y0], [x0 + width, y0], [x0 + width, y0 + height], [x0, y0 + height]], np.float32)
     if np.abs(dst - np.array([tl, tr, br, bl])).max() < 1.5:
-        return rgb  # already straight
+        return rgb, ink  # already straight
     m = cv2.getPerspectiveTransform(np.array([tl, tr, br, bl], np.float32), dst)
-    return cv2.warpPerspective(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+    page = cv2.warpPerspective(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+    ink = cv2.warpPerspective(ink, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=0)
+    return page, ((ink > 100) * 255).astype(np.uint8)
 
 
 def _corners(pts):
@@ -168,6 +177,40 @@ def _positions(profile, least: float) -> list[int]:
     return merged
 
 
+def find_tables(ink) -> list[Grid]:
+    """Every ruled table on the page, top to bottom: each set of connected rules is read as its own
+    grid (a signature table under the comment table keeps its own columns)."""
+    import cv2
+    import numpy as np
+
+    h, w = ink.shape
+    rules = cv2.dilate(
+        _rules(ink, True, max(20, w // 20)) | _rules(ink, False, max(12, h // 100)), np.ones((3, 3), np.uint8)
+    )
+    n, _, stats, _ = cv2.connectedComponentsWithStats(rules)
+    grids = []
+    for x, y, bw, bh, _ in stats[1:n]:
+        if bw < 0.2 * w or bh < 15:
+            continue
+        x0, y0 = max(0, x - 4), max(0, y - 4)
+        g = find_grid(ink[y0 : y + bh + 5, x0 : x + bw + 5])
+        if g is not None:
+            grids.append(Grid([v + x0 for v in g.xs], [v + y0 for v in g.ys], g.cells))
+    return sorted(grids, key=lambda g: g.ys[0])
+
+
+def _by_table(grids: list[Grid], boxes: list[OcrBox]) -> list[tuple[Grid | None, list[OcrBox]]]:
+    """The boxes of each table (by where their middle is), and (None, the rest)."""
+    mine: dict[int, list[OcrBox]] = {i: [] for i in range(len(grids))}
+    rest: list[OcrBox] = []
+    for b in boxes:
+        x0, y0, x1, y1 = b.bbox
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        i = next((i for i, g in enumerate(grids) if g.xs[0] <= cx <= g.xs[-1] and g.ys[0] <= cy <= g.ys[-1]), None)
+        (rest if i is None else mine[i]).append(b)
+    return [(g, mine[i]) for i, g in enumerate(grids)] + [(None, rest)]
+
+
 def find_grid(ink) -> Grid | None:
     """The ruled grid of the page's table, with merged cells; None when the page has no ruled table."""
     h, w = ink.shape
@@ -175,7 +218,7 @@ def find_grid(ink) -> Grid | None:
     ver = _rules(ink, False, max(12, h // 100))
     ys = _positions((hor > 0).sum(axis=1), w * 0.08)
     xs = _positions((ver > 0).sum(axis=0), h * 0.015)
-    if len(ys) < 3 or len(xs) < 3:
+    if len(ys) < 2 or len(xs) < 2:
         return None
     left, right, top, bottom = xs[0], xs[-1], ys[0], ys[-1]
     if (right - left) * (bottom - top) < MIN_TABLE * h * w:
@@ -224,12 +267,21 @@ class _Piece:
     y1: float
 
 
-def _cell_at(grid: Grid, x: float, y: float) -> tuple[int, int, int, int] | None:
+def _owners(grid: Grid) -> list[list[tuple[int, int, int, int]]]:
+    """For each grid position, the real cell covering it."""
+    owner = [[(0, 0, 1, 1)] * (len(grid.xs) - 1) for _ in range(len(grid.ys) - 1)]
     for cell in grid.cells:
         r, c, rs, cs = cell
-        if grid.xs[c] <= x < grid.xs[c + cs] and grid.ys[r] <= y < grid.ys[r + rs]:
-            return cell
-    return None
+        for rr in range(r, r + rs):
+            for cc in range(c, c + cs):
+                owner[rr][cc] = cell
+    return owner
+
+
+def _cell_at(grid: Grid, owner, x: float, y: float) -> tuple[int, int, int, int] | None:
+    if not (grid.xs[0] <= x < grid.xs[-1] and grid.ys[0] <= y < grid.ys[-1]):
+        return None
+    return owner[bisect.bisect_right(grid.ys, y) - 1][bisect.bisect_right(grid.xs, x) - 1]
 
 
 def _fill(grid: Grid, boxes: list[OcrBox], page: int, scale: float) -> tuple[Table, list[_Piece]]:
@@ -237,13 +289,14 @@ def _fill(grid: Grid, boxes: list[OcrBox], page: int, scale: float) -> tuple[Tab
     what lies outside the grid is returned as pieces for the page's lines."""
     inside: dict[tuple, list[_Piece]] = {}
     outside: list[_Piece] = []
+    owner = _owners(grid)
     for b in boxes:
         x0, y0, x1, y1 = b.bbox
         cy = (y0 + y1) / 2
         step = (x1 - x0) / max(1, len(b.text))
         runs: list[tuple[tuple | None, str, float]] = []
         for i, ch in enumerate(b.text):
-            cell = _cell_at(grid, x0 + (i + 0.5) * step, cy)
+            cell = _cell_at(grid, owner, x0 + (i + 0.5) * step, cy)
             if runs and runs[-1][0] == cell:
                 runs[-1] = (cell, runs[-1][1] + ch, runs[-1][2])
             else:
