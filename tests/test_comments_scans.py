@@ -273,7 +273,18 @@ def test_the_desk_keeps_decisions_counts_drafts_and_speaks_to_staff(client):
     assert "<option selected>部分采纳</option>" in r.text and "改为2年半</textarea>" in r.text
     desk = client.get("/committee").text
     assert "<td>1</td><td>1</td>" in desk  # received, decided
-    assert ">API<" not in desk and "（演示）（标准委员会）" not in desk
+    assert ">API<" not in desk and "（标准委员会）" in desk  # a plain name gets its role
+
+
+def test_the_navigation_does_not_repeat_the_role_a_name_already_says(client, tmp_path):
+    from intake.store.accounts import add_user
+
+    db = open_db(tmp_path / "var")
+    add_user(db, "demo-com", "committee", "pw-demo-1234567", display="标准委员会（演示）")
+    db.conn.close()
+    login(client, "demo-com", "pw-demo-1234567")
+    nav = client.get("/committee").text.split("</nav>")[0]
+    assert "标准委员会（演示）" in nav and "（演示）（标准委员会）" not in nav and ">API<" not in nav
 
 
 def test_the_desk_shows_the_scanned_cell_beside_the_text_and_takes_a_correction(client, tmp_path):

@@ -102,12 +102,14 @@ def _read_page(page: Page, pi, settings) -> dict:
 
 
 def _ink(rgb, settings):
-    """Print as 255 on 0, red seals and shadows taken out (the OCR's own seal suppression), each pixel
-    judged against its surroundings so a thin grey rule of a blurred photo still counts."""
+    """Print as 255 on 0, each pixel judged against its surroundings (a thin grey rule of a blurred photo
+    still counts, a shadow does not). Coloured ink is bright in its own channel, so taking each pixel's
+    brightest channel leaves red seals (and blue stamps) out, as the OCR's seal suppression does."""
     import cv2
+    import numpy as np
 
-    flat = ocr.suppress_seals(rgb, settings.seal_white_point, settings.suppress_stamps)[..., 0]
-    return cv2.adaptiveThreshold(flat, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 21, 12)
+    bright = np.ascontiguousarray(rgb.max(axis=-1) if settings.suppress_stamps else rgb[..., 0])
+    return cv2.adaptiveThreshold(bright, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 21, 12)
 
 
 def _rules(ink, horizontal: bool, length: int):
