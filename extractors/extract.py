@@ -20,23 +20,7 @@ from .fields.province import province_of, province_of_uscc
 from .fields.values import CHECKERS, split_issuer
 from .model import Document
 
-LABEL_FIELDS = (
-    "org_name",
-    "address",
-    "legal_rep",
-    "established",
-    "cert_number",
-    "standard",
-    "scope",
-    "issuer",
-    "issued",
-    "valid_until",
-    "lab_number",
-    "patent_type",
-    "first_issued",
-    "next_audit_due",
-    "reg_number",
-)
+OWN_FINDERS = ("uscc",)  # fields whose labels in fields.yaml a finder of its own reads (the code's check digit)
 # what an unlabelled line needs to be taken for an address: a street and a number
 _STREET = re.compile(r"\d+\s*(?:号|弄|栋|幢|室)|[路街巷]|\d+\s+[A-Za-z]|[A-Za-z]\s+\d+")
 # a licence's term (营业期限 2010年03月15日至长期) starts at its founding, not at the issue date
@@ -47,6 +31,12 @@ _FAMILY = {
     "ems_certificate": r"24001|14001",
     "ohsms_certificate": r"45001|28001|18001",
 }
+
+
+@lru_cache(maxsize=1)
+def label_fields() -> tuple[str, ...]:
+    """The fields read by their labels: those extractors/data/fields.yaml gives labels to."""
+    return tuple(k for k in load_spec()["fields"] if k not in OWN_FINDERS)
 
 
 @lru_cache(maxsize=1)
@@ -179,7 +169,7 @@ class _Extraction:
 
     def run(self) -> DocumentFacts:
         wanted = recognisers_for(self.doctype)
-        for name in LABEL_FIELDS:
+        for name in label_fields():
             if name in wanted:
                 self._guarded(name, self._label_field, name)
         if "uscc" in wanted:
@@ -295,18 +285,7 @@ class _Extraction:
             and "valid_until" in recognisers_for(self.doctype)
         ):
             # `有效期自2021年04月15日至2026年04月15日` read under 有效期自: its end is the expiry
-            self.hits["valid_until"] = Hit(
-                "valid_until",
-                iss.extra["range_end"],
-                iss.page,
-                iss.text,
-                iss.raw,
-                iss.confidence,
-                iss.ocr,
-                iss.label,
-                "range end",
-                ocr_confidence=iss.ocr_confidence,
-            )
+            self.hits["valid_until"] = _derived(iss, "valid_until", iss.extra["range_end"], iss.confidence, "range end")
         vu = self.hits.get("valid_until")
         if vu is not None and vu.extra.get("long_term"):
             self.facts.fields["validity"] = Field(
@@ -325,18 +304,7 @@ class _Extraction:
             and vu.label not in _TERM_LABELS
             and "issued" in recognisers_for(self.doctype)
         ):
-            self.hits["issued"] = Hit(
-                "issued",
-                vu.extra["range_start"],
-                vu.page,
-                vu.text,
-                vu.raw,
-                vu.confidence * 0.85,
-                vu.ocr,
-                vu.label,
-                "range start",
-                ocr_confidence=vu.ocr_confidence,
-            )
+            self.hits["issued"] = _derived(vu, "issued", vu.extra["range_start"], vu.confidence * 0.85, "range start")
         if "issued" not in self.hits and "issued" in recognisers_for(self.doctype):
             h = self._bare_date()
             if h:
@@ -353,19 +321,7 @@ class _Extraction:
                 and len(re.sub(r"\s", "", e.line.text)) - (ds[0].end - ds[0].start) <= 4
                 and (e.page, e.line.text) not in used
             ):
-                ocr = e.page in self.dix.ocr_pages
-                return Hit(
-                    "issued",
-                    ds[0].value.isoformat(),
-                    e.page,
-                    e.line.text,
-                    e.line.raw,
-                    0.6 * e.line.confidence,
-                    ocr,
-                    "",
-                    "date line",
-                    ocr_confidence=e.line.confidence if ocr else None,
-                )
+                return _unlabelled("issued", ds[0].value.isoformat(), e.page, e.line, self.dix, "date line")
         return None
 
     def _org_and_issuer(self) -> None:
@@ -428,19 +384,7 @@ class _Extraction:
                 c = CHECKERS["address"](below.s)
                 if c is None or c.factor < 1.0 or self._looks_like_issuer(c.value) or not _STREET.search(c.value):
                     return None
-                ocr = org.page in self.dix.ocr_pages
-                return Hit(
-                    "address",
-                    c.value,
-                    org.page,
-                    below.line.text,
-                    below.line.raw,
-                    0.6 * below.line.confidence,
-                    ocr,
-                    "",
-                    "under the holder",
-                    ocr_confidence=below.line.confidence if ocr else None,
-                )
+                return _unlabelled("address", c.value, org.page, below.line, self.dix, "under the holder")
         return None
 
     def _looks_like_issuer(self, name: str) -> bool:
@@ -455,35 +399,13 @@ class _Extraction:
             if h and isinstance(h.value, str):
                 p = province_of(h.value)
                 if p:
-                    self.hits["province"] = Hit(
-                        "province",
-                        p,
-                        h.page,
-                        h.text,
-                        h.raw,
-                        h.confidence * factor,
-                        h.ocr,
-                        h.label,
-                        f"from {name}",
-                        ocr_confidence=h.ocr_confidence,
-                    )
+                    self.hits["province"] = _derived(h, "province", p, h.confidence * factor, f"from {name}")
                     return
         h = self.hits.get("uscc")
         if h:
             p = province_of_uscc(h.value)
             if p:
-                self.hits["province"] = Hit(
-                    "province",
-                    p,
-                    h.page,
-                    h.text,
-                    h.raw,
-                    0.6 * h.confidence,
-                    h.ocr,
-                    h.label,
-                    "from uscc region code",
-                    ocr_confidence=h.ocr_confidence,
-                )
+                self.hits["province"] = _derived(h, "province", p, 0.6 * h.confidence, "from uscc region code")
 
     def _satisfaction(self) -> None:
         hits = []
@@ -587,3 +509,25 @@ def extract_facts(doc: Document) -> DocumentFacts:
 
         flag(facts)
     return facts
+
+
+def _derived(h: Hit, name: str, value, confidence: float, how: str) -> Hit:
+    """A value worked out from another field's hit (a range's other end, a province): same line and provenance."""
+    return Hit(name, value, h.page, h.text, h.raw, confidence, h.ocr, h.label, how, ocr_confidence=h.ocr_confidence)
+
+
+def _unlabelled(name: str, value, page: int, line, dix, how: str) -> Hit:
+    """A value read from a line with no label: found by its place alone, so at 0.6 of the line's confidence."""
+    ocr = page in dix.ocr_pages
+    return Hit(
+        name,
+        value,
+        page,
+        line.text,
+        line.raw,
+        0.6 * line.confidence,
+        ocr,
+        "",
+        how,
+        ocr_confidence=line.confidence if ocr else None,
+    )

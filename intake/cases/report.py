@@ -13,8 +13,11 @@ from checklists.clauses import UnknownScheme
 from checklists.factsfile import FactsError
 from checklists.vocabulary import STATUS_ZH
 from extractors import ocr
+from extractors.facts import DocumentFacts
+from intake.cases.bestdoc import best_first
 from intake.cases.case import Case, documents, overrides
 from intake.cases.procedures import procedure
+from intake.clock import today
 from intake.precheck import precheck
 
 ORIGIN = "补充信息"  # where a case's stated facts come from, as a bad one's message names it
@@ -26,7 +29,7 @@ _lock = threading.Lock()
 
 
 def evaluate_case(
-    scheme: str, docs: list[dict], facts: dict, as_of: date, overrides: dict | None = None, corrections=()
+    scheme: str, docs: list[DocumentFacts], facts: dict, as_of: date, overrides: dict | None = None, corrections=()
 ) -> dict:
     """The one evaluation (`intake.precheck`) on read documents, the applicant's corrections, declared
     facts and the secretariat's overrides; a report saying why when it cannot run."""
@@ -48,7 +51,7 @@ def _empty(scheme, docs, facts, as_of, why) -> dict:
         "as_of": as_of.isoformat(),
         "outcome": {"status": "incomplete", "level": None, "score": None, "grade": None},
         "items": [],
-        "documents": docs,
+        "documents": [d.to_json() for d in docs],
         "facts": facts,
         "warnings": [why],
     }
@@ -56,7 +59,7 @@ def _empty(scheme, docs, facts, as_of, why) -> dict:
 
 def case_report(db, case: Case, as_of: date | None = None, cache: bool = True) -> dict:
     """`cache=False` for a one-off (the queue's summaries) that should not evict the pages' reports."""
-    as_of = as_of or date.today()
+    as_of = as_of or today()
     key = (_db_file(db), case.id, case.version, as_of.isoformat())
     with _lock:
         if key in _cache:
@@ -65,8 +68,9 @@ def case_report(db, case: Case, as_of: date | None = None, cache: bool = True) -
     docs = documents(db, case.id)
     fixes = applicant_corrections(db, case.id)
     latest = overrides(db, case.id)
-    report = evaluate_case(case.scheme, read_documents(docs), case_facts(case), as_of, engine_overrides(latest), fixes)
-    report["documents"] = [_doc_json(d) for d in docs]
+    read, chosen = best_first(_readings(docs), case.applicant, as_of)
+    report = evaluate_case(case.scheme, as_read(read), case_facts(case), as_of, engine_overrides(latest), fixes)
+    report["documents"] = [_with_choice(_doc_json(d), chosen) for d in docs]
     report["corrections"] = fixes
     for item in report.get("items", []):
         o = latest.get(item["id"])
@@ -125,9 +129,25 @@ def _with_progress(doc: dict) -> dict:
     }
 
 
-def read_documents(docs: list[dict]) -> list[dict]:
-    """The `intake extract` objects of a case's documents that have been read."""
+def _with_choice(doc: dict, chosen: dict[str, dict]) -> dict:
+    """`choice` on a document whose type the case holds more than once: used, or set aside and why."""
+    note = chosen.get(doc.get("sha256"))
+    return {**doc, "choice": note} if note and doc.get("state") == "read" else doc
+
+
+def read_documents(docs: list[dict]) -> list[DocumentFacts]:
+    """A case's documents that have been read, as the evaluation takes them."""
+    return as_read(_readings(docs))
+
+
+def _readings(docs: list[dict]) -> list[dict]:
+    """The stored readings (`intake extract` objects) of a case's documents that have been read."""
     return [d["facts"] for d in docs if d["state"] == "read" and d["facts"]]
+
+
+def as_read(readings: list[dict]) -> list[DocumentFacts]:
+    """Stored readings turned back into DocumentFacts: the storage boundary, here and only here."""
+    return [DocumentFacts.from_json(d) for d in readings]
 
 
 def case_facts(case: Case) -> dict:
@@ -139,8 +159,11 @@ def _named(case: Case) -> dict:
     return {k: v for k, v in (("applicant", case.applicant), ("product", case.product)) if v}
 
 
+REVIEWER = "秘书处"  # who overrode, as the engine's reason names it to the applicant: the role, not the account
+
+
 def engine_overrides(latest: dict[str, dict]) -> dict:
-    return {k: {"status": o["status"], "note": o["note"], "by": o["user"]} for k, o in latest.items()}
+    return {k: {"status": o["status"], "note": o["note"], "by": REVIEWER} for k, o in latest.items()}
 
 
 def case_evaluator(db, case: Case):
@@ -200,4 +223,8 @@ def submit_checked(db, case: Case, who: str, acknowledged: int | None):
             f"预审发现 {len(found)} 项不满足条件。请在“提交”一步逐项阅读，并勾选“已知悉”后再提交"
             f"（接口：acknowledge_blockers = {len(found)}）。"
         )
+    if case.status == "correcting":
+        from intake.cases.correction import resubmit
+
+        return resubmit(db, case, who)
     return submit(db, case, who)

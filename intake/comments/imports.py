@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
 
 from extractors.comments import CommentSheet
 from extractors.comments.clauses import parse_refs, primary
 from extractors.comments.sheet import Comment, normalised
+from intake.clock import today as beijing_today  # the day is Beijing's
 from intake.comments import store
-from intake.comments.reading import read_draft_file, read_sheets, sheet_from
+from intake.comments.fields import check_online_sheet
+from intake.comments.reading import parse_stored_sheets, read_draft_file
 from intake.comments.store import CommentsError, Draft, SheetImport, get_draft
 from intake.config import Limits
-from intake.reading.pipeline import ReadError
 from intake.store.blobs import BlobStore
 
 
@@ -70,6 +70,7 @@ def import_sheets(
     items: list[tuple[str, bytes, str | None]],
     source: str = "upload",
     limits: Limits | None = None,
+    submitted_by: str | None = None,
 ) -> list[SheetImport]:
     """Store and parse filled comment sheets: [(file name, bytes, received date or None)].
 
@@ -78,7 +79,7 @@ def import_sheets(
     """
     get_draft(db, draft_id)
     stored = [(name, blobs.put_bytes(data), received) for name, data, received in items]  # kept whatever happens next
-    return import_stored(db, blobs, draft_id, stored, source, limits)
+    return import_stored(db, blobs, draft_id, stored, source, limits, submitted_by)
 
 
 def import_stored(
@@ -88,6 +89,7 @@ def import_stored(
     items: list[tuple[str, str, str | None]],
     source: str = "upload",
     limits: Limits | None = None,
+    submitted_by: str | None = None,
 ) -> list[SheetImport]:
     """Like import_sheets for sheets already in the blob store: [(file name, sha256, received)].
     Each is read by its worker from the store, so the server never holds a sheet's bytes (the web
@@ -105,25 +107,21 @@ def import_stored(
         else:
             batch.add(sha)
             to_read.append((i, name, sha, received))
-    docs = read_sheets([(name, blobs.path(sha)) for _, name, sha, _ in to_read], limits) if to_read else []
-    for (i, name, sha, received), doc in zip(to_read, docs):
-        sheet = sheet_from(doc, name, sha, expected_title=draft.title)
-        if not isinstance(doc, ReadError):
-            _keep_images(blobs, doc, sheet)
-        results[i] = store.store_sheet(db, draft, sheet, name, sha, received, source)
+    sheets = parse_stored_sheets(blobs, [(name, sha) for _, name, sha, _ in to_read], draft.title, limits)
+    for (i, name, sha, received), sheet in zip(to_read, sheets):
+        _keep_pictures(blobs, sheet)
+        results[i] = store.store_sheet(db, draft, sheet, name, sha, received, source, submitted_by)
     for i, name, sha in again:
         results[i] = store.duplicate(db, name, store.sheet_row(db, draft_id, sha))
     return results
 
 
-def _keep_images(blobs: BlobStore, doc, sheet: CommentSheet) -> None:
+def _keep_pictures(blobs: BlobStore, sheet: CommentSheet) -> None:
     """Each comment read from a scan keeps the picture of its rows, shown beside the text on the desk."""
-    from extractors.comments.scan import region_image
-
+    pictures = getattr(sheet, "pictures", None) or {}
     for c in sheet.comments:
-        data = region_image(doc, c.region)
-        if data:
-            c.image = blobs.put_bytes(data)
+        if pictures.get(c.seq):
+            c.image = blobs.put_bytes(pictures[c.seq])
 
 
 def import_blob(
@@ -149,9 +147,13 @@ def submit_online(
     contact_person: str = "",
     contact: str = "",
     received: str | None = None,
+    submitted_by: str | None = None,
 ) -> SheetImport:
     """A comment form filled in on the web: [{"clause": "8.2", "comment": "…", "reason": "…"}] → receipt."""
     draft = get_draft(db, draft_id)
+    check_online_sheet(
+        {"submitter": submitter, "contact_person": contact_person, "contact": contact}, comments, CommentsError
+    )
     if not submitter.strip():
         raise CommentsError("请填写单位名称或专家姓名")
     if submitter_kind not in ("organisation", "expert"):
@@ -192,4 +194,5 @@ def submit_online(
     if existing:  # the same form posted twice
         return SheetImport("online", sha, existing["receipt"], existing["id"], "duplicate", bool(existing["late"]))
     sheet.sha256 = sha
-    return store.store_sheet(db, draft, sheet, "online", sha, received or date.today().isoformat(), "online")
+    received = received or beijing_today().isoformat()
+    return store.store_sheet(db, draft, sheet, "online", sha, received, "online", submitted_by)

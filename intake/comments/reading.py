@@ -3,11 +3,14 @@ functions run there, on bytes or a stored blob's path) and turned into the extra
 
 from __future__ import annotations
 
+from typing import cast
+
 from extractors.comments import CommentSheet, DraftStandard, markdown_document, parse_sheet, read_draft
 from extractors.model import Document
 from intake.comments.store import CommentsError
 from intake.config import Limits
 from intake.reading.pipeline import ReadError, read_files_with
+from intake.store.blobs import BlobStore, Damaged
 
 
 def read_draft_bytes(data: bytes, filename: str, limits: Limits | None = None) -> DraftStandard:
@@ -62,6 +65,44 @@ def _read_sheet_in_worker(data: bytes, name: str, rlimits) -> Document:
 
         doc.metadata["signature_image"] = pdf_signature_image(data, doc)
     return doc
+
+
+def _parse_sheet_in_worker(data: bytes, name: str, rlimits, expected_title: str | None) -> CommentSheet:
+    """Read and parse in the worker (the parsing holds no server thread); a comment read from a scan
+    brings the picture of its rows along (`sheet.pictures`: seq → JPEG) for the store to keep."""
+    from extractors.comments.scan import region_image
+
+    doc = _read_sheet_in_worker(data, name, rlimits)
+    sheet = parse_sheet(doc, expected_title=expected_title)
+    sheet.pictures = {c.seq: region_image(doc, c.region) for c in sheet.comments if c.region}  # type: ignore[attr-defined]
+    return sheet
+
+
+def parse_stored_sheets(
+    blobs: BlobStore, items: list[tuple[str, str]], expected_title: str | None, limits: Limits | None = None
+) -> list[CommentSheet]:
+    """Each stored sheet [(file name, sha256)] read and parsed in its time-limited worker process: a
+    sheet gets INTAKE_FILE_SECONDS in all (读取超时 past it). A file no longer matching its sha256, or that
+    cannot be read, becomes a sheet with the error, naming it."""
+    out: list[CommentSheet | None] = [None] * len(items)
+    readable = []
+    for n, (name, sha) in enumerate(items):
+        if blobs.has(sha) and not blobs.verify(sha):
+            out[n] = CommentSheet(file=name, sha256=sha, error=f"{name}: {Damaged(name)}", is_comment_sheet=False)
+        else:
+            readable.append(n)
+    paths = [(items[n][0], blobs.path(items[n][1])) for n in readable]
+    parsed = read_files_with(_parse_sheet_in_worker, paths, limits, extra=(expected_title,)) if paths else []
+    for n, got in zip(readable, parsed):
+        name, sha = items[n]
+        if isinstance(got, ReadError):
+            out[n] = CommentSheet(file=name, sha256=sha, error=got.error, is_comment_sheet=False)
+        else:
+            sheet = cast(CommentSheet, got)
+            if sheet.error:
+                sheet.error = f"{name}: {sheet.error}"
+            out[n] = sheet
+    return [s for s in out if s is not None]
 
 
 def read_sheets(items, limits: Limits | None = None) -> list[Document | ReadError]:

@@ -4,8 +4,9 @@ intake.comments.imports; the register is assembled in intake.comments.register.
 
 Tables (sqlite-utils): comment_drafts, comment_sheets, comment_items, comment_dispositions.
 Every original is stored content-addressed (intake.store.blobs) before it is parsed, so a
-file that cannot be read is still kept. The same bytes imported twice are one sheet;
-a different sheet from the same submitter is a new version and supersedes the old one.
+file that cannot be read is still kept. The same bytes imported twice are one sheet; a different
+sheet of the same unit put in by the same known submitter (account or committee) is a new version
+and supersedes the old one; from anyone else it is kept beside it, flagged (intake.comments.supersede).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from extractors.comments import CommentSheet, DraftStandard
 from extractors.comments.duplicates import canon
 from extractors.comments.sheet import Comment
 from intake.clock import now
+from intake.clock import today as beijing_today  # the day is Beijing's
+from intake.comments.supersede import possible_duplicates, replace_earlier, uploader
 from intake.errors import BadInput
 
 DECISIONS = ("采纳", "部分采纳", "未采纳")
@@ -265,14 +268,22 @@ def duplicate(db, name: str, row: dict) -> SheetImport:
 
 
 def store_sheet(
-    db, draft: Draft, sheet: CommentSheet, name: str, sha: str, received: str | None, source: str
+    db,
+    draft: Draft,
+    sheet: CommentSheet,
+    name: str,
+    sha: str,
+    received: str | None,
+    source: str,
+    submitted_by: str | None = None,
 ) -> SheetImport:
-    received_on = sheet.date or _iso(received) or date.today().isoformat()
+    received_on = sheet.date or _iso(received) or beijing_today().isoformat()
     received_from = "sheet" if sheet.date else (source if received else "today")
     late = bool(draft.deadline and received_on > draft.deadline and not sheet.error)
     key = canon(sheet.submitter)
     try:
-        return _insert_sheet(db, draft, sheet, name, sha, source, received_on, received_from, late, key)
+        by = uploader(source, submitted_by)
+        return _insert_sheet(db, draft, sheet, name, sha, source, received_on, received_from, late, key, by)
     except sqlite3.IntegrityError:  # the same bytes stored meanwhile by another request
         row = sheet_row(db, draft.id, sha)
         if row is None:
@@ -291,6 +302,7 @@ def _insert_sheet(
     received_from: str,
     late: bool,
     key: str,
+    submitted_by: str | None = None,
 ) -> SheetImport:
     with db.conn:
         sheet_id = (
@@ -319,6 +331,7 @@ def _insert_sheet(
                     "warnings": json.dumps(sheet.warnings, ensure_ascii=False),
                     "review": None if sheet.error else sheet.review,
                     "submitter_raw": sheet.submitter_raw or sheet.submitter,
+                    "submitted_by": submitted_by,
                     "created": now(),
                 },
                 alter=True,
@@ -327,22 +340,11 @@ def _insert_sheet(
         )
         receipt = _receipt(draft.id, sheet_id)
         db.table("comment_sheets").update(sheet_id, {"receipt": receipt})
-        supersedes = []
+        supersedes: list[str] = []
         status = "error" if sheet.error else "new"
         if key and not sheet.error and not (sheet.review and not sheet.comments):  # an unread sheet replaces nothing
-            older = list(
-                db["comment_sheets"].rows_where(
-                    "draft_id = ? and submitter_key = ? and id != ? and superseded_by is null and error is null",
-                    [draft.id, key, sheet_id],
-                    order_by="id",
-                )
-            )
-            if older:
-                status = "revision"
-                db.table("comment_sheets").update(sheet_id, {"version": max(o["version"] for o in older) + 1})
-                for o in older:
-                    db.table("comment_sheets").update(o["id"], {"superseded_by": sheet_id})
-                    supersedes.append(o["receipt"])
+            supersedes, _ = replace_earlier(db, draft.id, sheet_id, key, submitted_by)
+            status = "revision" if supersedes else status
         db.table("comment_items").insert_all([_item_row(draft, sheet_id, c) for c in sheet.comments], alter=True)
     return SheetImport(
         name, sha, receipt, sheet_id, status, late, sheet.error, supersedes, sheet, received_on, received_from
@@ -433,6 +435,7 @@ def sheets(db, draft_id: int, include_superseded: bool = True) -> list[dict]:
         r = dict(r)
         r["warnings"] = json.loads(r["warnings"] or "[]")
         r["comments"] = db["comment_items"].count_where("sheet_id = ?", [r["id"]])
+        r["possible_duplicates"] = possible_duplicates(r)
         out.append(r)
     return out
 
