@@ -250,7 +250,7 @@ class _Extraction:
             hits += self._standard_fallback()
         elif name not in ("org_name", "issuer"):
             hits += _pattern_hits(self.dix, name)
-        h = best([x for x in hits if x.value is not None or x.extra.get("long_term")])
+        h = best([x for x in hits if x.value is not None or x.extra.get("long_term") or x.extra.get("end_unreadable")])
         if h:
             self.hits[name] = h
 
@@ -308,6 +308,10 @@ class _Extraction:
                 ocr_confidence=iss.ocr_confidence,
             )
         vu = self.hits.get("valid_until")
+        if vu is not None and vu.extra.get("end_unreadable"):
+            self.facts.warnings.append(
+                f"{self.doc.file}：有效期的截止日期无法识别（“{vu.raw or vu.text}”），请核对原件后填写"
+            )
         if vu is not None and vu.extra.get("long_term"):
             self.facts.fields["validity"] = Field(
                 "长期",

@@ -92,7 +92,7 @@ def _label_regex(labels: list[str]) -> re.Pattern:
     trie: dict = {}
     for lab in set(labels):
         node = trie
-        for c in normalize(lab):
+        for c in normalize(lab).lower():  # matched ignoring case: `Valid to` and `valid to the…` share a branch
             if not c.isspace():
                 node = node.setdefault(c, {})
         node[""] = {}
@@ -128,6 +128,14 @@ def _latin_edges_ok(s: str, start: int, end: int) -> bool:
         return False
     last = s[end - 1]
     return not (end < len(s) and last.isascii() and last.isalpha() and s[end].isascii() and s[end].isalpha())
+
+
+_SENTENCE_WORD = re.compile(r"(?:^|\s)[a-z][a-z'’-]*\s*$")
+
+
+def _inside_sentence(s: str, i: int) -> bool:
+    """An English label preceded on its line by a lower-case word is a word of a sentence."""
+    return i > 0 and _SENTENCE_WORD.search(s[:i]) is not None
 
 
 class LabelIndex:
@@ -178,7 +186,10 @@ class LabelIndex:
                 sep = "space"
             while end < len(s) and s[end] == " ":
                 end += 1
-            strong = sep == "colon" or i == 0 or (sep == "space" and len(label) >= 2 and s[i - 1 : i] == " ")
+            if not cjk and sep != "colon" and s[end:].strip() and _inside_sentence(s, i):
+                continue  # `…the above mentioned products have met…`: a word of a sentence, not a caption
+            # mid-line, an English word is a caption only before a colon (`…Road, No. 166…` is no label)
+            strong = sep == "colon" or i == 0 or (cjk and sep == "space" and len(label) >= 2 and s[i - 1 : i] == " ")
             out.append(LabelMatch(label, i, end, sep, strong))
             consumed = end
         return out
@@ -338,9 +349,12 @@ class Finder:
                             )
                         )
                 continue
-            if e.s[: m.start].strip(" :：;；,，.、()（）0123456789") and not (m.sep == "colon" and m.end >= len(e.s)):
+            if e.s[: m.start].strip(" :：;；,，.、()（）0123456789") and not (
+                m.end >= len(e.s) and (m.sep == "colon" or not _CJK_CHAR.search(m.label))
+            ):
                 # `天津华信会计师事务所`: a label word ending a name, not a caption — but a sentence ending
-                # in its label and a colon (`…valid for the following scope:`) gives the value below
+                # in its label (`…valid for the following scope:`, `…valid to the following product(s)/service`)
+                # gives the value below
                 continue
             for other, factor, how in self._neighbours(e):
                 text, more = other.s, []

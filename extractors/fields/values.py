@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..text import normalize
-from .dates import LONG_TERM, find_dates, find_range
+from .dates import LONG_TERM, find_dates, find_range, open_range
 
 
 @dataclass
@@ -39,7 +39,7 @@ def clean_text(s: str) -> str:
 
 # an English holder or issuer: `Chengdu Shuxin Precision Mould Co., Ltd.`
 EN_ORG = re.compile(
-    r"^[A-Z][A-Za-z0-9&'().,\- ]{2,120}?(?:Co\.?\s?,?\s?Ltd\.?|Company Limited|Limited|Corporation|Corp\.|Inc\.?|LLC|"
+    r"^[A-Z][A-Za-z0-9&'().,\- ]{2,120}?(?i:Co\.?\s?,?\s?Ltd\.?|Company Limited|Limited|Corporation|Corp\.|Inc\.?|LLC|"
     r"GmbH|Group|Centre|Center|Institute|Laboratory|University|Association|Service for Conformity Assessment)$"
 )
 
@@ -269,6 +269,10 @@ def check_date(s: str, field_name: str = "", **_) -> Checked | None:
         return Checked(start.isoformat(), 0.9, {"range_end": end.isoformat() if end else None})
     if field_name == "valid_until" and LONG_TERM.match(v):
         return Checked(None, 1.0, {"long_term": True})
+    start = open_range(v)
+    if start is not None and field_name == "valid_until":
+        # the end of the range is unreadable: never its start as the expiry — empty, and said so
+        return Checked(None, 1.0, {"end_unreadable": True, "range_start": start.isoformat()})
     found = find_dates(v, compact=True)
     if not found or found[0].start > 12:
         return None
