@@ -63,7 +63,17 @@ def split_issuer(v: str) -> tuple[str, str | None]:
     return v, None
 
 
+def _unbalanced_brackets(s: str) -> str:
+    """`(法人:某某有限公司)` read from `(` to `)` gives `某某有限公司)`: the bracket belongs to the caption."""
+    s = s.strip()
+    for o, c in ("()", "（）"):
+        if s.endswith(c) and s.count(o) < s.count(c):
+            s = s[:-1].rstrip()
+    return s
+
+
 def check_org(s: str, **_) -> Checked | None:
+    s = _unbalanced_brackets(normalize(s))
     v = clean_text(s)
     if not _CJK.search(v):
         v = normalize(s).strip(" :;,")  # `Co., Ltd.` keeps its full stop
@@ -91,7 +101,8 @@ def check_person(s: str, **_) -> Checked | None:
 
 # a postcode or a telephone number glued to the end of an address: `…166号邮编:610000`, `…88号027-84561234`
 _ADDRESS_TAIL = re.compile(
-    r"(?<=[\u4e00-\u9fff\d)）])\s*[,，;；]?\s*(?:(?:邮编|邮政编码|Post\s?code|P\.?C\.?)\s*[:：]?\s*\d{6}|"
+    r"(?<=[\u4e00-\u9fff\d)）])\s*[,，;；]?\s*(?:(?:邮编|邮政编码|Post\s?code|P\.?C\.?)\s*[:：]?\s*[\dOoIl()（）]{4,8}|"
+    r"(?<=[\u4e00-\u9fff])[,，]\s*\d{6}|"
     r"(?:电话|联系电话|Tel\.?|TEL)?\s*[:：]?\s*(?:\(?0\d{2,3}\)?\s?-?\s?\d{7,8}|1[3-9]\d{9}))\s*$"
 )
 _EN_ADDRESS = re.compile(
