@@ -354,23 +354,36 @@ class _Extraction:
         """The date printed after the issuer, on its line (`登记机关 某某行政审批局 2024年01月12日`): the
         day it signed — a licence's foot, a certificate's seal."""
         iss = self.hits.get("issuer")
-        if iss is None or not isinstance(iss.value, str) or iss.value not in iss.text:
-            return None
-        after = iss.text[iss.text.index(iss.value) + len(iss.value) :]
+        if iss is not None and isinstance(iss.value, str) and iss.value in iss.text:
+            h = self._lone_date(iss.text[iss.text.index(iss.value) + len(iss.value) :], iss.text, iss.raw, iss.page)
+            if h:
+                return h
+        # `登记机关 | 2019年11月19日` in a table cell: the label, the seal, then only the date
+        labels = self.finder.labels_for("issuer", self.doctype)
+        for e in self.dix.all_entries():
+            for m in e.matches:
+                if m.label in labels:
+                    h = self._lone_date(e.s[m.end :], e.line.text, e.line.raw, e.page, e.line.confidence)
+                    if h:
+                        return h
+        return None
+
+    def _lone_date(self, after: str, text: str, raw: str, page: int, conf: float = 1.0) -> Hit | None:
         ds = find_dates(after)
-        if len(ds) != 1 or len(re.sub(r"\s", "", after)) - (ds[0].end - ds[0].start) > 2:
+        if len(ds) != 1 or len(re.sub(r"\s", "", after)) - len(re.sub(r"\s", "", after[ds[0].start : ds[0].end])) > 2:
             return None
+        ocr = page in self.dix.ocr_pages
         return Hit(
             "issued",
             ds[0].value.isoformat(),
-            iss.page,
-            iss.text,
-            iss.raw,
-            0.7 * iss.confidence,
-            iss.ocr,
-            iss.label,
+            page,
+            text,
+            raw,
+            0.7 * conf,
+            ocr,
+            "",
             "beside the issuer",
-            ocr_confidence=iss.ocr_confidence,
+            ocr_confidence=conf if ocr else None,
         )
 
     def _bare_date(self) -> Hit | None:

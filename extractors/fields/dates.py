@@ -50,7 +50,7 @@ _DAY_MONTH = re.compile(
     rf"(?<![\d.])(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}\s*,?\s*((?:19|20)\d{{2}})(?!\d)", re.I
 )
 _MIDDLE_DOT = re.compile(r"(?<=\d)[·•・](?=\d)")
-LONG_TERM = re.compile(r"长期|永久|无固定期限|[*＊]{3,}")  # `至******`: a term with no end printed
+LONG_TERM = re.compile(r"长期|永久|无固定期限|不约定期限|[*＊]{3,}")  # `至******`: a term with no end printed
 
 
 @dataclass
@@ -157,7 +157,7 @@ def find_range(text: str) -> tuple[date, date | None] | None:
         if _RANGE_SEP.match(s[a.end : b.start]) and a.value <= b.value:
             return a.value, b.value
     for a in found:
-        rest = s[a.end : a.end + 8]
-        if re.match(r"^\s*(?:至|到|-|~|—)\s*(?:长期|永久|无固定期限|[*＊]{3,})", rest):
+        rest = s[a.end : a.end + 10]
+        if re.match(r"^\s*(?:至|到|-|~|—)\s*(?:" + LONG_TERM.pattern + ")", rest):
             return a.value, None
     return None
