@@ -8,7 +8,7 @@
     recognize(image) -> [OcrBox]       # one RGB image (PIL or numpy) → text boxes in pixels
     load_settings() -> OcrSettings     # extractors/data/ocr.yaml
 
-The engine is RapidOCR (PP-OCRv4 models inside the wheel, onnxruntime, offline). It
+The engine is rapidocr 3.x (PP-OCRv6 models inside its wheel, onnxruntime, offline; see ocr_engine). It
 is optional at run time: without it the pages stay flagged "needs OCR" with the
 install hint, and nothing is dropped.
 

@@ -197,3 +197,19 @@ def test_a_real_file_reads_the_field(tmp_path, set_name, file, field, value):
         pytest.skip(f"{file} absent")
     got = realdocs.extract(path, str(tmp_path))["fields"].get(field, {}).get("value")
     assert realdocs.scorer(set_name).field_ok(field, value, got), got
+
+
+@needs_real
+@needs_engine
+@pytest.mark.ocr
+@pytest.mark.parametrize("quarter_turns", [1, 2, 3])
+def test_a_real_photo_stored_sideways_or_upside_down_is_turned_before_reading(quarter_turns):
+    from PIL import Image, ImageOps
+
+    path = realdocs.path("set1", "licence_qianwen.jpeg")
+    if path is None:
+        pytest.skip("licence_qianwen.jpeg absent")
+    image = ImageOps.exif_transpose(Image.open(path)).convert("RGB").rotate(90 * quarter_turns, expand=True)
+    boxes, turns = ocr.read_image(image)
+    assert (turns + quarter_turns) % 4 == 0  # turned back upright
+    assert "四川千文科技有限公司" in "".join(b.text for b in boxes)
