@@ -28,6 +28,8 @@ from pathlib import Path
 
 import httpx
 
+from checklists.registry import scheme_ids
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
@@ -38,7 +40,7 @@ from benchmarks.common import report  # noqa: E402
 BIN = Path(sys.executable).parent
 PASSWORD = "bench-password-1"
 SIZES = [int(s) for s in os.environ.get("BENCH_QUEUE_SIZES", "100,1000,2000,10000").split(",")]
-SCHEMES = ["jinzhi", "credit", "nonferrous", "jiangsu", "trace"]
+SCHEMES = scheme_ids()  # the registry's, in its order
 NAME, USCC = "江苏精工特钢股份有限公司", "91320281142315286E"
 DOCS = {
     "licence.pdf": [
@@ -116,10 +118,8 @@ def read_facts() -> dict[str, dict]:
 def add_cases(db, n: int, start: int, facts: dict[str, dict]) -> None:
     """n submitted cases as the application makes them (rows, three read documents each), written in
     bulk; their summaries are then computed by the daily pass (timed by the caller)."""
-    from intake.cases.case import ensure_cases
     from intake.cases.procedures import procedure
 
-    ensure_cases(db)
     now = datetime.now(UTC)
     cases, docs = [], []
     first_id = (db.execute("select max(id) from cases").fetchone()[0] or 0) + 1

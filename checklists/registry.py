@@ -49,12 +49,27 @@ def scheme_dirs() -> dict[str, Path]:
     return {s: found[s] for s in sorted(found, key=lambda s: (ORDER.index(s) if s in ORDER else len(ORDER), s))}
 
 
-def scheme_ids() -> list[str]:
-    return list(scheme_dirs())
+def scheme_ids(part: str | None = None) -> list[str]:
+    """The one list of schemes: every scheme, or those that have `part` (a form, a procedure …)."""
+    if part is None:
+        return list(scheme_dirs())
+    return [s for s in scheme_dirs() if read_part(s, part)]
 
 
-def unknown_message(scheme_id: str) -> str:
-    return f"未知的评价方案 {scheme_id!r}；可用的方案：{', '.join(scheme_ids())}"
+def unknown_message(scheme_id: str, part: str | None = None) -> str:
+    return f"未知的评价方案 {scheme_id!r}；可用的方案：{', '.join(scheme_ids(part))}"
+
+
+def require(scheme_id: str, part: str) -> None:
+    """UnknownScheme unless `scheme_id` is a scheme with `part` (the one exception for an unknown scheme)."""
+    if scheme_id not in scheme_ids(part):
+        raise UnknownScheme(unknown_message(scheme_id, part))
+
+
+@cache
+def item_id_pattern() -> re.Pattern:
+    """An internal item id of a scheme in the registry ("jiangsu.art8.1.1")."""
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, scheme_ids())) + r")\.[A-Za-z0-9_.]*[A-Za-z0-9]")
 
 
 def scheme_dir(scheme_id: str) -> Path:

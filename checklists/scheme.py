@@ -16,8 +16,7 @@ from typing import Any
 
 import yaml
 
-from .registry import part_path
-from .registry import scheme_ids as _registry_ids
+from .registry import part_path, scheme_ids
 
 ID_RE = re.compile(r"[a-z][a-z0-9_]*")
 STATUSES = ("met", "not_met", "missing", "review", "not_applicable")
@@ -379,11 +378,6 @@ def parse_scheme(text: str, path: Path) -> Scheme:
 def scheme_path(scheme_id: str) -> Path:
     """The scheme's checklist (checklists/schemes/<id>/checklist.yaml, or a folder on INTAKE_SCHEMES_PATH)."""
     return part_path(scheme_id, "checklist")
-
-
-def scheme_ids() -> list[str]:
-    """Ids of the schemes in the registry, in the seeds' order where known."""
-    return _registry_ids()
 
 
 @cache

@@ -44,12 +44,10 @@ def doc_label(doc_type: str) -> str:
 _KEY = re.compile(r"\b(" + "|".join(sorted(set(FACT_LABELS) | set(VALUE_LABELS), key=len, reverse=True)) + r")\b")
 
 
-@lru_cache(maxsize=1)
 def _item_id() -> re.Pattern:
-    """An internal item id of any scheme in the registry ("jiangsu.art8.1.1")."""
-    from .registry import scheme_ids
+    from .registry import item_id_pattern
 
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, scheme_ids())) + r")\.[A-Za-z0-9_.]*[A-Za-z0-9]")
+    return item_id_pattern()
 
 
 def plain(text: str | None) -> str:

@@ -31,8 +31,10 @@ from .model import Document, Table
 from .text import normalize
 
 DATA = Path(__file__).resolve().parent / "data" / "application_form.yaml"
-FORM_CODE = re.compile(r"intake-form:([a-z]+):v(\d+)")
-ITEM_ID = re.compile(r"\b((?:jinzhi|credit|nonferrous|jiangsu|trace)\.[A-Za-z0-9_.]*[A-Za-z0-9])")
+FORM_CODE = re.compile(r"intake-form:(\w+):v(\d+)", re.ASCII)  # written by forms from the scheme's form.yaml
+# an item id as a form prints it, "<scheme>.<clause>": which schemes exist is the registry's to say, so a
+# form naming its scheme (FORM_CODE) gives only that scheme's ids; the pre-check checks them against it
+ITEM_ID = re.compile(r"(?<![\w.])([a-z]\w*\.[\w.]*\w)", re.ASCII)
 _HINT = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]\s*$")
 _LINE_KV = re.compile(r"^(?P<label>[^:：]{2,20})[:：]\s*(?P<value>.+)$")
 BANDS = ("0%-20%", "20%-40%", "40%-60%", "60%-80%", "80%-100%")
@@ -315,10 +317,9 @@ def _read_item_table(t: Table, grid: list[list[str]], form: ApplicationForm) -> 
     items = _columns(header, spec()["item_table"]["columns"])
     selfs = _columns(header, spec()["self_assessment_table"]["columns"])
     for row in grid[1:]:
-        m = ITEM_ID.search(row[0] if row else "")
-        if not m:
+        item_id = _item_id(row[0] if row else "", form.scheme)
+        if not item_id:
             continue
-        item_id = m.group(1)
         if "band" in selfs:
             band = _band(row[selfs["band"]])
             score = _number(row[selfs["score"]]) if "score" in selfs else None
@@ -333,6 +334,13 @@ def _read_item_table(t: Table, grid: list[list[str]], form: ApplicationForm) -> 
         if ev:
             form.evidence[item_id] = ev
     return True
+
+
+def _item_id(cell: str, scheme: str | None) -> str | None:
+    m = ITEM_ID.search(normalize(cell))
+    if not m or (scheme and not m.group(1).startswith(scheme + ".")):
+        return None
+    return m.group(1)
 
 
 def _band(text: str) -> str | None:

@@ -13,6 +13,7 @@ import logging
 from . import ocr
 from .limits import ReadLimits, UnreadableDocument
 from .model import Document
+from .readers import READERS
 from .sniff import Sniffed, sniff
 
 __all__ = ["read_document", "ReadLimits", "UnreadableDocument", "sniff", "Sniffed"]
@@ -49,36 +50,10 @@ def read_document(data: bytes, filename: str, limits: ReadLimits | None = None) 
 
 
 def _read(data: bytes, doc: Document, sniffed: Sniffed, limits: ReadLimits) -> None:
-    kind = sniffed.kind
-    if kind == "pdf":
-        from .readers.pdf import read_pdf
-
-        read_pdf(data, doc, limits)
-    elif kind == "docx":
-        from .readers.docx import read_docx
-
-        read_docx(data, doc, limits)
-    elif kind in ("doc", "wps", "odt", "rtf"):
-        from .readers.docx import check_zip
-        from .readers.office import read_via_libreoffice
-
-        if kind == "odt":
-            check_zip(data, limits, what="ODT")
-        read_via_libreoffice(data, doc, limits, kind)
-    elif kind == "html":
-        from .readers.html import read_html
-
-        read_html(data, doc)
-    elif kind == "image":
-        from .readers.simple import read_image
-
-        read_image(data, doc, sniffed.subtype, limits.max_pages)
-    elif kind == "text":
-        from .readers.simple import read_text
-
-        read_text(data, doc, sniffed.subtype)
-    else:  # pragma: no cover - every kind of sniff() is handled above
-        raise UnreadableDocument(f"不支持的格式：{kind}")
+    reader = READERS.get(sniffed.kind)
+    if reader is None:  # pragma: no cover - every kind of sniff() is read or refused above
+        raise UnreadableDocument(f"不支持的格式：{sniffed.kind}")
+    reader(data, doc, sniffed, limits)
 
 
 def _ocr_pass(doc: Document, data: bytes, limits: ReadLimits) -> None:

@@ -453,10 +453,11 @@ def template_fault(name: str, e: jinja2.TemplateError) -> str:
 
 def _built_template(template: Path) -> bytes | None:
     """A scheme added as a data folder has no prebuilt template: build it from its form.yaml now."""
-    from .build_templates import build_template
-    from .specs import schemes
+    from checklists.registry import scheme_ids
 
-    for scheme_id in schemes():
+    from .build_templates import build_template
+
+    for scheme_id in scheme_ids("form"):
         if template == template_path(scheme_id):
             return build_template(scheme_id)
     return None

@@ -23,7 +23,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from .specs import common, scheme_spec, schemes, template_path
+from checklists.registry import scheme_ids
+
+from .specs import common, scheme_spec, template_path
 
 FONT = "宋体"
 NOTE_COLOR = RGBColor(0x9C, 0x27, 0x00)
@@ -267,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     check = "--check" in argv
     stale = []
-    for scheme_id in schemes():
+    for scheme_id in scheme_ids("form"):
         data = build_template(scheme_id)
         path: Path = template_path(scheme_id)
         if check:

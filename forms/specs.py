@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from checklists.registry import read_part, scheme_ids
+from checklists.registry import UnknownScheme, read_part, require, scheme_ids
 from checklists.scheme import load_scheme
 from checklists.vocabulary import DOC_TYPES, OUTCOME_ZH, STATUS_ORDER, STATUS_ZH
 
@@ -20,16 +20,9 @@ SPEC_DIR = Path(__file__).parent / "specs"
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
-class UnknownScheme(ValueError):
-    pass
+__all__ = ["UnknownScheme"]  # the registry's: a scheme without a form is unknown to the forms
 
-
-def schemes() -> tuple[str, ...]:
-    """Schemes of the registry that have a form."""
-    return tuple(s for s in scheme_ids() if read_part(s, "form"))
-
-
-SCHEMES = schemes()  # those present at import (tests parametrize over them); code calls schemes()
+SCHEMES = tuple(scheme_ids("form"))  # those present at import (tests parametrize over them)
 
 
 @cache
@@ -60,8 +53,7 @@ class _SchemeNames(dict):
 
 
 def scheme_spec(scheme_id: str) -> dict:
-    if scheme_id not in schemes():
-        raise UnknownScheme(f"unknown scheme {scheme_id!r}: expected one of {', '.join(schemes())}")
+    require(scheme_id, "form")
     spec = dict(read_part(scheme_id, "form"))
     spec["scheme"] = scheme_id
     s = load_scheme(scheme_id)

@@ -1,5 +1,7 @@
-"""The pre-check: read documents + declared facts + a date → the checklist's verdicts. One sequence
-for every face: `intake check`, `intake form` and the web's case report all call `precheck`.
+"""The pre-check: read documents + the applicant's corrections of them + declared facts + overrides +
+a date → the checklist's verdicts. The one evaluation: `intake check`, `intake form`, the web's case
+report, the queue's summaries and the assistant (which is handed `evaluator`) all call `precheck`;
+nothing else runs the checklist engine.
 
 The declared facts are what the applicant typed into an uploaded application form, overridden key by
 key by what they stated directly (--facts, the facts form, the chat). A value typed into a form that
@@ -9,6 +11,9 @@ way in (`FactsError` — a BadInput — names the key and the accepted values).
 
     result = precheck("jinzhi", documents, {"sector": "manufacturing"}, as_of="2026-03-01")
     result.evaluation.to_json(); result.facts; result.warnings
+
+A correction ({sha256, field, value}, made by the applicant in the chat) replaces the value read
+from that document; the read value stays on the field (`read_value`, `corrected`).
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ def precheck(
     as_of: date | str | None = None,
     overrides: dict | None = None,
     origin: str = "facts",
+    corrections: Sequence[dict] = (),
 ) -> Precheck:
     """Evaluate `scheme` on `documents` — read ones (DocumentFacts or their JSON) or file paths, which
     are read here in the time-limited workers after the facts are checked — and the `stated` facts.
@@ -55,7 +61,7 @@ def precheck(
     if isinstance(scheme, str):
         scheme = load_scheme(scheme)
     stated = _validated(scheme, stated or {}, origin)
-    docs = _read(documents)
+    docs = [_corrected(d, corrections) for d in _read(documents)] if corrections else _read(documents)
     facts, warnings = declared_facts(scheme, [d.to_json() for d in docs], stated)
     ev = evaluate(scheme, docs, engine_facts(facts), as_of=as_of, overrides=overrides or None)
     return Precheck(ev, facts, warnings)
@@ -74,6 +80,43 @@ def _read(documents) -> list[DocumentFacts]:
         else DocumentFacts.from_json(d)
         for d in documents
     ]
+
+
+def evaluator(
+    scheme: Scheme | str,
+    overrides: dict | None = None,
+    under: dict | None = None,
+    over: dict | None = None,
+    origin="facts",
+):
+    """The evaluation as a callable for those who hold documents and facts of their own (the
+    assistant): (documents, facts, corrections, as_of) → the contract's `intake check` object.
+    A case's facts go `under` theirs and its applicant and product `over` them, as in its report."""
+
+    def run(documents: Sequence, facts: dict, corrections: Sequence[dict], as_of: date | str | None) -> dict:
+        stated = {**(under or {}), **facts, **(over or {})}
+        return precheck(scheme, documents, stated, as_of, overrides, origin, corrections).to_json()
+
+    return run
+
+
+def apply_corrections(doc: dict, fixes: Sequence[dict]) -> dict:
+    """A value the applicant corrected replaces the one read; the read one is kept beside it."""
+    fields = doc.get("fields") or {}
+    mine = [c for c in fixes if c.get("sha256") == doc.get("sha256") and c.get("field") in fields]
+    if not mine:
+        return doc
+    doc = {**doc, "fields": {k: dict(v) for k, v in fields.items()}}
+    for c in mine:
+        f = doc["fields"][c["field"]]
+        f["read_value"], f["value"], f["confidence"], f["corrected"] = f.get("value"), c["value"], 1.0, True
+    return doc
+
+
+def _corrected(doc: DocumentFacts, fixes: Sequence[dict]) -> DocumentFacts:
+    if not any(c.get("sha256") == doc.sha256 for c in fixes):
+        return doc
+    return DocumentFacts.from_json(apply_corrections(doc.to_json(), fixes))
 
 
 def _validated(scheme: Scheme, stated: dict, origin: str) -> dict:

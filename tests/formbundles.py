@@ -156,3 +156,24 @@ def all_text(d) -> str:
         for row in t.rows:
             parts += [c.text for c in row.cells]
     return "\n".join(parts)
+
+
+def fill_in(
+    path, values: dict[str, str], declarations: dict[str, str], selfs: dict[str, tuple[str, str]] | None = None
+):
+    """What an applicant does in Word: type into the value cells and the item rows, then save."""
+    selfs = selfs or {}
+    d = docx.Document(str(path))
+    for t in d.tables:
+        header = [c.text for c in t.rows[0].cells]
+        for row in t.rows[1:]:
+            cells = row.cells
+            if header[:2] == ["项目", "填写内容"] and cells[0].text in values:
+                cells[1].text = values[cells[0].text]
+            elif header[0] == "条目" and "申请人声明" in header and cells[0].text in declarations:
+                cells[header.index("申请人声明")].text = declarations[cells[0].text]
+            elif header[0] == "条目" and "自评档" in header and cells[0].text in selfs:
+                cells[header.index("自评档")].text, cells[header.index("自评分")].text = selfs[cells[0].text]
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()

@@ -117,7 +117,7 @@ def test_no_files_gives_a_blank_form(tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--scheme", "shanghai"], "unknown scheme"),
+        (["--scheme", "shanghai"], "未知的评价方案"),
         (["--scheme", "jinzhi", "--facts", "MISSING"], "无法读取"),
         (["--scheme", "jinzhi", "--facts", "BADJSON"], "JSON"),
     ],

@@ -163,7 +163,7 @@ def test_control_characters_and_long_values_are_cleaned(tmp_path):
 
 
 def test_unknown_scheme_and_missing_template_are_clear_errors(tmp_path):
-    with pytest.raises(UnknownScheme, match="expected one of"):
+    with pytest.raises(UnknownScheme, match="未知的评价方案"):
         build_form("shanghai", [], {}, None, tmp_path / "f.docx")
     with pytest.raises(FormError, match="not found"):
         build_form("jinzhi", [], {}, None, tmp_path / "g.docx", template=tmp_path / "nope.docx")

@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-import io
-
-import docx
 import pytest
 from docgen import Grid, docx_bytes
-from formbundles import BUNDLES, DECLARED, kv_rows, open_docx, table_with_header
+from formbundles import BUNDLES, DECLARED, fill_in, kv_rows, open_docx, table_with_header
 
 from extractors.application_form import facts_from_documents, read_application_form
 from extractors.read import read_document
 from forms.application import build_form, form_context
 from forms.specs import SCHEMES
-
-
-def _fill_in(
-    path, values: dict[str, str], declarations: dict[str, str], selfs: dict[str, tuple[str, str]] | None = None
-):
-    """What an applicant does in Word: type into the value cells and the item rows, then save."""
-    selfs = selfs or {}
-    d = docx.Document(str(path))
-    for t in d.tables:
-        header = [c.text for c in t.rows[0].cells]
-        for row in t.rows[1:]:
-            cells = row.cells
-            if header[:2] == ["项目", "填写内容"] and cells[0].text in values:
-                cells[1].text = values[cells[0].text]
-            elif header[0] == "条目" and "申请人声明" in header and cells[0].text in declarations:
-                cells[header.index("申请人声明")].text = declarations[cells[0].text]
-            elif header[0] == "条目" and "自评档" in header and cells[0].text in selfs:
-                cells[header.index("自评档")].text, cells[header.index("自评分")].text = selfs[cells[0].text]
-    buf = io.BytesIO()
-    d.save(buf)
-    return buf.getvalue()
 
 
 def _read(data: bytes, name="申请书.docx"):
@@ -65,7 +41,7 @@ def test_generated_form_reads_back_to_the_same_facts(tmp_path, scheme):
 
 def test_values_typed_in_word_become_facts(tmp_path):
     out = build_form("nonferrous", BUNDLES["nonferrous"], {}, None, tmp_path / "f.docx")
-    data = _fill_in(
+    data = fill_in(
         out.path,
         {
             "联系人": "周敏",
@@ -97,7 +73,7 @@ def test_values_typed_in_word_become_facts(tmp_path):
 
 def test_choice_percent_and_boolean_cells(tmp_path):
     out = build_form("jiangsu", BUNDLES["jiangsu"], {}, None, tmp_path / "f.docx")
-    data = _fill_in(
+    data = fill_in(
         out.path,
         {
             "所属领域（农业/制造业/服务业）": "制造业",
@@ -114,14 +90,14 @@ def test_choice_percent_and_boolean_cells(tmp_path):
     )
     assert form.declarations == {"jiangsu.art8.1.2": False}
     out = build_form("trace", BUNDLES["trace"], {}, None, tmp_path / "t.docx")
-    form = _read(_fill_in(out.path, {"是否网络销售（是/否）": "否", "用码覆盖率（%）": "92.5%"}, {}))
+    form = _read(fill_in(out.path, {"是否网络销售（是/否）": "否", "用码覆盖率（%）": "92.5%"}, {}))
     assert form.facts["sells_online"] is False and form.facts["code_coverage"] == pytest.approx(0.925)
 
 
 def test_unreadable_cell_values_warn_and_are_not_facts(tmp_path):
     out = build_form("jiangsu", [], {}, None, tmp_path / "f.docx")
     form = _read(
-        _fill_in(
+        fill_in(
             out.path,
             {
                 "所属领域（农业/制造业/服务业）": "金融业",
@@ -139,7 +115,7 @@ def test_unreadable_cell_values_warn_and_are_not_facts(tmp_path):
 def test_credit_self_assessment_round_trip(tmp_path):
     out = build_form("credit", BUNDLES["credit"], {}, None, tmp_path / "f.docx")
     form = _read(
-        _fill_in(
+        fill_in(
             out.path,
             {},
             {"credit.4.b": "是"},
@@ -160,7 +136,7 @@ def test_credit_self_assessment_round_trip(tmp_path):
 
 def test_uploaded_form_feeds_the_next_form(tmp_path):
     out = build_form("jinzhi", BUNDLES["jinzhi"], {}, None, tmp_path / "f.docx")
-    form = _read(_fill_in(out.path, {"联系人": "陈强", "申报类别/等级": "机械零部件"}, {"jinzhi.4.4": "是"}))
+    form = _read(fill_in(out.path, {"联系人": "陈强", "申报类别/等级": "机械零部件"}, {"jinzhi.4.4": "是"}))
     docs = BUNDLES["jinzhi"] + [form.document_facts().to_json()]
     assert facts_from_documents(docs)["declarations"] == {"jinzhi.4.4": True}
     again = build_form("jinzhi", docs, {}, None, tmp_path / "g.docx")
@@ -231,7 +207,7 @@ def test_form_typed_in_word_counts_in_the_next_check(tmp_path):
     before = tmp_path / "blank.docx"
     before.write_bytes(out.path.read_bytes())
     filled = tmp_path / "申请书.docx"
-    filled.write_bytes(_fill_in(out.path, {"中国有色金属工业协会会员单位（是/否）": "是"}, {}))
+    filled.write_bytes(fill_in(out.path, {"中国有色金属工业协会会员单位（是/否）": "是"}, {}))
 
     def art4(path):
         r = CliRunner().invoke(cli, ["check", "--scheme", "nonferrous", "--as-of", "2024-08-01", str(path), "--json"])

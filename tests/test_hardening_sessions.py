@@ -83,9 +83,6 @@ def test_a_deleted_applicant_cases_go_to_nobody(tmp_path):
     from intake.store.accounts import add_user, delete_user
 
     db = open_db(tmp_path)
-    from intake.cases.case import ensure_cases
-
-    ensure_cases(db)
     user, _ = add_user(db, "zhang", "applicant", PASSWORD)
     case = open_case(db, "jinzhi", "某公司", "齿轮", owner=user)
     delete_user(db, "zhang")

@@ -55,20 +55,11 @@ def make_reader(data: Path, limits: Limits, reader_threads: int, broker: str | N
     return BrokerReader(data, limits, url, public)
 
 
-def _ensure_tables(data: Path) -> None:
-    """The tables the requests write to, made once before any request (not raced by two of them)."""
-    from intake.cases.case import ensure_cases
-    from intake.store.accounts import ensure_accounts
+def _migrate_store(data: Path) -> None:
+    """The store's schema brought up to date before the first request (opening it migrates it)."""
     from intake.store.db import open_db
-    from intake.store.quotas import ensure_quotas
-    from intake.store.sessions import ensure_sessions
 
-    db = open_db(data)
-    try:
-        for ensure in (ensure_accounts, ensure_cases, ensure_sessions, ensure_quotas):
-            ensure(db)
-    finally:
-        db.conn.close()
+    open_db(data).conn.close()
 
 
 def trusted_proxies() -> set[str]:
@@ -86,7 +77,7 @@ def create_app(
 ) -> FastAPI:
     data = data_dir(data)
     limits = limits or Limits.from_env()
-    _ensure_tables(data)
+    _migrate_store(data)
     reader = make_reader(data, limits, reader_threads, broker, public_url)
     daily = DailyPass(data)
 

@@ -9,7 +9,7 @@ import sqlite_utils
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
-from intake.cases.case import Case, case_for, case_to_edit, ensure_cases
+from intake.cases.case import Case, case_for, case_to_edit
 from intake.store.accounts import User, get_user
 from intake.store.blobs import BlobStore
 from intake.store.db import open_db
@@ -47,7 +47,6 @@ templates.env.filters["plain"] = labels.plain
 
 def get_db(request: Request):
     db = open_db(request.app.state.data, shared_across_threads=True)
-    ensure_cases(db)
     try:
         yield db
     finally:

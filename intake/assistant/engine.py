@@ -6,8 +6,10 @@
     r = a.on_upload(document_facts)          # DocumentFacts or its `intake extract` JSON
     save(r.state)                            # a plain JSON-serialisable dict
 
-Verdicts always come from the checklist engine (`checklists.evaluate`); rule answers
-always quote the scheme's own text. An optional model back-end (intake.assistant.llm)
+Verdicts always come from the application's one evaluation (`intake.precheck`), handed in as
+`evaluator` — a case's (its overrides, facts and applicant) on the web, the plain pre-check in
+`intake chat`; the assistant never runs the checklist engine itself. Rule answers always quote the
+scheme's own text. An optional model back-end (intake.assistant.llm)
 may only rephrase the finished text.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
@@ -29,7 +32,6 @@ from .interview import (
     describe_changes,
     describe_document,
     display_value,
-    documents_of,
     facts_of,
     is_free_text,
     new_state,
@@ -67,10 +69,8 @@ class Reply:
         }
 
 
-def _checklists():
-    from checklists import engine
-
-    return engine
+# (documents, facts, corrections, as_of) → the contract's `intake check` object
+Evaluator = Callable[[list, dict, list, date], dict]
 
 
 class Assistant:
@@ -82,9 +82,16 @@ class Assistant:
         as_of: date | str | None = None,
         facts: dict | None = None,
         llm=None,
+        evaluator: Evaluator | None = None,
     ):
-        ck = _checklists()
-        self.scheme = ck.load_scheme(scheme_id)  # raises for an unknown scheme, naming the known ones
+        from checklists.scheme import load_scheme
+
+        self.scheme = load_scheme(scheme_id)  # raises for an unknown scheme, naming the known ones
+        if evaluator is None:
+            from intake.precheck import evaluator as plain_precheck
+
+            evaluator = plain_precheck(self.scheme)
+        self._evaluator = evaluator
         self.scheme_id = scheme_id
         if state is None:
             state = new_state(scheme_id, facts, as_of.isoformat() if isinstance(as_of, date) else as_of)
@@ -123,9 +130,7 @@ class Assistant:
 
     def evaluate(self) -> dict:
         """The contract's `intake check` object for the case as it stands."""
-        ck = _checklists()
-        ev = ck.evaluate(self.scheme, documents_of(self.state), self.facts(), self.as_of, {})
-        return ev.to_json() if hasattr(ev, "to_json") else ev
+        return self._evaluator(self.state["documents"], self.facts(), self.state["corrections"], self.as_of)
 
     def sync(self, documents: list | None = None, facts: dict | None = None) -> None:
         """Align the conversation with a case kept elsewhere (the web service): its documents

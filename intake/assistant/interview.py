@@ -17,21 +17,17 @@ from __future__ import annotations
 
 import copy
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from checklists.vocabulary import plain
-from extractors.facts import DocumentFacts
+from intake.clock import now
 
 from .answers import Parsed, parse_choice, parse_date, parse_number, parse_text, parse_yes_no, split_lead_in, vocabulary
 from .schemedata import yes_no_spec
 
 SOURCE = "申请人声明"
 STATE_VERSION = 1
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def new_state(scheme_id: str, base_facts: dict | None = None, as_of: str | None = None) -> dict:
@@ -112,19 +108,6 @@ def facts_of(state: dict) -> dict:
         if ans is not None and not key.startswith(("confirm:", "upload:")):
             set_fact(facts, key, ans["value"])
     return facts
-
-
-def documents_of(state: dict) -> list[DocumentFacts]:
-    """Uploaded documents with the applicant's corrections applied (original kept on the field)."""
-    docs = []
-    for d in state["documents"]:
-        d = copy.deepcopy(d)
-        for c in state["corrections"]:
-            if c["sha256"] == d.get("sha256") and c["field"] in (d.get("fields") or {}):
-                d["fields"][c["field"]]["value"] = c["value"]
-                d["fields"][c["field"]]["confidence"] = 1.0
-        docs.append(DocumentFacts.from_json(d))
-    return docs
 
 
 # -- asks ---------------------------------------------------------------------------

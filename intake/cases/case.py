@@ -8,16 +8,18 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 import sqlite_utils
 
 from checklists.factsfile import FACT_KEYS as ENGINE_FACT_KEYS
 from checklists.factsfile import FactsError, validate_facts
+from checklists.registry import scheme_ids
 from checklists.scheme import load_scheme
-from intake.cases.procedures import certificate_dates, procedure, publicity_ends, scheme_ids
+from intake.cases.procedures import certificate_dates, procedure, publicity_ends
+from intake.clock import now
 from intake.errors import BadInput, Conflict, NotAllowed, NotFound
-from intake.store.accounts import User, ensure_accounts
+from intake.store.accounts import User
 
 STATUSES = {
     "draft": "草稿",
@@ -35,107 +37,6 @@ FACT_KEYS = tuple(k for k in ENGINE_FACT_KEYS if k not in ("applicant", "product
 
 class CaseError(BadInput):
     pass
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def ensure_cases(db: sqlite_utils.Database) -> None:
-    ensure_accounts(db)
-    names = set(db.table_names())
-    if "cases" not in names:
-        db.table("cases").create(
-            {
-                "id": int,
-                "token": str,
-                "scheme": str,
-                "applicant": str,
-                "product": str,
-                "owner_id": int,
-                "status": str,
-                "procedure_state": str,
-                "state_since": str,
-                "certificate_issued": str,
-                "facts": str,
-                "version": int,
-                "created": str,
-                "submitted_at": str,
-                "updated": str,
-                **OUTCOME_COLUMNS,
-            },
-            pk="id",
-            not_null={"token", "scheme", "status"},
-        )
-        db.table("cases").create_index(["token"], unique=True)
-        db.table("cases").create_index(["status", "scheme"])
-        _queue_indexes(db)
-    else:
-        _add_outcome_columns(db)
-    if "documents" not in names:
-        db.table("documents").create(
-            {
-                "id": int,
-                "case_id": int,
-                "sha256": str,
-                "file_name": str,
-                "size": int,
-                "kind": str,
-                "state": str,
-                "error": str,
-                "facts": str,
-                "pages": int,
-                "created": str,
-                "read_at": str,
-            },
-            pk="id",
-            foreign_keys=[("case_id", "cases", "id")],
-        )
-        db.table("documents").create_index(["case_id"])
-        db.table("documents").create_index(["state"])
-    if "overrides" not in names:
-        db.table("overrides").create(
-            {"id": int, "case_id": int, "item_id": str, "status": str, "note": str, "user": str, "created": str},
-            pk="id",
-            foreign_keys=[("case_id", "cases", "id")],
-        )
-        db.table("overrides").create_index(["case_id"])
-    if "audit" not in names:
-        db.table("audit").create(
-            {"id": int, "case_id": int, "user": str, "action": str, "detail": str, "created": str}, pk="id"
-        )
-        db.table("audit").create_index(["case_id"])
-
-
-# the stored outcome summary the secretariat's queue reads (intake.cases.queue)
-OUTCOME_COLUMNS = {
-    "outcome_status": str,
-    "outcome_level": str,
-    "outcome": str,
-    "outcome_as_of": str,
-    "outcome_version": int,
-}
-_migrated: set[str] = set()
-
-
-def _queue_indexes(db: sqlite_utils.Database) -> None:
-    have = {tuple(i.columns) for i in db.table("cases").indexes}
-    for cols in (("submitted_at", "id", "status"), ("scheme", "submitted_at"), ("outcome_status", "submitted_at")):
-        if cols not in have:
-            db.table("cases").create_index(list(cols))
-
-
-def _add_outcome_columns(db: sqlite_utils.Database) -> None:
-    """A database made before the queue kept summaries gets the columns (once per process)."""
-    key = db.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(db.conn)}"
-    if key in _migrated:
-        return
-    cols = db.table("cases").columns_dict
-    for name, kind in OUTCOME_COLUMNS.items():
-        if name not in cols:
-            db.table("cases").add_column(name, kind)
-    _queue_indexes(db)
-    _migrated.add(key)
 
 
 @dataclass
@@ -243,10 +144,9 @@ def open_case(
     db: sqlite_utils.Database, scheme: str, applicant: str = "", product: str = "", owner: User | None = None
 ) -> Case:
     """A new draft case. Staff accounts review cases; they cannot be applicants."""
-    ensure_cases(db)
     if owner is not None and owner.is_staff:
         raise NotAllowed("工作人员账号不能作为申请人开立申请")
-    if scheme not in scheme_ids():
+    if scheme not in scheme_ids("procedure"):
         raise CaseError(f"未知的评价项目 {scheme!r}")
     proc = procedure(scheme)
     t = now()
@@ -272,7 +172,6 @@ def open_case(
 
 
 def get_case(db: sqlite_utils.Database, case_id: int) -> Case:
-    ensure_cases(db)
     try:
         rows = list(db["cases"].rows_where("id = ?", [case_id], limit=1))
     except OverflowError:  # an id past SQLite's integers cannot exist
@@ -283,7 +182,6 @@ def get_case(db: sqlite_utils.Database, case_id: int) -> Case:
 
 
 def case_by_token(db: sqlite_utils.Database, token: str) -> Case | None:
-    ensure_cases(db)
     if not token or len(token) > 100:
         return None
     rows = list(db["cases"].rows_where("token = ?", [token], limit=1))
@@ -330,7 +228,6 @@ def can_edit(user: User | None, case: Case, tokens=()) -> bool:
 
 
 def cases_for(db: sqlite_utils.Database, user: User | None, tokens=()) -> list[Case]:
-    ensure_cases(db)
     out = []
     if user is not None and user.role == "applicant":
         out = [_case(r) for r in db["cases"].rows_where("owner_id = ?", [user.id], order_by="id desc")]
@@ -360,12 +257,10 @@ def _refresh_queue_row(db: sqlite_utils.Database, case_id: int) -> None:
 
 
 def log(db: sqlite_utils.Database, case_id: int, user: str, action: str, detail: str = "") -> None:
-    ensure_cases(db)
     db.table("audit").insert({"case_id": case_id, "user": user, "action": action, "detail": detail, "created": now()})
 
 
 def audit_log(db: sqlite_utils.Database, case_id: int) -> list[dict]:
-    ensure_cases(db)
     return list(db["audit"].rows_where("case_id = ?", [case_id], order_by="id"))
 
 
@@ -437,7 +332,6 @@ def add_document(
 
 
 def documents(db, case_id: int) -> list[dict]:
-    ensure_cases(db)
     out = []
     for r in db["documents"].rows_where("case_id = ?", [case_id], order_by="id"):
         r = dict(r)
@@ -470,7 +364,6 @@ def set_document_state(
 
 
 def pending_documents(db) -> list[int]:
-    ensure_cases(db)
     return [r["id"] for r in db["documents"].rows_where("state in ('queued', 'reading')", order_by="id")]
 
 
@@ -501,7 +394,6 @@ def add_override(db, case: Case, item_id: str, status: str, note: str, who: User
 
 def overrides(db, case_id: int) -> dict[str, dict]:
     """The latest override per item."""
-    ensure_cases(db)
     out = {}
     for r in db["overrides"].rows_where("case_id = ?", [case_id], order_by="id"):
         out[r["item_id"]] = dict(r)

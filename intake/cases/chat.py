@@ -10,32 +10,12 @@ import threading
 from collections.abc import Iterator
 
 from intake.assistant import Assistant
-from intake.cases.case import FACT_KEYS, Case, documents, log, now, touch
+from intake.cases.case import FACT_KEYS, Case, documents, log, touch
+from intake.cases.report import case_evaluator, read_documents
+from intake.clock import now
 
 _locks: dict[int, threading.Lock] = {}
 _guard = threading.Lock()
-
-
-def ensure_chat(db) -> None:
-    """Create the chat table once. Two documents read at the same time both get here: the table is
-    created under a lock, and a write refused while another connection writes is tried again."""
-    import sqlite3
-    import time
-
-    with _guard:
-        for attempt in range(5):
-            try:
-                if "case_chat" not in db.table_names():
-                    db.table("case_chat").create(
-                        {"case_id": int, "state": str, "transcript": str, "updated": str},
-                        pk="case_id",
-                        if_not_exists=True,
-                    )
-                return
-            except sqlite3.OperationalError:
-                if attempt == 4:
-                    raise
-                time.sleep(0.2 * (attempt + 1))
 
 
 def _lock(case_id: int) -> threading.Lock:
@@ -44,26 +24,28 @@ def _lock(case_id: int) -> threading.Lock:
 
 
 def transcript(db, case_id: int) -> list[dict]:
-    ensure_chat(db)
     row = next(db["case_chat"].rows_where("case_id = ?", [case_id]), None)
     return json.loads(row["transcript"]) if row else []
+
+
+def case_assistant(db, case: Case, state: dict | None, but: str | None = None) -> Assistant:
+    """The assistant on a case: its conversation synced with the case's read documents (`but` the one
+    with this sha256, just read, which it is about to be told of) and stated facts, its verdicts from
+    the case's own evaluation (the one its report shows)."""
+    bot = Assistant(case.scheme, state, evaluator=case_evaluator(db, case))
+    docs = [d for d in read_documents(documents(db, case.id)) if d.get("sha256") != but or but is None]
+    bot.sync(documents=docs, facts={k: v for k, v in case.facts.items() if k != "scores"})
+    return bot
 
 
 def document_read(db, case_id: int, doc: dict) -> None:
     """A document of the case was read: the assistant says what it recognised, in the transcript."""
     from intake.cases.case import get_case
 
-    ensure_chat(db)
     case = get_case(db, case_id)
     with _lock(case.id):
         row = next(db["case_chat"].rows_where("case_id = ?", [case.id]), None)
-        bot = Assistant(case.scheme, json.loads(row["state"]) if row else None)
-        others = [
-            d["facts"]
-            for d in documents(db, case.id)
-            if d["state"] == "read" and d["facts"] and d["sha256"] != doc.get("sha256")
-        ]
-        bot.sync(documents=others, facts={k: v for k, v in case.facts.items() if k != "scores"})
+        bot = case_assistant(db, case, json.loads(row["state"]) if row else None, but=doc.get("sha256"))
         reply = bot.on_upload(doc)
         history = json.loads(row["transcript"]) if row else []
         # Files read with no message in between are one batch: its summary replaces the previous one.
@@ -83,15 +65,12 @@ def document_read(db, case_id: int, doc: dict) -> None:
 
 def chat(db, case: Case, message: str, who: str, may_edit: bool) -> dict:
     """One turn: returns the reply's JSON plus `changed` (the case's facts changed)."""
-    ensure_chat(db)
     with _lock(case.id):
         row = next(db["case_chat"].rows_where("case_id = ?", [case.id]), None)
         state = json.loads(row["state"]) if row else None
         history = json.loads(row["transcript"]) if row else []
         saved = row["state"] if row else None
-        bot = Assistant(case.scheme, state)
-        docs = [d["facts"] for d in documents(db, case.id) if d["state"] == "read" and d["facts"]]
-        bot.sync(documents=docs, facts={k: v for k, v in case.facts.items() if k != "scores"})
+        bot = case_assistant(db, case, state)
         before = list(bot.state.get("corrections") or [])
         reply = bot.reply(message[:2000])
         changed = False
@@ -129,8 +108,6 @@ def chat(db, case: Case, message: str, who: str, may_edit: bool) -> dict:
 def corrections(db, case_id: int) -> list[dict]:
     """Values read from the case's documents that the applicant corrected in the chat:
     [{sha256, file, field, original, value, source, at}]."""
-    if "case_chat" not in db.table_names():
-        return []
     row = next(db["case_chat"].rows_where("case_id = ?", [case_id]), None)
     return list(json.loads(row["state"]).get("corrections") or []) if row else []
 

@@ -9,8 +9,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from checklists.registry import read_part
-from checklists.registry import scheme_ids as _registry_ids
+from checklists.registry import read_part, require
 from checklists.scheme import load_scheme
 
 
@@ -63,8 +62,7 @@ class Procedure:
 
 
 def _part(scheme: str) -> dict:
-    if scheme not in _registry_ids():
-        raise KeyError(f"unknown scheme {scheme!r}")
+    require(scheme, "procedure")
     return read_part(scheme, "procedure")
 
 
@@ -88,10 +86,6 @@ def procedure(scheme: str) -> Procedure:
         renewal_months=d.get("renewal_months"),
         states=states,
     )
-
-
-def scheme_ids() -> list[str]:
-    return [s for s in _registry_ids() if read_part(s, "procedure")]
 
 
 def declarations(scheme: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from intake.cases.case import STATUSES, _case, ensure_cases
+from intake.cases.case import STATUSES, _case
 from intake.cases.procedures import procedure
 
 PER_PAGE = 50
@@ -107,7 +107,6 @@ def refresh_outcome(db, case_id: int, as_of: date | None = None, cache: bool = F
 
 
 def stale_ids(db, as_of: date | None = None, limit: int | None = None) -> list[int]:
-    ensure_cases(db)
     sql = f"select id from cases where status != 'draft' and {_STALE} order by id"
     args: list = [(as_of or date.today()).isoformat()]
     if limit:
@@ -133,7 +132,6 @@ def queue_page(
 ) -> QueuePage:
     """One page of the queue, oldest submission first. The rows on the page are brought up to date
     first when stale, so what is shown is always today's outcome."""
-    ensure_cases(db)
     filters = filters or QueueFilters()
     today = today or date.today()
     page, per_page = max(1, page), max(1, min(per_page, MAX_PER_PAGE))

@@ -17,6 +17,7 @@ from intake.cases.case import Case, documents, overrides
 from intake.cases.procedures import procedure
 from intake.precheck import precheck
 
+ORIGIN = "补充信息"  # where a case's stated facts come from, as a bad one's message names it
 GROUPS = list(STATUS_ZH.items())  # the vocabulary's order: the gaps first
 STATUS_LABELS = dict(GROUPS)
 
@@ -24,11 +25,13 @@ _cache: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 
 
-def evaluate_case(scheme: str, docs: list[dict], facts: dict, as_of: date, overrides: dict | None = None) -> dict:
-    """The checklist engine (`checklists.engine.evaluate`) on read documents, declared facts and the
-    secretariat's overrides; a report saying why when it cannot run."""
+def evaluate_case(
+    scheme: str, docs: list[dict], facts: dict, as_of: date, overrides: dict | None = None, corrections=()
+) -> dict:
+    """The one evaluation (`intake.precheck`) on read documents, the applicant's corrections, declared
+    facts and the secretariat's overrides; a report saying why when it cannot run."""
     try:
-        result = precheck(scheme, docs, facts, as_of, overrides, origin="补充信息")
+        result = precheck(scheme, docs, facts, as_of, overrides, ORIGIN, corrections)
     except FactsError as e:
         return _empty(scheme, docs, facts, as_of, f"补充信息有误：{e}")
     except UnknownScheme:
@@ -61,11 +64,8 @@ def case_report(db, case: Case, as_of: date | None = None, cache: bool = True) -
             return with_ocr_progress(_cache[key])
     docs = documents(db, case.id)
     fixes = applicant_corrections(db, case.id)
-    read = [apply_corrections(d["facts"], fixes) for d in docs if d["state"] == "read" and d["facts"]]
     latest = overrides(db, case.id)
-    engine_overrides = {k: {"status": o["status"], "note": o["note"], "by": o["user"]} for k, o in latest.items()}
-    facts = {**case.facts, **{k: v for k, v in (("applicant", case.applicant), ("product", case.product)) if v}}
-    report = evaluate_case(case.scheme, read, facts, as_of, engine_overrides)
+    report = evaluate_case(case.scheme, read_documents(docs), case_facts(case), as_of, engine_overrides(latest), fixes)
     report["documents"] = [_doc_json(d) for d in docs]
     report["corrections"] = fixes
     for item in report.get("items", []):
@@ -125,22 +125,36 @@ def _with_progress(doc: dict) -> dict:
     }
 
 
+def read_documents(docs: list[dict]) -> list[dict]:
+    """The `intake extract` objects of a case's documents that have been read."""
+    return [d["facts"] for d in docs if d["state"] == "read" and d["facts"]]
+
+
+def case_facts(case: Case) -> dict:
+    """The stated facts a case is evaluated on: its own, its applicant and product."""
+    return {**case.facts, **_named(case)}
+
+
+def _named(case: Case) -> dict:
+    return {k: v for k, v in (("applicant", case.applicant), ("product", case.product)) if v}
+
+
+def engine_overrides(latest: dict[str, dict]) -> dict:
+    return {k: {"status": o["status"], "note": o["note"], "by": o["user"]} for k, o in latest.items()}
+
+
+def case_evaluator(db, case: Case):
+    """The case's evaluation as the assistant asks for it: the inputs of `case_report`, with the
+    conversation's documents, facts and corrections (facts told in the chat over the case's own)."""
+    from intake.precheck import evaluator
+
+    return evaluator(case.scheme, engine_overrides(overrides(db, case.id)), case.facts, _named(case), ORIGIN)
+
+
 def applicant_corrections(db, case_id: int) -> list[dict]:
     from intake.cases.chat import corrections
 
     return corrections(db, case_id)
-
-
-def apply_corrections(doc: dict, fixes: list[dict]) -> dict:
-    """A value the applicant corrected (in the chat) replaces the one read; the read one is kept."""
-    mine = [c for c in fixes if c.get("sha256") == doc.get("sha256") and c.get("field") in (doc.get("fields") or {})]
-    if not mine:
-        return doc
-    doc = {**doc, "fields": {k: dict(v) for k, v in doc["fields"].items()}}
-    for c in mine:
-        f = doc["fields"][c["field"]]
-        f["read_value"], f["value"], f["confidence"], f["corrected"] = f.get("value"), c["value"], 1.0, True
-    return doc
 
 
 def _db_file(db) -> str:

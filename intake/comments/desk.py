@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections import OrderedDict
 
+from extractors.comments.clauses import sort_key
 from intake.comments import store
 
 
@@ -19,7 +20,7 @@ def register_view(db, draft_id: int) -> dict:
             group_of[m] = {"n": n, "kind": g.kind, "campaign": g.campaign, "sources": g.sources, "size": len(g.members)}
     by_clause: OrderedDict[str, list[dict]] = OrderedDict()
     titles = {c.id: c.title for c in (draft.standard.clauses[i] for i in draft.standard.ids())}
-    for r in sorted(rows, key=lambda r: _clause_key(r["clause"])):
+    for r in sorted(rows, key=lambda r: sort_key(r["clause"] or "")):
         r["group"] = group_of.get(r["id"])
         by_clause.setdefault(r["clause"] or "未注明", []).append(r)
     reg = store.register_data(db, draft_id)
@@ -42,13 +43,6 @@ def register_view(db, draft_id: int) -> dict:
         "summary": reg.summary,
         "comments": rows,
     }
-
-
-def _clause_key(clause: str):
-    parts = []
-    for p in (clause or "~").replace("a", ".a").split("."):
-        parts.append((0, int(p), "") if p.isdigit() else (1, 0, p))
-    return parts
 
 
 def clauses(draft) -> list[dict]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import sqlite_utils
 
@@ -30,6 +30,7 @@ from extractors.comments.duplicates import DuplicateGroup, Item, canon, find_dup
 from extractors.comments.sheet import normalised
 from extractors.model import Document
 from forms.register import RegisterData, build_register
+from intake.clock import now
 from intake.config import Limits
 from intake.errors import BadInput
 from intake.reading.pipeline import ReadError, read_files_with
@@ -43,115 +44,6 @@ class CommentsError(BadInput):
 
 
 RAW_TEXTS = ("comment_raw", "reason_raw", "original_raw", "suggestion_raw")  # as the commenter wrote them
-
-
-def _add_columns(db, table: str, columns: dict) -> None:
-    """Columns added since a database was created (older stores keep working)."""
-    have = set(db[table].columns_dict)
-    for name, kind in columns.items():
-        if name not in have:
-            db[table].add_column(name, kind)
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def ensure_comments(db: sqlite_utils.Database) -> None:
-    if "comment_drafts" not in db.table_names():
-        db.table("comment_drafts").create(
-            {
-                "id": int,
-                "sha256": str,
-                "file": str,
-                "title": str,
-                "code": str,
-                "deadline": str,
-                "drafting_unit": str,
-                "handler": str,
-                "tree": str,
-                "created": str,
-            },
-            pk="id",
-        )
-        db.table("comment_drafts").create_index(["sha256"])
-    if "comment_sheets" not in db.table_names():
-        db.table("comment_sheets").create(
-            {
-                "id": int,
-                "draft_id": int,
-                "receipt": str,
-                "sha256": str,
-                "file": str,
-                "source": str,
-                "received": str,
-                "received_from": str,
-                "late": int,
-                "version": int,
-                "superseded_by": int,
-                "submitter": str,
-                "submitter_key": str,
-                "submitter_kind": str,
-                "contact_person": str,
-                "contact": str,
-                "signed": int,
-                "standard_title": str,
-                "sheet_date": str,
-                "error": str,
-                "warnings": str,
-                "created": str,
-            },
-            pk="id",
-            foreign_keys=[("draft_id", "comment_drafts", "id")],
-        )
-        db.table("comment_sheets").create_index(["draft_id", "sha256"], unique=True)
-        db.table("comment_sheets").create_index(["receipt"], unique=True)
-    if "comment_items" not in db.table_names():
-        db.table("comment_items").create(
-            {
-                "id": int,
-                "sheet_id": int,
-                "draft_id": int,
-                "seq": int,
-                "seq_raw": str,
-                "clause": str,
-                "clause_raw": str,
-                "clauses": str,
-                "comment": str,
-                "reason": str,
-                "original": str,
-                "suggestion": str,
-                "page": int,
-                "valid": int,
-                "nearest": str,
-                "proposer": str,
-                "comment_raw": str,
-                "reason_raw": str,
-                "original_raw": str,
-                "suggestion_raw": str,
-            },
-            pk="id",
-            foreign_keys=[("sheet_id", "comment_sheets", "id"), ("draft_id", "comment_drafts", "id")],
-        )
-        db.table("comment_items").create_index(["sheet_id"])
-        db.table("comment_items").create_index(["draft_id"])
-    _add_columns(db, "comment_items", {c: str for c in RAW_TEXTS})
-    _add_columns(db, "comment_drafts", {"version": str})
-    _add_columns(db, "comment_sheets", {"review": str, "submitter_raw": str})
-    if "comment_dispositions" not in db.table_names():
-        db.table("comment_dispositions").create(
-            {
-                "id": int,
-                "item_id": int,
-                "decision": str,
-                "reason": str,
-                "by": str,
-                "at": str,
-            },
-            pk="id",
-            foreign_keys=[("item_id", "comment_items", "id")],
-        )
-        db.table("comment_dispositions").create_index(["item_id"])
 
 
 # ---------------------------------------------------------------------------
@@ -246,7 +138,6 @@ def publish_draft(
     version: str | None = None,
 ) -> Draft:
     """Store a draft and its clause tree; the same bytes give the same draft (settings updated)."""
-    ensure_comments(db)
     sha = blobs.put_bytes(data)
     existing = list(db["comment_drafts"].rows_where("sha256 = ?", [sha], order_by="id", limit=1))
     if existing:
@@ -283,7 +174,6 @@ def publish_draft(
 
 
 def get_draft(db, draft_id: int) -> Draft:
-    ensure_comments(db)
     try:
         row = db.table("comment_drafts").get(draft_id)
     except sqlite_utils.db.NotFoundError:
@@ -306,7 +196,6 @@ def get_draft(db, draft_id: int) -> Draft:
 def list_drafts(db) -> list[dict]:
     """Every draft, with what tells two drafts of one standard apart: `version` (as the committee named
     it, else 第N稿 by publication order), the publication date, the deadline and the file."""
-    ensure_comments(db)
     out = [
         {k: r.get(k) for k in ("id", "file", "title", "code", "deadline", "drafting_unit", "created", "version")}
         for r in db["comment_drafts"].rows_where(order_by="id")
@@ -712,7 +601,6 @@ def submit_online(
 
 
 def sheets(db, draft_id: int, include_superseded: bool = True) -> list[dict]:
-    ensure_comments(db)
     where = "draft_id = ?" + ("" if include_superseded else " and superseded_by is null")
     out = []
     for r in db["comment_sheets"].rows_where(where, [draft_id], order_by="id"):
@@ -724,7 +612,6 @@ def sheets(db, draft_id: int, include_superseded: bool = True) -> list[dict]:
 
 
 def sheet_by_receipt(db, receipt: str) -> dict | None:
-    ensure_comments(db)
     return next(db["comment_sheets"].rows_where("receipt = ?", [receipt]), None)
 
 
@@ -734,7 +621,6 @@ def sheet_by_receipt(db, receipt: str) -> dict | None:
 
 def comments(db, draft_id: int) -> list[dict]:
     """The current comments (superseded and unreadable sheets left out) with their sheet and disposition."""
-    ensure_comments(db)
     rows = db.execute_returning_dicts(
         """select i.*, s.file, s.receipt, s.submitter, s.submitter_raw, s.submitter_kind, s.received, s.late,
                   s.id as sheet_id
@@ -772,7 +658,6 @@ def duplicate_groups(rows: list[dict]) -> list[DuplicateGroup]:
 
 def dispose(db, item_ids: int | list[int], decision: str, reason: str = "", by: str = "") -> int:
     """Record 采纳 / 部分采纳 / 未采纳 for one or more comments; a reason is required unless 采纳."""
-    ensure_comments(db)
     ids = [item_ids] if isinstance(item_ids, int) else list(item_ids)
     if decision not in DECISIONS:
         raise CommentsError(f"处理意见应为{'、'.join(DECISIONS)}之一，不能是“{decision}”")

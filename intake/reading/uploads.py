@@ -7,13 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from extractors.readers import READABLE
 from extractors.sniff import LABELS, sniff
 from intake.cases.case import Case, add_document
 from intake.config import Limits
 from intake.store.blobs import BlobStore, TooLarge
 
-# kinds the readers take; anything else is kept but marked failed with the reason
-READABLE = {"pdf", "docx", "doc", "wps", "odt", "rtf", "image", "text", "zip"}
 HEAD_BYTES = 64 * 1024
 
 
@@ -44,10 +43,11 @@ def clean_name(name: str | None) -> str:
 
 
 def sniff_kind(head: bytes, file_name: str) -> tuple[str, str | None]:
-    """(kind, error) from the first bytes; error is a sentence for the applicant."""
+    """(kind, error) from the first bytes; error is a sentence for the applicant. A kind no reader
+    declares (extractors.readers.READABLE) is kept but marked failed with the reason."""
     s = sniff(head, file_name)
     kind = s.kind
-    if kind == "zip" and head.startswith(b"PK"):
+    if kind == "zip" and head.startswith(b"PK"):  # the head alone cannot tell a large DOCX: the reader will
         return "zip", None
     if kind == "empty":
         return kind, "文件为空（0字节）"

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from intake.clock import now
 from intake.errors import BadInput
 
 STAFF_ROLES = ("secretariat", "committee", "admin")
@@ -44,35 +44,10 @@ class User:
         return self.role in ("committee", "admin")
 
 
-def ensure_accounts(db: sqlite_utils.Database) -> None:
-    if "users" not in db.table_names():
-        db.table("users").create(
-            {
-                "id": int,
-                "name": str,
-                "role": str,
-                "display": str,
-                "password_hash": str,
-                "created": str,
-                "disabled": int,
-            },
-            pk="id",
-            not_null={"name", "role", "password_hash"},
-        )
-        db.table("users").create_index(["name"], unique=True)
-    elif "disabled" not in db.table("users").columns_dict:  # a database from before accounts could be disabled
-        db.table("users").add_column("disabled", int)
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def add_user(
     db: sqlite_utils.Database, name: str, role: str, password: str | None = None, display: str = ""
 ) -> tuple[User, str]:
     """Create an account; returns it with the password (generated when none is given)."""
-    ensure_accounts(db)
     name = (name or "").strip()
     if not name or len(name) > 64:
         raise AccountError("用户名不能为空，且不超过64个字符")
@@ -99,20 +74,17 @@ def _user(row: dict) -> User:
 
 
 def get_by_name(db: sqlite_utils.Database, name: str) -> User | None:
-    ensure_accounts(db)
     rows = list(db["users"].rows_where("name = ?", [name], limit=1))
     return _user(rows[0]) if rows else None
 
 
 def get_user(db: sqlite_utils.Database, uid: int) -> User | None:
     """The account with this id, None when there is none or it is disabled."""
-    ensure_accounts(db)
     rows = list(db["users"].rows_where("id = ? and not coalesce(disabled, 0)", [uid], limit=1))
     return _user(rows[0]) if rows else None
 
 
 def _existing(db: sqlite_utils.Database, name: str) -> dict:
-    ensure_accounts(db)
     row = next(db["users"].rows_where("name = ?", [name], limit=1), None)
     if row is None:
         raise AccountError(f"没有用户 {name}")
@@ -160,7 +132,6 @@ def delete_user(db: sqlite_utils.Database, name: str) -> User:
 def authenticate(db: sqlite_utils.Database, name: str, password: str) -> User | None:
     """The account when name and password match and it is not disabled; None otherwise, after the
     same work whichever it was (an unknown name costs a hash too)."""
-    ensure_accounts(db)
     rows = list(db["users"].rows_where("name = ?", [name or ""], limit=1))
     if not rows:
         _hasher.hash(password or "x")  # same cost whether or not the name exists
@@ -178,10 +149,8 @@ def authenticate(db: sqlite_utils.Database, name: str, password: str) -> User | 
 
 
 def list_users(db: sqlite_utils.Database) -> list[User]:
-    ensure_accounts(db)
     return [_user(r) for r in db["users"].rows_where(order_by="id")]
 
 
 def disabled_names(db: sqlite_utils.Database) -> set[str]:
-    ensure_accounts(db)
     return {r["name"] for r in db["users"].rows_where("coalesce(disabled, 0)", select="name")}

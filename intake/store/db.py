@@ -1,7 +1,7 @@
 """The SQLite database (through sqlite-utils) under the data directory.
 
-Each area creates its own tables through `ensure_*` functions in its module;
-this module only opens the file.
+Opening a store brings its schema up to date (intake.store.schema: every table and migration in one
+place), so no request path creates a table.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlite_utils
 
 from intake.config import data_dir, private
+from intake.store.schema import migrate
 
 DB_NAME = "intake.db"
 
@@ -29,4 +30,5 @@ def open_db(data: str | os.PathLike | None = None, shared_across_threads: bool =
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("PRAGMA busy_timeout=5000")
+    migrate(db.conn)
     return db

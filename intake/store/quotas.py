@@ -5,26 +5,19 @@ ones come."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import sqlite_utils
 
+from intake.clock import current, now, stamp
 from intake.errors import OverQuota
 
 
-def ensure_quotas(db: sqlite_utils.Database) -> None:
-    if "case_openings" not in db.table_names():  # IF NOT EXISTS: two requests may get here at once
-        with db.conn:
-            db.execute("create table if not exists case_openings (id integer primary key, address text, at text)")
-            db.execute("create index if not exists idx_case_openings_address_at on case_openings (address, at)")
-
-
 def _since() -> str:
-    return (datetime.now(UTC) - timedelta(days=1)).isoformat(timespec="seconds")
+    return stamp(current() - timedelta(days=1))
 
 
 def cases_today(db: sqlite_utils.Database, address: str) -> int:
-    ensure_quotas(db)
     return db["case_openings"].count_where("address = ? and at > ?", [address, _since()])
 
 
@@ -34,7 +27,6 @@ def check_case_quota(db: sqlite_utils.Database, address: str, per_day: int) -> N
 
 
 def record_case_opening(db: sqlite_utils.Database, address: str) -> None:
-    ensure_quotas(db)
-    db.table("case_openings").insert({"address": address, "at": datetime.now(UTC).isoformat(timespec="seconds")})
+    db.table("case_openings").insert({"address": address, "at": now()})
     db.execute("delete from case_openings where at <= ?", [_since()])
     db.conn.commit()

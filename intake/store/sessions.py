@@ -9,43 +9,30 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import sqlite_utils
 
+from intake.clock import current, stamp
+
 LIFETIME = timedelta(days=14)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def ensure_sessions(db: sqlite_utils.Database) -> None:
-    if "sessions" not in db.table_names():  # IF NOT EXISTS: two requests may get here at once
-        with db.conn:
-            db.execute(
-                "create table if not exists sessions (id text primary key, user_id integer not null, "
-                "created text, expires text not null, address text)"
-            )
-            db.execute("create index if not exists idx_sessions_user_id on sessions (user_id)")
-
-
 def start_session(db: sqlite_utils.Database, user_id: int, address: str = "") -> str:
     """A new session for the account; returns the key for the cookie (never stored as such)."""
-    ensure_sessions(db)
     key = secrets.token_urlsafe(32)
-    now = _now()
-    db.execute("delete from sessions where expires <= ?", [now.isoformat(timespec="seconds")])  # keep it small
+    now = current()
+    db.execute("delete from sessions where expires <= ?", [stamp(now)])  # keep it small
     db.table("sessions").insert(
         {
             "id": _digest(key),
             "user_id": user_id,
-            "created": now.isoformat(timespec="seconds"),
-            "expires": (now + LIFETIME).isoformat(timespec="seconds"),
+            "created": stamp(now),
+            "expires": stamp(now + LIFETIME),
             "address": address[:64],
         }
     )
@@ -56,11 +43,10 @@ def session_user_id(db: sqlite_utils.Database, key: str | None) -> int | None:
     """The account signed in with this key, or None (unknown, ended, expired)."""
     if not key or not isinstance(key, str):
         return None
-    ensure_sessions(db)
     row = next(db["sessions"].rows_where("id = ?", [_digest(key)], limit=1), None)
     if row is None:
         return None
-    if row["expires"] <= _now().isoformat(timespec="seconds"):
+    if row["expires"] <= stamp(current()):
         db.table("sessions").delete(row["id"])
         return None
     return row["user_id"]
@@ -68,20 +54,17 @@ def session_user_id(db: sqlite_utils.Database, key: str | None) -> int | None:
 
 def end_session(db: sqlite_utils.Database, key: str | None) -> None:
     if key and isinstance(key, str):
-        ensure_sessions(db)
         db.execute("delete from sessions where id = ?", [_digest(key)])
         db.conn.commit()
 
 
 def end_all_sessions(db: sqlite_utils.Database, user_id: int) -> int:
     """Sign the account out everywhere; returns how many sessions ended."""
-    ensure_sessions(db)
     n = db.execute("delete from sessions where user_id = ?", [user_id]).rowcount
-    db.execute("delete from sessions where expires <= ?", [_now().isoformat(timespec="seconds")])
+    db.execute("delete from sessions where expires <= ?", [stamp(current())])
     db.conn.commit()
     return n
 
 
 def session_count(db: sqlite_utils.Database, user_id: int) -> int:
-    ensure_sessions(db)
     return db["sessions"].count_where("user_id = ?", [user_id])

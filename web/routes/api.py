@@ -9,6 +9,7 @@ from datetime import date
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
+from checklists.registry import scheme_ids
 from intake.cases import chat as case_chat
 from intake.cases.case import (
     add_override,
@@ -22,7 +23,7 @@ from intake.cases.case import (
     set_facts,
     set_scores,
 )
-from intake.cases.procedures import declarations, procedure, scheme_ids
+from intake.cases.procedures import declarations, procedure
 from intake.cases.report import case_report, submit_checked
 from intake.cases.worksheet import rows as worksheet_rows
 from intake.cases.worksheet import total as worksheet_total
@@ -80,7 +81,7 @@ def api_login(body: Login, request: Request, db=Depends(get_db)):
 @router.get("/schemes", response_model=list[Scheme])
 def schemes():
     out = []
-    for s in scheme_ids():
+    for s in scheme_ids("procedure"):
         p = procedure(s)
         out.append(
             Scheme(

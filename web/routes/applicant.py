@@ -9,6 +9,7 @@ import anyio
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from checklists.registry import scheme_ids
 from intake.cases import chat as case_chat
 from intake.cases.case import (
     audit_log,
@@ -20,7 +21,7 @@ from intake.cases.case import (
     update_details,
 )
 from intake.cases.exports import Unavailable, application_docx, gap_report_docx, gap_report_html
-from intake.cases.procedures import declarations, procedure, scheme_ids
+from intake.cases.procedures import declarations, procedure
 from intake.cases.report import case_report, grouped, submit_checked
 from intake.cases.worksheet import is_scored, worksheet
 from intake.cases.worksheet import rows as worksheet_rows
@@ -42,7 +43,7 @@ router = APIRouter(tags=["applicants"])
 
 
 def schemes() -> list:
-    return [procedure(s) for s in scheme_ids()]
+    return [procedure(s) for s in scheme_ids("procedure")]
 
 
 @router.get("/", include_in_schema=False)

@@ -8,8 +8,9 @@ from dataclasses import asdict, dataclass
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 
+from checklists.registry import scheme_ids
 from intake.cases.case import STATUSES, add_override, decide, move_state, set_scores
-from intake.cases.procedures import procedure, scheme_ids
+from intake.cases.procedures import procedure
 from intake.cases.queue import PER_PAGE, QueueFilters, QueuePage, queue_page
 from intake.cases.worksheet import band_fraction, is_scored
 from intake.store.accounts import User
@@ -81,7 +82,7 @@ def queue_html(
             "rows": result.rows,
             "counts": result.counts,
             "result": result,
-            "schemes": [procedure(s) for s in scheme_ids()],
+            "schemes": [procedure(s) for s in scheme_ids("procedure")],
             "statuses": STATUSES,
             "filters": filters,
             "query": {k: v for k, v in filters.items() if v not in ("", None)},

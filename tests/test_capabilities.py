@@ -1,0 +1,95 @@
+"""One list per capability, declared by its owner: what the web accepts is what `intake extract` reads."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+from click.testing import CliRunner
+from docgen import image_bytes, pdf_bytes
+from web_helpers import make_client, open_case, upload
+
+from cli import cli
+
+MHT = (
+    b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b1"\r\n\r\n--b1\r\n'
+    b'Content-Type: text/html; charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'
+    b"<html><body><p>=E8=90=A5=E4=B8=9A=E6=89=A7=E7=85=A7</p></body></html>\r\n--b1--\r\n"
+)
+
+
+def _xlsx() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    return buf.getvalue()
+
+
+SAMPLES = {
+    "营业执照.doc": "<html><body><table><tr><td>名称</td><td>天津某某科技有限公司</td></tr></table></body></html>".encode(),
+    "申请表.doc": MHT,
+    "说明.html": "<!DOCTYPE html><html><body><p>质量管理体系认证证书</p></body></html>".encode(),
+    "执照.pdf": pdf_bytes(["营业执照", "名称 天津某某科技有限公司"]),
+    "照片.png": image_bytes(),
+    "说明.txt": "营业执照 名称 天津某某科技有限公司".encode(),
+    "财务.xlsx": _xlsx(),
+    "tool.exe": b"MZ\x90\x00" + b"\0" * 100,
+}
+
+
+def test_the_web_accepts_a_file_exactly_when_intake_extract_reads_it(tmp_path):
+    for name, data in SAMPLES.items():
+        (tmp_path / name).write_bytes(data)
+    r = CliRunner().invoke(cli, ["extract", "--json", *(str(tmp_path / n) for n in SAMPLES)])
+    read = {d["file"].rsplit("/", 1)[-1]: d["error"] is None for d in json.loads(r.stdout)}
+    assert read["营业执照.doc"] and read["申请表.doc"] and not read["财务.xlsx"]  # the samples span both sides
+
+    client = make_client(tmp_path)
+    case = open_case(client)
+    answer = upload(client, case["id"], list(SAMPLES.items()))
+    accepted = {f["file"]: f["error"] is None for f in answer.json()["files"]}
+    assert accepted == read
+
+
+def test_a_form_for_a_scheme_added_as_data_keeps_its_declarations(tmp_path, monkeypatch):
+    """The sample scheme (tests/schemes/sample, data only): 是 typed in an item row reads back and counts."""
+    from formbundles import fill_in, license_
+
+    from extractors.application_form import facts_from_documents
+    from extractors.extract import extract_facts
+    from extractors.read import read_document
+    from forms.application import build_form
+    from intake.precheck import precheck
+
+    monkeypatch.setenv("INTAKE_SCHEMES_PATH", str(Path(__file__).parent / "schemes"))
+    licence = license_("浙江某某有限公司", "91330100MA27XL0E2T", "浙江省杭州市某路1号", "浙江省")
+    out = build_form("sample", [licence], {}, None, tmp_path / "f.docx")
+    data = fill_in(out.path, {}, {"sample.art3": "是"})
+    form = extract_facts(read_document(data, "申请书.docx")).to_json()
+    assert facts_from_documents([form])["declarations"] == {"sample.art3": True}
+    before = precheck("sample", [licence], as_of="2026-01-01").to_json()
+    after = precheck("sample", [licence, form], as_of="2026-01-01").to_json()
+    status = {r["id"]: r["status"] for r in after["items"]}
+    assert {r["id"]: r["status"] for r in before["items"]}["sample.art3"] == "missing"
+    assert status["sample.art3"] != "missing"
+
+
+def test_the_desk_and_the_register_order_clauses_the_same_way(tmp_path):
+    from comment_sheets import draft_markdown
+
+    from intake.comments import desk
+    from intake.comments import store as C
+    from intake.store.blobs import BlobStore
+    from intake.store.db import open_db
+
+    db, blobs = open_db(tmp_path), BlobStore(tmp_path)
+    draft = C.publish_draft(db, blobs, draft_markdown(), "draft.md")
+    clauses = ["10.1", "前言", "5.2", "全文", "4.1", "附录A", "4.1a"]
+    C.submit_online(db, draft.id, "某协会", [{"clause": c, "comment": f"关于{c}的意见"} for c in clauses])
+    shown = [clause for clause, _title, _rows in desk.register_view(db, draft.id)["by_clause"]]
+    registered = list(C.register_data(db, draft.id).summary["per_clause"])
+    assert shown == registered
+    assert shown[:2] == ["全文", "前言"] and shown.index("4.1") < shown.index("5.2") < shown.index("10.1")
