@@ -73,6 +73,7 @@ class OcrSettings:
     det_limit_side_len: int = 960
     det_limit_type: str = "max"
     det_unclip_ratio: float = 1.6
+    rec_batch: int = 1
     use_cls: bool = False
     suppress_seals: bool = True
     suppress_stamps: bool = True
@@ -92,6 +93,7 @@ class OcrSettings:
         "det_limit_side_len",
         "det_limit_type",
         "det_unclip_ratio",
+        "rec_batch",
         "use_cls",
         "suppress_seals",
         "suppress_stamps",
@@ -195,6 +197,7 @@ def engine(settings: OcrSettings):
         settings.det_limit_side_len,
         settings.det_limit_type,
         settings.det_unclip_ratio,
+        settings.rec_batch,
         settings.threads,
     )
     with _engine_lock:

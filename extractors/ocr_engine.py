@@ -67,6 +67,7 @@ class RapidOcr3:
                 "Det.limit_side_len": settings.det_limit_side_len,
                 "Det.limit_type": settings.det_limit_type,
                 "Det.unclip_ratio": settings.det_unclip_ratio,
+                "Rec.rec_batch_num": settings.rec_batch,
             }
         )
         if settings.threads:
