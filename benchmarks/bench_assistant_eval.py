@@ -1,5 +1,7 @@
-"""The assistant's answers and interviews on the issue-13 evaluation set (tests/assistant_eval/):
-tuned and held-out figures. Per-item misses are printed for the tuned part only; the held-out
+"""The assistant's answers and interviews on the evaluation sets, in one run: the shared set
+(/work/shared/chat, judged by its own scorer's rules), the issue-27 phone questions
+(tests/assistant_eval/phone.yaml, a third held out by a hash of the id) and the issue-13 set
+(tests/assistant_eval/): tuned and held-out figures. Per-item misses are printed for the tuned part only; the held-out
 part (every third item, fixed before tuning) is reported as totals.
 
     python -m benchmarks bench_assistant_eval
@@ -12,18 +14,30 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from assistant_eval.evaluate import run_interviews, run_questions  # noqa: E402
+from assistant_eval.evaluate import run_interviews, run_phone, run_questions, run_shared  # noqa: E402
+
+
+def misses(found: list) -> None:
+    for scheme, item, text in found:
+        want = item.get("clause") or "decline"
+        print(
+            f"  miss [{scheme}] {item.get('id', '')} {item['q']}  want {want} {item.get('fact', '')}\n       {text[:200]!r}"
+        )
 
 
 def main() -> None:
+    shared = run_shared()
+    if shared is not None:
+        print(f"shared set (/work/shared/chat): {shared.line()}")
+        misses(shared.misses)
+    phone = run_phone()
+    for part in ("tuned", "held-out"):
+        print(f"phone questions (issue 27), {part}: {phone[part].line()}")
+    misses(phone["tuned"].misses)  # the held-out part: totals only
     q = run_questions()
     for part in ("tuned", "held-out"):
         print(f"questions, {part}: {q[part].line()}")
-    for scheme, item, text in q["tuned"].misses:
-        print(
-            f"  miss [{scheme}] {item['q']}  want {item.get('clause') or 'decline'} {item.get('fact', '')}\n"
-            f"       {text[:160]!r}"
-        )
+    misses(q["tuned"].misses)
     iv = run_interviews()
     for part in ("tuned", "held-out"):
         rs = iv[part]

@@ -7,25 +7,31 @@ and facts schema, and the engine that turns documents + facts + a date into a ve
     ev.to_json(); ev.trace("jinzhi.4.2"); ev.explain("jinzhi.4.2")
 """
 
-from .clauses import Clause, UnknownScheme, find_clause, load_clauses
-from .engine import Evaluation, ItemResult, evaluate
-from .factsfile import FACT_KEYS, FactsError, load_facts_file, validate_facts
-from .scheme import Scheme, SchemeError, list_schemes, load_scheme
+from importlib import import_module
 
-__all__ = [
-    "Clause",
-    "UnknownScheme",
-    "find_clause",
-    "load_clauses",
-    "Evaluation",
-    "ItemResult",
-    "evaluate",
-    "FACT_KEYS",
-    "FactsError",
-    "load_facts_file",
-    "validate_facts",
-    "Scheme",
-    "SchemeError",
-    "list_schemes",
-    "load_scheme",
-]
+# name -> the module that defines it; imported on first use, so that reading a scheme's summary
+# (`intake schemes`) does not load the engine and its rules
+_HOME = {
+    "Clause": "clauses",
+    "UnknownScheme": "clauses",
+    "find_clause": "clauses",
+    "load_clauses": "clauses",
+    "Evaluation": "engine",
+    "ItemResult": "engine",
+    "evaluate": "engine",
+    "FACT_KEYS": "factsfile",
+    "FactsError": "factsfile",
+    "load_facts_file": "factsfile",
+    "validate_facts": "factsfile",
+    "Scheme": "scheme",
+    "SchemeError": "scheme",
+    "list_schemes": "scheme",
+    "load_scheme": "scheme",
+}
+__all__ = list(_HOME)
+
+
+def __getattr__(name: str):
+    if name not in _HOME:
+        raise AttributeError(f"module 'checklists' has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_HOME[name]}"), name)

@@ -14,13 +14,13 @@ must check, and a reviewer's override, which wins. Each adjustment is kept in th
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from extractors.facts import DocumentFacts
+from extractors.text import name_key
 
 from .factsfile import FactsError, parse_as_of, validate_facts
 from .rules import DOC_TYPES, RULES, Context, Evidence, Step, Verdict, add_years, doc_label, parse_date, where
@@ -97,6 +97,17 @@ class Evaluation:
         out: dict[str, list[ItemResult]] = {s: [] for s in ("not_met", "missing", "review", "met", "not_applicable")}
         for r in self.items:
             out[r.status].append(r)
+        return out
+
+    def levels(self) -> list[dict]:
+        """Each level of a scheme with levels, lowest first: the outcome its gating items give
+        (`status`, as `outcome.status` would be for that level) and whether it is `reached`."""
+        by_id = {r.item.id: r for r in self.items}
+        out, below = [], True  # a level counts as reached only above reached ones, as `outcome.level`
+        for lv in self.scheme.levels:
+            below = below and _level_reached(self.scheme, lv, by_id, self.facts)
+            status = _status_of([by_id[i] for i in self.scheme.gating_ids(lv.name)])
+            out.append({"name": lv.name, "status": status, "reached": below})
         return out
 
     def to_json(self) -> dict:
@@ -310,13 +321,8 @@ def ask_for_year(ask: Ask, need: str) -> Ask:
     return replace(ask, key=need, question=ask.question.replace("{year}", year))
 
 
-def _norm_name(s: str) -> str:
-    s = unicodedata.normalize("NFKC", str(s or ""))
-    return re.sub(r"[\s()（）]", "", s)
-
-
 def _same_holder(name: str, licence_name: str) -> bool:
-    a, b = _norm_name(name), _norm_name(licence_name)
+    a, b = name_key(name), name_key(licence_name)
     if a == b:
         return True
     suffixes = settings().get("internal_unit_suffixes") or []

@@ -43,6 +43,7 @@ class FactSpec:
     all: bool = False  # every scheme accepts it
     question: str = ""  # how an applicant is asked for it, in their words ("" → the label)
     not_asked_when: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (fact, values) that make it moot
+    company: bool = False  # about the company or its product, not one application (`of: company`)
 
     def asked_given(self, facts: dict) -> bool:
         """Whether the form asks it, given the facts already stated."""
@@ -81,6 +82,7 @@ def schema() -> dict[str, FactSpec]:
             all=bool(d.get("all")),
             question=str(d.get("question") or ""),
             not_asked_when=tuple((k, tuple(v)) for k, v in (d.get("not_asked_when") or {}).items()),
+            company=d.get("of") == "company",
         )
     return out
 
@@ -131,3 +133,10 @@ def used_facts(scheme) -> list[str]:
 def form_facts(scheme) -> list[FactSpec]:
     """The facts the web form offers for `scheme`."""
     return [schema()[k] for k in used_facts(scheme) if schema()[k].form]
+
+
+def company_facts(schemes) -> list[FactSpec]:
+    """The facts about the company that any of `schemes` uses and the web form asks: asked once per
+    company, in the schema's order."""
+    used = {k for s in schemes for k in used_facts(s)}
+    return [f for k, f in schema().items() if f.company and f.form and k in used]

@@ -19,12 +19,14 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 BUILTIN = Path(__file__).parent / "schemes"
 ID_RE = re.compile(r"[a-z][a-z0-9_]*")
 ORDER = ["jinzhi", "credit", "nonferrous", "jiangsu", "trace"]  # the seeds' order; others follow by name
 PARTS = ("checklist", "clauses", "procedure", "form", "interview")
+
+
+class SchemeError(ValueError):
+    """A scheme data file is wrong; the message names the file and line."""
 
 
 class UnknownScheme(KeyError):
@@ -66,6 +68,22 @@ def require(scheme_id: str, part: str) -> None:
         raise UnknownScheme(unknown_message(scheme_id, part))
 
 
+def summaries() -> list[dict]:
+    """{id, name, source, levels} of every scheme (the contract's `intake schemes --json`), each from
+    the compiled cache while its checklist.yaml is unchanged (SchemeError for a broken one)."""
+    from .compiled import compiled
+
+    def summary(scheme_id: str) -> dict:
+        from .scheme import load_scheme
+
+        return load_scheme(scheme_id).to_summary()
+
+    return [
+        compiled("summary", part_path(s, "checklist"), lambda s=s: summary(s), as_json=True)  # type: ignore[misc]
+        for s in scheme_ids()
+    ]
+
+
 @cache
 def item_id_pattern() -> re.Pattern:
     """An internal item id of a scheme in the registry ("jiangsu.art8.1.1")."""
@@ -90,7 +108,9 @@ def part_path(scheme_id: str, part: str) -> Path:
 
 @cache
 def _read(path: str, mtime: float) -> dict:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    import yaml
+
+    data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return data if isinstance(data, dict) else {}
 
 

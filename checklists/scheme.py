@@ -14,17 +14,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .registry import part_path, scheme_ids
+from .registry import SchemeError, part_path, scheme_ids
 
 ID_RE = re.compile(r"[a-z][a-z0-9_]*")
 STATUSES = ("met", "not_met", "missing", "review", "not_applicable")
 ASK_KINDS = ("yes_no", "number", "date", "choice", "upload", "text")
-
-
-class SchemeError(ValueError):
-    """A scheme data file is wrong; the message names the file and line."""
 
 
 class _LineDict(dict):
@@ -39,31 +33,35 @@ class _LineList(list):
     line: int = 0
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of every mapping and sequence, and refuses duplicate keys."""
+@cache
+def _line_loader():
+    """A SafeLoader (libyaml's when installed) that remembers the line of every mapping and sequence
+    and refuses duplicate keys. Built on first use: a cached scheme needs no YAML at all."""
+    import yaml
 
-    def construct_mapping(self, node, deep=False):
-        seen: dict = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise SchemeError(
-                    f"line {key_node.start_mark.line + 1}: key {key!r} appears twice (first on line {seen[key]})"
-                )
-            seen[key] = key_node.start_mark.line + 1
-        d = _LineDict(super().construct_mapping(node, deep=True))
-        d.line = node.start_mark.line + 1
-        d.key_lines = seen
-        return d
+    class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        def construct_mapping(self, node, deep=False):
+            seen: dict = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise SchemeError(
+                        f"line {key_node.start_mark.line + 1}: key {key!r} appears twice (first on line {seen[key]})"
+                    )
+                seen[key] = key_node.start_mark.line + 1
+            d = _LineDict(super().construct_mapping(node, deep=True))
+            d.line = node.start_mark.line + 1
+            d.key_lines = seen
+            return d
 
-    def construct_sequence(self, node, deep=False):
-        s = _LineList(super().construct_sequence(node, deep=True))
-        s.line = node.start_mark.line + 1
-        return s
+        def construct_sequence(self, node, deep=False):
+            s = _LineList(super().construct_sequence(node, deep=True))
+            s.line = node.start_mark.line + 1
+            return s
 
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _LineLoader.construct_sequence)
+    _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping)
+    _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _LineLoader.construct_sequence)
+    return _LineLoader
 
 
 @dataclass(frozen=True)
@@ -204,10 +202,12 @@ def _bars(raw: dict, iid: str, path: Path) -> tuple[dict, ...]:
 
 
 def parse_scheme(text: str, path: Path) -> Scheme:
+    import yaml
+
     from .rules import DOC_TYPES, RULES  # late: rules import scheme types
 
     try:
-        data = yaml.load(text, Loader=_LineLoader)
+        data = yaml.load(text, Loader=_line_loader())
     except SchemeError as e:
         raise SchemeError(f"{path}:{str(e)[len('line ') :]}") from None
     except yaml.YAMLError as e:
@@ -382,8 +382,10 @@ def scheme_path(scheme_id: str) -> Path:
 
 @cache
 def _load_cached(path: str, mtime: float) -> Scheme:
+    from .compiled import compiled
+
     p = Path(path)
-    return parse_scheme(p.read_text(encoding="utf-8"), p)
+    return compiled("scheme", p, lambda: parse_scheme(p.read_text(encoding="utf-8"), p))
 
 
 def load_scheme(scheme_id_or_path: str | Path) -> Scheme:

@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "queue": ("cli.queue", "The secretariat's queue: bring every case's outcome summary …"),
     "backup": ("cli.backup", "Back up the database and the stored files into DEST, safely while …"),
     "restore": ("cli.backup", "Restore a backup made by `intake backup` into a data directory …"),
+    "verify": ("cli.backup", "Re-hash every stored original and report damaged or missing files."),
 }
 
 
@@ -80,6 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     if args in (["--help"], ["-h"]):
         sys.stdout.write(top_help())
         return 0
+    if args[:1] == ["schemes"]:
+        from cli import schemes
+
+        if args in schemes.FAST_ARGS:  # a light command: no click group
+            return schemes.run(as_json="--json" in args)
     from cli.group import cli
 
     try:

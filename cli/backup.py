@@ -1,4 +1,5 @@
-"""`intake backup DEST [--data DIR]` and `intake restore SRC [--data DIR] [--force]`.
+"""`intake backup DEST [--data DIR]`, `intake restore SRC [--data DIR] [--force]` and
+`intake verify [--data DIR]`.
 
 Exit codes: 0 done and checked, 3 done but a check found a problem (named on stderr), 2 refused
 (no database to back up, a non-empty target for restore, not a backup)."""
@@ -13,15 +14,17 @@ import click
 from intake.errors import BadInput
 
 
-def _finish(summary, as_json: bool, verb: str) -> None:
-    if as_json:
-        click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
-    else:
-        rows = sum(summary.tables.values())
-        click.echo(
-            f"{verb} {summary.folder}: {rows} rows in {len(summary.tables)} tables, "
-            f"{summary.files_copied} files copied ({summary.files_present} already there)"
-        )
+def _copied(summary, verb: str) -> str:
+    rows = sum(summary.tables.values())
+    return (
+        f"{verb} {summary.folder}: {rows} rows in {len(summary.tables)} tables, "
+        f"{summary.files_copied} files copied ({summary.files_present} already there)"
+    )
+
+
+def _finish(summary, as_json: bool, line: str) -> None:
+    """The summary (JSON, or its one line), each problem on stderr; exit 3 when there is one."""
+    click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2) if as_json else line)
     for p in summary.problems:
         click.echo(f"error: {p}", err=True)
     sys.exit(3 if summary.problems else 0)
@@ -45,7 +48,7 @@ def register(cli: click.Group) -> None:
         except BadInput as e:
             click.echo(f"error: {e}", err=True)
             sys.exit(2)
-        _finish(summary, as_json, "backed up to")
+        _finish(summary, as_json, _copied(summary, "backed up to"))
 
     @cli.command("restore")
     @click.argument("src", type=click.Path(exists=True, file_okay=False))
@@ -61,4 +64,23 @@ def register(cli: click.Group) -> None:
         except BadInput as e:
             click.echo(f"error: {e}", err=True)
             sys.exit(2)
-        _finish(summary, as_json, "restored into")
+        _finish(summary, as_json, _copied(summary, "restored into"))
+
+    @cli.command("verify")
+    @click.option(
+        "--data", "data", type=click.Path(file_okay=False), help="data directory (default $INTAKE_DATA or ./var)"
+    )
+    @click.option("--json", "as_json", is_flag=True)
+    def verify_cmd(data: str | None, as_json: bool) -> None:
+        """Re-hash every stored original and report damaged or missing files.
+
+        Safe while the service runs. A damaged file is refused when asked for and shown on /healthz
+        until a good copy is put back (from a backup) and `intake verify` runs again."""
+        from intake.store.backup import verify_store
+
+        result = verify_store(data)
+        line = (
+            f"verified {result.folder}: {result.files_checked} files, "
+            f"{len(result.damaged)} damaged, {len(result.missing)} missing"
+        )
+        _finish(result, as_json, line)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -25,11 +26,12 @@ from intake.precheck import precheck
 
 from .paths import refuse_special
 
+ALL = "all"  # --scheme all: every registered scheme, compared
 GROUPS = ["not_met", "missing", "review", "met", "not_applicable"]
 MARK = {"not_met": "✗", "missing": "?", "review": "!", "met": "✓", "not_applicable": "-"}
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _fail(message: str, code: int = 2) -> NoReturn:
     click.echo(f"intake: {message}", err=True)
     sys.exit(code)
 
@@ -41,7 +43,7 @@ def register(cli: click.Group) -> None:
         "scheme_id",
         required=True,
         metavar="ID",
-        help="jinzhi, credit, nonferrous, jiangsu or trace (see `intake schemes`)",
+        help="a scheme id (see `intake schemes`), or `all` to compare every scheme",
     )
     @click.option("--as-of", "as_of", metavar="DATE", help="evaluation date YYYY-MM-DD (default: today)")
     @click.option("--facts", "facts_path", metavar="FACTS.json", help="what documents cannot show (see docs/check.md)")
@@ -62,7 +64,12 @@ def register(cli: click.Group) -> None:
     )
     @click.argument("files", nargs=-1, type=click.Path())
     def check(scheme_id, as_of, facts_path, overrides_path, as_json, explain, out_dir, files) -> None:
-        """Check FILE... against a scheme: a verdict per checklist item with its clause, reason and evidence."""
+        """Check FILE... against a scheme: a verdict per checklist item with its clause, reason and evidence
+        (`--scheme all`: every scheme, compared)."""
+        if scheme_id == ALL:
+            from .compare import check_all  # the comparison's face (it uses this module's helpers)
+
+            check_all(as_of, facts_path, overrides_path, as_json, explain, out_dir, files)
         try:
             scheme = load_scheme(scheme_id)
         except UnknownScheme as e:
@@ -104,12 +111,18 @@ def register(cli: click.Group) -> None:
         sys.exit(3 if bad else 0)
 
 
-def _write_report(ev: Evaluation, out_dir: str) -> list[Path]:
+def out_folder(out_dir: str) -> Path:
+    """The --out folder, made if need be; one that cannot be made is a bad argument (exit 2)."""
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         _fail(f"--out {out_dir}: 无法创建目录（{e.strerror or e}）")
+    return out
+
+
+def _write_report(ev: Evaluation, out_dir: str) -> list[Path]:
+    out = out_folder(out_dir)
     facts = ev.facts
     applicant = {"org_name": facts["applicant"]} if facts.get("applicant") else None
     return write_gap_report(ev.to_json(), out, applicant)

@@ -1,33 +1,38 @@
 """`intake schemes [--json]`: the schemes a bundle can be checked against (the scheme data only:
-no engine, no reader)."""
+no engine, no reader). A light command: `run` needs no click either (cli.main calls it directly)."""
 
 from __future__ import annotations
 
 import json
 import sys
 
-import click
-
-from checklists.scheme import SchemeError, list_schemes
+FAST_ARGS = (["schemes"], ["schemes", "--json"])  # cli.main runs these without building the click group
 
 
-def _fail(message: str, code: int = 2) -> None:
-    click.echo(f"intake: {message}", err=True)
-    sys.exit(code)
+def run(as_json: bool) -> int:
+    from checklists.registry import SchemeError, summaries
+
+    try:
+        found = summaries()
+    except SchemeError as e:
+        sys.stderr.write(f"intake: {e}\n")
+        return 2
+    if as_json:
+        sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    for s in found:
+        levels = " < ".join(s["levels"]) if s["levels"] else "（无级别）"
+        sys.stdout.write(f"{s['id']:<11} {s['name']}\n            级别：{levels}\n            依据：{s['source']}\n")
+    return 0
 
 
-def register(cli: click.Group) -> None:
+def register(cli) -> None:
+    import click
+
     @cli.command("schemes")
     @click.option("--json", "as_json", is_flag=True, help="the contract's JSON: a list of {id, name, source, levels}")
     def schemes(as_json: bool) -> None:
         """List the schemes a bundle can be checked against."""
-        try:
-            found = list_schemes()
-        except SchemeError as e:
-            _fail(str(e))
-        if as_json:
-            click.echo(json.dumps([s.to_summary() for s in found], ensure_ascii=False, indent=2))
-            return
-        for s in found:
-            levels = " < ".join(s.level_names) if s.level_names else "（无级别）"
-            click.echo(f"{s.id:<11} {s.name}\n            级别：{levels}\n            依据：{s.source}")
+        code = run(as_json)
+        if code:
+            sys.exit(code)

@@ -40,6 +40,7 @@ def register(cli: click.Group) -> None:
 
         from intake.config import Limits, data_dir
         from intake.demo import create_demo, needs_demo
+        from intake.logsafety import protect_logs
         from intake.store.db import open_db
         from web.app import create_app
 
@@ -68,5 +69,9 @@ def register(cli: click.Group) -> None:
                 if self.started:
                     click.echo(f"intake: serving at http://{host}:{port}/  (data: {path})", err=False)
 
-        # proxy headers are the app's (web.session.ForwardedFrom, INTAKE_TRUSTED_PROXIES)
-        Server(uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=False)).run()
+        # proxy headers are the app's (web.session.ForwardedFrom, INTAKE_TRUSTED_PROXIES); no access log:
+        # its request line carries case links and signed links, and intake.requests logs every request
+        # by its route pattern instead
+        config = uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=False, access_log=False)
+        protect_logs()  # uvicorn's handlers exist once its Config is made
+        Server(config).run()

@@ -33,9 +33,11 @@ def register(cli: click.Group) -> None:
         import logging
 
         from intake.config import data_dir
+        from intake.logsafety import protect_logs
         from intake.reading.broker import serve_worker
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        protect_logs()  # the HTTP client logs each original it fetches: its link's signature is replaced
         data_dir(data)  # the OCR cache lives under it
         try:
             serve_worker(broker, threads)

@@ -54,6 +54,22 @@ def _label_index() -> dict[str, str]:
     return out
 
 
+def generated() -> dict:
+    """How the service's own forms are laid out and what in them is a prompt (shared with forms)."""
+    return spec()["generated"]
+
+
+@cache
+def _prompts() -> tuple[str, ...]:
+    return tuple(normalize(generated()[k]) for k in ("missing_note", "missing_line"))
+
+
+def is_prompt(text: str) -> bool:
+    """A prompt the service wrote into one of its forms (never an applicant's value)."""
+    t = normalize(text or "")
+    return any(p in t for p in _prompts())
+
+
 def _label_key(text: str) -> str:
     t = normalize(text or "").strip().rstrip(":：").strip()
     while True:  # drop trailing hints: "会员单位（是/否）", "申请单位（盖章）"
@@ -129,11 +145,12 @@ def enrich(facts: DocumentFacts, doc: Document) -> DocumentFacts:
     if facts.error or facts.type != "application_form":
         return facts
     form = read_application_form(doc)
-    if not (form.fields or form.declarations or form.self_assessment):
+    if not (form.scheme or form.fields or form.declarations or form.self_assessment):
         return facts
     read = form.document_facts(facts.sha256)
     if form.scheme:
-        # one of our own forms: its layout is known, the generic label search only adds noise
+        # one of our own forms, blank or not: its layout is known, the generic label search would
+        # take the form's own prompts and item wording for values
         facts.fields = read.fields
     else:
         # another body's form: what the form reader understood wins, the rest is kept
@@ -185,7 +202,7 @@ def read_application_form(doc: Document) -> ApplicationForm:
                 continue
             if _read_item_table(t, grid, form):
                 continue
-            _read_key_values(t, grid, form)
+            _read_key_values(t, _values_only(grid), form)
     _read_lines(doc, form)
     _mark_ocr(doc, form)
     return form
@@ -199,6 +216,14 @@ def _mark_ocr(doc: Document, form: ApplicationForm) -> None:
             f.ocr, f.confidence = True, f.ocr_confidence
         else:
             f.ocr_confidence = None
+
+
+def _values_only(grid: list[list[str]]) -> list[list[str]]:
+    """A generated form's field table without its last column, the service's notes (prompts)."""
+    layout = [normalize(h) for h in generated()["field_header"]]
+    if not grid or [normalize(c) for c in grid[0]] != layout:
+        return grid
+    return [row[: len(layout) - 1] for row in grid]
 
 
 def _read_key_values(t: Table, grid: list[list[str]], form: ApplicationForm) -> None:
@@ -246,6 +271,8 @@ def _read_lines(doc: Document, form: ApplicationForm) -> None:
 def _set(
     form: ApplicationForm, key: str, text: str, page: int, line: str, raw: str | None, line_confidence: float = 1.0
 ) -> None:
+    if is_prompt(text):
+        return
     value, warning = _parse(key, text)
     if warning:
         form.warnings.append(f"{form.file}：{warning}")

@@ -20,23 +20,7 @@ from .fields.province import province_of, province_of_uscc
 from .fields.values import CHECKERS, split_issuer
 from .model import Document
 
-LABEL_FIELDS = (
-    "org_name",
-    "address",
-    "legal_rep",
-    "established",
-    "cert_number",
-    "standard",
-    "scope",
-    "issuer",
-    "issued",
-    "valid_until",
-    "lab_number",
-    "patent_type",
-    "first_issued",
-    "next_audit_due",
-    "reg_number",
-)
+OWN_FINDERS = ("uscc",)  # fields whose labels in fields.yaml a finder of its own reads (the code's check digit)
 # what an unlabelled line needs to be taken for an address: a street and a number
 _STREET = re.compile(r"\d+\s*(?:号|弄|栋|幢|室)|[路街巷]|\d+\s+[A-Za-z]|[A-Za-z]\s+\d+")
 _BRACKETED = re.compile(r"^\s*[(（].*[)）]\s*$")
@@ -51,6 +35,12 @@ _FAMILY = {
     "ems_certificate": r"24001|14001",
     "ohsms_certificate": r"45001|28001|18001",
 }
+
+
+@lru_cache(maxsize=1)
+def label_fields() -> tuple[str, ...]:
+    """The fields read by their labels: those extractors/data/fields.yaml gives labels to."""
+    return tuple(k for k in load_spec()["fields"] if k not in OWN_FINDERS)
 
 
 @lru_cache(maxsize=1)
@@ -183,7 +173,7 @@ class _Extraction:
 
     def run(self) -> DocumentFacts:
         wanted = recognisers_for(self.doctype)
-        for name in LABEL_FIELDS:
+        for name in label_fields():
             if name in wanted:
                 self._guarded(name, self._label_field, name)
         if "uscc" in wanted:

@@ -32,6 +32,8 @@ from typing import Any
 
 import jinja2
 
+from extractors.application_form import generated
+
 from .clean import clean_tree
 from .specs import all_fields, common, scheme_spec, template_path
 
@@ -149,7 +151,7 @@ def _display(value: Any, fspec: dict) -> str:
 def _item_label(spec: dict, item_id: str) -> str:
     for it in spec["items"]:
         if it["id"] == item_id:
-            return f"{item_id}（{it['clause']} {it['title']}）"
+            return f"{it['clause']} {it['title']}"  # as the applicant reads it: no internal id
     return item_id
 
 
@@ -167,8 +169,8 @@ def field_cells(spec: dict, docs: list[dict], facts: dict) -> tuple[dict, list[d
                 need = "申请书必填项"
             if key == "target_level" and spec.get("levels"):
                 need += f"；可选 {'/'.join(spec['levels'])}"
-            cells[key] = {"value": "", "fill": FILL_MISSING, "note": f"缺，请填写：{need}"}
-            gaps.append(f"【{label}】未能从材料中读到，请填写：{need}")
+            cells[key] = {"value": "", "fill": FILL_MISSING, "note": f"{generated()['missing_note']}{need}"}
+            gaps.append(f"【{label}】{generated()['missing_line']}{need}")
             continue
         shown = _display(p.value, fspec)
         origin = p.file if p.file == DECLARED else f"{p.file} 第{p.page or '?'}页"
@@ -271,7 +273,7 @@ def item_rows(spec: dict, docs: list[dict], facts: dict, evaluation: dict | None
             if need:
                 note_parts.append(f"需要：{need}")
             gaps.append(
-                f"【{item['id']} · {item.get('clause', '')}】{item.get('title', '')}："
+                f"【{item.get('clause', '')}】{item.get('title', '')}："
                 + (f"需要 {need}" if need else statuses.get(status, "缺少材料"))
             )
         if low:
@@ -287,6 +289,7 @@ def item_rows(spec: dict, docs: list[dict], facts: dict, evaluation: dict | None
         rows.append(
             {
                 "id": item["id"],
+                "clause": item.get("clause", ""),
                 "requirement": f"{item.get('clause', '')} {item.get('title', '')}".strip(),
                 "document": document,
                 "number": "；".join(n for n in numbers if n),
@@ -301,7 +304,7 @@ def item_rows(spec: dict, docs: list[dict], facts: dict, evaluation: dict | None
         for d, page in backing:
             sources.append(
                 {
-                    "label": f"{item['id']} 证明材料",
+                    "label": f"{item.get('clause', '')} {item.get('title', '')} 证明材料".strip(),
                     "value": " ".join(str(x) for x in (_fv(d, "cert_number"), _fv(d, "valid_until")) if x)
                     or type_names.get(d.get("type"), d.get("type") or ""),
                     "file": d.get("file", ""),
@@ -327,6 +330,7 @@ def self_assessment_rows(spec: dict, item_rows_: list[dict], facts: dict) -> lis
         out.append(
             {
                 "id": it["id"],
+                "clause": it.get("clause", ""),
                 "title": it["title"],
                 "points": str(it["points"]),
                 "evidence": by_id[it["id"]]["document"] or "未找到",

@@ -24,6 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from checklists.registry import scheme_ids
+from extractors.application_form import generated
 
 from .specs import common, scheme_spec, template_path
 
@@ -57,9 +58,18 @@ def _para(d, text: str = "", size: float = 10.5, bold=False, center=False, color
     return p
 
 
+HIDDEN = "|hidden|"  # in a cell's text: what follows is the row's key, not for the eye (see _cell)
+KEY_COLOR = RGBColor(0xFF, 0xFF, 0xFF)
+
+
 def _cell(cell, text: str, size: float = 9, bold=False, color=None) -> None:
     p = cell.paragraphs[0]
-    _set_font(p.add_run(text), size, bold, color)
+    shown, _, hidden = text.partition(HIDDEN)
+    _set_font(p.add_run(shown), size, bold, color)
+    if hidden:
+        # the item id, the row's key when extractors.application_form reads the form back: white 1 pt
+        # text, not Word's hidden text, so a form returned as a PDF (printed by Word) still carries it
+        _set_font(p.add_run(" " + hidden), 1, False, KEY_COLOR)
 
 
 def _table(d, header: list[str], widths_cm: list[float]):
@@ -103,7 +113,7 @@ def _loop_table(d, header, widths, loop: str, cells: list[str], color_cols=None)
 
 def _field_table(d, fields: list[dict]) -> None:
     widths = [4.2, 6.8, 6.0]
-    t = _table(d, ["项目", "填写内容", "说明"], widths)
+    t = _table(d, list(generated()["field_header"]), widths)
     for f in fields:
         k = f["key"]
         _row(
@@ -161,7 +171,7 @@ def build_template(scheme_id: str) -> bytes:
         widths,
         "it in items",
         [
-            "{{ it.id }}",
+            "{{ it.clause }}" + HIDDEN + "{{ it.id }}",
             "{{ it.requirement }}",
             "{% cellbg it.fill %}{{ it.document }}",
             "{{ it.number }}",
@@ -190,7 +200,7 @@ def build_template(scheme_id: str) -> bytes:
             w,
             "s in self_items",
             [
-                "{{ s.id }}",
+                "{{ s.clause }}" + HIDDEN + "{{ s.id }}",
                 "{{ s.title }}",
                 "{{ s.points }}",
                 "{{ s.evidence }}",

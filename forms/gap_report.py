@@ -187,23 +187,34 @@ def render_gap_report_html(
 # ---------------------------------------------------------------------------- DOCX
 
 
-def render_gap_report_docx(evaluation_json: dict, applicant: dict | None = None, today: date | None = None) -> bytes:
-    """The same report as a Word document (built with python-docx: its tables grow with the items)."""
+def a4_document():
+    """A blank Word document as the reports use it: A4 (python-docx's blank one is US Letter), 2 cm
+    margins, 宋体 10 pt."""
     import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt, RGBColor
+    from docx.shared import Cm, Pt
 
-    ctx = report_context(evaluation_json, applicant, today)
-    fills = {"met": "E2F0D9", "not_met": "F8CBAD", "missing": "FFF2A8", "review": "DEEBF7", "not_applicable": "EEEEEE"}
     d = docx.Document()
-    sec = d.sections[0]  # python-docx's blank document is US Letter; ours are A4
+    sec = d.sections[0]
     sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
     sec.left_margin = sec.right_margin = sec.top_margin = sec.bottom_margin = Cm(2.0)
     style = d.styles["Normal"]
     style.font.name = "宋体"
     style.font.size = Pt(10)
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+    return d
+
+
+def render_gap_report_docx(evaluation_json: dict, applicant: dict | None = None, today: date | None = None) -> bytes:
+    """The same report as a Word document (built with python-docx: its tables grow with the items)."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import RGBColor
+
+    ctx = report_context(evaluation_json, applicant, today)
+    fills = {"met": "E2F0D9", "not_met": "F8CBAD", "missing": "FFF2A8", "review": "DEEBF7", "not_applicable": "EEEEEE"}
+    d = a4_document()
 
     def shade(cell, fill):
         tcpr = cell._element.get_or_add_tcPr()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 
 def current() -> datetime:
@@ -15,3 +16,29 @@ def stamp(moment: datetime) -> str:
 
 def now() -> str:
     return stamp(current())
+
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def today() -> date:
+    """The day as people here count it: Beijing's (the server's own day is UTC's on most hosts, which
+    is yesterday until 08:00 in Beijing)."""
+    return current().astimezone(BEIJING).date()
+
+
+def day_of(stamp_utc: str) -> date:
+    """The Beijing day of a stored UTC stamp (a bare date is taken as it is)."""
+    if len(stamp_utc) <= 10:
+        return date.fromisoformat(stamp_utc)
+    moment = datetime.fromisoformat(stamp_utc)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(BEIJING).date()
+
+
+def chinese_day(value) -> str:
+    """2026-12-06 → 2026年12月6日, as people write a date (anything that is not a date, as it is)."""
+    try:
+        d = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value or "")
+    return f"{d.year}年{d.month}月{d.day}日"

@@ -11,6 +11,8 @@ INTAKE_MAX_INFLATED_MB largest size one compressed PDF stream may inflate to, de
 INTAKE_MIN_FREE_MB     uploads are refused (507) while the data directory's disk has less free, default 500
 INTAKE_CASE_MB         all the files of one case together, default 500
 INTAKE_CASES_PER_ADDRESS_DAY  cases an anonymous visitor (one address) may open in a day, default 20
+INTAKE_CASES_PER_ACCOUNT_DAY  cases one applicant account may open in a day, default 20
+INTAKE_REGISTRATIONS_PER_ADDRESS_HOUR  applicant accounts one address may register in an hour, default 5
 INTAKE_WORKER_MEMORY_MB memory of one reading worker (its own pages, LibreOffice included) before
                        it is stopped, default 1024
 """
@@ -41,6 +43,8 @@ class Limits:
     min_free_bytes: int = 500 * 1024 * 1024
     case_max_bytes: int = 500 * 1024 * 1024
     cases_per_address_day: int = 20
+    cases_per_account_day: int = 20
+    registrations_per_address_hour: int = 5
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -53,6 +57,8 @@ class Limits:
             min_free_bytes=_int("INTAKE_MIN_FREE_MB", 500) * 1024 * 1024,
             case_max_bytes=_int("INTAKE_CASE_MB", 500) * 1024 * 1024,
             cases_per_address_day=_int("INTAKE_CASES_PER_ADDRESS_DAY", 20),
+            cases_per_account_day=_int("INTAKE_CASES_PER_ACCOUNT_DAY", 20),
+            registrations_per_address_hour=_int("INTAKE_REGISTRATIONS_PER_ADDRESS_HOUR", 5),
         )
 
 

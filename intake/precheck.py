@@ -67,6 +67,11 @@ def precheck(
     return Precheck(ev, facts, warnings)
 
 
+def read_documents(documents) -> list[DocumentFacts]:
+    """Documents as DocumentFacts: file paths read (once, in the time-limited workers), the rest taken as given."""
+    return _read(documents)
+
+
 def _read(documents) -> list[DocumentFacts]:
     from intake.reading.pipeline import extract_files  # the readers' stack, only when there are files
 

@@ -31,6 +31,21 @@ def tmp_path():
 
 
 @pytest.fixture(autouse=True, scope="session")
+def compiled_schemes_in_a_temporary_cache():
+    """The compiled scheme cache (checklists.compiled) of a test run stays out of the user's own."""
+    import os
+
+    with tempfile.TemporaryDirectory(prefix="intake-cache-") as d:
+        before = os.environ.get("INTAKE_CACHE_DIR")
+        os.environ["INTAKE_CACHE_DIR"] = str(Path(d) / "cache")
+        yield
+        if before is None:
+            os.environ.pop("INTAKE_CACHE_DIR", None)
+        else:
+            os.environ["INTAKE_CACHE_DIR"] = before
+
+
+@pytest.fixture(autouse=True, scope="session")
 def cheap_password_hashing():
     from intake.store import accounts
 

@@ -168,12 +168,13 @@ def fill_in(
         header = [c.text for c in t.rows[0].cells]
         for row in t.rows[1:]:
             cells = row.cells
+            key = (cells[0].text.split() or [""])[-1]  # an item row: the clause shown, the id hidden after it
             if header[:2] == ["项目", "填写内容"] and cells[0].text in values:
                 cells[1].text = values[cells[0].text]
-            elif header[0] == "条目" and "申请人声明" in header and cells[0].text in declarations:
-                cells[header.index("申请人声明")].text = declarations[cells[0].text]
-            elif header[0] == "条目" and "自评档" in header and cells[0].text in selfs:
-                cells[header.index("自评档")].text, cells[header.index("自评分")].text = selfs[cells[0].text]
+            elif header[0] == "条目" and "申请人声明" in header and key in declarations:
+                cells[header.index("申请人声明")].text = declarations[key]
+            elif header[0] == "条目" and "自评档" in header and key in selfs:
+                cells[header.index("自评档")].text, cells[header.index("自评分")].text = selfs[key]
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()

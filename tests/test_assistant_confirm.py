@@ -34,10 +34,29 @@ def low_org(scheme="jiangsu"):
 def nothing_stored(a, r, pending):
     assert a.corrections() == []
     assert not any(k.startswith("confirm:") for k in a.state["answers"])
-    assert r.question == pending  # the same confirmation is asked again:
-    # in full after a reply that is not a question; after an answered question, a short reminder
-    # naming the value (issue 13: the whole confirmation repeated after every reply is noise)
-    assert r.question["question"] in r.text or f"“{pending['original']}”" in r.text.splitlines()[-1]
+    assert r.question == pending  # the same confirmation still waits:
+    # asked in full after a reply that is not a question; after an answered question it is mentioned
+    # only when the answer concerns it (issue 27: a reminder appended to every answer is noise)
+    answered = bool(r.quotes) or "没有找到依据" in r.text or "原文未规定" in r.text
+    assert r.question["question"] in r.text or answered
+    if answered and f"“{pending['original']}”" not in r.text:
+        assert "还在等您" not in r.text
+
+
+def test_a_waiting_confirmation_is_mentioned_only_where_it_matters():
+    """A low-confidence scope on the QMS certificate waits for confirmation: a question about code
+    coverage says nothing of it; a question about the certificate's own clause mentions it once."""
+    a, r, _ = upload_with(
+        "nonferrous", "qms_certificate", as_of=date(2024, 8, 1), scope=field("铝合金型材的生严", confidence=0.5)
+    )
+    pending = r.question
+    unrelated = a.reply("满意度要多少分？")
+    assert unrelated.question == pending and unrelated.quotes
+    assert "铝合金型材的生严" not in unrelated.text and "还在等您" not in unrelated.text
+    related = a.reply("三体系证书都要哪几个？")
+    assert related.question == pending
+    assert any("第五条（四）" == q["clause"] for q in related.quotes)
+    assert related.text.count("铝合金型材的生严") == 1 and "还在等您" in related.text
 
 
 def test_question_during_org_name_confirmation_is_answered_not_stored():

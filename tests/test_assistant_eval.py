@@ -45,3 +45,21 @@ def test_the_scripted_applicant_answers_the_question_actually_asked():
     r = run_interview(spec)
     assert r.wrong == [] and r.not_given == []
     assert r.unscripted == ["declarations.jinzhi.4.3"]  # asked first, not in the script: skipped
+
+
+def test_phone_questions_and_the_shared_set():
+    """Issue 27: the questions in phone Chinese (tests/assistant_eval/phone.yaml, a third held out by a
+    hash of the id) and the shared set (/work/shared/chat, when present): >= 80 % answered with the
+    right clause and every key phrase, >= 80 % declined, nothing stored from a question."""
+    from assistant_eval.evaluate import run_phone, run_shared
+
+    phone = run_phone()
+    for part in ("tuned", "held-out"):
+        t = phone[part]
+        shown = [f"[{s}] {i['id']}: {text[:120]}" for s, i, text in t.misses] if part == "tuned" else []
+        assert t.right >= 0.8 * t.answerable and t.declined >= 0.8 * t.unanswerable, (part, t.line(), shown)
+        assert t.stored == 0, (part, t.line(), shown)
+    shared = run_shared()
+    if shared is not None:
+        assert shared.right >= 33 / 35 * shared.answerable, shared.line()
+        assert shared.declined >= 14 / 15 * shared.unanswerable, shared.line()

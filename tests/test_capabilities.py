@@ -7,11 +7,14 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from docgen import image_bytes, pdf_bytes
+from formbundles import license_
 from web_helpers import make_client, open_case, upload
 
 from cli import cli
+from forms.specs import SCHEMES
 
 MHT = (
     b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b1"\r\n\r\n--b1\r\n'
@@ -27,6 +30,8 @@ def _xlsx() -> bytes:
         z.writestr("xl/workbook.xml", "<workbook/>")
     return buf.getvalue()
 
+
+BUNDLES_LICENCE = license_("天津某某科技有限公司", "91120116MA05K1XM8B", "天津市滨海新区黄海路8号", "天津市")
 
 SAMPLES = {
     "营业执照.doc": "<html><body><table><tr><td>名称</td><td>天津某某科技有限公司</td></tr></table></body></html>".encode(),
@@ -93,3 +98,49 @@ def test_the_desk_and_the_register_order_clauses_the_same_way(tmp_path):
     registered = list(C.register_data(db, draft.id).summary["per_clause"])
     assert shown == registered
     assert shown[:2] == ["全文", "前言"] and shown.index("4.1") < shown.index("5.2") < shown.index("10.1")
+
+
+@pytest.mark.parametrize("scheme", [*SCHEMES, "sample"])
+def test_a_blank_or_partly_filled_generated_form_reads_back_no_prompts_as_values(tmp_path, monkeypatch, scheme):
+    """The yellow prompts and the gap list are the service's words: reading the form back takes
+    only what the applicant typed."""
+    from formbundles import fill_in
+
+    from extractors.extract import extract_facts
+    from extractors.read import read_document
+    from forms.application import build_form
+
+    monkeypatch.setenv("INTAKE_SCHEMES_PATH", str(Path(__file__).parent / "schemes"))
+    out = build_form(scheme, [], {}, None, tmp_path / "f.docx")
+    blank = extract_facts(read_document(out.path.read_bytes(), "申请书.docx"))
+    assert blank.type == "application_form" and blank.fields == {}
+    partly = extract_facts(read_document(fill_in(out.path, {"联系人": "李晓梅"}, {}), "申请书.docx"))
+    assert {k: f.value for k, f in partly.fields.items()} == {"contact_person": "李晓梅"}
+
+
+def test_a_received_document_is_summed_up_in_the_vocabularys_words():
+    from checklists.vocabulary import FIELD_NAMES
+    from intake.assistant.interview import describe_document
+
+    doc = BUNDLES_LICENCE
+    text = describe_document(doc)
+    shown = [k for k in doc["fields"] if FIELD_NAMES.get(k) and FIELD_NAMES[k] in text]
+    assert shown and all(k not in text for k in doc["fields"])  # names, never internal keys
+
+
+def test_the_report_and_the_counter_compare_organisation_names_alike():
+    """One comparison of names: what the engine takes for the licence's holder, the case page's
+    cross-check does not flag, and the other way round."""
+    from intake.cases.crosscheck import cross_checks
+    from intake.precheck import precheck
+
+    licence = BUNDLES_LICENCE
+    name = licence["fields"]["org_name"]["value"]
+    for variant, same in ((name.replace("科技", "科技·"), True), ("天津某某贸易有限公司", False)):
+        cert = {**licence, "file": "质量体系证书.pdf", "type": "qms_certificate", "fields": {}}
+        cert["fields"] = {"org_name": {**licence["fields"]["org_name"], "value": variant}}
+        items = precheck("jinzhi", [licence, cert], as_of="2025-06-01").to_json()["items"]
+        warned = any(f"“{variant}”" in w for item in items for w in item.get("warnings") or [])
+        report = {"documents": [{**licence, "state": "read"}]}
+        flagged = bool(cross_checks(variant, "", report))
+        assert warned == flagged == (not same), variant

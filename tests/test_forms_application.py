@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from datetime import date
 
 import pytest
@@ -55,7 +56,14 @@ def test_every_scheme_prefills_applicant_from_licence_and_reopens(tmp_path, sche
     assert "承诺书" in text and "法定代表人（签字）" in text and "盖章" in text
     # one item row per checklist item, in the scheme's order
     rows = table_with_header(d, "条目").rows[1:]
-    assert [r.cells[0].text for r in rows] == [it["id"] for it in scheme_spec(scheme)["items"]]
+    items = scheme_spec(scheme)["items"]
+    # the clause shown; the id (the row's key when the form is read back) in a hidden run after it
+    assert [r.cells[0].text for r in rows] == [f"{it['clause']} {it['id']}" for it in items]
+    for r in rows:
+        shown = "".join(
+            run.text for p in r.cells[0].paragraphs for run in p.runs if str(run.font.color.rgb) != "FFFFFF"
+        )
+        assert not re.search(r"[a-z]+\.[\w.]+", shown), shown
 
 
 def test_every_uploaded_file_is_in_the_attachment_list_with_its_type(tmp_path):
@@ -72,7 +80,7 @@ def test_missing_value_is_blank_shaded_and_names_item_and_clause(tmp_path):
     kv = kv_rows(open_docx(out.path))
     value, fill, note = kv["所属领域（农业/制造业/服务业）"]
     assert value == "" and fill == FILL_MISSING
-    assert "jiangsu.art8.2.2.1" in note and "第八条（二）2（1）" in note
+    assert "jiangsu.art8" not in note and "第八条（二）2（1）" in note  # the clause, no internal id
     value, fill, note = kv["联系人"]
     assert value == "" and fill == FILL_MISSING and "缺" in note
     # the gaps section repeats them
@@ -103,7 +111,7 @@ def test_sources_section_says_which_document_filled_what(tmp_path):
     seen = {(r.cells[0].text, r.cells[2].text) for r in src.rows[1:]}
     assert ("单位名称", "营业执照.pdf") in seen
     assert ("联系人", "申请人填报") in seen
-    assert ("jinzhi.4.2 证明材料", "质量体系证书.pdf") in seen
+    assert any(label.startswith("4 第2项 ") and file == "质量体系证书.pdf" for label, file in seen)
     assert rows  # the applicant block exists too
 
 
@@ -114,7 +122,7 @@ def test_item_rows_carry_evidence_number_validity_and_verdict(tmp_path):
     ]
     out = build_form("nonferrous", BUNDLES["nonferrous"], {}, ev, tmp_path / "f.docx")
     d = open_docx(out.path)
-    rows = {r.cells[0].text: r.cells for r in table_with_header(d, "条目").rows[1:]}
+    rows = {r.cells[0].text.split()[-1]: r.cells for r in table_with_header(d, "条目").rows[1:]}
     ems = rows["nonferrous.art5.4"]
     assert "EMS.pdf" in ems[2].text and ems[3].text == "00123E2002" and ems[4].text == "2024-03-31"
     assert ems[5].text == "不满足" and fill_of(ems[2]) == FILL_MISSING and "上传有效证书" in ems[7].text
@@ -125,7 +133,7 @@ def test_item_rows_carry_evidence_number_validity_and_verdict(tmp_path):
 
 def test_declaration_column_prefilled_from_declared_facts(tmp_path):
     out = build_form("jinzhi", BUNDLES["jinzhi"], DECLARED, None, tmp_path / "f.docx")
-    rows = {r.cells[0].text: r.cells for r in table_with_header(open_docx(out.path), "条目").rows[1:]}
+    rows = {r.cells[0].text.split()[-1]: r.cells for r in table_with_header(open_docx(out.path), "条目").rows[1:]}
     assert rows["jinzhi.4.3"][6].text == "是"
     assert rows["jinzhi.4.4"][6].text == "" and fill_of(rows["jinzhi.4.4"][6]) == FILL_MISSING
     assert rows["jinzhi.4.2"][6].text == "—"
@@ -138,7 +146,7 @@ def test_credit_form_has_self_assessment_table_with_points(tmp_path):
     rows = selfs.rows[1:]
     assert len(rows) == 26
     assert sum(int(r.cells[2].text) for r in rows) == 86 + 14
-    by_id = {r.cells[0].text: r.cells for r in rows}
+    by_id = {r.cells[0].text.split()[-1]: r.cells for r in rows}
     assert "质量体系证书.pdf" in by_id["credit.5.1.2.b"][3].text
     assert by_id["credit.5.1.1.a"][3].text == "未找到" and fill_of(by_id["credit.5.1.1.a"][4]) == FILL_MISSING
     assert t is not None

@@ -79,3 +79,18 @@ def test_requests_find_every_table_made_when_the_store_is_opened(tmp_path):
     db = open_db(tmp_path)
     names = set(db.table_names())
     assert {"users", "cases", "documents", "case_chat", "sessions", "case_openings", "comment_items"} <= names
+
+
+def test_stores_opened_at_once_are_migrated_once(tmp_path):
+    """The web service and its readers open a new store at the same moment: no table is made twice,
+    nobody waits on a retry loop, everyone gets the whole schema."""
+    import subprocess
+    import sys
+
+    code = "import sys; from intake.store.db import open_db; open_db(sys.argv[1]).conn.close()"
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stderr=subprocess.PIPE) for _ in range(4)]
+    errors = [p.communicate(timeout=60)[1].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
+    db = open_db(tmp_path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == VERSION
+    assert "case_chat" in db.table_names()

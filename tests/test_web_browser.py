@@ -163,6 +163,22 @@ def login(page, server, name: str) -> None:
     page.click("form button")
 
 
+def chat_input_is_usable(page):
+    """Issue 27: the chat input takes most of the row, is tall enough to tap, and shows its whole
+    placeholder (measured in the input's own font) — on a phone as on a desktop."""
+    box = page.locator("#chat-input").bounding_box()
+    row = page.locator("#chat-form").bounding_box()
+    assert box and row and box["width"] >= 0.6 * row["width"] and box["height"] >= 40, (box, row)
+    fits = page.evaluate(
+        """() => { const i = document.querySelector('#chat-input'); const s = getComputedStyle(i);
+        const c = document.createElement('canvas').getContext('2d'); c.font = s.font;
+        const room = i.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+        return c.measureText(i.placeholder).width <= room; }"""
+    )
+    assert fits, "the chat input's placeholder is cut off"
+    assert float(page.evaluate("getComputedStyle(document.querySelector('#chat-input')).fontSize")[:-2]) >= 16
+
+
 def test_applicant_completes_a_case_guided_by_the_steps(page, server, tmp_path):
     """Chinese only, step by step, from choosing the scheme to 提交 and 进度查询."""
     licence = tmp_path / "营业执照.pdf"
@@ -276,6 +292,7 @@ def test_applicant_completes_a_case_guided_by_the_steps(page, server, tmp_path):
     check(page, "applicant-4b-gap-report", applicant=True)
     page.go_back()
     page.click("text=下一步：补充说明")
+    chat_input_is_usable(page)
     page.fill("#chat-input", "证书有效期是几年？")
     page.click("#chat-form button")
     expect(page.locator("#chat-log .bot").last).not_to_have_text("……", timeout=30000)

@@ -19,8 +19,9 @@ from intake.reading.readers import DocumentReader
 
 from . import errors, operations
 from .app_limits import BodyLimit
+from .previews import PreviewPool
 from .session import COOKIE, ForwardedFrom, SecureCookie
-from .throttle import LoginThrottle
+from .throttle import LoginThrottle, RegistrationThrottle
 
 HERE = Path(__file__).parent
 # Scripts only from our own /static (no inline script can run even if escaping ever failed);
@@ -93,7 +94,9 @@ def create_app(
     app.state.data = data
     app.state.limits = limits
     app.state.reader = reader
+    app.state.previews = PreviewPool(data / "previews", limits)
     app.state.login_throttle = LoginThrottle()
+    app.state.registration_throttle = RegistrationThrottle(limits.registrations_per_address_hour)
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(data),
@@ -103,13 +106,13 @@ def create_app(
         max_age=14 * 24 * 3600,
     )
     app.add_middleware(SecureCookie, always=os.environ.get("INTAKE_HTTPS", "") == "1")
-    app.add_middleware(BodyLimit, max_file_bytes=limits.max_bytes)
+    app.add_middleware(BodyLimit, max_file_bytes=limits.max_bytes, routes=app)
     app.add_middleware(ForwardedFrom, trusted=trusted_proxies())
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    from .routes import api, applicant, auth, blobs, committee, secretariat
+    from .routes import api, applicant, auth, blobs, committee, library, secretariat
 
-    for module in (auth, applicant, secretariat, committee, api, blobs):
+    for module in (auth, applicant, library, secretariat, committee, api, blobs):
         app.include_router(module.router)
 
     @app.middleware("http")

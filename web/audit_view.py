@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from .labels import AUDIT_ACTIONS, FACT_LABELS, FIELD_LABELS, STATUS_LABELS, VALUE_LABELS, beijing
+from .labels import AUDIT_ACTIONS, FACT_LABELS, FIELD_LABELS, STATUS_LABELS, VALUE_LABELS, beijing, chinese_day
 
 EMPTY = "（空）"
 
@@ -100,6 +100,11 @@ def readable_audit(rows: list[dict], items: dict[str, dict], declarations: dict)
             after, _, note = rest.partition("：")
             row["changes"] = [{"field": "程序环节", "from": before, "to": after}] if rest else []
             row["note"] = note if rest else detail
+        elif action == "correction" and isinstance(_json(detail), dict):
+            n = _json(detail)
+            row["note"] = f"补正事项：{'、'.join(n.get('titles') or [])}；截止 {chinese_day(n.get('deadline'))}" + (
+                f"；{n['note']}" if n.get("note") else ""
+            )
         elif action == "scores" and isinstance(_json(detail), dict):
             row["note"] = f"{len(_json(detail))} 项评分"
         else:

@@ -10,6 +10,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
 from intake.cases.case import Case, case_for, case_to_edit
+from intake.comments.fields import MAX_LENGTHS as COMMENT_FIELD_MAX
 from intake.store.accounts import User, get_user
 from intake.store.blobs import BlobStore
 from intake.store.db import open_db
@@ -41,8 +42,10 @@ templates.env.globals.update(
         )
     }
 )
+templates.env.globals["COMMENT_FIELD_MAX"] = COMMENT_FIELD_MAX
 templates.env.filters["beijing"] = labels.beijing
 templates.env.filters["plain"] = labels.plain
+templates.env.filters["cn_date"] = labels.chinese_day
 
 
 def get_db(request: Request):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import re
 import sqlite3
 
 from fastapi import FastAPI, Request
@@ -34,6 +35,11 @@ def disk_full(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and "full" in str(exc)
 
 
+def route_of(request: Request) -> str:
+    route = request.scope.get("route")
+    return getattr(route, "path", None) or "unmatched"
+
+
 def status_of(exc: IntakeError) -> int:
     return next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 500)
 
@@ -47,19 +53,33 @@ def answer(request: Request, status: int, detail, headers: dict | None = None):
         return JSONResponse({"detail": detail}, status_code=status, headers=headers)
     from .deps import render
 
-    return render(request, "error.html", {"status": status, "detail": detail}, status_code=status)
+    return render(
+        request, "error.html", {"status": status, "detail": detail, "next": next_step(request, status)}, status
+    )
+
+
+def next_step(request: Request, status: int) -> list[tuple[str, str]]:
+    """What to do from here, for a person: a stale tab goes back to the case as it is now; a bad case
+    link to 我的申请 (where a signed-in applicant finds their cases) or the secretariat."""
+    m = re.match(r"/cases/(\d+)", request.url.path)
+    if m and status in (400, 409):
+        return [(f"/cases/{m.group(1)}", "打开这份申请，查看当前状态")]
+    if request.url.path.startswith("/c/") and status == 404:
+        return [("/cases", "我的申请"), ("/login", "登录后查看")]
+    return []
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(IntakeError)
     async def application_error(request: Request, exc: IntakeError):
-        return answer(request, status_of(exc), str(exc))
+        retry = getattr(exc, "retry_after", None)  # a busy resource says when to come back
+        return answer(request, status_of(exc), str(exc), {"Retry-After": str(retry)} if retry else None)
 
     @app.exception_handler(OSError)
     @app.exception_handler(sqlite3.OperationalError)
     async def storage_error(request: Request, exc: Exception):
         if disk_full(exc):
-            log.error("disk full: %s %s: %s", request.method, request.url.path, exc)
+            log.error("disk full: %s %s: %s", request.method, route_of(request), exc)  # the pattern: no token
             return answer(request, 507, str(StorageFull()))
         raise exc
 

@@ -10,6 +10,15 @@ from checklists.factschema import form_facts
 from checklists.scheme import load_scheme
 from intake.cases.case import CaseError
 from intake.cases.procedures import applicable_levels, declarations
+from intake.library.store import company_fact_specs
+
+
+class FieldError(CaseError):
+    """A value typed into one field of the form that cannot be taken: shown beside that field."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.key = key
 
 
 def fields_for(scheme_id: str, facts: dict | None = None) -> list[dict]:
@@ -31,23 +40,36 @@ def fields_for(scheme_id: str, facts: dict | None = None) -> list[dict]:
             choices = [(name, name) for name in (scheme.tables.get("scale") or {})]
         if spec.type in ("exemptions", "declarations") and not choices:
             continue
-        out.append(
-            {
-                "key": spec.key,
-                "type": spec.type,
-                "label": spec.label,
-                "question": spec.question or spec.label,
-                "choices": choices,
-                "asked": spec.asked_given(facts or {}),
-            }
-        )
+        out.append(_field(spec, choices, facts))
     return out
+
+
+def company_fields(facts: dict | None = None) -> list[dict]:
+    """The facts about the company (the schema's `of: company`), asked once for every scheme."""
+    return [_field(spec, list(spec.choices), facts) for spec in company_fact_specs()]
+
+
+def _field(spec, choices: list[tuple[str, str]], facts: dict | None) -> dict:
+    return {
+        "key": spec.key,
+        "type": spec.type,
+        "label": spec.label,
+        "question": spec.question or spec.label,
+        "choices": choices,
+        "asked": spec.asked_given(facts or {}),
+        "hide_when": {k: list(v) for k, v in spec.not_asked_when},  # the page hides it as answers change
+    }
 
 
 def facts_from_form(scheme_id: str, form) -> dict:
     """The posted form → facts (None: cleared), for exactly the fields `fields_for` drew."""
+    return read_fields(fields_for(scheme_id), form)
+
+
+def read_fields(fields: list[dict], form) -> dict:
+    """The posted form → facts (None: cleared), for exactly `fields`."""
     facts: dict = {}
-    for f in fields_for(scheme_id):
+    for f in fields:
         key, kind = f["key"], f["type"]
         raw = (form.get(key) or "").strip() if kind not in ("exemptions", "declarations") else ""
         if kind in ("choice", "level"):
@@ -58,9 +80,9 @@ def facts_from_form(scheme_id: str, form) -> dict:
             try:
                 facts[key] = date.fromisoformat(raw).isoformat() if raw else None
             except ValueError:
-                raise CaseError(f"{f['label']}的格式应为 YYYY-MM-DD") from None
+                raise FieldError(key, f"{f['label']}请按 2024-03-01 的格式填写日期") from None
         elif kind == "fraction":
-            facts[key] = _percent(raw.rstrip("%"), f["label"]) if raw else None
+            facts[key] = _percent(raw.rstrip("%"), key, f["label"]) if raw else None
         elif kind == "exemptions":
             names = {v for v, _ in f["choices"]}
             facts[key] = [e for e in form.getlist(key) if e in names] or None
@@ -68,14 +90,17 @@ def facts_from_form(scheme_id: str, form) -> dict:
             facts[key] = {k: True for k, _ in f["choices"] if form.get(f"decl.{k}") == "yes"} or None
         elif kind == "scale":
             facts[key] = _scale(form)
+    for f in fields:  # a branch the answers on this form close: not kept
+        if any(facts.get(k) in values for k, values in (f.get("hide_when") or {}).items()):
+            facts[f["key"]] = None
     return facts
 
 
-def _percent(raw: str, label: str) -> float:
+def _percent(raw: str, key: str, label: str) -> float:
     try:
         return float(raw) / 100
     except ValueError:
-        raise CaseError(f"{label}须为百分数") from None
+        raise FieldError(key, f"“{raw}”不是数字：{label}请填写百分数，如 95") from None
 
 
 def _scale(form) -> dict | None:
@@ -89,4 +114,4 @@ def _scale(form) -> dict | None:
             "unit": (form.get("scale_unit") or "")[:10],
         }
     except ValueError:
-        raise CaseError("规模数值须为数字") from None
+        raise FieldError("scale", f"“{value[:50]}”不是数字：数量请填写具体数值，如 1200") from None

@@ -19,6 +19,7 @@ from checklists.vocabulary import (  # noqa: F401 (re-exported to the templates)
     plain,
 )
 from intake.cases.case import DOC_STATES, STATUSES  # noqa: F401 (re-exported to the templates)
+from intake.clock import chinese_day
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -47,6 +48,9 @@ AUDIT_ACTIONS = {
     "chat-correction": "助手记录更正",
     "chat-facts": "助手记录信息",
     "upload": "上传材料",
+    "delete": "删除材料",
+    "correction": "发出补正通知",
+    "resubmit": "补正后重新提交",
 }
 ROLE_LABELS = {"secretariat": "秘书处", "committee": "标准委员会", "admin": "管理员", "applicant": "申请人"}
 # the applicant's steps (web/routes/applicant.py); "scheme" is the home page
@@ -61,19 +65,20 @@ STEPS = [
 
 
 def beijing(ts: str | None, seconds: bool = False) -> str:
-    """'2026-11-29T07:05:00+00:00' → '2026-11-29 15:05' (Beijing time). Dates stay dates."""
+    """'2026-11-29T07:05:00+00:00' → '2026年11月29日 15:05' (Beijing time); a date → '2026年11月29日'."""
     if not ts:
         return ""
     s = str(ts)
     if len(s) <= 10:
-        return s
+        return chinese_day(s)
     try:
         t = datetime.fromisoformat(s.replace("Z", "+00:00"))
     except ValueError:
         return s
     if t.tzinfo is None:
         t = t.replace(tzinfo=UTC)  # the store writes UTC
-    return t.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    t = t.astimezone(BEIJING)
+    return chinese_day(t.date()) + t.strftime(" %H:%M:%S" if seconds else " %H:%M")
 
 
 # a person's words for an HTTP error whose own message is a framework default in English

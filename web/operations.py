@@ -17,8 +17,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
-from intake.store.blobs import free_bytes
+from intake.store.blobs import BlobStore, free_bytes
 from intake.store.db import open_db
+
+from .errors import route_of
 
 router = APIRouter(tags=["operations"])
 requests_log = logging.getLogger("intake.requests")
@@ -84,9 +86,13 @@ class Metrics:
             self.failures.labels(reason or "other").inc()
 
 
-def route_of(request: Request) -> str:
-    route = request.scope.get("route")
-    return getattr(route, "path", None) or "unmatched"
+# the method label's values: anything else a client makes up is counted as "other" (one label, not one
+# per invented method, so the series cannot grow without bound)
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def method_label(method: str) -> str:
+    return method if method in METHODS else "other"
 
 
 def install(app) -> None:
@@ -105,12 +111,12 @@ def install(app) -> None:
             seconds = time.perf_counter() - started
             route = route_of(request)
             metrics = request.app.state.metrics
-            metrics.requests.labels(request.method, route, str(status)).inc()
+            metrics.requests.labels(method_label(request.method), route, str(status)).inc()
             metrics.request_seconds.labels(route).observe(seconds)
             requests_log.info(
                 json.dumps(
                     {
-                        "method": request.method,
+                        "method": method_label(request.method),
                         "route": route,
                         "status": status,
                         "ms": round(seconds * 1000, 1),
@@ -123,8 +129,8 @@ def install(app) -> None:
 
 @router.get("/healthz")
 def healthz(request: Request):
-    """200 when the database answers, every reader thread runs and the disk has room; 503 otherwise,
-    with what is wrong."""
+    """200 when the database answers, every reader thread runs, the disk has room and no stored original
+    was found damaged; 503 otherwise, with what is wrong."""
     state = request.app.state
     checks: dict = {}
     try:
@@ -136,6 +142,8 @@ def healthz(request: Request):
         checks["database"] = "ok"
     except Exception as e:
         checks["database"] = f"error: {type(e).__name__}: {e}"
+    damaged = BlobStore(state.data, min_free=0).damaged()
+    checks["files"] = {"damaged": len(damaged), "examples": damaged[:5]}
     expected = len(state.reader.threads)
     alive = state.reader.alive()
     free = free_bytes(state.data)
@@ -152,6 +160,7 @@ def healthz(request: Request):
             ("database", checks["database"] != "ok"),
             ("readers", alive < expected),
             ("disk", free < state.limits.min_free_bytes),
+            ("files", bool(damaged)),
         )
         if bad
     ]

@@ -18,6 +18,7 @@ from intake.store.accounts import User
 from intake.store.db import open_db
 
 MAX_CASE_LINKS = 20
+LIBRARY_KEY = "library"  # a visitor's 证照库 key (web/routes/library.py), until they sign in
 COOKIE = "intake_session"
 
 
@@ -51,11 +52,21 @@ def sign_in(request: Request, user: User) -> None:
     try:
         sessions.end_session(db, request.session.get("sid"))
         key = sessions.start_session(db, user.id, client_address(request))
+        _bring_store(db, request, user)
     finally:
         db.conn.close()
     request.session.clear()
     request.session.update({"sid": key, "tokens": tokens})
     request.state.uid = user.id
+
+
+def _bring_store(db, request: Request, user: User) -> None:
+    """The 证照库 a visitor filled before signing in becomes their account's (intake.library)."""
+    from intake.library.store import adopt
+
+    key = request.session.get(LIBRARY_KEY)
+    if isinstance(key, str) and not user.is_staff:
+        adopt(db, f"link:{key}", f"user:{user.id}")
 
 
 def sign_out(request: Request) -> None:

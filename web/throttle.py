@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from fastapi import HTTPException, Request
 
+from intake.store.accounts import account_name
+
 from .session import client_address
 
 MAX_WAIT = 15 * 60
@@ -38,7 +40,7 @@ class LoginThrottle:
         self.queue_seconds = queue_seconds
 
     def _keys(self, name: str, address: str) -> list[tuple[str, str]]:
-        return [("account", (name or "").strip().casefold()[:64]), ("address", address)]
+        return [("account", account_name((name or "")[:256])[:64]), ("address", address)]  # lookalikes count as one
 
     def wait_seconds(self, name: str, address: str) -> int:
         """Seconds before the next try is allowed (0: now)."""
@@ -113,3 +115,33 @@ def too_many(seconds: int, detail: str | None = None) -> HTTPException:
 
 def throttle(request: Request) -> LoginThrottle:
     return request.app.state.login_throttle
+
+
+class RegistrationThrottle:
+    """At most `per_hour` new accounts from one address in any hour (a sliding window kept in memory:
+    a restart forgets it, which only lets one more hour's worth through); 429 with Retry-After after."""
+
+    def __init__(self, per_hour: int):
+        self.per_hour = per_hour
+        self.times: dict[str, list[float]] = {}
+        self.lock = threading.Lock()
+
+    def check(self, address: str) -> None:
+        """Count this try from `address`, or raise 429 when the hour's allowance is used up."""
+        now = time.monotonic()
+        with self.lock:
+            if len(self.times) > 10_000:
+                self.times = {a: t for a, t in self.times.items() if t and now - t[-1] < 3600}
+            recent = [t for t in self.times.get(address, []) if now - t < 3600]
+            if len(recent) >= self.per_hour:
+                wait = math.ceil(3600 - (now - recent[0]))
+                raise HTTPException(
+                    429,
+                    f"此地址注册过于频繁，请 {max(1, wait // 60)} 分钟后再试",
+                    headers={"Retry-After": str(max(1, wait))},
+                )
+            self.times[address] = recent + [now]
+
+
+def registration_throttle(request: Request) -> RegistrationThrottle:
+    return request.app.state.registration_throttle

@@ -39,20 +39,31 @@ WORDS = [
     "索引",
 ]
 
-_NUM = r"(?:[A-Z]\.)?\d{1,3}(?:\.\d{1,3})*"
-_ITEM = r"(?:\s*(?:[(（]\s*(?P<l1>[a-z])\s*[)）]|(?P<l2>[a-z])\s*[)）]|(?P<l3>[a-z])(?![A-Za-z]))(?:\s*[(（]?\d{1,2}[)）])?)?"
+# Linear time on any text (it comes from anonymous visitors): prepare() folds every run of white space
+# (newlines and U+2028/U+2029 included) into one space and keeps MAX_TEXT characters, no two `\s*` can
+# share a run of spaces (each optional word carries its own trailing space), and a number starts only
+# at the start of a run of digits, so no run of digits is scanned from each of its positions.
+MAX_TEXT = 1000  # a reference cell longer than this is prose: what follows is not read for references
+_NUM = r"(?<![\d.])(?:[A-Z]\.)?\d{1,3}(?:\.\d{1,3})*"
+_ITEM = (
+    r"(?:(?:[(（]\s*(?P<l1>[a-z])\s*[)）]|(?P<l2>[a-z])\s*[)）]|(?P<l3>[a-z])(?![A-Za-z]))(?:\s*[(（]?\d{1,2}[)）])?)?"
+)
 _TOKEN = re.compile(
-    rf"(?P<range>(?:第\s*)?(?P<r0>{_NUM})\s*(?:章|条|节)?\s*(?:~|-|—|–|－|至|到)\s*(?:第\s*)?(?P<r1>{_NUM}))"
+    rf"(?P<range>(?:第\s*)?(?P<r0>{_NUM})\s*(?:[章条节]\s*)?(?:~|-|—|–|－|至|到)\s*(?:第\s*)?(?P<r1>{_NUM}))"
     rf"|(?P<tab>(?P<tk>[表图])\s*(?P<tn>(?:[A-Z]\.?)?\d{{1,3}}(?:\.\d{{1,3}})*))"
     rf"|(?P<app>附\s*录\s*(?P<al>[A-Z])(?![a-zA-Z]))"
     rf"|(?P<cn>第\s*(?P<cnn>[一二三四五六七八九十〇零]{{1,3}})\s*[章条节])"
-    rf"|(?P<num>(?:第\s*)?(?P<n>{_NUM})(?![\d.]*\d)\s*(?:章|条|款|节)?{_ITEM})"
+    rf"|(?P<num>(?:第\s*)?(?P<n>{_NUM})(?![\d.]*\d)\s*(?:[章条款节]\s*)?{_ITEM})"
     rf"|(?P<word>{'|'.join(WORDS)})"
 )
 # Page references are not clauses: 第3页, P3, p.12, 页码3
-_PAGE = re.compile(r"第\s*\d+\s*页|[Pp]\.?\s*\d+|页码\s*[:：]?\s*\d+|\d+\s*页")
-_DATE = re.compile(r"\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}日?")
-_STD = re.compile(r"(?:GB|GB/T|T/[A-Z]+|ISO|IEC|HG|QB|JB|YY|DB\d*)\s*/?\s*T?\s*[\d.]+(?:\s*[-—–]\s*\d{4})?", re.I)
+_PAGE = re.compile(r"第\s*\d+\s*页|[Pp]\.?\s*\d+|页码\s*(?:[:：]\s*)?\d+|(?<!\d)\d+\s*页")
+_DATE = re.compile(r"(?<!\d)\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}日?")
+# a cited standard (GB/T 1.1—2020, T/CAQI 12-2019): `/` and `T` each carry the space before them
+_STD = re.compile(
+    r"(?:GB|GB/T|T/[A-Z]+|ISO|IEC|HG|QB|JB|YY|DB\d*)(?:\s*/)?(?:\s*T)?\s*[\d.]+(?:\s*[-—–]\s*\d{4})?", re.I
+)
+_WHITE = re.compile(r"\s+")
 
 
 def _cn_number(s: str) -> int:
@@ -77,7 +88,7 @@ def _expand(a: str, b: str, limit: int = 60) -> list[str]:
 
 
 def prepare(raw: str) -> str:
-    t = normalize(raw)
+    t = _WHITE.sub(" ", normalize(raw[: MAX_TEXT * 2]))[:MAX_TEXT]
     t = re.sub(r"(?<=\d)\s*[。．]\s*(?=\d)", ".", t)  # ８．２ / 8。2
     t = _DATE.sub(" ", t)
     t = _STD.sub(" ", t)

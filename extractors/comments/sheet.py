@@ -139,8 +139,11 @@ def normalised(raw: str) -> str:
 # ---------------------------------------------------------------------------
 # numbered items inside one cell / in attached text
 
+# An item starts at the text's start, after white space or after 。；，. No leading `\s*`: white space
+# before a number already satisfies (?<=\s), and a `\s*` there would be tried from every position of
+# a run of spaces (quadratic on a cell of 10,000 line separators).
 _ITEM_START = re.compile(
-    r"(?:(?<=^)|(?<=\s)|(?<=[。；;，,]))\s*(?:[(（]\s*(\d{1,2})\s*[)）]|(\d{1,2})\s*(?:[.、．](?!\d)|[)）])|([①-⑳]))"
+    r"(?:(?<=^)|(?<=\s)|(?<=[。；;，,]))(?:[(（]\s*(\d{1,2})\s*[)）]|(\d{1,2})\s*(?:[.、．](?!\d)|[)）])|([①-⑳]))"
 )
 
 

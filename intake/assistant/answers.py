@@ -36,12 +36,14 @@ def vocabulary() -> dict:
     """The assistant's own words (data/interview.yaml) with the one vocabulary's names of document
     types, outcomes and fields (checklists/vocabulary.yaml)."""
     from checklists.vocabulary import DOC_TYPES, FIELD_NAMES, OUTCOME_ZH
+    from checklists.vocabulary import vocabulary as shared
 
     return {
         **yaml.safe_load(DATA.read_text(encoding="utf-8")),
         "doc_type_names": DOC_TYPES,
         "outcome_words": OUTCOME_ZH,
         "field_names": FIELD_NAMES,
+        "document_summary": list(shared()["document_summary"]),
     }
 
 
@@ -345,3 +347,15 @@ def split_lead_in(message: str) -> tuple[bool, str]:
             return found, s
         found = True
         s = s[len(w) :].lstrip(" ,，:：;；、。.")
+
+
+def split_questions(message: str) -> list[str]:
+    """Two questions in one message ("评价依据能用团标吗？证书能用几年") as two: split after a question
+    mark, a full stop or a semicolon, when every piece is a question of its own (a question mark or
+    word, at least four characters); otherwise the message is one question."""
+    s = clean(message)
+    pieces = [p.strip(" ，,") for p in re.split(r"(?<=[?？。;；])", s)]
+    pieces = [p for p in pieces if p]
+    if len(pieces) < 2 or not all(len(re.sub(r"[?？。;；\s]", "", p)) >= 4 and looks_like_question(p) for p in pieces):
+        return [s]
+    return pieces

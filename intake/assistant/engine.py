@@ -24,7 +24,17 @@ from typing import Any, cast
 
 from checklists.vocabulary import plain
 
-from .answers import clean, looks_like_question, message_problem, parse_yes_no, split_lead_in, vocabulary
+from . import settles
+from .answers import (
+    clean,
+    looks_like_question,
+    message_problem,
+    parse_yes_no,
+    split_lead_in,
+    split_questions,
+    vocabulary,
+)
+from .case import answer as case_answer
 from .interview import (
     _parse_confirmation,
     apply_confirmation,
@@ -48,6 +58,7 @@ from .interview import (
 from .numbers import compute, for_answer, named_levels
 from .retrieval import clause_key, index_for, tokenize
 from .schemedata import contact
+from .structure import answer as structure_answer
 
 
 @dataclass
@@ -265,6 +276,8 @@ class Assistant:
         A yes/no word is an answer, and a match on one-character words alone ("不对" → 不) is not good."""
         if parse_yes_no(text, whole_only=True).ok or not any(len(t) >= 2 for t in tokenize(text)):
             return False
+        if re.match(r"^[不没无未]", clean(text)) and not looks_like_question(text):
+            return False  # "不涉及", "没有网售": a negated statement answers the ask, it is no topic
         return index_for(self.scheme_id).search(text, k=1).known
 
     def on_upload(self, document: Any) -> Reply:
@@ -441,45 +454,105 @@ class Assistant:
     # -- rule questions --------------------------------------------------------------------
 
     def _rule_question(self, text: str) -> Reply:
+        """A question about the rules or about the applicant's own case: each question of the message
+        answered in turn (two in one message get two answers), against the one evaluation."""
+        ix = index_for(self.scheme_id)
+        text = ix.correct(text)
+        ev = self.evaluate()
+        parts = split_questions(text)
+        if len(parts) > 1 and compute(self.scheme, text, self.as_of, self.facts()) is not None:
+            parts = [text]  # the numbers of one message belong together ("AA级…？覆盖率要到多少")
+        lines: list[str] = []
+        quotes: list[dict] = []
+        for part in parts:
+            got = self._rule_part(part, ev, quotes)
+            if got is None:  # nothing in the text for this part
+                got = self._not_found(part, single=len(parts) == 1)
+            lines += got
+        return self._finish(lines, keep_pending=True, quotes=quotes, evaluation=ev)
+
+    def _rule_part(self, text: str, ev: dict, quotes: list[dict]) -> list[str] | None:
         ix = index_for(self.scheme_id)
         facts = self.facts()
+        own = case_answer(self.scheme, text, ev, self.state["documents"], facts, self.as_of)
+        if own is not None:
+            lines = list(own.lines)
+            clauses = list(own.clauses)
+            if own.inject:
+                computed = compute(self.scheme, f"{text} {own.inject}", self.as_of, facts)
+                if computed is not None:
+                    lines += computed.lines
+                    clauses += computed.clauses
+            for c in list(dict.fromkeys(clauses))[:4]:
+                lines += self._quote_lines(ix, c, quotes)
+            return lines
         computed = compute(self.scheme, text, self.as_of, facts)
         if computed is None:
-            unsettled = self._unsettled(text)
+            unsettled = self._unsettled(text, quotes)
             if unsettled:
                 return unsettled
-        ans = ix.search(text, k=5)
+            computed = structure_answer(self.scheme, text)
         if computed is not None:
-            lines: list[str] = list(computed.lines)
-            quotes: list[dict] = []
+            lines = list(computed.lines)
             for c in computed.clauses[:3]:
                 lines += self._quote_lines(ix, c, quotes)
-            ev = self.evaluate()
             case_lines = self._for_this_case(ev, computed.clauses[:3], text)
             if case_lines:
                 lines.append("就您的申请：\n" + "\n".join(case_lines))
-            return self._finish(lines, keep_pending=True, quotes=quotes, evaluation=ev)
+            return lines
+        ans = ix.search(text, k=5)
+        attrs = settles.asked(text)
+        if not ans.known and attrs:  # "意见啥时候之前要交": the subject alone, without the attribute's words
+            ans = ix.search(settles.subject(text, attrs), k=5)
         if not ans.known:
-            topics = "、".join(ix.topics())
-            return self._finish(
-                [
-                    f"抱歉，这个问题我在《{self.scheme.name}》原文里没有找到依据，不能凭猜测回答。"
-                    f"我能回答的方面有：{topics}。也可以输入“还缺什么”查看您的申请进度。"
-                ],
-                keep_pending=True,
-                quotes=[],
-            )
-        ev = self.evaluate()
+            return None
         hits = self._case_order(ans.hits, ev, named_levels(self.scheme, text))
+        if attrs:
+            hits = self._settling(hits, text, attrs, {q["clause"] for q in quotes})
+            if not hits:
+                return self._not_settled(attrs)
         best = hits[0]
         shown = [best] + [h for h in hits[1:] if h.score >= 0.6 * best.score][:1]
-        lines, quotes = [], []
+        said: list[str] = []
         for h in shown:
-            lines += self._quote_lines(ix, h.clause, quotes)
+            said += self._quote_lines(ix, h.clause, quotes)
         case_lines = self._for_this_case(ev, [h.clause for h in shown], text)
         if case_lines:
-            lines.append("就您的申请：\n" + "\n".join(case_lines))
-        return self._finish(lines, keep_pending=True, quotes=quotes, evaluation=ev)
+            said.append("就您的申请：\n" + "\n".join(case_lines))
+        return said
+
+    def _settling(self, hits: list, text: str, attrs: list[dict], quoted: set[str]) -> list:
+        """The hits that settle the question: they state the asked attribute and speak of the same subject
+        (a clause the message's other question was answered with speaks of it: "多久评一次？评上了管几年")."""
+        ix = index_for(self.scheme_id)
+        topic = settles.subject(text, attrs)
+        floor = settles.min_subject_coverage()
+        out = []
+        for h in hits:
+            rec = ix.clause(h.clause) or {}
+            texts = [rec] + [ix.clause(p) or {} for p in ix.lead_ins(h.clause)]
+            on_subject = (
+                h.clause in quoted or all(a.get("any_subject") for a in attrs) or ix.coverage(topic, h.clause) >= floor
+            )
+            if on_subject and any(all(settles.states(r, a) for a in attrs) for r in texts):
+                out.append(h)
+        return out
+
+    def _not_settled(self, attrs: list[dict]) -> list[str]:
+        noun = "、".join(a["noun"] for a in attrs)
+        return [
+            f"原文未规定{noun}：《{self.scheme.name}》里谈到这件事的条款都没有写明{noun}，"
+            f"不能凭猜测回答，请向{contact(self.scheme_id)}咨询。"
+        ]
+
+    def _not_found(self, text: str, single: bool) -> list[str]:
+        if not single:
+            return [f"“{text}”：在《{self.scheme.name}》原文里没有找到依据，不能凭猜测回答。"]
+        topics = "、".join(index_for(self.scheme_id).topics())
+        return [
+            f"抱歉，这个问题我在《{self.scheme.name}》原文里没有找到依据，不能凭猜测回答。"
+            f"我能回答的方面有：{topics}。也可以输入“还缺什么”查看您的申请进度。"
+        ]
 
     def _quote_lines(self, ix, clause: str, quotes: list[dict]) -> list[str]:
         """The clause verbatim; a list item comes with its lead-in (and the consequence it states):
@@ -497,7 +570,7 @@ class Assistant:
             out.append(f"根据{_cite(c)}{title}：“{text}”")
         return out
 
-    def _unsettled(self, text: str) -> Reply | None:
+    def _unsettled(self, text: str, quotes: list[dict]) -> list[str] | None:
         """Fees, durations, who attends …: the scheme's text does not settle them; say so plainly,
         with the clause that comes closest, rather than quote something unrelated."""
         s = clean(text)
@@ -512,15 +585,18 @@ class Assistant:
             hits = ix.search(text, k=3).hits
             if any(w in (h.text or "") for h in hits for w in topic.get("settled_by") or []):
                 return None
+            if topic.get("settled_in_text") and any(
+                w in (c.get("text") or "") for c in ix.clauses for w in topic["settled_in_text"]
+            ):
+                return None
             lines = [f"原文未规定{topic['topic']}，请向{contact(self.scheme_id)}咨询。"]
-            quotes: list[dict] = []
             related = [
                 c["clause"] for c in ix.clauses if any(w in (c.get("text") or "") for w in topic.get("related") or [])
             ]
             for c in related[:1]:
                 lines.append("原文相关的规定只有这一条：")
                 lines += self._quote_lines(ix, c, quotes)
-            return self._finish(lines, keep_pending=True, quotes=quotes)
+            return lines
         return None
 
     def _case_order(self, hits: list, ev: dict, levels: list[str] | None = None) -> list:
@@ -618,14 +694,11 @@ class Assistant:
         if caveat:
             lines.append(caveat)
         if pending:
-            if (
-                keep_pending
-                and pending["kind"] in ("confirm", "confirm_group")
-                and quotes is not None
-                and self.state.get("last_posed") == pending["key"]
-            ):
-                # Answering a question in between: a short reminder, not the whole confirmation again.
-                lines.append(_reminder(pending))
+            if keep_pending and quotes is not None and self.state.get("last_posed") == pending["key"]:
+                # Answering a question in between: the waiting ask is mentioned only where it matters —
+                # when the answer quotes a clause it bears on — and then briefly.
+                if self._concerns(pending, quotes):
+                    lines.append(_reminder(pending))
             else:
                 lines.append(_pose(pending))
             self.state["last_posed"] = pending["key"]
@@ -639,6 +712,21 @@ class Assistant:
             state=self.state,
             outcome=ev["outcome"],
         )
+
+    def _concerns(self, ask: dict, quotes: list[dict]) -> bool:
+        """The waiting ask bears on the quoted clauses: a value to confirm read from a document those
+        clauses' items use, or a question whose answer those items read."""
+        quoted = {clause_key(q["clause"]) for q in quotes}
+        if not quoted:
+            return False
+        if ask["kind"] in ("confirm", "confirm_group"):
+            shas = {it.get("sha256") for it in ask.get("items") or [ask]}
+            types = {d.get("type") for d in self.state["documents"] if d.get("sha256") in shas}
+            ids = {it.id for it in self.scheme.items if types & set(it.evidence or [])}
+        else:
+            ids = related_items(self.scheme, ask["key"])
+        clauses = {clause_key(it.clause) for it in self.scheme.items if it.id in ids}
+        return any(q == c or q.startswith(c) or c.startswith(q) for q in quoted for c in clauses)
 
     def _provisional(self, lines: list[str]) -> str | None:
         """A reply that states a provisional threshold says 暂定 and why (the scheme's own note)."""
@@ -742,6 +830,8 @@ def _pose(ask: dict) -> str:
 
 
 def _reminder(ask: dict) -> str:
+    if ask["kind"] not in ("confirm", "confirm_group"):
+        return f"（这和还没回答的问题有关：{ask['question']}）"
     if ask["kind"] == "confirm_group":
         return f"（还在等您核对上面读出的 {len(ask['items'])} 个值：回“对”确认全部，或写“序号 正确的值”。）"
     label = vocabulary()["field_names"].get(ask["field"], ask["field"])

@@ -470,22 +470,6 @@ def display_value(ask: dict, value: Any) -> str:
 
 # -- uploads: what was recognised, what to confirm -------------------------------------
 
-_SHOWN_FIELDS = (
-    "org_name",
-    "uscc",
-    "cert_number",
-    "standard",
-    "scope",
-    "issuer",
-    "issued",
-    "valid_until",
-    "established",
-    "province",
-    "lab_number",
-    "patent_type",
-    "satisfaction_score",
-)
-
 
 def describe_document(doc: dict, as_of: date | None = None) -> str:
     v = vocabulary()
@@ -495,7 +479,7 @@ def describe_document(doc: dict, as_of: date | None = None) -> str:
     kind = v["doc_type_names"].get(doc.get("type") or "other", doc.get("type"))
     fields = doc.get("fields") or {}
     parts = []
-    for f in _SHOWN_FIELDS:
+    for f in v["document_summary"]:
         if f in fields and fields[f].get("value") not in (None, "", {}):
             parts.append(f"{v['field_names'].get(f, f)} {fields[f]['value']}")
     if doc.get("type") in (None, "other"):

@@ -40,8 +40,8 @@ def _yuan(v: float) -> str:
 _SCORE = re.compile(r"(\d+(?:\.\d+)?)\s*分")
 _BARE = re.compile(r"(?<![\d.A-Za-z])(\d{1,3}(?:\.\d+)?)(?![\d.%％])")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]|百分之\s*(\d+(?:\.\d+)?)")
-_MONEY = re.compile(r"(-?\d+(?:\.\d+)?)\s*(亿元|个亿|亿|万元|万|元)")
-_MONEY_FACTOR = {"亿元": 1e8, "个亿": 1e8, "亿": 1e8, "万元": 1e4, "万": 1e4, "元": 1}
+_MONEY = re.compile(r"(-?\d+(?:\.\d+)?)\s*(亿元|个亿|亿|万元|万|[wW](?![a-zA-Z])|元)")
+_MONEY_FACTOR = {"亿元": 1e8, "个亿": 1e8, "亿": 1e8, "万元": 1e4, "万": 1e4, "w": 1e4, "W": 1e4, "元": 1}
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2}))?")
 
 
@@ -116,7 +116,8 @@ def _grade(scheme, spec, text, as_of, facts) -> Computed | None:
     grades = (scheme.scoring or {}).get("grades") or []
     if not grades:
         return None
-    score = _score(text)
+    parts = _group_scores(scheme, text)
+    score = sum(p for _, p in parts) if parts else _score(text)
     asked = [
         g
         for g in grades
@@ -136,11 +137,16 @@ def _grade(scheme, spec, text, as_of, facts) -> Computed | None:
         return Computed([f"{_g(score)}分超出了满分 {_g(scheme.scoring.get('total', 100))}分，请核对分数。"], [overall])
     got = [g for g in grades if score >= g["min"]]
     g = got[-1] if got else None
+    added = "＋".join(f"{name} {_g(p)}分" for name, p in parts)
+    if parts:
+        added += f"＝{_g(score)}分（两部分相加后再定等级）。"
     now = (
         f"{_g(score)}分属于{g['name']}（{g['clause']}：{_g(g['min'])}分及以上）。"
         if g
         else f"{_g(score)}分低于{_g(grades[0]['min'])}分，评不上等级（最低的{grades[0]['name']}要{_g(grades[0]['min'])}分）。"
     )
+    if parts:
+        now = f"{added}\n{now}"
     wanted = next((a for a in asked if a["min"] > score), None)
     target = wanted or next((x for x in grades if x["min"] > score), None)
     if wanted:  # "还差几分到三星": the gap first
@@ -164,6 +170,21 @@ def _grade(scheme, spec, text, as_of, facts) -> Computed | None:
     lines.append("注：星级以认证机构按评分标准评定的完整得分为准，且申请条件须全部满足；自评分只作参考。")
     clauses = [c for c in [g and g["clause"], target and target["clause"], overall] if c]
     return Computed(lines, list(dict.fromkeys(clauses)))
+
+
+def _group_scores(scheme, text: str) -> list[tuple[str, float]]:
+    """ "基本指标80分，专项指标12分": a score given for each of two or more scoring groups of the scheme
+    (their names are the clauses' own titles), to be added before grading."""
+    from .structure import point_groups
+
+    names = sorted({t for _, t, _ in point_groups(scheme)}, key=len, reverse=True)
+    found: list[tuple[str, float]] = []
+    for m in re.finditer(r"(\d+(?:\.\d+)?)\s*分", text):
+        before = text[max(0, m.start() - 12) : m.start()]
+        name = next((n for n in names if n in before), None)
+        if name and name not in [f[0] for f in found]:
+            found.append((name, float(m.group(1))))
+    return found if len(found) >= 2 else []
 
 
 def _level_thresholds(scheme, spec) -> list[tuple[str, float, str]]:
@@ -203,6 +224,15 @@ def _level_min(scheme, spec, text, as_of, facts) -> Computed | None:
         [facts["target_level"]] if facts.get("target_level") in scheme.level_names and value is not None else []
     )
     lines = []
+    provisional = getattr(scheme, "provisional", None) if percent else None
+    if value is None and asked and provisional:
+        # The text gives no per-level figure: say so first; the scheme's working figures are 暂定.
+        working = "、".join(f"{name} {show(m)}" for name, m, _ in table if name in asked)
+        lines.append(
+            f"原文未规定各级的具体门槛（只列出了等级名称）。本方案暂定：{working}——暂定值，以正式发布的标准为准，"
+            "请向评价机构确认。"
+        )
+        return Computed(lines, list(dict.fromkeys(c for n, _, c in table if c and n in asked)))
     if value is None:
         if not asked:
             return None
@@ -351,7 +381,36 @@ def _profit(scheme, spec, text, as_of, facts) -> Computed | None:
     return Computed([line], [item.clause])
 
 
+_YEARS_SAID = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*个?\s*(?:多)?年(半)?"
+
+
+def _age(scheme, spec, text, as_of, facts) -> Computed | None:
+    """ "公司成立两年半" against a rule that asks for years of existence or of production
+    (params min_years / years)."""
+    try:
+        item = scheme.item(spec["item"])
+    except Exception:
+        return None
+    need = (item.params or {}).get("min_years") or (item.params or {}).get("years")
+    words = "|".join(map(re.escape, spec.get("words") or []))
+    m = re.search(rf"(?:{words})[^，,。；;？?]{{0,6}}?{_YEARS_SAID}", text) if words else None
+    if not need or not m:
+        return None
+    n = float(m.group(1)) if m.group(1)[0].isdigit() else float(_cn_int(m.group(1)) or 0)
+    years = n + (0.5 if m.group(2) else 0)
+    if not years:
+        return None
+    ok = years >= float(need)
+    line = (
+        f"{'够' if ok else '不够'}：{_g(years)} 年，{item.clause}要求{item.title}（{_g(float(need))}年以上）"
+        + ("" if ok else f"，还差 {_g(float(need) - years)} 年")
+        + "。"
+    )
+    return Computed([line], [item.clause])
+
+
 _KINDS = {
+    "age": _age,
     "profit": _profit,
     "grade": _grade,
     "level_min": _level_min,
@@ -361,17 +420,55 @@ _KINDS = {
 }
 
 
+_CN_DIGIT = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+_CN_AMOUNT = re.compile(
+    r"(百分之)([零一二两三四五六七八九十百千]+)|([零一二两三四五六七八九十百千]+)(?=\s*(?:个亿|亿|万|分(?!之)))"
+)
+
+
+def _cn_int(word: str) -> int | None:
+    """一百二十 → 120, 十二 → 12, 八 → 8 (no 万/亿 inside: those are units here)."""
+    total, digit = 0, None
+    for ch in word:
+        if ch in _CN_DIGIT:
+            digit = _CN_DIGIT[ch]
+        elif ch in _CN_UNIT:
+            total += (1 if digit is None else digit) * _CN_UNIT[ch]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def arabic_amounts(text: str) -> str:
+    """Amounts said in Chinese numerals as digits: 百分之十二 → 百分之12, 一个亿 → 1个亿, 八十五分 → 85分."""
+
+    def repl(m: re.Match) -> str:
+        word = m.group(2) or m.group(3)
+        n = _cn_int(word)
+        return m.group(0) if n is None else (m.group(1) or "") + str(n)
+
+    return _CN_AMOUNT.sub(repl, text)
+
+
 def compute(scheme, text: str, as_of: date, facts: dict | None = None) -> Computed | None:
     """The first computed answer the scheme's data offers for this question, or None."""
-    s = clean(text)
+    s = arabic_amounts(clean(text))
+    found: list[Computed] = []
     for spec in scheme_talk(scheme.id).get("numbers") or []:
         if not any(w in s for w in spec.get("words") or []):
             continue
         fn = _KINDS.get(spec.get("kind"))
         got = fn(scheme, spec, s, as_of, facts or {}) if fn else None
         if got:
-            return got
-    return None
+            found.append(got)
+            if len(re.findall(r"\d+(?:\.\d+)?|[一二两三四五六七八九十]+\s*个?\s*年半?", s)) < 2:
+                break  # one number, one answer; two numbers ("成立两年半，年收入2500w") each get theirs
+    if not found:
+        return None
+    lines = [line for c in found for line in c.lines]
+    return Computed(lines, list(dict.fromkeys(c for got in found for c in got.clauses)))
 
 
 def for_answer(scheme, key: str, value, facts: dict) -> list[str]:

@@ -142,6 +142,8 @@ class ClauseIndex:
         for c in self.clauses:
             docs.append(self._document(c, ids, by_id))
         self._docs = [set(d) for d in docs]
+        self._grams = [_bigrams(" ".join(d)) for d in docs]
+        self._sounds = _sound_table({w for d in docs for w in d} | _everyday_words())
         self.bm25 = _bm25_class()(docs, k1=self.settings.get("k1", 1.2), b=self.settings.get("b", 0.5))
         self._max_idf = max(self.bm25.idf.values()) if self.bm25.idf else 1.0
 
@@ -160,6 +162,20 @@ class ClauseIndex:
                     doc += self._tok(p.get("text") or "")
                 parent = _parent(parent, ids)
         return doc
+
+    def correct(self, question: str) -> str:
+        """The question with homophone typos of the scheme's words put right: a run of 2-4 Chinese
+        characters that is no word (jieba knows it hardly or not at all), sounds exactly like a word
+        of the scheme's text or of the everyday names (pinyin without tones) — 证输 → 证书, 包状 → 包装."""
+        cache = self.__dict__.setdefault("_corrected", {})
+        if question not in cache:
+            cache[question] = correct_homophones(question, self._sounds, self._vocab())
+        return cache[question]
+
+    def _vocab(self) -> frozenset[str]:
+        if not hasattr(self, "_vocab_cache"):
+            self._vocab_cache = frozenset(w for d in self._docs for w in d)
+        return self._vocab_cache
 
     def query_tokens(self, question: str) -> tuple[list[str], dict[str, set[str]]]:
         """The question's own tokens plus synonym expansions, and for each own token
@@ -182,6 +198,7 @@ class ClauseIndex:
         return self.bm25.idf.get(token, self._max_idf)
 
     def search(self, question: str, k: int = 3) -> Answer:
+        question = self.correct(question)
         tokens, stands_for = self.query_tokens(question)
         # Numbers and their units are what the question is about, not where to look.
         own = {t for t in self._tok(question) if not _NUMERIC.fullmatch(t)}
@@ -191,17 +208,32 @@ class ClauseIndex:
         order = sorted(range(len(scores)), key=lambda i: -scores[i])[:k]
         # Coverage counts the applicant's own words: a word is covered when the clause
         # has it or one of the seed terms it stands for (synonyms.yaml).
-        weight = sum(self._idf(t) for t in own) or 1.0
         hits = []
         for i in order:
             if scores[i] <= 0:
                 continue
             c = self.clauses[i]
-            doc = self._docs[i]
-            matched = {t for t in own if t in doc or stands_for.get(t, set()) & doc}
-            cov = sum(self._idf(t) for t in matched) / weight
+            cov = self._cover(own, stands_for, i)
             hits.append(Hit(c["clause"], c.get("title") or "", c.get("text") or "", float(scores[i]), cov))
         return Answer(hits, bool(hits) and self._confident(hits[0]), tokens)
+
+    def _cover(self, own: set[str], stands_for: dict[str, set[str]], i: int) -> float:
+        weight = sum(self._idf(t) for t in own) or 1.0
+        doc, grams = self._docs[i], self._grams[i]
+        matched = {t for t in own if t in doc or stands_for.get(t, set()) & doc or _grams_cover(t, grams)}
+        return sum(self._idf(t) for t in matched) / weight
+
+    def coverage(self, text: str, clause_id: str) -> float:
+        """The share of `text`'s own words (by IDF weight) that clause `clause_id` covers; 1.0 for a
+        text with no word of its own."""
+        text = self.correct(text)
+        own = {t for t in self._tok(text) if not _NUMERIC.fullmatch(t)}
+        if not own:
+            return 1.0
+        _, stands_for = self.query_tokens(text)
+        key = clause_key(clause_id)
+        i = next((n for n, c in enumerate(self.clauses) if clause_key(c["clause"]) == key), None)
+        return 0.0 if i is None else self._cover(own, stands_for, i)
 
     def _confident(self, hit: Hit) -> bool:
         """Either most of the question is in the clause, or a clear BM25 match with some coverage."""
@@ -235,6 +267,115 @@ class ClauseIndex:
             if t and t not in seen and len(t) <= 20:
                 seen.append(t)
         return seen[:limit]
+
+
+def _bigrams(text: str) -> frozenset[str]:
+    """Character pairs of the Chinese runs: a word jieba cut differently still meets the text."""
+    runs = re.findall(r"[\u4e00-\u9fff]+", text)
+    return frozenset(r[i : i + 2] for r in runs for i in range(len(r) - 1))
+
+
+def _grams_cover(token: str, grams: frozenset[str]) -> bool:
+    """A word of three or more characters counts as found when most of its character pairs are
+    in the clause (专精特新企业 ~ 专精特新小巨人企业), never a two-character word by one pair."""
+    own = _bigrams(token)
+    if len(token) < 3 or len(own) < 2:
+        return False
+    return len(own & grams) >= max(2, -(-2 * len(own) // 3))
+
+
+@cache
+def _everyday_words() -> frozenset[str]:
+    """The paraphrase layer's everyday words (synonyms.yaml keys) are words too, for the typo check."""
+    return frozenset(k for k, _ in _synonyms() if re.fullmatch(r"[\u4e00-\u9fff]{2,6}", k))
+
+
+@cache
+def _char_readings() -> dict[str, tuple[str, ...]]:
+    """Character → its toneless pinyin readings (data/pinyin.tsv, derived from pypinyin's dictionary
+    by scripts/pinyin_table.py: loading pypinyin itself costs a second per process)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for line in (DATA / "pinyin.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            ch, readings = line.split("\t")
+            out[ch] = tuple(readings.split(","))
+    return out
+
+
+def _readings(window: str, limit: int = 16) -> list[str]:
+    """Every toneless reading of a few characters (都 is dou or du: 监都 sounds like 监督)."""
+    from itertools import islice, product
+
+    table = _char_readings()
+    options = [table.get(ch) for ch in window]
+    if not all(options):
+        return []
+    return [" ".join(p) for p in islice(product(*options), limit)]
+
+
+def _sound_table(words: set[str]) -> dict[str, str]:
+    """Toneless pinyin → the word, for the words of 2-4 Chinese characters; a sound two words share
+    is dropped (which one was meant cannot be told)."""
+    table: dict[str, str] = {}
+    clash: set[str] = set()
+    for w in sorted(words):
+        if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", w):
+            continue
+        for key in _readings(w, limit=8):
+            if key in table and table[key] != w:
+                clash.add(key)
+            table.setdefault(key, w)
+    return {k: v for k, v in table.items() if k not in clash}
+
+
+def correct_homophones(text: str, sounds: dict[str, str], vocab: frozenset[str]) -> str:
+    tok = _tokenizer(True)
+    rare = _settings().get("typo_max_word_freq", 50)
+    function = frozenset(_settings().get("typo_function_chars", ""))
+    out = []
+    for part in re.split(r"([\u4e00-\u9fff]+)", _norm(text)):
+        if not re.fullmatch(r"[\u4e00-\u9fff]+", part or ""):
+            out.append(part)
+            continue
+        i, fixed = 0, []
+        while i < len(part):
+            for n in (4, 3, 2):
+                window = part[i : i + n]
+                if len(window) < n or window in vocab or tok.FREQ.get(window, 0) > rare:
+                    continue
+                word = next((sounds[k] for k in _readings(window) if k in sounds), None)
+                if window[0] in function or (set(window) <= function):
+                    word = None
+                if word and word != window and not _inside_word(part, i, n, vocab):
+                    fixed.append(word)
+                    i += n
+                    break
+            else:
+                fixed.append(part[i])
+                i += 1
+        out.append("".join(fixed))
+    return "".join(out)
+
+
+def _inside_word(run: str, i: int, n: int, vocab: frozenset[str]) -> bool:
+    """The window overlaps a real word of the text (…现场评审 is not 现场平审 corrected twice), or lies
+    in a longer word of the language (事长 in 董事长 is not 市场)."""
+    freq = _tokenizer(True).FREQ
+    rare = _settings().get("typo_max_word_freq", 50)
+    for a in range(max(0, i - 3), i + 1):
+        for b in range(i + n, min(len(run), i + n + 3) + 1):
+            if b - a > n and freq.get(run[a:b], 0) > 0:
+                return True
+    for a in range(max(0, i - 3), i + n):  # a word of the language across the window's edge (合金|型材)
+        for b in range(a + 2, min(len(run), a + 4) + 1):
+            crosses = (a < i < b <= i + n) or (i <= a < i + n < b)
+            if crosses and freq.get(run[a:b], 0) > rare:
+                return True
+    for a in range(max(0, i - 3), i + n):
+        for b in range(a + 2, min(len(run), a + 5) + 1):
+            if (a < i < b or a < i + n < b) and run[a:b] in vocab and not (a >= i and b <= i + n):
+                return True
+    return False
 
 
 @cache

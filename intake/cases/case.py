@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,13 +19,15 @@ from checklists.factsfile import FactsError, validate_facts
 from checklists.registry import scheme_ids
 from checklists.scheme import load_scheme
 from intake.cases.procedures import certificate_dates, procedure, publicity_ends
-from intake.clock import now
-from intake.errors import BadInput, Conflict, NotAllowed, NotFound
+from intake.clock import day_of, now
+from intake.clock import today as beijing_today
+from intake.errors import BadInput, Conflict, NotAllowed, NotFound, OverQuota
 from intake.store.accounts import User
 
 STATUSES = {
     "draft": "草稿",
     "submitted": "已提交",
+    "correcting": "待补正",
     "in_review": "审核中",
     "approved": "已通过",
     "rejected": "未通过",
@@ -59,7 +63,8 @@ class Case:
 
     @property
     def editable(self) -> bool:
-        return self.status == "draft"
+        """A draft, or a case sent back for 补正 (what may change then: intake.cases.correction)."""
+        return self.status in ("draft", "correcting")
 
     @property
     def status_label(self) -> str:
@@ -68,7 +73,7 @@ class Case:
     def days_waiting(self, today: date | None = None) -> int | None:
         if not self.submitted_at:
             return None
-        return ((today or date.today()) - date.fromisoformat(self.submitted_at[:10])).days
+        return ((today or beijing_today()) - day_of(self.submitted_at)).days
 
     def procedure_view(self, today: date | None = None) -> dict:
         proc = procedure(self.scheme)
@@ -87,11 +92,11 @@ class Case:
         if cur.publicity and self.state_since:
             end = publicity_ends(cur, date.fromisoformat(self.state_since[:10]))
             out["publicity_ends"] = end.isoformat() if end else None
-            out["publicity_over"] = bool(end) and (today or date.today()) > end
+            out["publicity_over"] = bool(end) and (today or beijing_today()) > end
         if self.certificate_issued:
             cert = certificate_dates(proc, date.fromisoformat(self.certificate_issued))
             if cert:
-                t = (today or date.today()).isoformat()
+                t = (today or beijing_today()).isoformat()
                 renew_by = cert.get("renew_by")
                 cert["expired"] = t > cert["valid_until"]
                 cert["renewal_overdue"] = bool(renew_by) and renew_by < t <= cert["valid_until"]
@@ -216,7 +221,11 @@ def case_for(db: sqlite_utils.Database, case_id: int, user: User | None, tokens=
 def case_to_edit(user: User | None, case: Case, tokens=()) -> Case:
     """The case, if this visitor may change it: the applicant, while it is a draft."""
     if not can_edit(user, case, tokens):
-        raise Conflict(f"申请{case.status_label}，不能修改" if not case.editable else "无权修改")
+        raise Conflict(
+            f"这份申请{case.status_label}（可能是在另一个窗口里办理的），这个页面上的内容已过时，不能再修改。"
+            if not case.editable
+            else "无权修改"
+        )
     return case
 
 
@@ -266,41 +275,127 @@ def audit_log(db: sqlite_utils.Database, case_id: int) -> list[dict]:
 
 # --- applicant's side -------------------------------------------------------------
 
+# a declared fact is a short answer: one value as JSON, and all of them together, are capped (and count
+# toward the case's byte allowance with its files)
+MAX_FACT_CHARS = 4000
+MAX_FACTS_CHARS = 64 * 1024
 
-def _require_draft(case: Case) -> None:
-    if not case.editable:
-        raise CaseError(f"申请已{case.status_label}，不能再修改")
+
+@contextmanager
+def draft_write(db: sqlite_utils.Database, case_id: int) -> Iterator[Case]:
+    """The one guard for every change to what an applicant submits (details, facts, documents):
+
+        with draft_write(db, case.id) as fresh:   # Conflict (409) unless the case is still a draft
+            ...writes with db.execute (see below)...
+
+    The case's state is read and the body's writes are made in one SQLite write transaction (BEGIN
+    IMMEDIATE: no other writer between the check and the writes), so a request that loaded the case
+    before it was submitted cannot change it after. The writes inside must not commit on their own:
+    sqlite-utils' insert/update do (`with conn:`), so use db.execute (`_insert`, `_update_case`, `_log`).
+    Rolled back when the body raises."""
+    conn = db.conn
+    if conn.in_transaction:
+        conn.commit()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        case = get_case(db, case_id)
+        if not case.editable:
+            raise Conflict(f"申请{case.status_label}，不能再修改")
+        yield case
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
+def _insert(db: sqlite_utils.Database, table: str, row: dict) -> int:
+    columns = ", ".join(f'"{k}"' for k in row)
+    cursor = db.execute(f'insert into "{table}" ({columns}) values ({", ".join("?" * len(row))})', list(row.values()))
+    return int(cursor.lastrowid or 0)
+
+
+def _update_case(db: sqlite_utils.Database, case_id: int, **changes) -> None:
+    """touch() inside a transaction: the version and time moved on, `changes` written."""
+    sets = ", ".join(f'"{k}" = ?' for k in changes)
+    db.execute(
+        f"update cases set version = coalesce(version, 0) + 1, updated = ?{', ' + sets if sets else ''} where id = ?",
+        [now(), *changes.values(), case_id],
+    )
+
+
+def _log(db: sqlite_utils.Database, case_id: int, user: str, action: str, detail: str = "") -> None:
+    _insert(db, "audit", {"case_id": case_id, "user": user, "action": action, "detail": detail, "created": now()})
+
+
+def case_bytes(db: sqlite_utils.Database, case_id: int) -> int:
+    """What the case takes toward its allowance: every file uploaded (read or not) and its declared facts."""
+    facts = db.execute("select coalesce(length(cast(facts as blob)), 0) from cases where id = ?", [case_id]).fetchone()
+    return _file_bytes(db, case_id) + int(facts[0] if facts else 0)
+
+
+def _file_bytes(db: sqlite_utils.Database, case_id: int) -> int:
+    return int(db.execute("select coalesce(sum(size), 0) from documents where case_id = ?", [case_id]).fetchone()[0])
 
 
 def update_details(db, case: Case, applicant: str, product: str, who: str) -> None:
-    _require_draft(case)
-    touch(db, case.id, applicant=applicant.strip()[:200], product=product.strip()[:200])
-    log(db, case.id, who, "details", f"{applicant} / {product}")
+    with draft_write(db, case.id):
+        _update_case(db, case.id, applicant=applicant.strip()[:200], product=product.strip()[:200])
+        _log(db, case.id, who, "details", f"{applicant[:200]} / {product[:200]}")
 
 
-def set_facts(db, case: Case, facts: dict, who: str) -> dict:
-    """Replace the applicant's declared facts (the contract's --facts keys); unknown keys are refused."""
-    _require_draft(case)
+def set_facts(db, case: Case, facts: dict, who: str, max_case_bytes: int | None = None) -> dict:
+    """Replace the applicant's declared facts (the contract's --facts keys); unknown keys are refused,
+    and so is a value longer than MAX_FACT_CHARS, or facts past the case's allowance (its files count)."""
     unknown = set(facts) - (set(FACT_KEYS) - {"scores"})
     if unknown:
         raise CaseError(f"未知的事实项：{', '.join(sorted(unknown))}")
-    merged = {**case.facts, **{k: v for k, v in facts.items() if v is not None}}
-    for k, v in facts.items():
-        if v is None:
-            merged.pop(k, None)
-    try:  # the facts schema's rules, as for a facts file: a value the scheme cannot take is refused
-        validate_facts(load_scheme(case.scheme), {k: v for k, v in merged.items() if k != "scores"}, "事实")
-    except FactsError as e:
-        raise CaseError(str(e)) from None
-    touch(db, case.id, facts=json.dumps(merged, ensure_ascii=False))
-    log(db, case.id, who, "facts", json.dumps({k: v for k, v in facts.items()}, ensure_ascii=False)[:500])
+    _check_fact_sizes(facts)
+    with draft_write(db, case.id) as fresh:
+        merged = {**fresh.facts, **{k: v for k, v in facts.items() if v is not None}}
+        for k, v in facts.items():
+            if v is None:
+                merged.pop(k, None)
+        try:  # the facts schema's rules, as for a facts file: a value the scheme cannot take is refused
+            validate_facts(load_scheme(fresh.scheme), {k: v for k, v in merged.items() if k != "scores"}, "事实")
+        except FactsError as e:
+            raise CaseError(str(e)) from None
+        stored = json.dumps(merged, ensure_ascii=False)
+        _check_case_room(db, fresh.id, len(stored.encode()), max_case_bytes)
+        _update_case(db, case.id, facts=stored)
+        _log(db, case.id, who, "facts", json.dumps(dict(facts), ensure_ascii=False)[:500])
     return merged
 
 
+def _check_fact_sizes(facts: dict) -> None:
+    for k, v in facts.items():
+        size = len(json.dumps(v, ensure_ascii=False, default=str))
+        if size > MAX_FACT_CHARS:
+            raise CaseError(f"事实项“{k}”的内容过长（{size} 个字符，不超过 {MAX_FACT_CHARS} 个）")
+    if len(json.dumps(facts, ensure_ascii=False, default=str)) > MAX_FACTS_CHARS:
+        raise CaseError(f"填写的事实内容过多（合计不超过 {MAX_FACTS_CHARS // 1024}K 个字符）")
+
+
+def _check_case_room(db, case_id: int, facts_bytes: int, max_case_bytes: int | None) -> None:
+    from intake.config import Limits
+
+    limit = max_case_bytes or Limits.from_env().case_max_bytes
+    if _file_bytes(db, case_id) + facts_bytes > limit:
+        raise OverQuota(f"本案件的文件与填写内容总量已达上限（{limit // (1024 * 1024)} MB），未保存")
+
+
+def applicant_change(db, case_id: int, who: str, action: str, detail: str, facts: dict | None = None) -> None:
+    """A change an applicant makes elsewhere than the forms (the chat's corrections and facts), under the
+    same guard: refused (Conflict) once the case is submitted, whenever the turn began."""
+    with draft_write(db, case_id):
+        _update_case(db, case_id, **({} if facts is None else {"facts": json.dumps(facts, ensure_ascii=False)}))
+        _log(db, case_id, who, action, detail)
+
+
 def submit(db, case: Case, who: str) -> Case:
-    _require_draft(case)
-    touch(db, case.id, status="submitted", submitted_at=now(), state_since=date.today().isoformat())
-    log(db, case.id, who, "submit", "提交秘书处")
+    with draft_write(db, case.id):
+        _update_case(db, case.id, status="submitted", submitted_at=now(), state_since=beijing_today().isoformat())
+        _log(db, case.id, who, "submit", "提交秘书处")
+    _refresh_queue_row(db, case.id)
     return get_case(db, case.id)
 
 
@@ -308,11 +403,18 @@ def submit(db, case: Case, who: str) -> Case:
 
 
 def add_document(
-    db, case: Case, sha256: str, file_name: str, size: int, kind: str | None, error: str | None = None
+    db,
+    case: Case,
+    sha256: str,
+    file_name: str,
+    size: int,
+    kind: str | None,
+    error: str | None = None,
+    who: str = "申请人",
 ) -> int:
     """Record an uploaded file (already stored). A file of an unsupported type is recorded as
-    failed with the reason; the original stays stored either way."""
-    _require_draft(case)
+    failed with the reason; the original stays stored either way. Refused (Conflict) once the case
+    is no longer a draft, checked in the same transaction as the write (draft_write)."""
     row = {
         "case_id": case.id,
         "sha256": sha256,
@@ -326,8 +428,10 @@ def add_document(
         "created": now(),
         "read_at": now() if error else None,
     }
-    did = db.table("documents").insert(row).last_pk
-    touch(db, case.id)
+    with draft_write(db, case.id):
+        did = _insert(db, "documents", row)
+        _update_case(db, case.id)
+        _log(db, case.id, who, "upload", file_name[:255] + (f"（{error}）" if error else ""))
     return did
 
 
@@ -358,9 +462,11 @@ def set_document_state(
         changes["pages"] = pages
     if state in ("read", "failed"):
         changes["read_at"] = now()
+    row = db.execute("select case_id from documents where id = ?", [doc_id]).fetchone()
+    if row is None:
+        return  # deleted by the applicant while it was being read: nothing to record
     db.table("documents").update(doc_id, changes)
-    case_id = db.table("documents").get(doc_id)["case_id"]
-    touch(db, case_id)
+    touch(db, row[0])
 
 
 def pending_documents(db) -> list[int]:
@@ -374,7 +480,7 @@ def add_override(db, case: Case, item_id: str, status: str, note: str, who: User
     if not who.can_review_cases():
         raise CaseError("只有秘书处可以改判")
     if status not in ITEM_STATUSES:
-        raise CaseError(f"状态必须是 {', '.join(ITEM_STATUSES)} 之一")
+        raise CaseError("请选择改判结论（满足、不满足、缺少材料、需人工审核或不适用）")
     note = (note or "").strip()
     if not note:
         raise CaseError("改判必须填写说明")
@@ -429,7 +535,7 @@ def move_state(db, case: Case, state_id: str, who: User, note: str = "", on: dat
         target = proc.state(state_id)
     except KeyError:
         raise CaseError(f"没有这个程序环节：{state_id}") from None
-    day = (on or date.today()).isoformat()
+    day = (on or beijing_today()).isoformat()
     changes = {"procedure_state": state_id, "state_since": day}
     if case.status == "submitted":
         changes["status"] = "in_review"
@@ -452,7 +558,7 @@ def decide(db, case: Case, status: str, note: str, who: User) -> Case:
     if not who.can_review_cases():
         raise CaseError("只有秘书处可以作出结论")
     if status not in ("approved", "rejected", "in_review"):
-        raise CaseError("结论无效")
+        raise CaseError("请选择审核结论（通过、不通过或审核中）")
     if not note.strip():
         raise CaseError("必须填写说明")
     touch(db, case.id, status=status)

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Iterator
 
 from intake.assistant import Assistant
-from intake.cases.case import FACT_KEYS, Case, documents, log, touch
+from intake.cases.case import FACT_KEYS, Case, applicant_change, documents
 from intake.cases.report import case_evaluator, read_documents
 from intake.clock import now
 
@@ -74,18 +74,15 @@ def chat(db, case: Case, message: str, who: str, may_edit: bool) -> dict:
         before = list(bot.state.get("corrections") or [])
         reply = bot.reply(message[:2000])
         changed = False
-        if may_edit and (bot.state.get("corrections") or []) != before:
-            touch(db, case.id)  # a corrected value changes the report
-            log(
-                db, case.id, who, "chat-correction", json.dumps(bot.state["corrections"][-1:], ensure_ascii=False)[:500]
-            )
+        if may_edit and (bot.state.get("corrections") or []) != before:  # a corrected value changes the report
+            detail = json.dumps(bot.state["corrections"][-1:], ensure_ascii=False)[:500]
+            applicant_change(db, case.id, who, "chat-correction", detail)
             changed = True
         if may_edit:
             new = {k: v for k, v in bot.facts().items() if k in FACT_KEYS and k != "scores"}
             merged = {**case.facts, **new}
             if merged != case.facts:
-                touch(db, case.id, facts=json.dumps(merged, ensure_ascii=False))
-                log(db, case.id, who, "chat-facts", json.dumps(new, ensure_ascii=False)[:500])
+                applicant_change(db, case.id, who, "chat-facts", json.dumps(new, ensure_ascii=False)[:500], merged)
                 changed = True
         history += [
             {"role": "user" if may_edit else "staff", "text": message[:2000], "at": now(), "who": who},

@@ -5,13 +5,7 @@ report and the pre-filled form both print (the licence's legal name when one was
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
-
-def _norm(s) -> str:
-    s = unicodedata.normalize("NFKC", str(s or ""))
-    return re.sub(r"[\s()（）·,，.。:：\-—_]", "", s).lower()
+from extractors.text import name_key as _norm
 
 
 def _read(report: dict, doc_type: str, fields: tuple[str, ...]) -> list[dict]:
@@ -48,6 +42,7 @@ def cross_checks(applicant: str, product: str, report: dict) -> list[dict]:
         out.append(
             {
                 "what": "申请单位名称",
+                "field": "applicant",
                 "typed": applicant,
                 "read": lic["value"],
                 "source": "营业执照",
@@ -62,6 +57,7 @@ def cross_checks(applicant: str, product: str, report: dict) -> list[dict]:
                 out.append(
                     {
                         "what": "申报产品",
+                        "field": "product",
                         "typed": product,
                         "read": s["value"],
                         "source": "检验检测报告的样品",

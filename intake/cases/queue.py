@@ -13,15 +13,22 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from intake.cases.case import STATUSES, _case
 from intake.cases.procedures import procedure
+from intake.clock import BEIJING, stamp
+from intake.clock import today as beijing_today
 
 PER_PAGE = 50
 MAX_PER_PAGE = 500
 OUTCOMES = ("eligible", "not_eligible", "incomplete", "needs_review")
 _STALE = "(coalesce(outcome_version, -1) != version or coalesce(outcome_as_of, '') != ?)"
+
+
+def beijing_midnight(day: date) -> str:
+    """The stored (UTC) stamp at which `day` begins in Beijing: days are counted as people there count them."""
+    return stamp(datetime.combine(day, time(), BEIJING).astimezone(UTC))
 
 
 @dataclass
@@ -47,7 +54,7 @@ class QueueFilters:
         if self.min_days is not None and self.min_days > 0:
             # days_waiting >= N  <=>  submitted on or before today - N  <=>  submitted_at < today - N + 1
             where.append("submitted_at < ?")
-            args.append((today - timedelta(days=self.min_days - 1)).isoformat())
+            args.append(beijing_midnight(today - timedelta(days=self.min_days - 1)))
         if self.q:
             where.append("(applicant like ? or product like ?)")
             args += [f"%{self.q}%", f"%{self.q}%"]
@@ -84,7 +91,7 @@ def refresh_outcome(db, case_id: int, as_of: date | None = None, cache: bool = F
     the report for the case page (after a change it is usually looked at next)."""
     from intake.cases.report import case_report  # the engine: loaded only where summaries are made
 
-    as_of = as_of or date.today()
+    as_of = as_of or beijing_today()
     rows = list(db["cases"].rows_where("id = ?", [case_id], limit=1))
     if not rows:
         return
@@ -108,7 +115,7 @@ def refresh_outcome(db, case_id: int, as_of: date | None = None, cache: bool = F
 
 def stale_ids(db, as_of: date | None = None, limit: int | None = None) -> list[int]:
     sql = f"select id from cases where status != 'draft' and {_STALE} order by id"
-    args: list = [(as_of or date.today()).isoformat()]
+    args: list = [(as_of or beijing_today()).isoformat()]
     if limit:
         sql += " limit ?"
         args.append(limit)
@@ -133,7 +140,7 @@ def queue_page(
     """One page of the queue, oldest submission first. The rows on the page are brought up to date
     first when stale, so what is shown is always today's outcome."""
     filters = filters or QueueFilters()
-    today = today or date.today()
+    today = today or beijing_today()
     page, per_page = max(1, page), max(1, min(per_page, MAX_PER_PAGE))
     where, args = filters.where(today)
     total = db.execute(f"select count(*) from cases where {where}", args).fetchone()[0]

@@ -13,8 +13,10 @@ from checklists.clauses import UnknownScheme
 from checklists.factsfile import FactsError
 from checklists.vocabulary import STATUS_ZH
 from extractors import ocr
+from intake.cases.bestdoc import best_first
 from intake.cases.case import Case, documents, overrides
 from intake.cases.procedures import procedure
+from intake.clock import today
 from intake.precheck import precheck
 
 ORIGIN = "补充信息"  # where a case's stated facts come from, as a bad one's message names it
@@ -56,7 +58,7 @@ def _empty(scheme, docs, facts, as_of, why) -> dict:
 
 def case_report(db, case: Case, as_of: date | None = None, cache: bool = True) -> dict:
     """`cache=False` for a one-off (the queue's summaries) that should not evict the pages' reports."""
-    as_of = as_of or date.today()
+    as_of = as_of or today()
     key = (_db_file(db), case.id, case.version, as_of.isoformat())
     with _lock:
         if key in _cache:
@@ -65,8 +67,9 @@ def case_report(db, case: Case, as_of: date | None = None, cache: bool = True) -
     docs = documents(db, case.id)
     fixes = applicant_corrections(db, case.id)
     latest = overrides(db, case.id)
-    report = evaluate_case(case.scheme, read_documents(docs), case_facts(case), as_of, engine_overrides(latest), fixes)
-    report["documents"] = [_doc_json(d) for d in docs]
+    read, chosen = best_first(read_documents(docs), case.applicant, as_of)
+    report = evaluate_case(case.scheme, read, case_facts(case), as_of, engine_overrides(latest), fixes)
+    report["documents"] = [_with_choice(_doc_json(d), chosen) for d in docs]
     report["corrections"] = fixes
     for item in report.get("items", []):
         o = latest.get(item["id"])
@@ -125,6 +128,12 @@ def _with_progress(doc: dict) -> dict:
     }
 
 
+def _with_choice(doc: dict, chosen: dict[str, dict]) -> dict:
+    """`choice` on a document whose type the case holds more than once: used, or set aside and why."""
+    note = chosen.get(doc.get("sha256"))
+    return {**doc, "choice": note} if note and doc.get("state") == "read" else doc
+
+
 def read_documents(docs: list[dict]) -> list[dict]:
     """The `intake extract` objects of a case's documents that have been read."""
     return [d["facts"] for d in docs if d["state"] == "read" and d["facts"]]
@@ -139,8 +148,11 @@ def _named(case: Case) -> dict:
     return {k: v for k, v in (("applicant", case.applicant), ("product", case.product)) if v}
 
 
+REVIEWER = "秘书处"  # who overrode, as the engine's reason names it to the applicant: the role, not the account
+
+
 def engine_overrides(latest: dict[str, dict]) -> dict:
-    return {k: {"status": o["status"], "note": o["note"], "by": o["user"]} for k, o in latest.items()}
+    return {k: {"status": o["status"], "note": o["note"], "by": REVIEWER} for k, o in latest.items()}
 
 
 def case_evaluator(db, case: Case):
@@ -200,4 +212,8 @@ def submit_checked(db, case: Case, who: str, acknowledged: int | None):
             f"预审发现 {len(found)} 项不满足条件。请在“提交”一步逐项阅读，并勾选“已知悉”后再提交"
             f"（接口：acknowledge_blockers = {len(found)}）。"
         )
+    if case.status == "correcting":
+        from intake.cases.correction import resubmit
+
+        return resubmit(db, case, who)
     return submit(db, case, who)

@@ -11,8 +11,9 @@ The web pages and `intake comments …` call these functions:
 
 Tables (sqlite-utils): comment_drafts, comment_sheets, comment_items, comment_dispositions.
 Every original is stored content-addressed (intake.store.blobs) before it is parsed, so a
-file that cannot be read is still kept. The same bytes imported twice are one sheet;
-a different sheet from the same submitter is a new version and supersedes the old one.
+file that cannot be read is still kept. The same bytes imported twice are one sheet; a different
+sheet of the same unit put in by the same known submitter (account or committee) is a new version
+and supersedes the old one; from anyone else it is kept beside it, flagged (intake.comments.supersede).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import cast
 
 import sqlite_utils
 
@@ -31,10 +33,12 @@ from extractors.comments.sheet import normalised
 from extractors.model import Document
 from forms.register import RegisterData, build_register
 from intake.clock import now
+from intake.comments.fields import check_online_sheet
+from intake.comments.supersede import possible_duplicates, replace_earlier, uploader
 from intake.config import Limits
 from intake.errors import BadInput
 from intake.reading.pipeline import ReadError, read_files_with
-from intake.store.blobs import BlobStore
+from intake.store.blobs import BlobStore, Damaged
 
 DECISIONS = ("采纳", "部分采纳", "未采纳")
 
@@ -118,6 +122,37 @@ def _read_sheet_in_worker(data: bytes, name: str, rlimits) -> Document:
 
         doc.metadata["signature_image"] = pdf_signature_image(data, doc)
     return doc
+
+
+def _parse_sheet_in_worker(data: bytes, name: str, rlimits, expected_title: str | None) -> CommentSheet:
+    return parse_sheet(_read_sheet_in_worker(data, name, rlimits), expected_title=expected_title)
+
+
+def parse_stored_sheets(
+    blobs: BlobStore, items: list[tuple[str, str]], expected_title: str | None, limits: Limits | None = None
+) -> list[CommentSheet]:
+    """Each stored sheet [(file name, sha256)] read and parsed in its time-limited worker process: the
+    parsing holds no server thread, and a sheet gets INTAKE_FILE_SECONDS in all (读取超时 past it). A file
+    no longer matching its sha256, or that cannot be read, becomes a sheet with the error, naming it."""
+    out: list[CommentSheet | None] = [None] * len(items)
+    readable = []
+    for n, (name, sha) in enumerate(items):
+        if blobs.has(sha) and not blobs.verify(sha):
+            out[n] = CommentSheet(file=name, sha256=sha, error=f"{name}: {Damaged(name)}", is_comment_sheet=False)
+        else:
+            readable.append(n)
+    paths = [(items[n][0], blobs.path(items[n][1])) for n in readable]
+    parsed = read_files_with(_parse_sheet_in_worker, paths, limits, extra=(expected_title,)) if paths else []
+    for n, got in zip(readable, parsed):
+        name, sha = items[n]
+        if isinstance(got, ReadError):
+            out[n] = CommentSheet(file=name, sha256=sha, error=got.error, is_comment_sheet=False)
+        else:
+            sheet = cast(CommentSheet, got)
+            if sheet.error:
+                sheet.error = f"{name}: {sheet.error}"
+            out[n] = sheet
+    return [s for s in out if s is not None]
 
 
 def read_sheets(items, limits: Limits | None = None) -> list[Document | ReadError]:
@@ -301,6 +336,7 @@ def import_sheets(
     items: list[tuple[str, bytes, str | None]],
     source: str = "upload",
     limits: Limits | None = None,
+    submitted_by: str | None = None,
 ) -> list[SheetImport]:
     """Store and parse filled comment sheets: [(file name, bytes, received date or None)].
 
@@ -309,7 +345,7 @@ def import_sheets(
     """
     get_draft(db, draft_id)
     stored = [(name, blobs.put_bytes(data), received) for name, data, received in items]  # kept whatever happens next
-    return import_stored(db, blobs, draft_id, stored, source, limits)
+    return import_stored(db, blobs, draft_id, stored, source, limits, submitted_by)
 
 
 def import_stored(
@@ -319,6 +355,7 @@ def import_stored(
     items: list[tuple[str, str, str | None]],
     source: str = "upload",
     limits: Limits | None = None,
+    submitted_by: str | None = None,
 ) -> list[SheetImport]:
     """Like import_sheets for sheets already in the blob store: [(file name, sha256, received)].
     Each is read by its worker from the store, so the server never holds a sheet's bytes (the web
@@ -336,15 +373,9 @@ def import_stored(
         else:
             batch.add(sha)
             to_read.append((i, name, sha, received))
-    docs = read_sheets([(name, blobs.path(sha)) for _, name, sha, _ in to_read], limits) if to_read else []
-    for (i, name, sha, received), doc in zip(to_read, docs):
-        if isinstance(doc, ReadError):
-            sheet = CommentSheet(file=name, sha256=sha, error=doc.error, is_comment_sheet=False)
-        else:
-            sheet = parse_sheet(doc, expected_title=draft.title)
-            if sheet.error:
-                sheet.error = f"{name}: {sheet.error}"
-        results[i] = _store_sheet(db, draft, sheet, name, sha, received, source)
+    sheets = parse_stored_sheets(blobs, [(name, sha) for _, name, sha, _ in to_read], draft.title, limits)
+    for (i, name, sha, received), sheet in zip(to_read, sheets):
+        results[i] = _store_sheet(db, draft, sheet, name, sha, received, source, submitted_by)
     for i, name, sha in again:
         row = next(db["comment_sheets"].rows_where("draft_id = ? and sha256 = ?", [draft_id, sha]))
         results[i] = _duplicate(db, name, row)
@@ -384,14 +415,22 @@ def _duplicate(db, name: str, row: dict) -> SheetImport:
 
 
 def _store_sheet(
-    db, draft: Draft, sheet: CommentSheet, name: str, sha: str, received: str | None, source: str
+    db,
+    draft: Draft,
+    sheet: CommentSheet,
+    name: str,
+    sha: str,
+    received: str | None,
+    source: str,
+    submitted_by: str | None = None,
 ) -> SheetImport:
     received_on = sheet.date or _iso(received) or date.today().isoformat()
     received_from = "sheet" if sheet.date else (source if received else "today")
     late = bool(draft.deadline and received_on > draft.deadline and not sheet.error)
     key = canon(sheet.submitter)
     try:
-        return _insert_sheet(db, draft, sheet, name, sha, source, received_on, received_from, late, key)
+        by = uploader(source, submitted_by)
+        return _insert_sheet(db, draft, sheet, name, sha, source, received_on, received_from, late, key, by)
     except sqlite3.IntegrityError:  # the same bytes stored meanwhile by another request
         row = next(db["comment_sheets"].rows_where("draft_id = ? and sha256 = ?", [draft.id, sha]), None)
         if row is None:
@@ -410,6 +449,7 @@ def _insert_sheet(
     received_from: str,
     late: bool,
     key: str,
+    submitted_by: str | None = None,
 ) -> SheetImport:
     with db.conn:
         sheet_id = (
@@ -438,6 +478,7 @@ def _insert_sheet(
                     "warnings": json.dumps(sheet.warnings, ensure_ascii=False),
                     "review": None if sheet.error else sheet.review,
                     "submitter_raw": sheet.submitter_raw or sheet.submitter,
+                    "submitted_by": submitted_by,
                     "created": now(),
                 },
                 alter=True,
@@ -446,22 +487,11 @@ def _insert_sheet(
         )
         receipt = _receipt(draft.id, sheet_id)
         db.table("comment_sheets").update(sheet_id, {"receipt": receipt})
-        supersedes = []
+        supersedes: list[str] = []
         status = "error" if sheet.error else "new"
         if key and not sheet.error and not (sheet.review and not sheet.comments):  # an unread sheet replaces nothing
-            older = list(
-                db["comment_sheets"].rows_where(
-                    "draft_id = ? and submitter_key = ? and id != ? and superseded_by is null and error is null",
-                    [draft.id, key, sheet_id],
-                    order_by="id",
-                )
-            )
-            if older:
-                status = "revision"
-                db.table("comment_sheets").update(sheet_id, {"version": max(o["version"] for o in older) + 1})
-                for o in older:
-                    db.table("comment_sheets").update(o["id"], {"superseded_by": sheet_id})
-                    supersedes.append(o["receipt"])
+            supersedes, _ = replace_earlier(db, draft.id, sheet_id, key, submitted_by)
+            status = "revision" if supersedes else status
         db.table("comment_items").insert_all([_item_row(draft, sheet_id, c) for c in sheet.comments], alter=True)
     return SheetImport(
         name, sha, receipt, sheet_id, status, late, sheet.error, supersedes, sheet, received_on, received_from
@@ -550,11 +580,15 @@ def submit_online(
     contact_person: str = "",
     contact: str = "",
     received: str | None = None,
+    submitted_by: str | None = None,
 ) -> SheetImport:
     """A comment form filled in on the web: [{"clause": "8.2", "comment": "…", "reason": "…"}] → receipt."""
     from extractors.comments.sheet import Comment
 
     draft = get_draft(db, draft_id)
+    check_online_sheet(
+        {"submitter": submitter, "contact_person": contact_person, "contact": contact}, comments, CommentsError
+    )
     if not submitter.strip():
         raise CommentsError("请填写单位名称或专家姓名")
     if submitter_kind not in ("organisation", "expert"):
@@ -597,7 +631,8 @@ def submit_online(
     if existing:  # the same form posted twice
         return SheetImport("online", sha, existing["receipt"], existing["id"], "duplicate", bool(existing["late"]))
     sheet.sha256 = sha
-    return _store_sheet(db, draft, sheet, "online", sha, received or date.today().isoformat(), "online")
+    received = received or date.today().isoformat()
+    return _store_sheet(db, draft, sheet, "online", sha, received, "online", submitted_by)
 
 
 def sheets(db, draft_id: int, include_superseded: bool = True) -> list[dict]:
@@ -607,6 +642,7 @@ def sheets(db, draft_id: int, include_superseded: bool = True) -> list[dict]:
         r = dict(r)
         r["warnings"] = json.loads(r["warnings"] or "[]")
         r["comments"] = db["comment_items"].count_where("sheet_id = ?", [r["id"]])
+        r["possible_duplicates"] = possible_duplicates(r)
         out.append(r)
     return out
 

@@ -27,7 +27,7 @@ from intake.cases.case import pending_documents, set_document_state
 from intake.config import Limits
 from intake.reading.pipeline import extract_tracked
 from intake.reading.worker import start_fork_server
-from intake.store.blobs import BlobStore
+from intake.store.blobs import BlobStore, Damaged
 from intake.store.db import open_db
 
 log = logging.getLogger("intake.reading.readers")
@@ -156,6 +156,12 @@ class DocumentReader:
             return
         set_document_state(db, doc_id, "reading")
         sha = row["sha256"]
+        if self.store.has(sha) and not self.store.verify(sha):  # re-read only what is still the original
+            error = str(Damaged(row["file_name"]))
+            set_document_state(
+                db, doc_id, "failed", error=error, facts={"file": row["file_name"], "sha256": sha, "error": error}
+            )
+            return
         before = ocr.cached_pages(sha)
         started = time.monotonic()
         result = read_file(self.store.path(sha), row["file_name"], sha, self.limits)

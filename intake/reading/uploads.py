@@ -9,7 +9,7 @@ from typing import BinaryIO
 
 from extractors.readers import READABLE
 from extractors.sniff import LABELS, sniff
-from intake.cases.case import Case, add_document
+from intake.cases.case import Case, add_document, case_bytes
 from intake.config import Limits
 from intake.store.blobs import BlobStore, TooLarge
 
@@ -56,17 +56,11 @@ def sniff_kind(head: bytes, file_name: str) -> tuple[str, str | None]:
     return kind, None
 
 
-def case_bytes(db, case: Case) -> int:
-    """What the case's files take together (every upload counts, read or not)."""
-    row = db.execute("select coalesce(sum(size), 0) from documents where case_id = ?", [case.id]).fetchone()
-    return int(row[0])
-
-
 def accept_upload(db, store: BlobStore, case: Case, stream: BinaryIO, file_name: str, limits: Limits) -> Accepted:
     """Store one file into the case. Refused with a sentence (nothing kept) past the per-file cap or
     the case's allowance (`limits.case_max_bytes`); StorageFull when the disk is nearly full."""
     name = clean_name(file_name)
-    room = limits.case_max_bytes - case_bytes(db, case)
+    room = limits.case_max_bytes - case_bytes(db, case.id)
     if room <= 0:
         return Accepted(None, name, None, 0, None, _case_full(name, limits))
     try:

@@ -1,6 +1,8 @@
 """Backups of a data directory, consistent while the service runs, and restoring one.
 
-    backup(data, dest)      dest/intake.db (SQLite's online backup API: a snapshot of one moment,
+    verify_store(data)      every stored original re-hashed: damaged (content no longer its sha256) and
+                            missing ones (named by the database, not there) reported and noted for /healthz
+    backup(data, dest)      the live store verified as above, then dest/intake.db (SQLite's online backup API: a snapshot of one moment,
                             taken page by page without stopping writers), then dest/files/… (the
                             content-addressed originals; only those not already there are copied,
                             so a nightly backup into the same folder is quick), dest/session.key
@@ -13,17 +15,17 @@ backed up: they are rebuilt on demand."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
+from intake.clock import now
 from intake.config import data_dir
 from intake.errors import BadInput
+from intake.store.blobs import BlobStore, sha256_of
 from intake.store.db import DB_NAME
 
 KEPT = ("session.key",)
@@ -79,6 +81,8 @@ def _copy_blobs(src: Path, dst: Path, summary: Summary, verify: bool = False) ->
             if not f.is_file() or f.suffix in (".part", ".tmp"):
                 continue
             target = dst / d.name / f.name
+            if (src.parent / "damaged" / (d.name + f.name)).exists():  # reported by the verification: not copied
+                continue
             if target.exists():
                 summary.files_present += 1
                 continue
@@ -86,20 +90,12 @@ def _copy_blobs(src: Path, dst: Path, summary: Summary, verify: bool = False) ->
             tmp = target.with_name(target.name + ".part")
             shutil.copyfile(f, tmp)
             os.chmod(tmp, 0o600)
-            if verify and _sha256(tmp) != d.name + f.name:
+            if verify and sha256_of(tmp) != d.name + f.name:
                 tmp.unlink()
                 summary.problems.append(f"{f}: 内容与其 sha256 不符，未复制")
                 continue
             os.replace(tmp, target)
             summary.files_copied += 1
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _tables(db_path: Path) -> dict[str, int]:
@@ -148,8 +144,60 @@ def _check(folder: Path, summary: Summary) -> None:
         path = folder / "files" / sha[:2] / sha[2:]
         if not path.is_file():
             summary.problems.append(f"缺少文件 {sha}")
-        elif _sha256(path) != sha:
+        elif sha256_of(path) != sha:
             summary.problems.append(f"文件 {sha} 内容已损坏")
+
+
+@dataclass
+class Verification:
+    folder: str
+    files_checked: int = 0
+    damaged: list[str] = field(default_factory=list)  # sha256 of files whose content changed
+    missing: list[str] = field(default_factory=list)  # sha256 the database names, with no file
+
+    @property
+    def problems(self) -> list[str]:
+        return [f"文件 {sha} 内容已损坏（与其 sha256 不符）" for sha in self.damaged] + [
+            f"缺少文件 {sha}（数据库中有记录）" for sha in self.missing
+        ]
+
+    def to_json(self) -> dict:
+        return {
+            "folder": self.folder,
+            "files_checked": self.files_checked,
+            "damaged": self.damaged,
+            "missing": self.missing,
+            "problems": self.problems,
+        }
+
+
+def verify_store(data: str | os.PathLike | None) -> Verification:
+    """Re-hash every original in the data directory's store (not a backup's: the live one). Damaged
+    files are noted for /healthz and refused when asked for; a note is cleared once the file is good
+    again (restored from a backup)."""
+    source = data_dir(data)
+    store = BlobStore(source, min_free=0)
+    result = Verification(str(source))
+    for path in _stored_files(store.root):
+        sha = path.parent.name + path.name
+        result.files_checked += 1
+        if not store.verify(sha):
+            result.damaged.append(sha)
+    if (source / DB_NAME).exists():
+        result.missing = sorted(sha for sha in referenced_blobs(source / DB_NAME) if not store.has(sha))
+    for sha in store.damaged():  # a note about a file no longer there at all
+        if not store.has(sha):
+            (store.damaged_dir / sha).unlink()
+    return result
+
+
+def _stored_files(root: Path):
+    if not root.is_dir():
+        return
+    for d in sorted(p for p in root.iterdir() if p.is_dir() and len(p.name) == 2):
+        for f in sorted(d.iterdir()):
+            if f.is_file() and f.suffix not in (".part", ".tmp"):
+                yield f
 
 
 def backup(data: str | os.PathLike | None, dest: str | os.PathLike, check: bool = True) -> Summary:
@@ -161,6 +209,8 @@ def backup(data: str | os.PathLike | None, dest: str | os.PathLike, check: bool 
         raise BadInput("备份目录不能是数据目录本身")
     _private_dir(dest)
     summary = Summary(str(dest))
+    if check:  # files backed up earlier are not copied again: a damaged live original is found here
+        summary.problems += [f"{source}: {p}" for p in verify_store(source).problems]
     _snapshot(source / DB_NAME, dest / DB_NAME)  # first the database, then the files it names
     _copy_blobs(source / "files", dest / "files", summary)
     for name in KEPT:
@@ -173,7 +223,7 @@ def backup(data: str | os.PathLike | None, dest: str | os.PathLike, check: bool 
     (dest / MANIFEST).write_text(
         json.dumps(
             {
-                "taken": datetime.now(UTC).isoformat(timespec="seconds"),
+                "taken": now(),
                 "source": str(source.resolve()),
                 **summary.to_json(),
             },

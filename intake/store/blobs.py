@@ -1,5 +1,10 @@
 """Content-addressed file store: every uploaded original is kept under
-<data>/files/ab/cdef…  (sha256), whether or not it could be parsed."""
+<data>/files/ab/cdef…  (sha256), whether or not it could be parsed.
+
+A stored file is its sha256: before an original is served or read again, `checked_path` hashes it;
+one whose content no longer matches its name is refused (Damaged, a sentence for the person) and
+noted under <data>/damaged/ (shown on /healthz, listed by `intake verify`), until a good copy is
+put back (`verify` clears the note)."""
 
 from __future__ import annotations
 
@@ -12,13 +17,21 @@ from pathlib import Path
 from typing import BinaryIO
 
 from intake.config import Limits, data_dir
-from intake.errors import StorageFull
+from intake.errors import NotFound, StorageFull, Unavailable
 
 CHUNK = 1024 * 1024
 
 
 class TooLarge(Exception):
     pass
+
+
+class Damaged(Unavailable):
+    """A stored original whose content no longer matches its sha256."""
+
+    def __init__(self, name: str = ""):
+        what = f"文件“{name}”" if name else "该文件"
+        super().__init__(f"{what}的存储副本已损坏（内容与登记的校验值不符），无法提供或读取；请联系管理员从备份恢复")
 
 
 def free_bytes(path: str | os.PathLike) -> int:
@@ -103,7 +116,50 @@ class BlobStore:
             return self.put_stream(f)[0]
 
     def read(self, sha256: str) -> bytes:
-        return self.path(sha256).read_bytes()
+        return self.checked_path(sha256).read_bytes()
+
+    # --- integrity ------------------------------------------------------------------------
+
+    @property
+    def damaged_dir(self) -> Path:
+        return self.root.parent / "damaged"
+
+    def verify(self, sha256: str) -> bool:
+        """Does the stored file still hash to its name? A mismatch is noted (damaged()); a match clears
+        an earlier note (a good copy was put back). A missing file is not damage: False, nothing noted."""
+        path = self.path(sha256)
+        if not path.is_file():
+            return False
+        ok = sha256_of(path) == sha256
+        note = self.damaged_dir / sha256
+        if not ok:
+            self.damaged_dir.mkdir(mode=0o700, exist_ok=True)
+            note.touch()
+        elif note.exists():
+            note.unlink()
+        return ok
+
+    def checked_path(self, sha256: str, name: str = "") -> Path:
+        """The file's path once its content is verified; NotFound when it is gone, Damaged when changed."""
+        if not self.has(sha256):
+            raise NotFound(f"文件“{name}”的存储副本不存在" if name else "没有这个文件")
+        if not self.verify(sha256):
+            raise Damaged(name)
+        return self.path(sha256)
+
+    def damaged(self) -> list[str]:
+        """The sha256 of every file found damaged and not yet put right."""
+        if not self.damaged_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.damaged_dir.iterdir() if len(p.name) == 64)
+
+
+def sha256_of(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def _raise_full(e: BaseException) -> None:

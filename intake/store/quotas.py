@@ -21,9 +21,10 @@ def cases_today(db: sqlite_utils.Database, address: str) -> int:
     return db["case_openings"].count_where("address = ? and at > ?", [address, _since()])
 
 
-def check_case_quota(db: sqlite_utils.Database, address: str, per_day: int) -> None:
+def check_case_quota(db: sqlite_utils.Database, address: str, per_day: int, message: str | None = None) -> None:
+    """OverQuota once `address` (an address, or `account:ID` for an account) opened `per_day` cases in a day."""
     if cases_today(db, address) >= per_day:
-        raise OverQuota(f"今天从此地址开立的申请已达 {per_day} 个的上限，请明天再试，或注册账号后继续")
+        raise OverQuota(message or f"今天从此地址开立的申请已达 {per_day} 个的上限，请明天再试，或注册账号后继续")
 
 
 def record_case_opening(db: sqlite_utils.Database, address: str) -> None:

@@ -202,7 +202,51 @@ def _adopt_baseline(conn: sqlite3.Connection) -> None:
         conn.execute(f'CREATE {"UNIQUE " if unique else ""}INDEX IF NOT EXISTS "{name}" ON "{table}" ({listed})')
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_adopt_baseline,)
+def _account_name_keys(conn: sqlite3.Connection) -> None:
+    """Version 2: `users.name_key`, the one form of a name (intake.store.accounts.account_name) that
+    uniqueness and sign-in go by; the names already there get theirs."""
+    from intake.store.accounts import account_name
+
+    if "name_key" not in _columns(conn, "users"):
+        conn.execute('ALTER TABLE "users" ADD COLUMN "name_key" TEXT')
+    for uid, name in conn.execute('SELECT "id", "name" FROM "users"').fetchall():
+        conn.execute('UPDATE "users" SET "name_key" = ? WHERE "id" = ?', [account_name(name), uid])
+    conn.execute('CREATE INDEX IF NOT EXISTS "idx_users_name_key" ON "users" ("name_key")')
+
+
+def _comment_sheet_submitters(conn: sqlite3.Connection) -> None:
+    """Version 3: who put each comment sheet in (`submitted_by`: account:ID, committee, or NULL for an
+    anonymous visitor; the committee's imports so far are its own) and the sheets of the same unit
+    from someone else it was kept beside (`possible_duplicate_of`, receipts as JSON)."""
+    have = _columns(conn, "comment_sheets")
+    for column in ("submitted_by", "possible_duplicate_of"):
+        if column not in have:
+            conn.execute(f'ALTER TABLE "comment_sheets" ADD COLUMN "{column}" TEXT')
+    conn.execute("UPDATE comment_sheets SET submitted_by = 'committee' WHERE source IN ('upload', 'given')")
+
+
+def _library(conn: sqlite3.Connection) -> None:
+    """Version 4: the company's document store (证照库, intake.library): one row per document a holder
+    keeps (by content), the cases started from a store, and the facts about the company stated once."""
+    conn.execute(
+        'CREATE TABLE "library" ("id" INTEGER PRIMARY KEY, "holder" TEXT NOT NULL, "sha256" TEXT NOT NULL, '
+        '"file_name" TEXT, "size" INTEGER, "kind" TEXT, "doc_type" TEXT, "error" TEXT, "facts" TEXT, '
+        '"valid_until" TEXT, "added" TEXT, "replaced_by" INTEGER, "state" TEXT)'
+    )
+    conn.execute('CREATE UNIQUE INDEX "idx_library_holder_sha256" ON "library" ("holder", "sha256")')
+    conn.execute(
+        'CREATE TABLE "library_cases" ("holder" TEXT NOT NULL, "case_id" INTEGER NOT NULL, '
+        'PRIMARY KEY ("holder", "case_id"))'
+    )
+    conn.execute('CREATE TABLE "library_facts" ("holder" TEXT PRIMARY KEY, "facts" TEXT, "updated" TEXT)')
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _adopt_baseline,
+    _account_name_keys,
+    _comment_sheet_submitters,
+    _library,
+)
 VERSION = len(MIGRATIONS)
 
 

@@ -37,6 +37,17 @@ class Tally:
     stored: int = 0  # questions taken as answers (a fact stored that was not given)
     misses: list = field(default_factory=list)
 
+    def count(self, scheme: str, item: dict, reply, ok: bool, stored: bool) -> None:
+        self.stored += stored
+        if item.get("decline"):
+            self.unanswerable += 1
+            self.declined += ok
+        else:
+            self.answerable += 1
+            self.right += ok
+        if not ok or stored:
+            self.misses.append((scheme, item, reply.text))
+
     def line(self) -> str:
         a = f"{self.right}/{self.answerable} ({100 * self.right / max(self.answerable, 1):.0f}%)"
         d = f"{self.declined}/{self.unanswerable} ({100 * self.declined / max(self.unanswerable, 1):.0f}%)"
@@ -78,16 +89,7 @@ def run_questions() -> dict[str, Tally]:
         for i, item in enumerate(items):
             t = out["held-out" if held_out(i) else "tuned"]
             r, stored = ask(scheme, as_of[scheme], item["q"])
-            ok = judge(item, r)
-            t.stored += stored
-            if item.get("decline"):
-                t.unanswerable += 1
-                t.declined += ok
-            else:
-                t.answerable += 1
-                t.right += ok
-            if not ok or stored:
-                t.misses.append((scheme, item, r.text))
+            t.count(scheme, item, r, judge(item, r), stored)
     return out
 
 
@@ -196,3 +198,117 @@ def run_interviews() -> dict[str, list[InterviewResult]]:
     for i, spec in enumerate(interviews()):
         out["held-out" if held_out(i) else "tuned"].append(run_interview(spec))
     return out
+
+
+# -- issue 27: questions in phone Chinese, and the shared set -----------------------------------
+
+SHARED = Path("/work/shared/chat")
+
+
+def phone_held_out(qid: str) -> bool:
+    """Held out by a hash of the question's id (fixed before tuning): a third of the set."""
+    import hashlib
+
+    return int(hashlib.sha256(qid.encode("utf-8")).hexdigest(), 16) % 3 == 0
+
+
+def _squash(text: str) -> str:
+    import re
+    import unicodedata
+
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def phone_questions() -> tuple[list[dict], dict]:
+    data = yaml.safe_load((HERE / "phone.yaml").read_text(encoding="utf-8"))
+    return data["questions"], {k: str(v) for k, v in data["as_of"].items()}
+
+
+def _case_documents(scheme: str, as_of: str, specs: list[dict]) -> list[dict]:
+    import sys
+
+    sys.path.insert(0, str(HERE.parent))
+    from assistant_helpers import document, field
+
+    out = []
+    for spec in specs:
+        spec = dict(spec)
+        doc_type = spec.pop("type")
+        out.append(document(doc_type, scheme, date.fromisoformat(as_of), **{k: field(v) for k, v in spec.items()}))
+    return out
+
+
+def ask_in_case(item: dict, as_of: str):
+    """The question asked as the first message of a conversation about the item's case (its facts
+    and documents); the reply, and whether anything was stored from the question."""
+    from intake.assistant.engine import Assistant
+
+    case = item.get("case") or {}
+    a = Assistant(item["scheme"], as_of=str(item.get("as_of") or as_of), facts=copy.deepcopy(case.get("facts")))
+    if case.get("documents"):
+        a.sync(documents=_case_documents(item["scheme"], a.state["as_of"], case["documents"]))
+    before = copy.deepcopy(a.state["answers"]), copy.deepcopy(a.state["corrections"]), a.facts()
+    r = a.reply(item["q"])
+    stored = (a.state["answers"], a.state["corrections"], a.facts()) != before
+    return r, stored
+
+
+def judge_phone(item: dict, reply) -> bool:
+    from intake.assistant.retrieval import clause_key
+
+    text = _squash(reply.text)
+    declined = any(w in text for w in DECLINED)
+    if item.get("decline"):
+        return declined
+    want = {clause_key(c) for c in item["clause"]}
+    cited = any(clause_key(q["clause"]) in want for q in reply.quotes)
+    return cited and not declined and all(_squash(str(m)) in text for m in item["must"])
+
+
+def run_phone() -> dict[str, Tally]:
+    items, as_of = phone_questions()
+    out = {"tuned": Tally(), "held-out": Tally()}
+    for item in items:
+        t = out["held-out" if phone_held_out(item["id"]) else "tuned"]
+        r, stored = ask_in_case(item, as_of[item["scheme"]])
+        t.count(item["scheme"], item, r, judge_phone(item, r), stored)
+    return out
+
+
+def _shared_scorer():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("shared_chat_score", SHARED / "score.py")
+    if spec is None or spec.loader is None:
+        return None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def run_shared() -> Tally | None:
+    """The shared set (/work/shared/chat) judged by its own scorer's rules, each question the first
+    message of a fresh conversation as `intake chat --scheme S` would take it (in this process)."""
+    import json
+
+    if not (SHARED / "questions.json").exists():
+        return None
+    from intake.assistant.engine import Assistant
+
+    score = _shared_scorer()
+    t = Tally()
+    for q in json.loads((SHARED / "questions.json").read_text(encoding="utf-8")):
+        rep = score.norm(Assistant(q["scheme"]).reply(q["q"]).text)
+        if q["kind"] == "answerable":
+            t.answerable += 1
+            ok = any(score.names_clause(rep, lab) for lab in q["clauses"]) and all(
+                score.norm(x) in rep for x in q["must"]
+            )
+            t.right += ok
+        else:
+            t.unanswerable += 1
+            ok = bool(rep) and score.DECLINE.search(rep) is not None
+            t.declined += ok
+        if not ok:
+            t.misses.append((q["scheme"], {"q": q["q"], "clause": q.get("clauses")}, rep))
+    return t

@@ -156,8 +156,15 @@ async def upload(
 
 
 @router.put("/cases/{case_id}/facts", dependencies=[Depends(check_csrf)])
-def put_facts(body: Facts, case=Depends(editable_case), db=Depends(get_db), user: User | None = Depends(current_user)):
-    return set_facts(db, case, body.model_dump(mode="json", exclude_unset=True), who(user))
+def put_facts(
+    body: Facts,
+    request: Request,
+    case=Depends(editable_case),
+    db=Depends(get_db),
+    user: User | None = Depends(current_user),
+):
+    facts = body.model_dump(mode="json", exclude_unset=True)
+    return set_facts(db, case, facts, who(user), request.app.state.limits.case_max_bytes)
 
 
 @router.post("/cases/{case_id}/submit", response_model=CaseSummary, dependencies=[Depends(check_csrf)])

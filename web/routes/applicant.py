@@ -3,29 +3,39 @@ download, submit. The secretariat sees the same case page with its review tools.
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
+from urllib.parse import quote
 
 import anyio
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from checklists.registry import scheme_ids
 from intake.cases import chat as case_chat
+from intake.cases.answers import answer as answer_fact
 from intake.cases.case import (
+    CaseError,
     audit_log,
     cases_for,
     documents,
+    get_case,
     get_document,
     open_case,
     set_facts,
     update_details,
 )
+from intake.cases.correction import notices, open_notice, require_in_notice
 from intake.cases.exports import Unavailable, application_docx, gap_report_docx, gap_report_html
 from intake.cases.procedures import declarations, procedure
+from intake.cases.receipt import receipt, receipt_number
+from intake.cases.removal import delete_document, replaced
 from intake.cases.report import case_report, grouped, submit_checked
+from intake.cases.todo import document_problems, todo
 from intake.cases.worksheet import is_scored, worksheet
 from intake.cases.worksheet import rows as worksheet_rows
 from intake.cases.worksheet import total as worksheet_total
+from intake.clock import day_of
 from intake.reading.uploads import accept_upload
 from intake.store.accounts import User
 
@@ -35,8 +45,8 @@ from ..audit_view import readable_audit
 from ..branding import branding
 from ..deps import check_csrf, current_user, editable_case, get_db, get_store, render, viewable_case, who
 from ..factsform import facts_from_form, fields_for
-from ..labels import STEPS
-from ..previews import render_page_png
+from ..labels import STEPS, beijing
+from ..previews import NoPreview
 from ..session import case_tokens, remember_case
 
 router = APIRouter(tags=["applicants"])
@@ -95,6 +105,8 @@ def case_context(request: Request, db, case, user: User | None) -> dict:
     }
     ctx["chat_history"] = case_chat.transcript(db, case.id)
     if ctx["staff"]:
+        ctx["notices"] = notices(db, case.id)
+        ctx["problems"] = document_problems(report, case.applicant, day_of(report["as_of"]))
         ctx["audit"] = readable_audit(
             audit_log(db, case.id), {i["id"]: i for i in report.get("items", [])}, declarations(case.scheme)
         )
@@ -116,7 +128,7 @@ STEP_IDS = [k for k, _ in STEPS if k != "scheme"]
 
 def default_step(case, docs: list) -> str:
     """Where a returning applicant picks up: the first step not yet done."""
-    if not case.editable:
+    if not case.editable or case.status == "correcting":
         return "progress"
     if not case.applicant:
         return "info"
@@ -131,13 +143,29 @@ def case_page(
     db=Depends(get_db),
     user: User | None = Depends(current_user),
 ):
+    return render(request, "case.html", page_context(request, db, case, user, step))
+
+
+def page_context(request: Request, db, case, user: User | None, step: str) -> dict:
+    """The case page's context; for the applicant, the step (one they may open) and its views."""
     ctx = case_context(request, db, case, user)
     if not ctx["staff"]:
         allowed = STEP_IDS + ["progress"] if case.editable else ["progress", "result", "assistant"]
+        if case.status == "correcting":  # 补正: the notice's items only, not the 基本信息 form
+            allowed = ["progress", "upload", "result", "assistant", "submit"]
         ctx["step"] = step if step in allowed else default_step(case, ctx["docs"])
         ctx["view"] = applicant_view(ctx["report"], case.applicant, case.product)
+        ctx["notice"] = open_notice(db, case)
+        ctx["todo"] = to_do(ctx["report"], case, ctx["notice"])
         ctx["submitted_at"] = case.submitted_at
-    return render(request, "case.html", ctx)
+        ctx["receipt_no"] = receipt_number(case)
+    return ctx
+
+
+def to_do(report: dict, case, notice: dict | None = None) -> dict:
+    """The to-do list; while 待补正, only the lines that serve the notice's items, marked as asked for."""
+    grades = worksheet(case.scheme)["grades"] if is_scored(case.scheme) else []
+    return todo(report, case.applicant, case.product, grades, only=set(notice["items"]) if notice else None)
 
 
 @router.get("/brand/logo", include_in_schema=False)
@@ -158,6 +186,7 @@ def report_fragment(
     name = "_report.html"
     if not ctx["staff"]:
         ctx["view"] = applicant_view(ctx["report"], case.applicant, case.product)
+        ctx["todo"] = to_do(ctx["report"], case, open_notice(db, case))
         name = "_applicant_docs.html" if step == "upload" else "_applicant_result.html"
     resp = render(request, name, ctx)
     resp.headers["X-Report-Complete"] = "1" if ctx["report"]["case"]["complete"] else "0"
@@ -169,12 +198,14 @@ def details(
     case_id: int,
     applicant: str = Form(""),
     product: str = Form(""),
+    back: str = Form(""),
     case=Depends(editable_case),
     db=Depends(get_db),
     user: User | None = Depends(current_user),
 ):
+    require_in_notice(db, case, set())
     update_details(db, case, applicant, product, who(user))
-    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+    return RedirectResponse(back_to(case, back), status_code=303)
 
 
 async def store_uploads(request: Request, case, files: list[UploadFile], db, store) -> list[dict]:
@@ -191,18 +222,70 @@ async def store_uploads(request: Request, case, files: list[UploadFile], db, sto
     return out
 
 
+def back_to(case, back: str) -> str:
+    """Where a form on the upload or result step returns: the same step, at its list."""
+    return {
+        "result": f"/cases/{case.id}?step=result#todo",
+        "upload": f"/cases/{case.id}?step=upload#documents",
+    }.get(back, f"/cases/{case.id}")
+
+
 @router.post("/cases/{case_id}/documents", include_in_schema=False, dependencies=[Depends(check_csrf)])
 async def upload(
     request: Request,
     files: list[UploadFile] = File(...),
+    replace: str = Form(""),
+    back: str = Form(""),
     case=Depends(editable_case),
     db=Depends(get_db),
     store=Depends(get_store),
+    user: User | None = Depends(current_user),
 ):
+    """Upload; with `replace` (a document of this case), the one new file takes that document's place."""
+    old = _doc(db, case.id, int(replace)) if replace.isdigit() else None
+    if old is not None and len(files) != 1:
+        raise HTTPException(400, "替换时请只选择一个文件")
     results = await store_uploads(request, case, files, db, store)
+    if old is not None and results and results[0]["document_id"] is not None:
+        replaced(db, case, old["id"], results[0]["file"], who(user))
     if "application/json" in request.headers.get("accept", ""):
         return {"files": results}
-    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+    return RedirectResponse(back_to(case, back), status_code=303)
+
+
+@router.post("/cases/{case_id}/documents/{doc_id}/delete", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def remove_document(
+    doc_id: int,
+    back: str = Form(""),
+    case=Depends(editable_case),
+    db=Depends(get_db),
+    user: User | None = Depends(current_user),
+):
+    delete_document(db, case, doc_id, who(user))
+    return RedirectResponse(back_to(case, back), status_code=303)
+
+
+@router.post("/cases/{case_id}/answer", include_in_schema=False, dependencies=[Depends(check_csrf)])
+async def answer(
+    request: Request, case=Depends(editable_case), db=Depends(get_db), user: User | None = Depends(current_user)
+):
+    """One 请回答 line of the to-do list; a value that cannot be taken is shown beside its field, kept."""
+    form = await request.form()
+    key, raw = str(form.get("key") or ""), str(form.get("value") or "")
+    try:
+        report = case_report(db, case)
+        require_in_notice(db, case, {i["id"] for i in report.get("items", []) if key in needs_keys(i)})
+        answer_fact(db, case, report, key, raw, who(user))
+    except CaseError as e:
+        ctx = case_context(request, db, case, user)
+        ctx.update(step="result", view=applicant_view(ctx["report"], case.applicant, case.product))
+        ctx.update(notice=open_notice(db, case))
+        ctx.update(
+            todo=to_do(ctx["report"], case, ctx["notice"]),
+            answer_error={"key": key, "value": raw[:200], "message": str(e)},
+        )
+        return render(request, "case.html", ctx, status_code=400)
+    return RedirectResponse(back_to(case, "result"), status_code=303)
 
 
 @router.post("/cases/{case_id}/info", include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -210,24 +293,37 @@ async def info(
     request: Request, case=Depends(editable_case), db=Depends(get_db), user: User | None = Depends(current_user)
 ):
     """基本信息 in one form: the names and the facts the scheme asks; 暂存 stays, 下一步 moves on."""
+    require_in_notice(db, case, set())
     form = await request.form()
+    try:
+        await run_in_threadpool(save_info, request, case, form, db, user)  # database writes: off the event loop
+    except CaseError as e:  # the form again, as typed, the message beside its field: never an error page
+        ctx = page_context(request, db, get_case(db, case.id), user, "info")
+        ctx["typed"] = {k: str(v)[:200] for k, v in form.items()}
+        ctx["field_error"] = {"key": getattr(e, "key", ""), "message": str(e)}
+        return render(request, "case.html", ctx, status_code=400)
+    step = "upload" if form.get("go") == "next" else "info"
+    saved = "&saved=1" if step == "info" else ""
+    return RedirectResponse(f"/cases/{case.id}?step={step}{saved}", status_code=303)
+
+
+def save_info(request: Request, case, form, db, user: User | None) -> None:
     applicant, product = (str(form.get(k) or "")[:200] for k in ("applicant", "product"))
     if (applicant, product) != (case.applicant or "", case.product or ""):
         update_details(db, case, applicant, product, who(user))
     facts = facts_from_form(case.scheme, form)
     if any(case.facts.get(k) != v for k, v in facts.items()):  # 暂存 of an unchanged form logs nothing
-        set_facts(db, case, facts, who(user))
-    step = "upload" if form.get("go") == "next" else "info"
-    saved = "&saved=1" if step == "info" else ""
-    return RedirectResponse(f"/cases/{case.id}?step={step}{saved}", status_code=303)
+        set_facts(db, case, facts, who(user), request.app.state.limits.case_max_bytes)
 
 
 @router.post("/cases/{case_id}/facts", include_in_schema=False, dependencies=[Depends(check_csrf)])
 async def facts(
     request: Request, case=Depends(editable_case), db=Depends(get_db), user: User | None = Depends(current_user)
 ):
+    require_in_notice(db, case, set())
     form = await request.form()
-    set_facts(db, case, facts_from_form(case.scheme, form), who(user))
+    limit = request.app.state.limits.case_max_bytes
+    await run_in_threadpool(set_facts, db, case, facts_from_form(case.scheme, form), who(user), limit)
     return RedirectResponse(f"/cases/{case.id}#facts", status_code=303)
 
 
@@ -250,7 +346,8 @@ def submit_case(
 @router.get("/cases/{case_id}/documents/{doc_id}/file", include_in_schema=False)
 def original(doc_id: int, case=Depends(viewable_case), db=Depends(get_db), store=Depends(get_store)):
     doc = _doc(db, case.id, doc_id)
-    return FileResponse(store.path(doc["sha256"]), media_type="application/octet-stream", filename=doc["file_name"])
+    path = store.checked_path(doc["sha256"], doc["file_name"])  # a damaged original is refused, never sent
+    return FileResponse(path, media_type="application/octet-stream", filename=doc["file_name"])
 
 
 @router.get("/cases/{case_id}/documents/{doc_id}", include_in_schema=False)
@@ -273,14 +370,15 @@ def document_page(
 async def page_png(
     request: Request, doc_id: int, page: int, case=Depends(viewable_case), db=Depends(get_db), store=Depends(get_store)
 ):
+    """One page as PNG, from the previews shared by every request (web.previews.PreviewPool)."""
     doc = _doc(db, case.id, doc_id)
     if doc["kind"] != "pdf":
         raise HTTPException(404, "此文件没有页面预览（仅 PDF）")
+    if page < 1 or (doc.get("pages") and page > doc["pages"]):  # known without rendering anything
+        raise HTTPException(404, f"没有第 {page} 页")
     try:
-        png = await anyio.to_thread.run_sync(
-            render_page_png, store, doc["sha256"], page, Path(request.app.state.data) / "previews"
-        )
-    except ValueError as e:
+        png = await request.app.state.previews.page_png(store, doc["sha256"], page)
+    except NoPreview as e:
         raise HTTPException(404, str(e)) from None
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
@@ -303,24 +401,55 @@ def gap_html(request: Request, case=Depends(viewable_case), db=Depends(get_db)):
             "gap_report.html",
             {"case": case, "report": report, "groups": grouped(report), "proc": procedure(case.scheme)},
         )
-    return HTMLResponse(html, headers={"Content-Disposition": f'inline; filename="gap-report-{case.id}.html"'})
+    return HTMLResponse(
+        html, headers={"Content-Disposition": disposition("inline", download_name("预审报告", case, "html"))}
+    )
 
 
 @router.get("/cases/{case_id}/gap-report.docx", include_in_schema=False)
 def gap_docx(case=Depends(viewable_case), db=Depends(get_db)):
     data = gap_report_docx(case_report(db, case), case)
-    return _docx(data, f"gap-report-{case.id}.docx")
+    return _docx(data, download_name("预审报告", case, "docx"))
 
 
 @router.get("/cases/{case_id}/application.docx", include_in_schema=False)
 def application(case=Depends(viewable_case), db=Depends(get_db)):
     data = application_docx(case_report(db, case), case)
-    return _docx(data, f"application-{case.id}.docx")
+    return _docx(data, download_name("申报书", case, "docx"))
+
+
+@router.get("/cases/{case_id}/receipt.docx", include_in_schema=False)
+def receipt_download(request: Request, case=Depends(viewable_case), db=Depends(get_db)):
+    """受理回执: the 受理编号, the materials received and the private link."""
+    if not case.submitted_at:
+        raise HTTPException(404, "申请尚未提交，还没有受理回执")
+    files = [d["file_name"] for d in documents(db, case.id)]
+    link = str(request.base_url).rstrip("/") + f"/c/{case.token}"
+    data = receipt(case, procedure(case.scheme).name, files, link, beijing(case.submitted_at))
+    return _docx(data, download_name("受理回执", case, "docx"))
+
+
+def needs_keys(item: dict) -> set[str]:
+    return {n.get("key") for n in item.get("needs") or []}
 
 
 def _docx(data: bytes, name: str) -> Response:
     return Response(
         data,
         media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": disposition("attachment", name)},
     )
+
+
+def download_name(what: str, case, ext: str) -> str:
+    """申报书-企业名.docx: what it is and whose, as a person files it (no ids)."""
+    holder = re.sub(r'[\\/:*?"<>|\s]+', "", case.applicant or "")[:60] or "未填写单位名称"
+    return f"{what}-{holder}.{ext}"
+
+
+def disposition(kind: str, name: str) -> str:
+    """Content-Disposition with the Chinese name (RFC 5987 filename*) and an ASCII fallback for old clients."""
+    ascii_name = name.encode("ascii", "ignore").decode().strip("-.") or "download"
+    if "." not in ascii_name:
+        ascii_name = "download." + name.rsplit(".", 1)[-1]
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -6,11 +6,11 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from intake.cases.case import case_by_token
-from intake.store.accounts import AccountError, add_user, authenticate
+from intake.store.accounts import AccountError, NameTaken, add_user, authenticate
 
 from ..deps import check_csrf, get_db, render, require_user
-from ..session import remember_case, sign_in, sign_out, sign_out_everywhere
-from ..throttle import throttle
+from ..session import client_address, remember_case, sign_in, sign_out, sign_out_everywhere
+from ..throttle import registration_throttle, throttle
 
 router = APIRouter(tags=["accounts"])
 
@@ -65,13 +65,23 @@ def register_page(request: Request):
     return render(request, "register.html")
 
 
+# One answer for a name that cannot be had, whoever holds it (a staff account, another applicant, a
+# lookalike of either): the page must not tell which names exist.
+NAME_UNAVAILABLE = "无法使用这个用户名注册，请换一个（用户名不区分大小写、全角半角，不含空格等不可见字符）"
+
+
 @router.post("/register", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def register(
     request: Request, name: str = Form(...), password: str = Form(...), display: str = Form(""), db=Depends(get_db)
 ):
+    """A new applicant account: a few per address per hour (429 after); a name taken in any form gets
+    the same answer as every other name that cannot be had."""
+    registration_throttle(request).check(client_address(request))
     try:
         with throttle(request).hashing_slot():
             user, _ = add_user(db, name, "applicant", password, display=display.strip()[:100])
+    except NameTaken:
+        return render(request, "register.html", {"error": NAME_UNAVAILABLE, "name": name}, status_code=400)
     except AccountError as e:
         return render(request, "register.html", {"error": str(e), "name": name}, status_code=400)
     sign_in(request, user)
@@ -83,6 +93,10 @@ def case_link(token: str, request: Request, db=Depends(get_db)):
     """The case link: whoever holds it works on that case (no account needed)."""
     case = case_by_token(db, token)
     if case is None:
-        raise HTTPException(404, "案件链接无效")
+        raise HTTPException(
+            404,
+            "这个申请链接无效，可能复制时少了字符。请从受理回执或提交时保存的链接重新复制完整地址；"
+            "注册过账号的，可登录后在“我的申请”中找到；仍找不到请联系秘书处。",
+        )
     remember_case(request, token)
     return RedirectResponse(f"/cases/{case.id}", status_code=303)

@@ -17,9 +17,5 @@ router = APIRouter(tags=["workers"])
 def original(sha256: str, request: Request, expires: int = 0, sig: str = ""):
     if not link_valid(link_key(request.app.state.data), sha256, expires, sig):
         raise HTTPException(403, "链接无效或已过期")
-    store = BlobStore(request.app.state.data)
-    if not store.has(sha256):
-        raise HTTPException(404, "没有这个文件")
-    return FileResponse(
-        store.path(sha256), media_type="application/octet-stream", headers={"Cache-Control": "no-store"}
-    )
+    path = BlobStore(request.app.state.data).checked_path(sha256)  # 404 gone, 503 damaged (never sent)
+    return FileResponse(path, media_type="application/octet-stream", headers={"Cache-Control": "no-store"})

@@ -8,16 +8,25 @@ from datetime import date
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from intake.comments import store
 from intake.comments.desk import blank_sheet_docx, clauses, register_csv, register_docx, register_view
+from intake.comments.fields import MAX_COMMENTS, MAX_LENGTHS
+from intake.comments.supersede import replace_sheet
+from intake.errors import BadInput
 from intake.store.accounts import User
 from intake.store.blobs import TooLarge
 
-from ..deps import check_csrf, get_db, get_store, render, require_committee
+from ..deps import check_csrf, current_user, get_db, get_store, render, require_committee
 
 router = APIRouter(tags=["committee"])
 MAX_ROWS = 8  # comment rows on the online form
+
+
+def submitter_of(user: User | None) -> str | None:
+    """A signed-in visitor's sheets can replace their own earlier ones; an anonymous one's never do."""
+    return f"account:{user.id}" if user is not None else None
 
 
 def _draft(db, draft_id: int):
@@ -232,6 +241,29 @@ async def desk_upload(
     return _desk(request, db, draft_id, uploads=results, upload_received=received)
 
 
+@router.post(
+    "/committee/drafts/{draft_id}/sheets/{sheet_id}/replaces",
+    include_in_schema=False,
+    dependencies=[Depends(check_csrf)],
+)
+def replace(
+    request: Request,
+    draft_id: int,
+    sheet_id: int,
+    older: int = Form(...),
+    db=Depends(get_db),
+    user: User = Depends(require_committee),
+):
+    """The committee decides that sheet `sheet_id` replaces sheet `older` (two sheets of one unit that
+    were kept side by side because not the same known submitter put them in)."""
+    _draft(db, draft_id)
+    try:
+        replace_sheet(db, draft_id, sheet_id, older)
+    except BadInput as e:
+        return _desk(request, db, draft_id, 400, upload_error=str(e))
+    return RedirectResponse(f"/committee/drafts/{draft_id}#sheets", status_code=303)
+
+
 @router.get("/committee/drafts/{draft_id}/register.docx", include_in_schema=False)
 def export_docx(draft_id: int, db=Depends(get_db), user: User = Depends(require_committee)):
     _draft(db, draft_id)
@@ -286,26 +318,25 @@ def blank_sheet(draft_id: int, db=Depends(get_db)):
 
 
 @router.post("/drafts/{draft_id}/comments", include_in_schema=False, dependencies=[Depends(check_csrf)])
-async def comment_form(request: Request, draft_id: int, db=Depends(get_db)):
+async def comment_form(request: Request, draft_id: int, db=Depends(get_db), user: User | None = Depends(current_user)):
+    """The online comment form. The fields are taken as typed (submit_online refuses what is over its
+    length, as the JSON API does) and the comments are read in a worker thread, not on the event loop."""
     draft = _draft(db, draft_id)
     form = await request.form()
     rows = [
-        {
-            "clause": str(form.get(f"clause_{i}") or ""),
-            "comment": str(form.get(f"comment_{i}") or "")[:5000],
-            "reason": str(form.get(f"reason_{i}") or "")[:5000],
-        }
-        for i in range(1, MAX_ROWS + 1)
+        {k: str(form.get(f"{k}_{i}") or "") for k in ("clause", "comment", "reason")} for i in range(1, MAX_ROWS + 1)
     ]
     try:
-        result = store.submit_online(
+        result = await run_in_threadpool(
+            store.submit_online,
             db,
             draft.id,
-            str(form.get("submitter") or "")[:200],
+            str(form.get("submitter") or ""),
             rows,
             submitter_kind=str(form.get("submitter_kind") or "organisation"),
-            contact_person=str(form.get("contact_person") or "")[:100],
-            contact=str(form.get("contact") or "")[:200],
+            contact_person=str(form.get("contact_person") or ""),
+            contact=str(form.get("contact") or ""),
+            submitted_by=submitter_of(user),
         )
     except store.CommentsError as e:  # shown on the form, what was typed kept
         return render(
@@ -326,7 +357,12 @@ async def comment_form(request: Request, draft_id: int, db=Depends(get_db)):
 
 @router.post("/drafts/{draft_id}/sheets", include_in_schema=False, dependencies=[Depends(check_csrf)])
 async def sheet_upload(
-    request: Request, draft_id: int, files: list[UploadFile] = File(...), db=Depends(get_db), blobs=Depends(get_store)
+    request: Request,
+    draft_id: int,
+    files: list[UploadFile] = File(...),
+    db=Depends(get_db),
+    blobs=Depends(get_store),
+    user: User | None = Depends(current_user),
 ):
     draft = _draft(db, draft_id)
     import anyio
@@ -342,7 +378,9 @@ async def sheet_upload(
             await f.close()
         items.append((f.filename or "sheet", sha, date.today().isoformat()))
     results = await anyio.to_thread.run_sync(
-        lambda: store.import_stored(db, blobs, draft.id, items, source="web", limits=request.app.state.limits)
+        lambda: store.import_stored(
+            db, blobs, draft.id, items, source="web", limits=request.app.state.limits, submitted_by=submitter_of(user)
+        )
     )
     return render(request, "receipt.html", {"draft": draft, "results": results})
 
@@ -351,17 +389,17 @@ async def sheet_upload(
 
 
 class OnlineComment(BaseModel):
-    clause: str = Field("", max_length=100)
-    comment: str = Field(..., min_length=1, max_length=5000)
-    reason: str = Field("", max_length=5000)
+    clause: str = Field("", max_length=MAX_LENGTHS["clause"])
+    comment: str = Field(..., min_length=1, max_length=MAX_LENGTHS["comment"])
+    reason: str = Field("", max_length=MAX_LENGTHS["reason"])
 
 
 class OnlineSheet(BaseModel):
-    submitter: str = Field(..., min_length=1, max_length=200)
+    submitter: str = Field(..., min_length=1, max_length=MAX_LENGTHS["submitter"])
     submitter_kind: str = "organisation"
-    contact_person: str = ""
-    contact: str = ""
-    comments: list[OnlineComment]
+    contact_person: str = Field("", max_length=MAX_LENGTHS["contact_person"])
+    contact: str = Field("", max_length=MAX_LENGTHS["contact"])
+    comments: list[OnlineComment] = Field(..., max_length=MAX_COMMENTS)
 
 
 @router.get("/api/drafts", tags=["api"])
@@ -375,7 +413,7 @@ def api_draft(draft_id: int, db=Depends(get_db)):
 
 
 @router.post("/api/drafts/{draft_id}/comments", tags=["api"], dependencies=[Depends(check_csrf)])
-def api_comment(draft_id: int, body: OnlineSheet, db=Depends(get_db)):
+def api_comment(draft_id: int, body: OnlineSheet, db=Depends(get_db), user: User | None = Depends(current_user)):
     """Submit comments online; returns the receipt number and whether it was late."""
     _draft(db, draft_id)
     try:
@@ -387,6 +425,7 @@ def api_comment(draft_id: int, body: OnlineSheet, db=Depends(get_db)):
             body.submitter_kind,
             body.contact_person,
             body.contact,
+            submitted_by=submitter_of(user),
         )
     except store.CommentsError as e:
         raise HTTPException(400, str(e)) from None

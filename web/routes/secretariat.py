@@ -10,8 +10,10 @@ from fastapi.responses import RedirectResponse
 
 from checklists.registry import scheme_ids
 from intake.cases.case import STATUSES, add_override, decide, move_state, set_scores
+from intake.cases.correction import request_correction
 from intake.cases.procedures import procedure
 from intake.cases.queue import PER_PAGE, QueueFilters, QueuePage, queue_page
+from intake.cases.report import case_report
 from intake.cases.worksheet import band_fraction, is_scored
 from intake.store.accounts import User
 
@@ -55,10 +57,20 @@ def queue_query(
     state: str = "",
     q: str = "",
     outcome: str = "",
-    min_days: int | None = Query(None, ge=0, le=100000),
+    min_days: str = Query("", max_length=12),
     page: int = Query(1, ge=1, le=1000000),
 ) -> QueueQuery:
-    return QueueQuery(scheme, status, state, q, outcome, min_days, page)
+    """A browser submits the form's empty fields as empty strings: an empty 已等待 is no filter."""
+    return QueueQuery(scheme, status, state, q, outcome, days(min_days), page)
+
+
+def days(raw: str) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) > 100000:
+        raise HTTPException(400, "“已等待”请填写天数（0 或正整数），或留空")
+    return int(raw)
 
 
 def read_queue(db, query: QueueQuery, per_page: int = PER_PAGE) -> QueuePage:
@@ -97,7 +109,7 @@ def _back(case_id: int, anchor: str = "") -> RedirectResponse:
 @router.post("/cases/{case_id}/overrides", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def override(
     item_id: str = Form(...),
-    status: str = Form(...),
+    status: str = Form(""),  # none chosen: add_override says so in Chinese
     note: str = Form(""),
     case=Depends(viewable_case),
     db=Depends(get_db),
@@ -139,9 +151,21 @@ def state(
     return _back(case.id, "#procedure")
 
 
+@router.post("/cases/{case_id}/correction", include_in_schema=False, dependencies=[Depends(check_csrf)])
+async def correction(
+    request: Request, case=Depends(viewable_case), db=Depends(get_db), user: User = Depends(require_secretariat)
+):
+    """A 补正通知: the items ticked, a deadline, a note the applicant reads."""
+    form = await request.form()
+    titles = {i["id"]: f"{i.get('clause', '')} {i.get('title', '')}".strip() for i in case_report(db, case)["items"]}
+    ids = [str(v) for v in form.getlist("item")]
+    request_correction(db, case, ids, str(form.get("deadline") or ""), str(form.get("note") or ""), user.name, titles)
+    return _back(case.id, "#correction-rounds")
+
+
 @router.post("/cases/{case_id}/decision", include_in_schema=False, dependencies=[Depends(check_csrf)])
 def decision(
-    status: str = Form(...),
+    status: str = Form(""),  # none chosen: decide says so in Chinese
     note: str = Form(""),
     case=Depends(viewable_case),
     db=Depends(get_db),

@@ -10,6 +10,28 @@
     f.addEventListener("submit", function (e) { if (!window.confirm(f.dataset.confirm)) e.preventDefault(); });
   });
 
+  // a file chosen on a to-do line (upload or replace) goes at once; the form posts it as it is.
+  // Delegated: the to-do list is re-rendered while documents are read.
+  document.addEventListener("change", function (e) {
+    var f = e.target.form;
+    if (e.target.type === "file" && f && f.hasAttribute("data-autosubmit") && e.target.files.length) f.submit();
+  });
+
+  // 基本信息: a question that does not apply given an answer on the page (facts.yaml not_asked_when)
+  // is hidden as soon as that answer is chosen, and comes back when it changes.
+  var factsForm = document.getElementById("facts-form");
+  function applyBranches() {
+    factsForm.querySelectorAll("[data-hide-when]").forEach(function (el) {
+      var rules = JSON.parse(el.getAttribute("data-hide-when"));
+      var hide = Object.keys(rules).some(function (key) {
+        var picked = factsForm.querySelector('input[name="' + key + '"]:checked');
+        return picked && rules[key].indexOf(picked.value) >= 0;
+      });
+      el.hidden = hide;
+    });
+  }
+  if (factsForm) { factsForm.addEventListener("change", applyBranches); applyBranches(); }
+
   // ---- report polling -------------------------------------------------------------
   var report = document.getElementById("report");
   var pollTimer = null;

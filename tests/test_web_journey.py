@@ -1,0 +1,205 @@
+"""Issue 25's journey in a real headless Chromium, at 1280×900 and 390×844, axe-core with no serious or
+critical violation on every page: an applicant uploads a licence, an expired certificate, another
+company's certificate and a useless file; 预审结果 counts the things to do and flags the expired and
+the foreign certificate on their lines; the useless file is deleted and the expired one replaced;
+every 请回答 is answered on the page; submitting shows a 受理编号 and the link; the secretariat filters
+the queue with the form's empty defaults and sends a 补正 for one item; the applicant sees it, fixes
+it, resubmits; the secretariat sees the change. No internal id or English on any applicant page or
+in the downloaded form."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+
+from docgen import Grid, pdf_bytes
+from docx import Document
+from playwright.sync_api import expect
+from test_web_browser import INTERNAL, browser, check, login, page, pytestmark, server  # noqa: F401
+
+CO = "天津津品浏览器测试机械有限公司"
+
+
+def certificate(kind: str, standard: str, holder: str, issued: str, until: str) -> bytes:
+    return pdf_bytes(
+        [
+            [
+                kind,
+                "证书编号：00114Q30001R2M",
+                f"兹证明 {holder}",
+                standard,
+                "认证范围：齿轮箱的生产",
+                f"发证日期：{issued}",
+                f"有效期至：{until}",
+                "发证机构：中国质量认证中心",
+            ]
+        ]
+    )
+
+
+def bundle(tmp_path) -> dict:
+    files = {
+        "营业执照.pdf": pdf_bytes(
+            [
+                [
+                    "营业执照",
+                    f"名称：{CO}",
+                    "住所：天津市滨海新区黄海路8号",
+                    "法定代表人：王五",
+                    "成立日期：2012年06月01日",
+                    "营业期限：长期",
+                ]
+            ]
+        ),
+        "质量管理体系认证证书.pdf": certificate(
+            "质量管理体系认证证书", "质量管理体系符合 GB/T 19001-2008", CO, "2014年03月01日", "2017年02月28日"
+        ),
+        "环境管理体系认证证书.pdf": certificate(
+            "环境管理体系认证证书",
+            "环境管理体系符合 GB/T 24001-2016",
+            "四川千文科技有限公司",
+            "2024年05月01日",
+            "2027年04月30日",
+        ),
+        "会议照片.xlsx": b"not really a spreadsheet",
+        "质量管理体系认证证书-2024.pdf": certificate(
+            "质量管理体系认证证书", "质量管理体系符合 GB/T 19001-2016", CO, "2024年03月01日", "2027年02月28日"
+        ),
+        "检验检测报告.pdf": pdf_bytes(
+            [
+                [
+                    "检验检测报告",
+                    "报告编号：TJ2024-0815",
+                    "样品名称：精密齿轮箱",
+                    f"委托单位：{CO}",
+                    "检验依据：GB/T 10095.1-2022",
+                    Grid(
+                        [
+                            ["检验项目", "单位", "标准要求", "实测值", "单项判定"],
+                            ["噪声（空载，1 米处声压级）", "dB(A)", "≤85", "70", "合格"],
+                            ["温升", "K", "≤45", "31", "合格"],
+                        ]
+                    ),
+                    "签发日期：2024年06月01日",
+                ]
+            ]
+        ),
+    }
+    out = {}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        out[name] = str(tmp_path / name)
+    return out
+
+
+def visible_text(doc) -> str:
+    """What a person reads in the form: paragraphs and table cells, without the rows' white 1 pt keys."""
+    paragraphs = list(doc.paragraphs) + [p for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+    return "\n".join("".join(run.text for run in p.runs if str(run.font.color.rgb) != "FFFFFF") for p in paragraphs)
+
+
+def todo_line(pg, text: str):
+    return pg.locator("#todo li.todo-line", has_text=text)
+
+
+def test_the_applicant_loop_closes(page, server, browser, tmp_path):  # noqa: F811 (the fixtures imported above)
+    files = bundle(tmp_path)
+    page.goto(server["url"] + "/")
+    page.locator("section.scheme", has_text="津质精品").locator("button").click()
+    page.wait_for_url(re.compile(r"/cases/\d+\?step=info$"))
+    case_url = page.url.split("?")[0]
+    page.get_by_label("申请单位全称").fill(CO)
+    page.get_by_label("申报产品").fill("精密齿轮箱")
+    page.click("#next-button")
+    page.wait_for_url(re.compile(r"step=upload$"))
+    first = ["营业执照.pdf", "质量管理体系认证证书.pdf", "环境管理体系认证证书.pdf", "会议照片.xlsx"]
+    page.set_input_files("#file-input", [files[n] for n in first])
+    expect(page.locator("tr.doc.read, tr.doc.failed")).to_have_count(4, timeout=90000)
+    check(page, "journey-1-upload", applicant=True)
+
+    page.goto(case_url + "?step=result")
+    count = int(page.locator("#todo-count strong").inner_text())
+    assert count == page.locator("#todo li.todo-line").count() > 0
+    expired = todo_line(page, "已过期")
+    expect(expired).to_have_count(1)
+    assert "质量管理体系认证证书.pdf" in expired.inner_text() and "2017年2月28日" in expired.inner_text()
+    foreign = todo_line(page, "不是贵单位的")
+    expect(foreign).to_have_count(1)
+    assert "四川千文科技有限公司" in foreign.inner_text()
+    check(page, "journey-2-result", applicant=True)
+
+    # delete the useless file, replace the expired certificate, on their lines
+    todo_line(page, "会议照片.xlsx").get_by_role("button", name="删除“会议照片.xlsx”").click()
+    page.wait_for_load_state()
+    expect(todo_line(page, "会议照片.xlsx")).to_have_count(0)
+    todo_line(page, "已过期").locator("input[type=file]").set_input_files(files["质量管理体系认证证书-2024.pdf"])
+    page.wait_for_url(re.compile(r"step=result"))
+    expect(todo_line(page, "已过期")).to_have_count(0, timeout=90000)
+    # every 请回答 answered where it is asked
+    answers = page.locator("#todo li.todo-line.answer")
+    for _ in range(10):
+        if answers.count() == 0:
+            break
+        line = answers.first
+        line.locator("input[type=radio]").first.check()
+        line.get_by_role("button", name="保存回答").click()
+        page.wait_for_load_state()
+    assert answers.count() == 0
+    check(page, "journey-3-result-after", applicant=True)
+
+    page.goto(case_url + "?step=submit")
+    if page.locator("#acknowledge").count():
+        page.check("#acknowledge")
+    page.click("#submit-button")
+    page.wait_for_selector("#receipt-no")
+    number = page.locator("#receipt-no").inner_text()
+    assert re.fullmatch(r"\d{13}", number) and "/c/" in page.locator("#private-link").input_value()
+    check(page, "journey-4-submitted", applicant=True)
+    with page.expect_download() as d:
+        page.click("text=下载受理回执")
+    assert d.value.suggested_filename == f"受理回执-{CO}.docx"
+    form = page.request.get(case_url + "/application.docx")
+    text = visible_text(Document(io.BytesIO(form.body())))
+    assert CO in text and not INTERNAL.findall(text), INTERNAL.findall(text)
+
+    # the secretariat: the queue filtered with the form's empty defaults, a 补正 for one item
+    staff = browser.new_context(locale="zh-CN", viewport=page.viewport_size, bypass_csp=True)
+    sec = staff.new_page()
+    sec.viewport_name = page.viewport_name
+    login(sec, server, "secretariat")
+    sec.wait_for_url(re.compile(r"/queue"))
+    sec.click("form.filters button")
+    sec.wait_for_load_state()
+    assert "min_days=" in sec.url and CO in sec.locator("main").inner_text()
+    check(sec, "journey-5-queue")
+    sec.goto(case_url)
+    sec.locator("#correction-form label", has_text="符合国家和行业标准").locator("input").check()
+    sec.fill("#correction-deadline", (date.today() + timedelta(days=10)).isoformat())
+    sec.fill("#correction-note", "请补交申报产品的检验检测报告")
+    sec.click("#correction-form button")
+    sec.wait_for_selector("#correction-rounds")
+    check(sec, "journey-6-correction-sent")
+
+    page.goto(case_url)
+    notice = page.locator("#correction-notice")
+    assert "请补交申报产品的检验检测报告" in notice.inner_text() and "检验检测" in notice.inner_text()
+    check(page, "journey-7-notice", applicant=True)
+    notice.get_by_role("link", name="去补正").click()
+    line = todo_line(page, "秘书处要求补正")
+    expect(line).to_have_count(1)
+    line.locator("input[type=file]").set_input_files(files["检验检测报告.pdf"])
+    page.wait_for_url(re.compile(r"step=result"))
+    check(page, "journey-8-corrected", applicant=True)
+    page.goto(case_url + "?step=submit")
+    if page.locator("#acknowledge").count():
+        page.check("#acknowledge")
+    page.click("#submit-button")
+    page.wait_for_selector("#receipt-no")
+    assert page.locator("#receipt-no").inner_text() == number and page.locator("#correction-notice").count() == 0
+
+    sec.goto(case_url)
+    changes = sec.locator("#correction-rounds").inner_text()
+    assert "企业重新提交" in changes and "检验检测报告.pdf" in changes
+    check(sec, "journey-9-changed")
+    staff.close()
