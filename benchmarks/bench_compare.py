@@ -40,16 +40,19 @@ def _time(fn) -> float:
 
 def main() -> None:
     from intake.comparison import compare
-    from intake.precheck import precheck, read_documents
+    from intake.precheck import precheck
+    from intake.reading.pipeline import extract_files
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = _files(tmp)
-        compare(paths, FACTS, AS_OF)  # warm up: workers started, scheme files parsed, as in a running service
+        compare(
+            extract_files(paths), FACTS, AS_OF
+        )  # warm up: workers started, scheme files parsed, as in a running service
         one, every = [], []
         for _ in range(ROUNDS):  # interleaved, so a busy moment on the shared machine hits both
-            one.append(_time(lambda: precheck("jinzhi", paths, FACTS, AS_OF)))
-            every.append(_time(lambda: compare(paths, FACTS, AS_OF)))
-        docs = read_documents(paths)
+            one.append(_time(lambda: precheck("jinzhi", extract_files(paths), FACTS, AS_OF)))
+            every.append(_time(lambda: compare(extract_files(paths), FACTS, AS_OF)))
+        docs = extract_files(paths)
     n = 20
     eval_one = _time(lambda: [precheck("jinzhi", docs, FACTS, AS_OF) for _ in range(n)]) / n
     eval_all = _time(lambda: [compare(docs, FACTS, AS_OF) for _ in range(n)]) / n

@@ -69,13 +69,22 @@ def _declaration_items(scheme) -> set[str]:
     }
 
 
+def _part(scheme, name: str, keys) -> tuple[dict, list[str]]:
+    """A part file of the scheme and what is wrong with its shape: missing, a required key missing,
+    or the levels (which have one home, checklist.yaml) repeated in it."""
+    data = read_part(scheme.id, name)
+    if not data:
+        return {}, [f"{name}: {name}.yaml is missing"]
+    out = [f"{name}: missing `{k}`" for k in keys if not data.get(k)]
+    if "levels" in data:
+        out.append(f"{name}: `levels` belongs to checklist.yaml (one home): remove it here")
+    return data, out
+
+
 def _procedure(scheme) -> list[str]:
-    proc = read_part(scheme.id, "procedure")
+    proc, out = _part(scheme, "procedure", PROCEDURE_KEYS)
     if not proc:
-        return ["procedure: procedure.yaml is missing"]
-    out = [f"procedure: missing `{k}`" for k in PROCEDURE_KEYS if not proc.get(k)]
-    if "levels" in proc:
-        out.append("procedure: `levels` belongs to checklist.yaml (one home): remove it here")
+        return out
     states = proc.get("states") or []
     ids = [s.get("id") for s in states]
     if len(ids) != len(set(ids)):
@@ -90,12 +99,9 @@ def _procedure(scheme) -> list[str]:
 
 
 def _form(scheme) -> list[str]:
-    form = read_part(scheme.id, "form")
+    form, out = _part(scheme, "form", FORM_KEYS)
     if not form:
-        return ["form: form.yaml is missing"]
-    out = [f"form: missing `{k}`" for k in FORM_KEYS if not form.get(k)]
-    if "levels" in form:
-        out.append("form: `levels` belongs to checklist.yaml (one home): remove it here")
+        return out
     if form.get("scheme") not in (None, scheme.id):
         out.append(f"form: `scheme: {form['scheme']}` is not the folder's scheme {scheme.id!r}")
     items = form.get("items") or []

@@ -321,7 +321,7 @@ def ask_for_year(ask: Ask, need: str) -> Ask:
     return replace(ask, key=need, question=ask.question.replace("{year}", year))
 
 
-def _same_holder(name: str, licence_name: str) -> bool:
+def same_holder(name: str, licence_name: str) -> bool:
     a, b = name_key(name), name_key(licence_name)
     if a == b:
         return True
@@ -339,7 +339,7 @@ def _consistency(ctx: Context, r: ItemResult, docs: list[DocumentFacts]) -> None
             continue
         found: list[tuple[str, str]] = []
         name, uscc = d.value("org_name"), d.value("uscc")
-        if name and lic_name and not _same_holder(name, lic_name):
+        if name and lic_name and not same_holder(name, lic_name):
             found.append(("org_name", f"{doc_label(d.type)} {d.file} 的持有人“{name}”与营业执照名称“{lic_name}”不一致"))
         if uscc and lic_uscc and str(uscc).upper() != str(lic_uscc).upper():
             found.append(

@@ -510,13 +510,8 @@ def registered(ctx: Context, item, p: dict) -> Verdict:
     return Verdict("met", "，".join(parts), evidence, steps, [lic])
 
 
-@rule("declaration", optional=("doc_types", "subject"), reads=("declarations",))
-def declaration(ctx: Context, item, p: dict) -> Verdict:
-    """Only the applicant's statement (declarations[item id]) or a document a person reads can cover it:
-    at best `review`; a declaration of `false` is `not_met`; nothing at all is `missing`."""
-    steps: list[Step] = []
-    v = declared(ctx, item, steps)
-    subject = p.get("subject") or item.title
+def _named_docs(ctx: Context, p: dict, steps: list[Step]) -> list[DocumentFacts]:
+    """The documents of the item's `doc_types` (any, when none are named), recorded as a step."""
     found = ctx.docs(*(p.get("doc_types") or ()))
     steps.append(
         Step(
@@ -526,6 +521,17 @@ def declaration(ctx: Context, item, p: dict) -> Verdict:
             "、".join(d.file for d in found),
         )
     )
+    return found
+
+
+@rule("declaration", optional=("doc_types", "subject"), reads=("declarations",))
+def declaration(ctx: Context, item, p: dict) -> Verdict:
+    """Only the applicant's statement (declarations[item id]) or a document a person reads can cover it:
+    at best `review`; a declaration of `false` is `not_met`; nothing at all is `missing`."""
+    steps: list[Step] = []
+    v = declared(ctx, item, steps)
+    subject = p.get("subject") or item.title
+    found = _named_docs(ctx, p, steps)
     if v is False:
         return Verdict("not_met", f"申请人声明不满足：{subject}", [], steps)
     evidence = [e for d in found[:3] for e in doc_evidence(d, "issuer", "issued", "org_name")]
@@ -555,15 +561,7 @@ def review(ctx: Context, item, p: dict) -> Verdict:
         steps.append(Step(f"facts.{key}", v, known, "申请人填报" if known else ""))
         if not known:
             return Verdict("missing", f"未说明 {key}，无法判断", [], steps, needs=[key])
-    found = ctx.docs(*(p.get("doc_types") or ()))
-    steps.append(
-        Step(
-            "/".join(p.get("doc_types") or ()) or "documents",
-            len(found) if found else None,
-            bool(found),
-            "、".join(d.file for d in found),
-        )
-    )
+    found = _named_docs(ctx, p, steps)
     v = declared(ctx, item, steps)
     if v is False:
         return Verdict("not_met", f"申请人声明不满足：{item.title}", [], steps)

@@ -22,9 +22,9 @@ from checklists.engine import OUTCOME_ZH, STATUS_ZH, Evaluation
 from checklists.factsfile import FactsError, load_facts_file, parse_as_of
 from checklists.scheme import SchemeError, load_scheme
 from forms.gap_report import write_gap_report
-from intake.precheck import precheck
+from intake.precheck import checked_facts, precheck
 
-from .paths import refuse_special
+from .paths import read_files, refuse_special
 
 ALL = "all"  # --scheme all: every registered scheme, compared
 GROUPS = ["not_met", "missing", "review", "met", "not_applicable"]
@@ -83,7 +83,8 @@ def register(cli: click.Group) -> None:
             overrides = load_facts_file(overrides_path) if overrides_path else None
             if explain and explain not in {it.id for it in scheme.items}:
                 raise FactsError(f"--explain: 方案 {scheme.id} 没有条目 {explain!r}；条目 id 形如 {scheme.items[0].id}")
-            result = precheck(scheme, list(files), stated, day, overrides, origin=facts_path or "facts")
+            checked_facts(scheme, stated, facts_path or "facts")  # a bad facts file before any reading
+            result = precheck(scheme, read_files(files), stated, day, overrides, origin=facts_path or "facts")
             ev, form_warnings = result.evaluation, result.warnings
         except FactsError as e:
             _fail(str(e))

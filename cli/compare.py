@@ -19,7 +19,7 @@ from forms.comparison_report import write_comparison_report
 from intake.comparison import Comparison, compare
 
 from .check import GROUPS, _fail, out_folder
-from .paths import refuse_special
+from .paths import read_files, refuse_special
 
 
 def check_all(as_of, facts_path, overrides_path, as_json, explain, out_dir, files) -> None:
@@ -29,7 +29,7 @@ def check_all(as_of, facts_path, overrides_path, as_json, explain, out_dir, file
     try:
         day = parse_as_of(as_of)
         stated = load_facts_file(facts_path) if facts_path else {}
-        result = compare(list(files), stated, day, origin=facts_path or "facts")
+        result = compare(read_files(files), stated, day, origin=facts_path or "facts")
     except FactsError as e:
         _fail(str(e))
     data = result.to_json()

@@ -13,9 +13,10 @@ import sys
 import click
 
 from checklists.factsfile import FactsError, load_facts_file
-from intake.precheck import precheck
+from checklists.scheme import load_scheme
+from intake.precheck import checked_facts, precheck
 
-from .paths import refuse_special
+from .paths import read_files, refuse_special
 
 
 def register(cli: click.Group) -> None:
@@ -49,7 +50,8 @@ def register(cli: click.Group) -> None:
         try:
             refuse_special(facts_file)
             facts = load_facts_file(facts_file) if facts_file else {}
-            result = precheck(scheme, list(files), facts, as_of, origin=facts_file or "facts")
+            checked_facts(load_scheme(scheme), facts, facts_file or "facts")  # a bad facts file before any reading
+            result = precheck(scheme, read_files(files), facts, as_of, origin=facts_file or "facts")
         except FactsError as e:  # bad facts, a bad date
             raise click.BadParameter(str(e), param_hint="--facts" if facts_file else "--as-of") from None
         for w in result.warnings:

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 import click
 
+from extractors.facts import DocumentFacts
 from intake.reading.files import NotRegularFile, check_regular
 
 
@@ -21,3 +23,11 @@ def refuse_special(*paths: str | None) -> None:
             sys.exit(3)
         except OSError:
             pass  # a missing file: the command's own reading names it
+
+
+def read_files(files: Sequence[str]) -> list[DocumentFacts]:
+    """The command line's FILE... as the pre-check takes documents: each read once, in the
+    time-limited workers (an unreadable one keeps its error and the others are still read)."""
+    from intake.reading.pipeline import extract_files  # the readers' stack, only when there are files
+
+    return extract_files(list(files)) if files else []

@@ -289,18 +289,7 @@ class _Extraction:
             and "valid_until" in recognisers_for(self.doctype)
         ):
             # `有效期自2021年04月15日至2026年04月15日` read under 有效期自: its end is the expiry
-            self.hits["valid_until"] = Hit(
-                "valid_until",
-                iss.extra["range_end"],
-                iss.page,
-                iss.text,
-                iss.raw,
-                iss.confidence,
-                iss.ocr,
-                iss.label,
-                "range end",
-                ocr_confidence=iss.ocr_confidence,
-            )
+            self.hits["valid_until"] = _derived(iss, "valid_until", iss.extra["range_end"], iss.confidence, "range end")
         vu = self.hits.get("valid_until")
         if vu is not None and vu.extra.get("end_unreadable"):
             self.facts.warnings.append(
@@ -323,18 +312,7 @@ class _Extraction:
             and vu.label not in _TERM_LABELS
             and "issued" in recognisers_for(self.doctype)
         ):
-            self.hits["issued"] = Hit(
-                "issued",
-                vu.extra["range_start"],
-                vu.page,
-                vu.text,
-                vu.raw,
-                vu.confidence * 0.85,
-                vu.ocr,
-                vu.label,
-                "range start",
-                ocr_confidence=vu.ocr_confidence,
-            )
+            self.hits["issued"] = _derived(vu, "issued", vu.extra["range_start"], vu.confidence * 0.85, "range start")
         if "issued" not in self.hits and "issued" in recognisers_for(self.doctype):
             h = self._date_beside_issuer() or self._bare_date()
             if h:
@@ -387,19 +365,7 @@ class _Extraction:
                 and len(re.sub(r"\s", "", e.line.text)) - (ds[0].end - ds[0].start) <= 4
                 and (e.page, e.line.text) not in used
             ):
-                ocr = e.page in self.dix.ocr_pages
-                return Hit(
-                    "issued",
-                    ds[0].value.isoformat(),
-                    e.page,
-                    e.line.text,
-                    e.line.raw,
-                    0.6 * e.line.confidence,
-                    ocr,
-                    "",
-                    "date line",
-                    ocr_confidence=e.line.confidence if ocr else None,
-                )
+                return _unlabelled("issued", ds[0].value.isoformat(), e.page, e.line, self.dix, "date line")
         return None
 
     def _org_and_issuer(self) -> None:
@@ -508,35 +474,13 @@ class _Extraction:
             if h and isinstance(h.value, str):
                 p = province_of(h.value)
                 if p:
-                    self.hits["province"] = Hit(
-                        "province",
-                        p,
-                        h.page,
-                        h.text,
-                        h.raw,
-                        h.confidence * factor,
-                        h.ocr,
-                        h.label,
-                        f"from {name}",
-                        ocr_confidence=h.ocr_confidence,
-                    )
+                    self.hits["province"] = _derived(h, "province", p, h.confidence * factor, f"from {name}")
                     return
         h = self.hits.get("uscc")
         if h:
             p = province_of_uscc(h.value)
             if p:
-                self.hits["province"] = Hit(
-                    "province",
-                    p,
-                    h.page,
-                    h.text,
-                    h.raw,
-                    0.6 * h.confidence,
-                    h.ocr,
-                    h.label,
-                    "from uscc region code",
-                    ocr_confidence=h.ocr_confidence,
-                )
+                self.hits["province"] = _derived(h, "province", p, 0.6 * h.confidence, "from uscc region code")
 
     def _satisfaction(self) -> None:
         hits = []
@@ -640,3 +584,25 @@ def extract_facts(doc: Document) -> DocumentFacts:
 
         flag(facts)
     return facts
+
+
+def _derived(h: Hit, name: str, value, confidence: float, how: str) -> Hit:
+    """A value worked out from another field's hit (a range's other end, a province): same line and provenance."""
+    return Hit(name, value, h.page, h.text, h.raw, confidence, h.ocr, h.label, how, ocr_confidence=h.ocr_confidence)
+
+
+def _unlabelled(name: str, value, page: int, line, dix, how: str) -> Hit:
+    """A value read from a line with no label: found by its place alone, so at 0.6 of the line's confidence."""
+    ocr = page in dix.ocr_pages
+    return Hit(
+        name,
+        value,
+        page,
+        line.text,
+        line.raw,
+        0.6 * line.confidence,
+        ocr,
+        "",
+        how,
+        ocr_confidence=line.confidence if ocr else None,
+    )

@@ -1,10 +1,10 @@
 """Every scheme at once: one set of documents and stated facts against every registered scheme.
 
-The documents are read once; each scheme is then evaluated by the one pre-check (`intake.precheck`),
+The documents come read (a face reads its files once, first); each scheme is then evaluated by the one pre-check (`intake.precheck`),
 so a scheme's entry is exactly what its own check gives — the comparison only summarises it, and
 never says more: no verdict of its own, the provisional notes and the items left for a person kept.
 
-    result = compare(["licence.pdf", "qms.pdf"], {"sector": "manufacturing"}, as_of="2026-03-01")
+    result = compare(extract_files(["licence.pdf", "qms.pdf"]), {"sector": "manufacturing"}, as_of="2026-03-01")
     result.to_json()["schemes"]["jinzhi"]   # == precheck("jinzhi", …).to_json()
     result.summaries()                      # per scheme: outcome, counts, level/score, next actions
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from os import PathLike
 
 from checklists.factsfile import FactsError, parse_as_of
 from checklists.registry import scheme_ids
@@ -25,7 +24,7 @@ from checklists.rules import parse_date
 from checklists.scheme import Ask, Scheme, load_scheme
 from checklists.vocabulary import FACT_QUESTIONS, OUTCOME_ZH, STATUS_ORDER, doc_label
 from extractors.facts import DocumentFacts
-from intake.precheck import Precheck, precheck, read_documents
+from intake.precheck import Precheck, precheck
 
 # best first: which outcome leaves the applicant closest to applying
 OUTCOME_RANK = ("eligible", "needs_review", "incomplete", "not_eligible")
@@ -69,24 +68,23 @@ class Comparison:
 
 
 def compare(
-    documents: Sequence[DocumentFacts | dict | str | PathLike],
+    documents: Sequence[DocumentFacts],
     stated: dict | None = None,
     as_of: date | str | None = None,
     schemes: Sequence[str] | None = None,
     origin: str = "facts",
     overrides: dict | None = None,
 ) -> Comparison:
-    """Read `documents` once and pre-check every registered scheme (or `schemes`) on them; a
+    """Pre-check every registered scheme (or `schemes`) on the read `documents`; a
     reviewer's `overrides` go to the scheme whose item they name (`<scheme>.<clause>`).
     Stated facts that do not fit one scheme (a level it does not have) leave that scheme out with
     the reason; facts that fit none raise the FactsError, as a bad argument."""
     day = parse_as_of(as_of)
-    docs = read_documents(documents)
-    out = Comparison(day, docs)
+    out = Comparison(day, list(documents))
     for sid in schemes or scheme_ids():
         own = {k: v for k, v in (overrides or {}).items() if k.startswith(f"{sid}.")}
         try:
-            out.results[sid] = precheck(sid, docs, stated, day, own or None, origin=origin)
+            out.results[sid] = precheck(sid, out.documents, stated, day, own or None, origin=origin)
         except FactsError as e:
             out.errors[sid] = str(e)
     if not out.results and out.errors:

@@ -12,16 +12,17 @@ way in (`FactsError` — a BadInput — names the key and the accepted values).
     result = precheck("jinzhi", documents, {"sector": "manufacturing"}, as_of="2026-03-01")
     result.evaluation.to_json(); result.facts; result.warnings
 
-A correction ({sha256, field, value}, made by the applicant in the chat) replaces the value read
-from that document; the read value stays on the field (`read_value`, `corrected`).
+The documents are read ones (DocumentFacts), in one shape: a face holding file paths reads them first
+(`intake.reading.pipeline.extract_files`), a store holding their JSON turns it back into DocumentFacts
+where it loads it. A correction ({sha256, field, value}, made by the applicant in the chat) replaces
+the value read from that document, at full confidence.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from os import PathLike
 
 from checklists.engine import Evaluation, evaluate
 from checklists.factsfile import FactsError, validate_facts
@@ -48,43 +49,22 @@ class Precheck:
 
 def precheck(
     scheme: Scheme | str,
-    documents: Sequence[DocumentFacts | dict | str | PathLike],
+    documents: Sequence[DocumentFacts],
     stated: dict | None = None,
     as_of: date | str | None = None,
     overrides: dict | None = None,
     origin: str = "facts",
     corrections: Sequence[dict] = (),
 ) -> Precheck:
-    """Evaluate `scheme` on `documents` — read ones (DocumentFacts or their JSON) or file paths, which
-    are read here in the time-limited workers after the facts are checked — and the `stated` facts.
+    """Evaluate `scheme` on read `documents` and the `stated` facts.
     Raises checklists' UnknownScheme for an unknown scheme, FactsError for bad facts or overrides."""
     if isinstance(scheme, str):
         scheme = load_scheme(scheme)
-    stated = _validated(scheme, stated or {}, origin)
-    docs = [_corrected(d, corrections) for d in _read(documents)] if corrections else _read(documents)
+    stated = checked_facts(scheme, stated or {}, origin)
+    docs = [_corrected(d, corrections) for d in documents]
     facts, warnings = declared_facts(scheme, [d.to_json() for d in docs], stated)
     ev = evaluate(scheme, docs, engine_facts(facts), as_of=as_of, overrides=overrides or None)
     return Precheck(ev, facts, warnings)
-
-
-def read_documents(documents) -> list[DocumentFacts]:
-    """Documents as DocumentFacts: file paths read (once, in the time-limited workers), the rest taken as given."""
-    return _read(documents)
-
-
-def _read(documents) -> list[DocumentFacts]:
-    from intake.reading.pipeline import extract_files  # the readers' stack, only when there are files
-
-    paths = [d for d in documents if isinstance(d, (str, PathLike))]
-    read = iter(extract_files(paths) if paths else [])
-    return [
-        next(read)
-        if isinstance(d, (str, PathLike))
-        else d
-        if isinstance(d, DocumentFacts)
-        else DocumentFacts.from_json(d)
-        for d in documents
-    ]
 
 
 def evaluator(
@@ -96,35 +76,29 @@ def evaluator(
 ):
     """The evaluation as a callable for those who hold documents and facts of their own (the
     assistant): (documents, facts, corrections, as_of) → the contract's `intake check` object.
+    The documents are the `intake extract` objects the assistant keeps in its saved conversation.
     A case's facts go `under` theirs and its applicant and product `over` them, as in its report."""
 
-    def run(documents: Sequence, facts: dict, corrections: Sequence[dict], as_of: date | str | None) -> dict:
+    def run(documents: Sequence[dict], facts: dict, corrections: Sequence[dict], as_of: date | str | None) -> dict:
         stated = {**(under or {}), **facts, **(over or {})}
-        return precheck(scheme, documents, stated, as_of, overrides, origin, corrections).to_json()
+        docs = [DocumentFacts.from_json(d) for d in documents]
+        return precheck(scheme, docs, stated, as_of, overrides, origin, corrections).to_json()
 
     return run
 
 
-def apply_corrections(doc: dict, fixes: Sequence[dict]) -> dict:
-    """A value the applicant corrected replaces the one read; the read one is kept beside it."""
-    fields = doc.get("fields") or {}
-    mine = [c for c in fixes if c.get("sha256") == doc.get("sha256") and c.get("field") in fields]
+def _corrected(doc: DocumentFacts, fixes: Sequence[dict]) -> DocumentFacts:
+    """A value the applicant corrected replaces the one read from that document."""
+    mine = {c["field"]: c["value"] for c in fixes if c.get("sha256") == doc.sha256 and c.get("field") in doc.fields}
     if not mine:
         return doc
-    doc = {**doc, "fields": {k: dict(v) for k, v in fields.items()}}
-    for c in mine:
-        f = doc["fields"][c["field"]]
-        f["read_value"], f["value"], f["confidence"], f["corrected"] = f.get("value"), c["value"], 1.0, True
-    return doc
+    fields = {k: replace(f, value=mine[k], confidence=1.0) if k in mine else f for k, f in doc.fields.items()}
+    return replace(doc, fields=fields)
 
 
-def _corrected(doc: DocumentFacts, fixes: Sequence[dict]) -> DocumentFacts:
-    if not any(c.get("sha256") == doc.sha256 for c in fixes):
-        return doc
-    return DocumentFacts.from_json(apply_corrections(doc.to_json(), fixes))
-
-
-def _validated(scheme: Scheme, stated: dict, origin: str) -> dict:
+def checked_facts(scheme: Scheme, stated: dict, origin: str = "facts") -> dict:
+    """The stated facts checked against `scheme` (FactsError names a bad key and its accepted values);
+    a face checks them before it reads any file, so a bad argument costs no reading."""
     checked = validate_facts(scheme, engine_facts(stated), origin)
     if isinstance(stated.get("applicant"), dict):  # the form's applicant block (name, contacts) stays whole
         checked["applicant"] = stated["applicant"]

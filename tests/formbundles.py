@@ -8,6 +8,13 @@ import io
 import docx
 from docx.oxml.ns import qn
 
+from extractors.facts import DocumentFacts
+
+
+def as_read(docs: list[dict]) -> list[DocumentFacts]:
+    """`intake extract` objects as the pre-check takes documents (as a store loads its readings)."""
+    return [DocumentFacts.from_json(d) for d in docs]
+
 
 def doc(file: str, type_: str, pages: int = 1, error: str | None = None, **fields) -> dict:
     out = {}

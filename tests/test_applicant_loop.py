@@ -209,3 +209,21 @@ def test_the_secretariat_sees_expired_and_foreign_documents_flagged(client):
     )
     assert "不是贵单位的" in rows["别家证书.txt"] and "四川千文科技有限公司" in rows["别家证书.txt"]
     assert "已过期" not in rows["营业执照.txt"]
+
+
+def test_contacts_asked_once_fill_the_application_form(client):
+    cid = open_case(client, "jinzhi", CO)["id"]
+    html = client.get(f"/cases/{cid}?step=info").text
+    assert html.count('name="contact.') == 3
+    form = {"csrf": page_csrf(html), "applicant": CO, "product": "齿轮", "go": "stay"}
+    bad = {**form, "contact.contact_person": "陈强", "contact.phone": "022-58881234", "contact.email": "chenqiang"}
+    r = client.post(f"/cases/{cid}/info", data=bad)
+    assert (
+        r.status_code == 400 and "不像邮箱地址" in r.text and 'value="chenqiang"' in r.text and 'value="陈强"' in r.text
+    )
+    good = {**bad, "contact.email": "chenqiang@example.cn"}
+    assert client.post(f"/cases/{cid}/info", data=good).status_code == 200
+    assert 'value="chenqiang@example.cn"' in client.get(f"/cases/{cid}?step=info").text
+    doc = Document(io.BytesIO(client.get(f"/cases/{cid}/application.docx").content))
+    cells = {r.cells[0].text: r.cells[1].text for t in doc.tables for r in t.rows if len(r.cells) > 1}
+    assert cells["联系人"] == "陈强" and cells["电话"] == "022-58881234" and cells["邮箱"] == "chenqiang@example.cn"

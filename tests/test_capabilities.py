@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from docgen import image_bytes, pdf_bytes
-from formbundles import license_
+from formbundles import as_read, license_
 from web_helpers import make_client, open_case, upload
 
 from cli import cli
@@ -61,7 +61,7 @@ def test_the_web_accepts_a_file_exactly_when_intake_extract_reads_it(tmp_path):
 
 def test_a_form_for_a_scheme_added_as_data_keeps_its_declarations(tmp_path, monkeypatch):
     """The sample scheme (tests/schemes/sample, data only): 是 typed in an item row reads back and counts."""
-    from formbundles import fill_in, license_
+    from formbundles import as_read, fill_in, license_
 
     from extractors.application_form import facts_from_documents
     from extractors.extract import extract_facts
@@ -75,8 +75,8 @@ def test_a_form_for_a_scheme_added_as_data_keeps_its_declarations(tmp_path, monk
     data = fill_in(out.path, {}, {"sample.art3": "是"})
     form = extract_facts(read_document(data, "申请书.docx")).to_json()
     assert facts_from_documents([form])["declarations"] == {"sample.art3": True}
-    before = precheck("sample", [licence], as_of="2026-01-01").to_json()
-    after = precheck("sample", [licence, form], as_of="2026-01-01").to_json()
+    before = precheck("sample", as_read([licence]), as_of="2026-01-01").to_json()
+    after = precheck("sample", as_read([licence, form]), as_of="2026-01-01").to_json()
     status = {r["id"]: r["status"] for r in after["items"]}
     assert {r["id"]: r["status"] for r in before["items"]}["sample.art3"] == "missing"
     assert status["sample.art3"] != "missing"
@@ -139,7 +139,7 @@ def test_the_report_and_the_counter_compare_organisation_names_alike():
     for variant, same in ((name.replace("科技", "科技·"), True), ("天津某某贸易有限公司", False)):
         cert = {**licence, "file": "质量体系证书.pdf", "type": "qms_certificate", "fields": {}}
         cert["fields"] = {"org_name": {**licence["fields"]["org_name"], "value": variant}}
-        items = precheck("jinzhi", [licence, cert], as_of="2025-06-01").to_json()["items"]
+        items = precheck("jinzhi", as_read([licence, cert]), as_of="2025-06-01").to_json()["items"]
         warned = any(f"“{variant}”" in w for item in items for w in item.get("warnings") or [])
         report = {"documents": [{**licence, "state": "read"}]}
         flagged = bool(cross_checks(variant, "", report))

@@ -9,13 +9,12 @@ from pathlib import Path
 import docx
 import pytest
 from corpus.documents import render
-from formbundles import BUNDLES, DECLARED, doc
+from formbundles import BUNDLES, DECLARED, as_read, doc
 from golden_cases import load_cases
 from test_checklists_cli import run
 
 from checklists.registry import scheme_ids
 from checklists.scheme import load_scheme
-from intake import comparison
 from intake.comparison import compare, next_actions
 from intake.precheck import precheck
 
@@ -57,23 +56,25 @@ def test_cli_all_json_equals_each_single_scheme_check(files):
 @pytest.mark.parametrize("bundle", sorted(BUNDLES))
 def test_each_bundle_compared_equals_its_single_checks(bundle):
     """On every bundle in the tests, each scheme's entry is the scheme's own pre-check, item for item."""
-    result = compare(BUNDLES[bundle], DECLARED, "2025-06-01")
+    result = compare(as_read(BUNDLES[bundle]), DECLARED, "2025-06-01")
     for sid in scheme_ids():
-        assert result.entry(sid) == precheck(sid, BUNDLES[bundle], DECLARED, "2025-06-01").to_json()
+        assert result.entry(sid) == precheck(sid, as_read(BUNDLES[bundle]), DECLARED, "2025-06-01").to_json()
 
 
 def test_documents_are_read_once_for_all_schemes(files, monkeypatch):
+    from intake.reading import pipeline
+
     calls = []
-    real = comparison.read_documents
-    monkeypatch.setattr(comparison, "read_documents", lambda docs: calls.append(len(docs)) or real(docs))
-    result = compare(pdfs(files)[:2], FACTS, "2024-08-01")
-    assert calls == [2] and len(result.results) == len(scheme_ids())
+    real = pipeline.extract_files
+    monkeypatch.setattr(pipeline, "extract_files", lambda docs: calls.append(len(docs)) or real(docs))
+    code, out, _ = run("check", "--scheme", "all", "--as-of", "2024-08-01", *pdfs(files)[:2], "--json")
+    assert code == 0 and calls == [2] and list(json.loads(out)["schemes"]) == scheme_ids()
 
 
 def test_never_says_more_than_the_scheme_check():
     """No level, grade or `met` the scheme's own check would not give; its 暂定 and 待人工审核 kept."""
     docs = BUNDLES["trace"] + BUNDLES["credit"][1:]
-    result = compare(docs, {}, "2025-06-01")
+    result = compare(as_read(docs), {}, "2025-06-01")
     for s in result.summaries():
         ev = result.results[s["scheme"]].evaluation
         assert s["status"] == ev.outcome["status"] and s["level"] == ev.outcome["level"]
@@ -94,7 +95,7 @@ def test_next_actions_come_from_the_items_evidence():
     """An expired EMS certificate: uploading a valid one is suggested, with the items it would settle;
     a valid licence from the wrong province (江苏精品 needs 江苏) is not re-suggested."""
     docs = [*BUNDLES["nonferrous"][:5]]
-    result = compare(docs, {"association_member": True}, "2024-08-01")
+    result = compare(as_read(docs), {"association_member": True}, "2024-08-01")
     nf = next(s for s in result.summaries() if s["scheme"] == "nonferrous")
     assert len(nf["next_actions"]) == 3
     actions = {a["key"]: a for a in next_actions(result.results["nonferrous"], limit=50)}
@@ -114,7 +115,7 @@ def test_next_actions_come_from_the_items_evidence():
 
 
 def test_a_declaration_is_never_said_to_satisfy():
-    result = compare(BUNDLES["jinzhi"], {}, "2025-06-01")
+    result = compare(as_read(BUNDLES["jinzhi"]), {}, "2025-06-01")
     texts = [a["text"] for s in result.summaries() for a in s["next_actions"] if a["key"].startswith("declarations.")]
     assert texts and all("待人工审核" in t and "补齐" not in t for t in texts)
     # nor an upload: a credit report still goes to a person (jinzhi 4.3 / 4.4 are review with one)
@@ -124,7 +125,7 @@ def test_a_declaration_is_never_said_to_satisfy():
 
 def test_closest_scheme_first():
     docs = BUNDLES["trace"] + [doc("体系.pdf", "qms_certificate", org_name="天津市海河精密机械有限公司")]
-    result = compare(docs, {}, "2025-06-01")
+    result = compare(as_read(docs), {}, "2025-06-01")
     order = ["eligible", "needs_review", "incomplete", "not_eligible"]
     ranks = [order.index(s["status"]) for s in result.summaries()]
     assert ranks == sorted(ranks) and result.best() == result.summaries()[0]["scheme"]
@@ -132,9 +133,9 @@ def test_closest_scheme_first():
 
 def test_a_sixth_scheme_is_compared_without_code(monkeypatch):
     monkeypatch.setenv("INTAKE_SCHEMES_PATH", str(EXTRA))
-    result = compare(BUNDLES["jinzhi"], {}, "2025-06-01")
+    result = compare(as_read(BUNDLES["jinzhi"]), {}, "2025-06-01")
     assert "sample" in result.to_json()["schemes"]
-    assert result.entry("sample") == precheck("sample", BUNDLES["jinzhi"], {}, "2025-06-01").to_json()
+    assert result.entry("sample") == precheck("sample", as_read(BUNDLES["jinzhi"]), {}, "2025-06-01").to_json()
 
 
 def test_facts_that_fit_one_scheme_only(files, tmp_path):

@@ -6,6 +6,7 @@ request, and a page that does not exist is answered from the cache the second ti
 from __future__ import annotations
 
 import threading
+import time
 
 from click.testing import CliRunner
 from docgen import pdf_bytes
@@ -66,16 +67,20 @@ def test_a_damaged_original_is_not_read_again_as_the_original(tmp_path):
         doc = upload(client, case["id"], [("licence.pdf", pdf_bytes(LICENCE))]).json()["files"][0]
         assert wait_report(client, case["id"], 300)["case"]["complete"]  # the first reading is over
         corrupt(BlobStore(tmp_path / "var"), doc["sha256"])
-        db_reader = client.app.state.reader
+        from intake.cases.case import set_document_state
         from intake.store.db import open_db
 
         db = open_db(tmp_path / "var")
-        db.execute("update documents set state = 'queued' where id = ?", [doc["document_id"]])
-        db.conn.commit()
-        db_reader.submit(doc["document_id"])
-        report = wait_report(client, case["id"], 300)
-        got = client.get(f"/api/cases/{case['id']}/documents").json()[0]
+        set_document_state(db, doc["document_id"], "queued")  # read it again (as after a restart)
+        client.app.state.reader.submit(doc["document_id"])
+        deadline = time.time() + 300
+        while time.time() < deadline:
+            got = client.get(f"/api/cases/{case['id']}/documents").json()[0]
+            if got["state"] in ("read", "failed"):
+                break
+            time.sleep(0.3)
         assert got["state"] == "failed" and "已损坏" in got["error"], got
+        report = wait_report(client, case["id"], 300)
         assert report["case"]["complete"]
 
 

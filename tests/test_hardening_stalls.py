@@ -163,3 +163,46 @@ def test_each_sheet_is_parsed_within_its_own_time_budget(tmp_path, monkeypatch):
     )
     assert late.status == "error" and late.error == "slow.docx: 读取超时（超过 2 秒），已中止"
     assert ok.status == "new" and [c["comment"] for c in comments.comments(db, draft.id)] == ["意见二。"]
+
+
+def test_no_request_evaluates_a_case_on_the_event_loop(tmp_path, monkeypatch):
+    """The pre-check (and the comparison over every scheme) is CPU work: every route that needs it runs
+    it in a worker thread. Each evaluation notes whether an event loop runs in its thread."""
+    import asyncio
+
+    from web_helpers import csrf, open_case, upload, wait_report
+
+    import intake.cases.report
+    import intake.comparison
+
+    on_loop: list[str] = []
+
+    def watched(real):
+        def evaluate(*a, **kw):
+            try:
+                asyncio.get_running_loop()
+                on_loop.append(real.__name__)
+            except RuntimeError:
+                pass
+            return real(*a, **kw)
+
+        return evaluate
+
+    for module in (intake.cases.report, intake.comparison):
+        monkeypatch.setattr(module, "precheck", watched(module.precheck))
+    with make_client(tmp_path) as client:
+        case = open_case(client)
+        upload(client, case["id"], [("licence.txt", "营业执照\n名称：天津某某科技有限公司\n".encode())])
+        wait_report(client, case["id"])
+        html = client.get(f"/cases/{case['id']}?step=result").text
+        for value in ("yes", "一千多"):  # taken, then refused and shown beside its field
+            client.post(
+                f"/cases/{case['id']}/answer",
+                data={"csrf": page_csrf(html), "key": "declarations.jinzhi.4.3", "value": value},
+            )
+        client.post(f"/cases/{case['id']}/info", data={"csrf": page_csrf(html), "applicant": "乙公司"})
+        client.post("/api/compare", headers={"X-CSRF-Token": csrf(client)})
+        login(client, "sec")
+        page = client.get(f"/cases/{case['id']}").text
+        client.post(f"/cases/{case['id']}/correction", data={"csrf": page_csrf(page), "item": ["jinzhi.4.2"]})
+    assert on_loop == []

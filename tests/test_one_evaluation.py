@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from formbundles import BUNDLES, DECLARED, fill_in
+from formbundles import BUNDLES, DECLARED, as_read, fill_in
 
 from extractors.extract import extract_facts
 from extractors.read import read_document
@@ -58,7 +58,7 @@ def test_the_assistant_on_a_case_gives_the_report_s_verdict_for_every_item(tmp_p
 
 def test_a_declaration_typed_into_the_application_form_is_not_asked_again(tmp_path):
     docs = [*BUNDLES["jinzhi"], _jinzhi_form(tmp_path)]
-    checked = _verdicts(precheck("jinzhi", docs, as_of=AS_OF).to_json())
+    checked = _verdicts(precheck("jinzhi", as_read(docs), as_of=AS_OF).to_json())
     bot = Assistant("jinzhi", as_of=AS_OF)
     bot.sync(documents=docs)
     said = _verdicts(bot.evaluate())
@@ -72,4 +72,4 @@ def test_a_declaration_typed_into_the_application_form_is_not_asked_again(tmp_pa
 def test_intake_chat_and_intake_check_agree(scheme):
     bot = Assistant(scheme, as_of=AS_OF)
     bot.sync(documents=BUNDLES[scheme])
-    assert _verdicts(bot.evaluate()) == _verdicts(precheck(scheme, BUNDLES[scheme], as_of=AS_OF).to_json())
+    assert _verdicts(bot.evaluate()) == _verdicts(precheck(scheme, as_read(BUNDLES[scheme]), as_of=AS_OF).to_json())

@@ -4,6 +4,7 @@ by the same list — a key the schema names is never shown in one place and drop
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from checklists.factschema import form_facts
@@ -115,3 +116,32 @@ def _scale(form) -> dict | None:
         }
     except ValueError:
         raise FieldError("scale", f"“{value[:50]}”不是数字：数量请填写具体数值，如 1200") from None
+
+
+def contact_fields() -> list[dict]:
+    """The applicant's contacts the application form needs and no document gives (联系人/电话/邮箱): the
+    form spec's applicant fields whose every source is what the applicant states. Asked once, on 基本信息."""
+    from forms.specs import common
+
+    stated = ("declared.", "application_form.")
+    return [
+        {"key": f["key"], "label": f["label"]}
+        for f in common()["applicant_fields"]
+        if all(isinstance(s, str) and s.startswith(stated) for s in f["from"])
+    ]
+
+
+def contacts_from_form(form) -> dict:
+    """{key: value} of the contact fields typed (empty ones left out); a phone or e-mail that cannot be
+    one is a FieldError beside its field."""
+    out = {}
+    for f in contact_fields():
+        raw = str(form.get(f"contact.{f['key']}") or "").strip()[:100]
+        if not raw:
+            continue
+        if f["key"] == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", raw):
+            raise FieldError(f"contact.{f['key']}", f"“{raw}”不像邮箱地址，请按 name@example.com 的格式填写")
+        if f["key"] == "phone" and len(re.sub(r"\D", "", raw)) < 7:
+            raise FieldError(f"contact.{f['key']}", f"“{raw}”不像电话号码，请填写带区号的固定电话或手机号")
+        out[f["key"]] = raw
+    return out

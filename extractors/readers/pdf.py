@@ -444,35 +444,25 @@ def _collect_edges(raw_page, height: float, out: list) -> None:
 def _edge(p, q, out: list) -> None:
     (x0, y0), (x1, y1) = p, q
     if abs(y0 - y1) <= 1 and abs(x1 - x0) > 1:
-        x0, x1 = min(x0, x1), max(x0, x1)
         y = (y0 + y1) / 2
-        out.append(
-            {
-                "x0": x0,
-                "x1": x1,
-                "top": y,
-                "bottom": y,
-                "width": x1 - x0,
-                "height": 0,
-                "orientation": "h",
-                "object_type": "line",
-            }
-        )
+        out.append(_rule(min(x0, x1), max(x0, x1), y, y, "h"))
     elif abs(x0 - x1) <= 1 and abs(y1 - y0) > 1:
-        top, bottom = min(y0, y1), max(y0, y1)
         x = (x0 + x1) / 2
-        out.append(
-            {
-                "x0": x,
-                "x1": x,
-                "top": top,
-                "bottom": bottom,
-                "width": 0,
-                "height": bottom - top,
-                "orientation": "v",
-                "object_type": "line",
-            }
-        )
+        out.append(_rule(x, x, min(y0, y1), max(y0, y1), "v"))
+
+
+def _rule(x0: float, x1: float, top: float, bottom: float, orientation: str) -> dict:
+    """A ruled line as pdfplumber describes one."""
+    return {
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "width": x1 - x0,
+        "height": bottom - top,
+        "orientation": orientation,
+        "object_type": "line",
+    }
 
 
 # ---- ruled tables through pdfplumber, only on the pages that have rules -------------

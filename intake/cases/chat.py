@@ -33,7 +33,7 @@ def case_assistant(db, case: Case, state: dict | None, but: str | None = None) -
     with this sha256, just read, which it is about to be told of) and stated facts, its verdicts from
     the case's own evaluation (the one its report shows)."""
     bot = Assistant(case.scheme, state, evaluator=case_evaluator(db, case))
-    docs = [d for d in read_documents(documents(db, case.id)) if d.get("sha256") != but or but is None]
+    docs = [d for d in read_documents(documents(db, case.id)) if but is None or d.sha256 != but]
     bot.sync(documents=docs, facts={k: v for k, v in case.facts.items() if k != "scores"})
     return bot
 

@@ -13,6 +13,7 @@ from checklists.clauses import UnknownScheme
 from checklists.factsfile import FactsError
 from checklists.vocabulary import STATUS_ZH
 from extractors import ocr
+from extractors.facts import DocumentFacts
 from intake.cases.bestdoc import best_first
 from intake.cases.case import Case, documents, overrides
 from intake.cases.procedures import procedure
@@ -28,7 +29,7 @@ _lock = threading.Lock()
 
 
 def evaluate_case(
-    scheme: str, docs: list[dict], facts: dict, as_of: date, overrides: dict | None = None, corrections=()
+    scheme: str, docs: list[DocumentFacts], facts: dict, as_of: date, overrides: dict | None = None, corrections=()
 ) -> dict:
     """The one evaluation (`intake.precheck`) on read documents, the applicant's corrections, declared
     facts and the secretariat's overrides; a report saying why when it cannot run."""
@@ -50,7 +51,7 @@ def _empty(scheme, docs, facts, as_of, why) -> dict:
         "as_of": as_of.isoformat(),
         "outcome": {"status": "incomplete", "level": None, "score": None, "grade": None},
         "items": [],
-        "documents": docs,
+        "documents": [d.to_json() for d in docs],
         "facts": facts,
         "warnings": [why],
     }
@@ -67,8 +68,8 @@ def case_report(db, case: Case, as_of: date | None = None, cache: bool = True) -
     docs = documents(db, case.id)
     fixes = applicant_corrections(db, case.id)
     latest = overrides(db, case.id)
-    read, chosen = best_first(read_documents(docs), case.applicant, as_of)
-    report = evaluate_case(case.scheme, read, case_facts(case), as_of, engine_overrides(latest), fixes)
+    read, chosen = best_first(_readings(docs), case.applicant, as_of)
+    report = evaluate_case(case.scheme, as_read(read), case_facts(case), as_of, engine_overrides(latest), fixes)
     report["documents"] = [_with_choice(_doc_json(d), chosen) for d in docs]
     report["corrections"] = fixes
     for item in report.get("items", []):
@@ -134,9 +135,19 @@ def _with_choice(doc: dict, chosen: dict[str, dict]) -> dict:
     return {**doc, "choice": note} if note and doc.get("state") == "read" else doc
 
 
-def read_documents(docs: list[dict]) -> list[dict]:
-    """The `intake extract` objects of a case's documents that have been read."""
+def read_documents(docs: list[dict]) -> list[DocumentFacts]:
+    """A case's documents that have been read, as the evaluation takes them."""
+    return as_read(_readings(docs))
+
+
+def _readings(docs: list[dict]) -> list[dict]:
+    """The stored readings (`intake extract` objects) of a case's documents that have been read."""
     return [d["facts"] for d in docs if d["state"] == "read" and d["facts"]]
+
+
+def as_read(readings: list[dict]) -> list[DocumentFacts]:
+    """Stored readings turned back into DocumentFacts: the storage boundary, here and only here."""
+    return [DocumentFacts.from_json(d) for d in readings]
 
 
 def case_facts(case: Case) -> dict:

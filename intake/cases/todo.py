@@ -17,15 +17,16 @@ for a scored scheme one sentence says the reachable score against the lowest gra
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from checklists.engine import same_holder
 from checklists.factschema import schema
 from checklists.vocabulary import FACT_QUESTIONS, VALUE_LABELS, doc_label, plain
+from extractors.text import name_key
 from intake.cases.crosscheck import cross_checks
 from intake.clock import chinese_day
+from intake.clock import today as beijing_today  # the day is Beijing's
 
 ACTIONABLE = ("missing", "not_met")
 PROBLEM_WORDS = {
@@ -54,11 +55,6 @@ class Line:
         return {k: v for k, v in self.__dict__.items() if v not in (None, [], "", False)}
 
 
-def _norm(s) -> str:
-    s = unicodedata.normalize("NFKC", str(s or ""))
-    return re.sub(r"[\s()（）·,，.。:：\-—_]", "", s)
-
-
 def _value(doc: dict, name: str):
     f = (doc.get("fields") or {}).get(name)
     return f.get("value") if isinstance(f, dict) else None
@@ -71,13 +67,13 @@ def _date(v) -> date | None:
         return None
 
 
-def holder_names(report: dict, applicant: str) -> set[str]:
+def holder_names(report: dict, applicant: str) -> list[str]:
     """The applicant's names as the case knows them: the name typed and the licence's."""
-    names = {_norm(applicant)} if applicant else set()
+    names = [applicant] if applicant else []
     for d in report.get("documents") or []:
         if d.get("state") == "read" and d.get("type") == "business_license" and _value(d, "org_name"):
-            names.add(_norm(_value(d, "org_name")))
-    return {n for n in names if n}
+            names.append(str(_value(d, "org_name")))
+    return [n for n in names if name_key(n)]
 
 
 def document_problems(report: dict, applicant: str, as_of: date) -> dict[int, list[dict]]:
@@ -98,7 +94,8 @@ def document_problems(report: dict, applicant: str, as_of: date) -> dict[int, li
         elif d.get("state") == "read" and (d.get("type") in (None, "other")) and not d.get("fields"):
             found.append(("unreadable", "没有识别出这是哪一种材料，也没有读出任何信息"))
         holder = _value(d, "org_name")
-        if holder and names and _norm(holder) not in names and d.get("type") != "business_license":
+        ours = bool(holder) and any(same_holder(str(holder), n) for n in names)  # the engine's rule
+        if holder and names and not ours and d.get("type") != "business_license":
             found.append(("other_holder", f"持有人是“{holder}”，不是{applicant or '营业执照上的单位'}"))
         until, since = _date(_value(d, "valid_until")), _date(_value(d, "issued"))
         if until and until < as_of:
@@ -249,7 +246,7 @@ def todo(
 ) -> dict:
     """The to-do list for the applicant: {count, lines, review, met, score}. `only`: item ids a 补正通知
     names — then only the lines that serve them (each marked `asked`), and nothing else counts."""
-    as_of = _date(report.get("as_of")) or date.today()
+    as_of = _date(report.get("as_of")) or beijing_today()
     facts = report.get("facts") or {}
     items = [i for i in report.get("items") or [] if i["status"] != "not_applicable"]
     types = evidence_types(report.get("scheme") or "")

@@ -33,6 +33,7 @@ from extractors.comments.sheet import normalised
 from extractors.model import Document
 from forms.register import RegisterData, build_register
 from intake.clock import now
+from intake.clock import today as beijing_today  # the day is Beijing's
 from intake.comments.fields import check_online_sheet
 from intake.comments.supersede import possible_duplicates, replace_earlier, uploader
 from intake.config import Limits
@@ -424,7 +425,7 @@ def _store_sheet(
     source: str,
     submitted_by: str | None = None,
 ) -> SheetImport:
-    received_on = sheet.date or _iso(received) or date.today().isoformat()
+    received_on = sheet.date or _iso(received) or beijing_today().isoformat()
     received_from = "sheet" if sheet.date else (source if received else "today")
     late = bool(draft.deadline and received_on > draft.deadline and not sheet.error)
     key = canon(sheet.submitter)
@@ -631,7 +632,7 @@ def submit_online(
     if existing:  # the same form posted twice
         return SheetImport("online", sha, existing["receipt"], existing["id"], "duplicate", bool(existing["late"]))
     sheet.sha256 = sha
-    received = received or date.today().isoformat()
+    received = received or beijing_today().isoformat()
     return _store_sheet(db, draft, sheet, "online", sha, received, "online", submitted_by)
 
 
@@ -730,7 +731,7 @@ def register_data(db, draft_id: int, handler: str | None = None, filled: str | N
         draft_title=draft.title,
         drafting_unit=draft.drafting_unit or "",
         handler=handler or draft.handler or "",
-        filled=filled or date.today().isoformat(),
+        filled=filled or beijing_today().isoformat(),
         deadline=draft.deadline,
         comments=rows,
         groups=groups,

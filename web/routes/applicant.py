@@ -44,7 +44,7 @@ from ..applicant_view import applicant_view
 from ..audit_view import readable_audit
 from ..branding import branding
 from ..deps import check_csrf, current_user, editable_case, get_db, get_store, render, viewable_case, who
-from ..factsform import facts_from_form, fields_for
+from ..factsform import contact_fields, contacts_from_form, facts_from_form, fields_for
 from ..labels import STEPS, beijing
 from ..previews import NoPreview
 from ..session import case_tokens, remember_case
@@ -97,6 +97,7 @@ def case_context(request: Request, db, case, user: User | None) -> dict:
         "docs": documents(db, case.id),
         "declarations": declarations(case.scheme),
         "fact_fields": fields_for(case.scheme, case.facts),
+        "contact_fields": contact_fields(),
         "link": str(request.base_url).rstrip("/") + f"/c/{case.token}",
         "editable": case.editable and not (user and user.is_staff),
         "staff": bool(user and user.can_review_cases()),
@@ -272,19 +273,26 @@ async def answer(
     """One 请回答 line of the to-do list; a value that cannot be taken is shown beside its field, kept."""
     form = await request.form()
     key, raw = str(form.get("key") or ""), str(form.get("value") or "")
-    try:
-        report = case_report(db, case)
-        require_in_notice(db, case, {i["id"] for i in report.get("items", []) if key in needs_keys(i)})
-        answer_fact(db, case, report, key, raw, who(user))
-    except CaseError as e:
-        ctx = case_context(request, db, case, user)
-        ctx.update(step="result", view=applicant_view(ctx["report"], case.applicant, case.product))
-        ctx.update(notice=open_notice(db, case))
-        ctx.update(
-            todo=to_do(ctx["report"], case, ctx["notice"]),
-            answer_error={"key": key, "value": raw[:200], "message": str(e)},
-        )
-        return render(request, "case.html", ctx, status_code=400)
+
+    def take_answer() -> dict | None:  # the pre-check is CPU work: off the event loop; the page's context on error
+        try:
+            report = case_report(db, case)
+            require_in_notice(db, case, {i["id"] for i in report.get("items", []) if key in needs_keys(i)})
+            answer_fact(db, case, report, key, raw, who(user))
+            return None
+        except CaseError as e:
+            ctx = case_context(request, db, case, user)
+            ctx.update(step="result", view=applicant_view(ctx["report"], case.applicant, case.product))
+            ctx.update(notice=open_notice(db, case))
+            ctx.update(
+                todo=to_do(ctx["report"], case, ctx["notice"]),
+                answer_error={"key": key, "value": raw[:200], "message": str(e)},
+            )
+            return ctx
+
+    refused = await run_in_threadpool(take_answer)
+    if refused is not None:
+        return render(request, "case.html", refused, status_code=400)
     return RedirectResponse(back_to(case, "result"), status_code=303)
 
 
@@ -312,6 +320,9 @@ def save_info(request: Request, case, form, db, user: User | None) -> None:
     if (applicant, product) != (case.applicant or "", case.product or ""):
         update_details(db, case, applicant, product, who(user))
     facts = facts_from_form(case.scheme, form)
+    contacts = contacts_from_form(form)
+    if contacts != {k: v for k, v in (case.facts.get("form") or {}).items() if k in contacts}:
+        facts["form"] = {**(case.facts.get("form") or {}), **contacts}  # filled into the application form
     if any(case.facts.get(k) != v for k, v in facts.items()):  # 暂存 of an unchanged form logs nothing
         set_facts(db, case, facts, who(user), request.app.state.limits.case_max_bytes)
 

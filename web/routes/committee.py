@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from intake.clock import today as beijing_today  # the day is Beijing's
 from intake.comments import store
 from intake.comments.desk import blank_sheet_docx, clauses, register_csv, register_docx, register_view
 from intake.comments.fields import MAX_COMMENTS, MAX_LENGTHS
@@ -139,7 +140,7 @@ def _desk(request: Request, db, draft_id: int, status_code: int = 200, **extra):
         {
             "pending": pending,
             "published": request.query_params.get("published") == "1",
-            "today": date.today().isoformat(),
+            "today": beijing_today().isoformat(),
             **extra,
         }
     )
@@ -225,8 +226,8 @@ async def desk_upload(
     a sheet's own written date still wins."""
     draft = _draft(db, draft_id)
     try:
-        received = date.fromisoformat(received).isoformat() if received else date.today().isoformat()
-        if received > date.today().isoformat():
+        received = date.fromisoformat(received).isoformat() if received else beijing_today().isoformat()
+        if received > beijing_today().isoformat():
             raise ValueError
     except ValueError:
         return _desk(
@@ -289,7 +290,7 @@ def export_csv(draft_id: int, db=Depends(get_db), user: User = Depends(require_c
 
 @router.get("/drafts", include_in_schema=False)
 def public_list(request: Request, db=Depends(get_db)):
-    return render(request, "drafts.html", {"drafts": store.list_drafts(db), "today": date.today().isoformat()})
+    return render(request, "drafts.html", {"drafts": store.list_drafts(db), "today": beijing_today().isoformat()})
 
 
 @router.get("/drafts/{draft_id}", include_in_schema=False)
@@ -302,7 +303,7 @@ def public_page(request: Request, draft_id: int, db=Depends(get_db)):
             "draft": draft,
             "clauses": clauses(draft),
             "rows": range(1, MAX_ROWS + 1),
-            "late": bool(draft.deadline and date.today().isoformat() > draft.deadline),
+            "late": bool(draft.deadline and beijing_today().isoformat() > draft.deadline),
         },
     )
 
@@ -346,7 +347,7 @@ async def comment_form(request: Request, draft_id: int, db=Depends(get_db), user
                 "draft": draft,
                 "clauses": clauses(draft),
                 "rows": range(1, MAX_ROWS + 1),
-                "late": bool(draft.deadline and date.today().isoformat() > draft.deadline),
+                "late": bool(draft.deadline and beijing_today().isoformat() > draft.deadline),
                 "form_error": f"意见未提交：{e}",
                 "form": dict(form),
             },
@@ -376,7 +377,7 @@ async def sheet_upload(
             raise HTTPException(413, f"{f.filename}：文件超过 {limit // 1048576} MB 的上限") from None
         finally:
             await f.close()
-        items.append((f.filename or "sheet", sha, date.today().isoformat()))
+        items.append((f.filename or "sheet", sha, beijing_today().isoformat()))
     results = await anyio.to_thread.run_sync(
         lambda: store.import_stored(
             db, blobs, draft.id, items, source="web", limits=request.app.state.limits, submitted_by=submitter_of(user)

@@ -148,7 +148,7 @@ async def company(request: Request, db=Depends(get_db), user: User | None = Depe
     """基本情况: the facts about the company, stated once for every scheme and every case started here."""
     facts = read_fields(company_fields(), await request.form())
     try:
-        set_company_facts(db, holder(request, user, create=True) or "", facts)
+        await anyio.to_thread.run_sync(set_company_facts, db, holder(request, user, create=True) or "", facts)
     except FactsError as e:
         raise HTTPException(400, str(e)) from None
     return RedirectResponse("/compare#result", status_code=303)
@@ -256,8 +256,8 @@ async def api_compare(
     before this answers) and `reading` (documents a page upload left still being read, not yet compared)."""
     h = holder(request, user, create=True) or ""
     kept = await keep_uploads(request, files, db, store, h, read_now=True) if files else []
-    try:
-        result = compare_held(db, h, _stated(facts), as_of.strip() or today())
+    try:  # every scheme evaluated: CPU work, off the event loop
+        result = await anyio.to_thread.run_sync(compare_held, db, h, _stated(facts), as_of.strip() or today())
     except FactsError as e:
         raise HTTPException(400, str(e)) from None
     reading = [d["file_name"] for d in held(db, h) if d["state"] == "queued"]

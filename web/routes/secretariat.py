@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from checklists.registry import scheme_ids
 from intake.cases.case import STATUSES, add_override, decide, move_state, set_scores
@@ -135,7 +136,7 @@ async def scores(
                 values[item] = float(exact) / 100 if exact else band_fraction(int(v), case.scheme)
             except (ValueError, IndexError):
                 raise HTTPException(400, f"{item}：评分无效") from None
-    set_scores(db, case, values, user)
+    await run_in_threadpool(set_scores, db, case, values, user)
     return _back(case.id, "#worksheet")
 
 
@@ -157,9 +158,16 @@ async def correction(
 ):
     """A 补正通知: the items ticked, a deadline, a note the applicant reads."""
     form = await request.form()
-    titles = {i["id"]: f"{i.get('clause', '')} {i.get('title', '')}".strip() for i in case_report(db, case)["items"]}
     ids = [str(v) for v in form.getlist("item")]
-    request_correction(db, case, ids, str(form.get("deadline") or ""), str(form.get("note") or ""), user.name, titles)
+
+    def send_notice() -> None:  # the pre-check is CPU work: off the event loop
+        items = case_report(db, case)["items"]
+        titles = {i["id"]: f"{i.get('clause', '')} {i.get('title', '')}".strip() for i in items}
+        request_correction(
+            db, case, ids, str(form.get("deadline") or ""), str(form.get("note") or ""), user.name, titles
+        )
+
+    await run_in_threadpool(send_notice)
     return _back(case.id, "#correction-rounds")
 
 
