@@ -21,6 +21,7 @@ class ReadLimits:
     max_unzipped_bytes: int = 200 * 1024 * 1024  # DOCX/ODT: declared uncompressed total
     convert_seconds: int = 60  # LibreOffice conversion of .doc/.wps/.odt/.rtf
     max_inflated_bytes: int = 200 * 1024 * 1024  # PDF: one compressed stream, once inflated
+    ocr_seconds: float | None = None  # OCR starts no new page past this (None: a little under convert_seconds)
 
 
 class UnreadableDocument(Exception):

@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from . import ocr_engine
+from . import ocr_engine, stages
 from .model import Document, Page
 from .ocr_layout import Layout, OcrBox
 
@@ -242,11 +242,13 @@ def read_image(image, settings: OcrSettings | None = None, deadline: float | Non
     settings = settings or load_settings()
     rgb = np.asarray(image.convert("RGB")) if hasattr(image, "convert") else np.asarray(image)
     if settings.suppress_seals:
-        rgb = suppress_seals(rgb, settings.seal_white_point, settings.suppress_stamps)
+        with stages.stage("image"):
+            rgb = suppress_seals(rgb, settings.seal_white_point, settings.suppress_stamps)
     boxes, detected = _recognize_bgr(np.ascontiguousarray(rgb[..., ::-1]), settings, deadline, settings.use_cls)
     reads_badly = detected >= 3 and (len(boxes) < detected / 2 or _mean_score(boxes) < settings.retry_below_score)
     if reads_badly or _mostly_vertical(boxes):
-        return _retry_turned(rgb, boxes, settings, deadline)
+        with stages.redirect("extra_passes"):
+            return _retry_turned(rgb, boxes, settings, deadline)
     return boxes, 0
 
 
@@ -290,7 +292,8 @@ def _recognize_bgr(img, settings: OcrSettings, deadline: float | None, use_cls: 
     import numpy as np
 
     eng = engine(settings)
-    crops, quads = eng.detect(img)
+    with stages.stage("detection"):
+        crops, quads = eng.detect(img)
     _check(deadline)
     if not crops:
         return [], 0
@@ -300,7 +303,8 @@ def _recognize_bgr(img, settings: OcrSettings, deadline: float | None, use_cls: 
     rec: list[tuple[str, float]] = []
     step = 24  # recognise in slices so the page's time limit is checked as we go
     for i in range(0, len(crops), step):
-        rec.extend(eng.read(crops[i : i + step]))
+        with stages.stage("recognition"):
+            rec.extend(eng.read(crops[i : i + step]))
         _check(deadline)
     out = []
     for quad, (text, score) in zip(quads, rec):
@@ -484,7 +488,7 @@ def ocr_document(
     budget = _file_budget(limits)
     started = time.monotonic()
     try:
-        images = page_images(doc, data, todo, settings, max_pages)
+        images = stages.timed_iter(page_images(doc, data, todo, settings, max_pages), "image")
         for pi in images:
             t0 = time.monotonic()
             done = numbers.index(pi.number) + 1

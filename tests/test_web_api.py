@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from docgen import pdf_bytes
-from web_helpers import csrf, login, make_client, open_case, page_csrf, upload, wait_report
+from web_helpers import csrf, login, make_client, open_case, page_csrf, untimed, upload, wait_report
 
 LICENCE = [
     [
@@ -101,7 +101,7 @@ def test_a_file_the_worker_gives_up_on_is_marked_failed_with_why(tmp_path, monke
     def slow(path, name, sha, limits):  # stands in for a hostile file: the worker's time limit answers
         return {"file": name, "sha256": sha, "error": f"{name}: 读取超过 {limits.file_seconds} 秒，已中止"}
 
-    monkeypatch.setattr(reading, "read_file", slow)
+    monkeypatch.setattr(reading, "read_file_timed", untimed(slow))
     with make_client(tmp_path) as client:
         case = open_case(client)
         upload(client, case["id"], [("hang.pdf", pdf_bytes(LICENCE))])

@@ -9,7 +9,7 @@ import threading
 
 import ocr_scans as s
 import pytest
-from web_helpers import make_client, open_case, upload
+from web_helpers import make_client, open_case, untimed, upload
 
 from extractors import ocr
 from intake.reading import pipeline
@@ -93,7 +93,7 @@ def test_scan_out_of_time_is_requeued_shows_progress_and_is_finished_by_the_next
     seen = _read_watching(client, case_id, doc_id)
     assert "识别中：第 1/2 页" in seen
     doc = _document(client, case_id, doc_id)
-    assert doc["state"] == "queued" and doc["ocr_pending"] == [2] and doc["ocr_rounds"] == 1
+    assert doc["state"] == "queued" and doc["ocr_pending"] == [2] and doc["ocr_rounds"] == 1, doc
     assert doc["ocr_progress"]["text"] == "识别中：已完成 1/2 页，排队继续识别"
     assert "cert_number" not in doc["fields"]  # the certificate page is not read yet
     assert client.app.state.reader.queue.get_nowait() == doc_id  # back in the queue
@@ -134,7 +134,7 @@ def _fake_reads(monkeypatch, new_page_each_read: bool):
             "ocr_pending": [9],
         }
 
-    monkeypatch.setattr(reading, "read_file", read_file)
+    monkeypatch.setattr(reading, "read_file_timed", untimed(read_file))
     monkeypatch.setattr(ocr, "cached_pages", lambda sha, *a, **k: set(cached))
 
 
@@ -176,7 +176,7 @@ def test_a_worker_stopped_mid_ocr_is_requeued_without_showing_the_error(tmp_path
         cached.add(len(cached) + 1)
         return {"file": name, "sha256": sha, "error": f"{name}: 读取超时（超过 60 秒），已中止"}
 
-    monkeypatch.setattr(reading, "read_file", killed)
+    monkeypatch.setattr(reading, "read_file_timed", untimed(killed))
     monkeypatch.setattr(ocr, "cached_pages", lambda sha, *a, **k: set(cached))
     client = make_client(tmp_path)
     reader = client.app.state.reader

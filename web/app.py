@@ -42,7 +42,7 @@ def session_secret(data: Path) -> str:
     return path.read_text().strip()
 
 
-def make_reader(data: Path, limits: Limits, reader_threads: int, broker: str | None, public_url: str | None):
+def make_reader(data: Path, limits: Limits, reader_threads: int | None, broker: str | None, public_url: str | None):
     """The embedded readers (threads of this process), or, when a broker is configured
     (INTAKE_BROKER), jobs for `intake worker`s that fetch originals from INTAKE_PUBLIC_URL."""
     from intake.reading.broker import broker_url
@@ -72,7 +72,7 @@ def trusted_proxies() -> set[str]:
 def create_app(
     data: str | os.PathLike | None = None,
     limits: Limits | None = None,
-    reader_threads: int = 2,
+    reader_threads: int | None = None,
     broker: str | None = None,
     public_url: str | None = None,
 ) -> FastAPI:

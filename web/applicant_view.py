@@ -50,6 +50,11 @@ def questions(items: list[dict]) -> list[dict]:
     return list(out.values())
 
 
+def still_reading(report: dict) -> int:
+    """Documents of the case not read yet (queued or being read)."""
+    return sum(1 for d in report.get("documents") or [] if d.get("state") in ("queued", "reading"))
+
+
 def applicant_view(report: dict, applicant: str, product: str) -> dict:
     items = [
         {**i, "reason": plain(i.get("reason"))}
@@ -68,4 +73,22 @@ def applicant_view(report: dict, applicant: str, product: str) -> dict:
         "blockers": blockers,
         "missing": [i for i in items if i["status"] == "missing"],
         "review": [i for i in items if i["status"] == "review"],
+        "documents_reading": still_reading(report),
+    }
+
+
+def progress(report: dict, todo: dict) -> dict:
+    """What the page polls while documents are read (GET /cases/{id}/progress.json): small, so it
+    can be asked every second; the page fetches the list itself only when the case changed. `todo`
+    is the to-do list (intake.cases.todo); `waiting` counts its uploads a document still being read
+    may settle (shown 读取中)."""
+    docs = report.get("documents") or []
+    reading = still_reading(report)
+    return {
+        "complete": bool((report.get("case") or {}).get("complete")),
+        "documents": len(docs),
+        "read": sum(1 for d in docs if d.get("state") in ("read", "failed")),
+        "reading": reading,
+        "todo": todo["count"],
+        "waiting": sum(1 for ln in todo["lines"] if ln["kind"] == "upload") if reading else 0,
     }

@@ -11,12 +11,15 @@ others are still processed, in the order given. A file given by its path (alone,
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from extractors import ocr, stages
 from extractors.extract import extract_facts
 from extractors.facts import DocumentFacts
 from extractors.limits import ReadLimits
@@ -28,6 +31,7 @@ from intake.reading.worker import run_each
 
 Item = str | os.PathLike | tuple[str, bytes] | tuple[str, os.PathLike]
 HASH_CHUNK = 1024 * 1024
+_nothing = contextlib.nullcontext
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,7 @@ class Extraction:
 
     facts: DocumentFacts
     ocr_pending: list[int]
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds (extractors.stages)
 
 
 def _ocr_cache() -> tuple[str | None]:
@@ -154,10 +159,16 @@ def _use_ocr_cache(cache: str | None) -> None:
         os.environ["INTAKE_OCR_CACHE"] = cache
 
 
-def _extract_one(data: bytes, name: str, rlimits: ReadLimits, ocr_cache: str | None = None) -> Extraction:
+def _extract_one(
+    data: bytes, name: str, rlimits: ReadLimits, ocr_cache: str | None = None, defer_ocr: bool = False
+) -> Extraction:
     _use_ocr_cache(ocr_cache)
-    doc = read_document(data, name, rlimits)
-    return Extraction(_facts_of(doc), list(doc.metadata.get("ocr_pending") or []))
+    with stages.collecting() as spent:
+        with stages.stage("read"), ocr.deferred() if defer_ocr else _nothing():
+            doc = read_document(data, name, rlimits)
+        with stages.stage("facts"):
+            facts = _facts_of(doc)
+    return Extraction(facts, list(doc.metadata.get("ocr_pending") or []), spent)
 
 
 def _read_one(data: bytes, name: str, rlimits: ReadLimits, ocr_cache: str | None = None) -> Document:
@@ -165,10 +176,10 @@ def _read_one(data: bytes, name: str, rlimits: ReadLimits, ocr_cache: str | None
     return read_document(data, name, rlimits)
 
 
-def _run(fn, items: Iterable[Item], limits: Limits | None, workers: int | None, extra: tuple = ()):
+def _run(fn, items: Iterable[Item], limits: Limits | None, workers: int | None, extra: tuple = (), ocr_seconds=None):
     """[(name, sha256, Outcome-or-problem)] in input order; `fn(data, name, read_limits, *extra)`."""
     limits = limits or Limits.from_env()
-    rlimits = read_limits(limits)
+    rlimits = _with_ocr_seconds(read_limits(limits), ocr_seconds)
     loaded = [_load(item, limits) for item in items]
     jobs = [(fn, data, name, rlimits, limits.max_bytes, *extra) for name, data, problem, _ in loaded if problem is None]
     outcomes = iter(
@@ -191,13 +202,21 @@ def extract_files(
 
 
 def extract_tracked(
-    items: Iterable[Item], limits: Limits | None = None, workers: int | None = None
+    items: Iterable[Item],
+    limits: Limits | None = None,
+    workers: int | None = None,
+    defer_ocr: bool = False,
+    ocr_seconds: float | None = None,
 ) -> list[Extraction]:
-    """extract_files, each result with the page numbers whose OCR is still to do (empty when none)."""
+    """extract_files, each result with the page numbers whose OCR is still to do (empty when none).
+    `defer_ocr`: text layers only, every page that needs OCR left pending; `ocr_seconds`: OCR starts
+    no new page past this many seconds of the file's read (the rest pending, for the next read)."""
     _prewarm()
     return [
         value if problem is None else Extraction(DocumentFacts(file=name, sha256=sha, error=f"{name}: {problem}"), [])
-        for name, sha, value, problem in _results(_extract_one, items, limits, workers, _ocr_cache())
+        for name, sha, value, problem in _results(
+            _extract_one, items, limits, workers, (*_ocr_cache(), defer_ocr), ocr_seconds
+        )
     ]
 
 
@@ -219,15 +238,24 @@ def read_files_with(
     ]
 
 
-def _results(fn, items, limits, workers, extra):
+def _results(fn, items, limits, workers, extra, ocr_seconds=None):
     """[(name, sha256, value, None) or (name, sha256, None, problem)] in input order."""
-    for name, sha, outcome in _run(fn, items, limits, workers, extra):
+    for name, sha, outcome in _run(fn, items, limits, workers, extra, ocr_seconds):
         if isinstance(outcome, str):
             yield name, sha, None, outcome
         elif not outcome.ok:
             yield name, sha, None, outcome.error
         else:
+            if isinstance(outcome.value, Extraction):
+                outcome.value.timings["worker_start"] = outcome.start_seconds
             yield name, sha, outcome.value, None
+
+
+def _with_ocr_seconds(rlimits: ReadLimits, seconds: float | None) -> ReadLimits:
+    """The limits with OCR's time per read at most `seconds` (a tighter one already set stays)."""
+    if seconds is None or (rlimits.ocr_seconds is not None and rlimits.ocr_seconds <= seconds):
+        return rlimits
+    return dataclasses.replace(rlimits, ocr_seconds=seconds)
 
 
 def read_file_safely(item: Item, limits: Limits | None = None) -> Document | ReadError:

@@ -2,9 +2,10 @@
 each of which hands one file to the time-limited worker of `intake.reading.pipeline` (a hostile PDF
 cannot hang the server) and records the document's state: queued → reading → read | failed.
 
-Long scans: OCR stops starting pages shortly before the file's time limit and returns what it
-read (cached per page); such a document goes back in the queue (state queued, the partial facts
-kept) and the next read continues from the cache. It is re-queued only while each read
+Order (intake.reading.lanes): every document's text layers first, OCR after; a photo goes straight
+to OCR. Long scans: OCR stops starting pages after a slice (OCR_SLICE_SECONDS) and returns what it
+read (cached per page); such a document goes back in the queue behind the others (state queued,
+the partial facts kept) and the next read continues from the cache. It is re-queued only while each read
 recognises at least one new page, and at most `ocr_rounds` times; after that it is read with
 the pages still missing named in a warning.
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
-import queue
+import os
 import threading
 import time
 from pathlib import Path
@@ -25,7 +26,9 @@ from extractors import ocr
 from intake.cases import chat as case_chat
 from intake.cases.case import pending_documents, set_document_state
 from intake.config import Limits
+from intake.reading.lanes import LONG_OCR, OCR, TEXT, ReadQueue, ocr_lane
 from intake.reading.pipeline import extract_tracked
+from intake.reading.timings import note_read
 from intake.reading.worker import start_fork_server
 from intake.store.blobs import BlobStore, Damaged
 from intake.store.db import open_db
@@ -33,37 +36,68 @@ from intake.store.db import open_db
 log = logging.getLogger("intake.reading.readers")
 
 OCR_ROUNDS = 30  # reads of one document while its OCR continues: with the 60 s file limit, ~30 min
+OCR_SLICE_SECONDS = 15.0  # an embedded reader's OCR per read: a long scan goes back in the queue after this
+SLICED_ROUNDS = OCR_ROUNDS * 3  # so a long scan still has ~30 min of OCR in slices
 RETRY_FIRST, RETRY_MAX = 5.0, 300.0  # seconds before a document whose state could not be recorded is tried again
 
 
 def read_file(path: Path, file_name: str, sha256: str, limits: Limits) -> dict:
     """One file → the contract's `intake extract` object (error set when it could not be read),
     plus `ocr_pending` (page numbers) when its time ran out before OCR had read every page."""
-    extraction = extract_tracked([(file_name, Path(path))], limits=limits, workers=1)[0]  # read by the worker
+    return read_file_timed(path, file_name, sha256, limits)[0]
+
+
+def read_file_timed(
+    path: Path, file_name: str, sha256: str, limits: Limits, defer_ocr: bool = False, ocr_seconds: float | None = None
+) -> tuple[dict, dict[str, float]]:
+    """read_file, and where its time went: {stage: seconds} (worker_start, read, image, detection, …).
+    `defer_ocr`: the text layers only (pages needing OCR in `ocr_pending`); `ocr_seconds`: OCR's time."""
+    extraction = extract_tracked(  # read by the worker
+        [(file_name, Path(path))], limits=limits, workers=1, defer_ocr=defer_ocr, ocr_seconds=ocr_seconds
+    )[0]
     result = extraction.facts.to_json()
     if extraction.ocr_pending:
         result["ocr_pending"] = extraction.ocr_pending
-    return result
+    return result, extraction.timings
+
+
+def default_threads() -> int:
+    """One reader per core available to this process (at least two: a conversion waits on LibreOffice)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(2, cores)
 
 
 class DocumentReader:
-    """Background readers for one data directory. `submit(doc_id)` queues a document;
-    documents left queued/reading by a previous run are re-queued on `start()`."""
+    """Background readers for one data directory. `submit(doc_id)` queues a document (its text
+    first, its OCR after: intake.reading.lanes); documents left queued/reading by a previous run are
+    re-queued on `start()`. A document whose bytes this process has already read takes the facts
+    read then (the content hash), without reading again."""
 
-    def __init__(self, data: str | Path, limits: Limits, threads: int = 2, ocr_rounds: int = OCR_ROUNDS):
+    def __init__(
+        self,
+        data: str | Path,
+        limits: Limits,
+        threads: int | None = None,
+        ocr_rounds: int = SLICED_ROUNDS,
+        ocr_slice: float | None = OCR_SLICE_SECONDS,
+    ):
         self.data = data
         self.limits = limits
         self.ocr_rounds = ocr_rounds
+        self.ocr_slice = ocr_slice
         self.store = BlobStore(data)
-        self.queue: queue.Queue[int | None] = queue.Queue()
+        self.queue = ReadQueue()
+        threads = threads or default_threads()
         self.threads = [
             threading.Thread(target=self._run, name=f"reader-{i}", daemon=True) for i in range(max(1, threads))
-        ]
+        ] + [threading.Thread(target=self._run, args=(True,), name="reader-text", daemon=True)]
         self._started = False
         self._stopping = False
         self._retry_after = RETRY_FIRST
         self._retrying: set[int] = set()
         self._lock = threading.Lock()
+        self._queued_at: dict[int, float] = {}  # document id -> when it was put in the queue
+        self._read_here: dict[str, int] = {}  # sha256 -> a document this process read completely
         self.observers: list = []  # callables(event: str, **details) — metrics
 
     def start(self) -> None:
@@ -97,27 +131,28 @@ class DocumentReader:
             except Exception:
                 log.exception("observer of %s", event)
 
-    def submit(self, doc_id: int) -> None:
-        self.queue.put(doc_id)
+    def submit(self, doc_id: int, lane: int = TEXT) -> None:
+        self._queued_at.setdefault(doc_id, time.monotonic())
+        self.queue.put((doc_id, lane))
 
-    def _run(self) -> None:
+    def _run(self, text_only: bool = False) -> None:
         db = None
         while True:
-            doc_id = self.queue.get()
+            doc_id = self.queue.get_text() if text_only else self.queue.get()
             try:
                 if doc_id is None:
                     return
                 db = db or open_db(self.data)
-                self._read_safely(db, doc_id)
+                self._read_safely(db, doc_id, self.queue.lane_of(doc_id))
             except BaseException:  # never let the thread end: the loop goes on with the next document
                 log.exception("reader loop, document %s", doc_id)
                 db = _reset(db)
             finally:
                 self.queue.task_done()
 
-    def _read_safely(self, db, doc_id: int) -> None:
+    def _read_safely(self, db, doc_id: int, lane: int = OCR) -> None:
         try:
-            self.read_one(db, doc_id)
+            self.read_one(db, doc_id, lane)
             self._retry_after = RETRY_FIRST
             return
         except Exception as e:  # a bug must not kill the reader thread
@@ -144,15 +179,22 @@ class DocumentReader:
             with self._lock:
                 self._retrying.discard(doc_id)
             if not self._stopping:
-                self.queue.put(doc_id)
+                self.submit(doc_id)
 
         timer = threading.Timer(delay, again)
         timer.daemon = True
         timer.start()
 
-    def read_one(self, db, doc_id: int) -> None:
+    def read_one(self, db, doc_id: int, lane: int = OCR) -> None:
+        """Read one document: in the TEXT lane its text layers (the pages needing OCR go to the OCR
+        lane, a photo straight there), in the OCR lane everything, OCR for at most `ocr_slice` s."""
         row = db.table("documents").get(doc_id)
         if row["state"] not in ("queued", "reading"):
+            return
+        if lane == TEXT and row["kind"] == "image":  # nothing to read before its OCR
+            self.queue.put((doc_id, OCR))
+            return
+        if self._reuse(db, doc_id, row):
             return
         set_document_state(db, doc_id, "reading")
         sha = row["sha256"]
@@ -164,10 +206,19 @@ class DocumentReader:
             return
         before = ocr.cached_pages(sha)
         started = time.monotonic()
-        result = read_file(self.store.path(sha), row["file_name"], sha, self.limits)
+        queued = started - self._queued_at.pop(doc_id, started)
+        result, spent = read_file_timed(
+            self.store.path(sha), row["file_name"], sha, self.limits, defer_ocr=lane == TEXT, ocr_seconds=self.ocr_slice
+        )
         self._notify("read", seconds=time.monotonic() - started, ocr=bool(result.get("ocr")), error=result.get("error"))
         result.setdefault("file", row["file_name"])
         result["sha256"] = sha
+        recorded = time.monotonic()
+        if lane == TEXT and result.get("ocr_pending") and not result.get("error"):  # its OCR in its turn
+            set_document_state(db, doc_id, "queued", facts=result, pages=result.get("pages"))
+            self.submit(doc_id, ocr_lane(len(result["ocr_pending"])))
+            note_read(doc_id, row["case_id"], row["file_name"], {"queue": queued, **spent, "record": _since(recorded)})
+            return
         rounds = _ocr_rounds(row) + 1
         if self._continue_ocr(result, rounds, progressed=bool(ocr.cached_pages(sha) - before)):
             self._requeue(db, doc_id, row, result, rounds)
@@ -181,7 +232,26 @@ class DocumentReader:
             if rounds > 1:
                 result["ocr_rounds"] = rounds
             set_document_state(db, doc_id, "read", facts=result, pages=result.get("pages"))
+            if not result.get("ocr_pending"):
+                self._read_here[sha] = doc_id
             self._tell_assistant(db, row["case_id"], result)
+        note_read(doc_id, row["case_id"], row["file_name"], {"queue": queued, **spent, "record": _since(recorded)})
+
+    def _reuse(self, db, doc_id: int, row) -> bool:
+        """The same bytes already read completely by this process (same code, same limits): their
+        facts under this document's name, nothing read again."""
+        earlier = self._read_here.get(row["sha256"])
+        if earlier is None or earlier == doc_id:
+            return False
+        other = db.execute("select state, facts, pages from documents where id = ?", [earlier]).fetchone()
+        if not other or other[0] != "read" or not other[1]:
+            return False
+        facts = {**json.loads(other[1]), "file": row["file_name"]}
+        self._queued_at.pop(doc_id, None)
+        set_document_state(db, doc_id, "read", facts=facts, pages=other[2])
+        note_read(doc_id, row["case_id"], row["file_name"], {"reused": 0.0})
+        self._tell_assistant(db, row["case_id"], facts)
+        return True
 
     def _continue_ocr(self, result: dict, rounds: int, progressed: bool) -> bool:
         """Read it again? Only when OCR is unfinished (pages pending, or the worker was stopped
@@ -195,13 +265,18 @@ class DocumentReader:
         result["ocr_rounds"] = rounds
         log.info("document %s: OCR continues (read %s)", doc_id, rounds)
         set_document_state(db, doc_id, "queued", facts=result, pages=result.get("pages"))
-        self.queue.put(doc_id)  # behind the documents already waiting
+        pending = result.get("ocr_pending")  # none listed: the worker was stopped mid-OCR, a long one
+        self.submit(doc_id, ocr_lane(len(pending)) if pending else LONG_OCR)  # behind those waiting
 
     def _tell_assistant(self, db, case_id: int, result: dict) -> None:
         try:
             case_chat.document_read(db, case_id, result)
         except Exception:  # the chat is a convenience: never fail a read because of it
             log.exception("assistant message for case %s", case_id)
+
+
+def _since(t0: float) -> float:
+    return time.monotonic() - t0
 
 
 def _facts(row) -> dict | None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, cast
 
-from intake.reading.memory import tree_memory
+from intake.reading.memory import exceeds
 
 SAMPLE_SECONDS = 0.05  # how often a running worker's memory is looked at
 TOO_MUCH_MEMORY = "文件解压后过大或结构异常：读取占用内存超过上限（{mb} MB），已中止"
@@ -41,6 +41,7 @@ PRELOAD = [
     "pypdfium2",
     "pdfplumber",
     "docx",
+    "intake.reading.warm",  # last: the OCR engine and the recognisers, loaded once for every worker
 ]
 
 
@@ -49,12 +50,36 @@ class Outcome:
     ok: bool
     value: Any = None  # fn's result when ok
     error: str | None = None  # one line for a person when not ok
+    start_seconds: float = 0.0  # from asking for the process to `fn` starting in it (worker start)
 
 
 def _context():
     if threading.active_count() == 1 and "fork" in mp.get_all_start_methods():
         return mp.get_context("fork")
-    return _fork_server_context()
+    ctx = _fork_server_context()
+    _wait_until_ready(ctx)
+    return ctx
+
+
+_ready = threading.Event()
+_ready_lock = threading.Lock()
+
+
+def _noop() -> None:
+    pass
+
+
+def _wait_until_ready(ctx) -> None:
+    """The fork server loads the OCR models and the recognisers before its first fork (PRELOAD):
+    seconds that must not count against the first file's time limit. One empty child, once."""
+    if _ready.is_set():
+        return
+    with _ready_lock:
+        if not _ready.is_set():
+            proc = ctx.Process(target=_noop, daemon=True)
+            proc.start()
+            proc.join(300)
+            _ready.set()
 
 
 def _fork_server_context():
@@ -77,6 +102,8 @@ def start_fork_server() -> None:
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
+    # its preloading (the OCR models) goes on while the server starts; the first read waits for it
+    threading.Thread(target=_wait_until_ready, args=(mp.get_context("forkserver"),), daemon=True).start()
 
 
 def _on_term(signum, frame) -> None:
@@ -86,11 +113,12 @@ def _on_term(signum, frame) -> None:
     os._exit(1)
 
 
-def _child(conn, fn: Callable, args: tuple) -> None:
+def _child(conn, fn: Callable, args: tuple, asked_at: float | None = None) -> None:
     from extractors.limits import UnreadableDocument, die_with_parent
 
     die_with_parent()
     signal.signal(signal.SIGTERM, _on_term)
+    start_seconds = max(0.0, time.time() - asked_at) if asked_at else 0.0
 
     try:
         try:
@@ -105,6 +133,7 @@ def _child(conn, fn: Callable, args: tuple) -> None:
                 False,
                 error=f"读取出错（{type(e).__name__}: {str(e)[:160]}，{last.filename.rsplit('/', 1)[-1]}:{last.lineno}）",
             )
+        result.start_seconds = start_seconds
         try:
             conn.send(result)
         except Exception as e:  # unpicklable result
@@ -131,7 +160,7 @@ def run_each(
             while pending and len(running) < workers:
                 i = pending.pop(0)
                 parent, child = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_child, args=(child, fn, arg_tuples[i]), daemon=True)
+                proc = ctx.Process(target=_child, args=(child, fn, arg_tuples[i], time.time()), daemon=True)
                 # The child's garbage collector must not walk (and so copy) every object inherited
                 # from the parent: freeze them for the fork, thaw them in the parent afterwards.
                 gc.freeze()
@@ -160,7 +189,7 @@ def run_each(
                     proc.kill()
             now = time.monotonic()
             for conn, (i, proc, deadline) in list(running.items()):
-                if max_memory and tree_memory(proc.pid) > max_memory:
+                if max_memory and exceeds(proc.pid, max_memory):
                     running.pop(conn)
                     _stop(proc, at_once=True)
                     conn.close()

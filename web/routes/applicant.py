@@ -40,7 +40,7 @@ from intake.reading.uploads import accept_upload
 from intake.store.accounts import User
 
 from ..app_limits import MAX_FILES_PER_REQUEST, case_quota
-from ..applicant_view import applicant_view
+from ..applicant_view import applicant_view, progress
 from ..audit_view import readable_audit
 from ..branding import branding
 from ..deps import check_csrf, current_user, editable_case, get_db, get_store, render, viewable_case, who
@@ -192,6 +192,13 @@ def report_fragment(
     resp = render(request, name, ctx)
     resp.headers["X-Report-Complete"] = "1" if ctx["report"]["case"]["complete"] else "0"
     return resp
+
+
+@router.get("/cases/{case_id}/progress.json", include_in_schema=False)
+def case_progress(case=Depends(viewable_case), db=Depends(get_db)):
+    """How far reading has come and how many things are still to do, for the page's live count."""
+    report = case_report(db, case)
+    return {**progress(report, to_do(report, case, open_notice(db, case))), "version": case.version}
 
 
 @router.post("/cases/{case_id}/details", include_in_schema=False, dependencies=[Depends(check_csrf)])

@@ -47,13 +47,41 @@
         report.innerHTML = res[0];
         report.dataset.complete = res[1] ? "1" : "0";
         open.forEach(function (id) { var el = document.getElementById(id); if (el) { var d = el.querySelector("details"); if (d) d.open = true; } });
-        if (!res[1]) schedule();
+        if (!res[1] && !progress) schedule();
         refreshChat();
       })
-      .catch(function () { schedule(3000); });
+      .catch(function () { if (!progress) schedule(3000); });
   }
-  function schedule(ms) { clearTimeout(pollTimer); pollTimer = setTimeout(poll, ms || 1200); }
-  if (report && report.dataset.complete === "0") schedule();
+  function schedule(ms) {
+    if (progress) { watch(ms); return; }
+    clearTimeout(pollTimer); pollTimer = setTimeout(poll, ms || 1200);
+  }
+
+  // ---- progress while documents are read (applicant pages) ------------------------------
+  // A few numbers from progress.json every second (the to-do count, documents still reading);
+  // the report fragment itself only when the case has changed (a document read, an answer given).
+  var progress = document.getElementById("case-progress");
+  var lastVersion = null, progressTimer = null;
+  function showProgress(p) {
+    document.querySelectorAll("[data-progress]").forEach(function (el) {
+      var v = p[el.dataset.progress];
+      if (v !== undefined) el.textContent = v;
+    });
+  }
+  function pollProgress() {
+    fetch(progress.dataset.url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (p) {
+        showProgress(p);
+        if (p.version !== lastVersion) { lastVersion = p.version; poll(); }
+        if (!p.complete) watch();
+      })
+      .catch(function () { watch(3000); });
+  }
+  function watch(ms) { clearTimeout(progressTimer); progressTimer = setTimeout(pollProgress, ms || 1000); }
+  if (progress) {
+    if (progress.dataset.complete === "0") watch();
+  } else if (report && report.dataset.complete === "0") schedule();
 
   // ---- uploads ----------------------------------------------------------------------
   var form = document.getElementById("upload-form");

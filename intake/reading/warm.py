@@ -1,0 +1,36 @@
+"""Imported by the fork server (worker.PRELOAD): every reading worker forked from it starts warm.
+
+Without it each worker loaded the OCR models (~1.4 s on the shared 2-core machine) and compiled the
+recognisers' patterns (~1 s) for every file it read. The engine is built with one onnxruntime
+thread (extractors/data/ocr.yaml `threads`), so no thread pool exists yet at the fork and the
+children use the parent's sessions safely. Nothing here may fail the fork server: a missing engine
+is the readers' own business (the pages stay flagged with the install hint)."""
+
+from __future__ import annotations
+
+import logging
+
+log = logging.getLogger("intake.reading.warm")
+
+
+def warm() -> None:
+    from intake.reading.pipeline import _prewarm
+
+    _prewarm()
+    try:
+        from extractors import ocr
+
+        if ocr.available():
+            ocr.engine(ocr.load_settings())
+    except Exception:  # the first page read says what is wrong, with the file's name
+        log.exception("OCR engine not preloaded")
+
+
+def engines_loaded() -> int:
+    """How many OCR engines this process holds (a worker forked from the fork server: one, at start)."""
+    from extractors import ocr
+
+    return len(ocr._engines)
+
+
+warm()
