@@ -74,7 +74,7 @@ def _register_columns(files: list[Path], tmp: Path) -> tuple[list[str], list[str
     import docx
 
     from forms.register import write_register_csv, write_register_docx
-    from intake.comments import store as C
+    from intake import comments as C
     from intake.store.blobs import BlobStore
     from intake.store.db import open_db
 

@@ -23,6 +23,10 @@ from .model import Document
 OWN_FINDERS = ("uscc",)  # fields whose labels in fields.yaml a finder of its own reads (the code's check digit)
 # what an unlabelled line needs to be taken for an address: a street and a number
 _STREET = re.compile(r"\d+\s*(?:号|弄|栋|幢|室)|[路街巷]|\d+\s+[A-Za-z]|[A-Za-z]\s+\d+")
+_BRACKETED = re.compile(r"^\s*[(（].*[)）]\s*$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# words of a sentence, never of an address line
+_SENTENCE = re.compile(r"符合|兹|证明|认可|要求|具备|accredit|certif|conformity|requirement", re.I)
 # a licence's term (营业期限 2010年03月15日至长期) starts at its founding, not at the issue date
 _TERM_LABELS = {"营业期限", "合伙期限", "经营期限"}
 # families of management-system standards, so a QMS certificate's standard is its 19001 line
@@ -240,7 +244,7 @@ class _Extraction:
             hits += self._standard_fallback()
         elif name not in ("org_name", "issuer"):
             hits += _pattern_hits(self.dix, name)
-        h = best([x for x in hits if x.value is not None or x.extra.get("long_term")])
+        h = best([x for x in hits if x.value is not None or x.extra.get("long_term") or x.extra.get("end_unreadable")])
         if h:
             self.hits[name] = h
 
@@ -287,6 +291,10 @@ class _Extraction:
             # `有效期自2021年04月15日至2026年04月15日` read under 有效期自: its end is the expiry
             self.hits["valid_until"] = _derived(iss, "valid_until", iss.extra["range_end"], iss.confidence, "range end")
         vu = self.hits.get("valid_until")
+        if vu is not None and vu.extra.get("end_unreadable"):
+            self.facts.warnings.append(
+                f"{self.doc.file}：有效期的截止日期无法识别（“{vu.raw or vu.text}”），请核对原件后填写"
+            )
         if vu is not None and vu.extra.get("long_term"):
             self.facts.fields["validity"] = Field(
                 "长期",
@@ -306,9 +314,45 @@ class _Extraction:
         ):
             self.hits["issued"] = _derived(vu, "issued", vu.extra["range_start"], vu.confidence * 0.85, "range start")
         if "issued" not in self.hits and "issued" in recognisers_for(self.doctype):
-            h = self._bare_date()
+            h = self._date_beside_issuer() or self._bare_date()
             if h:
                 self.hits["issued"] = h
+
+    def _date_beside_issuer(self) -> Hit | None:
+        """The date printed after the issuer, on its line (`登记机关 某某行政审批局 2024年01月12日`): the
+        day it signed — a licence's foot, a certificate's seal."""
+        iss = self.hits.get("issuer")
+        if iss is not None and isinstance(iss.value, str) and iss.value in iss.text:
+            h = self._lone_date(iss.text[iss.text.index(iss.value) + len(iss.value) :], iss.text, iss.raw, iss.page)
+            if h:
+                return h
+        # `登记机关 | 2019年11月19日` in a table cell: the label, the seal, then only the date
+        labels = self.finder.labels_for("issuer", self.doctype)
+        for e in self.dix.all_entries():
+            for m in e.matches:
+                if m.label in labels:
+                    h = self._lone_date(e.s[m.end :], e.line.text, e.line.raw, e.page, e.line.confidence)
+                    if h:
+                        return h
+        return None
+
+    def _lone_date(self, after: str, text: str, raw: str, page: int, conf: float = 1.0) -> Hit | None:
+        ds = find_dates(after)
+        if len(ds) != 1 or len(re.sub(r"\s", "", after)) - len(re.sub(r"\s", "", after[ds[0].start : ds[0].end])) > 2:
+            return None
+        ocr = page in self.dix.ocr_pages
+        return Hit(
+            "issued",
+            ds[0].value.isoformat(),
+            page,
+            text,
+            raw,
+            0.7 * conf,
+            ocr,
+            "",
+            "beside the issuer",
+            ocr_confidence=conf if ocr else None,
+        )
 
     def _bare_date(self) -> Hit | None:
         """A line that is only a date (the date under a certificate's seal) — the last one on page 1."""
@@ -378,14 +422,45 @@ class _Extraction:
         lines = self.dix.pages.get(org.page, [])
         for i, e in enumerate(lines[:-1]):
             if e.line.text.endswith(str(org.value).replace(" ", "")) or e.s.endswith(str(org.value)):
-                below = lines[i + 1]
+                j = i + 1
+                while j < len(lines) - 1 and _BRACKETED.match(lines[j].s):
+                    j += 1  # `(法人:…)`, `(Legal Entity: …)` between the name and its address
+                below = lines[j]
                 if any(m.sep == "colon" for m in below.matches):
                     return None  # a labelled line (`No. 88 Longyang Avenue` is an address, not a number)
+                used = [below]
                 c = CHECKERS["address"](below.s)
                 if c is None or c.factor < 1.0 or self._looks_like_issuer(c.value) or not _STREET.search(c.value):
                     return None
-                return _unlabelled("address", c.value, org.page, below.line, self.dix, "under the holder")
+                more = lines[j + 1] if j + 1 < len(lines) else None
+                if more is not None and self._continues_address(below, more):
+                    c2 = CHECKERS["address"](f"{below.s} {more.s}" if not _CJK.search(more.s) else below.s + more.s)
+                    if c2 is not None:
+                        c, used = c2, [below, more]
+                ocr = org.page in self.dix.ocr_pages
+                conf = min(x.line.confidence for x in used)
+                return Hit(
+                    "address",
+                    c.value,
+                    org.page,
+                    " ".join(x.line.text for x in used),
+                    " ".join(x.line.raw for x in used),
+                    0.6 * conf,
+                    ocr,
+                    "",
+                    "under the holder",
+                    ocr_confidence=conf if ocr else None,
+                )
         return None
+
+    def _continues_address(self, line, nxt) -> bool:
+        """The address's second line: short, unlabelled, no sentence and no name — `3号楼1层、2层,215101`."""
+        if nxt.matches or len(nxt.s) > 30 or _SENTENCE.search(nxt.s) or self._looks_like_issuer(nxt.s):
+            return False
+        if bool(_CJK.search(line.s)) != bool(_CJK.search(nxt.s)):
+            return False
+        ends_open = line.s.rstrip().endswith((",", "，")) or bool(_CJK.search(line.s))
+        return ends_open and bool(re.search(r"\d|[楼层室号栋幢]|China|Province|City", nxt.s))
 
     def _looks_like_issuer(self, name: str) -> bool:
         return any(rx.search(name) for rx, _ in _patterns().get("issuer", []))

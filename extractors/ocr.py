@@ -8,7 +8,7 @@
     recognize(image) -> [OcrBox]       # one RGB image (PIL or numpy) → text boxes in pixels
     load_settings() -> OcrSettings     # extractors/data/ocr.yaml
 
-The engine is RapidOCR (PP-OCRv4 models inside the wheel, onnxruntime, offline). It
+The engine is rapidocr 3.x (PP-OCRv6 models inside its wheel, onnxruntime, offline; see ocr_engine). It
 is optional at run time: without it the pages stay flagged "needs OCR" with the
 install hint, and nothing is dropped.
 
@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from . import stages
+from . import ocr_engine, stages
 from .model import Document, Page
 from .ocr_layout import Layout, OcrBox
 
@@ -60,22 +60,20 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-ENGINE = "rapidocr-onnxruntime"
-INSTALL_HINT = (
-    "OCR 引擎未安装：`make run` 会安装；或执行 `pip install -r requirements-ocr.txt && "
-    "pip install --no-deps -r requirements-ocr-engine.txt`"
-)
+INSTALL_HINT = "OCR 引擎未安装：`make run` 会安装；或执行 `pip install -r requirements-ocr.txt`"
 DATA = Path(__file__).parent / "data" / "ocr.yaml"
 CACHE_FORMAT = 1
 
 
 @dataclass(frozen=True)
 class OcrSettings:
+    engine: str = "rapidocr"
     dpi: int = 200
     max_side_len: int = 2000
     det_limit_side_len: int = 960
     det_limit_type: str = "max"
     det_unclip_ratio: float = 1.6
+    rec_batch: int = 1
     use_cls: bool = False
     suppress_seals: bool = True
     suppress_stamps: bool = True
@@ -89,11 +87,13 @@ class OcrSettings:
     row_labels: tuple[str, ...] = ()
 
     ENGINE_KEYS = (
+        "engine",
         "dpi",
         "max_side_len",
         "det_limit_side_len",
         "det_limit_type",
         "det_unclip_ratio",
+        "rec_batch",
         "use_cls",
         "suppress_seals",
         "suppress_stamps",
@@ -104,7 +104,7 @@ class OcrSettings:
     def fingerprint(self) -> str:
         """Changes whenever a setting that changes what the engine reads changes."""
         key = {k: getattr(self, k) for k in self.ENGINE_KEYS}
-        key["engine"] = f"{ENGINE} {_engine_version()}"
+        key["engine"] = _engine_version(self)
         key["format"] = CACHE_FORMAT
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]
 
@@ -172,22 +172,17 @@ class OcrTimeout(Exception):
 # -- the engine ----------------------------------------------------------------------------
 
 
-def available() -> bool:
+def available(settings: OcrSettings | None = None) -> bool:
     try:
         import cv2  # noqa: F401
-        import rapidocr_onnxruntime  # noqa: F401
     except Exception:  # ImportError, or a broken native library
         return False
-    return True
+    return ocr_engine.installed((settings or load_settings()).engine)
 
 
-def _engine_version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version(ENGINE)
-    except Exception:
-        return "absent"
+def _engine_version(settings: OcrSettings | None = None) -> str:
+    name = (settings or load_settings()).engine
+    return f"{name} {ocr_engine.engine_version(name)}"
 
 
 _engines: dict[tuple, Any] = {}
@@ -195,40 +190,20 @@ _engine_lock = threading.Lock()
 
 
 def engine(settings: OcrSettings):
-    """One RapidOCR instance per process and settings (loading the models costs ~0.5 s)."""
+    """One engine instance per process and settings (loading the models costs ~0.5 s)."""
     key = (
+        settings.engine,
         settings.max_side_len,
         settings.det_limit_side_len,
         settings.det_limit_type,
         settings.det_unclip_ratio,
+        settings.rec_batch,
         settings.threads,
     )
     with _engine_lock:
         if key not in _engines:
-            from rapidocr_onnxruntime import RapidOCR
-
-            kw: dict[str, Any] = dict(
-                max_side_len=settings.max_side_len,
-                det_limit_side_len=settings.det_limit_side_len,
-                det_limit_type=settings.det_limit_type,
-                det_unclip_ratio=settings.det_unclip_ratio,
-            )
-            if settings.threads:
-                kw["intra_op_num_threads"] = settings.threads
-            eng = RapidOCR(**kw)
-            if settings.det_limit_type == "max":
-                _cap_detector(eng, settings.det_limit_side_len)
-            _engines[key] = eng
+            _engines[key] = ocr_engine.load(settings.engine, settings)
         return _engines[key]
-
-
-def _cap_detector(eng, side: int) -> None:
-    """Make "max" mean max: RapidOCR 1.4.4 ignores limit_side_len in that mode (it picks
-    960/1500/2000 by image size), so the detector would run on the full 2000 px page."""
-    from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
-
-    det = eng.text_det
-    det.get_preprocess = lambda max_wh: DetPreProcess(side, "max", det.mean, det.std)
 
 
 def suppress_seals(rgb, white_point: int = 200, stamps: bool = True):
@@ -317,34 +292,25 @@ def _recognize_bgr(img, settings: OcrSettings, deadline: float | None, use_cls: 
     import numpy as np
 
     eng = engine(settings)
-    raw_h, raw_w = img.shape[:2]
-    op: dict[str, Any] = {}
     with stages.stage("detection"):
-        img, ratio_h, ratio_w = eng.preprocess(img)
-        op["preprocess"] = {"ratio_h": ratio_h, "ratio_w": ratio_w}
-        img, op = eng.maybe_add_letterbox(img, op)
-        dt_boxes, _ = eng.auto_text_det(img)
+        crops, quads = eng.detect(img)
     _check(deadline)
-    if dt_boxes is None or len(dt_boxes) == 0:
+    if not crops:
         return [], 0
-    with stages.stage("recognition"):
-        crops = eng.get_crop_img_list(img, dt_boxes)
     if use_cls:
-        crops, _, _ = eng.text_cls(crops)
+        crops = eng.upright(crops)
         _check(deadline)
-    rec: list = []
+    rec: list[tuple[str, float]] = []
     step = 24  # recognise in slices so the page's time limit is checked as we go
     for i in range(0, len(crops), step):
         with stages.stage("recognition"):
-            part, _ = eng.text_rec(crops[i : i + step], False)
-        rec.extend(part)
+            rec.extend(eng.read(crops[i : i + step]))
         _check(deadline)
-    points = eng._get_origin_points(dt_boxes, op, raw_h, raw_w)
     out = []
-    for quad, (text, score, *_rest) in zip(points, rec):
-        if text.strip() and float(score) >= settings.min_line_score:
-            out.append(OcrBox(quad=[(float(x), float(y)) for x, y in np.asarray(quad)], text=text, score=float(score)))
-    return out, len(dt_boxes)
+    for quad, (text, score) in zip(quads, rec):
+        if text.strip() and score >= settings.min_line_score:
+            out.append(OcrBox(quad=[(float(x), float(y)) for x, y in np.asarray(quad)], text=text, score=score))
+    return out, len(crops)
 
 
 def _check(deadline: float | None) -> None:
@@ -569,7 +535,7 @@ def ocr_document(
                 continue
             entry = {
                 "format": CACHE_FORMAT,
-                "engine": f"{ENGINE} {_engine_version()}",
+                "engine": _engine_version(settings),
                 "settings": {k: getattr(settings, k) for k in settings.ENGINE_KEYS},
                 "scale": pi.scale,
                 "turns": turns,
@@ -602,7 +568,7 @@ def ocr_document(
         low = sum(1 for n in read for l in pages[n].lines if l.confidence < settings.review_below)
         doc.metadata["ocr"] = {
             "pages": read,
-            "engine": f"{ENGINE} {_engine_version()}",
+            "engine": _engine_version(settings),
             "review_below": settings.review_below,
             "low_confidence_lines": low,
             "turned": {n: t for n, t in turned.items() if t},

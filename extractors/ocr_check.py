@@ -108,6 +108,8 @@ def flag(facts: DocumentFacts) -> DocumentFacts:
         if not f.ocr or not isinstance(f.value, str):
             continue
         note = _identifier_note(f, formats) if name in IDENTIFIERS else None
+        if note is None and name == "scope" and facts.type in CLOSED_SCOPE:
+            note = _cut_scope_note(f.value, f.text)
         if note is None and f.ocr_confidence is not None and f.ocr_confidence < threshold:
             f.check = f"请核对：OCR 识别置信度 {f.ocr_confidence:.2f}"
             continue
@@ -116,6 +118,19 @@ def flag(facts: DocumentFacts) -> DocumentFacts:
             f.ocr_confidence = min(f.ocr_confidence if f.ocr_confidence is not None else doubt, doubt)
             f.confidence = round(min(f.confidence, doubt), 3)
     return facts
+
+
+# a licence's 经营范围 ends its sentence (`…经营活动。`, `…（依法须经批准的项目…）`): one that stops mid-word
+# was cut by the layout (a wrap into another column, a seal) and must be read on the document
+CLOSED_SCOPE = ("business_license",)
+_SCOPE_END = re.compile(r"[。.)）】\]」;；]$|经营活动$|项目$")
+
+
+def _cut_scope_note(value: str, text: str) -> str | None:
+    v = normalize(value).rstrip()
+    if _SCOPE_END.search(v) or _SCOPE_END.search(normalize(text or "").rstrip()):
+        return None
+    return f"请核对：经营范围可能未读全（读到“…{v[-8:]}”为止）"
 
 
 def _bare(text: str) -> str:

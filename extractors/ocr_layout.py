@@ -380,7 +380,7 @@ class Layout:
         used: set[int] = set()
         i = 0
         while i < len(rs):
-            if len(rs[i]) < 2 or self._kv_row(rs[i]):
+            if len(rs[i]) < 2 or self._kv_row(rs[i]) or _date_row(rs[i]):
                 i += 1
                 continue
             j = i
@@ -388,6 +388,7 @@ class Layout:
                 j + 1 < len(rs)
                 and (len(rs[j + 1]) >= 2 or self._wrapped_cell(rs, j + 1))
                 and not self._kv_row(rs[j + 1])
+                and not _date_row(rs[j + 1])
                 and self._close(rs[j], rs[j + 1])
             ):
                 j += 1
@@ -453,6 +454,16 @@ class Layout:
             out_rows.append(out_row)
         bbox = _union([p.box.bbox for row in trs for p in row])
         return Table(page=page, rows=out_rows, bbox=bbox)
+
+
+def _date_row(row: list[_Placed]) -> bool:
+    """A row that is one date in pieces (`2020 | 年 | 05 | 月 | 25 | 日`, spaced out under a seal): a line,
+    never a table row — cut into cells, the licence's issue date would be lost."""
+    from .fields.dates import find_dates
+
+    text = "".join(p.box.text for p in row).replace(" ", "")
+    found = find_dates(text)
+    return len(found) == 1 and len(text) - (found[0].end - found[0].start) <= 2
 
 
 def _columns(trs: list[list[_Placed]]) -> list[tuple[float, float]]:

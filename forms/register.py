@@ -75,6 +75,16 @@ def _suggestion_reason(r: dict) -> str:
     return "\n".join(parts)
 
 
+def _scan_remark(c: dict) -> list[str]:
+    """A comment read from a scan is never shown as the commenter's exact words without saying so."""
+    if c.get("to_check"):
+        return ["请核对：从扫描件识别，尚未核对"]
+    if c.get("confidence") is not None:
+        checked = c.get("checked")
+        return ["从扫描件识别" + (("，已更正" if checked.get("corrected") else "，已核对") if checked else "")]
+    return []
+
+
 def _disposition(r: dict) -> str:
     if not r.get("decision"):
         return ""
@@ -146,6 +156,7 @@ def build_register(
                     remarks.append(f"章条“{raw or c['clause']}”在征求意见稿中不存在{near}")
             if c.get("late"):
                 remarks.append(f"逾期（{c.get('received')}收到）")
+            remarks += _scan_remark(c)
             rows.append(
                 RegisterRow(
                     no=no,

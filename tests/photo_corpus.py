@@ -8,8 +8,9 @@ then damages the page the way phones and copiers do: perspective and rotation, u
 shadow, blur, noise, JPEG artefacts, a red seal over the issue date, a blue 副本 stamp over a label,
 a diagonal watermark. Every random choice comes from a seeded RNG: the same name gives the same bytes.
 
-About a third of the pages are held out (`held_out(name)`: a hash of the name), to be looked at
-only as an aggregate figure, never page by page, while the layout code is tuned.
+About a third of the sheets are held out (`held_out(sheet name)`: a hash of the name) with every
+damage of them, to be looked at only as an aggregate figure, never page by page, while the layout
+code is tuned: the split is by whole document, so no held-out text is seen under another damage.
 
     python -m tests.photo_corpus OUTDIR        # write every page (JPEG) and its expected JSON
     python -m tests.photo_corpus --write-expected   # tests/corpus/photo_expected/<sheet>.json
@@ -19,6 +20,7 @@ only as an aggregate figure, never page by page, while the layout code is tuned.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -564,9 +566,16 @@ def _seed(name: str) -> int:
     return int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)
 
 
-def held_out(name: str) -> bool:
-    """The fixed rule that sets a page aside: a third of the names by hash."""
-    return _seed("held-out:" + name) % 3 == 0
+def held_out(sheet: str) -> bool:
+    """The fixed rule that sets a document aside, with all its damages: the sheets ranked by a hash of
+    their names, every third one (a third exactly, whatever the hash values happen to be)."""
+    return sheet in _held_out_sheets()
+
+
+@functools.cache
+def _held_out_sheets() -> frozenset[str]:
+    ranked = sorted((s.name for s in sheets()), key=lambda n: _seed("held-out:" + n))
+    return frozenset(ranked[::3])
 
 
 def pages() -> list[Page]:
@@ -580,11 +589,11 @@ def pages() -> list[Page]:
 
 
 def tuned() -> list[Page]:
-    return [p for p in pages() if not held_out(p.name)]
+    return [p for p in pages() if not held_out(p.sheet.name)]
 
 
 def held_out_pages() -> list[Page]:
-    return [p for p in pages() if held_out(p.name)]
+    return [p for p in pages() if held_out(p.sheet.name)]
 
 
 # -- scoring -------------------------------------------------------------------------------

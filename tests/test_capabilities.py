@@ -85,8 +85,8 @@ def test_a_form_for_a_scheme_added_as_data_keeps_its_declarations(tmp_path, monk
 def test_the_desk_and_the_register_order_clauses_the_same_way(tmp_path):
     from comment_sheets import draft_markdown
 
+    from intake import comments as C
     from intake.comments import desk
-    from intake.comments import store as C
     from intake.store.blobs import BlobStore
     from intake.store.db import open_db
 

@@ -21,6 +21,7 @@ HEAVY = {
     "pypdfium2",
     "pdfminer",
     "rapidocr_onnxruntime",
+    "rapidocr",
     "onnxruntime",
     "cv2",
     "PIL",

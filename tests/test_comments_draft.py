@@ -151,7 +151,7 @@ def test_docx_draft_with_automatic_numbering(tmp_path):
     """Numbers live in numbering.xml (as 标准编写软件 writes them): the tree is still complete."""
     from comment_sheets import draft_docx_autonumbered
 
-    from intake.comments.store import read_draft_bytes
+    from intake.comments.reading import read_draft_bytes
 
     data = draft_docx_autonumbered()
     plain = from_bytes(data, "auto.docx")
@@ -171,7 +171,7 @@ def test_the_drafts_own_title_not_the_standard_its_foreword_cites(fmt, tmp_path)
     from comment_sheets import CITED, TITLED, titled_draft_docx, titled_draft_markdown
 
     from extractors.readers import office
-    from intake.comments.store import read_draft_bytes
+    from intake.comments.reading import read_draft_bytes
 
     if fmt == "md":
         data = titled_draft_markdown()

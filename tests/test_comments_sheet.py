@@ -474,7 +474,7 @@ def test_a_stamp_in_a_pdf_sheets_signature_cell(stamp, signed):
     elsewhere on the page does not."""
     from comment_sheets import pdf_sheet_with_stamp
 
-    from intake.comments.store import read_sheets
+    from intake.comments.reading import read_sheets
 
     [doc] = read_sheets([("sheet.pdf", pdf_sheet_with_stamp(stamp))])
     s = parse_sheet(doc)

@@ -11,7 +11,7 @@ from comment_sheets import TITLE, draft_markdown, seed_sheet
 from docgen import docx_bytes
 
 from forms.register import write_register_csv, write_register_docx
-from intake.comments import store as C
+from intake import comments as C
 from intake.store.blobs import BlobStore
 from intake.store.db import open_db
 
@@ -230,7 +230,7 @@ def test_upload_path_from_the_blob_store_and_a_race_on_the_same_bytes(env):
     # a second request that parsed the same bytes before the first stored them
     from extractors.comments import CommentSheet
 
-    again = C._store_sheet(
+    again = C.store.store_sheet(
         db, d, CommentSheet(file="upload.docx", sha256=sha, submitter="庚公司"), "upload.docx", sha, None, "upload"
     )
     assert again.status == "duplicate" and again.receipt == r.receipt

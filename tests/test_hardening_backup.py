@@ -14,7 +14,7 @@ from comment_sheets import draft_markdown
 from web_helpers import csrf, make_client, open_case, upload
 
 from cli import cli
-from intake.comments import store as comments
+from intake.comments import imports as comments
 from intake.store.blobs import BlobStore
 from intake.store.db import open_db
 

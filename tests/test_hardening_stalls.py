@@ -148,12 +148,12 @@ def test_each_sheet_is_parsed_within_its_own_time_budget(tmp_path, monkeypatch):
     a sheet past it fails with a sentence naming it, the others are registered."""
     from comment_sheets import draft_markdown
 
-    from intake.comments import store as comments
+    from intake import comments
     from intake.config import Limits
     from intake.store.blobs import BlobStore
     from intake.store.db import open_db
 
-    monkeypatch.setattr("intake.comments.store.parse_sheet", _slow_parse)  # inherited by the forked workers
+    monkeypatch.setattr("intake.comments.reading.parse_sheet", _slow_parse)  # inherited by the forked workers
     db, blobs = open_db(tmp_path), BlobStore(tmp_path)
     draft = comments.publish_draft(db, blobs, draft_markdown(), "draft.md")
     slow = seed_sheet([["1", "8.2", "意见一。", "理由"]], unit="甲公司", date="2026年1月5日")

@@ -153,3 +153,12 @@ def test_a_diagonal_watermark_is_not_read_into_the_lines():
     mark = box(100, 60, "仅供资质审核使用他用无效", w=400, angle_deg=35)
     lines, _ = texts(page + [mark])
     assert lines == [f"第{i}行正文内容" for i in range(6)]
+
+
+def test_a_date_spaced_out_under_a_seal_stays_a_line_between_table_like_rows():
+    boxes = [box(0, 0, "国家企业信用"), box(300, 0, "市场主体应当"), box(600, 0, "国家市场监督")]
+    boxes += [box(x, 40, t) for x, t in ((0, "2020"), (120, "年"), (220, "05"), (320, "月"), (420, "25"), (520, "日"))]
+    boxes += [box(0, 80, "公示系统网址"), box(300, 80, "报送公示年度"), box(600, 80, "管理总局监制")]
+    lines, tables = texts(boxes)
+    assert any(l.replace(" ", "") == "2020年05月25日" for l in lines), (lines, tables)
+    assert not any("年" in c.text for t in tables for r in t.rows for c in r)  # never cut into cells

@@ -29,6 +29,8 @@ def test_about_a_third_is_held_out_by_a_fixed_rule_and_pages_are_deterministic()
     share = len(pc.held_out_pages()) / len(pages)
     assert 0.25 <= share <= 0.45 and len(pages) <= 40
     assert {p.name for p in pc.tuned()}.isdisjoint(p.name for p in pc.held_out_pages())
+    # split by whole document: no held-out sheet is seen, under another damage, in the tuned part
+    assert {p.sheet.name for p in pc.tuned()}.isdisjoint(p.sheet.name for p in pc.held_out_pages())
     first = pages[0]
     assert first.bytes() == first.bytes()  # same seed, same damage
 

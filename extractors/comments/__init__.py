@@ -1,6 +1,6 @@
 """Public comments on draft standards: sheet parser, clause references, draft clause tree, duplicates.
 
-Pure functions over `extractors.model.Document`; storage and the CLI live in `intake.comments.store`.
+Pure functions over `extractors.model.Document`; storage, reading in workers and the register live in `intake.comments`.
 """
 
 from .clauses import parse_refs, sort_key

@@ -10,6 +10,7 @@ with a digit do not become clauses.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -147,7 +148,9 @@ class DraftStandard:
         if cutoff is None:
             cutoff = load_rules()["thresholds"]["clause_title_match"] * 100
         titled = {
-            c.id: c.title for c in self.clauses.values() if c.kind in ("chapter", "clause", "appendix") and c.title
+            c.id: normalize(c.title)
+            for c in self.clauses.values()
+            if c.kind in ("chapter", "clause", "appendix") and c.title
         }
         if not titled or not text:
             return None
@@ -186,7 +189,7 @@ def _clean(text: str) -> str:
 def markdown_document(text: str, file: str = "draft.md") -> Document:
     """A Markdown or plain-text draft as a Document (headings and list markers stripped; the
     headings' text kept in metadata["headings"])."""
-    lines = [_clean(s) for s in text.splitlines()]
+    lines = [_unmarked(s) if _clean(s) else "" for s in text.splitlines()]  # as written, markers off
     doc = Document.from_text("\n".join(s for s in lines if s), file=file)
     doc.metadata["headings"] = [_clean(s) for s in text.splitlines() if re.match(r"^\s*#{1,6}\s", s) and _clean(s)]
     return doc
@@ -264,10 +267,68 @@ def read_draft(doc: Document) -> DraftStandard:
         if len(other.clauses) > len(best.clauses):
             best = other
     best.title = draft_title(doc, [(p, t) for p, t in lines if t])
+    _as_written_in_draft(best, doc)
     best.warnings = [w for w in best.warnings if w != "no standard title found"]
     if not best.title:
         best.warnings.append("未找到标准名称")
     return best
+
+
+def _as_written_in_draft(d: DraftStandard, doc: Document) -> None:
+    """The title and each clause's heading and text as the draft writes them (full-width ：，～ and
+    the space in 型材 第1部分 kept): they were read from normalised lines, for matching."""
+    pairs = [(_clean(l.text), _unmarked(l.raw or l.text)) for l in doc.lines(include_cells=False)]
+    pairs = [(n, r) for n, r in pairs if n]
+    d.title = _written(d.title, pairs)
+    d.drafting_unit = _written(d.drafting_unit or "", pairs) or d.drafting_unit
+    for c in d.clauses.values():
+        c.title, c.text = _written(c.title, pairs), _written(c.text, pairs)
+
+
+def _unmarked(raw: str) -> str:
+    return _BOLD.sub("", _MD.sub("", raw)).strip()
+
+
+def _align(raw: str, norm: str) -> list[int] | None:
+    """For each character of `norm` (the normalised `raw`), the index in `raw` it came from."""
+    out: list[int] = []
+    for i, ch in enumerate(raw):
+        c = unicodedata.normalize("NFKC", ch)
+        if c.isspace() or not c:
+            if len(out) < len(norm) and norm[len(out)] == " " and out and raw[out[-1]] != ch:
+                out.append(i)
+            continue
+        if not norm.startswith(c, len(out)):
+            return None
+        out.extend([i] * len(c))
+    return out if len(out) == len(norm) else None
+
+
+def _span(raw: str, norm: str, a: int, b: int) -> str | None:
+    m = _align(raw, norm)
+    return raw[m[a] : m[b - 1] + 1] if m and b > a else None
+
+
+def _written(value: str, pairs: list[tuple[str, str]]) -> str:
+    """`value` (a piece of one line, or of consecutive lines joined) as the lines write it."""
+    if not value:
+        return value
+    for i, (norm, _) in enumerate(pairs):
+        k = norm.find(value[:12])
+        if k < 0:
+            continue
+        pieces, rest, pos = [], value, k
+        for n, r in pairs[i:]:
+            seg = n[pos:]
+            take = seg if rest.startswith(seg) else (rest if seg.startswith(rest) else None)
+            piece = _span(r, n, pos, pos + len(take)) if take else None
+            if piece is None:
+                break
+            pieces.append(piece)
+            rest, pos = rest[len(take) :], 0
+            if not rest:
+                return "".join(pieces)
+    return value
 
 
 def draft_title(doc: Document, lines: list[tuple[int, str]]) -> str:
@@ -303,7 +364,7 @@ def _read_lines(lines: list[tuple[int | None, str]]) -> DraftStandard:
             m = _DATE_CN.search(t)
             if m:
                 deadline = _iso(m)
-        m = re.match(r"^本(?:文件|标准)起草单位[:：]\s*(.+?)[。.]?$", t)
+        m = re.match(r"^(?:本(?:文件|标准))?(?:主要|负责)?起草单位[:：]\s*(.+?)[。.]?$", t)
         if m and m.group(1).strip("。. "):
             drafting = m.group(1).strip("。. ")
         m = re.match(r"^本(?:文件|标准)由(.+?)提出", t)
@@ -365,7 +426,8 @@ def _strip_title(t: str) -> str:
 
 
 def _title(lines: list[tuple[int, str]]) -> str:
-    plausible = lambda t: 3 <= len(t) <= 60 and not re.search(r"[。；;:：]$", t) and not t.startswith("本")
+    from .title import plausible
+
     # 1. the heading right before chapter 1 (GB/T 1.1 repeats the title there)
     for i, (_, t) in enumerate(lines):
         if re.match(r"^1\s*(?:范围|总则)", t) and i:

@@ -41,6 +41,11 @@ class Comment:
     reason_raw: str = ""
     original_raw: str = ""
     suggestion_raw: str = ""
+    # read from a scan: the lowest OCR confidence of its cells and where its row is on the page
+    # ({"page": n, "bbox": [x0, top, x1, bottom]}); None for text read from a text layer or typed
+    confidence: float | None = None
+    region: dict | None = None
+    image: str = ""  # sha256 of the region's picture in the blob store, once stored (not in the JSON)
 
     def __post_init__(self) -> None:
         for name in ("comment", "reason", "original", "suggestion"):
@@ -64,6 +69,8 @@ class Comment:
             "reason_raw": self.reason_raw,
             "original_raw": self.original_raw,
             "suggestion_raw": self.suggestion_raw,
+            "confidence": self.confidence,
+            "region": self.region,
         }
 
     @classmethod
@@ -321,6 +328,7 @@ class _Draft:
     clause_raw: str
     parts: dict[str, list[str]]
     page: int
+    cells: list = field(default_factory=list)  # the model.Cells it was read from (confidence, place)
 
     def add(self, role: str, text: str) -> None:
         if text:
@@ -328,6 +336,15 @@ class _Draft:
 
     def text(self, role: str) -> str:
         return "\n".join(self.parts.get(role, []))
+
+    def scanned(self) -> tuple[float | None, dict | None]:
+        """(lowest confidence of its cells with text, the region of its rows on the page)."""
+        boxes = [c.bbox for c in self.cells if c.bbox]
+        if not boxes:
+            return None, None
+        conf = min((c.confidence for c in self.cells if c.text), default=1.0)
+        bbox = [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
+        return round(conf, 3), {"page": self.page, "bbox": [round(v, 1) for v in bbox]}
 
 
 def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft], wrapped: bool = False) -> None:
@@ -355,6 +372,8 @@ def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft], wrapped: 
             continue
         if {label_key(x) for x in texts} <= cols.header_keys | {""} and len(texts) >= 2:
             continue  # header row repeated on a new page
+        if _only_labels(texts):
+            continue  # a sub-header row (原文为 | 修改为, 提出单位 | 提出人员), however its cells were split
         first = texts[0]
         if _is_footer(first) and len(texts) == 1:
             continue
@@ -373,17 +392,33 @@ def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft], wrapped: 
         if not seq and not clause_own and pending and (numbered or not _ends_sentence(pending[-1])):
             for role, text in body.items():
                 pending[-1].add(role, text)  # the comment goes on in this row
+            pending[-1].cells.extend(t.rows[r])
             continue
         d = _Draft(
             seq_raw=seq or get(filled, r, "seq"),
             clause_raw=(clause_own or get(filled, r, "clause")).strip(),
             parts={},
             page=t.page,
+            cells=list(t.rows[r]),
         )
         for role, text in body.items():
             d.add(role, text)
         d.add("proposer", proposer)
         pending.append(d)
+
+
+def _with_scan(parts: dict, d: _Draft, scanned: set[int]) -> dict:
+    """A comment read from a scanned page carries its confidence and region (parts["_scan"])."""
+    if d.page in scanned:
+        parts["_scan"] = d.scanned()
+    return parts
+
+
+def _only_labels(texts: list[str]) -> bool:
+    """Every word in the row is a column label exactly (a header row, not a comment)."""
+    rules = load_rules()["columns"]
+    words = [w for x in texts for w in re.split(r"[\s/／、]+", x) if w]
+    return bool(words) and all(match_label(w, rules, exact_only=True) for w in words)
 
 
 def _ends_sentence(d: _Draft) -> bool:
@@ -506,7 +541,7 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
     sheet = CommentSheet(file=doc.file, sha256=doc.sha256, warnings=list(doc.warnings))
     h = _Header()
     pending: list[_Draft] = []
-    wrapped = doc.format == "pdf"  # a PDF cell's line breaks are the layout's, not the writer's
+    wrapped = doc.format == "pdf" or doc.ocr  # a PDF or scanned cell's line breaks are the layout's
     cols: _Columns | None = None
     found_table = False
     tables_with_rows: list[int] = []
@@ -536,7 +571,8 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
         any(w in c.text for w in rules["sheet_titles"]) for t in doc.tables() for row in t.rows[:2] for c in row
     )
 
-    exploded = [(s, c, parts, d.page) for d in pending for s, c, parts in _explode(d)]
+    scanned = {p.number for p in doc.pages if p.ocr}
+    exploded = [(s, c, _with_scan(parts, d, scanned), d.page) for d in pending for s, c, parts in _explode(d)]
     if not found_table:  # a table the converter flattened into paragraphs, cell after cell
         _labels_on_their_own_lines(body, body_raw, h)
         flat = _flattened_table(body, body_raw)
@@ -610,6 +646,8 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
                 reason_raw=parts["reason"],
                 original_raw=parts["original"],
                 suggestion_raw=suggestion,
+                confidence=parts.get("_scan", (None, None))[0],
+                region=parts.get("_scan", (None, None))[1],
             )
         )
 

@@ -3,7 +3,7 @@
 The document model keeps text only, so for DOCX this looks at the XML once more: a
 drawing (w:drawing / w:pict, inline or floating) in the signature label's cell, the
 cell to its right, or the paragraph holding a `单位盖章：` label. Runs inside the
-reader's time-limited worker (see intake.comments.store) on bytes the reader has already
+reader's time-limited worker (see intake.comments.reading) on bytes the reader has already
 accepted (zip size and entry limits checked), parsed with defusedxml.
 """
 

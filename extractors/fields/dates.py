@@ -49,7 +49,8 @@ _MONTH_FIRST = re.compile(rf"(?<![A-Za-z]){_MONTH}\s*(\d{{1,2}})(?:st|nd|rd|th)?
 _DAY_MONTH = re.compile(
     rf"(?<![\d.])(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}\s*,?\s*((?:19|20)\d{{2}})(?!\d)", re.I
 )
-LONG_TERM = re.compile(r"长期|永久|无固定期限|[*＊]{3,}")  # `至******`: a term with no end printed
+_MIDDLE_DOT = re.compile(r"(?<=\d)[·•・](?=\d)")
+LONG_TERM = re.compile(r"长期|永久|无固定期限|不约定期限|[*＊]{3,}")  # `至******`: a term with no end printed
 
 
 @dataclass
@@ -84,7 +85,8 @@ def _make(y: int, m: int, d: int) -> date | None:
 
 def find_dates(text: str, compact: bool = False) -> list[DateMatch]:
     """Every date in `text`, left to right (positions refer to the NFKC form of `text`)."""
-    s = unicodedata.normalize("NFKC", text or "")
+    # a dot read as a middle dot between digits (`22·03-2019`); one character for one: positions hold
+    s = _MIDDLE_DOT.sub("-", unicodedata.normalize("NFKC", text or ""))
     out: list[DateMatch] = []
     for m in _NUMERIC.finditer(s):
         d = _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -127,6 +129,26 @@ def parse_date(text: str) -> date | None:
     return found[0].value if found else None
 
 
+_OPEN_END = re.compile(r"^\s*(?:起?至|到|~|-|—|–|－|―|止|to|until|till|through)(?![A-Za-z])", re.I)
+
+
+def open_range(text: str) -> date | None:
+    """The start of `date SEP <unreadable>`: a range whose end cannot be read (`1999年11月04日至 日`), or
+    was misread before its start (`2019-03-22 至 2012-03-21`).
+
+    Its start is not its end: a caller wanting the expiry must leave it empty and say so.
+    """
+    s = unicodedata.normalize("NFKC", text or "")
+    if find_range(s) or LONG_TERM.search(s):
+        return None
+    found = find_dates(s)
+    if not found or not _OPEN_END.match(s[found[0].end :]):
+        return None
+    if len(found) == 1 or found[1].value < found[0].value:
+        return found[0].value
+    return None
+
+
 def find_range(text: str) -> tuple[date, date | None] | None:
     """(start, end) where `text` holds `date SEP date` or `date 至长期` (end None)."""
     s = unicodedata.normalize("NFKC", text or "")
@@ -135,7 +157,7 @@ def find_range(text: str) -> tuple[date, date | None] | None:
         if _RANGE_SEP.match(s[a.end : b.start]) and a.value <= b.value:
             return a.value, b.value
     for a in found:
-        rest = s[a.end : a.end + 8]
-        if re.match(r"^\s*(?:至|到|-|~|—)\s*(?:长期|永久|无固定期限|[*＊]{3,})", rest):
+        rest = s[a.end : a.end + 10]
+        if re.match(r"^\s*(?:至|到|-|~|—)\s*(?:" + LONG_TERM.pattern + ")", rest):
             return a.value, None
     return None

@@ -56,6 +56,7 @@ class LabelMatch:
     end: int  # where the value may start (after label, suffix, English caption, separator)
     sep: str  # "colon" | "space" | "none"
     strong: bool  # clearly a label (followed by a colon, or starting the line)
+    lost_char: bool = False  # read with one character missing (`成日期` for 成立日期): weighs less
 
 
 @dataclass
@@ -92,7 +93,7 @@ def _label_regex(labels: list[str]) -> re.Pattern:
     trie: dict = {}
     for lab in set(labels):
         node = trie
-        for c in normalize(lab):
+        for c in normalize(lab).lower():  # matched ignoring case: `Valid to` and `valid to the…` share a branch
             if not c.isspace():
                 node = node.setdefault(c, {})
         node[""] = {}
@@ -130,6 +131,25 @@ def _latin_edges_ok(s: str, start: int, end: int) -> bool:
     return not (end < len(s) and last.isascii() and last.isalpha() and s[end].isascii() and s[end].isalpha())
 
 
+def _short_forms(labels: set[str]) -> dict[str, str]:
+    """Chinese labels of 4–8 characters with one inner character dropped → the label; a form that is itself
+    a label, or that two labels share, is left out (it would say nothing sure)."""
+    seen: dict[str, set[str]] = {}
+    for lab in labels:
+        if 4 <= len(lab) <= 8 and all(_CJK_CHAR.match(c) for c in lab):
+            for i in range(1, len(lab) - 1):
+                seen.setdefault(lab[:i] + lab[i + 1 :], set()).add(lab)
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1 and k not in labels}
+
+
+_SENTENCE_WORD = re.compile(r"(?:^|\s)(?:[a-z][a-z'’-]*|The|This|These|Its|Our)\s*$")
+
+
+def _inside_sentence(s: str, i: int) -> bool:
+    """An English label preceded on its line by a lower-case word or an article is a word of a sentence."""
+    return i > 0 and _SENTENCE_WORD.search(s[:i]) is not None
+
+
 class LabelIndex:
     def __init__(self, spec: dict | None = None):
         self.spec = spec or load_spec()
@@ -141,11 +161,12 @@ class LabelIndex:
                 all_labels.update(extra)
         self.labels = {_canonical(l) for l in all_labels}
         self.regex = _label_regex(list(all_labels))
+        self.short_forms = _short_forms(self.labels)
 
     # -- finding labels in a line -------------------------------------------------------
     def matches(self, s: str) -> list[LabelMatch]:
-        out = []
-        consumed = 0
+        out = self._lost_char_label(s)
+        consumed = out[0].end if out else 0
         for m in self.regex.finditer(s):
             i = m.start()
             if i < consumed:
@@ -178,10 +199,34 @@ class LabelIndex:
                 sep = "space"
             while end < len(s) and s[end] == " ":
                 end += 1
-            strong = sep == "colon" or i == 0 or (sep == "space" and len(label) >= 2 and s[i - 1 : i] == " ")
+            if not cjk and sep != "colon" and s[end:].strip() and _inside_sentence(s, i):
+                continue  # `…the above mentioned products have met…`: a word of a sentence, not a caption
+            # mid-line, an English word is a caption only before a colon (`…Road, No. 166…` is no label)
+            strong = sep == "colon" or i == 0 or (cjk and sep == "space" and len(label) >= 2 and s[i - 1 : i] == " ")
             out.append(LabelMatch(label, i, end, sep, strong))
             consumed = end
         return out
+
+    def _lost_char_label(self, s: str) -> list[LabelMatch]:
+        """A line opening with a known label short of one inner character (OCR lost it) and then a value:
+        `成日期2009年10月12日` is 成立日期. Only at the start of a line, and only when no label starts there."""
+        m = self.regex.match(s)
+        if m and m.group(1):
+            return []
+        head = s.replace(" ", "")
+        for n in range(7, 2, -1):
+            label = self.short_forms.get(head[:n])
+            if label is None:
+                continue
+            end, seen = 0, 0
+            while seen < n:  # position in `s` (spaces kept) after the n characters
+                seen += s[end] != " "
+                end += 1
+            rest = s[end:].lstrip(" :：")
+            if not rest or (rest[:1].isascii() and rest[:1].isalpha()):
+                return []
+            return [LabelMatch(label, 0, len(s) - len(rest), "none", True, lost_char=True)]
+        return []
 
     @staticmethod
     def _boundary_ok(s: str, i: int, label: str) -> bool:
@@ -312,7 +357,7 @@ class Finder:
             if len(hits) >= MAX_HITS:
                 break  # the first occurrences are enough; a 500-page report repeats its header
             m = e.matches[k]
-            w = labels[m.label]
+            w = labels[m.label] * (0.9 if m.lost_char else 1.0)
             order += 1
             nxt = next((x for x in e.matches[k + 1 :] if x.strong and x.start >= m.end), None)
             value_text = e.s[m.end : nxt.start if nxt else len(e.s)].strip()
@@ -338,9 +383,12 @@ class Finder:
                             )
                         )
                 continue
-            if e.s[: m.start].strip(" :：;；,，.、()（）0123456789") and not (m.sep == "colon" and m.end >= len(e.s)):
+            if e.s[: m.start].strip(" :：;；,，.、()（）0123456789") and not (
+                m.end >= len(e.s) and (m.sep == "colon" or not _CJK_CHAR.search(m.label))
+            ):
                 # `天津华信会计师事务所`: a label word ending a name, not a caption — but a sentence ending
-                # in its label and a colon (`…valid for the following scope:`) gives the value below
+                # in its label (`…valid for the following scope:`, `…valid to the following product(s)/service`)
+                # gives the value below
                 continue
             for other, factor, how in self._neighbours(e):
                 text, more = other.s, []
@@ -411,6 +459,8 @@ class Finder:
                 break
             if len(o.s) < 4 or re.search(r"(兹证明|特发此证|发证|日期|有效期|\d{4}\s*年)", o.s):
                 break
+            if re.match(r"^\s*[(（].*[)）]\s*$", o.s):
+                break  # a note in brackets under the value (`(请注意以上范围代表…)`) is not more of it
             if bool(_CJK_CHAR.search(text)) != bool(_CJK_CHAR.search(o.s)):
                 break  # a bilingual certificate's translation line, not more of the value
             parts.append(o.s)

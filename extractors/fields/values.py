@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..text import normalize
-from .dates import LONG_TERM, find_dates, find_range
+from .dates import LONG_TERM, find_dates, find_range, open_range
 
 
 @dataclass
@@ -39,7 +39,7 @@ def clean_text(s: str) -> str:
 
 # an English holder or issuer: `Chengdu Shuxin Precision Mould Co., Ltd.`
 EN_ORG = re.compile(
-    r"^[A-Z][A-Za-z0-9&'().,\- ]{2,120}?(?:Co\.?\s?,?\s?Ltd\.?|Company Limited|Limited|Corporation|Corp\.|Inc\.?|LLC|"
+    r"^[A-Z][A-Za-z0-9&'().,\- ]{2,120}?(?i:Co\.?\s?,?\s?Ltd\.?|Company Limited|Limited|Corporation|Corp\.|Inc\.?|LLC|"
     r"GmbH|Group|Centre|Center|Institute|Laboratory|University|Association|Service for Conformity Assessment)$"
 )
 
@@ -63,7 +63,17 @@ def split_issuer(v: str) -> tuple[str, str | None]:
     return v, None
 
 
+def _unbalanced_brackets(s: str) -> str:
+    """`(法人:某某有限公司)` read from `(` to `)` gives `某某有限公司)`: the bracket belongs to the caption."""
+    s = s.strip()
+    for o, c in ("()", "（）"):
+        if s.endswith(c) and s.count(o) < s.count(c):
+            s = s[:-1].rstrip()
+    return s
+
+
 def check_org(s: str, **_) -> Checked | None:
+    s = _unbalanced_brackets(normalize(s))
     v = clean_text(s)
     if not _CJK.search(v):
         v = normalize(s).strip(" :;,")  # `Co., Ltd.` keeps its full stop
@@ -91,7 +101,8 @@ def check_person(s: str, **_) -> Checked | None:
 
 # a postcode or a telephone number glued to the end of an address: `…166号邮编:610000`, `…88号027-84561234`
 _ADDRESS_TAIL = re.compile(
-    r"(?<=[\u4e00-\u9fff\d)）])\s*[,，;；]?\s*(?:(?:邮编|邮政编码|Post\s?code|P\.?C\.?)\s*[:：]?\s*\d{6}|"
+    r"(?<=[\u4e00-\u9fff\d)）])\s*[,，;；]?\s*(?:(?:邮编|邮政编码|Post\s?code|P\.?C\.?)\s*[:：]?\s*[\dOoIl()（）]{4,8}|"
+    r"(?<=[\u4e00-\u9fff])[,，]\s*\d{6}|"
     r"(?:电话|联系电话|Tel\.?|TEL)?\s*[:：]?\s*(?:\(?0\d{2,3}\)?\s?-?\s?\d{7,8}|1[3-9]\d{9}))\s*$"
 )
 _EN_ADDRESS = re.compile(
@@ -269,6 +280,10 @@ def check_date(s: str, field_name: str = "", **_) -> Checked | None:
         return Checked(start.isoformat(), 0.9, {"range_end": end.isoformat() if end else None})
     if field_name == "valid_until" and LONG_TERM.match(v):
         return Checked(None, 1.0, {"long_term": True})
+    start = open_range(v)
+    if start is not None and field_name == "valid_until":
+        # the end of the range is unreadable: never its start as the expiry — empty, and said so
+        return Checked(None, 1.0, {"end_unreadable": True, "range_start": start.isoformat()})
     found = find_dates(v, compact=True)
     if not found or found[0].start > 12:
         return None

@@ -7,13 +7,12 @@ import io
 from collections import OrderedDict
 
 from extractors.comments.clauses import sort_key
-from intake.comments import store
+from intake.comments import register
 
 
 def register_view(db, draft_id: int) -> dict:
-    draft = store.get_draft(db, draft_id)
-    rows = store.comments(db, draft_id)
-    groups = store.duplicate_groups(rows)
+    computed = register.compute(db, draft_id)
+    draft, rows, groups = computed.draft, computed.rows, computed.groups
     group_of = {}
     for n, g in enumerate(groups, start=1):
         for m in g.members:
@@ -23,7 +22,7 @@ def register_view(db, draft_id: int) -> dict:
     for r in sorted(rows, key=lambda r: sort_key(r["clause"] or "")):
         r["group"] = group_of.get(r["id"])
         by_clause.setdefault(r["clause"] or "未注明", []).append(r)
-    reg = store.register_data(db, draft_id)
+    reg = register.register_data(db, draft_id, computed=computed)
     return {
         "draft": draft,
         "by_clause": [(k, titles.get(k, ""), v) for k, v in by_clause.items()],
@@ -39,9 +38,10 @@ def register_view(db, draft_id: int) -> dict:
             for n, g in enumerate(groups, start=1)
             if g.campaign
         ],
-        "sheets": store.sheets(db, draft_id),
+        "sheets": computed.sheets,
         "summary": reg.summary,
         "comments": rows,
+        "to_check": sum(1 for r in rows if r.get("to_check")),
     }
 
 
@@ -61,7 +61,7 @@ def register_docx(db, draft_id: int, handler: str | None = None) -> bytes:
     from forms.register import write_register_docx
 
     buf = io.BytesIO()
-    write_register_docx(store.register_data(db, draft_id, handler=handler), buf)
+    write_register_docx(register.register_data(db, draft_id, handler=handler), buf)
     return buf.getvalue()
 
 
@@ -71,5 +71,5 @@ def register_csv(db, draft_id: int) -> bytes:
     from forms.register import register_csv_rows
 
     out = io.StringIO()
-    csv.writer(out).writerows(register_csv_rows(store.register_data(db, draft_id)))
+    csv.writer(out).writerows(register_csv_rows(register.register_data(db, draft_id)))
     return ("\ufeff" + out.getvalue()).encode("utf-8")

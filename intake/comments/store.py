@@ -1,13 +1,6 @@
-"""Public comments on a draft standard: storage and the committee's operations.
-
-The web pages and `intake comments …` call these functions:
-
-    draft = publish_draft(db, blobs, data, "draft.docx", deadline="2026-01-08")
-    receipt = submit_online(db, draft.id, submitter="…", comments=[{"clause": "8.2", "comment": "…"}])
-    results = import_sheets(db, blobs, draft.id, [("a.docx", data, None)])   # -> [SheetImport]
-    reg = register_data(db, draft.id)                                         # -> forms.register.RegisterData
-    dispose(db, comment_id, "部分采纳", reason="…", by="王伟")
-    write_register_docx(reg, "register.docx"); write_register_csv(reg, "register.csv")
+"""Comments on a draft standard kept in SQLite: drafts, sheets, their comments and the committee's
+decisions. Reading files is intake.comments.reading; the ways comments come in are
+intake.comments.imports; the register is assembled in intake.comments.register.
 
 Tables (sqlite-utils): comment_drafts, comment_sheets, comment_items, comment_dispositions.
 Every original is stored content-addressed (intake.store.blobs) before it is parsed, so a
@@ -22,24 +15,16 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import cast
 
 import sqlite_utils
 
-from extractors.comments import CommentSheet, DraftStandard, markdown_document, parse_sheet, read_draft
-from extractors.comments.clauses import parse_refs, primary
-from extractors.comments.duplicates import DuplicateGroup, Item, canon, find_duplicates
-from extractors.comments.sheet import normalised
-from extractors.model import Document
-from forms.register import RegisterData, build_register
+from extractors.comments import CommentSheet, DraftStandard
+from extractors.comments.duplicates import canon
+from extractors.comments.sheet import Comment
 from intake.clock import now
 from intake.clock import today as beijing_today  # the day is Beijing's
-from intake.comments.fields import check_online_sheet
 from intake.comments.supersede import possible_duplicates, replace_earlier, uploader
-from intake.config import Limits
 from intake.errors import BadInput
-from intake.reading.pipeline import ReadError, read_files_with
-from intake.store.blobs import BlobStore, Damaged
 
 DECISIONS = ("采纳", "部分采纳", "未采纳")
 
@@ -82,117 +67,24 @@ class Draft:
         }
 
 
-def read_draft_bytes(data: bytes, filename: str, limits: Limits | None = None) -> DraftStandard:
-    """The clause tree of a draft in DOCX, PDF, .doc, Markdown or text (read in a time-limited worker)."""
-    doc = _read_one(data, filename, limits)
-    if isinstance(doc, ReadError):
-        raise CommentsError(doc.error)
-    if doc.format == "text":  # Markdown headings (#, -, **) are stripped line by line
-        doc = markdown_document(doc.text, filename)
-    return read_draft(doc)
+def draft_by_sha(db, sha: str) -> int | None:
+    """The draft already published from these bytes."""
+    row = next(db["comment_drafts"].rows_where("sha256 = ?", [sha], order_by="id", limit=1), None)
+    return row["id"] if row else None
 
 
-def _read_one(data: bytes, filename: str, limits: Limits | None) -> Document | ReadError:
-    return read_files_with(_read_draft_in_worker, [(filename, data)], limits, workers=1)[0]
-
-
-def _read_draft_in_worker(data: bytes, name: str, rlimits) -> Document:
-    from extractors.comments.numbering import docx_numbered_lines
-    from extractors.read import read_document
-
-    doc = read_document(data, name, rlimits)
-    if doc.format == "docx":  # numbers from Word's automatic numbering are not in the text
-        doc.metadata["numbered_lines"] = docx_numbered_lines(data)
-    if doc.format in ("docx", "doc", "odt", "rtf", "wps"):  # the Title-styled paragraph names the draft
-        from extractors.comments.title import docx_styled_titles
-
-        styled = docx_styled_titles(doc.metadata.get("docx_bytes") or data)
-        doc.metadata["title_styled"], doc.metadata["headings"] = styled["title"], styled["headings"]
-    return doc
-
-
-def _read_sheet_in_worker(data: bytes, name: str, rlimits) -> Document:
-    from extractors.comments.signature import docx_signature_image
-    from extractors.read import read_document
-
-    doc = read_document(data, name, rlimits)
-    if doc.format == "docx":
-        doc.metadata["signature_image"] = docx_signature_image(data)
-    elif doc.format == "pdf":  # an image or red seal ink in the signature cell
-        from extractors.comments.signature import pdf_signature_image
-
-        doc.metadata["signature_image"] = pdf_signature_image(data, doc)
-    return doc
-
-
-def _parse_sheet_in_worker(data: bytes, name: str, rlimits, expected_title: str | None) -> CommentSheet:
-    return parse_sheet(_read_sheet_in_worker(data, name, rlimits), expected_title=expected_title)
-
-
-def parse_stored_sheets(
-    blobs: BlobStore, items: list[tuple[str, str]], expected_title: str | None, limits: Limits | None = None
-) -> list[CommentSheet]:
-    """Each stored sheet [(file name, sha256)] read and parsed in its time-limited worker process: the
-    parsing holds no server thread, and a sheet gets INTAKE_FILE_SECONDS in all (读取超时 past it). A file
-    no longer matching its sha256, or that cannot be read, becomes a sheet with the error, naming it."""
-    out: list[CommentSheet | None] = [None] * len(items)
-    readable = []
-    for n, (name, sha) in enumerate(items):
-        if blobs.has(sha) and not blobs.verify(sha):
-            out[n] = CommentSheet(file=name, sha256=sha, error=f"{name}: {Damaged(name)}", is_comment_sheet=False)
-        else:
-            readable.append(n)
-    paths = [(items[n][0], blobs.path(items[n][1])) for n in readable]
-    parsed = read_files_with(_parse_sheet_in_worker, paths, limits, extra=(expected_title,)) if paths else []
-    for n, got in zip(readable, parsed):
-        name, sha = items[n]
-        if isinstance(got, ReadError):
-            out[n] = CommentSheet(file=name, sha256=sha, error=got.error, is_comment_sheet=False)
-        else:
-            sheet = cast(CommentSheet, got)
-            if sheet.error:
-                sheet.error = f"{name}: {sheet.error}"
-            out[n] = sheet
-    return [s for s in out if s is not None]
-
-
-def read_sheets(items, limits: Limits | None = None) -> list[Document | ReadError]:
-    """Each sheet (a path or (name, bytes)) read in a time-limited worker, stamp images noted."""
-    return read_files_with(_read_sheet_in_worker, items, limits)
-
-
-def publish_draft(
+def insert_draft(
     db,
-    blobs: BlobStore,
-    data: bytes,
+    sha: str,
     filename: str,
+    standard: DraftStandard,
     title: str | None = None,
     deadline: str | None = None,
     drafting_unit: str | None = None,
     handler: str | None = None,
-    limits: Limits | None = None,
     version: str | None = None,
 ) -> Draft:
-    """Store a draft and its clause tree; the same bytes give the same draft (settings updated)."""
-    sha = blobs.put_bytes(data)
-    existing = list(db["comment_drafts"].rows_where("sha256 = ?", [sha], order_by="id", limit=1))
-    if existing:
-        row = existing[0]
-        changes = {
-            k: v
-            for k, v in {
-                "title": title,
-                "deadline": _iso(deadline) if deadline else None,
-                "drafting_unit": drafting_unit,
-                "handler": handler,
-                "version": version,
-            }.items()
-            if v
-        }
-        if changes:
-            db.table("comment_drafts").update(row["id"], changes)
-        return get_draft(db, row["id"])
-    standard = read_draft_bytes(data, filename, limits)
+    """A newly published draft: what the committee typed wins over what was read from the file."""
     row = {
         "sha256": sha,
         "file": filename,
@@ -241,11 +133,24 @@ def list_drafts(db) -> list[dict]:
         seen[d["title"]] = seen.get(d["title"], 0) + 1
         d["nth"] = seen[d["title"]]
         d["published"] = (d["created"] or "")[:10]
+    counts = _counts(db)
     for d in out:
+        d["received"], d["decided"] = counts.get(d["id"], (0, 0))
         d["same_title"] = seen[d["title"]] > 1
         if not d["version"] and d["same_title"]:
             d["version"] = f"第{d['nth']}稿"
     return out
+
+
+def _counts(db) -> dict[int, tuple[int, int]]:
+    """Per draft: (current comments received, of them decided)."""
+    rows = db.execute(
+        """select i.draft_id, count(distinct i.id), count(distinct d.item_id)
+           from comment_items i join comment_sheets s on s.id = i.sheet_id
+           left join comment_dispositions d on d.item_id = i.id
+           where s.superseded_by is null and s.error is null group by i.draft_id"""
+    ).fetchall()
+    return {r[0]: (r[1], r[2]) for r in rows}
 
 
 def update_draft(
@@ -255,8 +160,10 @@ def update_draft(
     deadline: str | None = None,
     drafting_unit: str | None = None,
     version: str | None = None,
+    handler: str | None = None,
 ) -> Draft:
-    """The committee corrects what was read from the draft (its title above all) or sets a version."""
+    """The committee corrects what was read from the draft (its title above all) or sets a version;
+    None leaves a setting as it is."""
     get_draft(db, draft_id)
     if title is not None and not title.strip():
         raise CommentsError("标准名称不能为空")
@@ -266,7 +173,13 @@ def update_draft(
         raise CommentsError(f"截止日期“{deadline}”不是有效日期（应为 年-月-日）") from None
     changes = {
         k: v.strip() if isinstance(v, str) else v
-        for k, v in {"title": title, "deadline": iso, "drafting_unit": drafting_unit, "version": version}.items()
+        for k, v in {
+            "title": title,
+            "deadline": iso,
+            "drafting_unit": drafting_unit,
+            "version": version,
+            "handler": handler,
+        }.items()
         if v is not None
     }
     if changes:
@@ -330,74 +243,13 @@ def _receipt(draft_id: int, sheet_id: int) -> str:
     return f"YJ{draft_id:03d}-{sheet_id:05d}"
 
 
-def import_sheets(
-    db,
-    blobs: BlobStore,
-    draft_id: int,
-    items: list[tuple[str, bytes, str | None]],
-    source: str = "upload",
-    limits: Limits | None = None,
-    submitted_by: str | None = None,
-) -> list[SheetImport]:
-    """Store and parse filled comment sheets: [(file name, bytes, received date or None)].
-
-    `received` is used when the sheet carries no date of its own (CLI: the file's
-    modification time; web: the upload time; None: today).
-    """
-    get_draft(db, draft_id)
-    stored = [(name, blobs.put_bytes(data), received) for name, data, received in items]  # kept whatever happens next
-    return import_stored(db, blobs, draft_id, stored, source, limits, submitted_by)
+def sheet_row(db, draft_id: int, sha: str) -> dict | None:
+    """The sheet of these bytes already registered on the draft."""
+    return next(db["comment_sheets"].rows_where("draft_id = ? and sha256 = ?", [draft_id, sha]), None)
 
 
-def import_stored(
-    db,
-    blobs: BlobStore,
-    draft_id: int,
-    items: list[tuple[str, str, str | None]],
-    source: str = "upload",
-    limits: Limits | None = None,
-    submitted_by: str | None = None,
-) -> list[SheetImport]:
-    """Like import_sheets for sheets already in the blob store: [(file name, sha256, received)].
-    Each is read by its worker from the store, so the server never holds a sheet's bytes (the web
-    upload streams into the store first)."""
-    draft = get_draft(db, draft_id)
-    results: list[SheetImport | None] = [None] * len(items)
-    to_read, again, batch = [], [], set()
-    for i, (name, sha, received) in enumerate(items):
-        if sha in batch:
-            again.append((i, name, sha))  # the same bytes twice in this batch
-            continue
-        row = next(db["comment_sheets"].rows_where("draft_id = ? and sha256 = ?", [draft_id, sha]), None)
-        if row:
-            results[i] = _duplicate(db, name, row)
-        else:
-            batch.add(sha)
-            to_read.append((i, name, sha, received))
-    sheets = parse_stored_sheets(blobs, [(name, sha) for _, name, sha, _ in to_read], draft.title, limits)
-    for (i, name, sha, received), sheet in zip(to_read, sheets):
-        results[i] = _store_sheet(db, draft, sheet, name, sha, received, source, submitted_by)
-    for i, name, sha in again:
-        row = next(db["comment_sheets"].rows_where("draft_id = ? and sha256 = ?", [draft_id, sha]))
-        results[i] = _duplicate(db, name, row)
-    return results
-
-
-def import_blob(
-    db,
-    blobs: BlobStore,
-    draft_id: int,
-    sha256: str,
-    filename: str,
-    received: str | None = None,
-    source: str = "upload",
-    limits: Limits | None = None,
-) -> SheetImport:
-    """A sheet already streamed into the blob store (the web upload path) → parsed and registered."""
-    return import_stored(db, blobs, draft_id, [(filename, sha256, received)], source, limits)[0]
-
-
-def _duplicate(db, name: str, row: dict) -> SheetImport:
+def duplicate(db, name: str, row: dict) -> SheetImport:
+    """A file whose bytes were registered before: its earlier receipt, nothing stored twice."""
     r = SheetImport(
         name,
         row["sha256"],
@@ -406,7 +258,7 @@ def _duplicate(db, name: str, row: dict) -> SheetImport:
         "duplicate",
         bool(row["late"]),
         row["error"],
-        sheet=_stored_sheet(db, row),
+        sheet=stored_sheet(db, row),
         received=row["received"],
         received_from=row["received_from"] or "",
     )
@@ -415,7 +267,7 @@ def _duplicate(db, name: str, row: dict) -> SheetImport:
     return r
 
 
-def _store_sheet(
+def store_sheet(
     db,
     draft: Draft,
     sheet: CommentSheet,
@@ -433,10 +285,10 @@ def _store_sheet(
         by = uploader(source, submitted_by)
         return _insert_sheet(db, draft, sheet, name, sha, source, received_on, received_from, late, key, by)
     except sqlite3.IntegrityError:  # the same bytes stored meanwhile by another request
-        row = next(db["comment_sheets"].rows_where("draft_id = ? and sha256 = ?", [draft.id, sha]), None)
+        row = sheet_row(db, draft.id, sha)
         if row is None:
             raise
-        return _duplicate(db, name, row)
+        return duplicate(db, name, row)
 
 
 def _insert_sheet(
@@ -518,6 +370,9 @@ def _item_row(draft: Draft, sheet_id: int, c) -> dict:
         "nearest": nearest,
         "proposer": c.proposer,
         **{k: getattr(c, k) for k in RAW_TEXTS},
+        "confidence": c.confidence,
+        "region": json.dumps(c.region) if c.region else None,
+        "image": c.image or None,
     }
 
 
@@ -533,9 +388,7 @@ def check_clause(standard: DraftStandard, refs: list[str], raw: str = "") -> tup
     return True, None
 
 
-def _stored_sheet(db, row: dict) -> CommentSheet:
-    from extractors.comments.sheet import Comment
-
+def stored_sheet(db, row: dict) -> CommentSheet:
     sheet = CommentSheet(
         file=row["file"],
         sha256=row["sha256"],
@@ -567,73 +420,12 @@ def _stored_sheet(db, row: dict) -> CommentSheet:
                 page=it["page"],
                 proposer=it.get("proposer") or "",
                 **{k: it.get(k) or "" for k in RAW_TEXTS},
+                confidence=it.get("confidence"),
+                region=json.loads(it["region"]) if it.get("region") else None,
+                image=it.get("image") or "",
             )
         )
     return sheet
-
-
-def submit_online(
-    db,
-    draft_id: int,
-    submitter: str,
-    comments: list[dict],
-    submitter_kind: str = "organisation",
-    contact_person: str = "",
-    contact: str = "",
-    received: str | None = None,
-    submitted_by: str | None = None,
-) -> SheetImport:
-    """A comment form filled in on the web: [{"clause": "8.2", "comment": "…", "reason": "…"}] → receipt."""
-    from extractors.comments.sheet import Comment
-
-    draft = get_draft(db, draft_id)
-    check_online_sheet(
-        {"submitter": submitter, "contact_person": contact_person, "contact": contact}, comments, CommentsError
-    )
-    if not submitter.strip():
-        raise CommentsError("请填写单位名称或专家姓名")
-    if submitter_kind not in ("organisation", "expert"):
-        raise CommentsError("类型应为“单位”或“专家”")
-    items = [c for c in comments if (c.get("comment") or "").strip()]
-    if not items:
-        raise CommentsError("请至少填写一条修改意见")
-    sheet = CommentSheet(
-        file="online",
-        sha256="",
-        standard_title=draft.title,
-        submitter=submitter.strip(),
-        submitter_raw=submitter.strip(),
-        submitter_kind=submitter_kind,
-        contact_person=contact_person,
-        contact=contact,
-        signed=True,
-    )
-    for i, c in enumerate(items, start=1):
-        refs = parse_refs(c.get("clause", ""))
-        written, reason = c["comment"].strip(), (c.get("reason") or "").strip()
-        sheet.comments.append(
-            Comment(
-                seq=i,
-                clause=primary(refs),
-                clause_raw=c.get("clause", ""),
-                comment=normalised(written),
-                reason=normalised(reason),
-                clauses=refs,
-                seq_raw=str(i),
-                comment_raw=written,
-                reason_raw=reason,
-            )
-        )
-    payload = json.dumps(sheet.to_json(), ensure_ascii=False, sort_keys=True).encode()
-    import hashlib
-
-    sha = hashlib.sha256(payload).hexdigest()
-    existing = next(db["comment_sheets"].rows_where("draft_id = ? and sha256 = ?", [draft_id, sha]), None)
-    if existing:  # the same form posted twice
-        return SheetImport("online", sha, existing["receipt"], existing["id"], "duplicate", bool(existing["late"]))
-    sheet.sha256 = sha
-    received = received or beijing_today().isoformat()
-    return _store_sheet(db, draft, sheet, "online", sha, received, "online", submitted_by)
 
 
 def sheets(db, draft_id: int, include_superseded: bool = True) -> list[dict]:
@@ -673,8 +465,11 @@ def comments(db, draft_id: int) -> list[dict]:
         [draft_id],
     ):
         last[d["item_id"]] = d
+    checked = _checked(db, draft_id)
     for r in rows:
         r["clauses"] = json.loads(r["clauses"] or "[]")
+        r["checked"] = checked.get(r["id"])
+        r["to_check"] = to_check(r)
         r["sheet_submitter"] = r["submitter"]
         if r.get("proposer"):  # a consolidated sheet names who made each comment
             r["submitter"] = r["proposer"]
@@ -683,14 +478,6 @@ def comments(db, draft_id: int) -> list[dict]:
         r["decision_reason"] = d["reason"] if d else None
         r["decided_by"] = d["by"] if d else None
     return rows
-
-
-def duplicate_groups(rows: list[dict]) -> list[DuplicateGroup]:
-    items = [
-        Item(key=r["id"], text=r["comment"], clause=r["clause"], source=canon(r["submitter"]) or r["file"])
-        for r in rows
-    ]
-    return find_duplicates(items)
 
 
 def dispose(db, item_ids: int | list[int], decision: str, reason: str = "", by: str = "") -> int:
@@ -712,28 +499,94 @@ def dispose(db, item_ids: int | list[int], decision: str, reason: str = "", by: 
     return len(ids)
 
 
-def group_of(db, draft_id: int, item_id: int) -> list[int]:
-    """Every comment in the copy/similar group of `item_id` (itself alone when ungrouped)."""
-    rows = comments(db, draft_id)
-    for g in duplicate_groups(rows):
-        if item_id in g.members:
-            return [m for m in g.members if isinstance(m, int)]
-    return [item_id]
+# ---------------------------------------------------------------------------
+# comments read from scans: the committee's check
+
+CHECKED_FIELDS = ("comment", "clause", "reason")
 
 
-def register_data(db, draft_id: int, handler: str | None = None, filled: str | None = None) -> RegisterData:
-    """Everything the 征求意见汇总处理表 shows, with the contract's summary."""
-    draft = get_draft(db, draft_id)
-    rows = comments(db, draft_id)
-    groups = duplicate_groups(rows)
-    all_sheets = sheets(db, draft_id)
-    return build_register(
-        draft_title=draft.title,
-        drafting_unit=draft.drafting_unit or "",
-        handler=handler or draft.handler or "",
-        filled=filled or beijing_today().isoformat(),
-        deadline=draft.deadline,
-        comments=rows,
-        groups=groups,
-        sheets=all_sheets,
-    )
+def to_check(row: dict) -> bool:
+    """请核对: read from a scan below the review threshold, and not yet confirmed or corrected."""
+    conf = row.get("confidence")
+    return conf is not None and conf < review_below() and not row.get("checked")
+
+
+def review_below() -> float:
+    """The OCR's review threshold (extractors/data/ocr.yaml): below it a read text is not taken as written."""
+    from extractors.ocr import load_settings
+
+    return load_settings().review_below
+
+
+def _checked(db, draft_id: int) -> dict[int, dict]:
+    """The last check of each comment of the draft: {item_id: {by, at, corrected}}."""
+    out: dict[int, dict] = {}
+    for c in db.execute_returning_dicts(
+        """select c.* from comment_checks c join comment_items i on i.id = c.item_id
+           where i.draft_id = ? order by c.id""",
+        [draft_id],
+    ):
+        prev = out.get(c["item_id"], {})
+        out[c["item_id"]] = {
+            "by": c["by"],
+            "at": c["at"],
+            "corrected": prev.get("corrected") or c["field"] != "confirmed",
+        }
+    return out
+
+
+def check_comment(db, draft_id: int, item_id: int, by: str, **corrected: str) -> list[dict]:
+    """The committee confirms a comment read from a scan (nothing given) or corrects it
+    (comment=…, clause=…, reason=…). A correction replaces the text everywhere it is shown; the
+    text that was read is kept in comment_checks, the audit trail. Returns the checks recorded."""
+    item = next(db["comment_items"].rows_where("id = ? and draft_id = ?", [item_id, draft_id]), None)
+    if item is None:
+        raise CommentsError(f"第 {draft_id} 号征求意见稿没有第 {item_id} 号意见")
+    unknown = set(corrected) - set(CHECKED_FIELDS)
+    if unknown:
+        raise CommentsError(f"不能更正“{'、'.join(sorted(unknown))}”")
+    at, changes, checks = now(), {}, []
+    for name, value in corrected.items():
+        value = (value or "").strip()
+        old = item[name + "_raw"] if name != "clause" else item["clause_raw"]
+        if name == "comment" and not value:
+            raise CommentsError("意见内容不能为空")
+        if value == (old or ""):
+            continue
+        checks.append({"item_id": item_id, "field": name, "old": old or "", "new": value, "by": by, "at": at})
+        changes.update(_corrected_columns(db, name, value, item))
+    if not checks:
+        checks.append({"item_id": item_id, "field": "confirmed", "old": "", "new": "", "by": by, "at": at})
+    with db.conn:
+        if changes:
+            db.table("comment_items").update(item_id, changes)
+        db.table("comment_checks").insert_all(checks)
+    return checks
+
+
+def _corrected_columns(db, name: str, value: str, item: dict) -> dict:
+    from extractors.comments.clauses import parse_refs, primary
+    from extractors.comments.sheet import normalised
+
+    if name == "clause":
+        refs = parse_refs(value)
+        valid, nearest = check_clause(get_draft(db, item["draft_id"]).standard, refs, value)
+        return {
+            "clause_raw": value,
+            "clause": primary(refs),
+            "clauses": json.dumps(refs, ensure_ascii=False),
+            "valid": int(valid),
+            "nearest": nearest,
+        }
+    return {name + "_raw": value, name: normalised(value)}
+
+
+def checks(db, item_id: int) -> list[dict]:
+    """The audit trail of a comment read from a scan: every confirmation and correction, oldest first."""
+    return list(db["comment_checks"].rows_where("item_id = ?", [item_id], order_by="id"))
+
+
+def item_image(db, draft_id: int, item_id: int) -> str | None:
+    """The sha256 of the picture of a comment's rows on its scanned sheet, if one was kept."""
+    row = next(db["comment_items"].rows_where("id = ? and draft_id = ?", [item_id, draft_id]), None)
+    return row.get("image") if row else None

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from intake.cases.case import open_case, set_facts, submit
-from intake.comments import store as comments
+from intake.comments import imports as comments
 from intake.reading.uploads import accept_upload
 from intake.store.accounts import add_user, list_users
 from intake.store.blobs import BlobStore

@@ -241,11 +241,26 @@ def _library(conn: sqlite3.Connection) -> None:
     conn.execute('CREATE TABLE "library_facts" ("holder" TEXT PRIMARY KEY, "facts" TEXT, "updated" TEXT)')
 
 
+def _comments_read_from_scans(conn: sqlite3.Connection) -> None:
+    """Version 5: a comment read from a scan keeps its OCR confidence, the region of its rows and their
+    picture (a blob's sha256); the committee's confirmations and corrections are kept in comment_checks."""
+    have = _columns(conn, "comment_items")
+    for name, kind in (("confidence", "REAL"), ("region", "TEXT"), ("image", "TEXT")):
+        if name not in have:
+            conn.execute(f'ALTER TABLE "comment_items" ADD COLUMN "{name}" {kind}')
+    conn.execute(
+        'CREATE TABLE IF NOT EXISTS "comment_checks" ("id" INTEGER PRIMARY KEY, '
+        '"item_id" INTEGER REFERENCES "comment_items"("id"), "field" TEXT, "old" TEXT, "new" TEXT, "by" TEXT, "at" TEXT)'
+    )
+    conn.execute('CREATE INDEX IF NOT EXISTS "idx_comment_checks_item_id" ON "comment_checks" ("item_id")')
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _adopt_baseline,
     _account_name_keys,
     _comment_sheet_submitters,
     _library,
+    _comments_read_from_scans,
 )
 VERSION = len(MIGRATIONS)
 

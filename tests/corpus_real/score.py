@@ -2,6 +2,9 @@
 counts against), separately for the tuned part and the held-out part.
 
     python -m tests.corpus_real.score            # both figures; problems listed for the tuned part only
+    python -m tests.corpus_real.score --all [CACHE]   # one run, side by side: this set, the photo corpus
+                                                      # (tuned / held-out by whole sheet) and the shared
+                                                      # real sets (../shared/realdocs), OCR cached in CACHE
 """
 
 from __future__ import annotations
@@ -87,7 +90,38 @@ def parts() -> tuple[list[str], list[str]]:
     return [n for n in names if not is_held_out(n)], [n for n in names if is_held_out(n)]
 
 
+def everything(cache_dir: str | None) -> list[str]:
+    """One summary line per set and part: the figures the issue's bars are judged by."""
+    import photo_corpus as pc
+    import realdocs
+
+    out = []
+    for label, names in zip(("corpus_real tuned", "corpus_real held-out"), parts()):
+        s = score(names)
+        out.append(
+            f"{label}: {s.documents} documents, typed right {s.typed_right}/{s.documents}, "
+            f"fields right {s.fields_right}/{s.fields_total} ({s.field_rate:.1%})"
+        )
+    for part in ("tuned", "held-out"):
+        t = pc.run(part, cache_dir=cache_dir, verbose=False)
+        out.append(
+            f"photo corpus {part}: {t['pages']} pages, typed right {t['type_right']}/{t['pages']}, "
+            f"fields right {t['right']}/{t['total']} ({t['right'] / max(t['total'], 1):.1%}), "
+            f"wrong without 请核对 {t['silent']}, right sent to 请核对 {t['flagged_right']}"
+        )
+    if realdocs.location() is None:
+        out.append("shared real sets: not found (../shared/realdocs), skipped")
+    for set_name in realdocs.SETS if realdocs.location() else ():
+        r = realdocs.score_set(set_name, cache_dir)
+        print("\n".join(r.lines))
+        out.append(r.summary(f"shared real {set_name}"))
+    return out
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--all"]:
+        print("\n".join(everything(sys.argv[2] if len(sys.argv) > 2 else None)))
+        sys.exit(0)
     tuned, held = parts()
     for label, names, show in (("tuned", tuned, True), ("held-out", held, False)):
         s = score(names)

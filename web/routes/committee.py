@@ -6,14 +6,15 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from intake.clock import today as beijing_today  # the day is Beijing's
-from intake.comments import store
+from intake.comments import imports, reading, store
 from intake.comments.desk import blank_sheet_docx, clauses, register_csv, register_docx, register_view
 from intake.comments.fields import MAX_COMMENTS, MAX_LENGTHS
+from intake.comments.register import group_of
 from intake.comments.supersede import replace_sheet
 from intake.errors import BadInput
 from intake.store.accounts import User
@@ -37,16 +38,19 @@ def _draft(db, draft_id: int):
         raise HTTPException(404, "没有这份征求意见稿") from None
 
 
-async def _read_capped(request: Request, f: UploadFile) -> bytes:
-    """A draft or sheet is needed whole by the parser; the cap is checked while reading."""
+async def _stream_into(request: Request, blobs, f: UploadFile) -> str:
+    """An upload streamed into the blob store in pieces (never whole in memory), the size cap checked
+    as it goes; its sha256. The readers' workers read it from there."""
+    import anyio
+
     limit = request.app.state.limits.max_bytes
-    chunks, size = [], 0
-    while chunk := await f.read(1024 * 1024):
-        size += len(chunk)
-        if size > limit:
-            raise HTTPException(413, f"{f.filename}：文件超过 {limit // 1048576} MB 的上限")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    try:
+        sha, _ = await anyio.to_thread.run_sync(lambda: blobs.put_stream(f.file, max_bytes=limit))
+    except TooLarge:
+        raise HTTPException(413, f"{f.filename}：文件超过 {limit // 1048576} MB 的上限") from None
+    finally:
+        await f.close()
+    return sha
 
 
 # --- the committee's desk -------------------------------------------------------------
@@ -69,20 +73,20 @@ async def publish(
     blobs=Depends(get_store),
     user: User = Depends(require_committee),
 ):
-    data = await _read_capped(request, file)
     try:
         if deadline:
             try:
                 date.fromisoformat(deadline)
             except ValueError:
                 raise store.CommentsError(f"截止日期“{deadline}”不是有效日期（应为 年-月-日）") from None
+        sha = await _stream_into(request, blobs, file)
         import anyio
 
         draft = await anyio.to_thread.run_sync(
-            lambda: store.publish_draft(
+            lambda: imports.publish_stored(
                 db,
                 blobs,
-                data,
+                sha,
                 file.filename or "draft",
                 title=title.strip() or None,
                 deadline=deadline or None,
@@ -110,15 +114,18 @@ async def publish(
 
 
 @router.post("/committee/drafts/preview", include_in_schema=False, dependencies=[Depends(check_csrf)])
-async def preview(request: Request, file: UploadFile = File(...), user: User = Depends(require_committee)):
+async def preview(
+    request: Request, file: UploadFile = File(...), blobs=Depends(get_store), user: User = Depends(require_committee)
+):
     """What the publish form fills in once a file is chosen (the title the draft gives itself, the
-    deadline its notice names, the drafting unit), for the committee to check and edit; nothing stored."""
-    data = await _read_capped(request, file)
+    deadline its notice names, the drafting unit), for the committee to check and edit. The file is
+    streamed into the store (publishing it next costs nothing more); no draft is stored."""
+    sha = await _stream_into(request, blobs, file)
     import anyio
 
     try:
         standard = await anyio.to_thread.run_sync(
-            lambda: store.read_draft_bytes(data, file.filename or "draft", request.app.state.limits)
+            lambda: reading.read_draft_file(blobs.path(sha), file.filename or "draft", request.app.state.limits)
         )
     except store.CommentsError as e:
         return JSONResponse({"error": f"{file.filename}：{e}"}, status_code=400)
@@ -192,9 +199,10 @@ def disposition(
     user: User = Depends(require_committee),
 ):
     _draft(db, draft_id)
-    if not any(c["id"] == item_id for c in store.comments(db, draft_id)):
+    rows = store.comments(db, draft_id)
+    if not any(c["id"] == item_id for c in rows):
         raise HTTPException(404, "没有这条意见")
-    ids = store.group_of(db, draft_id, item_id) if whole_group else [item_id]
+    ids = group_of(db, draft_id, item_id, rows) if whole_group else [item_id]
     try:
         if not decision or decision == "待处理":
             raise store.CommentsError("请选择处理意见：采纳、部分采纳或未采纳")
@@ -210,6 +218,46 @@ def disposition(
         )
     back = "?pending=1" if pending == "1" else ""
     return RedirectResponse(f"/committee/drafts/{draft_id}{back}#c{item_id}", status_code=303)
+
+
+@router.post("/committee/drafts/{draft_id}/checks", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def check(
+    request: Request,
+    draft_id: int,
+    item_id: int = Form(...),
+    clause: str = Form(""),
+    comment: str = Form(""),
+    reason: str = Form(""),
+    db=Depends(get_db),
+    user: User = Depends(require_committee),
+):
+    """The committee checks a comment read from a scan against the picture: saved unchanged it is
+    confirmed; what is changed replaces what was read (kept in the audit trail)."""
+    _draft(db, draft_id)
+    if not store.item_image(db, draft_id, item_id) and not any(
+        c["id"] == item_id for c in store.comments(db, draft_id)
+    ):
+        raise HTTPException(404, "没有这条意见")
+    try:
+        store.check_comment(
+            db, draft_id, item_id, by=user.display, clause=clause[:100], comment=comment[:5000], reason=reason[:5000]
+        )
+    except store.CommentsError as e:
+        return _desk(
+            request, db, draft_id, 400, form_error={"item_id": item_id, "message": str(e), "decision": "", "reason": ""}
+        )
+    return RedirectResponse(f"/committee/drafts/{draft_id}#c{item_id}", status_code=303)
+
+
+@router.get("/committee/drafts/{draft_id}/comments/{item_id}/image", include_in_schema=False)
+def comment_image(
+    draft_id: int, item_id: int, db=Depends(get_db), blobs=Depends(get_store), user: User = Depends(require_committee)
+):
+    """The picture of a comment's rows on the scanned sheet it was read from."""
+    sha = store.item_image(db, draft_id, item_id)
+    if not sha or not blobs.has(sha):
+        raise HTTPException(404, "这条意见没有原件图像")
+    return FileResponse(blobs.path(sha), media_type="image/jpeg", headers={"Cache-Control": "no-store"})
 
 
 @router.post("/committee/drafts/{draft_id}/sheets", include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -233,11 +281,11 @@ async def desk_upload(
         return _desk(
             request, db, draft_id, 400, upload_error=f"收到日期“{received}”不是有效日期（应为今天或以前的 年-月-日）"
         )
-    items = [(f.filename or "sheet", await _read_capped(request, f), received) for f in files[:20]]
+    items = [(f.filename or "sheet", await _stream_into(request, blobs, f), received) for f in files[:20]]
     import anyio
 
     results = await anyio.to_thread.run_sync(
-        lambda: store.import_sheets(db, blobs, draft.id, items, source="given", limits=request.app.state.limits)
+        lambda: imports.import_stored(db, blobs, draft.id, items, source="given", limits=request.app.state.limits)
     )
     return _desk(request, db, draft_id, uploads=results, upload_received=received)
 
@@ -329,7 +377,7 @@ async def comment_form(request: Request, draft_id: int, db=Depends(get_db), user
     ]
     try:
         result = await run_in_threadpool(
-            store.submit_online,
+            imports.submit_online,
             db,
             draft.id,
             str(form.get("submitter") or ""),
@@ -368,18 +416,11 @@ async def sheet_upload(
     draft = _draft(db, draft_id)
     import anyio
 
-    limit = request.app.state.limits.max_bytes
-    items = []
-    for f in files[:20]:  # streamed into the store in pieces, never whole in memory; read by the workers from there
-        try:
-            sha, _ = await anyio.to_thread.run_sync(lambda: blobs.put_stream(f.file, max_bytes=limit))  # noqa: B023
-        except TooLarge:
-            raise HTTPException(413, f"{f.filename}：文件超过 {limit // 1048576} MB 的上限") from None
-        finally:
-            await f.close()
-        items.append((f.filename or "sheet", sha, beijing_today().isoformat()))
+    items = [
+        (f.filename or "sheet", await _stream_into(request, blobs, f), beijing_today().isoformat()) for f in files[:20]
+    ]
     results = await anyio.to_thread.run_sync(
-        lambda: store.import_stored(
+        lambda: imports.import_stored(
             db, blobs, draft.id, items, source="web", limits=request.app.state.limits, submitted_by=submitter_of(user)
         )
     )
@@ -418,7 +459,7 @@ def api_comment(draft_id: int, body: OnlineSheet, db=Depends(get_db), user: User
     """Submit comments online; returns the receipt number and whether it was late."""
     _draft(db, draft_id)
     try:
-        r = store.submit_online(
+        r = imports.submit_online(
             db,
             draft_id,
             body.submitter,
