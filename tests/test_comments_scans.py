@@ -315,3 +315,23 @@ def test_the_desk_shows_the_scanned_cell_beside_the_text_and_takes_a_correction(
     assert "有效期建议改为3年" in texts and "有效期建议改为2年" not in texts
     client.cookies.clear()  # the picture of a sheet is the committee's
     assert client.get(f"/committee/drafts/{draft_id}/comments/{item}/image", follow_redirects=False).status_code != 200
+
+
+def test_a_speck_on_an_empty_row_of_a_scanned_sheet_is_not_a_comment():
+    """The OCR may read dust or a pen stroke on an empty row as a letter ('A'): on a scanned page a row
+    that says nothing but a character or two and names no clause is no comment; a short real one stays."""
+    top = [
+        ["单位名称或专家姓名", "天津某某检测有限公司", "单位盖章或专家签名", ""],
+        ["标准名称", TITLE, "", ""],
+        ["序号", "章节", "修改意见", "具体理由"],
+    ]
+    rows = [["", "", "A", ""], ["", "", "", ""], ["", "5.1", "删除", ""]]
+    doc = read_document(pdf_bytes([["团体标准制定征求意见表", Grid(top + rows, merges=[(1, 1, 1, 3)])]]), "s.pdf")
+    for page in doc.pages:
+        page.ocr = True  # as if read from a scan
+    got = [(c.clause, c.comment_raw) for c in parse_sheet(doc).comments]
+    assert got == [("5.1", "删除")]
+    text_sheet = read_document(
+        pdf_bytes([["团体标准制定征求意见表", Grid(top + rows, merges=[(1, 1, 1, 3)])]]), "t.pdf"
+    )
+    assert [c.comment_raw for c in parse_sheet(text_sheet).comments] == ["A", "删除"]  # typed: as written

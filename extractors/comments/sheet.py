@@ -407,6 +407,16 @@ def _rows(t: Table, start: int, cols: _Columns, pending: list[_Draft], wrapped: 
         pending.append(d)
 
 
+def _speck(row) -> bool:
+    """A row read from a scan whose only text is a letter or two and that names no clause: dust or a pen
+    stroke the OCR took for a character on an empty row, not a comment (a comment says something)."""
+    _seq, clause_raw, parts, _page = row
+    if "_scan" not in parts or clause_raw.strip():
+        return False
+    said = "".join(parts[k] or "" for k in ("comment", "suggestion", "reason", "original"))
+    return sum(ch.isalnum() for ch in said) < 2
+
+
 def _with_scan(parts: dict, d: _Draft, scanned: set[int]) -> dict:
     """A comment read from a scanned page carries its confidence and region (parts["_scan"])."""
     if d.page in scanned:
@@ -624,6 +634,7 @@ def parse_sheet(doc: Document, expected_title: str | None = None) -> CommentShee
         or (e[2]["reason"] and label_key(e[2]["reason"]) not in nothing)
     ]
     said_nothing = before_filter > len(exploded)  # 无意见 / 同意 rows: a reply without comments
+    exploded = [e for e in exploded if not _speck(e)]
     has_text = sum(len(t) for _, t in body) + sum(len(c.text) for t in doc.tables() for r in t.rows for c in r) > 0
     for i, (seq_raw, clause_raw, parts, page) in enumerate(exploded, start=1):
         comment = parts["comment"] or parts["suggestion"]
