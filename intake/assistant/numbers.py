@@ -181,7 +181,8 @@ def _group_scores(scheme, text: str) -> list[tuple[str, float]]:
     found: list[tuple[str, float]] = []
     for m in re.finditer(r"(\d+(?:\.\d+)?)\s*分", text):
         before = text[max(0, m.start() - 12) : m.start()]
-        name = next((n for n in names if n in before), None)
+        # the group named nearest before the number (the window may reach back to the previous group's name)
+        name = max((n for n in names if n in before), key=lambda n: (before.rfind(n) + len(n), len(n)), default=None)
         if name and name not in [f[0] for f in found]:
             found.append((name, float(m.group(1))))
     return found if len(found) >= 2 else []
