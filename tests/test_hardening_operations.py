@@ -30,7 +30,8 @@ def test_healthz_reports_each_part_and_fails_when_one_breaks(tmp_path, monkeypat
         ok = client.get("/healthz")
         body = ok.json()
         assert ok.status_code == 200 and body["status"] == "ok" and body["database"] == "ok"
-        assert body["readers"] == {"alive": 2, "expected": 2} and body["queue_depth"] == 0
+        # two readers (one per core, at least two) and the reader that only reads text
+        assert body["readers"] == {"alive": 3, "expected": 3} and body["queue_depth"] == 0
         assert body["disk"]["free_bytes"] > 0
         monkeypatch.setattr(blobs, "free_bytes", lambda path: 1024)
         monkeypatch.setattr("web.operations.free_bytes", lambda path: 1024)
@@ -68,7 +69,7 @@ def test_metrics_in_prometheus_format_with_reads_and_failures(tmp_path, monkeypa
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
     got = samples(r.text)
     assert got[("intake_queue_depth", ())] == 0
-    assert got[("intake_reader_threads_alive", ())] == 2
+    assert got[("intake_reader_threads_alive", ())] == 3  # two readers and the text-only one
     assert got[("intake_read_seconds_count", ())] == 2
     assert got[("intake_read_failures_total", (("reason", "corrupt"),))] == 1
     assert got[("intake_http_requests_total", (("method", "POST"), ("route", "/api/cases"), ("status", "201")))] == 1
