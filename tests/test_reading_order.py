@@ -8,6 +8,9 @@ OCR slice. The reader's queue is driven one read at a time, as its threads would
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 from docgen import image_bytes, pdf_bytes
 from web_helpers import make_client, open_case, upload
@@ -153,6 +156,30 @@ def test_the_same_bytes_are_read_once(tmp_path, fake):
     assert len(fake.calls) == 1
     doc = client.get(f"/api/cases/{second['id']}/report").json()["documents"][0]
     assert doc["state"] == "read" and doc["file"] == "同一份报告.pdf"
+
+
+def test_a_deleted_documents_reading_is_never_lent_to_other_bytes(tmp_path, fake):
+    """A file read, then deleted: its id can be taken by another file (SQLite gives a deleted highest rowid
+    to the next row). The same bytes as the deleted one, uploaded again, are read as themselves, not
+    given the facts of the file that now has the id (a useless file once showed another certificate's
+    expiry date)."""
+    client = make_client(tmp_path)
+    reader = client.app.state.reader
+    useless = b"not really a spreadsheet"
+    first, second = open_case(client), open_case(client)
+    gone = upload(client, first["id"], [("会议照片.txt", useless)]).json()["files"][0]["document_id"]
+    _take(reader)
+    cert = upload(client, first["id"], [("证书.pdf", pdf_bytes([["质量管理体系认证证书"]]))]).json()["files"][0]
+    _take(reader)
+    db = open_db(reader.data)
+    with db.conn:  # the useless file deleted, and its id taken by the certificate
+        db.execute("delete from documents where id = ?", [gone])
+        db.execute("update documents set id = ? where id = ?", [gone, cert["document_id"]])
+    upload(client, second["id"], [("会议照片.txt", useless)])
+    while not reader.queue.empty():
+        _take(reader)
+    [(facts,)] = db.execute("select facts from documents where case_id = ?", [second["id"]]).fetchall()
+    assert json.loads(facts)["sha256"] == hashlib.sha256(useless).hexdigest()  # its own reading
 
 
 def test_the_page_shows_what_is_decided_and_marks_the_rest_as_being_read(tmp_path, monkeypatch):

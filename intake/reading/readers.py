@@ -243,7 +243,10 @@ class DocumentReader:
         earlier = self._read_here.get(row["sha256"])
         if earlier is None or earlier == doc_id:
             return False
-        other = db.execute("select state, facts, pages from documents where id = ?", [earlier]).fetchone()
+        # the same bytes still: a deleted document's id is taken by the next file stored (SQLite rowids)
+        other = db.execute(
+            "select state, facts, pages from documents where id = ? and sha256 = ?", [earlier, row["sha256"]]
+        ).fetchone()
         if not other or other[0] != "read" or not other[1]:
             return False
         facts = {**json.loads(other[1]), "file": row["file_name"]}
