@@ -102,27 +102,33 @@ def _read_page(page: Page, pi, settings) -> dict:
 
 
 def _ink(rgb, settings):
-    """Print as 255 on 0, each pixel judged against its surroundings (a thin grey rule of a blurred photo
-    still counts, a shadow does not). Coloured ink is bright in its own channel, so taking each pixel's
-    brightest channel leaves red seals (and blue stamps) out, as the OCR's seal suppression does."""
+    """Print as 255 on 0. The paper is flattened first (each pixel divided by its neighbourhood's
+    paper white, as the OCR's seal suppression does), so a shadow across a thin grey rule neither
+    swallows the rule nor turns into ink; then a local threshold. Coloured ink is bright in its own
+    channel, so taking each pixel's brightest channel leaves red seals (and blue stamps) out."""
     import cv2
     import numpy as np
 
     bright = np.ascontiguousarray(rgb.max(axis=-1) if settings.suppress_stamps else rgb[..., 0])
-    return cv2.adaptiveThreshold(bright, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 21, 12)
+    paper = cv2.medianBlur(cv2.dilate(bright, np.ones((7, 7), np.uint8)), 31)
+    flat = cv2.divide(bright, paper, scale=255)
+    return cv2.adaptiveThreshold(flat, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 21, 12)
 
 
 def _rules(ink, horizontal: bool, length: int):
+    """Rules at least `length` long. The ink is first thickened across the rule by a pixel either
+    side, so a rule a little off straight (a residual skew, a photo's bend) stays one run."""
     import cv2
 
+    across = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3) if horizontal else (3, 1)))
     size = (length, 1) if horizontal else (1, length)
-    return cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
+    return cv2.morphologyEx(across, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
 
 
 def straighten(rgb, settings=None):
     """(page, its print) warped so the table's outline is an upright rectangle (skew and perspective
-    undone); unchanged when no table outline is found. The print mask is warped with the page rather
-    than found again."""
+    undone); unchanged when no table outline is found. The print is found again on the warped page:
+    a warped mask breaks thin rules into dashes."""
     import cv2
     import numpy as np
 
@@ -149,8 +155,7 @@ def straighten(rgb, settings=None):
         return rgb, ink  # already straight
     m = cv2.getPerspectiveTransform(np.array([tl, tr, br, bl], np.float32), dst)
     page = cv2.warpPerspective(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
-    ink = cv2.warpPerspective(ink, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=0)
-    return page, ((ink > 100) * 255).astype(np.uint8)
+    return page, _ink(page, settings)
 
 
 def _corners(pts):
@@ -162,21 +167,27 @@ def _corners(pts):
 
 
 def _positions(profile, least: float) -> list[int]:
-    """Centres of the runs of a projection profile at or above `least`."""
-    out, start = [], None
-    for i, v in enumerate(list(profile) + [0]):
+    """Where the runs of a projection profile at or above `least` peak. Runs closer than 8 pixels are
+    one line: the stronger one is kept (averaging them would move a rule onto the text beside it)."""
+    peaks: list[tuple[int, float]] = []
+    start = None
+    values = list(profile) + [0]
+    for i, v in enumerate(values):
         if v >= least and start is None:
             start = i
         elif v < least and start is not None:
-            out.append((start + i - 1) // 2)
+            best = max(values[start:i])
+            top = [k for k in range(start, i) if values[k] == best]
+            peaks.append((top[len(top) // 2], best))
             start = None
-    merged: list[int] = []
-    for p in out:
-        if merged and p - merged[-1] <= 8:
-            merged[-1] = (merged[-1] + p) // 2
+    merged: list[tuple[int, float]] = []
+    for p, v in peaks:
+        if merged and p - merged[-1][0] <= 8:
+            if v > merged[-1][1]:
+                merged[-1] = (p, v)
         else:
-            merged.append(p)
-    return merged
+            merged.append((p, v))
+    return [p for p, _ in merged]
 
 
 def find_tables(ink) -> list[Grid]:
