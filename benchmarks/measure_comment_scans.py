@@ -26,7 +26,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parent.parent / "tests"), str(Path(
 os.environ.setdefault("INTAKE_FILE_SECONDS", "300")
 
 
-def run(part: str, verbose: bool = False) -> dict:
+def run(part: str, verbose: bool = False, only: list[str] | None = None) -> dict:
     import comment_scans as cs
 
     from intake.comments.reading import read_sheets, sheet_from
@@ -35,6 +35,8 @@ def run(part: str, verbose: bool = False) -> dict:
         chosen = cs.fresh_sheets()
     else:
         chosen = [s for s in cs.sheets() if part == "all" or (cs.held_out(s.name) == (part == "held-out"))]
+    if only:
+        chosen = [s for s in chosen if s.name in only]
     t0 = time.perf_counter()
     # one sheet at a time: on the shared machine, several OCR workers at once only slow each other down
     docs = [read_sheets([(s.filename, s.bytes())])[0] for s in chosen]
@@ -65,8 +67,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--part", default="tuned", choices=["tuned", "held-out", "fresh", "all"])
     ap.add_argument("-v", action="store_true")
+    ap.add_argument("--sheet", action="append", help="only this sheet of the part (repeatable)")
     a = ap.parse_args()
-    print(a.part, run(a.part, a.v))
+    print(a.part, run(a.part, a.v, a.sheet))
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from ..text import has_cjk, normalize
 
 RULE = 0.8  # share of a grid cell's side a rule must cover to be a boundary there
 MIN_TABLE = 0.03  # the table's outline covers at least this share of the page
+LIGHT, COLOURED = 150, 40  # brightest channel at least, and that much above the darkest: seal ink
 
 
 @dataclass
@@ -105,14 +106,19 @@ def _ink(rgb, settings):
     """Print as 255 on 0. The paper is flattened first (each pixel divided by its neighbourhood's
     paper white, as the OCR's seal suppression does), so a shadow across a thin grey rule neither
     swallows the rule nor turns into ink; then a local threshold. Coloured ink is bright in its own
-    channel, so taking each pixel's brightest channel leaves red seals (and blue stamps) out."""
+    channel, so taking each pixel's brightest channel leaves red seals (and blue stamps) out. Their
+    soft edges are still a little darker than the paper around them; a pixel that is both light and
+    clearly coloured is seal, never print (print under a seal is dark; navy print is not light)."""
     import cv2
     import numpy as np
 
     bright = np.ascontiguousarray(rgb.max(axis=-1) if settings.suppress_stamps else rgb[..., 0])
     paper = cv2.medianBlur(cv2.dilate(bright, np.ones((7, 7), np.uint8)), 31)
     flat = cv2.divide(bright, paper, scale=255)
-    return cv2.adaptiveThreshold(flat, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 21, 12)
+    ink = cv2.adaptiveThreshold(flat, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 21, 12)
+    if settings.suppress_seals:
+        ink[(bright >= LIGHT) & (bright - rgb.min(axis=-1) >= COLOURED)] = 0
+    return ink
 
 
 def _rules(ink, horizontal: bool, length: int):
