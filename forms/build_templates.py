@@ -58,18 +58,8 @@ def _para(d, text: str = "", size: float = 10.5, bold=False, center=False, color
     return p
 
 
-HIDDEN = "|hidden|"  # in a cell's text: what follows is the row's key, not for the eye (see _cell)
-KEY_COLOR = RGBColor(0xFF, 0xFF, 0xFF)
-
-
 def _cell(cell, text: str, size: float = 9, bold=False, color=None) -> None:
-    p = cell.paragraphs[0]
-    shown, _, hidden = text.partition(HIDDEN)
-    _set_font(p.add_run(shown), size, bold, color)
-    if hidden:
-        # the item id, the row's key when extractors.application_form reads the form back: white 1 pt
-        # text, not Word's hidden text, so a form returned as a PDF (printed by Word) still carries it
-        _set_font(p.add_run(" " + hidden), 1, False, KEY_COLOR)
+    _set_font(cell.paragraphs[0].add_run(text), size, bold, color)
 
 
 def _table(d, header: list[str], widths_cm: list[float]):
@@ -171,7 +161,7 @@ def build_template(scheme_id: str) -> bytes:
         widths,
         "it in items",
         [
-            "{{ it.clause }}" + HIDDEN + "{{ it.id }}",
+            "{{ it.clause }}",  # with the requirement, what names the row when the form comes back
             "{{ it.requirement }}",
             "{% cellbg it.fill %}{{ it.document }}",
             "{{ it.number }}",
@@ -200,7 +190,7 @@ def build_template(scheme_id: str) -> bytes:
             w,
             "s in self_items",
             [
-                "{{ s.clause }}" + HIDDEN + "{{ s.id }}",
+                "{{ s.clause }}",
                 "{{ s.title }}",
                 "{{ s.points }}",
                 "{{ s.evidence }}",
