@@ -110,16 +110,22 @@ def todo_line(pg, text: str):
     return pg.locator("#todo li.todo-line", has_text=text)
 
 
+def open_case(pg, base_url: str, scheme: str, applicant: str, product: str) -> str:
+    """An applicant chooses the scheme, gives the company and product on 基本信息 and reaches 上传材料;
+    returns the case's address."""
+    pg.goto(base_url + "/")
+    pg.locator("section.scheme", has_text=scheme).locator("button").click()
+    pg.wait_for_url(re.compile(r"/cases/\d+\?step=info$"))
+    pg.get_by_label("申请单位全称").fill(applicant)
+    pg.get_by_label("申报产品").fill(product)
+    pg.click("#next-button")
+    pg.wait_for_url(re.compile(r"step=upload$"))
+    return pg.url.split("?")[0]
+
+
 def test_the_applicant_loop_closes(page, server, browser, tmp_path):  # noqa: F811 (the fixtures imported above)
     files = bundle(tmp_path)
-    page.goto(server["url"] + "/")
-    page.locator("section.scheme", has_text="津质精品").locator("button").click()
-    page.wait_for_url(re.compile(r"/cases/\d+\?step=info$"))
-    case_url = page.url.split("?")[0]
-    page.get_by_label("申请单位全称").fill(CO)
-    page.get_by_label("申报产品").fill("精密齿轮箱")
-    page.click("#next-button")
-    page.wait_for_url(re.compile(r"step=upload$"))
+    case_url = open_case(page, server["url"], "津质精品", CO, "精密齿轮箱")
     first = ["营业执照.pdf", "质量管理体系认证证书.pdf", "环境管理体系认证证书.pdf", "会议照片.xlsx"]
     page.set_input_files("#file-input", [files[n] for n in first])
     expect(page.locator("tr.doc.read, tr.doc.failed")).to_have_count(4, timeout=90000)
@@ -254,14 +260,7 @@ def test_an_answer_being_typed_survives_the_list_refreshing_while_a_scan_is_read
 
     scan = tmp_path / "营业执照扫描件.pdf"
     scan.write_bytes(scanned_licence(seed=17 if page.viewport_name == "phone" else 29))
-    page.goto(server["url"] + "/")
-    page.locator("section.scheme", has_text="江苏精品").locator("button").click()
-    page.wait_for_url(re.compile(r"/cases/\d+\?step=info$"))
-    case_url = page.url.split("?")[0]
-    page.get_by_label("申请单位全称").fill(JS_CO)
-    page.get_by_label("申报产品").fill("家纺面料")
-    page.click("#next-button")
-    page.wait_for_url(re.compile(r"step=upload$"))
+    case_url = open_case(page, server["url"], "江苏精品", JS_CO, "家纺面料")
 
     # every poll of the progress reports a change, so the list is re-rendered about once a second while
     # the scan is read (and once more when it has been)
