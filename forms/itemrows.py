@@ -2,11 +2,13 @@
 
 The form prints no item id: a row shows its clause (条目) and the item's requirement (条款及要求, or 指标
 in the 自评表), both from forms.specs.scheme_spec — the one place that says what each row prints. A row
-is read back as the applicant sees it (extractors.application_form.ItemRow) and is that item when its
-clause and its requirement, compared without white space after NFKC (full-width brackets, commas and
-digits as their ASCII forms), name exactly one item. Anything else — a clause the scheme does not
-have, a clause several items share with a requirement matching none of them, a requirement reworded —
-is not counted and says so in a warning a person reads: a row is never guessed.
+is read back as the applicant sees it (extractors.application_form.ItemRow), its clause and requirement
+compared without white space after NFKC (full-width brackets, commas and digits as their ASCII forms):
+- the clause and the requirement of exactly one item → that item;
+- a clause only one item has → that item, even with its requirement reworded (the clause names it),
+  unless the requirement is another item's — the row then says two things;
+- a clause the scheme does not have, or one several items share (津质精品 3.1, 追溯 三（二）1) with a
+  requirement matching none of them → not counted, with a warning a person reads: never a guess.
 
     facts, warnings = form_facts("jinzhi", documents)   # the --facts shape, declarations by item id
 """
@@ -46,11 +48,14 @@ def item_of(rows: Printed, clause: str, title: str) -> tuple[str | None, str]:
     found = [p[2] for p in same_clause if p[1] == t]
     if len(found) == 1:
         return found[0], ""
+    named_elsewhere = t and any(t in (p[1], p[0] + p[1]) for p in rows if p not in same_clause)
+    if len(same_clause) == 1 and not named_elsewhere:
+        return same_clause[0][2], ""
     shown = f"条目“{clause}”" + (f"（{title}）" if title else "")
     if not same_clause:
         return None, f"{shown}不是本方案的条款"
     if len(same_clause) == 1:
-        return None, f"{shown}的要求与本方案该条款的文字不一致，无法确认是哪一条"
+        return None, f"{shown}的条款号与要求分属本方案的两个条款，无法确认是哪一条"
     return None, f"{shown}对应本方案的{len(same_clause)}项要求，而要求文字与其中任何一项都不一致，无法确认是哪一条"
 
 

@@ -301,9 +301,11 @@ def test_rows_retyped_with_other_spaces_and_full_width_punctuation_still_name_th
     assert _named(_read(data), "credit")["declarations"] == {"credit.4.b": True}
 
 
-def test_a_row_whose_clause_is_unknown_or_ambiguous_is_not_guessed_and_says_so(tmp_path):
-    """津质精品 3.1 prints two rows; a 3.1 row whose requirement matches neither, and a clause the scheme
-    does not have, are not counted: the pre-check says which rows, in Chinese, and the items stay unanswered."""
+def test_a_row_whose_clause_is_unknown_ambiguous_or_contradicted_is_not_guessed_and_says_so(tmp_path):
+    """津质精品 3.1 prints two rows: a 3.1 row whose requirement matches neither is not counted; nor is a
+    clause the scheme does not have, nor a row whose clause and requirement are two different items. The
+    pre-check says which rows, in Chinese, and those items stay unanswered. A clause only one item has
+    still names it with its requirement reworded."""
     from formbundles import as_read
 
     from intake.precheck import precheck
@@ -313,20 +315,22 @@ def test_a_row_whose_clause_is_unknown_or_ambiguous_is_not_guessed_and_says_so(t
         out.path,
         {
             "3.1": ("3.1", "3.1 产品及注册情况", "是"),  # both 3.1 rows retyped alike: which one is meant?
-            "4 第3项": ("4 第9项", "", "是"),
-            "4 第4项": ("4 第4项", "", "是"),
+            "4 第3项": ("4 第9项", "", "是"),  # no such clause
+            "4 第4项": ("4 第5项", "", "是"),  # 4 第5项's number, 4 第4项's requirement
+            "11.1 b)": ("11.1 b)", "11.1 b) 近三年未被暂停、撤销证书", "是"),  # reworded, the clause is 11.1's alone
         },
     )
-    (tmp_path / "申请书.docx").write_bytes(data)
     form = _read(data).document_facts().to_json()
     facts, warnings = form_facts("jinzhi", [form])
-    assert facts["declarations"] == {"jinzhi.4.4": True}
-    assert len(warnings) == 3, warnings
+    assert facts["declarations"] == {"jinzhi.11.1": True}
+    assert len(warnings) == 4, warnings
     assert sum("“3.1”" in w and "2项要求" in w for w in warnings) == 2
     assert any("“4 第9项”" in w and "不是本方案的条款" in w for w in warnings)
+    assert any("“4 第5项”" in w and "分属本方案的两个条款" in w for w in warnings)
     assert all(w.startswith("申请书.docx：") and "未计入" in w and "jinzhi." not in w for w in warnings)
     result = precheck("jinzhi", as_read([*BUNDLES["jinzhi"], form]), as_of="2025-06-01")
     assert set(warnings) <= set(result.warnings)
-    assert result.facts["declarations"] == {"jinzhi.4.4": True}
+    assert result.facts["declarations"] == {"jinzhi.11.1": True}
     status = {i.id: i.status for i in result.evaluation.items}
-    assert status["jinzhi.4.3"] == "missing" and status["jinzhi.4.4"] == "review"
+    assert status["jinzhi.4.3"] == status["jinzhi.4.4"] == "missing"
+    assert status["jinzhi.11.1"] != "missing"
