@@ -54,10 +54,11 @@
   }
 
   // A re-rendered report must never take what the person is typing (a 请回答 answer, a correction,
-  // a staff note): while a field in it has focus, or a changed field would have no place in the new
-  // report, only the parts holding no such field are replaced (the count, the reading status) and
-  // the rest waits until the field is left; otherwise the new report comes in with every changed
-  // value carried over to its field (the same form — action and hidden inputs — and name).
+  // a staff note) nor where they are (the focus: a field, or the button they tabbed to): while the
+  // focus is in it, or a changed field would have no place in the new report, only the parts holding
+  // neither are replaced (the count, the reading status) and the rest waits until the focus leaves;
+  // then the new report comes in with every changed value carried over to its field (the same
+  // form — action and hidden inputs — and name).
   function parse(html) { var t = document.createElement("template"); t.innerHTML = html; return t.content; }
   function isField(el) {
     return !!el && /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) && !/^(hidden|file|submit|button|reset)$/.test(el.type);
@@ -83,16 +84,14 @@
     Object.keys(all).forEach(function (k) { if (changed(all[k])) out[k] = all[k]; });
     return out;
   }
-  function guarded(el) {  // holds the focused field or a changed one
-    var active = document.activeElement;
-    if (isField(active) && el.contains(active)) return true;
-    return Object.keys(typedIn(el)).length > 0;
+  function guarded(el) {  // holds the focus or a changed field
+    return el.contains(document.activeElement) || Object.keys(typedIn(el)).length > 0;
   }
   function applyPending() {
     if (!pending) return;
-    var active = document.activeElement, typed = typedIn(report), next = fields(pending);
+    var typed = typedIn(report), next = fields(pending);
     var homeless = Object.keys(typed).some(function (k) { return !next[k]; });
-    if ((isField(active) && report.contains(active)) || homeless) {
+    if (report.contains(document.activeElement) || homeless) {
       // the parts with an id and nothing typed in them (the count, the reading status) come in now
       Array.prototype.forEach.call(pending.children, function (fresh) {
         var shown = fresh.id && document.getElementById(fresh.id);
@@ -113,7 +112,7 @@
     open.forEach(function (id) { var el = document.getElementById(id); if (el) { var d = el.querySelector("details"); if (d) d.open = true; } });
   }
   if (report) {
-    // the held-back report comes in once the person has left the field (focus gone elsewhere)
+    // the held-back report comes in once the focus has left it
     report.addEventListener("focusout", function () { setTimeout(applyPending, 0); });
   }
   function schedule(ms) {
