@@ -223,7 +223,7 @@ JS_CO = "苏州锦华家纺有限公司"
 
 
 def scanned_licence(seed: int) -> bytes:
-    """A two-page image-only PDF of a Jiangsu company's licence (OCR: a few seconds' reading); `seed`
+    """A three-page image-only PDF of a Jiangsu company's licence (OCR: a few seconds' reading); `seed`
     makes the bytes differ, so no earlier reading or OCR cache of the same bytes shortens it."""
     from ocr_scans import Fixture, scan
     from PIL import Image
@@ -245,7 +245,7 @@ def scanned_licence(seed: int) -> bytes:
         ],
         holder=JS_CO,
     )
-    pages = [Image.open(io.BytesIO(scan(licence, seal=False, seed=seed + n))) for n in (0, 1)]
+    pages = [Image.open(io.BytesIO(scan(licence, seal=False, seed=seed + n))) for n in range(3)]
     buf = io.BytesIO()
     pages[0].save(buf, "PDF", save_all=True, append_images=pages[1:], resolution=200)
     return buf.getvalue()
