@@ -334,3 +334,14 @@ def test_a_row_whose_clause_is_unknown_ambiguous_or_contradicted_is_not_guessed_
     status = {i.id: i.status for i in result.evaluation.items}
     assert status["jinzhi.4.3"] == status["jinzhi.4.4"] == "missing"
     assert status["jinzhi.11.1"] != "missing"
+
+
+def test_a_reading_stored_while_forms_printed_item_ids_still_counts():
+    """A form read before this change was stored with its declarations by item id: the case keeps them."""
+    stored = {
+        "file": "申请书.docx",
+        "type": "application_form",
+        "error": None,
+        "fields": {"declarations": {"value": {"jinzhi.4.3": True}, "page": None, "text": "", "confidence": 1.0}},
+    }
+    assert form_facts("jinzhi", [stored]) == ({"declarations": {"jinzhi.4.3": True}}, [])
