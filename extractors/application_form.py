@@ -59,6 +59,20 @@ def generated() -> dict:
     return spec()["generated"]
 
 
+def printed_headers() -> dict[str, str]:
+    """The header each column the reader looks for is printed with in the service's own forms: the first
+    of its label variants (so the writer and the reader cannot disagree)."""
+    items, selfs = spec()["item_table"], spec()["self_assessment_table"]["columns"]
+    return {
+        "clause": items["clause_header"][0],
+        "requirement": items["columns"]["title"][0],
+        "declaration": items["columns"]["declaration"][0],
+        "indicator": selfs["title"][0],
+        "band": selfs["band"][0],
+        "score": selfs["score"][0],
+    }
+
+
 @cache
 def _prompts() -> tuple[str, ...]:
     return tuple(normalize(generated()[k]) for k in ("missing_note", "missing_line"))

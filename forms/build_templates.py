@@ -24,7 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from checklists.registry import scheme_ids
-from extractors.application_form import generated
+from extractors.application_form import generated, printed_headers
 
 from .specs import common, scheme_spec, template_path
 
@@ -147,6 +147,7 @@ def build_template(scheme_id: str) -> bytes:
     _field_table(d, list(common()["product_fields"]) + list(spec.get("extra_fields") or []))
 
     _new_section(d, landscape=True)  # the item rows need the width
+    h = printed_headers()
     _para(d, "三、逐项符合情况及证明材料", size=12, bold=True)
     _para(
         d,
@@ -157,7 +158,7 @@ def build_template(scheme_id: str) -> bytes:
     widths = [2.6, 5.4, 3.8, 2.3, 2.0, 1.6, 1.3, 6.7]
     _loop_table(
         d,
-        ["条目", "条款及要求", "证明材料", "编号", "有效期至", "预审结论", "申请人声明", "说明"],
+        [h["clause"], h["requirement"], "证明材料", "编号", "有效期至", "预审结论", h["declaration"], "说明"],
         widths,
         "it in items",
         [
@@ -186,7 +187,7 @@ def build_template(scheme_id: str) -> bytes:
         w = [2.8, 6.0, 1.2, 9.0, 4.0, 2.7]
         _loop_table(
             d,
-            ["条目", "指标", "分值", "已找到的证据", "自评档", "自评分"],
+            [h["clause"], h["indicator"], "分值", "已找到的证据", h["band"], h["score"]],
             w,
             "s in self_items",
             [
