@@ -190,6 +190,19 @@ def test_the_evaluation_uses_the_valid_certificate_and_says_so(client):
     assert "预审未采用（已过期），采用的是“新证书.txt”" in page
 
 
+def test_the_same_licence_uploaded_twice_is_used_once_and_set_aside_once(client):
+    case = open_case(client, "jinzhi", CO)
+    upload(client, case["id"], [("营业执照.txt", LICENCE.encode()), ("营业执照(1).txt", LICENCE.encode())])
+    report = wait_report(client, case["id"])
+    choice = {d["file"]: d.get("choice") for d in report["documents"]}
+    assert choice["营业执照.txt"]["used"] and not choice["营业执照(1).txt"]["used"]
+    assert choice["营业执照(1).txt"]["instead"] == "营业执照.txt"
+    page = client.get(f"/cases/{case['id']}?step=upload").text
+    rows = {re.search(r">([^<>]+\.txt)<", r).group(1): r for r in page.split('<tr class="doc')[1:]}
+    assert "预审采用这一份" in rows["营业执照.txt"] and "预审未采用" not in rows["营业执照.txt"]
+    assert "预审未采用，采用的是“营业执照.txt”" in rows["营业执照(1).txt"]
+
+
 def test_the_secretariat_sees_expired_and_foreign_documents_flagged(client):
     case = open_case(client, "jinzhi", CO)
     foreign = QMS_NEW.replace(CO.encode(), "四川千文科技有限公司".encode())
