@@ -142,6 +142,28 @@ def test_no_default_verdict_for_overrides_or_decisions(client):
     assert item.count("已核验新证书") == 1  # the note once
 
 
+def test_the_applicants_report_names_an_override_once_by_role_with_days_in_chinese(client):
+    """The 预审报告 an applicant downloads after the secretariat overrode an item: the note once, 秘书处 and
+    not the account, no UTC timestamp, no scheme code, the days as people write them."""
+    cid, _ = submitted_case(client)
+    applicant = dict(client.cookies)
+    client.cookies.clear()
+    login(client, "sec")
+    token = page_csrf(client.get(f"/cases/{cid}").text)
+    data = {"csrf": token, "item_id": "jinzhi.4.2", "status": "met", "note": "已核验质量手册"}
+    assert client.post(f"/cases/{cid}/overrides", data=data).status_code == 200
+    client.cookies.clear()
+    client.cookies.update(applicant)
+    html = re.sub(r"<[^>]+>", " ", client.get(f"/cases/{cid}/gap-report.html").text)
+    doc = Document(io.BytesIO(client.get(f"/cases/{cid}/gap-report.docx").content))
+    docx = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+    today = date.today()
+    for text in (html, docx):
+        assert text.count("已核验质量手册") == 1 and "人工复核（秘书处）" in text
+        assert "sec" not in text and not re.search(r"\d{4}-\d\d-\d\dT", text) and "jinzhi" not in text
+        assert f"生成于 {today.year}年{today.month}月{today.day}日" in text
+
+
 def test_waiting_days_count_beijing_days(monkeypatch):
     from intake.cases import case as case_mod
     from intake.cases.queue import beijing_midnight
