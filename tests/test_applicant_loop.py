@@ -196,6 +196,11 @@ def test_a_stale_tab_and_a_bad_link_say_what_to_do_next(client):
     assert "另一个窗口" in html and f'href="/cases/{cid}"' in html and "错误代码" not in html
     html = client.get("/c/not-a-real-token", headers={"Accept": "text/html"}).text
     assert "重新复制完整地址" in html and 'href="/cases"' in html
+    client.cookies.clear()  # the case's address (not its link) opened in another browser
+    r = client.get(f"/cases/{cid}", headers={"Accept": "text/html"})
+    assert r.status_code == 404 and "专用链接" in r.text and 'href="/cases"' in r.text
+    missing = client.get("/cases/99999", headers={"Accept": "text/html"}).text
+    assert re.findall(r'<p class="error">.*?</p>', missing) == re.findall(r'<p class="error">.*?</p>', r.text)
 
 
 def test_the_evaluation_uses_the_valid_certificate_and_says_so(client):
