@@ -151,3 +151,12 @@ def test_what_the_reader_says_of_a_document_reaches_the_applicant_in_chinese(cli
     assert not re.findall(r"[A-Za-z]+ [A-Za-z]+", body), re.findall(r"[^\s]*[A-Za-z]+ [A-Za-z]+[^\s]*", body)
     assert "没有识别出是哪一种材料" in body and "一个文件里有几份材料" in body
     assert "发证日期 2027年6月1日 晚于有效期至 2024年5月31日" in body
+
+
+def test_days_on_the_applicants_result_are_written_as_people_write_them(client):
+    """The evaluation's reasons (with the days it compared) behind 详情 and in what the secretariat will
+    judge: 2027年2月28日, never 2027-02-28."""
+    cid, _ = case_with(client, "jinzhi", [("营业执照.txt", LICENCE.encode()), ("质量管理体系认证证书.txt", QMS_NEW)])
+    html = client.get(f"/cases/{cid}?step=result").text
+    body = re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1])
+    assert "有效期至 2027年2月28日" in body and not re.findall(r"\d{4}-\d{2}-\d{2}", body)
