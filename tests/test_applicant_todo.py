@@ -160,3 +160,10 @@ def test_days_on_the_applicants_result_are_written_as_people_write_them(client):
     html = client.get(f"/cases/{cid}?step=result").text
     body = re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1])
     assert "有效期至 2027年2月28日" in body and not re.findall(r"\d{4}-\d{2}-\d{2}", body)
+
+
+def test_a_certificate_not_yet_valid_is_flagged_on_its_line(client):
+    future = cert("质量管理体系认证证书", "质量管理体系符合 GB/T 19001-2016", CO, "2099年03月01日", "2102年02月28日")
+    cid, _ = case_with(client, "jinzhi", [("营业执照.txt", LICENCE.encode()), ("质量管理体系认证证书.txt", future)])
+    flagged = [t for t in lines(client.get(f"/cases/{cid}?step=result").text) if "尚未生效" in t]
+    assert len(flagged) == 1 and "质量管理体系认证证书.txt" in flagged[0] and "2099年3月1日" in flagged[0]
