@@ -33,6 +33,8 @@ from typing import Any
 import jinja2
 
 from extractors.application_form import generated
+from extractors.application_form import spec as reader_spec
+from extractors.fields.dates import chinese_day
 
 from .clean import clean_tree
 from .specs import all_fields, common, scheme_spec, template_path
@@ -133,7 +135,10 @@ def pick_value(sources: list, docs: list[dict], facts: dict) -> Pick:
 
 
 def _display(value: Any, fspec: dict) -> str:
-    kind = fspec.get("kind")
+    # a field's kind is the reader's (extractors/data/application_form.yaml) unless the form.yaml says
+    kind = fspec.get("kind") or (reader_spec()["fields"].get(fspec.get("key")) or {}).get("kind")
+    if kind == "date":
+        return chinese_day(value)
     if kind == "bool":
         if isinstance(value, bool):
             return "是" if value else "否"
@@ -250,9 +255,9 @@ def item_rows(spec: dict, docs: list[dict], facts: dict, evaluation: dict | None
         validity = []
         for d, _ in backing:
             if _fv(d, "valid_until"):
-                validity.append(str(_fv(d, "valid_until")))
+                validity.append(chinese_day(_fv(d, "valid_until")))
             elif _fv(d, "issued"):
-                validity.append(f"出具 {_fv(d, 'issued')}")
+                validity.append(f"出具 {chinese_day(_fv(d, 'issued'))}")
         low = any(
             ((d.get("fields") or {}).get(n) or {}).get("confidence", 1) < common()["check_below"]
             for d, _ in backing
@@ -299,7 +304,9 @@ def item_rows(spec: dict, docs: list[dict], facts: dict, evaluation: dict | None
             sources.append(
                 {
                     "label": f"{item.get('clause', '')} {item.get('title', '')} 证明材料".strip(),
-                    "value": " ".join(str(x) for x in (_fv(d, "cert_number"), _fv(d, "valid_until")) if x)
+                    "value": " ".join(
+                        x for x in (str(_fv(d, "cert_number") or ""), chinese_day(_fv(d, "valid_until"))) if x
+                    )
                     or type_names.get(d.get("type"), d.get("type") or ""),
                     "file": d.get("file", ""),
                     "page": str(page or ""),
@@ -417,8 +424,8 @@ def form_context(
     attachments = attachment_rows(docs)
     outcome = (evaluation or {}).get("outcome") or {}
     ctx = {
-        "prefilled_on": (today or date.today()).isoformat(),
-        "as_of": (evaluation or {}).get("as_of") or "—",
+        "prefilled_on": chinese_day(today or date.today()),
+        "as_of": chinese_day((evaluation or {}).get("as_of")) or "—",
         "outcome": outcome_text(evaluation),
         "score_max": "—" if outcome.get("score_max") is None else str(outcome["score_max"]),
         "f": cells,
