@@ -27,10 +27,11 @@ def warm() -> None:
 
 
 def engines_loaded() -> int:
-    """How many OCR engines this process holds (a worker forked from the fork server: one, at start)."""
+    """How many OCR engines this process holds with their models in memory (a worker forked from the
+    fork server: one, at start)."""
     from extractors import ocr
 
-    return len(ocr._engines)
+    return sum(1 for e in ocr._engines.values() if e.loaded())
 
 
 warm()
