@@ -355,15 +355,20 @@ class PageImage:
     height: float
 
 
-def _open_image(data: bytes, max_pixels: int):
-    from PIL import Image
-
+def register_openers() -> None:
+    """HEIC photos (iPhone) open like any other image once pillow-heif is registered with Pillow."""
     try:
         import pillow_heif
 
         pillow_heif.register_heif_opener()
     except ImportError:
         pass
+
+
+def _open_image(data: bytes, max_pixels: int):
+    from PIL import Image
+
+    register_openers()
     try:  # Pillow refuses > 2 × Image.MAX_IMAGE_PIXELS itself; our own, lower limit is checked below
         im = Image.open(io.BytesIO(data))
         im.size  # noqa: B018 - header read
