@@ -6,12 +6,14 @@ through the readers) and returns:
 
 - `fields`: the key–value cells (单位名称 → org_name, 统一社会信用代码 → uscc, 申报产品 → product …),
   label variants in extractors/data/application_form.yaml;
-- `declarations`: item id → True/False from the item rows' 申请人声明 column;
-- `evidence`: item id → the document / number / validity the applicant wrote in the item rows;
-- `self_assessment` (credit): item id → {"band", "score"}.
+- `rows`: the item rows the applicant answered — the 申请人声明 column of 逐项符合情况 (是/否) and the
+  自评档/自评分 of the 自评表 (credit) — each with its clause and requirement *as printed in the row*.
+
+The form carries no item id: which checklist item a row is, is the scheme's to say (its registry knows
+the clause and title every row prints), so `forms.itemrows` maps the rows where the scheme is known.
 
     form = read_application_form(doc)
-    form.facts            # {"applicant": name, "target_level": …, "declarations": {...}, "form": {...every cell}}
+    form.facts            # {"applicant": name, "target_level": …, "form": {...every cell}}
     form.contract_facts() # only the keys `intake check --facts` accepts
     form.document_facts() # a DocumentFacts of type application_form (fields with page and line)
 """
@@ -32,9 +34,7 @@ from .text import normalize
 
 DATA = Path(__file__).resolve().parent / "data" / "application_form.yaml"
 FORM_CODE = re.compile(r"intake-form:(\w+):v(\d+)", re.ASCII)  # written by forms from the scheme's form.yaml
-# an item id as a form prints it, "<scheme>.<clause>": which schemes exist is the registry's to say, so a
-# form naming its scheme (FORM_CODE) gives only that scheme's ids; the pre-check checks them against it
-ITEM_ID = re.compile(r"(?<![\w.])([a-z]\w*\.[\w.]*\w)", re.ASCII)
+ITEM_ROWS = "item_rows"  # the DocumentFacts field holding the answered rows (see ItemRow.to_json)
 _HINT = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]\s*$")
 _LINE_KV = re.compile(r"^(?P<label>[^:：]{2,20})[:：]\s*(?P<value>.+)$")
 BANDS = ("0%-20%", "20%-40%", "40%-60%", "60%-80%", "80%-100%")
@@ -57,6 +57,20 @@ def _label_index() -> dict[str, str]:
 def generated() -> dict:
     """How the service's own forms are laid out and what in them is a prompt (shared with forms)."""
     return spec()["generated"]
+
+
+def printed_headers() -> dict[str, str]:
+    """The header each column the reader looks for is printed with in the service's own forms: the first
+    of its label variants (so the writer and the reader cannot disagree)."""
+    items, selfs = spec()["item_table"], spec()["self_assessment_table"]["columns"]
+    return {
+        "clause": items["clause_header"][0],
+        "requirement": items["columns"]["title"][0],
+        "declaration": items["columns"]["declaration"][0],
+        "indicator": selfs["title"][0],
+        "band": selfs["band"][0],
+        "score": selfs["score"][0],
+    }
 
 
 @cache
@@ -86,25 +100,42 @@ def label_of(text: str) -> str | None:
 
 
 @dataclass
+class ItemRow:
+    """One answered item row, named as the applicant sees it: the 条目 cell (the clause) and the
+    requirement cell (条款及要求 / 指标) as printed; the answer is a declaration or a self-assessment."""
+
+    clause: str
+    title: str
+    page: int
+    declaration: bool | None = None
+    band: str | None = None
+    score: float | int | None = None
+
+    def to_json(self) -> dict:
+        out: dict[str, Any] = {"clause": self.clause, "title": self.title, "page": self.page}
+        if self.declaration is not None:
+            out["declaration"] = self.declaration
+        if self.band is not None or self.score is not None:
+            out["band"], out["score"] = self.band or "", self.score
+        return out
+
+
+@dataclass
 class ApplicationForm:
     file: str
     scheme: str | None = None  # from the form code printed on forms this service generated
     fields: dict[str, Field] = field(default_factory=dict)
-    declarations: dict[str, bool] = field(default_factory=dict)
-    evidence: dict[str, dict] = field(default_factory=dict)
-    self_assessment: dict[str, dict] = field(default_factory=dict)
+    rows: list[ItemRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
     def facts(self) -> dict:
-        """Everything the applicant filled in, as declared facts: the checklists' --facts keys
-        (`applicant`/`product` as names, target_level, sector …, declarations) plus `form` (every
-        key–value cell) and `self_assessment` — the shape forms.application.build_form reads."""
+        """Everything the applicant filled in the key–value cells, as declared facts: the checklists'
+        --facts keys (`applicant`/`product` as names, target_level, sector …) plus `form` (every
+        key–value cell). The item rows are not facts until the scheme names their items (forms.itemrows)."""
         out = self.contract_facts()
         if self.fields:
             out["form"] = {k: f.value for k, f in self.fields.items()}
-        if self.self_assessment:
-            out["self_assessment"] = {k: dict(v) for k, v in self.self_assessment.items()}
         return out
 
     def contract_facts(self) -> dict:
@@ -115,19 +146,18 @@ class ApplicationForm:
         if "product" in self.fields:
             out["product"] = self.fields["product"].value
         out.update({k: f.value for k, f in self.fields.items() if k in spec()["fact_keys"]})
-        if self.declarations:
-            out["declarations"] = dict(self.declarations)
         return out
 
     def document_facts(self, sha256: str = "") -> DocumentFacts:
-        """The form as an `intake extract` object; item rows become the `declarations` and
-        `self_assessment` fields (objects), so the next pre-check can use them."""
+        """The form as an `intake extract` object; the answered item rows become the `item_rows` field
+        (a list of ItemRow.to_json), which the next pre-check maps to its scheme's items."""
         fields = dict(self.fields)
-        if self.declarations:
-            fields["declarations"] = Field(value=dict(self.declarations), page=None, text="逐项符合情况：申请人声明")
-        if self.self_assessment:
-            fields["self_assessment"] = Field(
-                value={k: dict(v) for k, v in self.self_assessment.items()}, page=None, text="自评表"
+        if self.rows:
+            pages = {r.page for r in self.rows}
+            fields[ITEM_ROWS] = Field(
+                value=[r.to_json() for r in self.rows],
+                page=pages.pop() if len(pages) == 1 else None,
+                text="逐项符合情况 / 自评表：申请人填写",
             )
         return DocumentFacts(
             file=self.file,
@@ -145,7 +175,7 @@ def enrich(facts: DocumentFacts, doc: Document) -> DocumentFacts:
     if facts.error or facts.type != "application_form":
         return facts
     form = read_application_form(doc)
-    if not (form.scheme or form.fields or form.declarations or form.self_assessment):
+    if not (form.scheme or form.fields or form.rows):
         return facts
     read = form.document_facts(facts.sha256)
     if form.scheme:
@@ -161,7 +191,9 @@ def enrich(facts: DocumentFacts, doc: Document) -> DocumentFacts:
 
 def facts_from_documents(documents: list[dict]) -> dict:
     """The declared facts carried by application-form documents (`intake extract` objects), later
-    files winning: what an applicant typed into an uploaded form, in the --facts shape."""
+    files winning: what an applicant typed into an uploaded form, in the --facts shape, plus
+    `item_rows`: the answered item rows in file order, each with its `file` (forms.itemrows names
+    their items for a scheme)."""
     out: dict[str, Any] = {}
     for d in documents or []:
         if not isinstance(d, dict) or d.get("error") or d.get("type") != "application_form":
@@ -174,9 +206,13 @@ def facts_from_documents(documents: list[dict]) -> dict:
         for k in spec()["fact_keys"]:
             if fields.get(k) is not None:
                 out[k] = fields[k]
-        for k in ("declarations", "self_assessment"):
+        for k in ("declarations", "self_assessment"):  # readings stored while forms printed item ids
             if isinstance(fields.get(k), dict):
                 out.setdefault(k, {}).update(fields[k])
+        rows = fields.get(ITEM_ROWS)
+        if isinstance(rows, list):
+            file = d.get("file") or ""
+            out.setdefault(ITEM_ROWS, []).extend({**r, "file": file} for r in rows if isinstance(r, dict))
         form = {k: v for k, v in fields.items() if k in spec()["fields"] and v not in (None, "")}
         if form:
             out.setdefault("form", {}).update(form)
@@ -337,37 +373,35 @@ def _columns(header: list[str], wanted: dict[str, list[str]]) -> dict[str, int]:
 
 
 def _read_item_table(t: Table, grid: list[list[str]], form: ApplicationForm) -> bool:
-    """The 逐项符合情况 and 自评表 tables: one row per checklist item, its id in the first column."""
-    if not grid or normalize(grid[0][0]) not in [normalize(x) for x in spec()["item_table"]["id_header"]]:
+    """The 逐项符合情况 and 自评表 tables: one row per checklist item, its clause in the first column and
+    its requirement in the title column; only rows the applicant answered are kept."""
+    if not grid or normalize(grid[0][0]) not in [normalize(x) for x in spec()["item_table"]["clause_header"]]:
         return False
     header = grid[0]
     items = _columns(header, spec()["item_table"]["columns"])
     selfs = _columns(header, spec()["self_assessment_table"]["columns"])
+    title = selfs.get("title", items.get("title"))
     for row in grid[1:]:
-        item_id = _item_id(row[0] if row else "", form.scheme)
-        if not item_id:
+        if not row or not (row[0] or (title is not None and title < len(row) and row[title])):
             continue
+        found = ItemRow(clause=row[0], title=row[title] if title is not None and title < len(row) else "", page=t.page)
         if "band" in selfs:
-            band = _band(row[selfs["band"]])
-            score = _number(row[selfs["score"]]) if "score" in selfs else None
-            if band or score is not None:
-                form.self_assessment[item_id] = {"band": band or "", "score": score}
+            found.band = _band(_cell(row, selfs["band"]))
+            found.score = _number(_cell(row, selfs["score"])) if "score" in selfs else None
+            if found.band is None and found.score is None:
+                continue
+        elif "declaration" in items:
+            found.declaration = parse_yes_no(_cell(row, items["declaration"]))
+            if found.declaration is None:
+                continue
+        else:
             continue
-        if "declaration" in items:
-            b = parse_yes_no(row[items["declaration"]])
-            if b is not None:
-                form.declarations[item_id] = b
-        ev = {k: row[i] for k, i in items.items() if k != "declaration" and i < len(row) and row[i]}
-        if ev:
-            form.evidence[item_id] = ev
+        form.rows.append(found)
     return True
 
 
-def _item_id(cell: str, scheme: str | None) -> str | None:
-    m = ITEM_ID.search(normalize(cell))
-    if not m or (scheme and not m.group(1).startswith(scheme + ".")):
-        return None
-    return m.group(1)
+def _cell(row: list[str], i: int) -> str:
+    return row[i] if i < len(row) else ""
 
 
 def _band(text: str) -> str | None:

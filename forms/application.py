@@ -233,13 +233,7 @@ def item_rows(spec: dict, docs: list[dict], facts: dict, evaluation: dict | None
     statuses = common()["item_status"]
     ev_items = {it.get("id"): it for it in (evaluation or {}).get("items") or []}
     declarations = facts.get("declarations") if isinstance(facts.get("declarations"), dict) else {}
-    items = [dict(it) for it in spec["items"]]
-    known = {it["id"] for it in items}
-    for ev in (evaluation or {}).get("items") or []:  # items the engine has and the spec lacks
-        if ev.get("id") not in known:
-            items.append(
-                {"id": ev.get("id"), "clause": ev.get("clause", ""), "title": ev.get("title", ""), "evidence": []}
-            )
+    items = [dict(it) for it in spec["items"]]  # every checklist item (forms.specs.scheme_spec)
     rows, sources, gaps = [], [], []
     type_names = common()["document_types"]
     for item in items:
@@ -391,13 +385,14 @@ def outcome_text(evaluation: dict | None) -> str:
     return "，".join(p for p in parts if p)
 
 
-def merged_facts(docs: list[dict], facts: dict) -> dict:
-    """Declared facts: the item rows of uploaded application forms (declarations, self-assessment),
+def merged_facts(scheme_id: str, docs: list[dict], facts: dict) -> dict:
+    """Declared facts: the item rows of uploaded application forms (declarations, self-assessment,
+    named by the scheme's items: forms.itemrows; a row naming none is in the pre-check's warnings),
     overridden by `facts`. Their key–value cells are read through the `application_form.*` sources
     of the spec instead, so the form credits the uploaded file."""
-    from extractors.application_form import facts_from_documents
+    from .itemrows import form_facts
 
-    from_docs = facts_from_documents(docs)
+    from_docs, _unnamed = form_facts(scheme_id, docs)
     out = {k: from_docs[k] for k in ("declarations", "self_assessment") if k in from_docs}
     for k, v in facts.items():
         if isinstance(v, dict) and isinstance(out.get(k), dict):
@@ -416,7 +411,7 @@ def form_context(
 ) -> dict:
     spec = scheme_spec(scheme_id)
     docs = [d for d in documents or [] if isinstance(d, dict)]
-    facts = merged_facts(docs, facts or {})
+    facts = merged_facts(scheme_id, docs, facts or {})
     cells, sources, gaps, checks = field_cells(spec, docs, facts)
     rows, item_sources, item_gaps = item_rows(spec, docs, facts, evaluation)
     attachments = attachment_rows(docs)

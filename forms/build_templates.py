@@ -24,7 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from checklists.registry import scheme_ids
-from extractors.application_form import generated
+from extractors.application_form import generated, printed_headers
 
 from .specs import common, scheme_spec, template_path
 
@@ -58,18 +58,8 @@ def _para(d, text: str = "", size: float = 10.5, bold=False, center=False, color
     return p
 
 
-HIDDEN = "|hidden|"  # in a cell's text: what follows is the row's key, not for the eye (see _cell)
-KEY_COLOR = RGBColor(0xFF, 0xFF, 0xFF)
-
-
 def _cell(cell, text: str, size: float = 9, bold=False, color=None) -> None:
-    p = cell.paragraphs[0]
-    shown, _, hidden = text.partition(HIDDEN)
-    _set_font(p.add_run(shown), size, bold, color)
-    if hidden:
-        # the item id, the row's key when extractors.application_form reads the form back: white 1 pt
-        # text, not Word's hidden text, so a form returned as a PDF (printed by Word) still carries it
-        _set_font(p.add_run(" " + hidden), 1, False, KEY_COLOR)
+    _set_font(cell.paragraphs[0].add_run(text), size, bold, color)
 
 
 def _table(d, header: list[str], widths_cm: list[float]):
@@ -157,6 +147,7 @@ def build_template(scheme_id: str) -> bytes:
     _field_table(d, list(common()["product_fields"]) + list(spec.get("extra_fields") or []))
 
     _new_section(d, landscape=True)  # the item rows need the width
+    h = printed_headers()
     _para(d, "三、逐项符合情况及证明材料", size=12, bold=True)
     _para(
         d,
@@ -167,11 +158,11 @@ def build_template(scheme_id: str) -> bytes:
     widths = [2.6, 5.4, 3.8, 2.3, 2.0, 1.6, 1.3, 6.7]
     _loop_table(
         d,
-        ["条目", "条款及要求", "证明材料", "编号", "有效期至", "预审结论", "申请人声明", "说明"],
+        [h["clause"], h["requirement"], "证明材料", "编号", "有效期至", "预审结论", h["declaration"], "说明"],
         widths,
         "it in items",
         [
-            "{{ it.clause }}" + HIDDEN + "{{ it.id }}",
+            "{{ it.clause }}",  # with the requirement, what names the row when the form comes back
             "{{ it.requirement }}",
             "{% cellbg it.fill %}{{ it.document }}",
             "{{ it.number }}",
@@ -196,11 +187,11 @@ def build_template(scheme_id: str) -> bytes:
         w = [2.8, 6.0, 1.2, 9.0, 4.0, 2.7]
         _loop_table(
             d,
-            ["条目", "指标", "分值", "已找到的证据", "自评档", "自评分"],
+            [h["clause"], h["indicator"], "分值", "已找到的证据", h["band"], h["score"]],
             w,
             "s in self_items",
             [
-                "{{ s.clause }}" + HIDDEN + "{{ s.id }}",
+                "{{ s.clause }}",
                 "{{ s.title }}",
                 "{{ s.points }}",
                 "{{ s.evidence }}",

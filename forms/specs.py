@@ -63,6 +63,10 @@ def scheme_spec(scheme_id: str) -> dict:
     ids = [it["id"] for it in spec["items"]]
     if len(ids) != len(set(ids)):
         raise ValueError(f"{scheme_id}/form.yaml: duplicate item id")
+    # a checklist item the form.yaml does not word still gets its row, in the checklist's words
+    spec["items"] += [
+        {"id": it.id, "clause": it.clause, "title": it.title, "evidence": []} for it in s.items if it.id not in ids
+    ]
     return spec
 
 

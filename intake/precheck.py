@@ -27,8 +27,9 @@ from datetime import date
 from checklists.engine import Evaluation, evaluate
 from checklists.factsfile import FactsError, validate_facts
 from checklists.scheme import Scheme, load_scheme
-from extractors.application_form import facts_from_documents
+from extractors.application_form import ITEM_ROWS, facts_from_documents
 from extractors.facts import DocumentFacts
+from forms.itemrows import form_facts
 
 # keys of the declared facts that the checklists engine does not read (only the forms do)
 FORM_ONLY_KEYS = ("form", "self_assessment")
@@ -114,13 +115,15 @@ def merge_declared(from_forms: dict, stated: dict) -> dict:
 
 
 def declared_facts(scheme: Scheme | None, documents: list[dict], stated: dict) -> tuple[dict, list[str]]:
-    """(facts, warnings): facts from uploaded application forms, checked one key at a time against
-    `scheme` (None to skip the check), under `stated`."""
-    from_forms, warnings = {}, []
-    for key, value in facts_from_documents(documents).items():
-        if scheme is None:
-            from_forms[key] = value
-            continue
+    """(facts, warnings): facts from uploaded application forms — their answered item rows named by
+    `scheme`'s items (forms.itemrows) — checked one key at a time against `scheme` (None to skip the
+    check and the rows), under `stated`."""
+    if scheme is None:
+        typed = {k: v for k, v in facts_from_documents(documents).items() if k != ITEM_ROWS}
+        return merge_declared(typed, stated), []
+    typed, warnings = form_facts(scheme.id, documents)
+    from_forms: dict = {}
+    for key, value in typed.items():
         try:
             from_forms.update(validate_facts(scheme, {key: value}, "申请表"))
         except FactsError as e:

@@ -8,7 +8,9 @@ import io
 import docx
 from docx.oxml.ns import qn
 
+from extractors.application_form import FORM_CODE
 from extractors.facts import DocumentFacts
+from forms.specs import scheme_spec
 
 
 def as_read(docs: list[dict]) -> list[DocumentFacts]:
@@ -165,6 +167,19 @@ def all_text(d) -> str:
     return "\n".join(parts)
 
 
+def rows_by_item(d, table) -> dict[str, list]:
+    """item id → the cells of its row in an item table (逐项符合情况 or 自评表), found as a person finds a row:
+    by the clause (条目) and the requirement (条款及要求 / 指标) it prints — the form prints no id."""
+    scheme = FORM_CODE.search(d.core_properties.keywords or "").group(1)
+    out = {}
+    for it in scheme_spec(scheme)["items"]:
+        for row in table.rows[1:]:
+            cells = row.cells
+            if cells[0].text == it["clause"] and cells[1].text in (f"{it['clause']} {it['title']}", it["title"]):
+                out[it["id"]] = cells
+    return out
+
+
 def fill_in(
     path, values: dict[str, str], declarations: dict[str, str], selfs: dict[str, tuple[str, str]] | None = None
 ):
@@ -173,15 +188,19 @@ def fill_in(
     d = docx.Document(str(path))
     for t in d.tables:
         header = [c.text for c in t.rows[0].cells]
-        for row in t.rows[1:]:
-            cells = row.cells
-            key = (cells[0].text.split() or [""])[-1]  # an item row: the clause shown, the id hidden after it
-            if header[:2] == ["项目", "填写内容"] and cells[0].text in values:
-                cells[1].text = values[cells[0].text]
-            elif header[0] == "条目" and "申请人声明" in header and key in declarations:
-                cells[header.index("申请人声明")].text = declarations[key]
-            elif header[0] == "条目" and "自评档" in header and key in selfs:
-                cells[header.index("自评档")].text, cells[header.index("自评分")].text = selfs[key]
+        if header[:2] == ["项目", "填写内容"]:
+            for row in t.rows[1:]:
+                if row.cells[0].text in values:
+                    row.cells[1].text = values[row.cells[0].text]
+        elif header[0] == "条目":
+            rows = rows_by_item(d, t)
+            for item_id, typed in declarations.items():
+                if "申请人声明" in header and item_id in rows:
+                    rows[item_id][header.index("申请人声明")].text = typed
+            for item_id, (band, score) in selfs.items():
+                if "自评档" in header and item_id in rows:
+                    rows[item_id][header.index("自评档")].text = band
+                    rows[item_id][header.index("自评分")].text = score
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()

@@ -63,10 +63,10 @@ def test_a_form_for_a_scheme_added_as_data_keeps_its_declarations(tmp_path, monk
     """The sample scheme (tests/schemes/sample, data only): 是 typed in an item row reads back and counts."""
     from formbundles import as_read, fill_in, license_
 
-    from extractors.application_form import facts_from_documents
     from extractors.extract import extract_facts
     from extractors.read import read_document
     from forms.application import build_form
+    from forms.itemrows import form_facts
     from intake.precheck import precheck
 
     monkeypatch.setenv("INTAKE_SCHEMES_PATH", str(Path(__file__).parent / "schemes"))
@@ -74,7 +74,8 @@ def test_a_form_for_a_scheme_added_as_data_keeps_its_declarations(tmp_path, monk
     out = build_form("sample", [licence], {}, None, tmp_path / "f.docx")
     data = fill_in(out.path, {}, {"sample.art3": "是"})
     form = extract_facts(read_document(data, "申请书.docx")).to_json()
-    assert facts_from_documents([form])["declarations"] == {"sample.art3": True}
+    typed, unnamed = form_facts("sample", [form])
+    assert typed["declarations"] == {"sample.art3": True} and unnamed == []
     before = precheck("sample", as_read([licence]), as_of="2026-01-01").to_json()
     after = precheck("sample", as_read([licence, form]), as_of="2026-01-01").to_json()
     status = {r["id"]: r["status"] for r in after["items"]}

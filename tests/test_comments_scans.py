@@ -73,6 +73,50 @@ def test_a_page_without_a_ruled_table_has_no_grid():
     assert find_grid(ink) is None
 
 
+@pytest.mark.parametrize(
+    "name, page",
+    [
+        ("scan11-four-scan", 0),  # −2.8° skew and a shadow across the rules
+        ("scan08-five-photo", 0),  # a phone photo: perspective, shadow, seal over the signature row
+        ("scan10-five-scan", 1),  # page 2: the signature row under a red seal
+    ],
+)
+def test_a_damaged_page_gives_the_printed_tables_rows_and_cells(name, page):
+    """Straightened and ruled, every table of the page has the rows and real cells the sheet was
+    printed with: a shadow does not swallow a thin rule, a seal's ring does not add one."""
+    import comment_scans as cs
+    import numpy as np
+
+    from extractors import ocr
+    from extractors.comments.scan import straighten
+
+    sheet = next(s for s in cs.sheets() if s.name == name)
+    data, settings = sheet.bytes(), ocr.load_settings()
+    with ocr.deferred():
+        doc = read_document(data, sheet.filename)
+    [image] = ocr.page_images(doc, data, [page + 1], settings)  # the page as the reader gets it
+    _, _, ink = straighten(np.asarray(image.image), settings)
+    printed = [(len(t), sum(len(r) for r in t)) for t in cs._cells(sheet.pdf(), page)]
+    found = [(len(g.ys) - 1, len(g.cells)) for g in find_tables(ink)]
+    assert sorted(found) == sorted(printed)
+
+
+def test_a_red_seal_is_not_print_but_navy_print_and_print_under_the_seal_are():
+    import numpy as np
+
+    from extractors import ocr
+    from extractors.comments.scan import _print
+
+    page = np.full((200, 300, 3), 238, np.uint8)
+    page[40:43, 20:280] = (20, 30, 110)  # a navy rule
+    page[60:160, 120:123] = (214, 38, 38)  # a seal's red stroke
+    page[60:160, 200:204] = (222, 160, 160)  # and its soft edge
+    page[100:103, 20:280] = (30, 30, 30)  # a black rule printed under the seal (it stays dark)
+    _, ink = _print(page, ocr.load_settings())
+    assert ink[41, 20:280].all() and ink[101, 20:280].all()
+    assert not ink[70:95, 120:123].any() and not ink[70:95, 200:204].any()
+
+
 # -- scanned and photographed sheets (OCR) --------------------------------------------------
 
 # what is read, not how fast: a shared, loaded machine must not turn these into timeouts

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import copy
-import re
 from datetime import date
 
 import pytest
-from formbundles import BUNDLES, DECLARED, JS, NF, TJ, all_text, fill_of, kv_rows, open_docx, table_with_header
+from formbundles import (
+    BUNDLES,
+    DECLARED,
+    JS,
+    NF,
+    TJ,
+    all_text,
+    fill_of,
+    kv_rows,
+    open_docx,
+    rows_by_item,
+    table_with_header,
+)
 
 from forms.application import FILL_CHECK, FILL_MISSING, FormError, build_form, form_context
 from forms.specs import SCHEMES, UnknownScheme, scheme_spec
@@ -57,13 +68,10 @@ def test_every_scheme_prefills_applicant_from_licence_and_reopens(tmp_path, sche
     # one item row per checklist item, in the scheme's order
     rows = table_with_header(d, "条目").rows[1:]
     items = scheme_spec(scheme)["items"]
-    # the clause shown; the id (the row's key when the form is read back) in a hidden run after it
-    assert [r.cells[0].text for r in rows] == [f"{it['clause']} {it['id']}" for it in items]
-    for r in rows:
-        shown = "".join(
-            run.text for p in r.cells[0].paragraphs for run in p.runs if str(run.font.color.rgb) != "FFFFFF"
-        )
-        assert not re.search(r"[a-z]+\.[\w.]+", shown), shown
+    # each row prints its clause and requirement, which name it when the form comes back: no id
+    assert [(r.cells[0].text, r.cells[1].text) for r in rows] == [
+        (it["clause"], f"{it['clause']} {it['title']}") for it in items
+    ]
 
 
 def test_every_uploaded_file_is_in_the_attachment_list_with_its_type(tmp_path):
@@ -122,7 +130,7 @@ def test_item_rows_carry_evidence_number_validity_and_verdict(tmp_path):
     ]
     out = build_form("nonferrous", BUNDLES["nonferrous"], {}, ev, tmp_path / "f.docx")
     d = open_docx(out.path)
-    rows = {r.cells[0].text.split()[-1]: r.cells for r in table_with_header(d, "条目").rows[1:]}
+    rows = rows_by_item(d, table_with_header(d, "条目"))
     ems = rows["nonferrous.art5.4"]
     assert "EMS.pdf" in ems[2].text and ems[3].text == "00123E2002" and ems[4].text == "2024-03-31"
     assert ems[5].text == "不满足" and fill_of(ems[2]) == FILL_MISSING and "上传有效证书" in ems[7].text
@@ -133,7 +141,8 @@ def test_item_rows_carry_evidence_number_validity_and_verdict(tmp_path):
 
 def test_declaration_column_prefilled_from_declared_facts(tmp_path):
     out = build_form("jinzhi", BUNDLES["jinzhi"], DECLARED, None, tmp_path / "f.docx")
-    rows = {r.cells[0].text.split()[-1]: r.cells for r in table_with_header(open_docx(out.path), "条目").rows[1:]}
+    d = open_docx(out.path)
+    rows = rows_by_item(d, table_with_header(d, "条目"))
     assert rows["jinzhi.4.3"][6].text == "是"
     assert rows["jinzhi.4.4"][6].text == "" and fill_of(rows["jinzhi.4.4"][6]) == FILL_MISSING
     assert rows["jinzhi.4.2"][6].text == "—"
@@ -141,12 +150,14 @@ def test_declaration_column_prefilled_from_declared_facts(tmp_path):
 
 def test_credit_form_has_self_assessment_table_with_points(tmp_path):
     out = build_form("credit", BUNDLES["credit"], {}, None, tmp_path / "f.docx")
-    t = table_with_header(open_docx(out.path), "条目")
-    selfs = [t for t in open_docx(out.path).tables if t.rows[0].cells[-2].text == "自评档"][0]
+    d = open_docx(out.path)
+    t = table_with_header(d, "条目")
+    selfs = [t for t in d.tables if t.rows[0].cells[-2].text == "自评档"][0]
     rows = selfs.rows[1:]
     assert len(rows) == 26
     assert sum(int(r.cells[2].text) for r in rows) == 86 + 14
-    by_id = {r.cells[0].text.split()[-1]: r.cells for r in rows}
+    by_id = rows_by_item(d, selfs)
+    assert len(by_id) == 26
     assert "质量体系证书.pdf" in by_id["credit.5.1.2.b"][3].text
     assert by_id["credit.5.1.1.a"][3].text == "未找到" and fill_of(by_id["credit.5.1.1.a"][4]) == FILL_MISSING
     assert t is not None
@@ -188,3 +199,26 @@ def test_target_level_note_lists_the_scheme_levels():
 
 def test_names_of_the_three_bundles_differ():  # guards the fixtures: one scheme's form never shows another's holder
     assert len({TJ, JS, NF}) == 3
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_no_item_id_of_any_scheme_anywhere_in_the_downloaded_form(tmp_path, scheme):
+    """Not in the text a person reads, nor hidden in the file (white or hidden runs, properties, any XML
+    part): screen readers and select-all would find it. Rows carry their clause and requirement only."""
+    import zipfile
+
+    from formbundles import as_read
+
+    from checklists.registry import scheme_ids
+    from checklists.scheme import load_scheme
+    from intake.precheck import precheck
+
+    ids = {it.id for s in scheme_ids() for it in load_scheme(s).items}
+    evaluation = precheck(scheme, as_read(BUNDLES[scheme]), DECLARED, as_of="2025-06-01").to_json()
+    facts = {**DECLARED, "self_assessment": {i: {"band": "60%-80%", "score": 3} for i in ids}}
+    out = build_form(scheme, BUNDLES[scheme], facts, evaluation, tmp_path / "f.docx", today=TODAY)
+    with zipfile.ZipFile(out.path) as z:
+        parts = {name: z.read(name).decode("utf-8", "replace") for name in z.namelist()}
+    assert any(f"{scheme}." in i for i in ids) and len(parts) > 5
+    found = {(name, i) for name, xml in parts.items() for i in ids if i in xml}
+    assert found == set()

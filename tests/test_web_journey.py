@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from datetime import date, timedelta
 
 from docgen import Grid, pdf_bytes
 from docx import Document
 from playwright.sync_api import expect
 from test_web_browser import INTERNAL, browser, check, login, page, pytestmark, server  # noqa: F401
+
+from checklists.registry import scheme_ids
+from checklists.scheme import load_scheme
 
 CO = "天津津品浏览器测试机械有限公司"
 
@@ -93,26 +97,35 @@ def bundle(tmp_path) -> dict:
     return out
 
 
-def visible_text(doc) -> str:
-    """What a person reads in the form: paragraphs and table cells, without the rows' white 1 pt keys."""
+def form_text(data: bytes) -> tuple[str, str]:
+    """(what a person reads in the form — paragraphs and table cells —, every XML part of the file)."""
+    doc = Document(io.BytesIO(data))
     paragraphs = list(doc.paragraphs) + [p for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs]
-    return "\n".join("".join(run.text for run in p.runs if str(run.font.color.rgb) != "FFFFFF") for p in paragraphs)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    return "\n".join(p.text for p in paragraphs), xml
 
 
 def todo_line(pg, text: str):
     return pg.locator("#todo li.todo-line", has_text=text)
 
 
+def open_case(pg, base_url: str, scheme: str, applicant: str, product: str) -> str:
+    """An applicant chooses the scheme, gives the company and product on 基本信息 and reaches 上传材料;
+    returns the case's address."""
+    pg.goto(base_url + "/")
+    pg.locator("section.scheme", has_text=scheme).locator("button").click()
+    pg.wait_for_url(re.compile(r"/cases/\d+\?step=info$"))
+    pg.get_by_label("申请单位全称").fill(applicant)
+    pg.get_by_label("申报产品").fill(product)
+    pg.click("#next-button")
+    pg.wait_for_url(re.compile(r"step=upload$"))
+    return pg.url.split("?")[0]
+
+
 def test_the_applicant_loop_closes(page, server, browser, tmp_path):  # noqa: F811 (the fixtures imported above)
     files = bundle(tmp_path)
-    page.goto(server["url"] + "/")
-    page.locator("section.scheme", has_text="津质精品").locator("button").click()
-    page.wait_for_url(re.compile(r"/cases/\d+\?step=info$"))
-    case_url = page.url.split("?")[0]
-    page.get_by_label("申请单位全称").fill(CO)
-    page.get_by_label("申报产品").fill("精密齿轮箱")
-    page.click("#next-button")
-    page.wait_for_url(re.compile(r"step=upload$"))
+    case_url = open_case(page, server["url"], "津质精品", CO, "精密齿轮箱")
     first = ["营业执照.pdf", "质量管理体系认证证书.pdf", "环境管理体系认证证书.pdf", "会议照片.xlsx"]
     page.set_input_files("#file-input", [files[n] for n in first])
     expect(page.locator("tr.doc.read, tr.doc.failed")).to_have_count(4, timeout=90000)
@@ -159,9 +172,10 @@ def test_the_applicant_loop_closes(page, server, browser, tmp_path):  # noqa: F8
     with page.expect_download() as d:
         page.click("text=下载受理回执")
     assert d.value.suggested_filename == f"受理回执-{CO}.docx"
-    form = page.request.get(case_url + "/application.docx")
-    text = visible_text(Document(io.BytesIO(form.body())))
+    text, xml = form_text(page.request.get(case_url + "/application.docx").body())
     assert CO in text and not INTERNAL.findall(text), INTERNAL.findall(text)
+    hidden = [i for s in scheme_ids() for i in (it.id for it in load_scheme(s).items) if i in xml]
+    assert hidden == []  # no item id hidden in the file either
 
     # the secretariat: the queue filtered with the form's empty defaults, a 补正 for one item
     staff = browser.new_context(locale="zh-CN", viewport=page.viewport_size, bypass_csp=True)
@@ -203,3 +217,92 @@ def test_the_applicant_loop_closes(page, server, browser, tmp_path):  # noqa: F8
     assert "企业重新提交" in changes and "检验检测报告.pdf" in changes
     check(sec, "journey-9-changed")
     staff.close()
+
+
+JS_CO = "苏州锦华家纺有限公司"
+
+
+def scanned_licence(seed: int) -> bytes:
+    """A three-page image-only PDF of a Jiangsu company's licence (OCR: a few seconds' reading); `seed`
+    makes the bytes differ, so no earlier reading or OCR cache of the same bytes shortens it."""
+    from ocr_scans import Fixture, scan
+    from PIL import Image
+
+    licence = Fixture(
+        "licence-jiangsu",
+        [
+            [
+                "营业执照",
+                "统一社会信用代码：91320500MA1N7QXT6H",
+                f"名称：{JS_CO}",
+                "类型：有限责任公司(自然人投资或控股)",
+                "住所：江苏省苏州市吴江区盛泽镇市场路88号",
+                "法定代表人：王建国",
+                "成立日期：2015年03月18日",
+                "营业期限：2015年03月18日至长期",
+                "登记机关：苏州市吴江区市场监督管理局",
+            ]
+        ],
+        holder=JS_CO,
+    )
+    pages = [Image.open(io.BytesIO(scan(licence, seal=False, seed=seed + n))) for n in range(3)]
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", save_all=True, append_images=pages[1:], resolution=200)
+    return buf.getvalue()
+
+
+def test_an_answer_being_typed_survives_the_list_refreshing_while_a_scan_is_read(page, server, tmp_path):  # noqa: F811
+    """While a document is still being read the page re-renders the to-do list whenever the case changes
+    (issue 28's polling). What the applicant is typing into a 请回答 line keeps its text and its focus;
+    the count 您还需要做 N 件事 (one less once the licence is read) and the reading status still update; leaving the field brings the rest
+    of the new list in with the typed value in place, and the answer saves."""
+    import itertools
+
+    scan = tmp_path / "营业执照扫描件.pdf"
+    scan.write_bytes(scanned_licence(seed=17 if page.viewport_name == "phone" else 29))
+    case_url = open_case(page, server["url"], "江苏精品", JS_CO, "家纺面料")
+
+    # every poll of the progress reports a change, so the list is re-rendered about once a second while
+    # the scan is read (and once more when it has been)
+    versions = itertools.count(1_000_000)
+
+    def changed(route):
+        response = route.fetch()
+        route.fulfill(response=response, json={**response.json(), "version": next(versions)})
+
+    page.route("**/progress.json", changed)
+    renders = []
+    page.on("response", lambda r: renders.append(r.url) if "report-fragment" in r.url else None)
+    page.set_input_files("#file-input", str(scan))
+    page.wait_for_selector("#progress li >> text=已上传")
+    page.goto(case_url + "?step=result")
+    expect(page.locator("[data-progress=reading]")).to_be_visible()  # the scan is still being read
+    before = page.locator("#todo-count").inner_text()
+
+    field = page.locator("form.answer", has=page.locator('input[name="key"][value="net_profit.2024"]')).locator(
+        'input[name="value"]'
+    )
+    field.click()
+    seen = len(renders)
+    field.press_sequentially("1280.5", delay=200)
+    for _ in range(150):  # at least two re-renders while the field holds the typing
+        if len(renders) >= seen + 2:
+            break
+        page.wait_for_timeout(200)
+    assert len(renders) >= seen + 2, "the list was not re-rendered while the scan was read"
+    assert field.input_value() == "1280.5"
+    assert field.evaluate("el => el === document.activeElement")
+
+    expect(page.locator("[data-progress=reading]")).to_have_count(0, timeout=120000)  # the scan has been read
+    todo = page.request.get(case_url + "/progress.json").json()["todo"]
+    expect(page.locator("#todo-count strong")).to_have_text(str(todo))
+    assert page.locator("#todo-count").inner_text() != before
+    assert field.input_value() == "1280.5" and field.evaluate("el => el === document.activeElement")
+
+    page.locator("#todo-count").click()  # the applicant leaves the field: the new list comes in, the value kept
+    page.wait_for_function("() => !document.querySelector('#report').contains(document.activeElement)")
+    expect(field).to_have_value("1280.5")
+    check(page, "journey-typing-kept", applicant=True)
+    field.locator("xpath=ancestor::form").get_by_role("button", name="保存回答").click()
+    page.wait_for_load_state()
+    expect(page.locator('input[name="key"][value="net_profit.2024"]')).to_have_count(0)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 import io
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import ocr
 from ..model import Cell, Document, Line, Page, Table
@@ -34,6 +34,7 @@ from ..text import has_cjk, normalize
 
 RULE = 0.8  # share of a grid cell's side a rule must cover to be a boundary there
 MIN_TABLE = 0.03  # the table's outline covers at least this share of the page
+LIGHT, COLOURED = 150, 40  # brightest channel at least, and that much above the darkest: seal ink
 
 
 @dataclass
@@ -69,8 +70,9 @@ def _read_page(page: Page, pi, settings) -> dict:
     import numpy as np
     from PIL import Image
 
-    rgb, ink = straighten(np.asarray(pi.image.convert("RGB")), settings)
-    boxes, turns = ocr.read_image(Image.fromarray(rgb), settings, deadline=time.monotonic() + settings.page_seconds)
+    rgb, seen, ink = straighten(np.asarray(pi.image.convert("RGB")), settings)
+    flattened = replace(settings, suppress_seals=False)  # `seen` has had it done
+    boxes, turns = ocr.read_image(seen, flattened, deadline=time.monotonic() + settings.page_seconds)
     if turns:
         rgb, ink = np.ascontiguousarray(np.rot90(rgb, turns)), np.ascontiguousarray(np.rot90(ink, turns))
     grids = find_tables(ink)
@@ -101,42 +103,73 @@ def _read_page(page: Page, pi, settings) -> dict:
 # -- the image ------------------------------------------------------------------------------
 
 
-def _ink(rgb, settings):
-    """Print as 255 on 0, each pixel judged against its surroundings (a thin grey rule of a blurred photo
-    still counts, a shadow does not). Coloured ink is bright in its own channel, so taking each pixel's
-    brightest channel leaves red seals (and blue stamps) out, as the OCR's seal suppression does."""
+def _print(rgb, settings, seen=None):
+    """(the page as the OCR reads it, its print as 255 on 0).
+
+    The OCR's own seal suppression (brightest channel, paper flattened: a shadow evened out) is done
+    here once and handed to the OCR (`seen`, when given, is that already done), and the print is
+    thresholded locally on the same flattened paper, so a shadow across a thin grey rule neither
+    swallows the rule nor turns into ink. A seal's soft edges are still a little darker than the
+    paper around them: a pixel that is both light and clearly coloured is seal, never print (print
+    under a seal is dark; navy print is not light)."""
     import cv2
     import numpy as np
 
-    bright = np.ascontiguousarray(rgb.max(axis=-1) if settings.suppress_stamps else rgb[..., 0])
-    return cv2.adaptiveThreshold(bright, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 21, 12)
+    if seen is None:
+        seen = ocr.suppress_seals(rgb, settings.seal_white_point, settings.suppress_stamps)
+    flat = np.ascontiguousarray(seen[..., 0])
+    ink = cv2.adaptiveThreshold(flat, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 21, 12)
+    if settings.suppress_seals:
+        r, g, b = cv2.split(np.ascontiguousarray(rgb))
+        bright, dark = cv2.max(cv2.max(r, g), b), cv2.min(cv2.min(r, g), b)
+        ink[(bright >= LIGHT) & (cv2.subtract(bright, dark) >= COLOURED)] = 0
+    return seen, ink
 
 
 def _rules(ink, horizontal: bool, length: int):
+    """Rules at least `length` long. The ink is first thickened across the rule by a pixel either
+    side, so a rule a little off straight (a residual skew, a photo's bend) stays one run."""
     import cv2
 
+    across = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3) if horizontal else (3, 1)))
     size = (length, 1) if horizontal else (1, length)
-    return cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
+    return cv2.morphologyEx(across, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
 
 
 def straighten(rgb, settings=None):
-    """(page, its print) warped so the table's outline is an upright rectangle (skew and perspective
-    undone); unchanged when no table outline is found. The print mask is warped with the page rather
-    than found again."""
+    """(page, as the OCR reads it, its print) warped so the table's outline is an upright rectangle
+    (skew and perspective undone); unchanged when no table outline is found. The paper is flattened
+    once and warped with the page; the print is thresholded again on the warped page (a warped mask
+    breaks thin rules into dashes)."""
+    import cv2
+
+    settings = settings or ocr.load_settings()
+    seen, ink = _print(rgb, settings)
+    m = _outline_transform(ink)
+    if m is None:
+        return rgb, seen, ink
+    h, w = ink.shape
+    rgb, seen = (
+        cv2.warpPerspective(a, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255)) for a in (rgb, seen)
+    )
+    return (rgb, *_print(rgb, settings, seen))
+
+
+def _outline_transform(ink):
+    """The perspective transform that makes the table's outline an upright rectangle; None when
+    there is no outline or it is already straight."""
     import cv2
     import numpy as np
 
-    settings = settings or ocr.load_settings()
-    ink = _ink(rgb, settings)
     h, w = ink.shape
     lines = _rules(ink, True, max(15, w // 60)) | _rules(ink, False, max(15, h // 80))
     lines = cv2.dilate(lines, np.ones((5, 5), np.uint8))
     contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
-        return rgb, ink
+        return None
     outline = max(contours, key=cv2.contourArea)
     if cv2.contourArea(outline) < MIN_TABLE * h * w:
-        return rgb, ink
+        return None
     quad = cv2.approxPolyDP(outline, 0.02 * cv2.arcLength(outline, True), True).reshape(-1, 2)
     if len(quad) != 4:
         quad = cv2.boxPoints(cv2.minAreaRect(outline))
@@ -146,11 +179,8 @@ def straighten(rgb, settings=None):
     x0, y0 = float(min(tl[0], bl[0])), float(min(tl[1], tr[1]))
     dst = np.array([[x0, y0], [x0 + width, y0], [x0 + width, y0 + height], [x0, y0 + height]], np.float32)
     if np.abs(dst - np.array([tl, tr, br, bl])).max() < 1.5:
-        return rgb, ink  # already straight
-    m = cv2.getPerspectiveTransform(np.array([tl, tr, br, bl], np.float32), dst)
-    page = cv2.warpPerspective(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
-    ink = cv2.warpPerspective(ink, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=0)
-    return page, ((ink > 100) * 255).astype(np.uint8)
+        return None  # already straight
+    return cv2.getPerspectiveTransform(np.array([tl, tr, br, bl], np.float32), dst)
 
 
 def _corners(pts):
@@ -162,21 +192,27 @@ def _corners(pts):
 
 
 def _positions(profile, least: float) -> list[int]:
-    """Centres of the runs of a projection profile at or above `least`."""
-    out, start = [], None
-    for i, v in enumerate(list(profile) + [0]):
+    """Where the runs of a projection profile at or above `least` peak. Runs closer than 8 pixels are
+    one line: the stronger one is kept (averaging them would move a rule onto the text beside it)."""
+    peaks: list[tuple[int, float]] = []
+    start = None
+    values = list(profile) + [0]
+    for i, v in enumerate(values):
         if v >= least and start is None:
             start = i
         elif v < least and start is not None:
-            out.append((start + i - 1) // 2)
+            best = max(values[start:i])
+            top = [k for k in range(start, i) if values[k] == best]
+            peaks.append((top[len(top) // 2], best))
             start = None
-    merged: list[int] = []
-    for p in out:
-        if merged and p - merged[-1] <= 8:
-            merged[-1] = (merged[-1] + p) // 2
+    merged: list[tuple[int, float]] = []
+    for p, v in peaks:
+        if merged and p - merged[-1][0] <= 8:
+            if v > merged[-1][1]:
+                merged[-1] = (p, v)
         else:
-            merged.append(p)
-    return merged
+            merged.append((p, v))
+    return [p for p, _ in merged]
 
 
 def find_tables(ink) -> list[Grid]:

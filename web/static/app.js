@@ -35,6 +35,7 @@
   // ---- report polling -------------------------------------------------------------
   var report = document.getElementById("report");
   var pollTimer = null;
+  var pending = null;  // a newer report held back while the person is typing in the shown one
   function poll() {
     if (!report) return;
     fetch(report.dataset.url, {headers: {"Accept": "text/html"}, credentials: "same-origin"})
@@ -43,14 +44,76 @@
         return r.text().then(function (html) { return [html, complete]; });
       })
       .then(function (res) {
-        var open = Array.prototype.map.call(report.querySelectorAll("details[open]"), function (d) { return d.parentElement.id; });
-        report.innerHTML = res[0];
         report.dataset.complete = res[1] ? "1" : "0";
-        open.forEach(function (id) { var el = document.getElementById(id); if (el) { var d = el.querySelector("details"); if (d) d.open = true; } });
+        pending = parse(res[0]);
+        applyPending();
         if (!res[1] && !progress) schedule();
         refreshChat();
       })
       .catch(function () { if (!progress) schedule(3000); });
+  }
+
+  // A re-rendered report must never take what the person is typing (a 请回答 answer, a correction,
+  // a staff note) nor where they are (the focus: a field, or the button they tabbed to): while the
+  // focus is in it, or a changed field would have no place in the new report, only the parts holding
+  // neither are replaced (the count, the reading status) and the rest waits until the focus leaves;
+  // then the new report comes in with every changed value carried over to its field (the same
+  // form — action and hidden inputs — and name).
+  function parse(html) { var t = document.createElement("template"); t.innerHTML = html; return t.content; }
+  function isField(el) {
+    return !!el && /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) && !/^(hidden|file|submit|button|reset)$/.test(el.type);
+  }
+  function changed(el) {
+    if (el.type === "radio" || el.type === "checkbox") return el.checked !== el.defaultChecked;
+    if (el.tagName === "SELECT") return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
+    return el.value !== el.defaultValue;
+  }
+  function fieldKey(el) {
+    var f = el.closest("form"), hidden = [];
+    if (f) f.querySelectorAll("input[type=hidden]").forEach(function (h) { if (h.name !== "csrf") hidden.push(h.name + "=" + h.value); });
+    var own = el.type === "radio" || el.type === "checkbox" ? el.value : "";
+    return [f ? f.getAttribute("action") : "", hidden.join("&"), el.name, own].join("\n");
+  }
+  function fields(root) {
+    var out = {};
+    root.querySelectorAll("input, textarea, select").forEach(function (el) { if (isField(el)) out[fieldKey(el)] = el; });
+    return out;
+  }
+  function typedIn(root) {
+    var out = {}, all = fields(root);
+    Object.keys(all).forEach(function (k) { if (changed(all[k])) out[k] = all[k]; });
+    return out;
+  }
+  function guarded(el) {  // holds the focus or a changed field
+    return el.contains(document.activeElement) || Object.keys(typedIn(el)).length > 0;
+  }
+  function applyPending() {
+    if (!pending) return;
+    var typed = typedIn(report), next = fields(pending);
+    var homeless = Object.keys(typed).some(function (k) { return !next[k]; });
+    if (report.contains(document.activeElement) || homeless) {
+      // the parts with an id and nothing typed in them (the count, the reading status) come in now
+      Array.prototype.forEach.call(pending.children, function (fresh) {
+        var shown = fresh.id && document.getElementById(fresh.id);
+        if (shown && shown.parentElement === report && !guarded(shown)) shown.replaceWith(fresh.cloneNode(true));
+      });
+      return;
+    }
+    var open = Array.prototype.map.call(report.querySelectorAll("details[open]"), function (d) { return d.parentElement.id; });
+    report.replaceChildren(pending);
+    pending = null;
+    var now = fields(report);
+    Object.keys(typed).forEach(function (k) {
+      var was = typed[k], el = now[k];
+      if (el.type === "radio" || el.type === "checkbox") el.checked = was.checked;
+      else if (el.tagName === "SELECT") Array.prototype.forEach.call(el.options, function (o, i) { o.selected = !!(was.options[i] && was.options[i].selected); });
+      else el.value = was.value;
+    });
+    open.forEach(function (id) { var el = document.getElementById(id); if (el) { var d = el.querySelector("details"); if (d) d.open = true; } });
+  }
+  if (report) {
+    // the held-back report comes in once the focus has left it
+    report.addEventListener("focusout", function () { setTimeout(applyPending, 0); });
   }
   function schedule(ms) {
     if (progress) { watch(ms); return; }
