@@ -104,3 +104,25 @@ def test_a_worker_that_keeps_much_memory_or_waited_long_is_replaced(monkeypatch)
     assert big.ok, big.error
     assert after_big != big.value  # 300 MB kept: over a quarter of the 1 GB limit
     assert after_idle != after_big
+
+
+@needs_engine
+def test_a_kept_worker_reads_with_the_ocr_cache_of_whoever_asks(tmp_path, monkeypatch):
+    """A worker kept from a service with one data directory must not answer the next caller from that
+    directory's OCR cache."""
+    page = pc.tuned()[0]
+    item = [(f"{page.name}.jpg", page.bytes())]
+    stop = _in_a_server()
+    try:
+        monkeypatch.setenv("INTAKE_OCR_CACHE", str(tmp_path / "ocr-cache"))
+        [first] = pipeline.extract_tracked(item, Limits(file_seconds=120), workers=1)
+        [pid_then] = _pids(1)
+        monkeypatch.delenv("INTAKE_OCR_CACHE")
+        [again] = pipeline.extract_tracked(item, Limits(file_seconds=120), workers=1)
+        [pid_now] = _pids(1)
+    finally:
+        stop.set()
+    assert pid_then == pid_now  # the same worker read both
+    assert first.timings["detection"] > 0 and first.facts.type == page.expected["type"]
+    assert again.timings.get("detection", 0) > 0, "read from the other directory's OCR cache"
+    assert again.facts.to_json()["fields"] == first.facts.to_json()["fields"]
