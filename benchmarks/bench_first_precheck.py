@@ -401,6 +401,7 @@ def _report(which: str, docs: list[Doc], rows: list[dict], stages: dict, loads: 
     vs_paired = [r["complete"] / r["paired_floor"] for r in rows]
     recorded = [r["recorded"] for r in rows]
     rec_vs_paired = [r["recorded"] / r["paired_floor"] for r in rows]
+    rec_vs_cpu = [r["recorded"] / r["cpu_floor"] for r in rows]
     kinds = ", ".join(
         f"{sum(d.kind == k for d in docs)} {k}"
         for k in ("photo", "scan", "pdf", "docx")
@@ -427,6 +428,7 @@ def _report(which: str, docs: list[Doc], rows: list[dict], stages: dict, loads: 
             f"{statistics.median(r['paired_floor'] for r in rows):.2f} s",
         ),
         ("complete / floor, median of per-repeat ratios", f"{statistics.median(vs_cpu):.2f}x"),
+        ("recorded complete / floor, median of per-repeat ratios", f"{_median(rec_vs_cpu):.2f}x"),
         ("complete / paired floor, median of per-repeat ratios", f"{statistics.median(vs_paired):.2f}x"),
         ("recorded complete / paired floor, median of per-repeat ratios", f"{_median(rec_vs_paired):.2f}x"),
         (
