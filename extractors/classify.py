@@ -143,6 +143,14 @@ def classify(doc: Document) -> tuple[str, float]:
     return best, round(strength * (0.6 + 0.4 * separation), 3)
 
 
+def type_title(name: str) -> str:
+    """A type's printed title (营业执照, 环境管理体系认证证书 …) as a message names it; 其他材料 for none."""
+    for t in load()[1]:
+        if t.name == name:
+            return next((w for w in t.title if not w.startswith("=")), name)
+    return "其他材料"
+
+
 def page_types(doc: Document, max_pages: int = 30) -> dict[int, str]:
     """Pages whose opening lines carry a type's title (a specific one, not `=证书`): page → type.
     Several types mean several documents scanned into one file."""

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .classify import classify, page_types
+from .classify import classify, page_types, type_title
 from .facts import DocumentFacts, Field
 from .fields import indicators as _indicators
 from .fields import money as _money
 from .fields import uscc as _uscc
-from .fields.dates import find_dates
+from .fields.dates import chinese_day, find_dates
 from .fields.labels import MAX_HITS, DocIndex, Finder, Hit, LabelIndex, best, lines_at, load_spec
 from .fields.province import province_of, province_of_uscc
 from .fields.values import CHECKERS, split_issuer
@@ -529,22 +529,20 @@ class _Extraction:
             if x not in w:
                 w.insert(0, x)
         ocr_pages = [p.number for p in self.doc.pages if p.needs_ocr and not p.ocr]
+        name = self.doc.file
         if ocr_pages:
-            w.append(f"{self.doc.file}: page(s) {_ranges(ocr_pages)} have no text layer and need OCR")
+            w.append(f"{name}：第 {_ranges(ocr_pages)} 页没有文字层，需要识别图片上的文字")
         if not self.doc.pages or not any(p.lines or p.tables for p in self.doc.pages):
-            w.append(f"{self.doc.file}: no text found")
+            w.append(f"{name}：没有读到文字")
         titled = page_types(self.doc)
         if len(set(titled.values())) > 1:
-            listing = ", ".join(f"page {n}: {t}" for n, t in titled.items())
-            w.append(
-                f"{self.doc.file}: several documents in one file ({listing}); the facts are read as one "
-                f"{self.doctype} — upload them as separate files"
-            )
+            listing = "；".join(f"第 {n} 页 {type_title(t)}" for n, t in titled.items())
+            w.append(f"{name}：一个文件里有几份材料（{listing}），已按一份{type_title(self.doctype)}读取，请分开上传")
         issued, until = self.facts.value("issued"), self.facts.value("valid_until")
         if isinstance(issued, str) and isinstance(until, str) and issued > until:
-            w.append(f"{self.doc.file}: issued {issued} is after valid_until {until} — check both dates")
+            w.append(f"{name}：发证日期 {chinese_day(issued)} 晚于有效期至 {chinese_day(until)}，请核对这两个日期")
         if self.doctype == "other" and self.doc.pages:
-            w.append(f"{self.doc.file}: document type not recognised")
+            w.append(f"{name}：没有识别出是哪一种材料")
 
 
 def _satisfaction_weight(text: str) -> float:
@@ -568,7 +566,7 @@ def _ranges(nums: list[int]) -> str:
             start = prev = n
     if start is not None:
         out.append(f"{start}" if start == prev else f"{start}-{prev}")
-    return ", ".join(out)
+    return "、".join(out)
 
 
 def extract_facts(doc: Document) -> DocumentFacts:

@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 
 from checklists.vocabulary import plain
+from extractors.fields.dates import chinese_day
 
 from .application import FormError, _satisfy, attachment_rows, template_fault, write_atomic
 from .clean import clean_text, clean_tree
@@ -139,8 +140,8 @@ def report_context(evaluation: dict, applicant: dict | None = None, today: date 
     appl = _applicant(evaluation, applicant)
     ctx = {
         "scheme": {"id": scheme_id, "name": c["scheme_names"].get(scheme_id, scheme_id)},
-        "as_of": evaluation.get("as_of") or "—",
-        "generated_on": (today or date.today()).isoformat(),
+        "as_of": chinese_day(evaluation.get("as_of")) or "—",
+        "generated_on": chinese_day(today or date.today()),
         "applicant": {**{k: "" for k, _ in APPLICANT_ROWS}, **appl},
         "applicant_rows": [{"label": label, "value": str(appl.get(k, "") or "")} for k, label in APPLICANT_ROWS],
         "outcome": {
@@ -237,8 +238,7 @@ def render_gap_report_docx(evaluation_json: dict, applicant: dict | None = None,
     h = d.add_heading(f"预审报告：{ctx['scheme']['name']}", level=0)
     h.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p = d.add_paragraph(
-        f"方案代码 {ctx['scheme']['id']} · 评价日 {ctx['as_of']} · 生成于 {ctx['generated_on']} · "
-        "本报告为材料预审结果，最终以评价/认证机构的审核为准。"
+        f"评价日 {ctx['as_of']} · 生成于 {ctx['generated_on']} · 本报告为材料预审结果，最终以评价/认证机构的审核为准。"
     )
     p.runs[0].font.color.rgb = RGBColor(0x66, 0x66, 0x66)
 

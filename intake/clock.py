@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from extractors.fields.dates import chinese_day  # noqa: F401 (the pages' and the documents' one way to write a day)
+
 
 def current() -> datetime:
     return datetime.now(UTC)
@@ -33,12 +35,3 @@ def day_of(stamp_utc: str) -> date:
         return date.fromisoformat(stamp_utc)
     moment = datetime.fromisoformat(stamp_utc)
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(BEIJING).date()
-
-
-def chinese_day(value) -> str:
-    """2026-12-06 → 2026年12月6日, as people write a date (anything that is not a date, as it is)."""
-    try:
-        d = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return str(value or "")
-    return f"{d.year}年{d.month}月{d.day}日"

@@ -142,6 +142,28 @@ def test_no_default_verdict_for_overrides_or_decisions(client):
     assert item.count("已核验新证书") == 1  # the note once
 
 
+def test_the_applicants_report_names_an_override_once_by_role_with_days_in_chinese(client):
+    """The 预审报告 an applicant downloads after the secretariat overrode an item: the note once, 秘书处 and
+    not the account, no UTC timestamp, no scheme code, the days as people write them."""
+    cid, _ = submitted_case(client)
+    applicant = dict(client.cookies)
+    client.cookies.clear()
+    login(client, "sec")
+    token = page_csrf(client.get(f"/cases/{cid}").text)
+    data = {"csrf": token, "item_id": "jinzhi.4.2", "status": "met", "note": "已核验质量手册"}
+    assert client.post(f"/cases/{cid}/overrides", data=data).status_code == 200
+    client.cookies.clear()
+    client.cookies.update(applicant)
+    html = re.sub(r"<[^>]+>", " ", client.get(f"/cases/{cid}/gap-report.html").text)
+    doc = Document(io.BytesIO(client.get(f"/cases/{cid}/gap-report.docx").content))
+    docx = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+    today = date.today()
+    for text in (html, docx):
+        assert text.count("已核验质量手册") == 1 and "人工复核（秘书处）" in text
+        assert "sec" not in text and not re.search(r"\d{4}-\d\d-\d\dT", text) and "jinzhi" not in text
+        assert f"生成于 {today.year}年{today.month}月{today.day}日" in text
+
+
 def test_waiting_days_count_beijing_days(monkeypatch):
     from intake.cases import case as case_mod
     from intake.cases.queue import beijing_midnight
@@ -174,6 +196,11 @@ def test_a_stale_tab_and_a_bad_link_say_what_to_do_next(client):
     assert "另一个窗口" in html and f'href="/cases/{cid}"' in html and "错误代码" not in html
     html = client.get("/c/not-a-real-token", headers={"Accept": "text/html"}).text
     assert "重新复制完整地址" in html and 'href="/cases"' in html
+    client.cookies.clear()  # the case's address (not its link) opened in another browser
+    r = client.get(f"/cases/{cid}", headers={"Accept": "text/html"})
+    assert r.status_code == 404 and "专用链接" in r.text and 'href="/cases"' in r.text
+    missing = client.get("/cases/99999", headers={"Accept": "text/html"}).text
+    assert re.findall(r'<p class="error">.*?</p>', missing) == re.findall(r'<p class="error">.*?</p>', r.text)
 
 
 def test_the_evaluation_uses_the_valid_certificate_and_says_so(client):
@@ -188,6 +215,19 @@ def test_the_evaluation_uses_the_valid_certificate_and_says_so(client):
     assert choice["旧证书.txt"]["why"] == "已过期" and choice["旧证书.txt"]["instead"] == "新证书.txt"
     page = client.get(f"/cases/{case['id']}?step=upload").text
     assert "预审未采用（已过期），采用的是“新证书.txt”" in page
+
+
+def test_the_same_licence_uploaded_twice_is_used_once_and_set_aside_once(client):
+    case = open_case(client, "jinzhi", CO)
+    upload(client, case["id"], [("营业执照.txt", LICENCE.encode()), ("营业执照(1).txt", LICENCE.encode())])
+    report = wait_report(client, case["id"])
+    choice = {d["file"]: d.get("choice") for d in report["documents"]}
+    assert choice["营业执照.txt"]["used"] and not choice["营业执照(1).txt"]["used"]
+    assert choice["营业执照(1).txt"]["instead"] == "营业执照.txt"
+    page = client.get(f"/cases/{case['id']}?step=upload").text
+    rows = {re.search(r">([^<>]+\.txt)<", r).group(1): r for r in page.split('<tr class="doc')[1:]}
+    assert "预审采用这一份" in rows["营业执照.txt"] and "预审未采用" not in rows["营业执照.txt"]
+    assert "预审未采用，采用的是“营业执照.txt”" in rows["营业执照(1).txt"]
 
 
 def test_the_secretariat_sees_expired_and_foreign_documents_flagged(client):

@@ -137,3 +137,33 @@ def test_one_document_that_covers_many_items_is_one_line_and_the_score_is_one_se
     assert len(form) == 1 and int(re.search(r"涉及 (\d+) 项要求", form[0]).group(1)) >= 10
     assert re.search(r"按现有材料最高可得 [\d.]+ 分（满分 100 分），未达到“达标级”所需的 70 分", html)
     assert "按 6.2.1 最多只能得" not in html.split("<details")[0]  # the arithmetic is behind 详情
+
+
+def test_what_the_reader_says_of_a_document_reaches_the_applicant_in_chinese(client):
+    """The reader's notes on a file (an unrecognised type, two certificates scanned into one file, an
+    issue date after the expiry) are shown on the applicant's 上传材料 step: no English sentence."""
+    two = QMS_NEW + b"\f" + EMS_OTHER
+    swapped = cert("质量管理体系认证证书", "GB/T 19001-2016", CO, "2027年06月01日", "2024年05月31日")
+    files = [("会议照片说明.txt", USELESS), ("两张证书.txt", two), ("日期颠倒的证书.txt", swapped)]
+    cid, _ = case_with(client, "jinzhi", files)
+    html = client.get(f"/cases/{cid}?step=upload").text
+    body = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", html.split("<main", 1)[1], flags=re.S)
+    assert not re.findall(r"[A-Za-z]+ [A-Za-z]+", body), re.findall(r"[^\s]*[A-Za-z]+ [A-Za-z]+[^\s]*", body)
+    assert "没有识别出是哪一种材料" in body and "一个文件里有几份材料" in body
+    assert "发证日期 2027年6月1日 晚于有效期至 2024年5月31日" in body
+
+
+def test_days_on_the_applicants_result_are_written_as_people_write_them(client):
+    """The evaluation's reasons (with the days it compared) behind 详情 and in what the secretariat will
+    judge: 2027年2月28日, never 2027-02-28."""
+    cid, _ = case_with(client, "jinzhi", [("营业执照.txt", LICENCE.encode()), ("质量管理体系认证证书.txt", QMS_NEW)])
+    html = client.get(f"/cases/{cid}?step=result").text
+    body = re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1])
+    assert "有效期至 2027年2月28日" in body and not re.findall(r"\d{4}-\d{2}-\d{2}", body)
+
+
+def test_a_certificate_not_yet_valid_is_flagged_on_its_line(client):
+    future = cert("质量管理体系认证证书", "质量管理体系符合 GB/T 19001-2016", CO, "2099年03月01日", "2102年02月28日")
+    cid, _ = case_with(client, "jinzhi", [("营业执照.txt", LICENCE.encode()), ("质量管理体系认证证书.txt", future)])
+    flagged = [t for t in lines(client.get(f"/cases/{cid}?step=result").text) if "尚未生效" in t]
+    assert len(flagged) == 1 and "质量管理体系认证证书.txt" in flagged[0] and "2099年3月1日" in flagged[0]

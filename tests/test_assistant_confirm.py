@@ -226,7 +226,7 @@ def test_a_correction_that_changes_a_status_says_which_item_and_its_new_status()
     change = next(c for c in r.changes if c["item"] == "nonferrous.art5.4")
     assert (change["before"], change["after"]) == ("not_met", "missing")
     assert (
-        "第五条（四） 质量、环境、职业健康安全三体系认证有效：现在缺少材料，GB/T 19001 证书有效期至 2026-03-31"
+        "第五条（四） 质量、环境、职业健康安全三体系认证有效：现在缺少材料，GB/T 19001 证书有效期至 2026年3月31日"
         in r.text
     )
 

@@ -12,14 +12,14 @@ def test_pages_needing_ocr_and_reader_warnings_are_reported():
     doc.warnings.append("scan.pdf: pages 301-2000 skipped (limit 300 pages)")
     facts = extract_facts(doc)
     assert facts.warnings[0] == "scan.pdf: pages 301-2000 skipped (limit 300 pages)"
-    assert any("2-3" in w and "OCR" in w for w in facts.warnings)
+    assert any("第 2-3 页没有文字层" in w for w in facts.warnings)
     assert facts.value("org_name") == "天津某某科技有限公司"
 
 
 def test_empty_document_is_other_with_a_warning():
     facts = extract_facts(Document(file="blank.pdf", sha256="", format="pdf", pages=[Page(1)]))
     assert facts.type == "other" and facts.fields == {}
-    assert any("no text" in w for w in facts.warnings)
+    assert any("没有读到文字" in w for w in facts.warnings)
 
 
 def test_a_long_document_is_read_on_its_first_and_last_pages():
@@ -61,7 +61,7 @@ def test_an_issue_date_after_the_expiry_is_flagged():
         Document.from_text("质量管理体系认证证书\nGB/T 19001-2016\n发证日期：2027年6月1日\n有效期至：2024年5月31日")
     )
     assert facts.value("issued") == "2027-06-01" and facts.value("valid_until") == "2024-05-31"
-    assert any("after valid_until" in w for w in facts.warnings)
+    assert any("发证日期 2027年6月1日 晚于有效期至 2024年5月31日" in w for w in facts.warnings)
 
 
 def test_several_certificates_scanned_into_one_file_are_flagged():
@@ -70,6 +70,6 @@ def test_several_certificates_scanned_into_one_file_are_flagged():
         "环境管理体系认证证书\n兹证明 天津某某有限公司\nGB/T 24001-2016\n有效期至：2026年1月14日"
     )
     facts = extract_facts(doc)
-    assert any("several documents" in w and "page 2: ems_certificate" in w for w in facts.warnings)
+    assert any("一个文件里有几份材料" in w and "第 2 页 环境管理体系认证证书" in w for w in facts.warnings)
     one = extract_facts(Document.from_text("检验报告\n委托单位：天津某某有限公司\f检验报告（续）\n检验结论：合格"))
-    assert not any("several documents" in w for w in one.warnings)
+    assert not any("几份材料" in w for w in one.warnings)

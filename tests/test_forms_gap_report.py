@@ -87,7 +87,7 @@ def test_html_lists_gaps_first_with_what_would_satisfy_them():
 def test_html_shows_applicant_outcome_and_evidence_location():
     html = render_gap_report_html(EVAL)
     assert NF in html and "91360100MA35F2JD4T" in html  # from the business licence in `documents`
-    assert "全国有色金属产品质量品牌培育" in html and "2024-08-01" in html
+    assert "全国有色金属产品质量品牌培育" in html and "评价日 2024年8月1日" in html
     assert "不符合申报条件" in html
     assert "EMS.pdf 第2页：“有效期至：2024年3月31日”" in html
     assert "第五条（四）" in html

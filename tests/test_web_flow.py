@@ -154,7 +154,7 @@ def test_not_eligible_needs_the_blockers_acknowledged(client):
 def test_deadline_note_on_the_case_page(client):
     cid = new_case(client, "nonferrous")
     page = visible(client.get(f"/cases/{cid}?step=info").text)
-    assert "申报截止日为 2024-08-31" in page
+    assert "申报截止日为 2024年8月31日" in page
 
 
 def test_staff_audit_log_in_beijing_time_with_from_and_to(client, tmp_path):

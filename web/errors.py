@@ -60,11 +60,12 @@ def answer(request: Request, status: int, detail, headers: dict | None = None):
 
 def next_step(request: Request, status: int) -> list[tuple[str, str]]:
     """What to do from here, for a person: a stale tab goes back to the case as it is now; a bad case
-    link to 我的申请 (where a signed-in applicant finds their cases) or the secretariat."""
+    link, or a case address opened where it cannot be seen, to 我的申请 (where a signed-in applicant finds
+    their cases) or the secretariat."""
     m = re.match(r"/cases/(\d+)", request.url.path)
     if m and status in (400, 409):
         return [(f"/cases/{m.group(1)}", "打开这份申请，查看当前状态")]
-    if request.url.path.startswith("/c/") and status == 404:
+    if (request.url.path.startswith("/c/") or m) and status == 404:
         return [("/cases", "我的申请"), ("/login", "登录后查看")]
     return []
 

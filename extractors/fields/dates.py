@@ -13,6 +13,16 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+
+def chinese_day(value) -> str:
+    """2026-12-06 → 2026年12月6日, as people write a date (anything that is not a date, as it is)."""
+    try:
+        d = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value or "")
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
 _CN_DIGIT = {
     "〇": 0,
     "零": 0,

@@ -17,9 +17,10 @@ def _rank(doc: dict, problems: list[dict]) -> tuple:
     return ("other_holder" in kinds, bool(kinds & {"expired", "not_yet_valid"}), -len(doc.get("fields") or {}))
 
 
-def best_first(read: list[dict], applicant: str, as_of: date) -> tuple[list[dict], dict[str, dict]]:
-    """(the read documents, best of each type first; {sha256: {"used": bool, "why": …}} for every
-    document whose type occurs more than once)."""
+def best_first(read: list[dict], applicant: str, as_of: date) -> tuple[list[dict], dict[int, dict]]:
+    """(the read documents, best of each type first; {position in `read`: {"used": bool, "why": …}} for
+    every document whose type occurs more than once). By position, not by content: the same file uploaded
+    twice is two documents, one used and one set aside."""
     report = {"documents": [{**d, "document_id": i, "state": "read"} for i, d in enumerate(read)]}
     problems = document_problems(report, applicant, as_of)
     ranked = sorted(range(len(read)), key=lambda i: _rank(read[i], problems.get(i, [])))
@@ -28,13 +29,13 @@ def best_first(read: list[dict], applicant: str, as_of: date) -> tuple[list[dict
         order.setdefault(read[i].get("type") or "", []).append(i)
     first_seen = list(dict.fromkeys(d.get("type") or "" for d in read))
     out = [read[i] for t in first_seen for i in order[t]]
-    notes: dict[str, dict] = {}
+    notes: dict[int, dict] = {}
     for t, idx in order.items():
         if len(idx) < 2 or t in ("", "other"):
             continue
         for n, i in enumerate(idx):
             why = [SET_ASIDE[p["problem"]] for p in problems.get(i, []) if p["problem"] in SET_ASIDE]
-            notes[read[i].get("sha256")] = {
+            notes[i] = {
                 "used": n == 0,
                 "why": "；".join(why) if n else "",
                 "instead": "" if n == 0 else read[idx[0]].get("file", ""),

@@ -176,13 +176,21 @@ def open_case(
     return get_case(db, cid)
 
 
+# the same words for a case that does not exist and one this visitor may not see (ids cannot be probed);
+# what an applicant who opened the address on another device or browser does next
+NO_SUCH_CASE = (
+    "没有这个申请，或在这个浏览器里打不开它。请用受理回执上或提交时保存的专用链接打开；"
+    "注册过账号的，可登录后在“我的申请”中找到；仍找不到请联系秘书处。"
+)
+
+
 def get_case(db: sqlite_utils.Database, case_id: int) -> Case:
     try:
         rows = list(db["cases"].rows_where("id = ?", [case_id], limit=1))
     except OverflowError:  # an id past SQLite's integers cannot exist
         rows = []
     if not rows:
-        raise NotFound("没有这个申请")
+        raise NotFound(NO_SUCH_CASE)
     return _case(rows[0])
 
 
@@ -214,7 +222,7 @@ def case_for(db: sqlite_utils.Database, case_id: int, user: User | None, tokens=
         raise NotAllowed("标准委员会成员不能查看申报材料")
     case = get_case(db, case_id)
     if not can_view(user, case, tokens):
-        raise NotFound("没有这个申请")
+        raise NotFound(NO_SUCH_CASE)
     return case
 
 

@@ -17,7 +17,15 @@ def _applicant(case, report: dict) -> dict:
     return particulars(case.applicant, case.product, report)
 
 
+def _as_evaluated(report: dict) -> dict:
+    """The report as the evaluation wrote it: an overridden item's reason already says 人工复核（秘书处）
+    with the note; the staff pages' `override` (the account, the UTC time) is theirs, not the download's."""
+    items = [{k: v for k, v in i.items() if k != "override"} for i in report.get("items") or []]
+    return {**report, "items": items}
+
+
 def gap_report_html(report: dict, case) -> str:
+    report = _as_evaluated(report)
     try:
         return render_gap_report_html(report, _applicant(case, report))
     except FormError as e:
@@ -25,6 +33,7 @@ def gap_report_html(report: dict, case) -> str:
 
 
 def gap_report_docx(report: dict, case) -> bytes:
+    report = _as_evaluated(report)
     try:
         return render_gap_report_docx(report, _applicant(case, report))
     except FormError as e:

@@ -70,7 +70,8 @@ def case_report(db, case: Case, as_of: date | None = None, cache: bool = True) -
     latest = overrides(db, case.id)
     read, chosen = best_first(_readings(docs), case.applicant, as_of)
     report = evaluate_case(case.scheme, as_read(read), case_facts(case), as_of, engine_overrides(latest), fixes)
-    report["documents"] = [_with_choice(_doc_json(d), chosen) for d in docs]
+    by_document = {d["id"]: chosen[n] for n, d in enumerate(_read_rows(docs)) if n in chosen}
+    report["documents"] = [_with_choice(_doc_json(d), by_document) for d in docs]
     report["corrections"] = fixes
     for item in report.get("items", []):
         o = latest.get(item["id"])
@@ -129,9 +130,9 @@ def _with_progress(doc: dict) -> dict:
     }
 
 
-def _with_choice(doc: dict, chosen: dict[str, dict]) -> dict:
+def _with_choice(doc: dict, chosen: dict[int, dict]) -> dict:
     """`choice` on a document whose type the case holds more than once: used, or set aside and why."""
-    note = chosen.get(doc.get("sha256"))
+    note = chosen.get(doc["document_id"])
     return {**doc, "choice": note} if note and doc.get("state") == "read" else doc
 
 
@@ -142,7 +143,11 @@ def read_documents(docs: list[dict]) -> list[DocumentFacts]:
 
 def _readings(docs: list[dict]) -> list[dict]:
     """The stored readings (`intake extract` objects) of a case's documents that have been read."""
-    return [d["facts"] for d in docs if d["state"] == "read" and d["facts"]]
+    return [d["facts"] for d in _read_rows(docs)]
+
+
+def _read_rows(docs: list[dict]) -> list[dict]:
+    return [d for d in docs if d["state"] == "read" and d["facts"]]
 
 
 def as_read(readings: list[dict]) -> list[DocumentFacts]:
