@@ -109,10 +109,26 @@ class OcrSettings:
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]
 
 
-def load_settings(path: Path | str | None = None, **overrides) -> OcrSettings:
+_parsed: dict[tuple, dict] = {}  # (path, mtime, size) -> the file's mapping: parsed once per version
+
+
+def _settings_file(path: Path) -> dict:
+    """ocr.yaml's mapping, parsed again only when the file changes (a read asks for the settings
+    several times: the pages, the cache's keys, the engine)."""
     import yaml
 
-    raw = yaml.safe_load(Path(path or DATA).read_text(encoding="utf-8")) or {}
+    st = path.stat()
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    raw = _parsed.get(key)
+    if raw is None:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        _parsed.clear()
+        _parsed[key] = raw
+    return raw
+
+
+def load_settings(path: Path | str | None = None, **overrides) -> OcrSettings:
+    raw = _settings_file(Path(path or DATA))
     known = {f.name for f in fields(OcrSettings)}
     values = {k: v for k, v in raw.items() if k in known}
     if "row_labels" in values:
@@ -219,11 +235,17 @@ def suppress_seals(rgb, white_point: int = 200, stamps: bool = True):
     import cv2
     import numpy as np
 
-    r = np.ascontiguousarray(rgb.max(axis=-1) if stamps else rgb[..., 0])
+    # (channel by channel, in place: the same pixels as rgb.max(axis=-1) and one-expression
+    # arithmetic, in a tenth of the time of the former's reduction over a 3-wide axis)
+    r = np.maximum(np.maximum(rgb[..., 0], rgb[..., 1]), rgb[..., 2]) if stamps else np.ascontiguousarray(rgb[..., 0])
     bg = cv2.medianBlur(cv2.dilate(r, np.ones((7, 7), np.uint8)), 31)
-    flat = r.astype(np.float32) / np.maximum(bg, 1).astype(np.float32) * 255.0
-    out = np.clip(flat * (255.0 / white_point), 0, 255).astype(np.uint8)
-    return np.stack([out, out, out], axis=-1)
+    flat = r.astype(np.float32)
+    flat /= np.maximum(bg, 1).astype(np.float32)
+    flat *= 255.0
+    flat *= 255.0 / white_point
+    np.clip(flat, 0, 255, out=flat)
+    out = flat.astype(np.uint8)
+    return cv2.merge([out, out, out])
 
 
 def recognize(image, settings: OcrSettings | None = None, deadline: float | None = None) -> list[OcrBox]:
@@ -244,7 +266,10 @@ def read_image(image, settings: OcrSettings | None = None, deadline: float | Non
     if settings.suppress_seals:
         with stages.stage("image"):
             rgb = suppress_seals(rgb, settings.seal_white_point, settings.suppress_stamps)
-    boxes, detected = _recognize_bgr(np.ascontiguousarray(rgb[..., ::-1]), settings, deadline, settings.use_cls)
+            bgr = rgb  # grey: the same in either channel order
+    else:
+        bgr = np.ascontiguousarray(rgb[..., ::-1])
+    boxes, detected = _recognize_bgr(bgr, settings, deadline, settings.use_cls)
     reads_badly = detected >= 3 and (len(boxes) < detected / 2 or _mean_score(boxes) < settings.retry_below_score)
     if reads_badly or _mostly_vertical(boxes):
         with stages.redirect("extra_passes"):
@@ -330,15 +355,20 @@ class PageImage:
     height: float
 
 
-def _open_image(data: bytes, max_pixels: int):
-    from PIL import Image
-
+def register_openers() -> None:
+    """HEIC photos (iPhone) open like any other image once pillow-heif is registered with Pillow."""
     try:
         import pillow_heif
 
         pillow_heif.register_heif_opener()
     except ImportError:
         pass
+
+
+def _open_image(data: bytes, max_pixels: int):
+    from PIL import Image
+
+    register_openers()
     try:  # Pillow refuses > 2 × Image.MAX_IMAGE_PIXELS itself; our own, lower limit is checked below
         im = Image.open(io.BytesIO(data))
         im.size  # noqa: B018 - header read

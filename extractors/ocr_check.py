@@ -55,6 +55,12 @@ def _settings() -> tuple[float, list[re.Pattern]]:
     return float(load_settings().review_below), formats
 
 
+def preload() -> None:
+    """Read the settings and compile the identifier formats now: the readers' fork server does, once
+    for every worker it forks."""
+    _settings()
+
+
 def alternative(value: str, formats: list[re.Pattern], most: int = 3) -> str | None:
     """What an identifier read as `value` probably is (several: ` / ` between them), or None when it
     looks sound."""

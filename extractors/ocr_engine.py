@@ -4,6 +4,7 @@
     crops, quads = backend.detect(bgr)       # text-line crops, and their corners in the image's pixels
     crops = backend.upright(crops)           # per-line 0/180° classifier (only when use_cls)
     [(text, score), …] = backend.read(crops)
+    backend.loaded() -> True                 # the models are in memory once the backend is built
 
 Both ship their models inside the wheel and run offline on onnxruntime. `rapidocr` (3.x)
 carries PP-OCRv6 det/rec "small"; its models are named by path, never by a model key, so
@@ -74,6 +75,16 @@ class RapidOcr3:
             params["EngineConfig.onnxruntime.intra_op_num_threads"] = settings.threads
             params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
         self.eng = RapidOCR(params=params)
+        # 3.x creates its onnxruntime sessions on first use: load them now, so that a process that
+        # builds the engine (the readers' fork server) hands loaded models to every worker it forks
+        self.eng._load_det_model()
+        self.eng._load_rec_model()
+        if settings.use_cls:
+            self.eng._load_cls_model()
+
+    def loaded(self) -> bool:
+        """The models are in memory (a worker forked now would not load them again)."""
+        return self.eng.text_det is not None and self.eng.text_rec is not None
 
     def detect(self, bgr):
         from rapidocr.main import RapidOCRError
@@ -120,6 +131,9 @@ class RapidOcrOnnxruntime:
         self.eng = RapidOCR(**kw)
         if settings.det_limit_type == "max":
             self._cap_detector(settings.det_limit_side_len)
+
+    def loaded(self) -> bool:
+        return True  # 1.4.4 creates its sessions in the constructor
 
     def _cap_detector(self, side: int) -> None:
         """Make "max" mean max: 1.4.4 ignores limit_side_len in that mode (it picks

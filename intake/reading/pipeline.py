@@ -153,10 +153,13 @@ def _ocr_cache() -> tuple[str | None]:
 
 
 def _use_ocr_cache(cache: str | None) -> None:
-    """In the worker: the OCR cache of the process that asked. A fork-server worker inherits the
-    environment of the moment the fork server started, which may predate the data directory."""
+    """In the worker: the OCR cache of the process that asked, or none when it has none. A
+    fork-server worker inherits the environment of the moment the fork server started, which may
+    predate the data directory, and is kept for later files, perhaps of another directory."""
     if cache:
         os.environ["INTAKE_OCR_CACHE"] = cache
+    else:
+        os.environ.pop("INTAKE_OCR_CACHE", None)
 
 
 def _extract_one(
