@@ -33,11 +33,10 @@ from typing import Any
 import jinja2
 
 from extractors.application_form import generated
-from extractors.application_form import spec as reader_spec
 from extractors.fields.dates import chinese_day
 
 from .clean import clean_tree
-from .specs import all_fields, common, scheme_spec, template_path
+from .specs import all_fields, common, field_kind, scheme_spec, shown_value, template_path
 
 FILL_NONE = "FFFFFF"
 FILL_MISSING = "FFF2A8"  # yellow: the service has no value
@@ -135,10 +134,9 @@ def pick_value(sources: list, docs: list[dict], facts: dict) -> Pick:
 
 
 def _display(value: Any, fspec: dict) -> str:
-    # a field's kind is the reader's (extractors/data/application_form.yaml) unless the form.yaml says
-    kind = fspec.get("kind") or (reader_spec()["fields"].get(fspec.get("key")) or {}).get("kind")
+    kind = field_kind(fspec)
     if kind == "date":
-        return chinese_day(value)
+        return shown_value(value, fspec)
     if kind == "bool":
         if isinstance(value, bool):
             return "是" if value else "否"

@@ -21,20 +21,9 @@ from extractors.fields.dates import chinese_day
 
 from .application import FormError, _satisfy, attachment_rows, template_fault, write_atomic
 from .clean import clean_text, clean_tree
-from .specs import TEMPLATE_DIR, common, scheme_spec
+from .specs import TEMPLATE_DIR, applicant_fields, common, scheme_spec, shown_value
 
 HTML_TEMPLATE = "gap_report.html.j2"
-APPLICANT_ROWS = [
-    ("org_name", "单位名称"),
-    ("uscc", "统一社会信用代码"),
-    ("address", "注册地址"),
-    ("legal_rep", "法定代表人"),
-    ("established", "成立日期"),
-    ("contact_person", "联系人"),
-    ("phone", "电话"),
-    ("email", "邮箱"),
-    ("product", "申报产品"),
-]
 GAP_STATUSES = ("not_met", "missing", "review")
 
 
@@ -67,7 +56,7 @@ def _applicant(evaluation: dict, applicant: dict | None) -> dict:
                 return v
         return None
 
-    for key, _ in APPLICANT_ROWS:
+    for key in (f["key"] for f in applicant_fields()):
         if key in out:
             continue
         for v in (from_docs(licences, key), declared.get(key), from_docs(others, key)):
@@ -142,8 +131,10 @@ def report_context(evaluation: dict, applicant: dict | None = None, today: date 
         "scheme": {"id": scheme_id, "name": c["scheme_names"].get(scheme_id, scheme_id)},
         "as_of": chinese_day(evaluation.get("as_of")) or "—",
         "generated_on": chinese_day(today or date.today()),
-        "applicant": {**{k: "" for k, _ in APPLICANT_ROWS}, **appl},
-        "applicant_rows": [{"label": label, "value": str(appl.get(k, "") or "")} for k, label in APPLICANT_ROWS],
+        "applicant": {**{f["key"]: "" for f in applicant_fields()}, **appl},
+        "applicant_rows": [
+            {"label": f["label"], "value": shown_value(appl.get(f["key"]) or "", f)} for f in applicant_fields()
+        ],
         "outcome": {
             "status": o.get("status") or "",
             "status_cn": c["outcome_status"].get(o.get("status"), "—"),

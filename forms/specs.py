@@ -15,6 +15,8 @@ import yaml
 from checklists.registry import UnknownScheme, read_part, require, scheme_ids
 from checklists.scheme import load_scheme
 from checklists.vocabulary import DOC_TYPES, OUTCOME_ZH, STATUS_ORDER, STATUS_ZH
+from extractors.application_form import spec as reader_spec
+from extractors.fields.dates import chinese_day
 
 SPEC_DIR = Path(__file__).parent / "specs"
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -78,3 +80,21 @@ def all_fields(spec: dict) -> list[dict]:
 
 def template_path(scheme_id: str) -> Path:
     return TEMPLATE_DIR / f"application_{scheme_id}.docx"
+
+
+def field_kind(fspec: dict) -> str | None:
+    """A form field's kind: its form.yaml's, else the reader's (extractors/data/application_form.yaml)."""
+    return fspec.get("kind") or (reader_spec()["fields"].get(fspec.get("key")) or {}).get("kind")
+
+
+def shown_value(value, fspec: dict) -> str:
+    """A field's value as people read it: a day as 2012年5月16日."""
+    if field_kind(fspec) == "date":
+        return chinese_day(value)
+    return str(value if value is not None else "")
+
+
+def applicant_fields() -> list[dict]:
+    """The applicant's particulars as every form and report lists them, and the product applied for."""
+    c = common()
+    return list(c["applicant_fields"]) + [f for f in c["product_fields"] if f["key"] == "product"]

@@ -305,7 +305,7 @@ def test_expired_certificate_is_called_expired_on_upload():
             valid_until=field("2024-03-31", "有效期至 2024年3月31日"),
         )
     )
-    assert "环境管理体系认证证书" in r.text and "已于 2024-03-31 过期" in r.text
+    assert "环境管理体系认证证书" in r.text and "已于 2024年3月31日 过期" in r.text
 
 
 def test_scale_exemption_is_asked_in_the_applicants_branch():

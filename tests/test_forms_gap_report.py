@@ -93,6 +93,16 @@ def test_html_shows_applicant_outcome_and_evidence_location():
     assert "第五条（四）" in html
 
 
+def test_the_applicant_block_shows_the_licence_day_as_people_write_it_under_the_forms_labels():
+    licence = next(d for d in EVAL["documents"] if d["type"] == "business_license")
+    y, m, d = (int(x) for x in licence["fields"]["established"]["value"].split("-"))  # 成立日期 read as 2008-09-01
+    html = render_gap_report_html(EVAL)
+    assert f"<th>成立日期</th><td>{y}年{m}月{d}日</td>" in html
+    doc = open_docx(render_gap_report_docx(EVAL))
+    cells = {r.cells[0].text: r.cells[1].text for t in doc.tables for r in t.rows if len(r.cells) > 1}
+    assert cells.get("成立日期") == f"{y}年{m}月{d}日" and "注册地址" in cells and "邮箱" in cells  # the 申报书's labels
+
+
 def test_html_is_escaped_and_self_contained():
     html = render_gap_report_html(EVAL, applicant={"org_name": "<script>alert(1)</script>公司"})
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html

@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from checklists.vocabulary import plain
-from intake.clock import now
+from intake.clock import chinese_day, now
 
 from .answers import Parsed, parse_choice, parse_date, parse_number, parse_text, parse_yes_no, split_lead_in, vocabulary
 from .schemedata import yes_no_spec
@@ -481,7 +481,7 @@ def describe_document(doc: dict, as_of: date | None = None) -> str:
     parts = []
     for f in v["document_summary"]:
         if f in fields and fields[f].get("value") not in (None, "", {}):
-            parts.append(f"{v['field_names'].get(f, f)} {fields[f]['value']}")
+            parts.append(f"{v['field_names'].get(f, f)} {_as_people_write(fields[f]['value'])}")
     if doc.get("type") in (None, "other"):
         head = f"收到“{name}”，但没认出是哪类证明材料"
     else:
@@ -489,13 +489,20 @@ def describe_document(doc: dict, as_of: date | None = None) -> str:
     until = (fields.get("valid_until") or {}).get("value")
     if as_of and isinstance(until, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", until):
         if date.fromisoformat(until) < as_of:
-            parts.append(f"注意：已于 {until} 过期（评价日 {as_of.isoformat()}）")
+            parts.append(f"注意：已于 {chinese_day(until)} 过期（评价日 {chinese_day(as_of)}）")
         else:
-            parts.append(f"评价日 {as_of.isoformat()} 在有效期内")
+            parts.append(f"评价日 {chinese_day(as_of)} 在有效期内")
     text = head + ("；" + "；".join(parts) if parts else "；没有读出关键信息") + "。"
     for w in doc.get("warnings") or []:
         text += f"\n注意：{w}"
     return text
+
+
+def _as_people_write(value) -> str:
+    """A field's value for the chat: a day read from a document (2027-02-28) as 2027年2月28日."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return chinese_day(value)
+    return str(value)
 
 
 def pending_confirmations(state: dict) -> list[dict]:
