@@ -132,7 +132,8 @@ def test_item_rows_carry_evidence_number_validity_and_verdict(tmp_path):
     d = open_docx(out.path)
     rows = rows_by_item(d, table_with_header(d, "条目"))
     ems = rows["nonferrous.art5.4"]
-    assert "EMS.pdf" in ems[2].text and ems[3].text == "00123E2002" and ems[4].text == "2024年3月31日"  # as people write a day
+    # the day as people write it
+    assert "EMS.pdf" in ems[2].text and ems[3].text == "00123E2002" and ems[4].text == "2024年3月31日"
     assert ems[5].text == "不满足" and fill_of(ems[2]) == FILL_MISSING and "上传有效证书" in ems[7].text
     assert rows["nonferrous.art6.4"][3].text == "CNAS L1234"
     assert rows["nonferrous.art4"][5].text == "缺少材料"
