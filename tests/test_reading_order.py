@@ -222,6 +222,68 @@ def test_progress_is_the_case_owners_alone(tmp_path):
     case = open_case(client)
     client.cookies.clear()
     assert client.get(f"/cases/{case['id']}/progress.json").status_code in (403, 404)
+    assert client.get(f"/cases/{case['id']}/progress.json?after=1").status_code in (403, 404)  # and never waits
+
+
+def test_a_page_waiting_for_news_hears_of_a_document_the_moment_it_is_read(tmp_path, fake):
+    import threading
+    import time
+
+    client = make_client(tmp_path)
+    reader = client.app.state.reader
+    case = open_case(client)
+    upload(client, case["id"], [("licence.pdf", pdf_bytes([LICENCE_TEXT]))])
+    shown = client.get(f"/cases/{case['id']}/progress.json").json()
+    assert shown["read"] == 0
+
+    later = threading.Thread(target=lambda: (time.sleep(0.5), _take(reader)))
+    later.start()
+    news = client.get(f"/cases/{case['id']}/progress.json?after={shown['version']}").json()
+    later.join()
+    # the answer waited for the read instead of repeating what the page already shows
+    assert news["version"] > shown["version"] and news["read"] == 1 and news["complete"] is True and news["waited"]
+
+
+def test_a_page_behind_the_case_is_answered_at_once(tmp_path, fake):
+    client = make_client(tmp_path)
+    case = open_case(client)
+    upload(client, case["id"], [("licence.pdf", pdf_bytes([LICENCE_TEXT]))])
+    now = client.get(f"/cases/{case['id']}/progress.json").json()
+    stale = client.get(f"/cases/{case['id']}/progress.json?after={now['version'] - 1}").json()
+    assert stale["version"] == now["version"] and stale["waited"] is False
+
+
+def test_waiting_pages_cannot_hold_the_service(tmp_path, fake, monkeypatch):
+    """Pages waiting for news take a bounded number of places; past them an answer comes at once (the page
+    then asks every second), and other requests are served while they wait."""
+    import threading
+
+    from web.routes import applicant
+
+    monkeypatch.setattr(applicant, "NEWS_WAIT_SECONDS", 3.0)
+    client = make_client(tmp_path)
+    client.app.state.news_waiter_limit = 2
+    case = open_case(client)
+    upload(client, case["id"], [("licence.pdf", pdf_bytes([LICENCE_TEXT]))])
+    url = f"/cases/{case['id']}/progress.json"
+    version = client.get(url).json()["version"]
+    answers: list[dict] = []
+    waiting = [
+        threading.Thread(target=lambda: answers.append(client.get(f"{url}?after={version}").json())) for _ in range(2)
+    ]
+    for t in waiting:
+        t.start()
+    for _ in range(100):  # until both have taken their place
+        if getattr(client.app.state, "news_waiters", 0) == 2:
+            break
+        threading.Event().wait(0.02)
+    assert client.app.state.news_waiters == 2
+    third = client.get(f"{url}?after={version}").json()
+    assert third["waited"] is False and third["version"] == version  # answered at once, not queued
+    assert client.get(f"/api/cases/{case['id']}/report").status_code == 200  # the service goes on meanwhile
+    for t in waiting:
+        t.join()
+    assert [a["waited"] for a in answers] == [True, True] and client.app.state.news_waiters == 0
 
 
 def test_text_goes_before_ocr_and_each_lane_keeps_its_order():

@@ -270,7 +270,7 @@ def test_an_answer_being_typed_survives_the_list_refreshing_while_a_scan_is_read
         response = route.fetch()
         route.fulfill(response=response, json={**response.json(), "version": next(versions)})
 
-    page.route("**/progress.json", changed)
+    page.route("**/progress.json*", changed)  # with or without ?after=
     renders = []
     page.on("response", lambda r: renders.append(r.url) if "report-fragment" in r.url else None)
     page.set_input_files("#file-input", str(scan))

@@ -194,6 +194,12 @@ def get_case(db: sqlite_utils.Database, case_id: int) -> Case:
     return _case(rows[0])
 
 
+def case_version(db: sqlite_utils.Database, case_id: int) -> int:
+    """How many times the case has changed: what a page that waits for news compares."""
+    row = db.execute("select version from cases where id = ?", [case_id]).fetchone()
+    return int(row[0] or 0) if row else -1
+
+
 def case_by_token(db: sqlite_utils.Database, token: str) -> Case | None:
     if not token or len(token) > 100:
         return None

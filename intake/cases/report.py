@@ -82,6 +82,7 @@ def case_report(db, case: Case, as_of: date | None = None, cache: bool = True) -
         "status": case.status,
         "applicant": case.applicant,
         "scheme_name": procedure(case.scheme).name,
+        "version": case.version,  # what a page waiting for news (progress.json?after=) compares
         "complete": all(d["state"] in ("read", "failed") for d in docs),
     }
     if not cache:

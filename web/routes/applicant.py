@@ -17,6 +17,7 @@ from intake.cases.answers import answer as answer_fact
 from intake.cases.case import (
     CaseError,
     audit_log,
+    case_version,
     cases_for,
     documents,
     get_case,
@@ -195,10 +196,43 @@ def report_fragment(
 
 
 @router.get("/cases/{case_id}/progress.json", include_in_schema=False)
-def case_progress(case=Depends(viewable_case), db=Depends(get_db)):
-    """How far reading has come and how many things are still to do, for the page's live count."""
+async def case_progress(request: Request, after: int | None = None, case=Depends(viewable_case), db=Depends(get_db)):
+    """How far reading has come and how many things are still to do, for the page's live count. With
+    `after` = the version the page has, the answer waits (up to NEWS_WAIT_SECONDS) until the case changes,
+    so the page hears of a document read the moment it is recorded, not at its next poll."""
+    waited = after is not None and after == case.version and await news(request, db, case.id, after)
+    if waited:
+        case = await anyio.to_thread.run_sync(get_case, db, case.id)
+    return await anyio.to_thread.run_sync(_progress, db, case, waited)
+
+
+def _progress(db, case, waited: bool) -> dict:
     report = case_report(db, case)
-    return {**progress(report, to_do(report, case, open_notice(db, case))), "version": case.version}
+    return {**progress(report, to_do(report, case, open_notice(db, case))), "version": case.version, "waited": waited}
+
+
+NEWS_WAIT_SECONDS = 20.0
+NEWS_STEP_SECONDS = 0.05  # one indexed SELECT of the case's version per step
+NEWS_WAITERS = 64  # pages waiting at once; past that an answer comes at once and the page asks again in a second
+
+
+async def news(request: Request, db, case_id: int, version: int) -> bool:
+    """Wait until the case's version moves past `version`, the visitor leaves, or the time is up. False when
+    every waiting place is taken (the caller answers at once): a visitor who opens many waits can only make
+    pages fall back to asking every second, never hold the service."""
+    state = request.app.state
+    if getattr(state, "news_waiters", 0) >= getattr(state, "news_waiter_limit", NEWS_WAITERS):
+        return False
+    state.news_waiters = getattr(state, "news_waiters", 0) + 1
+    try:
+        deadline = anyio.current_time() + NEWS_WAIT_SECONDS
+        while anyio.current_time() < deadline:
+            await anyio.sleep(NEWS_STEP_SECONDS)
+            if await anyio.to_thread.run_sync(case_version, db, case_id) != version or await request.is_disconnected():
+                break
+        return True
+    finally:
+        state.news_waiters -= 1
 
 
 @router.post("/cases/{case_id}/details", include_in_schema=False, dependencies=[Depends(check_csrf)])

@@ -131,13 +131,17 @@
       if (v !== undefined) el.textContent = v;
     });
   }
+  // With ?after=<the version shown> the server answers when the case changes (or after a while), so the
+  // page hears of a document read at once; when the server could not wait, ask again in a second.
   function pollProgress() {
-    fetch(progress.dataset.url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+    var url = progress.dataset.url + (lastVersion === null ? "" : "?after=" + encodeURIComponent(lastVersion));
+    fetch(url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (p) {
         showProgress(p);
+        var first = lastVersion === null;
         if (p.version !== lastVersion) { lastVersion = p.version; poll(); }
-        if (!p.complete) watch();
+        if (!p.complete) watch(p.waited || first ? 10 : 1000);
       })
       .catch(function () { watch(3000); });
   }
