@@ -21,7 +21,7 @@ from extractors.fields.dates import chinese_day
 
 from .application import FormError, _satisfy, attachment_rows, template_fault, write_atomic
 from .clean import clean_text, clean_tree
-from .specs import TEMPLATE_DIR, applicant_fields, common, scheme_spec, shown_value
+from .specs import TEMPLATE_DIR, applicant_fields, asked_only, common, scheme_spec, shown_value
 
 HTML_TEMPLATE = "gap_report.html.j2"
 GAP_STATUSES = ("not_met", "missing", "review")
@@ -133,7 +133,12 @@ def report_context(evaluation: dict, applicant: dict | None = None, today: date 
         "generated_on": chinese_day(today or date.today()),
         "applicant": {**{f["key"]: "" for f in applicant_fields()}, **appl},
         "applicant_rows": [
-            {"label": f["label"], "value": shown_value(appl.get(f["key"]) or "", f)} for f in applicant_fields()
+            {
+                "label": f["label"],
+                "value": shown_value(appl.get(f["key"]) or "", f),
+                "empty": "（未填写）" if asked_only(f) else "（未读到）",
+            }
+            for f in applicant_fields()
         ],
         "outcome": {
             "status": o.get("status") or "",
@@ -234,7 +239,7 @@ def render_gap_report_docx(evaluation_json: dict, applicant: dict | None = None,
     p.runs[0].font.color.rgb = RGBColor(0x66, 0x66, 0x66)
 
     d.add_heading("申请单位", level=1)
-    table(["项目", "内容"], [([r["label"], r["value"] or "（未读到）"], None) for r in ctx["applicant_rows"]])
+    table(["项目", "内容"], [([r["label"], r["value"] or r["empty"]], None) for r in ctx["applicant_rows"]])
 
     d.add_heading("预审结论", level=1)
     o = ctx["outcome"]

@@ -98,3 +98,10 @@ def applicant_fields() -> list[dict]:
     """The applicant's particulars as every form and report lists them, and the product applied for."""
     c = common()
     return list(c["applicant_fields"]) + [f for f in c["product_fields"] if f["key"] == "product"]
+
+
+def asked_only(fspec: dict) -> bool:
+    """A field the applicant is asked for and no document gives (联系人, 电话): empty means not filled in, not
+    unread."""
+    sources = [f if isinstance(f, str) else f.get("source", "") for f in fspec.get("from") or ()]
+    return all(s.split(".", 1)[0] in ("declared", "application_form") for s in sources)

@@ -100,6 +100,8 @@ def test_the_applicant_block_shows_the_licence_day_as_people_write_it_under_the_
     assert f"<th>成立日期</th><td>{y}年{m}月{d}日</td>" in html
     doc = open_docx(render_gap_report_docx(EVAL))
     cells = {r.cells[0].text: r.cells[1].text for t in doc.tables for r in t.rows if len(r.cells) > 1}
+    # what the applicant is asked and did not fill in is 未填写; what documents would give and did not, 未读到
+    assert cells["联系人"] == "（未填写）" and cells["申报产品"] == "（未读到）"
     # under the 申报书's labels
     assert cells.get("成立日期") == f"{y}年{m}月{d}日" and "注册地址" in cells and "邮箱" in cells
 
