@@ -212,9 +212,9 @@ def test_the_evaluation_uses_the_valid_certificate_and_says_so(client):
     assert {e["file"] for e in item["evidence"]} == {"新证书.txt"} and "过期" not in item["reason"]
     choice = {d["file"]: d.get("choice") for d in report["documents"]}
     assert choice["新证书.txt"]["used"] and not choice["旧证书.txt"]["used"]
-    assert choice["旧证书.txt"]["why"] == "已过期" and choice["旧证书.txt"]["instead"] == "新证书.txt"
+    assert choice["旧证书.txt"]["instead"] == "新证书.txt"
     page = client.get(f"/cases/{case['id']}?step=upload").text
-    assert "预审未采用（已过期），采用的是“新证书.txt”" in page
+    assert "预审未采用：这一份已过期，采用的是“新证书.txt”" in page
 
 
 def test_the_same_licence_uploaded_twice_is_used_once_and_set_aside_once(client):
@@ -227,7 +227,39 @@ def test_the_same_licence_uploaded_twice_is_used_once_and_set_aside_once(client)
     page = client.get(f"/cases/{case['id']}?step=upload").text
     rows = {re.search(r">([^<>]+\.txt)<", r).group(1): r for r in page.split('<tr class="doc')[1:]}
     assert "预审采用这一份" in rows["营业执照.txt"] and "预审未采用" not in rows["营业执照.txt"]
-    assert "预审未采用，采用的是“营业执照.txt”" in rows["营业执照(1).txt"]
+    assert "预审未采用：与“营业执照.txt”是同一个文件，采用的是先上传的那一份" in rows["营业执照(1).txt"]
+
+
+def upload_rows(client, files: list[tuple[str, bytes]]) -> dict[str, str]:
+    """The upload step's rows of a new case holding `files`, by file name."""
+    case = open_case(client, "jinzhi", CO)
+    upload(client, case["id"], files)
+    wait_report(client, case["id"])
+    page = client.get(f"/cases/{case['id']}?step=upload").text
+    return {re.search(r">([^<>]+\.txt)<", r).group(1): r for r in page.split('<tr class="doc')[1:]}
+
+
+LESS_READ = LICENCE.replace("成立日期：2012年06月01日\n", "").encode()
+ELSEWHERE = LICENCE.replace("黄海路8号", "黄海路9号").encode()
+FOREIGN_QMS = QMS_NEW.replace(CO.encode(), "四川千文科技有限公司".encode())
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "set_aside", "says"),
+    [
+        # the reason is what the comparison found, in the applicant's words, even for the first uploaded
+        (LESS_READ, LICENCE.encode(), "甲.txt", "这一份读出的信息较少，采用的是“乙.txt”"),
+        (FOREIGN_QMS, QMS_NEW, "甲.txt", "这一份持有人不是贵单位，采用的是“乙.txt”"),
+        (QMS_OLD, QMS_NEW, "甲.txt", "这一份已过期，采用的是“乙.txt”"),
+        (LICENCE.encode(), ELSEWHERE, "乙.txt", "与“甲.txt”读出的信息一样多，采用的是先上传的那一份"),
+    ],
+    ids=["fewer fields read", "another holder", "expired", "equally read"],
+)
+def test_a_document_set_aside_for_another_of_its_type_says_why(client, first, second, set_aside, says):
+    rows = upload_rows(client, [("甲.txt", first), ("乙.txt", second)])
+    used = ({"甲.txt", "乙.txt"} - {set_aside}).pop()
+    assert "预审采用这一份" in rows[used] and "预审未采用" not in rows[used]
+    assert f"预审未采用：{says}" in rows[set_aside]
 
 
 def test_the_secretariat_sees_expired_and_foreign_documents_flagged(client):
@@ -248,6 +280,7 @@ def test_the_secretariat_sees_expired_and_foreign_documents_flagged(client):
         and "已过期" in rows["旧证书.txt"]
     )
     assert "不是贵单位的" in rows["别家证书.txt"] and "四川千文科技有限公司" in rows["别家证书.txt"]
+    assert "预审未采用：这一份持有人不是贵单位，采用的是“旧证书.txt”" in rows["别家证书.txt"]
     assert "已过期" not in rows["营业执照.txt"]
 
 
