@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 import pytest
 from docx import Document
-from test_applicant_todo import CO, LICENCE, QMS_NEW, QMS_OLD, lines
+from test_applicant_todo import CO, LICENCE, QMS_NEW, QMS_OLD, USELESS, lines
 from web_helpers import csrf, login, make_client, open_case, page_csrf, upload, wait_report
 
 
@@ -108,6 +108,44 @@ def test_a_correction_round_trip(client):
     assert "替换为" in corrections
     audit = [a["action"] for a in client.get(f"/api/cases/{cid}/audit").json()]
     assert audit[-4:] == ["correction", "upload", "delete", "resubmit"]
+
+
+def audit_rows(page: str) -> list[tuple[str, str]]:
+    """The staff page's 操作记录 as (操作, 内容), tags dropped."""
+    table = page[page.index('id="audit"') : page.index("</table>", page.index('id="audit"'))]
+    cells = re.findall(r'data-label="操作">(.*?)</td>\s*<td data-label="内容">(.*?)</td>', table, re.S)
+    return [tuple(re.sub(r"<[^>]+>", "", c).strip() for c in row) for row in cells]
+
+
+def test_the_log_names_each_action_once(client):
+    case = open_case(client, "jinzhi", CO)
+    files = [("营业执照.txt", LICENCE.encode()), ("质量管理体系认证证书.txt", QMS_OLD), ("会议照片说明.txt", USELESS)]
+    upload(client, case["id"], files)
+    ids = {d["file"]: d["document_id"] for d in wait_report(client, case["id"])["documents"]}
+    client.post(f"/api/cases/{case['id']}/submit", headers={"X-CSRF-Token": csrf(client)}, json={})
+    applicant = dict(client.cookies)
+    client.cookies.clear()
+    login(client, "sec")
+    due = (date.today() + timedelta(days=10)).isoformat()
+    page = client.get(f"/cases/{case['id']}").text
+    client.post(
+        f"/cases/{case['id']}/correction", data={"csrf": page_csrf(page), "item": ["jinzhi.4.2"], "deadline": due}
+    )
+    staff = dict(client.cookies)
+    client.cookies.clear()
+    client.cookies.update(applicant)
+    token = page_csrf(client.get(f"/cases/{case['id']}?step=result").text)
+    r = client.post(f"/cases/{case['id']}/documents/{ids['会议照片说明.txt']}/delete", data={"csrf": token})
+    assert r.status_code == 200
+    assert client.post(f"/cases/{case['id']}/submit", data={"csrf": token}).status_code == 200
+    client.cookies.clear()
+    client.cookies.update(staff)
+    page = client.get(f"/cases/{case['id']}").text
+    rows = audit_rows(page)
+    assert ("删除材料", "会议照片说明.txt") in rows and ("补正后重新提交", "") in rows
+    assert not [(what, said) for what, said in rows if said.startswith(what)]
+    rounds = page[page.index('id="correction-rounds"') :]
+    assert "删除材料：会议照片说明.txt" in rounds and "删除材料：删除材料" not in rounds
 
 
 def test_queue_filter_as_a_browser_submits_it(client):

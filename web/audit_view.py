@@ -44,14 +44,22 @@ def _json(text: str):
         return None
 
 
+def _note(what: str, detail: str) -> str:
+    """The stored detail without the action's own word, which the row shows already: 删除材料：x → x,
+    补正后重新提交 → nothing (the log keeps the words as written)."""
+    return "" if detail == what else detail.removeprefix(f"{what}：")
+
+
 def readable_audit(rows: list[dict], items: dict[str, dict], declarations: dict) -> list[dict]:
-    """`items`: the report's items by id (their titles and the engine's verdicts)."""
+    """`items`: the report's items by id (their titles and the engine's verdicts). Each row keeps the
+    stored row's `id`, so a part of the log (a 补正 round) can be shown as the whole log shows it."""
     facts: dict = {}
     details = {"applicant": "", "product": ""}
     out = []
     for r in rows:
         action, detail = r.get("action") or "", r.get("detail") or ""
         row = {
+            "id": r.get("id"),
             "who": r.get("user") or "",
             "when": beijing(r.get("created")),
             "what": AUDIT_ACTIONS.get(action, action),
@@ -108,8 +116,14 @@ def readable_audit(rows: list[dict], items: dict[str, dict], declarations: dict)
         elif action == "scores" and isinstance(_json(detail), dict):
             row["note"] = f"{len(_json(detail))} 项评分"
         else:
-            row["note"] = detail
+            row["note"] = _note(row["what"], detail)
         if action in ("details", "facts", "chat-facts") and not row["changes"]:
             row["note"] = "（无变化）"
         out.append(row)
     return out
+
+
+def readable_rounds(notices: list[dict], audit: list[dict]) -> list[dict]:
+    """The 补正 rounds with their changes as `audit` (readable_audit of the whole log) shows them."""
+    by_id = {a["id"]: a for a in audit}
+    return [{**n, "changes": [by_id[c["id"]] for c in n["changes"] if c.get("id") in by_id]} for n in notices]

@@ -35,7 +35,6 @@ templates.env.globals.update(
             "FACT_LABELS",
             "FACT_QUESTIONS",
             "VALUE_LABELS",
-            "AUDIT_ACTIONS",
             "ROLE_LABELS",
             "STEPS",
             "HTTP_MESSAGES",

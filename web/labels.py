@@ -40,7 +40,7 @@ AUDIT_ACTIONS = {
     "open": "开立申请",
     "details": "修改基本信息",
     "facts": "填写补充信息",
-    "submit": "提交",
+    "submit": "提交秘书处",
     "override": "人工改判",
     "scores": "评分",
     "state": "推进程序",

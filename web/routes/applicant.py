@@ -42,7 +42,7 @@ from intake.store.accounts import User
 
 from ..app_limits import MAX_FILES_PER_REQUEST, case_quota
 from ..applicant_view import applicant_view, progress
-from ..audit_view import readable_audit
+from ..audit_view import readable_audit, readable_rounds
 from ..branding import branding
 from ..deps import check_csrf, current_user, editable_case, get_db, get_store, render, viewable_case, who
 from ..factsform import contact_fields, contacts_from_form, facts_from_form, fields_for
@@ -107,11 +107,11 @@ def case_context(request: Request, db, case, user: User | None) -> dict:
     }
     ctx["chat_history"] = case_chat.transcript(db, case.id)
     if ctx["staff"]:
-        ctx["notices"] = notices(db, case.id)
         ctx["problems"] = document_problems(report, case.applicant, day_of(report["as_of"]))
         ctx["audit"] = readable_audit(
             audit_log(db, case.id), {i["id"]: i for i in report.get("items", [])}, declarations(case.scheme)
         )
+        ctx["notices"] = readable_rounds(notices(db, case.id), ctx["audit"])
         if is_scored(case.scheme):
             titles = {i["id"]: i.get("title", "") for i in report.get("items", [])}
             scores = case.facts.get("scores") or {}
