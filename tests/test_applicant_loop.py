@@ -13,6 +13,7 @@ from urllib.parse import unquote
 import pytest
 from docx import Document
 from test_applicant_todo import CO, LICENCE, QMS_NEW, QMS_OLD, USELESS, lines
+from test_web_flow import visible
 from web_helpers import csrf, login, make_client, open_case, page_csrf, upload, wait_report
 
 
@@ -129,7 +130,8 @@ def test_the_log_names_each_action_once(client):
     due = (date.today() + timedelta(days=10)).isoformat()
     page = client.get(f"/cases/{case['id']}").text
     client.post(
-        f"/cases/{case['id']}/correction", data={"csrf": page_csrf(page), "item": ["jinzhi.4.2"], "deadline": due}
+        f"/cases/{case['id']}/correction",
+        data={"csrf": page_csrf(page), "item": ["jinzhi.4.2", "jinzhi.4.3"], "deadline": due},
     )
     staff = dict(client.cookies)
     client.cookies.clear()
@@ -137,6 +139,8 @@ def test_the_log_names_each_action_once(client):
     token = page_csrf(client.get(f"/cases/{case['id']}?step=result").text)
     r = client.post(f"/cases/{case['id']}/documents/{ids['会议照片说明.txt']}/delete", data={"csrf": token})
     assert r.status_code == 200
+    answer = {"csrf": token, "key": "declarations.jinzhi.4.3", "value": "yes"}
+    assert client.post(f"/cases/{case['id']}/answer", data=answer).status_code == 200
     assert client.post(f"/cases/{case['id']}/submit", data={"csrf": token}).status_code == 200
     client.cookies.clear()
     client.cookies.update(staff)
@@ -144,8 +148,9 @@ def test_the_log_names_each_action_once(client):
     rows = audit_rows(page)
     assert ("删除材料", "会议照片说明.txt") in rows and ("补正后重新提交", "") in rows
     assert not [(what, said) for what, said in rows if said.startswith(what)]
-    rounds = page[page.index('id="correction-rounds"') :]
+    rounds = page[page.index('id="correction-rounds"') :].split("</section>")[0]
     assert "删除材料：会议照片说明.txt" in rounds and "删除材料：删除材料" not in rounds
+    assert "填写补充信息：" in rounds and "质量违法违规" in rounds and "{" not in visible(rounds)
 
 
 def test_queue_filter_as_a_browser_submits_it(client):
