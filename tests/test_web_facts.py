@@ -101,6 +101,22 @@ def test_a_fact_the_stated_ones_make_moot_is_not_asked(client):
     assert shown(ask(), 'name="scale_value"')
 
 
+def test_the_form_sent_back_with_an_error_shows_the_branches_as_answered_on_it(client):
+    """Without JavaScript too: the form comes back with the sector as the applicant chose it on the
+    page, so the branch follows that answer, not the one saved before."""
+    case = open_case(client, "jiangsu")
+    assert put(client, case, {"sector": "manufacturing"}).status_code == 200
+    token = page_csrf(client.get(f"/cases/{case['id']}?step=info").text)
+    post = {"csrf": token, "applicant": "甲公司", "go": "stay"}
+    r = client.post(f"/cases/{case['id']}/info", data={**post, "sector": "agriculture", "scale_value": "一千多"})
+    assert r.status_code == 400 and "“一千多”不是数字" in r.text
+    assert shown(r.text, 'name="scale_value"')  # the error beside a question the page hides is a dead end
+    assert put(client, case, {"sector": "agriculture"}).status_code == 200
+    r = client.post(f"/cases/{case['id']}/info", data={**post, "sector": "manufacturing", "contact.email": "甲"})
+    assert r.status_code == 400 and 'value="manufacturing" checked' in r.text
+    assert not shown(r.text, 'name="scale_value"')
+
+
 def shown(html: str, marker: str) -> bool:
     """Whether the question holding `marker` is shown: its block on the 基本信息 form is not hidden."""
     block = re.search(

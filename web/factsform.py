@@ -45,6 +45,14 @@ def fields_for(scheme_id: str, facts: dict | None = None) -> list[dict]:
     return out
 
 
+def fields_as_posted(scheme_id: str, facts: dict, form) -> list[dict]:
+    """`fields_for` with the branches as the posted form answered them (a radio left unchosen is no
+    answer), as app.js shows them live: the form sent back with a field error is right without
+    JavaScript even when its answers differ from the saved ones."""
+    keys = {k for f in fields_for(scheme_id) for k in f["hide_when"]}
+    return fields_for(scheme_id, {**facts, **{k: form.get(k) for k in keys}})
+
+
 def company_fields(facts: dict | None = None) -> list[dict]:
     """The facts about the company (the schema's `of: company`), asked once for every scheme."""
     return [_field(spec, list(spec.choices), facts) for spec in company_fact_specs()]

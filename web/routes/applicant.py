@@ -45,7 +45,7 @@ from ..applicant_view import applicant_view, progress
 from ..audit_view import readable_audit, readable_rounds
 from ..branding import branding
 from ..deps import check_csrf, current_user, editable_case, get_db, get_store, render, viewable_case, who
-from ..factsform import contact_fields, contacts_from_form, facts_from_form, fields_for
+from ..factsform import contact_fields, contacts_from_form, facts_from_form, fields_as_posted, fields_for
 from ..labels import STEPS, beijing
 from ..previews import NoPreview
 from ..session import case_tokens, remember_case
@@ -349,6 +349,7 @@ async def info(
     except CaseError as e:  # the form again, as typed, the message beside its field: never an error page
         ctx = page_context(request, db, get_case(db, case.id), user, "info")
         ctx["typed"] = {k: str(v)[:200] for k, v in form.items()}
+        ctx["fact_fields"] = fields_as_posted(case.scheme, ctx["case"].facts, form)
         ctx["field_error"] = {"key": getattr(e, "key", ""), "message": str(e)}
         return render(request, "case.html", ctx, status_code=400)
     step = "upload" if form.get("go") == "next" else "info"
