@@ -117,6 +117,26 @@ def test_the_form_sent_back_with_an_error_shows_the_branches_as_answered_on_it(c
     assert not shown(r.text, 'name="scale_value"')
 
 
+def test_another_sectors_exemptions_are_not_offered(client):
+    """免于规模限制: each exemption is its sector's (the scheme's exemptions and their items); once the
+    sector is 制造业 the agricultural ones are not offered, and one ticked anyway is not kept."""
+    case = open_case(client, "jiangsu")
+    html = client.get(f"/cases/{case['id']}?step=info").text
+    assert offered(html, "地理标志产品") and offered(html, "老字号")  # the sector not known yet: all
+    form = {"csrf": page_csrf(html), "applicant": "甲公司", "sector": "manufacturing", "go": "stay"}
+    client.post(f"/cases/{case['id']}/info", data={**form, "exemptions": ["地理标志产品", "老字号"]})
+    html = client.get(f"/cases/{case['id']}?step=info").text
+    assert not offered(html, "地理标志产品") and not offered(html, "行业领先地位") and offered(html, "老字号")
+    facts = client.get(f"/api/cases/{case['id']}/report").json()["facts"]
+    assert facts["exemptions"]["value"] == ["老字号"]
+
+
+def offered(html: str, exemption: str) -> bool:
+    label = re.search(r'<label class="check"([^>]*)><input type="checkbox" name="exemptions" value="' + exemption, html)
+    assert label, exemption
+    return not re.search(r"\bhidden\b", label.group(1))
+
+
 def shown(html: str, marker: str) -> bool:
     """Whether the question holding `marker` is shown: its block on the 基本信息 form is not hidden."""
     block = re.search(

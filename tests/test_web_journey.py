@@ -308,11 +308,16 @@ def test_an_answer_being_typed_survives_the_list_refreshing_while_a_scan_is_read
     expect(page.locator('input[name="key"][value="net_profit.2024"]')).to_have_count(0)
 
 
-def test_the_agricultural_scale_question_follows_the_sector_with_and_without_javascript(server, browser):  # noqa: F811
-    """江苏精品's 生产规模 question is agriculture's: with the sector saved as 制造业 the page comes
-    hidden from the server (right without JavaScript); with JavaScript a block the server hid comes
-    back as soon as 农业 is chosen on the page, and goes again with 制造业."""
-    scale = 'input[name="scale_value"]'
+def shown(questions, yes: bool) -> None:
+    for question in questions:
+        (expect(question).to_be_visible if yes else expect(question).to_be_hidden)()
+
+
+def test_the_agricultural_questions_follow_the_sector_with_and_without_javascript(server, browser):  # noqa: F811
+    """江苏精品's 生产规模 question and the 地理标志产品 exemption are agriculture's: with the sector saved
+    as 制造业 the page comes with them hidden from the server (right without JavaScript); with
+    JavaScript what the server hid comes back as soon as 农业 is chosen on the page, and goes again
+    with 制造业."""
     for javascript in (False, True):
         ctx = browser.new_context(locale="zh-CN", java_script_enabled=javascript)
         pg = ctx.new_page()
@@ -320,18 +325,19 @@ def test_the_agricultural_scale_question_follows_the_sector_with_and_without_jav
         pg.locator("section.scheme", has_text="江苏精品").locator("button").click()
         pg.wait_for_url(re.compile(r"/cases/\d+\?step=info$"))
         sector = pg.locator("fieldset", has_text="贵单位属于哪个行业？")
-        expect(pg.locator(scale)).to_be_visible()  # the sector not known yet: asked
+        agricultural = [pg.locator('input[name="scale_value"]'), pg.get_by_label("地理标志产品")]
+        shown(agricultural, True)  # the sector not known yet: asked
         sector.get_by_label("制造业").check()
         pg.click("#save-button")
         pg.wait_for_selector("text=已暂存")
-        expect(pg.locator(scale)).to_be_hidden()
+        shown(agricultural, False)
         sector.get_by_label("农业").check()
         if javascript:
-            expect(pg.locator(scale)).to_be_visible()
+            shown(agricultural, True)
             sector.get_by_label("制造业").check()
-            expect(pg.locator(scale)).to_be_hidden()
+            shown(agricultural, False)
         else:
             pg.click("#save-button")
             pg.wait_for_selector("text=已暂存")
-            expect(pg.locator(scale)).to_be_visible()
+            shown(agricultural, True)
         ctx.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from checklists.factschema import form_facts
+from checklists.factschema import form_facts, schema
 from checklists.scheme import load_scheme
 from intake.cases.case import CaseError
 from intake.cases.procedures import applicable_levels, declarations
@@ -41,8 +41,31 @@ def fields_for(scheme_id: str, facts: dict | None = None) -> list[dict]:
             choices = [(name, name) for name in (scheme.tables.get("scale") or {})]
         if spec.type in ("exemptions", "declarations") and not choices:
             continue
-        out.append(_field(spec, choices, facts))
+        field = _field(spec, choices, facts)
+        if spec.type == "exemptions":
+            field["choice_hide_when"] = _exemptions_closed(scheme)
+            field["choice_hidden"] = [v for v, rule in field["choice_hide_when"].items() if _closes(rule, facts or {})]
+        out.append(field)
     return out
+
+
+def _exemptions_closed(scheme) -> dict[str, dict[str, list[str]]]:
+    """{exemption: {fact: values}} under which it is not offered: the values of the facts its item's
+    applies_when names that the item does not apply to (another sector's exemptions)."""
+    items = {it.id: it for it in scheme.items}
+    specs = schema()
+    out: dict[str, dict[str, list[str]]] = {}
+    for ex in scheme.exemptions:
+        item = items.get(ex.get("item"))
+        when = item.applies_when if item else {}
+        closed = {k: [v for v in specs[k].values if v not in allowed] for k, allowed in when.items() if k in specs}
+        if any(closed.values()):
+            out[ex["name"]] = {k: v for k, v in closed.items() if v}
+    return out
+
+
+def _closes(rule: dict, facts: dict) -> bool:
+    return any(facts.get(k) in values for k, values in rule.items())
 
 
 def fields_as_posted(scheme_id: str, facts: dict, form) -> list[dict]:
@@ -100,8 +123,11 @@ def read_fields(fields: list[dict], form) -> dict:
         elif kind == "scale":
             facts[key] = _scale(form)
     for f in fields:  # a branch the answers on this form close: not kept
-        if any(facts.get(k) in values for k, values in (f.get("hide_when") or {}).items()):
+        if _closes(f.get("hide_when") or {}, facts):
             facts[f["key"]] = None
+        elif f["type"] == "exemptions" and facts[f["key"]]:
+            closed = f.get("choice_hide_when") or {}
+            facts[f["key"]] = [e for e in facts[f["key"]] if not _closes(closed.get(e) or {}, facts)] or None
     return facts
 
 
