@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from extractors.fields.dates import beijing_day
+
 from .factschema import facts_file_kinds
 from .rules import parse_date
 
@@ -167,7 +169,7 @@ def _item_map(scheme, value: dict, where: str, allowed: set, ok, expected: str) 
 
 def parse_as_of(value: str | date | None) -> date:
     if value is None:
-        return date.today()
+        return beijing_day()
     if isinstance(value, date):
         return value
     try:

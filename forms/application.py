@@ -33,7 +33,7 @@ from typing import Any
 import jinja2
 
 from extractors.application_form import generated
-from extractors.fields.dates import chinese_day
+from extractors.fields.dates import beijing_day, chinese_day
 
 from .clean import clean_tree
 from .specs import all_fields, common, field_kind, scheme_spec, shown_value, template_path
@@ -422,7 +422,7 @@ def form_context(
     attachments = attachment_rows(docs)
     outcome = (evaluation or {}).get("outcome") or {}
     ctx = {
-        "prefilled_on": chinese_day(today or date.today()),
+        "prefilled_on": chinese_day(today or beijing_day()),
         "as_of": chinese_day((evaluation or {}).get("as_of")) or "—",
         "outcome": outcome_text(evaluation),
         "score_max": "—" if outcome.get("score_max") is None else str(outcome["score_max"]),

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from checklists.vocabulary import STATUS_ORDER, STATUS_ZH, doc_label
+from extractors.fields.dates import beijing_day
 
 from .application import write_atomic
 from .clean import clean_text
@@ -52,7 +53,7 @@ def report_context(data: dict, today: date | None = None) -> dict:
     ]
     return {
         "as_of": data.get("as_of", ""),
-        "generated_on": (today or date.today()).isoformat(),
+        "generated_on": (today or beijing_day()).isoformat(),
         "rows": rows,
         "documents": docs,
         "notice": NOTICE,

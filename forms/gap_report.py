@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from checklists.vocabulary import plain
-from extractors.fields.dates import chinese_day
+from extractors.fields.dates import beijing_day, chinese_day
 
 from .application import FormError, _satisfy, attachment_rows, template_fault, write_atomic
 from .clean import clean_text, clean_tree
@@ -130,7 +130,7 @@ def report_context(evaluation: dict, applicant: dict | None = None, today: date 
     ctx = {
         "scheme": {"id": scheme_id, "name": c["scheme_names"].get(scheme_id, scheme_id)},
         "as_of": chinese_day(evaluation.get("as_of")) or "—",
-        "generated_on": chinese_day(today or date.today()),
+        "generated_on": chinese_day(today or beijing_day()),
         "applicant": {**{f["key"]: "" for f in applicant_fields()}, **appl},
         "applicant_rows": [
             {

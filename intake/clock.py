@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
-from extractors.fields.dates import chinese_day  # noqa: F401 (the pages' and the documents' one way to write a day)
+from extractors.fields.dates import (
+    BEIJING,
+    beijing_day,
+    chinese_day,  # noqa: F401 (the pages' and the documents' one way to write a day)
+)
 
 
 def current() -> datetime:
@@ -20,13 +23,9 @@ def now() -> str:
     return stamp(current())
 
 
-BEIJING = ZoneInfo("Asia/Shanghai")
-
-
 def today() -> date:
-    """The day as people here count it: Beijing's (the server's own day is UTC's on most hosts, which
-    is yesterday until 08:00 in Beijing)."""
-    return current().astimezone(BEIJING).date()
+    """The day as people here count it: Beijing's (extractors.fields.dates.beijing_day, of this clock)."""
+    return beijing_day(current())
 
 
 def day_of(stamp_utc: str) -> date:

@@ -16,6 +16,8 @@ from test_applicant_todo import CO, LICENCE, QMS_NEW, QMS_OLD, USELESS, lines
 from test_web_flow import visible
 from web_helpers import csrf, login, make_client, open_case, page_csrf, upload, wait_report
 
+from intake.clock import today as beijing_today
+
 
 @pytest.fixture
 def client(tmp_path):
@@ -63,7 +65,7 @@ def test_a_correction_round_trip(client):
     page = client.get(f"/cases/{cid}").text
     assert 'id="correction-form"' in page
     token = page_csrf(page)
-    due = (date.today() + timedelta(days=10)).isoformat()
+    due = (beijing_today() + timedelta(days=10)).isoformat()
     r = client.post(
         f"/cases/{cid}/correction",
         data={"csrf": token, "item": ["jinzhi.4.2"], "deadline": due, "note": "请企业补交有效证书"},
@@ -127,7 +129,7 @@ def test_the_log_names_each_action_once(client):
     applicant = dict(client.cookies)
     client.cookies.clear()
     login(client, "sec")
-    due = (date.today() + timedelta(days=10)).isoformat()
+    due = (beijing_today() + timedelta(days=10)).isoformat()
     page = client.get(f"/cases/{case['id']}").text
     client.post(
         f"/cases/{case['id']}/correction",
@@ -200,7 +202,7 @@ def test_the_applicants_report_names_an_override_once_by_role_with_days_in_chine
     html = re.sub(r"<[^>]+>", " ", client.get(f"/cases/{cid}/gap-report.html").text)
     doc = Document(io.BytesIO(client.get(f"/cases/{cid}/gap-report.docx").content))
     docx = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
-    today = date.today()
+    today = beijing_today()
     for text in (html, docx):
         assert text.count("已核验质量手册") == 1 and "人工复核（秘书处）" in text
         assert "sec" not in text and not re.search(r"\d{4}-\d\d-\d\dT", text) and "jinzhi" not in text

@@ -58,3 +58,28 @@ def test_long_term_is_not_a_date():
     c = check_date("2010年03月15日至长期", field_name="valid_until")
     assert c.value is None and c.extra["long_term"]
     assert check_date("长期", field_name="valid_until").extra["long_term"]
+
+
+def test_every_default_today_is_beijings_day(monkeypatch):
+    """After 16:00 UTC it is already tomorrow in Beijing: the evaluation day a check takes by default, the day
+    a report or form is generated on, and the application's clock all say so."""
+    from datetime import UTC, datetime
+
+    import extractors.fields.dates as dates_mod
+    from checklists.factsfile import parse_as_of
+    from forms.gap_report import render_gap_report_html
+    from intake import clock
+
+    late = datetime(2026, 12, 6, 16, 30, tzinfo=UTC)
+    assert dates_mod.beijing_day(late) == date(2026, 12, 7)
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return late.astimezone(tz) if tz else late.replace(tzinfo=None)
+
+    monkeypatch.setattr(dates_mod, "datetime", Frozen)
+    monkeypatch.setattr(clock, "current", lambda: late)
+    assert parse_as_of(None) == date(2026, 12, 7) == clock.today()
+    evaluation = {"scheme": "jinzhi", "as_of": "2026-12-07", "outcome": {}, "items": [], "documents": []}
+    assert "生成于 2026年12月7日" in render_gap_report_html(evaluation)

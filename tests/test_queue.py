@@ -4,7 +4,7 @@ fresh rows."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from web_helpers import login, make_client
@@ -12,6 +12,7 @@ from web_helpers import login, make_client
 from intake.cases import case as C
 from intake.cases import report as R
 from intake.cases.queue import QueueFilters, queue_page, refresh_stale, stale_ids
+from intake.clock import today as beijing_today
 from intake.store.accounts import get_by_name
 from intake.store.db import open_db
 
@@ -50,7 +51,7 @@ def no_engine(monkeypatch):
 def test_submitting_stores_the_summary_and_the_queue_reads_it_without_the_engine(client, db, monkeypatch):
     case = submitted(db)
     r = row(db, case.id)
-    assert r["outcome_version"] == r["version"] and r["outcome_as_of"] == date.today().isoformat()
+    assert r["outcome_version"] == r["version"] and r["outcome_as_of"] == beijing_today().isoformat()
     assert r["outcome_status"] in ("eligible", "not_eligible", "incomplete", "needs_review")
     no_engine(monkeypatch)
     login(client, "sec")
@@ -75,7 +76,7 @@ def test_an_override_changes_the_stored_counts(client, db):
 
 def test_a_summary_from_yesterday_is_recomputed_on_read_and_by_the_daily_pass(client, db):
     a, b = submitted(db), submitted(db, applicant="另一家铝业有限公司")
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (beijing_today() - timedelta(days=1)).isoformat()
     db.execute("update cases set outcome_as_of = ?, outcome_status = 'stale-marker'", [yesterday])
     db.conn.commit()
     assert stale_ids(db) == [a.id, b.id]
@@ -94,7 +95,7 @@ def test_filters_counts_and_pages_in_the_database(client, db):
     old = ids[0]
     db.execute(
         "update cases set submitted_at = ? where id = ?",
-        [(date.today() - timedelta(days=40)).isoformat() + "T08:00:00+00:00", old],
+        [(beijing_today() - timedelta(days=40)).isoformat() + "T08:00:00+00:00", old],
     )
     db.conn.commit()
     login(client, "sec")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 
 from docgen import Grid, pdf_bytes
 from docx import Document
@@ -21,6 +21,7 @@ from test_web_browser import INTERNAL, browser, check, login, page, pytestmark, 
 
 from checklists.registry import scheme_ids
 from checklists.scheme import load_scheme
+from intake.clock import today as beijing_today
 
 CO = "天津津品浏览器测试机械有限公司"
 
@@ -189,7 +190,7 @@ def test_the_applicant_loop_closes(page, server, browser, tmp_path):  # noqa: F8
     check(sec, "journey-5-queue")
     sec.goto(case_url)
     sec.locator("#correction-form label", has_text="符合国家和行业标准").locator("input").check()
-    sec.fill("#correction-deadline", (date.today() + timedelta(days=10)).isoformat())
+    sec.fill("#correction-deadline", (beijing_today() + timedelta(days=10)).isoformat())
     sec.fill("#correction-note", "请补交申报产品的检验检测报告")
     sec.click("#correction-form button")
     sec.wait_for_selector("#correction-rounds")

@@ -17,6 +17,7 @@ from web_helpers import csrf, make_client, page_csrf, wait_report
 from checklists.factsfile import FactsError
 from checklists.registry import scheme_ids
 from checklists.vocabulary import plain
+from intake.clock import today as beijing_today
 from intake.comparison import compare
 from intake.reading.pipeline import extract_files
 
@@ -141,7 +142,7 @@ def _cert(title: str, until: date) -> bytes:
 
 
 def test_validity_watch_and_a_renewed_document_offered_to_open_cases(client):
-    soon = date.today() + timedelta(days=30)
+    soon = beijing_today() + timedelta(days=30)
     html = upload_for_comparison(client, [("ems-old.pdf", _cert("环境管理体系认证证书", soon))])
     r = client.post("/compare/start", data={"csrf": page_csrf(html), "scheme": "nonferrous"})
     case_id = int(re.search(r"/cases/(\d+)", str(r.url)).group(1))

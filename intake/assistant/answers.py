@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from intake.clock import today as clock_today
+
 DATA = Path(__file__).parent / "data" / "interview.yaml"
 MAX_MESSAGE = 500  # characters; longer messages are not answers
 
@@ -235,7 +237,7 @@ def parse_date(message: str, *, not_future: bool = False, today: date | None = N
                 d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             except ValueError:
                 return Parsed(problem=f"“{s}”不是一个存在的日期，请写年月日，{form}。")
-            if not_future and d > (today or date.today()):
+            if not_future and d > (today or clock_today()):
                 return Parsed(problem=f"{d.isoformat()} 在今天之后，这个日期不能是将来的。请核对后再写，{form}。")
             if d.year < 1900:
                 return Parsed(problem=f"{d.isoformat()} 太早了，请核对年份，{form}。")

@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any, cast
 
 from checklists.vocabulary import plain
+from intake.clock import today as clock_today
 
 from . import settles
 from .answers import (
@@ -133,7 +134,7 @@ class Assistant:
 
     @property
     def as_of(self) -> date:
-        return date.fromisoformat(self.state["as_of"]) if self.state.get("as_of") else date.today()
+        return date.fromisoformat(self.state["as_of"]) if self.state.get("as_of") else clock_today()
 
     def facts(self) -> dict:
         """The facts file this conversation has built (the contract's `--facts` object)."""

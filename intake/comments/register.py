@@ -4,10 +4,10 @@ groups and every sheet received (forms.register lays it out)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from extractors.comments.duplicates import DuplicateGroup, Item, canon, find_duplicates
 from forms.register import RegisterData, build_register
+from intake.clock import today as clock_today
 from intake.comments.store import Draft, comments, get_draft, sheets
 
 
@@ -54,7 +54,7 @@ def register_data(
         draft_title=c.draft.title,
         drafting_unit=c.draft.drafting_unit or "",
         handler=handler or c.draft.handler or "",
-        filled=filled or date.today().isoformat(),
+        filled=filled or clock_today().isoformat(),
         deadline=c.draft.deadline,
         comments=c.rows,
         groups=c.groups,
