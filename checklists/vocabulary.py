@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from extractors.fields.dates import chinese_day
+from extractors.fields.dates import chinese_days
 
 from .factschema import schema
 
@@ -46,9 +46,6 @@ def doc_label(doc_type: str) -> str:
 _KEY = re.compile(r"\b(" + "|".join(sorted(set(FACT_LABELS) | set(VALUE_LABELS), key=len, reverse=True)) + r")\b")
 
 
-_ISO_DAY = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-]|T)")  # a day, not a timestamp or a code
-
-
 def _item_id() -> re.Pattern:
     from .registry import item_id_pattern
 
@@ -63,7 +60,7 @@ def plain(text: str | None) -> str:
     s = re.sub(r"\b(\w+)\s*=\s*(\w+)", lambda m: f"{_label(m.group(1))}为{_label(m.group(2))}", str(text))
     s = _KEY.sub(lambda m: _label(m.group(1)), s)
     s = _item_id().sub("", s)
-    s = _ISO_DAY.sub(lambda m: chinese_day(m.group(0)), s)
+    s = chinese_days(s)
     return re.sub(r"\s{2,}", " ", s).replace("（）", "").strip()
 
 

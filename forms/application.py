@@ -36,7 +36,7 @@ from extractors.application_form import generated
 from extractors.fields.dates import beijing_day, chinese_day
 
 from .clean import clean_tree
-from .specs import all_fields, common, field_kind, scheme_spec, shown_value, template_path
+from .specs import all_fields, common, scheme_spec, shown_value, template_path
 
 FILL_NONE = "FFFFFF"
 FILL_MISSING = "FFF2A8"  # yellow: the service has no value
@@ -133,24 +133,6 @@ def pick_value(sources: list, docs: list[dict], facts: dict) -> Pick:
     return Pick()
 
 
-def _display(value: Any, fspec: dict) -> str:
-    kind = field_kind(fspec)
-    if kind == "date":
-        return shown_value(value, fspec)
-    if kind == "bool":
-        if isinstance(value, bool):
-            return "是" if value else "否"
-    elif kind == "choice":
-        return fspec["choices"].get(value, str(value))
-    elif kind == "percent" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{value * 100:g}%"
-    if isinstance(value, dict):
-        return "；".join(f"{k}：{v}" for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return "、".join(str(v) for v in value)
-    return str(value)
-
-
 def _item_label(spec: dict, item_id: str) -> str:
     for it in spec["items"]:
         if it["id"] == item_id:
@@ -175,7 +157,7 @@ def field_cells(spec: dict, docs: list[dict], facts: dict) -> tuple[dict, list[d
             cells[key] = {"value": "", "fill": FILL_MISSING, "note": f"{generated()['missing_note']}{need}"}
             gaps.append(f"【{label}】{generated()['missing_line']}{need}")
             continue
-        shown = _display(p.value, fspec)
+        shown = shown_value(p.value, fspec)
         origin = p.file if p.file == DECLARED else f"{p.file} 第{p.page or '?'}页"
         note = f"来自 {origin}"
         fill = FILL_NONE

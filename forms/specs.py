@@ -88,9 +88,21 @@ def field_kind(fspec: dict) -> str | None:
 
 
 def shown_value(value, fspec: dict) -> str:
-    """A field's value as people read it: a day as 2012年5月16日."""
-    if field_kind(fspec) == "date":
+    """A field's value as people read it in a form or report: a day as 2012年5月16日, 是/否, a choice's
+    Chinese, a percentage, lists and mappings joined."""
+    kind = field_kind(fspec)
+    if kind == "date":
         return chinese_day(value)
+    if kind == "bool" and isinstance(value, bool):
+        return "是" if value else "否"
+    if kind == "choice":
+        return fspec["choices"].get(value, str(value))
+    if kind == "percent" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value * 100:g}%"
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{v}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value)
     return str(value if value is not None else "")
 
 

@@ -124,6 +124,15 @@ def open_case(pg, base_url: str, scheme: str, applicant: str, product: str) -> s
     return pg.url.split("?")[0]
 
 
+def submit(pg, case_url: str) -> None:
+    """提交: acknowledge what is still open when asked, submit, wait for the 受理编号."""
+    pg.goto(case_url + "?step=submit")
+    if pg.locator("#acknowledge").count():
+        pg.check("#acknowledge")
+    pg.click("#submit-button")
+    pg.wait_for_selector("#receipt-no")
+
+
 def test_the_applicant_loop_closes(page, server, browser, tmp_path):  # noqa: F811 (the fixtures imported above)
     files = bundle(tmp_path)
     case_url = open_case(page, server["url"], "津质精品", CO, "精密齿轮箱")
@@ -162,11 +171,7 @@ def test_the_applicant_loop_closes(page, server, browser, tmp_path):  # noqa: F8
     assert answers.count() == 0
     check(page, "journey-3-result-after", applicant=True)
 
-    page.goto(case_url + "?step=submit")
-    if page.locator("#acknowledge").count():
-        page.check("#acknowledge")
-    page.click("#submit-button")
-    page.wait_for_selector("#receipt-no")
+    submit(page, case_url)
     number = page.locator("#receipt-no").inner_text()
     assert re.fullmatch(r"\d{13}", number) and "/c/" in page.locator("#private-link").input_value()
     check(page, "journey-4-submitted", applicant=True)
@@ -206,11 +211,7 @@ def test_the_applicant_loop_closes(page, server, browser, tmp_path):  # noqa: F8
     line.locator("input[type=file]").set_input_files(files["检验检测报告.pdf"])
     page.wait_for_url(re.compile(r"step=result"))
     check(page, "journey-8-corrected", applicant=True)
-    page.goto(case_url + "?step=submit")
-    if page.locator("#acknowledge").count():
-        page.check("#acknowledge")
-    page.click("#submit-button")
-    page.wait_for_selector("#receipt-no")
+    submit(page, case_url)
     assert page.locator("#receipt-no").inner_text() == number and page.locator("#correction-notice").count() == 0
 
     sec.goto(case_url)

@@ -32,6 +32,15 @@ def chinese_day(value) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+_ISO_DAY = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-]|T)")  # a day, not a timestamp or a code
+
+
+def chinese_days(text) -> str:
+    """Every ISO day in a text as people write it (评价日 2026-12-06 → 评价日 2026年12月6日); timestamps,
+    codes and standards' years (GB/T 19001-2016) left as they are."""
+    return _ISO_DAY.sub(lambda m: chinese_day(m.group(0)), str(text if text is not None else ""))
+
+
 _CN_DIGIT = {
     "〇": 0,
     "零": 0,

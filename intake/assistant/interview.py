@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from checklists.vocabulary import plain
+from extractors.fields.dates import chinese_days
 from intake.clock import chinese_day, now
 
 from .answers import Parsed, parse_choice, parse_date, parse_number, parse_text, parse_yes_no, split_lead_in, vocabulary
@@ -481,7 +482,7 @@ def describe_document(doc: dict, as_of: date | None = None) -> str:
     parts = []
     for f in v["document_summary"]:
         if f in fields and fields[f].get("value") not in (None, "", {}):
-            parts.append(f"{v['field_names'].get(f, f)} {_as_people_write(fields[f]['value'])}")
+            parts.append(f"{v['field_names'].get(f, f)} {chinese_days(fields[f]['value'])}")
     if doc.get("type") in (None, "other"):
         head = f"收到“{name}”，但没认出是哪类证明材料"
     else:
@@ -496,13 +497,6 @@ def describe_document(doc: dict, as_of: date | None = None) -> str:
     for w in doc.get("warnings") or []:
         text += f"\n注意：{w}"
     return text
-
-
-def _as_people_write(value) -> str:
-    """A field's value for the chat: a day read from a document (2027-02-28) as 2027年2月28日."""
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return chinese_day(value)
-    return str(value)
 
 
 def pending_confirmations(state: dict) -> list[dict]:
